@@ -1,0 +1,59 @@
+"""`jichitai seed_demo_staff`: the demo's departments and one account per role, printed for the person starting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from jichitai.accounts import roles as R
+from jichitai.accounts.models import Department, Role, Staff
+
+DEPARTMENTS = {
+    "shimin": "市民課",
+    "shiminzei": "市民税課",
+    "kikaku": "企画調整局 データ活用課",
+    "joho": "情報化戦略部",
+    "kansa": "監査事務局",
+    "fukushi": "福祉局 政策課",
+}
+
+# username, full name, department, roles, password (demo only)
+DEMO_STAFF = [
+    ("madoguchi", "窓口 一郎", "shimin", [R.COUNTER_CLERK], "madoguchi-demo"),
+    ("kessai", "決裁 花子", "shimin", [R.SUPERVISOR, R.COUNTER_CLERK], "kessai-demo1"),
+    ("zeimu", "税務 次郎", "shiminzei", [R.TAX_REVIEWER], "zeimu-demo12"),
+    ("zeimu-kessai", "税務 決裁子", "shiminzei", [R.TAX_REVIEWER, R.SUPERVISOR], "zeimu-kessai-demo"),
+    ("bunseki", "分析 三郎", "kikaku", [R.ANALYST], "bunseki-demo"),
+    ("bunseki2", "分析 四葉", "fukushi", [R.ANALYST], "bunseki2-demo"),
+    ("kanri", "管理 五郎", "joho", [R.SYSADMIN], "kanri-demo12"),
+    ("kansa", "監査 六子", "kansa", [R.AUDITOR], "kansa-demo12"),
+]
+
+
+def ensure_roles() -> None:
+    for code, name in R.ROLES.items():
+        Role.objects.update_or_create(code=code, defaults={"name": name})
+
+
+class Command(BaseCommand):
+    help = "デモ用の課と職員アカウントを作成して表示する (demo mode only)"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.CONFIG.is_production:
+            raise CommandError("demo accounts are refused in production mode")
+        ensure_roles()
+        depts = {code: Department.objects.update_or_create(code=code, defaults={"name": name})[0]
+                 for code, name in DEPARTMENTS.items()}
+        self.stdout.write("デモ用アカウント (demo staff accounts):")
+        self.stdout.write(f"  {'職員番号':<14}{'パスワード':<20}{'役割'}")
+        for username, full_name, dept, role_codes, password in DEMO_STAFF:
+            staff, created = Staff.objects.get_or_create(
+                username=username, defaults={"full_name": full_name, "department": depts[dept]}
+            )
+            if created:
+                staff.set_password(password)
+                staff.save()
+            staff.roles.set(Role.objects.filter(code__in=role_codes))
+            self.stdout.write(f"  {username:<16}{password:<24}{'・'.join(R.ROLES[c] for c in role_codes)}")

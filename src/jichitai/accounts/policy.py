@@ -1,0 +1,65 @@
+"""The permission policy: which roles may perform which action, and the one check ``allowed``.
+
+Each app declares its actions in its own ``policy.py`` with :func:`define` (loaded at start by
+``autodiscover_modules("policy")``). A resource may add its own rule by defining
+``permits(actor, action) -> bool``: a dashboard shared with one department, a feed granted to one system.
+Both must agree: the role grant first, then the resource's rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from jichitai.accounts import roles as R
+
+
+class Actor(Protocol):
+    @property
+    def is_active(self) -> bool: ...
+
+    def role_codes(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    roles: frozenset[str]
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def define(name: str, label: str, roles: Iterable[str]) -> Action:
+    """Declare an action and the roles granted it. Declaring the same name twice with other roles is a bug."""
+    action = Action(name, label, frozenset(roles))
+    existing = ACTIONS.get(name)
+    if existing is not None and existing != action:
+        raise ValueError(f"action {name!r} declared twice with different grants")
+    ACTIONS[name] = action
+    return action
+
+
+def allowed(actor: Any, action: str, resource: Any = None) -> bool:
+    """May ``actor`` perform ``action`` on ``resource``? The only permission question the platform asks."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}: declare it with policy.define")
+    if actor is None or not getattr(actor, "is_authenticated", True) or not getattr(actor, "is_active", False):
+        return False
+    role_codes = actor.role_codes() if hasattr(actor, "role_codes") else frozenset()
+    if not (role_codes & ACTIONS[action].roles):
+        return False
+    permits = getattr(resource, "permits", None)
+    if permits is not None:
+        return bool(permits(actor, action))
+    return True
+
+
+# The foundation's own actions.
+define("home.view", "ホーム画面", R.ALL_STAFF)
+define("admin.access", "管理画面の利用", {R.SYSADMIN})
+define("admin.manage", "マスタデータの変更", {R.SYSADMIN})
+define("audit.view", "アクセスログの閲覧", {R.AUDITOR, R.SYSADMIN})
+define("audit.verify", "アクセスログの検証", {R.AUDITOR, R.SYSADMIN})

@@ -1,0 +1,73 @@
+"""Login, logout and the home page for each role."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jichitai.accounts import roles as R
+from jichitai.accounts.guards import public, requires
+from jichitai.accounts.navigation import visible
+from jichitai.audit import services as audit
+
+BAD_LOGIN = "職員番号またはパスワードが正しくありません。"
+LOCKED = "ログインに続けて失敗したため、しばらくの間ログインできません。時間をおいて再度お試しいただくか、システム管理者にお問い合わせください。"
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="職員番号", max_length=150)
+    password = forms.CharField(label="パスワード", widget=forms.PasswordInput, strip=False)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    error = ""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if user is not None:
+            login(request, user, backend="jichitai.accounts.backends.LockoutBackend")
+            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+                return redirect(next_url)
+            return redirect("accounts:home")
+        error = LOCKED if getattr(request, "login_locked", False) else BAD_LOGIN
+    elif request.method == "POST":
+        error = BAD_LOGIN
+    return render(request, "accounts/login.html", {
+        "form": form, "error": error, "next": next_url, "oidc": settings.CONFIG.oidc_enabled,
+        "demo": settings.CONFIG.mode == "demo",
+    }, status=401 if error else 200)
+
+
+@public
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(request.user, "logout", f"staff:{request.user.get_username()}")
+    logout(request)
+    return redirect("accounts:login")
+
+
+ROLE_GREETING = {
+    R.COUNTER_CLERK: "窓口業務: 住民の検索、異動届の入力、証明書の交付を行います。",
+    R.SUPERVISOR: "決裁: 職権による異動や更正の承認、支援措置対象者への請求の確認を行います。",
+    R.TAX_REVIEWER: "税務審査: 自動審査で確認が必要となった申告を処理します。",
+    R.ANALYST: "分析: データラウンジで指標を分析し、ダッシュボードを共有します。",
+    R.SYSADMIN: "システム管理: 職員・課・連携システムのマスタ、データ連携と災害対策の状況を管理します。",
+    R.AUDITOR: "監査: アクセスログを閲覧し、改ざんがないことを検証します。",
+}
+
+
+@requires("home.view")
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    codes = user.role_codes()  # type: ignore[union-attr]
+    greetings = [(R.ROLES[c], ROLE_GREETING[c]) for c in R.ROLES if c in codes]
+    return render(request, "accounts/home.html", {"greetings": greetings, "tiles": visible(user)})

@@ -1,0 +1,1 @@
+"""アクセスログ: the append-only, hash-chained, signed audit trail."""

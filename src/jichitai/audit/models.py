@@ -1,0 +1,50 @@
+"""The audit trail (アクセスログ): append-only, hash-chained entries and signed seals of the chain head."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One thing someone did or tried: who, what, on what, when, with what outcome.
+
+    ``seq`` is assigned under the chain-head lock, so the sequence has no gaps; ``hash`` is
+    SHA-256(prev_hash ‖ canonical JSON of the entry). A database trigger refuses UPDATE and DELETE.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.CharField(max_length=200, db_index=True)
+    action = models.CharField(max_length=100, db_index=True)
+    resource = models.CharField(max_length=300, db_index=True, blank=True, default="")
+    outcome = models.CharField(max_length=20)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "アクセスログ"
+        verbose_name_plural = "アクセスログ"
+        ordering = ["seq"]
+
+
+class ChainHead(models.Model):
+    """One row per chain: the last sequence number and hash. Locked (SELECT … FOR UPDATE) for every append."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+
+class Seal(models.Model):
+    """An Ed25519 signature over a chain head at a moment: proof that entries up to ``seq`` existed then."""
+
+    chain = models.CharField(max_length=50, default="audit")
+    seq = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["chain", "seq"]

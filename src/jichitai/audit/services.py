@@ -1,0 +1,196 @@
+"""Appending to the audit trail, sealing its head, verifying it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.audit import chain
+from jichitai.audit.models import AuditEntry, ChainHead, Seal
+
+CHAIN = "audit"
+SEAL_EVERY = 1000  # entries between automatic seals; `jichitai audit seal` seals on demand (cron)
+
+
+def actor_label(actor: Any) -> str:
+    """A stable text for who acted: ``staff:U0001``, ``system:juki``, ``resident:…``, ``anonymous``."""
+    if actor is None or not getattr(actor, "is_authenticated", True):
+        return "anonymous"
+    label = getattr(actor, "audit_label", None)
+    if label:
+        return str(label() if callable(label) else label)
+    username = getattr(actor, "username", None)
+    if username:
+        return f"staff:{username}"
+    return str(actor)
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "at": entry.at.astimezone(dt.UTC).isoformat(),
+        "actor": entry.actor,
+        "action": entry.action,
+        "resource": entry.resource,
+        "outcome": entry.outcome,
+        "detail": entry.detail,
+    }
+
+
+@lru_cache(maxsize=1)
+def signing_key() -> chain.SigningKey:
+    cfg = settings.CONFIG
+    return chain.load_or_create_key(cfg.audit_key_file, create=not cfg.is_production)
+
+
+@dataclass(frozen=True)
+class Event:
+    actor: Any
+    action: str
+    resource: str = ""
+    outcome: str = "ok"
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def record(actor: Any, action: str, resource: str = "", outcome: str = "ok", **detail: Any) -> AuditEntry:
+    """Append one entry, in the caller's transaction when there is one. Outcomes: ok, refused, failed."""
+    return record_many([Event(actor, action, resource, outcome, detail)])[-1]
+
+
+def record_many(events: Iterable[Event]) -> list[AuditEntry]:
+    """Append entries in order under one lock of the chain head."""
+    events = list(events)
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        now = timezone.now()
+        entries = []
+        for ev in events:
+            entry = AuditEntry(
+                seq=head.seq + 1,
+                at=now,
+                actor=actor_label(ev.actor),
+                action=ev.action,
+                resource=str(ev.resource)[:300],
+                outcome=ev.outcome,
+                detail=ev.detail,
+                prev_hash=head.hash,
+            )
+            entry.hash = chain.chained_hash(head.hash, _fields(entry))
+            head.seq, head.hash = entry.seq, entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        head.save(update_fields=["seq", "hash"])
+        if entries and (entries[0].seq - 1) // SEAL_EVERY != entries[-1].seq // SEAL_EVERY:
+            _seal(head.seq, head.hash)
+    return entries
+
+
+def _locked_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(name=CHAIN).first()
+    if head is None:
+        ChainHead.objects.get_or_create(name=CHAIN, defaults={"seq": 0, "hash": chain.GENESIS})
+        head = ChainHead.objects.select_for_update().get(name=CHAIN)
+    return head
+
+
+def _seal(seq: int, head_hash: str) -> Seal:
+    key = signing_key()
+    at = timezone.now()
+    message = chain.seal_message(CHAIN, seq, head_hash, at.astimezone(dt.UTC).isoformat())
+    return Seal.objects.create(
+        chain=CHAIN, seq=seq, head_hash=head_hash, at=at, key_id=key.key_id, signature=key.sign(message)
+    )
+
+
+def seal() -> Seal | None:
+    """Sign the current chain head (run at intervals by cron or `jichitai audit seal`)."""
+    with transaction.atomic():
+        head = _locked_head()
+        if head.seq == 0:
+            return None
+        last = Seal.objects.filter(chain=CHAIN).order_by("-seq").first()
+        if last is not None and last.seq == head.seq:
+            return last
+        return _seal(head.seq, head.hash)
+
+
+@dataclass
+class Problem:
+    seq: int
+    kind: str  # edited, removed, reordered, head, seal
+    message: str
+
+
+@dataclass
+class VerifyReport:
+    entries: int = 0
+    seals: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+
+def _entries() -> Iterator[AuditEntry]:
+    return AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+
+
+def verify() -> VerifyReport:
+    """Walk the chain from the start. Names every entry that was edited, removed or reordered, a head that
+    does not match, and any seal whose signature or hash does not hold."""
+    report = VerifyReport()
+    running = chain.GENESIS
+    expected_seq = 1
+    hashes_at: dict[int, str] = {}
+    seal_seqs = set(Seal.objects.filter(chain=CHAIN).values_list("seq", flat=True))
+    for entry in _entries():
+        report.entries += 1
+        if entry.seq != expected_seq:
+            if entry.seq > expected_seq:
+                report.problems.append(Problem(
+                    expected_seq, "removed",
+                    f"entries {expected_seq}–{entry.seq - 1} are missing (removed)",
+                ))
+            expected_seq = entry.seq
+        recomputed = chain.chained_hash(entry.prev_hash, _fields(entry))
+        if recomputed != entry.hash:
+            report.problems.append(Problem(entry.seq, "edited", f"entry {entry.seq} was edited: its hash does not match its content"))
+        elif entry.prev_hash != running:
+            report.problems.append(Problem(
+                entry.seq, "reordered",
+                f"entry {entry.seq} does not follow its predecessor (an entry before it was removed, replaced or reordered)",
+            ))
+        running = entry.hash
+        if entry.seq in seal_seqs:
+            hashes_at[entry.seq] = running
+        expected_seq += 1
+    head = ChainHead.objects.filter(name=CHAIN).first()
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != running):
+        report.problems.append(Problem(
+            expected_seq, "head",
+            f"the chain head says {head.seq} entries but the table ends at {expected_seq - 1} (entries removed at the end)",
+        ))
+    public = signing_key().public
+    for s in Seal.objects.filter(chain=CHAIN).order_by("seq"):
+        report.seals += 1
+        message = chain.seal_message(CHAIN, s.seq, s.head_hash, s.at.astimezone(dt.UTC).isoformat())
+        if not chain.verify_signature(public, message, s.signature):
+            report.problems.append(Problem(s.seq, "seal", f"the seal at entry {s.seq} has an invalid signature"))
+        elif hashes_at.get(s.seq) != s.head_hash:
+            report.problems.append(Problem(
+                s.seq, "seal", f"the entries up to {s.seq} no longer match the head signed at {s.at.isoformat()}",
+            ))
+    report.problems.sort(key=lambda p: p.seq)
+    return report

@@ -1,0 +1,27 @@
+"""The one ``jichitai`` command for operators: Django's management commands behind it.
+
+``jichitai audit verify``, ``jichitai tax calc CASE.json``, ``jichitai synth city`` and so on are the
+management commands of the apps; ``jichitai runserver`` and ``jichitai migrate`` are Django's own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
+    from django.core.management import execute_from_command_line
+
+    from jichitai.common.errors import ConfigurationError
+
+    try:
+        execute_from_command_line(["jichitai", *(sys.argv[1:] if argv is None else argv)])
+    except ConfigurationError as exc:
+        print(f"jichitai: 設定エラー / configuration error: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

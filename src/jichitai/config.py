@@ -1,0 +1,123 @@
+"""Typed settings, read from the environment once and validated at start.
+
+Modes:
+- ``demo``: the embedded default. SQLite file and lake under ``var/``, keys generated on first start.
+- ``test``: like demo, but PostgreSQL when ``DATABASE_URL`` is set (``make test`` sets it).
+- ``production``: everything explicit. A missing or default secret, a missing ``DATABASE_URL`` or a key file
+  that does not exist stops the start with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jichitai.common.errors import ConfigurationError
+
+DEMO_SECRET = "jichitai-demo-secret-not-for-production"  # noqa: S105 - the known default that production refuses
+MODES = ("demo", "test", "production")
+
+
+@dataclass(frozen=True)
+class Config:
+    mode: str
+    secret_key: str
+    database_url: str
+    var_dir: Path
+    lake_path: str
+    lake_catalog_url: str
+    audit_key_file: Path
+    mynumber_key_file: Path
+    allowed_hosts: tuple[str, ...]
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    resident_oidc_client_id: str = ""
+    resident_oidc_client_secret: str = ""
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    disclosure_k: int = 10
+    city_code: str = "281000"
+    extras: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode == "production"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}", variable=name) from None
+
+
+def load(env: dict[str, str] | None = None) -> Config:
+    """Read and validate the configuration. Raises :class:`ConfigurationError` naming the variable at fault."""
+    env = dict(os.environ if env is None else env)
+    mode = env.get("JICHITAI_MODE", "demo")
+    if mode not in MODES:
+        raise ConfigurationError(f"JICHITAI_MODE must be one of {', '.join(MODES)}, got {mode!r}", variable="JICHITAI_MODE")
+    var_dir = Path(env.get("JICHITAI_VAR", Path.cwd() / "var")).resolve()
+    secret = env.get("JICHITAI_SECRET_KEY", "")
+    database_url = env.get("DATABASE_URL", "")
+    if mode == "production":
+        if not secret or secret == DEMO_SECRET or len(secret) < 50:
+            raise ConfigurationError(
+                "JICHITAI_SECRET_KEY is missing, is the demo default or is shorter than 50 characters: "
+                "set a random secret to run outside demo mode",
+                variable="JICHITAI_SECRET_KEY",
+            )
+        if not database_url:
+            raise ConfigurationError("DATABASE_URL is required outside demo mode (postgres://…)", variable="DATABASE_URL")
+        for name in ("JICHITAI_AUDIT_KEY_FILE", "JICHITAI_MYNUMBER_KEY_FILE"):
+            path = env.get(name)
+            if not path or not Path(path).is_file():
+                raise ConfigurationError(
+                    f"{name} must name an existing key file outside the database", variable=name
+                )
+        hosts = tuple(h for h in env.get("JICHITAI_ALLOWED_HOSTS", "").split(",") if h)
+        if not hosts:
+            raise ConfigurationError("JICHITAI_ALLOWED_HOSTS is required outside demo mode", variable="JICHITAI_ALLOWED_HOSTS")
+    else:
+        secret = secret or DEMO_SECRET
+        database_url = database_url or f"sqlite:///{var_dir / 'jichitai.sqlite3'}"
+        hosts = tuple(h for h in env.get("JICHITAI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h)
+    return Config(
+        mode=mode,
+        secret_key=secret,
+        database_url=database_url,
+        var_dir=var_dir,
+        lake_path=env.get("JICHITAI_LAKE_PATH", str(var_dir / "lake")),
+        lake_catalog_url=env.get("JICHITAI_LAKE_CATALOG_URL", f"sqlite:///{var_dir / 'lake' / 'catalog.sqlite3'}"),
+        audit_key_file=Path(env.get("JICHITAI_AUDIT_KEY_FILE", var_dir / "keys" / "audit-ed25519.pem")),
+        mynumber_key_file=Path(env.get("JICHITAI_MYNUMBER_KEY_FILE", var_dir / "keys" / "mynumber.key")),
+        allowed_hosts=hosts,
+        oidc_issuer=env.get("JICHITAI_OIDC_ISSUER", ""),
+        oidc_client_id=env.get("JICHITAI_OIDC_CLIENT_ID", ""),
+        oidc_client_secret=env.get("JICHITAI_OIDC_CLIENT_SECRET", ""),
+        resident_oidc_client_id=env.get("JICHITAI_RESIDENT_OIDC_CLIENT_ID", ""),
+        resident_oidc_client_secret=env.get("JICHITAI_RESIDENT_OIDC_CLIENT_SECRET", ""),
+        lockout_attempts=_int(env, "JICHITAI_LOCKOUT_ATTEMPTS", 5),
+        lockout_minutes=_int(env, "JICHITAI_LOCKOUT_MINUTES", 15),
+        disclosure_k=_int(env, "JICHITAI_DISCLOSURE_K", 10),
+        city_code=env.get("JICHITAI_CITY_CODE", "281000"),
+    )
+
+
+# Every variable the platform reads, documented in docs/operations.md (a test keeps the two in step).
+VARIABLES = (
+    "JICHITAI_MODE", "JICHITAI_SECRET_KEY", "DATABASE_URL", "JICHITAI_VAR", "JICHITAI_LAKE_PATH",
+    "JICHITAI_LAKE_CATALOG_URL", "JICHITAI_AUDIT_KEY_FILE", "JICHITAI_MYNUMBER_KEY_FILE", "JICHITAI_ALLOWED_HOSTS",
+    "JICHITAI_OIDC_ISSUER", "JICHITAI_OIDC_CLIENT_ID", "JICHITAI_OIDC_CLIENT_SECRET",
+    "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
+    "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
+)

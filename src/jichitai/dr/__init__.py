@@ -1,0 +1,1 @@
+"""災害対策: replication across regions, drills, backup and restore."""

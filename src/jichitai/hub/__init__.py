@@ -1,0 +1,1 @@
+"""庁内データ連携基盤: the data integration hub."""

@@ -1,0 +1,1 @@
+"""データラウンジ: EBPM marts, disclosure control, dashboards."""

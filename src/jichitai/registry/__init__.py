@@ -1,0 +1,1 @@
+"""住民記録: the resident registry, the system of record."""

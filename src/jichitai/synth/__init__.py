@@ -1,0 +1,1 @@
+"""合成都市: the synthetic city generator."""

@@ -1,0 +1,42 @@
+"""Shared fixtures. Factories take keyword overrides."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_staff(db: Any) -> Callable[..., Any]:
+    """``make_staff(roles=["counter"], department="shimin", username=…, password=…)``."""
+    from jichitai.accounts.models import Department, Role, Staff
+
+    def make(roles: list[str] | tuple[str, ...] = (), department: str = "shimin", username: str | None = None,
+             password: str = "correct-horse-battery", full_name: str | None = None, **extra: Any) -> Staff:
+        n = next(_counter)
+        dept, _ = Department.objects.get_or_create(code=department, defaults={"name": f"{department}課"})
+        staff = Staff.objects.create_user(
+            username or f"u{n:05d}", password, full_name=full_name or f"職員 {n}", department=dept, **extra
+        )
+        staff.roles.set(Role.objects.filter(code__in=roles))
+        return staff
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: Any, make_staff: Callable[..., Any]) -> Callable[..., Any]:
+    """``login_as("counter")`` → a Django test client logged in as a new member of staff with those roles."""
+
+    def login(*roles: str, **kwargs: Any) -> Any:
+        staff = make_staff(roles=list(roles), **kwargs)
+        client.force_login(staff, backend="jichitai.accounts.backends.LockoutBackend")
+        client.staff = staff
+        return client
+
+    return login
