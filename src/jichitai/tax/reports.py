@@ -1,0 +1,396 @@
+"""The tax-side reports a city receives, as CSV layouts: 給与支払報告書 (個人別明細書, 地方税法第317条の6) and
+公的年金等支払報告書 (地方税法第317条の13).
+
+Pure Python. One place defines each layout (Japanese header, attribute, type, rules); the synthetic city writes
+files with it, the hub's file intake validates them with it, the assessment and the declaration prefill read the
+parsed rows. The items follow the 給与所得の源泉徴収票 / 給与支払報告書 個人別明細書 form (所得税法施行規則 別表第六(一))
+and the 公的年金等の源泉徴収票 (別表第六(五)), reduced to what 個人住民税 needs; dependants are listed in repeated
+column groups as on the form (控除対象扶養親族 1–4, 16歳未満の扶養親族 1–4).
+
+Files are UTF-8 (with or without BOM) or CP932, one header row, one row per recipient.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jichitai.common.checkdigit import is_valid_my_number
+from jichitai.common.errors import JichitaiError
+
+
+class ReportFileError(JichitaiError):
+    """A report file that cannot be accepted. ``fields["problems"]`` lists every (line, item, message)."""
+
+    code = "report_file_invalid"
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # 1-based line in the file, the header being line 1
+    item: str  # the Japanese column name
+    message: str
+
+
+def corporate_number_check_digit(body12: str) -> int:
+    """法人番号の検査用数字 (法人番号の指定等に関する省令 第2条): 9 − (Σ Pn×Qn mod 9), Pn the n-th digit from the
+    right of the 12-digit base number, Qn = 1 for odd n and 2 for even n. The check digit is the FIRST digit."""
+    total = sum(int(ch) * (1 if n % 2 else 2) for n, ch in enumerate(reversed(body12), start=1))
+    return 9 - total % 9
+
+
+def is_valid_corporate_number(number: str) -> bool:
+    return (len(number) == 13 and number.isascii() and number.isdigit()
+            and int(number[0]) == corporate_number_check_digit(number[1:]))
+
+
+def make_corporate_number(body: int) -> str:
+    b = str(body).zfill(12)
+    return str(corporate_number_check_digit(b)) + b
+
+
+# --- value parsers: each returns the typed value or raises ValueError with a Japanese message -------------
+
+def _text(required: bool = True, max_len: int = 200) -> Callable[[str], str | None]:
+    def parse(raw: str) -> str | None:
+        value = raw.strip()
+        if not value:
+            if required:
+                raise ValueError("必須項目が空です")
+            return None
+        if len(value) > max_len:
+            raise ValueError(f"{max_len}文字を超えています")
+        return value
+    return parse
+
+
+def _yen(required: bool = True) -> Callable[[str], int | None]:
+    def parse(raw: str) -> int | None:
+        value = raw.strip().replace(",", "")
+        if not value:
+            if required:
+                raise ValueError("必須項目が空です")
+            return 0
+        if not (value.isascii() and value.isdigit()):
+            raise ValueError(f"0以上の整数（円）で記入してください: {raw!r}")
+        return int(value)
+    return parse
+
+
+def _date(required: bool = True) -> Callable[[str], dt.date | None]:
+    def parse(raw: str) -> dt.date | None:
+        value = raw.strip()
+        if not value:
+            if required:
+                raise ValueError("必須項目が空です")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"日付は YYYY-MM-DD で記入してください: {raw!r}") from None
+    return parse
+
+
+def _my_number(required: bool = True) -> Callable[[str], str | None]:
+    def parse(raw: str) -> str | None:
+        value = raw.strip()
+        if not value:
+            if required:
+                raise ValueError("個人番号が空です")
+            return None
+        if not is_valid_my_number(value):
+            raise ValueError("個人番号の桁数または検査用数字が正しくありません")
+        return value
+    return parse
+
+
+def _corporate_number(raw: str) -> str:
+    value = raw.strip()
+    if not is_valid_corporate_number(value):
+        raise ValueError("法人番号の桁数または検査用数字が正しくありません")
+    return value
+
+
+def _choice(options: dict[str, Any], required: bool = True) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        value = raw.strip()
+        if not value and not required:
+            return None
+        if value not in options:
+            raise ValueError(f"{'、'.join(o for o in options if o)} のいずれかを記入してください: {raw!r}")
+        return options[value]
+    return parse
+
+
+def _year(raw: str) -> int:
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        raise ValueError(f"西暦4桁で記入してください: {raw!r}")
+    return int(value)
+
+
+FLAG = {"0": False, "1": True, "": False}
+DISABILITY = {"": None, "なし": None, "一般": "general", "特別": "special", "同居特別": "special_cohabiting"}
+DEPENDANT_CLASS = {"特定": "specific", "老人": "elderly", "同居老親等": "elderly_cohabiting_parent",
+                   "一般": "general", "16歳未満": "under16", "特定親族": "specific_relative"}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    attr: str
+    parse: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str          # stable code used by the hub: salary_report, pension_report
+    title: str         # Japanese name of the document
+    legal_basis: str
+    columns: tuple[Column, ...]
+    row_checks: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = field(default=())
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+MAX_DEPENDANTS = 4
+
+
+def _dependant_columns(prefix: str, n: int) -> list[Column]:
+    return [
+        Column(f"{prefix}{n}氏名", f"{prefix}{n}_name", _text(required=False, max_len=100)),
+        Column(f"{prefix}{n}フリガナ", f"{prefix}{n}_kana", _text(required=False, max_len=100)),
+        Column(f"{prefix}{n}個人番号", f"{prefix}{n}_my_number", _my_number(required=False)),
+        Column(f"{prefix}{n}生年月日", f"{prefix}{n}_birth_date", _date(required=False)),
+        Column(f"{prefix}{n}区分", f"{prefix}{n}_class", _choice({"": None, **DEPENDANT_CLASS}, required=False)),
+        Column(f"{prefix}{n}同居", f"{prefix}{n}_cohabiting", _choice(FLAG, required=False)),
+    ]
+
+
+_RECIPIENT = [
+    Column("年分", "income_year", _year),
+    Column("支払者法人番号", "payer_number", _corporate_number),
+    Column("支払者名称", "payer_name", _text(max_len=100)),
+    Column("受給者個人番号", "my_number", _my_number()),
+    Column("受給者氏名", "name", _text(max_len=100)),
+    Column("受給者フリガナ", "kana", _text(max_len=100)),
+    Column("受給者生年月日", "birth_date", _date()),
+    Column("受給者住所", "address", _text(max_len=200)),
+]
+
+
+def _salary_checks(row: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    if row["salary_income"] > row["salary_paid"]:
+        out.append(("給与所得控除後の金額", "支払金額を超えています"))
+    if row["withholding_tax"] > row["salary_paid"]:
+        out.append(("源泉徴収税額", "支払金額を超えています"))
+    if row["spouse"] is False and row["spouse_my_number"]:
+        out.append(("控除対象配偶者の有無", "配偶者なしですが配偶者の個人番号が記入されています"))
+    for n in range(1, MAX_DEPENDANTS + 1):
+        for prefix in ("扶養親族", "16歳未満扶養親族"):
+            key = "dep" if prefix == "扶養親族" else "young"
+            if row.get(f"{key}{n}_my_number") and not row.get(f"{key}{n}_name"):
+                out.append((f"{prefix}{n}氏名", "個人番号があるのに氏名が空です"))
+    start, end = row.get("started_on"), row.get("left_on")
+    if start and end and end < start:
+        out.append(("退職年月日", "就職年月日より前です"))
+    return out
+
+
+def _rename(cols: list[Column], prefix: str, key: str) -> list[Column]:
+    return [Column(c.header, c.attr.replace(prefix, key, 1), c.parse) for c in cols]
+
+
+SALARY_REPORT = Layout(
+    name="salary_report",
+    title="給与支払報告書（個人別明細書）",
+    legal_basis="地方税法第317条の6第1項",
+    columns=tuple(
+        _RECIPIENT
+        + [
+            Column("支払金額", "salary_paid", _yen()),
+            Column("給与所得控除後の金額", "salary_income", _yen()),
+            Column("所得控除の額の合計額", "deductions_total", _yen()),
+            Column("源泉徴収税額", "withholding_tax", _yen()),
+            Column("年末調整", "year_end_adjusted", _choice({"済": True, "未済": False})),
+            Column("社会保険料等の金額", "social_insurance", _yen()),
+            Column("小規模企業共済等掛金の額", "small_enterprise_mutual_aid", _yen(required=False)),
+            Column("新生命保険料の金額", "life_general_new", _yen(required=False)),
+            Column("旧生命保険料の金額", "life_general_old", _yen(required=False)),
+            Column("介護医療保険料の金額", "life_medical_care_new", _yen(required=False)),
+            Column("新個人年金保険料の金額", "life_pension_new", _yen(required=False)),
+            Column("旧個人年金保険料の金額", "life_pension_old", _yen(required=False)),
+            Column("地震保険料の控除額", "earthquake_insurance_deduction", _yen(required=False)),
+            Column("住宅借入金等特別控除可能額", "housing_loan_credit_available", _yen(required=False)),
+            Column("控除対象配偶者の有無", "spouse", _choice({"有": True, "無": False})),
+            Column("配偶者氏名", "spouse_name", _text(required=False, max_len=100)),
+            Column("配偶者個人番号", "spouse_my_number", _my_number(required=False)),
+            Column("配偶者生年月日", "spouse_birth_date", _date(required=False)),
+            Column("配偶者の合計所得", "spouse_total_income", _yen(required=False)),
+            Column("本人障害者", "disability", _choice(DISABILITY, required=False)),
+            Column("寡婦", "widow", _choice(FLAG, required=False)),
+            Column("ひとり親", "single_parent", _choice(FLAG, required=False)),
+            Column("勤労学生", "working_student", _choice(FLAG, required=False)),
+            Column("就職年月日", "started_on", _date(required=False)),
+            Column("退職年月日", "left_on", _date(required=False)),
+        ]
+        + [c for n in range(1, MAX_DEPENDANTS + 1) for c in _rename(_dependant_columns("扶養親族", n), "扶養親族", "dep")]
+        + [c for n in range(1, MAX_DEPENDANTS + 1)
+           for c in _rename(_dependant_columns("16歳未満扶養親族", n), "16歳未満扶養親族", "young")]
+    ),
+    row_checks=(_salary_checks,),
+)
+
+
+def _pension_checks(row: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    if row["withholding_tax"] > row["pension_paid"]:
+        out.append(("源泉徴収税額", "支払金額を超えています"))
+    if row["spouse"] is False and row["spouse_my_number"]:
+        out.append(("控除対象配偶者の有無", "配偶者なしですが配偶者の個人番号が記入されています"))
+    return out
+
+
+PENSION_REPORT = Layout(
+    name="pension_report",
+    title="公的年金等支払報告書",
+    legal_basis="地方税法第317条の13",
+    columns=tuple(
+        _RECIPIENT
+        + [
+            Column("支払金額", "pension_paid", _yen()),
+            Column("源泉徴収税額", "withholding_tax", _yen()),
+            Column("社会保険料の金額", "social_insurance", _yen(required=False)),
+            Column("控除対象配偶者の有無", "spouse", _choice({"有": True, "無": False})),
+            Column("配偶者氏名", "spouse_name", _text(required=False, max_len=100)),
+            Column("配偶者個人番号", "spouse_my_number", _my_number(required=False)),
+            Column("扶養親族の数", "dependants_count", _yen(required=False)),
+            Column("本人障害者", "disability", _choice(DISABILITY, required=False)),
+        ]
+    ),
+    row_checks=(_pension_checks,),
+)
+
+LAYOUTS: dict[str, Layout] = {SALARY_REPORT.name: SALARY_REPORT, PENSION_REPORT.name: PENSION_REPORT}
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not) first, then CP932. Anything else is refused rather than guessed."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError as exc:
+        raise ReportFileError(
+            "文字コードを判別できません（UTF-8 または Shift_JIS(CP932) で作成してください）",
+            problems=[{"line": 0, "item": "", "message": f"byte {exc.start}: {exc.reason}"}],
+        ) from None
+
+
+def parse_rows(layout: Layout, text: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Every row parsed and checked; returns the typed rows and every problem (line, item, message)."""
+    reader = csv.reader(io.StringIO(text))
+    problems: list[Problem] = []
+    rows: list[dict[str, Any]] = []
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [Problem(1, "", "ファイルが空です")]
+    missing = [h for h in layout.headers if h not in header]
+    unknown = [h for h in header if h not in layout.headers]
+    for h in missing:
+        problems.append(Problem(1, h, "見出し行にこの項目がありません"))
+    for h in unknown:
+        problems.append(Problem(1, h, "この様式にない項目です"))
+    if missing:
+        return [], problems
+    index = {h: i for i, h in enumerate(header)}
+    for line, raw in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(raw) != len(header):
+            problems.append(Problem(line, "", f"項目数が {len(raw)} です（見出しは {len(header)} 項目）"))
+            continue
+        row: dict[str, Any] = {}
+        ok = True
+        for col in layout.columns:
+            try:
+                row[col.attr] = col.parse(raw[index[col.header]])
+            except ValueError as exc:
+                problems.append(Problem(line, col.header, str(exc)))
+                ok = False
+        if ok:
+            for check in layout.row_checks:
+                for item, message in check(row):
+                    problems.append(Problem(line, item, message))
+                    ok = False
+        if ok:
+            row["line"] = line
+            rows.append(row)
+    return rows, problems
+
+
+def read_file(layout: Layout, data: bytes) -> list[dict[str, Any]]:
+    """The whole file or nothing: raises :class:`ReportFileError` listing every problem."""
+    rows, problems = parse_rows(layout, decode(data))
+    if problems:
+        raise ReportFileError(
+            f"{layout.title}に {len(problems)} 件の誤りがあるため、ファイル全体を受け付けませんでした",
+            problems=[{"line": p.line, "item": p.item, "message": p.message} for p in problems],
+        )
+    return rows
+
+
+def dependants(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The dependants listed on a salary report row, both groups, as plain dicts."""
+    for key in ("dep", "young"):
+        for n in range(1, MAX_DEPENDANTS + 1):
+            if row.get(f"{key}{n}_name"):
+                yield {
+                    "name": row[f"{key}{n}_name"], "kana": row.get(f"{key}{n}_kana"),
+                    "my_number": row.get(f"{key}{n}_my_number"), "birth_date": row.get(f"{key}{n}_birth_date"),
+                    "class": row.get(f"{key}{n}_class") or ("under16" if key == "young" else None),
+                    "cohabiting": bool(row.get(f"{key}{n}_cohabiting")),
+                }
+
+
+def write_rows(layout: Layout, rows: list[dict[str, Any]]) -> str:
+    """CSV text for ``rows`` (attribute-keyed dicts), the inverse of :func:`parse_rows` for the values we write."""
+    inverse: dict[str, dict[Any, str]] = {
+        "spouse": {True: "有", False: "無"},
+        "year_end_adjusted": {True: "済", False: "未済"},
+        "disability": {v: k for k, v in DISABILITY.items() if k not in ("なし",)},
+    }
+    for n in range(1, MAX_DEPENDANTS + 1):
+        for key in ("dep", "young"):
+            inverse[f"{key}{n}_class"] = {v: k for k, v in DEPENDANT_CLASS.items()} | {None: ""}
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(layout.headers)
+    for row in rows:
+        cells = []
+        for col in layout.columns:
+            value = row.get(col.attr)
+            if col.attr in inverse:
+                cells.append(inverse[col.attr].get(value, ""))
+            elif isinstance(value, bool):
+                cells.append("1" if value else "0")
+            elif value is None:
+                cells.append("")
+            elif isinstance(value, dt.date):
+                cells.append(value.isoformat())
+            else:
+                cells.append(str(value))
+        w.writerow(cells)
+    return out.getvalue()
