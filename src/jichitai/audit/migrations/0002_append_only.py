@@ -37,7 +37,7 @@ SQLITE = [
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG)
+        schema_editor.execute(PG, params=None)
     elif vendor == "sqlite":
         for sql in SQLITE:
             schema_editor.execute(sql)
