@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver
 
 from jichitai.accounts.models import Department, Role, Staff
 from jichitai.accounts.policy import allowed
@@ -23,13 +23,27 @@ class JichitaiAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return allowed(request.user, "admin.access")
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
-        wrapped = super().admin_view(view, cacheable)
-        wrapped.jichitai_action = "admin.access"  # type: ignore[attr-defined]
-        return wrapped
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        """Every admin URL, login and logout included, goes through ``requires("admin.access")``."""
+        return _guard(super().get_urls())
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return redirect(f"/accounts/login/?next={request.get_full_path()}")
+
+
+def _guard(patterns: list[Any]) -> list[Any]:
+    from jichitai.accounts.guards import requires
+
+    out: list[Any] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            p.url_patterns  # noqa: B018 - resolve the included patterns before guarding them
+            p.urlconf_name = _guard(list(p.url_patterns))
+            out.append(p)
+        else:
+            p.callback = requires("admin.access")(p.callback)
+            out.append(p)
+    return out
 
 
 site = JichitaiAdminSite(name="admin")
