@@ -21,6 +21,8 @@ SEAL_EVERY = 1000  # entries between automatic seals; `jichitai audit seal` seal
 
 def actor_label(actor: Any) -> str:
     """A stable text for who acted: ``staff:U0001``, ``system:juki``, ``resident:…``, ``anonymous``."""
+    if isinstance(actor, str):
+        return actor
     if actor is None or not getattr(actor, "is_authenticated", True):
         return "anonymous"
     label = getattr(actor, "audit_label", None)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jichitai.accounts import roles as R
 from jichitai.accounts.models import Department, Role, Staff
+from jichitai.audit import services as audit
 
 DEPARTMENTS = {
     "shimin": "市民課",
@@ -55,5 +56,6 @@ class Command(BaseCommand):
             if created:
                 staff.set_password(password)
                 staff.save()
+                audit.record("system:seed_demo_staff", "admin.add", f"accounts.Staff:{staff.pk}", roles=role_codes)
             staff.roles.set(Role.objects.filter(code__in=role_codes))
             self.stdout.write(f"  {username:<16}{password:<24}{'・'.join(R.ROLES[c] for c in role_codes)}")
