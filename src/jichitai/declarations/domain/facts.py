@@ -1,0 +1,74 @@
+"""What the city already knows, assembled by the service for one declaration and handed to the rules.
+
+Everything is plain data so that the rules can be tested (and benchmarked) without a database:
+- the registry's record of the taxpayer (identity, address on 1 January of the 年度, current address, death);
+- the reports received for the taxpayer (給与支払報告書, 公的年金等支払報告書), summed;
+- for every claimed spouse or dependant: the registry record when the person lives in the city, their income
+  as the city knows it (reports, their own declaration), and who else claims them;
+- the tax computed by the engine for the declaration as filed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Address:
+    town_code: str
+    banchi: str
+    katagaki: str = ""
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """A person as the registry knows them (住民記録, including 消除者 kept in the history)."""
+
+    atena_number: str
+    my_number: str
+    name: str
+    kana: str
+    birth_date: dt.date | None
+    died_on: dt.date | None = None
+    address_jan1: Address | None = None  # None: not a resident of the city on 1 January (賦課期日)
+    address_now: Address | None = None
+    household: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Someone else who claims the same person: another declaration, or a report listing them."""
+
+    claimant_my_number: str
+    role: str  # "spouse" or "dependent"
+    source: str  # "declaration:<ref>", "salary_report", "pension_report"
+
+
+@dataclass(frozen=True)
+class RelativeFacts:
+    my_number: str
+    person: KnownPerson | None  # None: not in the city's registry (lives elsewhere)
+    known_income: int | None = None  # 合計所得金額 from the city's own data; None when unknown
+    income_source: str = ""
+    other_claims: tuple[Claim, ...] = ()
+    claims_taxpayer_as_spouse: bool = False  # the spouse's own declaration or report claims the taxpayer
+
+
+@dataclass(frozen=True)
+class Facts:
+    person: KnownPerson | None
+    salary_reported: int | None = None  # sum of 給与支払報告書 支払金額; None: no report received
+    salary_reports: int = 0
+    salary_year_end_adjusted: bool = False  # 年末調整済みの報告がある
+    pension_reported: int | None = None
+    pension_reports: int = 0
+    relatives: dict[str, RelativeFacts] = field(default_factory=dict)
+    computed_total_tax: int | None = None
+    computed_taxable: bool | None = None  # False: 非課税 (均等割も所得割も)
+    filed_final_return: bool = False  # 所得税の確定申告書 received through 国税連携
+    earlier_declarations: int = 0  # declarations for the same year already accepted for this person
+    is_claimed_by_other: bool = False  # the taxpayer is someone's spouse or dependant (reports, declarations)
+
+    def relative(self, my_number: str) -> RelativeFacts | None:
+        return self.relatives.get(my_number)

@@ -1,0 +1,226 @@
+"""The declaration (市民税・県民税申告書) as the resident filed it.
+
+The patterns follow eLTAX's 個人住民税申告 (from 2026-01-05):
+収入なし / 給与所得のみ / 公的年金所得のみ / その他.
+``case`` is the tax case format (/work/shared/reference/tax-case-format.md) with spouse and dependants also
+carrying ``my_number``, ``name`` and ``birth_date``; ``declared`` holds the figures the resident wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from jichitai.common.errors import JichitaiError
+
+
+class DeclarationError(JichitaiError):
+    """The error root of the declarations context."""
+
+    code = "declaration"
+
+
+class Pattern(StrEnum):
+    NO_INCOME = "no_income"
+    SALARY_ONLY = "salary_only"
+    PENSION_ONLY = "pension_only"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return PATTERN_LABELS[self]
+
+
+PATTERN_LABELS = {
+    Pattern.NO_INCOME: "収入なし",
+    Pattern.SALARY_ONLY: "給与所得のみ",
+    Pattern.PENSION_ONLY: "公的年金所得のみ",
+    Pattern.OTHER: "その他（事業所得・医療費控除など）",
+}
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    PAPER = "paper"
+
+    @property
+    def label(self) -> str:
+        return "電子申告" if self is Channel.ONLINE else "紙の申告書"
+
+
+ATTACHMENT_KINDS = {
+    "medical_detail": "医療費控除の明細書",
+    "donation_receipt": "寄附金の受領証明書",
+    "withholding_slip": "源泉徴収票",
+    "insurance_certificate": "保険料控除証明書",
+    "other": "その他",
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str
+    filename: str = ""
+
+    @property
+    def label(self) -> str:
+        return ATTACHMENT_KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A spouse or dependant the taxpayer claims (配偶者・扶養親族の申告欄)."""
+
+    role: str  # "spouse" or "dependent"
+    my_number: str
+    name: str
+    birth_date: dt.date | None
+    total_income: int  # 合計所得金額 as declared
+    relation: str = "other"
+    cohabiting: bool = True
+    disability: str | None = None
+    age_class: str | None = None  # optional class ticked on a paper form (young/general/specific/elderly)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DeclarationError(
+            f"日付の形式が正しくありません: {value}", code="bad_date", value=str(value)
+        ) from None
+
+
+def _int(value: Any, name: str) -> int:
+    if value in (None, ""):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DeclarationError(
+            f"{name} には整数（円）を入力してください。", code="bad_amount", item=name
+        ) from None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    ref: str
+    fiscal_year: int
+    channel: Channel
+    pattern: Pattern
+    my_number: str
+    name: str
+    kana: str
+    birth_date: dt.date | None
+    town_code: str
+    banchi: str
+    katagaki: str
+    case: dict[str, Any]
+    declared_salary: int | None = None
+    declared_pension: int | None = None
+    declared_total_tax: int | None = None
+    attachments: tuple[Attachment, ...] = ()
+    relatives: tuple[Relative, ...] = field(default=())
+
+    @property
+    def income_year(self) -> int:
+        """The year whose income is declared (前年): the 年度 minus one."""
+        return self.fiscal_year - 1
+
+    @property
+    def income(self) -> dict[str, int]:
+        inc = self.case.get("income") or {}
+        return {k: _int(inc.get(k), k) for k in ("salary", "public_pension", "business", "misc_other")}
+
+    @property
+    def deductions(self) -> dict[str, Any]:
+        return self.case.get("deductions") or {}
+
+    @property
+    def medical(self) -> tuple[int, int]:
+        med = self.deductions.get("medical_expenses") or {}
+        return _int(med.get("paid"), "医療費"), _int(med.get("reimbursed"), "補填額")
+
+    @property
+    def donations(self) -> dict[str, int]:
+        d = self.case.get("donations") or {}
+        return {"furusato": _int(d.get("furusato"), "ふるさと納税"), "other": _int(d.get("other"), "寄附金")}
+
+    @property
+    def spouse(self) -> Relative | None:
+        return next((r for r in self.relatives if r.role == "spouse"), None)
+
+    @property
+    def dependents(self) -> list[Relative]:
+        return [r for r in self.relatives if r.role == "dependent"]
+
+    def has_attachment(self, kind: str) -> bool:
+        return any(a.kind == kind for a in self.attachments)
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any], *, fiscal_year: int | None = None) -> Declaration:
+        """Build from one line of the synthetic city's ``declarations.jsonl`` (or the portal's JSON)."""
+        case = dict(rec.get("case") or {})
+        fy = int(fiscal_year or case.get("fiscal_year") or rec.get("fiscal_year") or 0)
+        if not fy:
+            raise DeclarationError("申告年度がありません。", code="no_fiscal_year")
+        case["fiscal_year"] = fy
+        try:
+            pattern = Pattern(rec.get("pattern", "other"))
+            channel = Channel(rec.get("channel", "online"))
+        except ValueError as exc:
+            raise DeclarationError(f"申告の区分が正しくありません: {exc}", code="bad_pattern") from None
+        relatives: list[Relative] = []
+        sp = case.get("spouse")
+        if sp:
+            relatives.append(_relative("spouse", sp))
+        for d in case.get("dependents") or []:
+            relatives.append(_relative("dependent", d))
+        addr = rec.get("address") or {}
+        declared = rec.get("declared") or {}
+        return cls(
+            ref=str(rec.get("declaration_ref", "")),
+            fiscal_year=fy,
+            channel=channel,
+            pattern=pattern,
+            my_number=str(rec.get("my_number", "")),
+            name=str(rec.get("name", "")),
+            kana=str(rec.get("kana", "")),
+            birth_date=_date(rec.get("birth_date")),
+            town_code=str(addr.get("town_code", "")),
+            banchi=str(addr.get("banchi", "")),
+            katagaki=str(addr.get("katagaki", "") or ""),
+            case=case,
+            declared_salary=None if declared.get("salary") is None else _int(declared["salary"], "給与収入"),
+            declared_pension=None
+            if declared.get("pension") is None
+            else _int(declared["pension"], "年金収入"),
+            declared_total_tax=None
+            if declared.get("total_tax") is None
+            else _int(declared["total_tax"], "税額"),
+            attachments=tuple(
+                Attachment(str(a.get("kind", "other")), str(a.get("filename", "")))
+                for a in rec.get("attachments") or []
+            ),
+            relatives=tuple(relatives),
+        )
+
+
+def _relative(role: str, d: dict[str, Any]) -> Relative:
+    return Relative(
+        role=role,
+        my_number=str(d.get("my_number", "") or ""),
+        name=str(d.get("name", "") or ""),
+        birth_date=_date(d.get("birth_date")),
+        total_income=_int(d.get("total_income"), "合計所得金額"),
+        relation=str(d.get("relation", "spouse" if role == "spouse" else "other") or "other"),
+        cohabiting=bool(d.get("cohabiting", True)),
+        disability=d.get("disability"),
+        age_class=d.get("age_class"),
+    )

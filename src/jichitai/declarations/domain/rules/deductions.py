@@ -1,0 +1,148 @@
+
+"""Deductions within their caps, amounts that make sense, and the attachments the law requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jichitai.declarations.domain.facts import Facts
+from jichitai.declarations.domain.limits import limits_for
+from jichitai.declarations.domain.model import Declaration
+from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
+
+
+def _amounts(d: Declaration) -> Iterator[tuple[str, Any]]:
+    for k, v in d.income.items():
+        yield f"income.{k}", v
+    ded = d.deductions
+    for k in (
+        "social_insurance",
+        "small_enterprise_mutual_aid",
+        "earthquake_insurance",
+        "long_term_damage_insurance_old",
+    ):
+        yield f"deductions.{k}", ded.get(k) or 0
+    for k, v in (ded.get("life_insurance") or {}).items():
+        yield f"deductions.life_insurance.{k}", v or 0
+    paid, reimbursed = d.medical
+    yield "deductions.medical_expenses.paid", paid
+    yield "deductions.medical_expenses.reimbursed", reimbursed
+    for k, v in d.donations.items():
+        yield f"donations.{k}", v
+    yield "housing_loan_credit", d.case.get("housing_loan_credit") or 0
+
+
+ITEM_LABELS = {
+    "income.salary": "給与収入",
+    "income.public_pension": "公的年金等収入",
+    "income.business": "事業所得",
+    "income.misc_other": "その他の所得",
+    "deductions.social_insurance": "社会保険料",
+    "deductions.small_enterprise_mutual_aid": "小規模企業共済等掛金",
+    "deductions.earthquake_insurance": "地震保険料",
+    "deductions.long_term_damage_insurance_old": "旧長期損害保険料",
+    "deductions.medical_expenses.paid": "支払医療費",
+    "deductions.medical_expenses.reimbursed": "保険金などで補填される金額",
+    "donations.furusato": "ふるさと納税",
+    "donations.other": "その他の寄附金",
+    "housing_loan_credit": "住宅借入金等特別税額控除",
+}
+
+
+@rule(
+    "DE01",
+    "金額の入力",
+    Severity.RETURN,
+    "地方税法第317条の2第1項（申告事項）",
+    "「{item}」に負の金額（{amount}円）が入力されています。0円以上で入力してください。",
+    "{item} が負の値 {amount}円。",
+)
+def amounts_not_negative(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    for key, value in _amounts(d):
+        if int(value) < 0:
+            yield r.finding(item=ITEM_LABELS.get(key, key), amount=int(value))
+
+
+@rule(
+    "DE02",
+    "医療費控除の補填額",
+    Severity.RETURN,
+    "地方税法第314条の2第1項第1号（保険金、損害賠償金等により補填される部分の金額を除く）",
+    "保険金などで補填される金額（{reimbursed}円）が支払った医療費（{paid}円）を超えています。金額をご確認ください。",
+    "医療費 支払 {paid}円 < 補填 {reimbursed}円。",
+)
+def medical_reimbursement(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    paid, reimbursed = d.medical
+    if reimbursed > paid:
+        yield r.finding(paid=paid, reimbursed=reimbursed)
+
+
+def _gross(d: Declaration) -> int:
+    return sum(max(v, 0) for v in d.income.values())
+
+
+@rule(
+    "DE03",
+    "控除の限度額",
+    Severity.CLERK,
+    "地方税法第314条の2第1項第1号（医療費控除 200万円）・第4号（小規模企業共済等掛金控除）、附則第5条の4の2（住宅借入金等特別税額控除）",
+    "{item}の金額（{amount}円）が控除の限度（{cap}円）を超えています。職員が確認します。",
+    "{item} {amount}円 が限度 {cap}円 超。証明書類と計算を確認。",
+)
+def deductions_within_caps(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    lim = limits_for(d.fiscal_year)
+    paid, reimbursed = d.medical
+    # The deduction before the cap: 支払額 − 補填額 − min(総所得金額等×5%, 10万円); 総所得金額等 ≤ gross.
+    medical = paid - reimbursed - min(_gross(d) * 5 // 100, 100_000)
+    if medical > lim.medical_deduction_cap:
+        yield r.finding(item="医療費控除", amount=medical, cap=lim.medical_deduction_cap)
+    mutual = int(d.deductions.get("small_enterprise_mutual_aid") or 0)
+    if mutual > lim.mutual_aid_plausible:
+        yield r.finding(item="小規模企業共済等掛金", amount=mutual, cap=lim.mutual_aid_plausible)
+    housing = int(d.case.get("housing_loan_credit") or 0)
+    if housing > lim.housing_loan_credit_cap:
+        yield r.finding(item="住宅借入金等特別税額控除", amount=housing, cap=lim.housing_loan_credit_cap)
+
+
+@rule(
+    "DE04",
+    "社会保険料の妥当性",
+    Severity.CLERK,
+    "地方税法第314条の2第1項第3号（社会保険料控除: 支払った金額）",
+    "社会保険料の金額（{amount}円）が収入に比べて大きいため、職員が確認します。",
+    "社会保険料 {amount}円 が収入合計 {gross}円 の30%かつ100万円を超える。家族分の国保税等か確認。",
+)
+def social_insurance_plausible(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    amount = int(d.deductions.get("social_insurance") or 0)
+    gross = _gross(d)
+    if amount > 1_000_000 and amount * 10 > gross * 3:
+        yield r.finding(amount=amount, gross=gross)
+
+
+@rule(
+    "DE05",
+    "医療費控除の明細書",
+    Severity.RETURN,
+    "地方税法第317条の2第1項・第4項、地方税法施行規則（医療費控除の明細書の添付）、所得税法第120条第4項",
+    "医療費控除を受けるには「医療費控除の明細書」（または医療費通知）の添付が必要です。書類を添付して提出し直してください。",
+    "医療費 {paid}円 の申告に明細書の添付なし。",
+)
+def medical_detail_attached(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    paid, _ = d.medical
+    if paid > 0 and not d.has_attachment("medical_detail"):
+        yield r.finding(paid=paid)
+
+
+@rule(
+    "DE06",
+    "寄附金の受領証明書",
+    Severity.RETURN,
+    "地方税法第314条の7第1項、第317条の2第1項（寄附金税額控除: 受領を証する書類の添付）、地方税法施行規則",
+    "寄附金税額控除を受けるには、寄附先が発行した「受領証明書」の添付が必要です。書類を添付して提出し直してください。",
+    "寄附金 {amount}円 の申告に受領証明書の添付なし。",
+)
+def donation_receipt_attached(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    amount = sum(d.donations.values())
+    if amount > 0 and not d.has_attachment("donation_receipt"):
+        yield r.finding(amount=amount)
