@@ -23,35 +23,20 @@ class Limits:
     housing_loan_credit_cap: int = 136_500  # 住宅借入金等特別税額控除の上限 (地方税法附則第5条の4の2)
 
 
+# 配偶者特別控除 steps (住民税): 100万/105万/…/133万, unchanged by the 令和7年度改正 except its lower bound.
+SPOUSE_SPECIAL_BANDS = (1_000_000, 1_050_000, 1_100_000, 1_150_000, 1_200_000, 1_250_000, 1_300_000, 1_330_000)
+
 LIMITS: dict[int, Limits] = {
     2025: Limits(
         fiscal_year=2025,
         dependent_income=480_000,
-        spouse_special_bands=(
-            1_000_000,
-            1_050_000,
-            1_100_000,
-            1_150_000,
-            1_200_000,
-            1_250_000,
-            1_300_000,
-            1_330_000,
-        ),
+        spouse_special_bands=SPOUSE_SPECIAL_BANDS,
         specific_relative_bands=(),
     ),
     2026: Limits(
         fiscal_year=2026,
         dependent_income=580_000,
-        spouse_special_bands=(
-            1_000_000,
-            1_050_000,
-            1_100_000,
-            1_150_000,
-            1_200_000,
-            1_250_000,
-            1_300_000,
-            1_330_000,
-        ),
+        spouse_special_bands=SPOUSE_SPECIAL_BANDS,
         specific_relative_bands=(950_000, 1_000_000, 1_050_000, 1_100_000, 1_150_000, 1_200_000, 1_230_000),
     ),
 }

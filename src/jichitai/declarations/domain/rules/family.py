@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.text import search_key
