@@ -1,0 +1,103 @@
+"""税額控除: 調整控除, 配当控除, 住宅借入金等特別税額控除, 寄附金税額控除. Each returns (市民税分, 県民税分)
+before the limit to the levy, which :func:`jichitai.tax.rules.levy.apply_credit` applies in the law's order."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from jichitai.common.money import times_rate_ceil, times_rate_floor
+from jichitai.tax.rules import frac
+
+
+def ceil_frac(amount: int, r: Fraction) -> int:
+    """``amount × r`` rounded up to the yen (a credit's 1円未満 is rounded in the taxpayer's favour)."""
+    return times_rate_ceil(amount, r.numerator, r.denominator)
+
+
+def floor_frac(amount: int, r: Fraction) -> int:
+    return times_rate_floor(amount, r.numerator, r.denominator)
+
+
+def split_shares(designated_city: bool, p: dict[str, Any]) -> tuple[Fraction, Fraction]:
+    """市・県 shares of a credit: 指定都市 4/5・1/5, otherwise 3/5・2/5 (地方税法第314条の7, 第37条の2, 附則)."""
+    s = p["designated" if designated_city else "ordinary"]
+    return frac(s["city"]), frac(s["pref"])
+
+
+def adjustment_credit(taxable_income: int, total_income: int, difference: int, designated_city: bool,
+                      p: dict[str, Any]) -> tuple[int, int]:
+    """調整控除 (地方税法第314条の6第1号, 第37条第1号). 人的控除額の差の合計 ``difference``:
+    課税総所得 ≤ 200万: min(差, 課税総所得) × 5%; above: max(差 − (課税総所得 − 200万), 5万) × 5%
+    (so at least 2,500円). Split 市4%・県1% in a 指定都市, else 3%・2%. None when 合計所得 > 2,500万."""
+    if total_income > int(p["max_total_income"]) or taxable_income <= 0:
+        return 0, 0
+    threshold = int(p["threshold"])
+    if taxable_income <= threshold:
+        base = min(difference, taxable_income)
+    else:
+        base = max(difference - (taxable_income - threshold), int(p["floor"]))
+    city_share = Fraction(4, 5) if designated_city else Fraction(3, 5)
+    r = frac(p["rate"])
+    return ceil_frac(base, r * city_share), ceil_frac(base, r * (1 - city_share))
+
+
+def dividend_credit(dividend: int, taxable_income: int, designated_city: bool, p: dict[str, Any]) -> tuple[int, int]:
+    """配当控除 (地方税法附則第5条): the dividend within the part of 課税総所得 up to 1,000万 at the higher rate
+    (指定都市 市2.24%・県0.56%; else 1.6%・1.2%), the rest at half."""
+    if dividend <= 0 or taxable_income <= 0:
+        return 0, 0
+    split_at = int(p["split_at"])
+    high = min(dividend, max(0, split_at - max(0, taxable_income - dividend)))
+    low = dividend - high
+    rates = p["designated" if designated_city else "ordinary"]
+    out = []
+    for side in ("city", "pref"):
+        hi, lo = (frac(x) for x in rates[side])
+        out.append(ceil_frac(high, hi) + ceil_frac(low, lo))
+    return out[0], out[1]
+
+
+def housing_loan_credit(amount: int, designated_city: bool, p: dict[str, Any]) -> tuple[int, int]:
+    """住宅借入金等特別税額控除 (地方税法附則第5条の4の2): the 住民税 amount split 市4/5・県1/5 in a 指定都市
+    (else 3/5・2/5); each part is then limited to its levy."""
+    if amount <= 0:
+        return 0, 0
+    c, q = split_shares(designated_city, p)
+    return ceil_frac(amount, c), ceil_frac(amount, q)
+
+
+def income_tax_rate_for_donation(taxable_income: int, difference: int, p: dict[str, Any]) -> Fraction:
+    """所得税の税率 used by the ふるさと 特例控除: read at (課税総所得金額 − 人的控除差調整額); below 0 → 0."""
+    x = taxable_income - difference
+    r = Fraction(0)
+    for band in p["income_tax_bands"]:
+        if x > int(band["above"]):
+            r = frac(band["rate"])
+    return r
+
+
+def donation_credit(furusato: int, other: int, gross_income_sum: int, taxable_income: int, difference: int,
+                    city_levy_after_adjustment: int, pref_levy_after_adjustment: int, designated_city: bool,
+                    p: dict[str, Any]) -> tuple[int, int]:
+    """寄附金税額控除 (地方税法第314条の7, 第37条の2).
+    基本控除: (min(寄附金, 総所得金額等 × 30%) − 2,000) × 10%, split 市・県.
+    特例控除 (ふるさと納税): (ふるさと − 2,000) × (90% − 所得税率 × 1.021) × share, each side limited to
+    20% of that side's 所得割 after 調整控除."""
+    city_share, pref_share = split_shares(designated_city, p)
+    floor_amt = int(p["floor"])
+    base = min(furusato + other, floor_frac(max(gross_income_sum, 0), frac(p["income_cap"]))) - floor_amt
+    basic = (0, 0)
+    if base > 0:
+        r = frac(p["basic_rate"])
+        basic = (ceil_frac(base, r * city_share), ceil_frac(base, r * pref_share))
+    special = (0, 0)
+    if furusato > floor_amt:
+        ratio = frac(p["special_base"]) - income_tax_rate_for_donation(taxable_income, difference, p) * frac(
+            p["reconstruction_factor"])
+        cap = frac(p["special_cap"])
+        special = (
+            min(ceil_frac(furusato - floor_amt, ratio * city_share), floor_frac(max(city_levy_after_adjustment, 0), cap)),
+            min(ceil_frac(furusato - floor_amt, ratio * pref_share), floor_frac(max(pref_levy_after_adjustment, 0), cap)),
+        )
+    return basic[0] + special[0], basic[1] + special[1]
