@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.views import serve
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 
 from jichitai.accounts.admin import site as admin_site
@@ -14,11 +17,11 @@ from jichitai.accounts.guards import public
 
 
 @public
-def static_files(request, path):  # type: ignore[no-untyped-def]
+def static_files(request: HttpRequest, path: str) -> HttpResponseBase:
     return serve(request, path, insecure=True)
 
 
-urlpatterns = [
+urlpatterns: list[Any] = [
     path("admin/", admin_site.urls),
     path("accounts/", include("jichitai.accounts.urls")),
     path("", include("jichitai.accounts.urls_root")),

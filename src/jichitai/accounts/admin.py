@@ -49,7 +49,7 @@ def _guard(patterns: list[Any]) -> list[Any]:
 site = JichitaiAdminSite(name="admin")
 
 
-class GuardedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class GuardedModelAdmin(admin.ModelAdmin):
     """Every permission asks ``allowed``; every save and delete is audited."""
 
     manage_action = "admin.manage"

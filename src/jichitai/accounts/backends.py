@@ -65,13 +65,10 @@ class LockoutBackend(ModelBackend):
         return None
 
 
-try:
-    from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-except ImportError:  # pragma: no cover - the package is a dependency; kept optional for slim installs
-    OIDCAuthenticationBackend = object  # type: ignore[assignment,misc]
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend  # noqa: E402
 
 
-class StaffOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc,valid-type]
+class StaffOIDCBackend(OIDCAuthenticationBackend):
     """Single sign-on for cities with an identity provider: the subject maps to an existing, active Staff
     (matched by ``oidc_subject``, else by ``preferred_username`` = 職員番号). No account is ever created."""
 

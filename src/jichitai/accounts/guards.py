@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from jichitai.accounts.policy import ACTIONS, allowed
 from jichitai.audit import services as audit
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def refuse(request: HttpRequest, action: str, resource: str = "") -> HttpResponse:

@@ -27,6 +27,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = "アクセスログ"
         ordering = ["seq"]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.actor} {self.action} {self.resource} {self.outcome}"
+
 
 class ChainHead(models.Model):
     """One row per chain: the last sequence number and hash. Locked (SELECT … FOR UPDATE) for every append."""
@@ -34,6 +37,9 @@ class ChainHead(models.Model):
     name = models.CharField(max_length=50, primary_key=True)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.seq}"
 
 
 class Seal(models.Model):
@@ -48,3 +54,6 @@ class Seal(models.Model):
 
     class Meta:
         ordering = ["chain", "seq"]
+
+    def __str__(self) -> str:
+        return f"seal {self.chain}@{self.seq}"

@@ -39,3 +39,6 @@ class ReceivedReport(models.Model):
             models.UniqueConstraint(fields=["kind", "income_year", "payer_number", "recipient_index", "source"],
                                     name="tax_report_once_per_file"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.income_year} {self.payer_name} 行{self.line}"
