@@ -101,6 +101,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = CONFIG.var_dir / "static"
 MEDIA_ROOT = CONFIG.var_dir / "media"
 

@@ -112,3 +112,12 @@ def test_the_auditor_browses_and_verifies_the_log(login_as: Any) -> None:
     result = auditor.post("/audit/verify/").content.decode()
     assert "改ざんはありません" in result
     assert login_as("counter").get("/audit/").status_code == 403
+
+
+def test_our_stylesheet_is_served_from_our_own_static_files(client: Client) -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("jichitai/jichitai.css")
+    page = client.get("/accounts/login/").content.decode()
+    assert '<link rel="stylesheet" href="/static/jichitai/jichitai.css">' in page
+    assert "http://" not in page and "https://" not in page
