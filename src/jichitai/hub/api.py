@@ -1,0 +1,108 @@
+"""The hub's system-to-system API (mounted at /api/hub/; the feed is also served at /hub/feeds/{feed}).
+
+Every route authenticates the calling system (:class:`SystemAuth`) and asks ``allowed`` through the feed's
+grant (``feeds.granted``), which audits each refusal. Answers never say whether a refused feed exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.hub import feeds, files, messagelog, monitor
+from jichitai.hub.auth import SystemAuth
+from jichitai.hub.models import System
+
+router = Router(tags=["hub"])
+
+
+class Error(Schema):
+    code: str
+    message: str
+    fields: dict[str, Any]
+
+
+class BatchOut(Schema):
+    feed: str
+    after: int
+    next_cursor: int
+    has_more: bool
+    events: list[dict[str, Any]]
+    receipt: dict[str, Any]
+
+
+class FeedQuery(Schema):
+    after: int = 0
+    limit: int = feeds.DEFAULT_BATCH
+
+
+class FileOut(Schema):
+    file_id: int
+    status: str
+    rows: int
+    problems: list[dict[str, Any]]
+    duplicate: bool
+    receipt: dict[str, Any]
+
+
+class FileQuery(Schema):
+    filename: str = "upload.csv"
+    mode: str = "full"
+
+
+class ExtractQuery(Schema):
+    mode: str = "full"
+    after: int = 0
+    encoding: str = "utf-8"
+
+
+def _system(request: HttpRequest) -> System:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@router.get("/feeds/{feed}", auth=SystemAuth(), response={200: BatchOut, 401: Error, 403: Error, 503: Error})
+def pull_feed(request: HttpRequest, feed: str, q: Query[FeedQuery]) -> Any:
+    """宛名連携 PULL: events after the cursor ``after``, at most ``limit`` (≤ 5000), with a signed receipt."""
+    return feeds.pull(_system(request), feed, q.after, q.limit).as_dict()
+
+
+@router.post("/files/{feed}", auth=SystemAuth(), response={200: FileOut, 401: Error, 403: Error, 503: Error})
+def send_file(request: HttpRequest, feed: str, q: Query[FileQuery]) -> Any:
+    """Drop a CSV file (request body, UTF-8 or CP932). A file with any bad row is quarantined whole."""
+    return files.receive(_system(request), feed, q.filename, request.body, q.mode).as_dict()
+
+
+@router.get("/files/{file_id}", auth=SystemAuth(), response={200: FileOut, 401: Error, 403: Error})
+def file_status(request: HttpRequest, file_id: int) -> Any:
+    """The status and validation report of a file this system sent."""
+    f = files.own_file(_system(request), file_id)
+    receipt = messagelog.receipt(f.log_entry()) if f.log_seq else {}
+    return {"file_id": f.pk, "status": f.status, "rows": f.rows, "problems": f.problems, "duplicate": False,
+            "receipt": receipt}
+
+
+@router.get("/extracts/atena", auth=SystemAuth(), response={200: None, 401: Error, 403: Error, 503: Error})
+def atena_extract(request: HttpRequest, q: Query[ExtractQuery]) -> HttpResponse:
+    """The 宛名 standard CSV (全件 ``mode=full`` or 差分 ``mode=delta`` after a cursor), UTF-8 or CP932."""
+    body, receipt = files.atena_extract(_system(request), q.mode, q.after, q.encoding)
+    charset = "cp932" if body and q.encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
+    response = HttpResponse(body, content_type=f"text/csv; charset={charset}")
+    response["X-Hub-Receipt-Seq"] = str(receipt["seq"])
+    response["X-Hub-Receipt-Signature"] = receipt["signature"]
+    return response
+
+
+@router.get("/log/public-key", auth=SystemAuth(), response={200: dict[str, str], 401: Error})
+def public_key(request: HttpRequest) -> Any:
+    """The hub's Ed25519 public key (PEM) to verify receipts with."""
+    return {"public_key": messagelog.public_key_pem(), "key_id": messagelog.signing_key().key_id}
+
+
+@router.get("/status", auth=StaffSession(), response={200: dict[str, Any], 403: Error})
+def status(request: HttpRequest) -> Any:
+    """Operations overview (feeds, lag, failures, quarantined files, lake freshness) for staff."""
+    ensure(request, "hub.monitor")
+    return monitor.overview(include_lake=True)

@@ -1,0 +1,87 @@
+"""The hub's built-in catalogue: the 20 standard systems, the feeds the hub offers and their data items.
+
+Installed by a data migration and by ``jichitai hub seed`` (idempotent). Grants and credentials are the
+city's decisions and are made in the admin (or by ``jichitai hub seed --demo`` for the demo city).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from jichitai.hub.models import STANDARD_BUSINESSES, DataItem, Feed, Grant, System
+
+# 宛名連携 data items: the keys of the registry's person snapshot each one covers (registry.domain.person).
+ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("basic", "住民の状態・世帯", ("status", "resident_kind", "relationship", "household_order",
+                                    "became_resident_on", "removal_reason", "removed_on", "notified_on"), ""),
+    ("name", "氏名・フリガナ・旧氏・通称", ("name", "kana", "kyuuji", "kyuuji_kana", "tsusho", "tsusho_kana"), ""),
+    ("birth_date", "生年月日", ("birth_date",), ""),
+    ("sex", "性別", ("sex",), ""),
+    ("address", "住所", ("town_code", "ward_code", "banchi", "katagaki", "postcode", "address_set_on",
+                         "previous_address", "previous_municipality_code", "previous_ward_code",
+                         "previous_town_code", "destination_address", "destination_municipality_code"), "address"),
+    ("movement", "異動の区分（市内・県内・県外・国外）", ("origin_class", "destination_class"), ""),
+    ("honseki", "本籍・筆頭者", ("honseki", "hittosha"), ""),
+    ("foreign", "外国人住民の事項", ("nationality", "foreign_resident_on", "residence_status", "residence_period",
+                                    "residence_until", "residence_card_number"), ""),
+    ("juminhyo_code", "住民票コード", ("juminhyo_code",), ""),
+    ("my_number", "個人番号", ("my_number",), "my_number"),
+    ("support_measure", "支援措置の有無", ("support_measure",), ""),
+)
+
+# Keys that mark a person under 支援措置 (DV等支援措置) in a payload.
+SUPPORT_MEASURE_KEY = "support_measure"
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    code: str
+    name: str
+    kind: str
+    description: str
+    items: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()
+
+
+FEEDS: tuple[FeedSpec, ...] = (
+    FeedSpec("atena-delta", "宛名連携（異動差分）", "events",
+             "住民記録の異動を発生順に提供する差分フィード（PULL、カーソル指定）", ATENA_ITEMS),
+    FeedSpec("atena-full", "宛名連携（全件）", "events",
+             "各住民の最新の状態（全件）。取得後は atena-delta を同じカーソルから続けて取得する", ATENA_ITEMS),
+    FeedSpec("atena-extract", "宛名連携ファイル（標準CSV）", "file_out",
+             "宛名情報の標準レイアウトCSV（全件・差分、UTF-8 または CP932）", ATENA_ITEMS),
+    FeedSpec("salary-report", "給与支払報告書", "file_in", "地方税法第317条の6 の個人別明細書（CSV）"),
+    FeedSpec("pension-report", "公的年金等支払報告書", "file_in", "地方税法第317条の13（CSV）"),
+    FeedSpec("kokuho-shikaku", "国民健康保険 資格情報", "file_in", "国民健康保険システムの資格取得・喪失（CSV）"),
+    FeedSpec("jido-teate", "児童手当 受給情報", "file_in", "児童手当システムの受給者・児童・支給期間（CSV）"),
+    FeedSpec("kaigo-nintei", "介護保険 要介護認定", "file_in", "介護保険システムの要介護認定（CSV）"),
+)
+
+
+def install_defaults() -> None:
+    """Create the standard systems, feeds and items that are missing; leave existing rows as they are."""
+    with transaction.atomic():
+        for code, name in STANDARD_BUSINESSES:
+            System.objects.get_or_create(code=code, defaults={"name": f"{name}システム", "kind": "standard",
+                                                              "business": code})
+        for spec in FEEDS:
+            feed, _ = Feed.objects.get_or_create(
+                code=spec.code, defaults={"name": spec.name, "kind": spec.kind, "description": spec.description})
+            for code, label, keys, sensitivity in spec.items:
+                DataItem.objects.get_or_create(
+                    feed=feed, code=code, defaults={"label": label, "keys": list(keys), "sensitivity": sensitivity})
+
+
+def grant(system: System, feed_code: str, items: list[str] | None = None, purpose: str = "") -> Grant:
+    """Grant ``feed_code`` to ``system`` with the named items (all of the feed's items when None), refusing
+    個人番号 to a system outside 個人番号利用事務 (``Grant.check_items``)."""
+    feed = Feed.objects.get(code=feed_code)
+    chosen = list(feed.items.all()) if items is None else list(feed.items.filter(code__in=items))
+    if items is None and not system.may_use_my_number:
+        chosen = [i for i in chosen if i.sensitivity != "my_number"]
+    with transaction.atomic():
+        g, _ = Grant.objects.get_or_create(system=system, feed=feed, defaults={"purpose": purpose or feed.name})
+        g.check_items(chosen)
+        g.items.set(chosen)
+    return g

@@ -1,0 +1,46 @@
+"""The hub's errors. Refusals say as little as possible: an unknown feed and a feed not granted give the same
+answer, and credential failures never say whether the system exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jichitai.common.errors import JichitaiError, PermissionRefused
+
+
+class HubError(JichitaiError):
+    code = "hub_error"
+
+
+class NotAuthenticated(HubError):
+    code = "not_authenticated"
+    status = 401
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__("連携システムの認証に失敗しました。", **fields)
+
+
+class FeedRefused(PermissionRefused):
+    """The feed is unknown or not granted to the caller: one answer for both, so existence does not leak."""
+
+    code = "feed_refused"
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__("このフィードを取得する権限がありません。", **fields)
+
+
+class MessageLogUnavailable(HubError):
+    """The message log could not be written or sealed: the hub fails closed and delivers nothing."""
+
+    code = "message_log_unavailable"
+    status = 503
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__("連携記録を書き込めないため、提供を停止しています。", **fields)
+
+
+class FileRejected(HubError):
+    """A received file was quarantined whole; ``fields["problems"]`` names each line and item."""
+
+    code = "file_quarantined"
+    status = 422

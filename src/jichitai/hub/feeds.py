@@ -1,0 +1,208 @@
+"""Feeds: the registry's outbox relayed into the hub's durable, ordered feed, and PULL with a cursor.
+
+Guarantees (docs/hub.md):
+- ordered: events carry the hub's ``cursor`` (FeedEvent.id), assigned in outbox order, so a person's events
+  arrive in the order they happened;
+- durable and at-least-once: a subscriber asks for ``after=<the last cursor it stored>``; until it asks past a
+  batch, it gets that batch again; each event carries ``event_id`` so the subscriber stores it once;
+- filtered: only the items granted to the system, never 個人番号 to a system outside 個人番号利用事務, never a
+  supported person's address to a system without that right;
+- logged first: the batch's hash is chained and signed in the message log before the response is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jichitai.accounts.policy import allowed
+from jichitai.audit import chain
+from jichitai.audit import services as audit
+from jichitai.hub import messagelog
+from jichitai.hub.catalogue import SUPPORT_MEASURE_KEY
+from jichitai.hub.errors import FeedRefused
+from jichitai.hub.models import DataItem, Feed, FeedEvent, Grant, RelayPosition, Subscription, System
+
+EVENT_FEEDS = ("atena-delta", "atena-full")
+MAX_BATCH = 5000
+DEFAULT_BATCH = 1000
+RELAY_LOOKBACK = 10_000  # outbox ids below the high-water mark re-checked for late commits
+
+
+# --- relay -------------------------------------------------------------------------------------------------
+
+def _outbox_model() -> Any:
+    from jichitai.registry.models import OutboxEvent
+
+    return OutboxEvent
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def relay(limit: int = MAX_BATCH) -> int:
+    """Copy new outbox rows into the feed, in outbox order, once each. Returns how many were relayed.
+
+    Runs under a row lock (one relay at a time). Outbox ids are assigned before commit, so a transaction can
+    commit an id lower than one already relayed; rows up to ``RELAY_LOOKBACK`` ids below the high-water mark
+    are re-checked and relayed when they appear (an anti-join on ``source_id``), so none is lost."""
+    outbox = _outbox_model()
+    with transaction.atomic():
+        pos, _ = RelayPosition.objects.select_for_update().get_or_create(name="registry-outbox")
+        low = max(pos.position - RELAY_LOOKBACK, 0)
+        seen = FeedEvent.objects.filter(source_id__gt=low).values("source_id")
+        rows = list(outbox.objects.filter(id__gt=low).exclude(id__in=seen).order_by("id")[:limit])
+        if not rows:
+            return 0
+        events = [
+            FeedEvent(
+                source_id=r.id, event_id=r.event_id, kind=str(r.kind), atena_number=r.atena_number,
+                setai_number=r.setai_number or "", occurred_on=r.occurred_on, created_at=r.created_at,
+                payload={k: _iso(v) for k, v in (r.payload or {}).items()}, is_latest=False,
+            )
+            for r in rows
+        ]
+        latest_index = {e.atena_number: i for i, e in enumerate(events)}
+        for i in latest_index.values():
+            events[i].is_latest = True
+        FeedEvent.objects.filter(atena_number__in=list(latest_index), is_latest=True).update(is_latest=False)
+        FeedEvent.objects.bulk_create(events, batch_size=2000)
+        pos.position = max(pos.position, rows[-1].id)
+        pos.save(update_fields=["position"])
+    return len(rows)
+
+
+def relay_all(batch: int = MAX_BATCH) -> int:
+    total = 0
+    while n := relay(batch):
+        total += n
+    return total
+
+
+# --- filtering ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which payload keys one system may receive from one feed."""
+
+    keys: frozenset[str]
+    address_keys: frozenset[str]
+    may_see_supported_address: bool
+
+    @classmethod
+    def for_grant(cls, grant: Grant) -> ItemFilter:
+        system = grant.system
+        keys: set[str] = set()
+        address: set[str] = set()
+        for item in grant.items.all():
+            if item.sensitivity == "my_number" and not system.may_use_my_number:
+                continue  # belt and braces: Grant.check_items refuses this at grant time
+            keys.update(item.keys)
+            if item.sensitivity == "address":
+                address.update(item.keys)
+        return cls(frozenset(keys), frozenset(address), system.may_see_supported_address)
+
+    def apply(self, payload: dict[str, Any]) -> dict[str, Any]:
+        keys = self.keys
+        if payload.get(SUPPORT_MEASURE_KEY) and not self.may_see_supported_address:
+            keys = keys - self.address_keys
+        return {k: v for k, v in payload.items() if k in keys}
+
+
+def envelope(event: FeedEvent, flt: ItemFilter) -> dict[str, Any]:
+    return {
+        "cursor": event.id,
+        "event_id": str(event.event_id),
+        "kind": event.kind,
+        "atena_number": event.atena_number,
+        "setai_number": event.setai_number,
+        "occurred_on": _iso(event.occurred_on),
+        "data": flt.apply(event.payload),
+    }
+
+
+# --- pull ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class Batch:
+    feed: str
+    after: int
+    events: list[dict[str, Any]]
+    next_cursor: int
+    has_more: bool
+    receipt: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"feed": self.feed, "after": self.after, "next_cursor": self.next_cursor,
+                "has_more": self.has_more, "events": self.events, "receipt": self.receipt}
+
+
+def granted(system: System, feed_code: str, action: str = "hub.feed.pull") -> Grant:
+    """The grant of ``feed_code`` to ``system``, or :class:`FeedRefused` (audited), the same for a feed that
+    does not exist, so a refusal does not reveal which feeds there are."""
+    grant = (Grant.objects.select_related("system", "feed")
+             .filter(system=system, feed__code=feed_code).first())
+    if grant is None or not allowed(system, action, grant):
+        audit.record(system, action, f"hub.feed:{feed_code}", "refused")
+        raise FeedRefused()
+    return grant
+
+
+def _events(feed: Feed, after: int, limit: int) -> list[FeedEvent]:
+    qs = FeedEvent.objects.filter(id__gt=after)
+    if feed.code == "atena-full":
+        qs = qs.filter(is_latest=True)
+    return list(qs.order_by("id")[: limit + 1])
+
+
+def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BATCH) -> Batch:
+    """One batch of ``feed_code`` after ``after`` for ``system``, filtered by its grant, logged and signed."""
+    grant = granted(system, feed_code)
+    if grant.feed.kind != "events":
+        audit.record(system, "hub.feed.pull", f"hub.feed:{feed_code}", "refused")
+        raise FeedRefused()
+    limit = max(1, min(limit, MAX_BATCH))
+    after = max(0, after)
+    rows = _events(grant.feed, after, limit)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    flt = ItemFilter.for_grant(grant)
+    events = [envelope(e, flt) for e in rows]
+    next_cursor = rows[-1].id if rows else after
+    body = chain.canonical({"feed": feed_code, "events": events})
+    with transaction.atomic():
+        entry = messagelog.append(
+            kind="feed_pull", direction="out", sender=messagelog.HUB, receiver=system.code,
+            reference=f"{feed_code}:{after}-{next_cursor}", payload=body, count=len(events),
+            first_cursor=rows[0].id if rows else None, last_cursor=next_cursor,
+        )
+        _record_position(system, grant.feed, after, next_cursor, len(events))
+        audit.record(system, "hub.feed.pull", f"hub.feed:{feed_code}", count=len(events), log_seq=entry.seq,
+                     after=after, next_cursor=next_cursor)
+    return Batch(feed_code, after, events, next_cursor, has_more, messagelog.receipt(entry))
+
+
+def _record_position(system: System, feed: Feed, acked: int, delivered: int, count: int) -> None:
+    sub, _ = Subscription.objects.get_or_create(system=system, feed=feed)
+    Subscription.objects.filter(pk=sub.pk).update(
+        acked_cursor=acked if acked > sub.acked_cursor else F("acked_cursor"),
+        delivered_cursor=delivered if delivered > sub.delivered_cursor else F("delivered_cursor"),
+        delivered_events=F("delivered_events") + count,
+        last_delivery_at=timezone.now(),
+    )
+
+
+def batch_payload(batch: Batch) -> bytes:
+    """The bytes whose SHA-256 the receipt carries: canonical JSON of ``{"feed", "events"}``."""
+    return chain.canonical({"feed": batch.feed, "events": batch.events})
+
+
+def feed_items(feed_code: str) -> Iterable[DataItem]:
+    return DataItem.objects.filter(feed__code=feed_code)

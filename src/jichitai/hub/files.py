@@ -1,0 +1,170 @@
+"""File exchange: systems drop standard-layout CSV files (UTF-8 or CP932) and fetch the 宛名 extract.
+
+A received file is validated row by row against its layout (:mod:`jichitai.hub.layouts`). One bad row and the
+whole file is quarantined, with a report naming each line and item; nothing of it is used. An accepted file is
+kept, logged (hash chained and signed) and landed in the lake by the landing step of ``jichitai hub run``.
+Tax reports are handed to the tax app (:func:`jichitai.tax.report_intake.store_file`) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from jichitai.audit import services as audit
+from jichitai.hub import messagelog
+from jichitai.hub.errors import FeedRefused
+from jichitai.hub.feeds import ItemFilter, granted
+from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS
+from jichitai.hub.models import ExchangedFile, FeedEvent, System
+from jichitai.tax import reports
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def files_dir(kind: str) -> Path:
+    path = settings.CONFIG.var_dir / "hub" / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def detect_encoding(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp932"
+
+
+def _safe_name(filename: str) -> str:
+    name = Path(filename or "upload.csv").name
+    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)[:100] or "upload.csv"
+
+
+@dataclass
+class Received:
+    file: ExchangedFile
+    receipt: dict[str, Any]
+    duplicate: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        f = self.file
+        return {"file_id": f.pk, "status": f.status, "rows": f.rows, "problems": f.problems,
+                "duplicate": self.duplicate, "receipt": self.receipt}
+
+
+def validate(feed_code: str, data: bytes) -> tuple[int, list[dict[str, Any]]]:
+    """(accepted row count, problems) for ``data`` in the layout of ``feed_code``."""
+    layout = FILE_LAYOUTS[feed_code]
+    try:
+        text = reports.decode(data)
+    except reports.ReportFileError as exc:
+        return 0, list(exc.fields.get("problems", []))
+    rows, problems = reports.parse_rows(layout, text)
+    return len(rows), [{"line": p.line, "item": p.item, "message": p.message} for p in problems]
+
+
+def receive(system: System, feed_code: str, filename: str, data: bytes, mode: str = "full") -> Received:
+    """Take a file from ``system`` on ``feed_code``: accepted whole, or quarantined whole with its report."""
+    grant = granted(system, feed_code, "hub.file.send")
+    if grant.feed.kind != "file_in" or feed_code not in FILE_LAYOUTS:
+        audit.record(system, "hub.file.send", f"hub.feed:{feed_code}", "refused")
+        raise FeedRefused()
+    mode = mode if mode in ("full", "delta") else "full"
+    digest = hashlib.sha256(data).hexdigest()
+    previous = ExchangedFile.objects.filter(system=system, layout=feed_code, sha256=digest, direction="in",
+                                            status__in=("accepted", "landed")).first()
+    if previous is not None:
+        with transaction.atomic():
+            entry = messagelog.append(kind="file_in_duplicate", direction="in", sender=system.code,
+                                      receiver=messagelog.HUB, reference=f"{feed_code}:{previous.pk}",
+                                      payload=data, count=previous.rows)
+        return Received(previous, messagelog.receipt(entry), duplicate=True)
+    if len(data) > MAX_FILE_BYTES:
+        count, problems = 0, [{"line": 0, "item": "", "message": "ファイルが大きすぎます（200MBまで）"}]
+    else:
+        count, problems = validate(feed_code, data)
+    status = "quarantined" if problems else "accepted"
+    with transaction.atomic():
+        f = ExchangedFile.objects.create(
+            direction="in", system=system, layout=feed_code, mode=mode, filename=_safe_name(filename),
+            sha256=digest, size=len(data), encoding=detect_encoding(data), rows=count, status=status,
+            problems=problems, stored_path="",
+        )
+        target = files_dir("quarantine" if problems else "inbox") / f"{f.pk:08d}_{f.filename}"
+        target.write_bytes(data)
+        entry = messagelog.append(
+            kind="file_quarantined" if problems else "file_in", direction="in", sender=system.code,
+            receiver=messagelog.HUB, reference=f"{feed_code}:{f.pk}:{f.filename}", payload=data, count=count,
+        )
+        f.stored_path, f.log_seq = str(target), entry.seq
+        f.save(update_fields=["stored_path", "log_seq"])
+        if not problems and feed_code in ("salary-report", "pension-report"):
+            from jichitai.tax import report_intake
+
+            report_intake.store_file(FILE_LAYOUTS[feed_code].name, data, source=f"hub:{f.pk}")
+        audit.record(system, "hub.file.send", f"hub.file:{f.pk}", "refused" if problems else "ok",
+                     layout=feed_code, rows=count, problems=len(problems), sha256=digest)
+    return Received(f, messagelog.receipt(entry))
+
+
+def problem_report(f: ExchangedFile) -> str:
+    """The quarantine report as CSV text (行, 項目, 内容), one line per problem."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(["行", "項目", "内容"])
+    for p in f.problems:
+        w.writerow([p.get("line", ""), p.get("item", ""), p.get("message", "")])
+    return out.getvalue()
+
+
+def own_file(system: System, file_id: int) -> ExchangedFile:
+    f = ExchangedFile.objects.filter(pk=file_id, system=system).first()
+    if f is None:
+        audit.record(system, "hub.file.fetch", f"hub.file:{file_id}", "refused")
+        raise FeedRefused()
+    return f
+
+
+# --- the 宛名 extract (file_out) ------------------------------------------------------------------------------
+
+def atena_extract(system: System, mode: str = "full", after: int = 0, encoding: str = "utf-8") -> tuple[bytes, dict]:
+    """The 宛名 standard CSV for ``system`` (全件: each person's latest state; 差分: events after ``after``),
+    only the granted items (others left empty), logged before it is handed over. Returns (bytes, receipt)."""
+    grant = granted(system, "atena-extract", "hub.file.fetch")
+    flt = ItemFilter.for_grant(grant)
+    qs = FeedEvent.objects.filter(id__gt=max(after, 0))
+    if mode == "full":
+        qs = qs.filter(is_latest=True)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([h for h, _ in ATENA_COLUMNS] + ["カーソル"])
+    last = after
+    count = 0
+    for e in qs.order_by("id").iterator(chunk_size=5000):
+        data = flt.apply(e.payload)
+        envelope = {"atena_number": e.atena_number, "setai_number": e.setai_number, "kind": e.kind,
+                    "occurred_on": e.occurred_on.isoformat()}
+        w.writerow([envelope.get(attr, data.get(attr, "")) or "" for _, attr in ATENA_COLUMNS] + [e.id])
+        last, count = e.id, count + 1
+    enc = "cp932" if encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
+    body = out.getvalue().encode(enc, errors="replace")
+    with transaction.atomic():
+        entry = messagelog.append(kind="file_out", direction="out", sender=messagelog.HUB, receiver=system.code,
+                                  reference=f"atena-extract:{mode}:{after}-{last}", payload=body, count=count,
+                                  first_cursor=after, last_cursor=last)
+        ExchangedFile.objects.create(
+            direction="out", system=system, layout="atena-extract", mode=mode, filename=f"atena_{mode}_{last}.csv",
+            sha256=messagelog.payload_hash(body), size=len(body), encoding=enc, rows=count, status="provided",
+            stored_path="", log_seq=entry.seq)
+        audit.record(system, "hub.file.fetch", "hub.feed:atena-extract", count=count, log_seq=entry.seq)
+    return body, messagelog.receipt(entry)

@@ -1,0 +1,50 @@
+"""The hub's pages: the operations overview, a quarantine report, and the PULL feed for systems at
+/hub/feeds/{feed} (the path the 宛名連携 interface names; the same service as /api/hub/feeds/{feed})."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from jichitai.accounts.guards import public, requires
+from jichitai.common.errors import JichitaiError
+from jichitai.hub import feeds, files, monitor
+from jichitai.hub.auth import authenticate_system
+from jichitai.hub.errors import NotAuthenticated
+from jichitai.hub.models import ExchangedFile
+
+
+@requires("hub.monitor")
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "hub/overview.html", monitor.overview(include_lake=True))
+
+
+@requires("hub.monitor")
+def quarantine_report(request: HttpRequest, file_id: int) -> HttpResponse:
+    f = get_object_or_404(ExchangedFile, pk=file_id, status="quarantined")
+    response = HttpResponse(files.problem_report(f).encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quarantine_{f.pk}.csv"'
+    return response
+
+
+@public
+@require_GET
+def feed(request: HttpRequest, feed: str) -> HttpResponse:
+    try:
+        system = authenticate_system(request)
+        if system is None:
+            raise NotAuthenticated()
+        after = int(request.GET.get("after", "0") or 0)
+        limit = int(request.GET.get("limit", str(feeds.DEFAULT_BATCH)) or feeds.DEFAULT_BATCH)
+        return JsonResponse(feeds.pull(system, feed, after, limit).as_dict(), json_dumps_params={"ensure_ascii": False})
+    except ValueError:
+        return JsonResponse({"code": "bad_request", "message": "after と limit は整数で指定してください。",
+                             "fields": {}}, status=400)
+    except JichitaiError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+
+
+feed.jichitai_public_reason = (  # type: ignore[attr-defined]
+    "system-to-system PULL endpoint: authenticated by the calling system's credentials (hub.auth) and checked "
+    "with allowed() through the feed's grant, not by a staff session")
