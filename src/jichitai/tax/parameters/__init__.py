@@ -136,8 +136,8 @@ def municipality_from_block(block: dict[str, Any], *, code: str = "", name: str 
     if not isinstance(designated, bool):
         raise TaxInputError("municipality.designated_city (true/false) がありません。",
                             field="municipality.designated_city")
-    rates = {f: _rate_of(block.get(f), f"municipality.{f}") for f in RATE_FIELDS}
-    amounts: dict[str, int] = {}
+    rates: dict[str, Any] = {f: _rate_of(block.get(f), f"municipality.{f}") for f in RATE_FIELDS}
+    amounts: dict[str, Any] = {}
     for f in AMOUNT_FIELDS:
         v = block.get(f)
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def personal_difference(case: Case, p: Parameters, taxpayer_income: int, spouse_ded: int, spouse_special: int,
-                        dep_classes: list[tuple[str, bool]], disabled_kinds: list[int]) -> int:
+                        dep_classes: list[tuple[str, bool]], disabled_kinds: list[int],
+                        working_student: int) -> int:
     """人的控除額の差の合計 (地方税法第314条の6第1号イ): the table of fixed differences between 所得税 and 住民税."""
     diff = p["adjustment"]["differences"]
     total = int(diff["basic"])
@@ -50,6 +51,8 @@ def personal_difference(case: Case, p: Parameters, taxpayer_income: int, spouse_
         total += int(diff["single_parent_mother" if case.female else "single_parent_father"])
     if D.widow_deduction(case.widow, case.single_parent, taxpayer_income, p["personal"]):
         total += int(diff["widow"])
+    if working_student:
+        total += int(diff["working_student"])
     return total
 
 
@@ -132,7 +135,8 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     city = L.income_levy_gross(taxable, m.city_income_rate)
     pref = L.income_levy_gross(taxable, m.pref_income_rate)
     r.update(taxable_income=taxable, city_levy_gross=city, pref_levy_gross=pref)
-    difference = personal_difference(case, p, total, spouse_ded, spouse_special, dep_classes, disabled)
+    difference = personal_difference(case, p, total, spouse_ded, spouse_special, dep_classes, disabled,
+                                     ded["ded_working_student"])
     r["personal_difference"] = difference
     adj = C.adjustment_credit(taxable, total, difference, m.designated_city, p["adjustment"])
     city, r["adj_city"] = L.apply_credit(city, adj[0])

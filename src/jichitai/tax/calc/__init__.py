@@ -1,0 +1,274 @@
+"""The one implementation of 個人住民税 over columns: a whole city at once, or one taxpayer as a one-row table.
+
+``calculate_many(taxpayers, relatives, fiscal_year=…)`` takes columns (a pyarrow Table or a dict of arrays;
+names in :data:`TAXPAYER_COLUMNS` / :data:`RELATIVE_COLUMNS`) and answers a dict of NumPy columns
+(:data:`OUTPUT_COLUMNS`). ``calculate(case)`` runs the same function on a one-row table, so one case and the
+bulk assessment cannot disagree. The law is that of the scalar rules (:mod:`jichitai.tax.rules`); the
+property tests hold this vector form equal to :func:`jichitai.tax.rules.assessment.assess`. Pure: no Django.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from jichitai.tax import parameters as P
+from jichitai.tax.calc import columns as V
+from jichitai.tax.calc.columns import (
+    DEDUCTIONS,
+    I64,
+    OUTPUT_COLUMNS,
+    RELATIVE_COLUMNS,
+    TAXPAYER_AMOUNTS,
+    TAXPAYER_COLUMNS,
+    TAXPAYER_FLAGS,
+    Columns,
+)
+from jichitai.tax.errors import TaxInputError
+from jichitai.tax.rules import frac
+
+__all__ = ["OUTPUT_COLUMNS", "RELATIVE_COLUMNS", "TAXPAYER_COLUMNS", "calculate", "calculate_many"]
+
+
+def _apply(levy: np.ndarray, credit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    used = np.minimum(np.maximum(levy, 0), credit)
+    return levy - used, used
+
+
+def _shares(m: P.Municipality, p: dict[str, Any]) -> tuple[Fraction, Fraction]:
+    s = p["designated" if m.designated_city else "ordinary"]
+    return frac(s["city"]), frac(s["pref"])
+
+
+def _relatives(r: Columns, n: int, p: P.Parameters) -> Columns:
+    """Per taxpayer: the spouse's figures and the sums over dependants (扶養控除, 特定親族特別控除, counts, …)."""
+    limit = int(p["dependent_income_limit"])
+    dp, diff, pers = p["dependent"], p["adjustment"]["differences"], p["personal"]
+    owner, age, inc, dis = r["owner"], r["age"], r["income"], r["disability"]
+    sp, rel = r["is_spouse"], ~r["is_spouse"]
+    is_dep = rel & (inc <= limit)
+    cls = np.select([age < int(dp["young_under"]), (age >= int(dp["specific_from"])) & (age < int(dp["specific_until"])),
+                     age >= int(dp["elderly_from"])], [1, 3, 4], default=2)
+    cls = np.where(is_dep, cls, 0)
+    coh_parent = r["cohabiting"] & r["lineal_ascendant"]
+    dep_amt = np.select([cls == 2, cls == 3, cls == 4],
+                        [int(dp["general"]), int(dp["specific"]),
+                         np.where(coh_parent, int(dp["elderly_cohabiting_parent"]), int(dp["elderly"]))], default=0)
+    dep_diff = np.select([cls == 2, cls == 3, cls == 4],
+                         [int(diff["dependent_general"]), int(diff["dependent_specific"]),
+                          np.where(coh_parent, int(diff["dependent_elderly_cohabiting_parent"]),
+                                   int(diff["dependent_elderly"]))], default=0)
+    srp = p.values.get("specific_relative")
+    spec = np.zeros(len(owner), I64)
+    if srp is not None:
+        in_age = (age >= int(srp["age_from"])) & (age < int(srp["age_until"]))
+        spec = np.where(rel & ~is_dep & in_age, V.by_band(inc, srp["bands"], [int(b["amount"]) for b in srp["bands"]]), 0)
+    dis_amount = np.array([0, *(int(pers["disability"][k]) for k in ("general", "special", "special_cohabiting"))], I64)
+    dis_diff = np.array([0, *(int(diff["disability"][k]) for k in ("general", "special", "special_cohabiting"))], I64)
+    dep_dis = np.where(is_dep, dis, 0)
+    out: Columns = {
+        "dependent": V.scatter_sum(owner, dep_amt, n),
+        "specific_relative": V.scatter_sum(owner, spec, n),
+        "dependents": V.scatter_sum(owner, is_dep, n),
+        "dep_diff": V.scatter_sum(owner, dep_diff + dis_diff[dep_dis], n),
+        "dep_disability": V.scatter_sum(owner, dis_amount[dep_dis], n),
+        "dep_special_disabled": V.scatter_sum(owner, is_dep & (dis >= 2), n) > 0,
+        "dep_under_23": V.scatter_sum(owner, is_dep & (age < int(p["income_adjustment"]["dependent_age_under"])), n) > 0,
+        "spouse": np.zeros(n, bool), "spouse_income": np.zeros(n, I64), "spouse_age": np.zeros(n, I64),
+        "spouse_disability": np.zeros(n, I64), "dis_amount": dis_amount, "dis_diff": dis_diff,
+    }
+    who = owner[sp]
+    out["spouse"][who] = True
+    out["spouse_income"][who] = inc[sp]
+    out["spouse_age"][who] = age[sp]
+    out["spouse_disability"][who] = dis[sp]
+    return out
+
+
+def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municipality) -> Columns:
+    """The law's order over columns: 所得 → 所得控除 → 課税標準 → 所得割 → 税額控除 → 非課税 → 均等割."""
+    o: Columns = {}
+    rel = _relatives(r, n, p)
+    limit = int(p["dependent_income_limit"])
+    spouse_same = rel["spouse"] & (rel["spouse_income"] <= limit)
+    spouse_dis = np.where(spouse_same, rel["spouse_disability"], 0)
+    qualifies = (t["disability"] >= 2) | (spouse_dis >= 2) | rel["dep_special_disabled"] | rel["dep_under_23"]
+
+    # 所得
+    gross = V.salary_income(t["salary"], p["salary_income"])
+    other = t["business"] + t["misc_other"] + t["dividend"]
+    zero = np.zeros(n, I64)
+    first = V.income_adjustment(t["salary"], gross, zero, qualifies, p["income_adjustment"])
+    pension = V.pension_income(t["public_pension"], t["age"], gross - first + other, p["pension_income"])
+    adjustment = V.income_adjustment(t["salary"], gross, pension, qualifies, p["income_adjustment"])
+    total = gross - adjustment + pension + other
+    o.update(salary_income_gross=gross, income_adjustment=adjustment, salary_income=gross - adjustment,
+             pension_income=pension, total_income=total, gross_income_sum=total)
+
+    # 所得控除
+    basic = np.zeros(n, I64)
+    for tier in reversed(p["basic"]):
+        basic = np.where(total <= int(tier["max_income"]), int(tier["amount"]), basic)
+    sp = p["spouse"]
+    ti = V.tier(total, sp["taxpayer_tiers"])
+    ti2 = np.minimum(ti, 2)
+    general = np.array([*sp["general"], 0], I64)[ti]
+    elderly_spouse = rel["spouse_age"] >= int(sp["elderly_age"])
+    spouse_ded = np.where(spouse_same, np.where(elderly_spouse, np.array([*sp["elderly"], 0], I64)[ti], general), 0)
+    spouse_special = np.zeros(n, I64)
+    for band in p["spouse_special"]["bands"]:
+        amt = np.array([*band["amounts"], 0], I64)[ti]
+        inside = rel["spouse"] & (rel["spouse_income"] > int(band["above"])) & (rel["spouse_income"] <= int(band["upto"]))
+        spouse_special = np.where(inside, amt, spouse_special)
+    pers = p["personal"]
+    dis_amount, dis_diff = rel["dis_amount"], rel["dis_diff"]
+    widow = np.where(t["widow"] & ~t["single_parent"] & (total <= int(pers["widow_income_limit"])), int(pers["widow"]), 0)
+    single = np.where(t["single_parent"] & (total <= int(pers["single_parent_income_limit"])), int(pers["single_parent"]), 0)
+    non_labour = pension + t["misc_other"] + t["dividend"]
+    student = np.where(t["working_student"] & (total <= int(pers["working_student_income_limit"]))
+                       & (non_labour <= int(pers["working_student_other_income_limit"])), int(pers["working_student"]), 0)
+    med = p["medical"]
+    threshold = np.minimum(total * int(med["threshold_num"]) // int(med["threshold_den"]), int(med["threshold"]))
+    medical = np.minimum(np.maximum(0, t["medical_paid"] - t["medical_reimbursed"] - threshold), int(med["cap"]))
+    ded = dict(zip(DEDUCTIONS, (
+        basic, spouse_ded, spouse_special, rel["dependent"], rel["specific_relative"],
+        dis_amount[t["disability"]] + dis_amount[spouse_dis] + rel["dep_disability"], widow, single, student,
+        t["social_insurance"], t["small_enterprise_mutual_aid"], V.life_insurance(t, p["life_insurance"]),
+        V.earthquake_insurance(t, p["earthquake_insurance"]), medical), strict=True))
+    ded_total = np.zeros(n, I64)
+    for v in ded.values():
+        ded_total = ded_total + v
+    o.update(ded)
+    o["ded_total"] = ded_total
+
+    # 課税標準, 算出所得割, 人的控除差
+    unit = int(p["taxable_income_rounding"])
+    taxable = (np.maximum(0, total - ded_total) // unit) * unit
+    city, pref = V.times(taxable, m.city_income_rate), V.times(taxable, m.pref_income_rate)
+    o.update(taxable_income=taxable, city_levy_gross=city, pref_levy_gross=pref)
+    d = p["adjustment"]["differences"]
+    diff = (int(d["basic"]) + rel["dep_diff"] + dis_diff[t["disability"]] + dis_diff[spouse_dis]
+            + np.where(widow > 0, int(d["widow"]), 0) + np.where(student > 0, int(d["working_student"]), 0)
+            + np.where(single > 0, np.where(t["female"], int(d["single_parent_mother"]), int(d["single_parent_father"])), 0)
+            + np.where(spouse_ded > 0, np.where(elderly_spouse, np.array(d["spouse_elderly"], I64)[ti2],
+                                                 np.array(d["spouse_general"], I64)[ti2]), 0))
+    for band in d["spouse_special"]:
+        s_inc = rel["spouse_income"]
+        low = s_inc > int(band["above"]) if "above" in band else s_inc >= int(band["above_or_equal"])
+        diff = diff + np.where((spouse_special > 0) & low & (s_inc < int(band["below"])),
+                               np.array(band["amounts"], I64)[ti2], 0)
+    o["personal_difference"] = diff
+
+    # 税額控除 in the law's order
+    ap = p["adjustment"]
+    thr = int(ap["threshold"])
+    base = np.where(taxable <= thr, np.minimum(diff, taxable), np.maximum(diff - (taxable - thr), int(ap["floor"])))
+    base = np.where((total <= int(ap["max_total_income"])) & (taxable > 0), base, 0)
+    city_share = Fraction(4, 5) if m.designated_city else Fraction(3, 5)
+    r5 = frac(ap["rate"])
+    city, o["adj_city"] = _apply(city, V.times(base, r5 * city_share, ceil=True))
+    pref, o["adj_pref"] = _apply(pref, V.times(base, r5 * (1 - city_share), ceil=True))
+
+    dv = p["dividend"]
+    div = t["dividend"]
+    high = np.minimum(div, np.maximum(0, int(dv["split_at"]) - np.maximum(0, taxable - div)))
+    low_part = div - high
+    has_div = (div > 0) & (taxable > 0)
+    rates = dv["designated" if m.designated_city else "ordinary"]
+    div_credit = {side: np.where(has_div, V.times(high, frac(rates[side][0]), ceil=True)
+                                 + V.times(low_part, frac(rates[side][1]), ceil=True), 0) for side in ("city", "pref")}
+
+    dn = p["donation"]
+    cs, ps = _shares(m, dn)
+    floor_amt = int(dn["floor"])
+    fur = t["donation_furusato"]
+    dbase = np.minimum(fur + t["donation_other"], V.times(total, frac(dn["income_cap"]))) - floor_amt
+    x = taxable - diff
+    aboves = [int(b["above"]) for b in dn["income_tax_bands"]]
+    idx = np.searchsorted(np.asarray(aboves, I64), x, side="left")  # 0 = below every band (rate 0)
+    itax = [Fraction(0), *(frac(b["rate"]) for b in dn["income_tax_bands"])]
+    ratio = [frac(dn["special_base"]) - rt * frac(dn["reconstruction_factor"]) for rt in itax]
+    cap = frac(dn["special_cap"])
+    donation: dict[str, np.ndarray] = {}
+    for side, share, levy in (("city", cs, city), ("pref", ps, pref)):
+        basic_part = np.where(dbase > 0, V.times(np.maximum(dbase, 0), frac(dn["basic_rate"]) * share, ceil=True), 0)
+        f = [q * share for q in ratio]
+        num = np.array([q.numerator for q in f], I64)[idx]
+        den = np.array([q.denominator for q in f], I64)[idx]
+        special = np.where(fur > floor_amt, np.minimum(-((-(fur - floor_amt) * num) // den),
+                                                     V.times(np.maximum(levy, 0), cap)), 0)
+        donation[side] = basic_part + special
+
+    hc, hp = _shares(m, p["housing_loan"])
+    housing = {"city": V.times(t["housing_loan_credit"], hc, ceil=True),
+               "pref": V.times(t["housing_loan_credit"], hp, ceil=True)}
+    city, o["div_city"] = _apply(city, div_credit["city"])
+    pref, o["div_pref"] = _apply(pref, div_credit["pref"])
+    city, o["housing_city"] = _apply(city, housing["city"])
+    pref, o["housing_pref"] = _apply(pref, housing["pref"])
+    city, o["donation_city"] = _apply(city, donation["city"])
+    pref, o["donation_pref"] = _apply(pref, donation["pref"])
+
+    # 非課税 and the amounts due
+    persons = 1 + spouse_same.astype(I64) + rel["dependents"]
+    ex = p["exemption"]
+    personal_exempt = ((t["disability"] > 0) | (t["age_jan1"] < int(ex["minor_age"])) | (widow > 0) | (single > 0))
+    ex_pc = (t["public_assistance"] | (personal_exempt & (total <= int(ex["personal_income_limit"])))
+             | (total <= m.exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_per_capita, 0)))
+    ex_il = ex_pc | (total <= m.income_exempt_base * persons + m.exempt_add
+                     + np.where(persons > 1, m.exempt_dependent_add_income, 0))
+    lu = int(p["levy_rounding"])
+    o["exempt_per_capita"], o["exempt_income_levy"] = ex_pc, ex_il
+    o["city_income_levy"] = np.where(ex_il, 0, (np.maximum(city, 0) // lu) * lu)
+    o["pref_income_levy"] = np.where(ex_il, 0, (np.maximum(pref, 0) // lu) * lu)
+    o["city_per_capita"] = np.where(ex_pc, 0, m.city_per_capita).astype(I64)
+    o["pref_per_capita"] = np.where(ex_pc, 0, m.pref_per_capita).astype(I64)
+    o["forest_env_tax"] = np.where(ex_pc, 0, m.forest_env_tax).astype(I64)
+    o["total"] = (o["city_income_levy"] + o["pref_income_levy"] + o["city_per_capita"] + o["pref_per_capita"]
+                  + o["forest_env_tax"])
+    return o
+
+
+def calculate_many(taxpayers: Any, relatives: Any = None, *, fiscal_year: int,
+                   municipality: P.Municipality | None = None, params: P.Parameters | None = None) -> Columns:
+    """Every taxpayer of ``taxpayers`` assessed for ``fiscal_year``; ``relatives`` holds spouses and
+    dependants, each row naming its taxpayer by position (``owner``). Bad input raises TaxInputError."""
+    p = params or P.load(fiscal_year)
+    m = municipality or P.municipality(None, fiscal_year)
+    raw, n = V.read_columns(taxpayers, TAXPAYER_COLUMNS, ("birth_date",), "納税義務者")
+    t: Columns = {name: V.amounts(raw, name, n) for name in TAXPAYER_AMOUNTS}
+    t.update({name: V.flags(raw, name, n) for name in TAXPAYER_FLAGS})
+    t["disability"] = V.disability_codes(raw, n)
+    t["age"], t["age_jan1"] = V.legal_ages(raw["birth_date"], fiscal_year, "birth_date")
+    rraw, rn = V.read_columns(relatives, RELATIVE_COLUMNS, ("owner", "birth_date", "total_income"), "親族")
+    r: Columns = {"owner": np.asarray(rraw.get("owner", np.zeros(0, I64))).astype(I64)}
+    if rn:
+        bad = (r["owner"] < 0) | (r["owner"] >= n)
+        if bad.any():
+            raise TaxInputError(f"owner が納税義務者の行を指していません (行 {V.first_bad(bad)})。", field="owner")
+        r["age"], _ = V.legal_ages(rraw["birth_date"], fiscal_year, "relatives.birth_date")
+    else:
+        r["age"] = np.zeros(0, I64)
+    r["income"] = V.amounts(rraw, "total_income", rn)
+    r["disability"] = V.disability_codes(rraw, rn)
+    for name in ("is_spouse", "cohabiting", "lineal_ascendant"):
+        r[name] = V.flags(rraw, name, rn)
+    if rn and np.bincount(r["owner"][r["is_spouse"]], minlength=n).max(initial=0) > 1:
+        raise TaxInputError("配偶者は1人までです。", field="spouse")
+    return assess_columns(t, r, n, p, m)
+
+
+def calculate(case: Any) -> dict[str, Any]:
+    """One case of the public format (a dict or a parsed :class:`~jichitai.tax.case.Case`) → the answer dict
+    with its explanation, computed by :func:`calculate_many` on a one-row table."""
+    from jichitai.tax.calc.explain import answer, case_tables
+    from jichitai.tax.case import Case, parse_case
+
+    c = case if isinstance(case, Case) else parse_case(case)
+    p = P.load(c.fiscal_year)
+    m = c.municipality or P.municipality(None, c.fiscal_year)
+    taxpayers, relatives = case_tables([c])
+    out = calculate_many(taxpayers, relatives, fiscal_year=c.fiscal_year, municipality=m, params=p)
+    return answer({k: v[0].item() for k, v in out.items()}, p, m)

@@ -1,0 +1,122 @@
+"""From cases to columns and from a result row to the public answer with its explanation (``steps``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from jichitai.common.wareki import fiscal_year_label
+from jichitai.tax.calc.columns import I64, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
+from jichitai.tax.case import Case
+from jichitai.tax.parameters import Municipality, Parameters
+
+# (column, rule, legal basis, always shown) in the order the law computes them.
+STEPS: tuple[tuple[str, str, str, bool], ...] = (
+    ("exempt_per_capita", "均等割の非課税判定", "地方税法第295条第1項・第3項, 市税条例", True),
+    ("exempt_income_levy", "所得割の非課税判定", "地方税法附則第3条の3", True),
+    ("salary_income_gross", "給与所得 (給与所得控除後)", "地方税法第32条第2項・第313条第2項, 所得税法第28条・別表第五", False),
+    ("income_adjustment", "所得金額調整控除", "地方税法附則第3条の3の2, 租税特別措置法第41条の3の3", False),
+    ("pension_income", "公的年金等に係る雑所得", "地方税法第313条第2項, 所得税法第35条, 租税特別措置法第41条の15の3", False),
+    ("total_income", "合計所得金額", "地方税法第292条第1項第13号", True),
+    ("gross_income_sum", "総所得金額等", "地方税法第313条", True),
+    ("ded_social_insurance", "社会保険料控除", "地方税法第314条の2第1項第3号", False),
+    ("ded_small_enterprise", "小規模企業共済等掛金控除", "地方税法第314条の2第1項第4号", False),
+    ("ded_medical", "医療費控除", "地方税法第314条の2第1項第1号", False),
+    ("ded_life_insurance", "生命保険料控除", "地方税法第314条の2第1項第5号", False),
+    ("ded_earthquake", "地震保険料控除", "地方税法第314条の2第1項第5号の2, 附則第5条の5", False),
+    ("ded_disability", "障害者控除", "地方税法第314条の2第1項第6号", False),
+    ("ded_widow", "寡婦控除", "地方税法第314条の2第1項第8号", False),
+    ("ded_single_parent", "ひとり親控除", "地方税法第314条の2第1項第8号の2", False),
+    ("ded_working_student", "勤労学生控除", "地方税法第314条の2第1項第9号", False),
+    ("ded_spouse", "配偶者控除", "地方税法第314条の2第1項第10号", False),
+    ("ded_spouse_special", "配偶者特別控除", "地方税法第314条の2第1項第10号の2", False),
+    ("ded_dependent", "扶養控除", "地方税法第314条の2第1項第11号", False),
+    ("ded_specific_relative", "特定親族特別控除", "地方税法第314条の2第1項第11号の2", False),
+    ("ded_basic", "基礎控除", "地方税法第314条の2第2項", True),
+    ("ded_total", "所得控除の合計", "地方税法第314条の2", True),
+    ("taxable_income", "課税総所得金額 (千円未満切捨て)", "地方税法第314条の3, 第20条の4の2第1項", True),
+    ("city_levy_gross", "算出所得割額 (市民税)", "地方税法第314条の3", True),
+    ("pref_levy_gross", "算出所得割額 (県民税)", "地方税法第35条", True),
+    ("personal_difference", "人的控除額の差の合計", "地方税法第314条の6第1号", False),
+    ("adj_city", "調整控除 (市民税)", "地方税法第314条の6", False),
+    ("adj_pref", "調整控除 (県民税)", "地方税法第37条", False),
+    ("div_city", "配当控除 (市民税)", "地方税法附則第5条", False),
+    ("div_pref", "配当控除 (県民税)", "地方税法附則第5条", False),
+    ("housing_city", "住宅借入金等特別税額控除 (市民税)", "地方税法附則第5条の4の2", False),
+    ("housing_pref", "住宅借入金等特別税額控除 (県民税)", "地方税法附則第5条の4の2", False),
+    ("donation_city", "寄附金税額控除 (市民税)", "地方税法第314条の7", False),
+    ("donation_pref", "寄附金税額控除 (県民税)", "地方税法第37条の2", False),
+    ("city_income_levy", "所得割額 (市民税, 百円未満切捨て)", "地方税法第314条の3, 第20条の4の2第3項", True),
+    ("pref_income_levy", "所得割額 (県民税, 百円未満切捨て)", "地方税法第35条, 第20条の4の2第3項", True),
+    ("city_per_capita", "均等割額 (市民税)", "地方税法第310条, 市税条例", True),
+    ("pref_per_capita", "均等割額 (県民税)", "地方税法第38条, 県税条例", True),
+    ("forest_env_tax", "森林環境税", "森林環境税及び森林環境譲与税に関する法律第4条", True),
+    ("total", "年税額", "地方税法第310条・第314条の3 ほか", True),
+)
+DEDUCTION_KEYS = {
+    "ded_basic": "basic", "ded_spouse": "spouse", "ded_spouse_special": "spouse_special",
+    "ded_dependent": "dependent", "ded_specific_relative": "specific_relative", "ded_disability": "disability",
+    "ded_widow": "widow", "ded_single_parent": "single_parent", "ded_working_student": "working_student",
+    "ded_social_insurance": "social_insurance", "ded_small_enterprise": "small_enterprise_mutual_aid",
+    "ded_life_insurance": "life_insurance", "ded_earthquake": "earthquake_insurance", "ded_medical": "medical_expenses",
+    "ded_total": "total",
+}
+
+
+def case_tables(cases: Sequence[Case]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Parsed cases as the column tables of :func:`jichitai.tax.calc.calculate_many`."""
+    tp: dict[str, np.ndarray] = {
+        "birth_date": np.array([c.birth_date for c in cases], dtype="datetime64[D]"),
+        "disability": np.array([c.disability for c in cases], I64),
+    }
+    for name in TAXPAYER_AMOUNTS:
+        tp[name] = np.array([getattr(c, name) for c in cases], I64)
+    for name in TAXPAYER_FLAGS:
+        tp[name] = np.array([getattr(c, name) for c in cases], bool)
+    rows = [(i, rel is c.spouse, rel) for i, c in enumerate(cases)
+            for rel in ((c.spouse,) if c.spouse else ()) + c.dependents]
+    rel = {
+        "owner": np.array([i for i, _, _ in rows], I64),
+        "is_spouse": np.array([s for _, s, _ in rows], bool),
+        "birth_date": np.array([r.birth_date for _, _, r in rows], dtype="datetime64[D]"),
+        "total_income": np.array([r.total_income for _, _, r in rows], I64),
+        "disability": np.array([r.disability for _, _, r in rows], I64),
+        "cohabiting": np.array([r.cohabiting for _, _, r in rows], bool),
+        "lineal_ascendant": np.array([r.lineal_ascendant for _, _, r in rows], bool),
+    }
+    return tp, rel
+
+
+def steps(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The explanation: every figure that matters, in the order the law computes it."""
+    return [{"rule": rule, "basis": basis, "value": row[col]} for col, rule, basis, always in STEPS
+            if always or row[col]]
+
+
+def answer(row: dict[str, Any], p: Parameters, m: Municipality) -> dict[str, Any]:
+    """The public answer (tax-case-format.md) for one result row."""
+    return {
+        "fiscal_year": p.fiscal_year,
+        "fiscal_year_label": fiscal_year_label(p.fiscal_year),
+        "municipality": {"code": m.code, "name": m.name, "designated_city": m.designated_city},
+        "parameters_version": p.version,
+        "salary_income": row["salary_income"],
+        "income_adjustment": row["income_adjustment"],
+        "pension_income": row["pension_income"],
+        "total_income": row["total_income"],
+        "income_deductions": {key: row[col] for col, key in DEDUCTION_KEYS.items()},
+        "taxable_income": row["taxable_income"],
+        "tax_credits": {
+            name: {"city": row[f"{prefix}_city"], "pref": row[f"{prefix}_pref"]}
+            for name, prefix in (("adjustment", "adj"), ("dividend", "div"), ("housing_loan", "housing"),
+                                 ("donation", "donation"))
+        },
+        "city_income_levy": row["city_income_levy"], "pref_income_levy": row["pref_income_levy"],
+        "city_per_capita": row["city_per_capita"], "pref_per_capita": row["pref_per_capita"],
+        "forest_env_tax": row["forest_env_tax"],
+        "exempt_per_capita": row["exempt_per_capita"], "exempt_income_levy": row["exempt_income_levy"],
+        "total": row["total"],
+        "steps": steps(row),
+    }
