@@ -1,0 +1,250 @@
+"""Commands: what a clerk (届出) or the office (職権) asks the registry to do. Plain data, no behaviour.
+
+Every command carries 異動日 (``moved_on``), 届出日 (``notified_on``, for 届出 only) and 留意事項 (``note``).
+``relationships`` maps 宛名番号 → new 続柄 for anyone whose relation to the 世帯主 changes (j730);
+``remaining_head`` names who becomes 世帯主 of a household its head leaves (j490).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jichitai.registry.domain.person import JAPANESE
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A person entering the registry (転入, 出生, 職権記載)."""
+
+    name: str
+    kana: str
+    birth_date: dt.date
+    sex: str
+    relationship: str
+    resident_kind: str = JAPANESE
+    my_number: str = ""
+    juminhyo_code: str = ""
+    honseki: str = ""
+    hittosha: str = ""
+    kyuuji: str = ""
+    kyuuji_kana: str = ""
+    tsusho: str = ""
+    tsusho_kana: str = ""
+    nationality: str = ""
+    article_30_45: str = ""
+    residence_status: str = ""
+    residence_period: str = ""
+    residence_until: dt.date | None = None
+    residence_card_number: str = ""
+    atena_number: str = ""  # 再転入 (j600): the 宛名番号 of the person's 除票, kept
+
+
+@dataclass(frozen=True)
+class Command:
+    moved_on: dt.date  # 異動日
+    notified_on: dt.date | None = None  # 届出日
+    note: str = ""  # 留意事項
+
+    @property
+    def command_type(self) -> str:
+        return type(self).__name__
+
+
+# ---- 記載 -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordMoveIn(Command):
+    """転入 (4.1.1): 国内転入, or 国外転入等 when ``from_abroad``. Joins ``setai_number`` when given."""
+
+    persons: tuple[NewPerson, ...] = ()
+    town_code: str = ""
+    banchi: str = ""
+    katagaki: str = ""
+    previous_address: str = ""
+    previous_municipality_code: str = ""
+    from_abroad: bool = False
+    setai_number: str = ""
+
+
+@dataclass(frozen=True)
+class RecordBirth(Command):
+    """出生 (4.2.1.2): the child enters the household ``setai_number`` on its birth date."""
+
+    child: NewPerson | None = None
+    setai_number: str = ""
+
+
+@dataclass(frozen=True)
+class RecordExOfficioEntry(Command):
+    """職権記載 (4.2.1): ``variant`` "" (職権記載), "naturalisation" (帰化等) or "nationality_loss" (国籍喪失)."""
+
+    persons: tuple[NewPerson, ...] = ()
+    variant: str = ""
+    town_code: str = ""
+    banchi: str = ""
+    katagaki: str = ""
+    previous_address: str = ""
+    previous_municipality_code: str = ""
+    setai_number: str = ""
+
+
+# ---- 消除 -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordMoveOut(Command):
+    """転出 (4.1.3): 国内転出, or 国外転出 when ``abroad``. ``moved_on`` is the 転出予定日 and may be future."""
+
+    atena_numbers: tuple[str, ...] = ()
+    destination_address: str = ""
+    destination_municipality_code: str = ""
+    abroad: bool = False
+    remaining_head: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordDeath(Command):
+    """死亡 (4.2.2.1): ``moved_on`` is the date of death."""
+
+    atena_number: str = ""
+    remaining_head: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordExOfficioRemoval(Command):
+    """職権消除 (4.2.2): ``variant`` "", "naturalisation" (帰化等) or "nationality_loss" (国籍喪失)."""
+
+    atena_numbers: tuple[str, ...] = ()
+    variant: str = ""
+    remaining_head: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+# ---- 修正 -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordMoveWithin(Command):
+    """転居 (4.1.2). The whole household moves (keeping its 世帯番号, except between wards: j130), or part of
+    it moves to form a new household headed by ``new_head`` or to join ``setai_number`` at the new address."""
+
+    atena_numbers: tuple[str, ...] = ()
+    town_code: str = ""
+    banchi: str = ""
+    katagaki: str = ""
+    setai_number: str = ""
+    new_head: str = ""
+    remaining_head: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SplitHousehold(Command):
+    """世帯分離 (4.1.4.1): members leave their household, at the same address, as a new household."""
+
+    atena_numbers: tuple[str, ...] = ()
+    new_head: str = ""
+    remaining_head: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MergeHousehold(Command):
+    """世帯合併 (4.1.4.1): every member of ``setai_number`` joins ``into_setai_number`` at the same address."""
+
+    setai_number: str = ""
+    into_setai_number: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChangeHousehold(Command):
+    """世帯変更 (4.1.4.1): some members move to another household at the same address."""
+
+    atena_numbers: tuple[str, ...] = ()
+    into_setai_number: str = ""
+    remaining_head: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChangeHouseholdHead(Command):
+    """世帯主変更 (4.1.4.1, 4.1.4.2): ``relationships`` gives every other member's new 続柄."""
+
+    setai_number: str = ""
+    new_head: str = ""
+    relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+CORRECTION_KINDS = {"ex_officio": "職権修正", "minor": "軽微な修正", "clerical": "誤記修正"}
+
+
+@dataclass(frozen=True)
+class CorrectRecord(Command):
+    """職権修正 (4.2.3.1), 軽微な修正 (4.2.3.2), 誤記修正 (4.2.3.3): ``changes`` maps item → new value."""
+
+    atena_number: str = ""
+    kind: str = "ex_officio"
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChangeMyNumber(Command):
+    """個人番号の異動 (4.4): ``kind`` change_request (変更請求), ex_officio_correction, ex_officio_entry."""
+
+    atena_number: str = ""
+    my_number: str = ""
+    kind: str = "ex_officio_entry"
+
+
+@dataclass(frozen=True)
+class ChangeJuminhyoCode(Command):
+    """住民票コードの異動 (4.3): ``kind`` change_request (変更請求) or ex_officio_entry (職権記載)."""
+
+    atena_number: str = ""
+    juminhyo_code: str = ""
+    kind: str = "ex_officio_entry"
+
+
+@dataclass(frozen=True)
+class RecordKyuuji(Command):
+    """旧氏の記載・変更・削除 (1.1.7): ``action`` entry / change / deletion; ``notified_on`` is the 請求日."""
+
+    atena_number: str = ""
+    action: str = "entry"
+    kyuuji: str = ""
+    kyuuji_kana: str = ""
+
+
+@dataclass(frozen=True)
+class RecordTsusho(Command):
+    """通称の記載・削除 (1.1.7, 外国人住民): ``action`` entry / deletion; ``notified_on`` is the 申出日."""
+
+    atena_number: str = ""
+    action: str = "entry"
+    tsusho: str = ""
+    tsusho_kana: str = ""
+
+
+@dataclass(frozen=True)
+class CancelChange(Command):
+    """異動の取消し (4.6, j980): stacks new history rows that return everyone the change touched to their
+    state before it. 取消し(増) undoes a 消除, 取消し(減) a 記載, 取消し(修正) a 修正."""
+
+    change_id: str = ""
+
+
+COMMANDS: dict[str, type[Command]] = {
+    cls.__name__: cls
+    for cls in (
+        RecordMoveIn, RecordBirth, RecordExOfficioEntry, RecordMoveOut, RecordDeath, RecordExOfficioRemoval,
+        RecordMoveWithin, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead, CorrectRecord,
+        ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange,
+    )
+}

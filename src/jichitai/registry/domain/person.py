@@ -1,0 +1,124 @@
+"""The resident snapshot: every item of j10 (日本人住民) and j20 (外国人住民) the registry keeps for one person.
+
+A :class:`Person` is immutable. Each 異動 produces new snapshots; the database keeps each one as a history row
+(j200: 宛名番号 + 履歴番号, all items per row, household data repeated per person).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+ACTIVE = "active"  # 住民状態: 住民
+REMOVED = "removed"  # 住民状態: 消除 (転出, 死亡, 職権消除, 取消し(減))
+
+JAPANESE = "japanese"  # 住民種別: 日本人住民
+FOREIGN = "foreign"  # 住民種別: 外国人住民
+
+MALE = "M"
+FEMALE = "F"
+
+HEAD = "世帯主"
+SPOUSES = frozenset({"妻", "夫", "妻（未届）", "夫（未届）"})
+# 続柄 (j110) accepted by the registry: relation to the 世帯主.
+RELATIONSHIPS = frozenset({
+    HEAD, "妻", "夫", "妻（未届）", "夫（未届）", "子", "父", "母", "孫", "兄", "姉", "弟", "妹", "祖父", "祖母",
+    "子の妻", "子の夫", "妻の父", "妻の母", "夫の父", "夫の母", "兄の妻", "弟の妻", "姉の夫", "妹の夫", "おじ", "おば",
+    "甥", "姪", "曾孫", "縁故者", "同居人", "妻の子", "夫の子", "養子", "養父", "養母",
+})
+YOUNGER_THAN_HEAD = frozenset({"子", "孫", "曾孫", "子の妻", "子の夫", "養子", "妻の子", "夫の子", "甥", "姪"})
+OLDER_THAN_HEAD = frozenset({"父", "母", "祖父", "祖母", "養父", "養母", "妻の父", "妻の母", "夫の父", "夫の母"})
+MALE_ONLY = frozenset({"夫", "夫（未届）", "父", "祖父", "兄", "弟", "養父", "妻の父", "夫の父", "子の夫", "甥"})
+FEMALE_ONLY = frozenset({"妻", "妻（未届）", "母", "祖母", "姉", "妹", "養母", "妻の母", "夫の母", "子の妻", "姪"})
+
+DATE_FIELDS = frozenset({
+    "birth_date", "became_resident_on", "address_set_on", "notified_on", "removed_on", "residence_until",
+    "foreign_resident_on",
+})
+
+
+@dataclass(frozen=True)
+class Person:
+    """One resident's record at one moment (住民票の全項目)."""
+
+    atena_number: str  # 宛名番号 (j130)
+    setai_number: str  # 世帯番号 (j130)
+    status: str  # 住民状態: ACTIVE / REMOVED
+    resident_kind: str  # 住民種別: JAPANESE / FOREIGN
+    name: str  # 氏名 (Unicode, IVS kept)
+    kana: str  # 氏名フリガナ
+    birth_date: dt.date  # 生年月日
+    sex: str  # 性別 M/F
+    relationship: str  # 世帯主との続柄
+    household_order: int = 1  # 世帯員の並び順 (j1010)
+    kyuuji: str = ""  # 旧氏
+    kyuuji_kana: str = ""
+    tsusho: str = ""  # 通称 (外国人住民)
+    tsusho_kana: str = ""
+    honseki: str = ""  # 本籍
+    hittosha: str = ""  # 筆頭者
+    became_resident_on: dt.date | None = None  # 住民となった年月日
+    town_code: str = ""  # 住所コード (町字)
+    ward_code: str = ""  # 指定都市_行政区等コード
+    banchi: str = ""  # 番地
+    katagaki: str = ""  # 方書
+    postcode: str = ""  # 郵便番号
+    address_set_on: dt.date | None = None  # 住所を定めた年月日
+    notified_on: dt.date | None = None  # 届出の年月日
+    previous_address: str = ""  # 転入前住所 (国外を含む)
+    previous_municipality_code: str = ""  # 転入前住所の市区町村コード ("" for 国外)
+    my_number: str = ""  # 個人番号 (plain in the domain; encrypted at rest by the service)
+    juminhyo_code: str = ""  # 住民票コード
+    nationality: str = ""  # 国籍・地域 (外国人住民)
+    foreign_resident_on: dt.date | None = None  # 外国人住民となった年月日
+    article_30_45: str = ""  # 法第30条の45の区分 (中長期在留者, 特別永住者…)
+    residence_status: str = ""  # 在留資格
+    residence_period: str = ""  # 在留期間
+    residence_until: dt.date | None = None  # 在留期間の満了の日
+    residence_card_number: str = ""  # 在留カード等の番号
+    removal_reason: str = ""  # 消除事由 (a Reason code)
+    removed_on: dt.date | None = None  # 事由の生じた年月日 (転出は転出予定年月日)
+    destination_address: str = ""  # 転出先住所 (予定)
+    destination_municipality_code: str = ""
+    note: str = ""  # 備考 (統合記載欄, j140)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def is_head(self) -> bool:
+        return self.relationship == HEAD
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready snapshot (dates ISO)."""
+        out = asdict(self)
+        for key in DATE_FIELDS:
+            if out[key] is not None:
+                out[key] = out[key].isoformat()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Person:
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        for key in DATE_FIELDS:
+            raw = values.get(key)
+            if isinstance(raw, str):
+                values[key] = dt.date.fromisoformat(raw) if raw else None
+        return cls(**values)
+
+
+PERSON_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Person))
+
+# Items a correction (職権修正, 軽微な修正, 誤記修正) may change. Numbers, household membership, status and
+# address have their own 異動.
+CORRECTABLE = frozenset({
+    "name", "kana", "birth_date", "sex", "relationship", "honseki", "hittosha", "became_resident_on",
+    "banchi", "katagaki", "postcode", "address_set_on", "notified_on", "previous_address",
+    "previous_municipality_code", "nationality", "foreign_resident_on", "article_30_45", "residence_status",
+    "residence_period", "residence_until", "residence_card_number", "note", "kyuuji_kana", "tsusho_kana",
+})
+# 軽微な修正 (j850): items that do not change what the 住民票 says about identity.
+MINOR = frozenset({"kana", "katagaki", "postcode", "note", "kyuuji_kana", "tsusho_kana"})

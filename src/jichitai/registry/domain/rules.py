@@ -1,0 +1,133 @@
+"""The standard's checks that do not depend on the command: dates, a household's shape, a new person's items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from jichitai.common.text import is_katakana_reading
+from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.person import (
+    CORRECTABLE,
+    DATE_FIELDS,
+    FEMALE,
+    FEMALE_ONLY,
+    FOREIGN,
+    JAPANESE,
+    MALE,
+    MALE_ONLY,
+    MINOR,
+    OLDER_THAN_HEAD,
+    RELATIONSHIPS,
+    SPOUSES,
+    YOUNGER_THAN_HEAD,
+    Person,
+)
+
+
+def check_dates(command: Any, today: dt.date, *, future_allowed: bool) -> None:
+    """j480 (4.0.3): 異動日 only up to the processing day, except 転出 (転出予定日); 届出日 not in the future."""
+    moved_on = command.moved_on
+    if not isinstance(moved_on, dt.date):
+        raise RegistryError("異動日を入力してください（標準仕様書 4.0.3）。", code="moved_on_required", field="moved_on")
+    if moved_on > today and not future_allowed:
+        raise RegistryError(
+            f"異動日（{moved_on.isoformat()}）が処理日（{today.isoformat()}）より後です。転出以外は処理日以前の日付のみ入力できます（標準仕様書 4.0.3）。",
+            code="future_move", field="moved_on",
+        )
+    notified = command.notified_on
+    if notified is not None and notified > today:
+        raise RegistryError(f"届出日（{notified.isoformat()}）が処理日より後です。", code="future_notice",
+                            field="notified_on")
+
+
+def check_new_person(new: Any, moved_on: dt.date) -> None:
+    """Items a person must carry to enter the registry (j10, j20)."""
+    if not new.name.strip():
+        raise RegistryError("氏名を入力してください。", code="name_required", field="name")
+    if new.kana and not is_katakana_reading(new.kana):
+        raise RegistryError("氏名フリガナはカタカナで入力してください（標準仕様書 1.1.18）。", code="invalid_kana",
+                            field="kana")
+    if new.birth_date > moved_on:
+        raise RegistryError(
+            f"生年月日（{new.birth_date.isoformat()}）が異動日（{moved_on.isoformat()}）より後です。",
+            code="birth_after_move", field="birth_date",
+        )
+    if new.sex not in (MALE, FEMALE):
+        raise RegistryError("性別は M（男）または F（女）で指定してください。", code="invalid_sex", field="sex")
+    if new.resident_kind not in (JAPANESE, FOREIGN):
+        raise RegistryError("住民種別は日本人住民または外国人住民です。", code="invalid_kind", field="resident_kind")
+    if new.resident_kind == FOREIGN and not new.nationality.strip():
+        raise RegistryError("外国人住民は国籍・地域を入力してください（標準仕様書 1.1.2）。", code="nationality_required",
+                            field="nationality")
+    if new.resident_kind == JAPANESE and new.tsusho:
+        raise RegistryError("通称は外国人住民についてのみ記載できます（標準仕様書 1.1.7）。", code="wrong_resident_kind",
+                            field="tsusho")
+
+
+def check_household(setai: str, members: list[Person]) -> None:
+    """j100/j110: a household with members has exactly one 世帯主, one address, at most one spouse, and 続柄
+    consistent with sex and with age relative to the 世帯主."""
+    if not members:
+        return
+    heads = [m for m in members if m.is_head]
+    if not heads:
+        raise RegistryError(
+            f"世帯番号 {setai} の世帯に世帯主がいなくなります。世帯主を指定してください（標準仕様書 4.0.4）。",
+            code="no_head", setai_number=setai,
+        )
+    if len(heads) > 1:
+        raise RegistryError(f"世帯番号 {setai} の世帯に世帯主が2人以上になります。", code="two_heads",
+                            setai_number=setai)
+    head = heads[0]
+    addresses = {(m.town_code, m.banchi, m.katagaki) for m in members}
+    if len(addresses) > 1:
+        raise RegistryError(f"世帯番号 {setai} の世帯員の住所が一致しません。", code="address_mismatch",
+                            setai_number=setai)
+    if sum(1 for m in members if m.relationship in SPOUSES) > 1:
+        raise RegistryError(f"世帯番号 {setai} の世帯に世帯主の配偶者（妻・夫）が2人以上になります。",
+                            code="two_spouses", setai_number=setai)
+    for m in members:
+        rel = m.relationship
+        where = f"宛名番号 {m.atena_number} の続柄「{rel}」"
+        if rel not in RELATIONSHIPS:
+            raise RegistryError(f"{where}は使用できない続柄です（標準仕様書 1.1.11）。", code="invalid_relationship",
+                                atena_number=m.atena_number)
+        if (rel in MALE_ONLY and m.sex != MALE) or (rel in FEMALE_ONLY and m.sex != FEMALE):
+            raise RegistryError(f"{where}が性別と一致しません。", code="relationship_sex",
+                                atena_number=m.atena_number)
+        if rel in YOUNGER_THAN_HEAD and m.birth_date <= head.birth_date:
+            raise RegistryError(f"{where}は世帯主より年少でなければなりませんが、生年月日が世帯主と同じかそれより前です。",
+                                code="relationship_age", atena_number=m.atena_number)
+        if rel in OLDER_THAN_HEAD and m.birth_date >= head.birth_date:
+            raise RegistryError(f"{where}は世帯主より年長でなければなりませんが、生年月日が世帯主と同じかそれより後です。",
+                                code="relationship_age", atena_number=m.atena_number)
+
+
+def coerce_changes(changes: Mapping[str, Any], *, minor_only: bool) -> dict[str, Any]:
+    """Validate the items of a correction (j840–j860) and convert dates given as ISO text."""
+    if not changes:
+        raise RegistryError("修正する項目を指定してください。", code="no_change")
+    allowed = MINOR if minor_only else CORRECTABLE
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in allowed:
+            if minor_only and key in CORRECTABLE:
+                raise RegistryError(f"項目「{key}」は軽微な修正では修正できません。職権修正または誤記修正で行います（標準仕様書 4.2.3.2）。",
+                                    code="not_minor", field=key)
+            raise RegistryError(
+                f"項目「{key}」は修正では変更できません（住所は転居、世帯は世帯変更、個人番号・住民票コードはそれぞれの異動で処理します）。",
+                code="not_correctable", field=key,
+            )
+        if key in DATE_FIELDS and isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value) if value else None
+            except ValueError:
+                raise RegistryError(f"項目「{key}」の日付が正しくありません。", code="invalid_date", field=key) from None
+        if key == "sex" and value not in (MALE, FEMALE):
+            raise RegistryError("性別は M（男）または F（女）で指定してください。", code="invalid_sex", field="sex")
+        if key == "birth_date" and not isinstance(value, dt.date):
+            raise RegistryError("生年月日を入力してください。", code="invalid_date", field=key)
+        out[key] = value
+    return out

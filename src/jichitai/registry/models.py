@@ -1,0 +1,287 @@
+"""住民記録 tables: the address dictionary, households, residents (current state), history (every snapshot),
+the outbox for the hub, certificate issuances, suppressions and pending 職権 changes.
+
+Naming: romaji for terms of art (``atena_number`` 宛名番号, ``setai_number`` 世帯番号); see docs/glossary.md.
+個人番号 is never stored in clear: ``my_number_encrypted`` (AES-256-GCM, key outside the database) and
+``my_number_index`` (keyed HMAC blind index) — see :mod:`jichitai.common.vault`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Town(models.Model):
+    """住所辞書 (j250): one 町字 of the city."""
+
+    code = models.CharField("町字コード", max_length=12, primary_key=True)
+    ward_code = models.CharField("行政区コード", max_length=5, db_index=True)
+    ward_name = models.CharField("行政区名", max_length=20)
+    name = models.CharField("町字", max_length=100)
+    kana = models.CharField("町字フリガナ", max_length=200, blank=True, default="")
+    postcode = models.CharField("郵便番号", max_length=8, blank=True, default="")
+    school_district = models.CharField("小学校区", max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = "町字"
+        verbose_name_plural = "住所辞書"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.ward_name}{self.name}"
+
+
+class Household(models.Model):
+    """世帯: the 世帯番号 and what is common to its members. ``version`` increases with every 異動 touching
+    it; rows are locked (SELECT … FOR UPDATE) while a 異動 is decided."""
+
+    setai_number = models.CharField("世帯番号", max_length=15, primary_key=True)
+    ward_code = models.CharField("行政区コード", max_length=5, db_index=True)
+    town_code = models.CharField("町字コード", max_length=12, blank=True, default="")
+    banchi = models.CharField("番地", max_length=100, blank=True, default="")
+    katagaki = models.CharField("方書", max_length=200, blank=True, default="")
+    head_atena_number = models.CharField("世帯主宛名番号", max_length=15, blank=True, default="")
+    member_count = models.PositiveIntegerField("世帯員数", default=0)
+    version = models.PositiveIntegerField(default=0)
+    created_on = models.DateField("世帯設定日", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "世帯"
+        verbose_name_plural = "世帯"
+
+    def __str__(self) -> str:
+        return f"世帯 {self.setai_number}"
+
+
+class PersonRecord(models.Model):
+    """Every item of the resident snapshot (domain ``Person``), shared by the current row and history rows."""
+
+    atena_number = models.CharField("宛名番号", max_length=15)
+    setai_number = models.CharField("世帯番号", max_length=15)
+    status = models.CharField("住民状態", max_length=10)
+    resident_kind = models.CharField("住民種別", max_length=10)
+    name = models.CharField("氏名", max_length=200)
+    kana = models.CharField("氏名フリガナ", max_length=200, blank=True, default="")
+    birth_date = models.DateField("生年月日")
+    sex = models.CharField("性別", max_length=1)
+    relationship = models.CharField("続柄", max_length=20)
+    household_order = models.PositiveSmallIntegerField("世帯員の並び順", default=1)
+    kyuuji = models.CharField("旧氏", max_length=100, blank=True, default="")
+    kyuuji_kana = models.CharField("旧氏フリガナ", max_length=200, blank=True, default="")
+    tsusho = models.CharField("通称", max_length=200, blank=True, default="")
+    tsusho_kana = models.CharField("通称フリガナ", max_length=200, blank=True, default="")
+    honseki = models.CharField("本籍", max_length=200, blank=True, default="")
+    hittosha = models.CharField("筆頭者", max_length=100, blank=True, default="")
+    became_resident_on = models.DateField("住民となった年月日", null=True, blank=True)
+    town_code = models.CharField("町字コード", max_length=12, blank=True, default="")
+    ward_code = models.CharField("行政区コード", max_length=5, blank=True, default="")
+    banchi = models.CharField("番地", max_length=100, blank=True, default="")
+    katagaki = models.CharField("方書", max_length=200, blank=True, default="")
+    postcode = models.CharField("郵便番号", max_length=8, blank=True, default="")
+    address_set_on = models.DateField("住所を定めた年月日", null=True, blank=True)
+    notified_on = models.DateField("届出の年月日", null=True, blank=True)
+    previous_address = models.CharField("転入前住所", max_length=300, blank=True, default="")
+    previous_municipality_code = models.CharField("転入前住所市区町村コード", max_length=6, blank=True, default="")
+    my_number_encrypted = models.CharField("個人番号（暗号化）", max_length=120, blank=True, default="")
+    my_number_index = models.CharField("個人番号検索索引", max_length=64, blank=True, default="")
+    juminhyo_code = models.CharField("住民票コード", max_length=11, blank=True, default="")
+    nationality = models.CharField("国籍・地域", max_length=100, blank=True, default="")
+    foreign_resident_on = models.DateField("外国人住民となった年月日", null=True, blank=True)
+    article_30_45 = models.CharField("法第30条の45の区分", max_length=50, blank=True, default="")
+    residence_status = models.CharField("在留資格", max_length=100, blank=True, default="")
+    residence_period = models.CharField("在留期間", max_length=50, blank=True, default="")
+    residence_until = models.DateField("在留期間の満了の日", null=True, blank=True)
+    residence_card_number = models.CharField("在留カード等の番号", max_length=12, blank=True, default="")
+    removal_reason = models.CharField("消除事由", max_length=50, blank=True, default="")
+    removed_on = models.DateField("消除の異動日", null=True, blank=True)
+    destination_address = models.CharField("転出先住所", max_length=300, blank=True, default="")
+    destination_municipality_code = models.CharField("転出先市区町村コード", max_length=6, blank=True, default="")
+    note = models.TextField("備考", blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class Resident(PersonRecord):
+    """The current state of one person (= the history row with the highest 履歴番号), with search keys."""
+
+    atena_number = models.CharField("宛名番号", max_length=15, primary_key=True)
+    setai_number = models.CharField("世帯番号", max_length=15, db_index=True)
+    name_key = models.CharField("氏名検索キー", max_length=200, db_index=True)
+    kana_key = models.CharField("フリガナ検索キー", max_length=200, db_index=True)
+    history_no = models.PositiveIntegerField("履歴番号", default=1)
+    last_change_id = models.UUIDField("最終異動ID", null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "住民"
+        verbose_name_plural = "住民"
+        indexes = [
+            models.Index(fields=["birth_date"], name="reg_res_birth"),
+            models.Index(fields=["town_code", "banchi"], name="reg_res_address"),
+            models.Index(fields=["my_number_index"], name="reg_res_mynumber"),
+            models.Index(fields=["juminhyo_code"], name="reg_res_juminhyo"),
+            models.Index(fields=["kana_key", "birth_date"], name="reg_res_kana_birth"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["my_number_index"], condition=~models.Q(my_number_index=""),
+                                    name="reg_res_mynumber_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.atena_number})"
+
+
+class ResidentHistory(PersonRecord):
+    """異動履歴 (j200): one full snapshot per 宛名番号 + 履歴番号, with the 異動履歴 items. Never updated or
+    deleted (a database trigger refuses it on PostgreSQL)."""
+
+    history_no = models.PositiveIntegerField("履歴番号")
+    change_id = models.UUIDField("異動ID", db_index=True)
+    reason = models.CharField("異動事由", max_length=50)
+    moved_on = models.DateField("異動日")
+    processed_on = models.DateField("処理日")
+    change_notified_on = models.DateField("届出日", null=True, blank=True)
+    entered_by = models.CharField("入力者", max_length=100)
+    terminal = models.CharField("入力端末", max_length=100, blank=True, default="")
+    is_subject = models.BooleanField("異動者", default=True)
+    cancels_change_id = models.UUIDField("取消対象異動ID", null=True, blank=True, db_index=True)
+    change_note = models.TextField("留意事項", blank=True, default="")
+    recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "異動履歴"
+        verbose_name_plural = "異動履歴"
+        constraints = [
+            models.UniqueConstraint(fields=["atena_number", "history_no"], name="reg_hist_key"),
+        ]
+        indexes = [
+            models.Index(fields=["setai_number", "moved_on"], name="reg_hist_setai"),
+            models.Index(fields=["moved_on"], name="reg_hist_moved_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.atena_number} #{self.history_no} {self.reason}"
+
+
+class OutboxEvent(models.Model):
+    """One event per person per 異動, written in the same transaction (transactional outbox). The hub reads
+    in ``id`` order. ``kind`` is the 異動事由 code (``Reason``); ``payload`` is the person's snapshot after the
+    change (without 個人番号) plus ``previous`` (ward/town before), ``origin_class`` and
+    ``destination_class`` (市内/県内/県外/国外), ``reason_label`` and ``supported`` (支援措置)."""
+
+    id = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    change_id = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=50, db_index=True)
+    atena_number = models.CharField(max_length=15, db_index=True)
+    setai_number = models.CharField(max_length=15)
+    occurred_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.kind} {self.atena_number}"
+
+
+class CertificateIssuance(models.Model):
+    """交付履歴 (j300): every certificate issued, by whom, to whom, for what."""
+
+    issue_number = models.CharField("発行番号", max_length=30, unique=True)
+    kind = models.CharField("証明書の種類", max_length=30)  # juminhyo / joshuhyo / kisai_jiko …
+    layout = models.CharField("様式", max_length=20, blank=True, default="")  # setai_renki / kojinhyo
+    setai_number = models.CharField("世帯番号", max_length=15, blank=True, default="", db_index=True)
+    atena_numbers = models.JSONField("対象者", default=list)
+    requester_kind = models.CharField("請求者区分", max_length=20)  # self / household / third_party / official
+    requester_name = models.CharField("請求者氏名", max_length=200, blank=True, default="")
+    purpose = models.CharField("使用目的", max_length=200, blank=True, default="")
+    omissions = models.JSONField("省略事項", default=dict)
+    pages = models.PositiveSmallIntegerField("枚数", default=1)
+    issued_at = models.DateTimeField("交付日時", auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="交付者", on_delete=models.PROTECT,
+                                  null=True, related_name="+")
+    terminal = models.CharField("入力端末", max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = "交付履歴"
+        verbose_name_plural = "交付履歴"
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"発行番号 {self.issue_number}"
+
+
+class Suppression(models.Model):
+    """抑止設定 (j410) and 支援措置 (j440) on one 宛名番号.
+
+    kinds: ``change`` (異動抑止), ``issuance`` (発行抑止), ``view`` (照会抑止), ``support`` (支援措置: DV,
+    stalking, abuse — no issuance to third parties, address withheld from feeds without the right)."""
+
+    KINDS = {"change": "異動抑止", "issuance": "発行抑止", "view": "照会抑止", "support": "支援措置"}
+
+    atena_number = models.CharField("宛名番号", max_length=15, db_index=True)
+    kind = models.CharField("抑止区分", max_length=10, choices=list(KINDS.items()))
+    reason = models.CharField("理由", max_length=300)
+    starts_on = models.DateField("開始日")
+    ends_on = models.DateField("終了日", null=True, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="設定者", on_delete=models.PROTECT,
+                               related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField("解除日時", null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除者", on_delete=models.PROTECT,
+                                  related_name="+", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "抑止設定"
+        verbose_name_plural = "抑止設定"
+
+    def __str__(self) -> str:
+        return f"{self.KINDS.get(self.kind, self.kind)} {self.atena_number}"
+
+
+class PendingChange(models.Model):
+    """A 職権 異動 waiting for 決裁 (j530): the command as JSON, who asked, who decided."""
+
+    STATES = {"pending": "決裁待ち", "approved": "決裁済み", "rejected": "却下"}
+
+    command_type = models.CharField("異動の種類", max_length=50)
+    command = models.JSONField("異動内容")
+    reason = models.CharField("異動事由", max_length=50)
+    summary = models.CharField("概要", max_length=300, blank=True, default="")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起案者", on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    terminal = models.CharField("入力端末", max_length=100, blank=True, default="")
+    state = models.CharField("状態", max_length=10, choices=list(STATES.items()), default="pending", db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="決裁者", on_delete=models.PROTECT,
+                                   related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("決裁意見", max_length=300, blank=True, default="")
+    change_id = models.UUIDField("異動ID", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "職権異動の決裁"
+        verbose_name_plural = "職権異動の決裁"
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.command_type} ({self.STATES.get(self.state, self.state)})"
+
+
+class NumberSeries(models.Model):
+    """Serials for 宛名番号 / 世帯番号 / 発行番号 where the database has no sequences (SQLite); on PostgreSQL
+    the service uses sequences created by the migration."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.last}"

@@ -1,0 +1,59 @@
+"""Registry fixtures: a small address dictionary (Kobe wards), a clerk and a supervisor, and a household."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from jichitai.registry.domain import NewPerson, RecordMoveIn
+
+TOWNS = [
+    {"code": "281100001", "ward_code": "28110", "ward_name": "中央区", "name": "加納町", "kana": "カノウチョウ",
+     "postcode": "6500001", "school_district": "こうべ小学校"},
+    {"code": "281100002", "ward_code": "28110", "ward_name": "中央区", "name": "三宮町", "kana": "サンノミヤチョウ",
+     "postcode": "6500021", "school_district": "こうべ小学校"},
+    {"code": "281010001", "ward_code": "28101", "ward_name": "東灘区", "name": "住吉宮町", "kana": "スミヨシミヤマチ",
+     "postcode": "6580051", "school_district": "住吉小学校"},
+]
+
+
+@pytest.fixture
+def towns(db: Any) -> list[dict[str, str]]:
+    from jichitai.registry.services import load_towns
+
+    load_towns(TOWNS)
+    return TOWNS
+
+
+@pytest.fixture
+def clerk(make_staff: Callable[..., Any]) -> Any:
+    return make_staff(roles=["counter"])
+
+
+@pytest.fixture
+def supervisor(make_staff: Callable[..., Any]) -> Any:
+    return make_staff(roles=["supervisor"])
+
+
+def move_in_command(**overrides: Any) -> RecordMoveIn:
+    values: dict[str, Any] = dict(
+        moved_on=dt.date(2026, 11, 1), notified_on=dt.date(2026, 11, 5),
+        persons=(
+            NewPerson("青木 太郎", "アオキ タロウ", dt.date(1980, 1, 7), "M", "世帯主", my_number="123456789018"),
+            NewPerson("青木 花子", "アオキ ハナコ", dt.date(1982, 12, 30), "F", "妻"),
+        ),
+        town_code="281100001", banchi="1番地", previous_address="大阪府大阪市北区梅田1丁目",
+        previous_municipality_code="27127",
+    )
+    values.update(overrides)
+    return RecordMoveIn(**values)
+
+
+@pytest.fixture
+def household(towns: Any, clerk: Any) -> Any:
+    from jichitai.registry.services import apply
+
+    return apply(move_in_command(), actor=clerk, terminal="T01")
