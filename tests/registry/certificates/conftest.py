@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.registry.certificates.factories import pdf_pages
 
 

@@ -9,11 +9,11 @@ import re
 from dataclasses import replace
 
 import pytest
-from tests.registry.certificates.factories import certificate, household, person
 
 from jichitai.registry.certificates.layout import CERT_PART, CERT_WHOLE
 from jichitai.registry.certificates.render import CertificateOverflow, _fetcher, render
 from jichitai.registry.certificates.snapshot import CertificateFormat, Omit
+from tests.registry.certificates.factories import certificate, household, person
 
 
 def flat(text: str) -> str:
@@ -24,7 +24,7 @@ def test_setai_renki_whole_household_two_pages_certification_on_last_only(pages_
     pages = [flat(p) for p in pages_of(render(certificate()))]
     assert len(pages) == 2  # five people, four a page
     assert all("住民票の写し" in p for p in pages)
-    assert "20261126神戸市本庁10111/2" in pages[0] and "20261126神戸市本庁10112/2" in pages[1]
+    assert "20261126神戸市本庁1000000111/2" in pages[0] and "20261126神戸市本庁1000000112/2" in pages[1]
     assert flat(CERT_WHOLE) not in pages[0] and "久元喜造" not in pages[0]
     assert flat(CERT_WHOLE) in pages[1] and "兵庫県神戸市長久元喜造" in pages[1]
     assert "令和8年11月26日" in pages[1]
@@ -81,7 +81,7 @@ def test_kojin_one_certificate_per_person_each_with_its_number_and_certification
     pages = [flat(p) for p in pages_of(render(certificate(fmt=CertificateFormat.KOJIN, members=chosen)))]
     assert len(pages) == 2
     assert "個人票" in pages[0]
-    assert "0111/1" in pages[0] and "0121/1" in pages[1]
+    assert "000000111/1" in pages[0] and "000000121/1" in pages[1]
     assert "神戸太郎" in pages[0] and "WANGLI" not in pages[0]
     assert "WANGLI" in pages[1]
     assert all(flat(CERT_PART) in p and "久元喜造" in p for p in pages)
@@ -113,7 +113,7 @@ def test_long_content_moves_people_to_more_pages_and_numbers_stay_right(pages_of
     n = len(pages)
     assert n > 2
     for k, page in enumerate(pages, start=1):
-        assert re.search(rf"011{k}/{n}", page), page[:80]
+        assert re.search(rf"00000011{k}/{n}", page), page[:80]
     assert flat(CERT_WHOLE) in pages[-1] and all(flat(CERT_WHOLE) not in p for p in pages[:-1])
 
 

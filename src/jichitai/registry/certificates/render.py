@@ -77,6 +77,11 @@ def html_of(layout: Layout, font_pt: float = FONT_STEPS[0]) -> str:
 
 def render(cert: Certificate) -> bytes:
     """PDF bytes of the certificate. Raises :class:`CertificateOverflow` when nothing makes it fit."""
+    return render_with_pages(cert)[0]
+
+
+def render_with_pages(cert: Certificate) -> tuple[bytes, int]:
+    """PDF bytes and the number of pages (枚数, recorded in 交付履歴)."""
     per_page_options = [PER_PAGE, 3, 2, 1] if cert.request.format is CertificateFormat.SETAI_RENKI else [1]
     for font_pt in FONT_STEPS:
         for per_page in per_page_options:
@@ -84,5 +89,5 @@ def render(cert: Certificate) -> bytes:
             document = HTML(string=html_of(layout, font_pt), base_url=str(TEMPLATES),
                             url_fetcher=_fetcher()).render()
             if len(document.pages) == len(layout.pages):
-                return bytes(document.write_pdf())
+                return bytes(document.write_pdf()), len(document.pages)
     raise CertificateOverflow(list(cert.request.members))

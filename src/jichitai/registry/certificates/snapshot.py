@@ -160,8 +160,13 @@ class IssueNumber:
 
     def text(self, page: int, pages: int) -> str:
         parts = [self.issued_on.strftime("%Y%m%d"), self.city_name, self.terminal or "", self.printer or "",
-                 f"{self.serial:03d}", f"{page}/{pages}"]
+                 f"{self.serial:08d}", f"{page}/{pages}"]
         return " ".join(p for p in parts if p)
+
+    @property
+    def stored(self) -> str:
+        """The 発行番号 kept in 交付履歴 (unique): date and serial."""
+        return f"{self.issued_on:%Y%m%d}-{self.serial:08d}"
 
 
 @dataclass(frozen=True)
