@@ -1,0 +1,27 @@
+"""``POST /api/tax/calculate``: one case of the public format in, the answer with its explanation out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.tax import services
+from jichitai.tax.errors import TaxInputError
+
+router = Router(tags=["tax"], auth=StaffSession())
+
+
+@router.post("/calculate", summary="個人住民税の税額計算 (1件)")
+def calculate(request: HttpRequest) -> dict[str, Any]:
+    """Body: a tax case (docs/tax-case-format.md). Answers 400 with {code, message, fields.field} naming the
+    item at fault, 403 without the ``tax.calculate`` permission."""
+    ensure(request, "tax.calculate")
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise TaxInputError("リクエスト本文が JSON として読めません。", field="body") from None
+    return services.calculate_case(data)

@@ -1,0 +1,8 @@
+"""The tax context's actions (autodiscovered)."""
+
+from __future__ import annotations
+
+from jichitai.accounts import roles as R
+from jichitai.accounts.policy import define
+
+define("tax.calculate", "住民税額の試算", {R.TAX_REVIEWER, R.COUNTER_CLERK})
