@@ -45,7 +45,7 @@ def person_payload(atena: str, **over: Any) -> dict[str, Any]:
     base = {"atena_number": atena, "setai_number": "S" + atena, "status": "ACTIVE", "resident_kind": "JAPANESE",
             "name": "神戸 花子", "kana": "コウベ ハナコ", "birth_date": "1990-05-06", "sex": "F",
             "relationship": "世帯主", "town_code": "281100001", "ward_code": "28110", "banchi": "1-2-3",
-            "katagaki": "コウベハイツ101", "postcode": "6500001", "my_number": "123456789018",
+            "katagaki": "コウベハイツ101", "postcode": "6500001",
             "honseki": "兵庫県神戸市中央区", "support_measure": False}
     base.update(over)
     return base
@@ -68,3 +68,17 @@ def make_event(db: Any) -> Callable[..., Any]:
             payload=person_payload(atena, **over), is_latest=True)
 
     return make
+
+
+@pytest.fixture
+def towns(db: Any) -> list[dict[str, str]]:
+    from jichitai.registry.services import load_towns
+    from tests.registry.conftest import TOWNS
+
+    load_towns(TOWNS)
+    return TOWNS
+
+
+@pytest.fixture
+def clerk(make_staff: Callable[..., Any]) -> Any:
+    return make_staff(roles=["counter"])

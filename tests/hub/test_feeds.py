@@ -51,20 +51,6 @@ def test_items_not_granted_are_not_delivered(client: Any, make_system: Any, make
     assert set(data) == {"status", "resident_kind", "relationship", "birth_date"}
 
 
-def test_my_number_never_reaches_a_system_outside_my_number_purpose(make_system: Any, make_event: Any) -> None:
-    from django.core.exceptions import ValidationError
-
-    from jichitai.hub.catalogue import grant
-
-    plain, _ = make_system(feeds={"atena-delta": None})  # "all items": 個人番号 left out for this system
-    numbered, _ = make_system(feeds={"atena-delta": None}, my_number=True)
-    make_event()
-    assert "my_number" not in feeds.pull(plain, "atena-delta").events[0]["data"]
-    assert feeds.pull(numbered, "atena-delta").events[0]["data"]["my_number"] == "123456789018"
-    with pytest.raises(ValidationError):
-        grant(plain, "atena-delta", ["basic", "my_number"])
-
-
 def test_supported_persons_address_is_withheld_without_the_right(make_system: Any, make_event: Any) -> None:
     ordinary, _ = make_system(feeds={"atena-delta": None})
     entitled, _ = make_system(feeds={"atena-delta": None}, supported=True)

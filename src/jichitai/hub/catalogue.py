@@ -12,19 +12,22 @@ from django.db import transaction
 
 from jichitai.hub.models import STANDARD_BUSINESSES, DataItem, Feed, Grant, System
 
-# 宛名連携 data items: the keys of the registry's person snapshot each one covers (registry.domain.person).
+# 宛名連携 data items: the keys of the registry's outbox payload each one covers (registry.services._payload:
+# the person snapshot of registry.domain.person without 個人番号, plus previous/origin/destination/support).
+# 個人番号 is not in the payload: the hub decrypts it from the registry only for grants that include it.
 ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
-    ("basic", "住民の状態・世帯", ("status", "resident_kind", "relationship", "household_order",
-                                    "became_resident_on", "removal_reason", "removed_on", "notified_on"), ""),
+    ("basic", "住民の状態・世帯・異動事由", ("status", "resident_kind", "relationship", "household_order",
+                                          "became_resident_on", "removal_reason", "removed_on", "notified_on",
+                                          "reason", "reason_label", "reason_group", "is_subject", "cancels"), ""),
     ("name", "氏名・フリガナ・旧氏・通称", ("name", "kana", "kyuuji", "kyuuji_kana", "tsusho", "tsusho_kana"), ""),
     ("birth_date", "生年月日", ("birth_date",), ""),
     ("sex", "性別", ("sex",), ""),
     ("address", "住所", ("town_code", "ward_code", "banchi", "katagaki", "postcode", "address_set_on",
-                         "previous_address", "previous_municipality_code", "previous_ward_code",
-                         "previous_town_code", "destination_address", "destination_municipality_code"), "address"),
-    ("movement", "異動の区分（市内・県内・県外・国外）", ("origin_class", "destination_class"), ""),
+                         "previous_address", "previous_municipality_code", "previous",
+                         "destination_address", "destination_municipality_code"), "address"),
+    ("movement", "異動の区分（市内・県内・県外・国外）", ("origin_class", "destination_class", "ward_change"), ""),
     ("honseki", "本籍・筆頭者", ("honseki", "hittosha"), ""),
-    ("foreign", "外国人住民の事項", ("nationality", "foreign_resident_on", "residence_status", "residence_period",
+    ("foreign", "外国人住民の事項", ("nationality", "foreign_resident_on", "article_30_45", "residence_status", "residence_period",
                                     "residence_until", "residence_card_number"), ""),
     ("juminhyo_code", "住民票コード", ("juminhyo_code",), ""),
     ("my_number", "個人番号", ("my_number",), "my_number"),

@@ -30,6 +30,7 @@ from jichitai.hub.errors import FeedRefused
 from jichitai.hub.models import DataItem, Feed, FeedEvent, Grant, RelayPosition, Subscription, System
 
 EVENT_FEEDS = ("atena-delta", "atena-full")
+MY_NUMBER_KEY = "my_number"
 MAX_BATCH = 5000
 DEFAULT_BATCH = 1000
 RELAY_LOOKBACK = 10_000  # outbox ids below the high-water mark re-checked for late commits
@@ -96,6 +97,10 @@ class ItemFilter:
     address_keys: frozenset[str]
     may_see_supported_address: bool
 
+    @property
+    def wants_my_number(self) -> bool:
+        return MY_NUMBER_KEY in self.keys
+
     @classmethod
     def for_grant(cls, grant: Grant) -> ItemFilter:
         system = grant.system
@@ -116,7 +121,20 @@ class ItemFilter:
         return {k: v for k, v in payload.items() if k in keys}
 
 
-def envelope(event: FeedEvent, flt: ItemFilter) -> dict[str, Any]:
+def my_numbers(atena_numbers: Iterable[str]) -> dict[str, str]:
+    """The current 個人番号 of these persons, decrypted from the registry (only for grants that include it)."""
+    from jichitai.registry.models import Resident
+    from jichitai.registry.store import vault
+
+    v = vault()
+    rows = Resident.objects.filter(atena_number__in=set(atena_numbers)).exclude(my_number_encrypted="")
+    return {a: v.decrypt(enc) for a, enc in rows.values_list("atena_number", "my_number_encrypted")}
+
+
+def envelope(event: FeedEvent, flt: ItemFilter, numbers: dict[str, str] | None = None) -> dict[str, Any]:
+    data = flt.apply(event.payload)
+    if numbers is not None and event.atena_number in numbers:
+        data[MY_NUMBER_KEY] = numbers[event.atena_number]
     return {
         "cursor": event.id,
         "event_id": str(event.event_id),
@@ -124,7 +142,7 @@ def envelope(event: FeedEvent, flt: ItemFilter) -> dict[str, Any]:
         "atena_number": event.atena_number,
         "setai_number": event.setai_number,
         "occurred_on": _iso(event.occurred_on),
-        "data": flt.apply(event.payload),
+        "data": data,
     }
 
 
@@ -174,7 +192,8 @@ def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BA
     has_more = len(rows) > limit
     rows = rows[:limit]
     flt = ItemFilter.for_grant(grant)
-    events = [envelope(e, flt) for e in rows]
+    numbers = my_numbers(e.atena_number for e in rows) if flt.wants_my_number and rows else None
+    events = [envelope(e, flt, numbers) for e in rows]
     next_cursor = rows[-1].id if rows else after
     body = chain.canonical({"feed": feed_code, "events": events})
     with transaction.atomic():
@@ -185,7 +204,7 @@ def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BA
         )
         _record_position(system, grant.feed, after, next_cursor, len(events))
         audit.record(system, "hub.feed.pull", f"hub.feed:{feed_code}", count=len(events), log_seq=entry.seq,
-                     after=after, next_cursor=next_cursor)
+                     after=after, next_cursor=next_cursor, my_numbers=len(numbers or {}))
     return Batch(feed_code, after, events, next_cursor, has_more, messagelog.receipt(entry))
 
 
