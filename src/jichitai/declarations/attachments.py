@@ -1,0 +1,50 @@
+"""Attachments (添付書類): PDF or a photo (JPEG, PNG, HEIC), recognised by their first bytes, never by the name
+or the browser's content type; at most :data:`MAX_BYTES`."""
+
+from __future__ import annotations
+
+import hashlib
+
+from jichitai.declarations.domain import DeclarationError
+from jichitai.declarations.domain.model import ATTACHMENT_KINDS
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PER_DECLARATION = 10
+
+
+class AttachmentRefused(DeclarationError):
+    code = "attachment_refused"
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type by magic bytes, or None for anything we do not accept."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"heif"):
+        return "image/heic"
+    return None
+
+
+def check(filename: str, content: bytes, kind: str) -> tuple[str, str]:
+    """Return (content type, sha256) or raise :class:`AttachmentRefused` with a message for the resident."""
+    if kind not in ATTACHMENT_KINDS:
+        raise AttachmentRefused("書類の種類を選んでください。", kind=kind)
+    if not content:
+        raise AttachmentRefused(f"「{filename}」は空のファイルです。", filename=filename)
+    if len(content) > MAX_BYTES:
+        raise AttachmentRefused(
+            f"「{filename}」は大きすぎます（{len(content) / 1024 / 1024:.1f}MB）。"
+            f"1ファイル{MAX_BYTES // 1024 // 1024}MBまでにしてください（写真は解像度を下げると小さくなります）。",
+            filename=filename, size=len(content),
+        )
+    content_type = sniff(content[:16])
+    if content_type is None:
+        raise AttachmentRefused(
+            f"「{filename}」は受け付けられない形式です。PDFまたは写真（JPEG・PNG・HEIC）を添付してください。",
+            filename=filename,
+        )
+    return content_type, hashlib.sha256(content).hexdigest()

@@ -1,0 +1,149 @@
+"""What the city knows, indexed for the review of many declarations at once (no Django, no queries).
+
+Keys are the blind index of the 個人番号 (common.vault), the one key the registry, the received reports and
+the declarations share. :class:`CityIndex` turns one declaration into the :class:`Facts` the rules read.
+Filled by :mod:`jichitai.declarations.evidence` from the database, or directly by a benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jichitai.declarations.domain import Declaration, Facts, KnownPerson, RelativeFacts
+from jichitai.declarations.domain.facts import Claim
+
+
+@dataclass
+class ReportSum:
+    amount: int = 0
+    count: int = 0
+    year_end_adjusted: bool = False
+
+
+@dataclass
+class Filed:
+    """A declaration as the other declarations see it: who files, whom they claim, what they earn."""
+
+    ref: str
+    owner: str
+    spouse: str = ""
+    dependants: tuple[str, ...] = ()
+    income: dict[str, int] = field(default_factory=dict)
+    birth_date: dt.date | None = None
+
+
+IncomeFn = Callable[[int, dt.date | None, dict[str, int]], int | None]
+
+
+@dataclass
+class CityIndex:
+    fiscal_year: int
+    people: dict[str, KnownPerson] = field(default_factory=dict)
+    salary: dict[str, ReportSum] = field(default_factory=dict)
+    pension: dict[str, ReportSum] = field(default_factory=dict)
+    claims: dict[str, list[tuple[str, Claim]]] = field(default_factory=lambda: defaultdict(list))
+    spouse_of: set[tuple[str, str]] = field(default_factory=set)  # (claimant, spouse) pairs
+    filed: dict[str, list[Filed]] = field(default_factory=lambda: defaultdict(list))
+    final_returns: set[str] = field(default_factory=set)
+    income_fn: IncomeFn | None = None
+    _income_cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+
+    # --- filling -----------------------------------------------------------------------------------------
+
+    def add_report(self, kind: str, recipient: str, amount: int, *, year_end_adjusted: bool = False,
+                   spouse: str = "", dependants: tuple[str, ...] = ()) -> None:
+        sums = self.salary if kind == "salary_report" else self.pension
+        s = sums.setdefault(recipient, ReportSum())
+        s.amount += amount
+        s.count += 1
+        s.year_end_adjusted = s.year_end_adjusted or year_end_adjusted
+        label = "給与支払報告書" if kind == "salary_report" else "公的年金等支払報告書"
+        if spouse:
+            self.claims[spouse].append((recipient, Claim(self._label(recipient), "spouse", label)))
+            self.spouse_of.add((recipient, spouse))
+        for dep in dependants:
+            self.claims[dep].append((recipient, Claim(self._label(recipient), "dependent", label)))
+
+    def add_declaration(self, f: Filed) -> None:
+        self.filed[f.owner].append(f)
+        source = f"申告 {f.ref}"
+        if f.spouse:
+            self.claims[f.spouse].append((f.owner, Claim(self._label(f.owner), "spouse", source)))
+            self.spouse_of.add((f.owner, f.spouse))
+        for dep in f.dependants:
+            self.claims[dep].append((f.owner, Claim(self._label(f.owner), "dependent", source)))
+
+    def _label(self, index: str) -> str:
+        p = self.people.get(index)
+        return f"宛名番号 {p.atena_number}" if p else "市外の納税者"
+
+    # --- reading -----------------------------------------------------------------------------------------
+
+    def known_income(self, index: str, birth: dt.date | None) -> tuple[int | None, str]:
+        """合計所得金額 of a person as the city's own data show it (reports received, their declaration)."""
+        if index in self._income_cache:
+            return self._income_cache[index]
+        income: dict[str, int] = {}
+        sources = []
+        if index in self.salary:
+            income["salary"] = self.salary[index].amount
+            sources.append("給与支払報告書")
+        if index in self.pension:
+            income["public_pension"] = self.pension[index].amount
+            sources.append("公的年金等支払報告書")
+        for f in self.filed.get(index, []):
+            for k in ("business", "misc_other"):
+                if f.income.get(k):
+                    income[k] = max(income.get(k, 0), f.income[k])
+            for k in ("salary", "public_pension"):
+                if f.income.get(k, 0) > income.get(k, 0):
+                    income[k] = f.income[k]
+            sources.append(f"本人の申告 {f.ref}")
+        if not sources:
+            value: tuple[int | None, str] = (None, "")
+        elif self.income_fn is None:
+            value = (None, "")
+        else:
+            value = (self.income_fn(self.fiscal_year, birth, income), "・".join(dict.fromkeys(sources)))
+        self._income_cache[index] = value
+        return value
+
+    def facts(self, d: Declaration, owner: str, relative_index: dict[str, str], *, ref: str = "",
+              computed: dict[str, Any] | None = None, earlier: int | None = None) -> Facts:
+        """The facts for one declaration. ``relative_index`` maps each relative's 個人番号 to its blind index."""
+        sal, pen = self.salary.get(owner), self.pension.get(owner)
+        relatives: dict[str, RelativeFacts] = {}
+        for rel in d.relatives:
+            idx = relative_index.get(rel.my_number, "")
+            if not idx:
+                continue
+            person = self.people.get(idx)
+            income, source = self.known_income(idx, person.birth_date if person else rel.birth_date) \
+                if person is not None else (None, "")
+            others = tuple(c for claimant, c in self.claims.get(idx, []) if claimant != owner)
+            relatives[rel.my_number] = RelativeFacts(
+                my_number=rel.my_number, person=person, known_income=income, income_source=source,
+                other_claims=others,
+                claims_taxpayer_as_spouse=rel.role == "spouse" and (idx, owner) in self.spouse_of,
+            )
+        if earlier is None:
+            earlier = sum(1 for f in self.filed.get(owner, []) if f.ref != ref) if ref else 0
+        return Facts(
+            person=self.people.get(owner),
+            salary_reported=sal.amount if sal else None,
+            salary_reports=sal.count if sal else 0,
+            salary_year_end_adjusted=bool(sal and sal.year_end_adjusted),
+            pension_reported=pen.amount if pen else None,
+            pension_reports=pen.count if pen else 0,
+            relatives=relatives,
+            computed_total_tax=None if computed is None else int(computed["total"]),
+            computed_taxable=None if computed is None else not (computed.get("exempt_per_capita")
+                                                                and computed.get("exempt_income_levy")),
+            filed_final_return=owner in self.final_returns,
+            earlier_declarations=earlier,
+            is_claimed_by_other=bool(self.claims.get(owner)),
+        )

@@ -1,0 +1,51 @@
+"""`jichitai declarations import FILE` and `jichitai declarations review`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jichitai.declarations import filing, reviewing
+from jichitai.declarations.domain import DeclarationError
+from jichitai.declarations.models import Declaration, Status
+
+
+class Command(BaseCommand):
+    help = "市民税・県民税申告: 取込 (import declarations.jsonl) と自動審査 (review)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="sub", required=True)
+        imp = sub.add_parser("import", help="store each line of declarations.jsonl as a submitted declaration")
+        imp.add_argument("file", type=Path)
+        imp.add_argument("--fiscal-year", type=int, default=2026)
+        rev = sub.add_parser("review", help="run the automated review over every submitted declaration")
+        rev.add_argument("--fiscal-year", type=int, default=2026)
+        rev.add_argument("--chunk", type=int, default=20000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["sub"] == "import":
+            path: Path = options["file"]
+            if not path.is_file():
+                raise CommandError(f"{path} がありません")
+            try:
+                with path.open(encoding="utf-8") as fh:
+                    new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=options["fiscal_year"],
+                                                         actor="system:declarations-import")
+            except DeclarationError as exc:
+                raise CommandError(exc.message) from None
+            self.stdout.write(f"取込 {new} 件（既存のため省略 {skipped} 件）")
+            return
+        started = time.perf_counter()
+        todo = Declaration.objects.filter(fiscal_year=options["fiscal_year"], status=Status.SUBMITTED).order_by("id")
+        total: dict[str, int] = {}
+        ids = list(todo.values_list("id", flat=True))
+        for i in range(0, len(ids), options["chunk"]):
+            batch = list(Declaration.objects.filter(id__in=ids[i:i + options["chunk"]]).order_by("id"))
+            for r in reviewing.review_declarations(batch, bulk=len(batch) > 200):
+                total[r.decision.outcome.value] = total.get(r.decision.outcome.value, 0) + 1
+        took = time.perf_counter() - started
+        shown = "、".join(f"{k} {v}件" for k, v in sorted(total.items())) or "対象なし"
+        self.stdout.write(f"審査 {sum(total.values())} 件: {shown}（{took:.1f}秒）")

@@ -1,0 +1,61 @@
+"""個人番号 inside a stored declaration: every ``my_number`` in the record is kept encrypted, with its blind
+index beside it (``my_number_index``) so that the review can match people without decrypting anything else."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+
+from jichitai.common import vault as _vault
+
+ENC = "enc:"
+
+
+@lru_cache(maxsize=1)
+def vault() -> _vault.Vault:
+    cfg = settings.CONFIG
+    return _vault.load_or_create(cfg.mynumber_key_file, create=not cfg.is_production)
+
+
+def blind_index(my_number: str) -> str:
+    return vault().blind_index(my_number) if my_number else ""
+
+
+def _walk(obj: Any, fn: Any) -> Any:
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            if k == "my_number" and isinstance(v, str):
+                out.update(fn(v))
+            elif k == "my_number_index":
+                continue
+            else:
+                out[k] = _walk(v, fn)
+        return out
+    if isinstance(obj, list):
+        return [_walk(v, fn) for v in obj]
+    return obj
+
+
+def seal(record: dict[str, Any]) -> dict[str, Any]:
+    """The record to store: each ``my_number`` encrypted, its blind index added."""
+    v = vault()
+
+    def enc(value: str) -> dict[str, str]:
+        if not value or value.startswith(ENC):
+            return {"my_number": value}
+        return {"my_number": ENC + v.encrypt(value), "my_number_index": v.blind_index(value)}
+
+    return _walk(record, enc)
+
+
+def unseal(data: dict[str, Any]) -> dict[str, Any]:
+    """The record as filed (for the review, the clerk's screen and the resident's own form)."""
+    v = vault()
+
+    def dec(value: str) -> dict[str, str]:
+        return {"my_number": v.decrypt(value[len(ENC):]) if value.startswith(ENC) else value}
+
+    return _walk(data, dec)

@@ -1,0 +1,55 @@
+"""The tax engine, as the declarations context uses it: compute a case, or a person's 合計所得金額.
+
+The engine (jichitai.tax.calc.calculate on the tax case format) is pure computation; a failure to compute
+(an impossible case) is reported as ``None`` with the engine's message, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import import_module
+from typing import Any
+
+from jichitai.common.errors import JichitaiError
+
+
+def _calculate() -> Any:
+    try:
+        return import_module("jichitai.tax.calc").calculate
+    except (ImportError, AttributeError):  # the engine is built in parallel; without it nothing is computed
+        return None
+
+
+def compute(case: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """(result, "") or (None, reason)."""
+    calculate = _calculate()
+    if calculate is None:
+        return None, "税額計算エンジンが利用できません"
+    try:
+        return calculate(engine_case(case)), ""
+    except JichitaiError as exc:
+        return None, exc.message
+
+
+def engine_case(case: dict[str, Any]) -> dict[str, Any]:
+    """The case as the engine takes it: the declaration's extra keys (names, 個人番号) removed."""
+    out = {k: v for k, v in case.items() if k not in ("spouse", "dependents")}
+    keep = ("birth_date", "total_income", "cohabiting", "relation", "disability")
+    if case.get("spouse"):
+        out["spouse"] = {k: v for k, v in case["spouse"].items() if k in keep and k not in ("cohabiting", "relation")}
+    out["dependents"] = [{k: v for k, v in d.items() if k in keep} for d in case.get("dependents") or []]
+    return out
+
+
+def total_income(fiscal_year: int, birth_date: dt.date | None, income: dict[str, int]) -> int | None:
+    """合計所得金額 of a person with these incomes (for a claimed spouse or dependant)."""
+    if not any(income.values()):
+        return 0
+    case = {
+        "fiscal_year": fiscal_year,
+        "taxpayer": {"birth_date": (birth_date or dt.date(fiscal_year - 41, 1, 1)).isoformat()},
+        "income": {"salary": 0, "public_pension": 0, "business": 0, "misc_other": 0, **income},
+        "deductions": {}, "spouse": None, "dependents": [], "donations": {"furusato": 0, "other": 0},
+    }
+    result, _ = compute(case)
+    return None if result is None else int(result["total_income"])
