@@ -192,6 +192,39 @@ def declarations(t: Tables, p: Periods) -> ir.Table:
     )
 
 
+def population_age(t: Tables, p: Periods) -> ir.Table:
+    """Residents on each reference date by ward, sex and single year of age (100 = 100 and over): the
+    projection's base and the denominators of its rates."""
+    parts = []
+    for d in p.dates:
+        s = _live(t["resident_spells"], d)
+        parts.append(s.group_by(ref_date=ibis.literal(d, type="date"), ward_code=s.ward_code, sex=s.sex,
+                                age=ibis.least(age_at(s.birth_ym, eve(d)), 100).cast("int32"))
+                     .aggregate(n=s.count()))
+    return _stack(parts)
+
+
+def flows_age(t: Tables, p: Periods) -> ir.Table:
+    """Deaths, births and moves by year, ward, sex and single year of age on the day (the projection's
+    rates). Moves between wards count as out of the old ward and into the new one."""
+    m = t["movements"]
+    age = ibis.least(ibis.greatest(age_at(m.birth_ym, m.event_date), 0), 100).cast("int32")
+    kind = ibis.cases((m.kind == "death", "death"), (m.kind == "birth", "birth"),
+                      (m.kind.isin(["move_in", "ward_change"]), "in"), (m.kind == "move_out", "out"),
+                      else_="other")
+    base = m.select(year=m.event_date.year().cast("int32"), ward_code=m.ward_code, sex=m.sex, age=age,
+                    flow=kind, pid=m.pid, event_date=m.event_date)
+    base = base.filter(base.flow != "other")
+    s = t["resident_spells"]
+    change = m.filter(m.kind == "ward_change")
+    left = change.join(s, [change.pid == s.pid, change.event_date == s.valid_to])
+    out_of = left.select(year=left.event_date.year().cast("int32"), ward_code=left.ward_code_right,
+                         sex=left.sex, age=ibis.least(age_at(left.birth_ym, left.event_date), 100).cast("int32"),
+                         flow=ibis.literal("out"), pid=left.pid, event_date=left.event_date)
+    allf = ibis.union(base, out_of)
+    return allf.group_by(["year", "ward_code", "sex", "age", "flow"]).aggregate(n=allf.count())
+
+
 MARTS: dict[str, Callable[[Tables, Periods], ir.Table]] = {
     "population": population,
     "population_town": population_town,
@@ -204,4 +237,6 @@ MARTS: dict[str, Callable[[Tables, Periods], ir.Table]] = {
     "ltc_certification": ltc_certification,
     "tax_by_ward": tax_by_ward,
     "declarations": declarations,
+    "population_age": population_age,
+    "flows_age": flows_age,
 }
