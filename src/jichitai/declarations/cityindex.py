@@ -37,6 +37,7 @@ class Filed:
 
 
 IncomeFn = Callable[[int, dt.date | None, dict[str, int]], int | None]
+ManyIncomeFn = Callable[[int, list[tuple[dt.date | None, dict[str, int]]]], list[int | None]]
 
 
 @dataclass
@@ -83,10 +84,35 @@ class CityIndex:
 
     # --- reading -----------------------------------------------------------------------------------------
 
+    def prime_incomes(self, indexes: list[str], many: ManyIncomeFn) -> None:
+        """Compute the known income of many people in one engine call (bulk review)."""
+        todo = []
+        for idx in dict.fromkeys(indexes):
+            person = self.people.get(idx)
+            if person is None or idx in self._income_cache:
+                continue
+            income, sources = self._gathered(idx)
+            if sources:
+                todo.append((idx, person.birth_date, income, sources))
+        results = many(self.fiscal_year, [(birth, income) for _, birth, income, _ in todo])
+        for (idx, _, _, sources), value in zip(todo, results, strict=True):
+            self._income_cache[idx] = (value, "・".join(dict.fromkeys(sources)))
+
     def known_income(self, index: str, birth: dt.date | None) -> tuple[int | None, str]:
         """合計所得金額 of a person as the city's own data show it (reports received, their declaration)."""
         if index in self._income_cache:
             return self._income_cache[index]
+        income, sources = self._gathered(index)
+        if not sources:
+            value: tuple[int | None, str] = (None, "")
+        elif self.income_fn is None:
+            value = (None, "")
+        else:
+            value = (self.income_fn(self.fiscal_year, birth, income), "・".join(dict.fromkeys(sources)))
+        self._income_cache[index] = value
+        return value
+
+    def _gathered(self, index: str) -> tuple[dict[str, int], list[str]]:
         income: dict[str, int] = {}
         sources = []
         if index in self.salary:
@@ -103,14 +129,7 @@ class CityIndex:
                 if f.income.get(k, 0) > income.get(k, 0):
                     income[k] = f.income[k]
             sources.append(f"本人の申告 {f.ref}")
-        if not sources:
-            value: tuple[int | None, str] = (None, "")
-        elif self.income_fn is None:
-            value = (None, "")
-        else:
-            value = (self.income_fn(self.fiscal_year, birth, income), "・".join(dict.fromkeys(sources)))
-        self._income_cache[index] = value
-        return value
+        return income, sources
 
     def facts(self, d: Declaration, owner: str, relative_index: dict[str, str], *, ref: str = "",
               computed: dict[str, Any] | None = None, earlier: int | None = None) -> Facts:
