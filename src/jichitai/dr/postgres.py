@@ -147,9 +147,7 @@ def region_conf(topology: Topology, region: Region, *, primary: bool, sync_partn
         )
     else:
         lines["primary_conninfo"] = "''"
-    head = (
-        f"# {region.label} ({region.name}) as {'primary' if primary else 'standby'}; written by jichitai dr\n"
-    )
+    head = f"# {region.label} ({region.name}) as {'primary' if primary else 'standby'}; written by jichitai dr\n"
     return head + "".join(f"{k} = {v}\n" for k, v in lines.items())
 
 
@@ -164,9 +162,7 @@ def configure(
     """(Re)write the region's settings and (unless ``signal`` is False, as before a promotion, when the
     server removes standby.signal itself) its role signal file. Takes effect on start or reload."""
     data = region.data_dir
-    _write_as_postgres(
-        data / CONF_NAME, region_conf(topology, region, primary=primary, sync_partner=sync_partner)
-    )
+    _write_as_postgres(data / CONF_NAME, region_conf(topology, region, primary=primary, sync_partner=sync_partner))
     main = data / "postgresql.conf"
     text = main.read_text(encoding="utf-8")
     include = f"include_if_exists = '{CONF_NAME}'"
@@ -265,9 +261,7 @@ def kill_postmaster(region: Region) -> int:
     """SIGKILL the postmaster (the disaster). Its backends notice the death and exit on their own."""
     pid = running_pid(region)
     if pid is None:
-        raise DrError(
-            f"{region.label} のPostgreSQLは動いていません", code="dr_not_running", region=region.name
-        )
+        raise DrError(f"{region.label} のPostgreSQLは動いていません", code="dr_not_running", region=region.name)
     os.kill(pid, signal.SIGKILL)
     return pid
 
@@ -359,9 +353,7 @@ def rewind(target: Region, source: Region) -> str:
         ["pg_rewind", "-D", str(target.data_dir), "--source-server", source.conninfo(), "--progress"],
         timeout=600,
     )
-    return "\n".join(
-        line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("pg_rewind:")
-    )
+    return "\n".join(line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("pg_rewind:"))
 
 
 def remove_cluster(region: Region) -> None:
@@ -390,9 +382,7 @@ def connect(
         conn.close()
 
 
-def query(
-    region: Region, sql: str, params: Sequence[Any] = (), database: str = "postgres"
-) -> list[tuple[Any, ...]]:
+def query(region: Region, sql: str, params: Sequence[Any] = (), database: str = "postgres") -> list[tuple[Any, ...]]:
     with connect(region, database) as conn:
         cur = conn.execute(sql, params)
         return list(cur.fetchall()) if cur.description else []

@@ -105,9 +105,7 @@ class Topology:
             "mode": self.mode,
             "database": self.database,
             "max_async_lag_bytes": self.max_async_lag_bytes,
-            "regions": [
-                {k: str(v) if isinstance(v, Path) else v for k, v in asdict(r).items()} for r in self.regions
-            ],
+            "regions": [{k: str(v) if isinstance(v, Path) else v for k, v in asdict(r).items()} for r in self.regions],
         }
         _atomic_write(self.path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 

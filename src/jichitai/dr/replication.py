@@ -37,9 +37,7 @@ def build(topology: Topology, *, step: Step = _quiet) -> State:
     pg.prepare(topology)
     step(f"{primary.label}: initdb")
     pg.initdb(primary)
-    pg.configure(
-        topology, primary, primary=True, sync_partner=None
-    )  # no sync partner until the standby exists
+    pg.configure(topology, primary, primary=True, sync_partner=None)  # no sync partner until the standby exists
     pg.start(primary)
     pg.bootstrap_roles(primary, topology.database)
     step(f"{standby.label}: pg_basebackup from {primary.label}")
@@ -47,11 +45,7 @@ def build(topology: Topology, *, step: Step = _quiet) -> State:
     pg.configure(topology, standby, primary=False, sync_partner=None)
     pg.start(standby)
     pg.wait_ready(standby)
-    step(
-        f"{primary.label}: synchronous_standby_names"
-        if topology.mode == "sync"
-        else "asynchronous replication"
-    )
+    step(f"{primary.label}: synchronous_standby_names" if topology.mode == "sync" else "asynchronous replication")
     pg.configure(topology, primary, primary=True, sync_partner=standby.name)
     pg.reload(primary)
     wait_streaming(primary, standby.name)
@@ -69,9 +63,7 @@ def build(topology: Topology, *, step: Step = _quiet) -> State:
 def wait_streaming(primary: Region, standby_name: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        rows = pg.query(
-            primary, "SELECT state FROM pg_stat_replication WHERE application_name = %s", [standby_name]
-        )
+        rows = pg.query(primary, "SELECT state FROM pg_stat_replication WHERE application_name = %s", [standby_name])
         if rows and rows[0][0] == "streaming":
             return
         time.sleep(0.2)
@@ -141,13 +133,7 @@ def status(topology: Topology) -> Status:
         role = (
             "primary"
             if region.name == state.primary
-            else (
-                "fenced"
-                if region.name in state.fenced
-                else "standby"
-                if region.name == state.standby
-                else "down"
-            )
+            else ("fenced" if region.name in state.fenced else "standby" if region.name == state.standby else "down")
         )
         rs = RegionStatus(region.name, region.label, region.port, role, reachable=pg.ping(region))
         if rs.reachable:
@@ -171,9 +157,7 @@ def status(topology: Topology) -> Status:
             rs.lag_seconds = replay_lag.total_seconds() if replay_lag is not None else 0.0
         if rs.name == state.standby and primary_lsn and rs.lsn:
             primary_region = topology.region(state.primary)
-            rs.lag_bytes = int(
-                pg.query(primary_region, "SELECT pg_wal_lsn_diff(%s, %s)", [primary_lsn, rs.lsn])[0][0]
-            )
+            rs.lag_bytes = int(pg.query(primary_region, "SELECT pg_wal_lsn_diff(%s, %s)", [primary_lsn, rs.lsn])[0][0])
     return Status(
         mode=topology.mode,
         primary=state.primary,
@@ -189,9 +173,7 @@ def _fill(region: Region, rs: RegionStatus, replication: dict[str, tuple[Any, ..
     with pg.connect(region, timeout=2) as conn:
         rs.in_recovery = bool(conn.execute("SELECT pg_is_in_recovery()").fetchone()[0])  # type: ignore[index]
         if rs.in_recovery:
-            lsn, at = conn.execute(
-                "SELECT pg_last_wal_replay_lsn(), pg_last_xact_replay_timestamp()"
-            ).fetchone()  # type: ignore[misc]
+            lsn, at = conn.execute("SELECT pg_last_wal_replay_lsn(), pg_last_xact_replay_timestamp()").fetchone()  # type: ignore[misc]
             rs.lsn = str(lsn) if lsn else None
             rs.replay_at = at.isoformat() if at else None
             row = conn.execute("SELECT status FROM pg_stat_wal_receiver").fetchone()
@@ -235,9 +217,7 @@ def failover(topology: Topology, *, force: bool = False, step: Step = _quiet) ->
         )
     old, new = topology.region(state.primary), topology.region(state.standby)
     if not pg.ping(new):
-        raise DrError(
-            f"待機系 {new.label} が応答しません。フェイルオーバーできません", code="dr_standby_down"
-        )
+        raise DrError(f"待機系 {new.label} が応答しません。フェイルオーバーできません", code="dr_standby_down")
     if not pg.query(new, "SELECT pg_is_in_recovery()")[0][0]:
         raise DrError(
             f"{new.label} は既に書き込み可能です (二重プライマリの危険)。状態を確認してください",
@@ -360,11 +340,7 @@ def failback(topology: Topology, *, step: Step = _quiet) -> FailbackResult:
     (old.data_dir / "backup_label.old").unlink(missing_ok=True)
     pg.start(old)
     pg.wait_ready(old)
-    step(
-        f"{primary.label}: synchronous_standby_names = {old.name}"
-        if topology.mode == "sync"
-        else "async standby"
-    )
+    step(f"{primary.label}: synchronous_standby_names = {old.name}" if topology.mode == "sync" else "async standby")
     pg.configure(topology, primary, primary=True, sync_partner=old.name)
     pg.reload(primary)
     wait_streaming(primary, old.name)
@@ -379,9 +355,7 @@ def teardown(topology: Topology, *, remove: bool = True) -> None:
     """Stop every cluster of the topology (immediately) and, with ``remove``, delete the DR root."""
     for region in topology.regions:
         pg.kill_all(region)
-    for extra in (
-        sorted((topology.root / "restores").glob("*/pgdata")) if (topology.root / "restores").exists() else []
-    ):
+    for extra in sorted((topology.root / "restores").glob("*/pgdata")) if (topology.root / "restores").exists() else []:
         pg.kill_all(Region("restore", "復元", "127.0.0.1", 0, extra, extra, extra, extra, ""))
     if remove:
         shutil.rmtree(topology.root, ignore_errors=True)

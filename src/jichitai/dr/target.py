@@ -41,9 +41,7 @@ def read(path: Path) -> dict[str, str]:
 
 def database_url(path: Path | None = None) -> str:
     """The DATABASE_URL the application should use now: the target file's if present, else the environment."""
-    target = path or (
-        Path(os.environ["JICHITAI_DR_TARGET"]) if os.environ.get("JICHITAI_DR_TARGET") else None
-    )
+    target = path or (Path(os.environ["JICHITAI_DR_TARGET"]) if os.environ.get("JICHITAI_DR_TARGET") else None)
     if target is not None:
         url = read(target).get("DATABASE_URL")
         if url:
