@@ -1,0 +1,285 @@
+"""The standard CSV layout of 住民記録 data: one column per 基本データリスト item, one row per person.
+
+Item names follow the 住民基本台帳 基本データリスト as far as the evidence in
+/work/shared/reference/registry-standard.md §1.3 goes (宛名番号, 世帯番号, 住民種別, 住民状態, 異動年月日,
+異動届出年月日, 異動事由, 氏名, 氏名_フリガナ, 旧氏, …, 指定都市_行政区等コード, 住所_町字コード, 個人番号). The
+official Excel (第2.1版) was not at hand: names marked ``extension=True`` are items the standard requires the
+system to hold (j10/j20) but whose 基本データリスト name is unconfirmed; the code tables (性別, 住民種別,
+住民状態) are ours and documented in docs/standard-conformance.md. Dates are ISO (YYYY-MM-DD), empty when
+unknown.
+
+Pure Python: :func:`row_of` turns a domain ``Person`` (plus its last 異動 and address words) into a row,
+:func:`parse_row` turns a row back, reporting every item at fault with its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jichitai.common.checkdigit import is_valid_modulus11, is_valid_my_number
+from jichitai.common.text import is_katakana_reading
+from jichitai.registry.domain.person import ACTIVE, FEMALE, FOREIGN, JAPANESE, MALE, REMOVED, Person
+from jichitai.registry.domain.reasons import LABELS, Reason
+
+SEX_CODES = {MALE: "1", FEMALE: "2"}                      # JIS X 0303: 1 男性, 2 女性
+KIND_CODES = {JAPANESE: "1", FOREIGN: "2"}                # 住民種別: 1 日本人住民, 2 外国人住民
+STATUS_CODES = {ACTIVE: "1", REMOVED: "2"}                # 住民状態: 1 住民, 2 消除
+REASON_BY_LABEL = {label: reason for reason, label in LABELS.items()}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str                      # the CSV header (Japanese item name)
+    source: str                    # Person field, or "change.*" / "address.*" / "city_code" for derived items
+    kind: str = "text"             # text / date / code / int
+    extension: bool = False        # our name for an item the standard requires but whose list name is unconfirmed
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("市区町村コード", "city_code"),
+    Column("宛名番号", "atena_number"),
+    Column("世帯番号", "setai_number"),
+    Column("住民種別", "resident_kind", "code"),
+    Column("住民状態", "status", "code"),
+    Column("異動事由", "change.reason"),
+    Column("異動年月日", "change.moved_on", "date"),
+    Column("異動届出年月日", "change.notified_on", "date"),
+    Column("氏名", "name"),
+    Column("氏名_フリガナ", "kana"),
+    Column("旧氏", "kyuuji"),
+    Column("旧氏_フリガナ", "kyuuji_kana"),
+    Column("通称", "tsusho"),
+    Column("通称_フリガナ", "tsusho_kana"),
+    Column("性別", "sex", "code"),
+    Column("生年月日", "birth_date", "date"),
+    Column("続柄表記", "relationship"),
+    Column("世帯員の並び順", "household_order", "int", extension=True),
+    Column("指定都市_行政区等コード", "ward_code"),
+    Column("住所_町字コード", "town_code"),
+    Column("住所_都道府県", "address.prefecture"),
+    Column("住所_市区郡町村名", "address.municipality"),
+    Column("住所_町字", "address.town"),
+    Column("住所_番地号表記", "banchi"),
+    Column("住所_方書", "katagaki"),
+    Column("住所_郵便番号", "postcode"),
+    Column("住民となった年月日", "became_resident_on", "date"),
+    Column("住所を定めた年月日", "address_set_on", "date", extension=True),
+    Column("届出の年月日", "notified_on", "date", extension=True),
+    Column("転入前住所_市区町村コード", "previous_municipality_code"),
+    Column("転入前住所_住所", "previous_address", extension=True),
+    Column("本籍", "honseki", extension=True),
+    Column("筆頭者", "hittosha", extension=True),
+    Column("個人番号", "my_number"),
+    Column("住民票コード", "juminhyo_code", extension=True),
+    Column("外国人住民となった年月日", "foreign_resident_on", "date"),
+    Column("国籍名等", "nationality"),
+    Column("第30条45規定区分", "article_30_45"),
+    Column("在留資格等", "residence_status", extension=True),
+    Column("在留期間等", "residence_period", extension=True),
+    Column("在留期間の満了の日", "residence_until", "date"),
+    Column("在留カード等番号", "residence_card_number", extension=True),
+    Column("消除事由", "removal_reason", extension=True),
+    Column("消除の異動年月日", "removed_on", "date"),
+    Column("転出先住所（予定）_市区町村コード", "destination_municipality_code"),
+    Column("転出先住所（予定）_住所", "destination_address", extension=True),
+    Column("備考", "note", extension=True),
+)
+HEADER: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+ADDRESS_ITEMS = ("住所_町字コード", "住所_都道府県", "住所_市区郡町村名", "住所_町字", "住所_番地号表記", "住所_方書",
+                 "住所_郵便番号", "指定都市_行政区等コード")
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """The 異動 that produced the row: its 異動事由 code, 異動日 and 届出日."""
+
+    reason: str
+    moved_on: dt.date
+    notified_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AddressWords:
+    """The words of the address dictionary for the row's 町字 (住所_都道府県, 住所_市区郡町村名, 住所_町字)."""
+
+    prefecture: str = ""
+    municipality: str = ""
+    town: str = ""
+
+
+def _text(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return str(value)
+
+
+def _reason_label(code: str) -> str:
+    try:
+        return Reason(code).label
+    except ValueError:
+        return code
+
+
+def row_of(person: Person, change: LastChange, address: AddressWords, city_code: str) -> list[str]:
+    """The CSV row of one person (the person's 個人番号 as given: blank it before if it must not go out)."""
+    out = []
+    for col in COLUMNS:
+        src = col.source
+        if src == "city_code":
+            value: Any = city_code
+        elif src == "change.reason":
+            value = _reason_label(change.reason)
+        elif src.startswith("change."):
+            value = getattr(change, src.removeprefix("change."))
+        elif src.startswith("address."):
+            value = getattr(address, src.removeprefix("address."))
+        elif src == "sex":
+            value = SEX_CODES.get(person.sex, person.sex)
+        elif src == "resident_kind":
+            value = KIND_CODES.get(person.resident_kind, person.resident_kind)
+        elif src == "status":
+            value = STATUS_CODES.get(person.status, person.status)
+        elif src == "removal_reason":
+            value = _reason_label(person.removal_reason) if person.removal_reason else ""
+        else:
+            value = getattr(person, src)
+        out.append(_text(value, col.kind))
+    return out
+
+
+# ---- reading -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int          # the line of the file (the header is line 1)
+    item: str          # the Japanese item name ("" for the row as a whole)
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.line}行目" + (f"「{self.item}」" if self.item else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    person: Person
+    change: LastChange
+    address: AddressWords
+    city_code: str
+    errors: list[RowError] = field(default_factory=list)
+
+
+_DECODE = {
+    "性別": {v: k for k, v in SEX_CODES.items()},
+    "住民種別": {v: k for k, v in KIND_CODES.items()},
+    "住民状態": {v: k for k, v in STATUS_CODES.items()},
+}
+_REQUIRED = ("市区町村コード", "宛名番号", "世帯番号", "住民種別", "住民状態", "異動事由", "異動年月日", "氏名",
+             "性別", "生年月日", "続柄表記")
+
+
+def check_header(header: list[str]) -> list[RowError]:
+    """The header must be exactly :data:`HEADER` (same items, same order)."""
+    if list(header) == list(HEADER):
+        return []
+    missing = [h for h in HEADER if h not in header]
+    unknown = [h for h in header if h not in HEADER]
+    errors = [RowError(1, h, "必須の項目がありません。") for h in missing]
+    errors += [RowError(1, h, "標準レイアウトにない項目です。") for h in unknown]
+    if not errors:
+        errors.append(RowError(1, "", "項目の順序が標準レイアウトと異なります。"))
+    return errors
+
+
+def parse_row(line: int, values: list[str]) -> ParsedRow:
+    """Read one row; every item at fault is reported (not only the first)."""
+    errors: list[RowError] = []
+    if len(values) != len(COLUMNS):
+        errors.append(RowError(line, "", f"項目数が{len(values)}です（{len(COLUMNS)}項目必要です）。"))
+        values = (values + [""] * len(COLUMNS))[: len(COLUMNS)]
+    raw: Mapping[str, str] = dict(zip(HEADER, values, strict=True))
+    for name in _REQUIRED:
+        if not raw[name].strip():
+            errors.append(RowError(line, name, "必須項目が空です。"))
+    fields: dict[str, Any] = {}
+    change: dict[str, Any] = {}
+    address: dict[str, str] = {}
+    for col in COLUMNS:
+        text = raw[col.name]
+        value: Any = text
+        if col.kind == "date":
+            try:
+                value = dt.date.fromisoformat(text) if text else None
+            except ValueError:
+                errors.append(RowError(line, col.name, f"日付「{text}」が正しくありません（YYYY-MM-DD）。"))
+                value = None
+        elif col.kind == "code" and text:
+            decoded = _DECODE[col.name].get(text)
+            if decoded is None:
+                errors.append(RowError(line, col.name, f"コード「{text}」は定義されていません。"))
+            value = decoded or ""
+        elif col.kind == "int":
+            try:
+                value = int(text) if text else 1
+            except ValueError:
+                errors.append(RowError(line, col.name, f"「{text}」は数値ではありません。"))
+                value = 1
+        src = col.source
+        if src == "city_code":
+            continue
+        if src.startswith("change."):
+            change[src.removeprefix("change.")] = value
+        elif src.startswith("address."):
+            address[src.removeprefix("address.")] = value
+        elif src == "removal_reason" and value:
+            reason = REASON_BY_LABEL.get(value)
+            if reason is None:
+                errors.append(RowError(line, col.name, f"消除事由「{value}」は異動事由にありません。"))
+            fields[src] = str(reason or "")
+        else:
+            fields[src] = value
+    reason_label = change.get("reason", "")
+    reason_code = REASON_BY_LABEL.get(reason_label)
+    if reason_label and reason_code is None:
+        errors.append(RowError(line, "異動事由", f"異動事由「{reason_label}」は標準仕様書 1.2.2 の事由にありません。"))
+    errors += _item_checks(line, fields)
+    birth = fields.get("birth_date") or dt.date(1900, 1, 1)
+    fields["birth_date"] = birth
+    person = Person(**fields)
+    last = LastChange(str(reason_code or ""), change.get("moved_on") or birth, change.get("notified_on"))
+    return ParsedRow(line, person, last, AddressWords(**address), raw["市区町村コード"], errors)
+
+
+def _item_checks(line: int, f: Mapping[str, Any]) -> list[RowError]:
+    errors = []
+
+    def bad(item: str, message: str) -> None:
+        errors.append(RowError(line, item, message))
+
+    for item, key in (("宛名番号", "atena_number"), ("世帯番号", "setai_number")):
+        if f.get(key) and not is_valid_modulus11(f[key]):
+            bad(item, f"「{f[key]}」の検査数字が正しくありません（モジュラス11、標準仕様書 1.1.13）。")
+    if f.get("my_number") and not is_valid_my_number(f["my_number"]):
+        bad("個人番号", "個人番号の検査用数字が正しくありません。")
+    code = f.get("juminhyo_code", "")
+    if code and not (len(code) == 11 and code.isdigit() and code.isascii()):
+        bad("住民票コード", "住民票コードは11桁の数字です。")
+    for item, key in (("氏名_フリガナ", "kana"), ("旧氏_フリガナ", "kyuuji_kana"), ("通称_フリガナ", "tsusho_kana")):
+        if f.get(key) and not is_katakana_reading(f[key]):
+            bad(item, "フリガナはカタカナで入力してください（標準仕様書 1.1.18）。")
+    if f.get("resident_kind") == FOREIGN and not f.get("nationality"):
+        bad("国籍名等", "外国人住民は国籍・地域が必要です（標準仕様書 1.1.2）。")
+    if f.get("resident_kind") == JAPANESE and f.get("tsusho"):
+        bad("通称", "通称は外国人住民についてのみ記載できます（標準仕様書 1.1.7）。")
+    if f.get("status") == REMOVED and not f.get("removal_reason"):
+        bad("消除事由", "消除された住民には消除事由が必要です。")
+    if f.get("status") == ACTIVE and f.get("removal_reason"):
+        bad("消除事由", "住民状態が「住民」の者に消除事由は記載できません。")
+    return errors
