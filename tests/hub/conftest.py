@@ -82,3 +82,17 @@ def towns(db: Any) -> list[dict[str, str]]:
 @pytest.fixture
 def clerk(make_staff: Callable[..., Any]) -> Any:
     return make_staff(roles=["counter"])
+
+
+@pytest.fixture
+def lake(tmp_path: Any, settings: Any) -> Any:
+    """A fresh lake (SQLite catalogue, local warehouse) under tmp_path; the settings point at it."""
+    import dataclasses
+
+    from jichitai.lake import catalog
+
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, lake_path=str(tmp_path / "lake"),
+                                          lake_catalog_url=f"sqlite:///{tmp_path / 'lake' / 'catalog.sqlite3'}")
+    catalog.forget_catalogs()
+    yield catalog.catalog()
+    catalog.forget_catalogs()

@@ -12,6 +12,7 @@ deleted rows).
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -100,10 +101,13 @@ def replace_once(table: Table, data: pa.Table, batch_id: str, where: BooleanExpr
         return False
     data = conform(table, data)
     props = _properties(batch_id, None)
-    if where is None:
-        table.overwrite(data, snapshot_properties=props)
-    else:
-        table.overwrite(data, overwrite_filter=where, snapshot_properties=props)
+    with warnings.catch_warnings():
+        # an overwrite that replaces nothing (first delivery) is expected, not a problem
+        warnings.filterwarnings("ignore", "Delete operation did not match any records", UserWarning)
+        if where is None:
+            table.overwrite(data, snapshot_properties=props)
+        else:
+            table.overwrite(data, overwrite_filter=where, snapshot_properties=props)
     return True
 
 
