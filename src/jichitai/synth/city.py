@@ -1,0 +1,209 @@
+"""`jichitai synth city`: generate the city, load it into the registry, write the other systems' files.
+
+Steps: address dictionary → base population at t0 (bulk) → Y years of 異動 through the registry's service
+layer → tax inputs for the income year before the last 1 January → 国保/児童手当/介護 extracts → manifest
+with the SHA-256 of every file and of a canonical dump of the registry (residents as of the end date).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jichitai.registry import services
+from jichitai.synth import othersystems
+from jichitai.synth.geography import build_towns
+from jichitai.synth.history import Simulation
+from jichitai.synth.population import City, build_base_population
+from jichitai.synth.registry_load import HistoryApplier, Mapping_, apply_history, bulk_load_base, town_rows
+from jichitai.synth.taxdata import TaxWriter, incomes
+from jichitai.tax import reports
+
+KOBE_POPULATION = 1_525_152
+DEFAULT_END = dt.date(2026, 4, 1)
+
+
+@dataclass
+class Summary:
+    residents: int = 0
+    households: int = 0
+    base_population: int = 0
+    changes: Counter[str] = field(default_factory=Counter)
+    refused: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    salary_reports: int = 0
+    pension_reports: int = 0
+    declarations: int = 0
+    defects: Counter[str] = field(default_factory=Counter)
+    files: dict[str, str] = field(default_factory=dict)
+    registry_sha256: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "residents": self.residents, "households": self.households, "base_population": self.base_population,
+            "changes": dict(sorted(self.changes.items())), "refused": dict(sorted(self.refused.items())),
+            "skipped": dict(sorted(self.skipped.items())), "reasons": dict(sorted(self.reasons.items())),
+            "salary_reports": self.salary_reports, "pension_reports": self.pension_reports,
+            "declarations": self.declarations, "defects": dict(sorted(self.defects.items())),
+            "files": self.files, "registry_sha256": self.registry_sha256,
+        }
+
+
+@dataclass
+class Options:
+    population: int = KOBE_POPULATION
+    years: int = 10
+    seed: int = 2026
+    out: Path = Path("var/synth")
+    end: dt.date = DEFAULT_END
+    defect_share: float = 0.15
+    batch_size: int = 500
+
+
+class Progress:
+    """Callbacks for a progress display (the command wires rich; tests pass nothing)."""
+
+    def start(self, task: str, total: int | None) -> None: ...
+
+    def advance(self, task: str, n: int = 1) -> None: ...
+
+
+def t0_of(opts: Options) -> dt.date:
+    return dt.date(opts.end.year - opts.years, opts.end.month, opts.end.day)
+
+
+def generate(opts: Options, progress: Progress | None = None, clock: Callable[[], float] | None = None) -> Summary:
+    progress = progress or Progress()
+    summary = Summary()
+    tick = clock or (lambda: 0.0)
+    t_start = tick()
+    t0 = t0_of(opts)
+    jan1 = dt.date(opts.end.year if opts.end.month > 1 or opts.end.day > 1 else opts.end.year - 1, 1, 1)
+    towns = build_towns(opts.seed)
+    town_by_code = {t.code: t for t in towns}
+    city = City(seed=opts.seed, t0=t0, towns=towns)
+    build_base_population(city, opts.population, random.Random(f"population:{opts.seed}"))
+    summary.base_population = sum(1 for p in city.people.values() if p.state == "active")
+    summary.timings["generate_base"] = tick() - t_start
+
+    services.load_towns(town_rows(towns))
+    mapping = Mapping_()
+    progress.start("base", summary.base_population)
+    bulk_load_base(city, town_by_code, mapping, progress=lambda n: progress.advance("base", n))
+    summary.timings["load_base"] = tick() - t_start
+
+    sim = Simulation(city, opts.seed, t0, opts.years, jan1)
+    applier = HistoryApplier(city, mapping, batch_size=opts.batch_size, seed=opts.seed)
+    months = opts.years * 12
+    progress.start("history", months)
+    last_month = [t0.year * 12 + t0.month]
+
+    def on_event(ev: Any) -> None:
+        m = ev.on.year * 12 + ev.on.month
+        if m > last_month[0]:
+            progress.advance("history", m - last_month[0])
+            last_month[0] = m
+
+    apply_history(sim.run(), applier, on_event)
+    summary.changes, summary.refused = applier.applied, applier.refused
+    summary.skipped, summary.reasons = applier.skipped, applier.reasons
+    summary.timings["history"] = tick() - t_start
+
+    out = opts.out
+    out.mkdir(parents=True, exist_ok=True)
+    write = _Writer(out, summary)
+    write.csv("towns.csv", ["町字コード", "行政区コード", "行政区名", "町字", "町字フリガナ", "郵便番号", "小学校区"],
+              [[t.code, t.ward_code, t.ward_name, t.name, t.kana, t.postcode, t.school_district] for t in towns])
+
+    # tax inputs: the residents of 1 January, incomes of the year before
+    rng = random.Random(f"tax:{opts.seed}")
+    jan1_people = [city.people[pid] for pid in sorted(sim.jan1.address)]
+    ty = incomes(city, jan1_people, jan1.year - 1, rng)
+    tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
+    tw.reports()
+    tw.declarations()
+    write.text("kyuyo_shiharai_hokokusho.csv", reports.write_rows(reports.SALARY_REPORT, ty.salary_rows))
+    write.text("koteki_nenkin_shiharai_hokokusho.csv", reports.write_rows(reports.PENSION_REPORT, ty.pension_rows))
+    write.text("declarations.jsonl", "".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n"
+                                             for d in ty.declarations))
+    write.csv("declaration_defects.csv", ["declaration_ref", "defect_kind"], [list(d) for d in ty.defects])
+    summary.salary_reports, summary.pension_reports = len(ty.salary_rows), len(ty.pension_rows)
+    summary.declarations = len(ty.declarations)
+    summary.defects = Counter(kind for _, kind in ty.defects)
+
+    # other systems
+    window = othersystems.Window(t0, opts.end)
+    salaried = {e.pid for e in ty.earners.values() if e.salary and not e.left_job}
+    atena = mapping.atena
+    setai = mapping.setai
+    ok = lambda *pids: all(p in atena for p in pids)  # noqa: E731 - people whose entry the registry refused
+    kokuho = othersystems.kokuho(city, window, salaried, random.Random(f"kokuho:{opts.seed}"))
+    write.csv("kokuho_shikaku.csv", ["宛名番号", "世帯番号", "資格取得日", "資格喪失日"],
+              [[atena[r["pid"]], setai.get(r["hid"], ""), _iso(r["from"]), _iso(r["to"])]
+               for r in kokuho if ok(r["pid"])])
+    jido = othersystems.jido_teate(city, window)
+    write.csv("jido_teate.csv", ["受給者宛名番号", "児童宛名番号", "支給開始年月", "支給終了年月", "月額"],
+              [[atena[r["recipient"]], atena[r["child"]], _ym(r["from"]), _ym(r["to"]), r["amount"]]
+               for r in jido if ok(r["recipient"], r["child"])])
+    kaigo = othersystems.kaigo(city, window, random.Random(f"kaigo:{opts.seed}"))
+    write.csv("kaigo_nintei.csv", ["宛名番号", "要介護度", "認定開始日", "認定終了日"],
+              [[atena[r["pid"]], r["level"], _iso(r["from"]), _iso(r["to"])] for r in kaigo if ok(r["pid"])])
+    summary.timings["files"] = tick() - t_start
+
+    summary.registry_sha256, summary.residents, summary.households = registry_checksum(opts.end)
+    (out / "manifest.json").write_text(json.dumps({
+        "seed": opts.seed, "population": opts.population, "years": opts.years, "t0": t0.isoformat(),
+        "end": opts.end.isoformat(), "jan1": jan1.isoformat(), "summary": summary.as_dict(),
+    }, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    summary.timings["total"] = tick() - t_start
+    return summary
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if day else ""
+
+
+def _ym(day: Any) -> str:
+    return f"{day.year:04d}-{day.month:02d}" if day else ""
+
+
+class _Writer:
+    def __init__(self, out: Path, summary: Summary) -> None:
+        self.out, self.summary = out, summary
+
+    def text(self, name: str, text: str) -> None:
+        data = text.encode("utf-8")
+        (self.out / name).write_bytes(data)
+        self.summary.files[name] = hashlib.sha256(data).hexdigest()
+
+    def csv(self, name: str, header: list[str], rows: list[list[Any]]) -> None:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        self.text(name, buf.getvalue())
+
+
+def registry_checksum(on: dt.date) -> tuple[str, int, int]:
+    """SHA-256 of the residents as of the day before ``on`` (canonical JSON lines in 宛名番号 order), the
+    number of residents and of households."""
+    digest = hashlib.sha256()
+    count = 0
+    households: set[str] = set()
+    for row in services.residents_as_of(on - dt.timedelta(days=1)):
+        digest.update(json.dumps(row, default=str, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        digest.update(b"\n")
+        count += 1
+        households.add(row["setai_number"])
+    return digest.hexdigest(), count, len(households)

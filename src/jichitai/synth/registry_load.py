@@ -1,0 +1,360 @@
+"""Putting the synthetic city into the registry.
+
+- The address dictionary goes through ``registry.services.load_towns``.
+- The base population at t0 is bulk-loaded (COPY on PostgreSQL, ``bulk_create`` on SQLite) as it would be
+  by a data migration (移行): one current row, one history row (履歴番号 1, 異動事由 職権記載, 留意事項 「合成都市の
+  初期人口（一括移行）」) and one outbox event per person, with 宛名番号/世帯番号 reserved from the registry's
+  own number series so that later 異動 continue the series.
+- Every change after t0 goes through ``registry.services.apply_many`` in batches: the same decisions, checks,
+  history rows, outbox events and audit entries a clerk's change gets. 職権 changes (死亡, 職権修正, 誤記修正) are
+  passed with a :class:`BatchApproval` naming the system actor as 決裁者 (the batch stands in for the 決裁 of
+  j530); everything else is recorded as 届出.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jichitai.common.checkdigit import with_modulus11
+from jichitai.registry import numbering, services
+from jichitai.registry.domain import RegistryError
+from jichitai.registry.domain import commands as C
+from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
+from jichitai.registry.domain.person import ACTIVE, FOREIGN, JAPANESE
+from jichitai.registry.domain.person import Person as RegPerson
+from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
+from jichitai.registry.store import row_values, search_values
+from jichitai.synth.geography import WARD_BY_CODE, Town
+from jichitai.synth.history import Event
+from jichitai.synth.names import NATIONALITY_NAME
+from jichitai.synth.population import City, Person
+
+ACTOR = services.SystemActor("synth")
+BULK_NOTE = "合成都市の初期人口（一括移行）"
+
+# Where people come from and go to: (全国地方公共団体コード 5 digits, address) per class.
+PLACES: dict[str, tuple[tuple[str, str], ...]] = {
+    "県内": (("28202", "兵庫県尼崎市"), ("28204", "兵庫県西宮市"), ("28203", "兵庫県明石市"), ("28201", "兵庫県姫路市"),
+           ("28210", "兵庫県加古川市"), ("28214", "兵庫県宝塚市"), ("28206", "兵庫県芦屋市"), ("28217", "兵庫県川西市")),
+    "県外": (("27100", "大阪府大阪市"), ("26100", "京都府京都市"), ("27140", "大阪府堺市"), ("23100", "愛知県名古屋市"),
+           ("13104", "東京都新宿区"), ("13113", "東京都渋谷区"), ("40130", "福岡県福岡市"), ("34100", "広島県広島市"),
+           ("33100", "岡山県岡山市"), ("27203", "大阪府豊中市"), ("14100", "神奈川県横浜市")),
+}
+ABROAD = ("アメリカ合衆国", "中国", "韓国", "ベトナム", "英国", "オーストラリア", "タイ", "フィリピン")
+
+
+@dataclass(frozen=True)
+class BatchApproval:
+    """The 決裁 of a batch of 職権 changes by the program that generates them (audited as its approver)."""
+
+    decided_by: Any
+
+
+APPROVAL = BatchApproval(services.SystemActor("synth-approver"))
+
+
+def town_rows(towns: Iterable[Town]) -> list[dict[str, str]]:
+    return [t.as_row() for t in towns]
+
+
+def article_30_45(status: str) -> str:
+    return "特別永住者" if status == "特別永住者" else "中長期在留者"
+
+
+def residence_card(pid: int) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return f"{letters[pid % 24]}{letters[(pid // 24) % 24]}{pid % 100_000_000:08d}{letters[(pid // 7) % 24]}Z"
+
+
+def residence_until(p: Person, on: dt.date) -> dt.date | None:
+    if p.residence_status in ("特別永住者", "永住者"):
+        return None
+    return dt.date(on.year + 1 + p.pid % 3, on.month, min(on.day, 28))
+
+
+def new_person(p: Person, on: dt.date) -> C.NewPerson:
+    foreign = p.nationality != "JP"
+    return C.NewPerson(
+        name=p.name.full, kana=p.name.full_kana, birth_date=p.birth, sex=p.sex, relationship=p.relation,
+        resident_kind=FOREIGN if foreign else JAPANESE, my_number=p.my_number,
+        kyuuji=p.kyuuji, kyuuji_kana=p.kyuuji_kana,
+        nationality=NATIONALITY_NAME.get(p.nationality, "") if foreign else "",
+        article_30_45=article_30_45(p.residence_status) if foreign else "",
+        residence_status=p.residence_status if foreign else "",
+        residence_period="" if not foreign or p.residence_status in ("特別永住者", "永住者") else "3年",
+        residence_until=residence_until(p, on) if foreign else None,
+        residence_card_number=residence_card(p.pid) if foreign else "",
+    )
+
+
+# ---- the base population: bulk ------------------------------------------------------------------------
+
+
+def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
+    """COPY on PostgreSQL, bulk_create elsewhere. ``rows`` carry every concrete column by attribute name."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cur:
+            raw = cur.cursor
+            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([json.dumps(r[f.attname], ensure_ascii=False)
+                                    if isinstance(r[f.attname], dict) else r[f.attname] for f in fields])
+    else:
+        model.objects.bulk_create([model(**r) for r in rows], batch_size=500)
+
+
+@dataclass
+class Mapping_:
+    atena: dict[int, str] = field(default_factory=dict)  # pid → 宛名番号
+    setai: dict[int, str] = field(default_factory=dict)  # hid → 世帯番号
+    change: dict[int, str] = field(default_factory=dict)  # event seq → change_id
+
+
+def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chunk: int = 20000,
+                   progress: Callable[[int], None] | None = None) -> int:
+    """Load every active person of ``city`` as of ``city.t0``. Returns the number of persons."""
+    households = [h for h in city.households.values() if h.members]
+    people_count = sum(len(h.members) for h in households)
+    first_atena = numbering.reserve("atena", max(1, people_count))
+    first_setai = numbering.reserve("setai", max(1, len(households)))
+    serial = first_atena
+    for i, hh in enumerate(households):
+        mapping.setai[hh.hid] = with_modulus11(first_setai + i, SETAI_WIDTH)
+        for pid in hh.members:
+            mapping.atena[pid] = with_modulus11(serial, ATENA_WIDTH)
+            serial += 1
+    now = timezone.now()
+    t0 = city.t0
+    for start in range(0, len(households), chunk):
+        part = households[start:start + chunk]
+        res_rows, hist_rows, out_rows, hh_rows = [], [], [], []
+        for hh in part:
+            town = towns[hh.town_code]
+            setai = mapping.setai[hh.hid]
+            hh_rows.append({"setai_number": setai, "ward_code": hh.ward_code, "town_code": hh.town_code,
+                            "banchi": hh.banchi, "katagaki": hh.katagaki,
+                            "head_atena_number": mapping.atena[hh.members[0]], "member_count": len(hh.members),
+                            "version": 1, "created_on": t0, "updated_at": now})
+            for order, pid in enumerate(hh.members, start=1):
+                p = city.people[pid]
+                np_ = new_person(p, p.since or t0)
+                person = RegPerson(
+                    atena_number=mapping.atena[pid], setai_number=setai, status=ACTIVE,
+                    resident_kind=np_.resident_kind, name=np_.name, kana=np_.kana, birth_date=p.birth, sex=p.sex,
+                    relationship=p.relation, household_order=order, became_resident_on=p.since,
+                    town_code=hh.town_code, ward_code=hh.ward_code, banchi=hh.banchi, katagaki=hh.katagaki,
+                    postcode=town.postcode, address_set_on=p.since, my_number=p.my_number,
+                    nationality=np_.nationality, foreign_resident_on=p.since if np_.nationality else None,
+                    article_30_45=np_.article_30_45, residence_status=np_.residence_status,
+                    residence_period=np_.residence_period, residence_until=np_.residence_until,
+                    residence_card_number=np_.residence_card_number,
+                )
+                values = row_values(person)
+                change_id = uuid.uuid5(uuid.NAMESPACE_URL, f"jichitai-synth:{city.seed}:{pid}")
+                res_rows.append({**values, **search_values(person), "history_no": 1, "last_change_id": change_id,
+                                 "version": 1, "updated_at": now})
+                hist_rows.append({**values, "history_no": 1, "change_id": change_id, "reason": "ex_officio_entry",
+                                  "moved_on": t0, "processed_on": t0, "change_notified_on": None,
+                                  "entered_by": ACTOR.audit_label(), "terminal": "synth", "is_subject": True,
+                                  "cancels_change_id": None, "change_note": BULK_NOTE, "recorded_at": now})
+                snapshot = person.as_dict()
+                snapshot.pop("my_number", None)
+                out_rows.append({"event_id": uuid.uuid5(change_id, "outbox"), "change_id": change_id,
+                                 "kind": "ex_officio_entry", "atena_number": person.atena_number,
+                                 "setai_number": setai, "occurred_on": t0, "created_at": now,
+                                 "payload": {**snapshot, "reason": "ex_officio_entry", "reason_label": "職権記載",
+                                             "reason_group": "記載", "is_subject": True, "previous": None,
+                                             "origin_class": None, "destination_class": None,
+                                             "ward_change": False, "support_measure": False, "cancels": None,
+                                             "bulk_load": True}})
+        with transaction.atomic():
+            _copy(Household, hh_rows)
+            _copy(Resident, res_rows)
+            _copy(ResidentHistory, hist_rows)
+            _copy(OutboxEvent, out_rows)
+        if progress:
+            progress(len(res_rows))
+    return people_count
+
+
+# ---- history through the service layer ----------------------------------------------------------------
+
+
+class Unresolved(Exception):
+    """The event refers to a person, household or change the registry has not recorded yet."""
+
+
+EX_OFFICIO = frozenset({"death", "name_change", "correction"})
+
+
+class HistoryApplier:
+    """Turns events into registry commands and applies them in batches with ``apply_many``."""
+
+    def __init__(self, city: City, mapping: Mapping_, *, batch_size: int = 500, seed: int = 0) -> None:
+        self.city = city
+        self.map = mapping
+        self.batch_size = batch_size
+        self.rng = random.Random(f"places:{seed}")
+        self.pending: list[tuple[Event, C.Command]] = []
+        self.applied: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+
+    # resolution
+    def atena(self, pid: int) -> str:
+        try:
+            return self.map.atena[pid]
+        except KeyError:
+            raise Unresolved from None
+
+    def setai(self, hid: int | None) -> str:
+        try:
+            return self.map.setai[hid]  # type: ignore[index]
+        except KeyError:
+            raise Unresolved from None
+
+    def rels(self, relations: dict[int, str] | None) -> dict[str, str]:
+        return {self.atena(p): r for p, r in (relations or {}).items()}
+
+    def head(self, pid: int | None) -> str:
+        return self.atena(pid) if pid is not None else ""
+
+    def command(self, ev: Event) -> C.Command:
+        people = self.city.people
+        on, notified = ev.on, ev.notified
+        if ev.kind == "birth":
+            child = people[ev.pids[0]]
+            return C.RecordBirth(moved_on=on, notified_on=notified, child=new_person(child, on),
+                                 setai_number=self.setai(ev.to_hid))
+        if ev.kind == "death":
+            return C.RecordDeath(moved_on=on, atena_number=self.atena(ev.pids[0]),
+                                 remaining_head=self.head(ev.remaining_head), relationships=self.rels(ev.relations))
+        if ev.kind == "move_in":
+            hh = self.city.households[ev.to_hid]  # type: ignore[index]
+            abroad = ev.place == "国外"
+            code, address = ("", self.rng.choice(ABROAD)) if abroad else self.rng.choice(PLACES[ev.place])
+            return C.RecordMoveIn(moved_on=on, notified_on=notified, town_code=hh.town_code, banchi=hh.banchi,
+                                  katagaki=hh.katagaki, persons=tuple(new_person(people[p], on) for p in ev.pids),
+                                  previous_address=address, previous_municipality_code=code, from_abroad=abroad)
+        if ev.kind == "move_out":
+            abroad = ev.place == "国外"
+            code, address = ("", self.rng.choice(ABROAD)) if abroad else self.rng.choice(PLACES[ev.place])
+            return C.RecordMoveOut(moved_on=on, notified_on=notified, atena_numbers=tuple(map(self.atena, ev.pids)),
+                                   destination_address=address, destination_municipality_code=code, abroad=abroad,
+                                   remaining_head=self.head(ev.remaining_head), relationships=self.rels(ev.relations))
+        if ev.kind == "move_within":
+            hh = self.city.households[ev.to_hid]  # type: ignore[index]
+            atenas = tuple(map(self.atena, ev.pids))
+            if ev.hid == ev.to_hid:  # the whole household
+                return C.RecordMoveWithin(moved_on=on, notified_on=notified, atena_numbers=atenas,
+                                          town_code=hh.town_code, banchi=hh.banchi, katagaki=hh.katagaki)
+            return C.RecordMoveWithin(
+                moved_on=on, notified_on=notified, atena_numbers=atenas, town_code=hh.town_code, banchi=hh.banchi,
+                katagaki=hh.katagaki, setai_number="" if ev.new_household else self.setai(ev.to_hid),
+                new_head=self.head(ev.new_head), remaining_head=self.head(ev.remaining_head),
+                relationships=self.rels(ev.relations))
+        if ev.kind == "split":
+            return C.SplitHousehold(moved_on=on, notified_on=notified, atena_numbers=tuple(map(self.atena, ev.pids)),
+                                    new_head=self.head(ev.new_head))
+        if ev.kind == "merge":
+            return C.MergeHousehold(moved_on=on, notified_on=notified, setai_number=self.setai(ev.hid),
+                                    into_setai_number=self.setai(ev.to_hid), relationships=self.rels(ev.relations))
+        if ev.kind == "name_change":
+            changes = dict(ev.changes or {})
+            return C.CorrectRecord(moved_on=on, atena_number=self.atena(ev.pids[0]), kind="ex_officio",
+                                   changes=changes, note="戸籍の届出（婚姻）による氏の変更の通知")
+        if ev.kind == "kyuuji":
+            c = ev.changes or {}
+            return C.RecordKyuuji(moved_on=on, notified_on=on, atena_number=self.atena(ev.pids[0]), action="entry",
+                                  kyuuji=c["kyuuji"], kyuuji_kana=c["kyuuji_kana"])
+        if ev.kind == "correction":
+            c = dict(ev.changes or {})
+            kind = c.pop("kind")
+            return C.CorrectRecord(moved_on=on, atena_number=self.atena(ev.pids[0]), kind=kind, changes=c)
+        if ev.kind == "cancel":
+            change_id = self.map.change.get(ev.cancels or -1)
+            if change_id is None:
+                raise Unresolved
+            return C.CancelChange(moved_on=on, change_id=change_id)
+        raise ValueError(f"unknown event kind {ev.kind}")
+
+    def add(self, ev: Event) -> None:
+        try:
+            cmd = self.command(ev)
+        except Unresolved:
+            self.flush()
+            try:
+                cmd = self.command(ev)
+            except Unresolved:
+                self.skipped[ev.kind] += 1  # it depends on a change the registry refused
+                return
+        if self.pending and (ev.kind in EX_OFFICIO) != (self.pending[-1][0].kind in EX_OFFICIO):
+            self.flush()
+        self.pending.append((ev, cmd))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        approval = APPROVAL if batch[0][0].kind in EX_OFFICIO else None
+        by_command = {id(cmd): ev for ev, cmd in batch}
+        try:
+            results = services.apply_many([cmd for _, cmd in batch], actor=ACTOR, terminal="synth",
+                                          approval=approval, stop_on_error=False)
+        except RegistryError:  # pragma: no cover - stop_on_error=False does not raise for a refusal
+            results = []
+        done = set()
+        for applied in results:
+            ev = by_command[id(applied.change.command)]
+            done.add(ev.seq)
+            self.applied[ev.kind] += 1
+            self.reasons[applied.reason] += 1
+            self.map.change[ev.seq] = applied.change_id
+            self._learn(ev, applied)
+        for ev, _ in batch:
+            if ev.seq not in done:
+                self.refused[ev.kind] += 1
+
+    def _learn(self, ev: Event, applied: Any) -> None:
+        """New 宛名番号 (出生, 転入) and 世帯番号 (new households, moves between wards) from the recorded change."""
+        created = [e.after for e in applied.change.entries if e.before is None]
+        if created:
+            for pid, person in zip(ev.pids, created, strict=False):
+                self.map.atena[pid] = person.atena_number
+        if ev.to_hid is not None and ev.kind in ("birth", "move_in", "move_within", "split"):
+            mover = self.map.atena.get(ev.pids[0])
+            for e in applied.change.entries:
+                if e.after.atena_number == mover:
+                    self.map.setai[ev.to_hid] = e.after.setai_number
+                    break
+
+
+def apply_history(events: Iterator[Event], applier: HistoryApplier,
+                  progress: Callable[[Event], None] | None = None) -> None:
+    for ev in events:
+        applier.add(ev)
+        if progress:
+            progress(ev)
+    applier.flush()
+
+
+def ward_name(code: str) -> str:
+    return WARD_BY_CODE[code].name

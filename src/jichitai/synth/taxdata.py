@@ -1,0 +1,463 @@
+"""The tax-side inputs of one income year: 給与支払報告書, 公的年金等支払報告書 and 市民税・県民税申告.
+
+Who earns what (our assumptions, order of magnitude of 賃金構造基本統計調査 and 年金 statistics; see
+docs/synthetic-city.md): employment by age and sex; salaries log-normal around an age/sex median; part-time
+work for students and many women; 公的年金 for everyone from 65; self-employment for some without salary.
+The reports go to the city where the recipient lived on 1 January of the fiscal year (賦課期日), so they are
+written for the residents of the 1月1日 snapshot.
+
+Declarations (申告) are written for residents who must or may file: business or miscellaneous income, medical
+expenses or donations to deduct, salary without 年末調整, and people with no income (for 非課税 proof).
+A chosen share carries one realistic defect each; the defect kinds are written ONLY to the answer file.
+
+Pure: no Django (amounts use the tax engine's own pure functions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from jichitai.synth.geography import CITY_NAME, PREFECTURE, WARD_BY_CODE, Town
+from jichitai.synth.history import age_on
+from jichitai.synth.population import City, Person
+from jichitai.tax import parameters as TP
+from jichitai.tax import reports
+from jichitai.tax.calc import calculate_many
+from jichitai.tax.calc import columns as V
+from jichitai.tax.calc.explain import case_tables
+from jichitai.tax.case import parse_case
+
+DEFECT_KINDS = (
+    "understated_salary",  # 給与収入が給与支払報告書より少ない
+    "double_dependant",  # 二重扶養: the same dependant claimed by two taxpayers
+    "dependant_deceased",  # 扶養親族が死亡している
+    "dependant_over_income",  # 扶養親族の所得が限度額超
+    "spouse_claimed_by_both",  # 配偶者の相互控除
+    "deduction_over_cap",  # 控除額が上限超 (生命保険料)
+    "arithmetic_error",  # 税額の計算誤り
+    "missing_attachment",  # 添付書類の不足 (医療費控除の明細書)
+    "wrong_my_number",  # 個人番号の誤り
+    "address_not_jan1",  # 1月1日の住所でない
+)
+
+
+@dataclass
+class Earner:
+    pid: int
+    salary: int = 0
+    pension: int = 0
+    business: int = 0
+    misc: int = 0
+    employer: int = -1
+    left_job: bool = False
+    social_insurance: int = 0
+    life: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TaxYear:
+    income_year: int
+    fiscal_year: int
+    employers: list[tuple[str, str]]  # (法人番号, 名称)
+    earners: dict[int, Earner]
+    salary_rows: list[dict[str, Any]] = field(default_factory=list)
+    pension_rows: list[dict[str, Any]] = field(default_factory=list)
+    declarations: list[dict[str, Any]] = field(default_factory=list)
+    defects: list[tuple[str, str]] = field(default_factory=list)
+
+
+_INDUSTRIES = ("商事", "製作所", "運輸", "建設", "食品", "電機", "ケミカル", "医療サービス", "ソフト", "物産", "海運", "不動産")
+_STEMS = ("六甲", "みなと", "ポートアイランド", "須磨", "北野", "元町", "摩耶", "有馬", "垂水", "西神", "長田", "灘")
+
+
+def _employers(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    out = []
+    for i in range(count):
+        number = reports.make_corporate_number(100_000_000_000 + i * 7_919 + rng.randint(0, 7_000))
+        out.append((number, f"株式会社{rng.choice(_STEMS)}{rng.choice(_INDUSTRIES)}"))
+    return out
+
+
+def _salary(rng: random.Random, age: int, sex: str) -> int:
+    if age < 23 or age >= 65:
+        median = 1_000_000 if age < 23 else 1_800_000
+    else:
+        peak = 6_000_000 if sex == "M" else 3_400_000
+        median = int(peak * (0.55 + 0.45 * math.exp(-((age - 52) / 15) ** 2)))
+    if sex == "F" and 23 <= age < 65 and rng.random() < 0.4:
+        median = 1_100_000  # part-time
+    return int(round(rng.lognormvariate(math.log(median), 0.35), -3))
+
+
+def _employment_rate(age: int, sex: str) -> float:
+    if age < 18:
+        return 0.0
+    if age < 23:
+        return 0.45
+    if age < 60:
+        return 0.88 if sex == "M" else 0.72
+    if age < 65:
+        return 0.7 if sex == "M" else 0.5
+    if age < 75:
+        return 0.3 if sex == "M" else 0.18
+    return 0.03
+
+
+def incomes(city: City, residents: list[Person], income_year: int, rng: random.Random) -> TaxYear:
+    """Who earned what in ``income_year`` among ``residents`` (the 1月1日 residents of the next year)."""
+    end = dt.date(income_year, 12, 31)
+    employers = _employers(rng, max(5, len(residents) // 60))
+    earners: dict[int, Earner] = {}
+    for p in residents:
+        age = age_on(p.birth, end)
+        e = Earner(p.pid)
+        if rng.random() < _employment_rate(age, p.sex):
+            e.salary = max(300_000, _salary(rng, age, p.sex))
+            e.employer = rng.randrange(len(employers))
+            e.left_job = rng.random() < 0.06
+            e.social_insurance = int(e.salary * (0.145 if e.salary > 1_060_000 else 0.0)) // 1000 * 1000
+            if rng.random() < 0.55:
+                e.life = {"general_new": rng.choice((24_000, 36_000, 60_000, 96_000)),
+                          "medical_care_new": rng.choice((0, 30_000, 48_000))}
+        elif 18 <= age < 70 and rng.random() < 0.22:
+            e.business = int(rng.lognormvariate(math.log(2_200_000), 0.6)) // 1000 * 1000
+        if age >= 65:
+            median = 2_200_000 if p.sex == "M" else 1_200_000
+            e.pension = int(rng.lognormvariate(math.log(median), 0.3)) // 100 * 100
+        if age >= 18 and rng.random() < 0.03:
+            e.misc = rng.randint(50, 800) * 1000
+        if e.salary or e.pension or e.business or e.misc:
+            earners[p.pid] = e
+    return TaxYear(income_year, income_year + 1, employers, earners)
+
+
+def _address_text(town: Town, banchi: str, katagaki: str) -> str:
+    ward = WARD_BY_CODE[town.ward_code].name
+    return f"{PREFECTURE}{CITY_NAME}{ward}{town.name}{banchi}{(' ' + katagaki) if katagaki else ''}"
+
+
+def _salary_income_of(amounts: list[int], fiscal_year: int) -> list[int]:
+    bands = TP.load(fiscal_year)["salary_income"]
+    return [int(x) for x in V.salary_income(np.asarray(amounts, dtype=np.int64), bands)]
+
+
+@dataclass
+class Household_:
+    members: list[Person]
+
+
+class TaxWriter:
+    """Builds the report rows and the declarations from the incomes and the 1月1日 households."""
+
+    def __init__(self, city: City, ty: TaxYear, jan1: dict[int, tuple[int, str, str, str]],
+                 towns: dict[str, Town], rng: random.Random, defect_share: float) -> None:
+        self.city, self.ty, self.jan1, self.towns, self.rng = city, ty, jan1, towns, rng
+        self.defect_share = defect_share
+        self.end = dt.date(ty.income_year, 12, 31)
+        self.households: dict[int, list[Person]] = {}
+        for pid, (hid, *_rest) in jan1.items():
+            self.households.setdefault(hid, []).append(city.people[pid])
+
+    def total_income(self, pid: int) -> int:
+        e = self.ty.earners.get(pid)
+        if e is None:
+            return 0
+        si = _salary_income_of([e.salary], self.ty.fiscal_year)[0] if e.salary else 0
+        pension_income = max(0, e.pension - (1_100_000 if age_on(self.city.people[pid].birth, self.end) >= 65
+                                             else 600_000))
+        return si + pension_income + e.business + e.misc
+
+    def family(self, p: Person) -> tuple[Person | None, list[Person]]:
+        """(spouse, dependants) a taxpayer would claim: same household, low income."""
+        hid = self.jan1[p.pid][0]
+        members = self.households.get(hid, [])
+        spouse, deps = None, []
+        head = members[0] if members else None
+        for m in members:
+            if m.pid == p.pid:
+                continue
+            if head is not None and ((p is head and m.relation in ("妻", "夫"))
+                                     or (m is head and p.relation in ("妻", "夫"))):
+                spouse = m
+            elif (p.relation in ("世帯主", "妻", "夫") and m.relation in ("子", "父", "母", "夫の父", "夫の母",
+                                                                         "妻の父", "妻の母")
+                  and self.total_income(m.pid) <= 580_000):
+                deps.append(m)
+        return spouse, deps
+
+    def address(self, pid: int) -> tuple[str, str, str, str]:
+        _hid, town, banchi, katagaki = self.jan1[pid]
+        return town, banchi, katagaki, _address_text(self.towns[town], banchi, katagaki)
+
+    # -- reports -----------------------------------------------------------------------------------------
+    def reports(self) -> None:
+        ty = self.ty
+        salaried = [e for e in ty.earners.values() if e.salary]
+        incomes_after = _salary_income_of([e.salary for e in salaried], ty.fiscal_year)
+        claimed: set[int] = set()
+        for e, si in zip(salaried, incomes_after, strict=True):
+            p = self.city.people[e.pid]
+            spouse, deps = self.family(p)
+            if spouse is not None and (spouse.pid in claimed or self.total_income(spouse.pid) > 580_000
+                                       or p.sex == "F"):
+                spouse = None
+            if spouse is not None:
+                claimed.add(spouse.pid)
+            deps = [d for d in deps if d.pid not in claimed and self.total_income(p.pid) >= self.total_income(d.pid)]
+            claimed.update(d.pid for d in deps)
+            number, name = ty.employers[e.employer]
+            *_, addr = self.address(p.pid)
+            row: dict[str, Any] = {
+                "income_year": ty.income_year, "payer_number": number, "payer_name": name,
+                "my_number": p.my_number, "name": p.name.full, "kana": p.name.full_kana, "birth_date": p.birth,
+                "address": addr, "salary_paid": e.salary, "salary_income": si,
+                "deductions_total": e.social_insurance + 430_000, "withholding_tax": max(0, (si - 1_000_000) // 20),
+                "year_end_adjusted": not e.left_job, "social_insurance": e.social_insurance,
+                "small_enterprise_mutual_aid": 0, "life_general_new": e.life.get("general_new", 0),
+                "life_general_old": 0, "life_medical_care_new": e.life.get("medical_care_new", 0),
+                "life_pension_new": 0, "life_pension_old": 0, "earthquake_insurance_deduction": 0,
+                "housing_loan_credit_available": 0, "spouse": spouse is not None,
+                "spouse_name": spouse.name.full if spouse else None,
+                "spouse_my_number": spouse.my_number if spouse else None,
+                "spouse_birth_date": spouse.birth if spouse else None,
+                "spouse_total_income": self.total_income(spouse.pid) if spouse else None,
+                "disability": None, "widow": False, "single_parent": False, "working_student": False,
+                "started_on": None, "left_on": dt.date(ty.income_year, self.rng.randint(1, 11), 28) if e.left_job
+                else None,
+            }
+            old = [d for d in deps if age_on(d.birth, self.end) >= 16][:reports.MAX_DEPENDANTS]
+            young = [d for d in deps if age_on(d.birth, self.end) < 16][:reports.MAX_DEPENDANTS]
+            for key, group in (("dep", old), ("young", young)):
+                for n, d in enumerate(group, start=1):
+                    a = age_on(d.birth, self.end)
+                    klass = ("under16" if key == "young" else "specific" if 19 <= a < 23 else
+                             "elderly" if a >= 70 else "general")
+                    row.update({f"{key}{n}_name": d.name.full, f"{key}{n}_kana": d.name.full_kana,
+                                f"{key}{n}_my_number": d.my_number, f"{key}{n}_birth_date": d.birth,
+                                f"{key}{n}_class": klass, f"{key}{n}_cohabiting": True})
+            ty.salary_rows.append(row)
+        pension_payer = (reports.make_corporate_number(601_100_500_310), "日本年金機構")
+        for e in ty.earners.values():
+            if not e.pension:
+                continue
+            p = self.city.people[e.pid]
+            *_, addr = self.address(p.pid)
+            ty.pension_rows.append({
+                "income_year": ty.income_year, "payer_number": pension_payer[0], "payer_name": pension_payer[1],
+                "my_number": p.my_number, "name": p.name.full, "kana": p.name.full_kana, "birth_date": p.birth,
+                "address": addr, "pension_paid": e.pension, "withholding_tax": max(0, (e.pension - 2_000_000) // 20),
+                "social_insurance": e.pension // 10, "spouse": False, "spouse_name": None,
+                "spouse_my_number": None, "dependants_count": 0, "disability": None,
+            })
+
+    # -- declarations ------------------------------------------------------------------------------------
+    def must_file(self, p: Person) -> str | None:
+        """The pattern of a declaration this person files, or None."""
+        e = self.ty.earners.get(p.pid)
+        age = age_on(p.birth, self.end)
+        r = self.rng.random()
+        if e is None:
+            if 20 <= age < 65 and p.relation in ("世帯主",) and r < 0.35:
+                return "no_income"
+            return None
+        if e.business or e.misc:
+            return "other"
+        if e.salary and e.left_job:
+            return "salary_only"
+        if e.salary and r < 0.05:  # medical expenses or donations to add
+            return "salary_only"
+        if e.pension and not e.salary and r < 0.12:
+            return "pension_only"
+        return None
+
+    def case(self, p: Person, pattern: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        e = self.ty.earners.get(p.pid) or Earner(p.pid)
+        spouse, deps = self.family(p)
+        rng = self.rng
+        medical = 0
+        attachments: list[dict[str, str]] = []
+        if pattern in ("pension_only", "salary_only", "other") and rng.random() < 0.4:
+            medical = rng.randint(12, 60) * 10_000
+            attachments.append({"kind": "medical_detail", "filename": f"iryohi_{p.pid}.pdf"})
+        furusato = 0
+        if pattern in ("salary_only", "other") and rng.random() < 0.25:
+            furusato = rng.choice((10_000, 30_000, 50_000, 100_000))
+            attachments.append({"kind": "donation_receipt", "filename": f"kifu_{p.pid}.pdf"})
+        if e.salary:
+            attachments.append({"kind": "other", "filename": f"gensen_{p.pid}.pdf"})
+        spouse_block = None
+        if spouse is not None and p.relation == "世帯主" and self.total_income(spouse.pid) <= 1_330_000:
+            spouse_block = {"birth_date": spouse.birth.isoformat(), "total_income": self.total_income(spouse.pid),
+                            "disability": None, "my_number": spouse.my_number, "name": spouse.name.full}
+        dependents = [{
+            "birth_date": d.birth.isoformat(), "total_income": self.total_income(d.pid), "cohabiting": True,
+            "relation": "child" if d.relation == "子" else "parent" if d.relation in ("父", "母") else "other",
+            "disability": None, "my_number": d.my_number, "name": d.name.full,
+        } for d in deps if p.relation == "世帯主"]
+        case = {
+            "fiscal_year": self.ty.fiscal_year,
+            "taxpayer": {"birth_date": p.birth.isoformat(), "sex": "female" if p.sex == "F" else "male",
+                         "disability": None, "widow": False, "single_parent": False, "working_student": False,
+                         "public_assistance": False},
+            "income": {"salary": e.salary, "public_pension": e.pension, "business": e.business,
+                       "misc_other": e.misc},
+            "deductions": {
+                "social_insurance": e.social_insurance or (e.pension // 10) or (e.business // 8),
+                "small_enterprise_mutual_aid": 0,
+                "life_insurance": {"general_new": e.life.get("general_new", 0), "pension_new": 0,
+                                   "medical_care_new": e.life.get("medical_care_new", 0), "general_old": 0,
+                                   "pension_old": 0},
+                "earthquake_insurance": 0, "long_term_damage_insurance_old": 0,
+                "medical_expenses": {"paid": medical, "reimbursed": 0},
+            },
+            "spouse": spouse_block,
+            "dependents": dependents,
+            "donations": {"furusato": furusato, "other": 0},
+            "housing_loan_credit": 0,
+        }
+        return case, attachments
+
+    def declarations(self) -> None:
+        rng = self.rng
+        filers: list[tuple[Person, str]] = []
+        for pid in sorted(self.jan1):
+            p = self.city.people[pid]
+            pattern = self.must_file(p)
+            if pattern:
+                filers.append((p, pattern))
+        built: list[dict[str, Any]] = []
+        for n, (p, pattern) in enumerate(filers, start=1):
+            case, attachments = self.case(p, pattern)
+            town, banchi, katagaki, _ = self.address(p.pid)
+            built.append({
+                "declaration_ref": f"SYN-{self.ty.fiscal_year}-{n:07d}",
+                "channel": "online" if rng.random() < 0.45 else "paper",
+                "pattern": pattern, "my_number": p.my_number, "name": p.name.full, "kana": p.name.full_kana,
+                "birth_date": p.birth.isoformat(),
+                "address": {"town_code": town, "banchi": banchi, "katagaki": katagaki},
+                "case": case,
+                "declared": {"salary": case["income"]["salary"], "pension": case["income"]["public_pension"],
+                             "total_tax": 0},
+                "attachments": attachments,
+            })
+        totals = self._totals([d["case"] for d in built])
+        for d, (total, life) in zip(built, totals, strict=True):
+            d["declared"]["total_tax"] = total
+            d["declared"]["life_insurance_deduction"] = life
+        self._defects(built, filers)
+        self.ty.declarations = built
+
+    def _totals(self, cases: list[dict[str, Any]]) -> list[tuple[int, int]]:
+        """What a careful resident writes: the tax engine's total and 生命保険料控除 for each case."""
+        if not cases:
+            return []
+        parsed = [parse_case(c) for c in cases]
+        taxpayers, relatives = case_tables(parsed)
+        out = calculate_many(taxpayers, relatives, fiscal_year=self.ty.fiscal_year)
+        return [(int(t), int(life)) for t, life in zip(out["total"], out["ded_life_insurance"], strict=True)]
+
+    def _claimed_by(self) -> dict[str, dict[str, Any]]:
+        """spouse 個人番号 → the salary report row that claims that spouse."""
+        if not hasattr(self, "_claims"):
+            self._claims = {r["spouse_my_number"]: r for r in self.ty.salary_rows if r.get("spouse_my_number")}
+        return self._claims
+
+    def _defects(self, built: list[dict[str, Any]], filers: list[tuple[Person, str]]) -> None:
+        """Give ``defect_share`` of the declarations one defect each, kinds in turn where they apply."""
+        rng = self.rng
+        order = list(range(len(built)))
+        rng.shuffle(order)
+        chosen = order[: round(len(built) * self.defect_share)]
+        dead = [p for p in self.city.people.values() if p.state == "dead"]
+        over = [e for e in self.ty.earners.values() if self.total_income(e.pid) > 1_000_000]
+        claimed_dependants = [(i, dep) for i, d in enumerate(built) for dep in d["case"]["dependents"]]
+        for k, i in enumerate(chosen):
+            d = built[i]
+            case = d["case"]
+            kinds = list(DEFECT_KINDS[k % len(DEFECT_KINDS):] + DEFECT_KINDS[:k % len(DEFECT_KINDS)])
+            for kind in kinds:
+                if self._inject(kind, d, case, dead, over, claimed_dependants, i):
+                    self.ty.defects.append((d["declaration_ref"], kind))
+                    break
+
+    def _inject(self, kind: str, d: dict[str, Any], case: dict[str, Any], dead: list[Person], over: list[Earner],
+                claimed: list[tuple[int, dict[str, Any]]], index: int) -> bool:
+        rng = self.rng
+        if kind == "understated_salary":
+            if case["income"]["salary"] < 500_000:
+                return False
+            cut = rng.choice((0.7, 0.8, 0.9))
+            case["income"]["salary"] = int(case["income"]["salary"] * cut) // 1000 * 1000
+            d["declared"]["salary"] = case["income"]["salary"]
+            return True
+        if kind == "double_dependant":
+            others = [dep for j, dep in claimed if j != index]
+            if not others:
+                return False
+            case["dependents"].append(dict(rng.choice(others)))
+            return True
+        if kind == "dependant_deceased":
+            if not dead:
+                return False
+            p = rng.choice(dead)
+            case["dependents"].append({"birth_date": p.birth.isoformat(), "total_income": 0, "cohabiting": True,
+                                       "relation": "parent", "disability": None, "my_number": p.my_number,
+                                       "name": p.name.full})
+            return True
+        if kind == "dependant_over_income":
+            if not over:
+                return False
+            e = rng.choice(over)
+            p = self.city.people[e.pid]
+            case["dependents"].append({"birth_date": p.birth.isoformat(), "total_income": 0, "cohabiting": True,
+                                       "relation": "other", "disability": None, "my_number": p.my_number,
+                                       "name": p.name.full})
+            return True
+        if kind == "spouse_claimed_by_both":
+            # The filer's spouse already claims the filer on their 給与支払報告書; the filer claims them back.
+            row = self._claimed_by().get(d["my_number"])
+            if row is None or case.get("spouse"):
+                return False
+            case["spouse"] = {"birth_date": row["birth_date"].isoformat(), "total_income": 0, "disability": None,
+                              "my_number": row["my_number"], "name": row["name"]}
+            return True
+        if kind == "deduction_over_cap":
+            # 生命保険料控除: three categories at their 28,000 maximum each, summed past the 70,000 overall cap.
+            case["deductions"]["life_insurance"].update(general_new=100_000, pension_new=100_000,
+                                                        medical_care_new=100_000)
+            d["declared"]["life_insurance_deduction"] = 84_000
+            return True
+        if kind == "arithmetic_error":
+            d["declared"]["total_tax"] = max(0, d["declared"]["total_tax"] + rng.choice((-1, 1)) * rng.randint(5, 80) * 100)
+            return d["declared"]["total_tax"] > 0
+        if kind == "missing_attachment":
+            before = len(d["attachments"])
+            d["attachments"] = [a for a in d["attachments"] if a["kind"] not in ("medical_detail", "donation_receipt")]
+            return len(d["attachments"]) < before
+        if kind == "wrong_my_number":
+            mn = d["my_number"]
+            d["my_number"] = mn[:10] + mn[11] + mn[10] if mn[10] != mn[11] else mn[:11] + str((int(mn[11]) + 1) % 10)
+            return True
+        if kind == "address_not_jan1":
+            p = self.city.people[self._pid_of(d["my_number"])]
+            if p.state != "active":
+                return False
+            hh = self.city.households[p.hid]
+            if hh.town_code == d["address"]["town_code"] and hh.banchi == d["address"]["banchi"]:
+                other = self.rng.choice(list(self.towns.values()))
+                d["address"] = {"town_code": other.code, "banchi": "1番1号", "katagaki": ""}
+            else:
+                d["address"] = {"town_code": hh.town_code, "banchi": hh.banchi, "katagaki": hh.katagaki}
+            return True
+        return False
+
+    def _pid_of(self, my_number: str) -> int:
+        if not hasattr(self, "_by_number"):
+            self._by_number = {p.my_number: p.pid for p in self.city.people.values()}
+        return self._by_number.get(my_number, -1)
