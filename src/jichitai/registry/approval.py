@@ -1,0 +1,105 @@
+"""審査・決裁 (4.0.8, j530): a 職権 異動 is drafted (起案) by one member of staff and recorded only when a
+supervisor other than the drafter approves it. The draft is checked when drafted and again when approved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.accounts.policy import allowed
+from jichitai.audit import services as audit
+from jichitai.common.errors import PermissionRefused
+from jichitai.registry import services, suppression
+from jichitai.registry.domain import Command, RegistryError, decide
+from jichitai.registry.domain.codec import from_dict, to_dict
+from jichitai.registry.models import PendingChange
+from jichitai.registry.store import DbLedger
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _check(command: Command, actor: Any) -> Any:
+    """Decide the command without keeping anything (the transaction is rolled back)."""
+    change = None
+    try:
+        with transaction.atomic():
+            change = decide(command, DbLedger())
+            suppression.ensure_change_allowed(actor, [e.after.atena_number for e in change.entries])
+            raise _DryRun
+    except _DryRun:
+        pass
+    return change
+
+
+def propose(command: Command, *, actor: Any, terminal: str = "") -> PendingChange:
+    """起案: check the 異動 and queue it for 決裁. Raises :class:`RegistryError` when it would be refused."""
+    if not allowed(actor, "registry.change"):
+        audit.record(actor, "registry.change", command.command_type, "refused")
+        raise PermissionRefused()
+    try:
+        change = _check(command, actor)
+    except RegistryError as exc:
+        audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message)
+        raise
+    atenas = [e.after.atena_number for e in change.entries if e.before is not None]
+    pending = PendingChange.objects.create(
+        command_type=command.command_type, command=to_dict(command), reason=change.reason.value,
+        summary=f"{change.reason.label} {' '.join(atenas)}".strip()[:300], requested_by=actor, terminal=terminal,
+    )
+    audit.record(actor, "registry.change", f"pending:{pending.pk}", "pending", reason=change.reason.value)
+    return pending
+
+
+def _locked(pending_id: int) -> PendingChange:
+    pending = PendingChange.objects.select_for_update().filter(pk=pending_id).first()
+    if pending is None:
+        raise RegistryError("指定された決裁案件はありません。", code="unknown_pending")
+    if pending.state != "pending":
+        raise RegistryError(f"この案件は既に{PendingChange.STATES[pending.state]}です。", code="already_decided")
+    return pending
+
+
+def _ensure_approver(actor: Any, pending_id: int) -> None:
+    if not allowed(actor, "registry.approve"):
+        audit.record(actor, "registry.approve", f"pending:{pending_id}", "refused")
+        raise PermissionRefused("決裁の権限がありません。")
+
+
+def approve(pending_id: int, *, actor: Any, note: str = "") -> services.Applied:
+    """決裁: record the 異動 as drafted (入力者 = the drafter, approver in the audit entry)."""
+    _ensure_approver(actor, pending_id)
+    with transaction.atomic():
+        pending = _locked(pending_id)
+        if pending.requested_by_id == getattr(actor, "pk", None):
+            audit.record(actor, "registry.approve", f"pending:{pending_id}", "refused", code="self_approval")
+            raise RegistryError("起案者本人は決裁できません（標準仕様書 4.0.8）。", code="self_approval")
+        pending.decided_by = actor
+        applied = services.apply(from_dict(pending.command), actor=pending.requested_by, terminal=pending.terminal,
+                                 approval=pending)
+        pending.state, pending.decided_at, pending.decision_note = "approved", timezone.now(), note[:300]
+        pending.change_id = applied.change_id
+        pending.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "change_id"])
+        audit.record(actor, "registry.approve", f"pending:{pending_id}", "ok", change_id=applied.change_id)
+    return applied
+
+
+def reject(pending_id: int, *, actor: Any, note: str) -> PendingChange:
+    _ensure_approver(actor, pending_id)
+    if not note.strip():
+        raise RegistryError("却下の理由を入力してください。", code="note_required", field="note")
+    with transaction.atomic():
+        pending = _locked(pending_id)
+        pending.state, pending.decided_by, pending.decided_at = "rejected", actor, timezone.now()
+        pending.decision_note = note[:300]
+        pending.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        audit.record(actor, "registry.approve", f"pending:{pending_id}", "rejected", note=note[:300])
+    return pending
+
+
+def waiting() -> list[PendingChange]:
+    """決裁待ち, oldest first."""
+    return list(PendingChange.objects.filter(state="pending").order_by("requested_at"))

@@ -1,0 +1,71 @@
+"""抑止設定 (3.1, j410) and 支援措置 (3.4, j440) enforced by the services, every attempt audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jichitai.common.errors import PermissionRefused
+from jichitai.registry import access, suppression
+from jichitai.registry.domain import RecordMoveWithin, SuppressedError
+from jichitai.registry.models import OutboxEvent, ResidentHistory
+from jichitai.registry.services import apply
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+def test_change_suppression_stops_every_change(household: Any, clerk: Any, supervisor: Any) -> None:
+    taro, hanako = household.atena_numbers
+    suppression.set_suppression(supervisor, taro, "change", "調査中", TODAY)
+    before = ResidentHistory.objects.count()
+    with pytest.raises(SuppressedError):
+        apply(RecordMoveWithin(moved_on=TODAY, atena_numbers=(taro, hanako), town_code="281100002", banchi="8番地"),
+              actor=clerk)
+    assert ResidentHistory.objects.count() == before
+    assert [a.detail["code"] for a in suppression.attempts()] == ["suppressed"]
+
+
+def test_view_suppression_stops_viewing(household: Any, clerk: Any, supervisor: Any) -> None:
+    taro = household.atena_numbers[0]
+    assert access.view_resident(clerk, taro).person.atena_number == taro
+    suppression.set_suppression(supervisor, taro, "view", "照会抑止", TODAY)
+    with pytest.raises(SuppressedError):
+        access.view_resident(clerk, taro)
+    assert len(suppression.attempts()) == 1
+
+
+def test_support_measure_refuses_third_party_issuance_only(household: Any, clerk: Any, supervisor: Any) -> None:
+    """支援措置: the protected person's certificate never goes to a third party; the person may still get it."""
+    hanako = household.atena_numbers[1]
+    suppression.set_suppression(supervisor, hanako, "support", "DV支援措置", TODAY, TODAY + dt.timedelta(days=365))
+    suppression.ensure_issuance_allowed(clerk, [hanako], "self")
+    with pytest.raises(SuppressedError) as info:
+        suppression.ensure_issuance_allowed(clerk, [hanako], "third_party")
+    assert "第三者" in info.value.message
+    assert suppression.attempts()[0].detail["requester_kind"] == "third_party"
+
+
+def test_support_measure_is_flagged_in_outbox_events(household: Any, clerk: Any, supervisor: Any) -> None:
+    taro, hanako = household.atena_numbers
+    suppression.set_suppression(supervisor, hanako, "support", "DV支援措置", TODAY)
+    apply(RecordMoveWithin(moved_on=TODAY, atena_numbers=(taro, hanako), town_code="281100002", banchi="8番地"),
+          actor=clerk)
+    flags = dict(OutboxEvent.objects.filter(kind="move_within").values_list("atena_number", "payload__support_measure"))
+    assert flags == {taro: False, hanako: True}
+
+
+def test_issuance_suppression_and_lifting(household: Any, clerk: Any, supervisor: Any) -> None:
+    taro = household.atena_numbers[0]
+    row = suppression.set_suppression(supervisor, taro, "issuance", "発行停止", TODAY)
+    with pytest.raises(SuppressedError):
+        suppression.ensure_issuance_allowed(clerk, [taro], "self")
+    suppression.lift(supervisor, row.pk)
+    suppression.ensure_issuance_allowed(clerk, [taro], "self")
+
+
+def test_only_supervisors_manage_suppressions(household: Any, clerk: Any) -> None:
+    with pytest.raises(PermissionRefused):
+        suppression.set_suppression(clerk, household.atena_numbers[0], "support", "x", TODAY)
