@@ -1,0 +1,77 @@
+"""Landing: feeds and files reach raw → standard → lounge, once; the lounge holds no identifying data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jichitai.hub import feeds, landing
+from jichitai.hub.models import FeedEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _city(clerk: Any) -> None:
+    from jichitai.registry.domain import RecordMoveWithin
+    from jichitai.registry.services import apply
+    from tests.registry.conftest import move_in_command
+
+    apply(move_in_command(), actor=clerk)
+    feeds.relay()
+    taro = FeedEvent.objects.filter(payload__name="青木 太郎").values_list("atena_number", flat=True).first()
+    apply(RecordMoveWithin(moved_on=dt.date(2026, 11, 20), atena_numbers=(taro,), town_code="281010001",
+                           banchi="5番地"), actor=clerk)
+
+
+def _rows(ident: str, lake: Any) -> Any:
+    return lake.load_table(ident).scan().to_arrow()
+
+
+def test_events_land_in_every_zone_once(towns: Any, clerk: Any, hub_catalogue: None, lake: Any) -> None:
+    _city(clerk)
+    first = landing.run_cycle(batch_size=2)
+    total = FeedEvent.objects.count()
+    assert first.landed == {t: total for t in landing.EVENT_TABLES}
+    again = landing.run_cycle(batch_size=2)
+    assert not again.busy and again.landed == {t: 0 for t in landing.EVENT_TABLES}
+    raw = _rows("raw.atena_events", lake)
+    assert sorted(raw["cursor"].to_pylist()) == list(FeedEvent.objects.order_by("id").values_list("id", flat=True))
+    std = _rows("standard.resident_history", lake)
+    assert std.num_rows == total and set(std["school_district"].to_pylist()) == {"こうべ小学校", "住吉小学校"}
+    moves = _rows("lounge.movements", lake)
+    kinds = sorted(moves["kind"].to_pylist())
+    assert kinds.count("move_in") == 2 and kinds.count("ward_change") == 1 and len(kinds) == total
+    spells = _rows("lounge.resident_spells", lake).to_pylist()
+    taro_spells = sorted((r["valid_from"], r["valid_to"], r["ward_code"]) for r in spells if r["sex"] == "M")
+    assert taro_spells == [(dt.date(2026, 11, 1), dt.date(2026, 11, 20), "28110"), (dt.date(2026, 11, 20), None, "28101")]
+
+
+def test_lounge_holds_no_names_numbers_or_street(towns: Any, clerk: Any, hub_catalogue: None, lake: Any) -> None:
+    _city(clerk)
+    landing.run_cycle()
+    forbidden = {"青木 太郎", "青木 花子", "アオキ タロウ", "123456789018", "1番地", "5番地"}
+    atenas = set(FeedEvent.objects.values_list("atena_number", flat=True))
+    for ident in ("lounge.movements", "lounge.resident_spells"):
+        rows = _rows(ident, lake)
+        values = {v for col in rows.columns for v in col.to_pylist() if isinstance(v, str)}
+        assert not values & (forbidden | atenas), ident
+        assert {"name", "kana", "my_number", "banchi", "katagaki", "birth_date"}.isdisjoint(rows.column_names)
+        assert all(d.day == 1 for d in rows["birth_ym"].to_pylist())
+
+
+def test_replay_rebuilds_a_table_with_the_same_rows(towns: Any, clerk: Any, hub_catalogue: None, lake: Any) -> None:
+    _city(clerk)
+    landing.run_cycle()
+    before = sorted(_rows("standard.resident_history", lake)["event_id"].to_pylist())
+    assert landing.replay("standard.resident_history") == FeedEvent.objects.count()
+    assert sorted(_rows("standard.resident_history", lake)["event_id"].to_pylist()) == before
+
+
+def test_duckdb_reads_the_lake_through_pyiceberg(towns: Any, clerk: Any, hub_catalogue: None, lake: Any) -> None:
+    _city(clerk)
+    landing.run_cycle()
+    con = lake.load_table("lounge.movements").scan().to_duckdb("movements")
+    got = dict(con.sql("select kind, count(*) from movements group by kind").fetchall())
+    assert got["move_in"] == 2 and got["ward_change"] == 1 and sum(got.values()) == FeedEvent.objects.count()
