@@ -1,0 +1,49 @@
+"""検索 (2.1, j320–j340): name and kana folded (NFKC, hiragana/katakana, half-width, IVS, spaces), birth
+date, address, numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jichitai.registry.domain import NewPerson, RecordDeath
+from jichitai.registry.search import search
+from jichitai.registry.services import apply
+from tests.registry.conftest import move_in_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_by_name_and_kana_folds_variants(household: Any) -> None:
+    taro = household.atena_numbers[0]
+    assert [r["atena_number"] for r in search(name="青木太郎")] == [taro]
+    assert [r["atena_number"] for r in search(kana="あおき　たろう")] == [taro]  # hiragana, full-width space
+    assert [r["atena_number"] for r in search(kana="ｱｵｷ ﾀﾛｳ")] == [taro]  # half-width katakana
+    assert {r["atena_number"] for r in search(kana="アオキ")} == set(household.atena_numbers)  # prefix
+    assert search(kana="アオヤマ") == []
+
+
+def test_search_by_name_with_variation_selector(towns: Any, clerk: Any) -> None:
+    applied = apply(move_in_command(persons=(NewPerson("渡\U000E0100辺 一", "ワタナベ ハジメ", dt.date(1980, 1, 1),
+                                                       "M", "世帯主"),)), actor=clerk)
+    assert [r["atena_number"] for r in search(name="渡辺 一")] == applied.atena_numbers
+    assert search(name="渡辺 一")[0]["name"] == "渡\U000E0100辺 一"  # stored as entered
+
+
+def test_search_by_birth_date_address_and_numbers(household: Any) -> None:
+    taro, hanako = household.atena_numbers
+    assert [r["atena_number"] for r in search(birth_date=dt.date(1982, 12, 30))] == [hanako]
+    assert {r["atena_number"] for r in search(town_code="281100001", banchi="1")} == {taro, hanako}
+    assert [r["atena_number"] for r in search(atena_number=taro)] == [taro]
+    assert {r["atena_number"] for r in search(setai_number=household.setai_numbers[0])} == {taro, hanako}
+    assert [r["atena_number"] for r in search(my_number="123456789018")] == [taro]
+    assert search() == []
+
+
+def test_removed_residents_only_on_request(household: Any, clerk: Any) -> None:
+    hanako = household.atena_numbers[1]
+    apply(RecordDeath(moved_on=dt.date(2026, 11, 20), atena_number=hanako), actor=clerk)
+    assert search(kana="アオキ ハナコ") == []
+    assert [r["status"] for r in search(kana="アオキ ハナコ", include_removed=True)] == ["removed"]
