@@ -1,0 +1,1 @@
+"""The resident portal (住民向け申告ページ)."""

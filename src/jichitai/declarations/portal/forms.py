@@ -1,0 +1,167 @@
+"""The resident's form, built from the record and the household, and back into a record."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django import forms
+
+from jichitai.declarations.prefill import Prefill
+
+YEN_MAX = 10_000_000_000
+
+AMOUNTS: list[tuple[str, str, str, str]] = [
+    # (field, label, path in the record, help)
+    ("salary", "給与の収入金額（支払金額）", "case.income.salary", "源泉徴収票の「支払金額」"),
+    ("pension", "公的年金等の収入金額", "case.income.public_pension", "公的年金等の源泉徴収票の「支払金額」"),
+    ("business", "事業所得・不動産所得など（所得金額）", "case.income.business", "収入から必要経費を引いた金額"),
+    ("misc_other", "その他の所得（所得金額）", "case.income.misc_other", "副業・個人年金など"),
+    ("social_insurance", "社会保険料（国民健康保険税・国民年金など）", "case.deductions.social_insurance", "1年間に支払った金額"),
+    ("mutual_aid", "小規模企業共済等掛金（iDeCoなど）", "case.deductions.small_enterprise_mutual_aid", ""),
+    ("life_general_new", "生命保険料（新・一般）", "case.deductions.life_insurance.general_new", "支払った保険料"),
+    ("life_medical_care_new", "介護医療保険料", "case.deductions.life_insurance.medical_care_new", ""),
+    ("life_pension_new", "個人年金保険料（新）", "case.deductions.life_insurance.pension_new", ""),
+    ("life_general_old", "生命保険料（旧・一般）", "case.deductions.life_insurance.general_old", ""),
+    ("life_pension_old", "個人年金保険料（旧）", "case.deductions.life_insurance.pension_old", ""),
+    ("earthquake", "地震保険料", "case.deductions.earthquake_insurance", ""),
+    ("medical_paid", "支払った医療費", "case.deductions.medical_expenses.paid", "医療費控除の明細書を添付してください"),
+    ("medical_reimbursed", "保険金などで補填される金額", "case.deductions.medical_expenses.reimbursed", "高額療養費など"),
+    ("furusato", "ふるさと納税（都道府県・市区町村への寄附）", "case.donations.furusato", "受領証明書を添付してください"),
+    ("donation_other", "その他の寄附金（共同募金・日本赤十字社）", "case.donations.other", "受領証明書を添付してください"),
+]
+RELATIONS = [("child", "子"), ("parent", "父母"), ("grandparent", "祖父母"), ("other", "その他の親族")]
+CLAIM = [("", "申告しない"), ("spouse", "配偶者として申告"), ("dependent", "扶養親族として申告")]
+
+
+def _get(record: dict[str, Any], path: str) -> Any:
+    cur: Any = record
+    for part in path.split("."):
+        cur = (cur or {}).get(part)
+    return cur
+
+
+def _set(record: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    cur = record
+    for part in parts[:-1]:
+        cur = cur.setdefault(part, {})
+    cur[parts[-1]] = value
+
+
+class DeclarationForm(forms.Form):
+    def __init__(self, *args: Any, record: dict[str, Any], prefill: Prefill, others: int = 1, **kwargs: Any) -> None:
+        initial: dict[str, Any] = {}
+        for name, _, path, _h in AMOUNTS:
+            initial[name] = int(_get(record, path) or 0)
+        case = record.get("case") or {}
+        claimed = {}
+        if case.get("spouse"):
+            claimed[case["spouse"].get("my_number")] = ("spouse", case["spouse"])
+        for d in case.get("dependents") or []:
+            claimed[d.get("my_number")] = ("dependent", d)
+        member_numbers = {m.my_number for m in prefill.members}
+        outside = [d for d in case.get("dependents") or [] if d.get("my_number") not in member_numbers]
+        others = max(others, len(outside) + 1)
+        for i, m in enumerate(prefill.members):
+            role, d = claimed.get(m.my_number, ("", {}))
+            initial[f"member_{i}"] = role
+            initial[f"member_{i}_income"] = int(d.get("total_income", m.income or 0) or 0)
+        for i, d in enumerate(outside):
+            initial.update({f"other_{i}_name": d.get("name", ""), f"other_{i}_my_number": d.get("my_number", ""),
+                            f"other_{i}_birth_date": d.get("birth_date", ""),
+                            f"other_{i}_income": d.get("total_income", 0),
+                            f"other_{i}_relation": d.get("relation", "parent")})
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.prefill = prefill
+        self.others = others
+        for name, label, _, help_text in AMOUNTS:
+            self.fields[name] = forms.IntegerField(label=f"{label}（円）", required=False, help_text=help_text, min_value=0, max_value=YEN_MAX)
+        for i, m in enumerate(prefill.members):
+            self.fields[f"member_{i}"] = forms.ChoiceField(
+                label=f"{m.name}（{m.relationship}・{m.birth_date:%Y年%m月%d日}生）", choices=CLAIM, required=False)
+            self.fields[f"member_{i}_income"] = forms.IntegerField(
+                label=f"{m.name}さんの合計所得金額（円）", required=False, min_value=0, max_value=YEN_MAX)
+        for i in range(others):
+            self.fields[f"other_{i}_name"] = forms.CharField(label="氏名", required=False, max_length=100)
+            self.fields[f"other_{i}_my_number"] = forms.RegexField(
+                label="個人番号（12桁）", regex=r"^\d{12}$", required=False,
+                error_messages={"invalid": "個人番号は12桁の数字で入力してください。"})
+            self.fields[f"other_{i}_birth_date"] = forms.DateField(
+                label="生年月日（例 1950-04-01）", required=False,
+                error_messages={"invalid": "生年月日は 1950-04-01 の形で入力してください。"})
+            self.fields[f"other_{i}_income"] = forms.IntegerField(label="合計所得金額（円）", required=False, min_value=0, max_value=YEN_MAX)
+            self.fields[f"other_{i}_relation"] = forms.ChoiceField(label="続柄", choices=RELATIONS, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        spouses = [i for i in range(len(self.prefill.members)) if data.get(f"member_{i}") == "spouse"]
+        if len(spouses) > 1:
+            raise forms.ValidationError("配偶者として申告できるのは1人です。")
+        for i in range(self.others):
+            filled = [data.get(f"other_{i}_{k}") for k in ("name", "my_number", "birth_date")]
+            if any(filled) and not all(filled):
+                self.add_error(f"other_{i}_name", "市外に住む扶養親族は、氏名・個人番号・生年月日をすべて入力してください。")
+        return data
+
+    def member_rows(self) -> list[dict[str, Any]]:
+        return [{"member": m, "claim": self[f"member_{i}"], "income": self[f"member_{i}_income"]}
+                for i, m in enumerate(self.prefill.members)]
+
+    def other_rows(self) -> list[list[Any]]:
+        return [[self[f"other_{i}_{k}"] for k in ("name", "my_number", "birth_date", "income", "relation")]
+                for i in range(self.others)]
+
+    def amount_fields(self, names: tuple[str, ...]) -> list[Any]:
+        return [self[n] for n in names]
+
+    def to_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        out = copy.deepcopy(record)
+        data = self.cleaned_data
+        for name, _, path, _h in AMOUNTS:
+            _set(out, path, int(data.get(name) or 0))
+        out["declared"] = {"salary": out["case"]["income"]["salary"],
+                           "pension": out["case"]["income"]["public_pension"], "total_tax": None}
+        spouse = None
+        dependents = []
+        for i, m in enumerate(self.prefill.members):
+            role = data.get(f"member_{i}")
+            if not role:
+                continue
+            rel = {"my_number": m.my_number, "name": m.name, "birth_date": m.birth_date.isoformat(),
+                   "total_income": int(data.get(f"member_{i}_income") or 0), "cohabiting": True,
+                   "relation": m.relation if role == "dependent" else "spouse", "disability": None}
+            if role == "spouse":
+                spouse = {k: v for k, v in rel.items() if k not in ("cohabiting", "relation")}
+            else:
+                dependents.append(rel)
+        for i in range(self.others):
+            if not data.get(f"other_{i}_name"):
+                continue
+            dependents.append({
+                "my_number": data[f"other_{i}_my_number"], "name": data[f"other_{i}_name"],
+                "birth_date": data[f"other_{i}_birth_date"].isoformat(),
+                "total_income": int(data.get(f"other_{i}_income") or 0), "cohabiting": False,
+                "relation": data.get(f"other_{i}_relation") or "other", "disability": None,
+            })
+        out["case"]["spouse"] = spouse
+        out["case"]["dependents"] = dependents
+        return out
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="書類の種類", choices=[
+        ("medical_detail", "医療費控除の明細書（医療費通知）"), ("donation_receipt", "寄附金の受領証明書"),
+        ("withholding_slip", "源泉徴収票"), ("insurance_certificate", "保険料控除証明書"), ("other", "その他"),
+    ])
+    file = forms.FileField(label="ファイル（PDF または 写真、5MBまで）")
+
+
+class LookupForm(forms.Form):
+    receipt_number = forms.CharField(label="受付番号（例 R08-0000012-3）", max_length=20)
+
+
+class DemoLoginForm(forms.Form):
+    my_number = forms.RegexField(label="個人番号（デモ用・12桁）", regex=r"^\d{12}$",
+                                 error_messages={"invalid": "12桁の数字で入力してください。"})

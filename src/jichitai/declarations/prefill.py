@@ -1,0 +1,135 @@
+"""What the city already knows about the resident filing: the registry record, the household, the reports
+received for the income year. The starting point of the online form (eLTAX asks the resident for all of it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from jichitai.declarations.actors import ResidentActor
+from jichitai.declarations.sealing import vault
+
+SPOUSE_RELATIONS = {"妻", "夫", "妻（未届）", "夫（未届）"}
+CHILD_RELATIONS = {"子", "養子", "妻の子", "夫の子"}
+PARENT_RELATIONS = {"父", "母", "養父", "養母", "妻の父", "妻の母", "夫の父", "夫の母"}
+GRAND_RELATIONS = {"祖父", "祖母"}
+
+
+@dataclass
+class Member:
+    my_number: str
+    name: str
+    kana: str
+    birth_date: dt.date
+    relationship: str
+    relation: str  # child / parent / grandparent / other / spouse
+    income: int | None = None  # 合計所得金額 from the reports received, when any
+
+
+@dataclass
+class Prefill:
+    my_number: str
+    name: str
+    kana: str
+    birth_date: dt.date
+    sex: str
+    town_code: str
+    banchi: str
+    katagaki: str
+    address_label: str
+    salary: int = 0
+    salary_reports: list[dict[str, Any]] = field(default_factory=list)
+    pension: int = 0
+    pension_reports: list[dict[str, Any]] = field(default_factory=list)
+    social_insurance: int = 0
+    life_insurance: dict[str, int] = field(default_factory=dict)
+    members: list[Member] = field(default_factory=list)
+
+
+def _relation(relationship: str, own: str) -> str:
+    if relationship in SPOUSE_RELATIONS or (own in SPOUSE_RELATIONS and relationship == "世帯主"):
+        return "spouse"
+    if relationship in CHILD_RELATIONS:
+        return "child"
+    if relationship in PARENT_RELATIONS:
+        return "parent"
+    if relationship in GRAND_RELATIONS:
+        return "grandparent"
+    return "other"
+
+
+def _decrypt(token: str) -> str:
+    try:
+        return vault().decrypt(token) if token else ""
+    except Exception:
+        return ""
+
+
+def load(actor: ResidentActor, fiscal_year: int) -> Prefill | None:
+    from jichitai.declarations import taxlink
+    from jichitai.registry.models import Resident, Town
+    from jichitai.tax.models import ReceivedReport
+
+    me = Resident.objects.filter(my_number_index=actor.my_number_index).first()
+    if me is None:
+        return None
+    town = Town.objects.filter(code=me.town_code).first()
+    p = Prefill(
+        my_number=_decrypt(me.my_number_encrypted), name=me.name, kana=me.kana, birth_date=me.birth_date,
+        sex="female" if me.sex == "F" else "male", town_code=me.town_code, banchi=me.banchi, katagaki=me.katagaki,
+        address_label=f"{town.ward_name if town else ''}{town.name if town else me.town_code} {me.banchi}",
+    )
+    reports = ReceivedReport.objects.filter(income_year=fiscal_year - 1, superseded_by__isnull=True)
+    life_keys = {"life_general_new": "general_new", "life_pension_new": "pension_new",
+                 "life_medical_care_new": "medical_care_new", "life_general_old": "general_old",
+                 "life_pension_old": "pension_old"}
+    for r in reports.filter(recipient_index=actor.my_number_index).order_by("id"):
+        row = {"payer": r.payer_name, "amount": r.amount, "kind": r.get_kind_display()}
+        if r.kind == "salary_report":
+            p.salary += r.amount
+            p.salary_reports.append(row)
+        else:
+            p.pension += r.amount
+            p.pension_reports.append(row)
+        p.social_insurance += int(r.data.get("social_insurance") or 0)
+        for src, dst in life_keys.items():
+            p.life_insurance[dst] = p.life_insurance.get(dst, 0) + int(r.data.get(src) or 0)
+    for m in Resident.objects.filter(setai_number=me.setai_number, status="active").exclude(pk=me.pk):
+        relation = _relation(m.relationship, me.relationship)
+        member = Member(my_number=_decrypt(m.my_number_encrypted), name=m.name, kana=m.kana,
+                        birth_date=m.birth_date, relationship=m.relationship, relation=relation)
+        own = reports.filter(recipient_index=m.my_number_index)
+        salary = sum(r.amount for r in own if r.kind == "salary_report")
+        pension = sum(r.amount for r in own if r.kind == "pension_report")
+        member.income = taxlink.total_income(fiscal_year, m.birth_date, {"salary": salary, "public_pension": pension})
+        p.members.append(member)
+    return p
+
+
+def initial_record(p: Prefill, fiscal_year: int, pattern: str) -> dict[str, Any]:
+    """The declaration record the resident starts from."""
+    salary = p.salary if pattern in ("salary_only", "other") else 0
+    pension = p.pension if pattern in ("pension_only", "other") else 0
+    return {
+        "channel": "online", "pattern": pattern, "my_number": p.my_number, "name": p.name, "kana": p.kana,
+        "birth_date": p.birth_date.isoformat(),
+        "address": {"town_code": p.town_code, "banchi": p.banchi, "katagaki": p.katagaki},
+        "case": {
+            "fiscal_year": fiscal_year,
+            "taxpayer": {"birth_date": p.birth_date.isoformat(), "sex": p.sex, "disability": None, "widow": False,
+                         "single_parent": False, "working_student": False, "public_assistance": False},
+            "income": {"salary": salary, "public_pension": pension, "business": 0, "misc_other": 0},
+            "deductions": {
+                "social_insurance": p.social_insurance if pattern != "no_income" else 0,
+                "small_enterprise_mutual_aid": 0,
+                "life_insurance": {k: p.life_insurance.get(k, 0) for k in
+                                   ("general_new", "pension_new", "medical_care_new", "general_old", "pension_old")},
+                "earthquake_insurance": 0, "long_term_damage_insurance_old": 0,
+                "medical_expenses": {"paid": 0, "reimbursed": 0},
+            },
+            "spouse": None, "dependents": [], "donations": {"furusato": 0, "other": 0}, "housing_loan_credit": 0,
+        },
+        "declared": {"salary": salary, "pension": pension, "total_tax": None},
+        "attachments": [],
+    }
