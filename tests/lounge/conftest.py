@@ -24,3 +24,12 @@ def lounge_catalog(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture(scope="session")
 def zone(lounge_catalog: Any) -> Any:
     return read_zone(lounge_catalog)
+
+
+@pytest.fixture
+def lounge(lounge_catalog: Any, settings: Any) -> Any:
+    """The lounge services pointed at the fixture's catalogue (marts kept under the test's var dir)."""
+    from jichitai.lounge import services
+
+    services.use_catalog(lounge_catalog)
+    return services

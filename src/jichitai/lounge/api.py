@@ -1,0 +1,42 @@
+"""The lounge API: disclosure-controlled indicator tables (the same query layer as the pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.audit import services as audit
+from jichitai.lounge import indicators as I
+from jichitai.lounge import services as S
+
+router = Router(auth=StaffSession(), tags=["lounge"])
+
+
+@router.get("/indicators")
+def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = ensure(request, "lounge.view")
+    audit.record(actor, "lounge.view", "api:lounge.indicators")
+    return [{"slug": i.slug, "title": i.title, "formula": i.formula, "sources": list(i.sources),
+             "refresh": i.refresh, "owner": i.owner} for i in I.INDICATORS.values()]
+
+
+@router.get("/indicators/{slug}")
+def indicator(request: HttpRequest, slug: str, period: str = "", as_of: str = "") -> dict[str, Any]:
+    actor = ensure(request, "lounge.view")
+    I.get(slug)
+    marts = S.as_of(S.parse_as_of(as_of))
+    pub = S.published(marts, slug, period or None)
+    audit.record(actor, "lounge.view", f"api:lounge.indicator:{slug}", period=pub.period, as_of=as_of)
+    body = pub.as_dict()
+    body["lineage"] = [vars(li) for li in marts.sources(slug)]
+    return body
+
+
+@router.get("/catalogue")
+def catalogue(request: HttpRequest) -> dict[str, str]:
+    actor = ensure(request, "lounge.export")
+    audit.record(actor, "lounge.export", "api:lounge.catalogue")
+    return S.catalogue_address()

@@ -1,0 +1,182 @@
+"""Vega-Lite specifications built from *published* (disclosure-controlled) results only. A suppressed cell
+is drawn as missing and listed as 秘匿 in the table beside the chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jichitai.lounge.areas import WARD_TILES
+from jichitai.lounge.disclosure import TOTAL
+from jichitai.lounge.indicators import Indicator
+from jichitai.lounge.publish import Published, label
+
+FONT = "IPAexGothic"
+BASE: dict[str, Any] = {
+    "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+    "config": {"font": FONT, "axis": {"labelFont": FONT, "titleFont": FONT},
+               "legend": {"labelFont": FONT, "titleFont": FONT}, "title": {"font": FONT}},
+    "width": "container",
+    "background": "white",
+}
+
+
+def _spec(**parts: Any) -> dict[str, Any]:
+    return {**BASE, **parts}
+
+
+def area_dim(ind: Indicator) -> str | None:
+    for d in ind.dims:
+        if d.column in ("ward_code", "school_district", "town_code"):
+            return d.column
+    return None
+
+
+def _match(row: dict[str, Any], ind: Indicator, fixed: dict[str, Any]) -> bool:
+    for d in ind.dims:
+        want = fixed.get(d.column, TOTAL)
+        if want is not None and row.get(d.column) != want:
+            return False
+    return True
+
+
+def pyramid(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]:
+    values = []
+    for row in pub.rows:
+        if row.get("ward_code") != area or row.get("sex") not in ("M", "F") or not isinstance(row["age_band"], int):
+            continue
+        v = row["value"]
+        values.append({"年齢": row["age_band_label"], "order": row["age_band"], "性別": row["sex_label"],
+                       "人数": None if v is None else (-v if row["sex"] == "M" else v)})
+    return _spec(
+        title=f"人口ピラミッド（{label('ward_code', area)}・{pub.period}）", height=380,
+        data={"values": values}, mark="bar",
+        encoding={
+            "y": {"field": "年齢", "type": "ordinal", "sort": {"field": "order", "order": "descending"}},
+            "x": {"field": "人数", "type": "quantitative", "title": "人数（左：男　右：女）"},
+            "color": {"field": "性別", "type": "nominal", "scale": {"domain": ["男", "女"],
+                                                                   "range": ["#3a6ea5", "#c0504d"]}},
+            "tooltip": [{"field": "年齢"}, {"field": "性別"}, {"field": "人数"}],
+        })
+
+
+def bars(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]:
+    """The indicator's first non-area dimension for one area (or areas when it has no other dimension)."""
+    adim = area_dim(ind)
+    others = [d for d in ind.dims if d.column != adim]
+    by = others[0] if others else ind.dims[0]
+    fixed: dict[str, Any] = {adim: area} if adim and by.column != adim else {}
+    values = []
+    for row in pub.rows:
+        if not _match(row, ind, {**fixed, by.column: None}):
+            continue
+        if row[by.column] == TOTAL:
+            continue
+        item = {"区分": row[f"{by.column}_label"], "値": row["value"]}
+        if ind.partition:
+            item["系列"] = row[ind.partition]
+        values.append(item)
+    enc: dict[str, Any] = {
+        "x": {"field": "区分", "type": "nominal", "sort": None, "title": by.label},
+        "y": {"field": "値", "type": "quantitative", "title": ind.measure_label},
+        "tooltip": [{"field": "区分"}, {"field": "値"}],
+    }
+    if ind.partition:
+        enc["color"] = {"field": "系列", "type": "nominal", "title": "区分"}
+        enc["xOffset"] = {"field": "系列"}
+    where = label(adim, area) if adim and by.column != adim else "市全体"
+    return _spec(title=f"{ind.title}（{where}・{pub.period}）", height=300, data={"values": values},
+                 mark="bar", encoding=enc)
+
+
+def tiles(ind: Indicator, pub: Published, metric: str = "value") -> dict[str, Any]:
+    """The nine wards as a tile map coloured by the value (or a derived rate)."""
+    values = []
+    source = pub.derived if metric != "value" and pub.derived else pub.rows
+    for row in source:
+        w = row.get("ward_code")
+        if w not in WARD_TILES:
+            continue
+        if source is pub.rows and not _match(row, ind, {"ward_code": w}):
+            continue
+        if ind.partition and source is pub.rows and row.get(ind.partition) != _first_partition(pub, ind):
+            continue
+        col, r = WARD_TILES[w]
+        values.append({"区": row["ward_code_label"], "col": col, "row": r, "値": row.get(metric)})
+    metric_label = dict(pub.derived_columns).get(metric, ind.measure_label)
+    return _spec(
+        title=f"{ind.title}：区別（{metric_label}・{pub.period}）", height=260,
+        data={"values": values},
+        layer=[
+            {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 3},
+             "encoding": {"color": {"field": "値", "type": "quantitative", "title": metric_label,
+                                    "scale": {"scheme": "blues"}}}},
+            {"mark": {"type": "text", "fontSize": 13, "font": FONT},
+             "encoding": {"text": {"field": "区"}, "color": {"value": "#111"}}},
+            {"mark": {"type": "text", "dy": 16, "fontSize": 12, "font": FONT},
+             "encoding": {"text": {"field": "値", "type": "quantitative", "format": ",.1~f"},
+                          "color": {"value": "#111"}}},
+        ],
+        encoding={"x": {"field": "col", "type": "ordinal", "axis": None},
+                  "y": {"field": "row", "type": "ordinal", "axis": None}},
+    )
+
+
+def _first_partition(pub: Published, ind: Indicator) -> Any:
+    parts = sorted({row.get(ind.partition) for row in pub.rows if ind.partition})
+    return parts[0] if parts else None
+
+
+def series(ind: Indicator, points: list[tuple[str, Published]], area: str = TOTAL) -> dict[str, Any]:
+    """A time series of the area's total (lines by the second dimension when it is small)."""
+    adim = area_dim(ind)
+    others = [d for d in ind.dims if d.column != adim]
+    split = others[0] if others and 1 < len(others[0].values) <= 7 and ind.slug != "population" else None
+    values = []
+    for period, pub in points:
+        for row in pub.rows:
+            fixed: dict[str, Any] = {adim: area} if adim else {}
+            if split is not None:
+                fixed[split.column] = None
+            if not _match(row, ind, fixed):
+                continue
+            if split is not None and row[split.column] == TOTAL:
+                continue
+            line = row[f"{split.column}_label"] if split is not None else (row.get(ind.partition) or "計")
+            values.append({"期間": period, "系列": line, "値": row["value"]})
+    where = label(adim, area) if adim else "市全体"
+    return _spec(title=f"{ind.title}の推移（{where}）", height=280, data={"values": values},
+                 mark={"type": "line", "point": True},
+                 encoding={"x": {"field": "期間", "type": "ordinal", "title": "期間"},
+                           "y": {"field": "値", "type": "quantitative", "title": ind.measure_label},
+                           "color": {"field": "系列", "type": "nominal", "title": "系列"},
+                           "tooltip": [{"field": "期間"}, {"field": "系列"}, {"field": "値"}]})
+
+
+def projection_chart(p: dict[str, Any], area: str) -> dict[str, Any]:
+    values = [{"年": int(d[:4]), "系列": "実績（1月1日）", "人口": v}
+              for d, v in sorted(p["recorded"].get(area, {}).items()) if d.endswith("-01-01")]
+    values += [{"年": y, "系列": "推計（コーホート要因法）", "人口": v}
+               for y, v in zip(p["years"], p["totals"].get(area, []), strict=False)]
+    return _spec(title=f"将来推計人口（{label('ward_code', area)}）", height=300, data={"values": values},
+                 mark={"type": "line", "point": True},
+                 encoding={"x": {"field": "年", "type": "quantitative", "axis": {"format": "d"}},
+                           "y": {"field": "人口", "type": "quantitative"},
+                           "color": {"field": "系列", "type": "nominal"},
+                           "strokeDash": {"field": "系列", "type": "nominal"}})
+
+
+def charts_for(
+    ind: Indicator, pub: Published, points: list[tuple[str, Published]], area: str
+) -> list[dict[str, Any]]:
+    """The charts of an indicator page, main one first."""
+    out = []
+    if ind.chart == "pyramid":
+        out.append(pyramid(ind, pub, area))
+    else:
+        out.append(bars(ind, pub, area))
+    if len(points) > 1:
+        out.append(series(ind, points, area))
+    if area_dim(ind) == "ward_code":
+        metric = "aging_rate" if ind.slug == "population" else "net" if ind.slug == "ward_migration" else "value"
+        out.append(tiles(ind, pub, metric))
+    return out

@@ -1,0 +1,50 @@
+"""Exports for BI tools (Tableau, Power BI, Superset): every period of an indicator as one long table, after
+disclosure control (a suppressed value is empty), as Parquet or CSV (UTF-8 with BOM for Excel)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from jichitai.lounge import indicators as I
+from jichitai.lounge.errors import LoungeError
+from jichitai.lounge.publish import periods
+from jichitai.lounge.refresh import MartSet
+
+FORMATS = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv; charset=utf-8"}
+
+
+def table(marts: MartSet, slug: str, k: int) -> pa.Table:
+    ind = I.get(slug)
+    rows: list[dict[str, Any]] = []
+    for period in periods(ind, marts.tables[ind.mart]):
+        for row in marts.publish(slug, period, k).rows:
+            out: dict[str, Any] = {"indicator": slug, "period": period}
+            if ind.partition:
+                out[ind.partition] = str(row[ind.partition])
+            for d in ind.dims:
+                out[d.column] = str(row[d.column])
+                out[f"{d.column}_label"] = row[f"{d.column}_label"]
+            out["value"] = row["value"]
+            for c, _ in ind.sums:
+                out[c] = row[c]
+            out["suppressed"] = row["value"] is None
+            rows.append(out)
+    return pa.Table.from_pylist(rows)
+
+
+def render(marts: MartSet, slug: str, fmt: str, k: int) -> tuple[bytes, str]:
+    if fmt not in FORMATS:
+        raise LoungeError("出力形式は parquet か csv です。", field="format")
+    data = table(marts, slug, k)
+    buf = io.BytesIO()
+    if fmt == "parquet":
+        pq.write_table(data, buf)
+        return buf.getvalue(), FORMATS[fmt]
+    buf.write("\ufeff".encode())
+    pacsv.write_csv(data, buf)
+    return buf.getvalue(), FORMATS[fmt]

@@ -1,0 +1,49 @@
+"""Saved dashboards: a member of staff picks indicators, saves them and shares them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from jichitai.accounts.models import Department
+
+
+class Dashboard(models.Model):
+    PRIVATE, DEPARTMENT, EVERYONE = "private", "department", "everyone"
+    SHARING = [(PRIVATE, "自分のみ"), (DEPARTMENT, "指定した課"), (EVERYONE, "全職員")]
+
+    title = models.CharField("タイトル", max_length=100)
+    description = models.TextField("説明", blank=True, default="")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="作成者", on_delete=models.PROTECT,
+                              related_name="lounge_dashboards")
+    sharing = models.CharField("共有範囲", max_length=20, choices=SHARING, default=PRIVATE)
+    department = models.ForeignKey(Department, verbose_name="共有先の課", on_delete=models.PROTECT, null=True,
+                                   blank=True)
+    items = models.JSONField("指標", default=list)  # [{"indicator": slug}, …] in display order
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "ダッシュボード"
+        verbose_name_plural = "ダッシュボード"
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_label(self) -> str:
+        return f"lounge.dashboard:{self.pk}"
+
+    def permits(self, actor: Any, action: str) -> bool:
+        """The owner may do anything the role allows; others may only view, and only as shared."""
+        if getattr(actor, "pk", None) == self.owner_id:
+            return True
+        if action != "lounge.dashboard.view":
+            return False
+        if self.sharing == self.EVERYONE:
+            return True
+        if self.sharing == self.DEPARTMENT:
+            return self.department_id is not None and getattr(actor, "department_id", None) == self.department_id
+        return False

@@ -1,0 +1,162 @@
+"""The lounge's services for views, the API and commands: which marts to show (current or as of a past
+time), disclosure-controlled results, projections, exports. Views call these and render; nothing here
+renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from jichitai.lounge import indicators as I
+from jichitai.lounge.errors import LoungeError
+from jichitai.lounge.projection import Projection, project
+from jichitai.lounge.publish import Published, periods
+from jichitai.lounge.refresh import MartSet, refresh, snapshot_key
+from jichitai.lounge.source import current_lineage, read_zone
+
+CHECK_EVERY = 10.0  # seconds between checks of the lake's current snapshots
+_lock = threading.RLock()
+_state: dict[str, Any] = {"catalog": None, "current": None, "checked": 0.0, "projection": {}}
+_as_of: OrderedDict[str, MartSet] = OrderedDict()
+
+
+def k() -> int:
+    return int(settings.CONFIG.disclosure_k)
+
+
+def engine() -> str:
+    return settings.CONFIG.extras.get("lounge_engine", "duckdb")
+
+
+def catalogue_address() -> dict[str, str]:
+    cfg = settings.CONFIG
+    return {"catalog_uri": cfg.lake_catalog_url, "warehouse": cfg.lake_path, "namespace": "lounge",
+            "catalog_name": "jichitai"}
+
+
+def source_catalog() -> Any:
+    if _state["catalog"] is None:
+        from jichitai.lake.catalog import catalog as lake_catalog
+
+        _state["catalog"] = lake_catalog()
+    return _state["catalog"]
+
+
+def use_catalog(cat: Any) -> None:
+    """Point the lounge at another catalogue (tests, the benchmark) and forget every cached mart."""
+    with _lock:
+        if cat is not None and cat is _state["catalog"]:
+            return
+        _state.update(catalog=cat, current=None, checked=0.0, projection={}, zone_key=None)
+        _as_of.clear()
+
+
+def marts_dir() -> Path:
+    return Path(settings.CONFIG.var_dir) / "lounge" / "marts"
+
+
+def current() -> MartSet:
+    """The marts of the lake's current snapshots: from memory, else from the last refresh on disk when its
+    snapshots are still current, else refreshed now."""
+    with _lock:
+        now = time.monotonic()
+        cached: MartSet | None = _state["current"]
+        if cached is not None and now - _state["checked"] < CHECK_EVERY:
+            return cached
+        key = snapshot_key(current_lineage(source_catalog()))
+        if cached is None or snapshot_key(cached.lineage) != key:
+            saved = MartSet.load(marts_dir())
+            cached = saved if saved is not None and snapshot_key(saved.lineage) == key else None
+            if cached is None:
+                cached = refresh_now()
+        _state.update(current=cached, checked=now)
+        return cached
+
+
+def zone_tables() -> dict[str, Any]:
+    """The lounge zone's current Arrow tables (analysts' SQL), re-read when a snapshot changes."""
+    with _lock:
+        key = snapshot_key(current_lineage(source_catalog()))
+        if _state.get("zone_key") != key:
+            _state.update(zone=read_zone(source_catalog()).tables, zone_key=key)
+        tables: dict[str, Any] = _state["zone"]
+        return tables
+
+
+def refresh_now() -> MartSet:
+    with _lock:
+        marts = refresh(read_zone(source_catalog()), engine())
+        marts.save(marts_dir())
+        _state.update(current=marts, checked=time.monotonic(), projection={})
+        return marts
+
+
+def as_of(when: dt.datetime | None) -> MartSet:
+    """The marts as they were at ``when`` (Iceberg time travel), cached for the last few times asked."""
+    if when is None:
+        return current()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    with _lock:
+        key = snapshot_key(current_lineage(source_catalog(), when))
+        if key not in _as_of:
+            _as_of[key] = refresh(read_zone(source_catalog(), when), engine())
+            while len(_as_of) > 4:
+                _as_of.popitem(last=False)
+        _as_of.move_to_end(key)
+        return _as_of[key]
+
+
+def parse_as_of(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise LoungeError("「時点」は 2026-01-31 または 2026-01-31T12:00 の形で指定してください。", field="as_of") from None
+    if when.hour == 0 and when.minute == 0 and len(text) <= 10:
+        when = when + dt.timedelta(days=1) - dt.timedelta(microseconds=1)  # the end of that day
+    return when
+
+
+def indicator_periods(marts: MartSet, slug: str) -> list[str]:
+    ind = I.get(slug)
+    return periods(ind, marts.tables[ind.mart])
+
+
+def published(marts: MartSet, slug: str, period: str | None = None) -> Published:
+    options = indicator_periods(marts, slug)
+    if not options:
+        raise LoungeError("この指標のデータはまだありません（取り込み待ち）。", code="lounge_no_data", indicator=slug)
+    return marts.publish(slug, period or options[-1], k())
+
+
+def projection(marts: MartSet) -> Projection:
+    key = snapshot_key(marts.lineage)
+    cache = _state["projection"]
+    if key not in cache:
+        cache[key] = project(marts.tables["population_age"], marts.tables["flows_age"])
+    result: Projection = cache[key]
+    return result
+
+
+def protected_projection(p: Projection) -> dict[str, Any]:
+    """Recorded counts pass the same rule as every count (0 < n < k hidden); projected values are model
+    estimates rounded to whole persons and are hidden under the same rule for consistency."""
+    limit = k()
+
+    def hide(v: int) -> int | None:
+        return None if 0 < v < limit else v
+
+    return {
+        "base_date": p.base_date.isoformat(), "years": p.years, "wards": p.wards, "rates": p.rates,
+        "totals": {w: [hide(v) for v in s] for w, s in p.totals.items()},
+        "groups": {w: {g: [hide(v) for v in s] for g, s in gs.items()} for w, gs in p.groups.items()},
+        "recorded": {w: {d: hide(v) for d, v in s.items()} for w, s in p.recorded.items()},
+    }

@@ -1,0 +1,260 @@
+"""Lounge pages: thin views that parse the request, ask the services and render. Every view is audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jichitai.accounts.guards import refuse, requires
+from jichitai.accounts.models import Department
+from jichitai.accounts.policy import allowed
+from jichitai.audit import services as audit
+from jichitai.lounge import charts, exports, sql
+from jichitai.lounge import indicators as I
+from jichitai.lounge import services as S
+from jichitai.lounge.areas import WARD_NAMES
+from jichitai.lounge.disclosure import TOTAL
+from jichitai.lounge.errors import LoungeError
+from jichitai.lounge.models import Dashboard
+from jichitai.lounge.publish import SUPPRESSED, Published
+
+
+def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """Everything an indicator view needs: the marts (as of), the period and area chosen, the result."""
+    ind = I.get(slug)
+    as_of_text = request.GET.get("as_of", "")
+    marts = S.as_of(S.parse_as_of(as_of_text))
+    options = S.indicator_periods(marts, slug)
+    period = request.GET.get("period") or (options[-1] if options else "")
+    area = request.GET.get("area") or TOTAL
+    pub = S.published(marts, slug, period)
+    points = [(p, S.published(marts, slug, p)) for p in options]
+    if area != TOTAL and charts.area_dim(ind) == "ward_code" and area not in WARD_NAMES:
+        raise LoungeError("区の指定が正しくありません。", field="area")
+    return {"ind": ind, "marts": marts, "periods": options, "period": pub.period, "area": area, "pub": pub,
+            "points": points, "as_of": as_of_text, "wards": WARD_NAMES, "total": TOTAL,
+            "lineage": marts.sources(slug), "k": S.k()}
+
+
+def _table(pub: Published, area: str, ind: I.Indicator) -> list[list[Any]]:
+    adim = charts.area_dim(ind)
+    rows = []
+    for row in pub.rows:
+        if adim == "ward_code" and area != TOTAL and row.get("ward_code") != area:
+            continue
+        cells = [row.get(ind.partition)] if ind.partition else []
+        cells += [row[f"{d.column}_label"] for d in ind.dims]
+        cells += [SUPPRESSED if row["value"] is None else row["value"]]
+        cells += [SUPPRESSED if row.get(c) is None else row[c] for c, _ in ind.sums]
+        rows.append(cells)
+    return rows
+
+
+def _ids(specs: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
+    return [{"id": f"spec-{prefix}-{i}", "spec": spec} for i, spec in enumerate(specs, 1)]
+
+
+@requires("lounge.view")
+def index(request: HttpRequest) -> HttpResponse:
+    boards = [d for d in Dashboard.objects.select_related("owner", "department")
+              if allowed(request.user, "lounge.dashboard.view", d)]
+    audit.record(request.user, "lounge.view", "lounge:index")
+    return render(request, "lounge/index.html", {
+        "indicators": I.INDICATORS.values(), "dashboards": boards,
+        "can_build": allowed(request.user, "lounge.dashboard.edit"),
+        "can_sql": allowed(request.user, "lounge.sql"), "can_export": allowed(request.user, "lounge.export"),
+    })
+
+
+@requires("lounge.view")
+def indicator(request: HttpRequest, slug: str) -> HttpResponse:
+    ctx = _context(request, slug)
+    ind, pub = ctx["ind"], ctx["pub"]
+    audit.record(request.user, "lounge.view", f"lounge.indicator:{slug}", period=ctx["period"], area=ctx["area"],
+                 as_of=ctx["as_of"])
+    ctx.update(
+        specs=_ids(charts.charts_for(ind, pub, ctx["points"], ctx["area"]), slug),
+        headers=(["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
+        + [lab for _, lab in ind.sums],
+        table=_table(pub, ctx["area"], ind),
+        derived_headers=[lab for _, lab in pub.derived_columns],
+        derived=[[r.get(f"{c}_label", r.get(c)) if i == 0 else (SUPPRESSED if r.get(c) is None else r.get(c))
+                  for i, (c, _) in enumerate(pub.derived_columns)] for r in pub.derived],
+        query=request.GET.urlencode(),
+    )
+    return render(request, "lounge/indicator.html", ctx)
+
+
+@requires("lounge.view")
+def indicator_json(request: HttpRequest, slug: str) -> HttpResponse:
+    ctx = _context(request, slug)
+    audit.record(request.user, "lounge.view", f"lounge.indicator:{slug}", format="json", period=ctx["period"],
+                 as_of=ctx["as_of"])
+    body = ctx["pub"].as_dict()
+    body["lineage"] = [vars(li) for li in ctx["lineage"]]
+    body["charts"] = charts.charts_for(ctx["ind"], ctx["pub"], ctx["points"], ctx["area"])
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@requires("lounge.view")
+def indicator_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    ctx = _context(request, slug)
+    ind = ctx["ind"]
+    audit.record(request.user, "lounge.view", f"lounge.indicator:{slug}", format="csv", period=ctx["period"],
+                 as_of=ctx["as_of"])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow((["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
+                    + [lab for _, lab in ind.sums])
+    writer.writerows(_table(ctx["pub"], ctx["area"], ind))
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}_{ctx["period"]}.csv"'
+    return response
+
+
+@requires("lounge.view")
+def lineage(request: HttpRequest, slug: str) -> HttpResponse:
+    ctx = _context(request, slug)
+    audit.record(request.user, "lounge.view", f"lounge.lineage:{slug}", as_of=ctx["as_of"])
+    return render(request, "lounge/lineage.html", ctx)
+
+
+@requires("lounge.view")
+def projection(request: HttpRequest) -> HttpResponse:
+    marts = S.as_of(S.parse_as_of(request.GET.get("as_of", "")))
+    area = request.GET.get("area") or TOTAL
+    if area != TOTAL and area not in WARD_NAMES:
+        raise LoungeError("区の指定が正しくありません。", field="area")
+    data = S.protected_projection(S.projection(marts))
+    audit.record(request.user, "lounge.view", "lounge.projection", area=area)
+    table = [[y, data["totals"][area][i], *[data["groups"][area][g][i] for g in ("0〜14歳", "15〜64歳", "65歳以上")]]
+             for i, y in enumerate(data["years"])] if area in data["totals"] else []
+    return render(request, "lounge/projection.html", {
+        "spec": charts.projection_chart(data, area), "data": data, "area": area, "wards": WARD_NAMES,
+        "total": TOTAL, "table": table, "lineage": [marts.lineage["resident_spells"], marts.lineage["movements"]],
+        "as_of": request.GET.get("as_of", ""), "suppressed": SUPPRESSED,
+    })
+
+
+# ---- dashboards -------------------------------------------------------------------------------------------
+
+def _dashboard_form(request: HttpRequest, board: Dashboard | None) -> HttpResponse:
+    errors = []
+    if request.method == "POST":
+        title = request.POST.get("title", "").strip()
+        chosen = [s for s in request.POST.getlist("indicators") if s in I.INDICATORS]
+        sharing = request.POST.get("sharing", Dashboard.PRIVATE)
+        dept = Department.objects.filter(pk=request.POST.get("department") or None).first()
+        if not title:
+            errors.append("タイトルを入力してください。")
+        if not chosen:
+            errors.append("指標を1つ以上選んでください。")
+        if sharing not in dict(Dashboard.SHARING):
+            errors.append("共有範囲が正しくありません。")
+        if sharing == Dashboard.DEPARTMENT and dept is None:
+            errors.append("共有先の課を選んでください。")
+        if not errors:
+            board = board or Dashboard(owner=request.user)
+            board.title, board.description = title, request.POST.get("description", "")
+            board.sharing, board.department = sharing, dept if sharing == Dashboard.DEPARTMENT else None
+            board.items = [{"indicator": s} for s in chosen]
+            board.save()
+            audit.record(request.user, "lounge.dashboard.edit", f"lounge.dashboard:{board.pk}",
+                         sharing=sharing, department=dept.code if dept else "", indicators=chosen)
+            return redirect("lounge:dashboard", pk=board.pk)
+    return render(request, "lounge/dashboard_form.html", {
+        "board": board, "errors": errors, "indicators": I.INDICATORS.values(),
+        "departments": Department.objects.all(), "sharing": Dashboard.SHARING,
+        "chosen": [i["indicator"] for i in board.items] if board else [],
+    }, status=400 if errors else 200)
+
+
+@requires("lounge.dashboard.edit")
+@require_http_methods(["GET", "POST"])
+def dashboard_new(request: HttpRequest) -> HttpResponse:
+    return _dashboard_form(request, None)
+
+
+@requires("lounge.dashboard.edit")
+@require_http_methods(["GET", "POST"])
+def dashboard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    board = get_object_or_404(Dashboard, pk=pk)
+    if not allowed(request.user, "lounge.dashboard.edit", board):
+        return refuse(request, "lounge.dashboard.edit", f"lounge.dashboard:{pk}")
+    return _dashboard_form(request, board)
+
+
+@requires("lounge.dashboard.view")
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    board = get_object_or_404(Dashboard.objects.select_related("owner", "department"), pk=pk)
+    if not allowed(request.user, "lounge.dashboard.view", board):
+        return refuse(request, "lounge.dashboard.view", f"lounge.dashboard:{pk}")
+    as_of_text = request.GET.get("as_of", "")
+    marts = S.as_of(S.parse_as_of(as_of_text))
+    area = request.GET.get("area") or TOTAL
+    panels = []
+    for item in board.items:
+        ind = I.INDICATORS.get(item.get("indicator", ""))
+        if ind is None:
+            continue
+        options = S.indicator_periods(marts, ind.slug)
+        if not options:
+            continue
+        pub = S.published(marts, ind.slug, None)
+        points = [(p, S.published(marts, ind.slug, p)) for p in options]
+        panels.append({"ind": ind, "period": pub.period, "specs": _ids(charts.charts_for(ind, pub, points, area)[:2], ind.slug),
+                       "lineage": marts.sources(ind.slug)})
+    audit.record(request.user, "lounge.dashboard.view", f"lounge.dashboard:{pk}", as_of=as_of_text, area=area)
+    return render(request, "lounge/dashboard.html", {
+        "board": board, "panels": panels, "area": area, "wards": WARD_NAMES, "total": TOTAL, "as_of": as_of_text,
+        "can_edit": allowed(request.user, "lounge.dashboard.edit", board),
+    })
+
+
+# ---- analysts' SQL, exports, refresh ----------------------------------------------------------------------
+
+@requires("lounge.sql")
+@require_http_methods(["GET", "POST"])
+def sql_console(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, Any] = {"query": "", "tables": sql.describe(), "k": S.k()}
+    if request.method == "POST":
+        ctx["query"] = request.POST.get("query", "")
+        try:
+            ctx["result"] = sql.run(S.zone_tables(), ctx["query"], S.k())
+            audit.record(request.user, "lounge.sql", "lounge.sql", query=ctx["query"][:2000],
+                         rows=len(ctx["result"].rows), suppressed=ctx["result"].suppressed)
+        except LoungeError as exc:
+            ctx["error"] = exc.message
+            audit.record(request.user, "lounge.sql", "lounge.sql", "refused", query=ctx["query"][:2000],
+                         reason=exc.message)
+    return render(request, "lounge/sql.html", ctx, status=400 if ctx.get("error") else 200)
+
+
+@requires("lounge.export")
+def export_index(request: HttpRequest) -> HttpResponse:
+    audit.record(request.user, "lounge.export", "lounge.export:index")
+    return render(request, "lounge/export.html", {"indicators": I.INDICATORS.values(),
+                                                  "catalogue": S.catalogue_address()})
+
+
+@requires("lounge.export")
+def export_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    I.get(slug)
+    body, content_type = exports.render(S.current(), slug, fmt, S.k())
+    audit.record(request.user, "lounge.export", f"lounge.export:{slug}", format=fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    return response
+
+
+@requires("lounge.refresh")
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    marts = S.refresh_now()
+    audit.record(request.user, "lounge.refresh", "lounge.marts", seconds=round(marts.seconds, 2))
+    return redirect("lounge:index")

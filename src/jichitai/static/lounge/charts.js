@@ -1,0 +1,34 @@
+// Data lounge charts: each <div data-spec="ID"> is drawn from the JSON data island <script id="ID">
+// (CSP script-src 'self': no inline scripts, no eval — Vega runs with its expression interpreter).
+(function () {
+  "use strict";
+  var options = {
+    renderer: "canvas", actions: false, defaultStyle: false, ast: true,
+    expr: window.vegaInterpreter.expressionInterpreter
+  };
+  function draw(el) {
+    var island = document.getElementById(el.dataset.spec);
+    if (!island) { return; }
+    var spec = JSON.parse(island.textContent);
+    window.vegaEmbed(el, spec, options).then(function (result) {
+      el.dataset.rendered = "1";
+      var button = document.querySelector('button[data-png="' + el.dataset.spec + '"]');
+      if (button) {
+        button.addEventListener("click", function () {
+          result.view.toImageURL("png", 2).then(function (url) {
+            var a = document.createElement("a");
+            a.href = url;
+            a.download = (spec.title || "chart") + ".png";
+            document.body.appendChild(a);
+            a.click();
+            a.remove();
+          });
+        });
+      }
+    }).catch(function (err) {
+      el.dataset.rendered = "error";
+      el.textContent = "グラフを表示できませんでした: " + err;
+    });
+  }
+  document.querySelectorAll("[data-spec]").forEach(draw);
+})();
