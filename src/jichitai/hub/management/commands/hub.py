@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a long-running worker; `jichitai check` covers the project
     help = "データ連携基盤: relay, delivery and landing (run), rebuild a lake table (replay), catalogue (seed)"
 
     def add_arguments(self, parser: CommandParser) -> None:
