@@ -1,0 +1,159 @@
+"""住民記録 API (mounted at /api/registry/, OpenAPI at /api/docs): authorised staff and programs read residents
+and post 異動. Each route checks its action with ``ensure`` (refusals audited); reads are audited; errors
+answer ``{"code", "message", "fields"}`` with the Japanese reason. Other systems receive changes through the
+hub's feeds, which read the registry's outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Query, Router, Schema
+from ninja.responses import Status
+
+from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.audit import services as audit
+from jichitai.registry import access, approval
+from jichitai.registry.domain.codec import from_dict
+from jichitai.registry.history import household_as_of
+from jichitai.registry.search import search
+from jichitai.registry.services import apply
+
+router = Router(tags=["registry"], auth=StaffSession())
+
+
+class Error(Schema):
+    code: str
+    message: str
+    fields: dict[str, Any]
+
+
+class SearchQuery(Schema):
+    name: str = ""
+    kana: str = ""
+    birth_date: dt.date | None = None
+    town_code: str = ""
+    banchi: str = ""
+    atena_number: str = ""
+    setai_number: str = ""
+    juminhyo_code: str = ""
+    include_removed: bool = False
+    limit: int = 50
+
+
+class ResidentOut(Schema):
+    resident: dict[str, Any]
+    household: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    suppressions: list[str]
+
+
+class ChangeOut(Schema):
+    change_id: str
+    reason: str
+    reason_label: str
+    atena_numbers: list[str]
+    setai_numbers: list[str]
+
+
+class PendingOut(Schema):
+    pending_id: int
+    state: str
+    reason: str
+    summary: str
+
+
+class Decision(Schema):
+    note: str = ""
+
+
+CHANGE_EXAMPLE = {
+    "type": "RecordMoveIn", "moved_on": "2026-11-01", "notified_on": "2026-11-05", "town_code": "281100001",
+    "banchi": "1番地", "previous_address": "大阪府大阪市北区梅田1丁目", "previous_municipality_code": "27127",
+    "persons": [{"name": "青木 太郎", "kana": "アオキ タロウ", "birth_date": "1980-01-07", "sex": "M",
+                 "relationship": "世帯主"}],
+}
+
+
+@router.get("/residents", response={200: list[dict[str, Any]], 403: Error})
+def search_residents(request: HttpRequest, q: Query[SearchQuery]) -> Any:
+    """検索 (j320–j340). Results carry no 個人番号."""
+    actor = ensure(request, "registry.view")
+    criteria = q.dict()
+    rows = search(**{**criteria, "limit": max(1, min(q.limit, 200))})
+    audit.record(actor, "registry.view", "search", "ok", criteria={k: str(v) for k, v in criteria.items() if v},
+                 results=len(rows))
+    return rows
+
+
+def _history_row(h: Any) -> dict[str, Any]:
+    return {"history_no": h.history_no, "reason": h.reason, "moved_on": h.moved_on, "processed_on": h.processed_on,
+            "notified_on": h.change_notified_on, "entered_by": h.entered_by, "terminal": h.terminal,
+            "setai_number": h.setai_number, "town_code": h.town_code, "banchi": h.banchi, "status": h.status,
+            "change_id": str(h.change_id)}
+
+
+@router.get("/residents/{atena_number}", response={200: ResidentOut, 403: Error, 404: Error})
+def get_resident(request: HttpRequest, atena_number: str) -> Any:
+    """One resident with household and 異動履歴 (個人番号 masked; audited)."""
+    actor = ensure(request, "registry.view", label=f"resident:{atena_number}")
+    view = access.view_resident(actor, atena_number)
+    person = view.person.as_dict()
+    person.pop("my_number")
+    return {"resident": person,
+            "household": [{k: v for k, v in p.as_dict().items() if k != "my_number"} for p in view.household],
+            "history": [_history_row(h) for h in view.history], "suppressions": sorted(view.suppressions)}
+
+
+@router.get("/households/{setai_number}", response={200: list[dict[str, Any]], 403: Error})
+def get_household(request: HttpRequest, setai_number: str, as_of: dt.date | None = None) -> Any:
+    """Household members on a date (default today), answered from history."""
+    actor = ensure(request, "registry.view", label=f"household:{setai_number}")
+    from django.utils import timezone
+
+    members = household_as_of(setai_number, as_of or timezone.localdate())
+    audit.record(actor, "registry.view", f"household:{setai_number}", "ok", as_of=str(as_of or ""))
+    return members
+
+
+def _change_out(applied: Any) -> dict[str, Any]:
+    return {"change_id": applied.change_id, "reason": applied.reason, "reason_label": applied.change.reason.label,
+            "atena_numbers": applied.atena_numbers, "setai_numbers": applied.setai_numbers}
+
+
+@router.post("/changes", response={201: ChangeOut, 400: Error, 403: Error})
+def post_change(request: HttpRequest, command: dict[str, Any] = Body(..., examples=[CHANGE_EXAMPLE])) -> Any:
+    """Record one 異動 (届出). ``type`` names the command (RecordMoveIn, RecordBirth, RecordMoveWithin,
+    RecordMoveOut, RecordDeath, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead,
+    CorrectRecord, ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange, …).
+    職権 changes answer ``approval_required``: post them to /pending instead."""
+    actor = ensure(request, "registry.change")
+    applied = apply(from_dict(command), actor=actor, terminal=_terminal(request))
+    return Status(201, _change_out(applied))
+
+
+@router.post("/pending", response={201: PendingOut, 400: Error, 403: Error})
+def post_pending(request: HttpRequest, command: dict[str, Any] = Body(..., examples=[CHANGE_EXAMPLE])) -> Any:
+    """起案 of a 職権 異動 for 決裁 (j530)."""
+    actor = ensure(request, "registry.change")
+    pending = approval.propose(from_dict(command), actor=actor, terminal=_terminal(request))
+    return Status(201, {"pending_id": pending.pk, "state": pending.state, "reason": pending.reason,
+                        "summary": pending.summary})
+
+
+@router.post("/pending/{pending_id}/approve", response={200: ChangeOut, 400: Error, 403: Error})
+def approve_pending(request: HttpRequest, pending_id: int, decision: Decision) -> Any:
+    actor = ensure(request, "registry.approve")
+    return _change_out(approval.approve(pending_id, actor=actor, note=decision.note))
+
+
+@router.post("/pending/{pending_id}/reject", response={200: PendingOut, 400: Error, 403: Error})
+def reject_pending(request: HttpRequest, pending_id: int, decision: Decision) -> Any:
+    actor = ensure(request, "registry.approve")
+    pending = approval.reject(pending_id, actor=actor, note=decision.note)
+    return {"pending_id": pending.pk, "state": pending.state, "reason": pending.reason, "summary": pending.summary}
+
+
+def _terminal(request: HttpRequest) -> str:
+    return request.headers.get("X-Terminal", "") or f"api:{request.META.get('REMOTE_ADDR', '')}"
