@@ -42,6 +42,42 @@ def _shares(m: P.Municipality, p: dict[str, Any]) -> tuple[Fraction, Fraction]:
     return frac(s["city"]), frac(s["pref"])
 
 
+def _dividend(div: np.ndarray, taxable: np.ndarray, m: P.Municipality,
+              dv: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """配当控除 (地方税法附則第5条) on the rows with a dividend and a taxable income."""
+    high = np.minimum(div, np.maximum(0, int(dv["split_at"]) - np.maximum(0, taxable - div)))
+    low = div - high
+    rates = dv["designated" if m.designated_city else "ordinary"]
+    city, pref = (V.times(high, frac(rates[side][0]), ceil=True) + V.times(low, frac(rates[side][1]), ceil=True)
+                  for side in ("city", "pref"))
+    return city, pref
+
+
+def _donation(fur: np.ndarray, other: np.ndarray, total: np.ndarray, taxable: np.ndarray, diff: np.ndarray,
+              city: np.ndarray, pref: np.ndarray, m: P.Municipality,
+              dn: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """寄附金税額控除 (地方税法第314条の7, 第37条の2) on the rows with a donation: 基本控除 plus the ふるさと
+    特例控除 at (90% − 所得税率 × 1.021), each side capped at 20% of its levy after 調整控除."""
+    cs, ps = _shares(m, dn)
+    floor_amt = int(dn["floor"])
+    dbase = np.minimum(fur + other, V.times(total, frac(dn["income_cap"]))) - floor_amt
+    aboves = np.asarray([int(b["above"]) for b in dn["income_tax_bands"]], I64)
+    idx = np.searchsorted(aboves, taxable - diff, side="left")  # 0 = below every band (所得税率 0)
+    itax = [Fraction(0), *(frac(b["rate"]) for b in dn["income_tax_bands"])]
+    ratio = [frac(dn["special_base"]) - rt * frac(dn["reconstruction_factor"]) for rt in itax]
+    cap = frac(dn["special_cap"])
+    out = []
+    for share, levy in ((cs, city), (ps, pref)):
+        basic_part = V.times(np.maximum(dbase, 0), frac(dn["basic_rate"]) * share, ceil=True)
+        f = [q * share for q in ratio]
+        num = np.array([q.numerator for q in f], I64)[idx]
+        den = np.array([q.denominator for q in f], I64)[idx]
+        special = np.where(fur > floor_amt, np.minimum(-((-(fur - floor_amt) * num) // den),
+                                                     V.times(np.maximum(levy, 0), cap)), 0)
+        out.append(basic_part + special)
+    return out[0], out[1]
+
+
 def _relatives(r: Columns, n: int, p: P.Parameters) -> Columns:
     """Per taxpayer: the spouse's figures and the sums over dependants (扶養控除, 特定親族特別控除, counts, …)."""
     limit = int(p["dependent_income_limit"])
@@ -130,13 +166,22 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     student = np.where(t["working_student"] & (total <= int(pers["working_student_income_limit"]))
                        & (non_labour <= int(pers["working_student_other_income_limit"])), int(pers["working_student"]), 0)
     med = p["medical"]
-    threshold = np.minimum(total * int(med["threshold_num"]) // int(med["threshold_den"]), int(med["threshold"]))
-    medical = np.minimum(np.maximum(0, t["medical_paid"] - t["medical_reimbursed"] - threshold), int(med["cap"]))
+
+    def medical_of(paid: np.ndarray, reimbursed: np.ndarray, income: np.ndarray) -> np.ndarray:
+        threshold = np.minimum(income * int(med["threshold_num"]) // int(med["threshold_den"]), int(med["threshold"]))
+        return np.minimum(np.maximum(0, paid - reimbursed - threshold), int(med["cap"]))
+
+    medical = V.sparse(t["medical_paid"] > 0, medical_of, t["medical_paid"], t["medical_reimbursed"], total)
+    life_cols = [t[k] for k in V.LIFE_COLUMNS]
+    life = V.sparse(np.logical_or.reduce([c > 0 for c in life_cols]),
+                    lambda a, b, c, d, e: V.life_insurance(a, b, c, d, e, p["life_insurance"]), *life_cols)
+    quake_cols = (t["earthquake_insurance"], t["long_term_damage_insurance_old"])
+    quake = V.sparse((quake_cols[0] > 0) | (quake_cols[1] > 0),
+                     lambda a, b: V.earthquake_insurance(a, b, p["earthquake_insurance"]), *quake_cols)
     ded = dict(zip(DEDUCTIONS, (
         basic, spouse_ded, spouse_special, rel["dependent"], rel["specific_relative"],
         dis_amount[t["disability"]] + dis_amount[spouse_dis] + rel["dep_disability"], widow, single, student,
-        t["social_insurance"], t["small_enterprise_mutual_aid"], V.life_insurance(t, p["life_insurance"]),
-        V.earthquake_insurance(t, p["earthquake_insurance"]), medical), strict=True))
+        t["social_insurance"], t["small_enterprise_mutual_aid"], life, quake, medical), strict=True))
     ded_total = np.zeros(n, I64)
     for v in ded.values():
         ded_total = ded_total + v
@@ -171,45 +216,19 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     city, o["adj_city"] = _apply(city, V.times(base, r5 * city_share, ceil=True))
     pref, o["adj_pref"] = _apply(pref, V.times(base, r5 * (1 - city_share), ceil=True))
 
-    dv = p["dividend"]
-    div = t["dividend"]
-    high = np.minimum(div, np.maximum(0, int(dv["split_at"]) - np.maximum(0, taxable - div)))
-    low_part = div - high
-    has_div = (div > 0) & (taxable > 0)
-    rates = dv["designated" if m.designated_city else "ordinary"]
-    div_credit = {side: np.where(has_div, V.times(high, frac(rates[side][0]), ceil=True)
-                                 + V.times(low_part, frac(rates[side][1]), ceil=True), 0) for side in ("city", "pref")}
-
-    dn = p["donation"]
-    cs, ps = _shares(m, dn)
-    floor_amt = int(dn["floor"])
-    fur = t["donation_furusato"]
-    dbase = np.minimum(fur + t["donation_other"], V.times(total, frac(dn["income_cap"]))) - floor_amt
-    x = taxable - diff
-    aboves = [int(b["above"]) for b in dn["income_tax_bands"]]
-    idx = np.searchsorted(np.asarray(aboves, I64), x, side="left")  # 0 = below every band (rate 0)
-    itax = [Fraction(0), *(frac(b["rate"]) for b in dn["income_tax_bands"])]
-    ratio = [frac(dn["special_base"]) - rt * frac(dn["reconstruction_factor"]) for rt in itax]
-    cap = frac(dn["special_cap"])
-    donation: dict[str, np.ndarray] = {}
-    for side, share, levy in (("city", cs, city), ("pref", ps, pref)):
-        basic_part = np.where(dbase > 0, V.times(np.maximum(dbase, 0), frac(dn["basic_rate"]) * share, ceil=True), 0)
-        f = [q * share for q in ratio]
-        num = np.array([q.numerator for q in f], I64)[idx]
-        den = np.array([q.denominator for q in f], I64)[idx]
-        special = np.where(fur > floor_amt, np.minimum(-((-(fur - floor_amt) * num) // den),
-                                                     V.times(np.maximum(levy, 0), cap)), 0)
-        donation[side] = basic_part + special
-
+    div_credit = V.sparse((t["dividend"] > 0) & (taxable > 0), lambda d, x: _dividend(d, x, m, p["dividend"]),
+                          t["dividend"], taxable)
+    donation = V.sparse(t["donation_furusato"] + t["donation_other"] > 0,
+                        lambda f, q, g, x, d, c, r: _donation(f, q, g, x, d, c, r, m, p["donation"]),
+                        t["donation_furusato"], t["donation_other"], total, taxable, diff, city, pref)
     hc, hp = _shares(m, p["housing_loan"])
-    housing = {"city": V.times(t["housing_loan_credit"], hc, ceil=True),
-               "pref": V.times(t["housing_loan_credit"], hp, ceil=True)}
-    city, o["div_city"] = _apply(city, div_credit["city"])
-    pref, o["div_pref"] = _apply(pref, div_credit["pref"])
-    city, o["housing_city"] = _apply(city, housing["city"])
-    pref, o["housing_pref"] = _apply(pref, housing["pref"])
-    city, o["donation_city"] = _apply(city, donation["city"])
-    pref, o["donation_pref"] = _apply(pref, donation["pref"])
+    housing = (V.times(t["housing_loan_credit"], hc, ceil=True), V.times(t["housing_loan_credit"], hp, ceil=True))
+    city, o["div_city"] = _apply(city, div_credit[0])
+    pref, o["div_pref"] = _apply(pref, div_credit[1])
+    city, o["housing_city"] = _apply(city, housing[0])
+    pref, o["housing_pref"] = _apply(pref, housing[1])
+    city, o["donation_city"] = _apply(city, donation[0])
+    pref, o["donation_pref"] = _apply(pref, donation[1])
 
     # 非課税 and the amounts due
     persons = 1 + spouse_same.astype(I64) + rel["dependents"]

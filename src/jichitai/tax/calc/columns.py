@@ -190,27 +190,38 @@ def insurance_band(paid: np.ndarray, bands: list[dict[str, Any]]) -> np.ndarray:
     return out
 
 
-def life_insurance(t: Columns, p: dict[str, Any]) -> np.ndarray:
-    total = np.zeros(len(t["salary"]), I64)
-    for new_name, old_name in (("life_general_new", "life_general_old"), ("life_pension_new", "life_pension_old"),
-                               ("life_medical_care_new", None)):
-        new = t[new_name]
+def sparse(mask: np.ndarray, fn: Any, *cols: np.ndarray) -> Any:
+    """``fn`` computed only on the rows where ``mask`` holds (a premium, a donation, a dividend: most
+    taxpayers have none), zeros elsewhere. ``fn`` answers one column or a tuple of columns."""
+    idx = np.flatnonzero(mask)
+    result = fn(*(c[idx] for c in cols))
+    parts = result if isinstance(result, tuple) else (result,)
+    full = []
+    for part in parts:
+        out = np.zeros(len(mask), I64)
+        out[idx] = part
+        full.append(out)
+    return tuple(full) if isinstance(result, tuple) else full[0]
+
+
+LIFE_COLUMNS = ("life_general_new", "life_pension_new", "life_medical_care_new", "life_general_old", "life_pension_old")
+
+
+def life_insurance(general_new: np.ndarray, pension_new: np.ndarray, medical_new: np.ndarray, general_old: np.ndarray,
+                   pension_old: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+    total = insurance_band(medical_new, p["new"])
+    for new, old in ((general_new, general_old), (pension_new, pension_old)):
         n = insurance_band(new, p["new"])
-        if old_name is None:
-            total += n
-            continue
-        old = t[old_name]
         o = insurance_band(old, p["old"])
         both = (new > 0) & (old > 0)
         total += np.where(both, np.maximum(o, np.minimum(n + o, int(p["combined_category_cap"]))), n + o)
     return np.minimum(total, int(p["total_cap"]))
 
 
-def earthquake_insurance(t: Columns, p: dict[str, Any]) -> np.ndarray:
+def earthquake_insurance(eq: np.ndarray, long_term_old: np.ndarray, p: dict[str, Any]) -> np.ndarray:
     e = p["earthquake"]
-    eq = t["earthquake_insurance"]
     a = np.where(eq <= int(e["upto"]), -((-eq * int(e["num"])) // int(e["den"])), int(e["fixed_above"]))
-    return np.minimum(a + insurance_band(t["long_term_damage_insurance_old"], p["long_term_old"]), int(p["total_cap"]))
+    return np.minimum(a + insurance_band(long_term_old, p["long_term_old"]), int(p["total_cap"]))
 
 
 def by_band(x: np.ndarray, bands: list[dict[str, Any]], amounts: list[int] | np.ndarray) -> np.ndarray:

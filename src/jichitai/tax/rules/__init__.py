@@ -7,6 +7,7 @@ from :mod:`jichitai.tax.parameters` (one fiscal year's values). These scalar fun
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from jichitai.common.money import rate
@@ -16,6 +17,7 @@ DISABILITY_CODES = {None: 0, "general": 1, "special": 2, "special_cohabiting": 3
 DISABILITY_KEYS = ("", "general", "special", "special_cohabiting")
 
 
+@lru_cache(maxsize=512)
 def frac(value: Any) -> Fraction:
     """A parameter's rate ("4%", "1/5", "1.021") as an exact fraction."""
     return rate(str(value))
