@@ -74,6 +74,7 @@ CHANGE_EXAMPLE = {
     "persons": [{"name": "青木 太郎", "kana": "アオキ タロウ", "birth_date": "1980-01-07", "sex": "M",
                  "relationship": "世帯主"}],
 }
+COMMAND_BODY = Body(..., examples=[CHANGE_EXAMPLE])
 
 
 @router.get("/residents", response={200: list[dict[str, Any]], 403: Error})
@@ -123,7 +124,7 @@ def _change_out(applied: Any) -> dict[str, Any]:
 
 
 @router.post("/changes", response={201: ChangeOut, 400: Error, 403: Error})
-def post_change(request: HttpRequest, command: dict[str, Any] = Body(..., examples=[CHANGE_EXAMPLE])) -> Any:
+def post_change(request: HttpRequest, command: dict[str, Any] = COMMAND_BODY) -> Any:
     """Record one 異動 (届出). ``type`` names the command (RecordMoveIn, RecordBirth, RecordMoveWithin,
     RecordMoveOut, RecordDeath, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead,
     CorrectRecord, ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange, …).
@@ -134,7 +135,7 @@ def post_change(request: HttpRequest, command: dict[str, Any] = Body(..., exampl
 
 
 @router.post("/pending", response={201: PendingOut, 400: Error, 403: Error})
-def post_pending(request: HttpRequest, command: dict[str, Any] = Body(..., examples=[CHANGE_EXAMPLE])) -> Any:
+def post_pending(request: HttpRequest, command: dict[str, Any] = COMMAND_BODY) -> Any:
     """起案 of a 職権 異動 for 決裁 (j530)."""
     actor = ensure(request, "registry.change")
     pending = approval.propose(from_dict(command), actor=actor, terminal=_terminal(request))
