@@ -21,7 +21,7 @@ TOWN = "281100010"
 @pytest.fixture
 def resident(db: Any) -> Callable[..., dict[str, Any]]:
     """``resident(name=…, birth=…, setai=…, town=…, banchi=…, died_on=…)`` → {my_number, atena_number, actor}."""
-    from jichitai.declarations.sealing import blind_index
+    from jichitai.declarations.sealing import blind_index, vault
     from jichitai.registry.models import Resident, ResidentHistory
 
     def make(name: str = "神戸 花子", kana: str = "コウベ ハナコ", birth: dt.date = dt.date(1980, 5, 1),
@@ -34,6 +34,7 @@ def resident(db: Any) -> Callable[..., dict[str, Any]]:
             atena_number=atena, setai_number=setai or f"S{n:014d}", resident_kind="japanese", name=name, kana=kana,
             birth_date=birth, sex="F", relationship="世帯主", town_code=town, ward_code="28110", banchi=banchi,
             address_set_on=since, my_number_index=blind_index(my_number),
+            my_number_encrypted=vault().encrypt(my_number),
         )
         ResidentHistory.objects.create(**values, status="active", history_no=1, change_id=uuid.uuid4(),
                                        reason="move_in", moved_on=since, processed_on=since, entered_by="test")
