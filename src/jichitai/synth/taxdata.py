@@ -262,6 +262,9 @@ class TaxWriter:
         e = self.ty.earners.get(p.pid)
         age = age_on(p.birth, self.end)
         r = self.rng.random()
+        if e is not None and p.my_number in self._claimed_by() and r < 0.3:
+            # claimed as a spouse on the partner's 給与支払報告書, and files anyway (some claim the partner back)
+            return "salary_only" if e.salary else "pension_only" if e.pension else "other"
         if e is None:
             if 20 <= age < 65 and p.relation in ("世帯主",) and r < 0.35:
                 return "no_income"
@@ -369,22 +372,30 @@ class TaxWriter:
         return self._claims
 
     def _defects(self, built: list[dict[str, Any]], filers: list[tuple[Person, str]]) -> None:
-        """Give ``defect_share`` of the declarations one defect each, kinds in turn where they apply."""
+        """Give ``defect_share`` of the declarations one defect each: an equal quota per kind, each kind on
+        declarations it can apply to (a spouse claimed back needs a filer whose spouse claims them)."""
         rng = self.rng
-        order = list(range(len(built)))
-        rng.shuffle(order)
-        chosen = order[: round(len(built) * self.defect_share)]
+        target = round(len(built) * self.defect_share)
+        quota = -(-target // len(DEFECT_KINDS))
         dead = [p for p in self.city.people.values() if p.state == "dead"]
         over = [e for e in self.ty.earners.values() if self.total_income(e.pid) > 1_000_000]
         claimed_dependants = [(i, dep) for i, d in enumerate(built) for dep in d["case"]["dependents"]]
-        for k, i in enumerate(chosen):
-            d = built[i]
-            case = d["case"]
-            kinds = list(DEFECT_KINDS[k % len(DEFECT_KINDS):] + DEFECT_KINDS[:k % len(DEFECT_KINDS)])
-            for kind in kinds:
-                if self._inject(kind, d, case, dead, over, claimed_dependants, i):
-                    self.ty.defects.append((d["declaration_ref"], kind))
+        free = list(range(len(built)))
+        rng.shuffle(free)
+        taken: set[int] = set()
+        for kind in DEFECT_KINDS:
+            done = 0
+            for i in free:
+                if done >= quota or len(taken) >= target:
                     break
+                if i in taken:
+                    continue
+                d = built[i]
+                if self._inject(kind, d, d["case"], dead, over, claimed_dependants, i):
+                    self.ty.defects.append((d["declaration_ref"], kind))
+                    taken.add(i)
+                    done += 1
+        self.ty.defects.sort()
 
     def _inject(self, kind: str, d: dict[str, Any], case: dict[str, Any], dead: list[Person], over: list[Earner],
                 claimed: list[tuple[int, dict[str, Any]]], index: int) -> bool:

@@ -1,0 +1,100 @@
+"""The pure generators: address dictionary, names, base population, history. Same seed, same city."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+from dataclasses import astuple
+
+from jichitai.common.checkdigit import is_valid_my_number
+from jichitai.common.text import has_variation_selector, is_katakana_reading
+from jichitai.synth.geography import WARDS, build_towns, ward_shares
+from jichitai.synth.history import Simulation
+from jichitai.synth.names import NameSampler, with_variant
+from jichitai.synth.population import City, build_base_population, size_distribution
+
+
+def test_nine_wards_with_codes_shares_and_persons_per_household() -> None:
+    codes = {w.code: w.name for w in WARDS}
+    assert codes == {"28101": "東灘区", "28102": "灘区", "28105": "兵庫区", "28106": "長田区", "28107": "須磨区",
+                     "28108": "垂水区", "28109": "北区", "28110": "中央区", "28111": "西区"}
+    shares = ward_shares()
+    assert abs(sum(shares.values()) - 1) < 1e-9
+    # kobe.md: 2020 census 西 15.7 %, 垂水 14.1 %, 東灘 14.0 %, 北 13.8 %; 中央 1.62, 西 2.39 persons/household
+    assert round(shares["28111"], 3) == 0.157 and round(shares["28109"], 3) == 0.138
+    assert {w.code: w.persons_per_household for w in WARDS}["28110"] == 1.62
+    for w in WARDS:
+        dist = size_distribution(w.persons_per_household)
+        assert abs(sum((i + 1) * p for i, p in enumerate(dist)) - w.persons_per_household) < 1e-9
+
+
+def test_address_dictionary_is_deterministic_and_complete() -> None:
+    towns = build_towns(7)
+    assert towns == build_towns(7)
+    assert len({t.code for t in towns}) == len(towns)
+    for ward in WARDS:
+        mine = [t for t in towns if t.ward_code == ward.code]
+        assert len(mine) >= 20
+        assert len({t.school_district for t in mine}) >= 5
+    for t in towns:
+        assert re.fullmatch(r"\d{3}-\d{4}", t.postcode), t.postcode
+        assert t.code.startswith(t.ward_code) and len(t.code) == 12
+        assert is_katakana_reading(t.kana), t
+        assert t.school_district.endswith("小学校区")
+    # postcodes stay in the ward's real zone (東灘 658, 中央 650/651, 北 651-1x, 西 651-2x)
+    assert all(t.postcode.startswith("658") for t in towns if t.ward_code == "28101")
+    assert all(t.postcode[:3] in ("650", "651") for t in towns if t.ward_code == "28110")
+    assert all(t.postcode.startswith("651-1") for t in towns if t.ward_code == "28109")
+
+
+def test_names_have_readings_and_a_share_of_variant_forms() -> None:
+    sampler = NameSampler(random.Random(3))
+    names = [sampler.person(random.Random(i).choice("MF")) for i in range(3000)]
+    assert all(is_katakana_reading(n.full_kana) for n in names)
+    variants = [n for n in names if any(ch in n.surname for ch in "髙﨑𠮷邊邉齋齊澤濱嶋")]
+    assert 0.005 < len(variants) / len(names) < 0.08
+    rng = random.Random(1)
+    forms = {with_variant("渡辺", rng) for _ in range(400)}
+    assert "渡辺" in forms and "渡邊" in forms
+    assert any(has_variation_selector(f) for f in forms)  # 邉 with an ideographic variation sequence
+
+
+def _city(seed: int, population: int = 3000) -> City:
+    city = City(seed=seed, t0=dt.date(2024, 4, 1), towns=build_towns(seed))
+    build_base_population(city, population, random.Random(f"population:{seed}"))
+    return city
+
+
+def _digest(city: City, years: int) -> str:
+    sim = Simulation(city, city.seed, city.t0, years, dt.date(2026, 1, 1))
+    h = hashlib.sha256()
+    for ev in sim.run():
+        h.update(repr(astuple(ev)).encode())
+    for p in city.people.values():
+        h.update(repr((p.pid, p.name, p.birth, p.state, p.hid, p.relation)).encode())
+    return h.hexdigest()
+
+
+def test_same_seed_same_history_other_seed_other_history() -> None:
+    assert _digest(_city(11, 1500), 1) == _digest(_city(11, 1500), 1)
+    assert _digest(_city(11, 1500), 1) != _digest(_city(12, 1500), 1)
+
+
+def test_people_are_valid_registry_entries() -> None:
+    city = _city(5)
+    numbers = [p.my_number for p in city.people.values()]
+    assert len(set(numbers)) == len(numbers)
+    assert all(is_valid_my_number(n) for n in numbers)
+    for hh in city.households.values():
+        head = city.people[hh.members[0]]
+        assert head.relation == "世帯主"
+        for pid in hh.members[1:]:
+            p = city.people[pid]
+            if p.relation == "子":
+                assert p.birth > head.birth
+            if p.relation in ("父", "母"):
+                assert p.birth < head.birth
+    foreign = [p for p in city.people.values() if p.nationality != "JP"]
+    assert foreign and all(p.residence_status for p in foreign)

@@ -1,0 +1,107 @@
+"""The generated city's statistics against their targets, with the tolerances stated here.
+
+A city of 5,000 at t0 with two years of history (pure generator, no database). Targets and their sources:
+src/jichitai/synth/rates.py, geography.py, population.py and docs/synthetic-city.md. Tolerances are wide
+enough for the sampling noise of 5,000 people (a 2‰ rate has ≈ ±0.5‰ of noise at this size) and narrow enough
+to catch a wrong rate by a factor of 1.5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+
+import pytest
+
+from jichitai.synth.geography import WARDS, build_towns, ward_shares
+from jichitai.synth.history import Simulation, age_on
+from jichitai.synth.population import City, build_base_population
+from jichitai.synth.taxdata import DEFECT_KINDS, TaxWriter, incomes
+
+N, YEARS, SEED = 5000, 2, 2026
+T0, END, JAN1 = dt.date(2024, 4, 1), dt.date(2026, 4, 1), dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def run() -> dict:
+    city = City(seed=SEED, t0=T0, towns=build_towns(SEED))
+    build_base_population(city, N, random.Random(f"population:{SEED}"))
+    base = {"people": [p for p in city.people.values()],
+            "households": {h.hid: (h.ward_code, len(h.members)) for h in city.households.values()}}
+    sim = Simulation(city, SEED, T0, YEARS, JAN1)
+    persons: Counter[str] = Counter()
+    months: Counter[int] = Counter()
+    for ev in sim.run():
+        persons[ev.kind] += len(ev.pids)
+        if ev.kind in ("move_in", "move_out", "move_within"):
+            months[ev.on.month] += len(ev.pids)
+    rng = random.Random("tax")
+    jan1_people = [city.people[pid] for pid in sorted(sim.jan1.address)]
+    ty = incomes(city, jan1_people, 2025, rng)
+    tw = TaxWriter(city, ty, sim.jan1.address, {t.code: t for t in city.towns}, rng, 0.15)
+    tw.reports()
+    tw.declarations()
+    return {"city": city, "base": base, "persons": persons, "months": months, "tax": ty}
+
+
+def per_year(run: dict, kind: str) -> float:
+    return run["persons"][kind] / N / YEARS
+
+
+def test_ward_shares_within_half_a_point(run: dict) -> None:
+    sizes = Counter()
+    for ward, size in run["base"]["households"].values():
+        sizes[ward] += size
+    for code, share in ward_shares().items():
+        assert abs(sizes[code] / N - share) < 0.005, code
+
+
+def test_persons_per_household_of_each_ward_and_the_city(run: dict) -> None:
+    # a ward of 5,000 × 10 % has ≈ 300 households: the mean size has ≈ ±0.075 of noise
+    for ward in WARDS:
+        hh = [s for w, s in run["base"]["households"].values() if w == ward.code]
+        assert abs(sum(hh) / len(hh) - ward.persons_per_household) < 0.2, ward.name
+    sizes = [s for _, s in run["base"]["households"].values()]
+    assert abs(len(sizes) - N / 2.075) / (N / 2.075) < 0.04  # Kobe 2020: 1,525,152 persons in 734,920 households
+
+
+def test_aging_rate_near_29_percent_and_cohorts_shrink(run: dict) -> None:
+    people = run["base"]["people"]
+    ages = [age_on(p.birth, T0) for p in people]
+    assert 0.27 <= sum(a >= 65 for a in ages) / len(ages) <= 0.31
+    young = Counter(a // 5 for a in ages if a < 15)
+    assert young[0] < young[2]  # 0–4 smaller than 10–14: shrinking birth cohorts
+    assert 0.51 <= sum(p.sex == "F" for p in people) / len(people) <= 0.55
+
+
+def test_birth_and_death_rates(run: dict) -> None:
+    assert 0.0045 <= per_year(run, "birth") <= 0.0080  # target ≈ 6 ‰
+    assert 0.0095 <= per_year(run, "death") <= 0.0150  # target ≈ 11–12 ‰
+
+
+def test_move_rates_and_the_march_april_peak(run: dict) -> None:
+    assert 0.030 <= per_year(run, "move_in") <= 0.050  # target ≈ 4 %
+    assert 0.030 <= per_year(run, "move_out") <= 0.050
+    assert 0.030 <= per_year(run, "move_within") <= 0.060
+    months = run["months"]
+    peak = (months[3] + months[4]) / sum(months.values())
+    assert 0.24 <= peak <= 0.36  # target ≈ 30 %; an even spread would give 17 %
+
+
+def test_defect_mix(run: dict) -> None:
+    ty = run["tax"]
+    share = len(ty.defects) / len(ty.declarations)
+    assert 0.12 <= share <= 0.16  # the chosen share 15 %, less the few where no kind applies
+    kinds = Counter(kind for _, kind in ty.defects)
+    assert set(kinds) == set(DEFECT_KINDS)
+    assert max(kinds.values()) / len(ty.defects) <= 0.25
+    refs = {d["declaration_ref"] for d in ty.declarations}
+    assert {ref for ref, _ in ty.defects} <= refs
+    assert all("defect" not in str(d) for d in ty.declarations)  # the answer is only in the answer file
+
+
+def test_reports_match_residents(run: dict) -> None:
+    ty = run["tax"]
+    assert len(ty.salary_rows) > 0.3 * N * 0.8
+    assert len(ty.pension_rows) > 0.25 * N * 0.9
