@@ -42,3 +42,45 @@ class ReceivedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.income_year} {self.payer_name} 行{self.line}"
+
+
+class Assessment(models.Model):
+    """One version of one person's 個人住民税 assessment (賦課) for a fiscal year.
+
+    Never updated: a changed input (更正) adds a version; re-running with the same inputs adds nothing. The
+    parameters' version and a hash of the inputs say exactly what was computed from what.
+    """
+
+    fiscal_year = models.PositiveIntegerField("年度", db_index=True)
+    atena_number = models.CharField("宛名番号", max_length=15)
+    version = models.PositiveIntegerField("版")
+    ward_code = models.CharField("行政区コード", max_length=5, blank=True, default="")
+    source = models.CharField("課税資料", max_length=200)  # reports / declaration:… / none
+    parameters_version = models.CharField("税制パラメータの版", max_length=40)
+    municipality_code = models.CharField("団体コード", max_length=6)
+    engine = models.CharField("計算エンジン", max_length=10, default="numpy")
+    inputs_hash = models.CharField("入力のハッシュ", max_length=64)
+    case = models.JSONField("課税計算の入力")
+    result = models.JSONField("計算結果")
+    taxable = models.BooleanField("課税")
+    total_income = models.BigIntegerField("合計所得金額")
+    taxable_income = models.BigIntegerField("課税総所得金額")
+    city_income_levy = models.BigIntegerField("市民税所得割")
+    pref_income_levy = models.BigIntegerField("県民税所得割")
+    city_per_capita = models.BigIntegerField("市民税均等割")
+    pref_per_capita = models.BigIntegerField("県民税均等割")
+    forest_env_tax = models.BigIntegerField("森林環境税")
+    total = models.BigIntegerField("年税額")
+    run_id = models.CharField("処理番号", max_length=40)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "税額決定"
+        verbose_name_plural = "税額決定"
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "atena_number", "version"], name="tax_assessment_version"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "atena_number", "-version"], name="tax_assess_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 {self.atena_number} 第{self.version}版 {self.total}円"
