@@ -227,14 +227,18 @@ def lake_snapshot(primary: Region, database: str) -> dict[str, Any]:
     except NoSuchTableError:
         table = cat.create_table(LAKE_TABLE, schema=schema)
     now = dt.datetime.now(dt.UTC).isoformat()
+    arrow_schema = pa.schema(
+        [("kind", pa.string()), ("ward_code", pa.string()), ("events", pa.int64()), ("taken_at", pa.string())]
+    )
     table.append(
         pa.table(
             {
                 "kind": [r[0] for r in rows],
                 "ward_code": [r[1] for r in rows],
-                "events": pa.array([int(r[2]) for r in rows], pa.int64()),
+                "events": [int(r[2]) for r in rows],
                 "taken_at": [now] * len(rows),
-            }
+            },
+            schema=arrow_schema,
         )
     )
     return {"rows": len(rows)}

@@ -43,16 +43,9 @@ from pyiceberg.table import Table
 
 from jichitai.dr.errors import DrError
 from jichitai.dr.regions import Region
+from jichitai.lake.catalog import CATALOG_NAME, sqlalchemy_url
 
 _FILE_PATH = 1  # position of file_path in pyiceberg's DataFile record (Iceberg spec field 100)
-CATALOG_NAME = "jichitai"  # the lake app's catalogue name (jichitai.lake.catalog.CATALOG_NAME)
-
-
-def _sqlalchemy_url(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def open_region_catalog(region: Region) -> SqlCatalog:
@@ -61,7 +54,7 @@ def open_region_catalog(region: Region) -> SqlCatalog:
     if region.lake_catalog_url.startswith("sqlite:///"):
         Path(region.lake_catalog_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     return SqlCatalog(
-        CATALOG_NAME, uri=_sqlalchemy_url(region.lake_catalog_url), warehouse=region.lake_path.resolve().as_uri()
+        CATALOG_NAME, uri=sqlalchemy_url(region.lake_catalog_url), warehouse=region.lake_path.resolve().as_uri()
     )
 
 

@@ -140,6 +140,7 @@ class Worker:
                 atena_numbers=tuple(members),
                 town_code=town,
                 banchi=f"{self.rng.randint(1, 40)}番地",
+                katagaki=f"訓練{self.number}-{self.seq}号",  # never the address it moves from
             )
             return "move_within", move, len(members)
         family, family_kana = self.rng.choice(FAMILY)

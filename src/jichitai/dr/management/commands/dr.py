@@ -195,7 +195,6 @@ class Command(BaseCommand):
         try:
             proc = drill.jichitai(["audit", "verify"], url=url)
             self.console.print(proc.stdout.strip() or proc.stderr.strip())
-            proc = drill.jichitai(["showmigrations", "--plan"], url=url)
             counts = backup.pg.query(
                 restored.region, "SELECT count(*) FROM registry_residenthistory", database=topology.database
             )
