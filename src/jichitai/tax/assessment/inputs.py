@@ -1,0 +1,129 @@
+"""The inputs of the annual assessment: who is assessed (the registry on 1月1日, 賦課期日 地方税法第318条) and
+with what (accepted declarations first, otherwise the 給与支払報告書 / 公的年金等支払報告書 received).
+
+Each person becomes one tax case of the public format, so the bulk assessment, a declaration and the API
+compute exactly the same thing. What a report cannot say is left out and noted, never guessed:
+the 住宅借入金等特別控除 for 住民税 needs the 所得税 actually credited (not on the report), and a 特定親族 needs
+that relative's income.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jichitai.tax import reports
+
+LIFE_KEYS = ("life_general_new", "life_general_old", "life_medical_care_new", "life_pension_new", "life_pension_old")
+RELATION_OF_CLASS = {"elderly_cohabiting_parent": "parent"}
+
+
+@dataclass
+class Person:
+    """One resident on the 賦課期日 with the case to compute."""
+
+    atena_number: str
+    ward_code: str
+    source: str
+    case: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+def _sum(rows: Iterable[dict[str, Any]], key: str) -> int:
+    return sum(int(r.get(key) or 0) for r in rows)
+
+
+def case_from_reports(fiscal_year: int, birth_date: str, sex: str, salary_rows: list[dict[str, Any]],
+                      pension_rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """A tax case built from a person's reports of the income year (rows as stored: ISO dates)."""
+    notes: list[str] = []
+    main = next((r for r in salary_rows if r.get("year_end_adjusted")), salary_rows[0] if salary_rows else None)
+    case: dict[str, Any] = {
+        "fiscal_year": fiscal_year,
+        "taxpayer": {"birth_date": birth_date, "sex": "female" if sex in ("2", "F", "female") else "male",
+                     "disability": (main or {}).get("disability") or next(
+                         (r.get("disability") for r in pension_rows if r.get("disability")), None),
+                     "widow": bool((main or {}).get("widow")), "single_parent": bool((main or {}).get("single_parent")),
+                     "working_student": bool((main or {}).get("working_student"))},
+        "income": {"salary": _sum(salary_rows, "salary_paid"), "public_pension": _sum(pension_rows, "pension_paid")},
+        "deductions": {
+            "social_insurance": _sum(salary_rows, "social_insurance") + _sum(pension_rows, "social_insurance"),
+            "small_enterprise_mutual_aid": _sum(salary_rows, "small_enterprise_mutual_aid"),
+            # 年末調整 figures come from the adjusted report only (other payers' reports carry none)
+            "life_insurance": {k.removeprefix("life_"): int((main or {}).get(k) or 0) for k in LIFE_KEYS},
+            # the report gives the 所得税 地震保険料控除 (= premium up to 5万), which yields the same 住民税 amount
+            "earthquake_insurance": int((main or {}).get("earthquake_insurance_deduction") or 0),
+        },
+        "spouse": None,
+        "dependents": [],
+    }
+    if main and main.get("housing_loan_credit_available"):
+        notes.append("住宅借入金等特別控除: 所得税の控除額が不明のため住民税分は計算していません (申告で確認)")
+    if main and main.get("spouse") and main.get("spouse_birth_date"):
+        case["spouse"] = {"birth_date": main["spouse_birth_date"], "total_income": int(main.get("spouse_total_income") or 0),
+                          "disability": None}
+    for dep in reports.dependants(main or {}):
+        if not dep.get("birth_date"):
+            notes.append(f"扶養親族 {dep.get('name', '')}: 生年月日がないため除外")
+            continue
+        if dep.get("class") == "specific_relative":
+            notes.append(f"特定親族 {dep.get('name', '')}: 所得が不明のため除外 (申告で確認)")
+            continue
+        case["dependents"].append({
+            "birth_date": dep["birth_date"] if isinstance(dep["birth_date"], str) else dep["birth_date"].isoformat(),
+            "total_income": 0,  # listed on the report as 控除対象扶養親族 / 16歳未満扶養親族: within the limit
+            "cohabiting": bool(dep.get("cohabiting")),
+            "relation": RELATION_OF_CLASS.get(str(dep.get("class")), "other"),
+            "disability": None,
+        })
+    return case, notes
+
+
+def gather(fiscal_year: int) -> list[Person]:
+    """Everyone registered on 1月1日 of ``fiscal_year`` with the case to compute."""
+    from jichitai.registry.history import residents_as_of
+    from jichitai.registry.models import Resident
+    from jichitai.tax.models import ReceivedReport
+
+    base = dt.date(fiscal_year, 1, 1)
+    residents = list(residents_as_of(base))
+    index_of = dict(Resident.objects.filter(atena_number__in=[r["atena_number"] for r in residents])
+                    .values_list("atena_number", "my_number_index"))
+    by_index: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: {"salary_report": [], "pension_report": []})
+    for kind, index, data in (ReceivedReport.objects.filter(income_year=fiscal_year - 1, superseded_by__isnull=True)
+                              .order_by("id").values_list("kind", "recipient_index", "data").iterator(chunk_size=5000)):
+        by_index[index][kind].append(data)
+    declared = declared_cases(fiscal_year)
+    people = []
+    for r in residents:
+        atena, birth = r["atena_number"], r["birth_date"].isoformat()
+        if atena in declared:
+            source, case = declared[atena]
+            people.append(Person(atena, r["ward_code"], source, case))
+            continue
+        found = by_index.get(index_of.get(atena) or "")
+        if found and (found["salary_report"] or found["pension_report"]):
+            case, notes = case_from_reports(fiscal_year, birth, r["sex"], found["salary_report"], found["pension_report"])
+            people.append(Person(atena, r["ward_code"], "reports", case, notes))
+        else:
+            case = {"fiscal_year": fiscal_year, "taxpayer": {"birth_date": birth}}
+            people.append(Person(atena, r["ward_code"], "none", case, ["課税資料なし (所得なしとして計算)"]))
+    return people
+
+
+def declared_cases(fiscal_year: int) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The latest accepted declaration's case per 宛名番号 (declarations.AssessmentFeed), when that app is present."""
+    try:
+        from jichitai.declarations.models import AssessmentFeed
+    except ImportError:
+        return {}
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    feeds = (AssessmentFeed.objects.filter(declaration__fiscal_year=fiscal_year)
+             .select_related("declaration").order_by("declaration__atena_number", "created_at", "version"))
+    for feed in feeds.iterator(chunk_size=2000):
+        d = feed.declaration
+        out[d.atena_number] = (f"declaration:{d.receipt_number}:v{feed.version}", feed.case)
+    return out
