@@ -122,7 +122,7 @@ def tiles(ind: Indicator, pub: Published, metric: str = "value") -> dict[str, An
 
 
 def _first_partition(pub: Published, ind: Indicator) -> Any:
-    parts = sorted({row.get(ind.partition) for row in pub.rows if ind.partition})
+    parts = sorted({row[ind.partition] for row in pub.rows}) if ind.partition else []
     return parts[0] if parts else None
 
 
@@ -141,7 +141,7 @@ def series(ind: Indicator, points: list[tuple[str, Published]], area: str = TOTA
                 continue
             if split is not None and row[split.column] == TOTAL:
                 continue
-            line = row[f"{split.column}_label"] if split is not None else (row.get(ind.partition) or "計")
+            line = row[f"{split.column}_label"] if split is not None else ((row.get(ind.partition) if ind.partition else None) or "計")
             values.append({"期間": period, "系列": line, "値": row["value"]})
     where = label(adim, area) if adim else "市全体"
     return _spec(title=f"{ind.title}の推移（{where}）", height=280, data={"values": values},

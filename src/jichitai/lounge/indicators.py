@@ -14,7 +14,7 @@ from jichitai.lounge.ages import BANDS, band_label
 OWNER = "企画調整局 政策課 データ利活用担当"
 DAILY = "毎日 6:00（前日分の取り込み後、全マートを再計算）"
 
-AGE_GROUP = {b: ("0〜14歳" if b < 15 else "15〜64歳" if b < 65 else "65歳以上") for b in BANDS}
+AGE_GROUP: dict[object, object] = {b: ("0〜14歳" if b < 15 else "15〜64歳" if b < 65 else "65歳以上") for b in BANDS}
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def _dimensions(ind: Indicator, mart: pa.Table) -> list[Dimension]:
     out = []
     for d in ind.dims:
         values = d.values or tuple(sorted(set(mart[d.column].to_pylist()), key=str))
-        parent: dict[Hashable, Hashable] = dict(d.parent)  # type: ignore[arg-type]
+        parent: dict[Hashable, Hashable] = dict(d.parent)
         if d.parent_column:
             for leaf, up in zip(mart[d.column].to_pylist(), mart[d.parent_column].to_pylist(), strict=True):
                 parent[leaf] = up

@@ -86,7 +86,7 @@ def generate(size: Size = SMALL) -> dict[str, pa.Table]:
     ward_p = WARD_WEIGHTS / WARD_WEIGHTS.sum()
 
     people = _People()
-    spells: list[dict[str, np.ndarray]] = []
+    spells: list[dict[str, Any]] = []
     moves: list[dict[str, Any]] = []
 
     def town_in_ward(w: np.ndarray) -> np.ndarray:

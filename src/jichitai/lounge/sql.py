@@ -41,7 +41,7 @@ def describe(_marts: Any = None) -> list[tuple[str, list[str]]]:
     return [(f"lounge.{name}", schema.column_names) for name, schema in LOUNGE_TABLES.items()]
 
 
-def check(query: str) -> exp.Expression:
+def check(query: str) -> exp.Query:
     """One SELECT over lounge tables only, or :class:`QueryRefused`."""
     try:
         statements = [s for s in sqlglot.parse(query, read="duckdb") if s is not None]
@@ -82,7 +82,7 @@ def run(tables: dict[str, pa.Table], query: str, k: int, time_limit: float = TIM
         timer = threading.Timer(time_limit, con.interrupt)
         timer.start()
         try:
-            result = con.execute(tree.sql(dialect="duckdb")).fetch_arrow_table()
+            result = con.execute(tree.sql(dialect="duckdb")).to_arrow_table()
         except duckdb.InterruptException:
             raise QueryRefused(f"実行時間の上限（{time_limit:.0f}秒）を超えたため中止しました。") from None
         except duckdb.Error as e:

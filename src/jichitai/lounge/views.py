@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.accounts.guards import refuse, requires
-from jichitai.accounts.models import Department
+from jichitai.accounts.models import Department, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.lounge import charts, exports, sql
@@ -149,7 +149,8 @@ def _dashboard_form(request: HttpRequest, board: Dashboard | None) -> HttpRespon
         title = request.POST.get("title", "").strip()
         chosen = [s for s in request.POST.getlist("indicators") if s in I.INDICATORS]
         sharing = request.POST.get("sharing", Dashboard.PRIVATE)
-        dept = Department.objects.filter(pk=request.POST.get("department") or None).first()
+        dept_id = request.POST.get("department", "")
+        dept = Department.objects.filter(pk=int(dept_id)).first() if dept_id.isdigit() else None
         if not title:
             errors.append("タイトルを入力してください。")
         if not chosen:
@@ -159,7 +160,7 @@ def _dashboard_form(request: HttpRequest, board: Dashboard | None) -> HttpRespon
         if sharing == Dashboard.DEPARTMENT and dept is None:
             errors.append("共有先の課を選んでください。")
         if not errors:
-            board = board or Dashboard(owner=request.user)
+            board = board or Dashboard(owner=cast(Staff, request.user))
             board.title, board.description = title, request.POST.get("description", "")
             board.sharing, board.department = sharing, dept if sharing == Dashboard.DEPARTMENT else None
             board.items = [{"indicator": s} for s in chosen]

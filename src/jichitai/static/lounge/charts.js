@@ -4,6 +4,7 @@
   "use strict";
   var options = {
     renderer: "canvas", actions: false, defaultStyle: false, ast: true,
+    tooltip: { disableDefaultStyle: true },  // vega-tooltip would inject a <style>; ours is in lounge.css
     expr: window.vegaInterpreter.expressionInterpreter
   };
   function draw(el) {
