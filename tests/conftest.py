@@ -8,12 +8,15 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["tests.browser"]  # the shared headless chromium fixtures (end-to-end tests)
+
 _counter = itertools.count(1)
 
 
 @pytest.fixture
 def make_staff(db: Any) -> Callable[..., Any]:
     """``make_staff(roles=["counter"], department="shimin", username=…, password=…)``."""
+    from jichitai.accounts import roles as R
     from jichitai.accounts.models import Department, Role, Staff
 
     def make(roles: list[str] | tuple[str, ...] = (), department: str = "shimin", username: str | None = None,
@@ -23,7 +26,8 @@ def make_staff(db: Any) -> Callable[..., Any]:
         staff = Staff.objects.create_user(
             username or f"u{n:05d}", password, full_name=full_name or f"職員 {n}", department=dept, **extra
         )
-        staff.roles.set(Role.objects.filter(code__in=roles))
+        # get_or_create: a transactional test's flush empties the roles that the migration put in.
+        staff.roles.set([Role.objects.get_or_create(code=c, defaults={"name": R.ROLES[c]})[0] for c in roles])
         return staff
 
     return make

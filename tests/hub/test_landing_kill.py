@@ -11,7 +11,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -71,7 +70,7 @@ def test_sigkill_during_landing_loses_nothing_and_doubles_nothing(tmp_path: Path
     partial = cat.load_table("raw.atena_events").scan().to_arrow().num_rows
     assert partial < EVENTS  # it really was interrupted
     restarted = _hub(env)
-    out, err = restarted.communicate(timeout=300)
+    _, err = restarted.communicate(timeout=300)
     assert restarted.returncode == 0, err.decode()[-2000:]
     expected = sorted(FeedEvent.objects.values_list("id", flat=True))
     for ident in EVENT_TABLES:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.tax.test_reports import salary_row
 
 from jichitai.common.checkdigit import make_my_number
 from jichitai.tax import report_intake, reports
 from jichitai.tax.models import ReceivedReport
+from tests.tax.test_reports import salary_row
 
 pytestmark = pytest.mark.django_db
 

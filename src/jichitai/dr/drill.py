@@ -126,6 +126,17 @@ def _json_out(proc: subprocess.CompletedProcess[str], what: str) -> dict[str, An
     return dict(json.loads(lines[-1]))
 
 
+def _wait_for_first_ack(load: Load, journal: Path, timeout: float = 180.0) -> None:
+    limit = time.monotonic() + timeout
+    while not (journal.exists() and b'"ack"' in journal.read_bytes()):
+        if load.proc.poll() is not None:
+            raise DrError(f"load stopped early: {load.proc.stderr.read() if load.proc.stderr else ''}"[-1500:],
+                          code="dr_load_died")
+        if time.monotonic() > limit:
+            raise DrError(f"the load acknowledged no 異動 within {timeout:.0f} s", code="dr_load_idle")
+        time.sleep(0.1)
+
+
 class Load:
     """The load process: started against the primary, stopped by a file, its totals read from stdout."""
 
@@ -280,6 +291,9 @@ def run(options: DrillOptions, progress: Progress = _silent) -> DrillReport:
         step("load", f"{options.threads} counter threads through registry.services.apply")
         load = Load(topology, run_id, journal, options.threads, options.seed)
         load_started = time.time()
+        # The warm-up counts from the first acknowledged 異動 (the load process needs a while to start on a
+        # busy machine), so the point-in-time target below always has acknowledged writes before it.
+        _wait_for_first_ack(load, journal)
         lags: list[int] = []
         pitr_target: float | None = None
         lake_before: dict[str, Any] = {}

@@ -1,4 +1,6 @@
-"""Headless chromium (Debian's, driven by Playwright) against pytest-django's live server."""
+"""Headless chromium (Debian's, driven by Playwright) against pytest-django's live server: one browser for the whole
+session, shared by every end-to-end test (loaded by tests/conftest.py as a plugin, so that there is one
+session fixture, not one per folder: a second sync_playwright() in the same thread fails)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 import pytest
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+SCREENSHOTS = Path(__file__).parent / "e2e" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
