@@ -1,4 +1,5 @@
-"""``jichitai tax calc CASE.json``: one case of the public format in, the answer (JSON) out."""
+"""``jichitai tax calc CASE.json``, ``jichitai tax assess --fiscal-year 2026 [--engine spark]``,
+``jichitai tax summary --fiscal-year 2026`` and ``jichitai tax notice --fiscal-year 2026 --atena N --out F.pdf``."""
 
 from __future__ import annotations
 
@@ -14,15 +15,27 @@ from jichitai.tax.errors import TaxError
 
 
 class Command(BaseCommand):
-    help = "個人住民税: calc (1件の税額計算)"
+    help = "個人住民税: calc (1件の税額計算), assess (賦課), summary (区別集計), notice (税額決定通知書)"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
         calc = sub.add_parser("calc", help="compute one case (tax-case-format JSON; '-' reads stdin)")
         calc.add_argument("case", help="path of the case JSON, or - for standard input")
         calc.add_argument("--compact", action="store_true", help="one line of JSON")
+        assess = sub.add_parser("assess", help="assess everyone registered on 1月1日 (idempotent; 更正 = new version)")
+        assess.add_argument("--fiscal-year", type=int, required=True)
+        assess.add_argument("--engine", choices=("numpy", "spark"), default="numpy")
+        summary = sub.add_parser("summary", help="区別集計 of the current assessment versions")
+        summary.add_argument("--fiscal-year", type=int, required=True)
+        notice = sub.add_parser("notice", help="税額決定通知書 (PDF) of a person's current version")
+        notice.add_argument("--fiscal-year", type=int, required=True)
+        notice.add_argument("--atena", required=True, help="宛名番号")
+        notice.add_argument("--out", required=True, help="PDF file to write")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"_{options['sub']}")(options)
+
+    def _calc(self, options: dict[str, Any]) -> None:
         path = options["case"]
         try:
             text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
@@ -37,5 +50,42 @@ class Command(BaseCommand):
         except TaxError as exc:
             field = exc.fields.get("field", "")
             raise CommandError(f"{exc.message}" + (f" (項目: {field})" if field else "")) from None
-        indent = None if options["compact"] else 1
-        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=indent))
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=None if options["compact"] else 1))
+
+    def _assess(self, options: dict[str, Any]) -> None:
+        from jichitai.tax.assessment import services as assessment
+
+        try:
+            report = assessment.run(options["fiscal_year"], engine=options["engine"])
+        except TaxError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(
+            f"{report.fiscal_year}年度 賦課 run {report.run_id} ({report.engine}): 対象 {report.considered:,} 人, "
+            f"新規 {report.created:,}, 更正 {report.corrected:,}, 変更なし {report.unchanged:,}, "
+            f"計算不能 {len(report.refused):,}"
+        )
+        for atena, field, message in report.refused[:20]:
+            self.stderr.write(f"  {atena}: {message} ({field})")
+        self._summary(options)
+
+    def _summary(self, options: dict[str, Any]) -> None:
+        from jichitai.tax.assessment import services as assessment
+
+        self.stdout.write("区 | 賦課人数 | 均等割課税 | 所得割課税 | 市民税所得割 | 県民税所得割 | 均等割 | 森林環境税 | 年税額")
+        for w in assessment.ward_summary(options["fiscal_year"]):
+            self.stdout.write(
+                f"{w['ward_name']} | {w['assessed']:,} | {w['liable']:,} | {w['income_levy_liable']:,} | "
+                f"{w['city_income_levy']:,} | {w['pref_income_levy']:,} | {w['per_capita']:,} | "
+                f"{w['forest_env_tax']:,} | {w['total']:,}"
+            )
+
+    def _notice(self, options: dict[str, Any]) -> None:
+        from jichitai.tax.models import Assessment
+        from jichitai.tax.notices import render_pdf
+
+        a = (Assessment.objects.filter(fiscal_year=options["fiscal_year"], atena_number=options["atena"])
+             .order_by("-version").first())
+        if a is None:
+            raise CommandError(f"{options['atena']} の {options['fiscal_year']}年度の税額決定はありません。")
+        Path(options["out"]).write_bytes(render_pdf(a))
+        self.stdout.write(f"{options['out']}: 第{a.version}版 年税額 {a.total:,}円")
