@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from jichitai.audit.models import AuditEntry
-from jichitai.registry.certificates.services import issuances_of, issue
+from jichitai.registry.access import issuances_of
+from jichitai.registry.certificates.services import issue
 from jichitai.registry.certificates.snapshot import CertificateFormat, CertificateRequest, Omit
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.models import CertificateIssuance, Suppression

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
@@ -154,12 +154,3 @@ def issue(*, actor: Any, setai_number: str, request: CertificateRequest, request
                          layout=LAYOUTS[request.format], requester_kind=requester_kind,
                          my_number_printed=not any(o.value == "my_number" for o in request.omit))
     return Issued(pdf, pages, rows)
-
-
-def issuances_of(atena_number: str) -> list[CertificateIssuance]:
-    """交付履歴照会 (j360) for one person, newest first."""
-    rows = CertificateIssuance.objects.select_related("issued_by").order_by("-issued_at", "-pk")
-    if connection.vendor == "postgresql":
-        return list(rows.filter(atena_numbers__contains=[atena_number]))
-    # SQLite (demo) has no JSON containment lookup: narrow on the text, then check exactly.
-    return [r for r in rows.filter(atena_numbers__icontains=atena_number) if atena_number in r.atena_numbers]

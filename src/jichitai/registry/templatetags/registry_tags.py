@@ -1,0 +1,65 @@
+"""Display helpers of the counter pages: 和暦 dates (j90), codes in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from jichitai.common.wareki import to_wareki
+from jichitai.registry.certificates.services import REQUESTER_KINDS
+from jichitai.registry.domain.person import ACTIVE, FOREIGN, MALE
+from jichitai.registry.domain.reasons import Reason
+
+register = template.Library()
+
+
+@register.filter
+def wareki(value: object) -> str:
+    """和暦 (令和8年11月1日); 西暦 for dates before 明治; blank for none."""
+    if isinstance(value, dt.datetime):
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()  # the city's day (JST)
+    if not isinstance(value, dt.date):
+        return "" if value in (None, "") else str(value)
+    try:
+        return to_wareki(value)
+    except ValueError:
+        return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def seireki(value: object) -> str:
+    """西暦 for the foreign-resident dates j90 names (生年月日, 在留期間の満了の日)."""
+    if not isinstance(value, dt.date):
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def sex_label(code: str) -> str:
+    return "男" if code == MALE else "女" if code else ""
+
+
+@register.filter
+def status_label(code: str) -> str:
+    return "住民" if code == ACTIVE else "消除"
+
+
+@register.filter
+def kind_label(code: str) -> str:
+    return "外国人住民" if code == FOREIGN else "日本人住民"
+
+
+@register.filter
+def reason_label(code: str) -> str:
+    try:
+        return Reason(code).label
+    except ValueError:
+        return code or ""
+
+
+@register.filter
+def requester_label(code: str) -> str:
+    """請求者区分 in words (本人, 同一世帯員, 第三者, 公用)."""
+    return REQUESTER_KINDS.get(code, code or "")

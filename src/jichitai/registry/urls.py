@@ -1,0 +1,20 @@
+"""住民記録 pages under /registry/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from jichitai.registry.views import approvals, certificates, changes, pages
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", pages.search, name="search"),
+    path("residents/<str:atena_number>/", pages.resident, name="resident"),
+    path("households/<str:setai_number>/", pages.household, name="household"),
+    path("households/<str:setai_number>/certificate/", certificates.issue_page, name="certificate"),
+    path("changes/", changes.menu, name="change_menu"),
+    path("changes/<slug:slug>/", changes.change, name="change"),
+    path("approvals/", approvals.queue, name="approvals"),
+    path("approvals/<int:pending_id>/decide/", approvals.decide, name="approval_decide"),
+]

@@ -1,0 +1,50 @@
+"""決裁 (4.0.8, j530): the supervisor's queue of 職権 changes waiting for approval."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jichitai.accounts.guards import requires
+from jichitai.common.errors import JichitaiError
+from jichitai.registry import approval
+from jichitai.registry.domain.codec import from_dict
+from jichitai.registry.suppression import attempts
+from jichitai.registry.views import workflow
+from jichitai.registry.views.common import differences
+
+
+@requires("registry.approve")
+def queue(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for pending in workflow.pending_changes():
+        # What approving would record now, person by person (the records may have moved on since 起案).
+        try:
+            change = workflow.preview(from_dict(pending.command))
+        except JichitaiError as exc:
+            rows.append({"c": pending, "entries": [], "refusal": exc.message})
+            continue
+        rows.append({"c": pending, "refusal": "", "entries": [
+            {"name": e.after.name, "atena_number": e.after.atena_number, "fields": differences(e.before, e.after)}
+            for e in change.entries]})
+    return render(request, "registry/approvals.html", {
+        "pending": rows, "decided": workflow.decided_changes(), "attempts": attempts(50),
+    })
+
+
+@require_POST
+@requires("registry.approve")
+def decide(request: HttpRequest, pending_id: int) -> HttpResponse:
+    note = request.POST.get("note", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            applied = approval.approve(pending_id, actor=request.user, note=note)
+            messages.success(request, f"決裁しました。異動を記録しました（異動ID {applied.change_id}）。")
+        else:
+            approval.reject(pending_id, actor=request.user, note=note)
+            messages.success(request, "却下しました。")
+    except JichitaiError as exc:
+        messages.error(request, exc.message)
+    return redirect("registry:approvals")

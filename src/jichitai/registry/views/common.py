@@ -1,0 +1,63 @@
+"""What every counter view shares: the terminal name and the one way a refusal is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+
+from jichitai.common.errors import JichitaiError
+from jichitai.registry.domain.person import FOREIGN
+from jichitai.registry.templatetags import registry_tags as tags
+
+
+def terminal_of(request: HttpRequest) -> str:
+    """入力端末 (j230): the name the terminal sends (``X-Jichitai-Terminal``), else its address."""
+    return (request.headers.get("X-Jichitai-Terminal") or request.META.get("REMOTE_ADDR") or "")[:100]
+
+
+def refusal(request: HttpRequest, exc: JichitaiError) -> dict[str, Any]:
+    """The Japanese reason for the page the caller re-renders unchanged (nothing was written)."""
+    return {"refusal": exc.message, "refusal_code": exc.code}
+
+
+LABELS = {
+    "setai_number": "世帯番号", "status": "住民状態", "relationship": "続柄", "town_code": "町字コード",
+    "banchi": "番地", "katagaki": "方書", "name": "氏名", "kana": "フリガナ", "birth_date": "生年月日",
+    "sex": "性別", "removal_reason": "消除事由", "removed_on": "消除の異動日", "kyuuji": "旧氏", "tsusho": "通称",
+    "juminhyo_code": "住民票コード", "my_number": "個人番号", "address_set_on": "住所を定めた年月日",
+    "destination_address": "転出先住所", "household_order": "世帯員の並び順",
+}
+
+
+def differences(before: Any, after: Any) -> list[dict[str, Any]]:
+    """The items a change alters, in words (和暦, 男/女, 住民/消除), for the confirmation and 決裁 pages; for a new
+    person only the items that are filled. 個人番号 shows only whether it is recorded."""
+    out = []
+    for key, label in LABELS.items():
+        new = getattr(after, key)
+        old = getattr(before, key) if before is not None else None
+        if before is None and new in (None, ""):
+            continue
+        if before is None or old != new:
+            if key == "my_number":
+                old, new = ("（記載あり）" if old else ""), ("（記載あり）" if new else "")
+            out.append({"label": label, "before": _shown(key, old, after), "after": _shown(key, new, after)})
+    return out
+
+
+def _shown(key: str, value: Any, person: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if key == "sex":
+        return tags.sex_label(value)
+    if key == "status":
+        return tags.status_label(value)
+    if key == "removal_reason":
+        return tags.reason_label(value)
+    if key == "birth_date" and person.resident_kind == FOREIGN:
+        return tags.seireki(value)  # j90: 外国人住民の生年月日は西暦
+    if isinstance(value, dt.date):
+        return tags.wareki(value)
+    return str(value)

@@ -1,0 +1,382 @@
+"""One form per kind of 異動 (4.1 届出, 4.2 職権, 4.3–4.6). Each form knows how to build its domain command.
+
+The forms check what a form can check (required items, date syntax in 和暦 or 西暦, the 住所辞書 choice); the
+standard's rules are the domain's (``decide``), shown to the clerk at the confirmation step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from jichitai.common.wareki import parse_wareki
+from jichitai.registry.domain import commands as C
+from jichitai.registry.domain.person import CORRECTABLE, FOREIGN, JAPANESE
+from jichitai.registry.models import PersonRecord, Town
+
+SEX = [("M", "男"), ("F", "女")]
+KINDS_OF_RESIDENT = [(JAPANESE, "日本人住民"), (FOREIGN, "外国人住民")]
+
+
+class WarekiDateField(forms.DateField):
+    """A date typed as 和暦 (令和8年11月1日, R8.11.1) or 西暦 (2026-11-01, 2026/11/1)."""
+
+    widget = forms.TextInput(attrs={"placeholder": "令和8年11月1日 または 2026-11-01", "inputmode": "text"})
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            return parse_wareki(text)
+        except ValueError:
+            pass
+        try:
+            y, m, d = (int(x) for x in text.replace("/", "-").replace(".", "-").split("-"))
+            return dt.date(y, m, d)
+        except ValueError:
+            raise forms.ValidationError("日付が読めません。和暦（令和8年11月1日）または西暦（2026-11-01）で入力してください。",
+                                        code="invalid") from None
+
+
+def town_choices() -> list[tuple[str, str]]:
+    return [("", "（選択してください）")] + [
+        (t.code, f"{t.ward_name} {t.name}（{t.code}）") for t in Town.objects.order_by("ward_code", "name")]
+
+
+def relationships_of(text: str) -> dict[str, str]:
+    """Lines ``宛名番号:続柄`` (or = / ,) → a mapping for the command (j730)."""
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        for sep in (":", "：", "=", ","):
+            if sep in line:
+                atena, rel = line.split(sep, 1)
+                out[atena.strip()] = rel.strip()
+                break
+        else:
+            raise forms.ValidationError(f"「{line}」は「宛名番号:続柄」の形で入力してください。")
+    return out
+
+
+class ChangeForm(forms.Form):
+    """Items every 異動 carries: 異動日, 届出日, 留意事項."""
+
+    moved_on = WarekiDateField(label="異動日")
+    notified_on = WarekiDateField(label="届出日", required=False)
+    note = forms.CharField(label="留意事項・備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, household: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.household = household or []
+        people = [(p.atena_number, f"{p.name}（{p.relationship}）") for p in self.household]
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ChoiceField):
+                continue
+            if name == "town_code":
+                field.choices = town_choices()
+            elif name == "atena_numbers":
+                field.choices = people
+            elif name in ("new_head", "remaining_head", "atena_number"):
+                field.choices = [("", "（なし）"), *people]
+
+    def common(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"moved_on": d["moved_on"], "notified_on": d.get("notified_on"), "note": d.get("note", "")}
+
+    def rels(self) -> dict[str, str]:
+        return relationships_of(self.cleaned_data.get("relationships", ""))
+
+    def clean_relationships(self) -> str:
+        text: str = self.cleaned_data.get("relationships", "")
+        relationships_of(text)
+        return text
+
+
+def _relationships_field() -> forms.CharField:
+    return forms.CharField(label="続柄の変更（1行に「宛名番号:続柄」）", required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PersonFields(forms.Form):
+    """One person entering the registry (転入, 出生, 職権記載)."""
+
+    name = forms.CharField(label="氏名", max_length=200)
+    kana = forms.CharField(label="氏名フリガナ（カタカナ）", max_length=200, required=False)
+    birth_date = WarekiDateField(label="生年月日")
+    sex = forms.ChoiceField(label="性別", choices=SEX)
+    relationship = forms.CharField(label="続柄", max_length=20, initial="世帯主")
+    resident_kind = forms.ChoiceField(label="住民種別", choices=KINDS_OF_RESIDENT, initial=JAPANESE)
+    my_number = forms.CharField(label="個人番号", max_length=12, required=False)
+    honseki = forms.CharField(label="本籍", max_length=200, required=False)
+    hittosha = forms.CharField(label="筆頭者", max_length=100, required=False)
+    nationality = forms.CharField(label="国籍・地域（外国人住民）", max_length=100, required=False)
+    residence_status = forms.CharField(label="在留資格", max_length=100, required=False)
+    residence_period = forms.CharField(label="在留期間", max_length=50, required=False)
+    residence_until = WarekiDateField(label="在留期間の満了の日", required=False)
+    residence_card_number = forms.CharField(label="在留カード等番号", max_length=12, required=False)
+
+    def person(self) -> C.NewPerson:
+        d = self.cleaned_data
+        return C.NewPerson(
+            name=d["name"], kana=d.get("kana", ""), birth_date=d["birth_date"], sex=d["sex"],
+            relationship=d["relationship"], resident_kind=d["resident_kind"], my_number=d.get("my_number", ""),
+            honseki=d.get("honseki", ""), hittosha=d.get("hittosha", ""), nationality=d.get("nationality", ""),
+            residence_status=d.get("residence_status", ""), residence_period=d.get("residence_period", ""),
+            residence_until=d.get("residence_until"), residence_card_number=d.get("residence_card_number", ""),
+        )
+
+
+PERSON_SLOTS = 4
+
+
+class MoveInForm(ChangeForm):
+    from_abroad = forms.BooleanField(label="国外からの転入", required=False)
+    previous_address = forms.CharField(label="転入前住所（国外は国名等）", max_length=300)
+    previous_municipality_code = forms.CharField(label="転入前住所の市区町村コード（国内転入）", max_length=6,
+                                                 required=False)
+    town_code = forms.ChoiceField(label="住所（町字）")
+    banchi = forms.CharField(label="番地", max_length=100)
+    katagaki = forms.CharField(label="方書", max_length=200, required=False)
+    setai_number = forms.CharField(label="既存の世帯に入る場合の世帯番号", max_length=15, required=False)
+
+    def command(self, persons: list[C.NewPerson]) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordMoveIn(**self.common(), persons=tuple(persons), town_code=d["town_code"], banchi=d["banchi"],
+                              katagaki=d.get("katagaki", ""), previous_address=d["previous_address"],
+                              previous_municipality_code=d.get("previous_municipality_code", ""),
+                              from_abroad=d.get("from_abroad", False), setai_number=d.get("setai_number", ""))
+
+
+class ExOfficioEntryForm(MoveInForm):
+    variant = forms.ChoiceField(label="職権記載の区分", choices=[("", "職権記載"), ("naturalisation", "帰化等"),
+                                                             ("nationality_loss", "国籍喪失")], required=False)
+    previous_address = forms.CharField(label="従前の住所", max_length=300, required=False)
+
+    def command(self, persons: list[C.NewPerson]) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordExOfficioEntry(**self.common(), persons=tuple(persons), variant=d.get("variant", ""),
+                                      town_code=d["town_code"], banchi=d["banchi"], katagaki=d.get("katagaki", ""),
+                                      previous_address=d.get("previous_address", ""),
+                                      previous_municipality_code=d.get("previous_municipality_code", ""),
+                                      setai_number=d.get("setai_number", ""))
+
+
+class BirthForm(ChangeForm):
+    setai_number = forms.CharField(label="世帯番号", max_length=15)
+
+    def command(self, persons: list[C.NewPerson]) -> C.Command:
+        return C.RecordBirth(**self.common(), child=persons[0] if persons else None,
+                             setai_number=self.cleaned_data["setai_number"])
+
+
+class MembersForm(ChangeForm):
+    atena_numbers = forms.MultipleChoiceField(label="異動者", widget=forms.CheckboxSelectMultiple)
+    remaining_head = forms.ChoiceField(label="残る世帯の新しい世帯主（世帯主が異動する場合）", required=False)
+    relationships = _relationships_field()
+
+
+class MoveWithinForm(MembersForm):
+    town_code = forms.ChoiceField(label="新住所（町字）")
+    banchi = forms.CharField(label="番地", max_length=100)
+    katagaki = forms.CharField(label="方書", max_length=200, required=False)
+    setai_number = forms.CharField(label="転居先の既存世帯の世帯番号（入る場合）", max_length=15, required=False)
+    new_head = forms.ChoiceField(label="新しい世帯の世帯主（一部転居の場合）", required=False)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordMoveWithin(**self.common(), atena_numbers=tuple(d["atena_numbers"]), town_code=d["town_code"],
+                                  banchi=d["banchi"], katagaki=d.get("katagaki", ""),
+                                  setai_number=d.get("setai_number", ""), new_head=d.get("new_head", ""),
+                                  remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+
+
+class MoveOutForm(MembersForm):
+    moved_on = WarekiDateField(label="転出予定日")
+    abroad = forms.BooleanField(label="国外への転出", required=False)
+    destination_address = forms.CharField(label="転出先住所", max_length=300)
+    destination_municipality_code = forms.CharField(label="転出先の市区町村コード", max_length=6, required=False)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordMoveOut(**self.common(), atena_numbers=tuple(d["atena_numbers"]),
+                               destination_address=d["destination_address"],
+                               destination_municipality_code=d.get("destination_municipality_code", ""),
+                               abroad=d.get("abroad", False), remaining_head=d.get("remaining_head", ""),
+                               relationships=self.rels())
+
+
+class ExOfficioRemovalForm(MembersForm):
+    variant = forms.ChoiceField(label="職権消除の区分", choices=[("", "職権消除"), ("naturalisation", "帰化等"),
+                                                             ("nationality_loss", "国籍喪失")], required=False)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordExOfficioRemoval(**self.common(), atena_numbers=tuple(d["atena_numbers"]),
+                                        variant=d.get("variant", ""), remaining_head=d.get("remaining_head", ""),
+                                        relationships=self.rels())
+
+
+class SplitForm(MembersForm):
+    new_head = forms.ChoiceField(label="新しい世帯の世帯主")
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.SplitHousehold(**self.common(), atena_numbers=tuple(d["atena_numbers"]), new_head=d["new_head"],
+                                remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+
+
+class ChangeHouseholdForm(MembersForm):
+    into_setai_number = forms.CharField(label="移る先の世帯番号（同一住所）", max_length=15)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.ChangeHousehold(**self.common(), atena_numbers=tuple(d["atena_numbers"]),
+                                 into_setai_number=d["into_setai_number"],
+                                 remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+
+
+class DeathForm(ChangeForm):
+    moved_on = WarekiDateField(label="死亡日")
+    atena_number = forms.ChoiceField(label="死亡した方")
+    remaining_head = forms.ChoiceField(label="新しい世帯主（世帯主が死亡した場合）", required=False)
+    relationships = _relationships_field()
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordDeath(**self.common(), atena_number=d["atena_number"],
+                             remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+
+
+class MergeForm(ChangeForm):
+    setai_number = forms.CharField(label="合併する世帯の世帯番号", max_length=15)
+    into_setai_number = forms.CharField(label="合併先の世帯番号", max_length=15)
+    relationships = _relationships_field()
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.MergeHousehold(**self.common(), setai_number=d["setai_number"],
+                                into_setai_number=d["into_setai_number"], relationships=self.rels())
+
+
+class HeadChangeForm(ChangeForm):
+    setai_number = forms.CharField(label="世帯番号", max_length=15)
+    new_head = forms.ChoiceField(label="新しい世帯主")
+    relationships = forms.CharField(label="他の世帯員の新しい続柄（1行に「宛名番号:続柄」）",
+                                    widget=forms.Textarea(attrs={"rows": 4}))
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.ChangeHouseholdHead(**self.common(), setai_number=d["setai_number"], new_head=d["new_head"],
+                                     relationships=self.rels())
+
+
+def _correctable_choices() -> list[tuple[str, str]]:
+    labels = {f.name: str(f.verbose_name) for f in PersonRecord._meta.get_fields() if hasattr(f, "verbose_name")}
+    return sorted(((k, labels.get(k, k)) for k in CORRECTABLE), key=lambda c: c[1])
+
+
+class CorrectForm(ChangeForm):
+    atena_number = forms.ChoiceField(label="修正する方")
+    kind = forms.ChoiceField(label="修正の区分", choices=list(C.CORRECTION_KINDS.items()))
+    item = forms.ChoiceField(label="修正する項目", choices=_correctable_choices)
+    value = forms.CharField(label="修正後の内容（日付は西暦 YYYY-MM-DD、性別は M/F）", max_length=300, required=False)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.CorrectRecord(**self.common(), atena_number=d["atena_number"], kind=d["kind"],
+                               changes={d["item"]: d.get("value", "")})
+
+
+class MyNumberForm(ChangeForm):
+    atena_number = forms.ChoiceField(label="対象の方")
+    kind = forms.ChoiceField(label="区分", choices=[("change_request", "変更請求"), ("ex_officio_correction", "職権修正"),
+                                                  ("ex_officio_entry", "職権記載")])
+    my_number = forms.CharField(label="個人番号", max_length=12, min_length=12)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.ChangeMyNumber(**self.common(), atena_number=d["atena_number"], my_number=d["my_number"],
+                                kind=d["kind"])
+
+
+class JuminhyoCodeForm(ChangeForm):
+    atena_number = forms.ChoiceField(label="対象の方")
+    kind = forms.ChoiceField(label="区分", choices=[("change_request", "変更請求"), ("ex_officio_entry", "職権記載")])
+    juminhyo_code = forms.CharField(label="住民票コード", max_length=11, min_length=11)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.ChangeJuminhyoCode(**self.common(), atena_number=d["atena_number"],
+                                    juminhyo_code=d["juminhyo_code"], kind=d["kind"])
+
+
+class KyuujiForm(ChangeForm):
+    atena_number = forms.ChoiceField(label="対象の方")
+    action = forms.ChoiceField(label="区分", choices=[("entry", "旧氏の記載"), ("change", "旧氏の変更"),
+                                                    ("deletion", "旧氏の削除")])
+    kyuuji = forms.CharField(label="旧氏", max_length=100, required=False)
+    kyuuji_kana = forms.CharField(label="旧氏フリガナ", max_length=200, required=False)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordKyuuji(**self.common(), atena_number=d["atena_number"], action=d["action"],
+                              kyuuji=d.get("kyuuji", ""), kyuuji_kana=d.get("kyuuji_kana", ""))
+
+
+class TsushoForm(ChangeForm):
+    atena_number = forms.ChoiceField(label="対象の方")
+    action = forms.ChoiceField(label="区分", choices=[("entry", "通称の記載"), ("deletion", "通称の削除")])
+    tsusho = forms.CharField(label="通称", max_length=200, required=False)
+    tsusho_kana = forms.CharField(label="通称フリガナ", max_length=200, required=False)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        return C.RecordTsusho(**self.common(), atena_number=d["atena_number"], action=d["action"],
+                              tsusho=d.get("tsusho", ""), tsusho_kana=d.get("tsusho_kana", ""))
+
+
+class CancelForm(ChangeForm):
+    moved_on = WarekiDateField(label="取消しの異動日")
+    change_id = forms.CharField(label="取り消す異動のID", max_length=40)
+
+    def command(self) -> C.Command:
+        return C.CancelChange(**self.common(), change_id=self.cleaned_data["change_id"].strip())
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    label: str
+    form: type[ChangeForm]
+    group: str                   # 届出 / 職権 / 世帯 / 番号・氏 / 取消し
+    persons: int = 0             # how many PersonFields slots the form shows (転入: several, 出生: one)
+    scope: str = ""              # "household": opened from a household page; "person": from a resident page
+
+
+KINDS: dict[str, Kind] = {k.slug: k for k in (
+    Kind("move-in", "転入", MoveInForm, "届出", persons=PERSON_SLOTS),
+    Kind("birth", "出生", BirthForm, "届出", persons=1, scope="household"),
+    Kind("move-within", "転居", MoveWithinForm, "届出", scope="household"),
+    Kind("move-out", "転出", MoveOutForm, "届出", scope="household"),
+    Kind("death", "死亡", DeathForm, "届出", scope="household"),
+    Kind("split", "世帯分離", SplitForm, "世帯", scope="household"),
+    Kind("merge", "世帯合併", MergeForm, "世帯", scope="household"),
+    Kind("change-household", "世帯変更", ChangeHouseholdForm, "世帯", scope="household"),
+    Kind("head-change", "世帯主変更", HeadChangeForm, "世帯", scope="household"),
+    Kind("correct", "修正（職権修正・軽微な修正・誤記修正）", CorrectForm, "職権", scope="household"),
+    Kind("ex-officio-entry", "職権記載", ExOfficioEntryForm, "職権", persons=PERSON_SLOTS),
+    Kind("ex-officio-removal", "職権消除", ExOfficioRemovalForm, "職権", scope="household"),
+    Kind("my-number", "個人番号の異動", MyNumberForm, "番号・氏", scope="household"),
+    Kind("juminhyo-code", "住民票コードの異動", JuminhyoCodeForm, "番号・氏", scope="household"),
+    Kind("kyuuji", "旧氏の記載・変更・削除", KyuujiForm, "番号・氏", scope="household"),
+    Kind("tsusho", "通称の記載・削除", TsushoForm, "番号・氏", scope="household"),
+    Kind("cancel", "異動の取消し", CancelForm, "取消し"),
+)}

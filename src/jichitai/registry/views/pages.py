@@ -1,0 +1,78 @@
+"""検索・照会 pages (2.1, 2.2): search, resident, household."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jichitai.accounts.guards import requires
+from jichitai.accounts.policy import allowed
+from jichitai.common.errors import JichitaiError
+from jichitai.registry.views import records
+from jichitai.registry.views.common import refusal
+from jichitai.registry.views.forms import KINDS, WarekiDateField, town_choices
+
+
+class SearchForm(forms.Form):
+    name = forms.CharField(label="氏名", required=False)
+    kana = forms.CharField(label="フリガナ", required=False)
+    birth_date = WarekiDateField(label="生年月日（和暦・西暦）", required=False)
+    town_code = forms.ChoiceField(label="住所（町字）", required=False)
+    banchi = forms.CharField(label="番地", required=False)
+    atena_number = forms.CharField(label="宛名番号", required=False)
+    setai_number = forms.CharField(label="世帯番号", required=False)
+    juminhyo_code = forms.CharField(label="住民票コード", required=False)
+    my_number = forms.CharField(label="個人番号", required=False)
+    include_removed = forms.BooleanField(label="消除された方（除票）も含める", required=False)
+
+    def __init__(self, *args: object, can_use_my_number: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["town_code"].choices = town_choices()  # type: ignore[attr-defined]
+        if not can_use_my_number:
+            del self.fields["my_number"]
+
+
+@requires("registry.view")
+def search(request: HttpRequest) -> HttpResponse:
+    can_my_number = allowed(request.user, "registry.view_mynumber")
+    form = SearchForm(request.GET or None, can_use_my_number=can_my_number)
+    context: dict[str, object] = {"form": form, "results": None}
+    if request.GET and form.is_valid():
+        criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+        criteria["include_removed"] = form.cleaned_data.get("include_removed", False)
+        if len([k for k in criteria if k != "include_removed"]) == 0:
+            context["notice"] = "検索条件を1つ以上入力してください。"
+        else:
+            try:
+                context["results"] = records.find(request.user, criteria)
+            except JichitaiError as exc:
+                context.update(refusal(request, exc))
+    return render(request, "registry/search.html", context)
+
+
+@requires("registry.view")
+def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
+    purpose = request.POST.get("my_number_purpose", "") if request.method == "POST" else ""
+    try:
+        page = records.resident(request.user, atena_number, my_number_purpose=purpose)
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
+    return render(request, "registry/resident.html", {
+        "page": page, "v": page.view, "p": page.view.person, "can_my_number": allowed(request.user, "registry.view_mynumber"),
+        "can_issue": allowed(request.user, "registry.certificate.issue"),
+        "can_change": allowed(request.user, "registry.change"),
+    })
+
+
+@requires("registry.view")
+def household(request: HttpRequest, setai_number: str) -> HttpResponse:
+    try:
+        view = records.household(request.user, setai_number)
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
+    kinds = [k for k in KINDS.values() if k.scope == "household"]
+    return render(request, "registry/household.html", {
+        "v": view, "kinds": kinds, "can_issue": allowed(request.user, "registry.certificate.issue"),
+        "can_change": allowed(request.user, "registry.change"),
+    })

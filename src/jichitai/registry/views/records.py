@@ -1,0 +1,105 @@
+"""Queries behind the counter's pages (service functions; the views only call these and render).
+
+Every read of a person's record is audited (``registry.view``, resource ``resident:<宛名番号>``), after the
+照会抑止 check (j410): the resident page through :mod:`jichitai.registry.access`, the search and the household
+page here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jichitai.accounts.policy import allowed
+from jichitai.audit import services as audit
+from jichitai.common.errors import NotFound, PermissionRefused
+from jichitai.registry import access, suppression
+from jichitai.registry.domain.person import ACTIVE, Person
+from jichitai.registry.models import Household, Resident, Suppression, Town
+from jichitai.registry.search import search
+from jichitai.registry.store import to_person
+
+
+@dataclass
+class ResidentPage:
+    """The resident page: :class:`jichitai.registry.access.ResidentView` plus what the counter shows around it."""
+
+    view: access.ResidentView
+    address: str
+    suppressions: list[Suppression]
+    my_number: str = ""
+
+
+def town_names(codes: set[str]) -> dict[str, Town]:
+    return {t.code: t for t in Town.objects.filter(code__in=codes)}
+
+
+def address_of(person: Person, towns: dict[str, Town] | None = None) -> str:
+    towns = towns if towns is not None else town_names({person.town_code})
+    town = towns.get(person.town_code)
+    place = f"{town.ward_name}{town.name}" if town else person.town_code
+    return f"{place}{person.banchi}{('　' + person.katagaki) if person.katagaki else ''}"
+
+
+def find(actor: Any, criteria: dict[str, Any]) -> list[dict[str, Any]]:
+    """Resident search (j340); the search itself is audited with its criteria (個人番号 masked)."""
+    if criteria.get("my_number") and not allowed(actor, "registry.view_mynumber"):
+        audit.record(actor, "registry.view_mynumber", "search", "refused")
+        raise PermissionRefused("個人番号による検索は権限のある職員のみ行えます。")
+    rows = search(**criteria)
+    shown = {k: ("***" if k == "my_number" else str(v)) for k, v in criteria.items() if v}
+    audit.record(actor, "registry.view", "search", "ok", criteria=shown,
+                 results=[r["atena_number"] for r in rows[:50]])
+    flags = suppression.active([r["atena_number"] for r in rows])
+    towns = town_names({r["town_code"] for r in rows})
+    for r in rows:
+        r["suppressed"] = sorted(Suppression.KINDS[k] for k in flags.get(r["atena_number"], set()))
+        town = towns.get(r["town_code"])
+        r["address"] = f"{town.ward_name}{town.name}{r['banchi']}" if town else r["banchi"]
+    return rows
+
+
+def resident(actor: Any, atena_number: str, *, my_number_purpose: str = "") -> ResidentPage:
+    """照会 through :func:`jichitai.registry.access.view_resident` (audited, 照会抑止 honoured); the 個人番号
+    only through :func:`~jichitai.registry.access.reveal_my_number` with the purpose given."""
+    view = access.view_resident(actor, atena_number)
+    number = access.reveal_my_number(actor, atena_number, my_number_purpose) if my_number_purpose.strip() else ""
+    return ResidentPage(
+        view=view, address=address_of(view.person),
+        suppressions=list(Suppression.objects.filter(atena_number=atena_number).order_by("-starts_on")),
+        my_number=number,
+    )
+
+
+@dataclass
+class HouseholdView:
+    setai_number: str
+    household: Household | None
+    members: list[Person]
+    address: str
+    head: Person | None
+    flags: dict[str, list[str]]
+
+
+def household(actor: Any, setai_number: str) -> HouseholdView:
+    """The household page: its current members (every one of them audited as viewed)."""
+    rows = list(Resident.objects.filter(setai_number=setai_number, status=ACTIVE).order_by("household_order", "pk"))
+    hh = Household.objects.filter(pk=setai_number).first()
+    if not rows and hh is None:
+        raise NotFound(f"世帯番号 {setai_number} の世帯は登録されていません。")
+    for r in rows:
+        suppression.ensure_view_allowed(actor, r.atena_number)
+    members = [to_person(r) for r in rows]
+    for m in members:
+        audit.record(actor, "registry.view", f"resident:{m.atena_number}", "ok", page="household",
+                     setai_number=setai_number)
+    head = next((m for m in members if m.is_head), None)
+    flags = {a: sorted(Suppression.KINDS[k] for k in kinds)
+             for a, kinds in suppression.active([m.atena_number for m in members]).items()}
+    return HouseholdView(setai_number, hh, members, address_of(members[0]) if members else "", head, flags)
+
+
+def household_members(setai_number: str) -> list[Person]:
+    """Current members for a form's choices (no audit: names only, inside a 異動 the clerk is entering)."""
+    return [to_person(r) for r in Resident.objects.filter(setai_number=setai_number, status=ACTIVE)
+            .order_by("household_order", "pk")]

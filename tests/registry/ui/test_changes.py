@@ -1,0 +1,136 @@
+"""異動 forms: confirmation before commit (j540), refusals in Japanese that change nothing, 職権 changes through
+the 決裁 queue (j530), the certificate page answering with the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jichitai.audit.models import AuditEntry
+from jichitai.registry.models import CertificateIssuance, PendingChange, Resident, ResidentHistory
+
+pytestmark = pytest.mark.django_db
+
+MOVE_IN = {
+    "step": "confirm", "moved_on": "令和8年11月2日", "notified_on": "2026-11-05",
+    "previous_address": "大阪府大阪市北区梅田1丁目", "previous_municipality_code": "27127",
+    "town_code": "281100002", "banchi": "3番地", "katagaki": "三宮ハイツ5号",
+    "p1-name": "山田 一郎", "p1-kana": "ヤマダ イチロウ", "p1-birth_date": "平成2年4月5日", "p1-sex": "M",
+    "p1-relationship": "世帯主", "p1-resident_kind": "japanese",
+    "p2-name": "山田 春子", "p2-kana": "ヤマダ ハルコ", "p2-birth_date": "1992-06-07", "p2-sex": "F",
+    "p2-relationship": "妻", "p2-resident_kind": "japanese",
+}
+
+
+def _token(html: str) -> str:
+    return html.split('name="token" value="')[1].split('"')[0]
+
+
+def test_move_in_is_confirmed_before_it_is_recorded(towns: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    confirm = client.post("/registry/changes/move-in/", MOVE_IN)
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and "まだ記録されていません" in html and "国内転入" in html
+    assert "山田 春子" in html and "中央区三宮町3番地" in html
+    assert not Resident.objects.exists()                      # nothing written at the confirmation step
+    done = client.post("/registry/changes/move-in/", {"step": "commit", "token": _token(html)})
+    assert done.status_code == 302
+    head = Resident.objects.get(name="山田 一郎")
+    assert done["Location"] == f"/registry/residents/{head.atena_number}/"
+    assert ResidentHistory.objects.filter(reason="move_in_domestic").count() == 2
+    assert ResidentHistory.objects.get(atena_number=head.atena_number).terminal  # 入力端末 recorded
+
+
+def test_refusal_shows_the_reason_and_changes_nothing(towns: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    bad = {**MOVE_IN, "p2-birth_date": "令和8年12月1日"}          # born after the 異動日
+    html = client.post("/registry/changes/move-in/", bad).content.decode()
+    assert "受け付けできません" in html and "生年月日" in html and "異動日" in html
+    assert not Resident.objects.exists() and not ResidentHistory.objects.exists()
+
+
+def test_future_move_date_refused(towns: Any, login_as: Any) -> None:
+    html = login_as("counter").post("/registry/changes/move-in/", {**MOVE_IN, "moved_on": "2099-01-01"}).content
+    assert "処理日" in html.decode() and not Resident.objects.exists()
+
+
+def test_tampered_confirmation_is_refused(towns: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    html = client.post("/registry/changes/move-in/", MOVE_IN).content.decode()
+    token = _token(html)
+    response = client.post("/registry/changes/move-in/", {"step": "commit", "token": token[:-3] + "AAA"})
+    assert response.status_code == 302 and not Resident.objects.exists()
+
+
+def test_move_within_from_household(household: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    setai = household.setai_numbers[0]
+    form = client.get(f"/registry/changes/move-within/?setai={setai}").content.decode()
+    assert "青木 花子（妻）" in form
+    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
+            "atena_numbers": household.atena_numbers, "town_code": "281100002", "banchi": "9番地"}
+    html = client.post("/registry/changes/move-within/", data).content.decode()
+    assert "転居" in html
+    client.post("/registry/changes/move-within/", {"step": "commit", "token": _token(html), "setai": setai})
+    assert set(Resident.objects.values_list("banchi", flat=True)) == {"9番地"}
+
+
+def test_ex_officio_correction_goes_to_approval(household: Any, login_as: Any, make_staff: Any) -> None:
+    clerk = login_as("counter")
+    setai, atena = household.setai_numbers[0], household.atena_numbers[1]
+    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
+            "kind": "ex_officio", "item": "name", "value": "青木 華子"}
+    html = clerk.post("/registry/changes/correct/", data).content.decode()
+    assert "決裁に回す" in html
+    response = clerk.post("/registry/changes/correct/", {"step": "commit", "token": _token(html), "setai": setai})
+    assert response.status_code == 302
+    pending = PendingChange.objects.get()
+    assert pending.state == "pending" and Resident.objects.get(pk=atena).name == "青木 花子"
+    assert clerk.get("/registry/approvals/").status_code == 403
+    boss = make_staff(roles=["supervisor"])
+    clerk.force_login(boss, backend="jichitai.accounts.backends.LockoutBackend")
+    assert "青木 華子" in clerk.get("/registry/approvals/").content.decode()
+    clerk.post(f"/registry/approvals/{pending.pk}/decide/", {"decision": "approve", "note": "戸籍で確認"})
+    pending.refresh_from_db()
+    assert pending.state == "approved" and pending.decided_by == boss and pending.change_id
+    assert Resident.objects.get(pk=atena).name == "青木 華子"
+    history = ResidentHistory.objects.get(atena_number=atena, history_no=2)
+    assert history.reason == "ex_officio_correction" and history.entered_by.endswith(pending.requested_by.username)
+    assert AuditEntry.objects.filter(action="registry.approve", outcome="ok").exists()
+
+
+def test_supervisor_cannot_approve_own_request(household: Any, login_as: Any) -> None:
+    boss = login_as("supervisor")
+    setai, atena = household.setai_numbers[0], household.atena_numbers[1]
+    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
+            "kind": "clerical", "item": "kana", "value": "アオキ ハナ"}
+    html = boss.post("/registry/changes/correct/", data).content.decode()
+    boss.post("/registry/changes/correct/", {"step": "commit", "token": _token(html), "setai": setai})
+    pending = PendingChange.objects.get()
+    page = boss.post(f"/registry/approvals/{pending.pk}/decide/", {"decision": "approve"}, follow=True)
+    assert "起案者本人は決裁できません" in page.content.decode()
+    pending.refresh_from_db()
+    assert pending.state == "pending"
+
+
+def test_certificate_page_returns_pdf(household: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    setai = household.setai_numbers[0]
+    form = client.get(f"/registry/households/{setai}/certificate/").content.decode()
+    assert "世帯連記式" in form and "個人票" in form and "個人番号" in form
+    response = client.post(f"/registry/households/{setai}/certificate/", {
+        "format": "kojin", "members": household.atena_numbers, "omit": ["honseki", "my_number", "juminhyo_code"],
+        "requester_kind": "self", "requester_name": "青木 太郎", "purpose": "就職"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert CertificateIssuance.objects.count() == 2
+
+
+def test_certificate_refusal_is_shown(household: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    setai = household.setai_numbers[0]
+    response = client.post(f"/registry/households/{setai}/certificate/", {
+        "format": "setai_renki", "members": household.atena_numbers, "requester_kind": "third_party"})
+    assert response.status_code == 400 and "第12条の3" in response.content.decode()
+    assert not CertificateIssuance.objects.exists()

@@ -1,0 +1,92 @@
+"""The counter pages through Django's test client on PostgreSQL: search (j340), resident and household pages
+with history (j350) and 交付履歴 (j360), every view of a person audited (j1370), 個人番号 only with a purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jichitai.audit.models import AuditEntry
+from jichitai.registry.models import Suppression
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_by_kana_with_hiragana_and_half_width(household: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    page = client.get("/registry/", {"kana": "あおき"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "青木 太郎" in html and "青木 花子" in html and "検索結果（2件）" in html
+    assert "昭和55年1月7日" in html                   # 和暦 on screen (j90)
+    entry = AuditEntry.objects.filter(action="registry.view", resource="search").latest("seq")
+    assert entry.detail["criteria"]["kana"] == "あおき" and len(entry.detail["results"]) == 2
+
+
+def test_search_by_birth_date_in_wareki(household: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    html = client.get("/registry/", {"birth_date": "昭和57年12月30日"}).content.decode()
+    assert "青木 花子" in html and "青木 太郎" not in html
+
+
+def test_search_shows_suppression_flag(household: Any, login_as: Any, supervisor: Any) -> None:
+    Suppression.objects.create(atena_number=household.atena_numbers[1], kind="support", reason="DV",
+                               starts_on="2026-01-01", set_by=supervisor)
+    html = login_as("counter").get("/registry/", {"kana": "アオキ"}).content.decode()
+    assert "支援措置" in html
+
+
+def test_resident_page_shows_record_household_history_and_is_audited(household: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    atena = household.atena_numbers[0]
+    html = client.get(f"/registry/residents/{atena}/").content.decode()
+    for text in ("青木 太郎", "青木 花子", "国内転入", "令和8年11月1日", "異動履歴", "証明書の交付履歴",
+                 "（記載あり・非表示）"):
+        assert text in html, text
+    assert "123456789018" not in html
+    assert AuditEntry.objects.filter(action="registry.view", resource=f"resident:{atena}").count() == 1
+
+
+def test_my_number_shown_only_to_supervisor_with_a_purpose(household: Any, login_as: Any) -> None:
+    atena = household.atena_numbers[0]
+    client = login_as("supervisor")
+    html = client.post(f"/registry/residents/{atena}/", {"my_number_purpose": "税務調査照会への回答"}).content.decode()
+    assert "123456789018" in html
+    entry = AuditEntry.objects.get(action="registry.view_mynumber", outcome="ok")
+    assert entry.detail["purpose"] == "税務調査照会への回答"
+
+
+def test_clerk_cannot_reveal_my_number(household: Any, login_as: Any) -> None:
+    atena = household.atena_numbers[0]
+    response = login_as("counter").post(f"/registry/residents/{atena}/", {"my_number_purpose": "見たい"})
+    assert response.status_code == 403 and "123456789018" not in response.content.decode()
+    assert AuditEntry.objects.filter(action="registry.view_mynumber", outcome="refused").exists()
+
+
+def test_view_suppression_hides_the_record(household: Any, login_as: Any, supervisor: Any) -> None:
+    atena = household.atena_numbers[0]
+    Suppression.objects.create(atena_number=atena, kind="view", reason="調査", starts_on="2026-01-01",
+                               set_by=supervisor)
+    response = login_as("counter").get(f"/registry/residents/{atena}/")
+    assert response.status_code == 403 and "照会抑止" in response.content.decode()
+    assert "青木 太郎" not in response.content.decode().split("<main")[1]
+
+
+def test_household_page_audits_each_member(household: Any, login_as: Any) -> None:
+    setai = household.setai_numbers[0]
+    html = login_as("counter").get(f"/registry/households/{setai}/").content.decode()
+    assert "世帯主" in html and "青木 花子" in html and "転居" in html
+    assert AuditEntry.objects.filter(action="registry.view", detail__page="household").count() == 2
+
+
+def test_auditor_may_view_but_not_change(household: Any, login_as: Any) -> None:
+    client = login_as("auditor")
+    assert client.get("/registry/", {"kana": "アオキ"}).status_code == 200
+    assert client.get("/registry/changes/move-in/").status_code == 403
+    assert client.get(f"/registry/households/{household.setai_numbers[0]}/certificate/").status_code == 403
+
+
+def test_pages_need_login(client: Any) -> None:
+    response = client.get("/registry/")
+    assert response.status_code == 302 and "/login" in response["Location"]
