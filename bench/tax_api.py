@@ -11,29 +11,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
+
+from benchdb import bench_database
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=2000)
     args = ap.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
-    import django
+    with bench_database():
+        from django.test import Client
 
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
+        from jichitai.accounts.models import Department, Role, Staff
 
-    from jichitai.accounts.models import Department, Role, Staff
-
-    setup_test_environment()
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_" + str(connection.settings_dict["NAME"])
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
         dept = Department.objects.create(code="zeimu", name="税務課")
         staff = Staff.objects.create_user("bench-reviewer", "correct-horse-battery", full_name="計測 職員", department=dept)
         staff.roles.set(Role.objects.filter(code="tax_reviewer"))
@@ -63,8 +55,6 @@ def main() -> None:
         print(f"requests {len(times)}  p50 {p50:.2f} ms  p99 {p99:.2f} ms  max {times[-1]:.2f} ms")
         print(f"| tax API one case (POST /api/tax/calculate, Django test client, PostgreSQL session) | p99 {p99:.1f} ms "
               f"(p50 {p50:.1f} ms, {len(times)} requests) | p99 < 20 ms | `.venv/bin/python bench/tax_api.py` |")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""The throw-away PostgreSQL database the benchmarks run on: Django set up from the environment
+(``DATABASE_URL``, ``JICHITAI_MODE=test``), a fresh ``bench_<name>`` database created and migrated, and dropped
+afterwards unless ``keep``. Run the scripts from the repository root (``.venv/bin/python bench/X.py``)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def bench_database(keep: bool = False) -> Iterator[str]:
+    """Yields the bench database's name."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_" + str(connection.settings_dict["NAME"])
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        yield str(connection.settings_dict["NAME"])
+    finally:
+        if not keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
