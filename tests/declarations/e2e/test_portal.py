@@ -1,0 +1,121 @@
+"""Issue 8, done means (headless chromium): a resident with salary and medical expenses files, sees the tax,
+submits and is accepted automatically; another with a twice-claimed dependant lands in the clerk's queue and
+the clerk resolves it (correction approved by a supervisor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from jichitai.declarations.models import Declaration, Status
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def demo_login(page: Any, base: str, my_number: str) -> None:
+    page.goto(f"{base}/declarations/portal/")
+    page.get_by_label("個人番号（デモ用・12桁）").fill(my_number)
+    page.get_by_role("button", name="デモ用ログイン").click()
+    page.wait_for_url(f"{base}/declarations/portal/")
+
+
+def staff_login(page: Any, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("職員番号").fill(username)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{base}/accounts/")
+
+
+def test_salary_and_medical_expenses_accepted_automatically(live_server: Any, page: Any, screenshot: Any,
+                                                           resident: Any, salary_report: Any) -> None:
+    base = live_server.url
+    me = resident()
+    salary_report(me["my_number"], 4_500_000)
+    demo_login(page, base, me["my_number"])
+    page.get_by_role("link", name="令和8年度の申告をはじめる").click()
+    page.get_by_label(re.compile("その他")).check()
+    page.get_by_role("button", name="次へ").click()
+    assert page.get_by_label("給与の収入金額（支払金額）（円）").input_value() == "4500000"
+    page.get_by_label("社会保険料（国民健康保険税・国民年金など）（円）").fill("650000")
+    page.get_by_label("支払った医療費（円）").fill("280000")
+    page.get_by_role("button", name="下書きを保存する").click()
+    assert page.get_by_role("status").inner_text().startswith("下書きを保存しました")
+    page.get_by_label("書類の種類").select_option("medical_detail")
+    page.get_by_label("ファイル（PDF または 写真、5MBまで）").set_input_files(
+        {"name": "iryouhi-meisai.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="添付する").click()
+    assert "iryouhi-meisai.pdf" in page.content()
+    screenshot("declarations-portal-edit")
+    page.get_by_role("button", name="税額を計算して確認する").click()
+    total = page.locator("#total-tax").inner_text()
+    assert re.fullmatch(r"[\d,]+円", total)
+    assert "医療費控除" in page.content()
+    screenshot("declarations-portal-confirm")
+    page.get_by_role("button", name="この内容で申告する").click()
+    page.wait_for_url(re.compile(r".*/declarations/portal/r/R08-.*"))
+    assert page.locator("#status").inner_text() == "受理（自動審査）"
+    receipt = page.locator("#receipt-number").inner_text()
+    screenshot("declarations-portal-status")
+    d = Declaration.objects.get(receipt_number=receipt)
+    assert d.status == Status.AUTO_ACCEPTED and d.computed["total"] == int(total.rstrip("円").replace(",", ""))
+
+
+def test_twice_claimed_dependant_goes_to_the_clerk_who_resolves_it(live_server: Any, page: Any, screenshot: Any,
+                                                                   resident: Any, salary_report: Any,
+                                                                   make_staff: Any) -> None:
+    base = live_server.url
+    mother = resident(name="灘 母子", kana="ナダ ハハコ", setai="S0000000000099")
+    child = resident(name="灘 一子", kana="ナダ イチコ", birth=dt.date(2008, 9, 1), setai="S0000000000099")
+    father = resident(name="灘 父男", kana="ナダ チチオ", setai="S0000000000077")
+    salary_report(mother["my_number"], 3_000_000)
+    salary_report(father["my_number"], 6_000_000, dependants=(child["my_number"],))
+    demo_login(page, base, mother["my_number"])
+    page.get_by_role("link", name="令和8年度の申告をはじめる").click()
+    page.get_by_label("給与所得のみ").check()
+    page.get_by_role("button", name="次へ").click()
+    page.get_by_label(re.compile("^灘 一子（")).select_option("dependent")
+    page.get_by_role("button", name="税額を計算して確認する").click()
+    page.get_by_role("button", name="この内容で申告する").click()
+    page.wait_for_url(re.compile(r".*/declarations/portal/r/R08-.*"))
+    assert page.locator("#status").inner_text() == "職員確認中"
+    receipt = page.locator("#receipt-number").inner_text()
+    screenshot("declarations-portal-to-clerk")
+
+    reviewer = make_staff(roles=["tax_reviewer"], username="t0001", full_name="税務 審査")
+    staff_login(page, base, "t0001", "correct-horse-battery")
+    page.goto(f"{base}/declarations/queue/")
+    page.get_by_role("link", name=receipt).click()
+    assert "FA06" in page.content() and "二重扶養" in page.content()
+    screenshot("declarations-clerk-case")
+    page.get_by_label(re.compile("訂正して決裁に回す")).check()
+    page.get_by_label(re.compile("扶養親族 灘 一子 を残す")).uncheck()
+    page.get_by_label("コメント（住民に表示されます）").fill("お子さんは配偶者の年末調整で扶養控除を受けているため、扶養親族から除きました。")
+    page.get_by_label("この処理にかかった時間（分）").fill("8")
+    page.get_by_role("button", name="実行する").click()
+    page.wait_for_url(f"{base}/declarations/queue/")
+    assert reviewer.pk
+    page.get_by_role("button", name="ログアウト").click()
+
+    make_staff(roles=["supervisor"], username="s0001", full_name="課長 決裁")
+    staff_login(page, base, "s0001", "correct-horse-battery")
+    page.goto(f"{base}/declarations/approvals/")
+    page.get_by_role("link", name=re.compile(receipt)).click()
+    page.get_by_label("この処理にかかった時間（分）").fill("2")
+    page.get_by_role("button", name="実行する").click()
+    page.wait_for_url(f"{base}/declarations/approvals/")
+    d = Declaration.objects.get(receipt_number=receipt)
+    assert d.status == Status.CLERK_CORRECTED and d.version == 2
+    assert d.feeds.filter(kind="correction").exists()
+    page.get_by_role("button", name="ログアウト").click()
+
+    demo_login(page, base, mother["my_number"])
+    page.goto(f"{base}/declarations/portal/r/{receipt}/")
+    assert page.locator("#status").inner_text() == "受理（職員が訂正）"
+    assert "年末調整で扶養控除" in page.content()
+    screenshot("declarations-portal-corrected")
