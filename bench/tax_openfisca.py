@@ -146,27 +146,29 @@ def run_ours(pop: dict[str, np.ndarray], fiscal_year: int) -> tuple[dict[str, np
 
 # ---- the comparison ------------------------------------------------------------------------------------
 
-RULES = {
-    "均等割 Kobe/Hyogo": "均等割 市3,400 (神戸 +400 超過課税) + 県1,800 (県民緑税 +800) + 森林環境税1,000 = 6,200; the peer has the standard 4,000 + 1,000",
-    "均等割非課税 限度額": "均等割 非課税 (地方税法第295条第3項, 神戸市 1級地: 合計所得 ≤ 35万×人数+10万(+21万)); the peer charges 5,000 to everyone",
-    "均等割非課税 135万": "障害者・未成年者・寡婦・ひとり親 合計所得 ≤ 135万 (地方税法第295条第1項第2号); the peer charges 5,000",
-    "所得割非課税": "所得割 非課税 (地方税法附則第3条の3: 総所得金額等 ≤ 35万×人数+10万(+32万)); the peer has no 非課税判定 in 住民税",
-    "所得 65万 floor": "給与所得控除 最低保障 55万→65万 for 給与収入 ≤ 190万 (令和7年度改正, 令和8年度から); the peer keeps the 令和2年分 table",
-    "所得 別表第五": "給与収入 660万未満 → 所得税法別表第五 (4,000円刻みの表); the peer applies the formula to the yen (its own NOTE)",
-    "所得 所得金額調整控除": "所得金額調整控除 (租税特別措置法第41条の3の3, 地方税法附則第3条の3の2: 給与収入 850万超 with a dependant under 23); not in the peer",
-    "控除 扶養控除": "扶養親族の所得要件 48万→58万 (令和8年度) and the dependant's own 所得 on the 65万 floor; the peer keeps 48万",
-    "控除 特定親族特別控除": "特定親族特別控除 (19–22歳, 合計所得 58万超123万以下, 令和8年度から); not in the peer",
-    "控除 配偶者控除": "同一生計配偶者の所得要件 48万→58万 (令和8年度) and the spouse's 所得 on the 65万 floor; the peer keeps 48万",
-    "控除 配偶者特別控除": "配偶者特別控除 lower bound 48万→58万超 (令和8年度); the peer keeps 48万超",
-    "控除 ひとり親控除": "ひとり親控除 needs a 子 with 総所得金額等 ≤ 58万 (所得税法第2条第1項第31号 as 令和8年度); the peer counts any 子 of the household",
-    "控除 勤労学生控除": "勤労学生 合計所得 ≤ 85万 (令和8年度; 75万 before); the peer keeps 75万",
-    "調整控除 top earner only": "the peer gives 調整控除 only to the household's top earner; every taxpayer has it (地方税法第314条の6)",
-    "調整控除 household base": "the peer's 課税所得 for 調整控除 is the top earner's 所得 minus every household member's 所得控除; ours is the taxpayer's own 課税総所得金額",
-    "調整控除 5万 floor": "for 課税所得 > 200万 the amount {人的控除差 − (課税所得 − 200万)} is at least 5万 → 2,500円 (地方税法第314条の6第1号ロ); the peer lets it go to 0",
-    "調整控除 人的控除差": "人的控除差 follows the deductions (令和8年度 所得要件) and the base above; the peer computes it per household from its own 所得税/住民税 pairs",
-    "調整控除 other": "調整控除 differs through the income/deductions it is computed from (no separate rule)",
-    "千円未満切捨て": "課税総所得金額 1,000円未満切捨て (地方税法第20条の4の2第1項); the peer multiplies the unrounded amount",
-    "百円未満切捨て": "所得割 百円未満切捨て for 市民税 and 県民税 separately (地方税法第20条の4の2第3項), 調整控除 split 市4%・県1%; the peer has one float total",
+RULES = {  # class → (the component it shows in, the rule that explains it)
+    "均等割 Kobe/Hyogo": ("均等割", "均等割 市3,400 (神戸 +400 超過課税) + 県1,800 (県民緑税 +800) + 森林環境税1,000 = 6,200; the peer has the standard 4,000 + 1,000"),
+    "均等割非課税 限度額": ("均等割", "均等割 非課税 (地方税法第295条第3項, 神戸市 1級地: 合計所得 ≤ 35万×人数+10万(+21万)); the peer charges 5,000 to everyone"),
+    "均等割非課税 135万": ("均等割", "障害者・未成年者・寡婦・ひとり親 合計所得 ≤ 135万 (地方税法第295条第1項第2号); the peer charges 5,000"),
+    "所得割非課税": ("所得割非課税", "所得割 非課税 (地方税法附則第3条の3: 総所得金額等 ≤ 35万×人数+10万(+32万); or the 135万 rule of 第295条第1項); the peer has no 非課税判定 in 住民税"),
+    "所得 65万 floor": ("所得", "給与所得控除 最低保障 55万→65万 for 給与収入 ≤ 190万 (所得税法第28条, 令和7年度改正, 住民税は令和8年度から); the peer keeps the 令和2年分 table"),
+    "所得 別表第五": ("所得", "給与収入 660万未満 → 所得税法別表第五 (4,000円刻みの表); the peer applies the formula to the yen (its own NOTE)"),
+    "所得 所得金額調整控除": ("所得", "所得金額調整控除 (租税特別措置法第41条の3の3, 地方税法附則第3条の3の2: 給与収入 850万超 with a dependant under 23); not in the peer"),
+    "所得 float32": ("所得", "no rule: OpenFisca keeps float variables in float32, so above 2^24 = 16,777,216 yen the peer's 所得 moves in steps of 2, 4, … yen"),
+    "控除 基礎控除": ("控除", "基礎控除 43万/29万/15万 by 合計所得 2,400万/2,450万/2,500万 (地方税法第314条の2第2項): the same table, a different tier because 所得金額調整控除 lowers our 合計所得"),
+    "控除 扶養控除": ("控除", "扶養親族の所得要件 48万→58万 (地方税法第314条の2第1項第11号, 令和8年度) and the dependant's own 所得 on the 65万 floor; the peer keeps 48万"),
+    "控除 特定親族特別控除": ("控除", "特定親族特別控除 (地方税法第314条の2第1項第11号の2; 19–22歳, 合計所得 58万超123万以下, 令和8年度から); not in the peer"),
+    "控除 配偶者控除": ("控除", "同一生計配偶者の所得要件 48万→58万 (地方税法第314条の2第1項第10号, 令和8年度) and the spouse's 所得 on the 65万 floor; the peer keeps 48万"),
+    "控除 配偶者特別控除": ("控除", "配偶者特別控除 lower bound 48万→58万超 (地方税法第314条の2第1項第10号の2, 令和8年度); the peer keeps 48万超"),
+    "控除 ひとり親控除": ("控除", "ひとり親控除 needs a 子 with 総所得金額等 ≤ 58万 (地方税法第292条第1項第12号, 令和8年度); the peer counts any 子 of the household"),
+    "控除 勤労学生控除": ("控除", "勤労学生 合計所得 ≤ 85万 (地方税法第292条第1項第10号, 令和8年度; 75万 before); the peer keeps 75万"),
+    "調整控除 top earner only": ("調整控除", "the peer gives 調整控除 only to the household's top earner; every taxpayer has it (地方税法第314条の6)"),
+    "調整控除 household base": ("調整控除", "the peer's 課税所得 for 調整控除 is the top earner's 所得 minus every household member's 所得控除; ours is the taxpayer's own 課税総所得金額"),
+    "調整控除 5万 floor": ("調整控除", "for 課税所得 > 200万 the amount {人的控除差 − (課税所得 − 200万)} is at least 5万 → 2,500円 (地方税法第314条の6第1号ロ); the peer lets it go to 0"),
+    "調整控除 人的控除差": ("調整控除", "人的控除差 follows the deductions (令和8年度 所得要件) and the base above; the peer computes it per household from its own 所得税/住民税 pairs"),
+    "調整控除 other": ("調整控除", "調整控除 differs through the income/deductions it is computed from (no separate rule)"),
+    "千円未満切捨て": ("千円未満切捨て", "課税総所得金額 1,000円未満切捨て (地方税法第20条の4の2第1項); the peer multiplies the unrounded amount"),
+    "百円未満切捨て": ("百円未満切捨て", "所得割 百円未満切捨て for 市民税 and 県民税 separately (地方税法第20条の4の2第3項), 調整控除 split 市4%・県1%; the peer has one float total"),
 }
 
 
@@ -206,7 +208,7 @@ def labels(pop: dict[str, np.ndarray], o: dict[str, np.ndarray], p: dict[str, np
         for i in np.flatnonzero(mask):
             lab[i].append(name)
 
-    nz = {k: np.abs(v) >= 0.005 for k, v in c.items()}
+    nz = {k: np.abs(v) >= 0.5 for k, v in c.items()}  # below: the peer's float32 and 1円未満, not a difference
     personal = (pop["age"] < 18) | (o["ded_single_parent"] > 0)  # age_jan1 < 18 ≈ age on 12/31 < 18 here
     by135 = personal & (o["total_income"] <= 1_350_000)
     mark(nz["均等割"] & ~o["exempt_per_capita"], "均等割 Kobe/Hyogo")
@@ -217,7 +219,8 @@ def labels(pop: dict[str, np.ndarray], o: dict[str, np.ndarray], p: dict[str, np
     mark(nz["所得"] & (o["income_adjustment"] > 0), "所得 所得金額調整控除")
     mark(nz["所得"] & (o["income_adjustment"] == 0) & (sal <= 1_900_000), "所得 65万 floor")
     mark(nz["所得"] & (o["income_adjustment"] == 0) & (sal > 1_900_000) & (sal < 6_600_000), "所得 別表第五")
-    for ours_key, name in (("ded_dependent", "扶養控除"), ("ded_spouse", "配偶者控除"),
+    mark(nz["所得"] & (o["income_adjustment"] == 0) & (sal >= 2**24), "所得 float32")
+    for ours_key, name in (("ded_basic", "基礎控除"), ("ded_dependent", "扶養控除"), ("ded_spouse", "配偶者控除"),
                            ("ded_spouse_special", "配偶者特別控除"), ("ded_single_parent", "ひとり親控除"),
                            ("ded_working_student", "勤労学生控除")):
         mark(nz["控除"] & (o[ours_key] != p[ours_key]), "控除 " + name)
@@ -236,8 +239,7 @@ def labels(pop: dict[str, np.ndarray], o: dict[str, np.ndarray], p: dict[str, np
         if not any(x.startswith("調整控除") for x in lab[i]):
             lab[i].append("調整控除 other")
     for k, v in nz.items():  # every non-zero component must have found its explanation
-        unexplained = v & np.array([not any(x.startswith(k[:2]) or (k == "控除" and x.startswith("控除"))
-                                            for x in lab_i) for lab_i in lab])
+        unexplained = v & np.array([not any(RULES[x][0] == k for x in lab_i) for lab_i in lab])
         if unexplained.any():
             print(f"UNEXPLAINED {k}: {int(unexplained.sum())} persons, e.g. row {int(np.flatnonzero(unexplained)[0])}")
     return lab
@@ -266,19 +268,22 @@ def report(pop: dict[str, np.ndarray], o: dict[str, np.ndarray], p: dict[str, np
         d = np.abs(diff[m])
         print(f"| {name} | {int(m.sum()):,} | {np.mean(d < 0.5):.1%} | {np.mean(d <= 100):.1%} | "
               f"{np.mean(d <= 1000):.1%} | {diff[m].mean():+,.0f} |")
+    il = (o["city_income_levy"] + o["pref_income_levy"]) - p["income_levy"]
+    for name, m in (("所得割 only, everyone", np.ones(n, bool)), ("所得割 only, liable with us", ~o["exempt_income_levy"])):
+        d = np.abs(il[m])
+        print(f"| {name} | {int(m.sum()):,} | {np.mean(d < 0.5):.1%} | {np.mean(d <= 100):.1%} | "
+              f"{np.mean(d <= 1000):.1%} | {il[m].mean():+,.0f} |")
     counts = Counter(x for lab_i in lab for x in lab_i)
     print("\n| class | persons | sum of its component (yen) | example | rule |")
     print("|---|---|---|---|---|")
-    comp_of = {name: next(k for k in c if name.startswith(k[:2]) or (k == "控除" and name.startswith("控除")))
-               for name in RULES}
-    for name in RULES:
+    for name, (comp, rule) in RULES.items():
         if not counts[name]:
             continue
         idx = [i for i in range(n) if name in lab[i]]
-        total = sum(c[comp_of[name]][idx])
+        total = c[comp][idx].sum()
         ex = idx[len(idx) // 2]
         print(f"| {name} | {counts[name]:,} | {total:+,.0f} | {describe(ex, pop, o, p)}; "
-              f"{comp_of[name]} {c[comp_of[name]][ex]:+,.1f} | {RULES[name]} |")
+              f"{comp} {c[comp][ex]:+,.1f} | {rule} |")
     combos = Counter(" + ".join(sorted(lab_i)) or "(none: equal)" for lab_i in lab)
     print("\n| combination of classes | persons |")
     print("|---|---|")
