@@ -14,7 +14,7 @@ from jichitai.registry.store import my_number_index
 
 SEARCH_COLUMNS = (
     "atena_number", "setai_number", "status", "name", "kana", "birth_date", "sex", "relationship", "town_code",
-    "ward_code", "banchi", "katagaki", "removal_reason",
+    "ward_code", "banchi", "katagaki", "removal_reason", "resident_kind",
 )
 
 

@@ -90,3 +90,30 @@ def test_auditor_may_view_but_not_change(household: Any, login_as: Any) -> None:
 def test_pages_need_login(client: Any) -> None:
     response = client.get("/registry/")
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_foreign_residents_dates_in_seireki_everyone_elses_in_wareki(towns: Any, clerk: Any, login_as: Any) -> None:
+    """j90 (1.1.9): dates on screen in 和暦, except a foreign resident's 生年月日 and 在留期間の満了の日 (西暦);
+    showing those in 和暦 is a 実装しない機能."""
+    import datetime as dt
+
+    from jichitai.registry.domain import NewPerson
+    from jichitai.registry.services import apply
+    from tests.registry.conftest import move_in_command
+
+    lee = NewPerson("LEE MIN", "リー ミン", dt.date(1990, 1, 5), "F", "世帯主", resident_kind="foreign",
+                    nationality="韓国", article_30_45="中長期在留者", residence_status="技術・人文知識・国際業務",
+                    residence_period="5年", residence_until=dt.date(2030, 3, 31), residence_card_number="AB12345678CD")
+    tanaka = NewPerson("田中 一", "タナカ ハジメ", dt.date(1990, 1, 5), "M", "夫")
+    applied = apply(move_in_command(persons=(lee, tanaka)), actor=clerk)
+    client = login_as("counter")
+    pages = {
+        "search": client.get("/registry/", {"birth_date": "1990-01-05"}).content.decode(),
+        "household": client.get(f"/registry/households/{applied.setai_numbers[0]}/").content.decode(),
+        "resident": client.get(f"/registry/residents/{applied.atena_numbers[0]}/").content.decode(),
+    }
+    for where, html in pages.items():
+        assert "1990年1月5日" in html, where          # LEE MIN's birth date, 西暦
+        assert "平成2年1月5日" in html, where          # 田中 一's, 和暦
+        assert html.count("平成2年1月5日") == 1, where  # never LEE MIN's in 和暦
+    assert "2030年3月31日" in pages["resident"] and "令和12年3月31日" not in pages["resident"]

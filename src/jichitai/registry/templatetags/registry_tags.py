@@ -37,6 +37,14 @@ def seireki(value: object) -> str:
 
 
 @register.filter
+def born(person: object) -> str:
+    """生年月日 as j90 (1.1.9) wants it: 和暦, but 西暦 for a foreign resident (a Person or a search row)."""
+    get = person.get if isinstance(person, dict) else lambda key: getattr(person, key, None)
+    day = get("birth_date")
+    return seireki(day) if get("resident_kind") == FOREIGN else wareki(day)
+
+
+@register.filter
 def sex_label(code: str) -> str:
     return "男" if code == MALE else "女" if code else ""
 
