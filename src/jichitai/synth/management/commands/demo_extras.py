@@ -1,0 +1,177 @@
+"""``jichitai demo_extras``: after ``jichitai synth city``, run the synthetic city's files through the product so
+that every part of the demo has data. Wiring only: each step calls the service (or command) the product uses.
+
+Order: hub catalogue and the demo grants → the employers' and pension payers' reports and the other systems'
+extracts received through the hub's file intake (the reports are stored for the tax context in the same
+transaction) → declarations imported and reviewed (the review reads the reports; accepted ones reach the
+assessment) → the annual assessment (uses accepted declarations, else the reports) → one hub cycle (relay the
+registry's outbox, land events and files raw → standard → lounge zone) and the tax and declarations outcomes
+landed in the lounge zone → the lounge marts refreshed. Every step is idempotent: a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, TypeVar, cast
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+T = TypeVar("T")
+
+# (sending system, hub feed, file written by `jichitai synth city`)
+INCOMING_FILES: tuple[tuple[str, str, str], ...] = (
+    ("kojin_juminzei", "salary-report", "kyuyo_shiharai_hokokusho.csv"),
+    ("kojin_juminzei", "pension-report", "koteki_nenkin_shiharai_hokokusho.csv"),
+    ("kokuho", "kokuho-shikaku", "kokuho_shikaku.csv"),
+    ("jido_teate", "jido-teate", "jido_teate.csv"),
+    ("kaigo", "kaigo-nintei", "kaigo_nintei.csv"),
+)
+FEED_NAMES = {"salary-report": "給与支払報告書", "pension-report": "公的年金等支払報告書",
+              "kokuho-shikaku": "国保 資格情報", "jido-teate": "児童手当 受給情報", "kaigo-nintei": "介護 要介護認定"}
+
+
+class Command(BaseCommand):
+    help = "デモ: 合成都市のファイルを連携基盤から取り込み、申告審査・賦課・データレイク・ラウンジまで通す（冪等）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--synth-dir", type=Path, default=None,
+                            help="files of `jichitai synth city` (default $JICHITAI_VAR/synth)")
+        parser.add_argument("--fiscal-year", type=int, default=2026)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.CONFIG.is_production:
+            raise CommandError("demo_extras is refused in production mode")
+        source: Path = options["synth_dir"] or Path(settings.CONFIG.var_dir) / "synth"
+        if not (source / "manifest.json").is_file():
+            raise CommandError(f"{source} に合成都市のファイルがありません（先に jichitai synth city を実行してください）")
+        fy = options["fiscal_year"]
+        self.stdout.ending = ""  # rich writes whole lines itself
+        console = Console(file=cast(IO[str], self.stdout), force_terminal=False)
+        lines: list[tuple[str, str]] = []
+        started = time.perf_counter()
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=False) as progress:
+
+            def step(label: str, fn: Callable[[], T], total: int = 1) -> T:
+                task = progress.add_task(label, total=total)
+                result = fn()
+                progress.update(task, completed=total)
+                return result
+
+            keys = step("連携基盤: カタログと連携権限", self._catalogue)
+            lines.extend(("APIキー（初回のみ表示）", k) for k in keys)
+            lines.extend(self._files(progress, source))
+            lines.append(("申告の取込", step("申告: 取込", lambda: self._import(source / "declarations.jsonl", fy))))
+            lines.append(("自動審査", step("申告: 自動審査", lambda: self._command("declarations", "review",
+                                                                              "--fiscal-year", str(fy)))))
+            lines.append(("賦課", step(f"個人住民税: {fy}年度 賦課", lambda: self._assess(fy))))
+            lines.append(("データレイク", step("連携基盤: 中継と取込 (raw → standard → lounge)", self._land)))
+            lines.append(("ラウンジ（賦課・申告）", step("ラウンジ区画: 賦課と申告の結果", self._outcomes)))
+            lines.append(("ラウンジの集計", step("ラウンジ: 集計表の再計算", self._refresh)))
+        summary = Table(title=f"デモデータの準備 ({time.perf_counter() - started:.1f} 秒)")
+        summary.add_column("項目")
+        summary.add_column("結果")
+        for label, text in lines:
+            summary.add_row(label, text)
+        console.print(summary)
+        console.print(self._ward_table(fy))
+
+    # --- the steps: each calls the product's own service ----------------------------------------------------
+
+    def _command(self, *argv: str) -> str:
+        out = io.StringIO()
+        call_command(*argv, stdout=out)
+        return out.getvalue().strip()
+
+    def _catalogue(self) -> list[str]:
+        """The catalogue (idempotent); the demo grants and keys only once (a new key would void the old one)."""
+        from jichitai.hub.catalogue import install_defaults
+        from jichitai.hub.models import Grant
+
+        install_defaults()
+        granted = set(Grant.objects.values_list("system__code", "feed__code"))
+        if {(system, feed) for system, feed, _ in INCOMING_FILES} <= granted:
+            return []
+        text = self._command("hub", "seed", "--demo")
+        return [line for line in text.splitlines() if ": jk_" in line]
+
+    def _files(self, progress: Progress, source: Path) -> list[tuple[str, str]]:
+        from jichitai.hub import files
+        from jichitai.hub.models import System
+
+        task = progress.add_task("連携基盤: ファイル受信（検証・保管）", total=len(INCOMING_FILES))
+        out = []
+        for system_code, feed, name in INCOMING_FILES:
+            path = source / name
+            if not path.is_file():
+                out.append((FEED_NAMES[feed], f"{name} がありません"))
+            else:
+                got = files.receive(System.objects.get(code=system_code), feed, name, path.read_bytes())
+                f = got.file
+                state = "受信済（前回と同じファイル）" if got.duplicate else {"accepted": "受理", "landed": "受理・取込済",
+                                                                   "quarantined": "隔離"}.get(f.status, f.status)
+                out.append((FEED_NAMES[feed], f"{f.rows:,} 行 {state}" + (f"（誤り {len(f.problems)} 件）"
+                                                                          if f.problems else "")))
+            progress.advance(task)
+        return out
+
+    def _import(self, path: Path, fiscal_year: int) -> str:
+        from jichitai.declarations import filing
+        from jichitai.declarations.domain import DeclarationError
+
+        if not path.is_file():
+            return f"{path.name} がありません"
+        try:
+            with path.open(encoding="utf-8") as fh:
+                new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=fiscal_year,
+                                                     actor="system:demo_extras")
+        except DeclarationError as exc:
+            raise CommandError(exc.message) from None
+        return f"新規 {new:,} 件（取込済 {skipped:,} 件）"
+
+    def _assess(self, fiscal_year: int) -> str:
+        from jichitai.tax.assessment import services as assessment
+
+        r = assessment.run(fiscal_year)
+        return (f"対象 {r.considered:,} 人: 新規 {r.created:,}, 更正 {r.corrected:,}, 変更なし {r.unchanged:,}, "
+                f"計算不能 {len(r.refused):,}")
+
+    def _land(self) -> str:
+        from jichitai.hub.landing import run_cycle
+
+        r = run_cycle(refresh=True)
+        sizes = set(r.landed.values())
+        landed = f"各 {sizes.pop():,} 件" if len(sizes) == 1 else "、".join(f"{t} {n:,}" for t, n in r.landed.items())
+        return (f"中継 {r.relayed:,} 件、異動の取込 {landed}（raw・standard・lounge）、ファイル {r.files} 件、"
+                f"ラウンジ区画 {len(r.refreshed)} 表を再作成")
+
+    def _outcomes(self) -> str:
+        from jichitai.hub.outcomes import land_outcomes
+
+        done = land_outcomes()
+        return "、".join(f"{t} {n:,} 行" for t, n in done.items())
+
+    def _refresh(self) -> str:
+        from jichitai.lounge import services
+
+        marts = services.refresh_now()
+        return f"{len(marts.tables)} 表 ({marts.engine}, {marts.seconds:.1f} 秒)"
+
+    def _ward_table(self, fiscal_year: int) -> Table:
+        from jichitai.tax.assessment import services as assessment
+
+        t = Table(title=f"{fiscal_year}年度 個人住民税 区別集計")
+        for col in ("区", "賦課人数", "均等割課税", "所得割課税", "年税額（円）"):
+            t.add_column(col, justify="left" if col == "区" else "right")
+        for w in assessment.ward_summary(fiscal_year):
+            t.add_row(w["ward_name"], f"{w['assessed']:,}", f"{w['liable']:,}", f"{w['income_levy_liable']:,}",
+                      f"{w['total']:,}")
+        return t
