@@ -18,7 +18,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from django.db import transaction
 
+from jichitai.hub import messagelog
 from jichitai.hub.layouts import ATENA_COLUMNS
 from jichitai.lake import catalog as lake_catalog
 from jichitai.lake import landing
@@ -81,19 +83,29 @@ def validate(table: pa.Table) -> tuple[pa.Table, list[dict[str, Any]]]:
         ok = pc.match_substring_regex(raw, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         report(pc.and_(pc.is_valid(raw), pc.invert(ok)), name, "日付は YYYY-MM-DD です")
         safe = pc.if_else(pc.fill_null(ok, False), raw, pa.scalar(None, pa.string()))
-        columns[name] = pc.cast(pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
-        report(pc.and_(pc.fill_null(ok, False), pc.is_null(columns[name])), name, "存在しない日付です")
+        parsed = pc.cast(pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
+        # strptime rolls an impossible day over (2023-02-29 → 03-01): a real date prints back as it was written
+        real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), safe)
+        columns[name] = pc.if_else(pc.fill_null(real, False), parsed, pa.scalar(None, pa.date32()))
+        report(pc.and_(pc.fill_null(ok, False), pc.invert(pc.fill_null(real, False))), name, "存在しない日付です")
     for name, col in columns.items():
         table = table.set_column(table.schema.get_field_index(name), name, col)
     return table, problems
 
 
-def land_resident_csv(path: str | Path, encoding: str = "cp932", cat: Any = None) -> BulkResult:
-    """Validate and land a 宛名 全件 CSV; whole or nothing. Idempotent per file content (sha256)."""
+def land_resident_csv(path: str | Path, encoding: str = "cp932", cat: Any = None, sender: str = "juki") -> BulkResult:
+    """Validate and land a 宛名 全件 CSV; whole or nothing. Idempotent per file content (sha256).
+
+    The file is recorded in the hub's message log (hash, size, rows, sender) before anything is landed: if the
+    log cannot be written, nothing is (fail closed); a refused file is logged as quarantined."""
     started = time.perf_counter()
     path = Path(path)
     digest = _sha256(path)
     typed, problems = validate(read(path, encoding))
+    with transaction.atomic():
+        messagelog.append(kind="file_quarantined" if problems else "file_in", direction="in", sender=sender,
+                          receiver=messagelog.HUB, reference=f"bulk:{TARGET}:{path.name}", payload=b"",
+                          digest=(digest, path.stat().st_size), count=typed.num_rows)
     if problems:
         return BulkResult(typed.num_rows, time.perf_counter() - started, len(problems), problems)
     batch = f"csv:{digest[:32]}"

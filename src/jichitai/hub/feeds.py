@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import chain
 from jichitai.audit import services as audit
+from jichitai.dbcopy import copy_rows
 from jichitai.hub import messagelog
 from jichitai.hub.catalogue import SUPPORT_MEASURE_KEY
 from jichitai.hub.errors import FeedRefused
@@ -59,23 +60,24 @@ def relay(limit: int = MAX_BATCH) -> int:
         pos, _ = RelayPosition.objects.select_for_update().get_or_create(name="registry-outbox")
         low = max(pos.position - RELAY_LOOKBACK, 0)
         seen = FeedEvent.objects.filter(source_id__gt=low).values("source_id")
-        rows = list(outbox.objects.filter(id__gt=low).exclude(id__in=seen).order_by("id")[:limit])
+        rows = list(outbox.objects.filter(id__gt=low).exclude(id__in=seen).order_by("id")
+                    .values_list("id", "event_id", "kind", "atena_number", "setai_number", "occurred_on",
+                                 "created_at", "payload")[:limit])
         if not rows:
             return 0
-        events = [
-            FeedEvent(
-                source_id=r.id, event_id=r.event_id, kind=str(r.kind), atena_number=r.atena_number,
-                setai_number=r.setai_number or "", occurred_on=r.occurred_on, created_at=r.created_at,
-                payload={k: _iso(v) for k, v in (r.payload or {}).items()}, is_latest=False,
-            )
-            for r in rows
-        ]
-        latest_index = {e.atena_number: i for i, e in enumerate(events)}
-        for i in latest_index.values():
-            events[i].is_latest = True
-        FeedEvent.objects.filter(atena_number__in=list(latest_index), is_latest=True).update(is_latest=False)
-        FeedEvent.objects.bulk_create(events, batch_size=2000)
-        pos.position = max(pos.position, rows[-1].id)
+        last_of = {r[3]: r[0] for r in rows}  # a person's newest event of this batch
+        before = FeedEvent.objects.aggregate(m=Max("id"))["m"] or 0  # the relay lock: no one else inserts
+        now = timezone.now()
+        copy_rows(FeedEvent, [
+            {"source_id": i, "event_id": ev, "kind": str(kind), "atena_number": atena, "setai_number": setai or "",
+             "occurred_on": on, "created_at": at, "relayed_at": now, "payload": payload or {},
+             "is_latest": last_of[atena] == i}
+            for i, ev, kind, atena, setai, on, at, payload in rows
+        ], batch_size=2000)
+        # Their earlier events are no longer the latest (a subquery, not a list of thousands of names).
+        FeedEvent.objects.filter(is_latest=True, id__lte=before, atena_number__in=FeedEvent.objects.filter(
+            id__gt=before).values("atena_number")).update(is_latest=False)
+        pos.position = max(pos.position, rows[-1][0])
         pos.save(update_fields=["position"])
     return len(rows)
 
@@ -177,7 +179,9 @@ def _events(feed: Feed, after: int, limit: int) -> list[FeedEvent]:
     qs = FeedEvent.objects.filter(id__gt=after)
     if feed.code == "atena-full":
         qs = qs.filter(is_latest=True)
-    return list(qs.order_by("id")[: limit + 1])
+    # only what an envelope carries (the timestamps are the costliest columns to load)
+    return list(qs.only("id", "event_id", "kind", "atena_number", "setai_number", "occurred_on", "payload")
+                .order_by("id")[: limit + 1])
 
 
 def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BATCH) -> Batch:

@@ -81,16 +81,19 @@ def _locked_head() -> ChainHead:
 
 
 def append(*, kind: str, direction: str, sender: str, receiver: str, reference: str, payload: bytes,
-           count: int = 0, first_cursor: int | None = None, last_cursor: int | None = None) -> MessageLogEntry:
-    """Append and sign one record in the caller's transaction. Raises :class:`MessageLogUnavailable`."""
+           count: int = 0, first_cursor: int | None = None, last_cursor: int | None = None,
+           digest: tuple[str, int] | None = None) -> MessageLogEntry:
+    """Append and sign one record in the caller's transaction. Raises :class:`MessageLogUnavailable`.
+    ``digest`` (sha256 hex, size) stands for a payload too large to hold in memory (hashed while streamed)."""
     try:
         key = signing_key()
         with transaction.atomic():
             head = _locked_head()
             entry = MessageLogEntry(
                 seq=head.seq + 1, at=timezone.now(), direction=direction, kind=kind, sender=sender,
-                receiver=receiver, reference=reference[:200], payload_sha256=payload_hash(payload),
-                payload_bytes=len(payload), count=count, first_cursor=first_cursor, last_cursor=last_cursor,
+                receiver=receiver, reference=reference[:200],
+                payload_sha256=digest[0] if digest else payload_hash(payload),
+                payload_bytes=digest[1] if digest else len(payload), count=count, first_cursor=first_cursor, last_cursor=last_cursor,
                 prev_hash=head.hash, key_id=key.key_id,
             )
             fields = _fields(entry)

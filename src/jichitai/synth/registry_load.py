@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import uuid
 from collections import Counter
@@ -22,10 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jichitai.common.checkdigit import with_modulus11
+from jichitai.dbcopy import copy_rows
 from jichitai.registry import numbering, services
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain import commands as C
@@ -100,24 +100,6 @@ def new_person(p: Person, on: dt.date) -> C.NewPerson:
 # ---- the base population: bulk ------------------------------------------------------------------------
 
 
-def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
-    """COPY on PostgreSQL, bulk_create elsewhere. ``rows`` carry every concrete column by attribute name."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
-        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cur:
-            raw = cur.cursor
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row([json.dumps(r[f.attname], ensure_ascii=False)
-                                    if isinstance(r[f.attname], dict) else r[f.attname] for f in fields])
-    else:
-        model.objects.bulk_create([model(**r) for r in rows], batch_size=500)
-
-
 @dataclass
 class Mapping_:
     atena: dict[int, str] = field(default_factory=dict)  # pid → 宛名番号
@@ -183,10 +165,10 @@ def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chu
                                              "ward_change": False, "support_measure": False, "cancels": None,
                                              "bulk_load": True}})
         with transaction.atomic():
-            _copy(Household, hh_rows)
-            _copy(Resident, res_rows)
-            _copy(ResidentHistory, hist_rows)
-            _copy(OutboxEvent, out_rows)
+            copy_rows(Household, hh_rows)
+            copy_rows(Resident, res_rows)
+            copy_rows(ResidentHistory, hist_rows)
+            copy_rows(OutboxEvent, out_rows)
         if progress:
             progress(len(res_rows))
     return people_count
