@@ -6,10 +6,10 @@ grant (``feeds.granted``), which audits each refusal. Answers never say whether 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from jichitai.accounts.api_auth import StaffSession, ensure
 from jichitai.hub import feeds, files, messagelog, monitor
@@ -18,11 +18,25 @@ from jichitai.hub.models import System
 
 router = Router(tags=["hub"])
 
+MAX_CURSOR = 2**63 - 1  # cursors are bigint ids: a larger one could not be logged and the hub would fail closed (503)
+
 
 class Error(Schema):
     code: str
     message: str
     fields: dict[str, Any]
+
+
+class Unauthorized(Schema):
+    """django-ninja's answer when no staff session authenticates (``/status``)."""
+
+    detail: str
+
+
+class ValidationErrors(Schema):
+    """django-ninja's answer to a parameter or body that does not match the operation's types."""
+
+    detail: list[dict[str, Any]]
 
 
 class BatchOut(Schema):
@@ -35,7 +49,7 @@ class BatchOut(Schema):
 
 
 class FeedQuery(Schema):
-    after: int = 0
+    after: int = Field(0, le=MAX_CURSOR)
     limit: int = feeds.DEFAULT_BATCH
 
 
@@ -54,8 +68,8 @@ class FileQuery(Schema):
 
 
 class ExtractQuery(Schema):
-    mode: str = "full"
-    after: int = 0
+    mode: Literal["full", "delta"] = "full"
+    after: int = Field(0, le=MAX_CURSOR)
     encoding: str = "utf-8"
 
 
@@ -63,19 +77,17 @@ def _system(request: HttpRequest) -> System:
     return request.auth  # type: ignore[attr-defined]
 
 
-@router.get("/feeds/{feed}", auth=SystemAuth(), response={200: BatchOut, 401: Error, 403: Error, 503: Error})
+@router.get("/feeds/{feed}", auth=SystemAuth(),
+            response={200: BatchOut, 401: Error, 403: Error, 422: ValidationErrors, 503: Error})
 def pull_feed(request: HttpRequest, feed: str, q: Query[FeedQuery]) -> Any:
     """宛名連携 PULL: events after the cursor ``after``, at most ``limit`` (≤ 5000), with a signed receipt."""
     return feeds.pull(_system(request), feed, q.after, q.limit).as_dict()
 
 
-@router.post("/files/{feed}", auth=SystemAuth(), response={200: FileOut, 401: Error, 403: Error, 503: Error})
-def send_file(request: HttpRequest, feed: str, q: Query[FileQuery]) -> Any:
-    """Drop a CSV file (request body, UTF-8 or CP932). A file with any bad row is quarantined whole."""
-    return files.receive(_system(request), feed, q.filename, request.body, q.mode).as_dict()
-
-
-@router.get("/files/{file_id}", auth=SystemAuth(), response={200: FileOut, 401: Error, 403: Error})
+# Declared before /files/{feed} and with the int converter: /files/<digits> is a file (GET), anything else a feed
+# (POST); the other method on either answers 405.
+@router.get("/files/{int:file_id}", auth=SystemAuth(),
+            response={200: FileOut, 401: Error, 403: Error, 405: None})
 def file_status(request: HttpRequest, file_id: int) -> Any:
     """The status and validation report of a file this system sent."""
     f = files.own_file(_system(request), file_id)
@@ -84,7 +96,16 @@ def file_status(request: HttpRequest, file_id: int) -> Any:
             "receipt": receipt}
 
 
-@router.get("/extracts/atena", auth=SystemAuth(), response={200: None, 401: Error, 403: Error, 503: Error})
+@router.post("/files/{feed}", auth=SystemAuth(),
+             response={200: FileOut, 401: Error, 403: Error, 405: None, 422: ValidationErrors, 503: Error},
+             openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}})
+def send_file(request: HttpRequest, feed: str, q: Query[FileQuery]) -> Any:
+    """Drop a CSV file (request body, UTF-8 or CP932). A file with any bad row is quarantined whole."""
+    return files.receive(_system(request), feed, q.filename, request.body, q.mode).as_dict()
+
+
+@router.get("/extracts/atena", auth=SystemAuth(),
+            response={200: None, 401: Error, 403: Error, 422: ValidationErrors, 503: Error})
 def atena_extract(request: HttpRequest, q: Query[ExtractQuery]) -> HttpResponse:
     """The 宛名 standard CSV (全件 ``mode=full`` or 差分 ``mode=delta`` after a cursor), UTF-8 or CP932."""
     body, receipt = files.atena_extract(_system(request), q.mode, q.after, q.encoding)
@@ -101,7 +122,7 @@ def public_key(request: HttpRequest) -> Any:
     return {"public_key": messagelog.public_key_pem(), "key_id": messagelog.signing_key().key_id}
 
 
-@router.get("/status", auth=StaffSession(), response={200: dict[str, Any], 403: Error})
+@router.get("/status", auth=StaffSession(), response={200: dict[str, Any], 401: Unauthorized, 403: Error})
 def status(request: HttpRequest) -> Any:
     """Operations overview (feeds, lag, failures, quarantined files, lake freshness) for staff."""
     ensure(request, "hub.monitor")

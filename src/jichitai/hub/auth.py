@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja.security.base import AuthBase
 
 from jichitai.audit import services as audit
+from jichitai.hub.errors import NotAuthenticated
 from jichitai.hub.models import API_KEY_PREFIX_LENGTH, System
 
 
@@ -58,6 +59,7 @@ class SystemAuth(AuthBase):
 
     def __call__(self, request: HttpRequest) -> Any:
         system = authenticate_system(request)
-        if system is not None:
-            request.hub_system = system  # type: ignore[attr-defined]
+        if system is None:
+            raise NotAuthenticated()  # answered as the hub's other errors are: {"code", "message", "fields"}
+        request.hub_system = system  # type: ignore[attr-defined]
         return system

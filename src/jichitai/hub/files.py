@@ -142,7 +142,8 @@ def atena_extract(system: System, mode: str = "full", after: int = 0, encoding: 
     only the granted items (others left empty), logged before it is handed over. Returns (bytes, receipt)."""
     grant = granted(system, "atena-extract", "hub.file.fetch")
     flt = ItemFilter.for_grant(grant)
-    qs = FeedEvent.objects.filter(id__gt=max(after, 0))
+    after = max(after, 0)  # as feeds.pull: a negative cursor means from the start (and is logged as 0)
+    qs = FeedEvent.objects.filter(id__gt=after)
     if mode == "full":
         qs = qs.filter(is_latest=True)
     out = io.StringIO()
