@@ -87,6 +87,7 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
 
     from jichitai.common.checkdigit import make_my_number, with_modulus11
     from jichitai.common.text import search_key
+    from jichitai.dbcopy import copy_rows
     from jichitai.registry import services
     from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
     from jichitai.registry.models import Household, Resident, ResidentHistory
@@ -98,56 +99,68 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
     rng = random.Random(seed)
     today = dt.date.today()
     v = vault()
-    resident_cols = [f.column for f in Resident._meta.concrete_fields]
-    history_cols = [f.column for f in ResidentHistory._meta.concrete_fields if f.column != "id"]
-    household_cols = [f.column for f in Household._meta.concrete_fields]
+    # attribute names (copy_rows takes rows by attribute; here every attribute is its column's name)
+    resident_cols = [f.attname for f in Resident._meta.concrete_fields]
+    history_cols = [f.attname for f in ResidentHistory._meta.concrete_fields if f.attname != "id"]
+    household_cols = [f.attname for f in Household._meta.concrete_fields]
     atena = setai = 0
     now = dt.datetime.now(dt.UTC)
+    res_rows: list[dict[str, Any]] = []
+    hist_rows: list[dict[str, Any]] = []
+    hh_rows: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        # one COPY at a time: a connection carries one COPY operation (a second would wait on the first)
+        copy_rows(Resident, res_rows)
+        copy_rows(ResidentHistory, hist_rows)
+        copy_rows(Household, hh_rows)
+        for rows in (res_rows, hist_rows, hh_rows):
+            rows.clear()
+
+    for members in _households(n_people, rng, today):
+        setai += 1
+        setai_number = with_modulus11(setai, SETAI_WIDTH)
+        town = rng.choice(town_rows)
+        banchi = f"{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
+        moved_on = today - dt.timedelta(days=rng.randint(30, 20 * 365))
+        change_id = uuid.uuid4()
+        head_atena = ""
+        for order, m in enumerate(members, start=1):
+            atena += 1
+            atena_number = with_modulus11(atena, ATENA_WIDTH)
+            head_atena = head_atena or atena_number
+            my_number = make_my_number(10_000_000_000 + atena)
+            since = max(moved_on, m["birth"])
+            base = {
+                "atena_number": atena_number, "setai_number": setai_number, "status": "active",
+                "resident_kind": "japanese", "name": m["name"], "kana": m["kana"], "birth_date": m["birth"],
+                "sex": m["sex"], "relationship": m["relationship"], "household_order": order, "kyuuji": "",
+                "kyuuji_kana": "", "tsusho": "", "tsusho_kana": "", "honseki": "兵庫県神戸市", "hittosha": "",
+                "became_resident_on": since, "town_code": town["code"], "ward_code": town["ward_code"],
+                "banchi": banchi, "katagaki": "", "postcode": town["postcode"], "address_set_on": since,
+                "notified_on": since, "previous_address": "大阪府大阪市", "previous_municipality_code": "27100",
+                "my_number_encrypted": v.encrypt(my_number), "my_number_index": v.blind_index(my_number),
+                "juminhyo_code": "", "nationality": "", "foreign_resident_on": None, "article_30_45": "",
+                "residence_status": "", "residence_period": "", "residence_until": None,
+                "residence_card_number": "", "removal_reason": "", "removed_on": None,
+                "destination_address": "", "destination_municipality_code": "", "note": "",
+            }
+            res_rows.append({c: {**base, "name_key": search_key(m["name"]), "kana_key": search_key(m["kana"]),
+                                 "history_no": 1, "last_change_id": change_id, "version": 0,
+                                 "updated_at": now}[c] for c in resident_cols})
+            hist_rows.append({c: {**base, "history_no": 1, "change_id": change_id,
+                                  "reason": "move_in_domestic", "moved_on": since, "processed_on": since,
+                                  "change_notified_on": since, "entered_by": "system:bench-load",
+                                  "terminal": "", "is_subject": True, "cancels_change_id": None,
+                                  "change_note": "", "recorded_at": now}[c] for c in history_cols})
+        hh_rows.append({c: {"setai_number": setai_number, "ward_code": town["ward_code"],
+                            "town_code": town["code"], "banchi": banchi, "katagaki": "",
+                            "head_atena_number": head_atena, "member_count": len(members), "version": 1,
+                            "created_on": moved_on, "updated_at": now}[c] for c in household_cols})
+        if len(res_rows) >= 50_000:
+            flush()
+    flush()
     with connection.cursor() as cur:
-        raw = cur.cursor
-        with raw.copy(f"COPY registry_resident ({','.join(resident_cols)}) FROM STDIN") as c_res, \
-                raw.copy(f"COPY registry_residenthistory ({','.join(history_cols)}) FROM STDIN") as c_hist, \
-                raw.copy(f"COPY registry_household ({','.join(household_cols)}) FROM STDIN") as c_hh:
-            for members in _households(n_people, rng, today):
-                setai += 1
-                setai_number = with_modulus11(setai, SETAI_WIDTH)
-                town = rng.choice(town_rows)
-                banchi = f"{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
-                moved_on = today - dt.timedelta(days=rng.randint(30, 20 * 365))
-                change_id = uuid.uuid4()
-                head_atena = ""
-                for order, m in enumerate(members, start=1):
-                    atena += 1
-                    atena_number = with_modulus11(atena, ATENA_WIDTH)
-                    head_atena = head_atena or atena_number
-                    my_number = make_my_number(10_000_000_000 + atena)
-                    since = max(moved_on, m["birth"])
-                    base = {
-                        "atena_number": atena_number, "setai_number": setai_number, "status": "active",
-                        "resident_kind": "japanese", "name": m["name"], "kana": m["kana"], "birth_date": m["birth"],
-                        "sex": m["sex"], "relationship": m["relationship"], "household_order": order, "kyuuji": "",
-                        "kyuuji_kana": "", "tsusho": "", "tsusho_kana": "", "honseki": "兵庫県神戸市", "hittosha": "",
-                        "became_resident_on": since, "town_code": town["code"], "ward_code": town["ward_code"],
-                        "banchi": banchi, "katagaki": "", "postcode": town["postcode"], "address_set_on": since,
-                        "notified_on": since, "previous_address": "大阪府大阪市", "previous_municipality_code": "27100",
-                        "my_number_encrypted": v.encrypt(my_number), "my_number_index": v.blind_index(my_number),
-                        "juminhyo_code": "", "nationality": "", "foreign_resident_on": None, "article_30_45": "",
-                        "residence_status": "", "residence_period": "", "residence_until": None,
-                        "residence_card_number": "", "removal_reason": "", "removed_on": None,
-                        "destination_address": "", "destination_municipality_code": "", "note": "",
-                    }
-                    c_res.write_row([{**base, "name_key": search_key(m["name"]), "kana_key": search_key(m["kana"]),
-                                      "history_no": 1, "last_change_id": change_id, "version": 0,
-                                      "updated_at": now}[c] for c in resident_cols])
-                    c_hist.write_row([{**base, "history_no": 1, "change_id": change_id, "reason": "move_in_domestic",
-                                       "moved_on": since, "processed_on": since, "change_notified_on": since,
-                                       "entered_by": "system:bench-load", "terminal": "", "is_subject": True,
-                                       "cancels_change_id": None, "change_note": "", "recorded_at": now}[c]
-                                      for c in history_cols])
-                c_hh.write_row([{"setai_number": setai_number, "ward_code": town["ward_code"],
-                                 "town_code": town["code"], "banchi": banchi, "katagaki": "",
-                                 "head_atena_number": head_atena, "member_count": len(members), "version": 1,
-                                 "created_on": moved_on, "updated_at": now}[c] for c in household_cols])
         cur.execute("SELECT setval('registry_atena_seq', %s)", [atena])
         cur.execute("SELECT setval('registry_setai_seq', %s)", [setai])
         loaded = time.perf_counter()

@@ -9,7 +9,8 @@
 2. 異動 through ``services.apply_many`` (the service layer: decide, history row, outbox event, audit entry,
    household update) from ``--workers`` processes for ``--seconds``: a mix of 転居 (some between wards), 出生,
    転入, 転出 and 死亡 on random households. ``--batch 1`` measures one transaction per 異動.
-3. ``--searches`` calls of ``search()`` with mixed criteria; p50/p99 latency.
+3. ``--searches`` calls of ``search()`` with mixed criteria; p50/p99 latency; ``--certificates`` 住民票の写し
+   PDFs of random households through the issuance service (p99 target < 300 ms).
 4. pgbench TPC-B (scale 10, same client count) on a separate database, as the machine's ceiling.
 Prints rows for docs/benchmarks.md. Targets: ≥ 1,000 異動/s, search p99 < 50 ms.
 """
@@ -102,24 +103,37 @@ def _worker(idx: int, seconds: float, batch: int, pool: list[str], towns: list[t
     applied = refused = 0
     start = time.perf_counter()
     deadline = start + seconds
-    while time.perf_counter() < deadline:
-        commands: list[Any] = []
-        while len(commands) < batch:
-            commands.extend(_commands(rng, idx, counter, today, pool, towns))
-        done = apply_many(commands, actor=actor, terminal=f"bench{idx}", stop_on_error=False)
-        applied += len(done)
-        refused += len(commands) - len(done)
-    queue.put((applied, refused, time.perf_counter() - start))
+    try:
+        while time.perf_counter() < deadline:
+            commands: list[Any] = []
+            while len(commands) < batch:
+                commands.extend(_commands(rng, idx, counter, today, pool, towns))
+            done = apply_many(commands, actor=actor, terminal=f"bench{idx}", stop_on_error=False)
+            applied += len(done)
+            refused += len(commands) - len(done)
+    finally:  # the parent waits for one answer per worker, even from one that failed
+        queue.put((applied, refused, time.perf_counter() - start))
+
+
+def _households(n: int) -> list[str]:
+    """``n`` random households with members (a random sample, whatever the registry's size)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT setai_number FROM registry_household WHERE member_count > 0 ORDER BY random() LIMIT %s",
+                    [n])
+        pool = [r[0] for r in cur.fetchall()]
+    if not pool:
+        sys.exit("no household with members in the registry")
+    return pool
 
 
 def throughput(seconds: float, workers: int, batch: int) -> dict[str, float]:
-    from django.db import connection, connections
+    from django.db import connections
 
     from jichitai.registry.models import Household, OutboxEvent, ResidentHistory, Town
 
-    with connection.cursor() as cur:
-        cur.execute("SELECT setai_number FROM registry_household TABLESAMPLE SYSTEM (2) WHERE member_count > 0")
-        pool = [r[0] for r in cur.fetchall()]
+    pool = _households(20_000)
     towns = list(Town.objects.values_list("code", "ward_code"))
     before = (ResidentHistory.objects.count(), OutboxEvent.objects.count())
     del Household
@@ -180,6 +194,37 @@ def searches(n: int) -> dict[str, float]:
     return out
 
 
+def certificates(n: int) -> dict[str, float]:
+    """住民票の写し (世帯連記式, whole household) for ``n`` random households through the issuance service: snapshot,
+    suppression checks, 発行番号, PDF (WeasyPrint), 交付履歴 and audit entry. p50/p99 per certificate."""
+
+    from jichitai.registry.certificates.services import issue
+    from jichitai.registry.certificates.snapshot import CertificateFormat, CertificateRequest
+    from jichitai.registry.models import Resident
+    from jichitai.registry.services import SystemActor
+
+    pool = _households(n * 2)
+    actor = SystemActor("bench-certificates")
+    rng = random.Random(9)
+    timings, pages = [], 0
+    issue(actor=actor, setai_number=pool[0], request=CertificateRequest(format=CertificateFormat.SETAI_RENKI,
+          members=tuple(Resident.objects.filter(setai_number=pool[0], status="active")
+                        .values_list("atena_number", flat=True))), requester_kind="self")  # fonts loaded once
+    for setai in rng.sample(pool, min(n, len(pool))):
+        members = tuple(Resident.objects.filter(setai_number=setai, status="active")
+                        .values_list("atena_number", flat=True))
+        if not members:
+            continue
+        t = time.perf_counter()
+        issued = issue(actor=actor, setai_number=setai, requester_kind="self", purpose="bench",
+                       request=CertificateRequest(format=CertificateFormat.SETAI_RENKI, members=members))
+        timings.append((time.perf_counter() - t) * 1000)
+        pages += issued.pages
+    timings.sort()
+    return {"n": len(timings), "pages": pages, "p50_ms": statistics.median(timings),
+            "p99_ms": timings[int(len(timings) * 0.99) - 1], "max_ms": timings[-1]}
+
+
 def pgbench(url: str, seconds: int, clients: int) -> float:
     base = url.rsplit("/", 1)[0]
     target = f"{base}/jichitai_regcore_pgbench"
@@ -199,7 +244,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=50)
     ap.add_argument("--searches", type=int, default=2000)
     ap.add_argument("--pgbench-seconds", type=int, default=30)
-    ap.add_argument("--skip", default="", help="comma list of: throughput,search,pgbench")
+    ap.add_argument("--certificates", type=int, default=300)
+    ap.add_argument("--skip", default="", help="comma list of: throughput,search,certificates,pgbench")
     args = ap.parse_args()
     url = os.environ["DATABASE_URL"]
     _ensure_database(url)
@@ -221,6 +267,8 @@ def main() -> None:
     print(f"active residents: {size}", flush=True)
     if "search" not in skip:
         print("search", searches(args.searches), flush=True)
+    if "certificates" not in skip:
+        print("certificates (住民票の写し PDF)", certificates(args.certificates), flush=True)
     if "throughput" not in skip:
         print(f"throughput (workers={args.workers}, batch={args.batch})",
               throughput(args.seconds, args.workers, args.batch), flush=True)
