@@ -72,6 +72,19 @@ def review_declarations(declarations: Iterable[Stored], *, bulk: bool = False) -
     return out
 
 
+def review_submitted(fiscal_year: int, chunk: int = 20_000) -> dict[str, int]:
+    """The automated review over every submitted declaration of ``fiscal_year``, oldest first, ``chunk`` at a
+    time (each chunk one transaction, its evidence read in bulk). Returns the count per outcome."""
+    ids = list(Stored.objects.filter(fiscal_year=fiscal_year, status=Status.SUBMITTED).order_by("id")
+               .values_list("id", flat=True))
+    total: dict[str, int] = {}
+    for i in range(0, len(ids), chunk):
+        batch = list(Stored.objects.filter(id__in=ids[i:i + chunk]).order_by("id"))
+        for r in review_declarations(batch, bulk=len(batch) > 200):
+            total[r.decision.outcome.value] = total.get(r.decision.outcome.value, 0) + 1
+    return total
+
+
 def _prime(index: CityIndex, group: list[Stored]) -> None:
     """Bulk: every tax and every relative's income in one vectorised engine call each."""
     todo = [s for s in group if s.computed is None]

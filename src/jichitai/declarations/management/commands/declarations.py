@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jichitai.declarations import filing, reviewing
 from jichitai.declarations.domain import DeclarationError
-from jichitai.declarations.models import Declaration, Status
 
 
 class Command(BaseCommand):
@@ -39,13 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(f"取込 {new} 件（既存のため省略 {skipped} 件）")
             return
         started = time.perf_counter()
-        todo = Declaration.objects.filter(fiscal_year=options["fiscal_year"], status=Status.SUBMITTED).order_by("id")
-        total: dict[str, int] = {}
-        ids = list(todo.values_list("id", flat=True))
-        for i in range(0, len(ids), options["chunk"]):
-            batch = list(Declaration.objects.filter(id__in=ids[i:i + options["chunk"]]).order_by("id"))
-            for r in reviewing.review_declarations(batch, bulk=len(batch) > 200):
-                total[r.decision.outcome.value] = total.get(r.decision.outcome.value, 0) + 1
+        total = reviewing.review_submitted(options["fiscal_year"], options["chunk"])
         took = time.perf_counter() - started
         shown = "、".join(f"{k} {v}件" for k, v in sorted(total.items())) or "対象なし"
         self.stdout.write(f"審査 {sum(total.values())} 件: {shown}（{took:.1f}秒）")
