@@ -75,3 +75,29 @@ def test_duckdb_reads_the_lake_through_pyiceberg(towns: Any, clerk: Any, hub_cat
     con = lake.load_table("lounge.movements").scan().to_duckdb("movements")
     got = dict(con.sql("select kind, count(*) from movements group by kind").fetchall())
     assert got["move_in"] == 2 and got["ward_change"] == 1 and sum(got.values()) == FeedEvent.objects.count()
+
+
+def test_the_cycle_lands_assessments_in_the_lounge_zone_when_they_change(towns: Any, clerk: Any,
+                                                                        hub_catalogue: None, lake: Any) -> None:
+    """`jichitai hub run` keeps lounge.tax_assessment current (pseudonymised), and lands nothing new while the
+    assessments have not changed."""
+    from jichitai.registry.models import Resident
+    from jichitai.tax.models import Assessment
+
+    _city(clerk)
+    atena = Resident.objects.values_list("atena_number", flat=True).first()
+    assert atena
+    common = dict(fiscal_year=2026, atena_number=atena, ward_code="28110", source="reports", parameters_version="r8",
+                  municipality_code="281000", inputs_hash="x", case={}, result={}, taxable=True,
+                  total_income=3_000_000, taxable_income=1_500_000, city_income_levy=120_000, pref_income_levy=30_000,
+                  city_per_capita=3_900, pref_per_capita=1_800, forest_env_tax=1_000, total=156_700, run_id="t")
+    Assessment.objects.create(version=1, **common)
+    landing.run_cycle()
+    rows = _rows("lounge.tax_assessment", lake).to_pylist()
+    assert len(rows) == 1 and rows[0]["income_levy"] == 150_000 and rows[0]["pid"] != atena
+    snapshot = lake.load_table("lounge.tax_assessment").current_snapshot().snapshot_id
+    landing.run_cycle()
+    assert lake.load_table("lounge.tax_assessment").current_snapshot().snapshot_id == snapshot
+    Assessment.objects.create(version=2, **{**common, "city_income_levy": 100_000})  # 更正
+    landing.run_cycle()
+    assert sorted(r["version"] for r in _rows("lounge.tax_assessment", lake).to_pylist()) == [1, 2]

@@ -242,7 +242,22 @@ def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bo
     report.files = land_files(cat)
     if refresh and (report.busy or not table(lounge_id("resident_spells"), cat).current_snapshot()):
         report.refreshed = refresh_lounge(cat)
+    _land_outcomes_if_changed(cat)
     return report
+
+
+_outcomes_seen: dict[str, Any] = {}
+
+
+def _land_outcomes_if_changed(cat: SqlCatalog | None) -> None:
+    """The tax and declarations outcomes in the lounge zone, when they changed since this process last landed
+    them (landing is idempotent by content in any case)."""
+    from jichitai.hub import outcomes
+
+    mark = outcomes.watermark()
+    if _outcomes_seen.get("mark") != mark:
+        outcomes.land_outcomes(cat)
+        _outcomes_seen["mark"] = mark
 
 
 def replay(identifier: str, cat: SqlCatalog | None = None) -> int:

@@ -82,6 +82,20 @@ def _content_id(data: pa.Table) -> str:
     return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()[:32]
 
 
+def watermark() -> tuple[Any, ...]:
+    """A cheap fingerprint of the two sources (assessments are append-only; declarations carry updated_at):
+    ``jichitai hub run`` lands the outcomes again only when it changes."""
+    from django.db.models import Count, Max
+
+    from jichitai.declarations.models import ClerkAction, Declaration
+    from jichitai.tax.models import Assessment
+
+    a = Assessment.objects.aggregate(n=Count("id"), m=Max("id"))
+    d = Declaration.objects.aggregate(n=Count("id"), m=Max("updated_at"))
+    c = ClerkAction.objects.aggregate(n=Count("id"))
+    return a["n"], a["m"], d["n"], d["m"], c["n"]
+
+
 def land_outcomes(cat: Any = None, pseudonymiser: Pseudonymiser | None = None) -> dict[str, int]:
     """Overwrite ``lounge.tax_assessment`` and ``lounge.declarations`` with the current rows, once per content.
     Returns, per table, the rows it holds now."""
