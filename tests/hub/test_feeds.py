@@ -150,3 +150,21 @@ def test_message_log_detects_an_edited_record(make_system: Any, make_event: Any)
     MessageLogEntry.objects.filter(seq=1).update(receiver="elsewhere")
     report = messagelog.verify()
     assert not report.ok and "記録 1" in report.problems[0]
+
+
+def test_the_body_carries_the_hashed_bytes_of_the_events(client: Any, make_system: Any, make_event: Any) -> None:
+    """The PULL response is built around the events' canonical JSON, so the bytes the receipt's hash covers are
+    the ones sent: the receipt verifies on ``{"events": <those bytes>, "feed": …}`` as received."""
+    from jichitai.audit import chain
+
+    _, key = make_system(feeds={"atena-delta": None})
+    make_event(atena="100000001")
+    make_event(atena="100000002")
+    raw = _get(client, "/api/hub/feeds/atena-delta", key).content
+    body = json.loads(raw)
+    sent = raw[raw.index(b'"events": ') + len(b'"events": '):-1]
+    assert json.loads(sent) == body["events"] and len(body["events"]) == 2
+    payload = b'{"events":' + sent + b',"feed":"atena-delta"}'
+    assert payload == chain.canonical({"feed": "atena-delta", "events": body["events"]})
+    pem = _get(client, "/api/hub/log/public-key", key).json()["public_key"]
+    assert messagelog.verify_receipt(body["receipt"], pem, payload)

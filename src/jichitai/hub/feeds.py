@@ -13,6 +13,7 @@ Guarantees (docs/hub.md):
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,6 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
-from jichitai.audit import chain
 from jichitai.audit import services as audit
 from jichitai.dbcopy import copy_rows
 from jichitai.hub import messagelog
@@ -159,9 +159,18 @@ class Batch:
     has_more: bool
     receipt: dict[str, Any]
 
+    events_json: bytes = b""  # the events exactly as hashed in the receipt (canonical JSON); set by pull()
+
     def as_dict(self) -> dict[str, Any]:
         return {"feed": self.feed, "after": self.after, "next_cursor": self.next_cursor,
                 "has_more": self.has_more, "events": self.events, "receipt": self.receipt}
+
+    def as_json(self) -> bytes:
+        """The response body, encoding the events once: the bytes of ``events`` are the ones the receipt's hash
+        covers (see :func:`batch_payload`)."""
+        head = json.dumps({"feed": self.feed, "after": self.after, "next_cursor": self.next_cursor,
+                           "has_more": self.has_more, "receipt": self.receipt}, ensure_ascii=False).encode()
+        return head[:-1] + b', "events": ' + (self.events_json or _events_json(self.events)) + b"}"
 
 
 def granted(system: System, feed_code: str, action: str = "hub.feed.pull") -> Grant:
@@ -199,7 +208,8 @@ def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BA
     numbers = my_numbers(e.atena_number for e in rows) if flt.wants_my_number and rows else None
     events = [envelope(e, flt, numbers) for e in rows]
     next_cursor = rows[-1].id if rows else after
-    body = chain.canonical({"feed": feed_code, "events": events})
+    events_json = _events_json(events)
+    body = _payload(feed_code, events_json)
     with transaction.atomic():
         entry = messagelog.append(
             kind="feed_pull", direction="out", sender=messagelog.HUB, receiver=system.code,
@@ -209,7 +219,7 @@ def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BA
         _record_position(system, grant.feed, after, next_cursor, len(events))
         audit.record(system, "hub.feed.pull", f"hub.feed:{feed_code}", count=len(events), log_seq=entry.seq,
                      after=after, next_cursor=next_cursor, my_numbers=len(numbers or {}))
-    return Batch(feed_code, after, events, next_cursor, has_more, messagelog.receipt(entry))
+    return Batch(feed_code, after, events, next_cursor, has_more, messagelog.receipt(entry), events_json)
 
 
 def _record_position(system: System, feed: Feed, acked: int, delivered: int, count: int) -> None:
@@ -222,9 +232,18 @@ def _record_position(system: System, feed: Feed, acked: int, delivered: int, cou
     )
 
 
+def _events_json(events: list[dict[str, Any]]) -> bytes:
+    return json.dumps(events, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def _payload(feed_code: str, events_json: bytes) -> bytes:
+    """``chain.canonical({"feed", "events"})`` built around events already encoded (keys sorted: events, feed)."""
+    return b'{"events":' + events_json + b',"feed":' + json.dumps(feed_code, ensure_ascii=False).encode() + b"}"
+
+
 def batch_payload(batch: Batch) -> bytes:
     """The bytes whose SHA-256 the receipt carries: canonical JSON of ``{"feed", "events"}``."""
-    return chain.canonical({"feed": batch.feed, "events": batch.events})
+    return _payload(batch.feed, batch.events_json or _events_json(batch.events))
 
 
 def feed_items(feed_code: str) -> Iterable[DataItem]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 import urllib.error
 import urllib.request
 
@@ -32,7 +31,7 @@ def deliver(sub: Subscription, timeout: float = 10.0) -> bool:
     batch = feeds.pull(sub.system, sub.feed.code, sub.acked_cursor, feeds.DEFAULT_BATCH)
     if not batch.events:
         return True
-    body = json.dumps(batch.as_dict(), ensure_ascii=False).encode()
+    body = batch.as_json()
     if not sub.push_url.startswith(("https://", "http://")):
         raise ValueError("push URL must be http(s)")
     request = urllib.request.Request(sub.push_url, data=body, method="POST", headers={  # noqa: S310

@@ -37,7 +37,7 @@ def feed(request: HttpRequest, feed: str) -> HttpResponse:
             raise NotAuthenticated()
         after = int(request.GET.get("after", "0") or 0)
         limit = int(request.GET.get("limit", str(feeds.DEFAULT_BATCH)) or feeds.DEFAULT_BATCH)
-        return JsonResponse(feeds.pull(system, feed, after, limit).as_dict(), json_dumps_params={"ensure_ascii": False})
+        return HttpResponse(feeds.pull(system, feed, after, limit).as_json(), content_type="application/json")
     except ValueError:
         return JsonResponse({"code": "bad_request", "message": "after と limit は整数で指定してください。",
                              "fields": {}}, status=400)
