@@ -284,6 +284,47 @@ def test_de03_housing_loan_credit_cap_and_de04_social_insurance():
     assert "DE04" in codes(review(declaration(deductions={"social_insurance": 2_000_000}), facts()))
 
 
+def test_de03_declared_life_insurance_deduction_over_its_70000_cap():
+    """地方税法第314条の2第1項第5号: 生命保険料控除 (住民税) is at most 28,000円 a category and 70,000円 in all.
+
+    Three categories at their maximum written as 84,000円: the engine caps it (the tax is right) but the figure
+    the resident wrote is over the law's limit, so a clerk checks it."""
+    life = {"general_new": 100_000, "pension_new": 100_000, "medical_care_new": 100_000}
+    over = declaration(deductions={"life_insurance": life}, declared={"life_insurance_deduction": 84_000})
+    decision = review(over, facts())
+    assert decision.outcome is Outcome.CLERK
+    (finding,) = [f for f in decision.findings if f.code == "DE03"]
+    assert finding.detail == {"item": "生命保険料控除", "amount": 84_000, "cap": 70_000}
+    assert "84,000円" in finding.resident_message and "70,000円" in finding.resident_message
+    at_cap = declaration(deductions={"life_insurance": life}, declared={"life_insurance_deduction": 70_000})
+    assert review(at_cap, facts()).outcome is Outcome.ACCEPTED
+    not_written = declaration(deductions={"life_insurance": life})  # the portal leaves the figure to the engine
+    assert "DE03" not in codes(review(not_written, facts()))
+
+
+def test_de03_declared_earthquake_insurance_deduction_over_its_25000_cap():
+    """地方税法第314条の2第1項第5号の2: 地震保険料控除 (住民税) is half the premium, at most 25,000円."""
+    over = declaration(
+        deductions={"earthquake_insurance": 60_000}, declared={"earthquake_insurance_deduction": 30_000}
+    )
+    assert "DE03" in codes(review(over, facts()))
+    ok = declaration(
+        deductions={"earthquake_insurance": 60_000}, declared={"earthquake_insurance_deduction": 25_000}
+    )
+    assert "DE03" not in codes(review(ok, facts()))
+
+
+def test_review_caps_are_the_tax_engines_caps():
+    """The caps the review compares against are the ones the engine applies (tax/parameters/deductions.yaml)."""
+    from jichitai.tax import parameters
+
+    for year in parameters.SUPPORTED_YEARS:
+        law, lim = parameters.load(year), limits_for(year)
+        assert lim.life_insurance_deduction_cap == law["life_insurance"]["total_cap"]
+        assert lim.earthquake_insurance_deduction_cap == law["earthquake_insurance"]["total_cap"]
+        assert lim.medical_deduction_cap == law["medical"]["cap"]
+
+
 def test_de05_de06_required_attachments():
     med = declaration(pattern="other", deductions={"medical_expenses": {"paid": 300_000, "reimbursed": 0}})
     decision = review(med, facts())

@@ -3,7 +3,8 @@
 The tax engine owns the computation (jichitai.tax); the review only needs the income limits that decide
 whether a claimed spouse or dependant is deductible at all, and plausibility caps. Sources:
 /work/shared/reference/juminzei-r8.md §2.3–2.6 (令和7年度税制改正: 扶養親族・同一生計配偶者
-48万→58万, 特定親族特別控除 58万超123万以下, 配偶者特別控除 58万超133万以下).
+48万→58万, 特定親族特別控除 58万超123万以下, 配偶者特別控除 58万超133万以下) and §2.5 (生命保険料控除・地震保険料控除
+の住民税の限度額); the caps the engine also applies are the same figures as the tax parameters (a test checks it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ class Limits:
     medical_deduction_cap: int = 2_000_000  # 医療費控除の限度額 (同第314条の2第1項第1号)
     mutual_aid_plausible: int = 1_656_000  # 小規模企業共済 84万 + iDeCo 最大81.6万 (年額)
     housing_loan_credit_cap: int = 136_500  # 住宅借入金等特別税額控除の上限 (地方税法附則第5条の4の2)
+    # 生命保険料控除 (住民税): 一般・介護医療・個人年金 each at most 28,000円 (旧契約だけなら 35,000円), 合計 70,000円
+    # (同第314条の2第1項第5号・第5項〜第7項; tax/parameters/deductions.yaml "life_insurance", from 2012 contracts).
+    life_insurance_deduction_cap: int = 70_000
+    # 地震保険料控除 (住民税): 地震保険料の1/2で25,000円まで, 旧長期損害保険料を合わせて 25,000円
+    # (同第314条の2第1項第5号の2, 附則第5条の5; tax/parameters/deductions.yaml "earthquake_insurance").
+    earthquake_insurance_deduction_cap: int = 25_000
 
 
 # 配偶者特別控除 steps (住民税): 100万/105万/…/133万, unchanged by the 令和7年度改正 except its lower bound.

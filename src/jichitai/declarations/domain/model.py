@@ -3,7 +3,10 @@
 The patterns follow eLTAX's 個人住民税申告 (from 2026-01-05):
 収入なし / 給与所得のみ / 公的年金所得のみ / その他.
 ``case`` is the tax case format (/work/shared/reference/tax-case-format.md) with spouse and dependants also
-carrying ``my_number``, ``name`` and ``birth_date``; ``declared`` holds the figures the resident wrote.
+carrying ``my_number``, ``name`` and ``birth_date``; ``declared`` holds the figures the resident wrote: 給与収入
+and 年金収入 as on the 収入 lines, the 年税額, and the deductions the resident computed from the premiums
+(``life_insurance_deduction`` 生命保険料控除, ``earthquake_insurance_deduction`` 地震保険料控除). The tax engine
+computes every deduction again from the premiums in ``case``; the review compares what the resident wrote.
 """
 
 from __future__ import annotations
@@ -125,6 +128,8 @@ class Declaration:
     declared_salary: int | None = None
     declared_pension: int | None = None
     declared_total_tax: int | None = None
+    declared_life_insurance_deduction: int | None = None  # 生命保険料控除 as written; None: not written
+    declared_earthquake_insurance_deduction: int | None = None  # 地震保険料控除 as written
     attachments: tuple[Attachment, ...] = ()
     relatives: tuple[Relative, ...] = field(default=())
 
@@ -204,12 +209,21 @@ class Declaration:
             declared_total_tax=None
             if declared.get("total_tax") is None
             else _int(declared["total_tax"], "税額"),
+            declared_life_insurance_deduction=_declared(declared, "life_insurance_deduction", "生命保険料控除"),
+            declared_earthquake_insurance_deduction=_declared(
+                declared, "earthquake_insurance_deduction", "地震保険料控除"
+            ),
             attachments=tuple(
                 Attachment(str(a.get("kind", "other")), str(a.get("filename", "")))
                 for a in rec.get("attachments") or []
             ),
             relatives=tuple(relatives),
         )
+
+
+def _declared(declared: dict[str, Any], key: str, name: str) -> int | None:
+    value = declared.get(key)
+    return None if value in (None, "") else _int(value, name)
 
 
 def _relative(role: str, d: dict[str, Any]) -> Relative:

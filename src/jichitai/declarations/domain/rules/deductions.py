@@ -86,7 +86,8 @@ def _gross(d: Declaration) -> int:
     "DE03",
     "控除の限度額",
     Severity.CLERK,
-    "地方税法第314条の2第1項第1号（医療費控除 200万円）・第4号（小規模企業共済等掛金控除）、附則第5条の4の2（住宅借入金等特別税額控除）",
+    "地方税法第314条の2第1項第1号（医療費控除 200万円）・第4号（小規模企業共済等掛金控除）・第5号（生命保険料控除 7万円）・"
+    "第5号の2（地震保険料控除 2万5千円）、附則第5条の4の2（住宅借入金等特別税額控除）",
     "{item}の金額（{amount}円）が控除の限度（{cap}円）を超えています。職員が確認します。",
     "{item} {amount}円 が限度 {cap}円 超。証明書類と計算を確認。",
 )
@@ -100,6 +101,14 @@ def deductions_within_caps(d: Declaration, f: Facts, r: Rule) -> Iterator[Findin
     mutual = int(d.deductions.get("small_enterprise_mutual_aid") or 0)
     if mutual > lim.mutual_aid_plausible:
         yield r.finding(item="小規模企業共済等掛金", amount=mutual, cap=lim.mutual_aid_plausible)
+    # The deductions the resident computed from the premiums: the engine recomputes them (so the tax is right),
+    # but a written figure over its legal cap means the resident misapplied the table, and a person checks it.
+    life = d.declared_life_insurance_deduction
+    if life is not None and life > lim.life_insurance_deduction_cap:
+        yield r.finding(item="生命保険料控除", amount=life, cap=lim.life_insurance_deduction_cap)
+    quake = d.declared_earthquake_insurance_deduction
+    if quake is not None and quake > lim.earthquake_insurance_deduction_cap:
+        yield r.finding(item="地震保険料控除", amount=quake, cap=lim.earthquake_insurance_deduction_cap)
     housing = int(d.case.get("housing_loan_credit") or 0)
     if housing > lim.housing_loan_credit_cap:
         yield r.finding(item="住宅借入金等特別税額控除", amount=housing, cap=lim.housing_loan_credit_cap)
