@@ -1,0 +1,126 @@
+"""The annual assessment (賦課, 地方税法第319条の2 / 第294条): everyone registered on 1月1日 of the 年度
+(賦課期日, 地方税法第318条), their reports of the income year, in bulk; idempotent re-runs; a changed input
+(更正) adds a version and never overwrites one; the same figures by NumPy and by Spark's mapInArrow; the 区別集計
+and the 税額決定通知書."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import subprocess
+from typing import Any
+
+import pytest
+
+from jichitai.common.checkdigit import make_my_number
+from jichitai.registry.domain import NewPerson
+from jichitai.registry.services import apply, load_towns
+from jichitai.tax import report_intake, reports
+from jichitai.tax.assessment import services as assessment
+from jichitai.tax.models import Assessment
+from tests.registry.conftest import TOWNS, move_in_command
+from tests.tax.test_reports import salary_row
+
+pytestmark = pytest.mark.django_db
+
+TARO = make_my_number(30000000001)
+HANAKO = make_my_number(30000000002)
+LATE = make_my_number(30000000003)
+
+
+@pytest.fixture
+def city(make_staff: Any) -> dict[str, str]:
+    """Taro (salary 5,000,000 reported) and Hanako (no report) since 2025; Jiro arrived after 1月1日 2026."""
+    load_towns(TOWNS)
+    clerk = make_staff(roles=["counter"])
+    first = apply(move_in_command(moved_on=dt.date(2025, 6, 1), notified_on=dt.date(2025, 6, 2), persons=(
+        NewPerson("青木 太郎", "アオキ タロウ", dt.date(1980, 5, 1), "M", "世帯主", my_number=TARO),
+        NewPerson("青木 花子", "アオキ ハナコ", dt.date(1982, 12, 30), "F", "妻", my_number=HANAKO),
+    )), actor=clerk)
+    late = apply(move_in_command(moved_on=dt.date(2026, 2, 1), notified_on=dt.date(2026, 2, 2), town_code="281010001",
+                                 persons=(NewPerson("東 次郎", "ヒガシ ジロウ", dt.date(1990, 1, 1), "M", "世帯主",
+                                                    my_number=LATE),)), actor=clerk)
+    _report("eltax-1.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ"))
+    _report("eltax-2.csv", salary_row(my_number=LATE, name="東 次郎", kana="ヒガシ ジロウ"))
+    return {"taro": first.atena_numbers[0], "hanako": first.atena_numbers[1], "jiro": late.atena_numbers[0]}
+
+
+def _report(name: str, *rows: dict[str, object]) -> None:
+    report_intake.store_file("salary_report", reports.write_rows(reports.SALARY_REPORT, list(rows)).encode("cp932"),
+                             name)
+
+
+def test_everyone_registered_on_january_first_is_assessed_once(city: dict[str, str]) -> None:
+    report = assessment.run(2026)
+    assert (report.considered, report.created, report.corrected, report.unchanged) == (2, 2, 0, 0)
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    assert taro.version == 1 and taro.source == "reports" and taro.ward_code == "28110"
+    assert taro.total_income == 3_560_000          # 給与所得: 5,000,000 − 給与所得控除 1,440,000 (R8 table)
+    assert taro.taxable and taro.city_income_levy > 0 and taro.total > 0
+    hanako = Assessment.objects.get(atena_number=city["hanako"])
+    assert hanako.source == "none" and hanako.total == 0 and not hanako.taxable  # 非課税: no income
+    assert not Assessment.objects.filter(atena_number=city["jiro"]).exists()     # not a resident on 1月1日
+    again = assessment.run(2026)
+    assert (again.created, again.corrected, again.unchanged) == (0, 0, 2)
+    assert Assessment.objects.count() == 2
+
+
+def test_a_changed_input_adds_a_version_and_keeps_the_first(city: dict[str, str]) -> None:
+    assessment.run(2026)
+    first = Assessment.objects.get(atena_number=city["taro"])
+    _report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
+                                      payer_number="7000012050002", payer_name="副業株式会社", salary_paid=600_000,
+                                      salary_income=0, year_end_adjusted=False, social_insurance=0))
+    report = assessment.run(2026)
+    assert (report.created, report.corrected, report.unchanged) == (0, 1, 1)
+    versions = list(Assessment.objects.filter(atena_number=city["taro"]).order_by("version"))
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].pk == first.pk and versions[0].total == first.total          # never overwritten
+    assert versions[1].total > first.total and versions[1].inputs_hash != first.inputs_hash
+    summary = {w["ward_code"]: w for w in assessment.ward_summary(2026)}
+    assert summary["28110"]["assessed"] == 2 and summary["28110"]["total"] == versions[1].total  # current versions
+
+
+def test_the_notice_is_a_pdf_with_the_amounts(city: dict[str, str]) -> None:
+    from jichitai.common.money import format_yen
+    from jichitai.tax.notices import render_pdf
+
+    assessment.run(2026)
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    pdf = render_pdf(taro)
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    page = text.decode()
+    assert "税額決定通知書" in page and "青木 太郎" in page and format_yen(taro.total) in page and "令和8年度" in page
+
+
+def _random_cases(n: int, seed: int = 11) -> list[Any]:
+    from jichitai.tax.case import parse_case
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        born = dt.date(rng.randint(1935, 2005), rng.randint(1, 12), rng.randint(1, 28))
+        case: dict[str, Any] = {
+            "fiscal_year": 2026, "taxpayer": {"birth_date": born.isoformat()},
+            "income": {"salary": rng.choice([0, 0, 900_000, 1_100_000, 2_500_000, 4_800_000, 9_000_000]),
+                       "public_pension": rng.choice([0, 0, 800_000, 2_200_000])},
+            "deductions": {"social_insurance": rng.randint(0, 800_000)},
+            "spouse": None if rng.random() < 0.5 else {"birth_date": "1970-01-01", "total_income": rng.choice([0, 580_000, 1_000_000])},
+            "dependents": [{"birth_date": f"{rng.randint(2000, 2020)}-04-01", "total_income": 0, "cohabiting": True,
+                            "relation": "child", "disability": None} for _ in range(rng.randint(0, 3))],
+        }
+        out.append(parse_case(case))
+    return out
+
+
+@pytest.mark.spark
+def test_spark_mapinarrow_gives_the_same_assessment_as_numpy() -> None:
+    from jichitai.tax import parameters as P
+
+    cases = _random_cases(400)
+    m = P.municipality("281000", 2026)
+    numpy_out = assessment.compute(cases, 2026, m, "numpy")
+    spark_out = assessment.compute(cases, 2026, m, "spark")
+    for column, values in numpy_out.items():
+        assert [int(v) for v in values] == [int(v) for v in spark_out[column]], column
