@@ -106,10 +106,11 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
                stop_on_error: bool) -> list[Applied]:
     results: list[Applied] = []
     events: list[audit.Event] = []
+    towns: dict[str, Any] = {}  # the address dictionary, read once per batch
     for command in commands:
         try:
             with transaction.atomic(savepoint=not stop_on_error):
-                applied = _apply_one(command, actor, terminal, approval)
+                applied = _apply_one(command, actor, terminal, approval, towns)
         except RegistryError as exc:
             if stop_on_error:
                 exc.command = command  # type: ignore[attr-defined]
@@ -137,24 +138,25 @@ def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
             for k, v in fields.items()}
 
 
-def _apply_one(command: Command, actor: Any, terminal: str, approval: Any) -> Applied:
-    ledger = DbLedger()
+def _apply_one(command: Command, actor: Any, terminal: str, approval: Any,
+               towns: dict[str, Any] | None = None) -> Applied:
+    ledger = DbLedger(towns=towns)
     change = decide(command, ledger)
     if change.requires_approval and approval is None:
         raise RegistryError(f"{change.reason.label}は職権による異動のため、決裁を経て記録します（標準仕様書 4.0.8）。"
                             "起案して決裁者の承認を受けてください。", code="approval_required")
-    suppression.ensure_change_allowed(actor, [e.after.atena_number for e in change.entries])
+    supported = suppression.ensure_change_allowed(actor, [e.after.atena_number for e in change.entries])
     change_id = uuid.uuid4()
-    _write(change, change_id, ledger, actor, terminal)
+    _write(change, change_id, ledger, actor, terminal, supported)
     return Applied(str(change_id), change)
 
 
-def _write(change: Change, change_id: uuid.UUID, ledger: DbLedger, actor: Any, terminal: str) -> None:
+def _write(change: Change, change_id: uuid.UUID, ledger: DbLedger, actor: Any, terminal: str,
+           supported: set[str]) -> None:
     today = ledger.today
     entered_by = audit.actor_label(actor)
     subjects = _subjects(change)
     histories, outbox = [], []
-    supported = suppression.supported_among([e.after.atena_number for e in change.entries])
     for entry in change.entries:
         person = entry.after
         row = ledger.rows.get(person.atena_number)

@@ -67,14 +67,15 @@ class DbLedger:
     Lock order: a household row before its residents' rows, so two 異動 on one household queue instead of
     overwriting each other (the second sees the first's result)."""
 
-    def __init__(self, today: dt.date | None = None) -> None:
+    def __init__(self, today: dt.date | None = None, towns: dict[str, TownInfo | None] | None = None) -> None:
         self.today = today or timezone.localdate()
         self.city_code = settings.CONFIG.city_code
         self.own_codes = own_codes()
         self.rows: dict[str, Resident] = {}
         self._members: dict[str, list[Person]] = {}
         self._locked: set[str] = set()
-        self._towns: dict[str, TownInfo | None] = {}
+        # the address dictionary as read in this batch of 異動 (a caller may share one dict across a batch)
+        self._towns: dict[str, TownInfo | None] = {} if towns is None else towns
 
     def lock_household(self, setai: str) -> None:
         if setai and setai not in self._locked:

@@ -39,16 +39,15 @@ def active(atena_numbers: Iterable[str], on: dt.date | None = None) -> dict[str,
     return out
 
 
-def supported_among(atena_numbers: Iterable[str]) -> set[str]:
-    return {a for a, kinds in active(atena_numbers).items() if "support" in kinds}
-
-
-def ensure_change_allowed(actor: Any, atena_numbers: list[str]) -> None:
-    """Raised inside the 異動's transaction; the service audits the refusal after the rollback."""
-    for atena, kinds in active(atena_numbers).items():
+def ensure_change_allowed(actor: Any, atena_numbers: list[str]) -> set[str]:
+    """Raised inside the 異動's transaction; the service audits the refusal after the rollback. Returns who among
+    them is under 支援措置 (one read serves both questions)."""
+    flags = active(atena_numbers)
+    for atena, kinds in flags.items():
         if "change" in kinds:
             raise SuppressedError(f"宛名番号 {atena} の住民には異動抑止が設定されているため、異動を記録できません（標準仕様書 3.1）。",
                                   atena_number=atena)
+    return {a for a, kinds in flags.items() if "support" in kinds}
 
 
 def ensure_view_allowed(actor: Any, atena_number: str) -> None:
