@@ -137,6 +137,15 @@ def incomes(city: City, residents: list[Person], income_year: int, rng: random.R
     return TaxYear(income_year, income_year + 1, employers, earners)
 
 
+def _pattern(e: Earner) -> str:
+    """The eLTAX pattern for these incomes: 給与所得のみ / 公的年金所得のみ only when that is the only income."""
+    kinds = {k for k, v in (("salary", e.salary), ("pension", e.pension), ("business", e.business), ("misc", e.misc))
+             if v}
+    if not kinds:
+        return "no_income"
+    return {frozenset({"salary"}): "salary_only", frozenset({"pension"}): "pension_only"}.get(frozenset(kinds), "other")
+
+
 def _address_text(town: Town, banchi: str, katagaki: str) -> str:
     ward = WARD_BY_CODE[town.ward_code].name
     return f"{PREFECTURE}{CITY_NAME}{ward}{town.name}{banchi}{(' ' + katagaki) if katagaki else ''}"
@@ -161,6 +170,7 @@ class TaxWriter:
         self.defect_share = defect_share
         self.end = dt.date(ty.income_year, 12, 31)
         self.households: dict[int, list[Person]] = {}
+        self.report_claims: dict[int, int] = {}  # spouse or dependant pid → pid of the taxpayer whose 給与支払報告書 lists them
         for pid, (hid, *_rest) in jan1.items():
             self.households.setdefault(hid, []).append(city.people[pid])
 
@@ -190,6 +200,14 @@ class TaxWriter:
                   and self.total_income(m.pid) <= 580_000):
                 deps.append(m)
         return spouse, deps
+
+    def dependant(self, d: Person) -> dict[str, Any]:
+        """The 扶養親族 line of a declaration for ``d``, as a careful resident writes it."""
+        return {
+            "birth_date": d.birth.isoformat(), "total_income": self.total_income(d.pid), "cohabiting": True,
+            "relation": "child" if d.relation == "子" else "parent" if d.relation in ("父", "母") else "other",
+            "disability": None, "my_number": d.my_number, "name": d.name.full,
+        }
 
     def address(self, pid: int) -> tuple[str, str, str, str]:
         _hid, town, banchi, katagaki = self.jan1[pid]
@@ -233,6 +251,8 @@ class TaxWriter:
             }
             old = [d for d in deps if age_on(d.birth, self.end) >= 16][:reports.MAX_DEPENDANTS]
             young = [d for d in deps if age_on(d.birth, self.end) < 16][:reports.MAX_DEPENDANTS]
+            for listed in ([spouse] if spouse is not None else []) + old + young:
+                self.report_claims[listed.pid] = p.pid
             for key, group in (("dep", old), ("young", young)):
                 for n, d in enumerate(group, start=1):
                     a = age_on(d.birth, self.end)
@@ -264,7 +284,7 @@ class TaxWriter:
         r = self.rng.random()
         if e is not None and p.my_number in self._claimed_by() and r < 0.3:
             # claimed as a spouse on the partner's 給与支払報告書, and files anyway (some claim the partner back)
-            return "salary_only" if e.salary else "pension_only" if e.pension else "other"
+            return _pattern(e)
         if e is None:
             if 20 <= age < 65 and p.relation in ("世帯主",) and r < 0.35:
                 return "no_income"
@@ -272,16 +292,25 @@ class TaxWriter:
         if e.business or e.misc:
             return "other"
         if e.salary and e.left_job:
-            return "salary_only"
+            return _pattern(e)
         if e.salary and r < 0.05:  # medical expenses or donations to add
-            return "salary_only"
+            return _pattern(e)
         if e.pension and not e.salary and r < 0.12:
             return "pension_only"
         return None
 
+    def claimed_elsewhere(self, p: Person, relative: Person) -> bool:
+        """Whether ``relative`` is already claimed on another taxpayer's 給与支払報告書 (through 年末調整), or
+        claims ``p`` as their spouse there: a declaration that claims them too is a 二重扶養 or a mutual spouse
+        claim, a defect, so a clean declaration leaves them out."""
+        return self.report_claims.get(relative.pid, p.pid) != p.pid or self.report_claims.get(p.pid) == relative.pid
+
     def case(self, p: Person, pattern: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
         e = self.ty.earners.get(p.pid) or Earner(p.pid)
         spouse, deps = self.family(p)
+        if spouse is not None and self.claimed_elsewhere(p, spouse):
+            spouse = None
+        deps = [d for d in deps if not self.claimed_elsewhere(p, d)]
         rng = self.rng
         medical = 0
         attachments: list[dict[str, str]] = []
@@ -298,11 +327,7 @@ class TaxWriter:
         if spouse is not None and p.relation == "世帯主" and self.total_income(spouse.pid) <= 1_330_000:
             spouse_block = {"birth_date": spouse.birth.isoformat(), "total_income": self.total_income(spouse.pid),
                             "disability": None, "my_number": spouse.my_number, "name": spouse.name.full}
-        dependents = [{
-            "birth_date": d.birth.isoformat(), "total_income": self.total_income(d.pid), "cohabiting": True,
-            "relation": "child" if d.relation == "子" else "parent" if d.relation in ("父", "母") else "other",
-            "disability": None, "my_number": d.my_number, "name": d.name.full,
-        } for d in deps if p.relation == "世帯主"]
+        dependents = [self.dependant(d) for d in deps if p.relation == "世帯主"]
         case = {
             "fiscal_year": self.ty.fiscal_year,
             "taxpayer": {"birth_date": p.birth.isoformat(), "sex": "female" if p.sex == "F" else "male",
@@ -349,21 +374,33 @@ class TaxWriter:
                              "total_tax": 0},
                 "attachments": attachments,
             })
-        totals = self._totals([d["case"] for d in built])
-        for d, (total, life) in zip(built, totals, strict=True):
-            d["declared"]["total_tax"] = total
-            d["declared"]["life_insurance_deduction"] = life
+        self._write_totals(built)
         self._defects(built, filers)
+        # One defect each: the resident who made it computes the tax on the figures as filed (the engine's own
+        # answer), so only the arithmetic error makes the written tax wrong, and the 生命保険料控除 over its cap
+        # stays as written.
+        kind_of = dict(self.ty.defects)
+        self._write_totals([d for d in built if kind_of.get(d["declaration_ref"]) not in (None, "arithmetic_error")],
+                           keep_life=kind_of)
         self.ty.declarations = built
 
-    def _totals(self, cases: list[dict[str, Any]]) -> list[tuple[int, int]]:
-        """What a careful resident writes: the tax engine's total and 生命保険料控除 for each case."""
+    def _write_totals(self, built: list[dict[str, Any]], keep_life: dict[str, str] | None = None) -> None:
+        totals = self._totals([d["case"] for d in built])
+        for d, (total, life, quake) in zip(built, totals, strict=True):
+            d["declared"]["total_tax"] = total
+            if (keep_life or {}).get(d["declaration_ref"]) != "deduction_over_cap":
+                d["declared"]["life_insurance_deduction"] = life
+            d["declared"]["earthquake_insurance_deduction"] = quake
+
+    def _totals(self, cases: list[dict[str, Any]]) -> list[tuple[int, int, int]]:
+        """What a careful resident writes: the tax engine's total, 生命保険料控除 and 地震保険料控除 for each case."""
         if not cases:
             return []
         parsed = [parse_case(c) for c in cases]
         taxpayers, relatives = case_tables(parsed)
         out = calculate_many(taxpayers, relatives, fiscal_year=self.ty.fiscal_year)
-        return [(int(t), int(life)) for t, life in zip(out["total"], out["ded_life_insurance"], strict=True)]
+        return [(int(t), int(life), int(quake)) for t, life, quake
+                in zip(out["total"], out["ded_life_insurance"], out["ded_earthquake"], strict=True)]
 
     def _claimed_by(self) -> dict[str, dict[str, Any]]:
         """spouse 個人番号 → the salary report row that claims that spouse."""
@@ -377,7 +414,11 @@ class TaxWriter:
         rng = self.rng
         target = round(len(built) * self.defect_share)
         quota = -(-target // len(DEFECT_KINDS))
-        dead = [p for p in self.city.people.values() if p.state == "dead"]
+        # 地方税法第314条の2 (判定時期: 前年12月31日, or at death for a relative who died during the year): only a
+        # relative who died before the income year began cannot be claimed at all.
+        year_start = dt.date(self.ty.income_year, 1, 1)
+        dead = [p for p in self.city.people.values()
+                if p.state == "dead" and p.left_on is not None and p.left_on < year_start]
         over = [e for e in self.ty.earners.values() if self.total_income(e.pid) > 1_000_000]
         claimed_dependants = [(i, dep) for i, d in enumerate(built) for dep in d["case"]["dependents"]]
         free = list(range(len(built)))
@@ -408,7 +449,17 @@ class TaxWriter:
             d["declared"]["salary"] = case["income"]["salary"]
             return True
         if kind == "double_dependant":
-            others = [dep for j, dep in claimed if j != index]
+            # Most often a relative of the filer already claimed through 年末調整 on a family member's
+            # 給与支払報告書 (both parents claim the child); else one claimed on another declaration.
+            filer = self.city.people[self._pid_of(d["my_number"])]
+            listed = {dep["my_number"] for dep in case["dependents"]} | {(case.get("spouse") or {}).get("my_number")}
+            family = [m for m in self.households.get(self.jan1[filer.pid][0], [])
+                      if m.pid != filer.pid and m.my_number not in listed and m.my_number not in self._claimed_by()
+                      and self.report_claims.get(m.pid, filer.pid) != filer.pid]
+            if family:
+                case["dependents"].append(self.dependant(rng.choice(family)))
+                return True
+            others = [dep for j, dep in claimed if j != index and dep["my_number"] not in listed]
             if not others:
                 return False
             case["dependents"].append(dict(rng.choice(others)))
@@ -416,7 +467,7 @@ class TaxWriter:
         if kind == "dependant_deceased":
             if not dead:
                 return False
-            p = rng.choice(dead)
+            p = dead.pop(rng.randrange(len(dead)))  # each dead person once: no 二重扶養 between two defects
             case["dependents"].append({"birth_date": p.birth.isoformat(), "total_income": 0, "cohabiting": True,
                                        "relation": "parent", "disability": None, "my_number": p.my_number,
                                        "name": p.name.full})
