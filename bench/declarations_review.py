@@ -36,7 +36,7 @@ RULES_FOR = {
     "deduction_over_cap": {"DE03"},
     "arithmetic_error": {"AR01"},
     "missing_attachment": {"DE05", "DE06"},
-    "wrong_my_number": {"ID01", "FA01"},
+    "wrong_my_number": {"ID01", "ID02", "FA01"},  # a swapped pair can keep the check digit: ID02 (no such person)
     "address_not_jan1": {"ID03"},
 }
 
