@@ -47,3 +47,22 @@ def test_removed_residents_only_on_request(household: Any, clerk: Any) -> None:
     apply(RecordDeath(moved_on=dt.date(2026, 11, 20), atena_number=hanako), actor=clerk)
     assert search(kana="アオキ ハナコ") == []
     assert [r["status"] for r in search(kana="アオキ ハナコ", include_removed=True)] == ["removed"]
+
+
+@pytest.mark.parametrize("candidates", [2000, 1])
+def test_results_in_kana_then_birth_order_on_both_paths(towns: Any, clerk: Any, candidates: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results come in 50音順 of the フリガナ, then by birth date, whether they are sorted here (a selective
+    criterion) or by the database (a criterion broader than ``CANDIDATES``)."""
+    from jichitai.registry import search as module
+
+    monkeypatch.setattr(module, "CANDIDATES", candidates)
+    apply(move_in_command(persons=(
+        NewPerson("山田 次郎", "ヤマダ ジロウ", dt.date(1990, 1, 1), "M", "世帯主"),
+        NewPerson("山田 一郎", "ヤマダ イチロウ", dt.date(1985, 1, 1), "M", "兄"),
+        NewPerson("山田 一子", "ヤマダ イチコ", dt.date(1988, 1, 1), "F", "姉"),
+        NewPerson("山田 一郎", "ヤマダ イチロウ", dt.date(1970, 1, 1), "M", "父"),
+    )), actor=clerk)
+    got = [(r["kana"], r["birth_date"].year) for r in search(name="山田", limit=3)]
+    assert got == [("ヤマダ イチコ", 1988), ("ヤマダ イチロウ", 1970), ("ヤマダ イチロウ", 1985)]
+    assert "kana_key" not in search(name="山田")[0]

@@ -12,6 +12,7 @@ from jichitai.registry.domain.person import ACTIVE
 from jichitai.registry.models import Resident
 from jichitai.registry.store import my_number_index
 
+CANDIDATES = 2000  # matches sorted here rather than by the database (see the end of search)
 SEARCH_COLUMNS = (
     "atena_number", "setai_number", "status", "name", "kana", "birth_date", "sex", "relationship", "town_code",
     "ward_code", "banchi", "katagaki", "removal_reason", "resident_kind",
@@ -46,4 +47,14 @@ def search(*, name: str = "", kana: str = "", birth_date: dt.date | None = None,
         return []
     if not include_removed:
         qs = qs.filter(status=ACTIVE)
-    return list(qs.order_by("kana_key", "birth_date", "atena_number").values(*SEARCH_COLUMNS)[:limit])
+    # First without ORDER BY, so that the database reads through the index of the most selective criterion: with
+    # the ORDER BY, PostgreSQL may walk the kana index in order and filter a whole city's rows for a name whose
+    # matches it misjudges (names and kana are correlated; measured 3.6 s at 1.5 M residents). A criterion that
+    # matches more than CANDIDATES rows is broad enough for the ordered scan to find ``limit`` rows at once.
+    rows = list(qs.values(*SEARCH_COLUMNS, "kana_key")[:CANDIDATES + 1])
+    if len(rows) > CANDIDATES:
+        return list(qs.order_by("kana_key", "birth_date", "atena_number").values(*SEARCH_COLUMNS)[:limit])
+    rows.sort(key=lambda r: (r["kana_key"], r["birth_date"], r["atena_number"]))
+    for r in rows:
+        del r["kana_key"]
+    return rows[:limit]
