@@ -124,3 +124,20 @@ def test_spark_mapinarrow_gives_the_same_assessment_as_numpy() -> None:
     spark_out = assessment.compute(cases, 2026, m, "spark")
     for column, values in numpy_out.items():
         assert [int(v) for v in values] == [int(v) for v in spark_out[column]], column
+
+
+def test_declarations_in_bulk_one_version_each_and_twice_the_same_person_in_order(city: dict[str, str]) -> None:
+    """The review hands its accepted declarations over in one batch; a person twice in a batch (a declaration
+    and its correction) gets two versions, in the order given."""
+    case = {"fiscal_year": 2026, "taxpayer": {"birth_date": "1982-12-30"}, "income": {"business": 1_500_000}}
+    corrected = {**case, "income": {"business": 1_800_000}}
+    refs = assessment.apply_declarations([
+        assessment.Declared(city["hanako"], 2026, case, "declaration:R08-1:v1"),
+        assessment.Declared(city["taro"], 2026, case, "declaration:R08-2:v1"),
+        assessment.Declared(city["hanako"], 2026, corrected, "declaration:R08-1:v2"),
+    ])
+    assert refs == [f"assessment:2026:{city['hanako']}:v1", f"assessment:2026:{city['taro']}:v1",
+                    f"assessment:2026:{city['hanako']}:v2"]
+    hanako = list(Assessment.objects.filter(atena_number=city["hanako"]).order_by("version"))
+    assert [a.source for a in hanako] == ["declaration:R08-1:v1", "declaration:R08-1:v2"]
+    assert hanako[1].total_income > hanako[0].total_income > 0

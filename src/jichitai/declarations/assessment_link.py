@@ -19,8 +19,8 @@ from jichitai.declarations.sealing import unseal
 
 def _assessment_service() -> Any:
     try:
-        return import_module("jichitai.tax.assessment.services").apply_declaration
-    except (ImportError, AttributeError):
+        return import_module("jichitai.tax.assessment.services")
+    except ImportError:
         return None
 
 
@@ -30,11 +30,14 @@ def hand_over(declarations: list[Declaration], *, kind: str) -> list[AssessmentF
         case = taxlink.engine_case(Domain.from_record(unseal(s.data), fiscal_year=s.fiscal_year).case)
         feeds.append(AssessmentFeed(declaration=s, version=s.version, kind=kind, case=case, computed=s.computed))
     created = AssessmentFeed.objects.bulk_create(feeds, batch_size=2000, ignore_conflicts=True)
-    apply = _assessment_service()
-    if apply is not None:
-        for feed in AssessmentFeed.objects.filter(declaration__in=declarations, status="pending"):
-            ref = apply(atena_number=feed.declaration.atena_number, fiscal_year=feed.declaration.fiscal_year,
-                        case=feed.case, source=f"declaration:{feed.declaration.receipt_number}:v{feed.version}")
+    service = _assessment_service()
+    if service is not None:
+        pending = list(AssessmentFeed.objects.filter(declaration__in=declarations, status="pending")
+                       .select_related("declaration").order_by("id"))
+        refs = service.apply_declarations([service.Declared(
+            f.declaration.atena_number, f.declaration.fiscal_year, f.case,
+            f"declaration:{f.declaration.receipt_number}:v{f.version}") for f in pending])  # in bulk, one engine run
+        for feed, ref in zip(pending, refs, strict=True):
             feed.status, feed.applied_ref = "applied", str(ref or "")
-            feed.save(update_fields=["status", "applied_ref"])
+        AssessmentFeed.objects.bulk_update(pending, ["status", "applied_ref"], batch_size=2000)
     return created

@@ -121,20 +121,52 @@ def run(fiscal_year: int, *, engine: str = "numpy") -> RunReport:
 
 def apply_declaration(*, atena_number: str, fiscal_year: int, case: dict[str, Any], source: str) -> str:
     """A declaration (or its correction) for one person: a new assessment version when the inputs changed."""
+    return apply_declarations([Declared(atena_number, fiscal_year, case, source)])[0]
+
+
+@dataclass(frozen=True)
+class Declared:
+    atena_number: str
+    fiscal_year: int
+    case: dict[str, Any]
+    source: str
+
+
+def apply_declarations(items: list[Declared]) -> list[str]:
+    """Many declarations at once (the automated review's accepted ones): computed in bulk, one new version per
+    person whose inputs changed; the references in the order given. A case the engine refuses raises
+    :class:`TaxError` naming the field (nothing of the batch is stored: the caller's transaction)."""
     from jichitai.registry.models import Resident
 
-    p = P.load(fiscal_year)
-    m = P.municipality(configured_city_code(), fiscal_year)
-    ward = Resident.objects.filter(atena_number=atena_number).values_list("ward_code", flat=True).first() or ""
-    report = RunReport(fiscal_year, uuid.uuid4().hex[:16], "numpy")
-    person = Person(atena_number, ward, source, case)
-    people, cases = _parse([person], report)
-    if report.refused:
-        _, fld, message = report.refused[0]
-        raise TaxError(message, field=fld)
-    _store(people, compute(cases, fiscal_year, m), p, m, report)
-    latest = Assessment.objects.filter(fiscal_year=fiscal_year, atena_number=atena_number).order_by("-version").first()
-    return f"assessment:{fiscal_year}:{atena_number}:v{latest.version if latest else 0}"
+    wards = dict(Resident.objects.filter(atena_number__in={i.atena_number for i in items})
+                 .values_list("atena_number", "ward_code"))
+    # a person twice in one batch goes in a later round, so each round reads the version the one before wrote
+    rounds: list[list[Declared]] = []
+    for item in items:
+        target = next((r for r in rounds if all(x.atena_number != item.atena_number
+                                                 or x.fiscal_year != item.fiscal_year for x in r)), None)
+        if target is None:
+            target = []
+            rounds.append(target)
+        target.append(item)
+    refs: dict[int, str] = {}  # id(item) → the version it produced (or found unchanged)
+    for batch in rounds:
+        for year in sorted({i.fiscal_year for i in batch}):
+            p = P.load(year)
+            m = P.municipality(configured_city_code(), year)
+            report = RunReport(year, uuid.uuid4().hex[:16], "numpy")
+            people, cases = _parse([Person(i.atena_number, wards.get(i.atena_number, ""), i.source, i.case)
+                                    for i in batch if i.fiscal_year == year], report)
+            if report.refused:
+                _, fld, message = report.refused[0]
+                raise TaxError(message, field=fld)
+            _store(people, compute(cases, year, m), p, m, report)
+            mine = [i for i in batch if i.fiscal_year == year]
+            versions = dict(Assessment.objects.filter(fiscal_year=year, atena_number__in={i.atena_number for i in mine})
+                            .values("atena_number").annotate(v=Max("version")).values_list("atena_number", "v"))
+            for i in mine:
+                refs[id(i)] = f"assessment:{year}:{i.atena_number}:v{versions.get(i.atena_number, 0)}"
+    return [refs[id(i)] for i in items]
 
 
 def latest(fiscal_year: int) -> Any:
