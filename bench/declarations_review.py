@@ -116,6 +116,8 @@ def main() -> None:
               f" — target ≥ 85 %")
         print(f"precision of acceptance: {acc_precision:.2%} ({len(accepted) - sum(r[0] is None for r in accepted)} "
               f"defective accepted of {len(accepted):,}) — target 100 %")
+        missed = Counter((r[0], tuple(sorted(r[2]))) for r in accepted if r[0] is not None)
+        print(f"defective declarations accepted (kind, non-note findings): {dict(missed)}")
         print(f"why clean declarations were stopped (rule: count): {dict(reasons.most_common(8))}")
         print()
         print(f"| declarations: automated review of {len(rows):,} declarations (synthetic city of "
