@@ -74,3 +74,18 @@ def test_a_clean_declaration_fits_its_pattern_and_claims_nobody_claimed_elsewher
             assert listed_by.get(rel["my_number"], set()) <= {me}, (ref, rel["name"])
         if case.get("spouse"):
             assert me not in {r["spouse_my_number"] for r in salary if r["my_number"] == case["spouse"]["my_number"]}
+
+
+def test_a_labelled_wrong_address_is_neither_the_january_nor_the_current_one(city: Any) -> None:
+    """地方税法第318条 (賦課期日 1月1日): the declaration goes to the city of the 1月1日 address; a resident who moved
+    since may write the current address (the review accepts both), so only another address is a defect."""
+    from jichitai.registry.history import residents_as_of
+
+    decls, kinds, _ = city
+    labelled = [d for d in decls if kinds.get(d["declaration_ref"]) == "address_not_jan1"]
+    assert labelled
+    jan1 = {r["atena_number"]: (r["town_code"], r["banchi"]) for r in residents_as_of(dt.date(2026, 1, 1))}
+    for d in labelled:
+        r = Resident.objects.get(my_number_index=my_number_index(d["my_number"]))
+        written = (d["address"]["town_code"], d["address"]["banchi"])
+        assert written != (r.town_code, r.banchi) and written != jan1.get(r.atena_number), d["declaration_ref"]
