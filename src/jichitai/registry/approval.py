@@ -12,7 +12,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
 from jichitai.registry import services, suppression
-from jichitai.registry.domain import Command, RegistryError, decide
+from jichitai.registry.domain import Change, Command, RegistryError, decide
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.models import PendingChange
 from jichitai.registry.store import DbLedger
@@ -22,13 +22,14 @@ class _DryRun(Exception):
     pass
 
 
-def _check(command: Command, actor: Any) -> Any:
-    """Decide the command without keeping anything (the transaction is rolled back)."""
-    change = None
+def preview(command: Command, actor: Any = None) -> Change:
+    """Decide the command without keeping anything (the transaction is rolled back): the counter's 入力確認
+    (j540) and the check before 起案. With ``actor``, a 異動抑止 refuses it as the record would."""
     try:
         with transaction.atomic():
             change = decide(command, DbLedger())
-            suppression.ensure_change_allowed(actor, [e.after.atena_number for e in change.entries])
+            if actor is not None:
+                suppression.ensure_change_allowed(actor, [e.after.atena_number for e in change.entries])
             raise _DryRun
     except _DryRun:
         pass
@@ -41,7 +42,7 @@ def propose(command: Command, *, actor: Any, terminal: str = "") -> PendingChang
         audit.record(actor, "registry.change", command.command_type, "refused")
         raise PermissionRefused()
     try:
-        change = _check(command, actor)
+        change = preview(command, actor)
     except RegistryError as exc:
         audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message)
         raise
@@ -102,4 +103,5 @@ def reject(pending_id: int, *, actor: Any, note: str) -> PendingChange:
 
 def waiting() -> list[PendingChange]:
     """決裁待ち, oldest first."""
-    return list(PendingChange.objects.filter(state="pending").order_by("requested_at"))
+    return list(PendingChange.objects.filter(state="pending").select_related("requested_by")
+                .order_by("requested_at", "pk"))

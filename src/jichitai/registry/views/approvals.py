@@ -19,10 +19,10 @@ from jichitai.registry.views.common import differences
 @requires("registry.approve")
 def queue(request: HttpRequest) -> HttpResponse:
     rows = []
-    for pending in workflow.pending_changes():
+    for pending in approval.waiting():
         # What approving would record now, person by person (the records may have moved on since 起案).
         try:
-            change = workflow.preview(from_dict(pending.command))
+            change = approval.preview(from_dict(pending.command))
         except JichitaiError as exc:
             rows.append({"c": pending, "entries": [], "refusal": exc.message})
             continue

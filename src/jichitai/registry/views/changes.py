@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
+from jichitai.registry import approval
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.views import records, workflow
@@ -70,7 +71,7 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid() and persons_ok:
             try:
                 command = form.command(persons) if kind.persons else form.command()
-                change = workflow.preview(command)
+                change = approval.preview(command)
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
             else:

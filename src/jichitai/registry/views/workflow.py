@@ -1,6 +1,6 @@
 """The counter's flow around a 異動 (service functions for the views; no request objects here).
 
-- :func:`preview` decides the command against the current records and rolls back (入力確認, j540): the clerk
+- :func:`jichitai.registry.approval.preview` decides the command against the current records and rolls back (入力確認, j540): the clerk
   sees every person's state before and after, or the standard's refusal, before anything is written.
 - :func:`submit` records a 届出 at once; a 職権 change is drafted (起案) through
   :func:`jichitai.registry.approval.propose` and recorded when a supervisor approves it (審査・決裁, j530).
@@ -11,27 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from jichitai.registry import approval
-from jichitai.registry.domain import Change, Command, decide
+from jichitai.registry.domain import Command
 from jichitai.registry.models import PendingChange
 from jichitai.registry.services import Applied, apply
-from jichitai.registry.store import DbLedger
-
-
-class _Preview(Exception):
-    def __init__(self, change: Change) -> None:
-        self.change = change
-
-
-def preview(command: Command) -> Change:
-    """The decided change, without writing (the transaction is rolled back). Raises RegistryError."""
-    try:
-        with transaction.atomic():
-            raise _Preview(decide(command, DbLedger()))
-    except _Preview as done:
-        return done.change
 
 
 @dataclass(frozen=True)
@@ -42,15 +25,10 @@ class Submitted:
 
 def submit(command: Command, *, actor: Any, terminal: str = "") -> Submitted:
     """Record a 届出 now, or draft a 職権 change for 決裁."""
-    change = preview(command)
+    change = approval.preview(command)
     if change.requires_approval:
         return Submitted(pending=approval.propose(command, actor=actor, terminal=terminal))
     return Submitted(applied=apply(command, actor=actor, terminal=terminal))
-
-
-def pending_changes() -> list[PendingChange]:
-    return list(PendingChange.objects.filter(state="pending").select_related("requested_by")
-                .order_by("requested_at", "pk"))
 
 
 def decided_changes(limit: int = 50) -> list[PendingChange]:
