@@ -33,7 +33,7 @@ def test_future_notification_date_is_refused(ledger: MemoryLedger) -> None:
 
 def test_move_out_may_be_planned_in_the_future(ledger: MemoryLedger) -> None:
     people = family(ledger)
-    change = decide(RecordMoveOut(moved_on=TODAY + dt.timedelta(days=30), notified_on=TODAY,
+    change = decide(RecordMoveOut(moved_on=TODAY + dt.timedelta(days=14), notified_on=TODAY,
                                   atena_numbers=(people["一郎"],), destination_address="札幌市",
                                   destination_municipality_code="01100"), ledger)
     assert change.moved_on > TODAY

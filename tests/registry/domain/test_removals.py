@@ -22,16 +22,16 @@ from tests.registry.domain.conftest import family, move_in, record
 
 
 def test_move_out_with_future_planned_date(ledger: MemoryLedger) -> None:
-    """j480/j640: 転出 is the one 異動 whose 異動日 (転出予定日) may be after the processing day."""
+    """j480/j640: 転出 is the one 異動 whose 異動日 (転出予定日) may be after the processing day; until that day
+    the person stays a resident marked 転出予定 (j50; the rest in test_departures.py)."""
     people = family(ledger)
     _, change = record(ledger, RecordMoveOut(
-        moved_on=dt.date(2026, 12, 20), notified_on=dt.date(2026, 11, 20), atena_numbers=(people["一郎"],),
+        moved_on=dt.date(2026, 12, 4), notified_on=dt.date(2026, 11, 20), atena_numbers=(people["一郎"],),
         destination_address="東京都千代田区永田町1丁目", destination_municipality_code="13101"))
     child = change.entries[0].after
     assert change.reason == Reason.MOVE_OUT_DOMESTIC
-    assert (child.status, child.removed_on, child.removal_reason) == ("removed", dt.date(2026, 12, 20),
-                                                                     "move_out_domestic")
-    assert child.destination_address == "東京都千代田区永田町1丁目"
+    assert (child.status, child.removed_on, child.removal_reason) == ("active", dt.date(2026, 12, 4), "")
+    assert child.departure_pending and child.destination_address == "東京都千代田区永田町1丁目"
     assert change.entries[0].destination_class == "県外"
 
 

@@ -12,6 +12,7 @@ from jichitai.registry.domain.commands import (
     ChangeJuminhyoCode,
     ChangeMyNumber,
     Command,
+    CompleteMoveOut,
     CorrectRecord,
     MergeHousehold,
     NewPerson,
@@ -34,8 +35,8 @@ from jichitai.registry.domain.reasons import Group, Reason
 
 __all__ = [
     "COMMANDS", "CancelChange", "Change", "ChangeHousehold", "ChangeHouseholdHead", "ChangeJuminhyoCode",
-    "ChangeMyNumber", "Command", "CorrectRecord", "Entry", "Group", "Ledger", "MemoryLedger", "MergeHousehold",
-    "NewPerson", "Person", "Reason", "RecordBirth", "RecordDeath", "RecordExOfficioEntry", "RecordExOfficioRemoval",
+    "ChangeMyNumber", "Command", "CompleteMoveOut", "CorrectRecord", "Entry", "Group", "Ledger", "MemoryLedger",
+    "MergeHousehold", "NewPerson", "Person", "Reason", "RecordBirth", "RecordDeath", "RecordExOfficioEntry", "RecordExOfficioRemoval",
     "RecordKyuuji", "RecordMoveIn", "RecordMoveOut", "RecordMoveWithin", "RecordTsusho", "RecordedChange",
     "RegistryError", "SplitHousehold", "SuppressedError", "TownInfo", "decide",
 ]

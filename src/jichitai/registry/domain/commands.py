@@ -97,7 +97,8 @@ class RecordExOfficioEntry(Command):
 
 @dataclass(frozen=True)
 class RecordMoveOut(Command):
-    """転出 (4.1.3): 国内転出, or 国外転出 when ``abroad``. ``moved_on`` is the 転出予定日 and may be future."""
+    """転出 (4.1.3): 国内転出, or 国外転出 when ``abroad``. ``moved_on`` is the 転出予定日 and may be future
+    (j480, j640): then the people stay residents, marked 転出予定, until :class:`CompleteMoveOut` on that day."""
 
     atena_numbers: tuple[str, ...] = ()
     destination_address: str = ""
@@ -105,6 +106,15 @@ class RecordMoveOut(Command):
     abroad: bool = False
     remaining_head: str = ""
     relationships: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CompleteMoveOut(Command):
+    """転出予定日の到来 (j50): the 転出届 of ``atena_numbers`` recorded with the 転出予定日 ``moved_on`` takes
+    effect: they become 除票, and a household its 世帯主 left gets its one remaining member as 世帯主 (j490).
+    Issued by the daily run (:mod:`jichitai.registry.departures`) on or after that day."""
+
+    atena_numbers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,7 +253,7 @@ class CancelChange(Command):
 COMMANDS: dict[str, type[Command]] = {
     cls.__name__: cls
     for cls in (
-        RecordMoveIn, RecordBirth, RecordExOfficioEntry, RecordMoveOut, RecordDeath, RecordExOfficioRemoval,
+        RecordMoveIn, RecordBirth, RecordExOfficioEntry, RecordMoveOut, CompleteMoveOut, RecordDeath, RecordExOfficioRemoval,
         RecordMoveWithin, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead, CorrectRecord,
         ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange,
     )

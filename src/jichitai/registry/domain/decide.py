@@ -15,7 +15,7 @@ from typing import Any
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.errors import RegistryError
-from jichitai.registry.domain.ledger import Ledger, TownInfo
+from jichitai.registry.domain.ledger import Ledger, RecordedChange, TownInfo
 from jichitai.registry.domain.person import (
     ACTIVE,
     FOREIGN,
@@ -24,10 +24,11 @@ from jichitai.registry.domain.person import (
     REMOVED,
     Person,
 )
-from jichitai.registry.domain.reasons import Group, Reason
+from jichitai.registry.domain.reasons import MOVE_OUTS, Group, Reason
 from jichitai.registry.domain.rules import (
     check_dates,
     check_household,
+    check_move_out_dates,
     check_new_person,
     coerce_changes,
 )
@@ -81,6 +82,7 @@ class _Work:
     origin: dict[str, str] = field(default_factory=dict)
     destination: dict[str, str] = field(default_factory=dict)
     households: set[str] = field(default_factory=set)
+    cancels: str = ""  # the change a 取消し cancels (j980)
 
     def current(self, atena: str) -> Person | None:
         if atena in self.after:
@@ -339,6 +341,8 @@ def _move_out(work: _Work, cmd: C.RecordMoveOut) -> Reason:
     people = [_active(work, a, "転出") for a in dict.fromkeys(cmd.atena_numbers)]
     if not people:
         raise RegistryError("異動者を1人以上指定してください（標準仕様書 4.0.1）。", code="no_persons")
+    _not_leaving(people)
+    check_move_out_dates(cmd.moved_on, cmd.notified_on, work.ledger.today)
     if not cmd.destination_address.strip():
         raise RegistryError("転出先住所（予定）を入力してください（標準仕様書 4.1.3.0.2）。",
                             code="destination_required", field="destination_address")
@@ -353,10 +357,90 @@ def _move_out(work: _Work, cmd: C.RecordMoveOut) -> Reason:
         if klass == CITY:
             raise RegistryError("転出先が本市内です。市内での住所の変更は転居として処理してください。",
                                 code="move_out_to_city", field="destination_municipality_code")
+    code = "" if cmd.abroad else cmd.destination_municipality_code  # 国外転出: no 市区町村コード
+    if cmd.moved_on > work.ledger.today:
+        _plan_departure(work, people, cmd, destination_code=code, destination_class=klass)
+        return reason
     _remove(work, people, cmd, reason, remaining_head=cmd.remaining_head, relationships=cmd.relationships,
-            destination=cmd.destination_address, destination_code=cmd.destination_municipality_code,
-            destination_class=klass)
+            destination=cmd.destination_address, destination_code=code, destination_class=klass)
     return reason
+
+
+def _not_leaving(people: Iterable[Person]) -> None:
+    """A 転出予定者 has a 転出届 on record: another 転出 or a 転居 contradicts it until it is cancelled."""
+    for p in people:
+        if p.departure_pending:
+            assert p.removed_on is not None
+            raise RegistryError(
+                f"宛名番号 {p.atena_number} の住民には転出届（転出予定日 {p.removed_on.isoformat()}）が記録されています。"
+                "転出予定日・転出先を改める場合や市内に住所を移す場合は、先にその転出を取り消してください（標準仕様書 4.6）。",
+                code="departure_pending", atena_number=p.atena_number,
+            )
+
+
+def _plan_departure(work: _Work, people: list[Person], cmd: C.RecordMoveOut, *, destination_code: str,
+                    destination_class: str) -> None:
+    """A 転出 with a future 転出予定日 (j640): the people stay residents — in their household, with their 続柄
+    (j50: 除票となるまでは現存者) — carrying the 転出予定日 and 転出先住所（予定）; the 消除 is :func:`_complete_move_out`
+    on that day. Whoever heads the household then must follow from the record alone: a 世帯主 leaving two or
+    more members behind is refused (j490: 世帯主変更 first), and no 続柄 changes are taken now."""
+    leaving = {p.atena_number for p in people}
+    for setai in sorted({p.setai_number for p in people}):
+        members = work.members(setai)
+        staying = [m for m in members if m.atena_number not in leaving]
+        if any(m.is_head for m in members if m.atena_number in leaving) and len(staying) >= 2:
+            raise RegistryError(
+                f"世帯主が転出予定日に世帯番号 {setai} の世帯からいなくなり、残る世帯員が2人以上です。"
+                "転出予定日が処理日より後の転出は、先に世帯主変更を行ってから届け出てください（標準仕様書 4.0.4）。",
+                code="head_change_first", setai_number=setai,
+            )
+        if cmd.remaining_head and staying and cmd.remaining_head not in {m.atena_number for m in staying}:
+            raise RegistryError(f"新しい世帯主（宛名番号 {cmd.remaining_head}）はこの世帯に残る世帯員ではありません。",
+                                code="head_not_member", setai_number=setai)
+    if cmd.relationships:
+        raise RegistryError(
+            "転出予定日までは世帯員の続柄を変えません（標準仕様書 1.1.5: 除票となるまでは残存世帯員とともに続柄を管理）。"
+            "続柄の変更は転出予定日の到来後に世帯主変更または修正で行ってください。",
+            code="relationships_at_planned_departure", field="relationships",
+        )
+    for p in people:
+        work.put(replace(p, removed_on=cmd.moved_on, destination_address=cmd.destination_address,
+                         destination_municipality_code=destination_code))
+        work.destination[p.atena_number] = destination_class
+
+
+def _complete_move_out(work: _Work, cmd: C.CompleteMoveOut) -> Reason:
+    """転出予定日の到来 (j50: 転出による消除は転出予定年月日で): the 転出予定者 become 除票 with the 消除事由 of
+    their 転出届 (国内転出 / 国外転出); a household left with one member gets them as 世帯主 (j490)."""
+    people = [_active(work, a, "転出予定日の到来により消除") for a in dict.fromkeys(cmd.atena_numbers)]
+    if not people:
+        raise RegistryError("異動者を1人以上指定してください（標準仕様書 4.0.1）。", code="no_persons")
+    for p in people:
+        if not p.departure_pending:
+            raise RegistryError(f"宛名番号 {p.atena_number} の住民には、転出予定日の到来を待つ転出届がありません。",
+                                code="no_planned_departure", atena_number=p.atena_number)
+        if p.removed_on != cmd.moved_on:
+            assert p.removed_on is not None
+            raise RegistryError(
+                f"宛名番号 {p.atena_number} の転出予定日は {p.removed_on.isoformat()} です（異動日 {cmd.moved_on.isoformat()} と"
+                "一致しません）。", code="planned_date_mismatch", atena_number=p.atena_number)
+    for p in people:
+        code = p.destination_municipality_code
+        removal = Reason.MOVE_OUT_DOMESTIC if code else Reason.MOVE_OUT_ABROAD
+        work.put(replace(p, status=REMOVED, removal_reason=removal.value))
+        work.destination[p.atena_number] = area_class(code, work.ledger) if code else ABROAD
+    for setai in sorted({p.setai_number for p in people}):
+        try:
+            _reassign_head(work, setai, "", {})
+        except RegistryError as exc:
+            if exc.code != "no_head":
+                raise
+            raise RegistryError(
+                f"転出予定日（{cmd.moved_on.isoformat()}）が到来しましたが、世帯番号 {setai} の世帯は世帯主が転出し、残る世帯員が"
+                "2人以上のため除票にできません。先に世帯主変更を行ってください（標準仕様書 4.0.4）。",
+                code="no_head", setai_number=setai,
+            ) from None
+    return Reason.MOVE_OUT_TAKES_EFFECT
 
 
 def _death(work: _Work, cmd: C.RecordDeath) -> Reason:
@@ -415,6 +499,7 @@ def _new_household(work: _Work, people: list[Person], setai: str, new_head: str,
 
 def _move_within(work: _Work, cmd: C.RecordMoveWithin) -> Reason:
     people = _group(work, cmd.atena_numbers, "転居")
+    _not_leaving(people)
     town = _town(work.ledger, cmd.town_code)
     old_setai = people[0].setai_number
     destination = (town.code, cmd.banchi, cmd.katagaki)
@@ -623,9 +708,10 @@ def _cancel(work: _Work, cmd: C.CancelChange) -> Reason:
     if recorded.reason in CANCEL_REASONS:
         raise RegistryError("異動の取消しそのものは取り消せません。必要な異動をあらためて処理してください。",
                             code="cancel_of_cancel", change_id=cmd.change_id)
+    recorded = _taken_effect(ledger, recorded)
     for _before, after in recorded.entries:
         latest = ledger.latest_change_id(after.atena_number)
-        if latest != cmd.change_id:
+        if latest != recorded.change_id:
             raise RegistryError(
                 f"宛名番号 {after.atena_number} の住民にはこの異動より後の異動があるため取り消せません。後の異動から順に取り消してください（標準仕様書 4.6）。",
                 code="later_change_exists", atena_number=after.atena_number,
@@ -639,15 +725,34 @@ def _cancel(work: _Work, cmd: C.CancelChange) -> Reason:
             restored = replace(after, status=REMOVED, removal_reason=reason.value, removed_on=recorded.moved_on)
         else:
             restored = before
+            if recorded.reason == Reason.MOVE_OUT_TAKES_EFFECT and restored.departure_pending:
+                # the 転出 is cancelled with its 消除: back to before the 転出届 (j980)
+                restored = replace(restored, removed_on=None, destination_address="", destination_municipality_code="")
             if restored.is_active:
                 _unique_numbers(work, restored, seen)
         work.put(restored)
+    work.cancels = recorded.change_id
     return reason
+
+
+def _taken_effect(ledger: Ledger, recorded: RecordedChange) -> RecordedChange:
+    """The 取消し of a 転出 whose 転出予定日 has come (j980: 転出予定年月日の到来後の転出 also) cancels its 消除
+    (:class:`~jichitai.registry.domain.commands.CompleteMoveOut`), which returns everyone to before the 転出届."""
+    if recorded.reason not in MOVE_OUTS:
+        return recorded
+    later = {ledger.latest_change_id(after.atena_number) for _before, after in recorded.entries}
+    later.discard(recorded.change_id)
+    if len(later) != 1:
+        return recorded
+    effect = ledger.change(later.pop() or "")
+    if effect is None or effect.reason != Reason.MOVE_OUT_TAKES_EFFECT or effect.cancelled:
+        return recorded
+    return effect
 
 
 HANDLERS: dict[type[C.Command], Callable[[_Work, Any], Reason]] = {
     C.RecordMoveIn: _move_in, C.RecordBirth: _birth, C.RecordExOfficioEntry: _ex_officio_entry,
-    C.RecordMoveOut: _move_out, C.RecordDeath: _death, C.RecordExOfficioRemoval: _ex_officio_removal,
+    C.RecordMoveOut: _move_out, C.CompleteMoveOut: _complete_move_out, C.RecordDeath: _death, C.RecordExOfficioRemoval: _ex_officio_removal,
     C.RecordMoveWithin: _move_within, C.SplitHousehold: _split, C.MergeHousehold: _merge,
     C.ChangeHousehold: _change_household, C.ChangeHouseholdHead: _head_change, C.CorrectRecord: _correct,
     C.ChangeMyNumber: _my_number, C.ChangeJuminhyoCode: _juminhyo_code, C.RecordKyuuji: _kyuuji,
@@ -673,5 +778,5 @@ def decide(command: C.Command, ledger: Ledger) -> Change:
     if not entries:
         raise RegistryError("この異動で変わる記載がありません。", code="no_change")
     return Change(command=command, reason=reason, moved_on=command.moved_on, notified_on=command.notified_on,
-                  entries=entries, cancels=command.change_id if isinstance(command, C.CancelChange) else "",
+                  entries=entries, cancels=work.cancels,
                   note=command.note, households=tuple(sorted(work.households)))

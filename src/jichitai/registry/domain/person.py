@@ -7,7 +7,7 @@ A :class:`Person` is immutable. Each 異動 produces new snapshots; the database
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 ACTIVE = "active"  # 住民状態: 住民
@@ -78,9 +78,9 @@ class Person:
     residence_until: dt.date | None = None  # 在留期間の満了の日
     residence_card_number: str = ""  # 在留カード等の番号
     removal_reason: str = ""  # 消除事由 (a Reason code)
-    removed_on: dt.date | None = None  # 事由の生じた年月日 (転出は転出予定年月日)
+    removed_on: dt.date | None = None  # 事由の生じた年月日 (転出は転出予定年月日; set on a 住民 = 転出予定)
     destination_address: str = ""  # 転出先住所 (予定)
-    destination_municipality_code: str = ""
+    destination_municipality_code: str = ""  # "" for 国外転出
     note: str = ""  # 備考 (統合記載欄, j140)
 
     @property
@@ -91,9 +91,17 @@ class Person:
     def is_head(self) -> bool:
         return self.relationship == HEAD
 
+    @property
+    def departure_pending(self) -> bool:
+        """転出予定者: a 転出届 is recorded with a 転出予定日 not yet reached (``removed_on``, with the 転出先住所
+        (予定) in ``destination_address``). Until that day the person is a resident (現存者, j50, j1080): counted
+        in the household with their 続柄 and certified without the 転出届's items (j1000); on the day the 消除
+        takes effect (:class:`~jichitai.registry.domain.commands.CompleteMoveOut`)."""
+        return self.status == ACTIVE and self.removed_on is not None
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready snapshot (dates ISO)."""
-        out = asdict(self)
+        out = {name: getattr(self, name) for name in PERSON_FIELDS}  # every item is a str, int or date
         for key in DATE_FIELDS:
             if out[key] is not None:
                 out[key] = out[key].isoformat()

@@ -31,6 +31,11 @@ class Reason(StrEnum):
     EX_OFFICIO_REMOVAL_NATIONALITY_LOSS = "ex_officio_removal_nationality_loss"
     EX_OFFICIO_REMOVAL = "ex_officio_removal"
     CANCEL_DECREASE = "cancel_decrease"
+    # The system's own code (j210 allows codes finer than its classes, mapped to them): the 消除 of a 転出
+    # whose 転出予定日 has come (j50). The 転出届 itself was recorded as 国内転出 / 国外転出 with the person
+    # still a resident; this row makes the 除票 on the 転出予定日, its 消除事由 (``removal_reason``) being
+    # that 国内転出 / 国外転出, so a 転出 is counted once.
+    MOVE_OUT_TAKES_EFFECT = "move_out_takes_effect"
     # 修正の事由
     MOVE_WITHIN = "move_within"
     MINOR_CORRECTION = "minor_correction"
@@ -85,6 +90,7 @@ LABELS: dict[Reason, str] = {
     Reason.EX_OFFICIO_REMOVAL_NATIONALITY_LOSS: "職権消除（国籍喪失）",
     Reason.EX_OFFICIO_REMOVAL: "職権消除",
     Reason.CANCEL_DECREASE: "異動の取消し（減）",
+    Reason.MOVE_OUT_TAKES_EFFECT: "転出（転出予定日の到来）",
     Reason.MOVE_WITHIN: "転居",
     Reason.MINOR_CORRECTION: "軽微な修正",
     Reason.EX_OFFICIO_CORRECTION: "職権修正",
@@ -113,7 +119,9 @@ _ENTRY = frozenset({
 _REMOVAL = frozenset({
     Reason.MOVE_OUT_DOMESTIC, Reason.MOVE_OUT_ABROAD, Reason.DEATH, Reason.EX_OFFICIO_REMOVAL_NATURALISATION,
     Reason.EX_OFFICIO_REMOVAL_NATIONALITY_LOSS, Reason.EX_OFFICIO_REMOVAL, Reason.CANCEL_DECREASE,
+    Reason.MOVE_OUT_TAKES_EFFECT,
 })
+MOVE_OUTS = frozenset({Reason.MOVE_OUT_DOMESTIC, Reason.MOVE_OUT_ABROAD})
 _EX_OFFICIO = frozenset({
     Reason.EX_OFFICIO_ENTRY_NATURALISATION, Reason.EX_OFFICIO_ENTRY_NATIONALITY_LOSS, Reason.EX_OFFICIO_ENTRY,
     Reason.EX_OFFICIO_REMOVAL_NATURALISATION, Reason.EX_OFFICIO_REMOVAL_NATIONALITY_LOSS,

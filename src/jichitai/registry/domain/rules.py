@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jichitai.common.text import is_katakana_reading
+from jichitai.registry.domain import periods
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import (
     CORRECTABLE,
@@ -40,6 +41,30 @@ def check_dates(command: Any, today: dt.date, *, future_allowed: bool) -> None:
     if notified is not None and notified > today:
         raise RegistryError(f"届出日（{notified.isoformat()}）が処理日より後です。", code="future_notice",
                             field="notified_on")
+
+
+def check_move_out_dates(moved_on: dt.date, notified_on: dt.date | None, today: dt.date) -> None:
+    """転出の異動日 (転出予定日) against its 届出日 (the processing day when no 届出日 is given):
+
+    - j640 (4.1.3.0.1): a 転出届 whose 届出日 is more than ``move_out_late_days`` after the 転出 is not a
+      届出: it is recorded 職権 (職権消除). Without a 届出日 this is not checked;
+    - 住民基本台帳法第24条 (「あらかじめ」届け出る): a 転出予定日 more than ``move_out_advance_days`` after the 届出日
+      is outside the period the city accepts a 転出届 for (periods.yaml gives the city's published rule)."""
+    late = periods.days("move_out_late_days", today)
+    if notified_on is not None and (notified_on - moved_on).days > late:
+        raise RegistryError(
+            f"転出の届出日（{notified_on.isoformat()}）が転出日（{moved_on.isoformat()}）から{late}日を経過しています。"
+            f"この転出は届出ではなく、職権消除として記載してください（標準仕様書 4.1.3.0.1）。",
+            code="late_move_out", field="notified_on",
+        )
+    notified = notified_on or today
+    advance = periods.days("move_out_advance_days", today)
+    if (moved_on - notified).days > advance:
+        raise RegistryError(
+            f"転出予定日（{moved_on.isoformat()}）が届出日（{notified.isoformat()}）から{advance}日より先です。"
+            f"転出届は転出予定日の{advance}日前から受け付けます（住民基本台帳法第24条、本市の受付期間）。",
+            code="planned_too_far", field="moved_on",
+        )
 
 
 def check_new_person(new: Any, moved_on: dt.date) -> None:
