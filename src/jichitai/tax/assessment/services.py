@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.utils import timezone as dj_timezone
 
 from jichitai.tax import parameters as P
 from jichitai.tax.assessment.inputs import Person, gather
@@ -40,6 +41,7 @@ class RunReport:
     corrected: int = 0
     unchanged: int = 0
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (宛名番号, field, message)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
 
 def inputs_hash(case: dict[str, Any], parameters_version: str, municipality_code: str) -> str:
@@ -63,59 +65,101 @@ def _parse(people: list[Person], report: RunReport) -> tuple[list[Person], list[
     return ok, cases
 
 
-def compute(cases: list[Case], fiscal_year: int, m: P.Municipality, engine: str = "numpy") -> dict[str, Any]:
-    """The output columns for ``cases`` by the chosen engine (both run :func:`calculate_many`)."""
+def compute(cases: list[Case], fiscal_year: int, m: P.Municipality, engine: str = "numpy",
+            timings: dict[str, float] | None = None) -> dict[str, Any]:
+    """The output columns for ``cases`` by the chosen engine (both run :func:`calculate_many`); ``timings``
+    receives the seconds spent building the columns and computing (``columns``, ``compute``)."""
+    timings = {} if timings is None else timings
+    t0 = time.perf_counter()
     if engine == "spark":
         from jichitai.tax.assessment.spark import compute_with_spark
 
-        return compute_with_spark(cases, fiscal_year, m)
+        out = compute_with_spark(cases, fiscal_year, m)
+        timings["compute"] = time.perf_counter() - t0
+        return out
     taxpayers, relatives = case_tables(cases)
-    return calculate_many(taxpayers, relatives, fiscal_year=fiscal_year, municipality=m)
+    t1 = time.perf_counter()
+    out = calculate_many(taxpayers, relatives, fiscal_year=fiscal_year, municipality=m)
+    timings.update(columns=t1 - t0, compute=time.perf_counter() - t1)
+    return out
+
+
+STORE_CHUNK = 20_000  # rows built and written at a time (the explanations of a whole city do not fit at once)
+WHOLE_YEAR = 10_000  # from this many people on, the stored versions are read for the whole year, not by 宛名番号
+
+
+def _latest_hashes(fiscal_year: int, atena_numbers: list[str]) -> dict[str, tuple[int, str]]:
+    """宛名番号 → (current version, its inputs hash)."""
+    qs = Assessment.objects.filter(fiscal_year=fiscal_year)
+    if len(atena_numbers) < WHOLE_YEAR:
+        qs = qs.filter(atena_number__in=atena_numbers)
+    out: dict[str, tuple[int, str]] = {}
+    for atena, version, digest in qs.values_list("atena_number", "version", "inputs_hash").iterator(chunk_size=20_000):
+        if atena not in out or out[atena][0] < version:
+            out[atena] = (version, digest)
+    return out
 
 
 def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Municipality, report: RunReport) -> None:
-    latest = {row["atena_number"]: row for row in Assessment.objects.filter(
-        fiscal_year=report.fiscal_year, atena_number__in=[x.atena_number for x in people]).values(
-        "atena_number", "version", "inputs_hash").order_by("atena_number", "version")}
-    rows = []
-    for i, person in enumerate(people):
-        digest = inputs_hash(person.case, p.version, m.code)
-        before = latest.get(person.atena_number)
-        if before is not None and before["inputs_hash"] == digest:
-            report.unchanged += 1
-            continue
-        values = {k: out[k][i].item() for k in OUTPUT_COLUMNS}
-        result = answer(values, p, m)
-        result["notes"] = person.notes
-        rows.append(Assessment(
-            fiscal_year=report.fiscal_year, atena_number=person.atena_number,
-            version=1 if before is None else before["version"] + 1, ward_code=person.ward_code, source=person.source,
-            parameters_version=p.version, municipality_code=m.code, engine=report.engine, inputs_hash=digest,
-            case=person.case, result=result, taxable=not values["exempt_per_capita"],
-            total_income=values["total_income"], taxable_income=values["taxable_income"],
-            city_income_levy=values["city_income_levy"], pref_income_levy=values["pref_income_levy"],
-            city_per_capita=values["city_per_capita"], pref_per_capita=values["pref_per_capita"],
-            forest_env_tax=values["forest_env_tax"], total=values["total"], run_id=report.run_id,
-        ))
-        if before is None:
-            report.created += 1
-        else:
-            report.corrected += 1
+    """A new version for each person whose inputs (or law) changed since their current one, in one transaction."""
+    from jichitai.dbcopy import copy_rows
+
+    latest = _latest_hashes(report.fiscal_year, [x.atena_number for x in people])
+    columns = {k: out[k].tolist() for k in OUTPUT_COLUMNS}  # Python ints and bools, once per column
+    now = dj_timezone.now()
     with transaction.atomic():
-        Assessment.objects.bulk_create(rows, batch_size=2000)
+        for start in range(0, len(people), STORE_CHUNK):
+            rows = []
+            for i in range(start, min(start + STORE_CHUNK, len(people))):
+                person = people[i]
+                digest = inputs_hash(person.case, p.version, m.code)
+                before = latest.get(person.atena_number)
+                if before is not None and before[1] == digest:
+                    report.unchanged += 1
+                    continue
+                values = {k: columns[k][i] for k in OUTPUT_COLUMNS}
+                result = answer(values, p, m)
+                result["notes"] = person.notes
+                rows.append({
+                    "fiscal_year": report.fiscal_year, "atena_number": person.atena_number,
+                    "version": 1 if before is None else before[0] + 1, "ward_code": person.ward_code,
+                    "source": person.source, "parameters_version": p.version, "municipality_code": m.code,
+                    "engine": report.engine, "inputs_hash": digest, "case": person.case, "result": result,
+                    "taxable": not values["exempt_per_capita"], "total_income": values["total_income"],
+                    "taxable_income": values["taxable_income"], "city_income_levy": values["city_income_levy"],
+                    "pref_income_levy": values["pref_income_levy"], "city_per_capita": values["city_per_capita"],
+                    "pref_per_capita": values["pref_per_capita"], "forest_env_tax": values["forest_env_tax"],
+                    "total": values["total"], "run_id": report.run_id, "created_at": now,
+                })
+                if before is None:
+                    report.created += 1
+                else:
+                    report.corrected += 1
+            copy_rows(Assessment, rows, batch_size=2000)
 
 
 def run(fiscal_year: int, *, engine: str = "numpy") -> RunReport:
-    """Assess everyone registered on 1月1日 of ``fiscal_year``."""
+    """Assess everyone registered on 1月1日 of ``fiscal_year``; ``report.timings`` holds each phase's seconds."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
     p = P.load(fiscal_year)
     m = P.municipality(configured_city_code(), fiscal_year)
     report = RunReport(fiscal_year, uuid.uuid4().hex[:16], engine)
-    people, cases = _parse(gather(fiscal_year), report)
+    clock = time.perf_counter
+    t0 = clock()
+    gathered = gather(fiscal_year)
+    t1 = clock()
+    people, cases = _parse(gathered, report)
+    del gathered
+    t2 = clock()
     report.considered = len(people) + len(report.refused)
+    report.timings.update(gather=t1 - t0, cases=t2 - t1)
     if people:
-        _store(people, compute(cases, fiscal_year, m, engine), p, m, report)
+        out = compute(cases, fiscal_year, m, engine, timings=report.timings)
+        del cases
+        t3 = clock()
+        _store(people, out, p, m, report)
+        report.timings["store"] = clock() - t3
     return report
 
 
@@ -170,33 +214,28 @@ def apply_declarations(items: list[Declared]) -> list[str]:
 
 
 def latest(fiscal_year: int) -> Any:
-    """The current version of each person's assessment (a queryset)."""
-    newest = (Assessment.objects.filter(fiscal_year=fiscal_year).values("atena_number")
-              .annotate(v=Max("version")).values_list("atena_number", "v"))
-    pairs = set(newest)
-    ids = [pk for pk, a, v in Assessment.objects.filter(fiscal_year=fiscal_year)
-           .values_list("id", "atena_number", "version") if (a, v) in pairs]
-    return Assessment.objects.filter(id__in=ids)
+    """The current version of each person's assessment (a queryset): no later version of the same person."""
+    later = Assessment.objects.filter(fiscal_year=fiscal_year, atena_number=OuterRef("atena_number"),
+                                      version__gt=OuterRef("version"))
+    return Assessment.objects.filter(fiscal_year=fiscal_year).exclude(Exists(later))
 
 
 WARD_NAMES = {"28101": "東灘区", "28102": "灘区", "28105": "兵庫区", "28106": "長田区", "28107": "須磨区",
               "28108": "垂水区", "28109": "北区", "28110": "中央区", "28111": "西区"}
 
 
+SUMMARY_FIELDS = ("assessed", "liable", "income_levy_liable", "city_income_levy", "pref_income_levy", "per_capita",
+                  "forest_env_tax", "total")
+
+
 def ward_summary(fiscal_year: int) -> list[dict[str, Any]]:
-    """区別集計: residents assessed, liable, and the amounts, from the current versions."""
-    acc: dict[str, dict[str, Any]] = defaultdict(lambda: {"assessed": 0, "liable": 0, "income_levy_liable": 0,
-                                                          "city_income_levy": 0, "pref_income_levy": 0,
-                                                          "per_capita": 0, "forest_env_tax": 0, "total": 0})
-    for a in latest(fiscal_year).values("ward_code", "taxable", "city_income_levy", "pref_income_levy",
-                                        "city_per_capita", "pref_per_capita", "forest_env_tax", "total").iterator():
-        w = acc[a["ward_code"]]
-        w["assessed"] += 1
-        w["liable"] += int(a["taxable"])
-        w["income_levy_liable"] += int(a["city_income_levy"] + a["pref_income_levy"] > 0)
-        w["city_income_levy"] += a["city_income_levy"]
-        w["pref_income_levy"] += a["pref_income_levy"]
-        w["per_capita"] += a["city_per_capita"] + a["pref_per_capita"]
-        w["forest_env_tax"] += a["forest_env_tax"]
-        w["total"] += a["total"]
-    return [{"ward_code": code, "ward_name": WARD_NAMES.get(code, code), **acc[code]} for code in sorted(acc)]
+    """区別集計: residents assessed, liable to 均等割 and to 所得割, and the amounts, from the current versions
+    (summed by the database), one row per 区 in code order."""
+    rows = (latest(fiscal_year).values("ward_code").order_by("ward_code").annotate(
+        assessed=Count("id"), liable=Count("id", filter=Q(taxable=True)),
+        income_levy_liable=Count("id", filter=Q(city_income_levy__gt=0) | Q(pref_income_levy__gt=0)),
+        city_income_levy=Sum("city_income_levy"), pref_income_levy=Sum("pref_income_levy"),
+        per_capita=Sum(F("city_per_capita") + F("pref_per_capita")), forest_env_tax=Sum("forest_env_tax"),
+        total=Sum("total")))
+    return [{"ward_code": r["ward_code"], "ward_name": WARD_NAMES.get(r["ward_code"], r["ward_code"]),
+             **{k: int(r[k] or 0) for k in SUMMARY_FIELDS}} for r in rows]

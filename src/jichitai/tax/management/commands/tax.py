@@ -64,6 +64,8 @@ class Command(BaseCommand):
             f"新規 {report.created:,}, 更正 {report.corrected:,}, 変更なし {report.unchanged:,}, "
             f"計算不能 {len(report.refused):,}"
         )
+        labels = {"gather": "読込", "cases": "入力検査", "columns": "列化", "compute": "税額計算", "store": "説明・保存"}
+        self.stdout.write("所要時間: " + ", ".join(f"{labels.get(k, k)} {v:.1f} 秒" for k, v in report.timings.items()))
         for atena, field, message in report.refused[:20]:
             self.stderr.write(f"  {atena}: {message} ({field})")
         self._summary(options)
