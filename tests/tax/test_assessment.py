@@ -6,6 +6,7 @@ and the 税額決定通知書."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import subprocess
 from typing import Any
@@ -141,3 +142,91 @@ def test_declarations_in_bulk_one_version_each_and_twice_the_same_person_in_orde
     hanako = list(Assessment.objects.filter(atena_number=city["hanako"]).order_by("version"))
     assert [a.source for a in hanako] == ["declaration:R08-1:v1", "declaration:R08-1:v2"]
     assert hanako[1].total_income > hanako[0].total_income > 0
+
+
+def _population(make_staff: Any, households: int = 30, seed: int = 5) -> int:
+    """A small random city on 1月1日 2026: households of one to four (世帯主, 妻, 子), salaries, pensions, a
+    spouse and children on the head's 給与支払報告書; returns the number of residents."""
+    rng = random.Random(seed)
+    load_towns(TOWNS)
+    clerk = make_staff(roles=["counter"])
+    salary: list[dict[str, object]] = []
+    pension: list[dict[str, object]] = []
+    serial = 31_000_000_000
+    residents = 0
+    for h in range(households):
+        size = rng.choice([1, 1, 2, 3, 4])
+        head_born = dt.date(rng.randint(1940, 1998), rng.randint(1, 12), rng.randint(1, 28))
+        members = [("世帯主", head_born, "M")]
+        if size >= 2:
+            members.append(("妻", head_born + dt.timedelta(days=rng.randint(-900, 900)), "F"))
+        members += [("子", dt.date(rng.randint(2004, 2023), rng.randint(1, 12), rng.randint(1, 28)), rng.choice("MF"))
+                    for _ in range(size - 2)]
+        persons = []
+        for n, (rel, born, sex) in enumerate(members):
+            serial += 1
+            persons.append(NewPerson(f"試験 {h}の{n}", "シケン タロウ", born, sex, rel, my_number=make_my_number(serial)))
+        apply(move_in_command(moved_on=dt.date(2024, 4, 1), notified_on=dt.date(2024, 4, 2), persons=tuple(persons),
+                              town_code=rng.choice(TOWNS)["code"]), actor=clerk)
+        residents += len(persons)
+        head, *others = persons
+        age = 2025 - head.birth_date.year
+        if age < 70 and rng.random() < 0.8:
+            paid = rng.choice([1_000_000, 1_100_000, 1_625_000, 3_300_000, 5_000_000, 8_500_000, 12_000_000])
+            row: dict[str, object] = {"my_number": head.my_number, "name": head.name, "kana": head.kana,
+                                      "birth_date": head.birth_date, "salary_paid": paid, "salary_income": 0,
+                                      "withholding_tax": paid // 50, "social_insurance": paid * 14 // 100,
+                                      "life_general_new": rng.choice([0, 40_000, 120_000]),
+                                      "earthquake_insurance_deduction": rng.choice([0, 20_000])}
+            wife = next((p for p in others if p.relationship == "妻"), None)
+            if wife is not None and rng.random() < 0.6:
+                row.update(spouse=True, spouse_name=wife.name, spouse_birth_date=wife.birth_date,
+                           spouse_total_income=rng.choice([0, 480_000, 1_000_000]))
+            for n, child in enumerate([p for p in others if p.relationship == "子"], start=1):
+                young = child.birth_date.year > 2009
+                key = "young" if young else "dep"
+                row.update({f"{key}{n}_name": child.name, f"{key}{n}_birth_date": child.birth_date,
+                            f"{key}{n}_cohabiting": True, f"{key}{n}_class": "under16" if young else "general"})
+            salary.append(salary_row(**row))
+        if age >= 65:
+            pension.append({"income_year": 2025, "payer_number": "7000012050002", "payer_name": "日本年金機構",
+                            "my_number": head.my_number, "name": head.name, "kana": head.kana,
+                            "birth_date": head.birth_date, "address": "神戸市中央区加納町6丁目5番1号",
+                            "pension_paid": rng.choice([700_000, 1_500_000, 2_400_000, 3_300_000]),
+                            "withholding_tax": 0, "social_insurance": rng.randint(0, 200_000), "spouse": False})
+    _report("eltax-city.csv", *salary)
+    report_intake.store_file("pension_report", reports.write_rows(reports.PENSION_REPORT, pension).encode("cp932"),
+                             "nenkin-city.csv")
+    return residents
+
+
+def _stored() -> dict[str, dict[str, Any]]:
+    money = ("total_income", "taxable_income", "city_income_levy", "pref_income_levy", "city_per_capita",
+             "pref_per_capita", "forest_env_tax", "total", "taxable", "version", "inputs_hash", "result")
+    return {a["atena_number"]: a for a in Assessment.objects.values("atena_number", *money)}
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_assess_command_on_spark_stores_what_numpy_stores(make_staff: Any) -> None:
+    """Issue 5: ``jichitai tax assess --engine spark`` (PySpark mapInArrow) from PostgreSQL gives the assessment
+    the NumPy engine gives, yen for yen and step for step (地方税法第319条の2 賦課; 第318条 賦課期日)."""
+    from django.core.management import call_command
+
+    residents = _population(make_staff)
+    out = io.StringIO()
+    call_command("tax", "assess", "--fiscal-year", "2026", "--engine", "spark", stdout=out)
+    assert f"(spark): 対象 {residents:,} 人, 新規 {residents:,}" in out.getvalue()
+    assert set(Assessment.objects.values_list("engine", flat=True)) == {"spark"}
+    by_spark = _stored()
+    assert sum(a["taxable"] for a in by_spark.values()) > 5 and sum(a["total"] for a in by_spark.values()) > 0
+    assert any(a["result"]["income_deductions"]["spouse"] for a in by_spark.values())      # the reports reached it
+    assert any(a["result"]["income_deductions"]["dependent"] for a in by_spark.values())
+
+    Assessment.objects.all().delete()
+    call_command("tax", "assess", "--fiscal-year", "2026", stdout=io.StringIO())
+    assert set(Assessment.objects.values_list("engine", flat=True)) == {"numpy"}
+    by_numpy = _stored()
+    assert by_spark.keys() == by_numpy.keys() and len(by_spark) == residents
+    differ = [atena for atena in by_spark if by_spark[atena] != by_numpy[atena]]
+    assert differ == [], by_spark[differ[0]]
