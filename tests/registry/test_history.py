@@ -60,13 +60,20 @@ def test_cancel_stacks_rows_and_is_ignored_as_of(household: Any, clerk: Any) -> 
     assert kinds == ["move_in_domestic", "death", "cancel_increase"]
 
 
-def test_future_move_out_counts_as_resident_until_the_planned_day(household: Any, clerk: Any) -> None:
+def test_future_move_out_counts_as_resident_until_the_planned_day(household: Any, clerk: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """j50/j1080: a 転出予定者 is a resident until the 転出予定日, when the daily run records the 除票 (異動日 =
+    転出予定日; tests/registry/test_departures.py has the rest)."""
+    from jichitai.registry import departures
     from jichitai.registry.domain import RecordMoveOut
 
     hanako = household.atena_numbers[1]
     planned = timezone.localdate() + dt.timedelta(days=10)
     apply(RecordMoveOut(moved_on=planned, atena_numbers=(hanako,), destination_address="京都市",
                         destination_municipality_code="26100"), actor=clerk)
+    assert hanako in {r["atena_number"] for r in residents_as_of(planned - dt.timedelta(days=1))}
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: planned)
+    departures.make_effective()
     assert hanako in {r["atena_number"] for r in residents_as_of(planned - dt.timedelta(days=1))}
     assert hanako not in {r["atena_number"] for r in residents_as_of(planned)}
 
