@@ -55,6 +55,9 @@ class FeedQuery(Schema):
 
 class FileOut(Schema):
     file_id: int
+    direction: Literal["in", "out"]
+    layout: str
+    mode: Literal["full", "delta"]
     status: str
     rows: int
     problems: list[dict[str, Any]]
@@ -91,11 +94,9 @@ def pull_feed(request: HttpRequest, feed: str, q: Query[FeedQuery]) -> Any:
 @router.get("/files/{int:file_id}", auth=SystemAuth(),
             response={200: FileOut, 401: Error, 403: Error, 405: None})
 def file_status(request: HttpRequest, file_id: int) -> Any:
-    """The status and validation report of a file this system sent."""
-    f = files.own_file(_system(request), file_id)
-    receipt = messagelog.receipt(f.log_entry()) if f.log_seq else {}
-    return {"file_id": f.pk, "status": f.status, "rows": f.rows, "problems": f.problems, "duplicate": False,
-            "receipt": receipt}
+    """The status, validation report and receipt of a file meant for this system: one it sent (``in``) or an
+    extract produced for it (``out``). Any other id, existing or not, is refused with the same answer."""
+    return files.file_status(_system(request), file_id)
 
 
 @router.post("/files/{feed}", auth=SystemAuth(),
@@ -110,9 +111,10 @@ def send_file(request: HttpRequest, feed: str, q: Query[FileQuery]) -> Any:
             response={200: None, 401: Error, 403: Error, 422: ValidationErrors, 503: Error})
 def atena_extract(request: HttpRequest, q: Query[ExtractQuery]) -> HttpResponse:
     """The 宛名 standard CSV (全件 ``mode=full`` or 差分 ``mode=delta`` after a cursor), UTF-8 or CP932."""
-    body, receipt = files.atena_extract(_system(request), q.mode, q.after, q.encoding)
+    body, receipt, file_id = files.atena_extract(_system(request), q.mode, q.after, q.encoding)
     charset = "cp932" if body and q.encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
     response = HttpResponse(body, content_type=f"text/csv; charset={charset}")
+    response["X-Hub-File-Id"] = str(file_id)  # GET /files/{id} gives this extract's record and receipt again
     response["X-Hub-Receipt-Seq"] = str(receipt["seq"])
     response["X-Hub-Receipt-Signature"] = receipt["signature"]
     return response

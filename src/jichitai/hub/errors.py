@@ -29,6 +29,16 @@ class FeedRefused(PermissionRefused):
         super().__init__("このフィードを取得する権限がありません。", **fields)
 
 
+class FileRefused(PermissionRefused):
+    """The file does not exist or is not meant for the caller (another system's upload or extract): one answer
+    for both, so a system learns nothing of the files the hub exchanges with others."""
+
+    code = "file_refused"
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__("このファイルを参照する権限がありません。", **fields)
+
+
 class MessageLogUnavailable(HubError):
     """The message log could not be written or sealed: the hub fails closed and delivers nothing."""
 

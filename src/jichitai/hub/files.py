@@ -18,9 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.hub import messagelog
-from jichitai.hub.errors import FeedRefused
+from jichitai.hub.errors import FeedRefused, FileRefused
 from jichitai.hub.feeds import ItemFilter, granted
 from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS
 from jichitai.hub.models import ExchangedFile, FeedEvent, System
@@ -58,8 +59,8 @@ class Received:
 
     def as_dict(self) -> dict[str, Any]:
         f = self.file
-        return {"file_id": f.pk, "status": f.status, "rows": f.rows, "problems": f.problems,
-                "duplicate": self.duplicate, "receipt": self.receipt}
+        return {"file_id": f.pk, "direction": f.direction, "layout": f.layout, "mode": f.mode, "status": f.status,
+                "rows": f.rows, "problems": f.problems, "duplicate": self.duplicate, "receipt": self.receipt}
 
 
 def validate(feed_code: str, data: bytes) -> tuple[int, list[dict[str, Any]]]:
@@ -128,18 +129,33 @@ def problem_report(f: ExchangedFile) -> str:
 
 
 def own_file(system: System, file_id: int) -> ExchangedFile:
-    f = ExchangedFile.objects.filter(pk=file_id, system=system).first()
-    if f is None:
+    """A file meant for ``system`` (its own upload, or an extract produced for it), checked by ``allowed``
+    through :meth:`ExchangedFile.permits`. An unknown id and another system's file give the same refusal,
+    audited with the id asked for; a granted read is audited too."""
+    f = ExchangedFile.objects.filter(pk=file_id).first()
+    if f is None or not allowed(system, "hub.file.fetch", f):
         audit.record(system, "hub.file.fetch", f"hub.file:{file_id}", "refused")
-        raise FeedRefused()
+        raise FileRefused()
+    audit.record(system, "hub.file.fetch", f"hub.file:{f.pk}", direction=f.direction, layout=f.layout)
     return f
+
+
+def file_status(system: System, file_id: int) -> dict[str, Any]:
+    """``GET /files/{id}``: what the hub recorded of one file meant for ``system`` and its signed receipt."""
+    f = own_file(system, file_id)
+    receipt = messagelog.receipt(f.log_entry()) if f.log_seq else {}
+    return {"file_id": f.pk, "direction": f.direction, "layout": f.layout, "mode": f.mode, "status": f.status,
+            "rows": f.rows, "problems": f.problems, "duplicate": False, "receipt": receipt}
 
 
 # --- the 宛名 extract (file_out) ------------------------------------------------------------------------------
 
-def atena_extract(system: System, mode: str = "full", after: int = 0, encoding: str = "utf-8") -> tuple[bytes, dict]:
+def atena_extract(system: System, mode: str = "full", after: int = 0,
+                  encoding: str = "utf-8") -> tuple[bytes, dict, int]:
     """The 宛名 standard CSV for ``system`` (全件: each person's latest state; 差分: events after ``after``),
-    only the granted items (others left empty), logged before it is handed over. Returns (bytes, receipt)."""
+    only the granted items (others left empty), logged before it is handed over and recorded as an outgoing
+    file of ``system`` (readable later at ``GET /files/{id}`` by that system only).
+    Returns (bytes, receipt, file id)."""
     grant = granted(system, "atena-extract", "hub.file.fetch")
     flt = ItemFilter.for_grant(grant)
     after = max(after, 0)  # as feeds.pull: a negative cursor means from the start (and is logged as 0)
@@ -163,9 +179,10 @@ def atena_extract(system: System, mode: str = "full", after: int = 0, encoding: 
         entry = messagelog.append(kind="file_out", direction="out", sender=messagelog.HUB, receiver=system.code,
                                   reference=f"atena-extract:{mode}:{after}-{last}", payload=body, count=count,
                                   first_cursor=after, last_cursor=last)
-        ExchangedFile.objects.create(
+        f = ExchangedFile.objects.create(
             direction="out", system=system, layout="atena-extract", mode=mode, filename=f"atena_{mode}_{last}.csv",
             sha256=messagelog.payload_hash(body), size=len(body), encoding=enc, rows=count, status="provided",
             stored_path="", log_seq=entry.seq)
-        audit.record(system, "hub.file.fetch", "hub.feed:atena-extract", count=count, log_seq=entry.seq)
-    return body, messagelog.receipt(entry)
+        audit.record(system, "hub.file.fetch", "hub.feed:atena-extract", count=count, log_seq=entry.seq,
+                     file_id=f.pk)
+    return body, messagelog.receipt(entry), f.pk

@@ -287,6 +287,15 @@ class ExchangedFile(models.Model):
     def log_entry(self) -> MessageLogEntry:
         return MessageLogEntry.objects.get(seq=self.log_seq or 0)
 
+    def audit_label(self) -> str:
+        return f"hub.file:{self.pk}"
+
+    def permits(self, actor: object, action: str) -> bool:
+        """A file is meant for one system only: an incoming file for the system that sent it, an outgoing
+        extract (全件/差分) for the system it was produced for. Both are ``system``; no other system, whatever
+        its grants, may read it."""
+        return getattr(actor, "pk", None) == self.system_id and bool(getattr(actor, "is_active", False))
+
 
 class RelayPosition(models.Model):
     """The relay's low-water mark in the registry outbox, locked while relaying (one relay at a time)."""
