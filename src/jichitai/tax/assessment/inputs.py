@@ -19,6 +19,7 @@ from jichitai.tax import reports
 
 LIFE_KEYS = ("life_general_new", "life_general_old", "life_medical_care_new", "life_pension_new", "life_pension_old")
 RELATION_OF_CLASS = {"elderly_cohabiting_parent": "parent"}
+WHOLE_REGISTRY = 10_000  # from this many residents on, every 個人番号 index is read (no list of 宛名番号)
 
 
 @dataclass
@@ -90,8 +91,10 @@ def gather(fiscal_year: int) -> list[Person]:
 
     base = dt.date(fiscal_year, 1, 1)
     residents = list(residents_as_of(base))
-    index_of = dict(Resident.objects.filter(atena_number__in=[r["atena_number"] for r in residents])
-                    .values_list("atena_number", "my_number_index"))
+    indexes = Resident.objects.values_list("atena_number", "my_number_index")
+    if len(residents) < WHOLE_REGISTRY:
+        indexes = indexes.filter(atena_number__in=[r["atena_number"] for r in residents])
+    index_of = dict(indexes.iterator(chunk_size=20_000))
     by_index: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: {"salary_report": [], "pension_report": []})
     for kind, index, data in (ReceivedReport.objects.filter(income_year=fiscal_year - 1, superseded_by__isnull=True)
                               .order_by("id").values_list("kind", "recipient_index", "data").iterator(chunk_size=5000)):
