@@ -20,36 +20,10 @@ from jichitai.tax import report_intake, reports
 from jichitai.tax.assessment import services as assessment
 from jichitai.tax.models import Assessment
 from tests.registry.conftest import TOWNS, move_in_command
+from tests.tax.conftest import TARO, store_report
 from tests.tax.test_reports import salary_row
 
 pytestmark = pytest.mark.django_db
-
-TARO = make_my_number(30000000001)
-HANAKO = make_my_number(30000000002)
-LATE = make_my_number(30000000003)
-
-
-@pytest.fixture
-def city(make_staff: Any) -> dict[str, str]:
-    """Taro (salary 5,000,000 reported) and Hanako (no report) since 2025; Jiro arrived after 1月1日 2026."""
-    load_towns(TOWNS)
-    clerk = make_staff(roles=["counter"])
-    first = apply(move_in_command(moved_on=dt.date(2025, 6, 1), notified_on=dt.date(2025, 6, 2), persons=(
-        NewPerson("青木 太郎", "アオキ タロウ", dt.date(1980, 5, 1), "M", "世帯主", my_number=TARO),
-        NewPerson("青木 花子", "アオキ ハナコ", dt.date(1982, 12, 30), "F", "妻", my_number=HANAKO),
-    )), actor=clerk)
-    late = apply(move_in_command(moved_on=dt.date(2026, 2, 1), notified_on=dt.date(2026, 2, 2), town_code="281010001",
-                                 persons=(NewPerson("東 次郎", "ヒガシ ジロウ", dt.date(1990, 1, 1), "M", "世帯主",
-                                                    my_number=LATE),)), actor=clerk)
-    _report("eltax-1.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ"))
-    _report("eltax-2.csv", salary_row(my_number=LATE, name="東 次郎", kana="ヒガシ ジロウ"))
-    return {"taro": first.atena_numbers[0], "hanako": first.atena_numbers[1], "jiro": late.atena_numbers[0]}
-
-
-def _report(name: str, *rows: dict[str, object]) -> None:
-    report_intake.store_file("salary_report", reports.write_rows(reports.SALARY_REPORT, list(rows)).encode("cp932"),
-                             name)
-
 
 def test_everyone_registered_on_january_first_is_assessed_once(city: dict[str, str]) -> None:
     report = assessment.run(2026)
@@ -69,7 +43,7 @@ def test_everyone_registered_on_january_first_is_assessed_once(city: dict[str, s
 def test_a_changed_input_adds_a_version_and_keeps_the_first(city: dict[str, str]) -> None:
     assessment.run(2026)
     first = Assessment.objects.get(atena_number=city["taro"])
-    _report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
+    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
                                       payer_number="7000012050002", payer_name="副業株式会社", salary_paid=600_000,
                                       salary_income=0, year_end_adjusted=False, social_insurance=0))
     report = assessment.run(2026)
@@ -194,7 +168,7 @@ def _population(make_staff: Any, households: int = 30, seed: int = 5) -> int:
                             "birth_date": head.birth_date, "address": "神戸市中央区加納町6丁目5番1号",
                             "pension_paid": rng.choice([700_000, 1_500_000, 2_400_000, 3_300_000]),
                             "withholding_tax": 0, "social_insurance": rng.randint(0, 200_000), "spouse": False})
-    _report("eltax-city.csv", *salary)
+    store_report("eltax-city.csv", *salary)
     report_intake.store_file("pension_report", reports.write_rows(reports.PENSION_REPORT, pension).encode("cp932"),
                              "nenkin-city.csv")
     return residents

@@ -6,3 +6,4 @@ from jichitai.accounts import roles as R
 from jichitai.accounts.policy import define
 
 define("tax.calculate", "住民税額の試算", {R.TAX_REVIEWER, R.COUNTER_CLERK})
+define("tax.summary", "住民税の区別集計の閲覧", {R.TAX_REVIEWER})

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from jichitai.tax import views
+
+app_name = "tax"
+urlpatterns = [
+    path("summary/", views.summary_view, name="summary"),
+]
