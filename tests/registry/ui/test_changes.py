@@ -3,6 +3,7 @@ the 決裁 queue (j530), the certificate page answering with the PDF."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -134,3 +135,99 @@ def test_certificate_refusal_is_shown(household: Any, login_as: Any) -> None:
         "format": "setai_renki", "members": household.atena_numbers, "requester_kind": "third_party"})
     assert response.status_code == 400 and "第12条の3" in response.content.decode()
     assert not CertificateIssuance.objects.exists()
+
+
+def _draft(html: str) -> str:
+    return html.split('name="draft" value="')[1].split('"')[0]
+
+
+def test_back_to_input_returns_the_form_with_everything_typed(towns: Any, login_as: Any) -> None:
+    """j540 (入力確認・修正: 入力内容を修正できること): 「入力に戻る」 reopens the 転入 form with every item of every
+    person as typed (和暦 as typed, the 町字 chosen), and nothing is recorded."""
+    client = login_as("counter")
+    confirm = client.post("/registry/changes/move-in/", MOVE_IN).content.decode()
+    assert "入力に戻る" in confirm
+    form = client.post("/registry/changes/move-in/", {"step": "commit", "token": _token(confirm),
+                                                      "draft": _draft(confirm), "back": "1"})
+    html = form.content.decode()
+    assert form.status_code == 200 and "転入の入力" in html and "まだ記録されていません" not in html
+    for value in ("令和8年11月2日", "2026-11-05", "大阪府大阪市北区梅田1丁目", "27127", "3番地", "三宮ハイツ5号",
+                  "山田 一郎", "ヤマダ イチロウ", "平成2年4月5日", "山田 春子", "ヤマダ ハルコ", "1992-06-07", "妻"):
+        assert f'value="{value}"' in html, value
+    assert '<option value="281100002" selected>' in html
+    assert "この項目は必須です" not in html and "errorlist" not in html  # the empty 3rd and 4th slots stay quiet
+    assert not Resident.objects.exists() and not ResidentHistory.objects.exists()
+    again = client.post("/registry/changes/move-in/", {**MOVE_IN, "banchi": "4番地"}).content.decode()
+    assert "中央区三宮町4番地" in again  # corrected and confirmed again
+
+
+def test_back_to_input_keeps_the_members_chosen(household: Any, login_as: Any) -> None:
+    """The same for a multi-person form opened from a household: the 異動者 ticked stay ticked."""
+    client = login_as("counter")
+    setai = household.setai_numbers[0]
+    taro, hanako = household.atena_numbers
+    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
+            "atena_numbers": [hanako], "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
+    confirm = client.post("/registry/changes/move-out/", data).content.decode()
+    assert "国内転出" in confirm
+    html = client.post("/registry/changes/move-out/", {"draft": _draft(confirm), "setai": setai,
+                                                       "back": "1"}).content.decode()
+    boxes = dict(re.findall(r'name="atena_numbers" value="(\d+)"[^>]*?( checked)?>', html))
+    assert boxes == {taro: "", hanako: " checked"}
+    assert 'value="京都府京都市左京区"' in html and 'value="令和8年11月20日"' in html
+
+
+def test_back_with_a_forged_draft_gives_an_empty_form(towns: Any, login_as: Any) -> None:
+    client = login_as("counter")
+    html = client.post("/registry/changes/move-in/", {"draft": "forged", "back": "1"}, follow=True).content.decode()
+    assert "有効期限が切れたか、内容が改変されています" in html and 'value="山田 一郎"' not in html
+
+
+def test_refusal_at_the_record_step_keeps_the_input(household: Any, login_as: Any, clerk: Any) -> None:
+    """If the records changed between confirmation and record, the refusal shows the form as typed."""
+    import datetime as dt
+
+    from jichitai.registry.domain import RecordDeath
+    from jichitai.registry.services import apply
+
+    client = login_as("counter")
+    setai = household.setai_numbers[0]
+    hanako = household.atena_numbers[1]
+    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
+            "atena_numbers": [hanako], "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
+    confirm = client.post("/registry/changes/move-out/", data).content.decode()
+    apply(RecordDeath(moved_on=dt.date(2026, 11, 25), atena_number=hanako), actor=clerk)
+    refused = client.post("/registry/changes/move-out/", {"step": "commit", "token": _token(confirm),
+                                                          "draft": _draft(confirm), "setai": setai})
+    html = refused.content.decode()
+    assert refused.status_code == 409 and "受け付けできません" in html and "既に死亡により消除" in html
+    assert 'value="京都府京都市左京区"' in html and 'value="26103"' in html
+
+
+def test_future_move_out_at_the_counter_shows_the_planned_day(household: Any, login_as: Any) -> None:
+    """j640/j50: the confirmation says the person stays a resident until the 転出予定日; the resident page then
+    shows 住民（転出予定 …） and the 転出先住所（予定）."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jichitai.common.wareki import to_wareki
+
+    client = login_as("counter")
+    setai = household.setai_numbers[0]
+    hanako = household.atena_numbers[1]
+    today = timezone.localdate()
+    planned = today + dt.timedelta(days=7)
+    data = {"step": "confirm", "setai": setai, "moved_on": planned.isoformat(), "notified_on": today.isoformat(),
+            "atena_numbers": [hanako], "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
+    too_far = {**data, "moved_on": (today + dt.timedelta(days=15)).isoformat()}
+    refused = client.post("/registry/changes/move-out/", too_far).content.decode()
+    assert "受け付けできません" in refused and "14日前から受け付けます" in refused
+    assert f'value="{(today + dt.timedelta(days=15)).isoformat()}"' in refused  # the form as typed, to correct
+    confirm = client.post("/registry/changes/move-out/", data).content.decode()
+    assert "住民として世帯に記録され（転出予定）" in confirm and "除票となります" in confirm
+    done = client.post("/registry/changes/move-out/", {"step": "commit", "token": _token(confirm), "setai": setai})
+    assert done.status_code == 302 and done["Location"] == f"/registry/residents/{hanako}/"
+    page = client.get(done["Location"]).content.decode()
+    assert f"住民（転出予定 {to_wareki(planned)}）" in page and "転出先住所（予定）" in page
+    assert Resident.objects.get(pk=hanako).status == "active"

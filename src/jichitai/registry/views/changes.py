@@ -1,6 +1,7 @@
 """異動の入力 (4): one form per kind, a confirmation step showing every person before and after (入力確認, j540),
 then the record — or, for a 職権 change, a 決裁 request (j530). A refusal shows the standard's reason in
-Japanese and writes nothing."""
+Japanese and writes nothing. 「入力に戻る」 on the confirmation page, and a refusal at the record step, reopen the
+form with everything the clerk typed (j540: 入力内容を修正できること), carried as a signed draft of the form data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from jichitai.accounts.guards import requires
@@ -21,7 +22,9 @@ from jichitai.registry.views.common import differences, refusal, terminal_of
 from jichitai.registry.views.forms import KINDS, Kind, PersonFields
 
 SALT = "jichitai.registry.change"
+DRAFT_SALT = "jichitai.registry.change.draft"
 MAX_AGE = 3600
+NOT_INPUT = frozenset({"csrfmiddlewaretoken", "step", "token", "draft", "back"})
 
 
 @requires("registry.change")
@@ -32,13 +35,34 @@ def menu(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/change_menu.html", {"groups": groups})
 
 
-def _forms(kind: Kind, request: HttpRequest, setai: str) -> tuple[Any, list[PersonFields]]:
-    data = request.POST if request.method == "POST" else None
+def _draft(data: QueryDict) -> str:
+    """What the clerk typed (every item, every checked box), signed, for 「入力に戻る」."""
+    return signing.dumps({k: data.getlist(k) for k in data if k not in NOT_INPUT}, salt=DRAFT_SALT, compress=True)
+
+
+def _undraft(token: str) -> QueryDict | None:
+    try:
+        values = signing.loads(token, salt=DRAFT_SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None
+    data = QueryDict(mutable=True)
+    for key, items in values.items():
+        data.setlist(key, items)
+    return data
+
+
+def _forms(kind: Kind, data: QueryDict | None, setai: str) -> tuple[Any, list[PersonFields]]:
     household = records.household_members(setai) if setai else []
     initial = {"setai_number": setai} if setai else {}
     form = kind.form(data, household=household, initial=initial)
-    slots = [PersonFields(data, prefix=f"p{i + 1}", use_required_attribute=(i == 0))
-             for i in range(kind.persons)]
+    slots = []
+    for i in range(kind.persons):
+        prefix = f"p{i + 1}"
+        typed = data is not None and any(v.strip() for k in data if k.startswith(f"{prefix}-")
+                                         for v in data.getlist(k))
+        # an optional slot left empty stays unbound, so it shows no 「必須」 errors when the form is shown again
+        bound = data if (i == 0 or typed) else None
+        slots.append(PersonFields(bound, prefix=prefix, use_required_attribute=(i == 0)))
     return form, slots
 
 
@@ -61,11 +85,12 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
     if kind is None:
         raise Http404("異動の種類がありません")
     setai = (request.POST.get("setai") or request.GET.get("setai") or "").strip()
+    if request.method == "POST" and request.POST.get("back"):
+        return _back(request, kind, setai)
     if request.method == "POST" and request.POST.get("step") == "commit":
         return _commit(request, kind, setai)
-    form, slots = _forms(kind, request, setai)
-    context: dict[str, Any] = {"kind": kind, "form": form, "slots": slots, "setai": setai,
-                               "household": getattr(form, "household", [])}
+    form, slots = _forms(kind, request.POST if request.method == "POST" else None, setai)
+    context = _context(kind, form, slots, setai)
     if request.method == "POST":
         persons, persons_ok = _persons(slots)
         if form.is_valid() and persons_ok:
@@ -81,9 +106,28 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                          "fields": differences(e.before, e.after)} for e in change.entries]
                 return render(request, "registry/change_confirm.html", {
                     "kind": kind, "change": change, "rows": rows, "token": token, "setai": setai,
-                    "needs_approval": change.requires_approval,
+                    "draft": _draft(request.POST), "needs_approval": change.requires_approval,
+                    "planned": [e.after for e in change.entries if e.after.departure_pending],
                 })
     return render(request, "registry/change_form.html", context)
+
+
+def _context(kind: Kind, form: Any, slots: list[PersonFields], setai: str) -> dict[str, Any]:
+    return {"kind": kind, "form": form, "slots": slots, "setai": setai, "household": getattr(form, "household", [])}
+
+
+def _refilled(request: HttpRequest, kind: Kind, setai: str) -> tuple[Any, list[PersonFields]]:
+    """The form as the clerk left it at the confirmation step; empty (with a message) if the draft is gone."""
+    data = _undraft(request.POST.get("draft", ""))
+    if data is None:
+        messages.error(request, "入力内容の有効期限が切れたか、内容が改変されています。もう一度入力してください。")
+    return _forms(kind, data, setai)
+
+
+def _back(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
+    """「入力に戻る」 (j540): the form again, filled with everything typed, nothing recorded."""
+    form, slots = _refilled(request, kind, setai)
+    return render(request, "registry/change_form.html", _context(kind, form, slots, setai))
 
 
 def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
@@ -95,10 +139,9 @@ def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
         return redirect("registry:change", slug=kind.slug)
     try:
         submitted = workflow.submit(command, actor=request.user, terminal=terminal_of(request))
-    except RegistryError as exc:
-        household = records.household_members(setai) if setai else []
-        context = {"kind": kind, "form": kind.form(household=household), "slots": [], "setai": setai,
-                   "household": household, **refusal(request, exc)}
+    except RegistryError as exc:  # refused at the record step (the records changed since the confirmation)
+        form, slots = _refilled(request, kind, setai)
+        context = {**_context(kind, form, slots, setai), **refusal(request, exc)}
         return render(request, "registry/change_form.html", context, status=409)
     if submitted.pending is not None:
         messages.success(request, f"{kind.label}を起案しました。決裁者の決裁後に記録されます（決裁番号 {submitted.pending.pk}）。")
