@@ -49,12 +49,29 @@ def _ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _commands(rng: random.Random, worker: int, counter: list[int], today: dt.date, pool: list[str],
-              towns: list[tuple[str, str]]) -> list[Any]:
-    """One 異動 of a random kind on a random household of ``pool`` (reads the members it needs)."""
+def _batch(rng: random.Random, worker: int, counter: list[int], today: dt.date, pool: list[str],
+           towns: list[tuple[str, str]], size: int) -> list[Any]:
+    """``size`` 異動 of random kinds on random households of ``pool``; their members are read in one query, as
+    a batch job reads its input (the bench measures the service, not a read per command)."""
+    from jichitai.registry.models import Resident
+
+    setais = [rng.choice(pool) for _ in range(size)]
+    members: dict[str, list[tuple[str, str, str]]] = {}
+    for atena, setai, relationship, ward in (Resident.objects.filter(setai_number__in=setais, status="active")
+                                             .order_by("household_order", "pk")
+                                             .values_list("atena_number", "setai_number", "relationship", "ward_code")):
+        members.setdefault(setai, []).append((atena, relationship, ward))
+    out: list[Any] = []
+    for setai in setais:
+        out.extend(_commands(rng, worker, counter, today, setai, members.get(setai, []), towns))
+    return out
+
+
+def _commands(rng: random.Random, worker: int, counter: list[int], today: dt.date, setai: str,
+              members: list[tuple[str, str, str]], towns: list[tuple[str, str]]) -> list[Any]:
+    """One 異動 of a random kind: a 転入 to a new household, or a change to household ``setai``."""
     from jichitai.common.checkdigit import make_my_number
     from jichitai.registry import domain as D
-    from jichitai.registry.models import Resident
     from registry_load import SURNAMES, person_name
 
     kind = rng.choices(["move_within", "birth", "move_in", "move_out", "death"], [45, 20, 15, 10, 10])[0]
@@ -67,9 +84,6 @@ def _commands(rng: random.Random, worker: int, counter: list[int], today: dt.dat
         return [D.RecordMoveIn(moved_on=today, notified_on=today, town_code=town, banchi=f"{rng.randint(1, 30)}番地",
                                previous_address="大阪府大阪市", previous_municipality_code="27100",
                                persons=(D.NewPerson(name, kana, dt.date(1990, 1, 1), "M", "世帯主", my_number=number),))]
-    setai = rng.choice(pool)
-    members = list(Resident.objects.filter(setai_number=setai, status="active")
-                   .values_list("atena_number", "relationship", "ward_code"))
     if not members:
         return []
     atenas = tuple(m[0] for m in members)
@@ -105,9 +119,7 @@ def _worker(idx: int, seconds: float, batch: int, pool: list[str], towns: list[t
     deadline = start + seconds
     try:
         while time.perf_counter() < deadline:
-            commands: list[Any] = []
-            while len(commands) < batch:
-                commands.extend(_commands(rng, idx, counter, today, pool, towns))
+            commands = _batch(rng, idx, counter, today, pool, towns, batch)
             done = apply_many(commands, actor=actor, terminal=f"bench{idx}", stop_on_error=False)
             applied += len(done)
             refused += len(commands) - len(done)

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -36,14 +37,18 @@ class Vault:
             raise ValueError("the My Number master key must be at least 32 bytes")
         return cls(_derive(master, b"jichitai mynumber encryption"), _derive(master, b"jichitai mynumber index"))
 
+    @cached_property
+    def _aead(self) -> AESGCM:  # the key schedule once, not per number
+        return AESGCM(self.enc_key)
+
     def encrypt(self, plaintext: str) -> str:
         nonce = os.urandom(12)
-        sealed = AESGCM(self.enc_key).encrypt(nonce, plaintext.encode(), b"mynumber")
+        sealed = self._aead.encrypt(nonce, plaintext.encode(), b"mynumber")
         return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
     def decrypt(self, token: str) -> str:
         raw = base64.urlsafe_b64decode(token.encode("ascii"))
-        return AESGCM(self.enc_key).decrypt(raw[:12], raw[12:], b"mynumber").decode()
+        return self._aead.decrypt(raw[:12], raw[12:], b"mynumber").decode()
 
     def blind_index(self, value: str) -> str:
         return hmac.new(self.index_key, value.encode(), hashlib.sha256).hexdigest()

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from jichitai.hub.models import STANDARD_BUSINESSES, DataItem, Feed, Grant, System
 
-# 宛名連携 data items: the keys of the registry's outbox payload each one covers (registry.services._payload:
+# 宛名連携 data items: the keys of the registry's outbox payload each one covers (registry.rowwriter.payload:
 # the person snapshot of registry.domain.person without 個人番号, plus previous/origin/destination/support).
 # 個人番号 is not in the payload: the hub decrypts it from the registry only for grants that include it.
 ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (

@@ -15,7 +15,7 @@ from jichitai.registry import services, suppression
 from jichitai.registry.domain import Change, Command, RegistryError, decide
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.models import PendingChange
-from jichitai.registry.store import DbLedger
+from jichitai.registry.workset import WorkingSet
 
 
 class _DryRun(Exception):
@@ -27,7 +27,9 @@ def preview(command: Command, actor: Any = None) -> Change:
     (j540) and the check before 起案. With ``actor``, a 異動抑止 refuses it as the record would."""
     try:
         with transaction.atomic():
-            change = decide(command, DbLedger())
+            workset = WorkingSet()
+            workset.prefetch([command])
+            change = decide(command, workset)
             if actor is not None:
                 suppression.ensure_change_allowed(actor, [e.after.atena_number for e in change.entries])
             raise _DryRun

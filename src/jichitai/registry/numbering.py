@@ -43,12 +43,22 @@ def reserve(name: str, count: int) -> int:
         return int(NumberSeries.objects.get(name=name).last) - count + 1
 
 
-def new_atena_number() -> str:
-    return with_modulus11(next_serial("atena"), ATENA_WIDTH)
+def serials(name: str, count: int) -> list[int]:
+    """``count`` serials drawn at once for a batch of 異動 (not necessarily consecutive)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCES[name], count])
+            return [int(r[0]) for r in cur.fetchall()]
+    first = reserve(name, count)
+    return list(range(first, first + count))
 
 
-def new_setai_number() -> str:
-    return with_modulus11(next_serial("setai"), SETAI_WIDTH)
+def atena_number(serial: int) -> str:
+    return with_modulus11(serial, ATENA_WIDTH)
+
+
+def setai_number(serial: int) -> str:
+    return with_modulus11(serial, SETAI_WIDTH)
 
 
 def new_issue_number(year: int) -> str:

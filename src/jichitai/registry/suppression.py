@@ -42,7 +42,12 @@ def active(atena_numbers: Iterable[str], on: dt.date | None = None) -> dict[str,
 def ensure_change_allowed(actor: Any, atena_numbers: list[str]) -> set[str]:
     """Raised inside the 異動's transaction; the service audits the refusal after the rollback. Returns who among
     them is under 支援措置 (one read serves both questions)."""
-    flags = active(atena_numbers)
+    return check_change(active(atena_numbers))
+
+
+def check_change(flags: dict[str, set[str]]) -> set[str]:
+    """The 異動抑止 check on suppressions already read (宛名番号 → kinds in force): raises for a person whose
+    changes are stopped, returns who is under 支援措置."""
     for atena, kinds in flags.items():
         if "change" in kinds:
             raise SuppressedError(f"宛名番号 {atena} の住民には異動抑止が設定されているため、異動を記録できません（標準仕様書 3.1）。",

@@ -1,0 +1,167 @@
+"""Writing a batch of decided 異動 in a few statements, in the caller's transaction.
+
+For the changes a :class:`~jichitai.registry.workset.WorkingSet` holds: one history row per person and change
+(j200), the current rows (new people inserted, the others updated once, to the state the batch leaves them
+in, each checked against the version it was read at), one outbox event per person and change for the hub, and
+each household's head, address and member count. On PostgreSQL the history and outbox rows go by ``COPY`` and
+the current rows and households by one statement each; on the embedded SQLite by the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, connection
+from django.db.models import F
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.dbcopy import copy_rows
+from jichitai.registry.domain.decide import Change, Entry
+from jichitai.registry.domain.person import HEAD, Person
+from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
+from jichitai.registry.store import row_values, search_values
+from jichitai.registry.workset import WorkingSet
+
+
+class ConcurrentChange(OperationalError):
+    """A current row changed under us although it was locked (optimistic version check): retry."""
+
+
+def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
+    if not workset.pending:
+        return
+    today, now = workset.today, timezone.now()
+    entered_by, terminal = audit.actor_label(actor)[:100], terminal[:100]
+    cipher: dict[str, Any] = {}  # 宛名番号 → the row whose ciphertext a later snapshot may keep
+    histories, outbox, current = [], [], {}
+    for pending in workset.pending:
+        change: Change = pending.change
+        cancels = uuid.UUID(change.cancels) if change.cancels else None
+        for entry, history_no in zip(change.entries, pending.history_nos, strict=True):
+            person = entry.after
+            atena = person.atena_number
+            values = row_values(person, cipher.get(atena, workset.rows.get(atena)))
+            cipher[atena] = SimpleNamespace(my_number_index=values["my_number_index"],
+                                            my_number_encrypted=values["my_number_encrypted"])
+            histories.append({
+                **values, "history_no": history_no, "change_id": pending.change_id, "reason": change.reason.value,
+                "moved_on": change.moved_on, "processed_on": today, "change_notified_on": change.notified_on,
+                "entered_by": entered_by, "terminal": terminal, "is_subject": atena in pending.subjects,
+                "cancels_change_id": cancels, "change_note": change.note, "recorded_at": now,
+            })
+            current[atena] = {**values, **search_values(person), "history_no": history_no,
+                              "last_change_id": pending.change_id, "updated_at": now}
+            outbox.append({
+                "event_id": uuid.uuid4(), "change_id": pending.change_id, "kind": change.reason.value,
+                "atena_number": atena, "setai_number": person.setai_number, "occurred_on": change.moved_on,
+                "created_at": now,
+                "payload": payload(change, entry, atena in pending.subjects, atena in pending.supported),
+            })
+    copy_rows(ResidentHistory, histories)
+    _write_current(workset, current)
+    copy_rows(OutboxEvent, outbox)
+    _write_households(workset, today, now)
+
+
+def _write_current(workset: WorkingSet, current: dict[str, dict[str, Any]]) -> None:
+    new = [{"atena_number": a, **v, "version": 0} for a, v in current.items() if a not in workset.rows]
+    changed = {a: {**v, "version": workset.rows[a].version + 1} for a, v in current.items() if a in workset.rows}
+    try:
+        copy_rows(Resident, new)
+        if connection.vendor == "postgresql":
+            _update_postgresql(changed)
+        else:
+            for atena, values in changed.items():
+                if Resident.objects.filter(pk=atena, version=values["version"] - 1).update(**values) != 1:
+                    raise ConcurrentChange(f"resident {atena} changed concurrently")
+    except IntegrityError as exc:
+        # the batch checked every 個人番号 it records; a clash here is a concurrent batch's: decide again
+        raise ConcurrentChange(f"a number was recorded concurrently: {exc}") from exc
+
+
+def _update_postgresql(changed: dict[str, dict[str, Any]]) -> None:
+    if not changed:
+        return
+    columns = [f.column for f in Resident._meta.concrete_fields if f.attname in next(iter(changed.values()))]
+    assignments = ", ".join(f'"{c}" = u."{c}"' for c in columns)
+    rows = [{"atena_number": a, **{k: _json(v) for k, v in values.items()}} for a, values in changed.items()]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE registry_resident r SET {assignments} "  # noqa: S608 (column names from the model)
+            "FROM jsonb_populate_recordset(NULL::registry_resident, %s::jsonb) u "
+            "WHERE r.atena_number = u.atena_number AND r.version = u.version - 1",
+            [json.dumps(rows, ensure_ascii=False)])
+        if cur.rowcount != len(rows):
+            raise ConcurrentChange(f"{len(rows) - cur.rowcount} residents changed concurrently")
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> None:
+    """Each touched household's head, address and member count, from its members as the batch leaves them."""
+    rows = []
+    for setai, members in workset.households():
+        head: Person | None = next((m for m in members if m.relationship == HEAD), members[0] if members else None)
+        row: dict[str, Any] = {"setai_number": setai, "member_count": len(members)}
+        if head is not None:
+            row.update(head_atena_number=head.atena_number, ward_code=head.ward_code, town_code=head.town_code,
+                       banchi=head.banchi, katagaki=head.katagaki)
+        rows.append(row)
+    if connection.vendor != "postgresql":
+        for row in rows:
+            setai = row.pop("setai_number")
+            if not Household.objects.filter(pk=setai).update(**row, version=F("version") + 1, updated_at=now):
+                row.setdefault("ward_code", "")
+                Household.objects.create(setai_number=setai, created_on=today, version=1, **row)
+        return
+    blank = {"head_atena_number": "", "ward_code": "", "town_code": "", "banchi": "", "katagaki": "",
+             "created_on": today.isoformat(), "updated_at": now.isoformat(), "version": 1}
+    cols = ", ".join(f'"{c}"' for c in ["setai_number", "member_count", *blank])
+    with connection.cursor() as cur:
+        for with_head in (True, False):  # a household left empty keeps its last head and address
+            part = [{**blank, **r} for r in rows if ("head_atena_number" in r) == with_head]
+            if not part:
+                continue
+            fields = ["member_count", "updated_at", *(("head_atena_number", "ward_code", "town_code", "banchi",
+                                                        "katagaki") if with_head else ())]
+            updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in fields)
+            cur.execute(
+                f"INSERT INTO registry_household ({cols}) "  # noqa: S608 (column names from the model)
+                f"SELECT {cols} FROM jsonb_populate_recordset(NULL::registry_household, %s::jsonb) "
+                f"ON CONFLICT (setai_number) DO UPDATE SET {updates}, version = registry_household.version + 1",
+                [json.dumps(part, ensure_ascii=False)])
+
+
+def payload(change: Change, entry: Entry, subject: bool, supported: bool) -> dict[str, Any]:
+    """The outbox payload: the snapshot after the change (no 個人番号), the place before, and the move class."""
+    snapshot = entry.after.as_dict()
+    snapshot.pop("my_number", None)
+    before = entry.before
+    return {
+        **snapshot,
+        "reason": change.reason.value,
+        "reason_label": change.reason.label,
+        "reason_group": change.reason.group.value,
+        "is_subject": subject,
+        "previous": None if before is None else {
+            "setai_number": before.setai_number, "ward_code": before.ward_code, "town_code": before.town_code,
+            "status": before.status,
+        },
+        "origin_class": entry.origin_class or None,
+        "destination_class": entry.destination_class or None,
+        "ward_change": bool(before and before.ward_code and before.ward_code != entry.after.ward_code
+                            and entry.after.is_active),
+        "support_measure": supported,
+        "cancels": change.cancels or None,
+    }
