@@ -2,6 +2,12 @@
 
     DATABASE_URL=postgres://jichitai@127.0.0.1:5432/jichitai_decl JICHITAI_MODE=test JICHITAI_VAR=var/decl \\
         .venv/bin/python bench/declarations_review.py [--population 300000] [--years 1] [--seed 2026]
+        [--keep] [--reuse] [--profile]
+
+``--keep`` leaves the bench database and the generated files in place; a later ``--reuse`` run (same options)
+skips the generation and the intake, puts every declaration back to 受付済 (decisions, hand-overs and the
+assessments made from declarations removed) and reviews again: for working on the review alone. ``--profile``
+prints the review's 25 most expensive functions (cProfile, cumulative).
 
 1. A synthetic city (``jichitai.synth``) on a throw-away PostgreSQL database: registry, employers' 給与支払報告書,
    pension payers' 公的年金等支払報告書 and declarations, some carrying one labelled defect each.
@@ -18,10 +24,15 @@ Prints the tables for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import csv
 import datetime as dt
+import os
+import pstats
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchdb import bench_database
@@ -47,8 +58,11 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=1)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--fiscal-year", type=int, default=2026)
+    ap.add_argument("--keep", action="store_true", help="keep the bench database and files")
+    ap.add_argument("--reuse", action="store_true", help="review again the database a --keep run left")
+    ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
-    with bench_database():
+    with (_kept_database() if args.reuse else bench_database(keep=args.keep)):
         from django.conf import settings
         from django.core.management import call_command
 
@@ -58,25 +72,34 @@ def main() -> None:
         from jichitai.hub.models import System
         from jichitai.synth.city import Options, generate
 
-        out = Path(settings.CONFIG.var_dir) / "bench-declarations"
-        t0 = time.perf_counter()
-        generate(Options(population=args.population, years=args.years, seed=args.seed, out=out))
-        synth_s = time.perf_counter() - t0
+        out = Path(settings.CONFIG.var_dir) / f"bench-declarations-{args.population}-{args.years}-{args.seed}"
+        synth_s = intake_s = 0.0
+        if args.reuse:
+            imported = _reset(args.fiscal_year)
+        else:
+            t0 = time.perf_counter()
+            generate(Options(population=args.population, years=args.years, seed=args.seed, out=out))
+            synth_s = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        call_command("hub", "seed", "--demo", verbosity=0)
-        for feed, name in (("salary-report", "kyuyo_shiharai_hokokusho.csv"),
-                           ("pension-report", "koteki_nenkin_shiharai_hokokusho.csv")):
-            got = files.receive(System.objects.get(code="kojin_juminzei"), feed, name, (out / name).read_bytes())
-            assert got.file.status != "quarantined", got.file.problems[:5]
-        with (out / "declarations.jsonl").open(encoding="utf-8") as fh:
-            imported, _ = filing.import_records(filing.read_jsonl(fh), fiscal_year=args.fiscal_year,
-                                                actor="system:bench")
-        intake_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            call_command("hub", "seed", "--demo", verbosity=0)
+            for feed, name in (("salary-report", "kyuyo_shiharai_hokokusho.csv"),
+                               ("pension-report", "koteki_nenkin_shiharai_hokokusho.csv")):
+                got = files.receive(System.objects.get(code="kojin_juminzei"), feed, name,
+                                    (out / name).read_bytes())
+                assert got.file.status != "quarantined", got.file.problems[:5]
+            with (out / "declarations.jsonl").open(encoding="utf-8") as fh:
+                imported, _ = filing.import_records(filing.read_jsonl(fh), fiscal_year=args.fiscal_year,
+                                                    actor="system:bench")
+            intake_s = time.perf_counter() - t0
 
+        profiler = cProfile.Profile() if args.profile else None
         t0 = time.perf_counter()
-        outcomes = reviewing.review_submitted(args.fiscal_year)
+        with (profiler or contextlib.nullcontext()):
+            outcomes = reviewing.review_submitted(args.fiscal_year)
         review_s = time.perf_counter() - t0
+        if profiler is not None:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
         # --- the answer file, read only now -------------------------------------------------------------------
         with (out / "declaration_defects.csv").open(encoding="utf-8") as fh:
@@ -124,6 +147,36 @@ def main() -> None:
               f"{args.population:,}) | {review_s:.1f} s; clean accepted {clean_ok / len(clean):.1%}, precision of "
               f"acceptance {acc_precision:.2%} | < 2 min; ≥ 85 %; 100 % | `.venv/bin/python bench/declarations_review.py "
               f"--population {args.population} --years {args.years}` | {dt.date.today()} | 2 cores, 24 GiB, python-svc |")
+
+
+@contextlib.contextmanager
+def _kept_database() -> Iterator[str]:
+    """The bench database a ``--keep`` run left (not dropped afterwards)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    name = "bench_" + str(connection.settings_dict["NAME"])
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    yield name
+
+
+def _reset(fiscal_year: int) -> int:
+    """Every declaration of the year back to 受付済, as the import left it (for ``--reuse``)."""
+    from django.db import transaction
+
+    from jichitai.declarations.models import AssessmentFeed, Declaration, ReviewDecision, Status
+    from jichitai.tax.models import Assessment
+
+    with transaction.atomic():
+        ReviewDecision.objects.filter(declaration__fiscal_year=fiscal_year).delete()
+        AssessmentFeed.objects.filter(declaration__fiscal_year=fiscal_year).delete()
+        Assessment.objects.filter(fiscal_year=fiscal_year, source__startswith="declaration:").delete()
+        return Declaration.objects.filter(fiscal_year=fiscal_year).update(
+            status=Status.SUBMITTED, computed=None, decided_at=None)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
-"""Bulk insertion for the paths that write hundreds of thousands of rows (the synthetic city's base load, the
-hub's relay): PostgreSQL ``COPY`` in the caller's transaction, ``bulk_create`` on the embedded SQLite.
+"""Bulk writes for the paths that write hundreds of thousands of rows (the synthetic city's base load, the
+hub's relay, the declarations review): PostgreSQL ``COPY`` (insert) and one ``UPDATE … FROM unnest(…)`` per
+batch (update) in the caller's transaction; ``bulk_create`` / ``bulk_update`` on the embedded SQLite.
 
 Rows are dicts by attribute name and carry every column the table needs (those without a database default);
-a dict value goes into a JSON column. COPY inserts rows in the order given, so serial keys follow that order.
+the value of a JSON column (dict or list) is encoded as JSON, ``None`` stays NULL. COPY inserts rows in the
+order given, so serial keys follow that order.
 """
 
 from __future__ import annotations
@@ -11,7 +13,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
+
+
+def _db_value(f: Any, value: Any) -> Any:
+    if value is not None and isinstance(f, models.JSONField):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def copy_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500) -> None:
@@ -23,7 +31,36 @@ def copy_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500)
         table = connection.ops.quote_name(model._meta.db_table)
         with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row([json.dumps(r[f.attname], ensure_ascii=False) if isinstance(r[f.attname], dict)
-                                else r[f.attname] for f in fields])
+                copy.write_row([_db_value(f, r[f.attname]) for f in fields])
     else:
         model.objects.bulk_create([model(**r) for r in rows], batch_size=batch_size)
+
+
+def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 5000) -> None:
+    """Set the given columns of many rows, each row a dict with its primary key ``id`` and the same attribute
+    names: on PostgreSQL one ``UPDATE … FROM unnest(arrays)`` per batch (no per-row CASE as bulk_update
+    builds)."""
+    if not rows:
+        return
+    names = [n for n in rows[0] if n != "id"]
+    if connection.vendor != "postgresql":
+        objs = [model(**r) for r in rows]
+        model.objects.bulk_update(objs, names, batch_size=min(batch_size, 500))
+        return
+    fields = [model._meta.get_field(n) for n in names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    q = connection.ops.quote_name
+    pk = model._meta.pk
+    arrays = [f"%s::{pk.db_type(connection)}[]"] + [
+        "%s::text[]" if isinstance(f, models.JSONField) else f"%s::{f.db_type(connection)}[]" for f in fields]
+    sets = ", ".join(f"{q(f.column)} = v.{q(f.column)}" + ("::jsonb" if isinstance(f, models.JSONField) else "")
+                     for f in fields)
+    cols = ", ".join([q(pk.column)] + [q(f.column) for f in fields])
+    # identifiers from the model's metadata, quoted; every value goes as a parameter
+    sql = (f"UPDATE {table} AS t SET {sets} FROM unnest({', '.join(arrays)}) AS v({cols}) "  # noqa: S608
+           f"WHERE t.{q(pk.column)} = v.{q(pk.column)}")
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), batch_size):
+            part = rows[start:start + batch_size]
+            params = [[r["id"] for r in part]] + [[_db_value(f, r[f.attname]) for r in part] for f in fields]
+            cur.execute(sql, params)

@@ -3,6 +3,11 @@
 Keys are the blind index of the 個人番号 (common.vault), the one key the registry, the received reports and
 the declarations share. :class:`CityIndex` turns one declaration into the :class:`Facts` the rules read.
 Filled by :mod:`jichitai.declarations.evidence` from the database, or directly by a benchmark.
+
+Who else claims a relative is shown to the clerk by what the city knows of that taxpayer, resolved when the
+facts are read (not when the claim is added, so that the order of loading does not matter): their 宛名番号 when
+the registry has them; 「住民記録にない納税者」 when the registry was asked and has no such person (a report or
+declaration under a 個人番号 the city does not know); 「住民記録を照会していない納税者」 when nobody looked them up.
 """
 
 from __future__ import annotations
@@ -40,18 +45,33 @@ IncomeFn = Callable[[int, dt.date | None, dict[str, int]], int | None]
 ManyIncomeFn = Callable[[int, list[tuple[dt.date | None, dict[str, int]]]], list[int | None]]
 
 
+NOT_IN_REGISTRY = "住民記録にない納税者"
+NOT_LOOKED_UP = "住民記録を照会していない納税者"
+
+
+@dataclass(frozen=True)
+class ClaimBy:
+    """One taxpayer's claim on a person: who (blind index), as what, on which document."""
+
+    claimant: str
+    role: str  # "spouse" or "dependent"
+    source: str
+
+
 @dataclass
 class CityIndex:
     fiscal_year: int
     people: dict[str, KnownPerson] = field(default_factory=dict)
+    looked_up: set[str] = field(default_factory=set)  # every index the registry was asked about
     salary: dict[str, ReportSum] = field(default_factory=dict)
     pension: dict[str, ReportSum] = field(default_factory=dict)
-    claims: dict[str, list[tuple[str, Claim]]] = field(default_factory=lambda: defaultdict(list))
+    claims: dict[str, list[ClaimBy]] = field(default_factory=lambda: defaultdict(list))
     spouse_of: set[tuple[str, str]] = field(default_factory=set)  # (claimant, spouse) pairs
     filed: dict[str, list[Filed]] = field(default_factory=lambda: defaultdict(list))
     final_returns: set[str] = field(default_factory=set)
     income_fn: IncomeFn | None = None
     _income_cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+    _filed_refs: set[str] = field(default_factory=set)
 
     # --- filling -----------------------------------------------------------------------------------------
 
@@ -64,23 +84,39 @@ class CityIndex:
         s.year_end_adjusted = s.year_end_adjusted or year_end_adjusted
         label = "給与支払報告書" if kind == "salary_report" else "公的年金等支払報告書"
         if spouse:
-            self.claims[spouse].append((recipient, Claim(self._label(recipient), "spouse", label)))
+            self.claims[spouse].append(ClaimBy(recipient, "spouse", label))
             self.spouse_of.add((recipient, spouse))
         for dep in dependants:
-            self.claims[dep].append((recipient, Claim(self._label(recipient), "dependent", label)))
+            self.claims[dep].append(ClaimBy(recipient, "dependent", label))
 
     def add_declaration(self, f: Filed) -> None:
+        """Add a filed declaration once (a second add of the same ``ref`` changes nothing)."""
+        if f.ref in self._filed_refs:
+            return
+        self._filed_refs.add(f.ref)
         self.filed[f.owner].append(f)
         source = f"申告 {f.ref}"
         if f.spouse:
-            self.claims[f.spouse].append((f.owner, Claim(self._label(f.owner), "spouse", source)))
+            self.claims[f.spouse].append(ClaimBy(f.owner, "spouse", source))
             self.spouse_of.add((f.owner, f.spouse))
         for dep in f.dependants:
-            self.claims[dep].append((f.owner, Claim(self._label(f.owner), "dependent", source)))
+            self.claims[dep].append(ClaimBy(f.owner, "dependent", source))
 
-    def _label(self, index: str) -> str:
+    def claimants_of(self, indexes: list[str]) -> set[str]:
+        """Everyone who claims one of these people (to look them up in the registry before labelling)."""
+        return {c.claimant for i in indexes for c in self.claims.get(i, ())}
+
+    def label(self, index: str) -> str:
+        """A claimant as the clerk sees them: what the city knows of that taxpayer (module docstring)."""
         p = self.people.get(index)
-        return f"宛名番号 {p.atena_number}" if p else "市外の納税者"
+        if p is not None:
+            return f"宛名番号 {p.atena_number}"
+        return NOT_IN_REGISTRY if index in self.looked_up else NOT_LOOKED_UP
+
+    def other_claims(self, index: str, owner: str) -> tuple[Claim, ...]:
+        """The claims on ``index`` by anyone but ``owner``, labelled."""
+        return tuple(Claim(self.label(c.claimant), c.role, c.source) for c in self.claims.get(index, ())
+                     if c.claimant != owner)
 
     # --- reading -----------------------------------------------------------------------------------------
 
@@ -143,10 +179,9 @@ class CityIndex:
             person = self.people.get(idx)
             income, source = self.known_income(idx, person.birth_date if person else rel.birth_date) \
                 if person is not None else (None, "")
-            others = tuple(c for claimant, c in self.claims.get(idx, []) if claimant != owner)
             relatives[rel.my_number] = RelativeFacts(
                 my_number=rel.my_number, person=person, known_income=income, income_source=source,
-                other_claims=others,
+                other_claims=self.other_claims(idx, owner),
                 claims_taxpayer_as_spouse=rel.role == "spouse" and (idx, owner) in self.spouse_of,
             )
         if earlier is None:

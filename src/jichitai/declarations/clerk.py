@@ -5,8 +5,11 @@ entered by the clerk) for the metrics."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,8 +18,10 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
 from jichitai.declarations import assessment_link, evidence, taxlink
-from jichitai.declarations.domain import RULESET_VERSION, DeclarationError
+from jichitai.declarations.domain import RULESET_VERSION, DeclarationError, Pattern
 from jichitai.declarations.domain import Declaration as Domain
+from jichitai.declarations.domain.model import PATTERN_LABELS
+from jichitai.declarations.domain.rulebook import ordered_rules
 from jichitai.declarations.models import (
     OPEN_FOR_CLERK,
     ClaimedRelative,
@@ -32,6 +37,53 @@ def queue() -> QuerySet[Declaration]:
     return Declaration.objects.filter(status__in=OPEN_FOR_CLERK).order_by("submitted_at", "id")
 
 
+PAGE_SIZE = 50
+
+
+@dataclass
+class QueuePage:
+    """One page of the clerk's queue, oldest first, with the filters applied and what they can be."""
+
+    rows: list[dict[str, Any]]
+    page: Page[Declaration]
+    total: int  # everything waiting for a clerk
+    rule: str
+    min_days: int | None
+    max_days: int | None
+    rules: list[tuple[str, str, int]] = field(default_factory=list)  # (code, title, waiting with it)
+
+
+def queue_page(*, rule: str = "", min_days: int | None = None, max_days: int | None = None, page: Any = 1,
+               per_page: int = PAGE_SIZE, now: dt.datetime | None = None) -> QueuePage:
+    """The queue filtered by the rule that stopped the declaration (``rule``: its code) and by the days it has
+    waited since it reached the city (``min_days`` ≤ 経過日数 ≤ ``max_days``), a page at a time."""
+    now = now or timezone.now()
+    rule = rule.strip().upper()
+    known = {r.code: r.title for r in ordered_rules()}
+    if rule and rule not in known:
+        raise DeclarationError(f"審査ルール「{rule}」はありません。", code="unknown_rule", rule=rule)
+    for value in (min_days, max_days):
+        if value is not None and not 0 <= value <= 3660:
+            raise DeclarationError("経過日数は0〜3660日で指定してください。", code="bad_days")
+    waiting = queue()
+    all_codes = list(waiting.values_list("review_codes", flat=True))
+    counts: Counter[str] = Counter(code for codes in all_codes for code in codes.split())
+    qs = waiting
+    if rule:
+        qs = qs.filter(review_codes__contains=f" {rule} ")
+    if min_days is not None:  # waited at least min_days whole days: reached the city min_days × 24 h ago or before
+        qs = qs.filter(submitted_at__lte=now - dt.timedelta(days=min_days))
+    if max_days is not None:  # fewer than max_days + 1 whole days
+        qs = qs.filter(submitted_at__gt=now - dt.timedelta(days=max_days + 1))
+    shown = Paginator(qs.only("id", "receipt_number", "name", "pattern", "channel", "status", "submitted_at",
+                              "review_codes"), per_page).get_page(page)
+    rows = [{"d": d, "age": age_days(d, now), "codes": d.review_codes.split(),
+             "pattern": PATTERN_LABELS[Pattern(d.pattern)]} for d in shown]
+    return QueuePage(rows=rows, page=shown, total=len(all_codes), rule=rule, min_days=min_days,
+                     max_days=max_days,
+                     rules=[(code, known.get(code, code), n) for code, n in sorted(counts.items())])
+
+
 def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
     """What the clerk sees beside the declaration: registry, reports, previous year, the findings."""
     record = unseal(d.data)
@@ -45,7 +97,7 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
         idx = relative_indexes(d, dom).get(rel.my_number, "")
         known = index.people.get(idx)
         income, source = index.known_income(idx, known.birth_date if known else None) if known else (None, "")
-        others = [c for owner, c in index.claims.get(idx, []) if owner != d.owner_index]
+        others = list(index.other_claims(idx, d.owner_index))
         relatives.append({"declared": rel, "registry": known, "known_income": income, "income_source": source,
                           "other_claims": others})
     previous = (Declaration.objects.filter(owner_index=d.owner_index, fiscal_year=d.fiscal_year - 1)

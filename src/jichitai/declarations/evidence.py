@@ -1,6 +1,10 @@
 """Gathering the evidence for the review from the database: the registry, the reports received, the other
-declarations. One set of batched queries for any number of declarations (one in the portal, all of them in
-``jichitai declarations review``); the result is a :class:`CityIndex`."""
+declarations; the result is a :class:`CityIndex`.
+
+Two ways in, both set-based: :func:`build` for a few declarations (the portal's one, the clerk's screen) reads
+only the rows about those people; :func:`for_year` for the bulk review (``jichitai declarations review``) reads
+the year once — every report, every filed declaration's claims, the registry records of everyone involved —
+before any decision is written, so that every declaration of the run is judged on the same evidence."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.fields.json import KT
 
 from jichitai.declarations import taxlink
 from jichitai.declarations.cityindex import CityIndex, Filed
@@ -16,6 +21,7 @@ from jichitai.declarations.domain.facts import Address, KnownPerson
 from jichitai.declarations.models import FINAL, OPEN_FOR_CLERK, ClaimedRelative, Declaration, Status
 
 CHUNK = 2000
+PEOPLE_CHUNK = 5000
 CLAIMING = (Status.SUBMITTED, *OPEN_FOR_CLERK, *FINAL)
 REPORT_CLAIM_KEYS = ["spouse_my_number"] + [f"{g}{n}_my_number" for g in ("dep", "young") for n in range(1, 5)]
 
@@ -52,8 +58,9 @@ def load_people(index: CityIndex, wanted: Iterable[str]) -> None:
     from jichitai.registry.models import Resident, ResidentHistory
 
     jan1 = dt.date(index.fiscal_year, 1, 1)
-    todo = sorted({w for w in wanted if w and w not in index.people})
-    for part in chunks(todo):
+    todo = sorted({w for w in wanted if w and w not in index.looked_up})
+    index.looked_up.update(todo)
+    for part in chunks(todo, PEOPLE_CHUNK):
         current = {r["atena_number"]: r for r in Resident.objects.filter(my_number_index__in=part).values(*PERSON_COLS)}
         on_jan1: dict[str, dict[str, Any]] = {}
         history = (ResidentHistory.objects.filter(atena_number__in=list(current), moved_on__lte=jan1)
@@ -71,8 +78,23 @@ def load_people(index: CityIndex, wanted: Iterable[str]) -> None:
             )
 
 
-def _report_rows(qs: Any) -> Iterator[tuple[str, str, int, dict[str, Any]]]:
-    yield from qs.values_list("kind", "recipient_index", "amount", "data").iterator(chunk_size=5000)
+def _bi(value: str | None) -> str:
+    v = value or ""
+    return v[3:] if v.startswith("bi:") else ""
+
+
+def load_all_reports(index: CityIndex) -> None:
+    """Every report of the income year, reading from each only the amount and whom it claims (the keys
+    extracted by the database, not the whole record)."""
+    from jichitai.tax.models import ReceivedReport
+
+    cols = [KT(f"data__{k}") for k in ("year_end_adjusted", "spouse", *REPORT_CLAIM_KEYS)]
+    rows = (ReceivedReport.objects.filter(income_year=index.fiscal_year - 1, superseded_by__isnull=True)
+            .values_list("kind", "recipient_index", "amount", *cols).iterator(chunk_size=20_000))
+    for kind, recipient, amount, adjusted, spouse_flag, spouse, *deps in rows:
+        index.add_report(kind, recipient, amount, year_end_adjusted=adjusted in ("true", "1", True),
+                         spouse=_bi(spouse) if spouse_flag in ("true", "1", True) else "",
+                         dependants=tuple(x for x in map(_bi, deps) if x))
 
 
 def _add_report(index: CityIndex, kind: str, recipient: str, amount: int, data: dict[str, Any]) -> None:
@@ -94,8 +116,7 @@ def load_reports(index: CityIndex, people: list[str] | None, relatives: list[str
     base = ReceivedReport.objects.filter(income_year=index.fiscal_year - 1, superseded_by__isnull=True)
     seen: set[int] = set()
     if people is None:
-        for kind, recipient, amount, data in _report_rows(base):
-            _add_report(index, kind, recipient, amount, data)
+        load_all_reports(index)
         return
     for part in chunks(people):
         for row in base.filter(recipient_index__in=part).values_list("id", "kind", "recipient_index", "amount", "data"):
@@ -150,7 +171,35 @@ def build(fiscal_year: int, declarations: list[Declaration], *, bulk: bool = Fal
         owner, rels = indexes_of(d.data)
         owners.append(owner)
         relatives.extend(i for i, _ in rels)
-    load_people(index, owners + relatives)
     load_reports(index, None if bulk else owners + relatives, sorted(set(relatives)))
     load_declarations(index, sorted(set(relatives)), sorted(set(owners)))
+    load_people(index, owners + relatives + sorted(index.claimants_of(relatives)))
+    return index
+
+
+def for_year(fiscal_year: int) -> CityIndex:
+    """The evidence for reviewing every declaration of ``fiscal_year`` at once: all reports of the income year,
+    every filed declaration (受付済, 職員確認中, 受理) by its claims (:class:`ClaimedRelative`) and incomes, and
+    the registry records of every filer, every claimed relative and every claimant."""
+    index = CityIndex(fiscal_year=fiscal_year, income_fn=taxlink.total_income)
+    load_all_reports(index)
+    claimed: dict[int, list[tuple[str, str]]] = {}
+    for decl_id, idx, role in (ClaimedRelative.objects.filter(fiscal_year=fiscal_year,
+                                                              declaration__status__in=CLAIMING)
+                               .values_list("declaration_id", "claimed_index", "role").iterator(chunk_size=20_000)):
+        claimed.setdefault(decl_id, []).append((idx, role))
+    rows = (Declaration.objects.filter(fiscal_year=fiscal_year, status__in=CLAIMING)
+            .values_list("id", "receipt_number", "source_ref", "owner_index", KT("data__birth_date"),
+                         "data__case__income").iterator(chunk_size=20_000))
+    for pk, receipt, source_ref, owner, birth, income in rows:
+        rels = claimed.get(pk, [])
+        index.add_declaration(Filed(
+            ref=receipt or source_ref or str(pk), owner=owner,
+            spouse=next((i for i, role in rels if role == "spouse"), ""),
+            dependants=tuple(i for i, role in rels if role == "dependent"),
+            income={k: int(v or 0) for k, v in (income or {}).items()},
+            birth_date=dt.date.fromisoformat(birth) if birth else None,
+        ))
+    relatives = sorted({idx for rels in claimed.values() for idx, _ in rels})
+    load_people(index, sorted(set(index.filed) | set(relatives) | index.claimants_of(relatives)))
     return index

@@ -3,6 +3,7 @@ the import of a synthetic city's ``declarations.jsonl``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -154,9 +155,21 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
                 raise DeclarationError(f"{n}行目を読めません: {exc.msg}", code="bad_jsonl", line=n) from None
 
 
+def _submitted(declared: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """The submission time an imported declaration carries (when it reached the city by its channel: the
+    queue's age counts from then); the import time when it carries none. A time after the import is refused."""
+    if declared is None:
+        return now
+    if declared > now:
+        raise DeclarationError(f"提出日時が未来の日時です: {declared.isoformat()}", code="future_submission",
+                               value=declared.isoformat())
+    return declared
+
+
 def import_records(records: Iterable[dict[str, Any]], *, fiscal_year: int, actor: Any,
                    batch: int = 2000) -> tuple[int, int]:
-    """Store each record as a submitted declaration (skipping refs already imported). Returns (new, skipped)."""
+    """Store each record as a submitted declaration (skipping refs already imported), submitted when the
+    record says (``submitted_at``), else now. Returns (new, skipped)."""
     from jichitai.declarations.models import ClaimedRelative as CR
 
     new = skipped = 0
@@ -183,7 +196,8 @@ def import_records(records: Iterable[dict[str, Any]], *, fiscal_year: int, actor
         pending.append(Declaration(
             fiscal_year=fiscal_year, channel=d.channel.value, pattern=d.pattern.value, status=Status.SUBMITTED,
             owner_index=data.get("my_number_index", ""), my_number_encrypted=data.get("my_number", ""),
-            name=d.name, kana=d.kana, data=data, source_ref=d.ref or None, submitted_at=now,
+            name=d.name, kana=d.kana, data=data, source_ref=d.ref or None,
+            submitted_at=_submitted(d.submitted_at, now),
         ))
         if len(pending) >= batch:
             flush()

@@ -54,6 +54,9 @@ class Declaration(models.Model):
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField("決定日時", null=True, blank=True)
+    # the codes of the last automated review's findings that stopped it (no notes), each between spaces
+    # (" FA06 ID03 "): what the clerk's queue filters on, without reading the findings
+    review_codes = models.CharField("自動審査の指摘", max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = "市民税・県民税申告"

@@ -4,11 +4,11 @@ metrics. Every page is guarded by ``@requires``; every action is audited in :mod
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from jichitai.accounts.guards import requires
@@ -31,17 +31,35 @@ class ActionForm(forms.Form):
     minutes = forms.IntegerField(label="この処理にかかった時間（分）", min_value=0, max_value=600, initial=5)
 
 
+class QueueFilter(forms.Form):
+    rule = forms.CharField(label="指摘された審査ルール", required=False, max_length=10)
+    min_days = forms.IntegerField(label="経過日数（以上）", required=False, min_value=0, max_value=3660)
+    max_days = forms.IntegerField(label="経過日数（以下）", required=False, min_value=0, max_value=3660)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_days"), data.get("max_days")
+        if low is not None and high is not None and low > high:
+            raise forms.ValidationError("経過日数の「以上」は「以下」より小さくしてください。")
+        return data
+
+
 @requires("declarations.queue")
 @require_http_methods(["GET"])
 def queue_view(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    rows = []
-    for d in clerk.queue()[:500]:
-        last = d.decisions.filter(by="system").last()
-        codes = sorted({f["code"] for f in (last.findings if last else []) if f["severity"] != "note"})
-        rows.append({"d": d, "age": clerk.age_days(d, now), "codes": codes,
-                     "pattern": PATTERN_LABELS[Pattern(d.pattern)]})
-    return render(request, "declarations/clerk/queue.html", {"rows": rows, "total": clerk.queue().count()})
+    form = QueueFilter(request.GET or None)
+    wanted = form.cleaned_data if form.is_valid() else {}
+    error = ""
+    try:
+        q = clerk.queue_page(rule=wanted.get("rule") or "", min_days=wanted.get("min_days"),
+                             max_days=wanted.get("max_days"), page=request.GET.get("page", 1))
+    except JichitaiError as exc:
+        error = exc.message
+        q = clerk.queue_page(page=1)
+    keep = {k: v for k, v in (("rule", q.rule), ("min_days", q.min_days), ("max_days", q.max_days)) if v not in (None, "")}
+    return render(request, "declarations/clerk/queue.html", {
+        "q": q, "form": form, "error": error, "filters": urlencode(keep),
+    }, status=400 if error or (request.GET and form.errors) else 200)
 
 
 @requires("declarations.queue")

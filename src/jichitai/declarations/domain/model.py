@@ -100,6 +100,23 @@ def _date(value: Any) -> dt.date | None:
         ) from None
 
 
+def _moment(value: Any) -> dt.datetime | None:
+    """An ISO 8601 date and time with its offset (``2026-02-16T10:05:00+09:00``); a time without an offset
+    could be read in two ways, so it is refused."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise DeclarationError(
+            f"提出日時の形式が正しくありません（時差を含む日時で記載してください）: {value}",
+            code="bad_datetime", value=str(value),
+        )
+    return moment
+
+
 def _int(value: Any, name: str) -> int:
     if value in (None, ""):
         return 0
@@ -132,6 +149,7 @@ class Declaration:
     declared_earthquake_insurance_deduction: int | None = None  # 地震保険料控除 as written
     attachments: tuple[Attachment, ...] = ()
     relatives: tuple[Relative, ...] = field(default=())
+    submitted_at: dt.datetime | None = None  # when it reached the city, as the channel recorded it (imports)
 
     @property
     def income_year(self) -> int:
@@ -218,6 +236,7 @@ class Declaration:
                 for a in rec.get("attachments") or []
             ),
             relatives=tuple(relatives),
+            submitted_at=_moment(rec.get("submitted_at")),
         )
 
 
