@@ -6,9 +6,20 @@ work for students and many women; 公的年金 for everyone from 65; self-employ
 The reports go to the city where the recipient lived on 1 January of the fiscal year (賦課期日), so they are
 written for the residents of the 1月1日 snapshot.
 
-Declarations (申告) are written for residents who must or may file: business or miscellaneous income, medical
-expenses or donations to deduct, salary without 年末調整, and people with no income (for 非課税 proof).
-A chosen share carries one realistic defect each; the defect kinds are written ONLY to the answer file.
+Declarations (申告) are written for residents who file a 市民税・県民税申告 rather than nothing or a 所得税の確定申告
+(which reaches the city through 国税連携 instead, 地方税法第317条の3; not generated here): small miscellaneous or
+business income, pension recipients with deductions to add, people who left a job without 年末調整, a few
+salaried residents with medical expenses or donations, and people with no income (for 非課税 proof). The shares
+(:data:`FILING`) make about 3 % of the residents file: nationally about 3,000,000 個人住民税申告 a year
+(地方税共同機構, TKC 新風 2025-10, /work/shared/reference/juminzei-r8.md) for 124 million people is 2.4 %, so a
+Kobe-sized city of 1.5 million receives some 37,000–45,000. Each filer's submission time falls in the filing
+period (2月1日〜3月15日, Kobe's 申告期間; a few late ones to the end of March), written in the record.
+
+A chosen share carries one realistic defect each; the defect kinds are written ONLY to the answer file. A
+defect is labelled only where the review can know it from what the city holds at review time: a dependant
+"over the income limit" is someone whose income the city received on a 給与支払報告書 or 公的年金等支払報告書 (a
+relative whose income the city does not hold is accepted at review and checked afterwards by 扶養照会, rule FA08
+and docs/decisions/0003-declarations-unknown-relatives.md).
 
 Pure: no Django (amounts use the tax engine's own pure functions).
 """
@@ -33,6 +44,8 @@ from jichitai.tax.calc import columns as V
 from jichitai.tax.calc.explain import case_tables
 from jichitai.tax.case import parse_case
 
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
 DEFECT_KINDS = (
     "understated_salary",  # 給与収入が給与支払報告書より少ない
     "double_dependant",  # 二重扶養: the same dependant claimed by two taxpayers
@@ -45,6 +58,19 @@ DEFECT_KINDS = (
     "wrong_my_number",  # 個人番号の誤り
     "address_not_jan1",  # 1月1日の住所でない
 )
+
+
+# Who files a 市民税・県民税申告 (the rest of each group files nothing, or a 確定申告): the share per group.
+FILING = {
+    "claimed_spouse_with_income": 0.1,  # listed as spouse on the partner's 給与支払報告書, files anyway
+    "no_income_head": 0.2,  # 世帯主 aged 20–64 without income (非課税証明, 国保の軽減)
+    "left_job": 0.3,  # left a job during the year, no 年末調整 (the others file a 確定申告 for the refund)
+    "salary_deductions": 0.01,  # salaried, medical expenses or donations to add by 申告 (most use 確定申告)
+    "pension_only": 0.03,  # pension only, deductions to add (no 確定申告 needed: 所得税法第121条第3項)
+}
+SMALL_OTHER_INCOME = 200_000  # 給与・年金以外の所得 20万円以下: no 確定申告 needed (所得税法第121条), 申告 to the city
+SMALL_BUSINESS_INCOME = 480_000  # business income under the 基礎控除: no income tax, a 住民税申告 instead
+OVER_EVERY_LIMIT = 1_330_000  # 合計所得金額 above every relative's limit (配偶者特別控除 133万円, 地方税法第314条の2)
 
 
 @dataclass
@@ -176,12 +202,16 @@ class TaxWriter:
 
     def total_income(self, pid: int) -> int:
         e = self.ty.earners.get(pid)
+        return 0 if e is None else self.reported_income(pid) + e.business + e.misc
+
+    def reported_income(self, pid: int) -> int:
+        """合計所得金額 from the reports alone (給与所得 and 公的年金等に係る雑所得): what the city holds."""
+        e = self.ty.earners.get(pid)
         if e is None:
             return 0
         si = _salary_income_of([e.salary], self.ty.fiscal_year)[0] if e.salary else 0
-        pension_income = max(0, e.pension - (1_100_000 if age_on(self.city.people[pid].birth, self.end) >= 65
-                                             else 600_000))
-        return si + pension_income + e.business + e.misc
+        return si + max(0, e.pension - (1_100_000 if age_on(self.city.people[pid].birth, self.end) >= 65
+                                        else 600_000))
 
     def family(self, p: Person) -> tuple[Person | None, list[Person]]:
         """(spouse, dependants) a taxpayer would claim: same household, low income."""
@@ -282,20 +312,22 @@ class TaxWriter:
         e = self.ty.earners.get(p.pid)
         age = age_on(p.birth, self.end)
         r = self.rng.random()
-        if e is not None and p.my_number in self._claimed_by() and r < 0.3:
+        if e is not None and p.my_number in self._claimed_by() and r < FILING["claimed_spouse_with_income"]:
             # claimed as a spouse on the partner's 給与支払報告書, and files anyway (some claim the partner back)
             return _pattern(e)
         if e is None:
-            if 20 <= age < 65 and p.relation in ("世帯主",) and r < 0.35:
+            if 20 <= age < 65 and p.relation in ("世帯主",) and r < FILING["no_income_head"]:
                 return "no_income"
             return None
+        if e.business > SMALL_BUSINESS_INCOME or e.misc > SMALL_OTHER_INCOME:
+            return None  # 所得税の確定申告 (国税連携)
         if e.business or e.misc:
             return "other"
         if e.salary and e.left_job:
+            return _pattern(e) if r < FILING["left_job"] else None
+        if e.salary and r < FILING["salary_deductions"]:
             return _pattern(e)
-        if e.salary and r < 0.05:  # medical expenses or donations to add
-            return _pattern(e)
-        if e.pension and not e.salary and r < 0.12:
+        if e.pension and not e.salary and r < FILING["pension_only"]:
             return "pension_only"
         return None
 
@@ -363,9 +395,11 @@ class TaxWriter:
         for n, (p, pattern) in enumerate(filers, start=1):
             case, attachments = self.case(p, pattern)
             town, banchi, katagaki, _ = self.address(p.pid)
+            ref = f"SYN-{self.ty.fiscal_year}-{n:07d}"
+            channel = "online" if rng.random() < 0.45 else "paper"
             built.append({
-                "declaration_ref": f"SYN-{self.ty.fiscal_year}-{n:07d}",
-                "channel": "online" if rng.random() < 0.45 else "paper",
+                "declaration_ref": ref, "channel": channel,
+                "submitted_at": self.submitted_at(ref, channel).isoformat(),
                 "pattern": pattern, "my_number": p.my_number, "name": p.name.full, "kana": p.name.full_kana,
                 "birth_date": p.birth.isoformat(),
                 "address": {"town_code": town, "banchi": banchi, "katagaki": katagaki},
@@ -383,6 +417,22 @@ class TaxWriter:
         self._write_totals([d for d in built if kind_of.get(d["declaration_ref"]) not in (None, "arithmetic_error")],
                            keep_life=kind_of)
         self.ty.declarations = built
+
+    def submitted_at(self, ref: str, channel: str) -> dt.datetime:
+        """When the declaration reached the city: in the filing period 2月1日〜3月15日 of the 年度 (one in twenty
+        late, to 31 March), online at any hour, on paper on a weekday during office hours (JST). Drawn from its
+        own generator per declaration, so that the other draws of the city do not move."""
+        rng = random.Random(f"submitted:{self.city.seed}:{ref}")
+        fy = self.ty.fiscal_year
+        first, last = dt.date(fy, 2, 1), dt.date(fy, 3, 31 if rng.random() < 0.05 else 15)
+        day = first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+        if channel == "online":
+            minute = rng.randrange(24 * 60)
+        else:
+            while day.weekday() >= 5:
+                day -= dt.timedelta(days=1 if day > first else -1)
+            minute = rng.randrange(8 * 60 + 45, 17 * 60 + 30)
+        return dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=JST)
 
     def _write_totals(self, built: list[dict[str, Any]], keep_life: dict[str, str] | None = None) -> None:
         totals = self._totals([d["case"] for d in built])
@@ -409,22 +459,26 @@ class TaxWriter:
         return self._claims
 
     def _defects(self, built: list[dict[str, Any]], filers: list[tuple[Person, str]]) -> None:
-        """Give ``defect_share`` of the declarations one defect each: an equal quota per kind, each kind on
-        declarations it can apply to (a spouse claimed back needs a filer whose spouse claims them)."""
+        """Give ``defect_share`` of the declarations one defect each: an equal quota per kind (the remainder to
+        the first kinds, so that every kind gets its share of a small city), each kind on declarations it can
+        apply to (a spouse claimed back needs a filer whose spouse claims them)."""
         rng = self.rng
         target = round(len(built) * self.defect_share)
-        quota = -(-target // len(DEFECT_KINDS))
+        base, extra = divmod(target, len(DEFECT_KINDS))
         # 地方税法第314条の2 (判定時期: 前年12月31日, or at death for a relative who died during the year): only a
         # relative who died before the income year began cannot be claimed at all.
         year_start = dt.date(self.ty.income_year, 1, 1)
         dead = [p for p in self.city.people.values()
                 if p.state == "dead" and p.left_on is not None and p.left_on < year_start]
-        over = [e for e in self.ty.earners.values() if self.total_income(e.pid) > 1_000_000]
+        # Over the limit as the city can see at review: the income on the reports it received (給与支払報告書,
+        # 公的年金等支払報告書) alone is above every relative's limit.
+        over = [e for e in self.ty.earners.values() if self.reported_income(e.pid) > OVER_EVERY_LIMIT]
         claimed_dependants = [(i, dep) for i, d in enumerate(built) for dep in d["case"]["dependents"]]
         free = list(range(len(built)))
         rng.shuffle(free)
         taken: set[int] = set()
-        for kind in DEFECT_KINDS:
+        for k, kind in enumerate(DEFECT_KINDS):
+            quota = base + (k < extra)
             done = 0
             for i in free:
                 if done >= quota or len(taken) >= target:
