@@ -186,13 +186,15 @@ def apply_declarations(items: list[Declared]) -> list[str]:
                  .values_list("atena_number", "ward_code"))
     # a person twice in one batch goes in a later round, so each round reads the version the one before wrote
     rounds: list[list[Declared]] = []
+    in_round: list[set[tuple[str, int]]] = []  # who is in each round already (a look-up, not a scan of the round)
     for item in items:
-        target = next((r for r in rounds if all(x.atena_number != item.atena_number
-                                                 or x.fiscal_year != item.fiscal_year for x in r)), None)
-        if target is None:
-            target = []
-            rounds.append(target)
-        target.append(item)
+        key = (item.atena_number, item.fiscal_year)
+        n = next((k for k, seen in enumerate(in_round) if key not in seen), len(rounds))
+        if n == len(rounds):
+            rounds.append([])
+            in_round.append(set())
+        rounds[n].append(item)
+        in_round[n].add(key)
     refs: dict[int, str] = {}  # id(item) → the version it produced (or found unchanged)
     for batch in rounds:
         for year in sorted({i.fiscal_year for i in batch}):
