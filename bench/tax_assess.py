@@ -1,0 +1,241 @@
+"""The annual assessment (賦課) from the database: ``jichitai tax assess --fiscal-year 2026`` on a registry of
+about 1.5 M residents of 1月1日 and their 給与支払報告書 / 公的年金等支払報告書, with every phase timed.
+
+    DATABASE_URL=postgres://jichitai@127.0.0.1:5432/jichitai_tax JICHITAI_MODE=test JICHITAI_VAR=var/bench_tax \\
+        .venv/bin/python bench/tax_assess.py [--n 1575000] [--keep] [--reuse] [--no-assess]
+
+Set-up (timed, not part of the figure): a throw-away database ``bench_<name>``; the registry loaded by COPY
+(bench/registry_load.py: residents move in up to 20 years before today, so with today in December about 95 %
+of them were residents on 1 January; ``--n 1575000`` gives about 1.5 M); then the reports of income year
+2025, drawn the way bench/tax_bulk.py draws its columns (salary for 75 % of ages 18–69, log-normal around
+3.6 M yen; 公的年金 from 62; insurance premiums; the spouse and children of the household when the earner
+heads it), written as report CSV, parsed and checked by ``tax.reports.read_file`` (the hub intake's parser)
+and stored by COPY.
+
+Then the command itself, twice: the first run creates every assessment, the second finds every input
+unchanged (the idempotent re-run). Printed: the phases of each run (reading the registry and reports,
+building and checking the cases, the vectorised computation, the explanations, storing) and rows for
+docs/benchmarks.md. ``--keep`` keeps the database, ``--reuse`` runs on a kept one (the set-up is skipped when
+its residents and reports are there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import io
+import os
+import random
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from benchdb import bench_database
+
+FISCAL_YEAR = 2026
+INCOME_YEAR = FISCAL_YEAR - 1
+CHUNK = 100_000
+
+
+def _reuse() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    connection.settings_dict["NAME"] = "bench_" + str(connection.settings_dict["NAME"])
+    connection.close()
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def report_rows(people: list[tuple[str, str, dt.date, str, str]], rng: random.Random) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]]]:
+    """Salary and pension report rows (attribute-keyed, as ``reports.write_rows`` takes them) for residents
+    given as (宛名番号, 世帯番号, 生年月日, 続柄, 氏名) in 世帯 order."""
+    from jichitai.common.checkdigit import make_my_number
+    from jichitai.tax.reports import make_corporate_number
+
+    end = dt.date(INCOME_YEAR, 12, 31)
+    households: dict[str, list[tuple[str, str, dt.date, str, str]]] = {}
+    for p in people:
+        households.setdefault(p[1], []).append(p)
+    payers = [(make_corporate_number(100_000_000_000 + i), f"株式会社ベンチ{i}") for i in range(500)]
+    salary: list[dict[str, Any]] = []
+    pension: list[dict[str, Any]] = []
+    for members in households.values():
+        earners = {}
+        for atena, _setai, born, _rel, _name in members:
+            age = _age(born, end)
+            paid = int(rng.lognormvariate(15.1, 0.6)) if 18 <= age < 70 and rng.random() < 0.75 else 0
+            earners[atena] = (age, paid, rng.randint(600_000, 3_500_000) if age >= 62 else 0)
+        for atena, _setai, born, rel, name in members:
+            age, paid, pension_paid = earners[atena]
+            my_number = make_my_number(10_000_000_000 + int(atena[:-1]))
+            common = {"income_year": INCOME_YEAR, "my_number": my_number, "name": name, "kana": "ベンチ タロウ",
+                      "birth_date": born, "address": "神戸市中央区加納町6丁目5番1号"}
+            if paid:
+                payer = rng.choice(payers)
+                row = {**common, "payer_number": payer[0], "payer_name": payer[1], "salary_paid": paid,
+                       "salary_income": 0, "deductions_total": 0, "withholding_tax": paid // 40,
+                       "year_end_adjusted": rng.random() < 0.9, "social_insurance": paid * 15 // 100,
+                       "life_general_new": rng.randint(0, 120_000) if rng.random() < 0.4 else 0,
+                       "life_medical_care_new": rng.randint(0, 80_000) if rng.random() < 0.3 else 0,
+                       "life_pension_new": rng.randint(0, 120_000) if rng.random() < 0.2 else 0,
+                       "earthquake_insurance_deduction": rng.randint(0, 50_000) if rng.random() < 0.3 else 0,
+                       "spouse": False}
+                if rel == "世帯主":
+                    spouse = next((m for m in members if m[3] in ("妻", "夫") and not earners[m[0]][1]), None)
+                    if spouse is not None and not earners[spouse[0]][2] and spouse[2] <= end:
+                        row.update(spouse=True, spouse_name=spouse[4], spouse_birth_date=spouse[2],
+                                   spouse_total_income=0)
+                    children = [m for m in members if m[3] == "子" and m[2] <= end and _age(m[2], end) < 23
+                                and not earners[m[0]][1]]
+                    dep = young = 0
+                    for child in children:
+                        a = _age(child[2], end)
+                        key, n = ("young", young + 1) if a < 16 else ("dep", dep + 1)
+                        if n > 4:
+                            continue
+                        if key == "young":
+                            young = n
+                        else:
+                            dep = n
+                        row.update({f"{key}{n}_name": child[4], f"{key}{n}_kana": "ベンチ コ",
+                                    f"{key}{n}_birth_date": child[2], f"{key}{n}_cohabiting": True,
+                                    f"{key}{n}_class": "under16" if a < 16 else ("specific" if a >= 19 else "general")})
+                salary.append(row)
+            if pension_paid:
+                pension.append({**common, "payer_number": "7000012050002", "payer_name": "日本年金機構",
+                                "pension_paid": pension_paid, "withholding_tax": 0,
+                                "social_insurance": pension_paid // 10, "spouse": False})
+    return salary, pension
+
+
+def load_reports(seed: int) -> dict[str, float]:
+    """The reports of every resident, parsed by the intake's parser and stored by COPY."""
+    from django.db import transaction
+
+    from jichitai.dbcopy import copy_rows
+    from jichitai.registry.models import Resident
+    from jichitai.tax import reports
+    from jichitai.tax.models import ReceivedReport
+    from jichitai.tax.report_intake import _jsonable, vault
+
+    started = time.perf_counter()
+    people = list(Resident.objects.filter(status="active").order_by("setai_number", "household_order")
+                  .values_list("atena_number", "setai_number", "birth_date", "relationship", "name"))
+    salary, pension = report_rows(people, random.Random(seed))
+    generated = time.perf_counter()
+    v = vault()
+    now = dt.datetime.now(dt.UTC)
+    counts = {}
+    for layout, rows, amount in ((reports.SALARY_REPORT, salary, "salary_paid"),
+                                 (reports.PENSION_REPORT, pension, "pension_paid")):
+        counts[layout.name] = len(rows)
+        for start in range(0, len(rows), CHUNK):
+            source = f"bench-{layout.name}-{start // CHUNK + 1}.csv"
+            parsed = reports.read_file(layout, reports.write_rows(layout, rows[start:start + CHUNK]).encode("cp932"))
+            with transaction.atomic():
+                copy_rows(ReceivedReport, [{
+                    "kind": layout.name, "income_year": r["income_year"], "payer_number": r["payer_number"],
+                    "payer_name": r["payer_name"], "recipient_index": v.blind_index(r["my_number"]),
+                    "recipient_my_number": v.encrypt(r["my_number"]), "source": source, "line": r["line"],
+                    "amount": r[amount], "data": _jsonable(r, v), "received_at": now, "superseded_by_id": None,
+                } for r in parsed])
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE tax_receivedreport")
+    return {"generate_s": generated - started, "store_s": time.perf_counter() - generated,
+            "salary_reports": counts["salary_report"], "pension_reports": counts["pension_report"]}
+
+
+def timed_assess() -> tuple[float, str, Any]:
+    from django.core.management import call_command
+
+    from jichitai.tax.assessment import services
+
+    reports_seen: list[Any] = []
+    original = services.run
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        reports_seen.append(original(*args, **kwargs))
+        return reports_seen[-1]
+
+    services.run = keep  # the command's own call, only to read the phase timings it returns
+    out = io.StringIO()
+    try:
+        t0 = time.perf_counter()
+        with redirect_stdout(out):
+            call_command("tax", "assess", "--fiscal-year", str(FISCAL_YEAR), stdout=out)
+        wall = time.perf_counter() - t0
+    finally:
+        services.run = original
+    return wall, out.getvalue(), reports_seen[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_575_000, help="residents loaded (about 95 %% are there on 1月1日)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="run on the kept bench database")
+    ap.add_argument("--no-assess", action="store_true", help="set-up only")
+    args = ap.parse_args()
+    if args.reuse:
+        _reuse()
+        _run(args)
+    else:
+        with bench_database(keep=args.keep):
+            _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
+    from jichitai.registry.models import Resident
+    from jichitai.tax.models import Assessment, ReceivedReport
+    from registry_load import load
+
+    if not Resident.objects.exists():
+        # registry_load builds each resident's row once per column, calling search_key twice each time (47 × 2
+        # per resident); its names come from small pools, so a cache gives the same keys at a fraction of the cost
+        from jichitai.common import text
+
+        text.search_key = functools.lru_cache(maxsize=None)(text.search_key)  # type: ignore[assignment]
+        t = load(args.n, seed=args.seed)
+        print(f"registry load: {t['residents']:,} residents, {t['households']:,} households in "
+              f"{t['load_seconds']:.0f} s (+ ANALYZE {t['analyze_seconds']:.0f} s)", flush=True)
+    if not ReceivedReport.objects.filter(income_year=INCOME_YEAR).exists():
+        r = load_reports(args.seed)
+        print(f"reports: {r['salary_reports']:,} 給与支払報告書, {r['pension_reports']:,} 公的年金等支払報告書; "
+              f"generated {r['generate_s']:.0f} s, parsed + stored {r['store_s']:.0f} s", flush=True)
+    if args.no_assess:
+        return
+    Assessment.objects.filter(fiscal_year=FISCAL_YEAR).delete()
+    rows = []
+    for label in ("first run", "re-run"):
+        wall, text, report = timed_assess()
+        print(text.splitlines()[0])
+        phases = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
+        print(f"{label}: wall {wall:.1f} s ({phases})", flush=True)
+        rows.append((label, wall, report))
+    first, again = rows[0][2], rows[1][2]
+    t = first.timings
+    print(f"| tax: `jichitai tax assess --fiscal-year {FISCAL_YEAR}` from PostgreSQL, {first.considered:,} residents "
+          f"of 1月1日 ({first.created:,} assessments stored) | computation {t['compute']:.2f} s; loading "
+          f"{t['gather']:.1f} s; cases {t['cases']:.1f} s; explanations + store {t['store']:.1f} s; wall "
+          f"{rows[0][1]:.1f} s; re-run (all {again.unchanged:,} unchanged) {rows[1][1]:.1f} s | computation "
+          f"< 5 s | `.venv/bin/python bench/tax_assess.py {'--reuse' if args.reuse else f'--n {args.n}'}` | "
+          f"{dt.datetime.now(dt.UTC).date()} | 2 cores, 24 GiB, PG15 (load avg {os.getloadavg()[0]:.1f}) |")
+
+
+if __name__ == "__main__":
+    main()
