@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from jichitai.registry.certificates.layout import CERT_PART, CERT_WHOLE
-from jichitai.registry.certificates.render import CertificateOverflow, _fetcher, render
+from jichitai.registry.certificates.render import TEMPLATE, CertificateOverflow, render
 from jichitai.registry.certificates.snapshot import CertificateFormat, Omit
 from tests.registry.certificates.factories import certificate, household, person
 
@@ -127,8 +127,19 @@ def test_impossible_content_is_refused_not_truncated():
 
 
 def test_nothing_is_fetched_from_a_network():
-    with pytest.raises(ValueError, match="disallowed protocol"):
-        _fetcher().fetch("http://example.com/font.ttf")
+    """LGWAN is closed: a Typst package import is the only thing the compiler would download."""
+    source = TEMPLATE.read_text(encoding="utf-8")
+    assert "#import" not in source and "@preview" not in source
+
+
+def test_values_are_printed_as_text_never_evaluated(pages_of):
+    """A name holding Typst markup is printed as written: data cannot import, read files or restyle the page."""
+    tricky = '#import "@preview/cetz:0.3.1" *] #read("/etc/passwd") *太字* $x$ \\ <l>'
+    hh = household(n_children=0, foreigner=False)
+    hh = replace(hh, members=(replace(hh.members[0], name=tricky),))
+    text = flat("".join(pages_of(render(certificate(hh)))))
+    assert flat(tricky) in text
+    assert "root:" not in text
 
 
 def test_person_factory_is_valid():

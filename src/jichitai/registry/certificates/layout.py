@@ -1,7 +1,8 @@
 """From a :class:`Certificate` to printed pages: which items, in which words, on which page.
 
-Pure Python: every value is already a string here (和暦 via :func:`jichitai.common.wareki.to_wareki`, 西暦 for
-the foreign-resident items j90 names), so the template only places text.
+Pure Python: every value is already a string here (和暦 via :func:`jichitai.common.wareki.to_wareki`, 西暦 for the
+foreign-resident items j90 names); the renderer hands the :class:`Layout` to the template as JSON, which only
+places text.
 """
 
 from __future__ import annotations
@@ -38,14 +39,16 @@ class Page:
     household_rows: list[Row]
     people: list[PersonBlock]
     certification: dict[str, str] | None = None   # only on the last page of a certificate (j1000)
+    notes: list[str] = field(default_factory=list)  # lines printed above the 認証文
 
 
 @dataclass
 class Layout:
     title: str
     format_label: str
-    official_use: bool
     pages: list[Page] = field(default_factory=list)
+    numbered: bool = False                         # （1）（2）… before each person (世帯連記式)
+    marks: list[str] = field(default_factory=list)  # boxed marks in the header: 公用 (j1060), 再交付 (j660)
 
 
 def wareki(day: dt.date | None) -> str:
@@ -136,7 +139,8 @@ def plan(cert: Certificate, per_page: int) -> Layout:
     people = [p for p in ordered(cert.household.members) if p.atena_number in selected]
     req = cert.request
     blocks = [PersonBlock(i + 1, person_rows(p, req.omit, req.furigana)) for i, p in enumerate(people)]
-    layout = Layout(TITLE, req.format.label, req.official_use)
+    layout = Layout(TITLE, req.format.label, numbered=req.format is CertificateFormat.SETAI_RENKI,
+                    marks=["公用"] if req.official_use else [])
     hh_rows = household_rows(cert)
     if req.format is CertificateFormat.KOJIN:
         for block, number in zip(blocks, cert.issue_numbers, strict=True):

@@ -1,28 +1,37 @@
-"""住民票の写し as PDF bytes (WeasyPrint, A4縦), from a :class:`Certificate` of plain data.
+"""Certificates as PDF bytes (Typst, A4縦), from a :class:`~jichitai.registry.certificates.layout.Layout`.
 
-The Japanese fonts are the Debian packages fonts-ipaexfont-mincho/-gothic that
-``scripts/install-system-deps.sh`` installs; they are embedded through ``@font-face`` with a local file path.
-Nothing is fetched from a network: the URL fetcher accepts ``file:`` and ``data:`` only (LGWAN is closed).
+The template ``templates/registry/certificates/certificate.typ`` receives the layout as JSON (``sys.inputs``): the
+printed values are data, never markup, so a name cannot change the page. The Japanese fonts are the Debian packages
+fonts-ipaexfont-mincho/-gothic that ``scripts/install-system-deps.sh`` installs; Typst reads them from their
+folders. Nothing is fetched from a network: the template imports no Typst package (the only thing Typst would
+download) and the data is never evaluated, so no name can bring an import in (tests/registry/certificates).
 
-文字溢れ (j1070): the renderer checks that the pages it planned are the pages it got. When a 世帯連記式 page
-overflows it puts fewer people on each page; when one person still does not fit it makes the type smaller,
-down to a floor, and past that refuses with :class:`CertificateOverflow` rather than print a broken page.
+Speed (issue 3, 住民票の写し p99 < 300 ms through the issuance service): one :class:`typst.Compiler` per thread keeps
+the parsed template and the loaded fonts; a certificate costs one compilation of its own data (a few
+milliseconds). WeasyPrint, measured first, spent 50–150 ms per certificate on style and layout alone
+(docs/benchmarks.md).
+
+文字溢れ (j1070): the template measures each planned page and refuses one that does not fit; the renderer then
+puts fewer people on each page of a 世帯連記式, then makes the type smaller, down to a floor, and past that refuses
+with :class:`CertificateOverflow` rather than print a broken page.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from django.template import Context, Engine
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+import typst
 
 from jichitai.common.errors import JichitaiError
 from jichitai.registry.certificates.layout import Layout, plan
 from jichitai.registry.certificates.snapshot import Certificate, CertificateFormat
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "registry" / "certificates" / "certificate.typ"
 FONT_CANDIDATES = {
     "mincho": ("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf",
                "/usr/share/fonts/truetype/fonts-japanese-mincho.ttf"),
@@ -31,6 +40,7 @@ FONT_CANDIDATES = {
 }
 PER_PAGE = 4          # 世帯連記式: up to four people a page (市川三郷町's published format)
 FONT_STEPS = (10.0, 9.0, 8.0)
+OVERFLOW = "certificate-overflow"
 
 
 class CertificateOverflow(JichitaiError):
@@ -47,32 +57,63 @@ class FontMissing(JichitaiError):
 
 
 @lru_cache(maxsize=1)
-def font_files() -> dict[str, str]:
-    """``file:`` URLs of the installed fonts; refuses plainly if the system set-up was not run."""
+def font_files() -> dict[str, Path]:
+    """The installed font files (links resolved); refuses plainly if the system set-up was not run."""
     found = {}
     for kind, paths in FONT_CANDIDATES.items():
-        path = next((Path(p) for p in paths if Path(p).is_file()), None)
+        path = next((Path(p).resolve() for p in paths if Path(p).is_file()), None)
         if path is None:
             raise FontMissing(
                 f"証明書用の日本語フォントがありません（{paths[0]}）。"
                 "scripts/install-system-deps.sh を実行してください。"
             )
-        found[kind] = path.as_uri()
+        found[kind] = path
     return found
 
 
 @lru_cache(maxsize=1)
-def _engine() -> Engine:
-    return Engine(dirs=[str(TEMPLATES)], autoescape=True)
+def font_families() -> dict[str, str]:
+    """The family name of each installed font, as Typst reads it from the file."""
+    families = {}
+    for kind, path in font_files().items():
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(path.parent)])
+        names = [f.family for f in fonts.fonts() if f.path and Path(f.path).resolve() == path]
+        if not names:
+            raise FontMissing(f"証明書用の日本語フォント {path} を読み込めません。")
+        families[kind] = names[0]
+    return families
 
 
-def _fetcher() -> URLFetcher:
-    return URLFetcher(allowed_protocols={"file", "data"})
+_local = threading.local()
 
 
-def html_of(layout: Layout, font_pt: float = FONT_STEPS[0]) -> str:
-    template = _engine().get_template("registry/certificates/juminhyo.html")
-    return template.render(Context({"layout": layout, "fonts": font_files(), "font_pt": font_pt}))
+def _compiler() -> typst.Compiler:
+    """One per thread (a compiler keeps its caches and is not shared between threads). System fonts stay
+    available as fallback for a character the IPAex fonts lack, as they were under the browser-style renderer."""
+    compiler: typst.Compiler | None = getattr(_local, "compiler", None)
+    if compiler is None:
+        folders = sorted({str(p.parent) for p in font_files().values()})
+        compiler = typst.Compiler(str(TEMPLATE), root="/", font_paths=folders)
+        _local.compiler = compiler
+    return compiler
+
+
+def layout_json(layout: Layout, font_pt: float) -> str:
+    return json.dumps({**dataclasses.asdict(layout), "font_pt": font_pt}, ensure_ascii=False)
+
+
+def pdf_of(layout: Layout, font_pt: float = FONT_STEPS[0]) -> bytes | None:
+    """The PDF of a planned layout, or None when a page of it does not fit (文字溢れ)."""
+    families = font_families()
+    try:
+        pdf = _compiler().compile(format="pdf", sys_inputs={
+            "data": layout_json(layout, font_pt), "mincho": families["mincho"], "gothic": families["gothic"]})
+    except typst.TypstError as exc:
+        if OVERFLOW in str(exc):
+            return None
+        raise
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
 def render(cert: Certificate) -> bytes:
@@ -82,12 +123,16 @@ def render(cert: Certificate) -> bytes:
 
 def render_with_pages(cert: Certificate) -> tuple[bytes, int]:
     """PDF bytes and the number of pages (枚数, recorded in 交付履歴)."""
-    per_page_options = [PER_PAGE, 3, 2, 1] if cert.request.format is CertificateFormat.SETAI_RENKI else [1]
+    per_page = [PER_PAGE, 3, 2, 1] if cert.request.format is CertificateFormat.SETAI_RENKI else [1]
+    return fitted(lambda n: plan(cert, n), per_page, list(cert.request.members))
+
+
+def fitted(planner: Callable[[int], Layout], per_page: list[int], atena_numbers: list[str]) -> tuple[bytes, int]:
+    """The first plan that fits: most people a page at the normal size first, then smaller type (j1070)."""
     for font_pt in FONT_STEPS:
-        for per_page in per_page_options:
-            layout = plan(cert, per_page)
-            document = HTML(string=html_of(layout, font_pt), base_url=str(TEMPLATES),
-                            url_fetcher=_fetcher()).render()
-            if len(document.pages) == len(layout.pages):
-                return bytes(document.write_pdf()), len(document.pages)
-    raise CertificateOverflow(list(cert.request.members))
+        for n in per_page:
+            layout = planner(n)
+            pdf = pdf_of(layout, font_pt)
+            if pdf is not None:
+                return pdf, len(layout.pages)
+    raise CertificateOverflow(atena_numbers)

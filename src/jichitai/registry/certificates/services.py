@@ -50,7 +50,7 @@ class Issued:
 
     @property
     def filename(self) -> str:
-        return f"juminhyo-{self.issuances[0].issue_number}.pdf"
+        return f"{self.issuances[0].kind}-{self.issuances[0].issue_number}.pdf"
 
 
 def address_text(person: Person, towns: dict[str, Town]) -> str:
@@ -132,25 +132,39 @@ def issue(*, actor: Any, setai_number: str, request: CertificateRequest, request
     check(actor, request, requester_kind)
     _, city = certifiers.city()
     count = issue_numbers_needed(request.format, len(request.members))
-    numbers = tuple(IssueNumber(today, city, terminal, "", numbering.next_serial("issue")) for _ in range(count))
+    numbers = tuple(IssueNumber(today, city, terminal, "", serial) for serial in numbering.serials("issue", count))
     cert = Certificate(snapshot, request, certifiers.certifier_on(today), today, numbers,
                        whole_household=set(request.members) == in_household)
     pdf, pages = render_with_pages(cert)
-    omissions = {o.value: True for o in request.omit}
-    with transaction.atomic():
-        groups = [[a] for a in request.members] if request.format is CertificateFormat.KOJIN else [
-            list(request.members)]
-        rows = []
-        for number, group in zip(numbers, groups, strict=True):
-            rows.append(CertificateIssuance.objects.create(
-                issue_number=number.stored, kind="juminhyo", layout=LAYOUTS[request.format],
-                setai_number=setai_number, atena_numbers=group, requester_kind=requester_kind,
-                requester_name=requester_name[:200], purpose=purpose[:200], omissions=omissions,
-                pages=pages if request.format is CertificateFormat.SETAI_RENKI else 1,
-                issued_by=actor if getattr(actor, "pk", None) else None, terminal=terminal[:100],
-            ))
-        for atena in request.members:
-            audit.record(actor, ACTION, f"resident:{atena}", "ok", issue_numbers=[n.stored for n in numbers],
-                         layout=LAYOUTS[request.format], requester_kind=requester_kind,
-                         my_number_printed=not any(o.value == "my_number" for o in request.omit))
+    kojin = request.format is CertificateFormat.KOJIN
+    groups = [[a] for a in request.members] if kojin else [list(request.members)]
+    rows = record_issuance(
+        actor, numbers, groups, kind="juminhyo", layout=LAYOUTS[request.format], setai_number=setai_number,
+        pages=1 if kojin else pages, omissions={o.value: True for o in request.omit},
+        requester_kind=requester_kind, requester_name=requester_name, purpose=purpose, terminal=terminal,
+        detail={"layout": LAYOUTS[request.format],
+                "my_number_printed": not any(o.value == "my_number" for o in request.omit)})
     return Issued(pdf, pages, rows)
+
+
+def record_issuance(actor: Any, numbers: tuple[IssueNumber, ...], groups: list[list[str]], *, kind: str,
+                    setai_number: str, pages: int, requester_kind: str, requester_name: str = "", purpose: str = "",
+                    terminal: str = "", layout: str = "", omissions: dict[str, Any] | None = None,
+                    detail: dict[str, Any] | None = None) -> list[CertificateIssuance]:
+    """交付履歴 (j300): one row per printed certificate (``groups[i]`` printed under ``numbers[i]``) and one audit
+    entry per person, in one transaction (one insert for the rows, one lock of the audit chain)."""
+    issued_by = actor if getattr(actor, "pk", None) else None
+    stored = [n.stored for n in numbers]
+    with transaction.atomic():
+        rows = CertificateIssuance.objects.bulk_create([
+            CertificateIssuance(
+                issue_number=number.stored, kind=kind, layout=layout, setai_number=setai_number,
+                atena_numbers=group, requester_kind=requester_kind, requester_name=requester_name[:200],
+                purpose=purpose[:200], omissions=omissions or {}, pages=pages, issued_by=issued_by,
+                terminal=terminal[:100])
+            for number, group in zip(numbers, groups, strict=True)])
+        audit.record_many([
+            audit.Event(actor, ACTION, f"resident:{atena}", "ok",
+                        {"kind": kind, "issue_numbers": stored, "requester_kind": requester_kind, **(detail or {})})
+            for group in groups for atena in group])
+    return rows
