@@ -11,6 +11,7 @@ app_name = "registry"
 urlpatterns = [
     path("", pages.search, name="search"),
     path("residents/<str:atena_number>/", pages.resident, name="resident"),
+    path("residents/<str:atena_number>/moveout-certificate/", certificates.moveout_page, name="moveout_certificate"),
     path("households/<str:setai_number>/", pages.household, name="household"),
     path("households/<str:setai_number>/certificate/", certificates.issue_page, name="certificate"),
     path("changes/", changes.menu, name="change_menu"),

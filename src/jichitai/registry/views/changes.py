@@ -17,6 +17,7 @@ from jichitai.common.errors import JichitaiError
 from jichitai.registry import approval
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.codec import from_dict, to_dict
+from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.views import records, workflow
 from jichitai.registry.views.common import differences, refusal, terminal_of
 from jichitai.registry.views.forms import KINDS, Kind, PersonFields
@@ -150,5 +151,7 @@ def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
     assert applied is not None
     messages.success(request, f"{kind.label}を記録しました（{applied.change.reason.label}、異動ID {applied.change_id}）。")
     if applied.change.entries and applied.change.entries[0].after.is_active:
-        return redirect("registry:resident", atena_number=applied.atena_numbers[0])
+        return redirect("registry:resident", atena_number=applied.atena_numbers[0])  # 転出予定者: 転出証明書 there
+    if applied.change.reason is Reason.MOVE_OUT_DOMESTIC:  # j660: the 転出証明書 follows the 転出 in the same flow
+        return redirect("registry:moveout_certificate", atena_number=applied.atena_numbers[0])
     return redirect("registry:search")
