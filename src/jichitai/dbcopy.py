@@ -29,9 +29,15 @@ def copy_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500)
         fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
         cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(model._meta.db_table)
+        names = [f.attname for f in fields]
+        json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]  # tested once, not per value
         with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row([_db_value(f, r[f.attname]) for f in fields])
+                values = [r[name] for name in names]
+                for i in json_at:
+                    if values[i] is not None:
+                        values[i] = json.dumps(values[i], ensure_ascii=False)
+                copy.write_row(values)
     else:
         model.objects.bulk_create([model(**r) for r in rows], batch_size=batch_size)
 

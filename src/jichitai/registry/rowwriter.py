@@ -37,7 +37,7 @@ def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
         return
     today, now = workset.today, timezone.now()
     entered_by, terminal = audit.actor_label(actor)[:100], terminal[:100]
-    cipher: dict[str, Any] = {}  # 宛名番号 → the row whose ciphertext a later snapshot may keep
+    cipher: dict[str, Any] = {}  # 宛名番号 → its last snapshot's number, keys and ciphertext, for the next one
     histories, outbox, current = [], [], {}
     for pending in workset.pending:
         change: Change = pending.change
@@ -45,8 +45,11 @@ def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
         for entry, history_no in zip(change.entries, pending.history_nos, strict=True):
             person = entry.after
             atena = person.atena_number
-            values = row_values(person, cipher.get(atena, workset.rows.get(atena)))
-            cipher[atena] = SimpleNamespace(my_number_index=values["my_number_index"],
+            previous = cipher.get(atena, workset.rows.get(atena))
+            values = row_values(person, previous)
+            keys = search_values(person, previous)
+            cipher[atena] = SimpleNamespace(my_number=person.my_number, name=person.name, kana=person.kana,
+                                            **keys, my_number_index=values["my_number_index"],
                                             my_number_encrypted=values["my_number_encrypted"])
             histories.append({
                 **values, "history_no": history_no, "change_id": pending.change_id, "reason": change.reason.value,
@@ -54,7 +57,7 @@ def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
                 "entered_by": entered_by, "terminal": terminal, "is_subject": atena in pending.subjects,
                 "cancels_change_id": cancels, "change_note": change.note, "recorded_at": now,
             })
-            current[atena] = {**values, **search_values(person), "history_no": history_no,
+            current[atena] = {**values, **keys, "history_no": history_no,
                               "last_change_id": pending.change_id, "updated_at": now}
             outbox.append({
                 "event_id": uuid.uuid4(), "change_id": pending.change_id, "kind": change.reason.value,

@@ -69,7 +69,8 @@ _RETRYABLE = (OperationalError,)  # deadlock detected, serialization failure, Co
 
 
 def apply(command: Command, *, actor: Any, terminal: str = "", approval: Any = None) -> Applied:
-    """Decide and record one 異動. 職権 changes need ``approval`` (a PendingChange being approved, j530)."""
+    """Decide and record one 異動. 職権 changes need ``approval`` (a PendingChange being approved, j530); in a
+    batch the approval covers its 職権 changes and is recorded on those."""
     return apply_many([command], actor=actor, terminal=terminal, approval=approval)[0]
 
 
@@ -124,7 +125,8 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
         events.append(audit.Event(actor, "registry.change", f"change:{applied.change_id}", "ok", {
             "reason": change.reason.value, "command": command.command_type,
             "atena_numbers": applied.atena_numbers, "moved_on": change.moved_on.isoformat(),
-            "terminal": terminal, **({"approved_by": audit.actor_label(approval.decided_by)} if approval else {}),
+            "terminal": terminal, **({"approved_by": audit.actor_label(approval.decided_by)}
+                                     if approval is not None and change.requires_approval else {}),
         }))
     rowwriter.write(workset, actor, terminal)
     audit.record_many(events)

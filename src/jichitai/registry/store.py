@@ -33,8 +33,13 @@ def to_person(row: Any) -> Person:
 
 
 def row_values(person: Person, previous: Any = None) -> dict[str, Any]:
-    """Column values for ``person``; keeps the previous ciphertext when the number did not change."""
+    """Column values for ``person``; keeps the previous ciphertext when the number did not change. A
+    ``previous`` that also carries the plain ``my_number`` it was read with spares the blind index too."""
     values = {f: getattr(person, f) for f in _PLAIN_FIELDS}
+    if previous is not None and getattr(previous, "my_number", None) == person.my_number:
+        values["my_number_encrypted"] = previous.my_number_encrypted
+        values["my_number_index"] = previous.my_number_index
+        return values
     index = my_number_index(person.my_number)
     if previous is not None and previous.my_number_index == index:
         values["my_number_encrypted"] = previous.my_number_encrypted
@@ -44,7 +49,10 @@ def row_values(person: Person, previous: Any = None) -> dict[str, Any]:
     return values
 
 
-def search_values(person: Person) -> dict[str, str]:
+def search_values(person: Person, previous: Any = None) -> dict[str, str]:
+    """The search keys; those of ``previous`` (a row read with its name, kana and keys) when they still hold."""
+    if previous is not None and (previous.name, previous.kana) == (person.name, person.kana):
+        return {"name_key": previous.name_key, "kana_key": previous.kana_key}
     return {"name_key": search_key(person.name)[:200], "kana_key": search_key(person.kana)[:200]}
 
 

@@ -38,8 +38,8 @@ _REGISTRY_NUMBER = re.compile(r"\d{15}")  # 宛名番号 and 世帯番号 (j130)
 _MY_NUMBER = re.compile(r"\d{12}")
 _JUMINHYO_CODE = re.compile(r"\d{11}")
 # commands that may set up a new 世帯 (for how many 世帯番号 to draw at once; more are drawn when needed)
-_COLUMNS = (*(f for f in PERSON_FIELDS if f != "my_number"), "my_number_encrypted", "my_number_index", "history_no",
-            "last_change_id", "version")
+_COLUMNS = (*(f for f in PERSON_FIELDS if f != "my_number"), "my_number_encrypted", "my_number_index", "name_key",
+            "kana_key", "history_no", "last_change_id", "version")
 _MAY_FORM_HOUSEHOLD = (C.RecordMoveIn, C.RecordExOfficioEntry, C.RecordMoveWithin, C.SplitHousehold)
 
 
@@ -153,6 +153,7 @@ class WorkingSet:
             if row.pk not in self.people:
                 self.rows[row.pk] = row
                 self.people[row.pk] = to_person(row)
+                row.my_number = self.people[row.pk].my_number  # what the row holds, for the writer to compare
                 self.history_no[row.pk] = row.history_no
                 if row.last_change_id:
                     self.latest[row.pk] = str(row.last_change_id)
