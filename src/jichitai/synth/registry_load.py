@@ -181,7 +181,19 @@ class Unresolved(Exception):
     """The event refers to a person, household or change the registry has not recorded yet."""
 
 
-EX_OFFICIO = frozenset({"death", "name_change", "correction"})
+def _entities(ev: Event) -> set[tuple[str, int]]:
+    """The people and households an event reads or changes."""
+    pids = {*ev.pids, *(ev.relations or {}), *(p for p in (ev.new_head, ev.remaining_head) if p is not None)}
+    return {("p", p) for p in pids} | {("h", h) for h in (ev.hid, ev.to_hid) if h is not None}
+
+
+def _created(ev: Event) -> set[tuple[str, int]]:
+    """What the event numbers anew: the 宛名番号 of people born or moving in, and the 世帯番号 of the household it
+    moves people into (new, or renumbered by a move between wards, j130)."""
+    out = {("p", p) for p in ev.pids} if ev.kind in ("birth", "move_in") else set()
+    if ev.kind in ("birth", "move_in", "move_within", "split") and ev.to_hid is not None:
+        out.add(("h", ev.to_hid))
+    return out
 
 
 class HistoryApplier:
@@ -193,6 +205,9 @@ class HistoryApplier:
         self.batch_size = batch_size
         self.rng = random.Random(f"places:{seed}")
         self.pending: list[tuple[Event, C.Command]] = []
+        self.deferred: list[Event] = []  # events waiting for the pending batch to be recorded
+        self.creating: set[tuple[str, int]] = set()  # people and households the pending batch numbers anew
+        self.waiting: set[tuple[str, int]] = set()  # people and households of the deferred events
         self.applied: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
         self.skipped: Counter[str] = Counter()
@@ -276,31 +291,47 @@ class HistoryApplier:
             return C.CancelChange(moved_on=on, change_id=change_id)
         raise ValueError(f"unknown event kind {ev.kind}")
 
+    # batching: an event that needs what the pending batch creates (a 宛名番号 of a birth or 転入, a 世帯番号 a
+    # move may renumber) waits for the next batch, and so does every later event on the same people or
+    # households, so each person's and household's events keep their order while batches stay full.
     def add(self, ev: Event) -> None:
-        try:
-            cmd = self.command(ev)
-        except Unresolved:
-            self.flush()
-            try:
-                cmd = self.command(ev)
-            except Unresolved:
-                self.skipped[ev.kind] += 1  # it depends on a change the registry refused
-                return
-        if self.pending and (ev.kind in EX_OFFICIO) != (self.pending[-1][0].kind in EX_OFFICIO):
-            self.flush()
-        self.pending.append((ev, cmd))
+        if ev.kind == "cancel":  # needs the cancelled change's id: everything before it is recorded first
+            self.flush(final=True)
+        self._place(ev)
         if len(self.pending) >= self.batch_size:
             self.flush()
 
-    def flush(self) -> None:
-        if not self.pending:
+    def _place(self, ev: Event) -> None:
+        ents = _entities(ev)
+        if ents & (self.waiting | self.creating):
+            self.deferred.append(ev)
+            self.waiting |= ents
             return
-        batch, self.pending = self.pending, []
-        approval = APPROVAL if batch[0][0].kind in EX_OFFICIO else None
-        by_command = {id(cmd): ev for ev, cmd in batch}
         try:
+            cmd = self.command(ev)
+        except Unresolved:
+            self.skipped[ev.kind] += 1  # it depends on a change the registry refused
+            return
+        self.pending.append((ev, cmd))
+        self.creating |= _created(ev)
+
+    def flush(self, final: bool = False) -> None:
+        """Record the pending batch, then place the events that waited for it; with ``final``, until none wait."""
+        while self.pending:
+            batch, self.pending = self.pending, []
+            self.creating, self.waiting = set(), set()
+            self._record(batch)
+            replay, self.deferred = self.deferred, []
+            for ev in replay:
+                self._place(ev)
+            if not final and len(self.pending) < self.batch_size:
+                return
+
+    def _record(self, batch: list[tuple[Event, C.Command]]) -> None:
+        by_command = {id(cmd): ev for ev, cmd in batch}
+        try:  # the approval covers the batch's 職権 changes (死亡 by 通知, 氏の変更, 職権修正) and is audited on those
             results = services.apply_many([cmd for _, cmd in batch], actor=ACTOR, terminal="synth",
-                                          approval=approval, stop_on_error=False)
+                                          approval=APPROVAL, stop_on_error=False)
         except RegistryError:  # pragma: no cover - stop_on_error=False does not raise for a refusal
             results = []
         done = set()
@@ -335,7 +366,7 @@ def apply_history(events: Iterator[Event], applier: HistoryApplier,
         applier.add(ev)
         if progress:
             progress(ev)
-    applier.flush()
+    applier.flush(final=True)
 
 
 def ward_name(code: str) -> str:
