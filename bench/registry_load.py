@@ -145,18 +145,18 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
                 "residence_card_number": "", "removal_reason": "", "removed_on": None,
                 "destination_address": "", "destination_municipality_code": "", "note": "",
             }
-            res_rows.append({c: {**base, "name_key": search_key(m["name"]), "kana_key": search_key(m["kana"]),
-                                 "history_no": 1, "last_change_id": change_id, "version": 0,
-                                 "updated_at": now}[c] for c in resident_cols})
-            hist_rows.append({c: {**base, "history_no": 1, "change_id": change_id,
-                                  "reason": "move_in_domestic", "moved_on": since, "processed_on": since,
-                                  "change_notified_on": since, "entered_by": "system:bench-load",
-                                  "terminal": "", "is_subject": True, "cancels_change_id": None,
-                                  "change_note": "", "recorded_at": now}[c] for c in history_cols})
-        hh_rows.append({c: {"setai_number": setai_number, "ward_code": town["ward_code"],
-                            "town_code": town["code"], "banchi": banchi, "katagaki": "",
-                            "head_atena_number": head_atena, "member_count": len(members), "version": 1,
-                            "created_on": moved_on, "updated_at": now}[c] for c in household_cols})
+            resident = {**base, "name_key": search_key(m["name"]), "kana_key": search_key(m["kana"]),
+                        "history_no": 1, "last_change_id": change_id, "version": 0, "updated_at": now}
+            res_rows.append({c: resident[c] for c in resident_cols})
+            history = {**base, "history_no": 1, "change_id": change_id, "reason": "move_in_domestic",
+                       "moved_on": since, "processed_on": since, "change_notified_on": since,
+                       "entered_by": "system:bench-load", "terminal": "", "is_subject": True,
+                       "cancels_change_id": None, "change_note": "", "recorded_at": now}
+            hist_rows.append({c: history[c] for c in history_cols})
+        household = {"setai_number": setai_number, "ward_code": town["ward_code"], "town_code": town["code"],
+                     "banchi": banchi, "katagaki": "", "head_atena_number": head_atena,
+                     "member_count": len(members), "version": 1, "created_on": moved_on, "updated_at": now}
+        hh_rows.append({c: household[c] for c in household_cols})
         if len(res_rows) >= 50_000:
             flush()
     flush()
