@@ -27,6 +27,12 @@ from jichitai.hub.models import MessageLogEntry
 CHAIN = "hub-message-log"
 HUB = "hub"
 
+# The kinds of record the hub writes (a push is logged as the pull it delivers), for the admin's filter.
+KINDS: dict[str, str] = {
+    "feed_pull": "フィード提供", "file_in": "ファイル受信", "file_in_duplicate": "ファイル受信（重複）",
+    "file_quarantined": "ファイル隔離", "file_out": "ファイル提供",
+}
+
 
 def signing_key() -> chain.SigningKey:
     """The platform's Ed25519 key (the audit key file, outside the database)."""

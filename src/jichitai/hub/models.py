@@ -228,7 +228,7 @@ class MessageLogEntry(models.Model):
     seq = models.BigIntegerField(primary_key=True)
     at = models.DateTimeField(db_index=True)
     direction = models.CharField(max_length=3, choices=DIRECTIONS)
-    kind = models.CharField(max_length=30)  # feed_pull, feed_push, file_in, file_out, file_quarantined
+    kind = models.CharField(max_length=30)  # messagelog.KINDS
     sender = models.CharField(max_length=60)
     receiver = models.CharField(max_length=60)
     reference = models.CharField(max_length=200)

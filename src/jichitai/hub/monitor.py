@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Max
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from jichitai.hub.models import ExchangedFile, FeedEvent, Subscription, System
@@ -22,11 +23,20 @@ def _lag(sub: Subscription, head: int) -> tuple[int, float | None]:
     return behind, (timezone.now() - oldest).total_seconds() if oldest else None
 
 
-def systems_overview() -> list[dict[str, Any]]:
-    head = FeedEvent.objects.aggregate(m=Max("id"))["m"] or 0
+def systems_overview(head: int | None = None) -> list[dict[str, Any]]:
+    """One row per system and granted feed. The feed and file tables are only asked for aggregates and single
+    rows by index (a city's hub holds millions of events and files): the page never reads a table whole."""
+    if head is None:
+        head = FeedEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    files_of = ExchangedFile.objects.values("system_id").annotate(
+        quarantined=Count("id", filter=Q(status="quarantined")), last_file=Max("at"))
+    per_system: dict[int, dict[str, Any]] = {row["system_id"]: dict(row) for row in files_of}
+    subs_of: dict[int, dict[int, Subscription]] = {}
+    for subscription in Subscription.objects.all():
+        subs_of.setdefault(subscription.system_id, {})[subscription.feed_id] = subscription
     out = []
     for system in System.objects.order_by("code").prefetch_related("grants__feed"):
-        subs = {s.feed_id: s for s in Subscription.objects.filter(system=system)}
+        subs = subs_of.get(system.pk, {})
         feeds = []
         for grant in system.grants.all():
             sub = subs.get(grant.feed_id)
@@ -37,15 +47,20 @@ def systems_overview() -> list[dict[str, Any]]:
                            lag_seconds=seconds, late=seconds is not None and seconds > LAG_LIMIT.total_seconds(),
                            last_delivery=sub.last_delivery_at, failures=sub.failures, last_error=sub.last_error)
             feeds.append(row)
-        quarantined = ExchangedFile.objects.filter(system=system, status="quarantined").count()
-        last_file = ExchangedFile.objects.filter(system=system).order_by("-at").values_list("at", flat=True).first()
+        files: dict[str, Any] = per_system.get(system.pk, {})
         out.append({"code": system.code, "name": system.name, "active": system.active, "feeds": feeds,
-                    "quarantined": quarantined, "last_file": last_file})
+                    "quarantined": files.get("quarantined", 0), "last_file": files.get("last_file")})
     return out
 
 
-def quarantined_files(limit: int = 50) -> list[ExchangedFile]:
-    return list(ExchangedFile.objects.filter(status="quarantined").select_related("system").order_by("-at")[:limit])
+QUARANTINE_PAGE = 50
+
+
+def quarantined_files(page: int = 1, per_page: int = QUARANTINE_PAGE) -> Page:
+    """One page of the quarantined files, newest first (a page past the last gives the last)."""
+    qs = (ExchangedFile.objects.filter(status="quarantined").select_related("system")
+          .only("id", "at", "layout", "filename", "problems", "system__code").order_by("-at", "-id"))
+    return Paginator(qs, per_page).get_page(page)
 
 
 def lake_overview() -> list[dict[str, Any]]:
@@ -60,12 +75,15 @@ def lake_overview() -> list[dict[str, Any]]:
     return rows
 
 
-def overview(include_lake: bool = True) -> dict[str, Any]:
+def overview(include_lake: bool = True, quarantine_page: int = 1) -> dict[str, Any]:
     head = FeedEvent.objects.aggregate(m=Max("id"))["m"] or 0
-    data: dict[str, Any] = {"head_cursor": head, "systems": systems_overview(),
+    page = quarantined_files(quarantine_page)
+    data: dict[str, Any] = {"head_cursor": head, "systems": systems_overview(head),
                             "quarantined": [{"file_id": f.pk, "system": f.system.code, "layout": f.layout,
                                              "filename": f.filename, "at": f.at, "problems": len(f.problems)}
-                                            for f in quarantined_files()]}
+                                            for f in page],
+                            "quarantine_page": {"number": page.number, "pages": page.paginator.num_pages,
+                                                "count": page.paginator.count, "per_page": page.paginator.per_page}}
     if include_lake:
         try:
             data["lake"] = lake_overview()

@@ -17,7 +17,9 @@ from jichitai.hub.models import ExchangedFile
 
 @requires("hub.monitor")
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "hub/overview.html", monitor.overview(include_lake=True))
+    page = request.GET.get("quarantine_page", "1")
+    return render(request, "hub/overview.html",
+                  monitor.overview(include_lake=True, quarantine_page=int(page) if page.isdigit() else 1))
 
 
 @requires("hub.monitor")
