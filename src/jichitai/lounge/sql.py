@@ -82,7 +82,7 @@ def run(tables: dict[str, pa.Table], query: str, k: int, time_limit: float = TIM
         timer = threading.Timer(time_limit, con.interrupt)
         timer.start()
         try:
-            result = con.execute(tree.sql(dialect="duckdb")).to_arrow_table()
+            result = con.sql(tree.sql(dialect="duckdb")).to_arrow_table()
         except duckdb.InterruptException:
             raise QueryRefused(f"実行時間の上限（{time_limit:.0f}秒）を超えたため中止しました。") from None
         except duckdb.Error as e:
