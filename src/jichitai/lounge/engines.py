@@ -19,18 +19,26 @@ class Engine:
     name: str
     backend: Any
     tables: dict[str, ir.Table]
+    session: Any = None  # the SparkSession of a pyspark engine
 
     def run(self, expr: ir.Table) -> pa.Table:
         return self.backend.to_pyarrow(expr)
 
+    def add(self, name: str, data: pa.Table) -> None:
+        """Expose ``data`` under ``name`` to the expressions that follow (an intermediate result)."""
+        if self.name == "duckdb":
+            self.backend.con.register(name, data)  # zero-copy view over the Arrow table
+        else:
+            _spark_view(self.session, name, data)
+        self.tables[name] = self.backend.table(name)
+
 
 def duckdb_engine(tables: dict[str, pa.Table], threads: int | None = None) -> Engine:
     con = ibis.duckdb.connect(threads=threads) if threads else ibis.duckdb.connect()
-    out = {}
+    engine = Engine("duckdb", con, {})
     for name, data in tables.items():
-        con.con.register(name, data)  # zero-copy view over the Arrow table
-        out[name] = con.table(name)
-    return Engine("duckdb", con, out)
+        engine.add(name, data)
+    return engine
 
 
 _SPARK: Any = None
@@ -53,16 +61,18 @@ def spark_session() -> Any:
     return _SPARK
 
 
+def _spark_view(session: Any, name: str, data: pa.Table) -> None:
+    plain = data.cast(pa.schema([pa.field(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type,
+                                          nullable=True) for f in data.schema]))
+    session.createDataFrame(plain).createOrReplaceTempView(name)
+
+
 def spark_engine(tables: dict[str, pa.Table], session: Any = None) -> Engine:
     session = session or spark_session()
-    con = ibis.pyspark.connect(session)
-    out = {}
+    engine = Engine("pyspark", ibis.pyspark.connect(session), {}, session)
     for name, data in tables.items():
-        plain = data.cast(pa.schema([pa.field(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type,
-                                              nullable=True) for f in data.schema]))
-        session.createDataFrame(plain).createOrReplaceTempView(name)
-        out[name] = con.table(name)
-    return Engine("pyspark", con, out)
+        engine.add(name, data)
+    return engine
 
 
 def connect(engine: str, tables: dict[str, pa.Table]) -> Engine:

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from jichitai.lounge import indicators as I
 from jichitai.lounge.engines import connect
-from jichitai.lounge.marts import MARTS, Periods
+from jichitai.lounge.marts import MARTS, STAGES, Periods
 from jichitai.lounge.publish import Published, publish
 from jichitai.lounge.source import Lineage, Zone
 
@@ -32,7 +32,28 @@ class MartSet:
     refreshed_at: str
     seconds: float = 0.0
     as_of: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
     _published: dict[tuple[str, str, int], Published] = field(default_factory=dict, repr=False)
+    _periods: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def periods_of(self, slug: str) -> list[str]:
+        """The periods an indicator has (reference dates or years, ISO text, oldest first), computed once."""
+        if slug not in self._periods:
+            from jichitai.lounge.publish import periods
+
+            ind = I.get(slug)
+            self._periods[slug] = periods(ind, self.tables[ind.mart])
+        return self._periods[slug]
+
+    def prepublish(self, k: int) -> int:
+        """Publish every indicator at every period now (part of the refresh), so no page waits for disclosure
+        control. Returns how many tables were published."""
+        count = 0
+        for slug in I.INDICATORS:
+            for period in self.periods_of(slug):
+                self.publish(slug, period, k)
+                count += 1
+        return count
 
     def publish(self, slug: str, period: str, k: int) -> Published:
         key = (slug, period, k)
@@ -55,6 +76,8 @@ class MartSet:
             "lineage": {n: vars(li) for n, li in self.lineage.items()},
         }
         (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        published = [{"key": list(key), "published": vars(pub)} for key, pub in self._published.items()]
+        (directory / "published.json").write_text(json.dumps(published, ensure_ascii=False))
 
     @classmethod
     def load(cls, directory: Path) -> MartSet | None:
@@ -65,7 +88,16 @@ class MartSet:
         tables = {name: pq.read_table(directory / f"{name}.parquet") for name in MARTS}
         periods = Periods(tuple(dt.date.fromisoformat(d) for d in m["dates"]), tuple(m["years"]))
         lineage = {n: Lineage(**li) for n, li in m["lineage"].items()}
-        return cls(tables, lineage, periods, m["engine"], m["refreshed_at"], m["seconds"], m["as_of"])
+        marts = cls(tables, lineage, periods, m["engine"], m["refreshed_at"], m["seconds"], m["as_of"])
+        published_path = directory / "published.json"
+        if published_path.exists():
+            for entry in json.loads(published_path.read_text()):
+                slug, period, k = entry["key"]
+                p = entry["published"]
+                p["columns"] = [tuple(c) for c in p["columns"]]
+                p["derived_columns"] = [tuple(c) for c in p["derived_columns"]]
+                marts._published[(slug, period, int(k))] = Published(**p)
+        return marts
 
 
 def periods_of(zone: Zone) -> Periods:
@@ -87,6 +119,8 @@ def refresh(zone: Zone, engine: str = "duckdb", only: list[str] | None = None) -
     started = time.perf_counter()
     eng = connect(engine, zone.tables)
     periods = periods_of(zone)
+    for name, stage in STAGES.items():
+        eng.add(name, eng.run(stage(eng.tables, periods)))
     tables = {}
     for name, build in MARTS.items():
         if only and name not in only:

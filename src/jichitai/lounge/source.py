@@ -9,6 +9,7 @@ group on every engine.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,10 +50,19 @@ class Zone:
 
 
 def normalise(table: pa.Table) -> pa.Table:
-    """NFKC on every string column (half-width kana → full width) before anything groups on it."""
+    """NFKC on every string column (half-width kana → full width) before anything groups on it.
+
+    ASCII is NFKC-stable, so an all-ASCII column (codes, pseudonymous ids: most of the rows) is left as it is;
+    another column is normalised once per distinct value (its dictionary), not once per row."""
     for i, f in enumerate(table.schema):
-        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
-            table = table.set_column(i, f, pc.utf8_normalize(table.column(i), "NFKC"))
+        if not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type)):
+            continue
+        column = table.column(i)
+        if column.null_count == len(column) or pc.all(pc.string_is_ascii(column)).as_py():
+            continue
+        encoded = pc.dictionary_encode(column).combine_chunks()
+        values = pc.utf8_normalize(encoded.dictionary, "NFKC")
+        table = table.set_column(i, f, pc.take(values, encoded.indices).cast(f.type))
     return table
 
 
@@ -73,26 +83,40 @@ def _snapshot_at(table: Any, as_of: dt.datetime | None) -> Any:
     return table.snapshot_by_id(best.snapshot_id) if best is not None else None
 
 
-def read_zone(cat: Any, as_of: dt.datetime | None = None) -> Zone:
-    """Read every lounge table (as of ``as_of`` when given). A table absent then is empty."""
+def read_zone(cat: Any, as_of: dt.datetime | None = None,
+              columns: Mapping[str, Sequence[str]] | None = None) -> Zone:
+    """Read every lounge table (as of ``as_of`` when given). A table absent then is empty. ``columns`` limits
+    the read to the columns named per table (the marts' :data:`~jichitai.lounge.marts.COLUMNS`); a table
+    not named is then not read at all (its lineage still records the snapshot)."""
     tables: dict[str, pa.Table] = {}
     lineage: dict[str, Lineage] = {}
     for name, schema in LOUNGE_TABLES.items():
         ident = f"{LOUNGE_NAMESPACE}.{name}"
-        empty = schema.as_arrow().empty_table()
+        wanted = list(schema.column_names) if columns is None else list(columns.get(name, ()))
+        empty = schema.as_arrow().empty_table().select(wanted)
         if not cat.table_exists(ident):
-            tables[name] = empty
+            if wanted:
+                tables[name] = empty
             lineage[name] = Lineage(name, SOURCE_SYSTEMS[name], None, None, 0)
             continue
         table = cat.load_table(ident)
         snap = _snapshot_at(table, as_of)
-        data = table.scan(snapshot_id=snap.snapshot_id).to_arrow() if snap is not None else empty
-        tables[name] = normalise(data)
+        rows = _recorded_rows(snap)
+        if wanted:
+            data = (table.scan(snapshot_id=snap.snapshot_id, selected_fields=tuple(wanted)).to_arrow().select(wanted)
+                    if snap is not None else empty)
+            tables[name] = normalise(data)
+            rows = data.num_rows
         committed = (dt.datetime.fromtimestamp(snap.timestamp_ms / 1000, dt.UTC).isoformat()
                      if snap is not None else None)
-        lineage[name] = Lineage(name, SOURCE_SYSTEMS[name], snap.snapshot_id if snap else None, committed,
-                                data.num_rows)
+        lineage[name] = Lineage(name, SOURCE_SYSTEMS[name], snap.snapshot_id if snap else None, committed, rows)
     return Zone(tables, lineage, as_of)
+
+
+def _recorded_rows(snap: Any) -> int:
+    """The rows of a snapshot as its summary records them (for a table the marts do not read)."""
+    summary = getattr(snap, "summary", None) if snap is not None else None
+    return int(summary.get("total-records", "0") or 0) if summary is not None else 0
 
 
 def current_lineage(cat: Any, as_of: dt.datetime | None = None) -> dict[str, Lineage]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         sub.add_parser("refresh", help="recompute every mart from the lake's current snapshots")
         sample = sub.add_parser("sample", help="write a synthetic lounge zone into the lake (demo without landing)")
         sample.add_argument("--size", choices=["small", "kobe"], default="small")
+        sample.add_argument("--residents", type=int, help="residents at the start (default: the size's)")
+        sample.add_argument("--years", type=int, help="years of history (default: the size's)")
+        sample.add_argument("--seed", type=int, help="random seed (the same seed gives the same zone)")
         export = sub.add_parser("export", help="write every indicator, disclosure-controlled, as Parquet and CSV")
         export.add_argument("directory")
 
@@ -26,12 +30,14 @@ class Command(BaseCommand):
         from jichitai.lounge import services
 
         marts = services.refresh_now()
-        self.stdout.write(f"marts refreshed on {marts.engine} in {marts.seconds:.1f} s")
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in marts.timings.items())
+        self.stdout.write(f"marts refreshed on {marts.engine} in {sum(marts.timings.values()):.1f} s ({parts})")
 
     def _sample(self, opts: dict[str, Any]) -> None:
         from jichitai.lounge import sample_zone, services
 
         size = sample_zone.KOBE if opts["size"] == "kobe" else sample_zone.SMALL
+        size = dataclasses.replace(size, **{k: opts[k] for k in ("residents", "years", "seed") if opts.get(k)})
         snaps = sample_zone.write(services.source_catalog(), sample_zone.generate(size))
         self.stdout.write(f"synthetic lounge zone written: {len(snaps)} tables")
 
