@@ -42,17 +42,22 @@ def copy_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500)
         model.objects.bulk_create([model(**r) for r in rows], batch_size=batch_size)
 
 
-def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 5000) -> None:
-    """Set the given columns of many rows, each row a dict with its primary key ``id`` and the same attribute
-    names: on PostgreSQL one ``UPDATE … FROM unnest(arrays)`` per batch (no per-row CASE as bulk_update
-    builds)."""
+def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 5000, *, versioned: str = "") -> int:
+    """Set the given columns of many rows, each row a dict with its primary key and the same attribute names:
+    on PostgreSQL one ``UPDATE … FROM unnest(arrays)`` per batch (no per-row CASE as bulk_update builds).
+
+    With ``versioned`` (a counter column), each row carries the counter's new value and is updated only where
+    the stored one is one less (optimistic locking). Returns the number of rows updated."""
     if not rows:
-        return
-    names = [n for n in rows[0] if n != "id"]
+        return 0
+    key = model._meta.pk.attname
+    names = [n for n in rows[0] if n != key]
     if connection.vendor != "postgresql":
-        objs = [model(**r) for r in rows]
-        model.objects.bulk_update(objs, names, batch_size=min(batch_size, 500))
-        return
+        if versioned:
+            return sum(model.objects.filter(pk=r[key], **{versioned: r[versioned] - 1}).update(
+                **{n: r[n] for n in names}) for r in rows)
+        model.objects.bulk_update([model(**r) for r in rows], names, batch_size=min(batch_size, 500))
+        return len(rows)
     fields = [model._meta.get_field(n) for n in names]
     table = connection.ops.quote_name(model._meta.db_table)
     q = connection.ops.quote_name
@@ -62,11 +67,17 @@ def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 50
     sets = ", ".join(f"{q(f.column)} = v.{q(f.column)}" + ("::jsonb" if isinstance(f, models.JSONField) else "")
                      for f in fields)
     cols = ", ".join([q(pk.column)] + [q(f.column) for f in fields])
+    check = f" AND t.{q(versioned)} = v.{q(versioned)} - 1" if versioned else ""
     # identifiers from the model's metadata, quoted; every value goes as a parameter
     sql = (f"UPDATE {table} AS t SET {sets} FROM unnest({', '.join(arrays)}) AS v({cols}) "  # noqa: S608
-           f"WHERE t.{q(pk.column)} = v.{q(pk.column)}")
+           f"WHERE t.{q(pk.column)} = v.{q(pk.column)}{check}")
+    updated = 0
     with connection.cursor() as cur:
         for start in range(0, len(rows), batch_size):
             part = rows[start:start + batch_size]
-            params = [[r["id"] for r in part]] + [[_db_value(f, r[f.attname]) for r in part] for f in fields]
+            params = [[r[key] for r in part]] + [
+                [_db_value(f, r[f.attname]) for r in part] if isinstance(f, models.JSONField)
+                else [r[f.attname] for r in part] for f in fields]
             cur.execute(sql, params)
+            updated += cur.rowcount
+    return updated

@@ -110,9 +110,9 @@ class Resident(PersonRecord):
     """The current state of one person (= the history row with the highest 履歴番号), with search keys."""
 
     atena_number = models.CharField("宛名番号", max_length=15, primary_key=True)
-    setai_number = models.CharField("世帯番号", max_length=15, db_index=True)
-    name_key = models.CharField("氏名検索キー", max_length=200, db_index=True)
-    kana_key = models.CharField("フリガナ検索キー", max_length=200, db_index=True)
+    setai_number = models.CharField("世帯番号", max_length=15)
+    name_key = models.CharField("氏名検索キー", max_length=200)
+    kana_key = models.CharField("フリガナ検索キー", max_length=200)
     history_no = models.PositiveIntegerField("履歴番号", default=1)
     last_change_id = models.UUIDField("最終異動ID", null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
@@ -127,6 +127,13 @@ class Resident(PersonRecord):
             models.Index(fields=["my_number_index"], name="reg_res_mynumber"),
             models.Index(fields=["juminhyo_code"], name="reg_res_juminhyo"),
             models.Index(fields=["kana_key", "birth_date"], name="reg_res_kana_birth"),
+            # every index is paid for by every 異動: one per way the counter searches, no duplicates
+            models.Index(fields=["setai_number"], name="reg_res_setai"),
+            models.Index(fields=["name_key"], name="reg_res_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["kana_key"], name="reg_res_kana_prefix", opclasses=["varchar_pattern_ops"]),
+            # the daily run of 転出 whose 転出予定日 has come (registry/departures.py): a handful of rows
+            models.Index(fields=["removed_on"], name="reg_res_departing",
+                         condition=models.Q(status="active", removed_on__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["my_number_index"], condition=~models.Q(my_number_index=""),
@@ -150,7 +157,7 @@ class ResidentHistory(PersonRecord):
     entered_by = models.CharField("入力者", max_length=100)
     terminal = models.CharField("入力端末", max_length=100, blank=True, default="")
     is_subject = models.BooleanField("異動者", default=True)
-    cancels_change_id = models.UUIDField("取消対象異動ID", null=True, blank=True, db_index=True)
+    cancels_change_id = models.UUIDField("取消対象異動ID", null=True, blank=True)
     change_note = models.TextField("留意事項", blank=True, default="")
     recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
 
@@ -163,6 +170,8 @@ class ResidentHistory(PersonRecord):
         indexes = [
             models.Index(fields=["setai_number", "moved_on"], name="reg_hist_setai"),
             models.Index(fields=["moved_on"], name="reg_hist_moved_on"),
+            models.Index(fields=["cancels_change_id"], name="reg_hist_cancels",  # only the 取消し rows
+                         condition=models.Q(cancels_change_id__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -178,8 +187,8 @@ class OutboxEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     change_id = models.UUIDField(db_index=True)
-    kind = models.CharField(max_length=50, db_index=True)
-    atena_number = models.CharField(max_length=15, db_index=True)
+    kind = models.CharField(max_length=50)
+    atena_number = models.CharField(max_length=15)
     setai_number = models.CharField(max_length=15)
     occurred_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -187,6 +196,7 @@ class OutboxEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["atena_number"], name="reg_outbox_atena")]
 
     def __str__(self) -> str:
         return f"{self.id} {self.kind} {self.atena_number}"

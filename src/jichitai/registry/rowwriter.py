@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.dbcopy import copy_rows
+from jichitai.dbcopy import copy_rows, update_rows
 from jichitai.registry.domain.decide import Change, Entry
 from jichitai.registry.domain.person import HEAD, Person
 from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
@@ -73,42 +73,16 @@ def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
 
 def _write_current(workset: WorkingSet, current: dict[str, dict[str, Any]]) -> None:
     new = [{"atena_number": a, **v, "version": 0} for a, v in current.items() if a not in workset.rows]
-    changed = {a: {**v, "version": workset.rows[a].version + 1} for a, v in current.items() if a in workset.rows}
+    changed = [{"atena_number": a, **v, "version": workset.rows[a].version + 1}
+               for a, v in current.items() if a in workset.rows]
     try:
         copy_rows(Resident, new)
-        if connection.vendor == "postgresql":
-            _update_postgresql(changed)
-        else:
-            for atena, values in changed.items():
-                if Resident.objects.filter(pk=atena, version=values["version"] - 1).update(**values) != 1:
-                    raise ConcurrentChange(f"resident {atena} changed concurrently")
+        updated = update_rows(Resident, changed, versioned="version")
     except IntegrityError as exc:
         # the batch checked every 個人番号 it records; a clash here is a concurrent batch's: decide again
         raise ConcurrentChange(f"a number was recorded concurrently: {exc}") from exc
-
-
-def _update_postgresql(changed: dict[str, dict[str, Any]]) -> None:
-    if not changed:
-        return
-    columns = [f.column for f in Resident._meta.concrete_fields if f.attname in next(iter(changed.values()))]
-    assignments = ", ".join(f'"{c}" = u."{c}"' for c in columns)
-    rows = [{"atena_number": a, **{k: _json(v) for k, v in values.items()}} for a, values in changed.items()]
-    with connection.cursor() as cur:
-        cur.execute(
-            f"UPDATE registry_resident r SET {assignments} "  # noqa: S608 (column names from the model)
-            "FROM jsonb_populate_recordset(NULL::registry_resident, %s::jsonb) u "
-            "WHERE r.atena_number = u.atena_number AND r.version = u.version - 1",
-            [json.dumps(rows, ensure_ascii=False)])
-        if cur.rowcount != len(rows):
-            raise ConcurrentChange(f"{len(rows) - cur.rowcount} residents changed concurrently")
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+    if updated != len(changed):
+        raise ConcurrentChange(f"{len(changed) - updated} residents changed concurrently")
 
 
 def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> None:
