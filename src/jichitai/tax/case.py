@@ -94,7 +94,8 @@ def _flag(data: dict[str, Any], key: str, path: str) -> bool:
     return v
 
 
-def _date(data: dict[str, Any], key: str, path: str, income_year: int) -> dt.date:
+def _date(data: dict[str, Any], key: str, path: str, latest: dt.date, why: str) -> dt.date:
+    """A birth date no later than ``latest``; ``why`` says which day that is and by what law."""
     where = f"{path}.{key}"
     raw = data.get(key)
     if not isinstance(raw, str):
@@ -103,11 +104,25 @@ def _date(data: dict[str, Any], key: str, path: str, income_year: int) -> dt.dat
         day = dt.date.fromisoformat(raw)
     except ValueError:
         raise TaxInputError(f"{where} の日付 {raw!r} を読めません (YYYY-MM-DD)。", field=where) from None
-    if day > dt.date(income_year, 12, 31):
-        raise TaxInputError(f"{where} が所得の年 ({income_year}年) の12月31日より後です。", field=where)
+    if day > latest:
+        raise TaxInputError(f"{where} が{latest.year}年{latest.month}月{latest.day}日より後です ({why})。", field=where)
     if day.year < 1880:
         raise TaxInputError(f"{where} が古すぎます。", field=where)
     return day
+
+
+def _taxpayer_birth(data: dict[str, Any], fiscal_year: int) -> dt.date:
+    """Born on or before the 賦課期日 (1月1日 of the 年度, 地方税法第39条・第318条): who is born on that day is a
+    resident on it and is assessed."""
+    return _date(data, "birth_date", "taxpayer", dt.date(fiscal_year, 1, 1),
+                 "賦課期日より後に生まれた人は課税されません: 地方税法第39条・第318条")
+
+
+def _relative_birth(data: dict[str, Any], path: str, income_year: int) -> dt.date:
+    """Born within the income year at the latest: 配偶者・扶養親族 are judged on its 12月31日 (地方税法第314条の2,
+    所得税法第85条の例)."""
+    return _date(data, "birth_date", path, dt.date(income_year, 12, 31),
+                 "配偶者・扶養親族は所得の年の12月31日の現況で判定します: 地方税法第314条の2")
 
 
 def _disability(data: dict[str, Any], path: str) -> int:
@@ -125,12 +140,48 @@ def _relative(data: Any, path: str, income_year: int, *, spouse: bool) -> Relati
         raise TaxInputError(f"{path}.relation の値 {relation!r} は使えません (child, parent, grandparent, other)。",
                             field=f"{path}.relation")
     return Relative(
-        birth_date=_date(d, "birth_date", path, income_year),
+        birth_date=_relative_birth(d, path, income_year),
         total_income=_yen(d, "total_income", path, required=True),
         disability=_disability(d, path),
         cohabiting=True if spouse else _flag(d, "cohabiting", path),
         lineal_ascendant=relation in LINEAL_ASCENDANTS,
     )
+
+
+# Case attribute → (the object it is read from, its key), in the order of the case format.
+AMOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("salary", "income", "salary"), ("public_pension", "income", "public_pension"),
+    ("business", "income", "business"), ("misc_other", "income", "misc_other"), ("dividend", "income", "dividend"),
+    ("social_insurance", "deductions", "social_insurance"),
+    ("small_enterprise_mutual_aid", "deductions", "small_enterprise_mutual_aid"),
+    ("life_general_new", "deductions.life_insurance", "general_new"),
+    ("life_pension_new", "deductions.life_insurance", "pension_new"),
+    ("life_medical_care_new", "deductions.life_insurance", "medical_care_new"),
+    ("life_general_old", "deductions.life_insurance", "general_old"),
+    ("life_pension_old", "deductions.life_insurance", "pension_old"),
+    ("earthquake_insurance", "deductions", "earthquake_insurance"),
+    ("long_term_damage_insurance_old", "deductions", "long_term_damage_insurance_old"),
+    ("medical_paid", "deductions.medical_expenses", "paid"),
+    ("medical_reimbursed", "deductions.medical_expenses", "reimbursed"),
+    ("donation_furusato", "donations", "furusato"), ("donation_other", "donations", "other"),
+    ("housing_loan_credit", "", "housing_loan_credit"),
+)
+
+
+def _born_on_tax_day(case: Case) -> None:
+    """Who is born on the 賦課期日 had no income, paid nothing and had no spouse or 扶養親族 in the income year:
+    any such figure is impossible and refused naming it (nothing is guessed)."""
+    if case.birth_date != dt.date(case.fiscal_year, 1, 1):
+        return
+    why = f"賦課期日 ({case.fiscal_year}年1月1日) に生まれた人には所得の年 ({case.fiscal_year - 1}年) の"
+    for attr, section, key in AMOUNTS:
+        if getattr(case, attr):
+            where = f"{section}.{key}" if section else key
+            raise TaxInputError(f"{where}: {why}金額はありません。", field=where)
+    if case.spouse is not None:
+        raise TaxInputError(f"spouse: {why}配偶者はありません。", field="spouse")
+    if case.dependents:
+        raise TaxInputError(f"dependents: {why}扶養親族はありません。", field="dependents")
 
 
 def parse_case(data: Any) -> Case:
@@ -147,39 +198,27 @@ def parse_case(data: Any) -> Case:
     widow, single_parent = _flag(tp, "widow", "taxpayer"), _flag(tp, "single_parent", "taxpayer")
     if widow and single_parent:
         raise TaxInputError("寡婦とひとり親は同時に該当しません。", field="taxpayer.widow")
-    inc = _obj(d.get("income"), "income", optional=True)
-    ded = _obj(d.get("deductions"), "deductions", optional=True)
-    life = _obj(ded.get("life_insurance"), "deductions.life_insurance", optional=True)
-    med = _obj(ded.get("medical_expenses"), "deductions.medical_expenses", optional=True)
-    don = _obj(d.get("donations"), "donations", optional=True)
+    sections = {"": d, "income": _obj(d.get("income"), "income", optional=True)}
+    sections["deductions"] = ded = _obj(d.get("deductions"), "deductions", optional=True)
+    sections["deductions.life_insurance"] = _obj(ded.get("life_insurance"), "deductions.life_insurance", optional=True)
+    sections["deductions.medical_expenses"] = _obj(ded.get("medical_expenses"), "deductions.medical_expenses",
+                                                   optional=True)
+    sections["donations"] = _obj(d.get("donations"), "donations", optional=True)
     deps = d.get("dependents") or []
     if not isinstance(deps, list):
         raise TaxInputError("dependents は配列で指定してください。", field="dependents")
-    return Case(
+    case = Case(
         fiscal_year=fy,
-        birth_date=_date(tp, "birth_date", "taxpayer", income_year),
+        birth_date=_taxpayer_birth(tp, fy),
         municipality=muni,
         female=tp.get("sex") == "female",
         disability=_disability(tp, "taxpayer"),
         widow=widow, single_parent=single_parent,
         working_student=_flag(tp, "working_student", "taxpayer"),
         public_assistance=_flag(tp, "public_assistance", "taxpayer"),
-        salary=_yen(inc, "salary", "income"), public_pension=_yen(inc, "public_pension", "income"),
-        business=_yen(inc, "business", "income"), misc_other=_yen(inc, "misc_other", "income"),
-        dividend=_yen(inc, "dividend", "income"),
-        social_insurance=_yen(ded, "social_insurance", "deductions"),
-        small_enterprise_mutual_aid=_yen(ded, "small_enterprise_mutual_aid", "deductions"),
-        life_general_new=_yen(life, "general_new", "deductions.life_insurance"),
-        life_pension_new=_yen(life, "pension_new", "deductions.life_insurance"),
-        life_medical_care_new=_yen(life, "medical_care_new", "deductions.life_insurance"),
-        life_general_old=_yen(life, "general_old", "deductions.life_insurance"),
-        life_pension_old=_yen(life, "pension_old", "deductions.life_insurance"),
-        earthquake_insurance=_yen(ded, "earthquake_insurance", "deductions"),
-        long_term_damage_insurance_old=_yen(ded, "long_term_damage_insurance_old", "deductions"),
-        medical_paid=_yen(med, "paid", "deductions.medical_expenses"),
-        medical_reimbursed=_yen(med, "reimbursed", "deductions.medical_expenses"),
-        donation_furusato=_yen(don, "furusato", "donations"), donation_other=_yen(don, "other", "donations"),
-        housing_loan_credit=_yen(d, "housing_loan_credit", ""),
+        **{attr: _yen(sections[section], key, section) for attr, section, key in AMOUNTS},
         spouse=None if d.get("spouse") is None else _relative(d["spouse"], "spouse", income_year, spouse=True),
         dependents=tuple(_relative(x, f"dependents[{i}]", income_year, spouse=False) for i, x in enumerate(deps)),
     )
+    _born_on_tax_day(case)
+    return case

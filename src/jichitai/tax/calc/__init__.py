@@ -250,6 +250,20 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     return o
 
 
+def _born_on_tax_day(t: Columns, newborn: np.ndarray, owners: np.ndarray) -> None:
+    """A taxpayer born on the 賦課期日 has no amount and no relative of the income year (as the case parser)."""
+    for name in TAXPAYER_AMOUNTS:
+        bad = newborn & (t[name] > 0)
+        if bad.any():
+            raise TaxInputError(f"{name}: 賦課期日に生まれた人には所得の年の金額はありません (行 {V.first_bad(bad)})。",
+                                field=name, row=V.first_bad(bad))
+    related = newborn[owners]
+    if related.any():
+        row = int(owners[V.first_bad(related)])
+        raise TaxInputError(f"賦課期日に生まれた人には所得の年の配偶者・扶養親族はありません (行 {row})。",
+                            field="owner", row=row)
+
+
 def calculate_many(taxpayers: Any, relatives: Any = None, *, fiscal_year: int,
                    municipality: P.Municipality | None = None, params: P.Parameters | None = None) -> Columns:
     """Every taxpayer of ``taxpayers`` assessed for ``fiscal_year``; ``relatives`` holds spouses and
@@ -260,16 +274,18 @@ def calculate_many(taxpayers: Any, relatives: Any = None, *, fiscal_year: int,
     t: Columns = {name: V.amounts(raw, name, n) for name in TAXPAYER_AMOUNTS}
     t.update({name: V.flags(raw, name, n) for name in TAXPAYER_FLAGS})
     t["disability"] = V.disability_codes(raw, n)
-    t["age"], t["age_jan1"] = V.legal_ages(raw["birth_date"], fiscal_year, "birth_date")
+    t["age"], t["age_jan1"], newborn = V.legal_ages(raw["birth_date"], fiscal_year, "birth_date", taxpayer=True)
     rraw, rn = V.read_columns(relatives, RELATIVE_COLUMNS, ("owner", "birth_date", "total_income"), "親族")
     r: Columns = {"owner": np.asarray(rraw.get("owner", np.zeros(0, I64))).astype(I64)}
     if rn:
         bad = (r["owner"] < 0) | (r["owner"] >= n)
         if bad.any():
             raise TaxInputError(f"owner が納税義務者の行を指していません (行 {V.first_bad(bad)})。", field="owner")
-        r["age"], _ = V.legal_ages(rraw["birth_date"], fiscal_year, "relatives.birth_date")
+        r["age"], _, _ = V.legal_ages(rraw["birth_date"], fiscal_year, "relatives.birth_date", taxpayer=False)
     else:
         r["age"] = np.zeros(0, I64)
+    if newborn.any():
+        _born_on_tax_day(t, newborn, r["owner"])
     r["income"] = V.amounts(rraw, "total_income", rn)
     r["disability"] = V.disability_codes(rraw, rn)
     for name in ("is_spouse", "cohabiting", "lineal_ascendant"):

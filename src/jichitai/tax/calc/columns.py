@@ -88,19 +88,21 @@ def ymd(dates: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return year, month, day
 
 
-def legal_ages(dates: np.ndarray, fiscal_year: int, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Legal ages (年齢計算ニ関スル法律) on 12/31 of the income year and on 1/1 of the fiscal year, refusing
-    a birth date after the income year."""
+def legal_ages(dates: np.ndarray, fiscal_year: int, name: str, *,
+               taxpayer: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Legal ages (年齢計算ニ関スル法律) on 12/31 of the income year and on 1/1 of the fiscal year, and who was
+    born on that 1/1. A taxpayer may be born up to the 賦課期日 (1月1日, 地方税法第39条・第318条), a relative up
+    to 12月31日 of the income year (judged on that day, 第314条の2); a later birth date is refused."""
     year, month, day = ymd(dates, name)
-    late = year >= fiscal_year
-    if late.any():
-        raise TaxInputError(f"{name} が所得の年の12月31日より後です (行 {first_bad(late)})。", field=name,
-                            row=first_bad(late))
     born_jan1 = (month == 1) & (day == 1)
+    late = (year > fiscal_year) | ((year == fiscal_year) & ~(born_jan1 & taxpayer))
+    if late.any():
+        last = f"{fiscal_year}年1月1日 (賦課期日)" if taxpayer else f"所得の年の12月31日 ({fiscal_year - 1}年)"
+        raise TaxInputError(f"{name} が{last}より後です (行 {first_bad(late)})。", field=name, row=first_bad(late))
     age_dec31 = fiscal_year - year - np.where(born_jan1, 0, 1)
     after_jan2 = (month > 1) | (day > 2)
     age_jan1 = fiscal_year - year - np.where(after_jan2, 1, 0)
-    return age_dec31, age_jan1
+    return age_dec31, age_jan1, born_jan1 & (year == fiscal_year)
 
 
 def disability_codes(cols: Columns, n: int, name: str = "disability") -> np.ndarray:
