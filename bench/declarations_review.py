@@ -7,7 +7,7 @@
 ``--keep`` leaves the bench database and the generated files in place; a later ``--reuse`` run (same options)
 skips the generation and the intake, puts every declaration back to 受付済 (decisions, hand-overs and the
 assessments made from declarations removed) and reviews again: for working on the review alone. ``--profile``
-prints the review's 25 most expensive functions (cProfile, cumulative).
+prints the review's 25 most expensive functions (cProfile, cumulative and own time).
 
 1. A synthetic city (``jichitai.synth``) on a throw-away PostgreSQL database: registry, employers' 給与支払報告書,
    pension payers' 公的年金等支払報告書 and declarations, some carrying one labelled defect each.
@@ -94,12 +94,15 @@ def main() -> None:
             intake_s = time.perf_counter() - t0
 
         profiler = cProfile.Profile() if args.profile else None
-        t0 = time.perf_counter()
+        steps: dict[str, float] = {}
+        load_before = os.getloadavg()[0]
+        t0, cpu0 = time.perf_counter(), time.process_time()
         with (profiler or contextlib.nullcontext()):
-            outcomes = reviewing.review_submitted(args.fiscal_year)
-        review_s = time.perf_counter() - t0
+            outcomes = reviewing.review_submitted(args.fiscal_year, timings=steps)
+        review_s, review_cpu = time.perf_counter() - t0, time.process_time() - cpu0
         if profiler is not None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
         # --- the answer file, read only now -------------------------------------------------------------------
         with (out / "declaration_defects.csv").open(encoding="utf-8") as fh:
@@ -117,6 +120,9 @@ def main() -> None:
               f"intake {intake_s:.0f} s; {imported:,} declarations ({len(defective):,} with a defect)")
         print(f"review: {len(rows):,} declarations in {review_s:.1f} s ({len(rows) / review_s:,.0f}/s); "
               f"outcomes {dict(outcomes)}")
+        print("  steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items())
+              + f"; Python process CPU {review_cpu:.1f} s; load average {load_before:.1f} before, "
+              f"{os.getloadavg()[0]:.1f} after (2 cores: other work on the machine stretches the wall time)")
         print()
         print("| defect kind | declarations | stopped (not auto-accepted) | caught by its rule | "
               "precision of its rule | to clerk | returned |")
@@ -151,16 +157,18 @@ def main() -> None:
 
 @contextlib.contextmanager
 def _kept_database() -> Iterator[str]:
-    """The bench database a ``--keep`` run left (not dropped afterwards)."""
+    """The bench database a ``--keep`` run left (migrated to the current code, not dropped afterwards)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
 
     name = "bench_" + str(connection.settings_dict["NAME"])
     connection.close()
     connection.settings_dict["NAME"] = name
+    call_command("migrate", verbosity=0)  # the code may have moved on since the --keep run
     yield name
 
 

@@ -160,12 +160,20 @@ def review(declaration: Declaration, facts: Facts) -> Decision:
 _ORDER = ("ID", "IN", "FA", "DE", "AR", "NE")
 
 
+_ordered: tuple[tuple[str, ...], list[Rule]] = ((), [])
+
+
 def ordered_rules() -> list[Rule]:
-    """The rules in review order: identity, income, family, deductions, arithmetic, need."""
+    """The rules in review order: identity, income, family, deductions, arithmetic, need (sorted once per
+    rule set, not once per declaration)."""
+    global _ordered
     _load_rules()
-    return sorted(
-        RULES.values(), key=lambda r: (_ORDER.index(r.code[:2]) if r.code[:2] in _ORDER else 99, r.code)
-    )
+    codes = tuple(RULES)
+    if _ordered[0] != codes:
+        _ordered = (codes, sorted(
+            RULES.values(), key=lambda r: (_ORDER.index(r.code[:2]) if r.code[:2] in _ORDER else 99, r.code)
+        ))
+    return list(_ordered[1])
 
 
 def _load_rules() -> None:

@@ -235,6 +235,9 @@ def mutual_spouse_claims(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
     "{role} {name}（{my_number}）は市の住民記録になし: 所得は扶養照会（情報提供ネットワーク）で確認。",
 )
 def relative_outside_city(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """A relative the city's registry does not hold: their income cannot be known at review time, so the
+    claim is accepted as declared and checked afterwards by 扶養照会 (a note, not a stop; a wrong claim becomes
+    a 更正). Where the city does hold the income, FA05 compares it. docs/decisions/0003."""
     for rel in d.relatives:
         known = f.relative(rel.my_number)
         if is_valid_my_number(rel.my_number) and (known is None or known.person is None):
