@@ -25,7 +25,9 @@ BIG_TABLES = ("hub_feedevent", "hub_messagelogentry", "hub_exchangedfile")
 
 @pytest.fixture
 def busy_hub(make_system: Any) -> dict[str, Any]:
-    from jichitai.hub.models import Subscription
+    from django.db.models import Min
+
+    from jichitai.hub.models import FeedEvent, Subscription
 
     a, _ = make_system(feeds={"atena-delta": None, "kaigo-nintei": None})
     b, _ = make_system(feeds={"atena-full": None})
@@ -53,7 +55,10 @@ def busy_hub(make_system: Any) -> dict[str, Any]:
                         ELSE '[]'::jsonb END,
                    '', now() - (g || ' seconds')::interval, NULL
             FROM generate_series(1, %s) g""", [QUARANTINED, a.pk, QUARANTINED, QUARANTINED, QUARANTINED, FILES])
-    Subscription.objects.create(system=a, feed=a.grants.get(feed__code="atena-delta").feed, acked_cursor=10)
+    # ids are not reset between tests: the subscriber has acknowledged the first 10 of these events
+    first = FeedEvent.objects.filter(source_id__gt=5_000_000).aggregate(m=Min("id"))["m"]
+    Subscription.objects.create(system=a, feed=a.grants.get(feed__code="atena-delta").feed,
+                                acked_cursor=first + 9)
     return {"a": a, "b": b}
 
 
