@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.db.models.fields.json import KT
 
@@ -52,6 +53,7 @@ def _address(row: Any) -> Address | None:
 
 PERSON_COLS = ("atena_number", "my_number_index", "name", "kana", "birth_date", "status", "removal_reason",
                "removed_on", "town_code", "banchi", "katagaki", "setai_number", "address_set_on")
+SNAPSHOT_COLS = ("atena_number", "status", "town_code", "banchi", "katagaki")  # what the 1月1日 address needs
 
 
 def load_people(index: CityIndex, wanted: Iterable[str]) -> None:
@@ -64,10 +66,13 @@ def load_people(index: CityIndex, wanted: Iterable[str]) -> None:
     for part in chunks(todo, PEOPLE_CHUNK):
         current = {r["atena_number"]: r for r in Resident.objects.filter(my_number_index__in=part).values(*PERSON_COLS)}
         on_jan1: dict[str, dict[str, Any]] = {}
-        history = (ResidentHistory.objects.filter(atena_number__in=list(current), moved_on__lte=jan1)
-                   .order_by("atena_number", "history_no").values(*PERSON_COLS, "history_no"))
-        for h in history:
-            on_jan1[h["atena_number"]] = h  # the last snapshot on or before 1 January wins
+        history = ResidentHistory.objects.filter(atena_number__in=list(current), moved_on__lte=jan1)
+        if connection.vendor == "postgresql":  # only the last snapshot on or before 1 January of each person
+            history = history.order_by("atena_number", "-history_no").distinct("atena_number")
+        else:
+            history = history.order_by("atena_number", "history_no")
+        for h in history.values(*SNAPSHOT_COLS):
+            on_jan1[h["atena_number"]] = h  # ascending on SQLite: the last snapshot wins
         for atena, r in current.items():
             snap = on_jan1.get(atena)
             if snap is None and r["address_set_on"] and r["address_set_on"] <= jan1:
@@ -111,8 +116,6 @@ def load_reports_about(index: CityIndex, wanted: set[str]) -> None:
     as spouse or dependant. On PostgreSQL one query: the claim keys of each report are read once
     (``jsonb_to_record``) and hash-joined with the wanted set, so that only the reports that matter leave the
     database (about 15 % of them); elsewhere (the embedded SQLite of the demo) all of them are read."""
-    from django.db import connection
-
     from jichitai.tax.models import ReceivedReport
 
     if connection.vendor != "postgresql":

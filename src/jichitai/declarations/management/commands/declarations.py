@@ -22,7 +22,7 @@ class Command(BaseCommand):
         imp.add_argument("--fiscal-year", type=int, default=2026)
         rev = sub.add_parser("review", help="run the automated review over every submitted declaration")
         rev.add_argument("--fiscal-year", type=int, default=2026)
-        rev.add_argument("--chunk", type=int, default=20000)
+        rev.add_argument("--chunk", type=int, default=5000, help="declarations decided and recorded per transaction")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["sub"] == "import":
