@@ -214,7 +214,12 @@ def test_fa05_spouse_special_band_changes():
     same_band = relative(SPOUSE, name="神戸 太郎", birth=dt.date(1978, 1, 1), income=950_000)
     assert "FA05" not in codes(review(d, facts(relatives={SPOUSE: same_band})))
     next_band = relative(SPOUSE, name="神戸 太郎", birth=dt.date(1978, 1, 1), income=1_020_000)
-    assert "FA05" in codes(review(d, facts(relatives={SPOUSE: next_band})))
+    decision = review(d, facts(relatives={SPOUSE: next_band}))
+    assert "FA05" in codes(decision)
+    # the clerk reads the bands in Japanese (地方税法第314条の2第1項第10号の2: the steps of the 配偶者特別控除)
+    (fa05,) = [f for f in decision.findings if f.code == "FA05"]
+    assert "配偶者特別控除（" in fa05.clerk_message and "段階目）" in fa05.clerk_message
+    assert "spouse_special" not in fa05.clerk_message
 
 
 def test_deduction_bands_follow_the_r8_limits():

@@ -90,3 +90,14 @@ def deduction_band(role: str, age: int, income: int, limits: Limits) -> str:
         i = bisect_left(limits.specific_relative_bands, income)
         return f"specific_relative:{i}" if i < len(limits.specific_relative_bands) else "none"
     return "none"
+
+
+BAND_LABELS = {"spouse": "配偶者控除", "dependent": "扶養控除", "spouse_special": "配偶者特別控除",
+               "specific_relative": "特定親族特別控除", "none": "控除なし"}
+
+
+def band_label(band: str) -> str:
+    """A band as the clerk reads it: 「配偶者特別控除（3段階目）」, 「控除なし」."""
+    kind, _, step = band.partition(":")
+    label = BAND_LABELS.get(kind, kind)
+    return f"{label}（{int(step) + 1}段階目）" if step else label

@@ -17,7 +17,7 @@ from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.text import search_key
 from jichitai.common.wareki import legal_age_on
 from jichitai.declarations.domain.facts import Facts
-from jichitai.declarations.domain.limits import AGE_CLASSES, age_class, deduction_band, limits_for
+from jichitai.declarations.domain.limits import AGE_CLASSES, age_class, band_label, deduction_band, limits_for
 from jichitai.declarations.domain.model import Declaration, Relative
 from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
 
@@ -177,8 +177,8 @@ def relative_income_limit(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding
                 declared=rel.total_income,
                 known=known.known_income,
                 source=known.income_source or "市の課税資料",
-                declared_band=declared_band,
-                known_band=known_band,
+                declared_band=band_label(declared_band),
+                known_band=band_label(known_band),
             )
 
 
