@@ -1,5 +1,8 @@
 """From a :class:`Certificate` to printed pages: which items, in which words, on which page.
 
+One plan serves the four certificates of j1000: the 住民票の写し, the 住民票の除票の写し (the same items and
+switches, plus the 除票固有の記載事項 of j50), and the 記載事項証明書 of either (only the items chosen).
+
 Pure Python: every value is already a string here (和暦 via :func:`jichitai.common.wareki.to_wareki`, 西暦 for the
 foreign-resident items j90 names); the renderer hands the :class:`Layout` to the template as JSON, which only
 places text.
@@ -12,11 +15,40 @@ from dataclasses import dataclass, field
 
 from jichitai.common.wareki import to_wareki
 from jichitai.registry.certificates.ordering import ordered
-from jichitai.registry.certificates.snapshot import Certificate, CertificateFormat, Omit, PersonEntry
+from jichitai.registry.certificates.snapshot import (
+    Certificate,
+    CertificateFormat,
+    CertificateKind,
+    Item,
+    Omit,
+    PersonEntry,
+    Removal,
+)
 
-TITLE = "住民票の写し"
 CERT_WHOLE = "この写しは、世帯全員の住民票の原本と相違ないことを証明する。"
 CERT_PART = "この写しは、住民票の原本と相違ないことを証明する。"
+# j1000 asks for the 認証文 「第４章に記載のもの」; 第4章 (帳票) is not in the reference extract, so these follow the
+# 住民票の写し's wording (docs/standard-conformance.md 5.1 records it as not confirmed).
+CERT_JOSHUHYO = "この写しは、住民票の除票の原本と相違ないことを証明する。"
+CERT_KISAI_JIKO = "上記の事項は、住民票に記載されていることを証明する。"
+CERT_JOSHUHYO_KISAI_JIKO = "上記の事項は、住民票の除票に記載されていることを証明する。"
+CERTIFICATION_TEXT = {
+    CertificateKind.JUMINHYO: CERT_PART, CertificateKind.JOSHUHYO: CERT_JOSHUHYO,
+    CertificateKind.KISAI_JIKO: CERT_KISAI_JIKO, CertificateKind.JOSHUHYO_KISAI_JIKO: CERT_JOSHUHYO_KISAI_JIKO,
+}
+# The printed labels each item of a 記載事項証明書 brings; 氏名 is always printed.
+ITEM_CELLS: dict[Item, frozenset[str]] = {
+    Item.BIRTH_DATE: frozenset({"生年月日"}), Item.SEX: frozenset({"性別"}), Item.ADDRESS: frozenset({"住所"}),
+    Item.KATAGAKI: frozenset(), Item.SETAINUSHI: frozenset({"世帯主"}), Item.RELATIONSHIP: frozenset({"続柄"}),
+    Item.BECAME_RESIDENT: frozenset({"住民となった年月日", "外国人住民となった年月日"}),
+    Item.ADDRESS_SET: frozenset({"住所を定めた年月日"}), Item.NOTIFIED: frozenset({"届出日"}),
+    Item.PREVIOUS_ADDRESS: frozenset({"転入前住所"}), Item.KYUUJI: frozenset({"旧氏"}),
+    Item.HONSEKI: frozenset({"本籍", "筆頭者"}), Item.MY_NUMBER: frozenset({"個人番号"}),
+    Item.JUMINHYO_CODE: frozenset({"住民票コード"}), Item.NATIONALITY: frozenset({"国籍・地域"}),
+    Item.ZAIRYU: frozenset({"法第30条の45に規定する区分", "在留資格", "在留期間等", "在留期間の満了の日"}),
+    Item.ZAIRYU_CARD: frozenset({"在留カード等番号"}), Item.TSUSHO: frozenset({"通称"}),
+    Item.REMOVAL: frozenset({"消除事由", "消除年月日", "消除の届出日", "転出先住所（予定）"}),
+}
 
 
 @dataclass
@@ -109,23 +141,53 @@ def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool) -> list[R
             rows.append(Row([("在留期間の満了の日", seireki(f.period_end))], wide=True))
         if Omit.ZAIRYU_CARD not in omit:
             rows.append(Row([("在留カード等番号", f.card_number)], wide=True))
+    if p.removal is not None:
+        rows.extend(removal_rows(p.removal))
     if p.remarks:
         rows.append(Row([("備考", "　".join(p.remarks))], wide=True))
     return rows
 
 
-def household_rows(cert: Certificate) -> list[Row]:
-    hh = cert.household
-    rows = [Row([("住所", str(hh.address))], wide=True)]
-    if Omit.SETAINUSHI not in cert.request.omit:
-        rows.append(Row([("世帯主", hh.head_name)], wide=True))
+def removal_rows(r: Removal) -> list[Row]:
+    """The 除票固有の記載事項 (j50): 消除事由 and its day (a 転出: the 転出予定年月日), the 届出日, the 転出先."""
+    rows = [Row([("消除事由", r.reason), ("消除年月日", wareki(r.removed_on))])]
+    if r.notified_on:
+        rows.append(Row([("消除の届出日", wareki(r.notified_on))], wide=True))
+    if r.destination:
+        rows.append(Row([("転出先住所（予定）", r.destination)], wide=True))
     return rows
 
 
+def only(rows: list[Row], labels: frozenset[str]) -> list[Row]:
+    """The cells of ``rows`` whose label is in ``labels`` (a 記載事項証明書 prints only what was chosen)."""
+    kept = []
+    for row in rows:
+        cells = [c for c in row.cells if c[0] in labels]
+        if cells:
+            kept.append(Row(cells, row.wide))
+    return kept
+
+
+def chosen_labels(items: frozenset[Item]) -> frozenset[str]:
+    return frozenset({"氏名"}).union(*(ITEM_CELLS[i] for i in items))
+
+
+def household_rows(cert: Certificate) -> list[Row]:
+    hh, req = cert.household, cert.request
+    # j1030: the 方書 is always printed, unless a 記載事項証明書's request leaves it out
+    address = hh.address.text if req.kind.selects_items and Item.KATAGAKI not in req.items else str(hh.address)
+    rows = [Row([("住所", address)], wide=True)]
+    if Omit.SETAINUSHI not in req.omit:
+        rows.append(Row([("世帯主", hh.head_name)], wide=True))
+    return only(rows, chosen_labels(req.items)) if req.kind.selects_items else rows
+
+
 def certification(cert: Certificate) -> dict[str, str]:
-    whole = cert.whole_household and cert.request.format is CertificateFormat.SETAI_RENKI
+    req = cert.request
+    whole = (cert.whole_household and req.format is CertificateFormat.SETAI_RENKI
+             and req.kind is CertificateKind.JUMINHYO)
     return {
-        "text": CERT_WHOLE if whole else CERT_PART,
+        "text": CERT_WHOLE if whole else CERTIFICATION_TEXT[req.kind],
         "date": to_wareki(cert.issued_on),
         "title": cert.certifier.full_title,
         "name": cert.certifier.name,
@@ -133,13 +195,19 @@ def certification(cert: Certificate) -> dict[str, str]:
     }
 
 
+def printed_rows(p: PersonEntry, cert: Certificate) -> list[Row]:
+    req = cert.request
+    rows = person_rows(p, req.omit, req.furigana)
+    return only(rows, chosen_labels(req.items)) if req.kind.selects_items else rows
+
+
 def plan(cert: Certificate, per_page: int) -> Layout:
     """Pages of the certificate with ``per_page`` people on each page of a 世帯連記式 (1 for 個人票)."""
     selected = set(cert.request.members)
     people = [p for p in ordered(cert.household.members) if p.atena_number in selected]
     req = cert.request
-    blocks = [PersonBlock(i + 1, person_rows(p, req.omit, req.furigana)) for i, p in enumerate(people)]
-    layout = Layout(TITLE, req.format.label, numbered=req.format is CertificateFormat.SETAI_RENKI,
+    blocks = [PersonBlock(i + 1, printed_rows(p, cert)) for i, p in enumerate(people)]
+    layout = Layout(req.kind.label, req.format.label, numbered=req.format is CertificateFormat.SETAI_RENKI,
                     marks=["公用"] if req.official_use else [])
     hh_rows = household_rows(cert)
     if req.format is CertificateFormat.KOJIN:

@@ -1,10 +1,18 @@
-"""Issuing 住民票の写し: checks, snapshot from the registry, numbers, PDF, 交付履歴 and the audit trail.
+"""Issuing the certificates of j1000 — 住民票の写し, 住民票の除票の写し, 住民票記載事項証明書 and
+住民票除票記載事項証明書: checks, snapshot from the registry, numbers, PDF, 交付履歴 and the audit trail.
 
+- A 除票 kind is printed from records 消除 (joshuhyo.py), the others from the household's current 住民票; a
+  person on the other kind of record is refused with the reason (「現在も住民票に記載されている」 / 「消除されて
+  いる」), and the refusal is audited per person.
 - 発行抑止 (j410) on any selected member refuses the issuance; 支援措置 (j440) refuses it when the request
   comes from a third party (第三者請求): :func:`jichitai.registry.suppression.ensure_issuance_allowed` decides
-  and audits (outside any transaction, so the refusal stays in the trail and shows on the supervisor's list).
-- A third party can never receive 本籍・筆頭者, 住民票コード or 個人番号 (住基法第12条の3).
-- Each printed certificate gets its own 発行番号 (j1040; 個人票: one per person) and one 交付履歴 row (j300).
+  and audits (outside any transaction, so the refusal stays in the trail and shows on the supervisor's list). The
+  same check runs for every kind, so a protected person's 除票 is no more given to a third party than their 住民票.
+- A third party can never receive 本籍・筆頭者, 住民票コード or 個人番号 (住基法第12条の3), nor from a 除票 the
+  世帯主・続柄 (第15条の4第3項: 除票基礎証明事項 only); an office never receives a 除票's 個人番号 or 住民票コード
+  (第15条の4第2項); a 除票 消除 by 死亡 never prints them.
+- Each printed certificate gets its own 発行番号 (j1040; 個人票: one per person) and one 交付履歴 row (j300) whose
+  kind is the certificate's (``juminhyo``, ``joshuhyo``, ``kisai_jiko``, ``joshuhyo_kisai_jiko``).
 """
 
 from __future__ import annotations
@@ -18,24 +26,29 @@ from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.registry import numbering, suppression
-from jichitai.registry.certificates import certifiers
+from jichitai.registry.certificates import certifiers, joshuhyo
+from jichitai.registry.certificates.entries import address_text, entry_of
 from jichitai.registry.certificates.layout import issue_numbers_needed
 from jichitai.registry.certificates.render import render_with_pages
 from jichitai.registry.certificates.snapshot import (
+    NEVER_AFTER_DEATH,
     NEVER_FOR_THIRD_PARTY,
+    NEVER_FROM_JOSHUHYO_FOR_OFFICIAL,
+    NEVER_FROM_JOSHUHYO_FOR_THIRD_PARTY,
     Address,
     Certificate,
     CertificateFormat,
     CertificateRequest,
-    ForeignItems,
     HouseholdSnapshot,
     IssueNumber,
-    PersonEntry,
+    Omit,
 )
 from jichitai.registry.domain.errors import RegistryError
-from jichitai.registry.domain.person import ACTIVE, FOREIGN, HEAD, MALE, Person
+from jichitai.registry.domain.person import ACTIVE, HEAD
 from jichitai.registry.models import CertificateIssuance, Resident, Town
 from jichitai.registry.store import to_person
+
+__all__ = ["ACTION", "REQUESTER_KINDS", "Issued", "address_text", "entry_of", "issue", "record_issuance"]
 
 ACTION = "registry.certificate.issue"
 REQUESTER_KINDS = {"self": "本人", "household": "同一世帯員", "third_party": "第三者", "official": "公用"}
@@ -51,34 +64,6 @@ class Issued:
     @property
     def filename(self) -> str:
         return f"{self.issuances[0].kind}-{self.issuances[0].issue_number}.pdf"
-
-
-def address_text(person: Person, towns: dict[str, Town]) -> str:
-    prefecture, city = certifiers.city()
-    town = towns.get(person.town_code)
-    if town is None:
-        return person.banchi
-    return f"{prefecture}{city}{town.ward_name}{town.name}{person.banchi}"
-
-
-def entry_of(person: Person) -> PersonEntry:
-    foreign = None
-    if person.resident_kind == FOREIGN:
-        foreign = ForeignItems(
-            name_roman=person.name if person.name.isascii() else "", nationality=person.nationality,
-            article_30_45=person.article_30_45, status=person.residence_status, period=person.residence_period,
-            period_end=person.residence_until, card_number=person.residence_card_number,
-            became_resident_on=person.foreign_resident_on,
-        )
-    return PersonEntry(
-        atena_number=person.atena_number, name=person.name, kana=person.kana, birth_date=person.birth_date,
-        sex="男" if person.sex == MALE else "女", relationship=person.relationship,
-        became_resident_on=person.became_resident_on, address_set_on=person.address_set_on,
-        notified_on=person.notified_on, previous_address=person.previous_address, honseki=person.honseki,
-        hittosha=person.hittosha, my_number=person.my_number, juminhyo_code=person.juminhyo_code,
-        old_surname=person.kyuuji, tsusho=person.tsusho, foreign=foreign,
-        remarks=tuple(line for line in person.note.splitlines() if line.strip()),
-    )
 
 
 def household_snapshot(setai_number: str) -> HouseholdSnapshot:
@@ -103,44 +88,106 @@ def _refuse(actor: Any, atena_numbers: list[str], error: RegistryError, **detail
     raise error
 
 
-def check(actor: Any, request: CertificateRequest, requester_kind: str) -> None:
-    """Refuse what may not be issued; every refusal is audited per person concerned."""
-    members = list(request.members)
+def validate(request: CertificateRequest, requester_kind: str) -> None:
+    """What the form must say before anything is read."""
     if requester_kind not in REQUESTER_KINDS:
         raise RegistryError("請求者の区分を選択してください。", code="requester_kind", field="requester_kind")
-    if not members:
+    if not request.members:
         raise RegistryError("証明書に記載する世帯員を選択してください。", code="no_members", field="members")
-    if request.third_party:
-        shown = sorted(o.label for o in NEVER_FOR_THIRD_PARTY - request.omit)
-        if shown:
-            _refuse(actor, members, RegistryError(
-                f"第三者請求では{'・'.join(shown)}を記載できません（住民基本台帳法第12条の3）。",
-                code="third_party_items", field="omit"), requester_kind=requester_kind)
-    suppression.ensure_issuance_allowed(actor, members, requester_kind)
+    if request.kind.selects_items and not request.items:
+        raise RegistryError(f"{request.kind.label}に記載する事項を選択してください。", code="no_items", field="items")
+
+
+def on_record(actor: Any, setai_number: str, request: CertificateRequest) -> None:
+    """Every chosen person is of this household and on the kind of record the certificate is printed from: a
+    除票 kind refuses a current resident (a 転出予定者 included), the others a person 消除 (audited)."""
+    found = {atena: status for atena, setai, status in Resident.objects.filter(pk__in=request.members)
+             .values_list("pk", "setai_number", "status") if setai == setai_number}
+    strangers = [a for a in request.members if a not in found]
+    if strangers:
+        raise RegistryError(f"宛名番号 {'・'.join(strangers)} はこの世帯の住民ではありません。", code="not_member",
+                            field="members")
+    kind = request.kind
+    if kind.of_removed:
+        current = [a for a in request.members if found[a] == ACTIVE]
+        if current:
+            _refuse(actor, current, RegistryError(
+                f"宛名番号 {'・'.join(current)} の方は現在も住民票に記載されているため、{kind.label}は交付できません"
+                "（除票は消除された住民票です。住民基本台帳法第15条の4）。住民票の写し又は住民票記載事項証明書を交付してください。",
+                code="still_resident", field="members"), kind=kind.value)
+    else:
+        removed = [a for a in request.members if found[a] != ACTIVE]
+        if removed:
+            _refuse(actor, removed, RegistryError(
+                f"宛名番号 {'・'.join(removed)} の方の住民票は消除されている（除票）ため、{kind.label}は交付できません。"
+                "住民票の除票の写し又は住民票除票記載事項証明書を交付してください。", code="not_resident", field="members"),
+                kind=kind.value)
+
+
+def _never(actor: Any, request: CertificateRequest, never: frozenset[Omit], where: str, code: str) -> None:
+    """Refuse (audited) when a switch in ``never`` is not set: ``where`` says who may not have them and why."""
+    shown = sorted(o.label for o in never - request.omit)
+    if shown:
+        _refuse(actor, list(request.members), RegistryError(
+            where.format(items="・".join(shown)), code=code, field="omit"), kind=request.kind.value)
+
+
+def check(actor: Any, request: CertificateRequest, requester_kind: str,
+          snapshot: HouseholdSnapshot | None = None) -> None:
+    """Refuse what may not be issued; every refusal is audited per person concerned."""
+    validate(request, requester_kind)
+    removed = request.kind.of_removed
+    if request.third_party and removed:
+        _never(actor, request, NEVER_FROM_JOSHUHYO_FOR_THIRD_PARTY,
+               "第三者請求では除票の{items}を記載できません（住民基本台帳法第15条の4第3項）。", "third_party_items")
+    elif request.third_party:
+        _never(actor, request, NEVER_FOR_THIRD_PARTY, "第三者請求では{items}を記載できません（住民基本台帳法第12条の3）。",
+               "third_party_items")
+    if request.official_use and removed:
+        _never(actor, request, NEVER_FROM_JOSHUHYO_FOR_OFFICIAL,
+               "公用請求の除票には{items}を記載できません（住民基本台帳法第15条の4第2項）。", "official_items")
+    chosen = set(request.members)
+    if snapshot is not None and any(m.removal and m.removal.by_death for m in snapshot.members
+                                    if m.atena_number in chosen):
+        _never(actor, request, NEVER_AFTER_DEATH, "死亡により消除された方の除票には{items}を記載できません。",
+               "deceased_items")
+    suppression.ensure_issuance_allowed(actor, list(request.members), requester_kind)
+
+
+def snapshot_for(actor: Any, setai_number: str, request: CertificateRequest) -> HouseholdSnapshot:
+    """The record the request is printed from: the household's 住民票, or the 除票 of the chosen people."""
+    on_record(actor, setai_number, request)
+    if request.kind.of_removed:
+        return joshuhyo.snapshot(setai_number, request.members)
+    return household_snapshot(setai_number)
+
+
+def omissions_of(request: CertificateRequest) -> dict[str, Any]:
+    """記載事項 as 交付履歴 keeps them (j300): the switches, and a 記載事項証明書's chosen items."""
+    out: dict[str, Any] = {o.value: True for o in request.omit}
+    if request.kind.selects_items:
+        out["items"] = sorted(i.value for i in request.items)
+    return out
 
 
 def issue(*, actor: Any, setai_number: str, request: CertificateRequest, requester_kind: str,
           requester_name: str = "", purpose: str = "", terminal: str = "", today: dt.date | None = None) -> Issued:
-    """Issue one 住民票の写し request: returns the PDF and the 交付履歴 rows written."""
+    """Issue one request of any kind of j1000: returns the PDF and the 交付履歴 rows written."""
     today = today or timezone.localdate()
-    snapshot = household_snapshot(setai_number)
-    in_household = {m.atena_number for m in snapshot.members}
-    strangers = [a for a in request.members if a not in in_household]
-    if strangers:
-        raise RegistryError(f"宛名番号 {'・'.join(strangers)} はこの世帯の住民ではありません。", code="not_member",
-                            field="members")
-    check(actor, request, requester_kind)
+    validate(request, requester_kind)
+    snapshot = snapshot_for(actor, setai_number, request)
+    check(actor, request, requester_kind, snapshot)
     _, city = certifiers.city()
     count = issue_numbers_needed(request.format, len(request.members))
     numbers = tuple(IssueNumber(today, city, terminal, "", serial) for serial in numbering.serials("issue", count))
     cert = Certificate(snapshot, request, certifiers.certifier_on(today), today, numbers,
-                       whole_household=set(request.members) == in_household)
+                       whole_household=set(request.members) == {m.atena_number for m in snapshot.members})
     pdf, pages = render_with_pages(cert)
     kojin = request.format is CertificateFormat.KOJIN
     groups = [[a] for a in request.members] if kojin else [list(request.members)]
     rows = record_issuance(
-        actor, numbers, groups, kind="juminhyo", layout=LAYOUTS[request.format], setai_number=setai_number,
-        pages=1 if kojin else pages, omissions={o.value: True for o in request.omit},
+        actor, numbers, groups, kind=request.kind.value, layout=LAYOUTS[request.format], setai_number=setai_number,
+        pages=1 if kojin else pages, omissions=omissions_of(request),
         requester_kind=requester_kind, requester_name=requester_name, purpose=purpose, terminal=terminal,
         detail={"layout": LAYOUTS[request.format],
                 "my_number_printed": not any(o.value == "my_number" for o in request.omit)})

@@ -1,11 +1,11 @@
-"""The plain data a 住民票の写し is printed from, and the choices the requester makes.
+"""The plain data the certificates of j1000 are printed from, and the choices the requester makes.
 
 Nothing here touches the database: :mod:`jichitai.registry.certificates.services` builds a
 :class:`HouseholdSnapshot` from the registry's models, :mod:`~jichitai.registry.certificates.render` turns it
 into PDF bytes. Tests build snapshots by hand.
 
 Standard: 住民記録システム標準仕様書 第1.0版 5.1 証明書記載事項 (j1000), 5.2 世帯員の並び順 (j1010),
-5.5 発行番号 (j1040), 1.3.9 認証者 (j310), 1.1.9 年月日の表示 (j90).
+5.5 発行番号 (j1040), 1.3.9 認証者 (j310), 1.1.9 年月日の表示 (j90), 1.1.5 除票 (j50).
 """
 
 from __future__ import annotations
@@ -24,6 +24,71 @@ class CertificateFormat(StrEnum):
     @property
     def label(self) -> str:
         return {"setai_renki": "世帯連記式", "kojin": "個人票"}[self.value]
+
+
+class CertificateKind(StrEnum):
+    """The certificates of j1000 (the value is the 交付履歴's 証明書の種類, j300)."""
+
+    JUMINHYO = "juminhyo"                        # 住民票の写し (住基法第12条)
+    JOSHUHYO = "joshuhyo"                        # 住民票の除票の写し (第15条の4)
+    KISAI_JIKO = "kisai_jiko"                    # 住民票記載事項証明書 (第12条第1項)
+    JOSHUHYO_KISAI_JIKO = "joshuhyo_kisai_jiko"  # 住民票除票記載事項証明書 (第15条の4第1項: 除票記載事項証明書)
+
+    @property
+    def label(self) -> str:
+        return {"juminhyo": "住民票の写し", "joshuhyo": "住民票の除票の写し", "kisai_jiko": "住民票記載事項証明書",
+                "joshuhyo_kisai_jiko": "住民票除票記載事項証明書"}[self.value]
+
+    @property
+    def of_removed(self) -> bool:
+        """Printed from a 除票 (a record 消除: 転出, 死亡, 職権消除), never from a current 住民票."""
+        return self in (CertificateKind.JOSHUHYO, CertificateKind.JOSHUHYO_KISAI_JIKO)
+
+    @property
+    def selects_items(self) -> bool:
+        """A 記載事項証明書: only the items the requester chose are printed."""
+        return self in (CertificateKind.KISAI_JIKO, CertificateKind.JOSHUHYO_KISAI_JIKO)
+
+
+class Item(StrEnum):
+    """What a 記載事項証明書 can certify (住基法第7条 and, for a 除票, 第15条の3's 除票固有の記載事項); 氏名 is
+    always printed (it names whom the certificate is about)."""
+
+    BIRTH_DATE = "birth_date"                # 出生の年月日 (第7条第2号)
+    SEX = "sex"                              # 男女の別 (第3号)
+    ADDRESS = "address"                      # 住所 (第7号)
+    KATAGAKI = "katagaki"                    # 方書 (j1030: printed unless the request leaves it out)
+    SETAINUSHI = "setainushi"                # 世帯主の氏名 (第4号)
+    RELATIONSHIP = "relationship"            # 世帯主との続柄 (第4号)
+    BECAME_RESIDENT = "became_resident"      # 住民となった年月日 (第6号)
+    ADDRESS_SET = "address_set"              # 住所を定めた年月日 (第7号)
+    NOTIFIED = "notified"                    # 届出の年月日 (第8号)
+    PREVIOUS_ADDRESS = "previous_address"    # 従前の住所 (第8号)
+    KYUUJI = "kyuuji"                        # 旧氏 (令第30条の13)
+    HONSEKI = "honseki"                      # 戸籍の表示 (第5号)
+    MY_NUMBER = "my_number"                  # 個人番号 (第8号の2)
+    JUMINHYO_CODE = "juminhyo_code"          # 住民票コード (第13号)
+    NATIONALITY = "nationality"              # 国籍・地域 (第30条の45)
+    ZAIRYU = "zairyu"                        # 法第30条の45に規定する区分、在留資格、在留期間等、満了日
+    ZAIRYU_CARD = "zairyu_card"              # 在留カード等番号
+    TSUSHO = "tsusho"                        # 通称
+    REMOVAL = "removal"                      # 消除事由・消除年月日・転出先 (除票固有の記載事項, j50)
+
+    @property
+    def label(self) -> str:
+        return ITEM_LABELS[self]
+
+
+ITEM_LABELS: dict[Item, str] = {
+    Item.BIRTH_DATE: "生年月日", Item.SEX: "性別", Item.ADDRESS: "住所", Item.KATAGAKI: "方書",
+    Item.SETAINUSHI: "世帯主", Item.RELATIONSHIP: "続柄", Item.BECAME_RESIDENT: "住民となった年月日",
+    Item.ADDRESS_SET: "住所を定めた年月日", Item.NOTIFIED: "届出日", Item.PREVIOUS_ADDRESS: "転入前住所",
+    Item.KYUUJI: "旧氏", Item.HONSEKI: "本籍・筆頭者", Item.MY_NUMBER: "個人番号", Item.JUMINHYO_CODE: "住民票コード",
+    Item.NATIONALITY: "国籍・地域", Item.ZAIRYU: "在留資格・在留期間等", Item.ZAIRYU_CARD: "在留カード等番号",
+    Item.TSUSHO: "通称", Item.REMOVAL: "消除事由・消除年月日・転出先",
+}
+# What a counter's 記載事項証明書 form starts with ticked: the items employers usually ask for.
+DEFAULT_ITEMS: frozenset[Item] = frozenset({Item.BIRTH_DATE, Item.SEX, Item.ADDRESS, Item.KATAGAKI})
 
 
 class Omit(StrEnum):
@@ -59,6 +124,26 @@ OMIT_LABELS: dict[Omit, str] = {
 DEFAULT_OMIT: frozenset[Omit] = frozenset({Omit.HONSEKI, Omit.JUMINHYO_CODE, Omit.MY_NUMBER})
 # A third party (第三者請求, 住基法第12条の3) can never receive these.
 NEVER_FOR_THIRD_PARTY: frozenset[Omit] = frozenset({Omit.HONSEKI, Omit.JUMINHYO_CODE, Omit.MY_NUMBER})
+# 住基法第15条の4第3項: from a 除票 a third party receives only the 除票基礎証明事項 (第7条第1号から第3号まで及び
+# 第6号から第8号まで), so neither 世帯主・続柄 (第4号) nor 本籍 (第5号), 個人番号, 住民票コード.
+NEVER_FROM_JOSHUHYO_FOR_THIRD_PARTY: frozenset[Omit] = NEVER_FOR_THIRD_PARTY | {Omit.SETAINUSHI}
+# 第15条の4第2項: an office (公用) receives the 除票の写し without 個人番号 (第8号の2) and 住民票コード (第13号).
+NEVER_FROM_JOSHUHYO_FOR_OFFICIAL: frozenset[Omit] = frozenset({Omit.JUMINHYO_CODE, Omit.MY_NUMBER})
+# A person removed by 死亡: their 個人番号 and 住民票コード are not printed (葛飾区's published rule for the 除票の写し;
+# the article behind it is not in the reference, docs/standard-conformance.md 5.1).
+NEVER_AFTER_DEATH: frozenset[Omit] = frozenset({Omit.JUMINHYO_CODE, Omit.MY_NUMBER})
+# For a 記載事項証明書 the items not chosen are left out as the 住民票の写し's switches would leave them out.
+OMIT_UNLESS: dict[Omit, frozenset[Item]] = {
+    Omit.SETAINUSHI: frozenset({Item.SETAINUSHI, Item.RELATIONSHIP}), Omit.HONSEKI: frozenset({Item.HONSEKI}),
+    Omit.JUMINHYO_CODE: frozenset({Item.JUMINHYO_CODE}), Omit.MY_NUMBER: frozenset({Item.MY_NUMBER}),
+    Omit.NATIONALITY: frozenset({Item.NATIONALITY}), Omit.ZAIRYU: frozenset({Item.ZAIRYU}),
+    Omit.ZAIRYU_CARD: frozenset({Item.ZAIRYU_CARD}), Omit.TSUSHO: frozenset({Item.TSUSHO}),
+}
+
+
+def omitted_without(items: frozenset[Item]) -> frozenset[Omit]:
+    """The omission switches a choice of items amounts to (what a 記載事項証明書 does not print)."""
+    return frozenset(o for o, wanted in OMIT_UNLESS.items() if not wanted & items)
 
 
 @dataclass(frozen=True)
@@ -87,6 +172,18 @@ class ForeignItems:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """The 除票固有の記載事項 (j50, j10): 消除事由, 事由の生じた年月日 (転出: 転出予定年月日), 転出先住所（予定）, and
+    the 届出の年月日 of the 消除 (none for a 職権消除)."""
+
+    reason: str                           # 消除事由 as printed ("国内転出", "死亡", "職権消除" …)
+    removed_on: dt.date | None
+    notified_on: dt.date | None = None
+    destination: str = ""                 # 転出先住所（予定）: a 転出 only
+    by_death: bool = False
+
+
+@dataclass(frozen=True)
 class PersonEntry:
     """One person as the 住民票 shows them at the moment of issuance."""
 
@@ -109,6 +206,7 @@ class PersonEntry:
     foreign: ForeignItems | None = None
     remarks: tuple[str, ...] = ()                # 備考 / 記事 lines
     order: int | None = None                     # a 世帯員の並び順 the office set by hand (j1010 ただし書)
+    removal: Removal | None = None               # set on a 除票 (j50)
 
     @property
     def is_foreign(self) -> bool:
@@ -171,7 +269,8 @@ class IssueNumber:
 
 @dataclass(frozen=True)
 class CertificateRequest:
-    """What the counter asked for: the format, which members, which items are left out."""
+    """What the counter asked for: which certificate, the format, which members, which items are left out (or,
+    for a 記載事項証明書, which items are printed: ``items``, with ``omit`` = :func:`omitted_without` of them)."""
 
     format: CertificateFormat
     members: tuple[str, ...]                     # 宛名番号 of the selected members
@@ -179,6 +278,14 @@ class CertificateRequest:
     third_party: bool = False                    # 第三者請求 (住基法第12条の3)
     official_use: bool = False                   # 公用 (j1060)
     furigana: bool = False                       # print フリガナ in brackets after 氏名 (j1020, optional)
+    kind: CertificateKind = CertificateKind.JUMINHYO
+    items: frozenset[Item] = frozenset()         # 記載事項証明書 only
+
+    @classmethod
+    def of_items(cls, kind: CertificateKind, fmt: CertificateFormat, members: tuple[str, ...],
+                 items: frozenset[Item], **choices: bool) -> CertificateRequest:
+        """A 記載事項証明書: ``items`` are printed, and the omission switches say the same."""
+        return cls(fmt, members, omitted_without(items), kind=kind, items=items, **choices)
 
 
 @dataclass(frozen=True)
