@@ -14,10 +14,11 @@ Reads only; :func:`jichitai.registry.certificates.services.issue` checks, number
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
+from jichitai.common.errors import NotFound
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.certificates.entries import address_text, entry_of
 from jichitai.registry.certificates.snapshot import Address, HouseholdSnapshot, PersonEntry, Removal
@@ -34,6 +35,29 @@ def former_members(setai_number: str) -> list[Person]:
     """The people of this 世帯番号 whose record is a 除票, in household order (a form's choices)."""
     return [to_person(r) for r in Resident.objects.filter(setai_number=setai_number, status=REMOVED)
             .order_by("household_order", "pk")]
+
+
+@dataclass(frozen=True)
+class FormerHousehold:
+    """What the counter's 除票 form offers: the 世帯番号, its 除票 (and the person asked about, even if they are
+    still a resident, so that asking shows the reason), and who was removed together with that person."""
+
+    setai_number: str
+    members: list[Person]
+    ticked: list[str]
+
+
+def former_household_of(atena_number: str) -> FormerHousehold:
+    row = Resident.objects.filter(pk=atena_number).first()
+    if row is None:
+        raise NotFound(f"宛名番号 {atena_number} の住民は登録されていません。")
+    me = to_person(row)
+    members = former_members(row.setai_number)
+    if all(p.atena_number != atena_number for p in members):
+        members.append(me)
+    ticked = [p.atena_number for p in members if me.status == REMOVED and p.removal_reason == me.removal_reason
+              and p.removed_on == me.removed_on]
+    return FormerHousehold(row.setai_number, members, ticked or [atena_number])
 
 
 def removal_record(person: Person) -> ResidentHistory | None:

@@ -1,5 +1,7 @@
-"""証明書の交付 (5): choose format, members and omissions; the answer is the PDF itself. The 転出証明書
-(4.1.3.0.3) from the resident's page or right after the 転出 is recorded."""
+"""証明書の交付 (5): choose format, members and omissions (or, for a 記載事項証明書, the items); the answer is the
+PDF itself. 住民票の写し and 住民票記載事項証明書 from the household, 住民票の除票の写し and 住民票除票記載事項証明書
+from a resident whose record is 消除 (the 除票 of their former household), the 転出証明書 (4.1.3.0.3) from the
+resident's page or right after the 転出 is recorded."""
 
 from __future__ import annotations
 
@@ -11,15 +13,19 @@ from django.shortcuts import render
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
-from jichitai.registry.certificates import moveout_services
+from jichitai.registry.certificates import joshuhyo, moveout_services
 from jichitai.registry.certificates.services import REQUESTER_KINDS, Issued, issue
 from jichitai.registry.certificates.snapshot import (
+    DEFAULT_ITEMS,
     DEFAULT_OMIT,
     OMIT_LABELS,
     CertificateFormat,
+    CertificateKind,
     CertificateRequest,
+    Item,
     Omit,
 )
+from jichitai.registry.domain.person import Person
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal, terminal_of
 
@@ -54,28 +60,74 @@ class IssueForm(forms.Form):
         self.fields["members"].choices = members  # type: ignore[attr-defined]
         self.fields["members"].initial = [a for a, _ in members]
 
-    def request(self) -> CertificateRequest:
+    def choices(self) -> dict[str, bool]:
+        kind = self.cleaned_data["requester_kind"]
+        return {"third_party": kind == "third_party", "official_use": kind == "official",
+                "furigana": self.cleaned_data.get("furigana", False)}
+
+    def request(self, kind: CertificateKind = CertificateKind.JUMINHYO) -> CertificateRequest:
+        d, c = self.cleaned_data, self.choices()
+        return CertificateRequest(format=CertificateFormat(d["format"]), members=tuple(d["members"]),
+                                  omit=frozenset(Omit(o) for o in d["omit"]), kind=kind, third_party=c["third_party"],
+                                  official_use=c["official_use"], furigana=c["furigana"])
+
+
+class ItemsForm(IssueForm):
+    """A 記載事項証明書: the items to certify instead of the omission switches."""
+
+    items = forms.MultipleChoiceField(label="証明する事項（氏名は必ず記載）", widget=forms.CheckboxSelectMultiple,
+                                      required=False)
+    field_order = ["format", "members", "items"]
+
+    def __init__(self, *args: object, members: list[tuple[str, str]], removed: bool, **kwargs: object) -> None:
+        super().__init__(*args, members=members, **kwargs)
+        del self.fields["omit"]
+        offered = [i for i in Item if removed or i is not Item.REMOVAL]
+        self.fields["items"].choices = [(i.value, i.label) for i in offered]  # type: ignore[attr-defined]
+        self.fields["items"].initial = [i.value for i in offered if i in DEFAULT_ITEMS or i is Item.REMOVAL]
+
+    def request(self, kind: CertificateKind = CertificateKind.KISAI_JIKO) -> CertificateRequest:
         d = self.cleaned_data
-        kind = d["requester_kind"]
-        return CertificateRequest(
-            format=CertificateFormat(d["format"]), members=tuple(d["members"]),
-            omit=frozenset(Omit(o) for o in d["omit"]), third_party=kind == "third_party",
-            official_use=kind == "official", furigana=d.get("furigana", False),
-        )
+        return CertificateRequest.of_items(kind, CertificateFormat(d["format"]), tuple(d["members"]),
+                                           frozenset(Item(i) for i in d["items"]), **self.choices())
+
+
+def _certificate_page(request: HttpRequest, kind: CertificateKind, setai_number: str, members: list[Person],
+                      *, ticked: list[str] | None = None, atena_number: str = "") -> HttpResponse:
+    """The form of any certificate of j1000 for ``members``; POST issues it through the one service."""
+    choices = [(m.atena_number, f"{m.name}（{m.relationship}）") for m in members]
+    form: IssueForm = (ItemsForm(request.POST or None, members=choices, removed=kind.of_removed)
+                       if kind.selects_items else IssueForm(request.POST or None, members=choices))
+    if ticked is not None:
+        form.fields["members"].initial = ticked
+    context: dict[str, object] = {"form": form, "setai_number": setai_number, "members": members, "kind": kind,
+                                  "atena_number": atena_number}
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        return _pdf_or_refusal(request, "registry/certificate_form.html", context, lambda: issue(
+            actor=request.user, setai_number=setai_number, request=form.request(kind),
+            requester_kind=d["requester_kind"], requester_name=d.get("requester_name", ""),
+            purpose=d.get("purpose", ""), terminal=terminal_of(request)))
+    return render(request, "registry/certificate_form.html", context)
 
 
 @requires("registry.certificate.issue")
-def issue_page(request: HttpRequest, setai_number: str) -> HttpResponse:
-    members = records.household_members(setai_number)
-    form = IssueForm(request.POST or None, members=[(m.atena_number, f"{m.name}（{m.relationship}）")
-                                                     for m in members])
-    context: dict[str, object] = {"form": form, "setai_number": setai_number, "members": members}
-    if request.method == "POST" and form.is_valid():
-        return _pdf_or_refusal(request, "registry/certificate_form.html", context, lambda: issue(
-            actor=request.user, setai_number=setai_number, request=form.request(),
-            requester_kind=form.cleaned_data["requester_kind"], requester_name=form.cleaned_data.get("requester_name", ""),
-            purpose=form.cleaned_data.get("purpose", ""), terminal=terminal_of(request)))
-    return render(request, "registry/certificate_form.html", context)
+def issue_page(request: HttpRequest, setai_number: str, kind: str = CertificateKind.JUMINHYO.value) -> HttpResponse:
+    """住民票の写し or 住民票記載事項証明書 of the household's current members."""
+    return _certificate_page(request, CertificateKind(kind), setai_number, records.household_members(setai_number))
+
+
+@requires("registry.certificate.issue")
+def joshuhyo_page(request: HttpRequest, atena_number: str,
+                  kind: str = CertificateKind.JOSHUHYO.value) -> HttpResponse:
+    """住民票の除票の写し or 住民票除票記載事項証明書 of a person's former household (those removed with them
+    ticked)."""
+    try:
+        former = joshuhyo.former_household_of(atena_number)
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
+    return _certificate_page(request, CertificateKind(kind), former.setai_number, former.members,
+                             ticked=former.ticked, atena_number=atena_number)
 
 
 class MoveOutForm(forms.Form):
