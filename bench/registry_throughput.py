@@ -208,7 +208,7 @@ def searches(n: int) -> dict[str, float]:
 
 def certificates(n: int) -> dict[str, float]:
     """住民票の写し (世帯連記式, whole household) for ``n`` random households through the issuance service: snapshot,
-    suppression checks, 発行番号, PDF (WeasyPrint), 交付履歴 and audit entry. p50/p99 per certificate."""
+    suppression checks, 発行番号, PDF (Typst), 交付履歴 and audit entry. p50/p99 per certificate."""
 
     from jichitai.registry.certificates.services import issue
     from jichitai.registry.certificates.snapshot import CertificateFormat, CertificateRequest
