@@ -176,8 +176,9 @@ def _population(make_staff: Any, households: int = 30, seed: int = 5) -> int:
 
 def _stored() -> dict[str, dict[str, Any]]:
     money = ("total_income", "taxable_income", "city_income_levy", "pref_income_levy", "city_per_capita",
-             "pref_per_capita", "forest_env_tax", "total", "taxable", "version", "inputs_hash", "result")
-    return {a["atena_number"]: a for a in Assessment.objects.values("atena_number", *money)}
+             "pref_per_capita", "forest_env_tax", "total", "taxable", "version", "inputs_hash")
+    return {a.atena_number: {"result": a.explanation(), **{k: getattr(a, k) for k in money}}
+            for a in Assessment.objects.select_related("rule_set")}
 
 
 @pytest.mark.spark

@@ -124,4 +124,4 @@ def test_the_annual_assessment_takes_a_child_born_on_the_tax_day(city: dict[str,
     assert report.refused == [] and (report.considered, report.created) == (3, 3)
     child = Assessment.objects.get(atena_number=born.atena_numbers[0])
     assert child.source == "none" and not child.taxable and child.total == 0
-    assert child.result["exempt_income_levy"] is True
+    assert child.explanation()["exempt_income_levy"] is True

@@ -5,7 +5,13 @@ Other tax models (assessments and their versions) are added beside these by the 
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Any
+
 from django.db import models
+
+from jichitai.tax.calc.explain import render
 
 
 class ReceivedReport(models.Model):
@@ -44,11 +50,44 @@ class ReceivedReport(models.Model):
         return f"{self.get_kind_display()} {self.income_year} {self.payer_name} 行{self.line}"
 
 
+class RuleSet(models.Model):
+    """What every assessment computed under one law, city and explanation shares, stored once
+    (:func:`jichitai.tax.calc.explain.rule_set`): the fixed part of the answer, the order of the figures each
+    assessment keeps, and the steps with each rule's name and legal basis in the law's order. Never changed: a
+    different content is a different row (its digest)."""
+
+    digest = models.CharField("内容のハッシュ", max_length=64, unique=True)
+    fiscal_year = models.PositiveIntegerField("年度")
+    parameters_version = models.CharField("税制パラメータの版", max_length=40)
+    municipality_code = models.CharField("団体コード", max_length=6)
+    content = models.JSONField("説明の規則")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "税額計算の説明規則"
+        verbose_name_plural = "税額計算の説明規則"
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 {self.municipality_code} {self.parameters_version} ({self.digest[:12]})"
+
+    @classmethod
+    def stored(cls, content: dict[str, Any]) -> RuleSet:
+        """The row holding ``content``, added the first time it is used."""
+        digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        header = content["header"]
+        row, _ = cls.objects.get_or_create(digest=digest, defaults={
+            "fiscal_year": header["fiscal_year"], "parameters_version": header["parameters_version"],
+            "municipality_code": header["municipality"]["code"], "content": content})
+        return row
+
+
 class Assessment(models.Model):
     """One version of one person's 個人住民税 assessment (賦課) for a fiscal year.
 
     Never updated: a changed input (更正) adds a version; re-running with the same inputs adds nothing. The
-    parameters' version and a hash of the inputs say exactly what was computed from what.
+    parameters' version and a hash of the inputs say exactly what was computed from what. The answer with its
+    explanation is ``explanation()``: the person's ``figures`` under their :class:`RuleSet`, and the ``notes``.
+    A version stored before rule sets existed (migration 0003) holds its whole answer in ``result``.
     """
 
     fiscal_year = models.PositiveIntegerField("年度", db_index=True)
@@ -61,7 +100,11 @@ class Assessment(models.Model):
     engine = models.CharField("計算エンジン", max_length=10, default="numpy")
     inputs_hash = models.CharField("入力のハッシュ", max_length=64)
     case = models.JSONField("課税計算の入力")
-    result = models.JSONField("計算結果")
+    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="説明規則")
+    figures = models.JSONField("計算結果の数値", null=True, blank=True)  # in the order of rule_set.content["columns"]
+    notes = models.JSONField("注記", default=list, blank=True)
+    result = models.JSONField("計算結果 (規則セット以前の版)", null=True, blank=True)
     taxable = models.BooleanField("課税")
     total_income = models.BigIntegerField("合計所得金額")
     taxable_income = models.BigIntegerField("課税総所得金額")
@@ -84,3 +127,12 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}年度 {self.atena_number} 第{self.version}版 {self.total}円"
+
+    def explanation(self) -> dict[str, Any]:
+        """The public answer as computed (tax-case-format.md, with ``steps``) and the notes of the assessment."""
+        if self.rule_set is None:
+            return dict(self.result or {})
+        rules = self.rule_set.content
+        answer = render(rules, dict(zip(rules["columns"], self.figures or (), strict=True)))
+        answer["notes"] = list(self.notes)
+        return answer

@@ -21,11 +21,11 @@ from django.utils import timezone as dj_timezone
 
 from jichitai.tax import parameters as P
 from jichitai.tax.assessment.inputs import Person, gather
-from jichitai.tax.calc import OUTPUT_COLUMNS, calculate_many
-from jichitai.tax.calc.explain import answer, case_tables
+from jichitai.tax.calc import OUTPUT_COLUMNS, calculate_many, explain
+from jichitai.tax.calc.explain import case_tables
 from jichitai.tax.case import Case, parse_case
 from jichitai.tax.errors import TaxError
-from jichitai.tax.models import Assessment
+from jichitai.tax.models import Assessment, RuleSet
 from jichitai.tax.services import configured_city_code
 
 ENGINES = ("numpy", "spark")
@@ -108,28 +108,32 @@ def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Muni
     columns = {k: out[k].tolist() for k in OUTPUT_COLUMNS}  # Python ints and bools, once per column
     now = dj_timezone.now()
     with transaction.atomic():
+        # the explanation's rules and legal bases once for the run; each version keeps only its figures
+        rule_set = RuleSet.stored(explain.rule_set(p, m)).pk
         for start in range(0, len(people), STORE_CHUNK):
+            stop = min(start + STORE_CHUNK, len(people))
+            figures = list(zip(*(columns[k][start:stop] for k in OUTPUT_COLUMNS), strict=True))
             rows = []
-            for i in range(start, min(start + STORE_CHUNK, len(people))):
+            for i in range(start, stop):
                 person = people[i]
                 digest = inputs_hash(person.case, p.version, m.code)
                 before = latest.get(person.atena_number)
                 if before is not None and before[1] == digest:
                     report.unchanged += 1
                     continue
-                values = {k: columns[k][i] for k in OUTPUT_COLUMNS}
-                result = answer(values, p, m)
-                result["notes"] = person.notes
                 rows.append({
                     "fiscal_year": report.fiscal_year, "atena_number": person.atena_number,
                     "version": 1 if before is None else before[0] + 1, "ward_code": person.ward_code,
                     "source": person.source, "parameters_version": p.version, "municipality_code": m.code,
-                    "engine": report.engine, "inputs_hash": digest, "case": person.case, "result": result,
-                    "taxable": not values["exempt_per_capita"], "total_income": values["total_income"],
-                    "taxable_income": values["taxable_income"], "city_income_levy": values["city_income_levy"],
-                    "pref_income_levy": values["pref_income_levy"], "city_per_capita": values["city_per_capita"],
-                    "pref_per_capita": values["pref_per_capita"], "forest_env_tax": values["forest_env_tax"],
-                    "total": values["total"], "run_id": report.run_id, "created_at": now,
+                    "engine": report.engine, "inputs_hash": digest, "case": person.case,
+                    "rule_set_id": rule_set, "figures": figures[i - start], "notes": person.notes,
+                    "taxable": not columns["exempt_per_capita"][i], "total_income": columns["total_income"][i],
+                    "taxable_income": columns["taxable_income"][i],
+                    "city_income_levy": columns["city_income_levy"][i],
+                    "pref_income_levy": columns["pref_income_levy"][i],
+                    "city_per_capita": columns["city_per_capita"][i], "pref_per_capita": columns["pref_per_capita"][i],
+                    "forest_env_tax": columns["forest_env_tax"][i], "total": columns["total"][i],
+                    "run_id": report.run_id, "created_at": now,
                 })
                 if before is None:
                     report.created += 1

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from jichitai.common.wareki import fiscal_year_label
-from jichitai.tax.calc.columns import I64, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
+from jichitai.tax.calc.columns import I64, OUTPUT_COLUMNS, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
 from jichitai.tax.case import Case
 from jichitai.tax.parameters import Municipality, Parameters
 
@@ -89,34 +89,51 @@ def case_tables(cases: Sequence[Case]) -> tuple[dict[str, np.ndarray], dict[str,
     return tp, rel
 
 
-def steps(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """The explanation: every figure that matters, in the order the law computes it."""
-    return [{"rule": rule, "basis": basis, "value": row[col]} for col, rule, basis, always in STEPS
-            if always or row[col]]
+# The answer's figures (tax-case-format.md): key → output column, nested as the answer nests them.
+ANSWER_LAYOUT: dict[str, Any] = {
+    "salary_income": "salary_income", "income_adjustment": "income_adjustment", "pension_income": "pension_income",
+    "total_income": "total_income",
+    "income_deductions": {key: col for col, key in DEDUCTION_KEYS.items()},
+    "taxable_income": "taxable_income",
+    "tax_credits": {name: {"city": f"{prefix}_city", "pref": f"{prefix}_pref"}
+                    for name, prefix in (("adjustment", "adj"), ("dividend", "div"), ("housing_loan", "housing"),
+                                         ("donation", "donation"))},
+    "city_income_levy": "city_income_levy", "pref_income_levy": "pref_income_levy",
+    "city_per_capita": "city_per_capita", "pref_per_capita": "pref_per_capita", "forest_env_tax": "forest_env_tax",
+    "exempt_per_capita": "exempt_per_capita", "exempt_income_levy": "exempt_income_levy",
+    "total": "total",
+}
 
 
-def answer(row: dict[str, Any], p: Parameters, m: Municipality) -> dict[str, Any]:
-    """The public answer (tax-case-format.md) for one result row."""
+def rule_set(p: Parameters, m: Municipality) -> dict[str, Any]:
+    """What every answer computed under the same law and city shares: the fixed part of the answer, the layout of
+    its figures, the output columns (the order an assessment stores its figures in) and the steps (column, rule,
+    legal basis, always shown) in the law's order. Plain JSON data: stored once, it explains every assessment
+    made under it (:func:`render`)."""
     return {
-        "fiscal_year": p.fiscal_year,
-        "fiscal_year_label": fiscal_year_label(p.fiscal_year),
-        "municipality": {"code": m.code, "name": m.name, "designated_city": m.designated_city},
-        "parameters_version": p.version,
-        "salary_income": row["salary_income"],
-        "income_adjustment": row["income_adjustment"],
-        "pension_income": row["pension_income"],
-        "total_income": row["total_income"],
-        "income_deductions": {key: row[col] for col, key in DEDUCTION_KEYS.items()},
-        "taxable_income": row["taxable_income"],
-        "tax_credits": {
-            name: {"city": row[f"{prefix}_city"], "pref": row[f"{prefix}_pref"]}
-            for name, prefix in (("adjustment", "adj"), ("dividend", "div"), ("housing_loan", "housing"),
-                                 ("donation", "donation"))
+        "header": {
+            "fiscal_year": p.fiscal_year,
+            "fiscal_year_label": fiscal_year_label(p.fiscal_year),
+            "municipality": {"code": m.code, "name": m.name, "designated_city": m.designated_city},
+            "parameters_version": p.version,
         },
-        "city_income_levy": row["city_income_levy"], "pref_income_levy": row["pref_income_levy"],
-        "city_per_capita": row["city_per_capita"], "pref_per_capita": row["pref_per_capita"],
-        "forest_env_tax": row["forest_env_tax"],
-        "exempt_per_capita": row["exempt_per_capita"], "exempt_income_levy": row["exempt_income_levy"],
-        "total": row["total"],
-        "steps": steps(row),
+        "layout": ANSWER_LAYOUT,
+        "columns": list(OUTPUT_COLUMNS),
+        "steps": [list(step) for step in STEPS],
     }
+
+
+def render(rules: dict[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
+    """The public answer (tax-case-format.md) for one result row under ``rules`` (:func:`rule_set`): the
+    figures, then the explanation — every figure that matters, in the order the law computes it."""
+    def fill(node: dict[str, Any]) -> dict[str, Any]:
+        return {k: fill(v) if isinstance(v, dict) else row[v] for k, v in node.items()}
+
+    return {**rules["header"], **fill(rules["layout"]),
+            "steps": [{"rule": rule, "basis": basis, "value": row[col]} for col, rule, basis, always in rules["steps"]
+                      if always or row[col]]}
+
+
+def answer(row: Mapping[str, Any], p: Parameters, m: Municipality) -> dict[str, Any]:
+    """The public answer for one result row, computed under ``p`` and ``m``."""
+    return render(rule_set(p, m), row)

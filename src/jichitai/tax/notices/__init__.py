@@ -17,7 +17,7 @@ from jichitai.tax.models import Assessment
 
 
 def notice_context(a: Assessment, person: dict[str, Any]) -> dict[str, Any]:
-    r = a.result
+    r = a.explanation()
     rows = [(s["rule"], format_yen(s["value"]) if isinstance(s["value"], int) and not isinstance(s["value"], bool)
              else ("該当" if s["value"] else "非該当"), s["basis"]) for s in r["steps"]]
     return {
