@@ -205,8 +205,8 @@ def _run(args: argparse.Namespace) -> None:
     from registry_load import load
 
     if not Resident.objects.exists():
-        # registry_load builds each resident's row once per column, calling search_key twice each time (47 × 2
-        # per resident); its names come from small pools, so a cache gives the same keys at a fraction of the cost
+        # registry_load calls search_key twice a resident; its names come from small pools, so a cache gives
+        # the same keys at a fraction of the cost
         from jichitai.common import text
 
         text.search_key = functools.lru_cache(maxsize=None)(text.search_key)  # type: ignore[assignment]
