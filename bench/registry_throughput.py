@@ -50,12 +50,17 @@ def _ensure_database(url: str) -> None:
 
 
 def _batch(rng: random.Random, worker: int, counter: list[int], today: dt.date, pool: list[str],
-           towns: list[tuple[str, str]], size: int) -> list[Any]:
+           towns: list[tuple[str, str]], size: int, departed: set[str] | None = None) -> list[Any]:
     """``size`` 異動 of random kinds on random households of ``pool``; their members are read in one query, as
     a batch job reads its input (the bench measures the service, not a read per command)."""
     from jichitai.registry.models import Resident
 
-    setais = [rng.choice(pool) for _ in range(size)]
+    departed = departed if departed is not None else set()
+    setais: list[str] = []
+    while len(setais) < size:  # a household that has filed a 転出 (14 days ahead) is not picked again
+        setai = rng.choice(pool)
+        if setai not in departed:
+            setais.append(setai)
     members: dict[str, list[tuple[str, str, str]]] = {}
     for atena, setai, relationship, ward in (Resident.objects.filter(setai_number__in=setais, status="active")
                                              .order_by("household_order", "pk")
@@ -63,7 +68,10 @@ def _batch(rng: random.Random, worker: int, counter: list[int], today: dt.date, 
         members.setdefault(setai, []).append((atena, relationship, ward))
     out: list[Any] = []
     for setai in setais:
-        out.extend(_commands(rng, worker, counter, today, setai, members.get(setai, []), towns))
+        made = _commands(rng, worker, counter, today, setai, members.get(setai, []), towns)
+        if departed is not None and made and type(made[0]).__name__ == "RecordMoveOut":
+            departed.add(setai)
+        out.extend(made)
     return out
 
 
@@ -113,13 +121,15 @@ def _worker(idx: int, seconds: float, batch: int, pool: list[str], towns: list[t
     rng = random.Random(1000 + idx)
     actor = SystemActor(f"bench-{idx}")
     today = timezone.localdate()
-    counter = [0]
+    # 個人番号 of 転入 distinct from earlier runs on the same database (each second moves the base by 10,000)
+    counter = [int(time.time()) % 100_000 * 10_000]
     applied = refused = 0
+    departed: set[str] = set()
     start = time.perf_counter()
     deadline = start + seconds
     try:
         while time.perf_counter() < deadline:
-            commands = _batch(rng, idx, counter, today, pool, towns, batch)
+            commands = _batch(rng, idx, counter, today, pool, towns, batch, departed)
             done = apply_many(commands, actor=actor, terminal=f"bench{idx}", stop_on_error=False)
             applied += len(done)
             refused += len(commands) - len(done)
