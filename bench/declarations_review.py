@@ -152,7 +152,7 @@ def main() -> None:
         print(f"| declarations: automated review of {len(rows):,} declarations (synthetic city of "
               f"{args.population:,}) | {review_s:.1f} s; clean accepted {clean_ok / len(clean):.1%}, precision of "
               f"acceptance {acc_precision:.2%} | < 2 min; ≥ 85 %; 100 % | `.venv/bin/python bench/declarations_review.py "
-              f"--population {args.population} --years {args.years}` | {dt.date.today()} | 2 cores, 24 GiB, python-svc |")
+              f"--population {args.population} --years {args.years}` | {dt.date.today()} | 2 cores, 24 GiB, PG15 |")
 
 
 @contextlib.contextmanager
