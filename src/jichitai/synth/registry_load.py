@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jichitai.common.checkdigit import with_modulus11
@@ -171,6 +171,10 @@ def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chu
             copy_rows(OutboxEvent, out_rows)
         if progress:
             progress(len(res_rows))
+    if connection.vendor == "postgresql":  # the planner's statistics, before the history's first batch needs them
+        tables = ", ".join(m._meta.db_table for m in (Household, Resident, ResidentHistory, OutboxEvent))
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {tables}")
     return people_count
 
 
