@@ -393,7 +393,10 @@ class Simulation:
                           new_household=True, new_head=pid)
 
     def _do_merge(self, hid: int, on: dt.date) -> Iterator[Event]:
-        old_hid, old_head, relation = self._splits.pop(hid)
+        split = self._splits.pop(hid, None)
+        if split is None:  # the split-off household ended earlier this month (its task was drawn at the start)
+            return
+        old_hid, old_head, relation = split
         new, old = self.city.households[hid], self.city.households[old_hid]
         if (len(new.members) != 1 or not old.members or old.members[0] != old_head
                 or (new.town_code, new.banchi, new.katagaki) != (old.town_code, old.banchi, old.katagaki)):
