@@ -118,7 +118,8 @@ def test_cp932_export_reports_unwritable_characters_and_writes_nothing(city: Any
 
 def test_import_with_faults_loads_nothing_and_lists_every_error(city: Any) -> None:
     table = csvfile.decode(services.export(actor=OPERATOR, include_my_number=True, include_protected=True).data)
-    table[1][HEADER.index("宛名番号")] = table[1][HEADER.index("宛名番号")][:-1] + "0"   # check digit
+    atena = table[1][HEADER.index("宛名番号")]
+    table[1][HEADER.index("宛名番号")] = atena[:-1] + str((int(atena[-1]) + 1) % 10)  # a wrong check digit (j130)
     table[2][HEADER.index("住所_町字コード")] = "999999999"                          # not in the 住所辞書
     table[3][HEADER.index("個人番号")] = table[4][HEADER.index("個人番号")] or "123456789018"
     table[4][HEADER.index("個人番号")] = table[3][HEADER.index("個人番号")]            # duplicate
