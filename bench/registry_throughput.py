@@ -50,12 +50,11 @@ def _ensure_database(url: str) -> None:
 
 
 def _batch(rng: random.Random, worker: int, counter: list[int], today: dt.date, pool: list[str],
-           towns: list[tuple[str, str]], size: int, departed: set[str] | None = None) -> list[Any]:
+           towns: list[tuple[str, str]], size: int, departed: set[str]) -> list[Any]:
     """``size`` 異動 of random kinds on random households of ``pool``; their members are read in one query, as
     a batch job reads its input (the bench measures the service, not a read per command)."""
     from jichitai.registry.models import Resident
 
-    departed = departed if departed is not None else set()
     setais: list[str] = []
     while len(setais) < size:  # a household that has filed a 転出 (14 days ahead) is not picked again
         setai = rng.choice(pool)
@@ -69,7 +68,7 @@ def _batch(rng: random.Random, worker: int, counter: list[int], today: dt.date, 
     out: list[Any] = []
     for setai in setais:
         made = _commands(rng, worker, counter, today, setai, members.get(setai, []), towns)
-        if departed is not None and made and type(made[0]).__name__ == "RecordMoveOut":
+        if made and type(made[0]).__name__ == "RecordMoveOut":
             departed.add(setai)
         out.extend(made)
     return out

@@ -97,7 +97,7 @@ class Pending:
 class WorkingSet:
     """Reads, locks and overlays the registry for one batch of 異動 (see the module docstring)."""
 
-    def __init__(self, today: dt.date | None = None, towns: dict[str, TownInfo | None] | None = None) -> None:
+    def __init__(self, today: dt.date | None = None) -> None:
         self.today = today or timezone.localdate()
         self.city_code = settings.CONFIG.city_code
         self.own_codes = own_codes()
@@ -109,7 +109,7 @@ class WorkingSet:
         self.latest: dict[str, str] = {}
         self.flags: dict[str, set[str]] = {}  # 抑止設定 in force for the loaded people
         self.pending: list[Pending] = []
-        self._towns: dict[str, TownInfo | None] = {} if towns is None else towns
+        self._towns: dict[str, TownInfo | None] = {}  # the address dictionary as this batch read it
         self._holders: dict[str, dict[str, str | None]] = {"my_number": {}, "juminhyo_code": {}}
         self._changes: dict[str, RecordedChange] = {}
         self._cancelled: set[str] = set()
@@ -128,7 +128,7 @@ class WorkingSet:
             for _before, after in change.entries if change else ():
                 named.numbers.add(after.atena_number)
         self._load(named.numbers, named.numbers)
-        self._read_towns(named.towns - set(self._towns))
+        self._read_towns(named.towns)
         self._read_holders("my_number", named.my_numbers)
         self._read_holders("juminhyo_code", named.juminhyo_codes)
 
@@ -163,21 +163,23 @@ class WorkingSet:
                 else:  # moved to another household while we waited for the lock
                     moved.add(row.setai_number)
         self.missing |= atenas - {r.pk for r in rows}
-        self._read_towns({r.town_code for r in rows} - set(self._towns))  # the domain may look at where they live
+        self._read_towns({r.town_code for r in rows})  # the domain may look at where they live
         for atena, kinds in suppression.active([r.pk for r in rows]).items():
             self.flags.setdefault(atena, set()).update(kinds)
         if moved:
             self._load((), moved)
 
     def _read_towns(self, codes: set[str]) -> None:
-        codes.discard("")
+        codes = codes - set(self._towns) - {""}
+        if not codes:
+            return
         found = {t.code: TownInfo(t.code, t.ward_code, t.name, t.postcode) for t in Town.objects.filter(pk__in=codes)}
         for code in codes:
             self._towns[code] = found.get(code)
 
     def _read_holders(self, item: str, values: set[str]) -> None:
         """Who holds each 個人番号 / 住民票コード now (a person of the batch counts as the batch left them)."""
-        values -= set(self._holders[item])
+        values = values - set(self._holders[item])
         if not values:
             return
         if item == "my_number":
@@ -210,8 +212,7 @@ class WorkingSet:
         return sorted(found, key=lambda p: (p.household_order, p.atena_number))
 
     def town(self, code: str) -> TownInfo | None:
-        if code not in self._towns:
-            self._read_towns({code})
+        self._read_towns({code})
         return self._towns.get(code)
 
     def my_number_holder(self, my_number: str) -> str | None:
