@@ -2,16 +2,33 @@
 
     DATABASE_URL=postgres://jichitai@127.0.0.1:5432/jichitai_decl JICHITAI_MODE=test JICHITAI_VAR=var/decl \\
         .venv/bin/python bench/declarations_review.py [--population 300000] [--years 1] [--seed 2026]
-        [--keep] [--reuse] [--profile]
+        [--keep] [--reuse] [--profile] [--intake-only] [--part-rows 100000]
 
 ``--keep`` leaves the bench database and the generated files in place; a later ``--reuse`` run (same options)
 skips the generation and the intake, puts every declaration back to 受付済 (decisions, hand-overs and the
 assessments made from declarations removed) and reviews again: for working on the review alone. ``--profile``
-prints the review's 25 most expensive functions (cProfile, cumulative and own time).
+prints the review's 25 most expensive functions (cProfile, cumulative and own time). ``--intake-only`` stops
+after the intake (no review, no answer file).
+
+A city that ``bench/synth_city.py --keep`` left (database ``bench_<name of DATABASE_URL's database>``, files in
+``<JICHITAI_VAR>/bench-synth``) is reviewed in place, without generating anything::
+
+    DATABASE_URL=postgres://jichitai@127.0.0.1:5432/jichitai_synthkobe JICHITAI_MODE=test \\
+        JICHITAI_VAR=var/synthkobe .venv/bin/python bench/declarations_review.py \\
+        --city-db bench_jichitai_synthkobe --city-dir var/synthkobe/bench-synth [--redo-intake]
+
+The database is migrated and left in place; the fiscal year and the population come from the files'
+manifest.json. Run again on the same database, the intake is idempotent (the hub knows each part by its hash
+and stores it once, the declarations already imported are skipped) and the declarations are put back to 受付済
+before the review; ``--redo-intake`` first removes what an earlier intake stored (the stored reports, the hub's
+records of the report files, the year's declarations with their decisions) so that the intake is timed again.
 
 1. A synthetic city (``jichitai.synth``) on a throw-away PostgreSQL database: registry, employers' 給与支払報告書,
    pension payers' 公的年金等支払報告書 and declarations, some carrying one labelled defect each.
-2. The reports come in through the hub's file intake (validated, stored for tax); the declarations are imported.
+2. The reports come in through the hub's file intake (validated, stored for tax), in parts of at most
+   ``--part-rows`` rows each with the header (the hub takes files up to 200 MB; at Kobe size the 給与支払報告書 of
+   the whole city is about 230 MB, and employers deliver their own reports anyway); the declarations are
+   imported. The intake is timed per step (each report kind, the declarations).
 3. ``reviewing.review_submitted``: every declaration reviewed, timed (target: all of them in < 2 min).
 4. Only then is the answer file (declaration_defects.csv) read, by this script, never by the review: per defect
    kind, recall (defective declarations the review stopped, and those stopped by the rule meant for the kind)
@@ -28,6 +45,8 @@ import contextlib
 import cProfile
 import csv
 import datetime as dt
+import io
+import json
 import os
 import pstats
 import time
@@ -52,53 +71,71 @@ RULES_FOR = {
 }
 
 
+REPORT_FILES = (("salary-report", "kyuyo_shiharai_hokokusho.csv"),
+                ("pension-report", "koteki_nenkin_shiharai_hokokusho.csv"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--population", type=int, default=300_000)
     ap.add_argument("--years", type=int, default=1)
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--fiscal-year", type=int, default=2026)
+    ap.add_argument("--fiscal-year", type=int, default=None, help="default: the year of the files' 1月1日, else 2026")
     ap.add_argument("--keep", action="store_true", help="keep the bench database and files")
     ap.add_argument("--reuse", action="store_true", help="review again the database a --keep run left")
+    ap.add_argument("--city-db", help="review in place the database a bench/synth_city.py --keep run left")
+    ap.add_argument("--city-dir", type=Path, help="that city's files (default <JICHITAI_VAR>/bench-synth)")
+    ap.add_argument("--redo-intake", action="store_true", help="with --city-db: remove an earlier intake first")
+    ap.add_argument("--intake-only", action="store_true", help="stop after the intake")
+    ap.add_argument("--part-rows", type=int, default=100_000, help="rows per report file delivered")
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
-    with (_kept_database() if args.reuse else bench_database(keep=args.keep)):
+    if args.redo_intake and not args.city_db:
+        ap.error("--redo-intake goes with --city-db")
+    kept = args.reuse or args.city_db
+    with (_kept_database(args.city_db) if kept else bench_database(keep=args.keep)):
         from django.conf import settings
-        from django.core.management import call_command
 
-        from jichitai.declarations import filing, reviewing
+        from jichitai.declarations import reviewing
         from jichitai.declarations.models import Declaration, Status
-        from jichitai.hub import files
-        from jichitai.hub.models import System
         from jichitai.synth.city import Options, generate
 
-        out = Path(settings.CONFIG.var_dir) / f"bench-declarations-{args.population}-{args.years}-{args.seed}"
-        synth_s = intake_s = 0.0
-        if args.reuse:
-            imported = _reset(args.fiscal_year)
+        var = Path(settings.CONFIG.var_dir)
+        if args.city_db:
+            out = args.city_dir or var / "bench-synth"
+            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+            args.population, args.years = manifest["population"], manifest["years"]
+            fiscal_year = args.fiscal_year or dt.date.fromisoformat(manifest["jan1"]).year
         else:
+            out = var / f"bench-declarations-{args.population}-{args.years}-{args.seed}"
+            fiscal_year = args.fiscal_year or 2026
+        synth_s = intake_s = 0.0
+        intake: dict[str, str] = {}
+        if args.reuse:
+            imported = _reset(fiscal_year)
+        else:
+            if not args.city_db:
+                t0 = time.perf_counter()
+                generate(Options(population=args.population, years=args.years, seed=args.seed, out=out))
+                synth_s = time.perf_counter() - t0
+            elif args.redo_intake:
+                print(f"earlier intake removed: {_remove_intake(fiscal_year)}")
             t0 = time.perf_counter()
-            generate(Options(population=args.population, years=args.years, seed=args.seed, out=out))
-            synth_s = time.perf_counter() - t0
-
-            t0 = time.perf_counter()
-            call_command("hub", "seed", "--demo", verbosity=0)
-            for feed, name in (("salary-report", "kyuyo_shiharai_hokokusho.csv"),
-                               ("pension-report", "koteki_nenkin_shiharai_hokokusho.csv")):
-                got = files.receive(System.objects.get(code="kojin_juminzei"), feed, name,
-                                    (out / name).read_bytes())
-                assert got.file.status != "quarantined", got.file.problems[:5]
-            with (out / "declarations.jsonl").open(encoding="utf-8") as fh:
-                imported, _ = filing.import_records(filing.read_jsonl(fh), fiscal_year=args.fiscal_year,
-                                                    actor="system:bench")
+            imported, skipped = _intake(out, fiscal_year, args.part_rows, intake)
             intake_s = time.perf_counter() - t0
+            if skipped:  # a second run on a kept city: the declarations are those of the first, reviewed again
+                imported = _reset(fiscal_year)
+        print(f"city {args.population:,} residents, {args.years} year(s) of history: synth {synth_s:.0f} s, "
+              f"intake {intake_s:.1f} s ({'; '.join(f'{k} {v}' for k, v in intake.items())})")
+        if args.intake_only:
+            return
 
         profiler = cProfile.Profile() if args.profile else None
         steps: dict[str, float] = {}
         load_before = os.getloadavg()[0]
         t0, cpu0 = time.perf_counter(), time.process_time()
         with (profiler or contextlib.nullcontext()):
-            outcomes = reviewing.review_submitted(args.fiscal_year, timings=steps)
+            outcomes = reviewing.review_submitted(fiscal_year, timings=steps)
         review_s, review_cpu = time.perf_counter() - t0, time.process_time() - cpu0
         if profiler is not None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
@@ -108,7 +145,7 @@ def main() -> None:
         with (out / "declaration_defects.csv").open(encoding="utf-8") as fh:
             defect_of = {row["declaration_ref"]: row["defect_kind"] for row in csv.DictReader(fh)}
         rows = []
-        for d in Declaration.objects.filter(fiscal_year=args.fiscal_year).prefetch_related("decisions"):
+        for d in Declaration.objects.filter(fiscal_year=fiscal_year).prefetch_related("decisions"):
             decision = next((x for x in d.decisions.all() if x.by == "system"), None)
             codes = {f["code"] for f in (decision.findings if decision else []) if f.get("severity") != "note"}
             rows.append((defect_of.get(d.source_ref or ""), d.status, codes))
@@ -116,8 +153,7 @@ def main() -> None:
         accepted = [r for r in rows if r[1] == Status.AUTO_ACCEPTED]
         clean = [r for r in rows if r[0] is None]
         defective = [r for r in rows if r[0] is not None]
-        print(f"city {args.population:,} residents, {args.years} year(s) of history: synth {synth_s:.0f} s, "
-              f"intake {intake_s:.0f} s; {imported:,} declarations ({len(defective):,} with a defect)")
+        print(f"{imported:,} declarations ({len(defective):,} with a defect)")
         print(f"review: {len(rows):,} declarations in {review_s:.1f} s ({len(rows) / review_s:,.0f}/s); "
               f"outcomes {dict(outcomes)}")
         print("  steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items())
@@ -149,15 +185,18 @@ def main() -> None:
         print(f"defective declarations accepted (kind, non-note findings): {dict(missed)}")
         print(f"why clean declarations were stopped (rule: count): {dict(reasons.most_common(8))}")
         print()
+        command = (f"--city-db {args.city_db}" if args.city_db
+                   else f"--population {args.population} --years {args.years}")
         print(f"| declarations: automated review of {len(rows):,} declarations (synthetic city of "
               f"{args.population:,}) | {review_s:.1f} s; clean accepted {clean_ok / len(clean):.1%}, precision of "
               f"acceptance {acc_precision:.2%} | < 2 min; ≥ 85 %; 100 % | `.venv/bin/python bench/declarations_review.py "
-              f"--population {args.population} --years {args.years}` | {dt.date.today()} | 2 cores, 24 GiB, PG15 |")
+              f"{command}` | {dt.date.today()} | 2 cores, 24 GiB, PG15 |")
 
 
 @contextlib.contextmanager
-def _kept_database() -> Iterator[str]:
-    """The bench database a ``--keep`` run left (migrated to the current code, not dropped afterwards)."""
+def _kept_database(name: str | None = None) -> Iterator[str]:
+    """The database ``name`` (default: the bench database a ``--keep`` run left), migrated to the current code
+    and not dropped afterwards."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
     import django
 
@@ -165,11 +204,74 @@ def _kept_database() -> Iterator[str]:
     from django.core.management import call_command
     from django.db import connection
 
-    name = "bench_" + str(connection.settings_dict["NAME"])
+    name = name or "bench_" + str(connection.settings_dict["NAME"])
     connection.close()
     connection.settings_dict["NAME"] = name
     call_command("migrate", verbosity=0)  # the code may have moved on since the --keep run
     yield name
+
+
+def _parts(data: bytes, rows: int) -> Iterator[bytes]:
+    """The report file in parts of at most ``rows`` rows, each with the header (the files the synthetic city
+    writes have one line per row)."""
+    lines = data.splitlines(keepends=True)
+    for start in range(1, max(len(lines), 2), rows):
+        yield b"".join([lines[0], *lines[start:start + rows]])
+
+
+def _intake(out: Path, fiscal_year: int, part_rows: int, split: dict[str, str]) -> tuple[int, int]:
+    """The reports through the hub's file intake, then the declarations imported; the seconds of each step go
+    into ``split``. Returns the declarations (new, already imported)."""
+    from django.core.management import call_command
+
+    from jichitai.declarations import filing
+    from jichitai.hub import files
+    from jichitai.hub.models import System
+
+    clock = time.perf_counter
+    t0 = clock()
+    call_command("hub", "seed", "--demo", stdout=io.StringIO())  # not the demo keys on the bench's output
+    system = System.objects.get(code="kojin_juminzei")
+    split["hub seed"] = f"{clock() - t0:.1f} s"
+    for feed, name in REPORT_FILES:
+        t0 = clock()
+        rows = parts = taken = 0
+        for parts, part in enumerate(_parts((out / name).read_bytes(), part_rows), start=1):
+            got = files.receive(system, feed, f"{Path(name).stem}_{parts:03d}.csv", part)
+            assert got.file.status != "quarantined", got.file.problems[:5]
+            rows, taken = rows + got.file.rows, taken + got.duplicate
+        again = f", {taken} already taken" if taken else ""
+        split[feed] = f"{clock() - t0:.1f} s for {rows:,} rows in {parts} file(s){again}"
+    t0 = clock()
+    with (out / "declarations.jsonl").open(encoding="utf-8") as fh:
+        new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=fiscal_year, actor="system:bench")
+    split["declarations"] = f"{clock() - t0:.1f} s for {new:,} new, {skipped:,} already imported"
+    return new, skipped
+
+
+def _remove_intake(fiscal_year: int) -> str:
+    """What an earlier intake stored (for ``--redo-intake``): the reports stored from the hub's report files,
+    the hub's records of those files (and the files it kept), the year's declarations with what hangs on them
+    and the assessments made from them. The message log keeps its entries (append-only)."""
+    from django.db import connection, transaction
+
+    from jichitai.declarations.models import Declaration
+    from jichitai.hub.models import ExchangedFile
+    from jichitai.tax.models import Assessment, ReceivedReport
+
+    with transaction.atomic():
+        taken = ExchangedFile.objects.filter(direction="in", layout__in=[feed for feed, _ in REPORT_FILES])
+        kept = list(taken.values_list("pk", "stored_path"))
+        with connection.cursor() as cur:  # a million rows: no ORM collector
+            cur.execute(f"DELETE FROM {ReceivedReport._meta.db_table} WHERE source = ANY(%s)",
+                        [[f"hub:{pk}" for pk, _ in kept]])
+            reports = cur.rowcount
+        taken.delete()
+        Assessment.objects.filter(fiscal_year=fiscal_year, source__startswith="declaration:").delete()
+        declarations, _ = Declaration.objects.filter(fiscal_year=fiscal_year).delete()
+    for _, path in kept:
+        Path(path).unlink(missing_ok=True)
+    return f"{reports:,} reports from {len(kept)} files; {declarations:,} declaration rows with what hangs on them"
 
 
 def _reset(fiscal_year: int) -> int:
