@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 
 def _db_value(f: Any, value: Any) -> Any:
@@ -40,6 +40,43 @@ def copy_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500)
                 copy.write_row(values)
     else:
         model.objects.bulk_create([model(**r) for r in rows], batch_size=batch_size)
+
+
+def copy_new_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500) -> int:
+    """Insert the rows that break none of the table's unique constraints, skip the others (already stored, or
+    twice in ``rows``: the first is kept); returns how many were inserted. On PostgreSQL the rows are COPYed
+    into a temporary table and moved with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` in the order given
+    (serial keys follow it, as with :func:`copy_rows`); elsewhere ``bulk_create(ignore_conflicts=True)``. Runs
+    in the caller's transaction (a savepoint of it)."""
+    if not rows:
+        return 0
+    with transaction.atomic():
+        if connection.vendor != "postgresql":
+            before = model.objects.count()
+            model.objects.bulk_create([model(**r) for r in rows], batch_size=batch_size, ignore_conflicts=True)
+            return int(model.objects.count() - before)
+        q = connection.ops.quote_name
+        fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+        cols = ", ".join(q(f.column) for f in fields)
+        table, temp = q(model._meta.db_table), q(f"new_{model._meta.db_table}")
+        names = [f.attname for f in fields]
+        json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        # identifiers from the model's metadata, quoted; the values go through COPY
+        with connection.cursor() as cur:
+            cur.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "  # noqa: S608
+                        f"SELECT {cols}, 0::bigint AS copy_order FROM {table} WITH NO DATA")
+            with cur.cursor.copy(f"COPY {temp} ({cols}, copy_order) FROM STDIN") as copy:
+                for n, r in enumerate(rows):
+                    values = [r[name] for name in names]
+                    for i in json_at:
+                        if values[i] is not None:
+                            values[i] = json.dumps(values[i], ensure_ascii=False)
+                    copy.write_row([*values, n])
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {temp} "  # noqa: S608
+                        "ORDER BY copy_order ON CONFLICT DO NOTHING")
+            inserted = cur.rowcount
+            cur.execute(f"DROP TABLE {temp}")
+        return int(inserted)
 
 
 def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 5000, *, versioned: str = "") -> int:

@@ -3,7 +3,8 @@
 A received file is validated row by row against its layout (:mod:`jichitai.hub.layouts`). One bad row and the
 whole file is quarantined, with a report naming each line and item; nothing of it is used. An accepted file is
 kept, logged (hash chained and signed) and landed in the lake by the landing step of ``jichitai hub run``.
-Tax reports are handed to the tax app (:func:`jichitai.tax.report_intake.store_file`) in the same transaction.
+Tax reports are handed to the tax app as the rows parsed once (:func:`jichitai.tax.report_intake.store_rows`), in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -63,15 +64,21 @@ class Received:
                 "rows": f.rows, "problems": f.problems, "duplicate": self.duplicate, "receipt": self.receipt}
 
 
-def validate(feed_code: str, data: bytes) -> tuple[int, list[dict[str, Any]]]:
-    """(accepted row count, problems) for ``data`` in the layout of ``feed_code``."""
+def parse(feed_code: str, data: bytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the rows parsed without a problem, problems) for ``data`` in the layout of ``feed_code``."""
     layout = FILE_LAYOUTS[feed_code]
     try:
         text = reports.decode(data)
     except reports.ReportFileError as exc:
-        return 0, list(exc.fields.get("problems", []))
+        return [], list(exc.fields.get("problems", []))
     rows, problems = reports.parse_rows(layout, text)
-    return len(rows), [{"line": p.line, "item": p.item, "message": p.message} for p in problems]
+    return rows, [{"line": p.line, "item": p.item, "message": p.message} for p in problems]
+
+
+def validate(feed_code: str, data: bytes) -> tuple[int, list[dict[str, Any]]]:
+    """(accepted row count, problems) for ``data`` in the layout of ``feed_code``."""
+    rows, problems = parse(feed_code, data)
+    return len(rows), problems
 
 
 def receive(system: System, feed_code: str, filename: str, data: bytes, mode: str = "full") -> Received:
@@ -90,10 +97,12 @@ def receive(system: System, feed_code: str, filename: str, data: bytes, mode: st
                                       receiver=messagelog.HUB, reference=f"{feed_code}:{previous.pk}",
                                       payload=data, count=previous.rows)
         return Received(previous, messagelog.receipt(entry), duplicate=True)
+    rows: list[dict[str, Any]] = []
     if len(data) > MAX_FILE_BYTES:
-        count, problems = 0, [{"line": 0, "item": "", "message": "ファイルが大きすぎます（200MBまで）"}]
+        problems = [{"line": 0, "item": "", "message": "ファイルが大きすぎます（200MBまで）"}]
     else:
-        count, problems = validate(feed_code, data)
+        rows, problems = parse(feed_code, data)  # once: the tax reports are stored from these rows
+    count = len(rows)
     status = "quarantined" if problems else "accepted"
     with transaction.atomic():
         f = ExchangedFile.objects.create(
@@ -112,7 +121,7 @@ def receive(system: System, feed_code: str, filename: str, data: bytes, mode: st
         if not problems and feed_code in ("salary-report", "pension-report"):
             from jichitai.tax import report_intake
 
-            report_intake.store_file(FILE_LAYOUTS[feed_code].name, data, source=f"hub:{f.pk}")
+            report_intake.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{f.pk}")
         audit.record(system, "hub.file.send", f"hub.file:{f.pk}", "refused" if problems else "ok",
                      layout=feed_code, rows=count, problems=len(problems), sha256=digest)
     return Received(f, messagelog.receipt(entry))
