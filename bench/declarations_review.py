@@ -18,10 +18,13 @@ A city that ``bench/synth_city.py --keep`` left (database ``bench_<name of DATAB
         --city-db bench_jichitai_synthkobe --city-dir var/synthkobe/bench-synth [--redo-intake]
 
 The database is migrated and left in place; the fiscal year and the population come from the files'
-manifest.json. Run again on the same database, the intake is idempotent (the hub knows each part by its hash
-and stores it once, the declarations already imported are skipped) and the declarations are put back to 受付済
-before the review; ``--redo-intake`` first removes what an earlier intake stored (the stored reports, the hub's
-records of the report files, the year's declarations with their decisions) so that the intake is timed again.
+manifest.json. Run again on the same database (with the same ``--part-rows``: other parts are other files,
+whose rows the hub would take again, so the bench refuses them), the intake is idempotent (the hub knows each
+part by its hash and stores it once, the declarations already imported are skipped) and the declarations are
+put back to 受付済 before the review; ``--redo-intake`` first removes what an earlier intake stored (the stored
+reports, the hub's records of the report files, the year's declarations with their decisions) so that the
+intake is timed again. ``JICHITAI_VAR`` must be the generating run's: its My Number key made the registry's
+blind indexes (the bench checks it on one resident before anything is taken in).
 
 1. A synthetic city (``jichitai.synth``) on a throw-away PostgreSQL database: registry, employers' 給与支払報告書,
    pension payers' 公的年金等支払報告書 and declarations, some carrying one labelled defect each.
@@ -45,6 +48,7 @@ import contextlib
 import cProfile
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -106,6 +110,7 @@ def main() -> None:
             manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
             args.population, args.years = manifest["population"], manifest["years"]
             fiscal_year = args.fiscal_year or dt.date.fromisoformat(manifest["jan1"]).year
+            _check_key()
         else:
             out = var / f"bench-declarations-{args.population}-{args.years}-{args.seed}"
             fiscal_year = args.fiscal_year or 2026
@@ -211,6 +216,23 @@ def _kept_database(name: str | None = None) -> Iterator[str]:
     yield name
 
 
+def _check_key() -> None:
+    """The My Number key of this ``JICHITAI_VAR`` is the one the kept city was generated with (a test-mode run
+    on another directory would make itself a new key, and no filer would match a resident)."""
+    from cryptography.exceptions import InvalidTag
+
+    from jichitai.registry.models import Resident
+    from jichitai.tax.report_intake import vault
+
+    sealed = Resident.objects.exclude(my_number_encrypted="").values_list("my_number_encrypted", flat=True).first()
+    try:
+        if sealed:
+            vault().decrypt(sealed)
+    except InvalidTag:
+        raise SystemExit("the My Number key of this JICHITAI_VAR is not the one the city was generated with: "
+                         "run with the JICHITAI_VAR of bench/synth_city.py --keep") from None
+
+
 def _parts(data: bytes, rows: int) -> Iterator[bytes]:
     """The report file in parts of at most ``rows`` rows, each with the header (the files the synthetic city
     writes have one line per row)."""
@@ -226,7 +248,7 @@ def _intake(out: Path, fiscal_year: int, part_rows: int, split: dict[str, str]) 
 
     from jichitai.declarations import filing
     from jichitai.hub import files
-    from jichitai.hub.models import System
+    from jichitai.hub.models import ExchangedFile, System
 
     clock = time.perf_counter
     t0 = clock()
@@ -236,7 +258,14 @@ def _intake(out: Path, fiscal_year: int, part_rows: int, split: dict[str, str]) 
     for feed, name in REPORT_FILES:
         t0 = clock()
         rows = parts = taken = 0
-        for parts, part in enumerate(_parts((out / name).read_bytes(), part_rows), start=1):
+        earlier = set(ExchangedFile.objects.filter(system=system, layout=feed, direction="in")
+                      .values_list("sha256", flat=True))
+        split_as = list(_parts((out / name).read_bytes(), part_rows))
+        if earlier and not earlier >= {hashlib.sha256(part).hexdigest() for part in split_as}:
+            # other parts are other files: the hub would take their rows again, beside the first ones
+            raise SystemExit(f"{feed}: an earlier intake took other files (another --part-rows?): "
+                             "run with --redo-intake")
+        for parts, part in enumerate(split_as, start=1):
             got = files.receive(system, feed, f"{Path(name).stem}_{parts:03d}.csv", part)
             assert got.file.status != "quarantined", got.file.problems[:5]
             rows, taken = rows + got.file.rows, taken + got.duplicate
