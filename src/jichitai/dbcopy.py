@@ -1,6 +1,6 @@
 """Bulk writes for the paths that write hundreds of thousands of rows (the synthetic city's base load, the
-hub's relay, the declarations review): PostgreSQL ``COPY`` (insert) and one ``UPDATE … FROM unnest(…)`` per
-batch (update) in the caller's transaction; ``bulk_create`` / ``bulk_update`` on the embedded SQLite.
+hub's relay, the declarations review): PostgreSQL ``COPY`` (insert) and one ``UPDATE … FROM jsonb_populate_recordset(…)``
+per batch (update) in the caller's transaction; ``bulk_create`` / ``bulk_update`` on the embedded SQLite.
 
 Rows are dicts by attribute name and carry every column the table needs (those without a database default);
 the value of a JSON column (dict or list) is encoded as JSON, ``None`` stays NULL. COPY inserts rows in the
@@ -9,17 +9,14 @@ order given, so serial keys follow that order.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
-
-
-def _db_value(f: Any, value: Any) -> Any:
-    if value is not None and isinstance(f, models.JSONField):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def copy_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500) -> None:
@@ -99,22 +96,27 @@ def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 50
     table = connection.ops.quote_name(model._meta.db_table)
     q = connection.ops.quote_name
     pk = model._meta.pk
-    arrays = [f"%s::{pk.db_type(connection)}[]"] + [
-        "%s::text[]" if isinstance(f, models.JSONField) else f"%s::{f.db_type(connection)}[]" for f in fields]
-    sets = ", ".join(f"{q(f.column)} = v.{q(f.column)}" + ("::jsonb" if isinstance(f, models.JSONField) else "")
-                     for f in fields)
-    cols = ", ".join([q(pk.column)] + [q(f.column) for f in fields])
+    # the values travel as one JSON document read by jsonb_populate_recordset into rows of the table's type:
+    # psycopg dumps a list into an array element by element in Python, json.dumps is C
+    sets = ", ".join(f"{q(f.column)} = v.{q(f.column)}" for f in fields)
     check = f" AND t.{q(versioned)} = v.{q(versioned)} - 1" if versioned else ""
-    # identifiers from the model's metadata, quoted; every value goes as a parameter
-    sql = (f"UPDATE {table} AS t SET {sets} FROM unnest({', '.join(arrays)}) AS v({cols}) "  # noqa: S608
+    # identifiers from the model's metadata, quoted; every value goes in the parameter
+    sql = (f"UPDATE {table} AS t SET {sets} FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) AS v "  # noqa: S608
            f"WHERE t.{q(pk.column)} = v.{q(pk.column)}{check}")
+    columns = [(pk.attname, pk.column)] + [(f.attname, f.column) for f in fields]
     updated = 0
     with connection.cursor() as cur:
         for start in range(0, len(rows), batch_size):
-            part = rows[start:start + batch_size]
-            params = [[r[key] for r in part]] + [
-                [_db_value(f, r[f.attname]) for r in part] if isinstance(f, models.JSONField)
-                else [r[f.attname] for r in part] for f in fields]
-            cur.execute(sql, params)
+            part = [{column: r[name] for name, column in columns} for r in rows[start:start + batch_size]]
+            cur.execute(sql, [json.dumps(part, ensure_ascii=False, default=_json_scalar)])
             updated += cur.rowcount
     return updated
+
+
+def _json_scalar(value: Any) -> Any:
+    """Dates, times and UUIDs as the text PostgreSQL reads back into their columns."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a column value")

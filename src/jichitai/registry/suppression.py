@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.audit.models import AuditEntry
 from jichitai.common.errors import PermissionRefused
+from jichitai.registry import store
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.models import Resident, Suppression
 
@@ -30,9 +32,17 @@ THIRD_PARTY = "third_party"
 def active(atena_numbers: Iterable[str], on: dt.date | None = None) -> dict[str, set[str]]:
     """宛名番号 → the kinds of suppression in force on ``on`` (today by default)."""
     on = on or timezone.localdate()
-    rows = Suppression.objects.filter(
-        atena_number__in=list(atena_numbers), lifted_at__isnull=True, starts_on__lte=on,
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list("atena_number", "kind")
+    if store.use_raw_sql():
+        where, params = store.any_of("atena_number", atena_numbers)
+        with connection.cursor() as cur:  # the table and columns are the model's; values are parameters
+            cur.execute(f"SELECT atena_number, kind FROM {Suppression._meta.db_table} WHERE {where} "  # noqa: S608
+                        "AND lifted_at IS NULL AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
+                        [*params, on, on])
+            rows: Iterable[tuple[str, str]] = cur.fetchall()
+    else:
+        rows = Suppression.objects.filter(
+            atena_number__in=list(atena_numbers), lifted_at__isnull=True, starts_on__lte=on,
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list("atena_number", "kind")
     out: dict[str, set[str]] = {}
     for atena, kind in rows:
         out.setdefault(atena, set()).add(kind)

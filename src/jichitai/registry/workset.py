@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ from jichitai.registry.domain.ledger import RecordedChange, TownInfo
 from jichitai.registry.domain.person import ACTIVE, PERSON_FIELDS, Person
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.models import Household, Resident, ResidentHistory, Town
-from jichitai.registry.store import my_number_index, own_codes, to_person
+from jichitai.registry.store import any_of, my_number_index, own_codes, to_person, use_raw_sql
 
 _REGISTRY_NUMBER = re.compile(r"\d{15}")  # 宛名番号 and 世帯番号 (j130) have the same shape
 _MY_NUMBER = re.compile(r"\d{12}")
@@ -41,6 +42,53 @@ _JUMINHYO_CODE = re.compile(r"\d{11}")
 _COLUMNS = (*(f for f in PERSON_FIELDS if f != "my_number"), "my_number_encrypted", "my_number_index", "name_key",
             "kana_key", "history_no", "last_change_id", "version")
 _MAY_FORM_HOUSEHOLD = (C.RecordMoveIn, C.RecordExOfficioEntry, C.RecordMoveWithin, C.SplitHousehold)
+
+
+_RESIDENTS = Resident._meta.db_table
+_SELECT = ", ".join(str({f.attname: f.column for f in Resident._meta.concrete_fields}[c]) for c in _COLUMNS)
+
+
+def _households_of(atenas: set[str]) -> set[str]:
+    if not use_raw_sql():
+        return set(Resident.objects.filter(pk__in=atenas).values_list("setai_number", flat=True))
+    where, params = any_of("atena_number", atenas)
+    with connection.cursor() as cur:  # table and columns from the model; the values are parameters
+        cur.execute(f"SELECT DISTINCT setai_number FROM {_RESIDENTS} WHERE {where}", params)  # noqa: S608
+        return {r[0] for r in cur.fetchall()}
+
+
+def _lock_households(setais: set[str]) -> None:
+    if not use_raw_sql():
+        list(Household.objects.select_for_update().filter(pk__in=setais).order_by("pk").values_list("pk", flat=True))
+        return
+    where, params = any_of("setai_number", setais)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT setai_number FROM {Household._meta.db_table} WHERE {where} "  # noqa: S608
+                    "ORDER BY setai_number FOR UPDATE", params)
+
+
+def _lock_residents(atenas: set[str], setais: set[str]) -> list[SimpleNamespace]:
+    """The active members of ``setais`` and the people ``atenas``, locked in 宛名番号 order."""
+    if not use_raw_sql():
+        return [SimpleNamespace(pk=r["atena_number"], **r) for r in Resident.objects.select_for_update()
+                .filter(Q(setai_number__in=setais, status=ACTIVE) | Q(pk__in=atenas)).order_by("pk").values(*_COLUMNS)]
+    in_households, p1 = any_of("setai_number", setais)
+    named, p2 = any_of("atena_number", atenas)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {_SELECT} FROM {_RESIDENTS} WHERE ({in_households} AND status = %s) "  # noqa: S608
+                    f"OR {named} ORDER BY atena_number FOR UPDATE", [*p1, ACTIVE, *p2])
+        found = [dict(zip(_COLUMNS, r, strict=True)) for r in cur.fetchall()]
+    return [SimpleNamespace(pk=r["atena_number"], **r) for r in found]
+
+
+def _holders(column: str, values: Iterable[str]) -> dict[str, str]:
+    """value → 宛名番号 of the resident row holding it in ``column`` (個人番号's blind index, 住民票コード)."""
+    if not use_raw_sql():
+        return dict(Resident.objects.filter(**{f"{column}__in": list(values)}).values_list(column, "pk"))
+    where, params = any_of(column, values)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {column}, atena_number FROM {_RESIDENTS} WHERE {where}", params)  # noqa: S608
+        return dict(cur.fetchall())
 
 
 @dataclasses.dataclass
@@ -137,15 +185,13 @@ class WorkingSet:
         atenas = {a for a in atenas if a not in self.people and a not in self.missing}
         setais = set(setais)
         if atenas:
-            setais |= set(Resident.objects.filter(pk__in=atenas).values_list("setai_number", flat=True))
+            setais |= _households_of(atenas)
         setais -= set(self.members_of)
         if not atenas and not setais:
             return
         if setais:
-            list(Household.objects.select_for_update().filter(pk__in=setais).order_by("pk")
-                 .values_list("pk", flat=True))
-        rows = [SimpleNamespace(pk=r["atena_number"], **r) for r in Resident.objects.select_for_update()
-                .filter(Q(setai_number__in=setais, status=ACTIVE) | Q(pk__in=atenas)).order_by("pk").values(*_COLUMNS)]
+            _lock_households(setais)
+        rows = _lock_residents(atenas, setais)
         for setai in setais:
             self.members_of[setai] = set()
         moved = set()
@@ -173,7 +219,14 @@ class WorkingSet:
         codes = codes - set(self._towns) - {""}
         if not codes:
             return
-        found = {t.code: TownInfo(t.code, t.ward_code, t.name, t.postcode) for t in Town.objects.filter(pk__in=codes)}
+        if use_raw_sql():
+            where, params = any_of("code", codes)
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT code, ward_code, name, postcode FROM {Town._meta.db_table} WHERE {where}",  # noqa: S608
+                            params)
+                found = {r[0]: TownInfo(*r) for r in cur.fetchall()}
+        else:
+            found = {t.code: TownInfo(t.code, t.ward_code, t.name, t.postcode) for t in Town.objects.filter(pk__in=codes)}
         for code in codes:
             self._towns[code] = found.get(code)
 
@@ -184,10 +237,10 @@ class WorkingSet:
             return
         if item == "my_number":
             index = {my_number_index(v): v for v in values}
-            found = dict(Resident.objects.filter(my_number_index__in=index).values_list("my_number_index", "pk"))
+            found = _holders("my_number_index", index)
             holders = {index[i]: pk for i, pk in found.items()}
         else:
-            holders = dict(Resident.objects.filter(juminhyo_code__in=values).values_list("juminhyo_code", "pk"))
+            holders = _holders("juminhyo_code", values)
         for value in values:
             holder = holders.get(value)
             if holder in self.people and getattr(self.people[holder], item) != value:
