@@ -149,3 +149,21 @@ def test_a_household_emptied_and_refilled_in_one_batch(household: Any, clerk: An
     assert Household.objects.get(pk=setai).member_count == 0
     assert Household.objects.get(pk=done[1].setai_numbers[0]).member_count == 1
     assert OutboxEvent.objects.filter(change_id__in=[a.change_id for a in done]).count() == 3
+
+
+def test_a_batch_locks_the_households_it_names_not_those_whose_number_equals_a_person_s(
+        towns: Any, clerk: Any) -> None:
+    """宛名番号 and 世帯番号 have one shape and both series start at 1 (j130), so a 世帯番号 may equal a 宛名番号. The
+    batch reads and locks (SELECT … FOR UPDATE) the households it names and those of the people it names; a
+    household whose number merely equals a named person's 宛名番号 is not among them (it would make concurrent
+    batches of unrelated households queue on each other)."""
+    from jichitai.registry.workset import WorkingSet
+
+    first, second = apply_many([_move_in(1), _move_in(2)], actor=clerk)
+    person = first.atena_numbers[0]
+    Household.objects.filter(pk=second.setai_numbers[0]).update(setai_number=person)  # an unrelated 世帯番号 = X
+    Resident.objects.filter(pk=second.atena_numbers[0]).update(setai_number=person)
+    ws = WorkingSet()
+    ws.prefetch([RecordDeath(moved_on=DAY, notified_on=DAY, atena_number=person)])
+    assert set(ws.members_of) == {first.setai_numbers[0]}
+    assert second.atena_numbers[0] not in ws.people

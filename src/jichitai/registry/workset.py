@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -95,7 +95,8 @@ def _holders(column: str, values: Iterable[str]) -> dict[str, str]:
 class _Named:
     """What a batch of commands names, found by walking their fields."""
 
-    numbers: set[str] = dataclasses.field(default_factory=set)
+    atenas: set[str] = dataclasses.field(default_factory=set)  # 宛名番号 named (people)
+    setais: set[str] = dataclasses.field(default_factory=set)  # 世帯番号 named (fields named *setai*)
     towns: set[str] = dataclasses.field(default_factory=set)
     my_numbers: set[str] = dataclasses.field(default_factory=set)
     juminhyo_codes: set[str] = dataclasses.field(default_factory=set)
@@ -114,7 +115,9 @@ class _Named:
             elif name == "change_id":
                 self.change_ids.add(value)
             elif _REGISTRY_NUMBER.fullmatch(value):
-                self.numbers.add(value)
+                # the two numbers have one shape and both series start at 1: told apart by the field, so that a
+                # batch does not lock the household whose 世帯番号 happens to equal a 宛名番号 it names
+                (self.setais if "setai" in name else self.atenas).add(value)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             if isinstance(value, C.NewPerson):
                 self.new_people += 1
@@ -124,8 +127,8 @@ class _Named:
                 self.walk(getattr(value, f.name), f.name)
         elif isinstance(value, Mapping):
             for key, item in value.items():
-                self.walk(key, name)
-                self.walk(item, name)
+                self.walk(key, name)  # relationships: 宛名番号 → 続柄
+                self.walk(item, str(key) if name == "changes" else name)  # changes: field → new value
         elif isinstance(value, (tuple, list, set, frozenset)):
             for item in value:
                 self.walk(item, name)
@@ -162,6 +165,7 @@ class WorkingSet:
         self._changes: dict[str, RecordedChange] = {}
         self._cancelled: set[str] = set()
         self._serials: dict[str, list[int]] = {"atena": [], "setai": []}
+        self._reserved: dict[str, list[int]] = {}  # serials the caller reserved for the command being decided
         self._wanted = {"atena": 0, "setai": 0}
 
     # ---- reading ahead ------------------------------------------------------------------------------
@@ -174,8 +178,8 @@ class WorkingSet:
         recorded = {cid: self.change(cid) for cid in named.change_ids}
         for change in recorded.values():
             for _before, after in change.entries if change else ():
-                named.numbers.add(after.atena_number)
-        self._load(named.numbers, named.numbers)
+                named.atenas.add(after.atena_number)
+        self._load(named.atenas, named.setais)
         self._read_towns(named.towns)
         self._read_holders("my_number", named.my_numbers)
         self._read_holders("juminhyo_code", named.juminhyo_codes)
@@ -286,7 +290,15 @@ class WorkingSet:
         self.members_of[setai] = set()  # a new household: nobody to read
         return setai
 
+    def reserved_for_next(self, serials: Mapping[str, Sequence[int]] | None) -> None:
+        """The serials the next command numbers its new people and households with (reserved by the caller with
+        ``numbering.reserve``); what it leaves unused is not used by another. Without them, drawn as needed."""
+        self._reserved = {kind: list(values) for kind, values in (serials or {}).items()}
+
     def _new(self, kind: str) -> str:
+        if self._reserved.get(kind):
+            serial = self._reserved[kind].pop(0)
+            return numbering.atena_number(serial) if kind == "atena" else numbering.setai_number(serial)
         if not self._serials[kind]:  # drawn in blocks: a sequence may skip numbers (numbering's docstring)
             self._serials[kind] = numbering.serials(kind, min(max(self._wanted[kind], 1), 1000))
             self._wanted[kind] = 4
