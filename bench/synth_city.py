@@ -24,6 +24,7 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--batch-size", type=int, default=500)
+    ap.add_argument("--workers", type=int, default=0, help="history processes (0: 2 on PostgreSQL)")
     ap.add_argument("--keep", action="store_true", help="keep the bench database")
     args = ap.parse_args()
     with bench_database(keep=args.keep):
@@ -35,7 +36,7 @@ def main() -> None:
         out = Path(settings.CONFIG.var_dir) / "bench-synth"
         started = time.monotonic()
         s = generate(Options(population=args.population, years=args.years, seed=args.seed, out=out,
-                             batch_size=args.batch_size), clock=time.monotonic)
+                             batch_size=args.batch_size, workers=args.workers), clock=time.monotonic)
         total = time.monotonic() - started
         t = s.timings
         changes = sum(s.changes.values())

@@ -9,7 +9,7 @@ uncommitted is published) and one audit entry. A refusal raises :class:`Registry
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,19 +75,22 @@ def apply(command: Command, *, actor: Any, terminal: str = "", approval: Any = N
 
 
 def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", approval: Any = None,
-               stop_on_error: bool = True) -> list[Applied]:
+               stop_on_error: bool = True,
+               serials: Sequence[Mapping[str, Sequence[int]]] | None = None) -> list[Applied]:
     """Record several 異動 in one transaction, in order (each sees the ones before it). With
     ``stop_on_error=False`` a refused command is skipped (and audited) instead of refusing the batch.
     A refusal that refuses the batch is audited after the rollback.
 
     The batch is read and locked ahead (:class:`~jichitai.registry.workset.WorkingSet`), decided command by
     command over what the commands before it decided, and written in a few statements
-    (:mod:`~jichitai.registry.rowwriter`): a batch costs about as many round trips to the database as one 異動."""
+    (:mod:`~jichitai.registry.rowwriter`): a batch costs about as many round trips to the database as one 異動.
+    ``serials``, one mapping a command, are the 宛名番号/世帯番号 serials the caller reserved for each command's new
+    people and households (``numbering.reserve``): numbers that do not depend on how commands are batched."""
     commands = list(commands)
     for attempt in range(5):
         try:
             with transaction.atomic():
-                return _apply_all(commands, actor, terminal, approval, stop_on_error)
+                return _apply_all(commands, actor, terminal, approval, stop_on_error, serials)
         except RegistryError as exc:
             command = getattr(exc, "command", commands[0] if commands else None)
             audit.record_many([_refusal_event(actor, command, exc)])
@@ -100,12 +103,13 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
 
 
 def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any,
-               stop_on_error: bool) -> list[Applied]:
+               stop_on_error: bool, serials: Sequence[Mapping[str, Sequence[int]]] | None = None) -> list[Applied]:
     workset = WorkingSet()
     workset.prefetch(commands)
     results: list[Applied] = []
     events: list[audit.Event] = []
-    for command in commands:
+    for i, command in enumerate(commands):
+        workset.reserved_for_next(serials[i] if serials else None)
         try:
             change = decide(command, workset)
             if change.requires_approval and approval is None:

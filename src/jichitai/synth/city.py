@@ -12,12 +12,15 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.db import connection
 
 from jichitai.registry import services
 from jichitai.synth import othersystems
@@ -69,6 +72,15 @@ class Options:
     end: dt.date = DEFAULT_END
     defect_share: float = 0.15
     batch_size: int = 500
+    workers: int = 0  # processes recording history batches; 0: 2 on PostgreSQL with ≥ 2 cores, else 1
+
+
+def history_workers(requested: int) -> int:
+    """How many processes record the history: the embedded SQLite takes one writer at a time, and inside a
+    transaction (a test's) other processes would not see the base population it loaded."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return requested if requested > 0 else min(2, os.cpu_count() or 1)
 
 
 class Progress:
@@ -104,7 +116,8 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     summary.timings["load_base"] = tick() - t_start
 
     sim = Simulation(city, opts.seed, t0, opts.years, jan1)
-    applier = HistoryApplier(city, mapping, batch_size=opts.batch_size, seed=opts.seed)
+    applier = HistoryApplier(city, mapping, batch_size=opts.batch_size, seed=opts.seed,
+                             workers=history_workers(opts.workers))
     months = opts.years * 12
     progress.start("history", months)
     last_month = [t0.year * 12 + t0.month]

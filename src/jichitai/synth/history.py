@@ -36,7 +36,7 @@ class Event:
     on: dt.date
     notified: dt.date | None = None
     pids: tuple[int, ...] = ()
-    hid: int | None = None  # the household the persons leave or are in
+    hid: int | None = None  # the household the persons leave or are in (the registry locks it for any change)
     to_hid: int | None = None  # the household they join (move_in, move_within, split, merge)
     new_household: bool = False  # to_hid is created by this event
     new_head: int | None = None
@@ -354,11 +354,12 @@ class Simulation:
         old_s, old_k = renamed.name.surname, renamed.name.surname_kana
         renamed.name = type(renamed.name)(keeper.name.surname, renamed.name.given, keeper.name.surname_kana,
                                           renamed.name.given_kana)
-        yield self._event("name_change", on, pids=(renamed.pid,),
+        yield self._event("name_change", on, pids=(renamed.pid,), hid=renamed.hid,
                           changes={"name": renamed.name.full, "kana": renamed.name.full_kana})
         if self.rng.random() < rates.KYUUJI_REQUEST_SHARE:
             renamed.kyuuji, renamed.kyuuji_kana = old_s, old_k
             yield self._event("kyuuji", on + dt.timedelta(days=self.rng.randint(0, 20)), pids=(renamed.pid,),
+                              hid=renamed.hid,
                               changes={"kyuuji": old_s, "kyuuji_kana": old_k})
         h_hh = self.city.households[husband.hid]
         w_hh = self.city.households[wife.hid]
@@ -417,12 +418,14 @@ class Simulation:
                 # 誤記修正: the 戸籍 shows the variant form the counter had typed in its common form.
                 surname = p.name.surname.replace(plain, forms[0], 1)
                 p.name = type(p.name)(surname, p.name.given, p.name.surname_kana, p.name.given_kana)
-                yield self._event("correction", on, pids=(pid,), changes={"name": p.name.full, "kind": "clerical"})
+                yield self._event("correction", on, pids=(pid,), hid=p.hid,
+                                  changes={"name": p.name.full, "kind": "clerical"})
                 return
         hh = self.city.households[p.hid]
         if len(hh.members) == 1 and hh.katagaki:
             hh.katagaki = hh.katagaki.replace("号", "号室")
-            yield self._event("correction", on, pids=(pid,), changes={"katagaki": hh.katagaki, "kind": "minor"})
+            yield self._event("correction", on, pids=(pid,), hid=hh.hid,
+                              changes={"katagaki": hh.katagaki, "kind": "minor"})
 
     def _do_cancel(self, ev: Event, on: dt.date) -> Iterator[Event]:
         people, households = self.city.people, self.city.households

@@ -14,20 +14,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import random
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from jichitai.common.checkdigit import with_modulus11
 from jichitai.dbcopy import copy_rows
 from jichitai.registry import numbering, services
-from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
 from jichitai.registry.domain.person import ACTIVE, FOREIGN, JAPANESE
@@ -41,6 +42,7 @@ from jichitai.synth.population import City, Person
 
 ACTOR = services.SystemActor("synth")
 BULK_NOTE = "合成都市の初期人口（一括移行）"
+RESERVE_BLOCK = 2000  # serials reserved at a time for the history's new people and households
 
 # Where people come from and go to: (全国地方公共団体コード 5 digits, address) per class.
 PLACES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -201,17 +203,30 @@ def _created(ev: Event) -> set[tuple[str, int]]:
 
 
 class HistoryApplier:
-    """Turns events into registry commands and applies them in batches with ``apply_many``."""
+    """Turns events into registry commands and applies them in batches with ``apply_many``.
 
-    def __init__(self, city: City, mapping: Mapping_, *, batch_size: int = 500, seed: int = 0) -> None:
+    With ``workers`` > 1 the batches go to that many processes, each with its own database connection, so
+    batches are recorded side by side (on PostgreSQL; the embedded SQLite takes one writer). A batch never
+    names a person or household of a batch still being recorded (such events wait, see :meth:`add`), and the
+    coordinator reserves each batch's 宛名番号/世帯番号 serials in batch order before handing it over: the same
+    seed gives the same registry with one worker or several."""
+
+    def __init__(self, city: City, mapping: Mapping_, *, batch_size: int = 500, seed: int = 0,
+                 workers: int = 1) -> None:
         self.city = city
         self.map = mapping
         self.batch_size = batch_size
         self.rng = random.Random(f"places:{seed}")
-        self.pending: list[tuple[Event, C.Command]] = []
+        self.pending: list[tuple[Event, C.Command, dict[str, list[int]]]] = []
+        self.serials_of: dict[int, dict[str, list[int]]] = {}  # event seq → its reserved serials
+        self.pool: dict[str, list[int]] = {"atena": [], "setai": []}
         self.deferred: list[Event] = []  # events waiting for the pending batch to be recorded
         self.creating: set[tuple[str, int]] = set()  # people and households the pending batch numbers anew
         self.waiting: set[tuple[str, int]] = set()  # people and households of the deferred events
+        self.busy: set[tuple[str, int]] = set()  # people and households of the batches being recorded
+        self.in_flight: deque[_InFlight] = deque()
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
         self.applied: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
         self.skipped: Counter[str] = Counter()
@@ -296,9 +311,11 @@ class HistoryApplier:
         raise ValueError(f"unknown event kind {ev.kind}")
 
     # batching: an event that needs what the pending batch creates (a 宛名番号 of a birth or 転入, a 世帯番号 a
-    # move may renumber) waits for the next batch, and so does every later event on the same people or
-    # households, so each person's and household's events keep their order while batches stay full.
+    # move may renumber), or names a person or household of a batch still being recorded, waits for the next
+    # batch, and so does every later event on the same people or households, so each person's and household's
+    # events keep their order while batches stay full.
     def add(self, ev: Event) -> None:
+        self._reserve(ev)
         if ev.kind == "cancel":  # needs the cancelled change's id: everything before it is recorded first
             self.flush(final=True)
         self._place(ev)
@@ -307,7 +324,7 @@ class HistoryApplier:
 
     def _place(self, ev: Event) -> None:
         ents = _entities(ev)
-        if ents & (self.waiting | self.creating):
+        if ents & (self.waiting | self.creating | self.busy):
             self.deferred.append(ev)
             self.waiting |= ents
             return
@@ -316,61 +333,127 @@ class HistoryApplier:
         except Unresolved:
             self.skipped[ev.kind] += 1  # it depends on a change the registry refused
             return
-        self.pending.append((ev, cmd))
+        self.pending.append((ev, cmd, self.serials_of.pop(ev.seq, {})))
         self.creating |= _created(ev)
 
+    def _reserve(self, ev: Event) -> None:
+        """The serials the event's new people and households get, taken in event order from blocks reserved in
+        the registry's series: a 宛名番号 for each person born or moving in, a 世帯番号 for each event that may set
+        up a household (転入, 転居 to a new household or another ward, 世帯分離). Unused ones stay unused."""
+        atena = len(ev.pids) if ev.kind in ("birth", "move_in") else 0
+        setai = 1 if ev.kind in ("move_in", "move_within", "split") else 0
+        wanted = {"atena": atena, "setai": setai}
+        got = {}
+        for kind, n in wanted.items():
+            if n:
+                while len(self.pool[kind]) < n:
+                    first = numbering.reserve(kind, RESERVE_BLOCK)
+                    self.pool[kind].extend(range(first, first + RESERVE_BLOCK))
+                got[kind], self.pool[kind] = self.pool[kind][:n], self.pool[kind][n:]
+        if got:
+            self.serials_of[ev.seq] = got
+
     def flush(self, final: bool = False) -> None:
-        """Record the pending batch, then place the events that waited for it; with ``final``, until none wait."""
-        while self.pending:
-            batch, self.pending = self.pending, []
-            self.creating, self.waiting = set(), set()
-            self._record(batch)
-            replay, self.deferred = self.deferred, []
-            for ev in replay:
-                self._place(ev)
+        """Hand the pending batch over; when as many batches as workers are out (or with ``final``), wait for the
+        oldest and place the events that waited. With ``final``, until every batch is recorded and none wait.
+        When to wait depends only on the counts, never on which batch finishes first (same seed, same city)."""
+        while True:
+            if self.pending:
+                self._submit()
+            if not self.in_flight:
+                return
+            if final or len(self.in_flight) >= self.workers:
+                self._complete(self.in_flight.popleft())
+                replay, self.deferred, self.waiting = self.deferred, [], set()
+                for ev in replay:
+                    self._place(ev)
             if not final and len(self.pending) < self.batch_size:
                 return
 
-    def _record(self, batch: list[tuple[Event, C.Command]]) -> None:
-        by_command = {id(cmd): ev for ev, cmd in batch}
-        try:  # the approval covers the batch's 職権 changes (死亡 by 通知, 氏の変更, 職権修正) and is audited on those
-            results = services.apply_many([cmd for _, cmd in batch], actor=ACTOR, terminal="synth",
-                                          approval=APPROVAL, stop_on_error=False)
-        except RegistryError:  # pragma: no cover - stop_on_error=False does not raise for a refusal
-            results = []
-        done = set()
-        for applied in results:
-            ev = by_command[id(applied.change.command)]
-            done.add(ev.seq)
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def _submit(self) -> None:
+        batch, self.pending = self.pending, []
+        commands = [cmd for _, cmd, _ in batch]
+        serials = [reserved for _, _, reserved in batch]
+        ents = set().union(*(_entities(ev) for ev, _, _ in batch))
+        if self.workers == 1:
+            done: Future[list[_Result]] = Future()
+            done.set_result(_record_batch(commands, serials))
+        else:
+            if self._pool is None:
+                connections.close_all()  # each process opens its own
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=connections.close_all)
+            done = self._pool.submit(_record_batch, commands, serials)
+        self.in_flight.append(_InFlight(batch, done, ents))
+        self.busy |= ents
+        self.creating = set()
+
+    def _complete(self, flight: _InFlight) -> None:
+        results = flight.done.result()
+        self.busy = set().union(*(f.ents for f in self.in_flight))
+        recorded = set()
+        for index, change_id, reason, entries in results:
+            ev = flight.batch[index][0]
+            recorded.add(index)
             self.applied[ev.kind] += 1
-            self.reasons[applied.reason] += 1
-            self.map.change[ev.seq] = applied.change_id
-            self._learn(ev, applied)
-        for ev, _ in batch:
-            if ev.seq not in done:
+            self.reasons[reason] += 1
+            self.map.change[ev.seq] = change_id
+            self._learn(ev, entries)
+        for index, (ev, _, _) in enumerate(flight.batch):
+            if index not in recorded:
                 self.refused[ev.kind] += 1
 
-    def _learn(self, ev: Event, applied: Any) -> None:
+    def _learn(self, ev: Event, entries: list[tuple[str, str, bool]]) -> None:
         """New 宛名番号 (出生, 転入) and 世帯番号 (new households, moves between wards) from the recorded change."""
-        created = [e.after for e in applied.change.entries if e.before is None]
+        created = [atena for atena, _setai, new in entries if new]
         if created:
-            for pid, person in zip(ev.pids, created, strict=False):
-                self.map.atena[pid] = person.atena_number
+            for pid, atena in zip(ev.pids, created, strict=False):
+                self.map.atena[pid] = atena
         if ev.to_hid is not None and ev.kind in ("birth", "move_in", "move_within", "split"):
             mover = self.map.atena.get(ev.pids[0])
-            for e in applied.change.entries:
-                if e.after.atena_number == mover:
-                    self.map.setai[ev.to_hid] = e.after.setai_number
+            for atena, setai, _new in entries:
+                if atena == mover:
+                    self.map.setai[ev.to_hid] = setai
                     break
+
+
+# (command index, change_id, reason, [(宛名番号, 世帯番号 after, created by the change)])
+_Result = tuple[int, str, str, list[tuple[str, str, bool]]]
+
+
+@dataclass
+class _InFlight:
+    batch: list[tuple[Event, C.Command, dict[str, list[int]]]]
+    done: Future[list[_Result]]
+    ents: set[tuple[str, int]]
+
+
+def _record_batch(commands: list[C.Command], serials: list[dict[str, list[int]]]) -> list[_Result]:
+    """Record one batch (in this process or a worker's): what the coordinator needs to know of each change."""
+    index_of = {id(cmd): i for i, cmd in enumerate(commands)}
+    # the approval covers the batch's 職権 changes (死亡 by 通知, 氏の変更, 職権修正) and is audited on those
+    results = services.apply_many(commands, actor=ACTOR, terminal="synth", approval=APPROVAL, stop_on_error=False,
+                                  serials=serials)
+    return [(index_of[id(a.change.command)], a.change_id, a.reason,
+             [(e.after.atena_number, e.after.setai_number, e.before is None) for e in a.change.entries])
+            for a in results]
 
 
 def apply_history(events: Iterator[Event], applier: HistoryApplier,
                   progress: Callable[[Event], None] | None = None) -> None:
-    for ev in events:
-        applier.add(ev)
-        if progress:
-            progress(ev)
-    applier.flush(final=True)
+    try:
+        for ev in events:
+            applier.add(ev)
+            if progress:
+                progress(ev)
+        applier.flush(final=True)
+    finally:
+        applier.close()
 
 
 def ward_name(code: str) -> str:

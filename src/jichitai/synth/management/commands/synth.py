@@ -46,13 +46,17 @@ class Command(BaseCommand):
                           help="first day after the history (default 2026-04-01)")
         city.add_argument("--defect-share", type=float, default=0.15, help="share of declarations with a defect")
         city.add_argument("--batch-size", type=int, default=500, help="commands per apply_many transaction")
+        city.add_argument("--workers", type=int, default=0,
+                          help="processes recording the history's batches side by side (default: 2 on PostgreSQL "
+                               "with two or more cores, else 1); the city is the same for any number")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["population"] < 10 or options["years"] < 1:
             raise CommandError("--population must be at least 10 and --years at least 1")
         opts = Options(population=options["population"], years=options["years"], seed=options["seed"],
                        out=options["out"] or Path(settings.CONFIG.var_dir) / "synth", end=options["end"],
-                       defect_share=options["defect_share"], batch_size=options["batch_size"])
+                       defect_share=options["defect_share"], batch_size=options["batch_size"],
+                       workers=options["workers"])
         console = Console(file=sys.stdout, force_terminal=False)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=False) as progress:
