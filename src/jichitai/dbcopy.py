@@ -5,6 +5,11 @@ per batch (update) in the caller's transaction; ``bulk_create`` / ``bulk_update`
 Rows are dicts by attribute name and carry every column the table needs (those without a database default);
 the value of a JSON column (dict or list) is encoded as JSON, ``None`` stays NULL. COPY inserts rows in the
 order given, so serial keys follow that order.
+
+Sets of keys (宛名番号, ids, blind indexes) that a bulk path names by the thousand go to PostgreSQL as one
+comma-separated text parameter read by ``= ANY(string_to_array(…, ','))`` (:func:`any_of`, :data:`ANY_TEXT`):
+Django's ``IN (%s, …)`` list, or a list that psycopg dumps into an array element by element, costs more in
+Python than reading the rows. PostgreSQL hashes the array, so the match is one look-up a row.
 """
 
 from __future__ import annotations
@@ -12,29 +17,38 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
 
 
+def _fields(model: Any, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    return [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+
+
+def _copy(cur: Any, table: str, fields: list[Any], rows: Sequence[dict[str, Any]], numbered: bool = False) -> None:
+    """COPY ``rows`` into ``table`` (quoted) for ``fields``; JSON columns encoded; with ``numbered`` each row also
+    gets its position in a ``copy_order`` column."""
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields) + (", copy_order" if numbered else "")
+    names = [f.attname for f in fields]
+    json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]  # tested once, not per value
+    with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        for n, r in enumerate(rows):
+            values = [r[name] for name in names]
+            for i in json_at:
+                if values[i] is not None:
+                    values[i] = json.dumps(values[i], ensure_ascii=False)
+            copy.write_row([*values, n] if numbered else values)
+
+
 def copy_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 500) -> None:
     if not rows:
         return
     if connection.vendor == "postgresql":
-        fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
-        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = [f.attname for f in fields]
-        json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]  # tested once, not per value
-        with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for r in rows:
-                values = [r[name] for name in names]
-                for i in json_at:
-                    if values[i] is not None:
-                        values[i] = json.dumps(values[i], ensure_ascii=False)
-                copy.write_row(values)
+        with connection.cursor() as cur:
+            _copy(cur, connection.ops.quote_name(model._meta.db_table), _fields(model, rows), rows)
     else:
         model.objects.bulk_create([model(**r) for r in rows], batch_size=batch_size)
 
@@ -53,22 +67,14 @@ def copy_new_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 
             model.objects.bulk_create([model(**r) for r in rows], batch_size=batch_size, ignore_conflicts=True)
             return int(model.objects.count() - before)
         q = connection.ops.quote_name
-        fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+        fields = _fields(model, rows)
         cols = ", ".join(q(f.column) for f in fields)
         table, temp = q(model._meta.db_table), q(f"new_{model._meta.db_table}")
-        names = [f.attname for f in fields]
-        json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
         # identifiers from the model's metadata, quoted; the values go through COPY
         with connection.cursor() as cur:
             cur.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "  # noqa: S608
                         f"SELECT {cols}, 0::bigint AS copy_order FROM {table} WITH NO DATA")
-            with cur.cursor.copy(f"COPY {temp} ({cols}, copy_order) FROM STDIN") as copy:
-                for n, r in enumerate(rows):
-                    values = [r[name] for name in names]
-                    for i in json_at:
-                        if values[i] is not None:
-                            values[i] = json.dumps(values[i], ensure_ascii=False)
-                    copy.write_row([*values, n])
+            _copy(cur, temp, fields, rows, numbered=True)
             cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {temp} "  # noqa: S608
                         "ORDER BY copy_order ON CONFLICT DO NOTHING")
             inserted = cur.rowcount
@@ -78,7 +84,8 @@ def copy_new_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 
 
 def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 5000, *, versioned: str = "") -> int:
     """Set the given columns of many rows, each row a dict with its primary key and the same attribute names:
-    on PostgreSQL one ``UPDATE … FROM unnest(arrays)`` per batch (no per-row CASE as bulk_update builds).
+    on PostgreSQL one ``UPDATE … FROM jsonb_populate_recordset(…)`` per batch (no per-row CASE as bulk_update
+    builds).
 
     With ``versioned`` (a counter column), each row carries the counter's new value and is updated only where
     the stored one is one less (optimistic locking). Returns the number of rows updated."""
@@ -120,3 +127,40 @@ def _json_scalar(value: Any) -> Any:
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not a column value")
+
+
+ANY_TEXT = "= ANY(string_to_array(%s, ','))"
+ANY_BIGINT = "= ANY(string_to_array(%s, ',')::bigint[])"
+
+
+def keys_text(keys: Iterable[str]) -> str:
+    """Keys without a comma as the one text parameter of :data:`ANY_TEXT`. ``[""]`` goes as "," (two empty
+    strings: the same set), since string_to_array reads "" as no element."""
+    keys = list(keys)
+    if any("," in k for k in keys):
+        raise ValueError("a key with a comma cannot travel as one comma-separated text")
+    return ",".join(keys) or ("," if keys else "")
+
+
+def ids_text(ids: Iterable[int]) -> str:
+    """Integer ids as the one text parameter of :data:`ANY_BIGINT`."""
+    return ",".join(str(int(i)) for i in ids)
+
+
+def any_of(column: str, values: Iterable[str]) -> tuple[str, list[Any]]:
+    """``column = ANY(…)`` on PostgreSQL with its parameters: the values as one text, or as an array when one
+    of them holds a comma (a code typed at the counter may)."""
+    values = list(values)
+    if any("," in v for v in values):
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} {ANY_TEXT}", [keys_text(values)]
+
+
+def with_ids(queryset: Any, column: str, ids: list[int]) -> Any:
+    """``queryset`` restricted to rows whose ``column`` (a column of its own table) is one of ``ids``: by
+    :data:`ANY_BIGINT` on PostgreSQL, the ORM's ``__in`` elsewhere."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{column}__in": ids})
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    where = f"{table}.{connection.ops.quote_name(column)} {ANY_BIGINT}"
+    return queryset.extra(where=[where], params=[ids_text(ids)])  # noqa: S610 (identifiers from the model)

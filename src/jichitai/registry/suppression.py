@@ -22,6 +22,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.audit.models import AuditEntry
 from jichitai.common.errors import PermissionRefused
+from jichitai.dbcopy import any_of
 from jichitai.registry import store
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.models import Resident, Suppression
@@ -33,7 +34,7 @@ def active(atena_numbers: Iterable[str], on: dt.date | None = None) -> dict[str,
     """宛名番号 → the kinds of suppression in force on ``on`` (today by default)."""
     on = on or timezone.localdate()
     if store.use_raw_sql():
-        where, params = store.any_of("atena_number", atena_numbers)
+        where, params = any_of("atena_number", atena_numbers)
         with connection.cursor() as cur:  # the table and columns are the model's; values are parameters
             cur.execute(f"SELECT atena_number, kind FROM {Suppression._meta.db_table} WHERE {where} "  # noqa: S608
                         "AND lifted_at IS NULL AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",

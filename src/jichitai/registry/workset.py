@@ -27,13 +27,14 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from jichitai.dbcopy import any_of
 from jichitai.registry import numbering, suppression
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.ledger import RecordedChange, TownInfo
 from jichitai.registry.domain.person import ACTIVE, PERSON_FIELDS, Person
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.models import Household, Resident, ResidentHistory, Town
-from jichitai.registry.store import any_of, my_number_index, own_codes, to_person, use_raw_sql
+from jichitai.registry.store import my_number_index, own_codes, to_person, use_raw_sql
 
 _REGISTRY_NUMBER = re.compile(r"\d{15}")  # 宛名番号 and 世帯番号 (j130) have the same shape
 _MY_NUMBER = re.compile(r"\d{12}")
