@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jichitai.dbcopy import copy_rows, update_rows
+from jichitai.dbcopy import copy_rows, update_rows, with_ids
 from jichitai.declarations import taxlink
 from jichitai.declarations.domain import Declaration as Domain
 from jichitai.declarations.models import AssessmentFeed, Declaration
@@ -39,8 +39,9 @@ def hand_over(declarations: list[Declaration], *, kind: str,
         return 0
     if cases is None:
         cases = [Domain.from_record(unseal(s.data), fiscal_year=s.fiscal_year).case for s in declarations]
-    existing = {(d, v): (pk, status) for pk, d, v, status in AssessmentFeed.objects.filter(
-        declaration__in=[s.pk for s in declarations]).values_list("id", "declaration_id", "version", "status")}
+    existing = {(d, v): (pk, status) for pk, d, v, status in with_ids(
+        AssessmentFeed.objects.all(), "declaration_id", [s.pk for s in declarations])
+        .values_list("id", "declaration_id", "version", "status")}
     fresh = [(s, taxlink.engine_case(c)) for s, c in zip(declarations, cases, strict=True)
              if (s.pk, s.version) not in existing]
     waiting = [pk for pk, status in existing.values() if status == "pending"]

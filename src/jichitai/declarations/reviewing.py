@@ -6,8 +6,10 @@ to the resident with the reasons; the rest wait in the clerk queue, oldest first
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.dbcopy import copy_rows, update_rows
+from jichitai.dbcopy import copy_rows, update_rows, with_ids
 from jichitai.declarations import assessment_link, evidence, taxlink
 from jichitai.declarations.cityindex import CityIndex
 from jichitai.declarations.domain import Decision, Declaration, Outcome, Severity, review
@@ -83,6 +85,23 @@ def review_declarations(declarations: Iterable[Stored]) -> list[Reviewed]:
     return out
 
 
+@contextlib.contextmanager
+def without_cycle_collector() -> Iterator[None]:
+    """Python's cycle collector paused (reference counting still frees everything else), then restored.
+
+    A bulk review holds a million objects (the year's evidence, a chunk of decoded declarations) and makes as
+    many more; each full collection walks them all, and the collector ran several while a 3,485-declaration
+    review allocated: about a fifth of its CPU, for nothing to collect (the review makes no garbage cycles of
+    size: the same peak memory with the collector paused)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def review_submitted(fiscal_year: int, chunk: int = 5_000, timings: dict[str, float] | None = None) -> dict[str, int]:
     """The automated review over every submitted declaration of ``fiscal_year``, oldest first.
 
@@ -91,8 +110,12 @@ def review_submitted(fiscal_year: int, chunk: int = 5_000, timings: dict[str, fl
     call each, decided, and recorded in one transaction (one UPDATE of the declarations, one COPY of the
     decisions, one hand-over to the assessment, one audit entry). Returns the count per outcome; ``timings``
     receives the seconds spent reading the evidence, deciding (with the tax computed) and recording (with the
-    hand-over to the assessment)."""
-    timings = {} if timings is None else timings
+    hand-over to the assessment). Runs :func:`without_cycle_collector`."""
+    with without_cycle_collector():
+        return _review_submitted(fiscal_year, chunk, {} if timings is None else timings)
+
+
+def _review_submitted(fiscal_year: int, chunk: int, timings: dict[str, float]) -> dict[str, int]:
     clock = time.perf_counter
     t0 = clock()
     ids = list(Stored.objects.filter(fiscal_year=fiscal_year, status=Status.SUBMITTED)
@@ -105,9 +128,7 @@ def review_submitted(fiscal_year: int, chunk: int = 5_000, timings: dict[str, fl
     timings["decide"] = timings["record"] = 0.0
     for i in range(0, len(ids), chunk):
         t1 = clock()
-        part = ids[i:i + chunk]
-        order = {pk: n for n, pk in enumerate(part)}
-        batch = sorted(Stored.objects.filter(id__in=part), key=lambda s: order[s.pk])
+        batch = read_batch(ids[i:i + chunk])
         results = _decide_all(index, batch, bulk=True)
         t2 = clock()
         _record(results)
@@ -116,6 +137,20 @@ def review_submitted(fiscal_year: int, chunk: int = 5_000, timings: dict[str, fl
         for r in results:
             total[r.decision.outcome.value] = total.get(r.decision.outcome.value, 0) + 1
     return total
+
+
+# what the review reads and writes of a declaration (the rest is not loaded: Django reads a deferred field
+# on first use, one query, so nothing breaks if a later change uses more)
+BATCH_FIELDS = ("id", "fiscal_year", "status", "owner_index", "atena_number", "data", "computed",
+                "receipt_number", "source_ref", "version", "decided_at", "review_codes")
+
+
+def read_batch(ids: list[int]) -> list[Stored]:
+    """These declarations, in the order of ``ids``: one query, the ids as one text parameter on PostgreSQL
+    (``dbcopy.with_ids``: Django's ``IN (%s, …)`` list of thousands of placeholders costs psycopg more than the
+    rows)."""
+    order = {pk: n for n, pk in enumerate(ids)}
+    return sorted(with_ids(Stored.objects.only(*BATCH_FIELDS), "id", ids), key=lambda s: order[s.pk])
 
 
 def _decide_all(index: CityIndex, group: list[Stored], *, bulk: bool = False) -> list[Reviewed]:

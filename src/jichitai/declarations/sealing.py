@@ -24,19 +24,35 @@ def blind_index(my_number: str) -> str:
 
 
 def _walk(obj: Any, fn: Any) -> Any:
+    """A copy of ``obj`` with each ``my_number`` (a string) replaced by what ``fn`` returns for it and every
+    ``my_number_index`` left out. Containers are walked without a call per scalar (most values of a record are
+    scalars): the key order, and so the sealed JSON, is the same as one call per value gave."""
     if isinstance(obj, dict):
-        out = {}
-        for k, v in obj.items():
-            if k == "my_number" and isinstance(v, str):
-                out.update(fn(v))
-            elif k == "my_number_index":
-                continue
-            else:
-                out[k] = _walk(v, fn)
-        return out
+        return _walk_dict(obj, fn)
     if isinstance(obj, list):
-        return [_walk(v, fn) for v in obj]
+        return _walk_list(obj, fn)
     return obj
+
+
+def _walk_dict(obj: dict[str, Any], fn: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        if k == "my_number" and isinstance(v, str):
+            out.update(fn(v))
+        elif k == "my_number_index":
+            continue
+        elif isinstance(v, dict):
+            out[k] = _walk_dict(v, fn)
+        elif isinstance(v, list):
+            out[k] = _walk_list(v, fn)
+        else:
+            out[k] = v
+    return out
+
+
+def _walk_list(obj: list[Any], fn: Any) -> list[Any]:
+    return [_walk_dict(v, fn) if isinstance(v, dict) else _walk_list(v, fn) if isinstance(v, list) else v
+            for v in obj]
 
 
 def seal(record: dict[str, Any]) -> dict[str, Any]:

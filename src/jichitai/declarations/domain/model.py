@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from jichitai.common.errors import JichitaiError
@@ -156,7 +157,10 @@ class Declaration:
         """The year whose income is declared (前年): the 年度 minus one."""
         return self.fiscal_year - 1
 
-    @property
+    # The figures below are read by many rules of one review: worked out once per declaration (a declaration is
+    # frozen and its case is not changed once it is built; the rules only read them).
+
+    @cached_property
     def income(self) -> dict[str, int]:
         inc = self.case.get("income") or {}
         return {k: _int(inc.get(k), k) for k in ("salary", "public_pension", "business", "misc_other")}
@@ -165,12 +169,12 @@ class Declaration:
     def deductions(self) -> dict[str, Any]:
         return self.case.get("deductions") or {}
 
-    @property
+    @cached_property
     def medical(self) -> tuple[int, int]:
         med = self.deductions.get("medical_expenses") or {}
         return _int(med.get("paid"), "医療費"), _int(med.get("reimbursed"), "補填額")
 
-    @property
+    @cached_property
     def donations(self) -> dict[str, int]:
         d = self.case.get("donations") or {}
         return {"furusato": _int(d.get("furusato"), "ふるさと納税"), "other": _int(d.get("other"), "寄附金")}
