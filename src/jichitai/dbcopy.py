@@ -15,12 +15,12 @@ Python than reading the rows. PostgreSQL hashes the array, so the match is one l
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.db import connection, models, transaction
 
 
@@ -39,7 +39,7 @@ def _copy(cur: Any, table: str, fields: list[Any], rows: Sequence[dict[str, Any]
             values = [r[name] for name in names]
             for i in json_at:
                 if values[i] is not None:
-                    values[i] = json.dumps(values[i], ensure_ascii=False)
+                    values[i] = json_text(values[i])
             copy.write_row([*values, n] if numbered else values)
 
 
@@ -104,7 +104,7 @@ def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 50
     q = connection.ops.quote_name
     pk = model._meta.pk
     # the values travel as one JSON document read by jsonb_populate_recordset into rows of the table's type:
-    # psycopg dumps a list into an array element by element in Python, json.dumps is C
+    # psycopg dumps a list into an array element by element in Python, orjson is C
     sets = ", ".join(f"{q(f.column)} = v.{q(f.column)}" for f in fields)
     check = f" AND t.{q(versioned)} = v.{q(versioned)} - 1" if versioned else ""
     # identifiers from the model's metadata, quoted; every value goes in the parameter
@@ -115,13 +115,19 @@ def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 50
     with connection.cursor() as cur:
         for start in range(0, len(rows), batch_size):
             part = [{column: r[name] for name, column in columns} for r in rows[start:start + batch_size]]
-            cur.execute(sql, [json.dumps(part, ensure_ascii=False, default=_json_scalar)])
+            cur.execute(sql, [json_text(part)])
             updated += cur.rowcount
     return updated
 
 
+def json_text(value: Any) -> str:
+    """``value`` as JSON text for a jsonb column or parameter (orjson: C, UTF-8 as it is; dates, times and UUIDs
+    as ISO text, which PostgreSQL reads back into their columns; Decimal as text)."""
+    return orjson.dumps(value, default=_json_scalar, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def _json_scalar(value: Any) -> Any:
-    """Dates, times and UUIDs as the text PostgreSQL reads back into their columns."""
+    """What orjson does not encode itself: Decimal (and, for other encoders, dates, times, UUIDs) as text."""
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID | Decimal):

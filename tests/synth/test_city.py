@@ -113,14 +113,23 @@ def test_command_prints_a_summary(tmp_path: Path, capsys: Any) -> None:
 @pytest.mark.django_db(transaction=True)  # the workers' own connections see only what is committed
 def test_two_workers_record_the_same_city_as_one(tmp_path: Path) -> None:
     """Batches recorded side by side by two processes give the registry one process gives: each batch's
-    宛名番号/世帯番号 are reserved in batch order, and no batch names a person or household of one in flight."""
+    宛名番号/世帯番号 are reserved in batch order, and no batch names a person or household of one in flight.
+    The base population, loaded by two processes in chunks, is the same too."""
     if connection.vendor != "postgresql":
         pytest.skip("the embedded SQLite takes one writer at a time (history_workers gives 1)")
-    city = {"population": 3000, "years": 2, "seed": 5, "end": dt.date(2026, 4, 1), "batch_size": 40}
+    city = {"population": 3000, "years": 2, "seed": 5, "end": dt.date(2026, 4, 1), "batch_size": 40,
+            "base_chunk": 250}  # about six chunks of households
+    from jichitai.registry.models import OutboxEvent
+
+    def events() -> list[tuple[str, str, str]]:  # the hub's events, without their random ids
+        return sorted(OutboxEvent.objects.values_list("atena_number", "setai_number", "kind"))
+
     empty_registry()
     one = generate(Options(out=tmp_path / "one", workers=1, **city))
+    one_events = events()
     empty_registry()
     two = generate(Options(out=tmp_path / "two", workers=2, **city))
+    assert events() == one_events
     assert sum(one.changes.values()) > 400  # many batches, so two are out at once most of the time
     assert two.changes == one.changes and two.refused == one.refused and two.skipped == one.skipped
     assert two.registry_sha256 == one.registry_sha256

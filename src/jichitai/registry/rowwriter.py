@@ -10,7 +10,6 @@ the current rows and households by one statement each; on the embedded SQLite by
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from types import SimpleNamespace
 from typing import Any
@@ -20,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.dbcopy import copy_rows, update_rows
+from jichitai.dbcopy import copy_rows, json_text, update_rows
 from jichitai.registry.domain.decide import Change, Entry
 from jichitai.registry.domain.person import HEAD, Person
 from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
@@ -117,7 +116,7 @@ def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> 
                 f"INSERT INTO registry_household ({cols}) "  # noqa: S608 (column names from the model)
                 f"SELECT {cols} FROM jsonb_populate_recordset(NULL::registry_household, %s::jsonb) "
                 f"ON CONFLICT (setai_number) DO UPDATE SET {updates}, version = registry_household.version + 1",
-                [json.dumps(part, ensure_ascii=False)])
+                [json_text(part)])
 
 
 def payload(change: Change, entry: Entry, subject: bool, supported: bool) -> dict[str, Any]:

@@ -72,11 +72,12 @@ class Options:
     end: dt.date = DEFAULT_END
     defect_share: float = 0.15
     batch_size: int = 500
-    workers: int = 0  # processes recording history batches; 0: 2 on PostgreSQL with ≥ 2 cores, else 1
+    base_chunk: int = 20000  # households a transaction of the base load takes
+    workers: int = 0  # processes loading the base and recording history batches; 0: 2 on PostgreSQL (≥ 2 cores), else 1
 
 
 def history_workers(requested: int) -> int:
-    """How many processes record the history: the embedded SQLite takes one writer at a time, and inside a
+    """How many processes load the base population and record the history: the embedded SQLite takes one writer at a time, and inside a
     transaction (a test's) other processes would not see the base population it loaded."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return 1
@@ -112,12 +113,13 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     services.load_towns(town_rows(towns))
     mapping = Mapping_()
     progress.start("base", summary.base_population)
-    bulk_load_base(city, town_by_code, mapping, progress=lambda n: progress.advance("base", n))
+    workers = history_workers(opts.workers)
+    bulk_load_base(city, town_by_code, mapping, chunk=opts.base_chunk, workers=workers,
+                   progress=lambda n: progress.advance("base", n))
     summary.timings["load_base"] = tick() - t_start
 
     sim = Simulation(city, opts.seed, t0, opts.years, jan1)
-    applier = HistoryApplier(city, mapping, batch_size=opts.batch_size, seed=opts.seed,
-                             workers=history_workers(opts.workers))
+    applier = HistoryApplier(city, mapping, batch_size=opts.batch_size, seed=opts.seed, workers=workers)
     months = opts.years * 12
     progress.start("history", months)
     last_month = [t0.year * 12 + t0.month]

@@ -110,8 +110,13 @@ class Mapping_:
 
 
 def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chunk: int = 20000,
-                   progress: Callable[[int], None] | None = None) -> int:
-    """Load every active person of ``city`` as of ``city.t0``. Returns the number of persons."""
+                   progress: Callable[[int], None] | None = None, workers: int = 1) -> int:
+    """Load every active person of ``city`` as of ``city.t0``. Returns the number of persons.
+
+    The 宛名番号/世帯番号 are given out here in household order; the rows then go in chunks of ``chunk``
+    households, each chunk in its own transaction, by ``workers`` processes side by side (on PostgreSQL, outside
+    a transaction: see :func:`jichitai.synth.city.history_workers`). What is loaded does not depend on
+    ``workers``; only the order the chunks land in does."""
     households = [h for h in city.households.values() if h.members]
     people_count = sum(len(h.members) for h in households)
     first_atena = numbering.reserve("atena", max(1, people_count))
@@ -122,62 +127,95 @@ def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chu
         for pid in hh.members:
             mapping.atena[pid] = with_modulus11(serial, ATENA_WIDTH)
             serial += 1
-    now = timezone.now()
-    t0 = city.t0
-    for start in range(0, len(households), chunk):
-        part = households[start:start + chunk]
-        res_rows, hist_rows, out_rows, hh_rows = [], [], [], []
-        for hh in part:
-            town = towns[hh.town_code]
-            setai = mapping.setai[hh.hid]
-            hh_rows.append({"setai_number": setai, "ward_code": hh.ward_code, "town_code": hh.town_code,
-                            "banchi": hh.banchi, "katagaki": hh.katagaki,
-                            "head_atena_number": mapping.atena[hh.members[0]], "member_count": len(hh.members),
-                            "version": 1, "created_on": t0, "updated_at": now})
-            for order, pid in enumerate(hh.members, start=1):
-                p = city.people[pid]
-                np_ = new_person(p, p.since or t0)
-                person = RegPerson(
-                    atena_number=mapping.atena[pid], setai_number=setai, status=ACTIVE,
-                    resident_kind=np_.resident_kind, name=np_.name, kana=np_.kana, birth_date=p.birth, sex=p.sex,
-                    relationship=p.relation, household_order=order, became_resident_on=p.since,
-                    town_code=hh.town_code, ward_code=hh.ward_code, banchi=hh.banchi, katagaki=hh.katagaki,
-                    postcode=town.postcode, address_set_on=p.since, my_number=p.my_number,
-                    nationality=np_.nationality, foreign_resident_on=p.since if np_.nationality else None,
-                    article_30_45=np_.article_30_45, residence_status=np_.residence_status,
-                    residence_period=np_.residence_period, residence_until=np_.residence_until,
-                    residence_card_number=np_.residence_card_number,
-                )
-                values = row_values(person)
-                change_id = uuid.uuid5(uuid.NAMESPACE_URL, f"jichitai-synth:{city.seed}:{pid}")
-                res_rows.append({**values, **search_values(person), "history_no": 1, "last_change_id": change_id,
-                                 "version": 1, "updated_at": now})
-                hist_rows.append({**values, "history_no": 1, "change_id": change_id, "reason": "ex_officio_entry",
-                                  "moved_on": t0, "processed_on": t0, "change_notified_on": None,
-                                  "entered_by": ACTOR.audit_label(), "terminal": "synth", "is_subject": True,
-                                  "cancels_change_id": None, "change_note": BULK_NOTE, "recorded_at": now})
-                snapshot = person.as_dict()
-                snapshot.pop("my_number", None)
-                out_rows.append({"event_id": uuid.uuid5(change_id, "outbox"), "change_id": change_id,
-                                 "kind": "ex_officio_entry", "atena_number": person.atena_number,
-                                 "setai_number": setai, "occurred_on": t0, "created_at": now,
-                                 "payload": {**snapshot, "reason": "ex_officio_entry", "reason_label": "職権記載",
-                                             "reason_group": "記載", "is_subject": True, "previous": None,
-                                             "origin_class": None, "destination_class": None,
-                                             "ward_change": False, "support_measure": False, "cancels": None,
-                                             "bulk_load": True}})
-        with transaction.atomic():
-            copy_rows(Household, hh_rows)
-            copy_rows(Resident, res_rows)
-            copy_rows(ResidentHistory, hist_rows)
-            copy_rows(OutboxEvent, out_rows)
-        if progress:
-            progress(len(res_rows))
+    parts = [households[start:start + chunk] for start in range(0, len(households), chunk)]
+    global _BASE
+    _BASE = _Base(city, towns, mapping, parts, timezone.now())
+    try:
+        if workers > 1 and len(parts) > 1:
+            connections.close_all()  # each process opens its own
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=connections.close_all) as pool:
+                for loaded in pool.map(_load_part, range(len(parts))):
+                    if progress:
+                        progress(loaded)
+        else:
+            for index in range(len(parts)):
+                loaded = _load_part(index)
+                if progress:
+                    progress(loaded)
+    finally:
+        _BASE = None
     if connection.vendor == "postgresql":  # the planner's statistics, before the history's first batch needs them
         tables = ", ".join(m._meta.db_table for m in (Household, Resident, ResidentHistory, OutboxEvent))
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {tables}")
     return people_count
+
+
+@dataclass
+class _Base:
+    city: City
+    towns: dict[str, Town]
+    mapping: Mapping_
+    parts: list[list[Any]]  # chunks of households
+    now: dt.datetime
+
+
+_BASE: _Base | None = None  # what the base load's processes read (set before they fork)
+
+
+def _load_part(index: int) -> int:
+    """COPY one chunk of the base population (in this process or a forked worker's); returns its persons."""
+    base = _BASE
+    assert base is not None
+    city, towns, mapping, now, t0 = base.city, base.towns, base.mapping, base.now, base.city.t0
+    entered_by = ACTOR.audit_label()
+    res_rows, hist_rows, out_rows, hh_rows = [], [], [], []
+    for hh in base.parts[index]:
+        town = towns[hh.town_code]
+        setai = mapping.setai[hh.hid]
+        hh_rows.append({"setai_number": setai, "ward_code": hh.ward_code, "town_code": hh.town_code,
+                        "banchi": hh.banchi, "katagaki": hh.katagaki,
+                        "head_atena_number": mapping.atena[hh.members[0]], "member_count": len(hh.members),
+                        "version": 1, "created_on": t0, "updated_at": now})
+        for order, pid in enumerate(hh.members, start=1):
+            p = city.people[pid]
+            np_ = new_person(p, p.since or t0)
+            person = RegPerson(
+                atena_number=mapping.atena[pid], setai_number=setai, status=ACTIVE,
+                resident_kind=np_.resident_kind, name=np_.name, kana=np_.kana, birth_date=p.birth, sex=p.sex,
+                relationship=p.relation, household_order=order, became_resident_on=p.since,
+                town_code=hh.town_code, ward_code=hh.ward_code, banchi=hh.banchi, katagaki=hh.katagaki,
+                postcode=town.postcode, address_set_on=p.since, my_number=p.my_number,
+                nationality=np_.nationality, foreign_resident_on=p.since if np_.nationality else None,
+                article_30_45=np_.article_30_45, residence_status=np_.residence_status,
+                residence_period=np_.residence_period, residence_until=np_.residence_until,
+                residence_card_number=np_.residence_card_number,
+            )
+            values = row_values(person)
+            change_id = uuid.uuid5(uuid.NAMESPACE_URL, f"jichitai-synth:{city.seed}:{pid}")
+            res_rows.append({**values, **search_values(person), "history_no": 1, "last_change_id": change_id,
+                             "version": 1, "updated_at": now})
+            hist_rows.append({**values, "history_no": 1, "change_id": change_id, "reason": "ex_officio_entry",
+                              "moved_on": t0, "processed_on": t0, "change_notified_on": None,
+                              "entered_by": entered_by, "terminal": "synth", "is_subject": True,
+                              "cancels_change_id": None, "change_note": BULK_NOTE, "recorded_at": now})
+            snapshot = person.as_dict()
+            snapshot.pop("my_number", None)
+            out_rows.append({"event_id": uuid.uuid5(change_id, "outbox"), "change_id": change_id,
+                             "kind": "ex_officio_entry", "atena_number": person.atena_number,
+                             "setai_number": setai, "occurred_on": t0, "created_at": now,
+                             "payload": {**snapshot, "reason": "ex_officio_entry", "reason_label": "職権記載",
+                                         "reason_group": "記載", "is_subject": True, "previous": None,
+                                         "origin_class": None, "destination_class": None,
+                                         "ward_change": False, "support_measure": False, "cancels": None,
+                                         "bulk_load": True}})
+    with transaction.atomic():
+        copy_rows(Household, hh_rows)
+        copy_rows(Resident, res_rows)
+        copy_rows(ResidentHistory, hist_rows)
+        copy_rows(OutboxEvent, out_rows)
+    return len(res_rows)
 
 
 # ---- history through the service layer ----------------------------------------------------------------
