@@ -53,6 +53,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -93,6 +94,7 @@ def main() -> None:
     ap.add_argument("--intake-only", action="store_true", help="stop after the intake")
     ap.add_argument("--part-rows", type=int, default=100_000, help="rows per report file delivered")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--workers", type=int, default=0, help="review processes (0: 2 on PostgreSQL; 1 with --profile)")
     args = ap.parse_args()
     if args.redo_intake and not args.city_db:
         ap.error("--redo-intake goes with --city-db")
@@ -138,10 +140,13 @@ def main() -> None:
         profiler = cProfile.Profile() if args.profile else None
         steps: dict[str, float] = {}
         load_before = os.getloadavg()[0]
-        t0, cpu0 = time.perf_counter(), time.process_time()
+        workers = 1 if profiler else reviewing.review_workers(args.workers)
+        children = lambda: sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])  # noqa: E731 - the workers' CPU
+        t0, cpu0, kids0 = time.perf_counter(), time.process_time(), children()
         with (profiler or contextlib.nullcontext()):
-            outcomes = reviewing.review_submitted(fiscal_year, timings=steps)
+            outcomes = reviewing.review_submitted(fiscal_year, timings=steps, workers=workers)
         review_s, review_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        workers_cpu = children() - kids0
         if profiler is not None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
@@ -161,8 +166,9 @@ def main() -> None:
         print(f"{imported:,} declarations ({len(defective):,} with a defect)")
         print(f"review: {len(rows):,} declarations in {review_s:.1f} s ({len(rows) / review_s:,.0f}/s); "
               f"outcomes {dict(outcomes)}")
-        print("  steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items())
-              + f"; Python process CPU {review_cpu:.1f} s; load average {load_before:.1f} before, "
+        print(f"  {workers} process(es); steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items())
+              + f" (decide and record summed over the chunks); Python CPU {review_cpu:.1f} s here, "
+              f"{workers_cpu:.1f} s in the workers; load average {load_before:.1f} before, "
               f"{os.getloadavg()[0]:.1f} after (2 cores: other work on the machine stretches the wall time)")
         print()
         print("| defect kind | declarations | stopped (not auto-accepted) | caught by its rule | "

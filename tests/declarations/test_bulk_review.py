@@ -147,3 +147,33 @@ def test_an_import_refuses_a_submission_time_it_cannot_trust(resident: Any, when
     with pytest.raises(DeclarationError, match=message):
         filing.import_records([record_for(resident(), submitted_at=when)], fiscal_year=2026, actor="system:test")
     assert not Declaration.objects.exists()
+
+
+def test_a_filers_later_declarations_join_the_chunk_of_the_first() -> None:
+    """So that side-by-side chunks still hand a person's declarations to the assessment in the order filed (the
+    later one becomes the newer version of that person's assessment)."""
+    pairs = [(1, "a"), (2, "b"), (3, "a"), (4, "c"), (5, ""), (6, "b"), (7, "d"), (8, "")]
+    assert reviewing.owner_chunks(pairs, 2) == [[1, 2, 3, 6], [4, 5], [7, 8]]
+    assert reviewing.owner_chunks([], 2) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the workers' own connections see only what is committed
+def test_two_processes_decide_and_record_as_one(year: dict[str, Any]) -> None:
+    """Chunks decided and recorded side by side by two processes, each on the one evidence read for the year,
+    give every declaration the outcome, findings and explanations one process gives, and one hand-over each."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the embedded SQLite takes one writer at a time (review_workers gives 1)")
+    stored = _import(year["records"])
+    reviewing.review_submitted(2026, chunk=1, workers=1)
+    one = _outcomes()
+
+    ReviewDecision.objects.all().delete()
+    AssessmentFeed.objects.all().delete()
+    Declaration.objects.update(status=Status.SUBMITTED, computed=None, decided_at=None, review_codes="")
+    totals = reviewing.review_submitted(2026, chunk=1, workers=2)
+    assert _outcomes() == one
+    assert sum(totals.values()) == len(stored) == ReviewDecision.objects.count()
+    accepted = set(Declaration.objects.filter(status=Status.AUTO_ACCEPTED).values_list("id", flat=True))
+    assert sorted(AssessmentFeed.objects.values_list("declaration_id", flat=True)) == sorted(accepted)

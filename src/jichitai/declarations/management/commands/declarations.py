@@ -23,6 +23,8 @@ class Command(BaseCommand):
         rev = sub.add_parser("review", help="run the automated review over every submitted declaration")
         rev.add_argument("--fiscal-year", type=int, default=2026)
         rev.add_argument("--chunk", type=int, default=5000, help="declarations decided and recorded per transaction")
+        rev.add_argument("--workers", type=int, default=0,
+                         help="processes deciding and recording chunks side by side (0: 2 on PostgreSQL)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["sub"] == "import":
@@ -38,7 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(f"取込 {new} 件（既存のため省略 {skipped} 件）")
             return
         started = time.perf_counter()
-        total = reviewing.review_submitted(options["fiscal_year"], options["chunk"])
+        total = reviewing.review_submitted(options["fiscal_year"], options["chunk"],
+                                           workers=reviewing.review_workers(options["workers"]))
         took = time.perf_counter() - started
         shown = "、".join(f"{k} {v}件" for k, v in sorted(total.items())) or "対象なし"
         self.stdout.write(f"審査 {sum(total.values())} 件: {shown}（{took:.1f}秒）")
