@@ -10,7 +10,7 @@ from django.db import connection
 
 from jichitai.common import vault as vault_mod
 from jichitai.common.text import search_key
-from jichitai.registry.domain.person import PERSON_FIELDS, Person
+from jichitai.registry.domain.person import PERSON_FIELDS, Person, from_fields
 from jichitai.registry.models import Town
 
 _PLAIN_FIELDS = tuple(f for f in PERSON_FIELDS if f != "my_number")
@@ -30,13 +30,15 @@ def my_number_index(number: str) -> str:
 def to_person(row: Any) -> Person:
     values = {f: getattr(row, f) for f in _PLAIN_FIELDS}
     token = row.my_number_encrypted
-    return Person(my_number=vault().decrypt(token) if token else "", **values)
+    values["my_number"] = vault().decrypt(token) if token else ""
+    return from_fields(values)
 
 
 def row_values(person: Person, previous: Any = None) -> dict[str, Any]:
     """Column values for ``person``; keeps the previous ciphertext when the number did not change. A
     ``previous`` that also carries the plain ``my_number`` it was read with spares the blind index too."""
-    values = {f: getattr(person, f) for f in _PLAIN_FIELDS}
+    values = person.fields_dict()
+    del values["my_number"]
     if previous is not None and getattr(previous, "my_number", None) == person.my_number:
         values["my_number_encrypted"] = previous.my_number_encrypted
         values["my_number_index"] = previous.my_number_index

@@ -106,7 +106,8 @@ class _Named:
     new_households: int = 0
 
     def walk(self, value: Any, name: str = "") -> None:
-        if isinstance(value, str):
+        kind = type(value)
+        if kind is str:
             if name == "town_code":
                 self.towns.add(value)
             elif name == "my_number" and _MY_NUMBER.fullmatch(value):
@@ -119,13 +120,17 @@ class _Named:
                 # the two numbers have one shape and both series start at 1: told apart by the field, so that a
                 # batch does not lock the household whose 世帯番号 happens to equal a 宛名番号 it names
                 (self.setais if "setai" in name else self.atenas).add(value)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        elif kind in _NOTHING_NAMED:
+            return
+        elif (names := _DATACLASS_FIELDS.get(kind)) is not None or _is_dataclass_type(kind):
+            if names is None:
+                names = _DATACLASS_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
             if isinstance(value, C.NewPerson):
                 self.new_people += 1
             elif isinstance(value, _MAY_FORM_HOUSEHOLD):
                 self.new_households += 1
-            for f in dataclasses.fields(value):
-                self.walk(getattr(value, f.name), f.name)
+            for field_name in names:
+                self.walk(getattr(value, field_name), field_name)
         elif isinstance(value, Mapping):
             for key, item in value.items():
                 self.walk(key, name)  # relationships: 宛名番号 → 続柄
@@ -133,6 +138,17 @@ class _Named:
         elif isinstance(value, (tuple, list, set, frozenset)):
             for item in value:
                 self.walk(item, name)
+        elif isinstance(value, str):  # a str subclass (a str enum): its text
+            self.walk(str.__str__(value), name)
+
+
+# what a command's fields hold besides text and containers: nothing a batch reads ahead
+_NOTHING_NAMED = frozenset({type(None), bool, int, float, dt.date, dt.datetime})
+_DATACLASS_FIELDS: dict[type, tuple[str, ...]] = {}  # a command or part type → its field names
+
+
+def _is_dataclass_type(kind: type) -> bool:
+    return dataclasses.is_dataclass(kind)
 
 
 @dataclasses.dataclass
@@ -221,7 +237,7 @@ class WorkingSet:
             self._load((), moved)
 
     def _read_towns(self, codes: set[str]) -> None:
-        codes = codes - set(self._towns) - {""}
+        codes = {c for c in codes if c and c not in self._towns}
         if not codes:
             return
         if use_raw_sql():
@@ -237,7 +253,8 @@ class WorkingSet:
 
     def _read_holders(self, item: str, values: set[str]) -> None:
         """Who holds each 個人番号 / 住民票コード now (a person of the batch counts as the batch left them)."""
-        values = values - set(self._holders[item])
+        known = self._holders[item]
+        values = {v for v in values if v not in known}
         if not values:
             return
         if item == "my_number":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.common.checkdigit import is_valid_my_number
@@ -23,6 +23,7 @@ from jichitai.registry.domain.person import (
     JAPANESE,
     REMOVED,
     Person,
+    replace,
 )
 from jichitai.registry.domain.reasons import MOVE_OUTS, Group, Reason
 from jichitai.registry.domain.rules import (
