@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.db import connection
 
 from jichitai.registry import services
@@ -211,13 +212,14 @@ class _Writer:
 
 
 def registry_checksum(on: dt.date) -> tuple[str, int, int]:
-    """SHA-256 of the residents as of the day before ``on`` (canonical JSON lines in 宛名番号 order), the
+    """SHA-256 of the residents as of the day before ``on`` (canonical JSON lines in 宛名番号 order: keys sorted,
+    compact, UTF-8, dates ISO), the
     number of residents and of households."""
     digest = hashlib.sha256()
     count = 0
     households: set[str] = set()
     for row in services.residents_as_of(on - dt.timedelta(days=1)):
-        digest.update(json.dumps(row, default=str, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        digest.update(orjson.dumps(row, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
         digest.update(b"\n")
         count += 1
         households.add(row["setai_number"])

@@ -209,9 +209,18 @@ class TaxWriter:
         e = self.ty.earners.get(pid)
         if e is None:
             return 0
-        si = _salary_income_of([e.salary], self.ty.fiscal_year)[0] if e.salary else 0
+        si = self._salary_income(e.salary) if e.salary else 0
         return si + max(0, e.pension - (1_100_000 if age_on(self.city.people[pid].birth, self.end) >= 65
                                         else 600_000))
+
+    def _salary_income(self, salary: int) -> int:
+        """給与所得 of a 給与収入: every earner's worked out in one vectorised call the first time, by amount."""
+        if not hasattr(self, "_salary_incomes"):
+            amounts = sorted({e.salary for e in self.ty.earners.values() if e.salary})
+            self._salary_incomes = dict(zip(amounts, _salary_income_of(amounts, self.ty.fiscal_year), strict=True))
+        if salary not in self._salary_incomes:
+            self._salary_incomes[salary] = _salary_income_of([salary], self.ty.fiscal_year)[0]
+        return self._salary_incomes[salary]
 
     def family(self, p: Person) -> tuple[Person | None, list[Person]]:
         """(spouse, dependants) a taxpayer would claim: same household, low income."""

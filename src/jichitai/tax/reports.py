@@ -378,16 +378,20 @@ def write_rows(layout: Layout, rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(layout.headers)
+    plan = [(col.attr, inverse.get(col.attr)) for col in layout.columns]  # looked up once, not per cell
     for row in rows:
+        get = row.get
         cells = []
-        for col in layout.columns:
-            value = row.get(col.attr)
-            if col.attr in inverse:
-                cells.append(inverse[col.attr].get(value, ""))
-            elif isinstance(value, bool):
-                cells.append("1" if value else "0")
+        for attr, words in plan:
+            value = get(attr)
+            if words is not None:
+                cells.append(words.get(value, ""))
             elif value is None:
                 cells.append("")
+            elif value is True or value is False:
+                cells.append("1" if value else "0")
+            elif type(value) is str:
+                cells.append(value)
             elif isinstance(value, dt.date):
                 cells.append(value.isoformat())
             else:
