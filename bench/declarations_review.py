@@ -94,6 +94,7 @@ def main() -> None:
     ap.add_argument("--intake-only", action="store_true", help="stop after the intake")
     ap.add_argument("--part-rows", type=int, default=100_000, help="rows per report file delivered")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--chunk", type=int, default=5000, help="declarations decided and recorded per transaction")
     ap.add_argument("--workers", type=int, default=0, help="review processes (0: 2 on PostgreSQL; 1 with --profile)")
     args = ap.parse_args()
     if args.redo_intake and not args.city_db:
@@ -144,7 +145,7 @@ def main() -> None:
         children = lambda: sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])  # noqa: E731 - the workers' CPU
         t0, cpu0, kids0 = time.perf_counter(), time.process_time(), children()
         with (profiler or contextlib.nullcontext()):
-            outcomes = reviewing.review_submitted(fiscal_year, timings=steps, workers=workers)
+            outcomes = reviewing.review_submitted(fiscal_year, chunk=args.chunk, timings=steps, workers=workers)
         review_s, review_cpu = time.perf_counter() - t0, time.process_time() - cpu0
         workers_cpu = children() - kids0
         if profiler is not None:
