@@ -27,6 +27,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=0, help="history processes (0: 2 on PostgreSQL)")
     ap.add_argument("--keep", action="store_true", help="keep the bench database")
     args = ap.parse_args()
+    if args.population < 10 or args.years < 1:  # as `jichitai synth city`: the tax inputs need a 1 January in it
+        ap.error("--population must be at least 10 and --years at least 1")
     with bench_database(keep=args.keep):
         from django.conf import settings
         from django.db import connection
