@@ -103,6 +103,7 @@ def main() -> None:
     with (_kept_database(args.city_db) if kept else bench_database(keep=args.keep)):
         from django.conf import settings
 
+        from jichitai.dbcopy import bulk_workers
         from jichitai.declarations import reviewing
         from jichitai.declarations.models import Declaration, Status
         from jichitai.synth.city import Options, generate
@@ -141,7 +142,7 @@ def main() -> None:
         profiler = cProfile.Profile() if args.profile else None
         steps: dict[str, float] = {}
         load_before = os.getloadavg()[0]
-        workers = 1 if profiler else reviewing.review_workers(args.workers)
+        workers = 1 if profiler else bulk_workers(args.workers)
         children = lambda: sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])  # noqa: E731 - the workers' CPU
         t0, cpu0, kids0 = time.perf_counter(), time.process_time(), children()
         with (profiler or contextlib.nullcontext()):

@@ -14,14 +14,15 @@ Python than reading the rows. PostgreSQL hashes the array, so the match is one l
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 
 
 def _fields(model: Any, rows: Sequence[dict[str, Any]]) -> list[Any]:
@@ -123,16 +124,48 @@ def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 50
 def json_text(value: Any) -> str:
     """``value`` as JSON text for a jsonb column or parameter (orjson: C, UTF-8 as it is; dates, times and UUIDs
     as ISO text, which PostgreSQL reads back into their columns; Decimal as text)."""
-    return orjson.dumps(value, default=_json_scalar, option=orjson.OPT_NON_STR_KEYS).decode()
+    return orjson.dumps(value, default=_decimal, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _json_scalar(value: Any) -> Any:
-    """What orjson does not encode itself: Decimal (and, for other encoders, dates, times, UUIDs) as text."""
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID | Decimal):
+def _decimal(value: Any) -> str:
+    """What orjson does not encode itself (it does dates, times and UUIDs): Decimal, as text."""
+    if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not a column value")
+
+
+# ---- bulk runs in several processes ---------------------------------------------------------------------
+
+def bulk_workers(requested: int = 0) -> int:
+    """How many processes a bulk run may write from side by side: ``requested``, or (0) two on PostgreSQL with
+    two cores; one on the embedded SQLite (one writer at a time) and inside a transaction (a test's: the other
+    processes' connections would not see what it holds)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return requested if requested > 0 else min(2, os.cpu_count() or 1)
+
+
+def fork_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes forked from this one, so they inherit what it has built (a city, a year's
+    evidence) without pickling it; this process's connections are closed first and each worker opens its own."""
+    connections.close_all()
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=connections.close_all)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+    """``fn`` of each item, in order: in a :func:`fork_pool` of ``workers`` when more than one and there is more
+    than one item, else in this process."""
+    if workers > 1 and len(items) > 1:
+        with fork_pool(workers) as pool:
+            yield from pool.map(fn, items)
+    else:
+        for item in items:
+            yield fn(item)
 
 
 ANY_TEXT = "= ANY(string_to_array(%s, ','))"

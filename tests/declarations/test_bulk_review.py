@@ -164,7 +164,7 @@ def test_two_processes_decide_and_record_as_one(year: dict[str, Any]) -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("the embedded SQLite takes one writer at a time (review_workers gives 1)")
+        pytest.skip("the embedded SQLite takes one writer at a time (dbcopy.bulk_workers gives 1)")
     stored = _import(year["records"])
     reviewing.review_submitted(2026, chunk=1, workers=1)
     one = _outcomes()

@@ -116,7 +116,7 @@ def test_two_workers_record_the_same_city_as_one(tmp_path: Path) -> None:
     宛名番号/世帯番号 are reserved in batch order, and no batch names a person or household of one in flight.
     The base population, loaded by two processes in chunks, is the same too."""
     if connection.vendor != "postgresql":
-        pytest.skip("the embedded SQLite takes one writer at a time (history_workers gives 1)")
+        pytest.skip("the embedded SQLite takes one writer at a time (dbcopy.bulk_workers gives 1)")
     city = {"population": 3000, "years": 2, "seed": 5, "end": dt.date(2026, 4, 1), "batch_size": 40,
             "base_chunk": 250}  # about six chunks of households
     from jichitai.registry.models import OutboxEvent

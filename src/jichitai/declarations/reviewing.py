@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
-import os
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.dbcopy import copy_rows, update_rows, with_ids
+from jichitai.dbcopy import copy_rows, map_in_processes, update_rows, with_ids
 from jichitai.declarations import assessment_link, evidence, taxlink
 from jichitai.declarations.cityindex import CityIndex
 from jichitai.declarations.domain import Decision, Declaration, Outcome, Severity, review
@@ -105,15 +102,6 @@ def without_cycle_collector() -> Iterator[None]:
             gc.enable()
 
 
-def review_workers(requested: int = 0) -> int:
-    """Processes the bulk review decides and records in: ``requested``, or (0) two on PostgreSQL with two
-    cores; one on the embedded SQLite (one writer) and inside a transaction (other processes would not see
-    what it holds)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return 1
-    return requested if requested > 0 else min(2, os.cpu_count() or 1)
-
-
 def review_submitted(fiscal_year: int, chunk: int = 5_000, timings: dict[str, float] | None = None,
                      workers: int = 1) -> dict[str, int]:
     """The automated review over every submitted declaration of ``fiscal_year``, oldest first.
@@ -122,7 +110,7 @@ def review_submitted(fiscal_year: int, chunk: int = 5_000, timings: dict[str, fl
     ``chunk`` declarations at a time are read, their taxes and their relatives' incomes computed in one engine
     call each, decided, and recorded in one transaction (one UPDATE of the declarations, one COPY of the
     decisions, one hand-over to the assessment, one audit entry). A filer's later declarations go in the chunk
-    of the first (:func:`owner_chunks`), so with ``workers`` > 1 (see :func:`review_workers`) the chunks are
+    of the first (:func:`owner_chunks`), so with ``workers`` > 1 (see :func:`jichitai.dbcopy.bulk_workers`) the chunks are
     decided and recorded by that many processes side by side, each reading the same evidence, and a person's
     declarations still reach the assessment in the order filed: the decisions do not depend on ``workers``.
     Returns the count per outcome; ``timings`` receives the seconds spent reading the evidence and reviewing
@@ -165,15 +153,8 @@ def _review_submitted(fiscal_year: int, chunk: int, timings: dict[str, float], w
     t1 = clock()
     timings["evidence"] = t1 - t0
     timings["decide"] = timings["record"] = 0.0
-    chunks = owner_chunks(pairs, chunk)
     try:
-        if workers > 1 and len(chunks) > 1:
-            connections.close_all()  # each process opens its own
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=connections.close_all) as pool:
-                done = list(pool.map(_review_chunk, chunks))
-        else:
-            done = [_review_chunk(ids) for ids in chunks]
+        done = list(map_in_processes(_review_chunk, owner_chunks(pairs, chunk), workers))
     finally:
         _INDEX = None
     for counts, decide_s, record_s in done:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -106,7 +107,7 @@ class _Named:
     new_households: int = 0
 
     def walk(self, value: Any, name: str = "") -> None:
-        kind = type(value)
+        kind: Any = type(value)
         if kind is str:
             if name == "town_code":
                 self.towns.add(value)
@@ -122,9 +123,7 @@ class _Named:
                 (self.setais if "setai" in name else self.atenas).add(value)
         elif kind in _NOTHING_NAMED:
             return
-        elif (names := _DATACLASS_FIELDS.get(kind)) is not None or _is_dataclass_type(kind):
-            if names is None:
-                names = _DATACLASS_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        elif (names := _field_names(kind)) is not None:
             if isinstance(value, C.NewPerson):
                 self.new_people += 1
             elif isinstance(value, _MAY_FORM_HOUSEHOLD):
@@ -144,11 +143,12 @@ class _Named:
 
 # what a command's fields hold besides text and containers: nothing a batch reads ahead
 _NOTHING_NAMED = frozenset({type(None), bool, int, float, dt.date, dt.datetime})
-_DATACLASS_FIELDS: dict[type, tuple[str, ...]] = {}  # a command or part type → its field names
 
 
-def _is_dataclass_type(kind: type) -> bool:
-    return dataclasses.is_dataclass(kind)
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A command's (or a command part's) field names; None for a type that is not a dataclass."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
 
 
 @dataclasses.dataclass

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from django.db import connection
 
+from jichitai.dbcopy import bulk_workers
 from jichitai.registry import services
 from jichitai.synth import othersystems
 from jichitai.synth.geography import build_towns
@@ -77,14 +76,6 @@ class Options:
     workers: int = 0  # processes loading the base and recording history batches; 0: 2 on PostgreSQL (≥ 2 cores), else 1
 
 
-def history_workers(requested: int) -> int:
-    """How many processes load the base population and record the history: the embedded SQLite takes one writer at a time, and inside a
-    transaction (a test's) other processes would not see the base population it loaded."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return 1
-    return requested if requested > 0 else min(2, os.cpu_count() or 1)
-
-
 class Progress:
     """Callbacks for a progress display (the command wires rich; tests pass nothing)."""
 
@@ -114,7 +105,7 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     services.load_towns(town_rows(towns))
     mapping = Mapping_()
     progress.start("base", summary.base_population)
-    workers = history_workers(opts.workers)
+    workers = bulk_workers(opts.workers)
     bulk_load_base(city, town_by_code, mapping, chunk=opts.base_chunk, workers=workers,
                    progress=lambda n: progress.advance("base", n))
     summary.timings["load_base"] = tick() - t_start
@@ -213,8 +204,7 @@ class _Writer:
 
 def registry_checksum(on: dt.date) -> tuple[str, int, int]:
     """SHA-256 of the residents as of the day before ``on`` (canonical JSON lines in 宛名番号 order: keys sorted,
-    compact, UTF-8, dates ISO), the
-    number of residents and of households."""
+    compact, UTF-8, dates ISO), the number of residents and of households."""
     digest = hashlib.sha256()
     count = 0
     households: set[str] = set()

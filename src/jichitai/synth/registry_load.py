@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import random
 import uuid
 from collections import Counter, deque
@@ -23,11 +22,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jichitai.common.checkdigit import with_modulus11
-from jichitai.dbcopy import copy_rows
+from jichitai.dbcopy import copy_rows, fork_pool, map_in_processes
 from jichitai.registry import numbering, services
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
@@ -115,7 +114,7 @@ def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chu
 
     The 宛名番号/世帯番号 are given out here in household order; the rows then go in chunks of ``chunk``
     households, each chunk in its own transaction, by ``workers`` processes side by side (on PostgreSQL, outside
-    a transaction: see :func:`jichitai.synth.city.history_workers`). What is loaded does not depend on
+    a transaction: see :func:`jichitai.dbcopy.bulk_workers`). What is loaded does not depend on
     ``workers``; only the order the chunks land in does."""
     households = [h for h in city.households.values() if h.members]
     people_count = sum(len(h.members) for h in households)
@@ -131,18 +130,9 @@ def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chu
     global _BASE
     _BASE = _Base(city, towns, mapping, parts, timezone.now())
     try:
-        if workers > 1 and len(parts) > 1:
-            connections.close_all()  # each process opens its own
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=connections.close_all) as pool:
-                for loaded in pool.map(_load_part, range(len(parts))):
-                    if progress:
-                        progress(loaded)
-        else:
-            for index in range(len(parts)):
-                loaded = _load_part(index)
-                if progress:
-                    progress(loaded)
+        for loaded in map_in_processes(_load_part, range(len(parts)), workers):
+            if progress:
+                progress(loaded)
     finally:
         _BASE = None
     if connection.vendor == "postgresql":  # the planner's statistics, before the history's first batch needs them
@@ -423,9 +413,7 @@ class HistoryApplier:
             done.set_result(_record_batch(commands, serials))
         else:
             if self._pool is None:
-                connections.close_all()  # each process opens its own
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                                 initializer=connections.close_all)
+                self._pool = fork_pool(self.workers)
             done = self._pool.submit(_record_batch, commands, serials)
         self.in_flight.append(_InFlight(batch, done, ents))
         self.busy |= ents

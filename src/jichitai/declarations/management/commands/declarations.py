@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jichitai.dbcopy import bulk_workers
 from jichitai.declarations import filing, reviewing
 from jichitai.declarations.domain import DeclarationError
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         total = reviewing.review_submitted(options["fiscal_year"], options["chunk"],
-                                           workers=reviewing.review_workers(options["workers"]))
+                                           workers=bulk_workers(options["workers"]))
         took = time.perf_counter() - started
         shown = "、".join(f"{k} {v}件" for k, v in sorted(total.items())) or "対象なし"
         self.stdout.write(f"審査 {sum(total.values())} 件: {shown}（{took:.1f}秒）")
