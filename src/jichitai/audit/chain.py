@@ -15,6 +15,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from jichitai.common.keyfile import create_once
+
 GENESIS = "0" * 64
 
 
@@ -48,13 +50,10 @@ def load_or_create_key(path: Path, *, create: bool) -> SigningKey:
     if not path.exists():
         if not create:
             raise FileNotFoundError(f"signing key {path} does not exist")
-        path.parent.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
+        create_once(path, key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        path.touch(mode=0o600)
-        path.write_bytes(pem)
+        ))
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 private key")

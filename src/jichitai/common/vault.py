@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from jichitai.common.keyfile import create_once
+
 
 def _derive(master: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
@@ -58,7 +60,5 @@ def load_or_create(path: Path, *, create: bool) -> Vault:
     if not path.exists():
         if not create:
             raise FileNotFoundError(f"My Number key file {path} does not exist")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_bytes(os.urandom(32))
+        create_once(path, os.urandom(32))
     return Vault.from_master(path.read_bytes())

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jichitai.common.errors import ConfigurationError
+from jichitai.common.keyfile import create_once
 
 PID_LENGTH = 32
 KEY_FILE_NAME = "lake-pseudonym.key"
@@ -38,9 +39,7 @@ def load_or_create_master_key(path: Path, *, create: bool) -> bytes:
                 f"pseudonymisation key file {path} does not exist (create it with 32 random bytes, hex)",
                 variable="JICHITAI_VAR",
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32) + "\n")
+        create_once(path, (secrets.token_hex(32) + "\n").encode())
     raw = path.read_text().strip()
     key = bytes.fromhex(raw)
     if len(key) < 32:
