@@ -21,7 +21,7 @@ def bench_database(keep: bool = False) -> Iterator[str]:
 
     setup_test_environment()
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_" + str(connection.settings_dict["NAME"])
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)  # a kept one is replaced
     try:
         yield str(connection.settings_dict["NAME"])
     finally:
