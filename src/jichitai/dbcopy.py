@@ -14,6 +14,7 @@ Python than reading the rows. PostgreSQL hashes the array, so the match is one l
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import orjson
+import psycopg
 from django.db import connection, connections, models, transaction
 
 
@@ -113,12 +115,20 @@ def update_rows(model: Any, rows: Sequence[dict[str, Any]], batch_size: int = 50
            f"WHERE t.{q(pk.column)} = v.{q(pk.column)}{check}")
     columns = [(pk.attname, pk.column)] + [(f.attname, f.column) for f in fields]
     updated = 0
-    with connection.cursor() as cur:
-        for start in range(0, len(rows), batch_size):
-            part = [{column: r[name] for name, column in columns} for r in rows[start:start + batch_size]]
-            cur.execute(sql, [json_text(part)])
-            updated += cur.rowcount
+    for start in range(0, len(rows), batch_size):
+        part = [{column: r[name] for name, column in columns} for r in rows[start:start + batch_size]]
+        updated += execute_bound(sql, [json_text(part)])
     return updated
+
+
+def execute_bound(sql: str, params: Sequence[Any]) -> int:
+    """Run ``sql`` on PostgreSQL with its parameters bound by the server, in the caller's transaction; returns the
+    row count. For a parameter of hundreds of kilobytes (a batch's rows as one JSON text): Django's client-side
+    binding would write it into the statement as a literal for the server's parser to scan."""
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cur:
+        cur.execute(sql, params)
+        return int(cur.rowcount)
 
 
 def json_text(value: Any) -> str:
@@ -203,3 +213,45 @@ def with_ids(queryset: Any, column: str, ids: list[int]) -> Any:
     table = connection.ops.quote_name(queryset.model._meta.db_table)
     where = f"{table}.{connection.ops.quote_name(column)} {ANY_BIGINT}"
     return queryset.extra(where=[where], params=[ids_text(ids)])  # noqa: S610 (identifiers from the model)
+
+
+# ---- a bulk load into empty tables: their secondary indexes built once, after ---------------------------
+
+@contextlib.contextmanager
+def indexes_built_after(models_: Sequence[Any]) -> Iterator[bool]:
+    """On PostgreSQL, when every table of ``models_`` is empty: drop their ``Meta.indexes`` (the searches' indexes;
+    primary keys and unique constraints stay, so every row is still checked as it lands), let the caller load,
+    then build them again, each in one sorted pass instead of one insertion per row. Yields whether it did.
+
+    The indexes are built again however the load ends (also on an error or Ctrl-C); a process killed in between
+    leaves them missing until :func:`restore_indexes` runs, which this does first, every time."""
+    restore_indexes(models_)
+    if connection.vendor != "postgresql" or connection.in_atomic_block or any(m.objects.exists() for m in models_):
+        yield False
+        return
+    with connection.schema_editor() as editor:
+        for model in models_:
+            for index in model._meta.indexes:
+                editor.remove_index(model, index)
+    try:
+        yield True
+    finally:
+        restore_indexes(models_)
+
+
+def restore_indexes(models_: Sequence[Any]) -> list[str]:
+    """Create any of the models' ``Meta.indexes`` missing on PostgreSQL (a bulk load killed before it built them
+    again); returns their names."""
+    if connection.vendor != "postgresql":
+        return []
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                    "AND tablename = ANY(%s)", [tables])
+        present = {r[0] for r in cur.fetchall()}
+    missing = [(m, i) for m in models_ for i in m._meta.indexes if i.name not in present]
+    if missing:
+        with connection.schema_editor() as editor:
+            for model, index in missing:
+                editor.add_index(model, index)
+    return [i.name for _, i in missing]

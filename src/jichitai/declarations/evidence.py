@@ -91,7 +91,7 @@ def _people_sql(todo: list[str], jan1: dt.date) -> Iterator[tuple[Row, Row | Non
     sql = (f"SELECT {cols}, {snap} FROM {q(Resident._meta.db_table)} r LEFT JOIN LATERAL ("  # noqa: S608 (identifiers)
            f"SELECT * FROM {q(ResidentHistory._meta.db_table)} h WHERE h.{hist['atena_number']} = r.{res['atena_number']} "
            f"AND h.{hist['moved_on']} <= %s ORDER BY h.{hist['history_no']} DESC LIMIT 1) h ON TRUE "
-           f"WHERE r.{res['my_number_index']} {ANY_TEXT}")
+           f"WHERE r.{res['my_number_index']} {ANY_TEXT} AND r.{res['my_number_index']} <> ''")  # the unique index
     with connection.cursor() as cur:
         cur.execute(sql, [jan1, keys_text(todo)])
         n = len(PERSON_COLS)

@@ -39,7 +39,7 @@ class Household(models.Model):
     it; rows are locked (SELECT … FOR UPDATE) while a 異動 is decided."""
 
     setai_number = models.CharField("世帯番号", max_length=15, primary_key=True)
-    ward_code = models.CharField("行政区コード", max_length=5, db_index=True)
+    ward_code = models.CharField("行政区コード", max_length=5)  # nothing looks households up by ward
     town_code = models.CharField("町字コード", max_length=12, blank=True, default="")
     banchi = models.CharField("番地", max_length=100, blank=True, default="")
     katagaki = models.CharField("方書", max_length=200, blank=True, default="")
@@ -124,7 +124,6 @@ class Resident(PersonRecord):
         indexes = [
             models.Index(fields=["birth_date"], name="reg_res_birth"),
             models.Index(fields=["town_code", "banchi"], name="reg_res_address"),
-            models.Index(fields=["my_number_index"], name="reg_res_mynumber"),
             models.Index(fields=["juminhyo_code"], name="reg_res_juminhyo"),
             models.Index(fields=["kana_key", "birth_date"], name="reg_res_kana_birth"),
             # every index is paid for by every 異動: one per way the counter searches, no duplicates
@@ -136,6 +135,7 @@ class Resident(PersonRecord):
                          condition=models.Q(status="active", removed_on__isnull=False)),
         ]
         constraints = [
+            # also the index a look-up by 個人番号 uses (a query names ``my_number_index <> ''`` or a number)
             models.UniqueConstraint(fields=["my_number_index"], condition=~models.Q(my_number_index=""),
                                     name="reg_res_mynumber_unique"),
         ]
@@ -186,7 +186,7 @@ class OutboxEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    change_id = models.UUIDField(db_index=True)
+    change_id = models.UUIDField()
     kind = models.CharField(max_length=50)
     atena_number = models.CharField(max_length=15)
     setai_number = models.CharField(max_length=15)
@@ -195,8 +195,7 @@ class OutboxEvent(models.Model):
     payload = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["atena_number"], name="reg_outbox_atena")]
+        ordering = ["id"]  # read only in this order (the hub's relay): no other index for every 異動 to pay for
 
     def __str__(self) -> str:
         return f"{self.id} {self.kind} {self.atena_number}"

@@ -19,7 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.dbcopy import copy_rows, json_text, update_rows
+from jichitai.common.ids import uuid7
+from jichitai.dbcopy import copy_rows, execute_bound, json_text, update_rows
 from jichitai.registry.domain.decide import Change, Entry
 from jichitai.registry.domain.person import HEAD, Person
 from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
@@ -59,7 +60,7 @@ def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
             current[atena] = {**values, **keys, "history_no": history_no,
                               "last_change_id": pending.change_id, "updated_at": now}
             outbox.append({
-                "event_id": uuid.uuid4(), "change_id": pending.change_id, "kind": change.reason.value,
+                "event_id": uuid7(), "change_id": pending.change_id, "kind": change.reason.value,
                 "atena_number": atena, "setai_number": person.setai_number, "occurred_on": change.moved_on,
                 "created_at": now,
                 "payload": payload(change, entry, atena in pending.subjects, atena in pending.supported),
@@ -104,19 +105,18 @@ def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> 
     blank = {"head_atena_number": "", "ward_code": "", "town_code": "", "banchi": "", "katagaki": "",
              "created_on": today.isoformat(), "updated_at": now.isoformat(), "version": 1}
     cols = ", ".join(f'"{c}"' for c in ["setai_number", "member_count", *blank])
-    with connection.cursor() as cur:
-        for with_head in (True, False):  # a household left empty keeps its last head and address
-            part = [{**blank, **r} for r in rows if ("head_atena_number" in r) == with_head]
-            if not part:
-                continue
-            fields = ["member_count", "updated_at", *(("head_atena_number", "ward_code", "town_code", "banchi",
-                                                        "katagaki") if with_head else ())]
-            updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in fields)
-            cur.execute(
-                f"INSERT INTO registry_household ({cols}) "  # noqa: S608 (column names from the model)
-                f"SELECT {cols} FROM jsonb_populate_recordset(NULL::registry_household, %s::jsonb) "
-                f"ON CONFLICT (setai_number) DO UPDATE SET {updates}, version = registry_household.version + 1",
-                [json_text(part)])
+    for with_head in (True, False):  # a household left empty keeps its last head and address
+        part = [{**blank, **r} for r in rows if ("head_atena_number" in r) == with_head]
+        if not part:
+            continue
+        fields = ["member_count", "updated_at", *(("head_atena_number", "ward_code", "town_code", "banchi",
+                                                    "katagaki") if with_head else ())]
+        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in fields)
+        execute_bound(
+            f"INSERT INTO registry_household ({cols}) "  # noqa: S608 (column names from the model)
+            f"SELECT {cols} FROM jsonb_populate_recordset(NULL::registry_household, %s::jsonb) "
+            f"ON CONFLICT (setai_number) DO UPDATE SET {updates}, version = registry_household.version + 1",
+            [json_text(part)])
 
 
 def payload(change: Change, entry: Entry, subject: bool, supported: bool) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from jichitai.common.ids import uuid7
 from jichitai.dbcopy import any_of
 from jichitai.registry import numbering, suppression
 from jichitai.registry.domain import commands as C
@@ -88,8 +89,9 @@ def _holders(column: str, values: Iterable[str]) -> dict[str, str]:
     if not use_raw_sql():
         return dict(Resident.objects.filter(**{f"{column}__in": list(values)}).values_list(column, "pk"))
     where, params = any_of(column, values)
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT {column}, atena_number FROM {_RESIDENTS} WHERE {where}", params)  # noqa: S608
+    with connection.cursor() as cur:  # "<> ''": the partial unique index of the blind index serves it
+        cur.execute(f"SELECT {column}, atena_number FROM {_RESIDENTS} WHERE {where} AND {column} <> ''",  # noqa: S608
+                    params)
         return dict(cur.fetchall())
 
 
@@ -354,7 +356,7 @@ class WorkingSet:
 
     def commit(self, change: Any, subjects: frozenset[str], supported: frozenset[str]) -> Pending:
         """Lay ``change`` over the set: later commands of the batch see it. Returns what is to be written."""
-        change_id = uuid.uuid4()
+        change_id = uuid7()  # time-ordered: the history's index of 異動ID takes it at its end
         history_nos = []
         for entry in change.entries:
             before, after = entry.before, entry.after

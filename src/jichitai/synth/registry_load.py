@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jichitai.common.checkdigit import with_modulus11
-from jichitai.dbcopy import copy_rows, fork_pool, map_in_processes
+from jichitai.dbcopy import copy_rows, fork_pool, indexes_built_after, map_in_processes
 from jichitai.registry import numbering, services
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
@@ -129,16 +129,17 @@ def bulk_load_base(city: City, towns: dict[str, Town], mapping: Mapping_, *, chu
     parts = [households[start:start + chunk] for start in range(0, len(households), chunk)]
     global _BASE
     _BASE = _Base(city, towns, mapping, parts, timezone.now())
+    tables = (Household, Resident, ResidentHistory, OutboxEvent)
     try:
-        for loaded in map_in_processes(_load_part, range(len(parts)), workers):
-            if progress:
-                progress(loaded)
+        with indexes_built_after(tables):  # a 移行 into an empty registry: the searches' indexes built after it
+            for loaded in map_in_processes(_load_part, range(len(parts)), workers):
+                if progress:
+                    progress(loaded)
     finally:
         _BASE = None
     if connection.vendor == "postgresql":  # the planner's statistics, before the history's first batch needs them
-        tables = ", ".join(m._meta.db_table for m in (Household, Resident, ResidentHistory, OutboxEvent))
         with connection.cursor() as cur:
-            cur.execute(f"ANALYZE {tables}")
+            cur.execute(f"ANALYZE {', '.join(m._meta.db_table for m in tables)}")
     return people_count
 
 
@@ -344,7 +345,8 @@ class HistoryApplier:
     # events keep their order while batches stay full.
     def add(self, ev: Event) -> None:
         self._reserve(ev)
-        if ev.kind == "cancel":  # needs the cancelled change's id: everything before it is recorded first
+        if ev.kind == "cancel" and (ev.cancels or -1) not in self.map.change:
+            # needs the cancelled change's id: unless its batch is already recorded, everything before it is first
             self.flush(final=True)
         self._place(ev)
         if len(self.pending) >= self.batch_size:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.common.ids import uuid7
 from jichitai.registry import numbering
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.domain.errors import RegistryError
@@ -272,7 +272,7 @@ def _load(parsed: list[ParsedRow], actor: Any) -> None:
         residents, histories = [], []
         for p in parsed[start:start + CHUNK]:
             values = row_values(p.person)
-            change_id = uuid.uuid4()
+            change_id = uuid7()
             residents.append(Resident(**values, **search_values(p.person), history_no=1, last_change_id=change_id))
             histories.append(ResidentHistory(
                 **values, history_no=1, change_id=change_id, reason=p.change.reason, moved_on=p.change.moved_on,

@@ -1,0 +1,23 @@
+"""Time-ordered identifiers (UUID version 7, RFC 9562 §5.7): the ids of 異動 and of outbox events.
+
+Each new id sorts after the ones made before it (to the millisecond, then at random), so the btree indexes of
+the history and the outbox take each new key at their right-hand end instead of at a random leaf: the pages a
+batch of 異動 touches stay few. Python 3.14 has ``uuid.uuid7``; this is the same layout. Pure.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+_VERSION = 0x7 << 76
+_VARIANT = 0b10 << 62
+
+
+def uuid7(now_ns: int | None = None) -> uuid.UUID:
+    """48 bits of Unix milliseconds, the version, 12 random bits, the variant, 62 random bits."""
+    ms = (time.time_ns() if now_ns is None else now_ns) // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    return uuid.UUID(int=(ms & (1 << 48) - 1) << 80 | _VERSION | (rand >> 62 & 0xFFF) << 64 | _VARIANT
+                     | rand & (1 << 62) - 1)
