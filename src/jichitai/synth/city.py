@@ -7,6 +7,7 @@ with the SHA-256 of every file and of a canonical dump of the registry (resident
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -21,10 +22,10 @@ from typing import Any
 
 import orjson
 
-from jichitai.dbcopy import bulk_workers
+from jichitai.dbcopy import bulk_workers, fork_pool
 from jichitai.registry import services
 from jichitai.synth import othersystems
-from jichitai.synth.geography import build_towns
+from jichitai.synth.geography import Town, build_towns
 from jichitai.synth.history import Simulation
 from jichitai.synth.population import City, build_base_population
 from jichitai.synth.registry_load import HistoryApplier, Mapping_, apply_history, bulk_load_base, town_rows
@@ -127,6 +128,26 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     summary.skipped, summary.reasons = applier.skipped, applier.reasons
     summary.timings["history"] = tick() - t_start
 
+    # the registry is final: its checksum is read (in another process on PostgreSQL) while the files are written
+    with fork_pool(1) if workers > 1 else contextlib.nullcontext() as pool:
+        checksum = pool.submit(registry_checksum, opts.end) if pool else None
+        _write_files(opts, summary, city, sim, mapping, towns, jan1)
+        summary.timings["files"] = tick() - t_start
+        summary.registry_sha256, summary.residents, summary.households = (
+            checksum.result() if checksum else registry_checksum(opts.end))
+    (opts.out / "manifest.json").write_text(json.dumps({
+        "seed": opts.seed, "population": opts.population, "years": opts.years, "t0": t0.isoformat(),
+        "end": opts.end.isoformat(), "jan1": jan1.isoformat(), "summary": summary.as_dict(),
+    }, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    summary.timings["total"] = tick() - t_start
+    return summary
+
+
+def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, mapping: Mapping_,
+                 towns: list[Town], jan1: dt.date) -> None:
+    """The address dictionary, the tax inputs of the income year and the other systems' extracts."""
+    town_by_code = {t.code: t for t in towns}
+    t0 = t0_of(opts)
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
     write = _Writer(out, summary)
@@ -166,15 +187,6 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     kaigo = othersystems.kaigo(city, window, random.Random(f"kaigo:{opts.seed}"))
     write.csv("kaigo_nintei.csv", ["宛名番号", "要介護度", "認定開始日", "認定終了日"],
               [[atena[r["pid"]], r["level"], _iso(r["from"]), _iso(r["to"])] for r in kaigo if ok(r["pid"])])
-    summary.timings["files"] = tick() - t_start
-
-    summary.registry_sha256, summary.residents, summary.households = registry_checksum(opts.end)
-    (out / "manifest.json").write_text(json.dumps({
-        "seed": opts.seed, "population": opts.population, "years": opts.years, "t0": t0.isoformat(),
-        "end": opts.end.isoformat(), "jan1": jan1.isoformat(), "summary": summary.as_dict(),
-    }, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    summary.timings["total"] = tick() - t_start
-    return summary
 
 
 def _iso(day: Any) -> str:
