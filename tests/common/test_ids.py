@@ -20,3 +20,8 @@ def test_ids_made_later_sort_later_and_are_unique() -> None:
     assert ids == sorted(ids)
     same_ms = {uuid7(1_800_000_000_000_000_000) for _ in range(10_000)}
     assert len(same_ms) == 10_000  # 74 random bits within a millisecond
+
+
+def test_an_ordinary_uuid() -> None:
+    u = uuid7()
+    assert uuid.UUID(str(u)) == u and hash(u) == hash(uuid.UUID(int=u.int)) and u.is_safe == uuid.SafeUUID.unknown

@@ -19,5 +19,12 @@ def uuid7(now_ns: int | None = None) -> uuid.UUID:
     """48 bits of Unix milliseconds, the version, 12 random bits, the variant, 62 random bits."""
     ms = (time.time_ns() if now_ns is None else now_ns) // 1_000_000
     rand = int.from_bytes(os.urandom(10), "big")
-    return uuid.UUID(int=(ms & (1 << 48) - 1) << 80 | _VERSION | (rand >> 62 & 0xFFF) << 64 | _VARIANT
-                     | rand & (1 << 62) - 1)
+    out = _new(uuid.UUID)  # UUID(int=…) checks its argument's range at length; this value is 128 bits by layout
+    _set(out, "int", (ms & (1 << 48) - 1) << 80 | _VERSION | (rand >> 62 & 0xFFF) << 64 | _VARIANT
+         | rand & (1 << 62) - 1)
+    _set(out, "is_safe", uuid.SafeUUID.unknown)
+    return out
+
+
+_new = object.__new__
+_set = object.__setattr__  # a UUID is immutable: its own __setattr__ refuses

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -192,7 +193,7 @@ class OutboxEvent(models.Model):
     setai_number = models.CharField(max_length=15)
     occurred_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
-    payload = models.JSONField(default=dict)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)  # dates as ISO text
 
     class Meta:
         ordering = ["id"]  # read only in this order (the hub's relay): no other index for every 異動 to pay for

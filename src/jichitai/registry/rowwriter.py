@@ -121,8 +121,8 @@ def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> 
 
 def payload(change: Change, entry: Entry, subject: bool, supported: bool) -> dict[str, Any]:
     """The outbox payload: the snapshot after the change (no 個人番号), the place before, and the move class."""
-    snapshot = entry.after.as_dict()
-    snapshot.pop("my_number", None)
+    snapshot = entry.after.fields_dict()  # dates as dates: the column's encoder writes them in ISO form
+    del snapshot["my_number"]
     before = entry.before
     return {
         **snapshot,

@@ -28,7 +28,8 @@ def my_number_index(number: str) -> str:
 
 
 def to_person(row: Any) -> Person:
-    values = {f: getattr(row, f) for f in _PLAIN_FIELDS}
+    columns = row.__dict__  # a model instance's or a namespace's attributes
+    values = {f: columns[f] for f in _PLAIN_FIELDS}
     token = row.my_number_encrypted
     values["my_number"] = vault().decrypt(token) if token else ""
     return from_fields(values)

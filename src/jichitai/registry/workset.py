@@ -80,8 +80,16 @@ def _lock_residents(atenas: set[str], setais: set[str]) -> list[SimpleNamespace]
     with connection.cursor() as cur:
         cur.execute(f"SELECT {_SELECT} FROM {_RESIDENTS} WHERE ({in_households} AND status = %s) "  # noqa: S608
                     f"OR {named} ORDER BY atena_number FOR UPDATE", [*p1, ACTIVE, *p2])
-        found = [dict(zip(_COLUMNS, r, strict=True)) for r in cur.fetchall()]
-    return [SimpleNamespace(pk=r["atena_number"], **r) for r in found]
+        return [_row(r) for r in cur.fetchall()]
+
+
+def _row(values: tuple[Any, ...]) -> SimpleNamespace:
+    """A resident row read by the batch: its columns by name, and ``pk``."""
+    row = SimpleNamespace()
+    items = row.__dict__
+    items.update(zip(_COLUMNS, values, strict=True))
+    items["pk"] = items["atena_number"]
+    return row
 
 
 def _holders(column: str, values: Iterable[str]) -> dict[str, str]:

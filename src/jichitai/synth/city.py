@@ -29,7 +29,7 @@ from jichitai.synth.geography import Town, build_towns
 from jichitai.synth.history import Simulation
 from jichitai.synth.population import City, build_base_population
 from jichitai.synth.registry_load import HistoryApplier, Mapping_, apply_history, bulk_load_base, town_rows
-from jichitai.synth.taxdata import TaxWriter, incomes
+from jichitai.synth.taxdata import TaxWriter, TaxYear, incomes
 from jichitai.tax import reports
 
 KOBE_POPULATION = 1_525_152
@@ -131,7 +131,7 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     # the registry is final: its checksum is read (in another process on PostgreSQL) while the files are written
     with fork_pool(1) if workers > 1 else contextlib.nullcontext() as pool:
         checksum = pool.submit(registry_checksum, opts.end) if pool else None
-        _write_files(opts, summary, city, sim, mapping, towns, jan1)
+        _write_files(opts, summary, city, sim, mapping, towns, jan1, workers)
         summary.timings["files"] = tick() - t_start
         summary.registry_sha256, summary.residents, summary.households = (
             checksum.result() if checksum else registry_checksum(opts.end))
@@ -144,8 +144,9 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
 
 
 def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, mapping: Mapping_,
-                 towns: list[Town], jan1: dt.date) -> None:
-    """The address dictionary, the tax inputs of the income year and the other systems' extracts."""
+                 towns: list[Town], jan1: dt.date, workers: int = 1) -> None:
+    """The address dictionary, the tax inputs of the income year and the other systems' extracts; with two or more
+    ``workers`` the payers' report files are written by another process meanwhile."""
     town_by_code = {t.code: t for t in towns}
     t0 = t0_of(opts)
     out = opts.out
@@ -161,8 +162,32 @@ def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, m
     tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
     tw.reports()
     tw.declarations()
-    write.text("kyuyo_shiharai_hokokusho.csv", reports.write_rows(reports.SALARY_REPORT, ty.salary_rows))
-    write.text("koteki_nenkin_shiharai_hokokusho.csv", reports.write_rows(reports.PENSION_REPORT, ty.pension_rows))
+    global _REPORTS
+    _REPORTS = ty
+    try:
+        with fork_pool(1) if workers > 1 else contextlib.nullcontext() as pool:
+            report_files = pool.submit(_report_files, out) if pool else None
+            _write_rest(write, opts, summary, city, mapping, ty, t0)
+            summary.files.update(report_files.result() if report_files else _report_files(out))
+    finally:
+        _REPORTS = None
+
+
+_REPORTS: TaxYear | None = None  # the income year's report rows, for the process writing their files (set before it forks)
+
+
+def _report_files(out: Path) -> dict[str, str]:
+    """給与支払報告書 and 公的年金等支払報告書 in their agreed layouts; file name → SHA-256."""
+    ty = _REPORTS
+    assert ty is not None
+    return {name: _write_file(out / name, reports.write_rows(layout, rows)) for name, layout, rows in (
+        ("kyuyo_shiharai_hokokusho.csv", reports.SALARY_REPORT, ty.salary_rows),
+        ("koteki_nenkin_shiharai_hokokusho.csv", reports.PENSION_REPORT, ty.pension_rows))}
+
+
+def _write_rest(write: _Writer, opts: Options, summary: Summary, city: City, mapping: Mapping_, ty: TaxYear,
+                t0: dt.date) -> None:
+    """The declarations with their answer file, and the other systems' extracts."""
     write.text("declarations.jsonl", "".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n"
                                              for d in ty.declarations))
     write.csv("declaration_defects.csv", ["declaration_ref", "defect_kind"], [list(d) for d in ty.defects])
@@ -189,6 +214,13 @@ def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, m
               [[atena[r["pid"]], r["level"], _iso(r["from"]), _iso(r["to"])] for r in kaigo if ok(r["pid"])])
 
 
+def _write_file(path: Path, text: str) -> str:
+    """Write ``text`` as UTF-8; returns its SHA-256."""
+    data = text.encode("utf-8")
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
 def _iso(day: Any) -> str:
     return day.isoformat() if day else ""
 
@@ -202,9 +234,7 @@ class _Writer:
         self.out, self.summary = out, summary
 
     def text(self, name: str, text: str) -> None:
-        data = text.encode("utf-8")
-        (self.out / name).write_bytes(data)
-        self.summary.files[name] = hashlib.sha256(data).hexdigest()
+        self.summary.files[name] = _write_file(self.out / name, text)
 
     def csv(self, name: str, header: list[str], rows: list[list[Any]]) -> None:
         buf = io.StringIO()

@@ -1,3 +1,4 @@
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import migrations, models
 
 
@@ -34,4 +35,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(drop_household_pattern_index, restore_household_pattern_index),
         migrations.RemoveIndex(model_name="outboxevent", name="reg_outbox_atena"),
         migrations.AlterField(model_name="outboxevent", name="change_id", field=models.UUIDField()),
+        # no SQL: the payload's dates are written as ISO text by the column's encoder
+        migrations.AlterField(model_name="outboxevent", name="payload",
+                              field=models.JSONField(default=dict, encoder=DjangoJSONEncoder)),
     ]
