@@ -248,6 +248,7 @@ class HistoryApplier:
         self.rng = random.Random(f"places:{seed}")
         self.pending: list[tuple[Event, C.Command, dict[str, list[int]]]] = []
         self.serials_of: dict[int, dict[str, list[int]]] = {}  # event seq → its reserved serials
+        self.as_of: dict[int, dict[str, Any]] = {}  # event seq → what its command takes from the simulation
         self.pool: dict[str, list[int]] = {"atena": [], "setai": []}
         self.deferred: list[Event] = []  # events waiting for the pending batch to be recorded
         self.creating: set[tuple[str, int]] = set()  # people and households the pending batch numbers anew
@@ -281,37 +282,35 @@ class HistoryApplier:
         return self.atena(pid) if pid is not None else ""
 
     def command(self, ev: Event) -> C.Command:
-        people = self.city.people
         on, notified = ev.on, ev.notified
+        state = self.as_of.pop(ev.seq, {})
         if ev.kind == "birth":
-            child = people[ev.pids[0]]
-            return C.RecordBirth(moved_on=on, notified_on=notified, child=new_person(child, on),
+            return C.RecordBirth(moved_on=on, notified_on=notified, child=state["persons"][0],
                                  setai_number=self.setai(ev.to_hid))
         if ev.kind == "death":
             return C.RecordDeath(moved_on=on, atena_number=self.atena(ev.pids[0]),
                                  remaining_head=self.head(ev.remaining_head), relationships=self.rels(ev.relations))
         if ev.kind == "move_in":
-            hh = self.city.households[ev.to_hid]  # type: ignore[index]
-            abroad = ev.place == "国外"
-            code, address = ("", self.rng.choice(ABROAD)) if abroad else self.rng.choice(PLACES[ev.place])
-            return C.RecordMoveIn(moved_on=on, notified_on=notified, town_code=hh.town_code, banchi=hh.banchi,
-                                  katagaki=hh.katagaki, persons=tuple(new_person(people[p], on) for p in ev.pids),
-                                  previous_address=address, previous_municipality_code=code, from_abroad=abroad)
+            town_code, banchi, katagaki = state["address"]
+            code, address = state["place"]
+            return C.RecordMoveIn(moved_on=on, notified_on=notified, town_code=town_code, banchi=banchi,
+                                  katagaki=katagaki, persons=state["persons"], previous_address=address,
+                                  previous_municipality_code=code, from_abroad=ev.place == "国外")
         if ev.kind == "move_out":
             abroad = ev.place == "国外"
-            code, address = ("", self.rng.choice(ABROAD)) if abroad else self.rng.choice(PLACES[ev.place])
+            code, address = state["place"]
             return C.RecordMoveOut(moved_on=on, notified_on=notified, atena_numbers=tuple(map(self.atena, ev.pids)),
                                    destination_address=address, destination_municipality_code=code, abroad=abroad,
                                    remaining_head=self.head(ev.remaining_head), relationships=self.rels(ev.relations))
         if ev.kind == "move_within":
-            hh = self.city.households[ev.to_hid]  # type: ignore[index]
+            town_code, banchi, katagaki = state["address"]
             atenas = tuple(map(self.atena, ev.pids))
             if ev.hid == ev.to_hid:  # the whole household
                 return C.RecordMoveWithin(moved_on=on, notified_on=notified, atena_numbers=atenas,
-                                          town_code=hh.town_code, banchi=hh.banchi, katagaki=hh.katagaki)
+                                          town_code=town_code, banchi=banchi, katagaki=katagaki)
             return C.RecordMoveWithin(
-                moved_on=on, notified_on=notified, atena_numbers=atenas, town_code=hh.town_code, banchi=hh.banchi,
-                katagaki=hh.katagaki, setai_number="" if ev.new_household else self.setai(ev.to_hid),
+                moved_on=on, notified_on=notified, atena_numbers=atenas, town_code=town_code, banchi=banchi,
+                katagaki=katagaki, setai_number="" if ev.new_household else self.setai(ev.to_hid),
                 new_head=self.head(ev.new_head), remaining_head=self.head(ev.remaining_head),
                 relationships=self.rels(ev.relations))
         if ev.kind == "split":
@@ -345,6 +344,7 @@ class HistoryApplier:
     # events keep their order while batches stay full.
     def add(self, ev: Event) -> None:
         self._reserve(ev)
+        self._note_state(ev)
         if ev.kind == "cancel" and (ev.cancels or -1) not in self.map.change:
             # needs the cancelled change's id: unless its batch is already recorded, everything before it is first
             self.flush(final=True)
@@ -365,6 +365,22 @@ class HistoryApplier:
             return
         self.pending.append((ev, cmd, self.serials_of.pop(ev.seq, {})))
         self.creating |= _created(ev)
+
+    def _note_state(self, ev: Event) -> None:
+        """What the event's command takes from the simulation, noted as the event comes: a deferred event becomes
+        its command later, when the simulation has moved on (the household may have moved again, the person may
+        have married), and the places of 転入/転出 are drawn in event order. The registry then does not depend on
+        how the events were batched."""
+        state: dict[str, Any] = {}
+        if ev.kind in ("move_in", "move_out"):
+            state["place"] = ("", self.rng.choice(ABROAD)) if ev.place == "国外" else self.rng.choice(PLACES[ev.place])
+        if ev.kind in ("move_in", "move_within"):
+            hh = self.city.households[ev.to_hid]  # type: ignore[index]
+            state["address"] = (hh.town_code, hh.banchi, hh.katagaki)
+        if ev.kind in ("birth", "move_in"):
+            state["persons"] = tuple(new_person(self.city.people[p], ev.on) for p in ev.pids)
+        if state:
+            self.as_of[ev.seq] = state
 
     def _reserve(self, ev: Event) -> None:
         """The serials the event's new people and households get, taken in event order from blocks reserved in
