@@ -98,3 +98,31 @@ def test_people_are_valid_registry_entries() -> None:
                 assert p.birth < head.birth
     foreign = [p for p in city.people.values() if p.nationality != "JP"]
     assert foreign and all(p.residence_status for p in foreign)
+
+
+def test_a_deferred_event_is_recorded_as_of_its_own_time() -> None:
+    """A 転居 into a household that waits behind a batch (the household is in flight) is turned into its command
+    later, when the simulation may have moved that household again: the command keeps the address of the event's
+    time, so the registry does not depend on how events were batched (one worker or several)."""
+    from jichitai.synth.history import Event
+    from jichitai.synth.registry_load import HistoryApplier, Mapping_
+
+    towns = build_towns(7)
+    city = City(seed=7, t0=dt.date(2020, 4, 1), towns=towns)
+    build_base_population(city, 200, random.Random(7))
+    mover_hh, target = [h for h in city.households.values() if h.members][:2]
+    mover = mover_hh.members[0]
+    mapping = Mapping_(atena={p: f"{p:015d}" for p in city.people}, setai={h: f"{h:015d}" for h in city.households})
+    applier = HistoryApplier(city, mapping, batch_size=10)
+    applier.pool = {"atena": [], "setai": [900001]}  # serials as if reserved (no database here)
+    applier.busy = {("h", target.hid)}  # a batch being recorded names the target household
+    address = (target.town_code, target.banchi, target.katagaki)
+    applier.add(Event(seq=1, kind="move_within", on=dt.date(2021, 5, 1), pids=(mover,), hid=mover_hh.hid,
+                      to_hid=target.hid))
+    assert not applier.pending and applier.deferred  # it waits
+    target.town_code, target.banchi = "999999999999", "9-9-9"  # the simulation moves the household on
+    applier.busy = set()  # that batch is recorded: the events that waited are placed (as flush does)
+    replay, applier.deferred, applier.waiting = applier.deferred, [], set()
+    applier._place(replay[0])
+    (_, command, _), = applier.pending
+    assert (command.town_code, command.banchi, command.katagaki) == address
