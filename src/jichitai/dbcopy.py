@@ -167,6 +167,17 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+@contextlib.contextmanager
+def run_beside(fn: Callable[[], R], workers: int) -> Iterator[Callable[[], R]]:
+    """``fn`` in a :func:`fork_pool` process while the caller goes on, with two or more ``workers``; yields the call
+    that waits for its result (with one worker, the call that runs it then, here)."""
+    if workers < 2:
+        yield fn
+        return
+    with fork_pool(1) as pool:
+        yield pool.submit(fn).result
+
+
 def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
     """``fn`` of each item, in order: in a :func:`fork_pool` of ``workers`` when more than one and there is more
     than one item, else in this process."""

@@ -7,9 +7,9 @@ with the SHA-256 of every file and of a canonical dump of the registry (resident
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from jichitai.dbcopy import bulk_workers, fork_pool
+from jichitai.dbcopy import bulk_workers, run_beside
 from jichitai.registry import services
 from jichitai.synth import othersystems
 from jichitai.synth.geography import Town, build_towns
@@ -129,12 +129,10 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     summary.timings["history"] = tick() - t_start
 
     # the registry is final: its checksum is read (in another process on PostgreSQL) while the files are written
-    with fork_pool(1) if workers > 1 else contextlib.nullcontext() as pool:
-        checksum = pool.submit(registry_checksum, opts.end) if pool else None
+    with run_beside(functools.partial(registry_checksum, opts.end), workers) as checksum:
         _write_files(opts, summary, city, sim, mapping, towns, jan1, workers)
         summary.timings["files"] = tick() - t_start
-        summary.registry_sha256, summary.residents, summary.households = (
-            checksum.result() if checksum else registry_checksum(opts.end))
+        summary.registry_sha256, summary.residents, summary.households = checksum()
     (opts.out / "manifest.json").write_text(json.dumps({
         "seed": opts.seed, "population": opts.population, "years": opts.years, "t0": t0.isoformat(),
         "end": opts.end.isoformat(), "jan1": jan1.isoformat(), "summary": summary.as_dict(),
@@ -165,10 +163,9 @@ def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, m
     global _REPORTS
     _REPORTS = ty
     try:
-        with fork_pool(1) if workers > 1 else contextlib.nullcontext() as pool:
-            report_files = pool.submit(_report_files, out) if pool else None
+        with run_beside(functools.partial(_report_files, out), workers) as report_files:
             _write_rest(write, opts, summary, city, mapping, ty, t0)
-            summary.files.update(report_files.result() if report_files else _report_files(out))
+            summary.files.update(report_files())
     finally:
         _REPORTS = None
 

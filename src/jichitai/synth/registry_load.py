@@ -247,8 +247,8 @@ class HistoryApplier:
         self.batch_size = batch_size
         self.rng = random.Random(f"places:{seed}")
         self.pending: list[tuple[Event, C.Command, dict[str, list[int]]]] = []
-        self.serials_of: dict[int, dict[str, list[int]]] = {}  # event seq → its reserved serials
-        self.as_of: dict[int, dict[str, Any]] = {}  # event seq → what its command takes from the simulation
+        # event seq → what it was given as it came: its reserved serials and what its command takes from the simulation
+        self.as_of: dict[int, dict[str, Any]] = {}
         self.pool: dict[str, list[int]] = {"atena": [], "setai": []}
         self.deferred: list[Event] = []  # events waiting for the pending batch to be recorded
         self.creating: set[tuple[str, int]] = set()  # people and households the pending batch numbers anew
@@ -281,9 +281,9 @@ class HistoryApplier:
     def head(self, pid: int | None) -> str:
         return self.atena(pid) if pid is not None else ""
 
-    def command(self, ev: Event) -> C.Command:
+    def command(self, ev: Event, state: dict[str, Any]) -> C.Command:
+        """The registry command of ``ev``; ``state`` is what :meth:`_note_state` noted of the simulation for it."""
         on, notified = ev.on, ev.notified
-        state = self.as_of.pop(ev.seq, {})
         if ev.kind == "birth":
             return C.RecordBirth(moved_on=on, notified_on=notified, child=state["persons"][0],
                                  setai_number=self.setai(ev.to_hid))
@@ -358,12 +358,13 @@ class HistoryApplier:
             self.deferred.append(ev)
             self.waiting |= ents
             return
+        state = self.as_of.pop(ev.seq, {})
         try:
-            cmd = self.command(ev)
+            cmd = self.command(ev, state)
         except Unresolved:
             self.skipped[ev.kind] += 1  # it depends on a change the registry refused
             return
-        self.pending.append((ev, cmd, self.serials_of.pop(ev.seq, {})))
+        self.pending.append((ev, cmd, state.get("serials", {})))
         self.creating |= _created(ev)
 
     def _note_state(self, ev: Event) -> None:
@@ -371,7 +372,7 @@ class HistoryApplier:
         its command later, when the simulation has moved on (the household may have moved again, the person may
         have married), and the places of 転入/転出 are drawn in event order. The registry then does not depend on
         how the events were batched."""
-        state: dict[str, Any] = {}
+        state = self.as_of.setdefault(ev.seq, {})
         if ev.kind in ("move_in", "move_out"):
             state["place"] = ("", self.rng.choice(ABROAD)) if ev.place == "国外" else self.rng.choice(PLACES[ev.place])
         if ev.kind in ("move_in", "move_within"):
@@ -379,8 +380,6 @@ class HistoryApplier:
             state["address"] = (hh.town_code, hh.banchi, hh.katagaki)
         if ev.kind in ("birth", "move_in"):
             state["persons"] = tuple(new_person(self.city.people[p], ev.on) for p in ev.pids)
-        if state:
-            self.as_of[ev.seq] = state
 
     def _reserve(self, ev: Event) -> None:
         """The serials the event's new people and households get, taken in event order from blocks reserved in
@@ -397,7 +396,7 @@ class HistoryApplier:
                     self.pool[kind].extend(range(first, first + RESERVE_BLOCK))
                 got[kind], self.pool[kind] = self.pool[kind][:n], self.pool[kind][n:]
         if got:
-            self.serials_of[ev.seq] = got
+            self.as_of.setdefault(ev.seq, {})["serials"] = got
 
     def flush(self, final: bool = False) -> None:
         """Hand the pending batch over; when as many batches as workers are out (or with ``final``), wait for the
