@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
@@ -33,16 +34,34 @@ def _fields(model: Any, rows: Sequence[dict[str, Any]]) -> list[Any]:
 
 def _copy(cur: Any, table: str, fields: list[Any], rows: Sequence[dict[str, Any]], numbered: bool = False) -> None:
     """COPY ``rows`` into ``table`` (quoted) for ``fields``; JSON columns encoded; with ``numbered`` each row also
-    gets its position in a ``copy_order`` column."""
+    gets its position in a ``copy_order`` column.
+
+    Dates, timestamps and UUIDs go as the text PostgreSQL reads back into their columns (ISO 8601; 32 hex digits),
+    each distinct date or timestamp formatted once a call: psycopg's text dumpers cost 0.6 µs a date and 2 µs a
+    timestamp with its zone, paid on every row although a batch's rows share their ``now`` and most of their dates."""
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields) + (", copy_order" if numbered else "")
     names = [f.attname for f in fields]
     json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]  # tested once, not per value
+    dates_at: list[tuple[int, dict[Any, str]]] = [(i, {}) for i, f in enumerate(fields)
+                                                 if isinstance(f, models.DateField)]  # DateTimeField too
+    uuids_at = [i for i, f in enumerate(fields) if isinstance(f, models.UUIDField)]
     with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
         for n, r in enumerate(rows):
             values = [r[name] for name in names]
             for i in json_at:
                 if values[i] is not None:
                     values[i] = json_text(values[i])
+            for i, memo in dates_at:
+                value = values[i]
+                if value is not None and not isinstance(value, str):
+                    text = memo.get(value)
+                    if text is None:
+                        text = memo[value] = value.isoformat()
+                    values[i] = text
+            for i in uuids_at:
+                value = values[i]
+                if isinstance(value, uuid.UUID):
+                    values[i] = value.hex
             copy.write_row([*values, n] if numbered else values)
 
 

@@ -105,7 +105,7 @@ def test_a_deferred_event_is_recorded_as_of_its_own_time() -> None:
     later, when the simulation may have moved that household again: the command keeps the address of the event's
     time, so the registry does not depend on how events were batched (one worker or several)."""
     from jichitai.synth.history import Event
-    from jichitai.synth.registry_load import HistoryApplier, Mapping_
+    from jichitai.synth.registry_load import HistoryApplier, Mapping_, household_entity
 
     towns = build_towns(7)
     city = City(seed=7, t0=dt.date(2020, 4, 1), towns=towns)
@@ -115,7 +115,7 @@ def test_a_deferred_event_is_recorded_as_of_its_own_time() -> None:
     mapping = Mapping_(atena={p: f"{p:015d}" for p in city.people}, setai={h: f"{h:015d}" for h in city.households})
     applier = HistoryApplier(city, mapping, batch_size=10)
     applier.pool = {"atena": [], "setai": [900001]}  # serials as if reserved (no database here)
-    applier.busy = {("h", target.hid)}  # a batch being recorded names the target household
+    applier.busy = {household_entity(target.hid)}  # a batch being recorded names the target household
     address = (target.town_code, target.banchi, target.katagaki)
     applier.add(Event(seq=1, kind="move_within", on=dt.date(2021, 5, 1), pids=(mover,), hid=mover_hh.hid,
                       to_hid=target.hid))

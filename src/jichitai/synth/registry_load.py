@@ -216,18 +216,30 @@ class Unresolved(Exception):
     """The event refers to a person, household or change the registry has not recorded yet."""
 
 
-def _entities(ev: Event) -> set[tuple[str, int]]:
-    """The people and households an event reads or changes."""
-    pids = {*ev.pids, *(ev.relations or {}), *(p for p in (ev.new_head, ev.remaining_head) if p is not None)}
-    return {("p", p) for p in pids} | {("h", h) for h in (ev.hid, ev.to_hid) if h is not None}
+def household_entity(hid: int) -> int:
+    """A household among the entities of :func:`_entities` (people are their ``pid``, households negative: ints,
+    for the coordinator tests every event against the sets of the batches out)."""
+    return -1 - hid
 
 
-def _created(ev: Event) -> set[tuple[str, int]]:
+def _entities(ev: Event) -> set[int]:
+    """The people and households an event reads or changes (see :func:`household_entity`)."""
+    out = {*ev.pids, *(ev.relations or {})}
+    for p in (ev.new_head, ev.remaining_head):
+        if p is not None:
+            out.add(p)
+    for h in (ev.hid, ev.to_hid):
+        if h is not None:
+            out.add(household_entity(h))
+    return out
+
+
+def _created(ev: Event) -> set[int]:
     """What the event numbers anew: the 宛名番号 of people born or moving in, and the 世帯番号 of the household it
-    moves people into (new, or renumbered by a move between wards, j130)."""
-    out = {("p", p) for p in ev.pids} if ev.kind in ("birth", "move_in") else set()
+    moves people into (new, or renumbered by a move between wards, j130); as :func:`_entities` names them."""
+    out = set(ev.pids) if ev.kind in ("birth", "move_in") else set()
     if ev.kind in ("birth", "move_in", "move_within", "split") and ev.to_hid is not None:
-        out.add(("h", ev.to_hid))
+        out.add(household_entity(ev.to_hid))
     return out
 
 
@@ -251,11 +263,15 @@ class HistoryApplier:
         self.as_of: dict[int, dict[str, Any]] = {}
         self.pool: dict[str, list[int]] = {"atena": [], "setai": []}
         self.deferred: list[Event] = []  # events waiting for the pending batch to be recorded
-        self.creating: set[tuple[str, int]] = set()  # people and households the pending batch numbers anew
-        self.waiting: set[tuple[str, int]] = set()  # people and households of the deferred events
-        self.busy: set[tuple[str, int]] = set()  # people and households of the batches being recorded
+        self.creating: set[int] = set()  # people and households the pending batch numbers anew (as _entities)
+        self.named: set[int] = set()  # people and households of the pending batch
+        self.waiting: set[int] = set()  # people and households of the deferred events
+        self.busy: set[int] = set()  # people and households of the batches being recorded
         self.in_flight: deque[_InFlight] = deque()
         self.workers = max(1, workers)
+        # batches out at once: one more than the workers, so that each worker finds the next batch waiting when it
+        # finishes one while the coordinator takes in the results and builds the batch after (else one core idles)
+        self.depth = self.workers + 1 if self.workers > 1 else 1
         self._pool: ProcessPoolExecutor | None = None
         self.applied: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
@@ -354,7 +370,7 @@ class HistoryApplier:
 
     def _place(self, ev: Event) -> None:
         ents = _entities(ev)
-        if ents & (self.waiting | self.creating | self.busy):
+        if not (ents.isdisjoint(self.waiting) and ents.isdisjoint(self.creating) and ents.isdisjoint(self.busy)):
             self.deferred.append(ev)
             self.waiting |= ents
             return
@@ -365,6 +381,7 @@ class HistoryApplier:
             self.skipped[ev.kind] += 1  # it depends on a change the registry refused
             return
         self.pending.append((ev, cmd, state.get("serials", {})))
+        self.named |= ents
         self.creating |= _created(ev)
 
     def _note_state(self, ev: Event) -> None:
@@ -399,7 +416,7 @@ class HistoryApplier:
             self.as_of.setdefault(ev.seq, {})["serials"] = got
 
     def flush(self, final: bool = False) -> None:
-        """Hand the pending batch over; when as many batches as workers are out (or with ``final``), wait for the
+        """Hand the pending batch over; when :attr:`depth` batches are out (or with ``final``), wait for the
         oldest and place the events that waited. With ``final``, until every batch is recorded and none wait.
         When to wait depends only on the counts, never on which batch finishes first (same seed, same city)."""
         while True:
@@ -407,7 +424,7 @@ class HistoryApplier:
                 self._submit()
             if not self.in_flight:
                 return
-            if final or len(self.in_flight) >= self.workers:
+            if final or len(self.in_flight) >= self.depth:
                 self._complete(self.in_flight.popleft())
                 replay, self.deferred, self.waiting = self.deferred, [], set()
                 for ev in replay:
@@ -424,7 +441,7 @@ class HistoryApplier:
         batch, self.pending = self.pending, []
         commands = [cmd for _, cmd, _ in batch]
         serials = [reserved for _, _, reserved in batch]
-        ents = set().union(*(_entities(ev) for ev, _, _ in batch))
+        ents, self.named = self.named, set()
         if self.workers == 1:
             done: Future[list[_Result]] = Future()
             done.set_result(_record_batch(commands, serials))
@@ -473,7 +490,7 @@ _Result = tuple[int, str, str, list[tuple[str, str, bool]]]
 class _InFlight:
     batch: list[tuple[Event, C.Command, dict[str, list[int]]]]
     done: Future[list[_Result]]
-    ents: set[tuple[str, int]]
+    ents: set[int]
 
 
 def _record_batch(commands: list[C.Command], serials: list[dict[str, list[int]]]) -> list[_Result]:
