@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 import uuid
 from collections import Counter, deque
@@ -159,6 +160,21 @@ def _load_part(index: int) -> int:
     """COPY one chunk of the base population (in this process or a forked worker's); returns its persons."""
     base = _BASE
     assert base is not None
+    gc.disable()  # the chunk's rows hold no cycles: collections while they are built would only walk them
+    try:
+        hh_rows, res_rows, hist_rows, out_rows = _base_rows(base, index)
+    finally:
+        gc.enable()
+    with transaction.atomic():
+        copy_rows(Household, hh_rows)
+        copy_rows(Resident, res_rows)
+        copy_rows(ResidentHistory, hist_rows)
+        copy_rows(OutboxEvent, out_rows)
+    return len(res_rows)
+
+
+def _base_rows(base: _Base, index: int) -> tuple[list[dict[str, Any]], ...]:
+    """The household, resident, history and outbox rows of one chunk of the base population."""
     city, towns, mapping, now, t0 = base.city, base.towns, base.mapping, base.now, base.city.t0
     entered_by = ACTOR.audit_label()
     res_rows, hist_rows, out_rows, hh_rows = [], [], [], []
@@ -201,12 +217,7 @@ def _load_part(index: int) -> int:
                                          "origin_class": None, "destination_class": None,
                                          "ward_change": False, "support_measure": False, "cancels": None,
                                          "bulk_load": True}})
-    with transaction.atomic():
-        copy_rows(Household, hh_rows)
-        copy_rows(Resident, res_rows)
-        copy_rows(ResidentHistory, hist_rows)
-        copy_rows(OutboxEvent, out_rows)
-    return len(res_rows)
+    return hh_rows, res_rows, hist_rows, out_rows
 
 
 # ---- history through the service layer ----------------------------------------------------------------
