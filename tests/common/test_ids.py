@@ -1,11 +1,11 @@
-"""UUID version 7 (RFC 9562 §5.7) for the ids of 異動 and outbox events."""
+"""UUID version 7 (RFC 9562 §5.7) for the ids of 異動 and outbox events; version 5 (§5.5) for a generator's ids."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
-from jichitai.common.ids import uuid7
+from jichitai.common.ids import uuid5, uuid7
 
 
 def test_layout_of_rfc_9562_version_7() -> None:
@@ -25,3 +25,12 @@ def test_ids_made_later_sort_later_and_are_unique() -> None:
 def test_an_ordinary_uuid() -> None:
     u = uuid7()
     assert uuid.UUID(str(u)) == u and hash(u) == hash(uuid.UUID(int=u.int)) and u.is_safe == uuid.SafeUUID.unknown
+
+
+def test_version_5_is_the_standard_librarys() -> None:
+    names = ["", "outbox", "jichitai-synth:2026:1", "髙橋﨑", *(f"jichitai-synth:7:{n}" for n in range(2000))]
+    for namespace in (uuid.NAMESPACE_URL, uuid.NAMESPACE_DNS, uuid.UUID(int=2**128 - 1), uuid.UUID(int=0)):
+        for name in names:
+            ours, theirs = uuid5(namespace, name), uuid.uuid5(namespace, name)
+            assert ours == theirs and str(ours) == str(theirs) and hash(ours) == hash(theirs)
+            assert ours.version == 5 and ours.variant == uuid.RFC_4122

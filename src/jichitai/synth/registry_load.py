@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jichitai.common.checkdigit import with_modulus11
+from jichitai.common.ids import uuid5
 from jichitai.dbcopy import copy_rows, fork_pool, indexes_built_after, map_in_processes
 from jichitai.registry import numbering, services
 from jichitai.registry.domain import commands as C
@@ -200,7 +201,7 @@ def _base_rows(base: _Base, index: int) -> tuple[list[dict[str, Any]], ...]:
                 residence_card_number=np_.residence_card_number,
             )
             values = row_values(person)
-            change_id = uuid.uuid5(uuid.NAMESPACE_URL, f"jichitai-synth:{city.seed}:{pid}")
+            change_id = uuid5(uuid.NAMESPACE_URL, f"jichitai-synth:{city.seed}:{pid}")
             res_rows.append({**values, **search_values(person), "history_no": 1, "last_change_id": change_id,
                              "version": 1, "updated_at": now})
             hist_rows.append({**values, "history_no": 1, "change_id": change_id, "reason": "ex_officio_entry",
@@ -209,7 +210,7 @@ def _base_rows(base: _Base, index: int) -> tuple[list[dict[str, Any]], ...]:
                               "cancels_change_id": None, "change_note": BULK_NOTE, "recorded_at": now})
             snapshot = person.as_dict()
             snapshot.pop("my_number", None)
-            out_rows.append({"event_id": uuid.uuid5(change_id, "outbox"), "change_id": change_id,
+            out_rows.append({"event_id": uuid5(change_id, "outbox"), "change_id": change_id,
                              "kind": "ex_officio_entry", "atena_number": person.atena_number,
                              "setai_number": setai, "occurred_on": t0, "created_at": now,
                              "payload": {**snapshot, "reason": "ex_officio_entry", "reason_label": "職権記載",
