@@ -38,7 +38,7 @@ _KEEP = ~(0xF << 76 | 0b11 << 62) & (1 << 128) - 1
 
 def uuid5(namespace: uuid.UUID, name: str) -> uuid.UUID:
     """``uuid.uuid5(namespace, name)`` (SHA-1 of the namespace and the name, version and variant set), without its
-    range checks: 1 µs instead of 3.5, for the 3 million ids of a Kobe-sized base load."""
+    range checks: half the time (1.7 µs against 3.5 measured), for the 3 million ids of a Kobe-sized base load."""
     digest = int.from_bytes(hashlib.sha1(namespace.bytes + name.encode()).digest()[:16], "big")  # noqa: S324 (RFC 9562)
     out = _new(uuid.UUID)
     _set(out, "int", digest & _KEEP | _V5 | _VARIANT)

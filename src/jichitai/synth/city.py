@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import gc
 import hashlib
 import io
 import json
@@ -28,7 +27,7 @@ from jichitai.registry import services
 from jichitai.synth import othersystems
 from jichitai.synth.geography import Town, build_towns
 from jichitai.synth.history import Simulation
-from jichitai.synth.population import City, build_base_population
+from jichitai.synth.population import City, build_base_population, built_without_collections, settle
 from jichitai.synth.registry_load import HistoryApplier, Mapping_, apply_history, bulk_load_base, town_rows
 from jichitai.synth.taxdata import TaxWriter, TaxYear, incomes
 from jichitai.tax import reports
@@ -100,12 +99,9 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     towns = build_towns(opts.seed)
     town_by_code = {t.code: t for t in towns}
     city = City(seed=opts.seed, t0=t0, towns=towns)
-    gc.disable()  # millions of objects that all live on: no collection while they are made (_settled below)
-    try:
+    with built_without_collections():  # millions of objects that all live on
         build_base_population(city, opts.population, random.Random(f"population:{opts.seed}"))
-    finally:
-        gc.enable()
-    _settled()
+    settle()
     summary.base_population = sum(1 for p in city.people.values() if p.state == "active")
     summary.timings["generate_base"] = tick() - t_start
 
@@ -129,13 +125,13 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
             progress.advance("history", m - last_month[0])
             last_month[0] = m
             if m % 12 == 0:
-                _settled()  # the people and households of the year gone by
+                settle()  # the people and households of the year gone by
 
     apply_history(sim.run(), applier, on_event)
     summary.changes, summary.refused = applier.applied, applier.refused
     summary.skipped, summary.reasons = applier.skipped, applier.reasons
     summary.timings["history"] = tick() - t_start
-    _settled()
+    settle()
 
     # the registry is final: its checksum is read (in another process on PostgreSQL) while the files are written
     with run_beside(functools.partial(registry_checksum, opts.end), workers) as checksum:
@@ -148,15 +144,6 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
     }, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary.timings["total"] = tick() - t_start
     return summary
-
-
-def _settled() -> None:
-    """Take what the generator has built so far out of the cyclic garbage collector's sight (``gc.freeze``): the
-    city lives until the end and holds no garbage cycles, yet each full collection walked all of its tens of millions
-    of objects — in this process and again in every forked worker, whose walk also copies the pages it touches.
-    At the Kobe size that was minutes of CPU. Objects freed by their reference count are freed as before."""
-    gc.collect()
-    gc.freeze()
 
 
 def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, mapping: Mapping_,

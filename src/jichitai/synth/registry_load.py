@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import random
 import uuid
 from collections import Counter, deque
@@ -39,7 +38,7 @@ from jichitai.registry.store import row_values, search_values
 from jichitai.synth.geography import WARD_BY_CODE, Town
 from jichitai.synth.history import Event
 from jichitai.synth.names import NATIONALITY_NAME
-from jichitai.synth.population import City, Person
+from jichitai.synth.population import City, Person, built_without_collections
 
 ACTOR = services.SystemActor("synth")
 BULK_NOTE = "合成都市の初期人口（一括移行）"
@@ -161,11 +160,8 @@ def _load_part(index: int) -> int:
     """COPY one chunk of the base population (in this process or a forked worker's); returns its persons."""
     base = _BASE
     assert base is not None
-    gc.disable()  # the chunk's rows hold no cycles: collections while they are built would only walk them
-    try:
+    with built_without_collections():  # the chunk's rows hold no cycles
         hh_rows, res_rows, hist_rows, out_rows = _base_rows(base, index)
-    finally:
-        gc.enable()
     with transaction.atomic():
         copy_rows(Household, hh_rows)
         copy_rows(Resident, res_rows)
