@@ -114,7 +114,7 @@ def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> 
         updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in fields)
         execute_bound(
             f"INSERT INTO registry_household ({cols}) "  # noqa: S608 (column names from the model)
-            f"SELECT {cols} FROM jsonb_populate_recordset(NULL::registry_household, %s::jsonb) "
+            f"SELECT {cols} FROM json_populate_recordset(NULL::registry_household, %s::json) "
             f"ON CONFLICT (setai_number) DO UPDATE SET {updates}, version = registry_household.version + 1",
             [json_text(part)])
 
