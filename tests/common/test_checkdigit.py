@@ -63,3 +63,15 @@ def test_make_my_number_is_valid(body: int) -> None:
 def test_rejects_non_digits() -> None:
     with pytest.raises(ValueError):
         modulus11_w2_7("12a")
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=64))
+def test_modulus11_equals_the_digit_by_digit_definition(body: str) -> None:
+    # j130: weights 2,3,4,5,6,7,2,3,… from the rightmost digit; 11 − (sum mod 11), 0 for a remainder of 0 or 1
+    total = sum(int(ch) * (2 + i % 6) for i, ch in enumerate(reversed(body)))
+    assert modulus11_w2_7(body) == (0 if total % 11 <= 1 else 11 - total % 11)
+
+
+def test_modulus11_refuses_a_body_longer_than_its_weights() -> None:
+    with pytest.raises(ValueError):
+        modulus11_w2_7("1" * 65)
