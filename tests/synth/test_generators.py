@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import random
 import re
+from collections import deque
 from dataclasses import astuple
 
 from jichitai.common.checkdigit import is_valid_my_number
@@ -114,7 +115,7 @@ def test_a_deferred_event_is_recorded_as_of_its_own_time() -> None:
     mover = mover_hh.members[0]
     mapping = Mapping_(atena={p: f"{p:015d}" for p in city.people}, setai={h: f"{h:015d}" for h in city.households})
     applier = HistoryApplier(city, mapping, batch_size=10)
-    applier.pool = {"atena": [], "setai": [900001]}  # serials as if reserved (no database here)
+    applier.pool = {"atena": deque(), "setai": deque([900001])}  # serials as if reserved (no database here)
     applier.busy = {household_entity(target.hid)}  # a batch being recorded names the target household
     address = (target.town_code, target.banchi, target.katagaki)
     applier.add(Event(seq=1, kind="move_within", on=dt.date(2021, 5, 1), pids=(mover,), hid=mover_hh.hid,
@@ -126,3 +127,26 @@ def test_a_deferred_event_is_recorded_as_of_its_own_time() -> None:
     applier._place(replay[0])
     (_, command, _), = applier.pending
     assert (command.town_code, command.banchi, command.katagaki) == address
+
+
+def test_monthly_hazards_read_from_tables_equal_the_rates_applied_per_person() -> None:
+    # rates.monthly_hazards reads each person's probabilities from a table by age and sex; they must be the very
+    # values of the rates applied to every person (as the history computed them before), every month
+    import numpy as np
+    import pytest
+
+    from jichitai.synth import rates
+
+    g = np.random.default_rng(3)
+    ages = np.concatenate([np.arange(0, 121), g.integers(0, 110, size=20_000)]).astype(np.int32)
+    female = g.random(len(ages)) < 0.52
+    for month in range(1, 13):
+        death, birth, out, within = rates.monthly_hazards(ages, female, month)
+        season = rates.MOVE_SEASON[month]
+        assert np.array_equal(death, rates.monthly(rates.mortality(ages, female), rates.DEATH_SEASON[month] / 12))
+        assert np.array_equal(birth, np.where(female, rates.fertility(ages), 0.0) / 12)
+        assert np.array_equal(out, rates.monthly(rates.move_out_hazard(ages), season))
+        assert np.array_equal(within, rates.monthly(rates.move_within_hazard(ages), season))
+    assert [len(h) for h in rates.monthly_hazards(ages[:0], female[:0], 4)] == [0, 0, 0, 0]
+    with pytest.raises(ValueError):
+        rates.monthly_hazards(np.array([3, -1], dtype=np.int32), np.array([True, False]), 4)

@@ -206,11 +206,11 @@ class Simulation:
         def pick(p: np.ndarray) -> np.ndarray:
             return ids[g.random(len(ids)) < p]
 
-        death_p = rates.monthly(rates.mortality(ages, female), rates.DEATH_SEASON[start.month] / 12)
+        death_p, birth_p, out_p, within_p = rates.monthly_hazards(ages, female, start.month)
         tasks += [("death", int(i)) for i in pick(death_p)]
-        tasks += [("birth", int(i)) for i in pick(np.where(female, rates.fertility(ages), 0.0) / 12)]
-        tasks += [("move_out", int(i)) for i in pick(rates.monthly(rates.move_out_hazard(ages), season))]
-        tasks += [("move_within", int(i)) for i in pick(rates.monthly(rates.move_within_hazard(ages), season))]
+        tasks += [("birth", int(i)) for i in pick(birth_p)]
+        tasks += [("move_out", int(i)) for i in pick(out_p)]
+        tasks += [("move_within", int(i)) for i in pick(within_p)]
         tasks += [("move_in", 0)] * int(g.poisson(rates.MOVE_IN_RATE * pop * season / 1.6))
         tasks += [("marriage", 0)] * int(g.poisson(rates.MARRIAGE_RATE * pop / 12 * 0.7))
         young = ids[(ages >= 20) & (ages < 40)]

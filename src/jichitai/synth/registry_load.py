@@ -269,7 +269,7 @@ class HistoryApplier:
         self.pending: list[tuple[Event, C.Command, dict[str, list[int]]]] = []
         # event seq → what it was given as it came: its reserved serials and what its command takes from the simulation
         self.as_of: dict[int, dict[str, Any]] = {}
-        self.pool: dict[str, list[int]] = {"atena": [], "setai": []}
+        self.pool: dict[str, deque[int]] = {"atena": deque(), "setai": deque()}
         self.deferred: list[Event] = []  # events waiting for the pending batch to be recorded
         self.creating: set[int] = set()  # people and households the pending batch numbers anew (as _entities)
         self.named: set[int] = set()  # people and households of the pending batch
@@ -416,10 +416,11 @@ class HistoryApplier:
         got = {}
         for kind, n in wanted.items():
             if n:
-                while len(self.pool[kind]) < n:
+                pool = self.pool[kind]
+                while len(pool) < n:
                     first = numbering.reserve(kind, RESERVE_BLOCK)
-                    self.pool[kind].extend(range(first, first + RESERVE_BLOCK))
-                got[kind], self.pool[kind] = self.pool[kind][:n], self.pool[kind][n:]
+                    pool.extend(range(first, first + RESERVE_BLOCK))
+                got[kind] = [pool.popleft() for _ in range(n)]  # a deque: not the block copied on every event
         if got:
             self.as_of.setdefault(ev.seq, {})["serials"] = got
 
