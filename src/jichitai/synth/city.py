@@ -149,30 +149,34 @@ def generate(opts: Options, progress: Progress | None = None, clock: Callable[[]
 def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, mapping: Mapping_,
                  towns: list[Town], jan1: dt.date, workers: int = 1) -> None:
     """The address dictionary, the tax inputs of the income year and the other systems' extracts; with two or more
-    ``workers`` the payers' report files are written by another process meanwhile."""
+    ``workers``, the extracts (once the year's incomes are drawn) and then the payers' report files are written by
+    other processes meanwhile (each file the same whichever process writes it)."""
     town_by_code = {t.code: t for t in towns}
     t0 = t0_of(opts)
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
-    write = _Writer(out, summary)
+    write = _Writer(out, summary.files)
     write.csv("towns.csv", ["町字コード", "行政区コード", "行政区名", "町字", "町字フリガナ", "郵便番号", "小学校区"],
               [[t.code, t.ward_code, t.ward_name, t.name, t.kana, t.postcode, t.school_district] for t in towns])
-
-    # tax inputs: the residents of 1 January, incomes of the year before
-    rng = random.Random(f"tax:{opts.seed}")
-    jan1_people = [city.people[pid] for pid in sorted(sim.jan1.address)]
-    ty = incomes(city, jan1_people, jan1.year - 1, rng)
-    tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
-    tw.reports()
-    tw.declarations()
-    global _REPORTS
-    _REPORTS = ty
+    global _REPORTS, _EXTRACTS
     try:
-        with run_beside(functools.partial(_report_files, out), workers) as report_files:
-            _write_rest(write, opts, summary, city, mapping, ty, t0)
-            summary.files.update(report_files())
+        # tax inputs: the residents of 1 January, incomes of the year before
+        rng = random.Random(f"tax:{opts.seed}")
+        jan1_people = [city.people[pid] for pid in sorted(sim.jan1.address)]
+        ty = incomes(city, jan1_people, jan1.year - 1, rng)
+        salaried = {e.pid for e in ty.earners.values() if e.salary and not e.left_job}
+        _EXTRACTS = _Extracts(city, othersystems.Window(t0, opts.end), mapping, out, opts.seed, salaried)
+        with run_beside(_extract_files, workers) as extracts:
+            tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
+            tw.reports()
+            tw.declarations()
+            _REPORTS = ty
+            with run_beside(functools.partial(_report_files, out), workers) as report_files:
+                _write_declarations(write, summary, ty)
+                summary.files.update(report_files())
+            summary.files.update(extracts())
     finally:
-        _REPORTS = None
+        _REPORTS = _EXTRACTS = None
 
 
 _REPORTS: TaxYear | None = None  # the income year's report rows, for the process writing their files (set before it forks)
@@ -187,33 +191,50 @@ def _report_files(out: Path) -> dict[str, str]:
         ("koteki_nenkin_shiharai_hokokusho.csv", reports.PENSION_REPORT, ty.pension_rows))}
 
 
-def _write_rest(write: _Writer, opts: Options, summary: Summary, city: City, mapping: Mapping_, ty: TaxYear,
-                t0: dt.date) -> None:
-    """The declarations with their answer file, and the other systems' extracts."""
+@dataclass
+class _Extracts:
+    city: City
+    window: othersystems.Window
+    mapping: Mapping_
+    out: Path
+    seed: int
+    salaried: set[int]  # who drew a salary from an employer in the income year (not 国保)
+
+
+_EXTRACTS: _Extracts | None = None  # what the process writing the 児童手当 and 介護保険 extracts reads (set before it forks)
+
+
+def _extract_files() -> dict[str, str]:
+    """The 国民健康保険, 児童手当 and 介護保険 extracts (they need the city as the history left it and, for 国保, who
+    drew a salary in the income year); file name → SHA-256."""
+    x = _EXTRACTS
+    assert x is not None
+    files: dict[str, str] = {}
+    write = _Writer(x.out, files)
+    atena, setai = x.mapping.atena, x.mapping.setai
+    ok = lambda *pids: all(p in atena for p in pids)  # noqa: E731 - people whose entry the registry refused
+    kokuho = othersystems.kokuho(x.city, x.window, x.salaried, random.Random(f"kokuho:{x.seed}"))
+    write.csv("kokuho_shikaku.csv", ["宛名番号", "世帯番号", "資格取得日", "資格喪失日"],
+              [[atena[r["pid"]], setai.get(r["hid"], ""), _iso(r["from"]), _iso(r["to"])]
+               for r in kokuho if ok(r["pid"])])
+    jido = othersystems.jido_teate(x.city, x.window)
+    write.csv("jido_teate.csv", ["受給者宛名番号", "児童宛名番号", "支給開始年月", "支給終了年月", "月額"],
+              [[atena[r["recipient"]], atena[r["child"]], _ym(r["from"]), _ym(r["to"]), r["amount"]]
+               for r in jido if ok(r["recipient"], r["child"])])
+    kaigo = othersystems.kaigo(x.city, x.window, random.Random(f"kaigo:{x.seed}"))
+    write.csv("kaigo_nintei.csv", ["宛名番号", "要介護度", "認定開始日", "認定終了日"],
+              [[atena[r["pid"]], r["level"], _iso(r["from"]), _iso(r["to"])] for r in kaigo if ok(r["pid"])])
+    return files
+
+
+def _write_declarations(write: _Writer, summary: Summary, ty: TaxYear) -> None:
+    """The declarations with their answer file."""
     write.text("declarations.jsonl", "".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n"
                                              for d in ty.declarations))
     write.csv("declaration_defects.csv", ["declaration_ref", "defect_kind"], [list(d) for d in ty.defects])
     summary.salary_reports, summary.pension_reports = len(ty.salary_rows), len(ty.pension_rows)
     summary.declarations = len(ty.declarations)
     summary.defects = Counter(kind for _, kind in ty.defects)
-
-    # other systems
-    window = othersystems.Window(t0, opts.end)
-    salaried = {e.pid for e in ty.earners.values() if e.salary and not e.left_job}
-    atena = mapping.atena
-    setai = mapping.setai
-    ok = lambda *pids: all(p in atena for p in pids)  # noqa: E731 - people whose entry the registry refused
-    kokuho = othersystems.kokuho(city, window, salaried, random.Random(f"kokuho:{opts.seed}"))
-    write.csv("kokuho_shikaku.csv", ["宛名番号", "世帯番号", "資格取得日", "資格喪失日"],
-              [[atena[r["pid"]], setai.get(r["hid"], ""), _iso(r["from"]), _iso(r["to"])]
-               for r in kokuho if ok(r["pid"])])
-    jido = othersystems.jido_teate(city, window)
-    write.csv("jido_teate.csv", ["受給者宛名番号", "児童宛名番号", "支給開始年月", "支給終了年月", "月額"],
-              [[atena[r["recipient"]], atena[r["child"]], _ym(r["from"]), _ym(r["to"]), r["amount"]]
-               for r in jido if ok(r["recipient"], r["child"])])
-    kaigo = othersystems.kaigo(city, window, random.Random(f"kaigo:{opts.seed}"))
-    write.csv("kaigo_nintei.csv", ["宛名番号", "要介護度", "認定開始日", "認定終了日"],
-              [[atena[r["pid"]], r["level"], _iso(r["from"]), _iso(r["to"])] for r in kaigo if ok(r["pid"])])
 
 
 def _write_file(path: Path, text: str) -> str:
@@ -232,11 +253,11 @@ def _ym(day: Any) -> str:
 
 
 class _Writer:
-    def __init__(self, out: Path, summary: Summary) -> None:
-        self.out, self.summary = out, summary
+    def __init__(self, out: Path, files: dict[str, str]) -> None:
+        self.out, self.files = out, files  # file name → SHA-256
 
     def text(self, name: str, text: str) -> None:
-        self.summary.files[name] = _write_file(self.out / name, text)
+        self.files[name] = _write_file(self.out / name, text)
 
     def csv(self, name: str, header: list[str], rows: list[list[Any]]) -> None:
         buf = io.StringIO()
