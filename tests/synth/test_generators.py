@@ -9,8 +9,12 @@ import re
 from collections import deque
 from dataclasses import astuple
 
+import numpy as np
+import pytest
+
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.text import has_variation_selector, is_katakana_reading
+from jichitai.synth import rates
 from jichitai.synth.geography import WARDS, build_towns, ward_shares
 from jichitai.synth.history import Simulation
 from jichitai.synth.names import NameSampler, with_variant
@@ -132,11 +136,6 @@ def test_a_deferred_event_is_recorded_as_of_its_own_time() -> None:
 def test_monthly_hazards_read_from_tables_equal_the_rates_applied_per_person() -> None:
     # rates.monthly_hazards reads each person's probabilities from a table by age and sex; they must be the very
     # values of the rates applied to every person (as the history computed them before), every month
-    import numpy as np
-    import pytest
-
-    from jichitai.synth import rates
-
     g = np.random.default_rng(3)
     ages = np.concatenate([np.arange(0, 121), g.integers(0, 110, size=20_000)]).astype(np.int32)
     female = g.random(len(ages)) < 0.52

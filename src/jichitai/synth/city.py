@@ -158,62 +158,60 @@ def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, m
     write = _Writer(out, summary.files)
     write.csv("towns.csv", ["町字コード", "行政区コード", "行政区名", "町字", "町字フリガナ", "郵便番号", "小学校区"],
               [[t.code, t.ward_code, t.ward_name, t.name, t.kana, t.postcode, t.school_district] for t in towns])
-    global _REPORTS, _EXTRACTS
+    global _FILES
     try:
         # tax inputs: the residents of 1 January, incomes of the year before
         rng = random.Random(f"tax:{opts.seed}")
         jan1_people = [city.people[pid] for pid in sorted(sim.jan1.address)]
         ty = incomes(city, jan1_people, jan1.year - 1, rng)
-        salaried = {e.pid for e in ty.earners.values() if e.salary and not e.left_job}
-        _EXTRACTS = _Extracts(city, othersystems.Window(t0, opts.end), mapping, out, opts.seed, salaried)
+        _FILES = _Files(city, othersystems.Window(t0, opts.end), mapping, out, opts.seed, ty)
         with run_beside(_extract_files, workers) as extracts:
             tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
             tw.reports()
             tw.declarations()
-            _REPORTS = ty
-            with run_beside(functools.partial(_report_files, out), workers) as report_files:
+            with run_beside(_report_files, workers) as report_files:  # forked now: the reports are written
                 _write_declarations(write, summary, ty)
                 summary.files.update(report_files())
             summary.files.update(extracts())
     finally:
-        _REPORTS = _EXTRACTS = None
-
-
-_REPORTS: TaxYear | None = None  # the income year's report rows, for the process writing their files (set before it forks)
-
-
-def _report_files(out: Path) -> dict[str, str]:
-    """給与支払報告書 and 公的年金等支払報告書 in their agreed layouts; file name → SHA-256."""
-    ty = _REPORTS
-    assert ty is not None
-    return {name: _write_file(out / name, reports.write_rows(layout, rows)) for name, layout, rows in (
-        ("kyuyo_shiharai_hokokusho.csv", reports.SALARY_REPORT, ty.salary_rows),
-        ("koteki_nenkin_shiharai_hokokusho.csv", reports.PENSION_REPORT, ty.pension_rows))}
+        _FILES = None
 
 
 @dataclass
-class _Extracts:
+class _Files:
+    """What the processes writing files beside the parent read (set before they fork; each sees it as of its fork)."""
+
     city: City
     window: othersystems.Window
     mapping: Mapping_
     out: Path
     seed: int
-    salaried: set[int]  # who drew a salary from an employer in the income year (not 国保)
+    ty: TaxYear
 
 
-_EXTRACTS: _Extracts | None = None  # what the process writing the 児童手当 and 介護保険 extracts reads (set before it forks)
+_FILES: _Files | None = None
+
+
+def _report_files() -> dict[str, str]:
+    """給与支払報告書 and 公的年金等支払報告書 in their agreed layouts; file name → SHA-256."""
+    x = _FILES
+    assert x is not None
+    return {name: _write_file(x.out / name, reports.write_rows(layout, rows)) for name, layout, rows in (
+        ("kyuyo_shiharai_hokokusho.csv", reports.SALARY_REPORT, x.ty.salary_rows),
+        ("koteki_nenkin_shiharai_hokokusho.csv", reports.PENSION_REPORT, x.ty.pension_rows))}
 
 
 def _extract_files() -> dict[str, str]:
     """The 国民健康保険, 児童手当 and 介護保険 extracts (they need the city as the history left it and, for 国保, who
     drew a salary in the income year); file name → SHA-256."""
-    x = _EXTRACTS
+    x = _FILES
     assert x is not None
     files: dict[str, str] = {}
     write = _Writer(x.out, files)
     atena, setai = x.mapping.atena, x.mapping.setai
     ok = lambda *pids: all(p in atena for p in pids)  # noqa: E731 - people whose entry the registry refused
-    kokuho = othersystems.kokuho(x.city, x.window, x.salaried, random.Random(f"kokuho:{x.seed}"))
+    salaried = {e.pid for e in x.ty.earners.values() if e.salary and not e.left_job}
+    kokuho = othersystems.kokuho(x.city, x.window, salaried, random.Random(f"kokuho:{x.seed}"))
     write.csv("kokuho_shikaku.csv", ["宛名番号", "世帯番号", "資格取得日", "資格喪失日"],
               [[atena[r["pid"]], setai.get(r["hid"], ""), _iso(r["from"]), _iso(r["to"])]
                for r in kokuho if ok(r["pid"])])

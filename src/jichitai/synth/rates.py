@@ -90,11 +90,11 @@ def monthly_hazards(ages: np.ndarray, female: np.ndarray, month: int) -> tuple[n
     def by_sex(m: np.ndarray, w: np.ndarray) -> np.ndarray:  # index: age * 2 + (1 if female)
         return np.stack([m, w], axis=1).ravel()
 
-    key = ages.astype(np.intp) * 2 + female
+    whole = ages.astype(np.intp)
+    key = whole * 2 + female
     death = by_sex(monthly(mortality(age, men), DEATH_SEASON[month] / 12),
                    monthly(mortality(age, women), DEATH_SEASON[month] / 12))
-    birth = by_sex(np.zeros(top) / 12, fertility(age) / 12)
+    birth = by_sex(np.zeros(top), fertility(age) / 12)
     season = MOVE_SEASON[month]
-    whole = ages.astype(np.intp)
     return (death[key], birth[key], monthly(move_out_hazard(age), season)[whole],
             monthly(move_within_hazard(age), season)[whole])
