@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.declarations.domain import Declaration, Facts, KnownPerson, RelativeFacts
-from jichitai.declarations.domain.facts import Claim
+from jichitai.declarations.domain.facts import Claim, EngineRefusal
 
 
 @dataclass
@@ -168,7 +168,8 @@ class CityIndex:
         return income, sources
 
     def facts(self, d: Declaration, owner: str, relative_index: dict[str, str], *, ref: str = "",
-              computed: dict[str, Any] | None = None, earlier: int | None = None) -> Facts:
+              computed: dict[str, Any] | None = None, earlier: int | None = None,
+              refusal: EngineRefusal | None = None, tax_without: int | None = None) -> Facts:
         """The facts for one declaration. ``relative_index`` maps each relative's 個人番号 to its blind index."""
         sal, pen = self.salary.get(owner), self.pension.get(owner)
         relatives: dict[str, RelativeFacts] = {}
@@ -197,6 +198,8 @@ class CityIndex:
             computed_total_tax=None if computed is None else int(computed["total"]),
             computed_taxable=None if computed is None else not (computed.get("exempt_per_capita")
                                                                 and computed.get("exempt_income_levy")),
+            engine_refusal=refusal if computed is None else None,
+            tax_without_declaration=tax_without,
             filed_final_return=owner in self.final_returns,
             earlier_declarations=earlier,
             is_claimed_by_other=bool(self.claims.get(owner)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,12 +19,15 @@ from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.dbcopy import copy_rows, map_in_processes, update_rows, with_ids
-from jichitai.declarations import assessment_link, evidence, taxlink
+from jichitai.declarations import assessment_link, baseline, evidence, taxlink
 from jichitai.declarations.cityindex import CityIndex
-from jichitai.declarations.domain import Decision, Declaration, Outcome, Severity, review
+from jichitai.declarations.domain import Decision, Declaration, Finding, Outcome, Severity, review
+from jichitai.declarations.domain.facts import EngineRefusal
 from jichitai.declarations.models import Declaration as Stored
 from jichitai.declarations.models import ReviewDecision, Status
 from jichitai.declarations.sealing import unseal
+
+log = logging.getLogger(__name__)
 
 STATUS_OF = {Outcome.ACCEPTED: Status.AUTO_ACCEPTED, Outcome.RETURNED: Status.RETURNED, Outcome.CLERK: Status.CLERK}
 
@@ -39,6 +43,32 @@ class Reviewed:
     stored: Stored
     decision: Decision
     case: dict[str, Any]  # the case as filed (the hand-over to the assessment reuses it)
+    failed: bool = False  # the review itself failed on this declaration (sent to a clerk, counted apart)
+
+
+@dataclass
+class Prepared:
+    """What the engine said of one declaration before its review: its refusal, and the tax from the reports
+    alone when the declaration could be unnecessary (rule NE01)."""
+
+    refusal: EngineRefusal | None = None
+    tax_without: int | None = None
+
+
+REVIEW_FAILED = "AR90"
+
+
+def failure_decision(what: str, exc: BaseException) -> Decision:
+    """A declaration the review could not finish (unreadable record, a fault in the hand-over): to a clerk,
+    with what failed — never accepted, never blocking the others of its batch."""
+    message = getattr(exc, "message", "") or type(exc).__name__
+    return Decision(Outcome.CLERK, (Finding(
+        code=REVIEW_FAILED, severity=Severity.CLERK,
+        resident_message="申告の自動審査を完了できなかったため、職員が内容を確認します。",
+        clerk_message=f"自動審査を完了できない（{what}）: {message}。申告の内容を直接確認してください。",
+        basis="地方税法第317条の2第1項（申告の受付と審査）",
+        detail={"stage": what, "error": type(exc).__name__},
+    ),))
 
 
 def relative_indexes(stored: Stored, d: Declaration) -> dict[str, str]:
@@ -56,17 +86,36 @@ def _domain(stored: Stored) -> Declaration:
     return Declaration.from_record(unseal(stored.data), fiscal_year=stored.fiscal_year)
 
 
-def decide_one(index: CityIndex, stored: Stored, d: Declaration | None = None) -> Decision:
+def decide_one(index: CityIndex, stored: Stored, d: Declaration | None = None,
+               prepared: Prepared | None = None) -> Decision:
     d = d or _domain(stored)
-    if stored.computed is None:
-        stored.computed, _ = taxlink.compute(d.case)
+    if prepared is None:
+        prepared = _prepare(index, [stored], [d])[0]
     earlier = sum(1 for f in index.filed.get(stored.owner_index, [])
                   if f.ref not in (stored.receipt_number, stored.source_ref, str(stored.pk)))
     if not stored.atena_number and index.people.get(stored.owner_index):
         stored.atena_number = index.people[stored.owner_index].atena_number
     facts = index.facts(d, stored.owner_index, relative_indexes(stored, d), computed=stored.computed,
-                        earlier=earlier)
+                        earlier=earlier, refusal=prepared.refusal, tax_without=prepared.tax_without)
     return review(d, facts)
+
+
+def _prepare(index: CityIndex, group: list[Stored], domains: list[Declaration]) -> list[Prepared]:
+    """The engine over a group at once: the tax of each declaration not yet computed (its refusal kept), and
+    the tax from the reports alone of those that could be unnecessary."""
+    out = [Prepared() for _ in group]
+    todo = [n for n, s in enumerate(group) if s.computed is None]
+    for n, answer in zip(todo, taxlink.compute_many_checked([domains[n].case for n in todo]), strict=True):
+        if isinstance(answer, EngineRefusal):
+            out[n].refusal = answer
+        else:
+            group[n].computed = answer
+    maybe = [n for n, (s, d) in enumerate(zip(group, domains, strict=True))
+             if s.computed is not None and baseline.could_be_unnecessary(index, d, s.owner_index)]
+    for n, tax in zip(maybe, baseline.taxes_without([(domains[n], group[n].owner_index) for n in maybe]),
+                      strict=True):
+        out[n].tax_without = tax
+    return out
 
 
 def review_declarations(declarations: Iterable[Stored]) -> list[Reviewed]:
@@ -175,10 +224,7 @@ def _review_chunk(ids: list[int]) -> tuple[dict[str, int], float, float]:
     results = _decide_all(_INDEX, read_batch(ids), bulk=True)
     t2 = clock()
     _record(results)
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.decision.outcome.value] = counts.get(r.decision.outcome.value, 0) + 1
-    return counts, t2 - t1, clock() - t2
+    return outcome_counts(results), t2 - t1, clock() - t2
 
 
 # what the review reads and writes of a declaration (the rest is not loaded: Django reads a deferred field
@@ -196,25 +242,54 @@ def read_batch(ids: list[int]) -> list[Stored]:
 
 
 def _decide_all(index: CityIndex, group: list[Stored], *, bulk: bool = False) -> list[Reviewed]:
-    domains = [_domain(s) for s in group]
+    """Each declaration decided on its own: one that cannot be read or reviewed goes to a clerk with the
+    reason (:func:`failure_decision`) and the others are decided as if it were not there."""
+    readable: list[tuple[Stored, Declaration]] = []
+    out: dict[int, Reviewed] = {}
+    for s in group:
+        try:
+            readable.append((s, _domain(s)))
+        except Exception as exc:  # any fault of one record is that record's finding
+            out[id(s)] = Reviewed(s, failure_decision("申告の読み取り", exc), {}, failed=True)
+    stored = [s for s, _ in readable]
+    domains = [d for _, d in readable]
     if bulk:
-        _prime(index, group, domains)
-    return [Reviewed(s, decide_one(index, s, d), d.case) for s, d in zip(group, domains, strict=True)]
+        index.prime_incomes([i for s in stored for i, _ in evidence.indexes_of(s.data)[1]], taxlink.total_incomes)
+    prepared = _prepare(index, stored, domains)
+    for s, d, p in zip(stored, domains, prepared, strict=True):
+        try:
+            out[id(s)] = Reviewed(s, decide_one(index, s, d, p), d.case)
+        except Exception as exc:  # the rules failed on this one: its finding
+            out[id(s)] = Reviewed(s, failure_decision("審査規則の適用", exc), d.case, failed=True)
+    return [out[id(s)] for s in group]
 
 
-def _prime(index: CityIndex, group: list[Stored], domains: list[Declaration]) -> None:
-    """Bulk: every tax and every relative's income in one vectorised engine call each."""
-    todo = [(s, d) for s, d in zip(group, domains, strict=True) if s.computed is None]
-    for (s, _), answer in zip(todo, taxlink.compute_many([d.case for _, d in todo]), strict=True):
-        s.computed = answer
-    relatives = [i for s in group for i, _ in evidence.indexes_of(s.data)[1]]
-    index.prime_incomes(relatives, taxlink.total_incomes)
+def _hand_over_each(accepted: list[Reviewed]) -> None:
+    """The accepted declarations handed to the assessment together, in a savepoint; if that fails, one by one,
+    each in its own savepoint: one the assessment refuses goes to a clerk (:func:`failure_decision`) and the
+    others are handed over all the same."""
+    if not accepted:
+        return
+    try:
+        with transaction.atomic():
+            assessment_link.hand_over([r.stored for r in accepted], kind="initial", cases=[r.case for r in accepted])
+        return
+    except Exception:
+        log.warning("賦課への一括引継ぎに失敗: 1件ずつ引き継ぐ", exc_info=True)
+    for r in accepted:
+        try:
+            with transaction.atomic():
+                assessment_link.hand_over([r.stored], kind="initial", cases=[r.case])
+        except Exception as exc:  # that declaration's finding, the others go on
+            r.decision = failure_decision("賦課への引継ぎ", exc)
+            r.failed = True
 
 
 @transaction.atomic
 def _record(results: list[Reviewed]) -> None:
-    """The decisions of one batch: the declarations' new state in one UPDATE, the decisions in one COPY, the
-    accepted ones handed to the assessment together, one audit entry."""
+    """The decisions of one batch: the accepted ones handed to the assessment (each isolated when one fails),
+    the declarations' new state in one UPDATE, the decisions in one COPY, one audit entry."""
+    _hand_over_each([r for r in results if r.decision.outcome is Outcome.ACCEPTED])
     now = timezone.now()
     rows = []
     for r in results:
@@ -229,15 +304,25 @@ def _record(results: list[Reviewed]) -> None:
         "declaration_id": r.stored.pk, "outcome": r.decision.outcome.value,
         "ruleset_version": r.decision.ruleset_version, "findings": [f.as_dict() for f in r.decision.findings],
         "by": "system", "decided_at": now} for r in results], batch_size=2000)
-    accepted = [r for r in results if r.decision.outcome is Outcome.ACCEPTED]
-    assessment_link.hand_over([r.stored for r in accepted], kind="initial", cases=[r.case for r in accepted])
+    failed = [r.stored.receipt_number or r.stored.source_ref or str(r.stored.pk) for r in results if r.failed]
     if len(results) == 1:
         s = results[0].stored
         audit.record("system:review", "declarations.review", f"declaration:{s.receipt_number}",
-                     outcome="ok", decision=results[0].decision.outcome.value,
+                     outcome="failed" if failed else "ok", decision=results[0].decision.outcome.value,
                      ruleset=results[0].decision.ruleset_version)
     else:
-        counts: dict[str, int] = {}
-        for r in results:
-            counts[r.decision.outcome.value] = counts.get(r.decision.outcome.value, 0) + 1
-        audit.record("system:review", "declarations.review", f"batch:{len(results)}", outcome="ok", **counts)
+        counts = outcome_counts(results)
+        audit.record("system:review", "declarations.review", f"batch:{len(results)}",
+                     outcome="failed" if failed else "ok", failed_refs=failed[:100], **counts)
+
+
+def outcome_counts(results: list[Reviewed]) -> dict[str, int]:
+    """The count per outcome, and ``failed``: the declarations the review could not finish (in the clerk's
+    count too)."""
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.decision.outcome.value] = counts.get(r.decision.outcome.value, 0) + 1
+    failed = sum(1 for r in results if r.failed)
+    if failed:
+        counts["failed"] = failed
+    return counts

@@ -11,6 +11,9 @@ from importlib import import_module
 from typing import Any
 
 from jichitai.common.errors import JichitaiError
+from jichitai.declarations.domain.facts import EngineRefusal
+
+UNAVAILABLE = EngineRefusal("", "税額計算エンジンが利用できません")
 
 
 def _calculate() -> Any:
@@ -22,13 +25,23 @@ def _calculate() -> Any:
 
 def compute(case: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     """(result, "") or (None, reason)."""
+    answer = compute_checked(case)
+    return (None, answer.message) if isinstance(answer, EngineRefusal) else (answer, "")
+
+
+def refusal_of(exc: JichitaiError) -> EngineRefusal:
+    return EngineRefusal(str(exc.fields.get("field") or getattr(exc, "field", "") or ""), exc.message)
+
+
+def compute_checked(case: dict[str, Any]) -> dict[str, Any] | EngineRefusal:
+    """The engine's answer, or its refusal with the field it names."""
     calculate = _calculate()
     if calculate is None:
-        return None, "税額計算エンジンが利用できません"
+        return UNAVAILABLE
     try:
-        return calculate(engine_case(case)), ""
+        return dict(calculate(engine_case(case)))
     except JichitaiError as exc:
-        return None, exc.message
+        return refusal_of(exc)
 
 
 def engine_case(case: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +78,12 @@ SUMMARY = ("total", "total_income", "taxable_income", "exempt_per_capita", "exem
 def compute_many(cases: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
     """Many cases at once through the engine's vectorised path (the same arithmetic as :func:`compute`);
     each answer is the summary (:data:`SUMMARY`), without the explanation. A case the engine refuses → None."""
+    return [None if isinstance(a, EngineRefusal) else a for a in compute_many_checked(cases)]
+
+
+def compute_many_checked(cases: list[dict[str, Any]]) -> list[dict[str, Any] | EngineRefusal]:
+    """:func:`compute_many` with each refusal kept (the field and the engine's message): one refused case
+    refuses only itself; a year the engine refuses as a whole refuses its cases."""
     if not cases:
         return []
     try:
@@ -72,21 +91,25 @@ def compute_many(cases: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
         explain = import_module("jichitai.tax.calc.explain")
         parse_case = import_module("jichitai.tax.case").parse_case
     except ImportError:
-        return [None] * len(cases)
-    parsed: list[Any] = []
-    for case in cases:
+        return [UNAVAILABLE] * len(cases)
+    out: list[dict[str, Any] | EngineRefusal] = [UNAVAILABLE] * len(cases)
+    parsed: dict[int, Any] = {}
+    for i, case in enumerate(cases):
         try:
-            parsed.append(parse_case(engine_case(case)))
-        except JichitaiError:
-            parsed.append(None)
-    out: list[dict[str, Any] | None] = [None] * len(cases)
+            parsed[i] = parse_case(engine_case(case))
+        except JichitaiError as exc:
+            out[i] = refusal_of(exc)
     by_year: dict[int, list[int]] = {}
-    for i, c in enumerate(parsed):
-        if c is not None:
-            by_year.setdefault(c.fiscal_year, []).append(i)
+    for i, c in parsed.items():
+        by_year.setdefault(c.fiscal_year, []).append(i)
     for year, rows in by_year.items():
-        taxpayers, relatives = explain.case_tables([parsed[i] for i in rows])
-        cols = calc.calculate_many(taxpayers, relatives, fiscal_year=year)
+        try:
+            taxpayers, relatives = explain.case_tables([parsed[i] for i in rows])
+            cols = calc.calculate_many(taxpayers, relatives, fiscal_year=year)
+        except JichitaiError as exc:
+            for i in rows:
+                out[i] = refusal_of(exc)
+            continue
         for j, i in enumerate(rows):
             out[i] = {k: cols[k][j].item() for k in SUMMARY}
     return out

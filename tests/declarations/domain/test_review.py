@@ -357,7 +357,9 @@ def test_ar01_written_tax_against_computed_tax():
 
 
 def test_ne01_declaration_not_needed_is_noted_not_blocking():
-    decision = review(declaration(), facts(salary_year_end_adjusted=True))
+    """地方税法第317条の2第1項ただし書: salary only, 年末調整 done, the same tax without the declaration."""
+    decision = review(declaration(), facts(salary_year_end_adjusted=True, computed_total_tax=150_000,
+                                           tax_without_declaration=150_000))
     assert decision.outcome is Outcome.ACCEPTED and "NE01" in decision.codes()
 
 

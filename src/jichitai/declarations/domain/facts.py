@@ -56,6 +56,16 @@ class RelativeFacts:
 
 
 @dataclass(frozen=True)
+class EngineRefusal:
+    """The tax engine's refusal of the case as filed: the field it names (the case format's dotted path, e.g.
+    ``dependents[0].birth_date``) and its message. The review turns it into a finding, never into an
+    acceptance: what the engine cannot compute cannot be assessed."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Facts:
     person: KnownPerson | None
     salary_reported: int | None = None  # sum of 給与支払報告書 支払金額; None: no report received
@@ -66,6 +76,8 @@ class Facts:
     relatives: dict[str, RelativeFacts] = field(default_factory=dict)
     computed_total_tax: int | None = None
     computed_taxable: bool | None = None  # False: 非課税 (均等割も所得割も)
+    engine_refusal: EngineRefusal | None = None  # the engine refused the case (then computed_* are None)
+    tax_without_declaration: int | None = None  # the tax from the reports alone (年末調整); None: not computed
     filed_final_return: bool = False  # 所得税の確定申告書 received through 国税連携
     earlier_declarations: int = 0  # declarations for the same year already accepted for this person
     is_claimed_by_other: bool = False  # the taxpayer is someone's spouse or dependant (reports, declarations)

@@ -15,7 +15,7 @@ from typing import Any
 
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.text import search_key
-from jichitai.common.wareki import legal_age_on
+from jichitai.common.wareki import fiscal_year_label, legal_age_on, to_wareki
 from jichitai.declarations.domain.facts import Facts
 from jichitai.declarations.domain.limits import AGE_CLASSES, age_class, band_label, deduction_band, limits_for
 from jichitai.declarations.domain.model import Declaration, Relative
@@ -244,3 +244,23 @@ def relative_outside_city(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding
             yield r.finding(
                 subject=rel.my_number, role=ROLE[rel.role], name=rel.name, my_number=rel.my_number
             )
+
+
+@rule(
+    "FA09",
+    "所得の年の後に生まれた配偶者・扶養親族",
+    Severity.RETURN,
+    "地方税法第314条の2第1項第10号・第11号と同条の判定時期の規定（前年12月31日の現況）、所得税法第85条第3項",
+    "{role}「{name}」さんの生年月日（{birth}）は{year_end}より後です。配偶者・扶養親族は{year_end}の現況で判定するため、"
+    "この申告では対象になりません（{next_year}の申告から対象になります）。記載を削除して提出し直してください。",
+    "{role} {name}: 生年月日 {birth} が所得の年の12月31日（{year_end}）より後（年齢が負）。対象外。",
+)
+def relative_born_in_the_year(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """Whether someone is a spouse or dependant is judged on 31 December of the income year: a child born on
+    1 January of the 年度 or later did not exist then (a negative age), whatever the registry holds now."""
+    end = _year_end(d)
+    for rel in d.relatives:
+        if rel.birth_date is not None and rel.birth_date > end:
+            yield r.finding(subject=rel.my_number, role=ROLE[rel.role], name=rel.name,
+                            birth=to_wareki(rel.birth_date), year_end=to_wareki(end),
+                            next_year=fiscal_year_label(d.fiscal_year + 1))

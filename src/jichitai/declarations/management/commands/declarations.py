@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jichitai.dbcopy import bulk_workers
 from jichitai.declarations import filing, reviewing
-from jichitai.declarations.domain import DeclarationError
+from jichitai.declarations.domain import DeclarationError, Outcome
 
 
 class Command(BaseCommand):
@@ -44,5 +44,8 @@ class Command(BaseCommand):
         total = reviewing.review_submitted(options["fiscal_year"], options["chunk"],
                                            workers=bulk_workers(options["workers"]))
         took = time.perf_counter() - started
-        shown = "、".join(f"{k} {v}件" for k, v in sorted(total.items())) or "対象なし"
-        self.stdout.write(f"審査 {sum(total.values())} 件: {shown}（{took:.1f}秒）")
+        failed = total.pop("failed", 0)
+        shown = "、".join(f"{Outcome(k).label} {v:,}件" for k, v in sorted(total.items())) or "対象なし"
+        if failed:
+            shown += f"（うち自動審査を完了できず職員確認へ {failed:,}件: 監査ログに受付番号）"
+        self.stdout.write(f"審査 {sum(total.values()):,} 件: {shown}（{took:.1f}秒）")
