@@ -12,6 +12,7 @@ if $J help synth >/dev/null 2>&1 && [ ! -f "$JICHITAI_VAR/.city" ]; then
   $J synth city --population "${DEMO_POPULATION:-20000}" --years "${DEMO_YEARS:-3}" --seed 2026 && touch "$JICHITAI_VAR/.city"
 fi
 if $J help demo_extras >/dev/null 2>&1; then $J demo_extras; fi
+[ "${DEMO_SERVE:-1}" = 0 ] && exit 0   # the demo's data without its servers (tests/test_cli.py)
 echo
 echo "jichitai demo: http://127.0.0.1:${PORT}/  (Ctrl-C to stop)"
 exec $J runserver "127.0.0.1:${PORT}" --noreload

@@ -1,8 +1,10 @@
 """Typed settings, read from the environment once and validated at start.
 
 Modes:
-- ``demo``: the embedded default. SQLite file and lake under ``var/``, keys generated on first start.
-- ``test``: like demo, but PostgreSQL when ``DATABASE_URL`` is set (``make test`` sets it).
+- ``demo``: the embedded default. SQLite file and lake under ``var/demo`` (where ``make demo`` puts them, so that
+  a ``jichitai`` command run from the project's folder after ``make demo`` opens the demo's database), keys
+  generated on first start.
+- ``test``: like demo, under ``var/test``, but PostgreSQL when ``DATABASE_URL`` is set (``make test`` sets it).
 - ``production``: everything explicit. A missing or default secret, a missing ``DATABASE_URL`` or a key file
   that does not exist stops the start with a message naming the variable.
 """
@@ -17,6 +19,8 @@ from jichitai.common.errors import ConfigurationError
 
 DEMO_SECRET = "jichitai-demo-secret-not-for-production"  # noqa: S105 - the known default that production refuses
 MODES = ("demo", "test", "production")
+# JICHITAI_VAR when unset, relative to the working directory: the demo's folder is the one `make demo` fills.
+DEFAULT_VAR = {"demo": "var/demo", "test": "var/test", "production": "var"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def load(env: dict[str, str] | None = None) -> Config:
     mode = env.get("JICHITAI_MODE", "demo")
     if mode not in MODES:
         raise ConfigurationError(f"JICHITAI_MODE must be one of {', '.join(MODES)}, got {mode!r}", variable="JICHITAI_MODE")
-    var_dir = Path(env.get("JICHITAI_VAR", Path.cwd() / "var")).resolve()
+    var_dir = Path(env.get("JICHITAI_VAR") or Path.cwd() / DEFAULT_VAR[mode]).resolve()
     secret = env.get("JICHITAI_SECRET_KEY", "")
     database_url = env.get("DATABASE_URL", "")
     if mode == "production":

@@ -76,7 +76,7 @@ def current() -> MartSet:
             cached = saved if saved is not None and snapshot_key(saved.lineage) == key else None
             if cached is None:
                 cached = refresh_now()
-            else:
+            elif has_population(cached):
                 projection(cached)  # marts from disk: the projection is made now, not by the first page
         _state.update(current=cached, checked=now)
         return cached
@@ -114,9 +114,10 @@ def refresh_now() -> MartSet:
         marts.save(marts_dir())
         marts.timings["save"] = time.perf_counter() - saved
         _state.update(current=marts, checked=time.monotonic(), projection={})
-        projected = time.perf_counter()
-        projection(marts)
-        marts.timings["projection"] = time.perf_counter() - projected
+        if has_population(marts):  # an empty lake (a fresh install) has nothing to project from
+            projected = time.perf_counter()
+            projection(marts)
+            marts.timings["projection"] = time.perf_counter() - projected
         return marts
 
 
@@ -165,7 +166,13 @@ def published(marts: MartSet, slug: str, period: str | None = None) -> Published
     return marts.publish(slug, period or options[-1], k())
 
 
+def has_population(marts: MartSet) -> bool:
+    return bool(marts.tables["population_age"].num_rows)
+
+
 def projection(marts: MartSet) -> Projection:
+    if not has_population(marts):
+        raise LoungeError("人口のデータがまだありません（取り込み待ち）。", code="lounge_no_data", indicator="projection")
     key = snapshot_key(marts.lineage)
     cache = _state["projection"]
     if key not in cache:
