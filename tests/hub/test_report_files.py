@@ -57,11 +57,32 @@ def test_a_file_delivered_twice_is_stored_once_and_the_same_rows_in_another_file
     assert again.duplicate and again.file.pk == first.file.pk
     assert ExchangedFile.objects.filter(direction="in").count() == 1 and ReceivedReport.objects.count() == 300
     assert MessageLogEntry.objects.filter(kind="file_in_duplicate").count() == 1
-    # the same rows in other bytes are another file: stored again under that file, as before
+    # the same rows in other bytes are another file, but the same reports: not stored again (issue 19 item 5)
     other = files.receive(payroll, "salary-report", "kyuyo-utf8.csv", _file(rows, "utf-8"))
     assert not other.duplicate and other.file.pk != first.file.pk
-    assert ReceivedReport.objects.filter(source=f"hub:{other.file.pk}").count() == 300
-    assert ReceivedReport.objects.count() == 600
+    assert ReceivedReport.objects.count() == 300
+    # a 訂正 of one of them through the hub replaces it
+    fixed = {**rows[0], "salary_paid": rows[0]["salary_paid"] + 1, "submission": "correction"}
+    files.receive(payroll, "salary-report", "teisei.csv", _file([fixed]))
+    assert ReceivedReport.in_force().count() == 300
+    assert ReceivedReport.objects.get(status="superseded").amount == rows[0]["salary_paid"]
+
+
+def test_a_salary_earner_change_file_reaches_the_tax_office(make_system: Any) -> None:
+    """給与所得者異動届出書 (地方税法第321条の7) on its own feed."""
+    import datetime as dt
+
+    from jichitai.common.checkdigit import make_my_number
+    from jichitai.tax.models import SalaryEarnerChange
+
+    system, _ = make_system(code="kyuyo_idou_test", feeds={"salary-earner-change": None}, my_number=True)
+    row = {"payer_number": "7000012050002", "payer_name": "株式会社みなと", "my_number": make_my_number(50000000077),
+           "name": "山田 太郎", "kana": "ヤマダ タロウ", "birth_date": dt.date(1980, 5, 1),
+           "address": "神戸市中央区加納町6丁目5番1号", "changed_on": dt.date(2026, 8, 31), "reason": "retired"}
+    data = reports.write_rows(reports.SALARY_EARNER_CHANGE, [row]).encode("cp932")
+    got = files.receive(system, "salary-earner-change", "idou.csv", data)
+    assert got.file.status == "accepted"
+    assert SalaryEarnerChange.objects.get().source == f"hub:{got.file.pk}"
 
 
 def test_one_bad_row_in_a_large_file_stores_nothing(payroll: Any) -> None:

@@ -44,7 +44,8 @@ def test_a_changed_input_adds_a_version_and_keeps_the_first(city: dict[str, str]
     assessment.run(2026)
     first = Assessment.objects.get(atena_number=city["taro"])
     store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
-                                      payer_number="7000012050002", payer_name="副業株式会社", salary_paid=600_000,
+                                      payer_number=reports.make_corporate_number(400000000001),  # another payer
+                                      payer_name="副業株式会社", salary_paid=600_000,
                                       salary_income=0, year_end_adjusted=False, social_insurance=0))
     report = assessment.run(2026)
     assert (report.created, report.corrected, report.unchanged) == (0, 1, 1)

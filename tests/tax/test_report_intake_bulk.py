@@ -84,19 +84,20 @@ def test_the_data_is_the_parsed_row_with_each_my_number_replaced() -> None:
     assert ReceivedReport.objects.get().data == expected
 
 
-def test_a_file_stored_twice_from_one_source_is_stored_once_and_from_another_source_again() -> None:
+def test_a_file_stored_twice_from_one_source_or_re_sent_from_another_is_stored_once() -> None:
+    """Consistency: an identical re-send is idempotent (issue 19 item 5: it used to be stored again and summed)."""
     rows = city_salary_rows(500)
     data = _file(rows)
     assert report_intake.store_file("salary_report", data, "eltax-1.csv") == (500, 0)
     assert report_intake.store_file("salary_report", data, "eltax-1.csv") == (0, 500)
     assert ReceivedReport.objects.count() == 500
-    # the same rows (other bytes) from another source: that source's reports, as get_or_create stored them
-    assert report_intake.store_file("salary_report", _file(rows, "utf-8"), "eltax-2.csv") == (500, 0)
-    assert ReceivedReport.objects.filter(source="eltax-2.csv").count() == 500
-    # a longer version of the first file from the first source adds only its new rows
+    # the same rows (other bytes) from another source: the same reports, not stored again
+    assert report_intake.store_file("salary_report", _file(rows, "utf-8"), "eltax-2.csv") == (0, 500)
+    assert ReceivedReport.objects.count() == 500
+    # a longer version of the first file adds only its new rows
     more = rows + city_salary_rows(510)[500:]
-    assert report_intake.store_file("salary_report", _file(more), "eltax-1.csv") == (10, 500)
-    assert ReceivedReport.objects.filter(source="eltax-1.csv").count() == 510
+    assert report_intake.store_file("salary_report", _file(more), "eltax-3.csv") == (10, 500)
+    assert ReceivedReport.in_force().count() == 510
 
 
 def test_a_recipient_twice_in_one_file_is_stored_once_the_first_row() -> None:

@@ -126,7 +126,7 @@ def load_all_reports(index: CityIndex) -> None:
     from jichitai.tax.models import ReceivedReport
 
     cols = [KT(f"data__{k}") for k in ("year_end_adjusted", "spouse", *REPORT_CLAIM_KEYS)]
-    rows = (ReceivedReport.objects.filter(income_year=index.fiscal_year - 1, superseded_by__isnull=True)
+    rows = (ReceivedReport.in_force().filter(income_year=index.fiscal_year - 1)
             .values_list("kind", "recipient_index", "amount", *cols).iterator(chunk_size=20_000))
     _add_extracted(index, rows)
 
@@ -162,7 +162,7 @@ def load_reports_about(index: CityIndex, wanted: set[str]) -> None:
     sql = f"""
         SELECT r.kind, r.recipient_index, r.amount, {", ".join(f"x.{k}" for k in keys)}
         FROM {table} r CROSS JOIN LATERAL jsonb_to_record(r.data) AS x({record})
-        WHERE r.income_year = %(year)s AND r.superseded_by_id IS NULL
+        WHERE r.income_year = %(year)s AND r.status = 'in_force'
           AND (r.recipient_index = ANY(string_to_array(%(wanted)s, ',')) OR {claimed})
         ORDER BY r.id"""  # noqa: S608
     with connection.cursor() as cur:
@@ -187,7 +187,7 @@ def load_reports(index: CityIndex, people: list[str], relatives: list[str]) -> N
     (二重扶養 through 年末調整)."""
     from jichitai.tax.models import ReceivedReport
 
-    base = ReceivedReport.objects.filter(income_year=index.fiscal_year - 1, superseded_by__isnull=True)
+    base = ReceivedReport.in_force().filter(income_year=index.fiscal_year - 1)
     seen: set[int] = set()
     for part in chunks(people):
         for row in base.filter(recipient_index__in=part).values_list("id", "kind", "recipient_index", "amount", "data"):

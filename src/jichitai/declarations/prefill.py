@@ -80,7 +80,7 @@ def load(actor: ResidentActor, fiscal_year: int) -> Prefill | None:
         sex="female" if me.sex == "F" else "male", town_code=me.town_code, banchi=me.banchi, katagaki=me.katagaki,
         address_label=f"{town.ward_name if town else ''}{town.name if town else me.town_code} {me.banchi}",
     )
-    reports = ReceivedReport.objects.filter(income_year=fiscal_year - 1, superseded_by__isnull=True)
+    reports = ReceivedReport.in_force().filter(income_year=fiscal_year - 1)
     life_keys = {"life_general_new": "general_new", "life_pension_new": "pension_new",
                  "life_medical_care_new": "medical_care_new", "life_general_old": "general_old",
                  "life_pension_old": "pension_old"}

@@ -24,7 +24,7 @@ from jichitai.audit import services as audit
 from jichitai.hub import messagelog
 from jichitai.hub.errors import FeedRefused, FileRefused
 from jichitai.hub.feeds import ItemFilter, granted
-from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS
+from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS, TAX_FEEDS
 from jichitai.hub.models import ExchangedFile, FeedEvent, System
 from jichitai.tax import reports
 
@@ -118,7 +118,7 @@ def receive(system: System, feed_code: str, filename: str, data: bytes, mode: st
         )
         f.stored_path, f.log_seq = str(target), entry.seq
         f.save(update_fields=["stored_path", "log_seq"])
-        if not problems and feed_code in ("salary-report", "pension-report"):
+        if not problems and feed_code in TAX_FEEDS:
             from jichitai.tax import report_intake
 
             report_intake.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{f.pk}")

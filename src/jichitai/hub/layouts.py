@@ -134,10 +134,14 @@ ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
     ("異動事由", "kind"), ("異動日", "occurred_on"),
 )
 
+# the feeds whose accepted files the tax office stores (jichitai.tax.report_intake.store_rows)
+TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change")
+
 # feed code -> layout of the files received on it
 FILE_LAYOUTS: dict[str, Layout] = {
     "salary-report": reports.SALARY_REPORT,
     "pension-report": reports.PENSION_REPORT,
+    "salary-earner-change": reports.SALARY_EARNER_CHANGE,
     "kokuho-shikaku": KOKUHO_SHIKAKU,
     "jido-teate": JIDO_TEATE,
     "kaigo-nintei": KAIGO_NINTEI,

@@ -1,4 +1,4 @@
-"""What the tax office keeps: the reports received (給与支払報告書, 公的年金等支払報告書).
+"""What the tax office keeps: the reports received (給与支払報告書, 公的年金等支払報告書, 給与所得者異動届出書).
 
 Other tax models (assessments and their versions) are added beside these by the tax engine's assessment.
 """
@@ -20,9 +20,16 @@ class ReceivedReport(models.Model):
     The recipient's 個人番号 is kept only as ciphertext and as a keyed blind index (common.vault), so that the
     assessment and the declaration review find a person's reports without decrypting; ``data`` holds the parsed
     row with every 個人番号 in it replaced by its blind index (``bi:…``).
+
+    ``status`` says whether the report is the one in force for its payer, person and year (at most one: the
+    constraint ``tax_report_one_in_force``), replaced by a 訂正 or withdrawn by a 取消 (``superseded_by`` the
+    report that did it), or held for a clerk (a second report from the same payer that says neither).
     """
 
     KINDS = [("salary_report", "給与支払報告書"), ("pension_report", "公的年金等支払報告書")]
+    SUBMISSIONS = [("new", "新規"), ("addition", "追加"), ("correction", "訂正"), ("cancellation", "取消")]
+    STATUSES = [("in_force", "有効"), ("superseded", "訂正済み"), ("withdrawn", "取消済み"),
+                ("cancellation", "取消の届出"), ("held", "確認待ち"), ("rejected", "不採用")]
 
     kind = models.CharField("種類", max_length=20, choices=KINDS)
     income_year = models.PositiveIntegerField("年分", db_index=True)
@@ -37,6 +44,11 @@ class ReceivedReport(models.Model):
     received_at = models.DateTimeField("受付日時", auto_now_add=True)
     superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="supersedes", verbose_name="訂正後の報告")
+    submission = models.CharField("提出区分", max_length=12, choices=SUBMISSIONS, default="new")
+    status = models.CharField("状態", max_length=12, choices=STATUSES, default="in_force")
+    hold_reason = models.CharField("確認の理由", max_length=200, blank=True, default="")
+    decided_by = models.CharField("確認した職員", max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField("確認日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "課税資料（支払報告書）"
@@ -44,10 +56,46 @@ class ReceivedReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "income_year", "payer_number", "recipient_index", "source"],
                                     name="tax_report_once_per_file"),
+            models.UniqueConstraint(fields=["kind", "income_year", "payer_number", "recipient_index"],
+                                    condition=models.Q(status="in_force"), name="tax_report_one_in_force"),
         ]
+        indexes = [models.Index(fields=["status", "income_year"], name="tax_report_status")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.income_year} {self.payer_name} 行{self.line}"
+
+    @classmethod
+    def in_force(cls) -> models.QuerySet[ReceivedReport]:
+        """The reports the assessment takes: neither replaced, withdrawn, held nor rejected."""
+        return cls.objects.filter(status="in_force")
+
+
+class SalaryEarnerChange(models.Model):
+    """One row of a 給与所得者異動届出書 (地方税法第321条の7): a worker the 特別徴収義務者 no longer pays (退職, 休職,
+    転勤…), with how the rest of the 特別徴収税額 is collected. Kept as received, 個人番号 as for reports; the
+    特別徴収 of the next fiscal year reads it."""
+
+    payer_number = models.CharField("特別徴収義務者法人番号", max_length=13)
+    payer_name = models.CharField("特別徴収義務者名称", max_length=100)
+    recipient_index = models.CharField("受給者個人番号索引", max_length=64, db_index=True)
+    recipient_my_number = models.TextField("受給者個人番号(暗号化)")
+    changed_on = models.DateField("異動年月日")
+    reason = models.CharField("異動事由", max_length=20)
+    source = models.CharField("受付ファイル", max_length=200)
+    line = models.PositiveIntegerField("行")
+    data = models.JSONField("内容")
+    received_at = models.DateTimeField("受付日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "給与所得者異動届出書"
+        verbose_name_plural = "給与所得者異動届出書"
+        constraints = [
+            models.UniqueConstraint(fields=["payer_number", "recipient_index", "changed_on", "reason"],
+                                    name="tax_earner_change_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"給与所得者異動届出書 {self.payer_name} {self.changed_on} {self.reason}"
 
 
 class RuleSet(models.Model):

@@ -1,6 +1,6 @@
 """Storing accepted report files: the hub's file intake validates a file with :mod:`jichitai.tax.reports` and
 hands the parsed rows of the whole file here (:func:`store_rows`); they are stored in its transaction, all or
-none."""
+none, each report applying its 提出区分 to the payer's earlier one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from jichitai.common import vault as _vault
 from jichitai.dbcopy import copy_new_rows
 from jichitai.tax import reports
-from jichitai.tax.models import ReceivedReport
+from jichitai.tax.models import ReceivedReport, SalaryEarnerChange
 
 
 @lru_cache(maxsize=1)
@@ -42,38 +42,131 @@ def store_file(layout_name: str, data: bytes, source: str) -> tuple[int, int]:
     return store_rows(layout_name, reports.read_file(reports.LAYOUTS[layout_name], data), source)
 
 
+Key = tuple[int, str, str]  # (年分, 支払者法人番号, 受給者の索引)
+IGNORED_IN_COMPARISON = ("line", "submission")  # a re-send on another line, or marked 訂正, is still the same
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return ({k: v for k, v in a.items() if k not in IGNORED_IN_COMPARISON}
+            == {k: v for k, v in b.items() if k not in IGNORED_IN_COMPARISON})
+
+
+def _earlier(kind: str, keys: list[Key]) -> dict[Key, list[tuple[int, str, dict[str, Any]]]]:
+    """The stored reports in force, held or cancelling for ``keys``: key → [(id, status, data)]. Read by payer (a file has
+    few payers) and matched here; only the rows of the file's recipients are kept."""
+    wanted = set(keys)
+    out: dict[Key, list[tuple[int, str, dict[str, Any]]]] = {}
+    payers = sorted({k[1] for k in keys})
+    years = sorted({k[0] for k in keys})
+    for start in range(0, len(payers), 1000):
+        qs = ReceivedReport.objects.filter(kind=kind, income_year__in=years, payer_number__in=payers[start:start + 1000],
+                                           status__in=("in_force", "held", "cancellation"))
+        hits = [(pk, (y, payer, index), status) for pk, y, payer, index, status in
+                qs.values_list("pk", "income_year", "payer_number", "recipient_index", "status").iterator(chunk_size=20_000)
+                if (y, payer, index) in wanted]
+        data = dict(ReceivedReport.objects.filter(pk__in=[h[0] for h in hits]).values_list("pk", "data"))
+        for pk, key, status in hits:
+            out.setdefault(key, []).append((pk, status, data[pk]))
+    return out
+
+
 def store_rows(layout_name: str, rows: list[dict[str, Any]], source: str) -> tuple[int, int]:
-    """Store the rows of one accepted report file (parsed and checked whole by :func:`reports.parse_rows`, none
-    with a problem): the 給与支払報告書 (地方税法第317条の6第1項) or 公的年金等支払報告書 (同条第4項) each recipient's
-    employer or pension payer sends. All rows at once (on PostgreSQL one COPY and one INSERT, see
-    :func:`jichitai.dbcopy.copy_new_rows`) in the caller's transaction, so the file is stored whole or not at all. Idempotent per (kind, year, payer, recipient,
-    source) — the constraint ``tax_report_once_per_file``: a row already stored from the same source, or twice
-    in the file, is stored once (the first). Returns (rows stored, rows already there)."""
+    """Store the rows of one accepted file (parsed and checked whole by :func:`reports.parse_rows`, none with a
+    problem) in the caller's transaction, so the file is stored whole or not at all: the 給与支払報告書
+    (地方税法第317条の6第1項) or 公的年金等支払報告書 (同条第4項, 第317条の13), or a 給与所得者異動届出書
+    (:func:`store_earner_changes`).
+
+    Each report applies its 提出区分 to the payer's earlier report for the same person and year (eLTAX 個人別明細書
+    の提出区分): 新規・追加 with none in force is in force; 訂正 replaces the one in force (``superseded_by``),
+    取消 withdraws it; a report identical to the one in force or held (whatever its 提出区分, from any file) is
+    not stored again; a 新規・追加 that differs from the one in force, or a 訂正・取消 with nothing to correct, is
+    held for a clerk (:mod:`jichitai.tax.report_review`), never summed. A recipient twice in one file is stored
+    once (the first). Returns (rows stored, rows already there)."""
+    if layout_name == reports.SALARY_EARNER_CHANGE.name:
+        return store_earner_changes(rows, source)
     layout = reports.LAYOUTS[layout_name]
     v = vault()
     amount_attr = "salary_paid" if layout_name == "salary_report" else "pension_paid"
     numbers = tuple(c.attr for c in layout.columns if c.attr.endswith("my_number"))
     now = timezone.now()
-    new: dict[tuple[int, str, str], dict[str, Any]] = {}
+    new: dict[Key, dict[str, Any]] = {}
     for row in rows:
         index = v.blind_index(row["my_number"])
         key = (row["income_year"], row["payer_number"], index)
         if key in new:
             continue
+        submission = row.get("submission") or "new"
         new[key] = {
             "kind": layout_name, "income_year": row["income_year"], "payer_number": row["payer_number"],
             "payer_name": row["payer_name"], "recipient_index": index, "recipient_my_number": v.encrypt(row["my_number"]),
             "source": source, "line": row["line"], "amount": row[amount_attr], "data": _jsonable(row, v, numbers, index),
-            "received_at": now, "superseded_by_id": None,
+            "received_at": now, "superseded_by_id": None, "submission": submission, "status": "in_force",
+            "hold_reason": "", "decided_by": "", "decided_at": None,
         }
-    stored = copy_new_rows(ReceivedReport, list(new.values()), batch_size=2000)
+    earlier = _earlier(layout_name, list(new))
+    replaced: dict[Key, int] = {}  # key → the id of the report in force that this file's report replaces
+    keep: list[dict[str, Any]] = []
+    for key, item in new.items():
+        before = earlier.get(key, [])
+        submission = item["submission"]
+        # an identical re-send (a 取消 compares with the 取消 already received, the others with the reports)
+        alike = ("cancellation",) if submission == "cancellation" else ("in_force", "held")
+        if any(status in alike and _same(data, item["data"]) for _, status, data in before):
+            continue
+        current = next((pk for pk, status, _ in before if status == "in_force"), None)
+        if submission in ("correction", "cancellation"):
+            if current is None:
+                item.update(status="held", hold_reason=f"{reports.SUBMISSION_WORDS[submission]}の対象となる報告がありません")
+            else:
+                replaced[key] = current
+                if submission == "cancellation":
+                    item["status"] = "cancellation"
+        elif current is not None:
+            item.update(status="held", hold_reason=(
+                f"同じ支払者の報告が既にあり、提出区分が「{reports.SUBMISSION_WORDS[submission]}」です（訂正・取消の指定がありません）"))
+        keep.append(item)
+    if replaced:  # first out of force (one report in force per payer, person and year), then the new ones in
+        ReceivedReport.objects.filter(pk__in=list(replaced.values())).update(status="superseded")
+    stored = copy_new_rows(ReceivedReport, keep, batch_size=2000)
+    if replaced:
+        _link_replacements(layout_name, source, replaced, {k: new[k]["submission"] for k in replaced})
+    return stored, len(rows) - stored
+
+
+def _link_replacements(kind: str, source: str, replaced: dict[Key, int], submissions: dict[Key, str]) -> None:
+    """Point each replaced report at the 訂正 or 取消 of ``source`` that replaced it."""
+    by_key = {(y, payer, index): pk for pk, y, payer, index in ReceivedReport.objects.filter(
+        kind=kind, source=source, payer_number__in={k[1] for k in replaced},
+        recipient_index__in={k[2] for k in replaced}).values_list("pk", "income_year", "payer_number", "recipient_index")}
+    olds = []
+    for key, old in replaced.items():
+        olds.append(ReceivedReport(pk=old, superseded_by_id=by_key[key],
+                                   status="withdrawn" if submissions[key] == "cancellation" else "superseded"))
+    ReceivedReport.objects.bulk_update(olds, ["superseded_by", "status"], batch_size=2000)
+
+
+def store_earner_changes(rows: list[dict[str, Any]], source: str) -> tuple[int, int]:
+    """Store the rows of a 給与所得者異動届出書 file (地方税法第321条の7); the same 異動 (payer, person, day, reason)
+    sent again is stored once. Returns (rows stored, rows already there)."""
+    v = vault()
+    numbers = tuple(c.attr for c in reports.SALARY_EARNER_CHANGE.columns if c.attr.endswith("my_number"))
+    now = timezone.now()
+    items = []
+    for row in rows:
+        index = v.blind_index(row["my_number"])
+        items.append({
+            "payer_number": row["payer_number"], "payer_name": row["payer_name"], "recipient_index": index,
+            "recipient_my_number": v.encrypt(row["my_number"]), "changed_on": row["changed_on"],
+            "reason": row["reason"], "source": source, "line": row["line"],
+            "data": _jsonable(row, v, numbers, index), "received_at": now,
+        })
+    stored = copy_new_rows(SalaryEarnerChange, items, batch_size=2000)
     return stored, len(rows) - stored
 
 
 def reports_for(my_number: str, income_year: int, kind: str | None = None) -> list[ReceivedReport]:
-    """The current (not superseded) reports received for a person and year."""
-    qs = ReceivedReport.objects.filter(recipient_index=vault().blind_index(my_number), income_year=income_year,
-                                       superseded_by__isnull=True)
+    """The reports in force received for a person and year."""
+    qs = ReceivedReport.in_force().filter(recipient_index=vault().blind_index(my_number), income_year=income_year)
     if kind:
         qs = qs.filter(kind=kind)
     return list(qs.order_by("id"))

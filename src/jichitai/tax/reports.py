@@ -1,5 +1,8 @@
-"""The tax-side reports a city receives, as CSV layouts: 給与支払報告書 (個人別明細書, 地方税法第317条の6) and
-公的年金等支払報告書 (地方税法第317条の13).
+"""The tax-side reports a city receives, as CSV layouts: 給与支払報告書 (個人別明細書, 地方税法第317条の6),
+公的年金等支払報告書 (地方税法第317条の13) and 給与所得者異動届出書 (地方税法第321条の7).
+
+Each report row carries the eLTAX 提出区分 (新規・追加・訂正・取消; an empty or absent item is 新規), which
+:mod:`jichitai.tax.report_intake` applies to the payer's earlier report of the same person and year.
 
 Pure Python. One place defines each layout (Japanese header, attribute, type, rules); the synthetic city writes
 files with it, the hub's file intake validates them with it, the assessment and the declaration prefill read the
@@ -126,6 +129,16 @@ def _choice(options: dict[str, Any], required: bool = True) -> Callable[[str], A
     return parse
 
 
+def _housing_loan_kind(raw: str) -> str | None:
+    value = raw.strip().replace("(", "").replace(")", "").replace("（", "").replace("）", "")
+    if not value:
+        return None
+    base, suffix = value[:1], value[1:]
+    if base not in HOUSING_LOAN_BASES or suffix not in ("", "特", "特特", "特特特"):
+        raise ValueError(f"住・認・増・震 のいずれか（特定取得等は後に 特・特特・特特特）を記入してください: {raw!r}")
+    return value
+
+
 def _year(raw: str) -> int:
     value = raw.strip()
     if not (value.isascii() and value.isdigit() and len(value) == 4):
@@ -134,6 +147,13 @@ def _year(raw: str) -> int:
 
 
 FLAG = {"0": False, "1": True, "": False}
+# 提出区分 of the eLTAX 個人別明細書 (a re-sent report says what it does to the payer's earlier one for the same
+# person and year: 追加 a report left out, 訂正 replaces it, 取消 withdraws it); an empty item is 新規.
+SUBMISSION = {"": "new", "新規": "new", "追加": "addition", "訂正": "correction", "取消": "cancellation"}
+SUBMISSION_WORDS = {"new": "新規", "addition": "追加", "correction": "訂正", "cancellation": "取消"}
+# 住宅借入金等特別控除区分 as on the 源泉徴収票 (所得税法施行規則 別表第六(一) 備考): 住 (一般の住宅), 認 (認定住宅等),
+# 増 (特定増改築等), 震 (震災再取得等), followed by 特 / 特特 / 特特特 for 特定取得・特別特定取得・特例特別特例取得.
+HOUSING_LOAN_BASES = ("住", "認", "増", "震")
 DISABILITY = {"": None, "なし": None, "一般": "general", "特別": "special", "同居特別": "special_cohabiting"}
 DEPENDANT_CLASS = {"特定": "specific", "老人": "elderly", "同居老親等": "elderly_cohabiting_parent",
                    "一般": "general", "16歳未満": "under16", "特定親族": "specific_relative"}
@@ -144,6 +164,7 @@ class Column:
     header: str
     attr: str
     parse: Callable[[str], Any]
+    optional: bool = False  # a file may leave the whole column out (read as empty): items added to a layout later
 
 
 @dataclass(frozen=True)
@@ -170,8 +191,11 @@ def _dependant_columns(prefix: str, n: int) -> list[Column]:
         Column(f"{prefix}{n}生年月日", f"{prefix}{n}_birth_date", _date(required=False)),
         Column(f"{prefix}{n}区分", f"{prefix}{n}_class", _choice({"": None, **DEPENDANT_CLASS}, required=False)),
         Column(f"{prefix}{n}同居", f"{prefix}{n}_cohabiting", _choice(FLAG, required=False)),
+        Column(f"{prefix}{n}障害者", f"{prefix}{n}_disability", _choice(DISABILITY, required=False), optional=True),
     ]
 
+
+SUBMISSION_COLUMN = Column("提出区分", "submission", _choice(SUBMISSION), optional=True)
 
 _RECIPIENT = [
     Column("年分", "income_year", _year),
@@ -213,7 +237,8 @@ SALARY_REPORT = Layout(
     title="給与支払報告書（個人別明細書）",
     legal_basis="地方税法第317条の6第1項",
     columns=tuple(
-        _RECIPIENT
+        [SUBMISSION_COLUMN]
+        + _RECIPIENT
         + [
             Column("支払金額", "salary_paid", _yen()),
             Column("給与所得控除後の金額", "salary_income", _yen()),
@@ -229,11 +254,15 @@ SALARY_REPORT = Layout(
             Column("旧個人年金保険料の金額", "life_pension_old", _yen(required=False)),
             Column("地震保険料の控除額", "earthquake_insurance_deduction", _yen(required=False)),
             Column("住宅借入金等特別控除可能額", "housing_loan_credit_available", _yen(required=False)),
+            Column("住宅借入金等特別控除の額", "housing_loan_credit_used", _yen(required=False), optional=True),
+            Column("居住開始年月日", "housing_moved_in_on", _date(required=False), optional=True),
+            Column("住宅借入金等特別控除区分", "housing_loan_kind", _housing_loan_kind, optional=True),
             Column("控除対象配偶者の有無", "spouse", _choice({"有": True, "無": False})),
             Column("配偶者氏名", "spouse_name", _text(required=False, max_len=100)),
             Column("配偶者個人番号", "spouse_my_number", _my_number(required=False)),
             Column("配偶者生年月日", "spouse_birth_date", _date(required=False)),
             Column("配偶者の合計所得", "spouse_total_income", _yen(required=False)),
+            Column("配偶者障害者", "spouse_disability", _choice(DISABILITY, required=False), optional=True),
             Column("本人障害者", "disability", _choice(DISABILITY, required=False)),
             Column("寡婦", "widow", _choice(FLAG, required=False)),
             Column("ひとり親", "single_parent", _choice(FLAG, required=False)),
@@ -263,7 +292,8 @@ PENSION_REPORT = Layout(
     title="公的年金等支払報告書",
     legal_basis="地方税法第317条の13",
     columns=tuple(
-        _RECIPIENT
+        [SUBMISSION_COLUMN]
+        + _RECIPIENT
         + [
             Column("支払金額", "pension_paid", _yen()),
             Column("源泉徴収税額", "withholding_tax", _yen()),
@@ -273,12 +303,56 @@ PENSION_REPORT = Layout(
             Column("配偶者個人番号", "spouse_my_number", _my_number(required=False)),
             Column("扶養親族の数", "dependants_count", _yen(required=False)),
             Column("本人障害者", "disability", _choice(DISABILITY, required=False)),
+            Column("寡婦", "widow", _choice(FLAG, required=False), optional=True),
+            Column("ひとり親", "single_parent", _choice(FLAG, required=False), optional=True),
         ]
     ),
     row_checks=(_pension_checks,),
 )
 
-LAYOUTS: dict[str, Layout] = {SALARY_REPORT.name: SALARY_REPORT, PENSION_REPORT.name: PENSION_REPORT}
+def _optional_corporate_number(raw: str) -> str | None:
+    return _corporate_number(raw) if raw.strip() else None
+
+
+CHANGE_REASONS = {"退職": "retired", "転勤": "transferred", "休職": "leave", "死亡": "died", "その他": "other"}
+REST_COLLECTION = {"一括徴収": "lump_sum", "普通徴収": "ordinary", "特別徴収継続": "new_employer"}
+
+
+def _change_checks(row: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    if row["collected"] > row["annual_tax"]:
+        out.append(("徴収済額", "特別徴収税額（年税額）を超えています"))
+    if row["uncollected"] > row["annual_tax"]:
+        out.append(("未徴収税額", "特別徴収税額（年税額）を超えています"))
+    if row["rest_collection"] == "new_employer" and not row["new_payer_number"]:
+        out.append(("新勤務先法人番号", "特別徴収継続ですが新しい勤務先の法人番号がありません"))
+    return out
+
+
+SALARY_EARNER_CHANGE = Layout(
+    name="salary_earner_change",
+    title="給与所得者異動届出書",
+    legal_basis="地方税法第321条の7第1項",
+    columns=tuple(
+        [Column("特別徴収義務者法人番号", "payer_number", _corporate_number),
+         Column("特別徴収義務者名称", "payer_name", _text(max_len=100))]
+        + _RECIPIENT[3:]
+        + [
+            Column("異動年月日", "changed_on", _date()),
+            Column("異動事由", "reason", _choice(CHANGE_REASONS)),
+            Column("特別徴収税額", "annual_tax", _yen(required=False)),
+            Column("徴収済額", "collected", _yen(required=False)),
+            Column("未徴収税額", "uncollected", _yen(required=False)),
+            Column("未徴収税額の徴収方法", "rest_collection", _choice(REST_COLLECTION, required=False)),
+            Column("新勤務先法人番号", "new_payer_number", _optional_corporate_number),
+            Column("新勤務先名称", "new_payer_name", _text(required=False, max_len=100)),
+        ]
+    ),
+    row_checks=(_change_checks,),
+)
+
+LAYOUTS: dict[str, Layout] = {SALARY_REPORT.name: SALARY_REPORT, PENSION_REPORT.name: PENSION_REPORT,
+                              SALARY_EARNER_CHANGE.name: SALARY_EARNER_CHANGE}
 
 
 def decode(data: bytes) -> str:
@@ -307,7 +381,7 @@ def parse_rows(layout: Layout, text: str) -> tuple[list[dict[str, Any]], list[Pr
         header = next(reader)
     except StopIteration:
         return [], [Problem(1, "", "ファイルが空です")]
-    missing = [h for h in layout.headers if h not in header]
+    missing = [c.header for c in layout.columns if c.header not in header and not c.optional]
     unknown = [h for h in header if h not in layout.headers]
     for h in missing:
         problems.append(Problem(1, h, "見出し行にこの項目がありません"))
@@ -326,7 +400,7 @@ def parse_rows(layout: Layout, text: str) -> tuple[list[dict[str, Any]], list[Pr
         ok = True
         for col in layout.columns:
             try:
-                row[col.attr] = col.parse(raw[index[col.header]])
+                row[col.attr] = col.parse(raw[index[col.header]] if col.header in index else "")
             except ValueError as exc:
                 problems.append(Problem(line, col.header, str(exc)))
                 ok = False
@@ -362,6 +436,7 @@ def dependants(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
                     "my_number": row.get(f"{key}{n}_my_number"), "birth_date": row.get(f"{key}{n}_birth_date"),
                     "class": row.get(f"{key}{n}_class") or ("under16" if key == "young" else None),
                     "cohabiting": bool(row.get(f"{key}{n}_cohabiting")),
+                    "disability": row.get(f"{key}{n}_disability"),
                 }
 
 
@@ -371,10 +446,15 @@ def write_rows(layout: Layout, rows: list[dict[str, Any]]) -> str:
         "spouse": {True: "有", False: "無"},
         "year_end_adjusted": {True: "済", False: "未済"},
         "disability": {v: k for k, v in DISABILITY.items() if k not in ("なし",)},
+        "submission": SUBMISSION_WORDS | {None: ""},
+        "reason": {v: k for k, v in CHANGE_REASONS.items()},
+        "rest_collection": {v: k for k, v in REST_COLLECTION.items()} | {None: ""},
     }
+    inverse["spouse_disability"] = inverse["disability"]
     for n in range(1, MAX_DEPENDANTS + 1):
         for key in ("dep", "young"):
             inverse[f"{key}{n}_class"] = {v: k for k, v in DEPENDANT_CLASS.items()} | {None: ""}
+            inverse[f"{key}{n}_disability"] = inverse["disability"]
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(layout.headers)

@@ -5,4 +5,5 @@ from jichitai.tax import views
 app_name = "tax"
 urlpatterns = [
     path("summary/", views.summary_view, name="summary"),
+    path("reports/held/", views.held_reports_view, name="held_reports"),
 ]

@@ -96,7 +96,7 @@ def gather(fiscal_year: int) -> list[Person]:
         indexes = indexes.filter(atena_number__in=[r["atena_number"] for r in residents])
     index_of = dict(indexes.iterator(chunk_size=20_000))
     by_index: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: {"salary_report": [], "pension_report": []})
-    for kind, index, data in (ReceivedReport.objects.filter(income_year=fiscal_year - 1, superseded_by__isnull=True)
+    for kind, index, data in (ReceivedReport.in_force().filter(income_year=fiscal_year - 1)
                               .order_by("id").values_list("kind", "recipient_index", "data").iterator(chunk_size=5000)):
         by_index[index][kind].append(data)
     declared = declared_cases(fiscal_year)
