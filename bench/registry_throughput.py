@@ -1,7 +1,7 @@
 """住民記録 throughput and search latency on PostgreSQL with a city-sized registry, beside pgbench's TPC-B rate.
 
     DATABASE_URL=postgres://jichitai@127.0.0.1:5432/jichitai_regcore_bench JICHITAI_MODE=test \\
-    JICHITAI_VAR=/work/main/var/regcore .venv/bin/python bench/registry_throughput.py --load 1500000 \\
+    JICHITAI_VAR=$PWD/var/regcore .venv/bin/python bench/registry_throughput.py --load 1500000 \\
         [--seconds 60] [--workers 2] [--batch 50] [--searches 2000] [--pgbench-seconds 30]
 
 1. ``--load N``: create the database if needed, migrate, COPY N residents (bench/registry_load.py). Without

@@ -11,7 +11,7 @@ Declarations (申告) are written for residents who file a 市民税・県民税
 business income, pension recipients with deductions to add, people who left a job without 年末調整, a few
 salaried residents with medical expenses or donations, and people with no income (for 非課税 proof). The shares
 (:data:`FILING`) make about 3–3.5 % of the residents file: nationally about 3,000,000 個人住民税申告 a year
-(地方税共同機構, TKC 新風 2025-10, /work/shared/reference/juminzei-r8.md) for 124 million people is 2.4 %, so a
+(地方税共同機構, TKC 新風 2025-10, ../shared/reference/juminzei-r8.md) for 124 million people is 2.4 %, so a
 Kobe-sized city of 1.5 million receives some 37,000–45,000. Each filer's submission time falls in the filing
 period (2月1日〜3月15日, Kobe's 申告期間; a few late ones to the end of March), written in the record.
 

@@ -1,4 +1,4 @@
-"""The public tax case (docs: /work/shared/reference/tax-case-format.md): parse and check one case.
+"""The public tax case (docs: ../shared/reference/tax-case-format.md): parse and check one case.
 
 Every missing or impossible field is refused with :class:`TaxInputError` naming it in dotted form
 (``income.salary``, ``dependents[2].birth_date``); nothing is guessed. Pure: no Django.

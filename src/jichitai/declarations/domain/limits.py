@@ -2,7 +2,7 @@
 
 The tax engine owns the computation (jichitai.tax); the review only needs the income limits that decide
 whether a claimed spouse or dependant is deductible at all, and plausibility caps. Sources:
-/work/shared/reference/juminzei-r8.md §2.3–2.6 (令和7年度税制改正: 扶養親族・同一生計配偶者
+../shared/reference/juminzei-r8.md §2.3–2.6 (令和7年度税制改正: 扶養親族・同一生計配偶者
 48万→58万, 特定親族特別控除 58万超123万以下, 配偶者特別控除 58万超133万以下) and §2.5 (生命保険料控除・地震保険料控除
 の住民税の限度額); the caps the engine also applies are the same figures as the tax parameters (a test checks it).
 """

@@ -2,7 +2,7 @@
 
 The patterns follow eLTAX's 個人住民税申告 (from 2026-01-05):
 収入なし / 給与所得のみ / 公的年金所得のみ / その他.
-``case`` is the tax case format (/work/shared/reference/tax-case-format.md) with spouse and dependants also
+``case`` is the tax case format (../shared/reference/tax-case-format.md) with spouse and dependants also
 carrying ``my_number``, ``name`` and ``birth_date``; ``declared`` holds the figures the resident wrote: 給与収入
 and 年金収入 as on the 収入 lines, the 年税額, and the deductions the resident computed from the premiums
 (``life_insurance_deduction`` 生命保険料控除, ``earthquake_insurance_deduction`` 地震保険料控除). The tax engine

@@ -1,7 +1,7 @@
 """The standard CSV layout of 住民記録 data: one column per 基本データリスト item, one row per person.
 
 Item names follow the 住民基本台帳 基本データリスト as far as the evidence in
-/work/shared/reference/registry-standard.md §1.3 goes (宛名番号, 世帯番号, 住民種別, 住民状態, 異動年月日,
+../shared/reference/registry-standard.md §1.3 goes (宛名番号, 世帯番号, 住民種別, 住民状態, 異動年月日,
 異動届出年月日, 異動事由, 氏名, 氏名_フリガナ, 旧氏, …, 指定都市_行政区等コード, 住所_町字コード, 個人番号). The
 official Excel (第2.1版) was not at hand: names marked ``extension=True`` are items the standard requires the
 system to hold (j10/j20) but whose 基本データリスト name is unconfirmed; the code tables (性別, 住民種別,
