@@ -8,12 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.declarations.actors import ResidentActor
+from jichitai.declarations.domain.kinship import kinship
 from jichitai.declarations.sealing import vault
-
-SPOUSE_RELATIONS = {"妻", "夫", "妻（未届）", "夫（未届）"}
-CHILD_RELATIONS = {"子", "養子", "妻の子", "夫の子"}
-PARENT_RELATIONS = {"父", "母", "養父", "養母", "妻の父", "妻の母", "夫の父", "夫の母"}
-GRAND_RELATIONS = {"祖父", "祖母"}
 
 
 @dataclass
@@ -22,9 +18,20 @@ class Member:
     name: str
     kana: str
     birth_date: dt.date
-    relationship: str
-    relation: str  # child / parent / grandparent / other / spouse
+    relationship: str  # 続柄 to the filer, in words (「母」), worked out by domain.kinship
+    relation: str  # the tax case's relation to the filer: spouse / child / parent / grandparent / other
+    registry_relationship: str = ""  # 続柄 to the 世帯主 as the registry holds it (「妻」)
+    kin: bool = True  # 親族 (民法第725条): may be claimed as a 扶養親族
+    presumed: bool = False  # the registry could not tell: shown for the resident to confirm
     income: int | None = None  # 合計所得金額 from the reports received, when any
+
+    @property
+    def shown_relationship(self) -> str:
+        """「母（住民記録では世帯主の妻）」 when the registry's 続柄 differs from the relation to the filer."""
+        if self.registry_relationship and self.registry_relationship != self.relationship:
+            return f"{self.relationship}（住民記録では世帯主の{self.registry_relationship}）" \
+                if self.registry_relationship != "世帯主" else f"{self.relationship}（世帯主）"
+        return self.relationship
 
 
 @dataclass
@@ -45,18 +52,6 @@ class Prefill:
     social_insurance: int = 0
     life_insurance: dict[str, int] = field(default_factory=dict)
     members: list[Member] = field(default_factory=list)
-
-
-def _relation(relationship: str, own: str) -> str:
-    if relationship in SPOUSE_RELATIONS or (own in SPOUSE_RELATIONS and relationship == "世帯主"):
-        return "spouse"
-    if relationship in CHILD_RELATIONS:
-        return "child"
-    if relationship in PARENT_RELATIONS:
-        return "parent"
-    if relationship in GRAND_RELATIONS:
-        return "grandparent"
-    return "other"
 
 
 def _decrypt(token: str) -> str:
@@ -96,9 +91,10 @@ def load(actor: ResidentActor, fiscal_year: int) -> Prefill | None:
         for src, dst in life_keys.items():
             p.life_insurance[dst] = p.life_insurance.get(dst, 0) + int(r.data.get(src) or 0)
     for m in Resident.objects.filter(setai_number=me.setai_number, status="active").exclude(pk=me.pk):
-        relation = _relation(m.relationship, me.relationship)
+        k = kinship(me.relationship, m.relationship, member_female=m.sex == "F")
         member = Member(my_number=_decrypt(m.my_number_encrypted), name=m.name, kana=m.kana,
-                        birth_date=m.birth_date, relationship=m.relationship, relation=relation)
+                        birth_date=m.birth_date, relationship=k.label, relation=k.relation,
+                        registry_relationship=m.relationship, kin=k.kin, presumed=k.presumed)
         own = reports.filter(recipient_index=m.my_number_index)
         salary = sum(r.amount for r in own if r.kind == "salary_report")
         pension = sum(r.amount for r in own if r.kind == "pension_report")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from jichitai.common.wareki import to_wareki
 from jichitai.declarations.prefill import Prefill
 
 YEN_MAX = 10_000_000_000
@@ -80,7 +81,7 @@ class DeclarationForm(forms.Form):
             self.fields[name] = forms.IntegerField(label=f"{label}（円）", required=False, help_text=help_text, min_value=0, max_value=YEN_MAX)
         for i, m in enumerate(prefill.members):
             self.fields[f"member_{i}"] = forms.ChoiceField(
-                label=f"{m.name}（{m.relationship}・{m.birth_date:%Y年%m月%d日}生）", choices=CLAIM, required=False)
+                label=f"{m.name}（{m.shown_relationship}・{to_wareki(m.birth_date)}生）", choices=CLAIM, required=False)
             self.fields[f"member_{i}_income"] = forms.IntegerField(
                 label=f"{m.name}さんの合計所得金額（円）", required=False, min_value=0, max_value=YEN_MAX)
         for i in range(others):
@@ -99,6 +100,13 @@ class DeclarationForm(forms.Form):
         spouses = [i for i in range(len(self.prefill.members)) if data.get(f"member_{i}") == "spouse"]
         if len(spouses) > 1:
             raise forms.ValidationError("配偶者として申告できるのは1人です。")
+        for i, m in enumerate(self.prefill.members):
+            role = data.get(f"member_{i}")
+            if role == "spouse" and not m.relation == "spouse":
+                self.add_error(f"member_{i}", f"{m.name}さんは、住民記録ではあなたの配偶者ではありません"
+                                              f"（あなたから見て{m.relationship}）。扶養親族として申告してください。")
+            elif role == "dependent" and m.relation == "spouse":
+                self.add_error(f"member_{i}", f"{m.name}さんはあなたの配偶者です。「配偶者として申告」を選んでください。")
         for i in range(self.others):
             filled = [data.get(f"other_{i}_{k}") for k in ("name", "my_number", "birth_date")]
             if any(filled) and not all(filled):
