@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PGURL ?= postgres://jichitai@127.0.0.1:5432/jichitai
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system-deps db demo test lint unit lock clean
+.PHONY: install system-deps pdf-deps db demo test lint unit lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,16 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
-system-deps:            ## Debian packages the tests and PDFs need (fonts, chromium, Java); idempotent
-	bash scripts/install-system-deps.sh
+system-deps:            ## Debian packages the tests and PDFs need (fonts, chromium, Java, systemd-analyze); idempotent
+	bash scripts/install-system-deps.sh all
+
+pdf-deps:               ## only what the PDFs need (Japanese fonts, WeasyPrint's libraries): the demo's part of system-deps
+	bash scripts/install-system-deps.sh pdf
 
 db:                     ## the PostgreSQL role and database the tests use
 	bash scripts/setup-postgres.sh
 
-demo: install           ## the platform on its embedded default (SQLite, local lake) with a synthetic city
+demo: install pdf-deps  ## the platform on its embedded default (SQLite, local lake) with a synthetic city
 	bash scripts/demo.sh
 
 lint: install

@@ -1,15 +1,31 @@
 #!/usr/bin/env bash
-# Debian packages jichitai needs: Japanese fonts (PDF certificates, charts), chromium (end-to-end tests),
-# Java 17 (PySpark), PostgreSQL client tools and server binaries (DR drills start their own clusters).
-# Idempotent: installs only what is missing.
+# Debian packages jichitai needs, by what needs them. Idempotent: installs only what is missing, through
+# apt-get (with sudo when not root, the only root either `make demo` or `make test` asks for).
+#   pdf    the PDFs' Japanese fonts (IPAex for certificates, Noto CJK for notices and charts) and WeasyPrint's
+#          text libraries: what `make demo` needs to issue certificates and notices with their glyphs
+#   all    (default) pdf, plus what the test suite drives: chromium (end-to-end tests), Java 17 (PySpark),
+#          poppler (PDF checks), PostgreSQL's contrib tools (pgbench, DR drills), systemd (systemd-analyze
+#          verifies the units in deploy/)
+# `--list GROUP` prints the group's packages (installed or not) and changes nothing.
 set -euo pipefail
+list=0
+if [ "${1:-}" = --list ]; then list=1; shift; fi
+group=${1:-all}
+case "$group" in pdf|all) ;; *) echo "usage: $0 [--list] [pdf|all]" >&2; exit 2 ;; esac
+# package, and the command that shows it is there ("" = ask dpkg)
+wanted=("fonts-ipaexfont:" "fonts-noto-cjk:" "libpango-1.0-0:" "libpangoft2-1.0-0:")
+if [ "$group" = all ]; then
+  wanted+=("chromium:chromium" "openjdk-17-jre-headless:java" "poppler-utils:pdftoppm" "postgresql-contrib:pgbench"
+           "systemd:systemd-analyze")
+fi
 need=()
-dpkg -s fonts-ipaexfont >/dev/null 2>&1 || need+=(fonts-ipaexfont)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-command -v pgbench >/dev/null 2>&1 || need+=(postgresql-contrib)
+for entry in "${wanted[@]}"; do
+  package=${entry%%:*} command=${entry#*:}
+  if ((list)); then echo "$package"; continue; fi
+  if [ -n "$command" ]; then command -v "$command" >/dev/null 2>&1 || need+=("$package")
+  else dpkg -s "$package" >/dev/null 2>&1 || need+=("$package"); fi
+done
+((list)) && exit 0
 if ((${#need[@]})); then
   echo "installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
