@@ -55,9 +55,10 @@ def test_refusal_is_precise_and_changes_nothing(login_as: Any, loaded: None) -> 
     assert response.status_code == 400
     assert response.json()["code"] == "unknown_town" and "住所辞書" in response.json()["message"]
     response = _post(client, "/api/registry/changes", {**MOVE_IN, "moved_on": "2026-13-01"})
-    assert response.status_code == 400 and response.json()["fields"] == {"field": "moved_on"}
+    assert response.status_code == 422 and response.json()["fields"]["field"] == "moved_on"
     response = _post(client, "/api/registry/changes", {**MOVE_IN, "colour": "blue"})
-    assert response.status_code == 400 and response.json()["code"] == "unknown_field"
+    assert response.status_code == 422 and response.json()["fields"]["field"] == "colour"
+    assert "この項目はありません" in response.json()["message"]
     assert Resident.objects.count() == 0
 
 

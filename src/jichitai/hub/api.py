@@ -18,7 +18,7 @@ from jichitai.hub.models import System
 
 router = Router(tags=["hub"])
 
-MAX_CURSOR = 2**63 - 1  # cursors are bigint ids: a larger one could not be logged and the hub would fail closed (503)
+MAX_CURSOR = feeds.MAX_CURSOR
 
 
 class Error(Schema):

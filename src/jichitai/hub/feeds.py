@@ -27,12 +27,13 @@ from jichitai.audit import services as audit
 from jichitai.dbcopy import copy_rows
 from jichitai.hub import messagelog
 from jichitai.hub.catalogue import SUPPORT_MEASURE_KEY
-from jichitai.hub.errors import FeedRefused
+from jichitai.hub.errors import FeedRefused, HubError
 from jichitai.hub.models import DataItem, Feed, FeedEvent, Grant, RelayPosition, Subscription, System
 
 EVENT_FEEDS = ("atena-delta", "atena-full")
 MY_NUMBER_KEY = "my_number"
 MAX_BATCH = 5000
+MAX_CURSOR = 2**63 - 1  # cursors are bigint ids: a larger one could not be compared or logged
 DEFAULT_BATCH = 1000
 RELAY_LOOKBACK = 10_000  # outbox ids below the high-water mark re-checked for late commits
 
@@ -196,6 +197,9 @@ def _events(feed: Feed, after: int, limit: int) -> list[FeedEvent]:
 def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BATCH) -> Batch:
     """One batch of ``feed_code`` after ``after`` for ``system``, filtered by its grant, logged and signed."""
     grant = granted(system, feed_code)
+    if after > MAX_CURSOR:
+        raise HubError(f"after（カーソル）は 0 から {MAX_CURSOR} までの整数で指定してください。", code="bad_cursor",
+                       field="after")
     if grant.feed.kind != "events":
         audit.record(system, "hub.feed.pull", f"hub.feed:{feed_code}", "refused")
         raise FeedRefused()

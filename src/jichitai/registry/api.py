@@ -9,14 +9,18 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema
 from ninja.responses import Status
 
 from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.common import fields as F
+from jichitai.common.fields import text_problem
 from jichitai.audit import services as audit
 from jichitai.registry import access, approval
+from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.codec import from_dict
 from jichitai.registry.history import household_as_of
+from jichitai.registry.schemas import STRICT, ChangeIn
 from jichitai.registry.search import search
 from jichitai.registry.services import apply
 
@@ -30,16 +34,16 @@ class Error(Schema):
 
 
 class SearchQuery(Schema):
-    name: str = ""
-    kana: str = ""
-    birth_date: dt.date | None = None
-    town_code: str = ""
-    banchi: str = ""
-    atena_number: str = ""
-    setai_number: str = ""
-    juminhyo_code: str = ""
+    name: F.Text(200) = ""  # type: ignore[valid-type]
+    kana: F.Text(200) = ""  # type: ignore[valid-type]
+    birth_date: F.Date | None = None
+    town_code: F.Text(12) = ""  # type: ignore[valid-type]
+    banchi: F.Text(100) = ""  # type: ignore[valid-type]
+    atena_number: F.Text(15) = ""  # type: ignore[valid-type]
+    setai_number: F.Text(15) = ""  # type: ignore[valid-type]
+    juminhyo_code: F.Text(11) = ""  # type: ignore[valid-type]
     include_removed: bool = False
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=200)
 
 
 class ResidentOut(Schema):
@@ -65,7 +69,8 @@ class PendingOut(Schema):
 
 
 class Decision(Schema):
-    note: str = ""
+    model_config = STRICT
+    note: F.Text(300, multiline=True) = ""  # type: ignore[valid-type]
 
 
 CHANGE_EXAMPLE = {
@@ -124,21 +129,21 @@ def _change_out(applied: Any) -> dict[str, Any]:
 
 
 @router.post("/changes", response={201: ChangeOut, 400: Error, 403: Error})
-def post_change(request: HttpRequest, command: dict[str, Any] = COMMAND_BODY) -> Any:
+def post_change(request: HttpRequest, command: ChangeIn = COMMAND_BODY) -> Any:
     """Record one 異動 (届出). ``type`` names the command (RecordMoveIn, RecordBirth, RecordMoveWithin,
     RecordMoveOut, RecordDeath, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead,
     CorrectRecord, ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange, …).
     職権 changes answer ``approval_required``: post them to /pending instead."""
     actor = ensure(request, "registry.change")
-    applied = apply(from_dict(command), actor=actor, terminal=_terminal(request))
+    applied = apply(from_dict(command.model_dump(mode="json")), actor=actor, terminal=_terminal(request))
     return Status(201, _change_out(applied))
 
 
 @router.post("/pending", response={201: PendingOut, 400: Error, 403: Error})
-def post_pending(request: HttpRequest, command: dict[str, Any] = COMMAND_BODY) -> Any:
+def post_pending(request: HttpRequest, command: ChangeIn = COMMAND_BODY) -> Any:
     """起案 of a 職権 異動 for 決裁 (j530)."""
     actor = ensure(request, "registry.change")
-    pending = approval.propose(from_dict(command), actor=actor, terminal=_terminal(request))
+    pending = approval.propose(from_dict(command.model_dump(mode="json")), actor=actor, terminal=_terminal(request))
     return Status(201, {"pending_id": pending.pk, "state": pending.state, "reason": pending.reason,
                         "summary": pending.summary})
 
@@ -157,4 +162,8 @@ def reject_pending(request: HttpRequest, pending_id: int, decision: Decision) ->
 
 
 def _terminal(request: HttpRequest) -> str:
-    return request.headers.get("X-Terminal", "") or f"api:{request.META.get('REMOTE_ADDR', '')}"
+    terminal = request.headers.get("X-Terminal", "")
+    problem = text_problem(terminal, 100)
+    if problem:
+        raise RegistryError(f"X-Terminal（入力端末）: {problem}", code="invalid_value", field="X-Terminal")
+    return terminal or f"api:{request.META.get('REMOTE_ADDR', '')}"

@@ -22,6 +22,7 @@ def calculate(request: HttpRequest) -> dict[str, Any]:
     ensure(request, "tax.calculate")
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise TaxInputError("リクエスト本文が JSON として読めません。", field="body") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than Python's stack
+        raise TaxInputError("リクエスト本文が JSON として読めません（形式、UTF-8、入れ子の深さを確認してください）。",
+                            field="body") from None
     return services.calculate_case(data)

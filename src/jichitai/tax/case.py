@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from jichitai.common.fields import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, MAX_YEN
 from jichitai.tax.errors import TaxInputError
 from jichitai.tax.parameters import Municipality, municipality_from_block
 from jichitai.tax.rules import DISABILITY_CODES
@@ -63,6 +64,11 @@ class Case:
     dependents: tuple[Relative, ...] = field(default_factory=tuple)
 
 
+def _shown(raw: Any) -> str:
+    """A refused value as the message quotes it: short text only (never a hostile value whole)."""
+    return repr(raw) if isinstance(raw, str) and len(raw) <= 20 and raw.isprintable() else "この値"
+
+
 def _obj(data: Any, path: str, *, optional: bool = False) -> dict[str, Any]:
     if data is None and optional:
         return {}
@@ -82,6 +88,8 @@ def _yen(data: dict[str, Any], key: str, path: str, *, required: bool = False) -
         raise TaxInputError(f"{where} は整数(円)で指定してください。", field=where)
     if v < 0:
         raise TaxInputError(f"{where} に負の金額は指定できません。", field=where)
+    if v > MAX_YEN:
+        raise TaxInputError(f"{where} は {MAX_YEN:,} 円以下で指定してください。", field=where)
     return v
 
 
@@ -103,7 +111,7 @@ def _date(data: dict[str, Any], key: str, path: str, latest: dt.date, why: str) 
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise TaxInputError(f"{where} の日付 {raw!r} を読めません (YYYY-MM-DD)。", field=where) from None
+        raise TaxInputError(f"{where} の日付 {_shown(raw)} を読めません (YYYY-MM-DD)。", field=where) from None
     if day > latest:
         raise TaxInputError(f"{where} が{latest.year}年{latest.month}月{latest.day}日より後です ({why})。", field=where)
     if day.year < 1880:
@@ -127,9 +135,9 @@ def _relative_birth(data: dict[str, Any], path: str, income_year: int) -> dt.dat
 
 def _disability(data: dict[str, Any], path: str) -> int:
     raw = data.get("disability")
-    if raw not in DISABILITY_CODES:
+    if not (raw is None or isinstance(raw, str)) or raw not in DISABILITY_CODES:
         kinds = ", ".join(k for k in DISABILITY_CODES if k)
-        raise TaxInputError(f"{path}.disability の区分 {raw!r} は使えません (null, {kinds})。", field=f"{path}.disability")
+        raise TaxInputError(f"{path}.disability の区分 {_shown(raw)} は使えません (null, {kinds})。", field=f"{path}.disability")
     return DISABILITY_CODES[raw]
 
 
@@ -137,7 +145,7 @@ def _relative(data: Any, path: str, income_year: int, *, spouse: bool) -> Relati
     d = _obj(data, path)
     relation = "spouse" if spouse else d.get("relation", "other")
     if relation not in RELATIONS or (relation == "spouse") != spouse:
-        raise TaxInputError(f"{path}.relation の値 {relation!r} は使えません (child, parent, grandparent, other)。",
+        raise TaxInputError(f"{path}.relation の値 {_shown(relation)} は使えません (child, parent, grandparent, other)。",
                             field=f"{path}.relation")
     return Relative(
         birth_date=_relative_birth(d, path, income_year),
@@ -190,6 +198,9 @@ def parse_case(data: Any) -> Case:
     fy = d.get("fiscal_year")
     if isinstance(fy, bool) or not isinstance(fy, int):
         raise TaxInputError("fiscal_year (年度, 例 2026) がありません。", field="fiscal_year")
+    if not FIRST_FISCAL_YEAR <= fy <= LAST_FISCAL_YEAR:
+        raise TaxInputError(f"fiscal_year は {FIRST_FISCAL_YEAR} から {LAST_FISCAL_YEAR} までの年度で指定してください。",
+                            field="fiscal_year")
     income_year = fy - 1
     muni = municipality_from_block(d["municipality"]) if d.get("municipality") is not None else None
     tp = _obj(d.get("taxpayer"), "taxpayer")

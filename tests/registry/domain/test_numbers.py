@@ -51,13 +51,13 @@ def test_duplicate_my_number_is_refused(ledger: MemoryLedger) -> None:
 def test_juminhyo_code_entry_and_change_request(ledger: MemoryLedger) -> None:
     people = family(ledger)
     _, entered = record(ledger, ChangeJuminhyoCode(moved_on=D, atena_number=people["花子"],
-                                                   juminhyo_code="12345678901"))
+                                                   juminhyo_code="12345678903"))
     assert entered.reason == Reason.JUMINHYO_CODE_EX_OFFICIO_ENTRY
     _, changed = record(ledger, ChangeJuminhyoCode(moved_on=D, atena_number=people["花子"],
-                                                   juminhyo_code="22345678901", kind="change_request"))
+                                                   juminhyo_code="22345678909", kind="change_request"))
     assert changed.reason == Reason.JUMINHYO_CODE_CHANGE_REQUEST
     with pytest.raises(RegistryError) as info:
-        decide(ChangeJuminhyoCode(moved_on=D, atena_number=people["太郎"], juminhyo_code="22345678901"), ledger)
+        decide(ChangeJuminhyoCode(moved_on=D, atena_number=people["太郎"], juminhyo_code="22345678909"), ledger)
     assert info.value.code == "duplicate_juminhyo_code"
     with pytest.raises(RegistryError) as info:
         decide(ChangeJuminhyoCode(moved_on=D, atena_number=people["太郎"], juminhyo_code="123"), ledger)

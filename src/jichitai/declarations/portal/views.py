@@ -124,8 +124,9 @@ def edit_declaration(request: HttpRequest, pk: int) -> HttpResponse:
     if known is None:
         raise NotFound()
     record = filing.record_of(d)
-    others = int(request.POST.get("others", 1) or 1) + (1 if "add_row" in request.POST else 0)
-    form = DeclarationForm(request.POST or None, record=record, prefill=known, others=min(others, 10))
+    rows = request.POST.get("others", "1")
+    others = (int(rows) if rows.isascii() and rows.isdigit() and len(rows) < 3 else 1) + ("add_row" in request.POST)
+    form = DeclarationForm(request.POST or None, record=record, prefill=known, others=max(1, min(others, 10)))
     if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
         try:
             filing.save_draft(actor, form.to_record(record), fiscal_year=d.fiscal_year, declaration=d)

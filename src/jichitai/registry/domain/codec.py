@@ -14,7 +14,9 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 from jichitai.registry.domain.commands import COMMANDS, Command, NewPerson
+from jichitai.common.fields import date_problem
 from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.items import MAX_LISTED, MAX_PERSONS, item_problem, label_of
 
 
 def to_dict(value: Any) -> Any:
@@ -31,7 +33,23 @@ def to_dict(value: Any) -> Any:
     return value
 
 
+def _refuse(name: str, message: str, code: str = "invalid_value") -> RegistryError:
+    return RegistryError(f"項目「{label_of(name)}」（{name}）: {message}", code=code, field=name)
+
+
+def _text(raw: Any, name: str) -> str:
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):  # never str() an object, a number or a list into a name
+        raise _refuse(name, "文字列で指定してください。", "invalid_type")
+    problem = item_problem(name.rsplit(".", 1)[-1].split("[", 1)[0], raw)
+    if problem:
+        raise _refuse(name, problem)
+    return raw
+
+
 def _convert(hint: Any, raw: Any, name: str) -> Any:
+    """``raw`` (JSON-ready) as a value of ``hint``, strictly: wrong types are refused, never coerced."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
@@ -40,28 +58,49 @@ def _convert(hint: Any, raw: Any, name: str) -> Any:
         inner = [a for a in args if a is not type(None)]
         return _convert(inner[0], raw, name)
     if hint is dt.date:
-        if isinstance(raw, dt.date):
-            return raw
-        try:
-            return dt.date.fromisoformat(str(raw))
-        except ValueError:
-            raise RegistryError(f"項目「{name}」の日付が正しくありません（YYYY-MM-DD）。", code="invalid_date",
-                                field=name) from None
+        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+            day = raw
+        else:
+            try:
+                day = dt.date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
+            except ValueError:
+                day = None
+        problem = date_problem(day) if day else "日付が正しくありません（YYYY-MM-DD）。"
+        if problem:
+            raise RegistryError(f"項目「{label_of(name)}」（{name}）の{problem}", code="invalid_date", field=name)
+        return day
     if hint is NewPerson:
         return _build(NewPerson, raw, name)
     if origin is tuple:
         if not isinstance(raw, (list, tuple)):
             raise RegistryError(f"項目「{name}」は一覧で指定してください。", code="invalid_value", field=name)
-        return tuple(_convert(args[0], v, name) for v in raw)
+        limit = MAX_PERSONS if args[0] is NewPerson else MAX_LISTED
+        if len(raw) > limit:
+            raise _refuse(name, f"一度に{limit}件までです。")
+        return tuple(_convert(args[0], v, f"{name}[{i}]") for i, v in enumerate(raw))
     if origin in (Mapping, dict, typing.Mapping) or hint is Mapping:
         if not isinstance(raw, Mapping):
             raise RegistryError(f"項目「{name}」は対応表で指定してください。", code="invalid_value", field=name)
-        return dict(raw)
+        if len(raw) > MAX_LISTED:
+            raise _refuse(name, f"一度に{MAX_LISTED}件までです。")
+        return {_text(k, f"{name}.key"): _mapped(args, k, v, name) for k, v in raw.items()}
     if hint is bool:
-        return bool(raw)
+        if not isinstance(raw, bool):
+            raise _refuse(name, "true または false で指定してください。", "invalid_type")
+        return raw
     if hint is str:
-        return "" if raw is None else str(raw)
+        return _text(raw, name)
     return raw
+
+
+def _mapped(args: tuple[Any, ...], key: str, value: Any, name: str) -> Any:
+    """A value of ``relationships`` (宛名番号 → 続柄) or of a correction's ``changes`` (item → new value)."""
+    if name == "relationships":
+        _text(key, "atena_number")
+        return _text(value, "relationship")
+    if value is None or isinstance(value, str):
+        return None if value is None else _text(value, key)
+    raise _refuse(key, "文字列（日付は YYYY-MM-DD）で指定してください。", "invalid_type")
 
 
 def _build(cls: type, data: Any, where: str) -> Any:
@@ -69,9 +108,10 @@ def _build(cls: type, data: Any, where: str) -> Any:
         raise RegistryError(f"「{where}」の形式が正しくありません。", code="invalid_value", field=where)
     hints = typing.get_type_hints(cls)
     names = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - names - {"type"})
+    unknown = sorted(str(k) for k in set(data) - names - {"type"})
     if unknown:
-        raise RegistryError(f"不明な項目があります: {', '.join(unknown)}", code="unknown_field", field=unknown[0])
+        raise RegistryError(f"不明な項目があります: {', '.join(u[:40] for u in unknown[:5])}", code="unknown_field",
+                            field=unknown[0][:40])
     values = {k: _convert(hints[k], v, k) for k, v in data.items() if k in names}
     try:
         return cls(**values)
@@ -82,6 +122,6 @@ def _build(cls: type, data: Any, where: str) -> Any:
 def from_dict(data: Mapping[str, Any]) -> Command:
     cls = COMMANDS.get(str(data.get("type", "")))
     if cls is None:
-        raise RegistryError(f"異動の種類「{data.get('type')}」はありません。", code="unknown_command")
+        raise RegistryError(f"異動の種類「{str(data.get('type'))[:40]}」はありません。", code="unknown_command")
     command: Command = _build(cls, data, cls.__name__)
     return command

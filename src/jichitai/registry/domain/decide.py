@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.common.checkdigit import is_valid_my_number
+from jichitai.common.fields import juminhyo_code_problem
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.ledger import Ledger, RecordedChange, TownInfo
@@ -163,6 +164,9 @@ def _unique_numbers(work: _Work, person: Person, seen: set[str]) -> None:
             )
         seen.add(person.my_number)
     if person.juminhyo_code:
+        problem = juminhyo_code_problem(person.juminhyo_code)
+        if problem:
+            raise RegistryError(problem, code="invalid_juminhyo_code", field="juminhyo_code")
         holder = ledger.juminhyo_code_holder(person.juminhyo_code)
         if holder and holder != person.atena_number:
             raise RegistryError(f"この住民票コードは既に宛名番号 {holder} の住民に記載されています。",
@@ -635,8 +639,9 @@ def _juminhyo_code(work: _Work, cmd: C.ChangeJuminhyoCode) -> Reason:
         raise RegistryError(f"住民票コードの異動の区分「{cmd.kind}」は使用できません。", code="invalid_variant")
     person = _active(work, cmd.atena_number, "住民票コードを変更")
     code = cmd.juminhyo_code
-    if len(code) != 11 or not code.isdigit() or not code.isascii():
-        raise RegistryError("住民票コードは11桁の数字です。", code="invalid_juminhyo_code", field="juminhyo_code")
+    problem = juminhyo_code_problem(code) if code else "住民票コードは11桁の数字です。"
+    if problem:
+        raise RegistryError(problem, code="invalid_juminhyo_code", field="juminhyo_code")
     if reason == Reason.JUMINHYO_CODE_EX_OFFICIO_ENTRY and person.juminhyo_code:
         raise RegistryError("既に住民票コードが記載されています。変更は住民票コードの変更請求で行います（標準仕様書 4.3.2）。",
                             code="juminhyo_code_present")

@@ -97,6 +97,7 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid() and persons_ok:
             try:
                 command = form.command(persons) if kind.persons else form.command()
+                command = from_dict(to_dict(command))  # the item rules every entry point applies (domain.items)
                 change = approval.preview(command)
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
@@ -135,7 +136,7 @@ def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
         command = from_dict(payload)
-    except signing.BadSignature:
+    except (signing.BadSignature, RegistryError):
         messages.error(request, "確認画面の有効期限が切れたか、内容が改変されています。もう一度入力してください。")
         return redirect("registry:change", slug=kind.slug)
     try:

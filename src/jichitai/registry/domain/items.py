@@ -1,0 +1,90 @@
+"""What each item of a 異動 may hold: its length and character class (住民記録システム標準仕様書 1.4 文字要件),
+or its number format with check digit. One table, read by the command codec (every 異動 from the API, the
+counter's confirmation and the 決裁 queue), the API's OpenAPI schemas and the migration import, so a value one
+entry point refuses is refused by all of them.
+
+Lengths are those of the columns the items are stored in (registry.models), so nothing is cut or fails in the
+database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jichitai.common.checkdigit import is_valid_modulus11
+from jichitai.common.fields import digits_problem, juminhyo_code_problem, my_number_problem, text_problem
+
+NUMBER_WIDTH = 15  # 宛名番号・世帯番号 (ledger.ATENA_WIDTH, SETAI_WIDTH)
+MAX_PERSONS = 30  # people in one 届出
+MAX_LISTED = 200  # 宛名番号 listed in one command, entries of a mapping
+
+
+@dataclass(frozen=True)
+class Item:
+    """``kind``: "text", "multiline", "number" (宛名番号・世帯番号, modulus 11), "code" (digits of the given
+    lengths), "juminhyo_code", "my_number"."""
+
+    label: str
+    kind: str = "text"
+    max_length: int = 100
+    lengths: tuple[int, ...] = ()
+
+
+def _number(label: str) -> Item:
+    return Item(label, "number", NUMBER_WIDTH, (NUMBER_WIDTH,))
+
+
+ITEMS: dict[str, Item] = {
+    "name": Item("氏名", max_length=200), "kana": Item("氏名フリガナ", max_length=200),
+    "honseki": Item("本籍", max_length=200), "hittosha": Item("筆頭者", max_length=100),
+    "kyuuji": Item("旧氏", max_length=100), "kyuuji_kana": Item("旧氏フリガナ", max_length=200),
+    "tsusho": Item("通称", max_length=200), "tsusho_kana": Item("通称フリガナ", max_length=200),
+    "nationality": Item("国籍・地域", max_length=100), "article_30_45": Item("法第30条の45の区分", max_length=50),
+    "residence_status": Item("在留資格", max_length=100), "residence_period": Item("在留期間", max_length=50),
+    "residence_card_number": Item("在留カード等番号", max_length=12),
+    "relationship": Item("続柄", max_length=20), "sex": Item("性別", max_length=1),
+    "resident_kind": Item("住民種別", max_length=10),
+    "banchi": Item("番地", max_length=100), "katagaki": Item("方書", max_length=200),
+    "postcode": Item("郵便番号", max_length=8),
+    "previous_address": Item("転入前住所", max_length=300), "destination_address": Item("転出先住所", max_length=300),
+    "town_code": Item("町字コード", "code", 12, tuple(range(1, 13))),
+    "previous_municipality_code": Item("転入前住所の市区町村コード", "code", 6, (5, 6)),
+    "destination_municipality_code": Item("転出先の市区町村コード", "code", 6, (5, 6)),
+    "note": Item("留意事項", "multiline", 2000),
+    "variant": Item("区分", max_length=30), "kind": Item("区分", max_length=30), "action": Item("区分", max_length=30),
+    "change_id": Item("異動ID", max_length=36),
+    "atena_number": _number("宛名番号"), "atena_numbers": _number("宛名番号"),
+    "setai_number": _number("世帯番号"), "into_setai_number": _number("世帯番号"),
+    "new_head": _number("新しい世帯主の宛名番号"), "remaining_head": _number("残る世帯の世帯主の宛名番号"),
+    "juminhyo_code": Item("住民票コード", "juminhyo_code", 11, (11,)),
+    "my_number": Item("個人番号", "my_number", 12, (12,)),
+}
+
+
+def _number_problem(value: str, item: Item) -> str | None:
+    return digits_problem(value, item.lengths, item.label) or (
+        None if is_valid_modulus11(value) else f"{item.label}の検査数字が正しくありません（モジュラス11）。")
+
+
+_CHECKS: dict[str, Callable[[str, Item], str | None]] = {
+    "text": lambda v, item: text_problem(v, item.max_length),
+    "multiline": lambda v, item: text_problem(v, item.max_length, multiline=True),
+    "number": _number_problem,
+    "code": lambda v, item: digits_problem(v, item.lengths, item.label),
+    "juminhyo_code": lambda v, item: juminhyo_code_problem(v),
+    "my_number": lambda v, item: my_number_problem(v),
+}
+
+
+def item_problem(name: str, value: str) -> str | None:
+    """Why ``value`` cannot be item ``name``, or ``None``. An empty value means "not given" and is left to the
+    rules of the 異動; an item without an entry here is plain text of at most 100 characters."""
+    if value == "":
+        return None
+    item = ITEMS.get(name) or Item(name)
+    return _CHECKS[item.kind](value, item)
+
+
+def label_of(name: str) -> str:
+    item = ITEMS.get(name)
+    return item.label if item else name
