@@ -93,13 +93,13 @@ def _checked(check: Any) -> AfterValidator:
     return AfterValidator(validate)
 
 
-def Text(max_length: int, *, multiline: bool = False) -> Any:  # noqa: N802 (a type factory, used like a type)
+def Text(max_length: int, *, multiline: bool = False) -> Any:
     """A text item (strict ``str``) of at most ``max_length`` characters of the 文字要件."""
     return Annotated[StrictStr, Field(json_schema_extra={"maxLength": max_length}),
                      _checked(lambda v: text_problem(v, max_length, multiline=multiline))]
 
 
-def Digits(*lengths: int, label: str = "番号") -> Any:  # noqa: N802
+def Digits(*lengths: int, label: str = "番号") -> Any:
     """Half-width digits of one of ``lengths`` (empty allowed: "not given")."""
     pattern = "^(" + "|".join(rf"\d{{{n}}}" for n in lengths) + ")?$"
     return Annotated[StrictStr, Field(pattern=pattern), _checked(lambda v: digits_problem(v, lengths, label))]

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.common import fields as F
 from jichitai.hub import feeds, files, messagelog, monitor
 from jichitai.hub.auth import SystemAuth
 from jichitai.hub.models import System
@@ -66,14 +67,14 @@ class FileOut(Schema):
 
 
 class FileQuery(Schema):
-    filename: str = "upload.csv"
-    mode: str = "full"
+    filename: F.Text(255) = "upload.csv"  # type: ignore[valid-type]
+    mode: F.Text(10) = "full"  # type: ignore[valid-type]
 
 
 class ExtractQuery(Schema):
     mode: Literal["full", "delta"] = "full"
     after: int = Field(0, le=MAX_CURSOR)
-    encoding: str = "utf-8"
+    encoding: F.Text(20) = "utf-8"  # type: ignore[valid-type]
 
 
 def _system(request: HttpRequest) -> System:

@@ -13,14 +13,13 @@ from ninja import Body, Field, Query, Router, Schema
 from ninja.responses import Status
 
 from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.audit import services as audit
 from jichitai.common import fields as F
 from jichitai.common.fields import text_problem
-from jichitai.audit import services as audit
 from jichitai.registry import access, approval
 from jichitai.registry.domain import RegistryError
-from jichitai.registry.domain.codec import from_dict
 from jichitai.registry.history import household_as_of
-from jichitai.registry.schemas import STRICT, ChangeIn
+from jichitai.registry.schemas import STRICT, ChangeIn, to_command
 from jichitai.registry.search import search
 from jichitai.registry.services import apply
 
@@ -135,7 +134,7 @@ def post_change(request: HttpRequest, command: ChangeIn = COMMAND_BODY) -> Any:
     CorrectRecord, ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange, …).
     職権 changes answer ``approval_required``: post them to /pending instead."""
     actor = ensure(request, "registry.change")
-    applied = apply(from_dict(command.model_dump(mode="json")), actor=actor, terminal=_terminal(request))
+    applied = apply(to_command(command), actor=actor, terminal=_terminal(request))
     return Status(201, _change_out(applied))
 
 
@@ -143,7 +142,7 @@ def post_change(request: HttpRequest, command: ChangeIn = COMMAND_BODY) -> Any:
 def post_pending(request: HttpRequest, command: ChangeIn = COMMAND_BODY) -> Any:
     """起案 of a 職権 異動 for 決裁 (j530)."""
     actor = ensure(request, "registry.change")
-    pending = approval.propose(from_dict(command.model_dump(mode="json")), actor=actor, terminal=_terminal(request))
+    pending = approval.propose(to_command(command), actor=actor, terminal=_terminal(request))
     return Status(201, {"pending_id": pending.pk, "state": pending.state, "reason": pending.reason,
                         "summary": pending.summary})
 

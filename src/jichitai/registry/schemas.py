@@ -20,7 +20,8 @@ from pydantic import ConfigDict, Field, create_model
 from pydantic.functional_validators import AfterValidator
 
 from jichitai.common import fields as F
-from jichitai.registry.domain.commands import COMMANDS, NewPerson
+from jichitai.registry.domain.codec import from_dict
+from jichitai.registry.domain.commands import COMMANDS, Command, NewPerson
 from jichitai.registry.domain.items import ITEMS, MAX_LISTED, MAX_PERSONS, Item, item_problem
 from jichitai.registry.domain.person import CORRECTABLE, DATE_FIELDS, FEMALE, FOREIGN, JAPANESE, MALE
 
@@ -51,10 +52,10 @@ def _change_values(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-Changes = Annotated[dict[Literal[tuple(sorted(CORRECTABLE))], F.Text(300) | None],  # type: ignore[misc]
-                    Field(max_length=len(CORRECTABLE)), AfterValidator(_change_values)]
-Relationships = Annotated[dict[_item_type("atena_number"), _item_type("relationship")],
-                          Field(max_length=MAX_LISTED)]
+Changes: Any = Annotated[dict[Literal[tuple(sorted(CORRECTABLE))], F.Text(300) | None],  # type: ignore[misc]
+                         Field(max_length=len(CORRECTABLE)), AfterValidator(_change_values)]
+Relationships: Any = Annotated[dict[_item_type("atena_number"), _item_type("relationship")],  # type: ignore[misc]
+                               Field(max_length=MAX_LISTED)]
 
 
 def _field_type(name: str, hint: Any) -> Any:
@@ -98,4 +99,9 @@ def _model(cls: type, name: str, extra: dict[str, Any] | None = None) -> Any:
 PersonIn = _model(NewPerson, "PersonIn")
 COMMAND_MODELS = {type_name: _model(cls, f"{type_name}In", {"type": (Literal[type_name], ...)})
                   for type_name, cls in COMMANDS.items()}
-ChangeIn = Annotated[Union[tuple(COMMAND_MODELS.values())], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
+ChangeIn: Any = Annotated[Union[tuple(COMMAND_MODELS.values())], Field(discriminator="type")]  # noqa: UP007
+
+
+def to_command(body: Any) -> Command:
+    """The domain command for a validated body (through the codec, which applies the item table again)."""
+    return from_dict(body.model_dump(mode="json"))

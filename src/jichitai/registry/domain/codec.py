@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from jichitai.registry.domain.commands import COMMANDS, Command, NewPerson
 from jichitai.common.fields import date_problem
+from jichitai.registry.domain.commands import COMMANDS, Command, NewPerson
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.items import MAX_LISTED, MAX_PERSONS, item_problem, label_of
 
@@ -58,6 +58,7 @@ def _convert(hint: Any, raw: Any, name: str) -> Any:
         inner = [a for a in args if a is not type(None)]
         return _convert(inner[0], raw, name)
     if hint is dt.date:
+        day: dt.date | None
         if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
             day = raw
         else:
