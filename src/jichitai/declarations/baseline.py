@@ -43,8 +43,7 @@ def taxes_without(items: Sequence[tuple[Declaration, str]]) -> list[int | None]:
     years = {d.income_year for d, _ in items}
     owners = sorted({o for _, o in items if o})
     for part in chunks(owners):
-        for kind, index, data in (ReceivedReport.objects.filter(income_year__in=years, superseded_by__isnull=True,
-                                                                 recipient_index__in=part)
+        for kind, index, data in (ReceivedReport.in_force().filter(income_year__in=years, recipient_index__in=part)
                                   .order_by("id").values_list("kind", "recipient_index", "data")):
             rows.setdefault(index, {"salary_report": [], "pension_report": []})[kind].append(data)
     cases: list[dict[str, Any] | None] = []
