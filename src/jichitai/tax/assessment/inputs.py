@@ -2,9 +2,9 @@
 with what (accepted declarations first, otherwise the 給与支払報告書 / 公的年金等支払報告書 received).
 
 Each person becomes one tax case of the public format, so the bulk assessment, a declaration and the API
-compute exactly the same thing. What a report cannot say is left out and noted, never guessed:
-the 住宅借入金等特別控除 for 住民税 needs the 所得税 actually credited (not on the report), and a 特定親族 needs
-that relative's income.
+compute exactly the same thing. What a report cannot say is left out and noted, never guessed: a 特定親族 needs
+that relative's income, and the 住宅借入金等特別控除 for 住民税 needs the 居住開始年月日 (a file without it: noted, as the
+municipalities say: 記載がない場合は控除を受けられない).
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def case_from_reports(fiscal_year: int, birth_date: str, sex: str, salary_rows: 
         "taxpayer": {"birth_date": birth_date, "sex": "female" if sex in ("2", "F", "female") else "male",
                      "disability": (main or {}).get("disability") or next(
                          (r.get("disability") for r in pension_rows if r.get("disability")), None),
-                     "widow": bool((main or {}).get("widow")), "single_parent": bool((main or {}).get("single_parent")),
+                     **{mark: any(bool(r.get(mark)) for r in ([main] if main else pension_rows))
+                        for mark in ("widow", "single_parent")},
                      "working_student": bool((main or {}).get("working_student"))},
         "income": {"salary": _sum(salary_rows, "salary_paid"), "public_pension": _sum(pension_rows, "pension_paid")},
         "deductions": {
@@ -62,10 +63,10 @@ def case_from_reports(fiscal_year: int, birth_date: str, sex: str, salary_rows: 
         "dependents": [],
     }
     if main and main.get("housing_loan_credit_available"):
-        notes.append("住宅借入金等特別控除: 所得税の控除額が不明のため住民税分は計算していません (申告で確認)")
+        case["housing_loan_credit"] = _housing_loan_credit(fiscal_year, main, notes)
     if main and main.get("spouse") and main.get("spouse_birth_date"):
         case["spouse"] = {"birth_date": main["spouse_birth_date"], "total_income": int(main.get("spouse_total_income") or 0),
-                          "disability": None}
+                          "disability": main.get("spouse_disability")}
     for dep in reports.dependants(main or {}):
         if not dep.get("birth_date"):
             notes.append(f"扶養親族 {dep.get('name', '')}: 生年月日がないため除外")
@@ -78,9 +79,31 @@ def case_from_reports(fiscal_year: int, birth_date: str, sex: str, salary_rows: 
             "total_income": 0,  # listed on the report as 控除対象扶養親族 / 16歳未満扶養親族: within the limit
             "cohabiting": bool(dep.get("cohabiting")),
             "relation": RELATION_OF_CLASS.get(str(dep.get("class")), "other"),
-            "disability": None,
+            "disability": dep.get("disability"),
         })
     return case, notes
+
+
+def _housing_loan_credit(fiscal_year: int, main: dict[str, Any], notes: list[str]) -> int:
+    """The 住民税 住宅借入金等特別税額控除 from the 年末調整's report (地方税法附則第5条の4の2): its 可能額, the
+    amount the 所得税 took, the 居住開始年月日 and 区分; 所得税の課税総所得金額等 is that of the 年末調整
+    (給与所得控除後の金額 − 所得控除の額の合計額, 1,000円未満切捨て): who had other income files a 確定申告."""
+    from jichitai.tax import parameters as P
+    from jichitai.tax.rules.credits import resident_housing_loan_credit
+
+    available = int(main.get("housing_loan_credit_available") or 0)
+    taxable = max(int(main.get("salary_income") or 0) - int(main.get("deductions_total") or 0), 0) // 1000 * 1000
+    moved = main.get("housing_moved_in_on")
+    got = resident_housing_loan_credit(available, int(main.get("housing_loan_credit_used") or 0), taxable,
+                                       dt.date.fromisoformat(moved) if moved else None, main.get("housing_loan_kind"),
+                                       P.load(fiscal_year)["housing_loan"])
+    if got.reason:
+        notes.append(f"住宅借入金等特別控除: {got.reason} (地方税法附則第5条の4の2)")
+    else:
+        notes.append(f"住宅借入金等特別控除: 所得税で控除しきれなかった額 {got.remaining:,}円、限度額 {got.cap:,}円 "
+                     f"(所得税の課税総所得金額等 {taxable:,}円 × {float(got.rate) * 100:g}%、最高 {got.cap_amount:,}円) "
+                     f"→ 住民税から {got.amount:,}円 (地方税法附則第5条の4の2)")
+    return got.amount
 
 
 def gather(fiscal_year: int) -> list[Person]:

@@ -3,6 +3,8 @@ before the limit to the levy, which :func:`jichitai.tax.rules.levy.apply_credit`
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -65,6 +67,51 @@ def housing_loan_credit(amount: int, designated_city: bool, p: dict[str, Any]) -
         return 0, 0
     c, q = split_shares(designated_city, p)
     return ceil_frac(amount, c), ceil_frac(amount, q)
+
+
+@dataclass(frozen=True)
+class ResidentHousingLoanCredit:
+    """The 住民税 part of a 住宅借入金等特別控除 and how it was reached (for the assessment's explanation)."""
+
+    amount: int          # 住民税から控除する額 (市・県 before the split)
+    remaining: int       # 可能額 − 所得税で控除した額
+    cap: int             # 課税総所得金額等 × rate, at most the cap amount
+    rate: Fraction
+    cap_amount: int
+    reason: str = ""     # why nothing applies, when so
+
+
+def resident_housing_loan_credit(available: int, used_in_income_tax: int, income_tax_taxable_total: int,
+                                 moved_in_on: dt.date | None, kind: str | None,
+                                 p: dict[str, Any]) -> ResidentHousingLoanCredit:
+    """住民税の住宅借入金等特別税額控除額 (地方税法附則第5条の4の2第5項・第6項): the part of the 所得税's
+    住宅借入金等特別控除可能額 that the 所得税 could not take (可能額 − 控除した額), at most 所得税の課税総所得金額等
+    × 5% and 97,500円 — 7% and 136,500円 for a 特定取得 (区分 …特) moved into from 平成26年4月 to 令和3年12月 (and a
+    特例特別特例取得 in 令和4年). Only for homes moved into in 平成11〜18年 or 平成21〜令和7年, not for 特定増改築等."""
+    rate, cap_amount = frac(p["cap_rate"]), int(p["cap_amount"])
+
+    def none(reason: str) -> ResidentHousingLoanCredit:
+        return ResidentHousingLoanCredit(0, max(available - used_in_income_tax, 0), 0, rate, cap_amount, reason)
+
+    if available <= 0:
+        return none("")
+    if moved_in_on is None:
+        return none("居住開始年月日の記載がありません")
+    if not any(dt.date.fromisoformat(a) <= moved_in_on <= dt.date.fromisoformat(b) for a, b in p["moved_in_periods"]):
+        return none(f"{moved_in_on.year}年の入居は住民税の控除の対象外です")
+    base, suffix = (kind or "住")[:1], (kind or "")[1:]
+    if base in p["excluded_kinds"]:
+        return none("特定増改築等の住宅借入金等特別控除は住民税の控除の対象外です")
+
+    def within(period: list[str]) -> bool:
+        return dt.date.fromisoformat(period[0]) <= moved_in_on <= dt.date.fromisoformat(period[1])
+
+    if (suffix in ("特", "特特") and within(p["specified_moved_in"])) or (
+            suffix == "特特特" and within(p["special_special_moved_in"])):
+        rate, cap_amount = frac(p["specified_cap_rate"]), int(p["specified_cap_amount"])
+    remaining = max(available - used_in_income_tax, 0)
+    cap = min(floor_frac(max(income_tax_taxable_total, 0), rate), cap_amount)
+    return ResidentHousingLoanCredit(min(remaining, cap), remaining, cap, rate, cap_amount)
 
 
 def income_tax_rate_for_donation(taxable_income: int, difference: int, p: dict[str, Any]) -> Fraction:
