@@ -150,6 +150,7 @@ def load_reports(seed: int) -> dict[str, float]:
                     "payer_name": r["payer_name"], "recipient_index": v.blind_index(r["my_number"]),
                     "recipient_my_number": v.encrypt(r["my_number"]), "source": source, "line": r["line"],
                     "amount": r[amount], "data": _jsonable(r, v), "received_at": now, "superseded_by_id": None,
+                    "submission": "new", "status": "in_force", "hold_reason": "", "decided_by": "", "decided_at": None,
                 } for r in parsed])
     from django.db import connection
 

@@ -206,3 +206,16 @@ def test_the_assess_command_on_spark_stores_what_numpy_stores(make_staff: Any) -
     assert by_spark.keys() == by_numpy.keys() and len(by_spark) == residents
     differ = [atena for atena in by_spark if by_spark[atena] != by_numpy[atena]]
     assert differ == [], by_spark[differ[0]]
+
+
+def test_the_assessment_in_chunks_stores_what_one_pass_stores(city: dict[str, str]) -> None:
+    """Consistency: the city streamed one resident at a time (chunk=1) gives the same versions as one chunk, and a
+    re-run in chunks of two finds every input unchanged."""
+    one = assessment.run(2026, chunk=1)
+    assert (one.considered, one.created) == (2, 2)
+    stored = sorted(Assessment.objects.values_list("atena_number", "total", "inputs_hash"))
+    Assessment.objects.all().delete()
+    whole = assessment.run(2026, chunk=10_000)
+    assert sorted(Assessment.objects.values_list("atena_number", "total", "inputs_hash")) == stored
+    again = assessment.run(2026, chunk=2)
+    assert (whole.created, again.unchanged, again.created) == (2, 2, 0)

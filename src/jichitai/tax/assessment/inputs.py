@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,6 @@ from jichitai.tax import reports
 
 LIFE_KEYS = ("life_general_new", "life_general_old", "life_medical_care_new", "life_pension_new", "life_pension_old")
 RELATION_OF_CLASS = {"elderly_cohabiting_parent": "parent"}
-WHOLE_REGISTRY = 10_000  # from this many residents on, every 個人番号 index is read (no list of 宛名番号)
 
 
 @dataclass
@@ -106,48 +105,72 @@ def _housing_loan_credit(fiscal_year: int, main: dict[str, Any], notes: list[str
     return got.amount
 
 
+CHUNK = 25_000  # residents gathered, computed and stored at a time: a city's cases never held at once
+
+
 def gather(fiscal_year: int) -> list[Person]:
-    """Everyone registered on 1月1日 of ``fiscal_year`` with the case to compute."""
+    """Everyone registered on 1月1日 of ``fiscal_year`` with the case to compute (all at once: small cities, tests)."""
+    return [person for chunk in gather_chunks(fiscal_year) for person in chunk]
+
+
+def gather_chunks(fiscal_year: int, size: int = CHUNK) -> Iterator[list[Person]]:
+    """Everyone registered on 1月1日 of ``fiscal_year`` (賦課期日, 地方税法第318条), ``size`` people at a time in
+    宛名番号 order, each with the case to compute: the registry is read as one stream, and each chunk's
+    個人番号 indexes, reports and declarations by its own people."""
     from jichitai.registry.history import residents_as_of
+
+    batch: list[tuple[str, str, str, str]] = []
+    for r in residents_as_of(dt.date(fiscal_year, 1, 1)):
+        batch.append((r["atena_number"], r["birth_date"].isoformat(), r["sex"], r["ward_code"]))
+        if len(batch) >= size:
+            yield people_of(fiscal_year, batch)
+            batch = []
+    if batch:
+        yield people_of(fiscal_year, batch)
+
+
+def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> list[Person]:
+    """The case of each resident given as (宛名番号, 生年月日, 性別, 区コード): their accepted declaration, else the
+    reports in force of the income year, else none (所得なし)."""
     from jichitai.registry.models import Resident
     from jichitai.tax.models import ReceivedReport
 
-    base = dt.date(fiscal_year, 1, 1)
-    residents = list(residents_as_of(base))
-    indexes = Resident.objects.values_list("atena_number", "my_number_index")
-    if len(residents) < WHOLE_REGISTRY:
-        indexes = indexes.filter(atena_number__in=[r["atena_number"] for r in residents])
-    index_of = dict(indexes.iterator(chunk_size=20_000))
+    atenas = [atena for atena, *_ in residents]
+    index_of = dict(Resident.objects.filter(atena_number__in=atenas).values_list("atena_number", "my_number_index"))
     by_index: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: {"salary_report": [], "pension_report": []})
-    for kind, index, data in (ReceivedReport.in_force().filter(income_year=fiscal_year - 1)
-                              .order_by("id").values_list("kind", "recipient_index", "data").iterator(chunk_size=5000)):
+    indexes = [i for i in index_of.values() if i]
+    for kind, index, data in (ReceivedReport.in_force().filter(income_year=fiscal_year - 1, recipient_index__in=indexes)
+                              .order_by("id").values_list("kind", "recipient_index", "data")):
         by_index[index][kind].append(data)
-    declared = declared_cases(fiscal_year)
+    declared = declared_cases(fiscal_year, atenas)
     people = []
-    for r in residents:
-        atena, birth = r["atena_number"], r["birth_date"].isoformat()
+    for atena, birth, sex, ward in residents:
         if atena in declared:
             source, case = declared[atena]
-            people.append(Person(atena, r["ward_code"], source, case))
+            people.append(Person(atena, ward, source, case))
             continue
         found = by_index.get(index_of.get(atena) or "")
         if found and (found["salary_report"] or found["pension_report"]):
-            case, notes = case_from_reports(fiscal_year, birth, r["sex"], found["salary_report"], found["pension_report"])
-            people.append(Person(atena, r["ward_code"], "reports", case, notes))
+            case, notes = case_from_reports(fiscal_year, birth, sex, found["salary_report"], found["pension_report"])
+            people.append(Person(atena, ward, "reports", case, notes))
         else:
             case = {"fiscal_year": fiscal_year, "taxpayer": {"birth_date": birth}}
-            people.append(Person(atena, r["ward_code"], "none", case, ["課税資料なし (所得なしとして計算)"]))
+            people.append(Person(atena, ward, "none", case, ["課税資料なし (所得なしとして計算)"]))
     return people
 
 
-def declared_cases(fiscal_year: int) -> dict[str, tuple[str, dict[str, Any]]]:
-    """The latest accepted declaration's case per 宛名番号 (declarations.AssessmentFeed), when that app is present."""
+def declared_cases(fiscal_year: int, atena_numbers: list[str] | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The latest accepted declaration's case per 宛名番号 (declarations.AssessmentFeed), when that app is present;
+    only of ``atena_numbers`` when given."""
     try:
         from jichitai.declarations.models import AssessmentFeed
     except ImportError:
         return {}
     out: dict[str, tuple[str, dict[str, Any]]] = {}
-    feeds = (AssessmentFeed.objects.filter(declaration__fiscal_year=fiscal_year)
+    feeds = AssessmentFeed.objects.filter(declaration__fiscal_year=fiscal_year)
+    if atena_numbers is not None:
+        feeds = feeds.filter(declaration__atena_number__in=atena_numbers)
+    feeds = (feeds
              .select_related("declaration").order_by("declaration__atena_number", "created_at", "version"))
     for feed in feeds.iterator(chunk_size=2000):
         d = feed.declaration

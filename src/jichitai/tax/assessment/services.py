@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone as dj_timezone
 
 from jichitai.tax import parameters as P
-from jichitai.tax.assessment.inputs import Person, gather
+from jichitai.tax.assessment.inputs import CHUNK, Person, gather_chunks
 from jichitai.tax.calc import OUTPUT_COLUMNS, calculate_many, explain
 from jichitai.tax.calc.explain import case_tables
 from jichitai.tax.case import Case, parse_case
@@ -85,14 +85,11 @@ def compute(cases: list[Case], fiscal_year: int, m: P.Municipality, engine: str 
 
 
 STORE_CHUNK = 20_000  # rows built and written at a time (the explanations of a whole city do not fit at once)
-WHOLE_YEAR = 10_000  # from this many people on, the stored versions are read for the whole year, not by 宛名番号
 
 
 def _latest_hashes(fiscal_year: int, atena_numbers: list[str]) -> dict[str, tuple[int, str]]:
-    """宛名番号 → (current version, its inputs hash)."""
-    qs = Assessment.objects.filter(fiscal_year=fiscal_year)
-    if len(atena_numbers) < WHOLE_YEAR:
-        qs = qs.filter(atena_number__in=atena_numbers)
+    """宛名番号 → (current version, its inputs hash), of the people given (one chunk of the city at a time)."""
+    qs = Assessment.objects.filter(fiscal_year=fiscal_year, atena_number__in=atena_numbers)
     out: dict[str, tuple[int, str]] = {}
     for atena, version, digest in qs.values_list("atena_number", "version", "inputs_hash").iterator(chunk_size=20_000):
         if atena not in out or out[atena][0] < version:
@@ -100,8 +97,10 @@ def _latest_hashes(fiscal_year: int, atena_numbers: list[str]) -> dict[str, tupl
     return out
 
 
-def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Municipality, report: RunReport) -> None:
-    """A new version for each person whose inputs (or law) changed since their current one, in one transaction."""
+def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Municipality, report: RunReport,
+           rule_set: int | None = None) -> None:
+    """A new version for each person whose inputs (or law) changed since their current one, in one transaction;
+    ``rule_set`` the id of the explanation's rules when the caller has it already."""
     from jichitai.dbcopy import copy_rows
 
     latest = _latest_hashes(report.fiscal_year, [x.atena_number for x in people])
@@ -109,7 +108,8 @@ def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Muni
     now = dj_timezone.now()
     with transaction.atomic():
         # the explanation's rules and legal bases once for the run; each version keeps only its figures
-        rule_set = RuleSet.stored(explain.rule_set(p, m)).pk
+        if rule_set is None:
+            rule_set = RuleSet.stored(explain.rule_set(p, m)).pk
         for start in range(0, len(people), STORE_CHUNK):
             stop = min(start + STORE_CHUNK, len(people))
             figures = list(zip(*(columns[k][start:stop] for k in OUTPUT_COLUMNS), strict=True))
@@ -142,28 +142,44 @@ def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Muni
             copy_rows(Assessment, rows, batch_size=2000)
 
 
-def run(fiscal_year: int, *, engine: str = "numpy") -> RunReport:
-    """Assess everyone registered on 1月1日 of ``fiscal_year``; ``report.timings`` holds each phase's seconds."""
+def run(fiscal_year: int, *, engine: str = "numpy", chunk: int = CHUNK) -> RunReport:
+    """Assess everyone registered on 1月1日 of ``fiscal_year``, ``chunk`` people at a time (read, checked,
+    computed and stored before the next are read: the memory is that of one chunk, not of the city); each chunk's
+    versions are stored in their own transaction (a run stopped half-way is completed by running it again, which
+    adds nothing for the chunks done). ``report.timings`` holds each phase's seconds, summed over the chunks."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
     p = P.load(fiscal_year)
     m = P.municipality(configured_city_code(), fiscal_year)
     report = RunReport(fiscal_year, uuid.uuid4().hex[:16], engine)
+    timings = report.timings
+    for phase in ("gather", "cases", "columns", "compute", "store"):
+        timings[phase] = 0.0
     clock = time.perf_counter
-    t0 = clock()
-    gathered = gather(fiscal_year)
-    t1 = clock()
-    people, cases = _parse(gathered, report)
-    del gathered
-    t2 = clock()
-    report.considered = len(people) + len(report.refused)
-    report.timings.update(gather=t1 - t0, cases=t2 - t1)
-    if people:
-        out = compute(cases, fiscal_year, m, engine, timings=report.timings)
-        del cases
-        t3 = clock()
-        _store(people, out, p, m, report)
-        report.timings["store"] = clock() - t3
+    rule_set = RuleSet.stored(explain.rule_set(p, m)).pk
+    chunks = gather_chunks(fiscal_year, chunk)
+    while True:
+        t0 = clock()
+        gathered = next(chunks, None)
+        if gathered is None:
+            timings["gather"] += clock() - t0
+            break
+        t1 = clock()
+        people, cases = _parse(gathered, report)
+        report.considered += len(gathered)
+        del gathered
+        t2 = clock()
+        timings["gather"] += t1 - t0
+        timings["cases"] += t2 - t1
+        if people:
+            phases: dict[str, float] = {}
+            out = compute(cases, fiscal_year, m, engine, timings=phases)
+            del cases
+            for phase, seconds in phases.items():
+                timings[phase] += seconds
+            t3 = clock()
+            _store(people, out, p, m, report, rule_set)
+            timings["store"] += clock() - t3
     return report
 
 
