@@ -9,19 +9,19 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Field, Query, Router, Schema
+from ninja import Body, Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
 from jichitai.accounts.api_auth import StaffSession, ensure
 from jichitai.audit import services as audit
 from jichitai.common import fields as F
 from jichitai.common.fields import text_problem
-from jichitai.registry import access, approval
+from jichitai.registry import access, approval, submissions
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.history import household_as_of
 from jichitai.registry.schemas import STRICT, ChangeIn, to_command
 from jichitai.registry.search import search
-from jichitai.registry.services import apply
+from jichitai.registry.views import workflow
 
 router = Router(tags=["registry"], auth=StaffSession())
 
@@ -127,24 +127,62 @@ def _change_out(applied: Any) -> dict[str, Any]:
             "atena_numbers": applied.atena_numbers, "setai_numbers": applied.setai_numbers}
 
 
-@router.post("/changes", response={201: ChangeOut, 400: Error, 403: Error})
-def post_change(request: HttpRequest, command: ChangeIn = COMMAND_BODY) -> Any:
+class SubmitQuery(Schema):
+    override_duplicate: bool = Field(False, description="転入の基本4情報が現に住民である者と一致しても記録する"
+                                                        "（別人であることを確認した場合のみ。監査に記録）")
+
+
+IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key",
+                         description="この異動の再送を識別するキー。同じキーの2回目は記録せず、1回目の結果を返す")
+
+
+def _once(actor: Any, key: str | None) -> str:
+    if key is None:
+        return ""
+    problem = text_problem(key, 100) or ("" if key.strip() else "空のキーは使えません。")
+    if problem:
+        raise RegistryError(f"Idempotency-Key: {problem}", code="invalid_value", field="Idempotency-Key")
+    return f"api:{getattr(actor, 'pk', '')}:{key}"
+
+
+@router.post("/changes", response={200: ChangeOut, 201: ChangeOut, 400: Error, 403: Error, 409: Error,
+                                   422: Error})
+def post_change(request: HttpRequest, q: Query[SubmitQuery], command: ChangeIn = COMMAND_BODY,
+                idempotency_key: str | None = IDEMPOTENCY_KEY) -> Any:
     """Record one 異動 (届出). ``type`` names the command (RecordMoveIn, RecordBirth, RecordMoveWithin,
     RecordMoveOut, RecordDeath, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead,
     CorrectRecord, ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange, …).
-    職権 changes answer ``approval_required``: post them to /pending instead."""
+    職権 changes answer ``approval_required``: post them to /pending instead. With an ``Idempotency-Key``,
+    a repeat answers 200 with the first result and records nothing."""
     actor = ensure(request, "registry.change")
-    applied = apply(to_command(command), actor=actor, terminal=_terminal(request))
+    try:
+        applied = workflow.record_change(to_command(command), actor=actor, terminal=_terminal(request),
+                                         once=_once(actor, idempotency_key), override_duplicate=q.override_duplicate)
+    except submissions.AlreadySubmitted as exc:
+        return _replayed(exc, "change_id")
     return Status(201, _change_out(applied))
 
 
-@router.post("/pending", response={201: PendingOut, 400: Error, 403: Error})
-def post_pending(request: HttpRequest, command: ChangeIn = COMMAND_BODY) -> Any:
-    """起案 of a 職権 異動 for 決裁 (j530)."""
+@router.post("/pending", response={200: PendingOut, 201: PendingOut, 400: Error, 403: Error, 409: Error,
+                                   422: Error})
+def post_pending(request: HttpRequest, q: Query[SubmitQuery], command: ChangeIn = COMMAND_BODY,
+                 idempotency_key: str | None = IDEMPOTENCY_KEY) -> Any:
+    """起案 of a 職権 異動 for 決裁 (j530); ``Idempotency-Key`` as for /changes."""
     actor = ensure(request, "registry.change")
-    pending = approval.propose(to_command(command), actor=actor, terminal=_terminal(request))
+    try:
+        pending = workflow.propose_change(to_command(command), actor=actor, terminal=_terminal(request),
+                                          once=_once(actor, idempotency_key), override_duplicate=q.override_duplicate)
+    except submissions.AlreadySubmitted as exc:
+        return _replayed(exc, "pending_id")
     return Status(201, {"pending_id": pending.pk, "state": pending.state, "reason": pending.reason,
                         "summary": pending.summary})
+
+
+def _replayed(exc: submissions.AlreadySubmitted, kind: str) -> Any:
+    """The first result of a repeated Idempotency-Key (409 when it was a different kind of request)."""
+    if kind not in exc.result:
+        raise exc
+    return Status(200, exc.result)
 
 
 @router.post("/pending/{pending_id}/approve", response={200: ChangeOut, 400: Error, 403: Error})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
-from jichitai.registry import services, suppression
+from jichitai.registry import services, submissions, suppression
 from jichitai.registry.domain import Change, Command, RegistryError, decide
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.models import PendingChange
@@ -38,8 +38,9 @@ def preview(command: Command, actor: Any = None) -> Change:
     return change
 
 
-def propose(command: Command, *, actor: Any, terminal: str = "") -> PendingChange:
-    """起案: check the 異動 and queue it for 決裁. Raises :class:`RegistryError` when it would be refused."""
+def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "") -> PendingChange:
+    """起案: check the 異動 and queue it for 決裁. Raises :class:`RegistryError` when it would be refused.
+    ``once``: the confirmation's key; a second use queues nothing (:mod:`jichitai.registry.submissions`)."""
     if not allowed(actor, "registry.change"):
         audit.record(actor, "registry.change", command.command_type, "refused")
         raise PermissionRefused()
@@ -49,10 +50,19 @@ def propose(command: Command, *, actor: Any, terminal: str = "") -> PendingChang
         audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message)
         raise
     atenas = [e.after.atena_number for e in change.entries if e.before is not None]
-    pending = PendingChange.objects.create(
-        command_type=command.command_type, command=to_dict(command), reason=change.reason.value,
-        summary=f"{change.reason.label} {' '.join(atenas)}".strip()[:300], requested_by=actor, terminal=terminal,
-    )
+    try:
+        with transaction.atomic():
+            claimed = submissions.claim(once, command, actor) if once else None
+            pending = PendingChange.objects.create(
+                command_type=command.command_type, command=to_dict(command), reason=change.reason.value,
+                summary=f"{change.reason.label} {' '.join(atenas)}".strip()[:300], requested_by=actor,
+                terminal=terminal,
+            )
+            submissions.settle(claimed, pending_id=pending.pk, state=pending.state, reason=pending.reason,
+                               summary=pending.summary)
+    except RegistryError as exc:
+        audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message)
+        raise
     audit.record(actor, "registry.change", f"pending:{pending.pk}", "pending", reason=change.reason.value)
     return pending
 

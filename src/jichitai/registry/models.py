@@ -295,3 +295,22 @@ class NumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.last}"
+
+
+class Submission(models.Model):
+    """One confirmed 異動 (a counter confirmation, or an API request with an ``Idempotency-Key``), written in the
+    transaction that records it: a second use of the same key is refused or answered with the first result,
+    so a replayed confirmation never records the 異動 twice."""
+
+    key = models.CharField("確認キー", max_length=200, unique=True)
+    digest = models.CharField("異動内容のハッシュ", max_length=64)
+    actor = models.CharField("入力者", max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    result = models.JSONField("結果", default=dict)
+
+    class Meta:
+        verbose_name = "確定済みの異動入力"
+        verbose_name_plural = "確定済みの異動入力"
+
+    def __str__(self) -> str:
+        return self.key

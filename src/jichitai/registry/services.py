@@ -16,7 +16,7 @@ from typing import Any
 from django.db import OperationalError, transaction
 
 from jichitai.audit import services as audit
-from jichitai.registry import rowwriter, suppression
+from jichitai.registry import rowwriter, submissions, suppression
 from jichitai.registry.domain import Change, Command, RegistryError, decide
 from jichitai.registry.history import household_as_of, residents_as_of
 from jichitai.registry.models import OutboxEvent, Town
@@ -68,15 +68,16 @@ class Applied:
 _RETRYABLE = (OperationalError,)  # deadlock detected, serialization failure, ConcurrentChange: retried whole
 
 
-def apply(command: Command, *, actor: Any, terminal: str = "", approval: Any = None) -> Applied:
+def apply(command: Command, *, actor: Any, terminal: str = "", approval: Any = None, once: str = "") -> Applied:
     """Decide and record one 異動. 職権 changes need ``approval`` (a PendingChange being approved, j530); in a
-    batch the approval covers its 職権 changes and is recorded on those."""
-    return apply_many([command], actor=actor, terminal=terminal, approval=approval)[0]
+    batch the approval covers its 職権 changes and is recorded on those. ``once``: the confirmation's key,
+    claimed in the same transaction (:mod:`jichitai.registry.submissions`): a second use records nothing."""
+    return apply_many([command], actor=actor, terminal=terminal, approval=approval, once=once)[0]
 
 
 def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", approval: Any = None,
                stop_on_error: bool = True,
-               serials: Sequence[Mapping[str, Sequence[int]]] | None = None) -> list[Applied]:
+               serials: Sequence[Mapping[str, Sequence[int]]] | None = None, once: str = "") -> list[Applied]:
     """Record several 異動 in one transaction, in order (each sees the ones before it). With
     ``stop_on_error=False`` a refused command is skipped (and audited) instead of refusing the batch.
     A refusal that refuses the batch is audited after the rollback.
@@ -90,7 +91,14 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
     for attempt in range(5):
         try:
             with transaction.atomic():
-                return _apply_all(commands, actor, terminal, approval, stop_on_error, serials)
+                claimed = submissions.claim(once, commands[0], actor) if once else None
+                results = _apply_all(commands, actor, terminal, approval, stop_on_error, serials)
+                if results:
+                    first = results[0]
+                    submissions.settle(claimed, change_id=first.change_id, reason=first.reason,
+                                       reason_label=first.change.reason.label, atena_numbers=first.atena_numbers,
+                                       setai_numbers=first.setai_numbers)
+                return results
         except RegistryError as exc:
             command = getattr(exc, "command", commands[0] if commands else None)
             audit.record_many([_refusal_event(actor, command, exc)])

@@ -5,6 +5,7 @@ form with everything the clerk typed (j540: 入力内容を修正できること
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
-from jichitai.registry import approval
+from jichitai.registry import approval, submissions
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.domain.reasons import Reason
@@ -102,7 +103,9 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
             else:
-                token = signing.dumps(to_dict(command), salt=SALT, compress=True)
+                # a fresh key per confirmation: recording it claims the key, so a replay records nothing
+                token = signing.dumps({"command": to_dict(command), "once": uuid.uuid4().hex}, salt=SALT,
+                                      compress=True)
                 towns = records.town_names({e.after.town_code for e in change.entries})
                 rows = [{"before": e.before, "after": e.after, "address": records.address_of(e.after, towns),
                          "fields": differences(e.before, e.after)} for e in change.entries]
@@ -110,6 +113,7 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                     "kind": kind, "change": change, "rows": rows, "token": token, "setai": setai,
                     "draft": _draft(request.POST), "needs_approval": change.requires_approval,
                     "planned": [e.after for e in change.entries if e.after.departure_pending],
+                    "duplicates": submissions.matching_residents(command),
                 })
     return render(request, "registry/change_form.html", context)
 
@@ -135,12 +139,16 @@ def _back(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
 def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
-        command = from_dict(payload)
-    except (signing.BadSignature, RegistryError):
+        command, once = from_dict(payload["command"]), str(payload["once"])
+    except (signing.BadSignature, RegistryError, KeyError, TypeError):
         messages.error(request, "確認画面の有効期限が切れたか、内容が改変されています。もう一度入力してください。")
         return redirect("registry:change", slug=kind.slug)
     try:
-        submitted = workflow.submit(command, actor=request.user, terminal=terminal_of(request))
+        submitted = workflow.submit(command, actor=request.user, terminal=terminal_of(request),
+                                    once=f"counter:{once}", override_duplicate=request.POST.get("override_duplicate") == "1")
+    except submissions.AlreadySubmitted as exc:  # a replayed confirmation (back button, double click, resent form)
+        messages.error(request, exc.message)
+        return redirect("registry:change_menu")
     except RegistryError as exc:  # refused at the record step (the records changed since the confirmation)
         form, slots = _refilled(request, kind, setai)
         context = {**_context(kind, form, slots, setai), **refusal(request, exc)}
