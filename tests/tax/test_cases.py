@@ -20,6 +20,7 @@ from tests.tax.conftest import load_cases, pick
 WORKED = load_cases("worked_examples.yaml")
 BOUNDARIES = load_cases("boundaries.yaml")
 REFUSALS = load_cases("refusals.yaml")
+MARGINS = load_cases("law_margins.yaml")
 
 # answer path → reference-rule key, for the comparisons with the scalar rules
 SCALAR_KEYS = {
@@ -29,6 +30,10 @@ SCALAR_KEYS = {
     "income_deductions.total": "ded_total", "income_deductions.basic": "ded_basic",
     "tax_credits.adjustment.city": "adj_city", "tax_credits.adjustment.pref": "adj_pref",
     "tax_credits.donation.city": "donation_city", "tax_credits.donation.pref": "donation_pref",
+    "exempt_limit_adjustment.city": "limit_adj_city", "exempt_limit_adjustment.pref": "limit_adj_pref",
+    "income_deductions.widow": "ded_widow", "income_deductions.single_parent": "ded_single_parent",
+    "income_deductions.disability": "ded_disability", "income_deductions.working_student": "ded_working_student",
+    "tax_credits.withholding.city": "withheld_city", "tax_credits.withholding.pref": "withheld_pref",
 }
 
 
@@ -50,6 +55,12 @@ def test_worked_example_reproduced_to_the_yen(entry: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("entry", BOUNDARIES, ids=[e["name"] for e in BOUNDARIES])
 def test_boundary(entry: dict[str, Any]) -> None:
+    _check(entry)
+
+
+@pytest.mark.parametrize("entry", MARGINS, ids=[e["name"] for e in MARGINS])
+def test_law_at_the_margins(entry: dict[str, Any]) -> None:
+    """Independent: each expected figure is worked by hand from the article its entry cites."""
     _check(entry)
 
 

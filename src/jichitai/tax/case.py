@@ -1,7 +1,8 @@
 """The public tax case (docs: ../shared/reference/tax-case-format.md): parse and check one case.
 
 Every missing or impossible field is refused with :class:`TaxInputError` naming it in dotted form
-(``income.salary``, ``dependents[2].birth_date``); nothing is guessed. Pure: no Django.
+(``income.salary``, ``dependents[2].birth_date``); nothing is guessed, except the figures a partial
+``municipality`` block leaves out, which take the statutory standard and are listed in the answer. Pure: no Django.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from jichitai.tax.rules import DISABILITY_CODES
 
 RELATIONS = ("child", "parent", "grandparent", "other", "spouse")
 LINEAL_ASCENDANTS = ("parent", "grandparent")
+WIDOW_REASONS = ("bereaved", "divorced", "spouse_unknown")  # 死別, 離婚, 夫の生死不明 (地方税法第292条第1項第11号)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Relative:
     disability: int = 0
     cohabiting: bool = False
     lineal_ascendant: bool = False
+    # 子 of the taxpayer (ひとり親の「生計を一にする子」): relation "child", or no relation given and younger
+    child: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Case:
     female: bool = False
     disability: int = 0
     widow: bool = False
+    widow_divorced: bool = False
     single_parent: bool = False
     working_student: bool = False
     public_assistance: bool = False
@@ -46,6 +51,11 @@ class Case:
     business: int = 0
     misc_other: int = 0
     dividend: int = 0
+    sep_short_term: int = 0
+    sep_long_term: int = 0
+    sep_general_stock: int = 0
+    sep_listed_stock: int = 0
+    sep_listed_dividend: int = 0
     social_insurance: int = 0
     small_enterprise_mutual_aid: int = 0
     life_general_new: int = 0
@@ -60,6 +70,8 @@ class Case:
     donation_furusato: int = 0
     donation_other: int = 0
     housing_loan_credit: int = 0
+    withheld_dividend: int = 0
+    withheld_stock_transfer: int = 0
     spouse: Relative | None = None
     dependents: tuple[Relative, ...] = field(default_factory=tuple)
 
@@ -141,18 +153,28 @@ def _disability(data: dict[str, Any], path: str) -> int:
     return DISABILITY_CODES[raw]
 
 
-def _relative(data: Any, path: str, income_year: int, *, spouse: bool) -> Relative:
+def _relative(data: Any, path: str, income_year: int, taxpayer_birth: dt.date, *, spouse: bool) -> Relative:
+    """A spouse or dependant. ``relation`` null (or absent) means a relative who is not a lineal ascendant
+    (no 同居老親等); such a relative younger than the taxpayer may be the taxpayer's 子 for ひとり親."""
     d = _obj(data, path)
-    relation = "spouse" if spouse else d.get("relation", "other")
-    if relation not in RELATIONS or (relation == "spouse") != spouse:
-        raise TaxInputError(f"{path}.relation の値 {_shown(relation)} は使えません (child, parent, grandparent, other)。",
+    relation = "spouse" if spouse else d.get("relation")
+    if relation is not None and (not isinstance(relation, str) or relation not in RELATIONS
+                                 or (relation == "spouse") != spouse):
+        raise TaxInputError(f"{path}.relation の値 {_shown(relation)} は使えません (child, parent, grandparent, other, null)。",
                             field=f"{path}.relation")
+    birth = _relative_birth(d, path, income_year)
+    disability = _disability(d, path)
+    cohabiting = True if spouse else _flag(d, "cohabiting", path)
+    if not spouse and disability == DISABILITY_CODES["special_cohabiting"] and not cohabiting:
+        raise TaxInputError(f"{path}.disability: 同居特別障害者は同居している特別障害者です (地方税法第314条の2第4項); "
+                            f"cohabiting が false です。", field=f"{path}.disability")
     return Relative(
-        birth_date=_relative_birth(d, path, income_year),
+        birth_date=birth,
         total_income=_yen(d, "total_income", path, required=True),
-        disability=_disability(d, path),
-        cohabiting=True if spouse else _flag(d, "cohabiting", path),
+        disability=disability,
+        cohabiting=cohabiting,
         lineal_ascendant=relation in LINEAL_ASCENDANTS,
+        child=relation == "child" or (relation is None and not spouse and birth > taxpayer_birth),
     )
 
 
@@ -173,6 +195,11 @@ AMOUNTS: tuple[tuple[str, str, str], ...] = (
     ("medical_reimbursed", "deductions.medical_expenses", "reimbursed"),
     ("donation_furusato", "donations", "furusato"), ("donation_other", "donations", "other"),
     ("housing_loan_credit", "", "housing_loan_credit"),
+    ("sep_short_term", "separate_income", "land_short_term"), ("sep_long_term", "separate_income", "land_long_term"),
+    ("sep_general_stock", "separate_income", "general_stock"), ("sep_listed_stock", "separate_income", "listed_stock"),
+    ("sep_listed_dividend", "separate_income", "listed_dividend"),
+    ("withheld_dividend", "local_tax_withheld", "dividend"),
+    ("withheld_stock_transfer", "local_tax_withheld", "stock_transfer"),
 )
 
 
@@ -204,32 +231,47 @@ def parse_case(data: Any) -> Case:
     income_year = fy - 1
     muni = municipality_from_block(d["municipality"]) if d.get("municipality") is not None else None
     tp = _obj(d.get("taxpayer"), "taxpayer")
-    if tp.get("sex") not in (None, "female", "male"):
+    sex = tp.get("sex")
+    if sex is not None and (not isinstance(sex, str) or sex not in ("female", "male")):
         raise TaxInputError("taxpayer.sex は female または male です。", field="taxpayer.sex")
     widow, single_parent = _flag(tp, "widow", "taxpayer"), _flag(tp, "single_parent", "taxpayer")
     if widow and single_parent:
         raise TaxInputError("寡婦とひとり親は同時に該当しません。", field="taxpayer.widow")
+    if widow and sex is None:
+        raise TaxInputError("寡婦は女性に限られます (所得税法第2条第1項第30号, 地方税法第292条第1項第11号): "
+                            "taxpayer.sex を指定してください。", field="taxpayer.sex")
+    reason = tp.get("widow_reason")
+    if reason is not None and (not isinstance(reason, str) or reason not in WIDOW_REASONS):
+        raise TaxInputError(f"taxpayer.widow_reason は {', '.join(WIDOW_REASONS)} のいずれかです。",
+                            field="taxpayer.widow_reason")
+    if _disability(tp, "taxpayer") == DISABILITY_CODES["special_cohabiting"]:
+        raise TaxInputError("taxpayer.disability: 同居特別障害者は配偶者・扶養親族の区分です (本人は special)。",
+                            field="taxpayer.disability")
     sections = {"": d, "income": _obj(d.get("income"), "income", optional=True)}
     sections["deductions"] = ded = _obj(d.get("deductions"), "deductions", optional=True)
     sections["deductions.life_insurance"] = _obj(ded.get("life_insurance"), "deductions.life_insurance", optional=True)
     sections["deductions.medical_expenses"] = _obj(ded.get("medical_expenses"), "deductions.medical_expenses",
                                                    optional=True)
     sections["donations"] = _obj(d.get("donations"), "donations", optional=True)
+    sections["separate_income"] = _obj(d.get("separate_income"), "separate_income", optional=True)
+    sections["local_tax_withheld"] = _obj(d.get("local_tax_withheld"), "local_tax_withheld", optional=True)
     deps = d.get("dependents") or []
     if not isinstance(deps, list):
         raise TaxInputError("dependents は配列で指定してください。", field="dependents")
+    birth = _taxpayer_birth(tp, fy)
     case = Case(
         fiscal_year=fy,
-        birth_date=_taxpayer_birth(tp, fy),
+        birth_date=birth,
         municipality=muni,
-        female=tp.get("sex") == "female",
+        female=sex == "female",
         disability=_disability(tp, "taxpayer"),
-        widow=widow, single_parent=single_parent,
+        widow=widow, widow_divorced=widow and reason == "divorced", single_parent=single_parent,
         working_student=_flag(tp, "working_student", "taxpayer"),
         public_assistance=_flag(tp, "public_assistance", "taxpayer"),
         **{attr: _yen(sections[section], key, section) for attr, section, key in AMOUNTS},
-        spouse=None if d.get("spouse") is None else _relative(d["spouse"], "spouse", income_year, spouse=True),
-        dependents=tuple(_relative(x, f"dependents[{i}]", income_year, spouse=False) for i, x in enumerate(deps)),
+        spouse=None if d.get("spouse") is None else _relative(d["spouse"], "spouse", income_year, birth, spouse=True),
+        dependents=tuple(_relative(x, f"dependents[{i}]", income_year, birth, spouse=False)
+                         for i, x in enumerate(deps)),
     )
     _born_on_tax_day(case)
     return case

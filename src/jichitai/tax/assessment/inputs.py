@@ -76,8 +76,11 @@ def case_from_reports(fiscal_year: int, birth_date: str, sex: str, salary_rows: 
         case["dependents"].append({
             "birth_date": dep["birth_date"] if isinstance(dep["birth_date"], str) else dep["birth_date"].isoformat(),
             "total_income": 0,  # listed on the report as 控除対象扶養親族 / 16歳未満扶養親族: within the limit
-            "cohabiting": bool(dep.get("cohabiting")),
-            "relation": RELATION_OF_CLASS.get(str(dep.get("class")), "other"),
+            # a report's 同居特別障害者 mark says the relative lives with the taxpayer (地方税法第314条の2第4項)
+            "cohabiting": bool(dep.get("cohabiting")) or dep.get("disability") == "special_cohabiting",
+            # the report does not say who is a child: null (not a lineal ascendant) lets a younger relative count
+            # as the taxpayer's 子 for ひとり親 (case format)
+            "relation": RELATION_OF_CLASS.get(str(dep.get("class"))),
             "disability": dep.get("disability"),
         })
     return case, notes

@@ -33,6 +33,7 @@ def input_table(cases: list[Case]) -> pa.Table:
             "is_spouse": bool(rel["is_spouse"][j]), "birth_date": rel["birth_date"][j].astype(object),
             "total_income": int(rel["total_income"][j]), "disability": int(rel["disability"][j]),
             "cohabiting": bool(rel["cohabiting"][j]), "lineal_ascendant": bool(rel["lineal_ascendant"][j]),
+            "child": bool(rel["child"][j]),
         })
     columns["relatives"] = pa.array(nested, type=INPUT_SCHEMA.field("relatives").type)
     return pa.table(columns, schema=INPUT_SCHEMA)

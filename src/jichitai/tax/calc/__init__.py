@@ -9,6 +9,7 @@ property tests hold this vector form equal to :func:`jichitai.tax.rules.assessme
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -21,6 +22,7 @@ from jichitai.tax.calc.columns import (
     I64,
     OUTPUT_COLUMNS,
     RELATIVE_COLUMNS,
+    SEPARATE_COLUMNS,
     TAXPAYER_AMOUNTS,
     TAXPAYER_COLUMNS,
     TAXPAYER_FLAGS,
@@ -54,26 +56,31 @@ def _dividend(div: np.ndarray, taxable: np.ndarray, m: P.Municipality,
 
 
 def _donation(fur: np.ndarray, other: np.ndarray, total: np.ndarray, taxable: np.ndarray, diff: np.ndarray,
-              city: np.ndarray, pref: np.ndarray, m: P.Municipality,
-              dn: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+              city: np.ndarray, pref: np.ndarray, short: np.ndarray, other_sep: np.ndarray, m: P.Municipality,
+              dn: dict[str, Any], ds: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """寄附金税額控除 (地方税法第314条の7, 第37条の2) on the rows with a donation: 基本控除 plus the ふるさと
-    特例控除 at (90% − 所得税率 × 1.021), each side capped at 20% of its levy after 調整控除."""
+    特例控除 at (90% − 所得税率 × 1.021), or the lower ratio the 分離課税の所得 bring (``short``: 課税短期譲渡所得,
+    ``other_sep``: the other 課税分離所得), each side capped at 20% of its levy after 調整控除."""
     cs, ps = _shares(m, dn)
     floor_amt = int(dn["floor"])
     dbase = np.minimum(fur + other, V.times(total, frac(dn["income_cap"]))) - floor_amt
     aboves = np.asarray([int(b["above"]) for b in dn["income_tax_bands"]], I64)
     idx = np.searchsorted(aboves, taxable - diff, side="left")  # 0 = below every band (所得税率 0)
     itax = [Fraction(0), *(frac(b["rate"]) for b in dn["income_tax_bands"])]
-    ratio = [frac(dn["special_base"]) - rt * frac(dn["reconstruction_factor"]) for rt in itax]
+    base, factor = frac(dn["special_base"]), frac(dn["reconstruction_factor"])
+    ratio = [base - rt * factor for rt in itax]
+    r_short, r_other = base - frac(ds["land_short_term"]) * factor, base - frac(ds["other"]) * factor
+    den = math.lcm(*(q.denominator for q in (*ratio, r_short, r_other)))  # one denominator: compare numerators
+    num = np.array([q.numerator * (den // q.denominator) for q in ratio], I64)[idx]
+    num = np.where(short, np.minimum(num, r_short.numerator * (den // r_short.denominator)), num)
+    num = np.where(other_sep, np.minimum(num, r_other.numerator * (den // r_other.denominator)), num)
     cap = frac(dn["special_cap"])
     out = []
     for share, levy in ((cs, city), (ps, pref)):
         basic_part = V.times(np.maximum(dbase, 0), frac(dn["basic_rate"]) * share, ceil=True)
-        f = [q * share for q in ratio]
-        num = np.array([q.numerator for q in f], I64)[idx]
-        den = np.array([q.denominator for q in f], I64)[idx]
-        special = np.where(fur > floor_amt, np.minimum(-((-(fur - floor_amt) * num) // den),
-                                                     V.times(np.maximum(levy, 0), cap)), 0)
+        special = np.where(fur > floor_amt,
+                           np.minimum(-((-(fur - floor_amt) * num * share.numerator) // (den * share.denominator)),
+                                      V.times(np.maximum(levy, 0), cap)), 0)
         out.append(basic_part + special)
     return out[0], out[1]
 
@@ -103,11 +110,13 @@ def _relatives(r: Columns, n: int, p: P.Parameters) -> Columns:
         spec = np.where(rel & ~is_dep & in_age, V.by_band(inc, srp["bands"], [int(b["amount"]) for b in srp["bands"]]), 0)
     dis_amount = np.array([0, *(int(pers["disability"][k]) for k in ("general", "special", "special_cohabiting"))], I64)
     dis_diff = np.array([0, *(int(diff["disability"][k]) for k in ("general", "special", "special_cohabiting"))], I64)
-    dep_dis = np.where(is_dep, dis, 0)
+    # a 特別障害者 dependant is 同居特別障害者 exactly when living with the household (第314条の2第4項)
+    dep_dis = np.where(is_dep, np.where(dis >= 2, np.where(r["cohabiting"], 3, 2), dis), 0)
     out: Columns = {
         "dependent": V.scatter_sum(owner, dep_amt, n),
         "specific_relative": V.scatter_sum(owner, spec, n),
         "dependents": V.scatter_sum(owner, is_dep, n),
+        "children": V.scatter_sum(owner, is_dep & r["child"], n),
         "dep_diff": V.scatter_sum(owner, dep_diff + dis_diff[dep_dis], n),
         "dep_disability": V.scatter_sum(owner, dis_amount[dep_dis], n),
         "dep_special_disabled": V.scatter_sum(owner, is_dep & (dis >= 2), n) > 0,
@@ -135,13 +144,18 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     # 所得
     gross = V.salary_income(t["salary"], p["salary_income"])
     other = t["business"] + t["misc_other"] + t["dividend"]
+    separate_sum = np.zeros(n, I64)
+    for col in SEPARATE_COLUMNS.values():
+        separate_sum = separate_sum + t[col]
     zero = np.zeros(n, I64)
     first = V.income_adjustment(t["salary"], gross, zero, qualifies, p["income_adjustment"])
-    pension = V.pension_income(t["public_pension"], t["age"], gross - first + other, p["pension_income"])
+    pension = V.pension_income(t["public_pension"], t["age"], gross - first + other + separate_sum, p["pension_income"])
     adjustment = V.income_adjustment(t["salary"], gross, pension, qualifies, p["income_adjustment"])
-    total = gross - adjustment + pension + other
+    general_inc = gross - adjustment + pension + other
+    total = general_inc + separate_sum
     o.update(salary_income_gross=gross, income_adjustment=adjustment, salary_income=gross - adjustment,
-             pension_income=pension, total_income=total, gross_income_sum=total)
+             pension_income=pension, general_income=general_inc, separate_income=separate_sum, total_income=total,
+             gross_income_sum=total)
 
     # 所得控除
     basic = np.zeros(n, I64)
@@ -160,9 +174,15 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
         spouse_special = np.where(inside, amt, spouse_special)
     pers = p["personal"]
     dis_amount, dis_diff = rel["dis_amount"], rel["dis_diff"]
-    widow = np.where(t["widow"] & ~t["single_parent"] & (total <= int(pers["widow_income_limit"])), int(pers["widow"]), 0)
-    single = np.where(t["single_parent"] & (total <= int(pers["single_parent_income_limit"])), int(pers["single_parent"]), 0)
-    non_labour = pension + t["misc_other"] + t["dividend"]
+    # 寡婦 (第292条第1項第11号): a woman, not now married, 離婚 only with a 扶養親族; ひとり親 (第12号): not married,
+    # with a 生計を一にする子 within the 扶養 limit
+    has_spouse = rel["spouse"]
+    widow = np.where(t["widow"] & t["female"] & ~has_spouse & ~t["single_parent"]
+                     & (~t["widow_divorced"] | (rel["dependents"] > 0))
+                     & (total <= int(pers["widow_income_limit"])), int(pers["widow"]), 0)
+    single = np.where(t["single_parent"] & ~has_spouse & (rel["children"] > 0)
+                      & (total <= int(pers["single_parent_income_limit"])), int(pers["single_parent"]), 0)
+    non_labour = pension + t["misc_other"] + t["dividend"] + separate_sum
     student = np.where(t["working_student"] & (total <= int(pers["working_student_income_limit"]))
                        & (non_labour <= int(pers["working_student_other_income_limit"])), int(pers["working_student"]), 0)
     med = p["medical"]
@@ -180,7 +200,7 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
                      lambda a, b: V.earthquake_insurance(a, b, p["earthquake_insurance"]), *quake_cols)
     ded = dict(zip(DEDUCTIONS, (
         basic, spouse_ded, spouse_special, rel["dependent"], rel["specific_relative"],
-        dis_amount[t["disability"]] + dis_amount[spouse_dis] + rel["dep_disability"], widow, single, student,
+        dis_amount[np.minimum(t["disability"], 2)] + dis_amount[spouse_dis] + rel["dep_disability"], widow, single, student,
         t["social_insurance"], t["small_enterprise_mutual_aid"], life, quake, medical), strict=True))
     ded_total = np.zeros(n, I64)
     for v in ded.values():
@@ -190,11 +210,25 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
 
     # 課税標準, 算出所得割, 人的控除差
     unit = int(p["taxable_income_rounding"])
-    taxable = (np.maximum(0, total - ded_total) // unit) * unit
-    city, pref = V.times(taxable, m.city_income_rate), V.times(taxable, m.pref_income_rate)
-    o.update(taxable_income=taxable, city_levy_gross=city, pref_levy_gross=pref)
+    taxable = (np.maximum(0, general_inc - ded_total) // unit) * unit
+    left = np.maximum(0, ded_total - general_inc)  # 所得控除 not absorbed by the 総所得金額, off the 分離 in order
+    sp_rates = p["separate_rates"]
+    rates = sp_rates["designated" if m.designated_city else "ordinary"]
+    city_sep, pref_sep, taxable_all = np.zeros(n, I64), np.zeros(n, I64), taxable.copy()
+    for kind in sp_rates["order"]:
+        amount = t[SEPARATE_COLUMNS[kind]]
+        tx = (np.maximum(0, amount - left) // unit) * unit
+        left = np.maximum(0, left - amount)
+        o[f"taxable_{kind}"] = tx
+        taxable_all = taxable_all + tx
+        city_sep = city_sep + V.times(tx, frac(rates[kind]["city"]))
+        pref_sep = pref_sep + V.times(tx, frac(rates[kind]["pref"]))
+    city = V.times(taxable, m.city_income_rate) + city_sep
+    pref = V.times(taxable, m.pref_income_rate) + pref_sep
+    o.update(taxable_income=taxable, city_levy_separate=city_sep, pref_levy_separate=pref_sep,
+             city_levy_gross=city, pref_levy_gross=pref)
     d = p["adjustment"]["differences"]
-    diff = (int(d["basic"]) + rel["dep_diff"] + dis_diff[t["disability"]] + dis_diff[spouse_dis]
+    diff = (int(d["basic"]) + rel["dep_diff"] + dis_diff[np.minimum(t["disability"], 2)] + dis_diff[spouse_dis]
             + np.where(widow > 0, int(d["widow"]), 0) + np.where(student > 0, int(d["working_student"]), 0)
             + np.where(single > 0, np.where(t["female"], int(d["single_parent_mother"]), int(d["single_parent_father"])), 0)
             + np.where(spouse_ded > 0, np.where(elderly_spouse, np.array(d["spouse_elderly"], I64)[ti2],
@@ -216,11 +250,14 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     city, o["adj_city"] = _apply(city, V.times(base, r5 * city_share, ceil=True))
     pref, o["adj_pref"] = _apply(pref, V.times(base, r5 * (1 - city_share), ceil=True))
 
-    div_credit = V.sparse((t["dividend"] > 0) & (taxable > 0), lambda d, x: _dividend(d, x, m, p["dividend"]),
-                          t["dividend"], taxable)
+    div_credit = V.sparse((t["dividend"] > 0) & (taxable_all > 0), lambda d, x: _dividend(d, x, m, p["dividend"]),
+                          t["dividend"], taxable_all)
+    short = o["taxable_land_short_term"] > 0
+    other_sep = (taxable_all - taxable - o["taxable_land_short_term"]) > 0
     donation = V.sparse(t["donation_furusato"] + t["donation_other"] > 0,
-                        lambda f, q, g, x, d, c, r: _donation(f, q, g, x, d, c, r, m, p["donation"]),
-                        t["donation_furusato"], t["donation_other"], total, taxable, diff, city, pref)
+                        lambda f, q, g, x, d, c, r, s1, s2: _donation(f, q, g, x, d, c, r, s1, s2, m, p["donation"],
+                                                                      p["donation_separate"]),
+                        t["donation_furusato"], t["donation_other"], total, taxable, diff, city, pref, short, other_sep)
     hc, hp = _shares(m, p["housing_loan"])
     housing = (V.times(t["housing_loan_credit"], hc, ceil=True), V.times(t["housing_loan_credit"], hp, ceil=True))
     city, o["div_city"] = _apply(city, div_credit[0])
@@ -236,8 +273,18 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     personal_exempt = ((t["disability"] > 0) | (t["age_jan1"] < int(ex["minor_age"])) | (widow > 0) | (single > 0))
     ex_pc = (t["public_assistance"] | (personal_exempt & (total <= int(ex["personal_income_limit"])))
              | (total <= m.exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_per_capita, 0)))
-    ex_il = ex_pc | (total <= m.income_exempt_base * persons + m.exempt_add
-                     + np.where(persons > 1, m.exempt_dependent_add_income, 0))
+    limit = m.income_exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_income, 0)
+    ex_il = ex_pc | (total <= limit)
+    # 所得割の非課税限度額に係る調整 (附則第3条の3第2項・第5項), then 配当割額・株式等譲渡所得割額控除
+    la = p["income_levy_limit_adjustment"]["designated" if m.designated_city else "ordinary"]
+    excess = np.maximum(0, total - limit)
+    o["limit_adj_city"] = np.where(ex_il, 0, np.maximum(0, city - V.times(excess, frac(la["city"]))))
+    o["limit_adj_pref"] = np.where(ex_il, 0, np.maximum(0, pref - V.times(excess, frac(la["pref"]))))
+    city, pref = city - o["limit_adj_city"], pref - o["limit_adj_pref"]
+    wc = p["withholding_credit"]
+    withheld = np.where(ex_il, 0, t["withheld_dividend"] + t["withheld_stock_transfer"])
+    city, o["withheld_city"] = _apply(city, V.times(withheld, frac(wc["city"]), ceil=True))
+    pref, o["withheld_pref"] = _apply(pref, V.times(withheld, frac(wc["pref"]), ceil=True))
     lu = int(p["levy_rounding"])
     o["exempt_per_capita"], o["exempt_income_levy"] = ex_pc, ex_il
     o["city_income_levy"] = np.where(ex_il, 0, (np.maximum(city, 0) // lu) * lu)
@@ -288,7 +335,7 @@ def calculate_many(taxpayers: Any, relatives: Any = None, *, fiscal_year: int,
         _born_on_tax_day(t, newborn, r["owner"])
     r["income"] = V.amounts(rraw, "total_income", rn)
     r["disability"] = V.disability_codes(rraw, rn)
-    for name in ("is_spouse", "cohabiting", "lineal_ascendant"):
+    for name in ("is_spouse", "cohabiting", "lineal_ascendant", "child"):
         r[name] = V.flags(rraw, name, rn)
     if rn and np.bincount(r["owner"][r["is_spouse"]], minlength=n).max(initial=0) > 1:
         raise TaxInputError("配偶者は1人までです。", field="spouse")

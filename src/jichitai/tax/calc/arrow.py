@@ -20,7 +20,7 @@ from jichitai.tax.calc.columns import I64, RELATIVE_COLUMNS, TAXPAYER_AMOUNTS, T
 
 RELATIVE_TYPE = pa.struct([
     ("is_spouse", pa.bool_()), ("birth_date", pa.date32()), ("total_income", pa.int64()),
-    ("disability", pa.int8()), ("cohabiting", pa.bool_()), ("lineal_ascendant", pa.bool_()),
+    ("disability", pa.int8()), ("cohabiting", pa.bool_()), ("lineal_ascendant", pa.bool_()), ("child", pa.bool_()),
 ])
 INPUT_SCHEMA = pa.schema(
     [("key", pa.string()), ("birth_date", pa.date32()), ("disability", pa.int8())]

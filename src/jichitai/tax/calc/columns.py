@@ -18,21 +18,30 @@ TAXPAYER_AMOUNTS = (
     "small_enterprise_mutual_aid", "life_general_new", "life_pension_new", "life_medical_care_new",
     "life_general_old", "life_pension_old", "earthquake_insurance", "long_term_damage_insurance_old",
     "medical_paid", "medical_reimbursed", "donation_furusato", "donation_other", "housing_loan_credit",
+    "sep_short_term", "sep_long_term", "sep_general_stock", "sep_listed_stock", "sep_listed_dividend",
+    "withheld_dividend", "withheld_stock_transfer",
 )
-TAXPAYER_FLAGS = ("female", "widow", "single_parent", "working_student", "public_assistance")
+# 分離課税の所得 columns in the law's order of kinds (parameters separate_rates.order)
+SEPARATE_COLUMNS = {"land_short_term": "sep_short_term", "land_long_term": "sep_long_term",
+                    "general_stock": "sep_general_stock", "listed_stock": "sep_listed_stock",
+                    "listed_dividend": "sep_listed_dividend"}
+TAXPAYER_FLAGS = ("female", "widow", "widow_divorced", "single_parent", "working_student", "public_assistance")
 TAXPAYER_COLUMNS = ("birth_date", "disability", *TAXPAYER_FLAGS, *TAXPAYER_AMOUNTS)
 RELATIVE_COLUMNS = ("owner", "is_spouse", "birth_date", "total_income", "disability", "cohabiting",
-                    "lineal_ascendant")
+                    "lineal_ascendant", "child")
 DEDUCTIONS = (
     "ded_basic", "ded_spouse", "ded_spouse_special", "ded_dependent", "ded_specific_relative", "ded_disability",
     "ded_widow", "ded_single_parent", "ded_working_student", "ded_social_insurance", "ded_small_enterprise",
     "ded_life_insurance", "ded_earthquake", "ded_medical",
 )
 OUTPUT_COLUMNS = (
-    "salary_income_gross", "income_adjustment", "salary_income", "pension_income", "total_income",
-    "gross_income_sum", *DEDUCTIONS, "ded_total", "taxable_income", "city_levy_gross", "pref_levy_gross",
+    "salary_income_gross", "income_adjustment", "salary_income", "pension_income", "general_income",
+    "separate_income", "total_income", "gross_income_sum", *DEDUCTIONS, "ded_total", "taxable_income",
+    *(f"taxable_{k}" for k in SEPARATE_COLUMNS), "city_levy_separate", "pref_levy_separate",
+    "city_levy_gross", "pref_levy_gross",
     "personal_difference", "adj_city", "adj_pref", "div_city", "div_pref", "housing_city", "housing_pref",
-    "donation_city", "donation_pref", "exempt_per_capita", "exempt_income_levy", "city_income_levy",
+    "donation_city", "donation_pref", "limit_adj_city", "limit_adj_pref", "withheld_city", "withheld_pref",
+    "exempt_per_capita", "exempt_income_levy", "city_income_levy",
     "pref_income_levy", "city_per_capita", "pref_per_capita", "forest_env_tax", "total",
 )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -10,15 +12,17 @@ import numpy as np
 from jichitai.common.wareki import fiscal_year_label
 from jichitai.tax.calc.columns import I64, OUTPUT_COLUMNS, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
 from jichitai.tax.case import Case
-from jichitai.tax.parameters import Municipality, Parameters
+from jichitai.tax.parameters import STANDARD_BASIS, Municipality, Parameters
 
 # (column, rule, legal basis, always shown) in the order the law computes them.
 STEPS: tuple[tuple[str, str, str, bool], ...] = (
     ("exempt_per_capita", "均等割の非課税判定", "地方税法第295条第1項・第3項, 市税条例", True),
-    ("exempt_income_levy", "所得割の非課税判定", "地方税法附則第3条の3", True),
+    ("exempt_income_levy", "所得割の非課税判定", "地方税法附則第3条の3第1項・第4項", True),
     ("salary_income_gross", "給与所得 (給与所得控除後)", "地方税法第32条第2項・第313条第2項, 所得税法第28条・別表第五", False),
     ("income_adjustment", "所得金額調整控除", "地方税法附則第3条の3の2, 租税特別措置法第41条の3の3", False),
     ("pension_income", "公的年金等に係る雑所得", "地方税法第313条第2項, 所得税法第35条, 租税特別措置法第41条の15の3", False),
+    ("general_income", "総所得金額", "地方税法第313条第1項", False),
+    ("separate_income", "分離課税の所得の合計", "地方税法附則第33条の2, 第34条, 第35条, 第35条の2, 第35条の2の2", False),
     ("total_income", "合計所得金額", "地方税法第292条第1項第13号", True),
     ("gross_income_sum", "総所得金額等", "地方税法第313条", True),
     ("ded_social_insurance", "社会保険料控除", "地方税法第314条の2第1項第3号", False),
@@ -37,6 +41,13 @@ STEPS: tuple[tuple[str, str, str, bool], ...] = (
     ("ded_basic", "基礎控除", "地方税法第314条の2第2項", True),
     ("ded_total", "所得控除の合計", "地方税法第314条の2", True),
     ("taxable_income", "課税総所得金額 (千円未満切捨て)", "地方税法第314条の3, 第20条の4の2第1項", True),
+    ("taxable_land_short_term", "課税短期譲渡所得金額 (千円未満切捨て)", "地方税法附則第35条", False),
+    ("taxable_land_long_term", "課税長期譲渡所得金額 (千円未満切捨て)", "地方税法附則第34条", False),
+    ("taxable_general_stock", "一般株式等に係る課税譲渡所得等の金額", "地方税法附則第35条の2", False),
+    ("taxable_listed_stock", "上場株式等に係る課税譲渡所得等の金額", "地方税法附則第35条の2の2", False),
+    ("taxable_listed_dividend", "上場株式等に係る課税配当所得等の金額", "地方税法附則第33条の2", False),
+    ("city_levy_separate", "分離課税の所得割額 (市民税)", "地方税法附則第33条の2第5項, 第34条第4項, 第35条第5項, 第35条の2第5項", False),
+    ("pref_levy_separate", "分離課税の所得割額 (県民税)", "地方税法附則第33条の2第1項, 第34条第1項, 第35条第1項, 第35条の2第1項", False),
     ("city_levy_gross", "算出所得割額 (市民税)", "地方税法第314条の3", True),
     ("pref_levy_gross", "算出所得割額 (県民税)", "地方税法第35条", True),
     ("personal_difference", "人的控除額の差の合計", "地方税法第314条の6第1号", False),
@@ -48,6 +59,12 @@ STEPS: tuple[tuple[str, str, str, bool], ...] = (
     ("housing_pref", "住宅借入金等特別税額控除 (県民税)", "地方税法附則第5条の4の2", False),
     ("donation_city", "寄附金税額控除 (市民税)", "地方税法第314条の7", False),
     ("donation_pref", "寄附金税額控除 (県民税)", "地方税法第37条の2", False),
+    ("limit_adj_city", "非課税限度額に係る調整による減額 (市民税: 限度額を超える額の10分の6・指定都市10分の8まで)",
+     "地方税法附則第3条の3第5項", False),
+    ("limit_adj_pref", "非課税限度額に係る調整による減額 (県民税: 限度額を超える額の10分の4・指定都市10分の2まで)",
+     "地方税法附則第3条の3第2項", False),
+    ("withheld_city", "配当割額控除・株式等譲渡所得割額控除 (市民税, 5分の3)", "地方税法第314条の9", False),
+    ("withheld_pref", "配当割額控除・株式等譲渡所得割額控除 (県民税, 5分の2)", "地方税法第37条の4", False),
     ("city_income_levy", "所得割額 (市民税, 百円未満切捨て)", "地方税法第314条の3, 第20条の4の2第3項", True),
     ("pref_income_levy", "所得割額 (県民税, 百円未満切捨て)", "地方税法第35条, 第20条の4の2第3項", True),
     ("city_per_capita", "均等割額 (市民税)", "地方税法第310条, 市税条例", True),
@@ -85,6 +102,7 @@ def case_tables(cases: Sequence[Case]) -> tuple[dict[str, np.ndarray], dict[str,
         "disability": np.array([r.disability for _, _, r in rows], I64),
         "cohabiting": np.array([r.cohabiting for _, _, r in rows], bool),
         "lineal_ascendant": np.array([r.lineal_ascendant for _, _, r in rows], bool),
+        "child": np.array([r.child for _, _, r in rows], bool),
     }
     return tp, rel
 
@@ -92,17 +110,28 @@ def case_tables(cases: Sequence[Case]) -> tuple[dict[str, np.ndarray], dict[str,
 # The answer's figures (tax-case-format.md): key → output column, nested as the answer nests them.
 ANSWER_LAYOUT: dict[str, Any] = {
     "salary_income": "salary_income", "income_adjustment": "income_adjustment", "pension_income": "pension_income",
-    "total_income": "total_income",
+    "general_income": "general_income", "separate_income": "separate_income", "total_income": "total_income",
     "income_deductions": {key: col for col, key in DEDUCTION_KEYS.items()},
     "taxable_income": "taxable_income",
+    "taxable_separate": {k: f"taxable_{k}" for k in ("land_short_term", "land_long_term", "general_stock",
+                                                     "listed_stock", "listed_dividend")},
+    "income_levy_separate": {"city": "city_levy_separate", "pref": "pref_levy_separate"},
     "tax_credits": {name: {"city": f"{prefix}_city", "pref": f"{prefix}_pref"}
                     for name, prefix in (("adjustment", "adj"), ("dividend", "div"), ("housing_loan", "housing"),
-                                         ("donation", "donation"))},
+                                         ("donation", "donation"), ("withholding", "withheld"))},
+    "exempt_limit_adjustment": {"city": "limit_adj_city", "pref": "limit_adj_pref"},
     "city_income_levy": "city_income_levy", "pref_income_levy": "pref_income_levy",
     "city_per_capita": "city_per_capita", "pref_per_capita": "pref_per_capita", "forest_env_tax": "forest_env_tax",
     "exempt_per_capita": "exempt_per_capita", "exempt_income_levy": "exempt_income_levy",
     "total": "total",
 }
+
+
+def _shown(value: Any) -> Any:
+    """A municipality figure as JSON: a rate as its decimal text ("0.06"), an amount or a flag as is."""
+    if isinstance(value, Fraction):
+        return str(Decimal(value.numerator) / Decimal(value.denominator))
+    return value
 
 
 def rule_set(p: Parameters, m: Municipality) -> dict[str, Any]:
@@ -114,7 +143,9 @@ def rule_set(p: Parameters, m: Municipality) -> dict[str, Any]:
         "header": {
             "fiscal_year": p.fiscal_year,
             "fiscal_year_label": fiscal_year_label(p.fiscal_year),
-            "municipality": {"code": m.code, "name": m.name, "designated_city": m.designated_city},
+            "municipality": {"code": m.code, "name": m.name, "designated_city": m.designated_city,
+                             "assumed": [{"field": f"municipality.{f}", "value": _shown(getattr(m, f)),
+                                          "basis": STANDARD_BASIS[f]} for f in m.assumed]},
             "parameters_version": p.version,
         },
         "layout": ANSWER_LAYOUT,

@@ -21,7 +21,7 @@ from jichitai.common.money import rate
 from jichitai.tax.errors import TaxInputError, UnsupportedFiscalYear
 
 HERE = Path(__file__).parent
-LAW_FILES = ("income.yaml", "deductions.yaml", "credits.yaml")
+LAW_FILES = ("income.yaml", "deductions.yaml", "credits.yaml", "separate.yaml")
 # The fiscal years whose rules were checked against published sources (令和7年度, 令和8年度). A later year
 # is refused rather than computed with rules that may since have changed (nothing guessed).
 SUPPORTED_YEARS = (2025, 2026)
@@ -106,6 +106,7 @@ class Municipality:
     exempt_dependent_add_per_capita: int
     exempt_dependent_add_income: int
     income_exempt_base: int
+    assumed: tuple[str, ...] = ()  # the fields a partial ``municipality`` block left to the statutory standard
 
 
 AMOUNT_FIELDS = (
@@ -115,36 +116,83 @@ AMOUNT_FIELDS = (
 RATE_FIELDS = ("city_income_rate", "pref_income_rate")
 
 
+# A rate's exact fraction may have at most this denominator: money × numerator stays well inside int64.
+MAX_RATE_DENOMINATOR = 10**6
+# No figure of a 条例 is this large; above it an amount is refused as absurd (and could overflow int64).
+MAX_MUNICIPAL_AMOUNT = 10**9
+
+
 def _rate_of(value: Any, field: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise TaxInputError(f"{field} は数値または小数の文字列で指定してください。", field=field)
+    if len(str(value)) > 24:
+        raise TaxInputError(f"{field} の値が長すぎます (小数点以下6桁まで)。", field=field)
     try:
         # a float is read through its shortest decimal text (0.08 → "0.08"), never as a binary fraction
         r = rate(repr(value) if isinstance(value, float) else str(value))
-    except (ValueError, ZeroDivisionError):
+    except (ValueError, ZeroDivisionError, ArithmeticError):
         raise TaxInputError(f"{field} の値 {value!r} を税率として読めません。", field=field) from None
     if not 0 <= r < 1:
         raise TaxInputError(f"{field} は0以上1未満の税率でなければなりません。", field=field)
+    if r.denominator > MAX_RATE_DENOMINATOR:
+        raise TaxInputError(f"{field} の値 {value!r} は細かすぎます (小数点以下6桁まで)。", field=field)
     return r
 
 
+@lru_cache(maxsize=1)
+def standard_figures() -> dict[str, Any]:
+    """The statutory standard figures (``municipalities.yaml`` ``standard``) a partial block falls back to."""
+    return dict(_read("municipalities.yaml")["standard"])
+
+
+STANDARD_BASIS = {
+    "designated_city": "指定都市でない市町村として計算",
+    "city_income_rate": "標準税率 (地方税法第314条の3)", "pref_income_rate": "標準税率 (地方税法第35条)",
+    "city_per_capita": "標準税率 3,000円 (地方税法第310条)", "pref_per_capita": "標準税率 1,000円 (地方税法第38条)",
+    "forest_env_tax": "1,000円 (森林環境税及び森林環境譲与税に関する法律第4条)",
+    "exempt_base": "1級地 35万円 (地方税法第295条第3項, 施行令第47条の3)", "exempt_add": "10万円 (1級地)",
+    "exempt_dependent_add_per_capita": "21万円 (1級地)",
+    "exempt_dependent_add_income": "32万円 (地方税法附則第3条の3)", "income_exempt_base": "35万円 (地方税法附則第3条の3)",
+}
+
+
 def municipality_from_block(block: dict[str, Any], *, code: str = "", name: str = "") -> Municipality:
-    """The case format's ``municipality`` block, every field required and checked."""
+    """The case format's ``municipality`` block, each given field checked; a field left out takes the statutory
+    standard (標準税率, 1級地 thresholds, the standard 均等割) and is listed in ``assumed``."""
     if not isinstance(block, dict):
         raise TaxInputError("municipality はオブジェクトで指定してください。", field="municipality")
+    std = standard_figures()
+    assumed: list[str] = []
     designated = block.get("designated_city")
-    if not isinstance(designated, bool):
-        raise TaxInputError("municipality.designated_city (true/false) がありません。",
+    if designated is None:
+        designated = bool(std["designated_city"])
+        assumed.append("designated_city")
+    elif not isinstance(designated, bool):
+        raise TaxInputError("municipality.designated_city は true/false で指定してください。",
                             field="municipality.designated_city")
-    rates: dict[str, Any] = {f: _rate_of(block.get(f), f"municipality.{f}") for f in RATE_FIELDS}
+    rates: dict[str, Any] = {}
+    for f in RATE_FIELDS:
+        if block.get(f) is None:
+            rates[f] = rate(str(std["designated" if designated else "ordinary"][f]))
+            assumed.append(f)
+        else:
+            rates[f] = _rate_of(block[f], f"municipality.{f}")
     amounts: dict[str, Any] = {}
     for f in AMOUNT_FIELDS:
         v = block.get(f)
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise TaxInputError(f"municipality.{f} は0以上の整数(円)で指定してください。", field=f"municipality.{f}")
+        if v is None:
+            amounts[f] = int(std[f])
+            assumed.append(f)
+            continue
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_MUNICIPAL_AMOUNT:
+            raise TaxInputError(f"municipality.{f} は0以上{MAX_MUNICIPAL_AMOUNT:,}以下の整数(円)で指定してください。",
+                                field=f"municipality.{f}")
         amounts[f] = v
-    return Municipality(code=code or str(block.get("code", "")), name=name or str(block.get("name", "")),
-                        designated_city=designated, **rates, **amounts)
+    for key in ("code", "name"):
+        if block.get(key) is not None and not isinstance(block[key], str | int):
+            raise TaxInputError(f"municipality.{key} は文字列で指定してください。", field=f"municipality.{key}")
+    return Municipality(code=code or str(block.get("code") or ""), name=name or str(block.get("name") or ""),
+                        designated_city=designated, **rates, **amounts, assumed=tuple(assumed))
 
 
 @lru_cache(maxsize=32)

@@ -14,7 +14,13 @@ from jichitai.tax.rules import credits as C
 from jichitai.tax.rules import deductions as D
 from jichitai.tax.rules import income as I
 from jichitai.tax.rules import levy as L
+from jichitai.tax.rules import separate as S
 from jichitai.tax.rules import tier_index
+
+# 分離課税の所得 of the case format (separate_income.*) → the Case attribute.
+SEPARATE_ATTRS = {"land_short_term": "sep_short_term", "land_long_term": "sep_long_term",
+                  "general_stock": "sep_general_stock", "listed_stock": "sep_listed_stock",
+                  "listed_dividend": "sep_listed_dividend"}
 
 if TYPE_CHECKING:
     from jichitai.tax.case import Case
@@ -23,7 +29,7 @@ if TYPE_CHECKING:
 
 def personal_difference(case: Case, p: Parameters, taxpayer_income: int, spouse_ded: int, spouse_special: int,
                         dep_classes: list[tuple[str, bool]], disabled_kinds: list[int],
-                        working_student: int) -> int:
+                        working_student: int, widow: int, single_parent: int) -> int:
     """人的控除額の差の合計 (地方税法第314条の6第1号イ): the table of fixed differences between 所得税 and 住民税."""
     diff = p["adjustment"]["differences"]
     total = int(diff["basic"])
@@ -47,9 +53,9 @@ def personal_difference(case: Case, p: Parameters, taxpayer_income: int, spouse_
             total += int(diff["dependent_elderly_cohabiting_parent" if cohabiting_parent else "dependent_elderly"])
     for kind in disabled_kinds:
         total += int(diff["disability"][("", "general", "special", "special_cohabiting")[kind]])
-    if D.single_parent_deduction(case.single_parent, taxpayer_income, p["personal"]):
+    if single_parent:
         total += int(diff["single_parent_mother" if case.female else "single_parent_father"])
-    if D.widow_deduction(case.widow, case.single_parent, taxpayer_income, p["personal"]):
+    if widow:
         total += int(diff["widow"])
     if working_student:
         total += int(diff["working_student"])
@@ -66,6 +72,8 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     # 所得
     gross_salary_income = I.salary_income(case.salary, p["salary_income"])
     other_income = case.business + case.misc_other + case.dividend
+    separate = {kind: getattr(case, attr) for kind, attr in SEPARATE_ATTRS.items()}
+    separate_sum = sum(separate.values())
     dep_info = []
     for rel in case.dependents:
         rel_age = legal_age_on(rel.birth_date, year_end)
@@ -77,23 +85,26 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     child_under_23 = any(cls and a < int(p["income_adjustment"]["dependent_age_under"]) for _, a, cls in dep_info)
     qualifies = special_disabled or child_under_23
     first_adj = I.income_adjustment(case.salary, gross_salary_income, 0, qualifies, p["income_adjustment"])
-    pension = I.pension_income(case.public_pension, age, gross_salary_income - first_adj + other_income,
+    pension = I.pension_income(case.public_pension, age, gross_salary_income - first_adj + other_income + separate_sum,
                                p["pension_income"])
     adjustment = I.income_adjustment(case.salary, gross_salary_income, pension, qualifies, p["income_adjustment"])
     salary_income = gross_salary_income - adjustment
-    total = I.total_income(salary_income, pension, case.business, case.misc_other, case.dividend)
+    general = I.total_income(salary_income, pension, case.business, case.misc_other, case.dividend)
+    total = general + separate_sum  # 合計所得金額 = 総所得金額等 incl. 分離課税の所得 (第292条第1項第13号)
     r.update(salary_income_gross=gross_salary_income, income_adjustment=adjustment, salary_income=salary_income,
-             pension_income=pension, total_income=total, gross_income_sum=total)
+             pension_income=pension, general_income=general, separate_income=separate_sum, total_income=total,
+             gross_income_sum=total)
 
     # 所得控除
     spouse_ded = spouse_special = 0
-    disabled: list[int] = [case.disability] if case.disability else []
+    # the taxpayer is a 障害者 or 特別障害者; 同居特別障害者 is a kind of spouse or dependant only (第314条の2第4項)
+    disabled: list[int] = [min(case.disability, 2)] if case.disability else []
     if case.spouse is not None:
         s_age = legal_age_on(case.spouse.birth_date, year_end)
         spouse_ded = D.spouse_deduction(total, case.spouse.total_income, s_age, limit, p["spouse"])
         spouse_special = D.spouse_special_deduction(total, case.spouse.total_income, p["spouse_special"])
         if spouse_same_livelihood and case.spouse.disability:
-            disabled.append(case.spouse.disability)
+            disabled.append(D.relative_disability_kind(case.spouse.disability, True, spouse=True))
     dependent = specific_rel = 0
     dep_classes: list[tuple[str, bool]] = []
     for rel, rel_age, cls in dep_info:
@@ -102,10 +113,15 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
         if cls:
             dep_classes.append((cls, rel.cohabiting and rel.lineal_ascendant))
             if rel.disability:
-                disabled.append(rel.disability)
+                disabled.append(D.relative_disability_kind(rel.disability, rel.cohabiting, spouse=False))
         else:
             specific_rel += D.specific_relative_deduction(rel_age, rel.total_income, p.values.get("specific_relative"))
     pers = p["personal"]
+    has_spouse = case.spouse is not None
+    has_child = any(cls and rel.child for rel, _, cls in dep_info)
+    widow = D.widow_deduction(case.widow, case.female, has_spouse, case.widow_divorced, bool(dep_classes),
+                              case.single_parent, total, pers)
+    single_parent = D.single_parent_deduction(case.single_parent, has_spouse, has_child, total, pers)
     ded = {
         "ded_basic": D.basic_deduction(total, p["basic"]),
         "ded_spouse": spouse_ded,
@@ -113,10 +129,11 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
         "ded_dependent": dependent,
         "ded_specific_relative": specific_rel,
         "ded_disability": sum(D.disability_deduction(k, pers) for k in disabled),
-        "ded_widow": D.widow_deduction(case.widow, case.single_parent, total, pers),
-        "ded_single_parent": D.single_parent_deduction(case.single_parent, total, pers),
+        "ded_widow": widow,
+        "ded_single_parent": single_parent,
         "ded_working_student": D.working_student_deduction(case.working_student, total,
-                                                           pension + case.misc_other + case.dividend, pers),
+                                                           pension + case.misc_other + case.dividend + separate_sum,
+                                                           pers),
         "ded_social_insurance": case.social_insurance,
         "ded_small_enterprise": case.small_enterprise_mutual_aid,
         "ded_life_insurance": D.life_insurance_deduction(
@@ -131,19 +148,26 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     r.update(ded)
 
     # 課税標準と所得割
-    taxable = L.taxable_income(total, ded["ded_total"], int(p["taxable_income_rounding"]))
-    city = L.income_levy_gross(taxable, m.city_income_rate)
-    pref = L.income_levy_gross(taxable, m.pref_income_rate)
-    r.update(taxable_income=taxable, city_levy_gross=city, pref_levy_gross=pref)
+    sp = p["separate_rates"]
+    taxable, taxable_sep = S.taxable_amounts(general, separate, ded["ded_total"], sp["order"],
+                                             int(p["taxable_income_rounding"]))
+    city_sep, pref_sep = S.separate_levy(taxable_sep, m.designated_city, sp)
+    city = L.income_levy_gross(taxable, m.city_income_rate) + city_sep
+    pref = L.income_levy_gross(taxable, m.pref_income_rate) + pref_sep
+    r.update(taxable_income=taxable, **{f"taxable_{k}": v for k, v in taxable_sep.items()},
+             city_levy_separate=city_sep, pref_levy_separate=pref_sep, city_levy_gross=city, pref_levy_gross=pref)
     difference = personal_difference(case, p, total, spouse_ded, spouse_special, dep_classes, disabled,
-                                     ded["ded_working_student"])
+                                     ded["ded_working_student"], widow, single_parent)
     r["personal_difference"] = difference
     adj = C.adjustment_credit(taxable, total, difference, m.designated_city, p["adjustment"])
     city, r["adj_city"] = L.apply_credit(city, adj[0])
     pref, r["adj_pref"] = L.apply_credit(pref, adj[1])
-    div = C.dividend_credit(case.dividend, taxable, m.designated_city, p["dividend"])
+    div = C.dividend_credit(case.dividend, taxable + sum(taxable_sep.values()), m.designated_city, p["dividend"])
+    dn = p["donation"]
+    sep_ratio = S.donation_separate_ratio(taxable_sep, p["donation_separate"], C.frac(dn["special_base"]),
+                                          C.frac(dn["reconstruction_factor"]))
     don = C.donation_credit(case.donation_furusato, case.donation_other, total, taxable, difference, city, pref,
-                            m.designated_city, p["donation"])
+                            m.designated_city, dn, sep_ratio)
     city, r["div_city"] = L.apply_credit(city, div[0])
     pref, r["div_pref"] = L.apply_credit(pref, div[1])
     hou = C.housing_loan_credit(case.housing_loan_credit, m.designated_city, p["housing_loan"])
@@ -161,6 +185,15 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
                                 m.exempt_dependent_add_per_capita)
     ex_il = ex_pc or L.exempt_income_levy(total, persons, m.income_exempt_base, m.exempt_add,
                                           m.exempt_dependent_add_income)
+    # 所得割の非課税限度額に係る調整 (附則第3条の3第2項・第5項), then 配当割額・株式等譲渡所得割額控除
+    limit = L.income_levy_limit(persons, m.income_exempt_base, m.exempt_add, m.exempt_dependent_add_income)
+    cap_city, cap_pref = S.income_levy_limit_cap(total, limit, m.designated_city, p["income_levy_limit_adjustment"])
+    r["limit_adj_city"] = 0 if ex_il else max(0, city - cap_city)
+    r["limit_adj_pref"] = 0 if ex_il else max(0, pref - cap_pref)
+    city, pref = city - r["limit_adj_city"], pref - r["limit_adj_pref"]
+    wh = S.withholding_credit(case.withheld_dividend, case.withheld_stock_transfer, p["withholding_credit"])
+    city, r["withheld_city"] = L.apply_credit(city, 0 if ex_il else wh[0])
+    pref, r["withheld_pref"] = L.apply_credit(pref, 0 if ex_il else wh[1])
     unit = int(p["levy_rounding"])
     r["exempt_per_capita"], r["exempt_income_levy"] = ex_pc, ex_il
     r["city_income_levy"] = 0 if ex_il else L.truncate_levy(city, unit)

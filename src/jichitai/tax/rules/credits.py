@@ -126,11 +126,11 @@ def income_tax_rate_for_donation(taxable_income: int, difference: int, p: dict[s
 
 def donation_credit(furusato: int, other: int, gross_income_sum: int, taxable_income: int, difference: int,
                     city_levy_after_adjustment: int, pref_levy_after_adjustment: int, designated_city: bool,
-                    p: dict[str, Any]) -> tuple[int, int]:
+                    p: dict[str, Any], separate_ratio: Fraction | None = None) -> tuple[int, int]:
     """寄附金税額控除 (地方税法第314条の7, 第37条の2).
     基本控除: (min(寄附金, 総所得金額等 × 30%) − 2,000) × 10%, split 市・県.
     特例控除 (ふるさと納税): (ふるさと − 2,000) × (90% − 所得税率 × 1.021) × share, each side limited to
-    20% of that side's 所得割 after 調整控除."""
+    20% of that side's 所得割 after 調整控除; with 分離課税の所得 the lower ``separate_ratio`` if it is lower."""
     city_share, pref_share = split_shares(designated_city, p)
     floor_amt = int(p["floor"])
     base = min(furusato + other, floor_frac(max(gross_income_sum, 0), frac(p["income_cap"]))) - floor_amt
@@ -142,6 +142,8 @@ def donation_credit(furusato: int, other: int, gross_income_sum: int, taxable_in
     if furusato > floor_amt:
         ratio = frac(p["special_base"]) - income_tax_rate_for_donation(taxable_income, difference, p) * frac(
             p["reconstruction_factor"])
+        if separate_ratio is not None:
+            ratio = min(ratio, separate_ratio)
         cap = frac(p["special_cap"])
         special = (
             min(ceil_frac(furusato - floor_amt, ratio * city_share), floor_frac(max(city_levy_after_adjustment, 0), cap)),

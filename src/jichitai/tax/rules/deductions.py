@@ -80,23 +80,41 @@ def specific_relative_deduction(age: int, income: int, p: dict[str, Any] | None)
 
 
 def disability_deduction(kind: int, p: dict[str, Any]) -> int:
-    """障害者控除 (地方税法第314条の2第1項第6号・第3項): 障害者 26万, 特別障害者 30万, 同居特別障害者 53万."""
+    """障害者控除 (地方税法第314条の2第1項第6号・第4項): 障害者 26万, 特別障害者 30万, 同居特別障害者 53万."""
     return int(p["disability"][DISABILITY_KEYS[kind]]) if kind else 0
 
 
-def widow_deduction(is_widow: bool, is_single_parent: bool, total_income: int, p: dict[str, Any]) -> int:
-    """寡婦控除 (地方税法第314条の2第1項第8号, 第292条第1項第11号): 26万 if 合計所得 ≤ 500万 and not ひとり親."""
-    return int(p["widow"]) if is_widow and not is_single_parent and total_income <= int(p["widow_income_limit"]) else 0
+def relative_disability_kind(kind: int, cohabiting: bool, *, spouse: bool) -> int:
+    """The 障害者 kind of a 扶養親族 as the law counts it: a 特別障害者 who lives with the taxpayer (or the
+    spouse, or another relative of the household) is a 同居特別障害者 (地方税法第314条の2第4項), one who does not
+    is not. A spouse's kind is taken as given (the case does not say whether the spouse lives with them)."""
+    if spouse or kind < 2:
+        return kind
+    return 3 if cohabiting else 2
 
 
-def single_parent_deduction(is_single_parent: bool, total_income: int, p: dict[str, Any]) -> int:
-    """ひとり親控除 (地方税法第314条の2第1項第8号の2, 第292条第1項第12号): 30万 if 合計所得 ≤ 500万."""
-    return int(p["single_parent"]) if is_single_parent and total_income <= int(p["single_parent_income_limit"]) else 0
+def widow_deduction(is_widow: bool, female: bool, has_spouse: bool, divorced: bool, has_dependent: bool,
+                    is_single_parent: bool, total_income: int, p: dict[str, Any]) -> int:
+    """寡婦控除 (地方税法第314条の2第1項第8号; 寡婦 = 第292条第1項第11号, 所得税法第2条第1項第30号と同じ): 26万
+    for a woman not now married (no 配偶者), not a ひとり親, 合計所得 ≤ 500万, who either lost her husband (死別・
+    生死不明) or divorced and has a 扶養親族 (イ)."""
+    ok = (is_widow and female and not has_spouse and not is_single_parent
+          and (has_dependent or not divorced) and total_income <= int(p["widow_income_limit"]))
+    return int(p["widow"]) if ok else 0
+
+
+def single_parent_deduction(is_single_parent: bool, has_spouse: bool, has_child: bool, total_income: int,
+                            p: dict[str, Any]) -> int:
+    """ひとり親控除 (地方税法第314条の2第1項第8号の2; ひとり親 = 第292条第1項第12号): 30万 for a person of
+    either sex not now married (no 配偶者) with a 生計を一にする子 whose 総所得金額等 is within the 扶養親族 limit
+    (58万 from 令和8年度), 合計所得 ≤ 500万."""
+    ok = is_single_parent and not has_spouse and has_child and total_income <= int(p["single_parent_income_limit"])
+    return int(p["single_parent"]) if ok else 0
 
 
 def working_student_deduction(is_student: bool, total_income: int, non_labour_income: int, p: dict[str, Any]) -> int:
-    """勤労学生控除 (地方税法第314条の2第1項第9号, 第292条第1項第10号): 26万 if 合計所得 ≤ 85万 (令和8年度; 75万
-    before) and the income other than from work (給与所得等以外) ≤ 10万."""
+    """勤労学生控除 (地方税法第314条の2第1項第9号; 勤労学生 = 第292条第1項第10号): 26万 if 合計所得 ≤ 85万 (令和8年度;
+    75万 before) and the income other than from the student's own work (給与所得等以外: 年金・配当・分離課税 …) ≤ 10万."""
     ok = (is_student and total_income <= int(p["working_student_income_limit"])
           and non_labour_income <= int(p["working_student_other_income_limit"]))
     return int(p["working_student"]) if ok else 0

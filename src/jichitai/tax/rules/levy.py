@@ -46,7 +46,11 @@ def exempt_per_capita(total_income: int, persons: int, public_assistance: bool, 
     return total_income <= limit
 
 
+def income_levy_limit(persons: int, base: int, add: int, dependent_add: int) -> int:
+    """所得割の非課税限度額 (地方税法附則第3条の3第1項・第4項): 35万 × 人数 + 10万 (+ 32万 when 人数 > 1)."""
+    return base * persons + add + (dependent_add if persons > 1 else 0)
+
+
 def exempt_income_levy(gross_income_sum: int, persons: int, base: int, add: int, dependent_add: int) -> bool:
-    """所得割 非課税 (地方税法附則第3条の3): 総所得金額等 ≤ 35万 × 人数 + 10万 (+ 32万 when 人数 > 1)."""
-    limit = base * persons + add + (dependent_add if persons > 1 else 0)
-    return gross_income_sum <= limit
+    """所得割 非課税 (地方税法附則第3条の3第1項・第4項): 総所得金額等 ≤ the 非課税限度額."""
+    return gross_income_sum <= income_levy_limit(persons, base, add, dependent_add)
