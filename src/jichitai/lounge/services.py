@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from jichitai.lounge import sql
 from jichitai.lounge.errors import LoungeError
 from jichitai.lounge.marts import COLUMNS
 from jichitai.lounge.projection import Projection, project
@@ -29,6 +30,20 @@ _as_of: OrderedDict[str, MartSet] = OrderedDict()
 
 def k() -> int:
     return int(settings.CONFIG.disclosure_k)
+
+
+def cell_key_secret() -> str:
+    """The secret of the record keys of cell-key perturbation (:mod:`jichitai.lounge.cellkey`), derived from
+    the lake's pseudonymisation master key (a file outside the database) so that it is stable across restarts:
+    a new secret would give every cell new noise, and answers under two secrets could be averaged."""
+    from jichitai.lake.pseudonym import master_key, purpose_key
+
+    return purpose_key(master_key(), "lounge-cell-key").hex()
+
+
+def run_sql(query: str) -> Any:
+    """An analyst's query over the current lounge zone, protected by the platform (:mod:`jichitai.lounge.sql`)."""
+    return sql.run(zone_tables(), query, k(), cell_key_secret())
 
 
 def engine() -> str:

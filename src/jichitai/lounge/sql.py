@@ -1,13 +1,17 @@
-"""Analysts' SQL over the lounge zone: one read-only SELECT, DuckDB in-process over the Arrow tables of the
-``lounge`` namespace only (no files, no extensions, no other catalogue), a time limit, and the results through
-disclosure control.
+"""Analysts' SQL over the lounge zone: the query is parsed and checked by :mod:`jichitai.lounge.sqlplan`,
+rewritten so that the platform counts the persons behind every output row itself, run by DuckDB in-process
+over the Arrow tables of the ``lounge`` namespace only (no files, no extensions), with a time limit; then every
+output value passes the platform's control here:
 
-The result rule: a query must return a column ``n``, the number of people (or events) behind each row; a row
-with ``0 < n < k`` is shown with every number blank, and when exactly one row is blank, the smallest other row
-is blanked too so that it cannot be recovered as a grand total minus the rest. No result may carry a
-pseudonymous id column. Free SQL cannot be protected against every differencing attack (two queries that
-differ by one person); this is why it is granted to the analyst role only and every query is audited with
-its text (platform-anchors.md: Superset's SQL Lab bypassed row-level security).
+- a row (a group) with fewer than ``k`` distinct persons is not shown at all (its label would tell that such
+  a person exists);
+- each statistic needs ``k`` contributors of its own (a ``count(col)`` counts only the persons with a value);
+- a sum or average fails the p% dominance rule → blank (``*``);
+- every published count and sum is perturbed by its cell key (:mod:`jichitai.lounge.cellkey`): the same people
+  give the same answer however the query is phrased, and two queries that differ by one person differ by noise;
+- ``ORDER BY``/``LIMIT``/``OFFSET`` apply to the protected rows only.
+
+Errors never carry the engine's message (it may quote a value of the data).
 """
 
 from __future__ import annotations
@@ -18,15 +22,14 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import sqlglot
-from sqlglot import exp
 
 from jichitai.lake.schemas import LOUNGE_TABLES
+from jichitai.lounge import cellkey
 from jichitai.lounge.errors import QueryRefused
+from jichitai.lounge.sqlplan import ID_COLUMNS, Plan, Stat, parse
 
 TIME_LIMIT = 10.0  # seconds
 MAX_ROWS = 5000
-ID_COLUMNS = {"pid", "household_pid", "child_pid", "declaration_pid", "event_id"}
 SUPPRESSED = "*"
 
 
@@ -34,84 +37,116 @@ SUPPRESSED = "*"
 class SqlResult:
     columns: list[str]
     rows: list[list[Any]]
-    suppressed: int
+    suppressed: int  # statistics blanked (contributors < k or dominance)
 
 
 def describe(_marts: Any = None) -> list[tuple[str, list[str]]]:
     return [(f"lounge.{name}", schema.column_names) for name, schema in LOUNGE_TABLES.items()]
 
 
-def check(query: str) -> exp.Query:
-    """One SELECT over lounge tables only, or :class:`QueryRefused`."""
-    try:
-        statements = [s for s in sqlglot.parse(query, read="duckdb") if s is not None]
-    except sqlglot.errors.ParseError as e:
-        raise QueryRefused(f"SQLを解釈できません: {str(e).splitlines()[0]}") from None
-    if len(statements) != 1:
-        raise QueryRefused("SQLは1文（SELECT）だけにしてください。")
-    tree = statements[0]
-    if not isinstance(tree, exp.Query):
-        raise QueryRefused("読み取り（SELECT）以外のSQLは実行できません。")
-    for node in tree.walk():
-        if isinstance(node, exp.Command | exp.DDL | exp.DML | exp.Pragma | exp.Set | exp.Use):
-            raise QueryRefused("読み取り（SELECT）以外のSQLは実行できません。")
-    ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
-    for table in tree.find_all(exp.Table):
-        if not isinstance(table.this, exp.Identifier):
-            raise QueryRefused("テーブル関数（ファイルの読み込みなど）は使えません。")
-        name = table.name
-        if table.db and table.db != "lounge":
-            raise QueryRefused(f"lounge 以外のテーブル「{table.sql()}」は照会できません。")
-        if name not in LOUNGE_TABLES and name not in ctes:
-            raise QueryRefused(f"テーブル「{name}」はありません（lounge.* のみ照会できます）。")
-    return tree
+def check(query: str) -> Plan:
+    """The plan of a query the platform can protect, or :class:`QueryRefused`."""
+    return parse(query)
 
 
-def run(tables: dict[str, pa.Table], query: str, k: int, time_limit: float = TIME_LIMIT) -> SqlResult:
-    tree = check(query)
-    for table in tree.find_all(exp.Table):
-        table.set("db", None)
-        table.set("catalog", None)
+def execute(tables: dict[str, pa.Table], plan: Plan, secret: str, time_limit: float = TIME_LIMIT) -> pa.Table:
+    """The rewritten query's raw per-group figures (never shown as such)."""
     con = duckdb.connect(":memory:")
     try:
-        for name in LOUNGE_TABLES:
-            con.register(name, tables[name])
+        con.register(plan.table, tables[plan.table])
         con.execute("SET enable_external_access = false")
         con.execute("SET autoload_known_extensions = false")
         con.execute("SET lock_configuration = true")
-        timer = threading.Timer(time_limit, con.interrupt)
+        expired = threading.Event()
+
+        def stop() -> None:
+            expired.set()
+            con.interrupt()
+
+        timer = threading.Timer(time_limit, stop)
         timer.start()
         try:
-            result = con.sql(tree.sql(dialect="duckdb")).to_arrow_table()
+            result = con.sql(plan.sql("$1"), params=[secret]).to_arrow_table()
+            if expired.is_set():  # the interrupt came before the engine started: the limit still holds
+                raise duckdb.InterruptException
+            return result
         except duckdb.InterruptException:
             raise QueryRefused(f"実行時間の上限（{time_limit:.0f}秒）を超えたため中止しました。") from None
         except duckdb.Error as e:
-            raise QueryRefused(f"SQLの実行に失敗しました: {str(e).splitlines()[0]}") from None
+            # the engine's text may quote a value (a failed cast, a division): only its kind is shown
+            kind = type(e).__name__.removesuffix("Exception").removesuffix("Error")
+            raise QueryRefused(f"SQLの実行に失敗しました（{kind}）。型変換や演算の対象になる列を確かめてください。") from None
         finally:
             timer.cancel()
     finally:
         con.close()
-    return control(result, k)
 
 
-def control(result: pa.Table, k: int) -> SqlResult:
-    columns = result.column_names
+def run(tables: dict[str, pa.Table], query: str, k: int, secret: str,
+        time_limit: float = TIME_LIMIT) -> SqlResult:
+    plan = check(query)
+    return control(plan, execute(tables, plan, secret, time_limit), k)
+
+
+def _statistic(stat: Stat, j: int, row: dict[str, Any], k: int) -> float | int | None:
+    """One protected statistic of a row. Its noise is keyed by its contributors' cell key *and* its true value:
+    the same people with the same values always get the same noise, and a change of one person's figure
+    (a 更正 that leaves the set of people as it was) gets fresh noise, so two snapshots cannot be differenced."""
+    if (row[f"__c{j}"] or 0) < k:
+        return None
+    key = cellkey.cell_key(row[f"__k{j}"] or 0)
+    value = row[f"__v{j}"] or 0
+    if not stat.magnitude:
+        return cellkey.perturb_count(int(value), key, f"{stat.kind}={value}")
+    top = row[f"__t{j}"] or []
+    if cellkey.dominated(float(row[f"__a{j}"] or 0), top):
+        return None
+    total = cellkey.perturb_magnitude(value, key, f"{stat.kind}={value}", top)
+    if stat.func == "sum":
+        return total
+    n = int(row[f"__n{j}"] or 0)
+    rows = cellkey.perturb_count(n, key, f"rows={n}")
+    return round(total / rows, 1) if rows else None
+
+
+def control(plan: Plan, raw: pa.Table, k: int) -> SqlResult:
+    """The protected result of ``plan`` from the rewritten query's figures ``raw``."""
+    columns = [o.name for o in plan.outputs]
     bad = ID_COLUMNS & {c.lower() for c in columns}
     if bad:
-        raise QueryRefused(f"仮名ID（{', '.join(sorted(bad))}）を結果に含めることはできません。集計してください。")
-    if "n" not in columns or not pa.types.is_integer(result.schema.field("n").type):
-        raise QueryRefused("結果には人数（件数）を表す整数の列 n が必要です（例: count(*) AS n）。")
-    if result.num_rows > MAX_ROWS:
-        raise QueryRefused(f"結果が {MAX_ROWS} 行を超えます。さらに集計してください。")
-    numeric = {f.name for f in result.schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
-               or pa.types.is_decimal(f.type)}
-    rows = result.to_pylist()
-    hidden = {i for i, r in enumerate(rows) if r["n"] is not None and 0 < r["n"] < k}
-    if len(hidden) == 1 and len(rows) > 1:
-        rest = [i for i in range(len(rows)) if i not in hidden and (rows[i]["n"] or 0) > 0]
-        if rest:
-            hidden.add(min(rest, key=lambda i: rows[i]["n"]))
-    out = []
-    for i, r in enumerate(rows):
-        out.append([SUPPRESSED if (i in hidden and c in numeric) else r[c] for c in columns])
-    return SqlResult(columns, out, len(hidden))
+        raise QueryRefused(f"列名に仮名ID（{', '.join(sorted(bad))}）は使えません。別名を付けてください。")
+    stats = plan.stats
+    rows: list[list[Any]] = []
+    blanked = 0
+    for row in raw.to_pylist():
+        if (row["__persons"] or 0) < k:
+            continue
+        values = {id(s): _statistic(s, j, row, k) for j, s in enumerate(stats)}
+        out: list[Any] = []
+        for o in plan.outputs:
+            if o.stat is None:
+                out.append(row[f"__g{o.group}"])
+                continue
+            v = values[id(o.stat)]
+            blanked += v is None
+            out.append(SUPPRESSED if v is None else v)
+        rows.append(out)
+    if len(rows) > MAX_ROWS and plan.limit is None:
+        raise QueryRefused(f"結果が {MAX_ROWS} 行を超えます。さらに集計するか LIMIT を付けてください。")
+    for index, desc in reversed(plan.order):
+        rows.sort(key=_by(index), reverse=desc)
+    end = None if plan.limit is None else plan.offset + plan.limit
+    return SqlResult(columns, rows[plan.offset:end][:MAX_ROWS], blanked)
+
+
+def _by(index: int) -> Any:
+    def key(row: list[Any]) -> tuple[int, Any]:
+        return _sort_key(row[index])
+
+    return key
+
+
+def _sort_key(v: Any) -> tuple[int, Any]:
+    if v is None or v == SUPPRESSED:
+        return (1, "")
+    return (0, v if isinstance(v, int | float) else str(v))
