@@ -35,7 +35,9 @@ def births(lo: int = 1925, hi: int = 2024) -> st.SearchStrategy[dt.date]:
 
 
 relatives = st.builds(Relative, birth_date=births(), total_income=income_of_relative,
-                      disability=st.integers(0, 3), cohabiting=st.booleans(), lineal_ascendant=st.booleans())
+                      disability=st.integers(0, 3), cohabiting=st.booleans(), lineal_ascendant=st.booleans(),
+                      child=st.booleans())
+separate = st.one_of(st.just(0), st.just(0), st.integers(0, 20_000_000))
 
 
 @st.composite
@@ -55,6 +57,9 @@ def cases(draw: st.DrawFn, fiscal_year: int) -> Case:
         long_term_damage_insurance_old=draw(st.integers(0, 30_000)), medical_paid=draw(st.integers(0, 3_000_000)),
         medical_reimbursed=draw(st.integers(0, 500_000)), donation_furusato=draw(st.integers(0, 1_000_000)),
         donation_other=draw(st.integers(0, 200_000)), housing_loan_credit=draw(st.integers(0, 140_000)),
+        widow_divorced=draw(st.booleans()), sep_short_term=draw(separate), sep_long_term=draw(separate),
+        sep_general_stock=draw(separate), sep_listed_stock=draw(separate), sep_listed_dividend=draw(separate),
+        withheld_dividend=draw(st.integers(0, 100_000)), withheld_stock_transfer=draw(st.integers(0, 100_000)),
         spouse=draw(st.none() | relatives), dependents=tuple(draw(st.lists(relatives, max_size=4))),
     )
 
