@@ -30,7 +30,10 @@ def test_my_number_needs_role_and_purpose(household: Any, clerk: Any, supervisor
     with pytest.raises(RegistryError) as info:
         access.reveal_my_number(supervisor, taro, "  ")
     assert info.value.code == "purpose_required"
-    assert access.reveal_my_number(supervisor, taro, "個人番号カード交付") == "123456789018"
+    with pytest.raises(RegistryError) as info:  # a purpose outside the list of 番号利用事務 (番号法 第9条)
+        access.reveal_my_number(supervisor, taro, "個人番号カード交付")
+    assert info.value.code == "purpose_required"
+    assert access.reveal_my_number(supervisor, taro, "juki") == "123456789018"
     entry = AuditEntry.objects.get(action="registry.view_mynumber", outcome="ok")
-    assert entry.detail["purpose"] == "個人番号カード交付"
-    assert AuditEntry.objects.filter(action="registry.view_mynumber", outcome="refused").count() == 2
+    assert entry.detail["purpose"] == "juki"
+    assert AuditEntry.objects.filter(action="registry.view_mynumber", outcome="refused").count() == 3

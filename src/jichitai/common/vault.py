@@ -28,16 +28,35 @@ def _derive(master: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
 
+SEALED = b"JSEAL1"  # the first bytes of a sealed file (a plain CSV never starts with them)
+
+
 @dataclass(frozen=True)
 class Vault:
     enc_key: bytes
     index_key: bytes
+    file_key: bytes = b""
 
     @classmethod
     def from_master(cls, master: bytes) -> Vault:
         if len(master) < 32:
             raise ValueError("the My Number master key must be at least 32 bytes")
-        return cls(_derive(master, b"jichitai mynumber encryption"), _derive(master, b"jichitai mynumber index"))
+        return cls(_derive(master, b"jichitai mynumber encryption"), _derive(master, b"jichitai mynumber index"),
+                   _derive(master, b"jichitai file encryption"))
+
+    def seal(self, data: bytes, label: str) -> bytes:
+        """A whole file holding 個人番号 (a received 給与支払報告書…) encrypted for storage: AES-256-GCM with
+        its own derived key, bound to ``label`` (the file's record) so a sealed file cannot be swapped for
+        another's."""
+        nonce = os.urandom(12)
+        return SEALED + nonce + AESGCM(self.file_key).encrypt(nonce, data, label.encode())
+
+    def unseal(self, blob: bytes, label: str) -> bytes:
+        """The file's bytes; raises ``cryptography.exceptions.InvalidTag`` if it was altered or swapped."""
+        if not blob.startswith(SEALED):
+            raise ValueError("not a sealed file")
+        body = blob[len(SEALED):]
+        return AESGCM(self.file_key).decrypt(body[:12], body[12:], label.encode())
 
     @cached_property
     def _aead(self) -> AESGCM:  # the key schedule once, not per number

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
+from jichitai.common import vault as vault_module
 from jichitai.hub import messagelog
 from jichitai.hub.errors import FeedRefused, FileRefused
 from jichitai.hub.feeds import ItemFilter, granted
@@ -110,8 +111,8 @@ def receive(system: System, feed_code: str, filename: str, data: bytes, mode: st
             sha256=digest, size=len(data), encoding=detect_encoding(data), rows=count, status=status,
             problems=problems, stored_path="",
         )
-        target = files_dir("quarantine" if problems else "inbox") / f"{f.pk:08d}_{f.filename}"
-        target.write_bytes(data)
+        target = files_dir("quarantine" if problems else "inbox") / f"{f.pk:08d}_{f.filename}.sealed"
+        target.write_bytes(_vault().seal(data, f.audit_label()))  # the rows hold 個人番号: never plain on disk
         entry = messagelog.append(
             kind="file_quarantined" if problems else "file_in", direction="in", sender=system.code,
             receiver=messagelog.HUB, reference=f"{feed_code}:{f.pk}:{f.filename}", payload=data, count=count,
@@ -125,6 +126,36 @@ def receive(system: System, feed_code: str, filename: str, data: bytes, mode: st
         audit.record(system, "hub.file.send", f"hub.file:{f.pk}", "refused" if problems else "ok",
                      layout=feed_code, rows=count, problems=len(problems), sha256=digest)
     return Received(f, messagelog.receipt(entry))
+
+
+def _vault() -> Any:
+    from jichitai.tax.report_intake import vault
+
+    return vault()
+
+
+def stored_bytes(f: ExchangedFile) -> bytes:
+    """A received file's bytes as it was sent, from its sealed copy (checked against the hash the message log
+    signed). Files stored before sealing (plain) are read as they are; ``jichitai hub seal-files`` seals them."""
+    blob = Path(f.stored_path).read_bytes()
+    data = _vault().unseal(blob, f.audit_label()) if blob.startswith(vault_module.SEALED) else blob
+    if hashlib.sha256(data).hexdigest() != f.sha256:
+        raise ValueError(f"file {f.pk} on disk does not match the hash in the message log")
+    return data
+
+
+def seal_stored(f: ExchangedFile) -> bool:
+    """Replace a plain stored file by its sealed copy (for files received before sealing); True if sealed now."""
+    path = Path(f.stored_path)
+    if not f.stored_path or not path.exists() or path.read_bytes().startswith(vault_module.SEALED):
+        return False
+    data = stored_bytes(f)
+    target = path.with_name(path.name + ".sealed")
+    target.write_bytes(_vault().seal(data, f.audit_label()))
+    f.stored_path = str(target)
+    f.save(update_fields=["stored_path"])
+    path.unlink()
+    return True
 
 
 def problem_report(f: ExchangedFile) -> str:

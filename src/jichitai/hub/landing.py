@@ -130,19 +130,13 @@ def land_events(batch_size: int = 2000, cat: SqlCatalog | None = None) -> dict[s
 # --- files --------------------------------------------------------------------------------------------------
 
 def _file_rows(f: ExchangedFile) -> list[dict[str, Any]]:
-    data = open(f.stored_path, "rb").read()
-    if messagelog_hash(data) != f.sha256:
-        raise ValueError(f"file {f.pk} on disk does not match the hash in the message log")
+    from jichitai.hub.files import stored_bytes
+
+    data = stored_bytes(f)  # unsealed in memory only, checked against the logged hash
     rows, problems = reports.parse_rows(FILE_LAYOUTS[f.layout], reports.decode(data))
     if problems:
         raise ValueError(f"file {f.pk} no longer validates")
     return rows
-
-
-def messagelog_hash(data: bytes) -> str:
-    from jichitai.hub.messagelog import payload_hash
-
-    return payload_hash(data)
 
 
 def _raw_file_rows(f: ExchangedFile, rows: list[dict[str, Any]], batch: str) -> pa.Table:

@@ -11,7 +11,7 @@ from django.db import connection
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
-from jichitai.registry import suppression
+from jichitai.registry import purposes, suppression
 from jichitai.registry.domain import Person, RegistryError
 from jichitai.registry.history import person_history
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory
@@ -68,16 +68,19 @@ def issuances_of(atena_number: str) -> list[CertificateIssuance]:
 
 
 def reveal_my_number(actor: Any, atena_number: str, purpose: str) -> str:
-    """The 個人番号 in clear, for an actor allowed to see it, with the purpose recorded in the audit trail."""
+    """The 個人番号 in clear, for an actor allowed to see it, with the purpose (a code of
+    :data:`jichitai.registry.purposes.MY_NUMBER_PURPOSES`) recorded in the audit trail."""
     resource = f"resident:{atena_number}"
     _ensure(actor, "registry.view_mynumber", resource)
-    if not purpose.strip():
+    try:
+        code, label = purposes.purpose_of(purpose)
+    except RegistryError:
         audit.record(actor, "registry.view_mynumber", resource, "refused", code="purpose_required")
-        raise RegistryError("個人番号を表示する利用目的を入力してください。", code="purpose_required", field="purpose")
+        raise
     row = Resident.objects.filter(pk=atena_number).first()
     if row is None:
         raise NotFound("指定された宛名番号の住民は登録されていません。")
     suppression.ensure_view_allowed(actor, atena_number)
     number = to_person(row).my_number
-    audit.record(actor, "registry.view_mynumber", resource, "ok", purpose=purpose.strip()[:200])
+    audit.record(actor, "registry.view_mynumber", resource, "ok", purpose=code, purpose_label=label)
     return number

@@ -48,13 +48,32 @@ def test_resident_page_shows_record_household_history_and_is_audited(household: 
     assert AuditEntry.objects.filter(action="registry.view", resource=f"resident:{atena}").count() == 1
 
 
-def test_my_number_shown_only_to_supervisor_with_a_purpose(household: Any, login_as: Any) -> None:
+def test_my_number_shown_only_to_supervisor_with_a_purpose_from_the_list(household: Any, login_as: Any) -> None:
+    """番号法 第9条・別表: a 個人番号 is used only for a listed 事務; the purpose is chosen, not typed."""
     atena = household.atena_numbers[0]
     client = login_as("supervisor")
-    html = client.post(f"/registry/residents/{atena}/", {"my_number_purpose": "税務調査照会への回答"}).content.decode()
+    page = client.get(f"/registry/residents/{atena}/").content.decode()
+    assert '<select id="purpose" name="my_number_purpose" required>' in page and "地方税の賦課徴収" in page
+    typed = client.post(f"/registry/residents/{atena}/", {"my_number_purpose": "税務調査照会への回答"})
+    assert typed.status_code == 400 and "123456789018" not in typed.content.decode()
+    assert "一覧から選んでください" in typed.content.decode()
+    html = client.post(f"/registry/residents/{atena}/", {"my_number_purpose": "chiho_zei"}).content.decode()
     assert "123456789018" in html
     entry = AuditEntry.objects.get(action="registry.view_mynumber", outcome="ok")
-    assert entry.detail["purpose"] == "税務調査照会への回答"
+    assert entry.detail["purpose"] == "chiho_zei" and "地方税" in entry.detail["purpose_label"]
+
+
+def test_search_by_my_number_needs_a_purpose_from_the_list(household: Any, login_as: Any) -> None:
+    client = login_as("supervisor")
+    without = client.get("/registry/", {"my_number": "123456789018"}).content.decode()
+    assert "利用目的" in without and "青木 太郎" not in without
+    found = client.get("/registry/", {"my_number": "123456789018", "my_number_purpose": "juki"})
+    assert "青木 太郎" in found.content.decode()
+    entry = AuditEntry.objects.filter(action="registry.view", resource="search").last()
+    assert entry is not None and entry.detail["criteria"]["my_number"] == "***"
+    assert entry.detail["criteria"]["my_number_purpose"] == "juki"
+    bad = client.get("/registry/", {"my_number": "123456789011", "my_number_purpose": "juki"})
+    assert "検査用数字" in bad.content.decode()
 
 
 def test_clerk_cannot_reveal_my_number(household: Any, login_as: Any) -> None:

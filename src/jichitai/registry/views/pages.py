@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +11,8 @@ from django.shortcuts import render
 from jichitai.accounts.guards import requires
 from jichitai.accounts.policy import allowed
 from jichitai.common.errors import JichitaiError
+from jichitai.common.fields import my_number_problem
+from jichitai.registry import purposes
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal
 from jichitai.registry.views.forms import KINDS, WarekiDateField, town_choices
@@ -23,14 +27,26 @@ class SearchForm(forms.Form):
     atena_number = forms.CharField(label="宛名番号", required=False)
     setai_number = forms.CharField(label="世帯番号", required=False)
     juminhyo_code = forms.CharField(label="住民票コード", required=False)
-    my_number = forms.CharField(label="個人番号", required=False)
+    my_number = forms.CharField(label="個人番号", required=False, max_length=12)
+    my_number_purpose = forms.ChoiceField(label="個人番号を利用する事務（個人番号で検索する場合）", required=False,
+                                          choices=purposes.CHOICES)
     include_removed = forms.BooleanField(label="消除された方（除票）も含める", required=False)
 
     def __init__(self, *args: object, can_use_my_number: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["town_code"].choices = town_choices()  # type: ignore[attr-defined]
         if not can_use_my_number:
-            del self.fields["my_number"]
+            del self.fields["my_number"], self.fields["my_number_purpose"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("my_number"):
+            problem = my_number_problem(data["my_number"].strip())
+            if problem:
+                self.add_error("my_number", problem)
+            if not data.get("my_number_purpose"):
+                self.add_error("my_number_purpose", "個人番号で検索する事務（利用目的）を一覧から選んでください。")
+        return data
 
 
 @requires("registry.view")
@@ -41,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
         criteria["include_removed"] = form.cleaned_data.get("include_removed", False)
-        if len([k for k in criteria if k != "include_removed"]) == 0:
+        if not [k for k in criteria if k not in ("include_removed", "my_number_purpose")]:
             context["notice"] = "検索条件を1つ以上入力してください。"
         else:
             try:
@@ -60,6 +76,7 @@ def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
         return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     return render(request, "registry/resident.html", {
         "page": page, "v": page.view, "p": page.view.person, "can_my_number": allowed(request.user, "registry.view_mynumber"),
+        "my_number_purposes": purposes.CHOICES,
         "can_issue": allowed(request.user, "registry.certificate.issue"),
         "can_change": allowed(request.user, "registry.change"),
     })

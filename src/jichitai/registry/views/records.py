@@ -13,7 +13,8 @@ from typing import Any
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
-from jichitai.registry import access, suppression
+from jichitai.registry import access, purposes, suppression
+from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.person import ACTIVE, Person
 from jichitai.registry.models import Household, Resident, Suppression, Town
 from jichitai.registry.search import search
@@ -43,11 +44,21 @@ def address_of(person: Person, towns: dict[str, Town] | None = None) -> str:
 
 def find(actor: Any, criteria: dict[str, Any]) -> list[dict[str, Any]]:
     """Resident search (j340); the search itself is audited with its criteria (個人番号 masked)."""
-    if criteria.get("my_number") and not allowed(actor, "registry.view_mynumber"):
-        audit.record(actor, "registry.view_mynumber", "search", "refused")
-        raise PermissionRefused("個人番号による検索は権限のある職員のみ行えます。")
+    criteria = dict(criteria)
+    purpose = criteria.pop("my_number_purpose", "")
+    if criteria.get("my_number"):
+        if not allowed(actor, "registry.view_mynumber"):
+            audit.record(actor, "registry.view_mynumber", "search", "refused")
+            raise PermissionRefused("個人番号による検索は権限のある職員のみ行えます。")
+        try:
+            purpose, _label = purposes.purpose_of(purpose)
+        except RegistryError:
+            audit.record(actor, "registry.view_mynumber", "search", "refused", code="purpose_required")
+            raise
     rows = search(**criteria)
     shown = {k: ("***" if k == "my_number" else str(v)) for k, v in criteria.items() if v}
+    if criteria.get("my_number"):
+        shown["my_number_purpose"] = purpose
     audit.record(actor, "registry.view", "search", "ok", criteria=shown,
                  results=[r["atena_number"] for r in rows[:50]])
     flags = suppression.active([r["atena_number"] for r in rows])
@@ -63,7 +74,7 @@ def resident(actor: Any, atena_number: str, *, my_number_purpose: str = "") -> R
     """照会 through :func:`jichitai.registry.access.view_resident` (audited, 照会抑止 honoured); the 個人番号
     only through :func:`~jichitai.registry.access.reveal_my_number` with the purpose given."""
     view = access.view_resident(actor, atena_number)
-    number = access.reveal_my_number(actor, atena_number, my_number_purpose) if my_number_purpose.strip() else ""
+    number = access.reveal_my_number(actor, atena_number, my_number_purpose) if my_number_purpose else ""
     return ResidentPage(
         view=view, address=address_of(view.person),
         suppressions=list(Suppression.objects.filter(atena_number=atena_number).order_by("-starts_on")),

@@ -1,4 +1,4 @@
-"""``jichitai hub run | replay TABLE | seed [--demo] | verify-log | land-csv FILE``."""
+"""``jichitai hub run | replay TABLE | seed [--demo] | verify-log | land-csv FILE | seal-files``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         csv = sub.add_parser("land-csv", help="land a 宛名 standard CSV (全件) into standard.resident_extract")
         csv.add_argument("path")
         csv.add_argument("--encoding", default="cp932")
+        sub.add_parser("seal-files", help="encrypt received files stored before sealing (inbox, quarantine)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
@@ -92,6 +93,13 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError(f"message log: {len(report.problems)} problems in {report.entries} records")
         self.stdout.write(f"message log OK: {report.entries} records")
+
+    def _seal_files(self, opts: dict[str, Any]) -> None:
+        from jichitai.hub.files import seal_stored
+        from jichitai.hub.models import ExchangedFile
+
+        sealed = sum(seal_stored(f) for f in ExchangedFile.objects.filter(direction="in").iterator())
+        self.stdout.write(f"{sealed} files sealed")
 
     def _land_csv(self, opts: dict[str, Any]) -> None:
         from jichitai.hub.bulk import land_resident_csv
