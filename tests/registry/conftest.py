@@ -57,3 +57,23 @@ def household(towns: Any, clerk: Any) -> Any:
     from jichitai.registry.services import apply
 
     return apply(move_in_command(), actor=clerk, terminal="T01")
+
+
+@pytest.fixture
+def protect(make_staff: Callable[..., Any]) -> Callable[..., Any]:
+    """``protect(atena, kind="support")``: a 支援措置 applied for by a clerk and approved by a supervisor (the only
+    way one is set); other kinds are set by a supervisor directly. Returns the Suppression."""
+    from jichitai.registry import suppression, support
+
+    drafter, approver = make_staff(roles=["counter"]), make_staff(roles=["supervisor"])
+
+    def make(atena: str, kind: str = "support", starts_on: dt.date | None = None,
+             ends_on: dt.date | None = None) -> Any:
+        starts_on = starts_on or dt.date.today()
+        if kind != "support":
+            return suppression.set_suppression(approver, atena, kind, "テスト", starts_on, ends_on)
+        req = support.propose(drafter, "set", atena_number=atena, reason="DV等支援措置の申出", starts_on=starts_on,
+                              ends_on=ends_on)
+        return support.approve(approver, req.pk).suppression
+
+    return make

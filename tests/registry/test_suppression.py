@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jichitai.common.errors import PermissionRefused
-from jichitai.registry import access, suppression
+from jichitai.registry import access, suppression, support
 from jichitai.registry.domain import RecordMoveWithin, SuppressedError
 from jichitai.registry.models import OutboxEvent, ResidentHistory
 from jichitai.registry.services import apply
@@ -25,7 +25,7 @@ def test_change_suppression_stops_every_change(household: Any, clerk: Any, super
         apply(RecordMoveWithin(moved_on=TODAY, atena_numbers=(taro, hanako), town_code="281100002", banchi="8番地"),
               actor=clerk)
     assert ResidentHistory.objects.count() == before
-    assert [a.detail["code"] for a in suppression.attempts()] == ["suppressed"]
+    assert [a.detail["code"] for a in support.attempts(supervisor) if a.outcome == "refused"] == ["suppressed"]
 
 
 def test_view_suppression_stops_viewing(household: Any, clerk: Any, supervisor: Any) -> None:
@@ -34,27 +34,33 @@ def test_view_suppression_stops_viewing(household: Any, clerk: Any, supervisor: 
     suppression.set_suppression(supervisor, taro, "view", "照会抑止", TODAY)
     with pytest.raises(SuppressedError):
         access.view_resident(clerk, taro)
-    assert len(suppression.attempts()) == 1
+    listed = support.attempts(supervisor)
+    # the refusal, per person the page would have shown (the household's too), and the read before the measure
+    assert sorted((a.outcome, a.resource) for a in listed) == sorted([
+        ("ok", f"resident:{taro}"), ("refused", f"resident:{household.atena_numbers[1]}"), ("refused", f"resident:{taro}")])
 
 
-def test_support_measure_refuses_third_party_issuance_only(household: Any, clerk: Any, supervisor: Any) -> None:
+def test_support_measure_refuses_third_party_issuance_only(household: Any, clerk: Any, supervisor: Any,
+                                                           protect: Any) -> None:
     """支援措置: the protected person's certificate never goes to a third party; the person may still get it."""
     hanako = household.atena_numbers[1]
-    suppression.set_suppression(supervisor, hanako, "support", "DV支援措置", TODAY, TODAY + dt.timedelta(days=365))
+    protect(hanako)
     suppression.ensure_issuance_allowed(clerk, [hanako], "self")
     with pytest.raises(SuppressedError) as info:
         suppression.ensure_issuance_allowed(clerk, [hanako], "third_party")
     assert "第三者" in info.value.message
-    assert suppression.attempts()[0].detail["requester_kind"] == "third_party"
+    assert support.attempts(supervisor)[0].detail["requester_kind"] == "third_party"
 
 
-def test_support_measure_is_flagged_in_outbox_events(household: Any, clerk: Any, supervisor: Any) -> None:
+def test_j440_every_event_of_a_supported_household_is_marked(household: Any, clerk: Any, protect: Any) -> None:
+    """3.4 (j440): the co-resident's event of the same batch shows the same new address, so it is marked too
+    (consistency: before this the co-resident's event went out unmarked)."""
     taro, hanako = household.atena_numbers
-    suppression.set_suppression(supervisor, hanako, "support", "DV支援措置", TODAY)
+    protect(hanako)
     apply(RecordMoveWithin(moved_on=TODAY, atena_numbers=(taro, hanako), town_code="281100002", banchi="8番地"),
           actor=clerk)
     flags = dict(OutboxEvent.objects.filter(kind="move_within").values_list("atena_number", "payload__support_measure"))
-    assert flags == {taro: False, hanako: True}
+    assert flags == {taro: True, hanako: True}
 
 
 def test_issuance_suppression_and_lifting(household: Any, clerk: Any, supervisor: Any) -> None:

@@ -6,7 +6,9 @@ Guarantees (docs/hub.md):
 - durable and at-least-once: a subscriber asks for ``after=<the last cursor it stored>``; until it asks past a
   batch, it gets that batch again; each event carries ``event_id`` so the subscriber stores it once;
 - filtered: only the items granted to the system, never 個人番号 to a system outside 個人番号利用事務, never a
-  supported person's address to a system without that right;
+  supported person's address to a system without that right — nor their household's, nor anyone's at their
+  place, decided when the event is read (:class:`jichitai.registry.suppression.Shield`), so a measure set after
+  the event was written covers it too; each withheld address is audited;
 - logged first: the batch's hash is chained and signed in the message log before the response is built.
 """
 
@@ -29,6 +31,8 @@ from jichitai.hub import messagelog
 from jichitai.hub.catalogue import SUPPORT_MEASURE_KEY
 from jichitai.hub.errors import FeedRefused, HubError
 from jichitai.hub.models import DataItem, Feed, FeedEvent, Grant, RelayPosition, Subscription, System
+from jichitai.registry import suppression
+from jichitai.registry.suppression import Shield
 
 EVENT_FEEDS = ("atena-delta", "atena-full")
 MY_NUMBER_KEY = "my_number"
@@ -117,11 +121,28 @@ class ItemFilter:
                 address.update(item.keys)
         return cls(frozenset(keys), frozenset(address), system.may_see_supported_address)
 
-    def apply(self, payload: dict[str, Any]) -> dict[str, Any]:
-        keys = self.keys
-        if payload.get(SUPPORT_MEASURE_KEY) and not self.may_see_supported_address:
-            keys = keys - self.address_keys
+    def withholds(self, event: FeedEvent, guard: Shield) -> bool:
+        """Whether this system gets ``event`` without its address: the event was marked when written, or the
+        suppressions in force now cover the person, their household or their place."""
+        if self.may_see_supported_address or not self.address_keys:
+            return False
+        return bool(event.payload.get(SUPPORT_MEASURE_KEY)) or guard.withholds_address(
+            {**event.payload, "atena_number": event.atena_number}, event.setai_number)
+
+    def apply(self, payload: dict[str, Any], withhold: bool = False) -> dict[str, Any]:
+        keys = self.keys - self.address_keys if withhold else self.keys
         return {k: v for k, v in payload.items() if k in keys}
+
+
+def screened(system: System, events: list[FeedEvent], flt: ItemFilter, action: str, guard: Shield | None = None,
+             **detail: Any) -> set[int]:
+    """The ids of ``events`` whose address ``system`` does not get, each withheld address audited."""
+    guard = guard or suppression.shield()
+    withheld = [e for e in events if flt.withholds(e, guard)]
+    if withheld:
+        suppression.withheld_events(system, action, [{**e.payload, "atena_number": e.atena_number} for e in withheld],
+                                    guard, **detail)
+    return {e.id for e in withheld}
 
 
 def my_numbers(atena_numbers: Iterable[str]) -> dict[str, str]:
@@ -134,8 +155,9 @@ def my_numbers(atena_numbers: Iterable[str]) -> dict[str, str]:
     return {a: v.decrypt(enc) for a, enc in rows.values_list("atena_number", "my_number_encrypted")}
 
 
-def envelope(event: FeedEvent, flt: ItemFilter, numbers: dict[str, str] | None = None) -> dict[str, Any]:
-    data = flt.apply(event.payload)
+def envelope(event: FeedEvent, flt: ItemFilter, numbers: dict[str, str] | None = None,
+             withhold: bool = False) -> dict[str, Any]:
+    data = flt.apply(event.payload, withhold)
     if numbers is not None and event.atena_number in numbers:
         data[MY_NUMBER_KEY] = numbers[event.atena_number]
     return {
@@ -210,7 +232,8 @@ def pull(system: System, feed_code: str, after: int = 0, limit: int = DEFAULT_BA
     rows = rows[:limit]
     flt = ItemFilter.for_grant(grant)
     numbers = my_numbers(e.atena_number for e in rows) if flt.wants_my_number and rows else None
-    events = [envelope(e, flt, numbers) for e in rows]
+    withheld = screened(system, rows, flt, "hub.feed.pull", feed=feed_code)
+    events = [envelope(e, flt, numbers, e.id in withheld) for e in rows]
     next_cursor = rows[-1].id if rows else after
     events_json = _events_json(events)
     body = _payload(feed_code, events_json)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,10 @@ from jichitai.audit import services as audit
 from jichitai.common import vault as vault_module
 from jichitai.hub import messagelog
 from jichitai.hub.errors import FeedRefused, FileRefused
-from jichitai.hub.feeds import ItemFilter, granted
+from jichitai.hub.feeds import ItemFilter, granted, screened
 from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS, TAX_FEEDS
 from jichitai.hub.models import ExchangedFile, FeedEvent, System
+from jichitai.registry import suppression
 from jichitai.tax import reports
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -193,7 +195,7 @@ def file_status(system: System, file_id: int) -> dict[str, Any]:
 def atena_extract(system: System, mode: str = "full", after: int = 0,
                   encoding: str = "utf-8") -> tuple[bytes, dict, int]:
     """The 宛名 standard CSV for ``system`` (全件: each person's latest state; 差分: events after ``after``),
-    only the granted items (others left empty), logged before it is handed over and recorded as an outgoing
+    only the granted items (others left empty; the address withheld as in :func:`jichitai.hub.feeds.screened`), logged before it is handed over and recorded as an outgoing
     file of ``system`` (readable later at ``GET /files/{id}`` by that system only).
     Returns (bytes, receipt, file id)."""
     grant = granted(system, "atena-extract", "hub.file.fetch")
@@ -207,12 +209,16 @@ def atena_extract(system: System, mode: str = "full", after: int = 0,
     w.writerow([h for h, _ in ATENA_COLUMNS] + ["カーソル"])
     last = after
     count = 0
-    for e in qs.order_by("id").iterator(chunk_size=5000):
-        data = flt.apply(e.payload)
-        envelope = {"atena_number": e.atena_number, "setai_number": e.setai_number, "kind": e.kind,
-                    "occurred_on": e.occurred_on.isoformat()}
-        w.writerow([envelope.get(attr, data.get(attr, "")) or "" for _, attr in ATENA_COLUMNS] + [e.id])
-        last, count = e.id, count + 1
+    guard = suppression.shield()
+    events = qs.order_by("id").iterator(chunk_size=5000)
+    while chunk := list(itertools.islice(events, 5000)):
+        withheld = screened(system, chunk, flt, "hub.file.fetch", guard, feed="atena-extract")
+        for e in chunk:
+            data = flt.apply(e.payload, e.id in withheld)
+            envelope = {"atena_number": e.atena_number, "setai_number": e.setai_number, "kind": e.kind,
+                        "occurred_on": e.occurred_on.isoformat()}
+            w.writerow([envelope.get(attr, data.get(attr, "")) or "" for _, attr in ATENA_COLUMNS] + [e.id])
+            last, count = e.id, count + 1
     enc = "cp932" if encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
     body = out.getvalue().encode(enc, errors="replace")
     with transaction.atomic():

@@ -19,6 +19,7 @@ from django.db.models import Max
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.table import Table
 
+from jichitai.hub.catalogue import SUPPORT_MEASURE_KEY
 from jichitai.hub.layouts import FILE_LAYOUTS
 from jichitai.hub.models import ExchangedFile, FeedEvent
 from jichitai.lake import catalog as lake_catalog
@@ -27,9 +28,11 @@ from jichitai.lake.pseudonym import Pseudonymiser
 from jichitai.lake.schemas import LOUNGE_TABLES
 from jichitai.lake.schemas import identifier as lounge_id
 from jichitai.lake.tables import TABLES
+from jichitai.registry import suppression
 from jichitai.tax import reports
 
 FEED_CURSOR = "feed"
+LAKE = "system:lake"
 EVENT_TABLES = ("raw.atena_events", "standard.resident_history", "lounge.movements")
 FILE_TABLES = {"kokuho-shikaku": "standard.kokuho_shikaku", "jido-teate": "standard.jido_teate",
                "kaigo-nintei": "standard.kaigo_nintei", "salary-report": "standard.salary_report",
@@ -96,6 +99,19 @@ def _standard_rows(events: list[FeedEvent], batch: str, schools: dict[str, str])
     return pa.Table.from_pydict(cols, schema=TABLES["standard.resident_history"].as_arrow())
 
 
+def _withhold_protected(events: list[FeedEvent], identifier: str) -> None:
+    """The lake is a system without the right to supported people's addresses: events that show one (the
+    person's, their household's, their place's, as of landing) land without any address item (audited)."""
+    guard = suppression.shield()
+    withheld = [e for e in events if e.payload.get(SUPPORT_MEASURE_KEY)
+                or guard.withholds_address({**e.payload, "atena_number": e.atena_number}, e.setai_number)]
+    for e in withheld:
+        e.payload = {**suppression.withhold_address(e.payload), SUPPORT_MEASURE_KEY: True}
+    if withheld:
+        suppression.withheld_events(LAKE, "lake.land", [{**e.payload, "atena_number": e.atena_number}
+                                                        for e in withheld], guard, table=identifier)
+
+
 def land_events_into(identifier: str, batch_size: int = 2000, cat: SqlCatalog | None = None,
                      pseudonymiser: Pseudonymiser | None = None, max_batches: int | None = None) -> int:
     """Land the feed events after ``identifier``'s own cursor, batch by batch. Returns events landed now."""
@@ -110,6 +126,7 @@ def land_events_into(identifier: str, batch_size: int = 2000, cat: SqlCatalog | 
         if not events:
             break
         batch = f"atena:{events[0].id}-{events[-1].id}"
+        _withhold_protected(events, identifier)
         if identifier == "raw.atena_events":
             data = _raw_rows(events, batch)
         else:

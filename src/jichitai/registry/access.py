@@ -1,4 +1,5 @@
-"""Reading a record: every read audited (10.2, j1370), 照会抑止 honoured (3.1), 個人番号 shown only to roles
+"""Reading a record: every read audited (10.2, j1370), 照会抑止 of the person or their household honoured (3.1,
+through :mod:`jichitai.registry.suppression`), 個人番号 shown only to roles
 with ``registry.view_mynumber`` and only with a recorded purpose."""
 
 from __future__ import annotations
@@ -48,14 +49,15 @@ def view_resident(actor: Any, atena_number: str) -> ResidentView:
     if row is None:
         audit.record(actor, "registry.view", resource, "failed", code="not_found")
         raise NotFound("指定された宛名番号の住民は登録されていません。")
-    suppression.ensure_view_allowed(actor, atena_number)
+    members = list(Resident.objects.filter(setai_number=row.setai_number, status="active")
+                   .order_by("household_order", "pk"))
+    guard = suppression.ensure_view_allowed(actor, atena_number, records=members, via="resident")
     person = to_person(row)
-    household = [_masked(to_person(r)) for r in Resident.objects.filter(
-        setai_number=row.setai_number, status="active").order_by("household_order", "pk")]
+    household = [_masked(to_person(r)) for r in members]
     issuances = issuances_of(atena_number)
     audit.record(actor, "registry.view", resource, "ok")
     return ResidentView(_masked(person), household, person_history(atena_number), issuances,
-                        suppression.active([atena_number]).get(atena_number, set()), bool(person.my_number))
+                        set(guard.kinds(row)), bool(person.my_number))
 
 
 def issuances_of(atena_number: str) -> list[CertificateIssuance]:

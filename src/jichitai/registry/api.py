@@ -13,17 +13,16 @@ from ninja import Body, Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
 from jichitai.accounts.api_auth import StaffSession, ensure
-from jichitai.audit import services as audit
 from jichitai.common import fields as F
 from jichitai.common.fields import text_problem
 from jichitai.registry import access, approval, submissions
 from jichitai.registry.domain import RegistryError
-from jichitai.registry.history import household_as_of
 from jichitai.registry.schemas import STRICT, ChangeIn, to_command
-from jichitai.registry.search import search
-from jichitai.registry.views import workflow
+from jichitai.registry.support_api import router as support_router
+from jichitai.registry.views import records, workflow
 
 router = Router(tags=["registry"], auth=StaffSession())
+router.add_router("/support/", support_router)
 
 
 class Error(Schema):
@@ -83,13 +82,10 @@ COMMAND_BODY = Body(..., examples=[CHANGE_EXAMPLE])
 
 @router.get("/residents", response={200: list[dict[str, Any]], 403: Error})
 def search_residents(request: HttpRequest, q: Query[SearchQuery]) -> Any:
-    """検索 (j320–j340). Results carry no 個人番号."""
+    """検索 (j320–j340). Results carry no 個人番号; a person covered by 照会抑止 (theirs or their household's)
+    is answered as ``{"atena_number", "suppressed", "hidden": true}`` only (audited)."""
     actor = ensure(request, "registry.view")
-    criteria = q.dict()
-    rows = search(**{**criteria, "limit": max(1, min(q.limit, 200))})
-    audit.record(actor, "registry.view", "search", "ok", criteria={k: str(v) for k, v in criteria.items() if v},
-                 results=len(rows))
-    return rows
+    return records.find(actor, {**q.dict(), "limit": max(1, min(q.limit, 200))})
 
 
 def _history_row(h: Any) -> dict[str, Any]:
@@ -113,13 +109,10 @@ def get_resident(request: HttpRequest, atena_number: str) -> Any:
 
 @router.get("/households/{setai_number}", response={200: list[dict[str, Any]], 403: Error})
 def get_household(request: HttpRequest, setai_number: str, as_of: dt.date | None = None) -> Any:
-    """Household members on a date (default today), answered from history."""
+    """Household members on a date (default today), answered from history; refused (403, audited) when 照会抑止
+    covers a member or the address."""
     actor = ensure(request, "registry.view", label=f"household:{setai_number}")
-    from django.utils import timezone
-
-    members = household_as_of(setai_number, as_of or timezone.localdate())
-    audit.record(actor, "registry.view", f"household:{setai_number}", "ok", as_of=str(as_of or ""))
-    return members
+    return records.household_on(actor, setai_number, as_of)
 
 
 def _change_out(applied: Any) -> dict[str, Any]:

@@ -248,6 +248,7 @@ class Suppression(models.Model):
     lifted_at = models.DateTimeField("解除日時", null=True, blank=True)
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除者", on_delete=models.PROTECT,
                                   related_name="+", null=True, blank=True)
+    alerted_on = models.DateField("終了日経過の最終通知日", null=True, blank=True)  # the daily job (j410)
 
     class Meta:
         verbose_name = "抑止設定"
@@ -255,6 +256,39 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.KINDS.get(self.kind, self.kind)} {self.atena_number}"
+
+
+class SupportRequest(models.Model):
+    """An application to set, extend or end a 支援措置 (j440), drafted by one member of staff and carried out only
+    when a supervisor other than the drafter approves it (the 決裁 pattern of :class:`PendingChange`)."""
+
+    ACTIONS = {"set": "支援措置の開始", "extend": "支援措置の延長", "lift": "支援措置の終了"}
+    STATES = {"pending": "決裁待ち", "approved": "決裁済み", "rejected": "却下"}
+
+    action = models.CharField("申請の種類", max_length=10, choices=list(ACTIONS.items()))
+    atena_number = models.CharField("宛名番号", max_length=15, db_index=True)
+    kind = models.CharField("抑止区分", max_length=10, default="support")
+    suppression = models.ForeignKey(Suppression, verbose_name="対象の支援措置", on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="requests")
+    reason = models.CharField("理由", max_length=300)
+    starts_on = models.DateField("開始日", null=True, blank=True)
+    ends_on = models.DateField("終了日", null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起案者", on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField("状態", max_length=10, choices=list(STATES.items()), default="pending", db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="決裁者", on_delete=models.PROTECT,
+                                   related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("決裁意見", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = "支援措置の申請"
+        verbose_name_plural = "支援措置の申請"
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ACTIONS.get(self.action, self.action)} {self.atena_number}"
 
 
 class PendingChange(models.Model):

@@ -114,6 +114,7 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
                stop_on_error: bool, serials: Sequence[Mapping[str, Sequence[int]]] | None = None) -> list[Applied]:
     workset = WorkingSet()
     workset.prefetch(commands)
+    guard = suppression.shield(workset.today)
     results: list[Applied] = []
     events: list[audit.Event] = []
     for i, command in enumerate(commands):
@@ -124,7 +125,9 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
                 raise RegistryError(f"{change.reason.label}は職権による異動のため、決裁を経て記録します（標準仕様書 4.0.8）。"
                                     "起案して決裁者の承認を受けてください。", code="approval_required")
             atenas = [e.after.atena_number for e in change.entries]
-            supported = suppression.check_change(workset.suppression_flags(atenas))
+            suppression.check_change(workset.suppression_flags(atenas))
+            supported = suppression.supported_in_change(
+                change, workset.flags, lambda setai: workset.members_of.get(setai, ()), guard)
         except RegistryError as exc:
             if stop_on_error:
                 exc.command = command  # type: ignore[attr-defined]

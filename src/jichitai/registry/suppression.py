@@ -1,53 +1,242 @@
-"""抑止設定 (j410) and 支援措置 (j440), enforced by the services.
+"""抑止設定 (j410) and 支援措置 (j440): the one place every read of the registry asks what it may show.
 
-- ``change`` (異動抑止): every 異動 touching the person is refused.
-- ``view`` (照会抑止): the record is not shown.
-- ``issuance`` (発行抑止): no certificate is issued.
-- ``support`` (支援措置, DV/stalking/abuse): no certificate to a third party; the outbox marks the person so the
-  hub withholds the address from systems without the right to it.
-Every refused attempt is audited with code ``suppressed``; :func:`attempts` lists them for the supervisor.
+Kinds:
+- ``change`` (異動抑止): every 異動 touching the person is refused;
+- ``issuance`` (発行抑止): no certificate of the person is issued;
+- ``view`` (照会抑止): the record is not shown to staff;
+- ``support`` (支援措置, DV/stalking/abuse): no certificate to a third party and no address to a system
+  without the right to it.
+
+The last two protect a *place*, so they cover the whole household: a co-resident's record, certificate or
+event shows the protected person's address (the household's address is theirs). :class:`Shield` holds the
+suppressions in force with the households (世帯番号) and addresses (町字・番地・方書) of the people they
+protect; every read path (pages, API, certificates, hub feeds and files, exports, lake landing) asks it about
+each record it would reveal, and each refusal or withheld address is audited with code ``suppressed``.
+``change`` and ``issuance`` stop work on the person's own record only.
+
+A suppression never ends by itself (j410: 「抑止の終了日を経過しても、抑止は自動的に終了しないこと」): its
+終了日 is the date by which someone must extend or lift it; past it, it stays in force and is listed as
+overdue (:mod:`jichitai.registry.support`) until someone does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
-from jichitai.audit.models import AuditEntry
 from jichitai.common.errors import PermissionRefused
 from jichitai.dbcopy import any_of
 from jichitai.registry import store
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
+from jichitai.registry.domain.person import ACTIVE
 from jichitai.registry.models import Resident, Suppression
 
 THIRD_PARTY = "third_party"
+PRIVACY = frozenset({"view", "support"})  # kinds that protect the household's address, not only the person
+ADDRESS_KEYS = ("town_code", "ward_code", "banchi", "katagaki", "postcode", "address_set_on", "previous_address",
+                "previous_municipality_code", "previous", "destination_address", "destination_municipality_code")
+CODE = "suppressed"
+Address = tuple[str, str, str]
+
+
+def _in_force(on: dt.date) -> Any:
+    """In force on ``on``: started and not lifted. The 終了日 is not a condition (j410)."""
+    return Suppression.objects.filter(lifted_at__isnull=True, starts_on__lte=on)
 
 
 def active(atena_numbers: Iterable[str], on: dt.date | None = None) -> dict[str, set[str]]:
-    """宛名番号 → the kinds of suppression in force on ``on`` (today by default)."""
+    """宛名番号 → the kinds of suppression in force on ``on`` on the person themselves (today by default)."""
     on = on or timezone.localdate()
     if store.use_raw_sql():
         where, params = any_of("atena_number", atena_numbers)
         with connection.cursor() as cur:  # the table and columns are the model's; values are parameters
             cur.execute(f"SELECT atena_number, kind FROM {Suppression._meta.db_table} WHERE {where} "  # noqa: S608
-                        "AND lifted_at IS NULL AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
-                        [*params, on, on])
+                        "AND lifted_at IS NULL AND starts_on <= %s", [*params, on])
             rows: Iterable[tuple[str, str]] = cur.fetchall()
     else:
-        rows = Suppression.objects.filter(
-            atena_number__in=list(atena_numbers), lifted_at__isnull=True, starts_on__lte=on,
-        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list("atena_number", "kind")
+        rows = _in_force(on).filter(atena_number__in=list(atena_numbers)).values_list("atena_number", "kind")
     out: dict[str, set[str]] = {}
     for atena, kind in rows:
         out.setdefault(atena, set()).add(kind)
     return out
+
+
+def _value(record: Any, key: str) -> Any:
+    if isinstance(record, Mapping):
+        return record.get(key)
+    return getattr(record, key, None)
+
+
+def address_of(record: Any) -> Address | None:
+    """The place a record (a Resident row, a Person, a history row, a search row or an event payload) shows."""
+    town, banchi = _value(record, "town_code") or "", _value(record, "banchi") or ""
+    if not town or not banchi:
+        return None
+    return (str(town), str(banchi), str(_value(record, "katagaki") or ""))
+
+
+@dataclass(frozen=True)
+class Shield:
+    """The suppressions in force on one day and whom they cover: the people themselves for every kind, their
+    household and address for :data:`PRIVACY` kinds. Read once per request or batch (a city has few)."""
+
+    on: dt.date
+    by_person: Mapping[str, frozenset[str]]
+    by_household: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    by_address: Mapping[Address, frozenset[str]] = field(default_factory=dict)
+    protectors: Mapping[str, frozenset[str]] = field(default_factory=dict)  # 世帯番号 → the protected people
+
+    def kinds(self, record: Any, setai_number: str | None = None) -> frozenset[str]:
+        """Every kind that applies to showing ``record``: its own, and the privacy kinds of its household
+        (``setai_number`` when the record does not carry it) and of its address."""
+        atena = _value(record, "atena_number") or ""
+        setai = setai_number if setai_number is not None else (_value(record, "setai_number") or "")
+        out = set(self.by_person.get(atena, ()))
+        out |= self.by_household.get(setai, frozenset())
+        place = address_of(record)
+        if place is not None:
+            out |= self.by_address.get(place, frozenset())
+        previous = _value(record, "previous")  # an event's household before the 異動
+        if isinstance(previous, Mapping) and previous.get("setai_number"):
+            out |= self.by_household.get(previous["setai_number"], frozenset())
+        return frozenset(out)
+
+    def withholds_address(self, record: Any, setai_number: str | None = None) -> bool:
+        """A system without the right to supported people's addresses gets none of ``record``'s."""
+        return "support" in self.kinds(record, setai_number)
+
+    def hides_from_staff(self, record: Any, setai_number: str | None = None) -> bool:
+        return "view" in self.kinds(record, setai_number)
+
+    def protected_by(self, record: Any) -> list[str]:
+        """The protected people whose suppression covers ``record`` (for the audit entry)."""
+        atena = _value(record, "atena_number") or ""
+        found = {atena} if atena in self.by_person else set()
+        found |= self.protectors.get(_value(record, "setai_number") or "", frozenset())
+        place = address_of(record)
+        if place is not None:
+            found |= self.protectors.get("@" + "|".join(place), frozenset())
+        return sorted(found)
+
+
+def shield(on: dt.date | None = None) -> Shield:
+    """The :class:`Shield` of ``on`` (today by default): two queries whatever the size of the output."""
+    on = on or timezone.localdate()
+    by_person: dict[str, set[str]] = {}
+    for atena, kind in _in_force(on).values_list("atena_number", "kind"):
+        by_person.setdefault(atena, set()).add(kind)
+    private = {a for a, kinds in by_person.items() if kinds & PRIVACY}
+    by_household: dict[str, set[str]] = {}
+    by_address: dict[Address, set[str]] = {}
+    protectors: dict[str, set[str]] = {}
+    rows = Resident.objects.filter(pk__in=private).values("atena_number", "setai_number", "status", "town_code",
+                                                          "banchi", "katagaki")
+    for row in rows:
+        kinds = by_person[row["atena_number"]] & PRIVACY
+        if row["status"] != ACTIVE:
+            continue  # 消除: the place they left is no longer theirs; their own record stays covered
+        by_household.setdefault(row["setai_number"], set()).update(kinds)
+        protectors.setdefault(row["setai_number"], set()).add(row["atena_number"])
+        place = address_of(row)
+        if place is not None:
+            by_address.setdefault(place, set()).update(kinds)
+            protectors.setdefault("@" + "|".join(place), set()).add(row["atena_number"])
+    return Shield(on, {a: frozenset(k) for a, k in by_person.items()},
+                  {s: frozenset(k) for s, k in by_household.items()}, {p: frozenset(k) for p, k in by_address.items()},
+                  {k: frozenset(v) for k, v in protectors.items()})
+
+
+# ---- staff reading the registry ------------------------------------------------------------------------------
+
+
+def _refusal(actor: Any, action: str, record: Any, guard: Shield, **detail: Any) -> audit.Event:
+    return audit.Event(actor, action, f"resident:{_value(record, 'atena_number')}", "refused",
+                       {"code": CODE, "protected_by": guard.protected_by(record), **detail})
+
+
+def ensure_view_allowed(actor: Any, atena_number: str, *, records: Iterable[Any] = (), via: str = "record",
+                        guard: Shield | None = None) -> Shield:
+    """Before a page or answer showing a person's record (and ``records``: whatever else it shows of their
+    household): refused, and audited per person, when 照会抑止 covers the person or their household (3.1)."""
+    guard = guard or shield()
+    row = Resident.objects.filter(pk=atena_number).values("atena_number", "setai_number", "town_code", "banchi",
+                                                          "katagaki").first()
+    shown = {_value(r, "atena_number"): r for r in [*records, row or {"atena_number": atena_number}]}
+    hidden = [r for r in shown.values() if guard.hides_from_staff(r)]
+    if hidden:
+        audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden])
+        raise SuppressedError(f"宛名番号 {atena_number} の住民又はその世帯には照会抑止が設定されています（標準仕様書 3.1）。"
+                              "支援措置責任者に確認してください。", atena_number=atena_number)
+    return guard
+
+
+def screen_rows(actor: Any, rows: list[dict[str, Any]], *, via: str) -> list[dict[str, Any]]:
+    """A list for staff (search results): a row covered by 照会抑止 keeps only its 宛名番号 and the mark, so the
+    result shows that someone is suppressed (j410: 「検索結果の表示の際、抑止対象であることが明らかとなること」)
+    without showing them; each one is audited. Every row gets ``suppressed``: the labels of the kinds covering it."""
+    guard = shield()
+    out, hidden = [], []
+    for r in rows:
+        kinds = guard.kinds(r)
+        labels = sorted(Suppression.KINDS[k] for k in kinds)
+        if "view" in kinds:
+            hidden.append(r)
+            out.append({"atena_number": r["atena_number"], "suppressed": labels, "hidden": True})
+        else:
+            out.append({**r, "suppressed": labels, "hidden": False})
+    if hidden:
+        audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden])
+    return out
+
+
+# ---- certificates ------------------------------------------------------------------------------------------
+
+
+def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_kind: str) -> None:
+    """Before a certificate: 発行抑止 on a person printed stops it; 支援措置 on anyone at the address it prints
+    (the person, their household, their place) stops it for a third party (j440, 住基法第12条の3)."""
+    guard = shield()
+    wanted = list(atena_numbers)
+    rows = {r["atena_number"]: r for r in Resident.objects.filter(pk__in=wanted).values(
+        "atena_number", "setai_number", "town_code", "banchi", "katagaki")}
+    for atena in wanted:
+        record = rows.get(atena, {"atena_number": atena})
+        own, kinds = guard.by_person.get(atena, frozenset()), guard.kinds(record)
+        reason = ""
+        if "issuance" in own:
+            reason = "発行抑止が設定されているため、証明書を交付できません（標準仕様書 3.1）。"
+        elif "support" in kinds and requester_kind == THIRD_PARTY:
+            reason = ("支援措置の対象者" + ("" if "support" in own else "と同じ住所の方") +
+                      "のため、第三者からの請求には交付できません（標準仕様書 3.4）。")
+        if reason:
+            audit.record_many([_refusal(actor, "registry.certificate.issue", record, guard,
+                                        requester_kind=requester_kind)])
+            raise SuppressedError(f"宛名番号 {atena} の住民は{reason}", atena_number=atena)
+
+
+# ---- connected systems: feeds, files, exports, the lake ------------------------------------------------------
+
+
+def withhold_address(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload without any address item (the keys of the hub's 住所 item)."""
+    return {k: v for k, v in payload.items() if k not in ADDRESS_KEYS}
+
+
+def withheld_events(actor: Any, action: str, records: Iterable[Any], guard: Shield, **detail: Any) -> None:
+    """Audit each record whose address was withheld from a system (one entry per person, in one append)."""
+    audit.record_many([audit.Event(actor, action, f"resident:{_value(r, 'atena_number')}", "withheld",
+                                   {"code": CODE, "protected_by": guard.protected_by(r), **detail})
+                       for r in records])
+
+
+# ---- 異動 -------------------------------------------------------------------------------------------------
 
 
 def ensure_change_allowed(actor: Any, atena_numbers: list[str]) -> set[str]:
@@ -66,33 +255,33 @@ def check_change(flags: dict[str, set[str]]) -> set[str]:
     return {a for a, kinds in flags.items() if "support" in kinds}
 
 
-def ensure_view_allowed(actor: Any, atena_number: str) -> None:
-    kinds = active([atena_number]).get(atena_number, set())
-    if "view" in kinds:
-        audit.record(actor, "registry.view", f"resident:{atena_number}", "refused", code="suppressed")
-        raise SuppressedError(f"宛名番号 {atena_number} の住民には照会抑止が設定されています（標準仕様書 3.1）。",
-                              atena_number=atena_number)
+def supported_in_change(change: Any, flags: Mapping[str, set[str]], members: Any, guard: Shield) -> set[str]:
+    """Whose outbox event of ``change`` must be marked 支援措置: everyone whose event shows the address of a
+    supported person — the person, the people of the household they are in after the change (as the batch
+    leaves it: ``members(setai)`` gives 宛名番号) and of the household and place they came from."""
+    out: set[str] = set()
+    private = {a for a, k in flags.items() if "support" in k}
+    for entry in change.entries:
+        after, before = entry.after, entry.before
+        together = {e.after.atena_number for e in change.entries if e.after.setai_number == after.setai_number}
+        if (after.atena_number in private or (together | set(members(after.setai_number))) & private
+                or guard.withholds_address(after) or (before is not None and guard.withholds_address(before))):
+            out.add(after.atena_number)
+    return out
 
 
-def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_kind: str) -> None:
-    """Before a certificate: 発行抑止 stops all issuance; 支援措置 stops issuance to a third party (j440)."""
-    for atena, kinds in active(atena_numbers).items():
-        reason = ""
-        if "issuance" in kinds:
-            reason = "発行抑止が設定されているため、証明書を交付できません（標準仕様書 3.1）。"
-        elif "support" in kinds and requester_kind == THIRD_PARTY:
-            reason = "支援措置の対象者のため、第三者からの請求には交付できません（標準仕様書 3.4）。"
-        if reason:
-            audit.record(actor, "registry.certificate.issue", f"resident:{atena}", "refused", code="suppressed",
-                         requester_kind=requester_kind)
-            raise SuppressedError(f"宛名番号 {atena} の住民は{reason}", atena_number=atena)
+# ---- setting and lifting (the 支援措置 screens go through jichitai.registry.support) ------------------------
 
 
 def set_suppression(actor: Any, atena_number: str, kind: str, reason: str, starts_on: dt.date,
-                    ends_on: dt.date | None = None) -> Suppression:
+                    ends_on: dt.date | None = None, *, approved: bool = False) -> Suppression:
+    """Record a suppression. 支援措置 only through an approved request (``approved``, from
+    :func:`jichitai.registry.support.approve`): a supervisor sets the other kinds directly."""
     if not allowed(actor, "registry.suppression.manage"):
         audit.record(actor, "registry.suppression.manage", f"resident:{atena_number}", "refused")
         raise PermissionRefused()
+    if kind == "support" and not approved:
+        raise RegistryError("支援措置は申出の起案と決裁を経て設定します。", code="approval_required", field="kind")
     if kind not in Suppression.KINDS:
         raise RegistryError(f"抑止区分「{kind}」はありません。", code="invalid_kind", field="kind")
     if not reason.strip():
@@ -108,11 +297,15 @@ def set_suppression(actor: Any, atena_number: str, kind: str, reason: str, start
     return row
 
 
-def lift(actor: Any, suppression_id: int) -> Suppression:
+def lift(actor: Any, suppression_id: int, *, approved: bool = False) -> Suppression:
     if not allowed(actor, "registry.suppression.manage"):
         audit.record(actor, "registry.suppression.manage", f"suppression:{suppression_id}", "refused")
         raise PermissionRefused()
-    row = Suppression.objects.get(pk=suppression_id)
+    row = Suppression.objects.filter(pk=suppression_id).first()
+    if row is None:
+        raise RegistryError("指定された抑止設定はありません。", code="unknown_suppression")
+    if row.kind == "support" and not approved:
+        raise RegistryError("支援措置の終了は起案と決裁を経て行います。", code="approval_required")
     if row.lifted_at is not None:
         raise RegistryError("この抑止設定は既に解除されています。", code="already_lifted")
     row.lifted_at = timezone.now()
@@ -120,9 +313,3 @@ def lift(actor: Any, suppression_id: int) -> Suppression:
     row.save(update_fields=["lifted_at", "lifted_by"])
     audit.record(actor, "registry.suppression.manage", f"resident:{row.atena_number}", "ok", lifted=row.pk)
     return row
-
-
-def attempts(limit: int = 200) -> list[AuditEntry]:
-    """Refused attempts on suppressed records, newest first: the supervisor's list (j440)."""
-    return list(AuditEntry.objects.filter(outcome="refused", action__startswith="registry.",
-                                          detail__code="suppressed").order_by("-seq")[:limit])

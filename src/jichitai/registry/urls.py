@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jichitai.registry.views import approvals, certificates, changes, pages
+from jichitai.registry.views import approvals, certificates, changes, pages, support
 
 app_name = "registry"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("changes/<slug:slug>/", changes.change, name="change"),
     path("approvals/", approvals.queue, name="approvals"),
     path("approvals/<int:pending_id>/decide/", approvals.decide, name="approval_decide"),
+    path("residents/<str:atena_number>/support/", support.propose_set, name="support_set"),
+    path("suppressions/", support.overview, name="suppressions"),
+    path("suppressions/attempts/", support.attempts, name="suppression_attempts"),
+    path("suppressions/<int:suppression_id>/request/", support.propose_change, name="support_change"),
+    path("suppressions/requests/<int:request_id>/decide/", support.decide, name="support_decide"),
 ]

@@ -69,7 +69,9 @@ def test_support_measure_blocks_third_party_and_is_audited(household: Any, clerk
               request=_request(household, third_party=True), requester_kind="third_party", requester_name="債権者")
     assert not CertificateIssuance.objects.exists()
     refusal = AuditEntry.objects.get(action="registry.certificate.issue", outcome="refused")
-    assert refusal.resource == f"resident:{protected}" and refusal.detail["code"] == "suppressed"
+    # the first person printed is refused: their address is the protected person's (named in the entry)
+    assert refusal.resource == f"resident:{household.atena_numbers[0]}" and refusal.detail["code"] == "suppressed"
+    assert refusal.detail["protected_by"] == [protected]
     # the person themself still gets their certificate
     issue(actor=clerk, setai_number=household.setai_numbers[0], request=_request(household, members=[protected]),
           requester_kind="self")

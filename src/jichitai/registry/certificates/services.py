@@ -4,8 +4,9 @@
 - A 除票 kind is printed from records 消除 (joshuhyo.py), the others from the household's current 住民票; a
   person on the other kind of record is refused with the reason (「現在も住民票に記載されている」 / 「消除されて
   いる」), and the refusal is audited per person.
-- 発行抑止 (j410) on any selected member refuses the issuance; 支援措置 (j440) refuses it when the request
-  comes from a third party (第三者請求): :func:`jichitai.registry.suppression.ensure_issuance_allowed` decides
+- 発行抑止 (j410) on any selected member refuses the issuance; 支援措置 (j440) of anyone at the address the
+  certificate prints (a selected member, their household, the place) refuses it when the request comes from a
+  third party (第三者請求): :func:`jichitai.registry.suppression.ensure_issuance_allowed` decides
   and audits (outside any transaction, so the refusal stays in the trail and shows on the supervisor's list). The
   same check runs for every kind, so a protected person's 除票 is no more given to a third party than their 住民票.
 - A third party can never receive 本籍・筆頭者, 住民票コード or 個人番号 (住基法第12条の3), nor from a 除票 the

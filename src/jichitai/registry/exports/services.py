@@ -2,8 +2,9 @@
 since a point), and the import of a 全件 file into an empty registry as a migration.
 
 Exports (宛名連携 j1190, 中間標準レイアウト出力 j1410) are audited. 個人番号 goes out only when asked
-(``include_my_number``); the addresses of people under 支援措置 are withheld (blank address items) unless the
-caller has the right (``include_protected``, a migration).
+(``include_my_number``); the addresses covered by 支援措置 — the person's, their household's, their place's,
+also in the history rows of a 差分 (:class:`jichitai.registry.suppression.Shield`) — are withheld (blank address
+items, each audited) unless the caller has the right (``include_protected``, a migration).
 
 The import (CSV取込 j1430, as a migration from another standard-compliant system) validates every row and the
 file as a whole (duplicates, the address dictionary, each household's shape with the domain's own
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.common.ids import uuid7
-from jichitai.registry import numbering
+from jichitai.registry import numbering, suppression
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import ACTIVE, HEAD, Person
@@ -44,8 +45,9 @@ from jichitai.registry.exports.layout import (
     parse_row,
     row_of,
 )
-from jichitai.registry.models import Household, NumberSeries, Resident, ResidentHistory, Suppression, Town
+from jichitai.registry.models import Household, NumberSeries, Resident, ResidentHistory, Town
 from jichitai.registry.store import row_values, search_values, to_person
+from jichitai.registry.suppression import Shield
 
 CHUNK = 2000
 
@@ -90,13 +92,6 @@ class _Words:
         return AddressWords(self.prefecture, f"{self.city}{town.ward_name}", town.name)
 
 
-def _supported(on: dt.date) -> set[str]:
-    from jichitai.registry.suppression import active
-
-    atenas = Suppression.objects.filter(kind="support", lifted_at__isnull=True).values_list("atena_number", flat=True)
-    return {a for a, kinds in active(set(atenas), on).items() if "support" in kinds}
-
-
 def _outgoing(person: Person, include_my_number: bool, withhold: bool) -> Person:
     if not include_my_number and person.my_number:
         person = replace(person, my_number="")
@@ -105,10 +100,9 @@ def _outgoing(person: Person, include_my_number: bool, withhold: bool) -> Person
     return person
 
 
-def _full_rows(include_my_number: bool, include_protected: bool, counter: dict[str, int]) -> Iterator[list[str]]:
+def _full_rows(include_my_number: bool, guard: Shield | None, counter: dict[str, Any]) -> Iterator[list[str]]:
     city_code = settings.CONFIG.city_code
     words = _Words()
-    protected = set() if include_protected else _supported(timezone.localdate())
     atenas = list(Resident.objects.order_by("atena_number").values_list("atena_number", flat=True))
     for start in range(0, len(atenas), CHUNK):
         chunk = atenas[start:start + CHUNK]
@@ -120,24 +114,25 @@ def _full_rows(include_my_number: bool, include_protected: bool, counter: dict[s
                 changes[h.atena_number] = LastChange(h.reason, h.moved_on, h.change_notified_on)
         for atena in chunk:
             person = to_person(residents[atena])
-            withhold = atena in protected
-            counter["withheld"] += withhold
+            withhold = guard is not None and guard.withholds_address(person)
+            if withhold:
+                counter["withheld"].append(person)
             yield row_of(_outgoing(person, include_my_number, withhold), changes[atena],
                          AddressWords() if withhold else words.of(person.town_code), city_code)
 
 
-def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool, include_protected: bool,
-               counter: dict[str, int]) -> Iterator[list[str]]:
+def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool, guard: Shield | None,
+               counter: dict[str, Any]) -> Iterator[list[str]]:
     city_code = settings.CONFIG.city_code
     words = _Words()
-    protected = set() if include_protected else _supported(timezone.localdate())
     rows = ResidentHistory.objects.filter(pk__gt=after_id)
     if since is not None:
         rows = rows.filter(recorded_at__gt=since)
     for h in rows.order_by("pk").iterator(chunk_size=CHUNK):
         counter["last_id"] = h.pk
-        withhold = h.atena_number in protected
-        counter["withheld"] += withhold
+        withhold = guard is not None and guard.withholds_address(h)
+        if withhold:
+            counter["withheld"].append(h)
         yield row_of(_outgoing(to_person(h), include_my_number, withhold),
                      LastChange(h.reason, h.moved_on, h.change_notified_on),
                      AddressWords() if withhold else words.of(h.town_code), city_code)
@@ -150,9 +145,10 @@ def export(*, actor: Any, kind: str = "full", encoding: str = "utf-8", include_m
     every character CP932 cannot hold, writing nothing."""
     if kind not in ("full", "diff"):
         raise RegistryError("出力区分は全件（full）または差分（diff）です。", code="export_kind")
-    counter: dict[str, int] = {"withheld": 0, "last_id": after_id}
-    rows = list(_full_rows(include_my_number, include_protected, counter) if kind == "full"
-                else _diff_rows(after_id, since, include_my_number, include_protected, counter))
+    counter: dict[str, Any] = {"withheld": [], "last_id": after_id}
+    guard = None if include_protected else suppression.shield()
+    rows = list(_full_rows(include_my_number, guard, counter) if kind == "full"
+                else _diff_rows(after_id, since, include_my_number, guard, counter))
     if kind == "full":
         last = ResidentHistory.objects.order_by("-pk").values_list("pk", flat=True).first()
         counter["last_id"] = last or 0
@@ -163,9 +159,12 @@ def export(*, actor: Any, kind: str = "full", encoding: str = "utf-8", include_m
     except csvfile.UnwritableCharacters as exc:
         audit.record(actor, "registry.export", f"export:{kind}", "failed", **detail, unwritable=len(exc.problems))
         raise
+    if guard is not None and counter["withheld"]:
+        suppression.withheld_events(actor, "registry.export", counter["withheld"], guard, export=kind)
     audit.record(actor, "registry.export", f"export:{kind}", "ok", **detail,
-                 sha256=hashlib.sha256(data).hexdigest(), last_history_id=counter["last_id"])
-    return Exported(data, len(rows), counter["last_id"], counter["withheld"])
+                 sha256=hashlib.sha256(data).hexdigest(), last_history_id=counter["last_id"],
+                 withheld=len(counter["withheld"]))
+    return Exported(data, len(rows), counter["last_id"], len(counter["withheld"]))
 
 
 # ---- import --------------------------------------------------------------------------------------------

@@ -71,3 +71,27 @@ def reason_label(code: str) -> str:
 def requester_label(code: str) -> str:
     """請求者区分 in words (本人, 同一世帯員, 第三者, 公用)."""
     return REQUESTER_KINDS.get(code, code or "")
+
+
+@register.filter
+def get_item(mapping: object, key: str) -> object:
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+OUTCOMES = {"ok": "実施", "refused": "拒否", "withheld": "住所を提供せず", "alert": "通知", "failed": "失敗",
+            "pending": "起案", "rejected": "却下"}
+OTHER_ACTIONS = {"lake.land": "分析基盤への格納"}
+
+
+@register.filter
+def outcome_label(code: str) -> str:
+    return OUTCOMES.get(code, code)
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """An audited action in words (the permission's label, as the 403 page names it)."""
+    from jichitai.accounts.policy import ACTIONS
+
+    action = ACTIONS.get(code)
+    return action.label if action is not None else OTHER_ACTIONS.get(code, code)

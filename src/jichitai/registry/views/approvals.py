@@ -11,7 +11,6 @@ from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
 from jichitai.registry import approval
 from jichitai.registry.domain.codec import from_dict
-from jichitai.registry.suppression import attempts
 from jichitai.registry.views import workflow
 from jichitai.registry.views.common import differences
 
@@ -30,7 +29,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             {"name": e.after.name, "atena_number": e.after.atena_number, "fields": differences(e.before, e.after)}
             for e in change.entries]})
     return render(request, "registry/approvals.html", {
-        "pending": rows, "decided": workflow.decided_changes(), "attempts": attempts(50),
+        "pending": rows, "decided": workflow.decided_changes(),
     })
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
+from jichitai.registry import suppression
 from jichitai.registry.certificates import joshuhyo, moveout_services
 from jichitai.registry.certificates.services import REQUESTER_KINDS, Issued, issue
 from jichitai.registry.certificates.snapshot import (
@@ -114,6 +115,10 @@ def _certificate_page(request: HttpRequest, kind: CertificateKind, setai_number:
 @requires("registry.certificate.issue")
 def issue_page(request: HttpRequest, setai_number: str, kind: str = CertificateKind.JUMINHYO.value) -> HttpResponse:
     """住民票の写し or 住民票記載事項証明書 of the household's current members."""
+    try:
+        records.ensure_household_visible(request.user, setai_number, via=f"certificate:{kind}")
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     return _certificate_page(request, CertificateKind(kind), setai_number, records.household_members(setai_number))
 
 
@@ -124,6 +129,8 @@ def joshuhyo_page(request: HttpRequest, atena_number: str,
     ticked)."""
     try:
         former = joshuhyo.former_household_of(atena_number)
+        records.ensure_household_visible(request.user, former.setai_number, via=f"certificate:{kind}",
+                                         members=list(former.members))
     except JichitaiError as exc:
         return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     return _certificate_page(request, CertificateKind(kind), former.setai_number, former.members,
@@ -140,6 +147,10 @@ class MoveOutForm(forms.Form):
 
 @requires("registry.certificate.issue")
 def moveout_page(request: HttpRequest, atena_number: str) -> HttpResponse:
+    try:
+        suppression.ensure_view_allowed(request.user, atena_number, via="certificate:moveout")
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     form = MoveOutForm(request.POST or None)
     context: dict[str, object] = {"form": form, "atena_number": atena_number,
                                   "title": moveout_services.status_of(atena_number) or "転出証明書"}

@@ -87,6 +87,11 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
     if kind is None:
         raise Http404("異動の種類がありません")
     setai = (request.POST.get("setai") or request.GET.get("setai") or "").strip()
+    if setai:
+        try:
+            records.ensure_household_visible(request.user, setai, via=f"change:{slug}")
+        except JichitaiError as exc:
+            return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     if request.method == "POST" and request.POST.get("back"):
         return _back(request, kind, setai)
     if request.method == "POST" and request.POST.get("step") == "commit":

@@ -79,6 +79,8 @@ def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
         "my_number_purposes": purposes.CHOICES,
         "can_issue": allowed(request.user, "registry.certificate.issue"),
         "can_change": allowed(request.user, "registry.change"),
+        "can_propose_support": allowed(request.user, "registry.suppression.propose"),
+        "own_support": any(s.kind == "support" and not s.lifted_at for s in page.suppressions),
     })
 
 

@@ -1,14 +1,17 @@
 """Queries behind the counter's pages (service functions; the views only call these and render).
 
 Every read of a person's record is audited (``registry.view``, resource ``resident:<宛名番号>``), after the
-照会抑止 check (j410): the resident page through :mod:`jichitai.registry.access`, the search and the household
-page here.
+照会抑止 check of :mod:`jichitai.registry.suppression` (j410; the person's and their household's): the resident
+page through :mod:`jichitai.registry.access`, the search and the household page here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
@@ -16,6 +19,7 @@ from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.registry import access, purposes, suppression
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.person import ACTIVE, Person
+from jichitai.registry.history import household_as_of
 from jichitai.registry.models import Household, Resident, Suppression, Town
 from jichitai.registry.search import search
 from jichitai.registry.store import to_person
@@ -55,16 +59,16 @@ def find(actor: Any, criteria: dict[str, Any]) -> list[dict[str, Any]]:
         except RegistryError:
             audit.record(actor, "registry.view_mynumber", "search", "refused", code="purpose_required")
             raise
-    rows = search(**criteria)
+    rows = suppression.screen_rows(actor, search(**criteria), via="search")
     shown = {k: ("***" if k == "my_number" else str(v)) for k, v in criteria.items() if v}
     if criteria.get("my_number"):
         shown["my_number_purpose"] = purpose
     audit.record(actor, "registry.view", "search", "ok", criteria=shown,
-                 results=[r["atena_number"] for r in rows[:50]])
-    flags = suppression.active([r["atena_number"] for r in rows])
-    towns = town_names({r["town_code"] for r in rows})
+                 results=[r["atena_number"] for r in rows[:50] if not r["hidden"]])
+    towns = town_names({r["town_code"] for r in rows if not r["hidden"]})
     for r in rows:
-        r["suppressed"] = sorted(Suppression.KINDS[k] for k in flags.get(r["atena_number"], set()))
+        if r["hidden"]:
+            continue
         town = towns.get(r["town_code"])
         r["address"] = f"{town.ward_name}{town.name}{r['banchi']}" if town else r["banchi"]
     return rows
@@ -98,19 +102,40 @@ def household(actor: Any, setai_number: str) -> HouseholdView:
     hh = Household.objects.filter(pk=setai_number).first()
     if not rows and hh is None:
         raise NotFound(f"世帯番号 {setai_number} の世帯は登録されていません。")
-    for r in rows:
-        suppression.ensure_view_allowed(actor, r.atena_number)
+    guard = suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via="household") if rows \
+        else None
     members = [to_person(r) for r in rows]
     for m in members:
         audit.record(actor, "registry.view", f"resident:{m.atena_number}", "ok", page="household",
                      setai_number=setai_number)
     head = next((m for m in members if m.is_head), None)
-    flags = {a: sorted(Suppression.KINDS[k] for k in kinds)
-             for a, kinds in suppression.active([m.atena_number for m in members]).items()}
+    flags = {r.atena_number: sorted(Suppression.KINDS[k] for k in guard.kinds(r)) for r in rows} if guard else {}
     return HouseholdView(setai_number, hh, members, address_of(members[0]) if members else "", head, flags)
 
 
+def household_on(actor: Any, setai_number: str, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """The members of a household on a day (today by default), from history; refused under 照会抑止 of a member
+    or of the address they lived at. Every member shown is audited."""
+    members = household_as_of(setai_number, on or timezone.localdate())
+    if members:
+        suppression.ensure_view_allowed(actor, members[0]["atena_number"], records=members, via="household_as_of")
+    audit.record_many([audit.Event(actor, "registry.view", f"resident:{m['atena_number']}", "ok",
+                                   {"page": "household_as_of", "setai_number": setai_number, "as_of": str(on or "")})
+                       for m in members] or [audit.Event(actor, "registry.view", f"household:{setai_number}", "ok",
+                                                         {"as_of": str(on or ""), "members": 0})])
+    return members
+
+
+def ensure_household_visible(actor: Any, setai_number: str, *, via: str, members: list[Any] | None = None) -> None:
+    """Before a form that lists a household's members (a 異動 or certificate form): refused, audited, under 照会抑止
+    of a member or of their address, as the household page is."""
+    rows = members if members is not None else list(Resident.objects.filter(setai_number=setai_number, status=ACTIVE))
+    if rows:
+        suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via=via)
+
+
 def household_members(setai_number: str) -> list[Person]:
-    """Current members for a form's choices (no audit: names only, inside a 異動 the clerk is entering)."""
+    """Current members for a form's choices (no audit: names only, inside a 異動 the clerk is entering; the form
+    checked :func:`ensure_household_visible` first)."""
     return [to_person(r) for r in Resident.objects.filter(setai_number=setai_number, status=ACTIVE)
             .order_by("household_order", "pk")]

@@ -1,0 +1,94 @@
+"""支援措置 API (mounted at /api/registry/support/): the same services as the pages of
+:mod:`jichitai.registry.views.support` — applications to set, extend or end a measure, their 決裁 by a
+supervisor other than the drafter, the overdue measures (j410) and the attempts on protected people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.registry import support
+from jichitai.registry.models import SupportRequest, Suppression
+
+router = Router(tags=["registry: 支援措置"], auth=StaffSession())
+
+
+class Error(Schema):
+    code: str
+    message: str
+    fields: dict[str, Any]
+
+
+class RequestIn(Schema):
+    action: str  # set / extend / lift
+    reason: str
+    atena_number: str = ""
+    suppression_id: int | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class RequestOut(Schema):
+    request_id: int
+    action: str
+    state: str
+    atena_number: str
+    suppression_id: int | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
+class Decision(Schema):
+    note: str = ""
+
+
+def _request_out(req: SupportRequest) -> dict[str, Any]:
+    return {"request_id": req.pk, "action": req.action, "state": req.state, "atena_number": req.atena_number,
+            "suppression_id": req.suppression_id, "starts_on": req.starts_on, "ends_on": req.ends_on}
+
+
+def _suppression_out(s: Suppression) -> dict[str, Any]:
+    return {"suppression_id": s.pk, "atena_number": s.atena_number, "kind": s.kind, "kind_label": s.get_kind_display(),
+            "starts_on": s.starts_on, "ends_on": s.ends_on, "reason": s.reason}
+
+
+@router.get("/", response={200: dict[str, Any], 403: Error})
+def overview(request: HttpRequest) -> Any:
+    """終了日を過ぎた抑止 (still in force, j410), 1か月以内に終了する支援措置, 決裁待ちの申請, 設定中の抑止."""
+    o = support.overview(ensure(request, support.VIEW))
+    return {"overdue": [_suppression_out(s) for s in o.overdue],
+            "ending_soon": [_suppression_out(s) for s in o.ending_soon],
+            "waiting": [_request_out(r) for r in o.waiting], "in_force": [_suppression_out(s) for s in o.in_force]}
+
+
+@router.post("/requests", response={201: RequestOut, 400: Error, 403: Error})
+def propose(request: HttpRequest, body: RequestIn) -> Any:
+    """起案: ``set`` names ``atena_number`` (終了日 defaults to one year, j440); ``extend``/``lift`` name
+    ``suppression_id`` (an extension defaults to one year from the day after the current 終了日)."""
+    actor = ensure(request, support.PROPOSE)
+    req = support.propose(actor, body.action, reason=body.reason, atena_number=body.atena_number,
+                          suppression_id=body.suppression_id, starts_on=body.starts_on, ends_on=body.ends_on)
+    return Status(201, _request_out(req))
+
+
+@router.post("/requests/{request_id}/approve", response={200: RequestOut, 400: Error, 403: Error})
+def approve(request: HttpRequest, request_id: int, decision: Decision) -> Any:
+    return _request_out(support.approve(ensure(request, support.DECIDE), request_id, decision.note))
+
+
+@router.post("/requests/{request_id}/reject", response={200: RequestOut, 400: Error, 403: Error})
+def reject(request: HttpRequest, request_id: int, decision: Decision) -> Any:
+    return _request_out(support.reject(ensure(request, support.DECIDE), request_id, decision.note))
+
+
+@router.get("/attempts", response={200: list[dict[str, Any]], 403: Error})
+def attempts(request: HttpRequest, limit: int = 200) -> Any:
+    """Every touch of a protected person from the audit log, newest first."""
+    rows = support.attempts(ensure(request, support.VIEW), max(1, min(limit, 1000)))
+    return [{"seq": a.seq, "at": a.at, "actor": a.actor, "action": a.action, "outcome": a.outcome,
+             "resource": a.resource, "protected_by": (a.detail or {}).get("protected_by", [])} for a in rows]
