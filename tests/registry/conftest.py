@@ -63,7 +63,7 @@ def household(towns: Any, clerk: Any) -> Any:
 def protect(make_staff: Callable[..., Any]) -> Callable[..., Any]:
     """``protect(atena, kind="support")``: a 支援措置 applied for by a clerk and approved by a supervisor (the only
     way one is set); other kinds are set by a supervisor directly. Returns the Suppression."""
-    from jichitai.registry import suppression, support
+    from jichitai.registry import support, suppression
 
     drafter, approver = make_staff(roles=["counter"]), make_staff(roles=["supervisor"])
 

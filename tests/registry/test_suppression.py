@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jichitai.common.errors import PermissionRefused
-from jichitai.registry import access, suppression, support
+from jichitai.registry import access, support, suppression
 from jichitai.registry.domain import RecordMoveWithin, SuppressedError
 from jichitai.registry.models import OutboxEvent, ResidentHistory
 from jichitai.registry.services import apply

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_unused_indexes'),
+        ('registry', '0005_confirmed_submissions_once'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
