@@ -75,6 +75,7 @@ def _urls(board: int) -> dict[str, list[tuple[str, str, dict[str, str] | None]]]
         "api/indicators": [("get", "/api/lounge/indicators", None)],
         "api/indicators/{slug}": [("get", f"/api/lounge/indicators/{s}", None) for s in slugs],
         "api/catalogue": [("get", "/api/lounge/catalogue", None)],
+        "api/catalogue/person-level": [("get", "/api/lounge/catalogue/person-level", None)],
     })
     return out
 
@@ -130,7 +131,7 @@ def test_no_lounge_page_or_answer_carries_an_identifier_of_the_city(city: Identi
     assert len(ids.names) >= 600 and len(ids.atena_numbers) >= 500 and len(ids.my_numbers) >= 500
     zone = lounge.zone_tables()
     assert all(zone[name].num_rows > 0 for name in LOUNGE_TABLES), {n: t.num_rows for n, t in zone.items()}
-    client = login_as("analyst", "sysadmin")
+    client = login_as("analyst", "sysadmin", "researcher")
     board = client.post("/lounge/d/new/", {"title": "区別の人口", "indicators": sorted(INDICATORS),
                                            "sharing": "everyone"})
     assert board.status_code == 302

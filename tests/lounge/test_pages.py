@@ -40,3 +40,26 @@ def test_unknown_indicator_and_bad_area(login_as: Any, lounge: Any) -> None:
     assert client.get("/lounge/i/nothing/").status_code == 404
     assert client.get("/lounge/i/population/?area=99999").status_code == 400
     assert client.get("/lounge/i/population/?period=1999-01-01").status_code == 400
+
+
+def test_the_catalogue_offered_to_analysts_holds_only_protected_aggregates(login_as: Any, lounge: Any) -> None:
+    """Issue 18 item 1: the Iceberg address offered for analysts' own engines opened the person-level lounge
+    tables. Now it is a catalogue of its own with one protected table per indicator; the person-level zone is
+    the researcher role's (not the analyst's), and asking for it is audited."""
+    from jichitai.lounge.source import catalog
+
+    client = login_as("analyst")
+    address = client.get("/api/lounge/catalogue").json()
+    assert address["namespace"] == "published"
+    cat = catalog(address["catalog_uri"], address["warehouse"])
+    assert [ns for ns in cat.list_namespaces()] == [("published",)]
+    tables = {ident[-1] for ident in cat.list_tables("published")}
+    assert tables and tables <= set(INDICATORS)
+    population = cat.load_table("published.population").scan().to_arrow()
+    assert "pid" not in population.column_names and "suppressed" in population.column_names
+    assert all(v is None or v >= 10 - 2 for v in population["value"].to_pylist() if v != 0)
+    assert "lounge" not in client.get("/lounge/export/").content.decode().split("名前空間")[1][:80]
+    assert client.get("/api/lounge/catalogue/person-level").status_code == 403
+    researcher = login_as("researcher")
+    assert researcher.get("/api/lounge/catalogue/person-level").json()["namespace"] == "lounge"
+    assert AuditEntry.objects.filter(action="lounge.person_level").exists()

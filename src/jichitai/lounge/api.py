@@ -40,3 +40,11 @@ def catalogue(request: HttpRequest) -> dict[str, str]:
     actor = ensure(request, "lounge.export")
     audit.record(actor, "lounge.export", "api:lounge.catalogue")
     return S.catalogue_address()
+
+
+@router.get("/catalogue/person-level")
+def person_level_catalogue(request: HttpRequest) -> dict[str, str]:
+    """The pseudonymised person-level zone, for the approved researcher role only (audited)."""
+    actor = ensure(request, "lounge.person_level")
+    audit.record(actor, "lounge.person_level", "api:lounge.catalogue.person_level")
+    return S.person_level_catalogue_address()

@@ -1,5 +1,7 @@
 """Exports for BI tools (Tableau, Power BI, Superset): every period of an indicator as one long table, after
-disclosure control (a suppressed value is empty), as Parquet or CSV (UTF-8 with BOM for Excel)."""
+disclosure control (a suppressed value is empty), as Parquet or CSV (UTF-8 with BOM for Excel), and the same
+tables as an Iceberg catalogue of their own (:func:`write_catalogue`) for analysts' own engines: that
+catalogue holds nothing but these protected tables, never the person-level lounge zone."""
 
 from __future__ import annotations
 
@@ -34,7 +36,10 @@ def table(marts: MartSet, slug: str, k: int) -> pa.Table:
                 out[c] = row[c]
             out["suppressed"] = row["value"] is None
             rows.append(out)
-    return pa.Table.from_pylist(rows)
+    data = pa.Table.from_pylist(rows)
+    # a column whose every value is suppressed has no type of its own: it is a count or a sum (int64)
+    return data.cast(pa.schema([pa.field(f.name, pa.int64() if pa.types.is_null(f.type) else f.type)
+                                for f in data.schema]))
 
 
 def render(marts: MartSet, slug: str, fmt: str, k: int) -> tuple[bytes, str]:
@@ -48,3 +53,26 @@ def render(marts: MartSet, slug: str, fmt: str, k: int) -> tuple[bytes, str]:
     buf.write("\ufeff".encode())
     pacsv.write_csv(data, buf)
     return buf.getvalue(), FORMATS[fmt]
+
+
+PUBLISHED_NAMESPACE = "published"
+
+
+def write_catalogue(catalog: Any, marts: MartSet, k: int) -> list[str]:
+    """Replace every indicator's protected table in ``catalog`` (namespace ``published``); the identifiers."""
+    if (PUBLISHED_NAMESPACE,) not in catalog.list_namespaces():
+        catalog.create_namespace(PUBLISHED_NAMESPACE)
+    written = []
+    for slug in sorted(marts_slugs(marts)):
+        data = table(marts, slug, k)
+        ident = f"{PUBLISHED_NAMESPACE}.{slug}"
+        if catalog.table_exists(ident):
+            catalog.drop_table(ident)
+        if data.num_rows:
+            catalog.create_table(ident, schema=data.schema).append(data)
+            written.append(ident)
+    return written
+
+
+def marts_slugs(marts: MartSet) -> list[str]:
+    return [slug for slug in I.INDICATORS if marts.periods_of(slug)]

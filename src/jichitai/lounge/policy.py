@@ -10,3 +10,4 @@ define("lounge.dashboard.edit", "ダッシュボードの作成・共有", {R.AN
 define("lounge.sql", "データラウンジへのSQL照会（読み取り専用）", {R.ANALYST})
 define("lounge.export", "BIツール向け集計データの出力", {R.ANALYST, R.SYSADMIN})
 define("lounge.refresh", "マートの再計算", {R.SYSADMIN})
+define("lounge.person_level", "個票（仮名化）テーブルへの接続（承認された研究のみ・記録される）", {R.RESEARCHER})

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from jichitai.lounge import sql
+from jichitai.lounge import exports, sql
 from jichitai.lounge.errors import LoungeError
 from jichitai.lounge.marts import COLUMNS
 from jichitai.lounge.projection import Projection, project
@@ -51,9 +51,40 @@ def engine() -> str:
 
 
 def catalogue_address() -> dict[str, str]:
+    """The Iceberg catalogue offered to analysts' own engines: the protected indicator tables only (namespace
+    ``published``, a catalogue and warehouse of their own, rewritten when the lake's snapshots change)."""
+    directory = published_dir()
+    published_catalogue(current())
+    return {"catalog_uri": f"sqlite:///{directory / 'catalog.sqlite3'}", "warehouse": str(directory / "warehouse"),
+            "namespace": exports.PUBLISHED_NAMESPACE, "catalog_name": "jichitai_published"}
+
+
+def person_level_catalogue_address() -> dict[str, str]:
+    """The person-level (pseudonymised) lounge zone: only for the approved researcher role
+    (``lounge.person_level``), never the analysts' default; every request for it is audited by the caller."""
     cfg = settings.CONFIG
     return {"catalog_uri": cfg.lake_catalog_url, "warehouse": cfg.lake_path, "namespace": "lounge",
             "catalog_name": "jichitai"}
+
+
+def published_dir() -> Path:
+    return Path(settings.CONFIG.var_dir) / "lounge" / "published"
+
+
+def published_catalogue(marts: MartSet) -> Any:
+    """The catalogue of protected tables, (re)written when its marts' snapshots differ from the last written."""
+    from jichitai.lounge.source import catalog as open_catalog
+
+    directory = published_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    cat = open_catalog(f"sqlite:///{directory / 'catalog.sqlite3'}", str(directory / "warehouse"))
+    stamp = directory / "snapshots.txt"
+    key = f"{snapshot_key(marts.lineage)}|k={k()}"
+    with _lock:
+        if not stamp.exists() or stamp.read_text() != key:
+            exports.write_catalogue(cat, marts, k())
+            stamp.write_text(key)
+    return cat
 
 
 def source_catalog() -> Any:

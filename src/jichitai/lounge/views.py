@@ -248,9 +248,11 @@ def sql_console(request: HttpRequest) -> HttpResponse:
 
 @requires("lounge.export")
 def export_index(request: HttpRequest) -> HttpResponse:
-    audit.record(request.user, "lounge.export", "lounge.export:index")
-    return render(request, "lounge/export.html", {"indicators": I.INDICATORS.values(),
-                                                  "catalogue": S.catalogue_address()})
+    person_level = allowed(request.user, "lounge.person_level")
+    audit.record(request.user, "lounge.export", "lounge.export:index", person_level=person_level)
+    return render(request, "lounge/export.html", {
+        "indicators": I.INDICATORS.values(), "catalogue": S.catalogue_address(),
+        "person_level": S.person_level_catalogue_address() if person_level else None})
 
 
 @requires("lounge.export")
