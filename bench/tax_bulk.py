@@ -68,6 +68,7 @@ def synthetic_city(n: int, seed: int) -> tuple[dict[str, np.ndarray], dict[str, 
         "disability": np.where(rng.random(m) < 0.03, rng.integers(1, 4, m), 0),
         "cohabiting": rng.random(m) < 0.8,
         "lineal_ascendant": (r_age >= 60) & ~is_spouse & (rng.random(m) < 0.7),
+        "child": (r_age < 30) & ~is_spouse,  # the 子 of ひとり親 (地方税法第292条第1項第12号)
     }
     return tp, rel
 

@@ -273,11 +273,11 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     personal_exempt = ((t["disability"] > 0) | (t["age_jan1"] < int(ex["minor_age"])) | (widow > 0) | (single > 0))
     ex_pc = (t["public_assistance"] | (personal_exempt & (total <= int(ex["personal_income_limit"])))
              | (total <= m.exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_per_capita, 0)))
-    limit = m.income_exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_income, 0)
-    ex_il = ex_pc | (total <= limit)
+    il_limit = m.income_exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_income, 0)
+    ex_il = ex_pc | (total <= il_limit)
     # 所得割の非課税限度額に係る調整 (附則第3条の3第2項・第5項), then 配当割額・株式等譲渡所得割額控除
     la = p["income_levy_limit_adjustment"]["designated" if m.designated_city else "ordinary"]
-    excess = np.maximum(0, total - limit)
+    excess = np.maximum(0, total - il_limit)
     o["limit_adj_city"] = np.where(ex_il, 0, np.maximum(0, city - V.times(excess, frac(la["city"]))))
     o["limit_adj_pref"] = np.where(ex_il, 0, np.maximum(0, pref - V.times(excess, frac(la["pref"]))))
     city, pref = city - o["limit_adj_city"], pref - o["limit_adj_pref"]
