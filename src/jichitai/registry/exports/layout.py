@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.common.checkdigit import is_valid_modulus11, is_valid_my_number
+from jichitai.common.fields import date_problem, juminhyo_code_problem, text_problem
 from jichitai.common.text import is_katakana_reading
+from jichitai.registry.domain.items import ITEMS
 from jichitai.registry.domain.person import ACTIVE, FEMALE, FOREIGN, JAPANESE, MALE, REMOVED, Person
 from jichitai.registry.domain.reasons import LABELS, Reason
 
@@ -198,8 +200,24 @@ def check_header(header: list[str]) -> list[RowError]:
     return errors
 
 
-def parse_row(line: int, values: list[str]) -> ParsedRow:
-    """Read one row; every item at fault is reported (not only the first)."""
+# Lengths of the items that are not 異動 items (domain.items has those): the columns they are stored in.
+_LENGTHS = {"city_code": 6, "ward_code": 5, "change.reason": 50, "address.prefecture": 10,
+            "address.municipality": 50, "address.town": 100, "removal_reason": 50, "household_order": 6}
+FUTURE_DATES = frozenset({"residence_until"})  # 在留期間の満了の日 lies ahead; every other date has happened
+
+
+def _text_problem(col: Column, text: str) -> str | None:
+    """Control and format characters, private-use 外字 and over-long values are refused in every column (文字要件:
+    jichitai.common.fields), before the value is read as a date, a code or a number."""
+    item = ITEMS.get(col.source)
+    limit = item.max_length if item else _LENGTHS.get(col.source, 100)
+    return text_problem(text, limit, multiline=col.source == "note")
+
+
+def parse_row(line: int, values: list[str], today: dt.date | None = None) -> ParsedRow:
+    """Read one row; every item at fault is reported (not only the first). A date after ``today`` (the
+    migration's day) is refused, except those that lie ahead by nature (:data:`FUTURE_DATES`)."""
+    today = today or dt.date.today()
     errors: list[RowError] = []
     if len(values) != len(COLUMNS):
         errors.append(RowError(line, "", f"項目数が{len(values)}です（{len(COLUMNS)}項目必要です）。"))
@@ -214,12 +232,19 @@ def parse_row(line: int, values: list[str]) -> ParsedRow:
     for col in COLUMNS:
         text = raw[col.name]
         value: Any = text
+        problem = _text_problem(col, text)
+        if problem:
+            errors.append(RowError(line, col.name, problem))
+            text = value = ""
         if col.kind == "date":
             try:
                 value = dt.date.fromisoformat(text) if text else None
             except ValueError:
                 errors.append(RowError(line, col.name, f"日付「{text}」が正しくありません（YYYY-MM-DD）。"))
                 value = None
+            problem = date_problem(value, not_after=None if col.source in FUTURE_DATES else today) if value else None
+            if problem:
+                errors.append(RowError(line, col.name, problem))
         elif col.kind == "code" and text:
             decoded = _DECODE[col.name].get(text)
             if decoded is None:
@@ -269,8 +294,9 @@ def _item_checks(line: int, f: Mapping[str, Any]) -> list[RowError]:
     if f.get("my_number") and not is_valid_my_number(f["my_number"]):
         bad("個人番号", "個人番号の検査用数字が正しくありません。")
     code = f.get("juminhyo_code", "")
-    if code and not (len(code) == 11 and code.isdigit() and code.isascii()):
-        bad("住民票コード", "住民票コードは11桁の数字です。")
+    problem = juminhyo_code_problem(code) if code else None
+    if problem:
+        bad("住民票コード", problem)
     for item, key in (("氏名_フリガナ", "kana"), ("旧氏_フリガナ", "kyuuji_kana"), ("通称_フリガナ", "tsusho_kana")):
         if f.get(key) and not is_katakana_reading(f[key]):
             bad(item, "フリガナはカタカナで入力してください（標準仕様書 1.1.18）。")

@@ -177,7 +177,8 @@ def validate(table: list[list[str]]) -> tuple[list[ParsedRow], list[RowError]]:
     errors = check_header(table[0])
     if errors:
         return [], errors
-    parsed = [parse_row(line, values) for line, values in enumerate(table[1:], start=2)]
+    today = timezone.localdate()
+    parsed = [parse_row(line, values, today) for line, values in enumerate(table[1:], start=2)]
     for p in parsed:
         errors += p.errors
     errors += _file_checks(parsed)
