@@ -37,14 +37,22 @@ def feed(request: HttpRequest, feed: str) -> HttpResponse:
         system = authenticate_system(request)
         if system is None:
             raise NotAuthenticated()
-        after = int(request.GET.get("after", "0") or 0)
-        limit = int(request.GET.get("limit", str(feeds.DEFAULT_BATCH)) or feeds.DEFAULT_BATCH)
+        after = _integer(request.GET.get("after", "") or "0")
+        limit = _integer(request.GET.get("limit", "") or str(feeds.DEFAULT_BATCH))
         return HttpResponse(feeds.pull(system, feed, after, limit).as_json(), content_type="application/json")
     except ValueError:
         return JsonResponse({"code": "bad_request", "message": "after と limit は整数で指定してください。",
                              "fields": {}}, status=400)
     except JichitaiError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+
+
+def _integer(text: str) -> int:
+    """ASCII digits only (``int`` would also take ``１２``, ``1_000`` and spaces); a minus sign for the clamp."""
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 40:
+        raise ValueError(text)
+    return int(text)
 
 
 feed.jichitai_public_reason = (  # type: ignore[attr-defined]
