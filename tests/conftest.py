@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.staff_login import log_in_verified
+
 pytest_plugins = ["tests.browser"]  # the shared headless chromium fixtures (end-to-end tests)
 
 _counter = itertools.count(1)
@@ -35,12 +37,10 @@ def make_staff(db: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def login_as(client: Any, make_staff: Callable[..., Any]) -> Callable[..., Any]:
-    """``login_as("counter")`` → a Django test client logged in as a new member of staff with those roles."""
+    """``login_as("counter")`` → a Django test client logged in (both factors) as a new member of staff with
+    those roles."""
 
     def login(*roles: str, **kwargs: Any) -> Any:
-        staff = make_staff(roles=list(roles), **kwargs)
-        client.force_login(staff, backend="jichitai.accounts.backends.LockoutBackend")
-        client.staff = staff
-        return client
+        return log_in_verified(client, make_staff(roles=list(roles), **kwargs))
 
     return login

@@ -11,6 +11,7 @@ from django.test import Client
 
 from jichitai.accounts.views import BAD_LOGIN, LOCKED
 from jichitai.audit.models import AuditEntry
+from tests.staff_login import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,10 @@ def test_passwords_are_hashed_with_argon2(make_staff: Any) -> None:
 
 
 def test_login_reaches_the_role_home_page(make_staff: Any, client: Client) -> None:
-    make_staff(roles=["tax_reviewer"], username="zeimu", password="correct-horse-battery")
+    staff = make_staff(roles=["tax_reviewer"], username="zeimu", password="correct-horse-battery")
     response = _post_login(client, "zeimu", "correct-horse-battery")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+    response = client.post(response["Location"], {"code": current_code(staff)})
     assert response.status_code == 302 and response["Location"] == "/accounts/"
     page = client.get("/accounts/").content.decode()
     assert "税務審査" in page

@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC_REASONS = {
     "login_view": "the login page",
     "logout_view": "logging out needs no permission (POST only)",
+    "otp_view": "the login's second step: only for a pending password login (5 minutes) or an unverified session",
+    "enrol_view": "first login: registers the authenticator app of a pending login that has no device yet",
     "static_files": "our own CSS/JS/fonts (demo and test mode only)",
 }
 

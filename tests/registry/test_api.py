@@ -10,6 +10,7 @@ import pytest
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import Resident
 from tests.registry.conftest import TOWNS
+from tests.staff_login import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_ex_officio_change_goes_through_pending(login_as: Any, loaded: None, mak
     pending = _post(client, "/api/registry/pending", correction).json()
     assert pending["state"] == "pending"
     boss = make_staff(roles=["supervisor"])
-    client.force_login(boss, backend="jichitai.accounts.backends.LockoutBackend")
+    log_in_verified(client, boss)
     approved = _post(client, f"/api/registry/pending/{pending['pending_id']}/approve", {"note": "確認済み"})
     assert approved.status_code == 200 and approved.json()["reason"] == "ex_officio_correction"
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import SessionAuth
 
+from jichitai.accounts import twofactor
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
@@ -21,7 +22,9 @@ from jichitai.common.errors import PermissionRefused
 class StaffSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        return user if user is not None and hasattr(user, "role_codes") else None
+        if user is None or not hasattr(user, "role_codes") or not twofactor.is_verified(request):
+            return None  # a session without the second factor reaches no API either
+        return user
 
 
 def actor_of(request: HttpRequest) -> Any:

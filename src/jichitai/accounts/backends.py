@@ -1,66 +1,44 @@
-"""Authentication: password with lock-out after repeated failures, and optional OpenID Connect."""
+"""Authentication: password with lock-out after repeated failures (then a second factor), and optional OpenID
+Connect (whose identity provider may vouch for the second factor through its ``amr`` claim)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
-from django.utils import timezone
 
-from jichitai.accounts.models import LoginThrottle, Staff
+from jichitai.accounts import lockout, twofactor
+from jichitai.accounts.models import Staff
 from jichitai.audit import services as audit
 
 
-class LockedOut(Exception):
-    """Raised through the request so the login view can say why, without saying whether the account exists."""
-
-
-def _throttle(username: str) -> LoginThrottle:
-    throttle, _ = LoginThrottle.objects.get_or_create(username=username[:150])
-    return throttle
-
-
-def is_locked(username: str) -> bool:
-    t = LoginThrottle.objects.filter(username=username[:150]).first()
-    return bool(t and t.locked_until and t.locked_until > timezone.now())
-
-
 class LockoutBackend(ModelBackend):
-    """Password login. After ``lockout_attempts`` failures for a user name, refuse it for ``lockout_minutes``.
-    Failures are counted for unknown names too, so a lock-out does not reveal whether an account exists."""
+    """Password check, the first of the two factors. Failures count toward the lock-outs of
+    ``accounts.lockout`` (per name and address, per address, per name). A right password does not log anyone
+    in by itself: the login view then asks for the second factor (``accounts.twofactor``)."""
 
     def authenticate(self, request: HttpRequest | None, username: str | None = None,
                      password: str | None = None, **kwargs: Any) -> Staff | None:
         if not username or password is None:
             return None
-        cfg = settings.CONFIG
-        throttle = _throttle(username)
-        now = timezone.now()
-        if throttle.locked_until and throttle.locked_until > now:
-            audit.record(None, "login", f"staff:{username}", "refused", reason="locked")
+        address = lockout.source_address(request)
+        scope = lockout.locked_scope(username, address)
+        if scope is not None:
+            audit.record(None, "login", f"staff:{username}", "refused", reason="locked", scope=scope, address=address)
             if request is not None:
                 request.login_locked = True  # type: ignore[attr-defined]
             return None
         user = Staff.objects.filter(username=username).first()
         if user is not None and user.is_active and user.check_password(password):
-            throttle.failures, throttle.locked_until = 0, None
-            throttle.save(update_fields=["failures", "locked_until"])
-            audit.record(user, "login", f"staff:{username}", "ok", method="password")
+            audit.record(user, "login.password", f"staff:{username}", "ok", address=address)
             return user
         if user is None:
             Staff().set_password(password)  # same work as a real check: no timing difference
-        throttle.failures += 1
-        throttle.last_failure = now
-        if throttle.failures >= cfg.lockout_attempts:
-            throttle.locked_until = now + dt.timedelta(minutes=cfg.lockout_minutes)
-            throttle.failures = 0
-        throttle.save()
+        locked = lockout.record_failure(username, address)
         audit.record(None, "login", f"staff:{username}", "refused",
-                     reason="locked_now" if throttle.locked_until and throttle.locked_until > now else "bad_credentials")
-        if request is not None and throttle.locked_until and throttle.locked_until > now:
+                     reason="locked_now" if locked else "bad_credentials", address=address)
+        if request is not None and locked:
             request.login_locked = True  # type: ignore[attr-defined]
         return None
 
@@ -78,6 +56,13 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         if not users.exists() and claims.get("preferred_username"):
             users = Staff.objects.filter(username=claims["preferred_username"], is_active=True)
         return users
+
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Staff | None:
+        """The matched staff; the ID token's verified ``amr`` says whether the IdP already used two factors."""
+        user = super().get_or_create_user(access_token, id_token, payload)
+        if user is not None and getattr(self, "request", None) is not None:
+            twofactor.remember_idp_mfa(self.request, user, payload)
+        return user
 
     def create_user(self, claims: dict[str, Any]) -> None:
         audit.record(None, "login", f"oidc:{claims.get('sub', '')}", "refused", reason="no_staff_account")

@@ -1,6 +1,6 @@
 """The guard every staff view goes through: ``@requires(action)``.
 
-Anonymous users are sent to the login page; an authenticated actor without the permission sees a Japanese
+Anonymous users are sent to the login page, a session without the second factor to the code page; an authenticated actor without the permission sees a Japanese
 refusal page (403) and the refusal is audited. The decorator marks the view with ``jichitai_action`` so that
 the permission-walk test can prove that no URL is reachable without a check.
 """
@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from jichitai.accounts import twofactor
 from jichitai.accounts.policy import ACTIONS, allowed
 from jichitai.audit import services as audit
 
@@ -36,6 +37,8 @@ def requires(action: str) -> Callable[[V], V]:
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if not twofactor.is_verified(request):  # logged in by single sign-on without the IdP's MFA
+                return redirect_to_login(request.get_full_path(), login_url="accounts:otp")
             if not allowed(request.user, action):
                 return refuse(request, action)
             return view(request, *args, **kwargs)

@@ -96,12 +96,17 @@ class Staff(AbstractBaseUser):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins per user name, kept even for names that do not exist so that a lock-out reveals nothing."""
+    """Failed logins under one scope (``accounts.lockout``): a user name at an address, an address, a user name.
+    Kept even for names that do not exist, so that a lock-out reveals nothing."""
 
-    username = models.CharField(max_length=150, unique=True)
+    scope = models.CharField(max_length=10, default="account")
+    key = models.CharField(max_length=170)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_scope_key")]
+
     def __str__(self) -> str:
-        return f"{self.username}: {self.failures}"
+        return f"{self.scope} {self.key}: {self.failures}"

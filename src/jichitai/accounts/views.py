@@ -1,16 +1,19 @@
-"""Login, logout and the home page for each role."""
+"""Login in two steps (password, then a TOTP code; enrolment the first time), logout, the home page per role."""
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.accounts import roles as R
+from jichitai.accounts import twofactor
 from jichitai.accounts.guards import public, requires
 from jichitai.accounts.navigation import visible
 from jichitai.audit import services as audit
@@ -19,30 +22,96 @@ BAD_LOGIN = "職員番号またはパスワードが正しくありません。"
 LOCKED = "ログインに続けて失敗したため、しばらくの間ログインできません。時間をおいて再度お試しいただくか、システム管理者にお問い合わせください。"
 
 
+BAD_CODE = "確認コードが正しくありません。認証アプリに表示されている最新の6桁を入力してください（一度使ったコードは使えません）。"
+EXPIRED = "ログインの有効時間が過ぎました。もう一度職員番号とパスワードを入力してください。"
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(label="職員番号", max_length=150)
     password = forms.CharField(label="パスワード", widget=forms.PasswordInput, strip=False)
 
 
+class CodeForm(forms.Form):
+    code = forms.CharField(label="確認コード", max_length=20)
+
+
+def _next(request: HttpRequest) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""
+
+
+def _with_next(name: str, next_url: str) -> str:
+    return reverse(name) + (f"?{urlencode({'next': next_url})}" if next_url else "")
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
+    """Step 1 of 2: the password. A right one leads to the code (or, the first time, enrolment) step."""
     form = LoginForm(request.POST or None)
     error = ""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    next_url = _next(request)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is not None:
-            login(request, user, backend="jichitai.accounts.backends.LockoutBackend")
-            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-                return redirect(next_url)
-            return redirect("accounts:home")
+            twofactor.start(request, user)
+            return redirect(_with_next("accounts:otp", next_url))
         error = LOCKED if getattr(request, "login_locked", False) else BAD_LOGIN
     elif request.method == "POST":
         error = BAD_LOGIN
     return render(request, "accounts/login.html", {
         "form": form, "error": error, "next": next_url, "oidc": settings.CONFIG.oidc_enabled,
         "demo": settings.CONFIG.mode == "demo",
+    }, status=401 if error else 200)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def otp_view(request: HttpRequest) -> HttpResponse:
+    """Step 2 of 2: the six-digit code from the member of staff's authenticator app."""
+    staff = twofactor.candidate(request)
+    next_url = _next(request)
+    if staff is None:
+        return redirect(_with_next("accounts:login", next_url)) if not request.user.is_authenticated \
+            else redirect(next_url or "accounts:home")
+    device = twofactor.confirmed_device(staff)
+    if device is None:
+        return redirect(_with_next("accounts:enrol", next_url))
+    form = CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid() and twofactor.check_code(request, staff, device, form.cleaned_data["code"]):
+            twofactor.complete(request, staff, device)
+            return redirect(next_url or "accounts:home")
+        error = LOCKED if getattr(request, "login_locked", False) else BAD_CODE
+    return render(request, "accounts/otp.html", {"form": form, "error": error, "next": next_url, "staff": staff},
+                  status=401 if error else 200)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    """First login: register an authenticator app (QR code drawn here), confirmed by its first code."""
+    staff = twofactor.candidate(request)
+    next_url = _next(request)
+    if staff is None:
+        return redirect(_with_next("accounts:login", next_url))
+    if twofactor.confirmed_device(staff) is not None:
+        return redirect(_with_next("accounts:otp", next_url))
+    device = twofactor.enrolment_device(staff)
+    form = CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid() and twofactor.check_code(request, staff, device, form.cleaned_data["code"]):
+            twofactor.complete(request, staff, device, enrolled=True)
+            return redirect(next_url or "accounts:home")
+        error = LOCKED if getattr(request, "login_locked", False) else BAD_CODE
+    return render(request, "accounts/enrol.html", {
+        "form": form, "error": error, "next": next_url, "staff": staff,
+        "qr": mark_safe(twofactor.qr_svg(device.config_url)),  # noqa: S308 - SVG drawn by segno from our own URI
+        "secret": twofactor.secret_base32(device),
     }, status=401 if error else 200)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from jichitai.declarations.models import Declaration, Status
+from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +26,7 @@ def demo_login(page: Any, base: str, my_number: str) -> None:
 
 
 def staff_login(page: Any, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("職員番号").fill(username)
-    page.get_by_label("パスワード").fill(password)
-    page.get_by_role("button", name="ログイン").click()
+    browser_login(page, base, username, password)
     page.wait_for_url(f"{base}/accounts/")
 
 

@@ -8,16 +8,15 @@ from typing import Any
 
 import pytest
 
+from tests.staff_login import browser_login
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
 
 
 def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("職員番号").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    browser_login(page, base, username, PASSWORD)
     page.wait_for_url(f"{base}/accounts/")
 
 

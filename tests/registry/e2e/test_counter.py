@@ -13,15 +13,13 @@ import pytest
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory
+from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("職員番号").fill(username)
-    page.get_by_label("パスワード").fill("correct-horse-battery")
-    page.get_by_role("button", name="ログイン").click()
+    browser_login(page, base, username, "correct-horse-battery")
     page.wait_for_url(f"{base}/accounts/")
 
 

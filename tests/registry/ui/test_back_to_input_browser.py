@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jichitai.registry.models import Resident
+from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +27,7 @@ def test_back_to_input_keeps_a_move_in_typed(live_server: Any, page: Any, screen
                                              make_staff: Any) -> None:
     base = live_server.url
     make_staff(roles=["counter"], username="c0101")
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("職員番号").fill("c0101")
-    page.get_by_label("パスワード").fill("correct-horse-battery")
-    page.get_by_role("button", name="ログイン").click()
+    browser_login(page, base, "c0101", "correct-horse-battery")
     page.wait_for_url(f"{base}/accounts/")
 
     page.goto(f"{base}/registry/changes/move-in/")

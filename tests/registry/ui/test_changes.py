@@ -10,6 +10,7 @@ import pytest
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import CertificateIssuance, PendingChange, Resident, ResidentHistory
+from tests.staff_login import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_ex_officio_correction_goes_to_approval(household: Any, login_as: Any, m
     assert pending.state == "pending" and Resident.objects.get(pk=atena).name == "青木 花子"
     assert clerk.get("/registry/approvals/").status_code == 403
     boss = make_staff(roles=["supervisor"])
-    clerk.force_login(boss, backend="jichitai.accounts.backends.LockoutBackend")
+    log_in_verified(clerk, boss)
     assert "青木 華子" in clerk.get("/registry/approvals/").content.decode()
     clerk.post(f"/registry/approvals/{pending.pk}/decide/", {"decision": "approve", "note": "戸籍で確認"})
     pending.refresh_from_db()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from jichitai.tax.assessment import services as assessment
+from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +24,7 @@ def test_the_tax_reviewer_opens_the_ward_summary(live_server: Any, page: Any, sc
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("職員番号").fill("zeimu1")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    browser_login(page, base, "zeimu1", PASSWORD)
     page.wait_for_url(f"{base}/accounts/")
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="住民税の区別集計").click()
     page.wait_for_url(f"{base}/tax/summary/")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jichitai.accounts import roles as R
+from jichitai.accounts import twofactor
 from jichitai.accounts.models import Department, Role, Staff
 from jichitai.audit import services as audit
 
@@ -47,8 +48,8 @@ class Command(BaseCommand):
         ensure_roles()
         depts = {code: Department.objects.update_or_create(code=code, defaults={"name": name})[0]
                  for code, name in DEPARTMENTS.items()}
-        self.stdout.write("デモ用アカウント (demo staff accounts):")
-        self.stdout.write(f"  {'職員番号':<14}{'パスワード':<20}{'役割'}")
+        self.stdout.write("デモ用アカウント (demo staff accounts) — デモ専用。本番では使えません (demo only):")
+        self.stdout.write(f"  {'職員番号':<14}{'パスワード':<20}{'二要素認証の鍵 (TOTP secret)':<34}{'役割'}")
         for username, full_name, dept, role_codes, password in DEMO_STAFF:
             staff, created = Staff.objects.get_or_create(
                 username=username, defaults={"full_name": full_name, "department": depts[dept]}
@@ -58,4 +59,12 @@ class Command(BaseCommand):
                 staff.save()
                 audit.record("system:seed_demo_staff", "admin.add", f"accounts.Staff:{staff.pk}", roles=role_codes)
             staff.roles.set(Role.objects.filter(code__in=role_codes))
-            self.stdout.write(f"  {username:<16}{password:<24}{'・'.join(R.ROLES[c] for c in role_codes)}")
+            device = twofactor.demo_device(staff)
+            self.stdout.write(f"  {username:<16}{password:<24}{twofactor.secret_base32(device):<36}"
+                              f"{'・'.join(R.ROLES[c] for c in role_codes)}")
+        self.stdout.write(
+            "ログインには確認コード(6桁)が必要です。上の鍵を認証アプリに登録するか、その時点のコードを\n"
+            "  jichitai demo_code <職員番号>\n"
+            "で表示してください (デモ専用: 鍵は職員番号から決まるため秘密ではありません)。\n"
+            f"  例: {DEMO_STAFF[0][0]} の otpauth URI: {twofactor.demo_device(Staff.objects.get(username=DEMO_STAFF[0][0])).config_url}"
+        )

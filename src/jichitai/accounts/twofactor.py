@@ -1,0 +1,163 @@
+"""The second factor (二要素認証, 住民記録システム標準仕様書 10.3): TOTP devices from django-otp.
+
+A password alone never logs anyone in. The password step leaves a *pending* login in the session (who, when);
+the code step (or, on first login, the enrolment step with a QR code drawn here by segno) completes it with
+``django.contrib.auth.login`` and ``django_otp.login``. A session is *verified* when django-otp's middleware
+finds the confirmed device that checked the code, or when the city's identity provider said that it used
+several factors itself (the ``amr`` claim, RFC 8176: ``mfa`` or ``otp``). ``guards.requires`` and the API's
+``StaffSession`` let through verified sessions only.
+
+Codes are refused when reused (django-otp keeps the last time step used), when wrong too often in a row
+(django-otp's throttling), and count as login failures for the lock-out (``accounts.lockout``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_otp
+import segno
+from django.contrib.auth import login
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jichitai.accounts import lockout
+from jichitai.accounts.models import Staff
+from jichitai.audit import services as audit
+
+PENDING = "jichitai_pending_login"
+IDP_MFA = "jichitai_idp_mfa"
+PENDING_MINUTES = 5
+MFA_AMR = frozenset({"mfa", "otp"})
+LOGIN_BACKEND = "jichitai.accounts.backends.LockoutBackend"
+DEVICE_NAME = "jichitai"
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """Has this session's member of staff passed a second factor (ours, or the identity provider's)?"""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    verified = getattr(user, "is_verified", None)
+    if verified is not None and verified():
+        return True
+    return request.session.get(IDP_MFA) == user.pk
+
+
+def idp_used_mfa(claims: dict[str, Any]) -> bool:
+    amr = claims.get("amr") or []
+    if isinstance(amr, str):
+        amr = [amr]
+    return bool(MFA_AMR & {str(a).lower() for a in amr if isinstance(a, str)})
+
+
+def remember_idp_mfa(request: HttpRequest, staff: Staff, claims: dict[str, Any]) -> None:
+    """Called by the OIDC backend once it matched ``staff``: the IdP's MFA counts as ours for this session."""
+    if idp_used_mfa(claims):
+        request.session[IDP_MFA] = staff.pk
+    else:
+        request.session.pop(IDP_MFA, None)
+
+
+def start(request: HttpRequest, staff: Staff) -> None:
+    """The password was right: remember who is half-way in, for a few minutes, without logging them in."""
+    request.session.pop(IDP_MFA, None)
+    request.session[PENDING] = {"user": staff.pk, "at": timezone.now().isoformat()}
+
+
+def candidate(request: HttpRequest) -> Staff | None:
+    """Who the second-factor pages are for: a pending password login, or a logged-in unverified session
+    (single sign-on without the IdP's MFA)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None if is_verified(request) else user
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        at = dt.datetime.fromisoformat(pending["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if timezone.now() - at > dt.timedelta(minutes=PENDING_MINUTES):
+        request.session.pop(PENDING, None)
+        return None
+    user_pk = pending.get("user")
+    return Staff.objects.filter(pk=user_pk, is_active=True).first() if isinstance(user_pk, int) else None
+
+
+def confirmed_device(staff: Staff) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=staff, confirmed=True).order_by("id").first()
+
+
+def enrolment_device(staff: Staff) -> TOTPDevice:
+    """The unconfirmed device shown on the enrolment page (the same one until a code confirms it)."""
+    device = TOTPDevice.objects.filter(user=staff, confirmed=False).order_by("id").first()
+    return device or TOTPDevice.objects.create(user=staff, name=DEVICE_NAME, confirmed=False)
+
+
+def secret_base32(device: TOTPDevice) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def qr_svg(uri: str) -> str:
+    """The otpauth URI as an inline SVG QR code, drawn here (no outside service ever sees the secret)."""
+    return str(segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff"))
+
+
+def check_code(request: HttpRequest, staff: Staff, device: TOTPDevice, code: str) -> bool:
+    """Verify ``code`` on ``device`` (reuse and brute force refused by django-otp); count a failure."""
+    address = lockout.source_address(request)
+    if lockout.locked_scope(staff.username, address):
+        audit.record(staff, "login.otp", f"staff:{staff.username}", "refused", reason="locked", address=address)
+        request.login_locked = True  # type: ignore[attr-defined]
+        return False
+    token = "".join(ch for ch in code if not ch.isspace())
+    if token.isdigit() and django_otp.verify_token(staff, device.persistent_id, token) is not None:
+        return True
+    locked = lockout.record_failure(staff.username, address)
+    audit.record(staff, "login.otp", f"staff:{staff.username}", "refused",
+                 reason="locked_now" if locked else "bad_code", address=address)
+    if locked:
+        request.login_locked = True  # type: ignore[attr-defined]
+    return False
+
+
+def complete(request: HttpRequest, staff: Staff, device: TOTPDevice, *, enrolled: bool = False) -> None:
+    """Both factors passed: log in (a fresh session key) and bind the device to the session."""
+    if enrolled and not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    request.session.pop(PENDING, None)
+    if not request.user.is_authenticated:
+        login(request, staff, backend=LOGIN_BACKEND)
+    django_otp.login(request, device)
+    address = lockout.source_address(request)
+    lockout.record_success(staff.username, address)
+    audit.record(staff, "login", f"staff:{staff.username}", "ok", method="password+totp",
+                 enrolled=enrolled, address=address)
+
+
+def demo_device(staff: Staff) -> TOTPDevice:
+    """Demo only (``seed_demo_staff`` refuses production): a confirmed device whose key follows from the user
+    name, so that an authenticator app set up once keeps working after the demo is started again."""
+    import hashlib
+
+    key = hashlib.sha1(f"jichitai-demo-totp:{staff.username}".encode()).hexdigest()  # noqa: S324 - a demo key
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=staff, name=DEVICE_NAME, defaults={"key": key, "confirmed": True})
+    return device
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code an authenticator app shows now, or, when this step's code was already used, the next step's
+    (accepted once: django-otp allows one step of clock drift). For the demo's `demo_code` and the tests."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = (device.last_t + 1) * device.step + device.t0
+    return f"{totp.token():0{device.digits}d}"

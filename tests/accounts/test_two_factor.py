@@ -1,0 +1,189 @@
+"""Issue 18 item 4: staff log in with two factors (住民記録システム標準仕様書 10.3, 二要素認証; see
+/work/shared/reference/standards-2026.md §1), TOTP (RFC 6238) through django-otp; single sign-on may rely on the
+identity provider's MFA (OpenID Connect ``amr`` claim, RFC 8176); lock-out also per source address.
+
+The expected outcomes follow from the requirement itself (independent of our code): a password alone never opens
+a session, a code is single-use, one address cannot lock a colleague out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jichitai.accounts import twofactor
+from jichitai.accounts.views import BAD_CODE, LOCKED
+from jichitai.audit.models import AuditEntry
+from tests.staff_login import current_code
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"
+
+
+def _password(client: Client, username: str, password: str = PASSWORD, address: str = "10.0.0.1") -> Any:
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def _code(client: Client, code: str, address: str = "10.0.0.1") -> Any:
+    return client.post("/accounts/otp/", {"code": code}, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def enrolled(make_staff: Any) -> Any:
+    staff = make_staff(roles=["counter"], username="madoguchi1", password=PASSWORD)
+    TOTPDevice.objects.create(user=staff, name="jichitai", confirmed=True)
+    return staff
+
+
+def test_login_without_the_second_factor_is_refused(enrolled: Any, client: Client) -> None:
+    response = _password(client, "madoguchi1")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+    assert "_auth_user_id" not in client.session  # the password alone opened no session
+    assert client.get("/accounts/")["Location"].startswith("/accounts/login/")
+    assert client.get("/api/registry/residents").status_code == 401
+    assert _code(client, "000000" if current_code(enrolled) != "000000" else "111111").status_code == 401
+    assert client.get("/accounts/")["Location"].startswith("/accounts/login/")
+
+
+def test_login_with_a_valid_code_succeeds_and_is_audited(enrolled: Any, client: Client) -> None:
+    _password(client, "madoguchi1")
+    response = _code(client, current_code(enrolled))
+    assert response.status_code == 302 and response["Location"] == "/accounts/"
+    assert client.get("/accounts/").status_code == 200
+    entry = AuditEntry.objects.get(action="login", outcome="ok", actor="staff:madoguchi1")
+    assert entry.detail["method"] == "password+totp" and entry.detail["address"] == "10.0.0.1"
+
+
+def test_a_replayed_code_is_refused(enrolled: Any, client: Client) -> None:
+    _password(client, "madoguchi1")
+    code = current_code(enrolled)
+    assert _code(client, code).status_code == 302
+    client.post("/accounts/logout/")
+    _password(client, "madoguchi1")
+    replay = _code(client, code)
+    assert replay.status_code == 401 and BAD_CODE in replay.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="login.otp", outcome="refused", detail__reason="bad_code").exists()
+
+
+def test_the_next_safe_page_is_kept_through_both_steps_and_an_outside_one_dropped(enrolled: Any, client: Client) -> None:
+    client.post("/accounts/login/?next=/audit/", {"username": "madoguchi1", "password": PASSWORD})
+    assert client.post("/accounts/otp/?next=/audit/", {"code": current_code(enrolled)})["Location"] == "/audit/"
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"username": "madoguchi1", "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post("/accounts/otp/", {"code": current_code(enrolled), "next": "//evil.example/"})
+    assert response["Location"] == "/accounts/"
+
+
+def test_a_session_without_the_second_factor_reaches_no_page_and_no_api(make_staff: Any, client: Client) -> None:
+    """What single sign-on without the IdP's MFA leaves: a logged-in session that has not passed a second factor."""
+    staff = make_staff(roles=["counter", "auditor"])
+    client.force_login(staff, backend="jichitai.accounts.backends.LockoutBackend")
+    assert client.get("/audit/")["Location"].startswith("/accounts/otp/")
+    assert client.get("/api/registry/residents").status_code == 401
+
+
+def test_first_login_enrols_a_device_confirmed_by_its_first_code(make_staff: Any, client: Client) -> None:
+    staff = make_staff(roles=["counter"], username="shinjin1", password=PASSWORD)
+    assert _password(client, "shinjin1")["Location"].startswith("/accounts/otp/")
+    assert client.get("/accounts/otp/")["Location"].startswith("/accounts/otp/enrol/")
+    page = client.get("/accounts/otp/enrol/").content.decode()
+    assert "<svg" in page and "http" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org/2000/svg", "")  # drawn here, nothing fetched
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    assert twofactor.secret_base32(device) in page
+    response = client.post("/accounts/otp/enrol/", {"code": twofactor.current_code(device)}, REMOTE_ADDR="10.0.0.1")
+    assert response["Location"] == "/accounts/"
+    device.refresh_from_db()
+    assert device.confirmed and client.get("/accounts/").status_code == 200
+
+
+def test_a_member_of_staff_with_a_device_cannot_enrol_another(enrolled: Any, client: Client) -> None:
+    _password(client, "madoguchi1")
+    assert client.get("/accounts/otp/enrol/")["Location"].startswith("/accounts/otp/")
+    assert TOTPDevice.objects.filter(user=enrolled).count() == 1
+
+
+def test_idp_mfa_claim_counts_as_the_second_factor_and_its_absence_does_not(make_staff: Any, rf: Any) -> None:
+    """OpenID Connect Core 1.0 §2 / RFC 8176 §2: ``amr`` lists the methods used; ``mfa`` or ``otp`` mean the IdP
+    already checked a second factor."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from jichitai.accounts.backends import StaffOIDCBackend
+
+    staff = make_staff(roles=["counter"], oidc_subject="idp|42")
+    for amr, verified in ((["pwd", "mfa"], True), (["pwd", "otp"], True), (["pwd"], False), ("mfa", True), (None, False)):
+        backend = StaffOIDCBackend.__new__(StaffOIDCBackend)
+        backend.request = rf.get("/oidc/callback/")
+        backend.request.session = SessionStore()
+        backend.get_userinfo = lambda access, id_token, payload: payload  # the ID token's claims (already verified)
+        backend.verify_claims = lambda claims: True
+        backend.get_settings = lambda name, default=None: False if name == "OIDC_CREATE_USER" else default
+        payload = {"sub": "idp|42"} | ({"amr": amr} if amr is not None else {})
+        assert backend.get_or_create_user("access", "id", payload) == staff
+        assert (backend.request.session.get(twofactor.IDP_MFA) == staff.pk) is verified, amr
+
+
+def test_a_session_vouched_for_by_the_idp_reaches_the_pages(make_staff: Any, client: Client) -> None:
+    staff = make_staff(roles=["counter"])
+    client.force_login(staff, backend="jichitai.accounts.backends.LockoutBackend")
+    session = client.session
+    session[twofactor.IDP_MFA] = staff.pk
+    session.save()
+    assert client.get("/accounts/").status_code == 200
+    other = make_staff(roles=["counter"])
+    client.force_login(other, backend="jichitai.accounts.backends.LockoutBackend")  # the flag names someone else
+    assert client.get("/accounts/").status_code == 302
+
+
+def test_one_address_cannot_lock_a_colleague_out(enrolled: Any, client: Client) -> None:
+    """Lock-out per source address: five wrong passwords from one desk lock the name at that desk only."""
+    for _ in range(5):
+        _password(client, "madoguchi1", "guess", address="10.0.0.66")
+    assert LOCKED in _password(client, "madoguchi1", address="10.0.0.66").content.decode()
+    assert _password(Client(), "madoguchi1", address="10.0.0.1")["Location"].startswith("/accounts/otp/")
+
+
+def test_an_address_that_tries_many_names_is_locked_out(enrolled: Any, client: Client) -> None:
+    """One person walking the staff list: after 4 × lockout_attempts failures from one address, that address is
+    refused for every name, the right password included; the same name from elsewhere still works."""
+    for n in range(20):
+        _password(client, f"u{n:04d}", "guess", address="10.0.0.99")
+    response = _password(client, "madoguchi1", address="10.0.0.99")
+    assert response.status_code == 401 and LOCKED in response.content.decode()
+    assert AuditEntry.objects.filter(action="login", outcome="refused", detail__scope="address").exists()
+    assert _password(Client(), "madoguchi1", address="10.0.0.2")["Location"].startswith("/accounts/otp/")
+
+
+def test_wrong_codes_count_toward_the_lock_out(enrolled: Any, client: Client) -> None:
+    _password(client, "madoguchi1", address="10.0.0.7")
+    right = current_code(enrolled)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        TOTPDevice.objects.filter(user=enrolled).update(throttling_failure_count=0,
+                                                        throttling_failure_timestamp=None)
+        _code(client, wrong, address="10.0.0.7")
+    response = _code(client, right, address="10.0.0.7")
+    assert response.status_code == 401 and LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_demo_prints_each_accounts_totp_secret_and_current_code_as_demo_only(db: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jichitai.accounts.models import Staff
+
+    out = StringIO()
+    call_command("seed_demo_staff", stdout=out)
+    text = out.getvalue()
+    madoguchi = Staff.objects.get(username="madoguchi")
+    device = TOTPDevice.objects.get(user=madoguchi, confirmed=True)
+    assert twofactor.secret_base32(device) in text and "otpauth://totp/" in text and "デモ専用" in text
+    code = StringIO()
+    call_command("demo_code", "madoguchi", stdout=code)
+    assert code.getvalue().split(":")[1].split()[0] == twofactor.current_code(device)
