@@ -17,14 +17,17 @@ _counter = itertools.count(1)
 
 @pytest.fixture
 def make_staff(db: Any) -> Callable[..., Any]:
-    """``make_staff(roles=["counter"], department="shimin", username=…, password=…)``."""
+    """``make_staff(roles=["counter"], department="shimin", username=…, password=…)``. The departments shimin
+    (市民課: 住民記録) and shiminzei (市民税課: 個人住民税) own their duties as in the demo."""
     from jichitai.accounts import roles as R
+    from jichitai.accounts.management.commands.seed_demo_staff import DEPARTMENT_DUTIES
     from jichitai.accounts.models import Department, Role, Staff
 
     def make(roles: list[str] | tuple[str, ...] = (), department: str = "shimin", username: str | None = None,
              password: str = "correct-horse-battery", full_name: str | None = None, **extra: Any) -> Staff:
         n = next(_counter)
-        dept, _ = Department.objects.get_or_create(code=department, defaults={"name": f"{department}課"})
+        dept, _ = Department.objects.get_or_create(code=department, defaults={
+            "name": f"{department}課", "duties": DEPARTMENT_DUTIES.get(department, [])})
         staff = Staff.objects.create_user(
             username or f"u{n:05d}", password, full_name=full_name or f"職員 {n}", department=dept, **extra
         )

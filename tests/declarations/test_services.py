@@ -100,7 +100,7 @@ def test_twice_claimed_dependant_goes_to_the_clerk_and_is_resolved(resident, sal
     assert d.status == Status.PENDING_APPROVAL
     with pytest.raises(PermissionRefused):
         clerk.act(reviewer, d.pk, "approve", minutes=1)
-    supervisor = make_staff(roles=["supervisor"])
+    supervisor = make_staff(roles=["supervisor"], department="shiminzei")
     clerk.act(supervisor, d.pk, "approve", minutes=2)
     d.refresh_from_db()
     assert d.status == Status.CLERK_CORRECTED and d.version == 2

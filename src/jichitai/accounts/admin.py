@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver
 
-from jichitai.accounts.models import Department, Role, Staff
+from jichitai.accounts import rolechanges
+from jichitai.accounts import roles as R
+from jichitai.accounts.models import Department, Role, RoleChange, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
+from jichitai.common.errors import JichitaiError
 
 
 class JichitaiAdminSite(admin.AdminSite):
@@ -92,9 +97,24 @@ class ReadOnlyAdmin(GuardedModelAdmin):
         return False
 
 
+class DepartmentForm(forms.ModelForm):
+    duties = forms.MultipleChoiceField(label="所管業務", choices=list(R.DUTIES.items()), required=False,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text="決裁など業務に結び付いた操作は、その業務を所管する課の職員だけが行えます。")
+
+    class Meta:
+        model = Department
+        fields = ("code", "name", "duties")
+
+
 @admin.register(Department, site=site)
 class DepartmentAdmin(GuardedModelAdmin):
-    list_display = ("code", "name")
+    form = DepartmentForm
+    list_display = ("code", "name", "duty_names")
+
+    @admin.display(description="所管業務")
+    def duty_names(self, obj: Department) -> str:
+        return "・".join(R.DUTIES.get(d, d) for d in obj.duties or [])
 
 
 @admin.register(Role, site=site)
@@ -104,8 +124,78 @@ class RoleAdmin(ReadOnlyAdmin):
 
 @admin.register(Staff, site=site)
 class StaffAdmin(GuardedModelAdmin):
-    list_display = ("username", "full_name", "department", "is_active")
+    """Roles are not edited here: they change only through a 役割の変更 approved by a second administrator."""
+
+    list_display = ("username", "full_name", "department", "role_names", "is_active")
     list_filter = ("department", "roles", "is_active")
     search_fields = ("username", "full_name")
-    filter_horizontal = ("roles",)
-    exclude = ("password", "last_login")
+    exclude = ("password", "last_login", "roles")
+    readonly_fields = ("role_names",)
+
+    @admin.display(description="役割（変更は「役割の変更」から二者承認で）")
+    def role_names(self, obj: Staff) -> str:
+        return "・".join(R.ROLES[c] for c in R.ROLES if c in obj.role_codes()) if obj.pk else ""
+
+
+class RoleChangeForm(forms.ModelForm):
+    wanted = forms.MultipleChoiceField(label="変更後の役割", choices=list(R.ROLES.items()), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = RoleChange
+        fields = ("staff", "wanted", "reason")
+
+
+@admin.register(RoleChange, site=site)
+class RoleChangeAdmin(GuardedModelAdmin):
+    """申請 here (the roles the member of staff should hold); 承認 or 却下 by another administrator (actions)."""
+
+    form = RoleChangeForm
+    list_display = ("staff", "added_names", "removed_names", "reason", "state", "requested_by", "decided_by")
+    list_filter = ("state",)
+    actions = ("approve_selected", "reject_selected")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)  # the list's actions only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            created = rolechanges.propose(request.user, obj.staff, form.cleaned_data["wanted"],
+                                          form.cleaned_data["reason"])
+        except JichitaiError as exc:
+            raise ValidationError(exc.message) from exc
+        obj.pk = created.pk
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    @admin.display(description="追加する役割")
+    def added_names(self, obj: RoleChange) -> str:
+        return "・".join(R.ROLES.get(c, c) for c in obj.added)
+
+    @admin.display(description="外す役割")
+    def removed_names(self, obj: RoleChange) -> str:
+        return "・".join(R.ROLES.get(c, c) for c in obj.removed)
+
+    def _decide(self, request: HttpRequest, queryset: Any, decide: Any, done: str) -> None:
+        for change in queryset:
+            try:
+                decide(request.user, change.pk)
+                self.message_user(request, f"{change.staff}: {done}", messages.SUCCESS)
+            except JichitaiError as exc:
+                self.message_user(request, f"{change.staff}: {exc.message}", messages.ERROR)
+
+    @admin.action(description="選択した役割の変更を承認する")
+    def approve_selected(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, rolechanges.approve, "承認しました")
+
+    @admin.action(description="選択した役割の変更を却下する")
+    def reject_selected(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, rolechanges.reject, "却下しました")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from jichitai.audit import services as audit
 from jichitai.common.errors import JichitaiError
 
 CSP = (
@@ -41,6 +42,7 @@ class ErrorMiddleware:
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not isinstance(exc, JichitaiError):
             return None
+        audit.keep_refusals(exc)
         if request.path.startswith("/api/") or request.headers.get("Accept", "").startswith("application/json"):
             return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
         return render(request, "errors/error.html", {"error": exc}, status=exc.status)

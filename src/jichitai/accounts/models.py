@@ -11,6 +11,8 @@ from jichitai.accounts import roles as R
 class Department(models.Model):
     code = models.CharField("課コード", max_length=20, unique=True)
     name = models.CharField("課名", max_length=100)
+    duties = models.JSONField("所管業務", default=list, blank=True,
+                              help_text="この課が所管する業務。決裁などの業務に結び付いた操作は所管課の職員だけが行えます。")
 
     class Meta:
         verbose_name = "課"
@@ -77,6 +79,15 @@ class Staff(AbstractBaseUser):
             self._role_codes = cached
         return cached
 
+    def duties(self) -> frozenset[str]:
+        """The 所管業務 of this member of staff's department (what their supervisor role may approve)."""
+        cached: frozenset[str] | None = getattr(self, "_duties", None)
+        if cached is None:
+            dept = self.department
+            cached = frozenset(str(d) for d in (dept.duties or [])) if dept is not None else frozenset()
+            self._duties = cached
+        return cached
+
     # Django admin asks these; they answer from the one policy.
     @property
     def is_staff(self) -> bool:
@@ -110,3 +121,29 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}: {self.failures}"
+
+
+class RoleChange(models.Model):
+    """A change of one member of staff's roles, proposed by one system administrator and applied only when a
+    second one approves it (separation of duties): nobody changes roles alone, nobody their own."""
+
+    STATES = {"pending": "承認待ち", "approved": "承認済み", "rejected": "却下"}
+
+    staff = models.ForeignKey(Staff, verbose_name="対象職員", on_delete=models.PROTECT, related_name="role_changes")
+    added = models.JSONField("追加する役割", default=list, blank=True)
+    removed = models.JSONField("外す役割", default=list, blank=True)
+    reason = models.CharField("理由", max_length=300)
+    state = models.CharField("状態", max_length=10, choices=list(STATES.items()), default="pending")
+    requested_by = models.ForeignKey(Staff, verbose_name="申請者", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申請日時", auto_now_add=True)
+    decided_by = models.ForeignKey(Staff, verbose_name="承認者", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField("承認日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "役割の変更"
+        verbose_name_plural = "役割の変更（二者承認）"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: +{','.join(self.added)} -{','.join(self.removed)} ({self.STATES[self.state]})"

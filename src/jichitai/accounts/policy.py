@@ -3,7 +3,8 @@
 Each app declares its actions in its own ``policy.py`` with :func:`define` (loaded at start by
 ``autodiscover_modules("policy")``). A resource may add its own rule by defining
 ``permits(actor, action) -> bool``: a dashboard shared with one department, a feed granted to one system.
-Both must agree: the role grant first, then the resource's rule.
+Both must agree: the role grant first (and the department's 所管業務 when the action names one), then the
+resource's rule.
 """
 
 from __future__ import annotations
@@ -27,14 +28,18 @@ class Action:
     name: str
     label: str
     roles: frozenset[str]
+    duty: str | None = None  # the 所管業務 the actor's department must own (roles.DUTIES), if any
 
 
 ACTIONS: dict[str, Action] = {}
 
 
-def define(name: str, label: str, roles: Iterable[str]) -> Action:
-    """Declare an action and the roles granted it. Declaring the same name twice with other roles is a bug."""
-    action = Action(name, label, frozenset(roles))
+def define(name: str, label: str, roles: Iterable[str], *, duty: str | None = None) -> Action:
+    """Declare an action and the roles granted it; with ``duty``, only to staff of a department owning that duty
+    (a supervisor approves their own department's work only). Declaring a name twice differently is a bug."""
+    if duty is not None and duty not in R.DUTIES:
+        raise ValueError(f"unknown duty {duty!r}")
+    action = Action(name, label, frozenset(roles), duty)
     existing = ACTIONS.get(name)
     if existing is not None and existing != action:
         raise ValueError(f"action {name!r} declared twice with different grants")
@@ -49,8 +54,13 @@ def allowed(actor: Any, action: str, resource: Any = None) -> bool:
     if actor is None or not getattr(actor, "is_authenticated", True) or not getattr(actor, "is_active", False):
         return False
     role_codes = actor.role_codes() if hasattr(actor, "role_codes") else frozenset()
-    if not (role_codes & ACTIONS[action].roles):
+    declared = ACTIONS[action]
+    if not (role_codes & declared.roles):
         return False
+    if declared.duty is not None:
+        duties = actor.duties() if hasattr(actor, "duties") else frozenset()
+        if declared.duty not in duties:
+            return False
     permits = getattr(resource, "permits", None)
     if permits is not None:
         return bool(permits(actor, action))

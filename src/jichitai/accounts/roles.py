@@ -23,3 +23,26 @@ ROLES: dict[str, str] = {
 }
 
 ALL_STAFF = frozenset(ROLES)
+
+# Roles that do the city's business (they see or change residents' records and taxes), as against running or
+# auditing the system. A system administrator never holds one (separation of duties, 標準仕様書 10.3): an
+# administrator who could grant themselves 窓口 or 決裁 could read or change any record unseen by the business.
+BUSINESS = frozenset({COUNTER_CLERK, SUPERVISOR, TAX_REVIEWER, ANALYST})
+
+# 所管業務: the work a department (課) owns. An action bound to a duty (policy.define(duty=…)) is allowed only to
+# staff whose department owns that duty: 住民記録の決裁 to 市民課, 申告訂正（更正）の決裁 to 市民税課.
+REGISTRY_DUTY = "registry"
+TAX_DUTY = "tax"
+DUTIES: dict[str, str] = {
+    REGISTRY_DUTY: "住民記録（市民課）",
+    TAX_DUTY: "個人住民税（市民税課）",
+}
+
+
+def incompatible(codes: frozenset[str] | set[str]) -> str:
+    """Why a set of roles may not be held together, or "" when it may."""
+    if SYSADMIN in codes and codes & BUSINESS:
+        return "システム管理者は業務の役割（" + "・".join(ROLES[c] for c in sorted(codes & BUSINESS)) + "）を兼ねられません。"
+    if SYSADMIN in codes and AUDITOR in codes:
+        return "システム管理者は監査の役割を兼ねられません。"
+    return ""

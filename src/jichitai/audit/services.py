@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +17,7 @@ from jichitai.audit import chain
 from jichitai.audit.models import AuditEntry, ChainHead, Seal
 from jichitai.dbcopy import copy_rows
 
+E = TypeVar("E", bound=BaseException)
 CHAIN = "audit"
 _COLUMNS = ("seq", "at", "actor", "action", "resource", "outcome", "detail", "prev_hash", "hash")
 SEAL_EVERY = 1000  # entries between automatic seals; `jichitai audit seal` seals on demand (cron)
@@ -66,6 +68,54 @@ class Event:
 def record(actor: Any, action: str, resource: str = "", outcome: str = "ok", **detail: Any) -> AuditEntry:
     """Append one entry, in the caller's transaction when there is one. Outcomes: ok, refused, failed."""
     return record_many([Event(actor, action, resource, outcome, detail)])[-1]
+
+
+def refused(error: E, actor: Any, action: str, resource: str = "", **detail: Any) -> E:
+    """Audit a refusal and return ``error`` for the caller to raise.
+
+    A refusal raised inside a transaction rolls that transaction back, and with it an entry written inside it.
+    So the entry is written now *and* carried on the error: :func:`atomic`, the error mappers (web pages, API)
+    and :func:`keep_refusals` write it again, outside the transaction, if the rollback took it away.
+    """
+    return carry(error, Event(actor, action, resource, "refused", {"code": getattr(error, "code", ""), **detail}))
+
+
+def carry(error: E, event: Event) -> E:
+    """Write ``event`` now and carry it on ``error`` (see :func:`refused`)."""
+    entry = record_many([event])[-1]
+    carried = list(getattr(error, "audit_refusals", []))
+    carried.append((event, entry.seq, entry.hash))
+    error.audit_refusals = carried  # type: ignore[attr-defined]
+    return error
+
+
+def _in_transaction() -> bool:
+    """Inside a transaction of our own (the test framework's outer blocks do not count: they never commit)."""
+    connection = transaction.get_connection()
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def keep_refusals(error: BaseException) -> None:
+    """Once outside every transaction: rewrite the refusals carried by ``error`` that a rollback removed."""
+    carried = getattr(error, "audit_refusals", None)
+    if not carried or _in_transaction():
+        return
+    error.audit_refusals = []  # type: ignore[attr-defined]
+    lost = [event for event, seq, digest in carried if not AuditEntry.objects.filter(seq=seq, hash=digest).exists()]
+    if lost:
+        record_many([Event(e.actor, e.action, e.resource, e.outcome, {**e.detail, "rolled_back": True})
+                     for e in lost])
+
+
+@contextmanager
+def atomic() -> Iterator[None]:
+    """``transaction.atomic()`` whose refusals (raised with :func:`refused`) outlive its rollback."""
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException as exc:
+        keep_refusals(exc)
+        raise
 
 
 def record_many(events: Iterable[Event]) -> list[AuditEntry]:

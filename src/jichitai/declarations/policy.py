@@ -8,6 +8,6 @@ define("declarations.file", "市民税・県民税の申告（本人）", {RESID
 define("declarations.view_own", "自分の申告の閲覧（本人）", {RESIDENT})
 define("declarations.queue", "申告審査の一覧", {R.TAX_REVIEWER, R.SUPERVISOR})
 define("declarations.review", "申告の審査（受理・訂正・差戻し）", {R.TAX_REVIEWER})
-define("declarations.approve", "申告訂正の決裁", {R.SUPERVISOR})
+define("declarations.approve", "申告訂正の決裁", {R.SUPERVISOR}, duty=R.TAX_DUTY)
 define("declarations.metrics", "申告の実績", {R.TAX_REVIEWER, R.SUPERVISOR, R.ANALYST})
 define("declarations.import", "申告データの取込と一括審査", {R.TAX_REVIEWER, R.SYSADMIN})

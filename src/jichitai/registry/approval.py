@@ -85,11 +85,11 @@ def _ensure_approver(actor: Any, pending_id: int) -> None:
 def approve(pending_id: int, *, actor: Any, note: str = "") -> services.Applied:
     """決裁: record the 異動 as drafted (入力者 = the drafter, approver in the audit entry)."""
     _ensure_approver(actor, pending_id)
-    with transaction.atomic():
+    with audit.atomic():  # a refusal below is audited even though this transaction rolls back
         pending = _locked(pending_id)
         if pending.requested_by_id == getattr(actor, "pk", None):
-            audit.record(actor, "registry.approve", f"pending:{pending_id}", "refused", code="self_approval")
-            raise RegistryError("起案者本人は決裁できません（標準仕様書 4.0.8）。", code="self_approval")
+            raise audit.refused(RegistryError("起案者本人は決裁できません（標準仕様書 4.0.8）。", code="self_approval"),
+                                actor, "registry.approve", f"pending:{pending_id}")
         pending.decided_by = actor
         applied = services.apply(from_dict(pending.command), actor=pending.requested_by, terminal=pending.terminal,
                                  approval=pending)

@@ -5,7 +5,7 @@ from jichitai.accounts.policy import define
 
 define("registry.view", "住民記録の照会", {R.COUNTER_CLERK, R.SUPERVISOR, R.AUDITOR})
 define("registry.change", "住民異動の入力", {R.COUNTER_CLERK, R.SUPERVISOR})
-define("registry.approve", "職権異動の決裁", {R.SUPERVISOR})
+define("registry.approve", "職権異動の決裁", {R.SUPERVISOR}, duty=R.REGISTRY_DUTY)
 define("registry.view_mynumber", "個人番号の表示（利用目的の記録が必要）", {R.SUPERVISOR})
 define("registry.certificate.issue", "住民票の写し等の交付", {R.COUNTER_CLERK, R.SUPERVISOR})
 define("registry.export", "住民記録の全件・差分出力", {R.SUPERVISOR, R.SYSADMIN})

@@ -101,7 +101,9 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
                 return results
         except RegistryError as exc:
             command = getattr(exc, "command", commands[0] if commands else None)
-            audit.record_many([_refusal_event(actor, command, exc)])
+            # carried on the error too: when a 決裁 calls this inside its own transaction, its rollback would
+            # take the entry with it (audit.atomic writes it again afterwards)
+            audit.carry(exc, _refusal_event(actor, command, exc))
             raise
         except _RETRYABLE:
             if attempt == 4:

@@ -100,7 +100,7 @@ def test_twice_claimed_dependant_goes_to_the_clerk_who_resolves_it(live_server: 
     assert reviewer.pk
     page.get_by_role("button", name="ログアウト").click()
 
-    make_staff(roles=["supervisor"], username="s0001", full_name="課長 決裁")
+    make_staff(roles=["supervisor"], username="s0001", full_name="課長 決裁", department="shiminzei")
     staff_login(page, base, "s0001", "correct-horse-battery")
     page.goto(f"{base}/declarations/approvals/")
     page.get_by_role("link", name=re.compile(receipt)).click()

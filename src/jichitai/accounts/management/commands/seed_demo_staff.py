@@ -21,6 +21,9 @@ DEPARTMENTS = {
     "fukushi": "福祉局 政策課",
 }
 
+# 所管業務 (roles.DUTIES) of the departments above: whose supervisors approve which work
+DEPARTMENT_DUTIES = {"shimin": [R.REGISTRY_DUTY], "shiminzei": [R.TAX_DUTY]}
+
 # username, full name, department, roles, password (demo only)
 DEMO_STAFF = [
     ("madoguchi", "窓口 一郎", "shimin", [R.COUNTER_CLERK], "madoguchi-demo"),
@@ -46,7 +49,8 @@ class Command(BaseCommand):
         if settings.CONFIG.is_production:
             raise CommandError("demo accounts are refused in production mode")
         ensure_roles()
-        depts = {code: Department.objects.update_or_create(code=code, defaults={"name": name})[0]
+        depts = {code: Department.objects.update_or_create(
+                     code=code, defaults={"name": name, "duties": DEPARTMENT_DUTIES.get(code, [])})[0]
                  for code, name in DEPARTMENTS.items()}
         self.stdout.write("デモ用アカウント (demo staff accounts) — デモ専用。本番では使えません (demo only):")
         self.stdout.write(f"  {'職員番号':<14}{'パスワード':<20}{'二要素認証の鍵 (TOTP secret)':<34}{'役割'}")
