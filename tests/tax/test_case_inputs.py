@@ -140,3 +140,30 @@ def test_any_wrong_type_or_absurd_value_is_a_named_refusal_never_a_crash() -> No
             calculate(case)
         except TaxError:
             pass
+
+
+def test_a_mark_whose_conditions_fail_is_explained_with_its_article() -> None:
+    """Independent (statute): a man marked 寡婦 gets no 寡婦控除 (所得税法第2条第1項第30号) and the answer says why;
+    so does a ひとり親 without a 子 (地方税法第292条第1項第12号)."""
+    man = calculate({"fiscal_year": 2026, "taxpayer": {"birth_date": "1970-01-01", "sex": "male", "widow": True},
+                     "income": {"salary": 3_000_000}})
+    assert man["income_deductions"]["widow"] == 0
+    step = next(s for s in man["steps"] if s["rule"].startswith("寡婦控除の要件"))
+    assert "所得税法第2条第1項第30号" in step["basis"] and step["value"] is True
+    lone = calculate({"fiscal_year": 2026, "taxpayer": {"birth_date": "1985-01-01", "single_parent": True},
+                      "income": {"salary": 3_000_000}})
+    assert any(s["rule"].startswith("ひとり親控除の要件") and "第292条第1項第12号" in s["basis"] for s in lone["steps"])
+    woman = calculate({"fiscal_year": 2026, "taxpayer": {"birth_date": "1970-01-01", "sex": "female", "widow": True},
+                       "income": {"salary": 3_000_000}})
+    assert woman["income_deductions"]["widow"] == 260_000
+    assert not any(s["rule"].startswith("寡婦控除の要件") for s in woman["steps"])
+
+
+def test_the_limit_adjustment_and_separate_taxation_name_their_articles() -> None:
+    answer = calculate({"fiscal_year": 2026, "taxpayer": {"birth_date": "1990-01-01"}, "income": {"salary": 1_100_500}})
+    step = next(s for s in answer["steps"] if s["rule"].startswith("非課税限度額に係る調整による減額 (市民税"))
+    assert step["basis"] == "地方税法附則第3条の3第5項" and step["value"] == 400
+    sep = calculate({"fiscal_year": 2026, "taxpayer": {"birth_date": "1970-01-01"},
+                     "separate_income": {"land_long_term": 3_000_000}, "local_tax_withheld": {"dividend": 0}})
+    bases = " ".join(s["basis"] for s in sep["steps"])
+    assert "地方税法附則第34条" in bases and sep["taxable_separate"]["land_long_term"] == 2_570_000

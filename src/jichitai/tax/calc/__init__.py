@@ -207,6 +207,10 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
         ded_total = ded_total + v
     o.update(ded)
     o["ded_total"] = ded_total
+    # a 寡婦 / ひとり親 / 勤労学生 mark whose statutory conditions are not met: said in the explanation
+    o["denied_widow"] = t["widow"] & (widow == 0)
+    o["denied_single_parent"] = t["single_parent"] & (single == 0)
+    o["denied_working_student"] = t["working_student"] & (student == 0)
 
     # 課税標準, 算出所得割, 人的控除差
     unit = int(p["taxable_income_rounding"])

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from jichitai.tax import parameters as P
 from jichitai.tax.calc import OUTPUT_COLUMNS, calculate_many
-from jichitai.tax.calc.columns import I64, RELATIVE_COLUMNS, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
+from jichitai.tax.calc.columns import BOOL_COLUMNS, I64, RELATIVE_COLUMNS, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
 
 RELATIVE_TYPE = pa.struct([
     ("is_spouse", pa.bool_()), ("birth_date", pa.date32()), ("total_income", pa.int64()),
@@ -30,7 +30,7 @@ INPUT_SCHEMA = pa.schema(
 )
 OUTPUT_SCHEMA = pa.schema(
     [("key", pa.string())]
-    + [(name, pa.bool_() if name.startswith("exempt") else pa.int64()) for name in OUTPUT_COLUMNS]
+    + [(name, pa.bool_() if name in BOOL_COLUMNS else pa.int64()) for name in OUTPUT_COLUMNS]
 )
 
 

@@ -41,9 +41,14 @@ OUTPUT_COLUMNS = (
     "city_levy_gross", "pref_levy_gross",
     "personal_difference", "adj_city", "adj_pref", "div_city", "div_pref", "housing_city", "housing_pref",
     "donation_city", "donation_pref", "limit_adj_city", "limit_adj_pref", "withheld_city", "withheld_pref",
+    "denied_widow", "denied_single_parent", "denied_working_student",
     "exempt_per_capita", "exempt_income_levy", "city_income_levy",
     "pref_income_levy", "city_per_capita", "pref_per_capita", "forest_env_tax", "total",
 )
+
+# the output columns that are flags, not yen
+BOOL_COLUMNS = frozenset({"exempt_per_capita", "exempt_income_levy", "denied_widow", "denied_single_parent",
+                          "denied_working_student"})
 
 Columns = dict[str, np.ndarray]
 

@@ -146,6 +146,8 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     }
     ded["ded_total"] = sum(ded.values())
     r.update(ded)
+    r.update(denied_widow=case.widow and not widow, denied_single_parent=case.single_parent and not single_parent,
+             denied_working_student=case.working_student and not ded["ded_working_student"])
 
     # 課税標準と所得割
     sp = p["separate_rates"]
