@@ -27,7 +27,7 @@ ALL_STAFF = frozenset(ROLES)
 # Roles that do the city's business (they see or change residents' records and taxes), as against running or
 # auditing the system. A system administrator never holds one (separation of duties, 標準仕様書 10.3): an
 # administrator who could grant themselves 窓口 or 決裁 could read or change any record unseen by the business.
-BUSINESS = frozenset({COUNTER_CLERK, SUPERVISOR, TAX_REVIEWER, ANALYST})
+BUSINESS = frozenset({COUNTER_CLERK, SUPERVISOR, TAX_REVIEWER, ANALYST, RESEARCHER})
 
 # 所管業務: the work a department (課) owns. An action bound to a duty (policy.define(duty=…)) is allowed only to
 # staff whose department owns that duty: 住民記録の決裁 to 市民課, 申告訂正（更正）の決裁 to 市民税課.
