@@ -184,7 +184,7 @@ RULES = {  # class → (the component it shows in, the rule that explains it)
     "均等割 Kobe/Hyogo": ("均等割", "均等割 市3,400 (神戸 +400 超過課税) + 県1,800 (県民緑税 +800) + 森林環境税1,000 = 6,200; the peer has the standard 4,000 + 1,000"),
     "均等割非課税 限度額": ("均等割", "均等割 非課税 (地方税法第295条第3項, 神戸市 1級地: 合計所得 ≤ 35万×人数+10万(+21万)); the peer charges 5,000 to everyone"),
     "均等割非課税 135万": ("均等割", "障害者・未成年者・寡婦・ひとり親 合計所得 ≤ 135万 (地方税法第295条第1項第2号); the peer charges 5,000"),
-    "所得割非課税": ("所得割非課税", "所得割 非課税 (地方税法附則第3条の3: 総所得金額等 ≤ 35万×人数+10万(+32万); or the 135万 rule of 第295条第1項); the peer has no 非課税判定 in 住民税"),
+    "所得割非課税": ("所得割非課税", "所得割 非課税 (地方税法附則第3条の3第1項・第4項: 総所得金額等 ≤ 35万×人数+10万(+32万); or the 135万 rule of 第295条第1項) and, just above that limit, the 調整 (第2項・第5項: 所得割 ≤ 総所得金額等 − 限度額); the peer has neither"),
     "所得 65万 floor": ("所得", "給与所得控除 最低保障 55万→65万 for 給与収入 ≤ 190万 (所得税法第28条, 令和7年度改正, 住民税は令和8年度から); the peer keeps the 令和2年分 table"),
     "所得 別表第五": ("所得", "給与収入 660万未満 → 所得税法別表第五 (4,000円刻みの表); the peer applies the formula to the yen (its own NOTE)"),
     "所得 所得金額調整控除": ("所得", "所得金額調整控除 (租税特別措置法第41条の3の3, 地方税法附則第3条の3の2: 給与収入 850万超 with a dependant under 23); not in the peer"),

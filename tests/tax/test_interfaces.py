@@ -85,6 +85,13 @@ def test_api_requires_login(client: Any) -> None:
     (json.dumps({"fiscal_year": 2026, "taxpayer": {"birth_date": "1980-01-01", "disability": "x"}}),
      "taxpayer.disability"),
     ("{not json", "body"),
+    (json.dumps({"fiscal_year": 2026, "taxpayer": {"birth_date": "1980-01-01"}, "municipality": {"city_per_capita": "x"}}),
+     "municipality.city_per_capita"),
+    (json.dumps({"fiscal_year": 2026, "taxpayer": {"birth_date": "1980-01-01", "widow": True}}), "taxpayer.sex"),
+    (json.dumps({"fiscal_year": 2026, "taxpayer": {"birth_date": "1980-01-01"},
+                 "separate_income": {"land_short_term": 10**20}}), "separate_income.land_short_term"),
+    (json.dumps({"fiscal_year": 2026, "taxpayer": {"birth_date": "1980-01-01"}, "separate_income": [1]}),
+     "separate_income"),
 ])
 def test_api_answers_errors_precisely(login_as: Any, body: str, field: str) -> None:
     client = login_as("tax_reviewer")
@@ -92,3 +99,17 @@ def test_api_answers_errors_precisely(login_as: Any, body: str, field: str) -> N
     assert response.status_code == 400
     error = response.json()
     assert error["code"] == "tax_input" and error["fields"]["field"] == field and error["message"]
+
+
+@pytest.mark.django_db
+def test_api_partial_municipality_answers_with_what_it_assumed(login_as: Any) -> None:
+    """Issue 19 item 4: a block with some figures is computed, the others at the statutory standard, listed."""
+    client = login_as("tax_reviewer")
+    case = {"fiscal_year": 2026, "taxpayer": {"birth_date": "1980-05-01"}, "income": {"salary": 5_000_000},
+            "municipality": {"designated_city": True, "city_per_capita": 3400}}
+    response = client.post(URL, data=json.dumps(case), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assumed = {a["field"]: a for a in response.json()["municipality"]["assumed"]}
+    assert assumed["municipality.city_income_rate"]["value"] == "0.08"
+    assert assumed["municipality.pref_per_capita"]["value"] == 1000 and "第38条" in assumed["municipality.pref_per_capita"]["basis"]
+    assert "municipality.city_per_capita" not in assumed
