@@ -60,6 +60,7 @@ def cases(draw: st.DrawFn, fiscal_year: int) -> Case:
         widow_divorced=draw(st.booleans()), sep_short_term=draw(separate), sep_long_term=draw(separate),
         sep_general_stock=draw(separate), sep_listed_stock=draw(separate), sep_listed_dividend=draw(separate),
         withheld_dividend=draw(st.integers(0, 100_000)), withheld_stock_transfer=draw(st.integers(0, 100_000)),
+        donation_onestop=draw(st.booleans()),
         spouse=draw(st.none() | relatives), dependents=tuple(draw(st.lists(relatives, max_size=4))),
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from jichitai.lake.schemas import LTC_LEVELS
 from jichitai.tax import reports
+from jichitai.tax.donation_notices import DONATION_NOTICE
 from jichitai.tax.reports import Column, Layout
 
 
@@ -135,13 +136,14 @@ ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 # the feeds whose accepted files the tax office stores (jichitai.tax.report_intake.store_rows)
-TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change")
+TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice")
 
 # feed code -> layout of the files received on it
 FILE_LAYOUTS: dict[str, Layout] = {
     "salary-report": reports.SALARY_REPORT,
     "pension-report": reports.PENSION_REPORT,
     "salary-earner-change": reports.SALARY_EARNER_CHANGE,
+    "donation-notice": DONATION_NOTICE,
     "kokuho-shikaku": KOKUHO_SHIKAKU,
     "jido-teate": JIDO_TEATE,
     "kaigo-nintei": KAIGO_NINTEI,

@@ -72,6 +72,7 @@ class Case:
     housing_loan_credit: int = 0
     withheld_dividend: int = 0
     withheld_stock_transfer: int = 0
+    donation_onestop: bool = False
     spouse: Relative | None = None
     dependents: tuple[Relative, ...] = field(default_factory=tuple)
 
@@ -268,6 +269,7 @@ def parse_case(data: Any) -> Case:
         widow=widow, widow_divorced=widow and reason == "divorced", single_parent=single_parent,
         working_student=_flag(tp, "working_student", "taxpayer"),
         public_assistance=_flag(tp, "public_assistance", "taxpayer"),
+        donation_onestop=_flag(sections["donations"], "onestop", "donations"),
         **{attr: _yen(sections[section], key, section) for attr, section, key in AMOUNTS},
         spouse=None if d.get("spouse") is None else _relative(d["spouse"], "spouse", income_year, birth, spouse=True),
         dependents=tuple(_relative(x, f"dependents[{i}]", income_year, birth, spouse=False)

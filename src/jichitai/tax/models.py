@@ -184,3 +184,32 @@ class Assessment(models.Model):
         answer = render(rules, dict(zip(rules["columns"], self.figures or (), strict=True)))
         answer["notes"] = list(self.notes)
         return answer
+
+
+class DonationNotice(models.Model):
+    """One row of a 申告特例通知書 (ワンストップ特例, 地方税法附則第7条): the ふるさと納税 a donor made in the year to
+    one municipality, which asked for the 申告特例. The latest notice of a donee for a person and year counts (a
+    donee that corrects its notice sends it again); the assessment applies the 申告特例控除 unless the person
+    declared (確定申告 or 住民税申告: the 申告特例 is then void and the donations are declared)."""
+
+    donee_code = models.CharField("寄附を受けた団体コード", max_length=6)
+    donee_name = models.CharField("寄附を受けた団体名", max_length=100)
+    income_year = models.PositiveIntegerField("年分", db_index=True)
+    recipient_index = models.CharField("寄附者個人番号索引", max_length=64, db_index=True)
+    recipient_my_number = models.TextField("寄附者個人番号(暗号化)")
+    amount = models.BigIntegerField("寄附金額")
+    source = models.CharField("受付ファイル", max_length=200)
+    line = models.PositiveIntegerField("行")
+    data = models.JSONField("内容")
+    received_at = models.DateTimeField("受付日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申告特例通知書"
+        verbose_name_plural = "申告特例通知書"
+        constraints = [
+            models.UniqueConstraint(fields=["donee_code", "income_year", "recipient_index", "source"],
+                                    name="tax_donation_notice_once_per_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"申告特例通知書 {self.income_year} {self.donee_name} {self.amount}円"

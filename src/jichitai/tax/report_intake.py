@@ -14,7 +14,10 @@ from django.utils import timezone
 from jichitai.common import vault as _vault
 from jichitai.dbcopy import copy_new_rows
 from jichitai.tax import reports
-from jichitai.tax.models import ReceivedReport, SalaryEarnerChange
+from jichitai.tax.donation_notices import DONATION_NOTICE
+from jichitai.tax.models import DonationNotice, ReceivedReport, SalaryEarnerChange
+
+LAYOUTS = {**reports.LAYOUTS, DONATION_NOTICE.name: DONATION_NOTICE}  # every file the tax office takes in
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +42,7 @@ def _jsonable(row: dict[str, Any], v: _vault.Vault, numbers: tuple[str, ...] | N
 def store_file(layout_name: str, data: bytes, source: str) -> tuple[int, int]:
     """Validate and store a report file whole (raises ReportFileError listing every problem); see
     :func:`store_rows`."""
-    return store_rows(layout_name, reports.read_file(reports.LAYOUTS[layout_name], data), source)
+    return store_rows(layout_name, reports.read_file(LAYOUTS[layout_name], data), source)
 
 
 Key = tuple[int, str, str]  # (年分, 支払者法人番号, 受給者の索引)
@@ -84,6 +87,8 @@ def store_rows(layout_name: str, rows: list[dict[str, Any]], source: str) -> tup
     once (the first). Returns (rows stored, rows already there)."""
     if layout_name == reports.SALARY_EARNER_CHANGE.name:
         return store_earner_changes(rows, source)
+    if layout_name == DONATION_NOTICE.name:
+        return store_donation_notices(rows, source)
     layout = reports.LAYOUTS[layout_name]
     v = vault()
     amount_attr = "salary_paid" if layout_name == "salary_report" else "pension_paid"
@@ -143,6 +148,33 @@ def _link_replacements(kind: str, source: str, replaced: dict[Key, int], submiss
         olds.append(ReceivedReport(pk=old, superseded_by_id=by_key[key],
                                    status="withdrawn" if submissions[key] == "cancellation" else "superseded"))
     ReceivedReport.objects.bulk_update(olds, ["superseded_by", "status"], batch_size=2000)
+
+
+def store_donation_notices(rows: list[dict[str, Any]], source: str) -> tuple[int, int]:
+    """Store the rows of a 申告特例通知書 file (地方税法附則第7条). A notice equal to the latest one of the same
+    donee for the same person and year is not stored again; a different one is stored and, being the latest,
+    counts. Returns (rows stored, rows already there)."""
+    v = vault()
+    now = timezone.now()
+    items: dict[tuple[str, int, str], dict[str, Any]] = {}
+    for row in rows:
+        index = v.blind_index(row["my_number"])
+        key = (row["donee_code"], row["income_year"], index)
+        items.setdefault(key, {
+            "donee_code": row["donee_code"], "donee_name": row["donee_name"], "income_year": row["income_year"],
+            "recipient_index": index, "recipient_my_number": v.encrypt(row["my_number"]), "amount": row["amount"],
+            "source": source, "line": row["line"], "data": _jsonable(row, v, ("my_number",), index), "received_at": now,
+        })
+    latest: dict[tuple[str, int, str], int] = {}
+    for part in range(0, len(items), 5000):
+        keys = list(items)[part:part + 5000]
+        for code, year, index, amount in (DonationNotice.objects.filter(
+                recipient_index__in={k[2] for k in keys}, income_year__in={k[1] for k in keys})
+                .order_by("id").values_list("donee_code", "income_year", "recipient_index", "amount")):
+            latest[(code, year, index)] = amount
+    new = [item for key, item in items.items() if latest.get(key) != item["amount"]]
+    stored = copy_new_rows(DonationNotice, new, batch_size=2000)
+    return stored, len(rows) - stored
 
 
 def store_earner_changes(rows: list[dict[str, Any]], source: str) -> tuple[int, int]:

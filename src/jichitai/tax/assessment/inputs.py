@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.tax import reports
+from jichitai.tax.donation_notices import MAX_DONEES
 
 LIFE_KEYS = ("life_general_new", "life_general_old", "life_medical_care_new", "life_pension_new", "life_pension_old")
 RELATION_OF_CLASS = {"elderly_cohabiting_parent": "parent"}
@@ -146,20 +147,54 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
                               .order_by("id").values_list("kind", "recipient_index", "data")):
         by_index[index][kind].append(data)
     declared = declared_cases(fiscal_year, atenas)
+    donations = donation_notices(fiscal_year, indexes)
     people = []
     for atena, birth, sex, ward in residents:
+        index = index_of.get(atena) or ""
+        notices = donations.get(index, {})
         if atena in declared:
             source, case = declared[atena]
-            people.append(Person(atena, ward, source, case))
+            people.append(Person(atena, ward, source, case, [
+                f"申告特例通知書 {len(notices)} 団体分: 申告があったため申告特例は無効 (寄附金は申告によります、地方税法附則第7条)"]
+                if notices else []))
             continue
-        found = by_index.get(index_of.get(atena) or "")
+        found = by_index.get(index)
         if found and (found["salary_report"] or found["pension_report"]):
             case, notes = case_from_reports(fiscal_year, birth, sex, found["salary_report"], found["pension_report"])
-            people.append(Person(atena, ward, "reports", case, notes))
+            person = Person(atena, ward, "reports", case, notes)
         else:
             case = {"fiscal_year": fiscal_year, "taxpayer": {"birth_date": birth}}
-            people.append(Person(atena, ward, "none", case, ["課税資料なし (所得なしとして計算)"]))
+            person = Person(atena, ward, "none", case, ["課税資料なし (所得なしとして計算)"])
+        if notices:
+            _apply_donation_notices(person, notices)
+        people.append(person)
     return people
+
+
+def donation_notices(fiscal_year: int, indexes: list[str]) -> dict[str, dict[str, tuple[str, int]]]:
+    """個人番号索引 → donee code → (donee, amount) of the latest 申告特例通知書 of each donee for the income year."""
+    from jichitai.tax.models import DonationNotice
+
+    out: dict[str, dict[str, tuple[str, int]]] = {}
+    for index, code, name, amount in (DonationNotice.objects.filter(income_year=fiscal_year - 1,
+                                                                    recipient_index__in=indexes)
+                                      .order_by("id").values_list("recipient_index", "donee_code", "donee_name", "amount")):
+        out.setdefault(index, {})[code] = (name, amount)
+    return out
+
+
+def _apply_donation_notices(person: Person, notices: dict[str, tuple[str, int]]) -> None:
+    """申告特例 (ワンストップ特例, 地方税法附則第7条): the ふるさと納税 of the notices, with the 申告特例控除
+    (附則第7条の2・第7条の3), for a person who declared nothing and gave to at most five municipalities."""
+    total = sum(amount for _, amount in notices.values())
+    names = "、".join(name for name, _ in notices.values())
+    if len(notices) > MAX_DONEES:
+        person.notes.append(f"申告特例通知書 {len(notices)} 団体分 ({total:,}円): 寄附先が5団体を超えるため申告特例の"
+                            "対象外です (申告が必要、地方税法附則第7条)")
+        return
+    person.case["donations"] = {"furusato": total, "onestop": True}
+    person.notes.append(f"申告特例通知書 ({names}) 計 {total:,}円: 寄附金税額控除と申告特例控除を適用 "
+                        "(地方税法第314条の7, 附則第7条の2・第7条の3)")
 
 
 def declared_cases(fiscal_year: int, atena_numbers: list[str] | None = None) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -56,11 +56,14 @@ def _dividend(div: np.ndarray, taxable: np.ndarray, m: P.Municipality,
 
 
 def _donation(fur: np.ndarray, other: np.ndarray, total: np.ndarray, taxable: np.ndarray, diff: np.ndarray,
-              city: np.ndarray, pref: np.ndarray, short: np.ndarray, other_sep: np.ndarray, m: P.Municipality,
-              dn: dict[str, Any], ds: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+              city: np.ndarray, pref: np.ndarray, short: np.ndarray, other_sep: np.ndarray, onestop: np.ndarray,
+              m: P.Municipality, dn: dict[str, Any],
+              ds: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """寄附金税額控除 (地方税法第314条の7, 第37条の2) on the rows with a donation: 基本控除 plus the ふるさと
     特例控除 at (90% − 所得税率 × 1.021), or the lower ratio the 分離課税の所得 bring (``short``: 課税短期譲渡所得,
-    ``other_sep``: the other 課税分離所得), each side capped at 20% of its levy after 調整控除."""
+    ``other_sep``: the other 課税分離所得), each side capped at 20% of its levy after 調整控除; and where the
+    donations came by 申告特例通知書 (``onestop``) the 申告特例控除 (附則第7条の2・第7条の3): that 特例控除 ×
+    (所得税率 × 1.021) / (90% − 所得税率 × 1.021). Returns (市, 県) 寄附金税額控除 then (市, 県) 申告特例控除."""
     cs, ps = _shares(m, dn)
     floor_amt = int(dn["floor"])
     dbase = np.minimum(fur + other, V.times(total, frac(dn["income_cap"]))) - floor_amt
@@ -75,14 +78,18 @@ def _donation(fur: np.ndarray, other: np.ndarray, total: np.ndarray, taxable: np
     num = np.where(short, np.minimum(num, r_short.numerator * (den // r_short.denominator)), num)
     num = np.where(other_sep, np.minimum(num, r_other.numerator * (den // r_other.denominator)), num)
     cap = frac(dn["special_cap"])
-    out = []
+    back = [rt * factor / q for rt, q in zip(itax, ratio, strict=True)]  # 申告特例控除 / 特例控除
+    b_num = np.array([q.numerator for q in back], I64)[idx]
+    b_den = np.array([q.denominator for q in back], I64)[idx]
+    out, ones = [], []
     for share, levy in ((cs, city), (ps, pref)):
         basic_part = V.times(np.maximum(dbase, 0), frac(dn["basic_rate"]) * share, ceil=True)
         special = np.where(fur > floor_amt,
                            np.minimum(-((-(fur - floor_amt) * num * share.numerator) // (den * share.denominator)),
                                       V.times(np.maximum(levy, 0), cap)), 0)
         out.append(basic_part + special)
-    return out[0], out[1]
+        ones.append(np.where(onestop, -((-special * b_num) // b_den), 0))
+    return out[0], out[1], ones[0], ones[1]
 
 
 def _relatives(r: Columns, n: int, p: P.Parameters) -> Columns:
@@ -259,9 +266,10 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     short = o["taxable_land_short_term"] > 0
     other_sep = (taxable_all - taxable - o["taxable_land_short_term"]) > 0
     donation = V.sparse(t["donation_furusato"] + t["donation_other"] > 0,
-                        lambda f, q, g, x, d, c, r, s1, s2: _donation(f, q, g, x, d, c, r, s1, s2, m, p["donation"],
-                                                                      p["donation_separate"]),
-                        t["donation_furusato"], t["donation_other"], total, taxable, diff, city, pref, short, other_sep)
+                        lambda f, q, g, x, d, c, r, s1, s2, o: _donation(f, q, g, x, d, c, r, s1, s2, o, m,
+                                                                         p["donation"], p["donation_separate"]),
+                        t["donation_furusato"], t["donation_other"], total, taxable, diff, city, pref, short, other_sep,
+                        t["donation_onestop"])
     hc, hp = _shares(m, p["housing_loan"])
     housing = (V.times(t["housing_loan_credit"], hc, ceil=True), V.times(t["housing_loan_credit"], hp, ceil=True))
     city, o["div_city"] = _apply(city, div_credit[0])
@@ -270,6 +278,8 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     pref, o["housing_pref"] = _apply(pref, housing[1])
     city, o["donation_city"] = _apply(city, donation[0])
     pref, o["donation_pref"] = _apply(pref, donation[1])
+    city, o["onestop_city"] = _apply(city, donation[2])
+    pref, o["onestop_pref"] = _apply(pref, donation[3])
 
     # 非課税 and the amounts due
     persons = 1 + spouse_same.astype(I64) + rel["dependents"]

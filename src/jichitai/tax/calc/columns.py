@@ -25,7 +25,8 @@ TAXPAYER_AMOUNTS = (
 SEPARATE_COLUMNS = {"land_short_term": "sep_short_term", "land_long_term": "sep_long_term",
                     "general_stock": "sep_general_stock", "listed_stock": "sep_listed_stock",
                     "listed_dividend": "sep_listed_dividend"}
-TAXPAYER_FLAGS = ("female", "widow", "widow_divorced", "single_parent", "working_student", "public_assistance")
+TAXPAYER_FLAGS = ("female", "widow", "widow_divorced", "single_parent", "working_student", "public_assistance",
+                  "donation_onestop")
 TAXPAYER_COLUMNS = ("birth_date", "disability", *TAXPAYER_FLAGS, *TAXPAYER_AMOUNTS)
 RELATIVE_COLUMNS = ("owner", "is_spouse", "birth_date", "total_income", "disability", "cohabiting",
                     "lineal_ascendant", "child")
@@ -40,8 +41,8 @@ OUTPUT_COLUMNS = (
     *(f"taxable_{k}" for k in SEPARATE_COLUMNS), "city_levy_separate", "pref_levy_separate",
     "city_levy_gross", "pref_levy_gross",
     "personal_difference", "adj_city", "adj_pref", "div_city", "div_pref", "housing_city", "housing_pref",
-    "donation_city", "donation_pref", "limit_adj_city", "limit_adj_pref", "withheld_city", "withheld_pref",
-    "denied_widow", "denied_single_parent", "denied_working_student",
+    "donation_city", "donation_pref", "onestop_city", "onestop_pref", "limit_adj_city", "limit_adj_pref",
+    "withheld_city", "withheld_pref", "denied_widow", "denied_single_parent", "denied_working_student",
     "exempt_per_capita", "exempt_income_levy", "city_income_levy",
     "pref_income_levy", "city_per_capita", "pref_per_capita", "forest_env_tax", "total",
 )

@@ -65,6 +65,8 @@ STEPS: tuple[tuple[str, str, str, bool], ...] = (
     ("housing_pref", "住宅借入金等特別税額控除 (県民税)", "地方税法附則第5条の4の2", False),
     ("donation_city", "寄附金税額控除 (市民税)", "地方税法第314条の7", False),
     ("donation_pref", "寄附金税額控除 (県民税)", "地方税法第37条の2", False),
+    ("onestop_city", "申告特例控除 (市民税, ワンストップ特例)", "地方税法附則第7条の3", False),
+    ("onestop_pref", "申告特例控除 (県民税, ワンストップ特例)", "地方税法附則第7条の2", False),
     ("limit_adj_city", "非課税限度額に係る調整による減額 (市民税: 限度額を超える額の10分の6・指定都市10分の8まで)",
      "地方税法附則第3条の3第5項", False),
     ("limit_adj_pref", "非課税限度額に係る調整による減額 (県民税: 限度額を超える額の10分の4・指定都市10分の2まで)",
@@ -124,7 +126,8 @@ ANSWER_LAYOUT: dict[str, Any] = {
     "income_levy_separate": {"city": "city_levy_separate", "pref": "pref_levy_separate"},
     "tax_credits": {name: {"city": f"{prefix}_city", "pref": f"{prefix}_pref"}
                     for name, prefix in (("adjustment", "adj"), ("dividend", "div"), ("housing_loan", "housing"),
-                                         ("donation", "donation"), ("withholding", "withheld"))},
+                                         ("donation", "donation"), ("onestop", "onestop"),
+                                         ("withholding", "withheld"))},
     "exempt_limit_adjustment": {"city": "limit_adj_city", "pref": "limit_adj_pref"},
     "city_income_levy": "city_income_levy", "pref_income_levy": "pref_income_levy",
     "city_per_capita": "city_per_capita", "pref_per_capita": "pref_per_capita", "forest_env_tax": "forest_env_tax",

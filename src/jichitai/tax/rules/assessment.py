@@ -170,6 +170,9 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
                                           C.frac(dn["reconstruction_factor"]))
     don = C.donation_credit(case.donation_furusato, case.donation_other, total, taxable, difference, city, pref,
                             m.designated_city, dn, sep_ratio)
+    special = C.donation_special_credit(case.donation_furusato, taxable, difference, city, pref, m.designated_city,
+                                        dn, sep_ratio)
+    onestop = C.onestop_credit(special, taxable, difference, dn) if case.donation_onestop else (0, 0)
     city, r["div_city"] = L.apply_credit(city, div[0])
     pref, r["div_pref"] = L.apply_credit(pref, div[1])
     hou = C.housing_loan_credit(case.housing_loan_credit, m.designated_city, p["housing_loan"])
@@ -177,6 +180,8 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     pref, r["housing_pref"] = L.apply_credit(pref, hou[1])
     city, r["donation_city"] = L.apply_credit(city, don[0])
     pref, r["donation_pref"] = L.apply_credit(pref, don[1])
+    city, r["onestop_city"] = L.apply_credit(city, onestop[0])
+    pref, r["onestop_pref"] = L.apply_credit(pref, onestop[1])
 
     # 非課税
     persons = L.household_count(spouse_same_livelihood, len(dep_classes))

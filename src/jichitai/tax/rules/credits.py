@@ -124,6 +124,38 @@ def income_tax_rate_for_donation(taxable_income: int, difference: int, p: dict[s
     return r
 
 
+def onestop_credit(special: tuple[int, int], taxable_income: int, difference: int,
+                   p: dict[str, Any]) -> tuple[int, int]:
+    """申告特例控除額 (ワンストップ特例; 地方税法附則第7条の2 道府県民税, 第7条の3 市町村民税): for ふるさと納税 notified
+    by 申告特例通知書 instead of declared, the 所得税's share is taken from the 住民税 as well: each side's 特例控除額
+    × (所得税率 × 1.021) / (90% − 所得税率 × 1.021), 所得税率 read as for the 特例控除."""
+    rt = income_tax_rate_for_donation(taxable_income, difference, p)
+    rf = frac(p["reconstruction_factor"])
+    r = rt * rf / (frac(p["special_base"]) - rt * rf)
+    return ceil_frac(special[0], r), ceil_frac(special[1], r)
+
+
+def donation_special_credit(furusato: int, taxable_income: int, difference: int, city_levy_after_adjustment: int,
+                            pref_levy_after_adjustment: int, designated_city: bool, p: dict[str, Any],
+                            separate_ratio: Fraction | None = None) -> tuple[int, int]:
+    """特例控除 (ふるさと納税; 地方税法第314条の7第2項, 第37条の2第2項): (ふるさと − 2,000) × (90% − 所得税率 × 1.021)
+    × share, each side limited to 20% of that side's 所得割 after 調整控除; with 分離課税の所得 the lower
+    ``separate_ratio`` if it is lower."""
+    floor_amt = int(p["floor"])
+    if furusato <= floor_amt:
+        return 0, 0
+    city_share, pref_share = split_shares(designated_city, p)
+    ratio = frac(p["special_base"]) - income_tax_rate_for_donation(taxable_income, difference, p) * frac(
+        p["reconstruction_factor"])
+    if separate_ratio is not None:
+        ratio = min(ratio, separate_ratio)
+    cap = frac(p["special_cap"])
+    return (
+        min(ceil_frac(furusato - floor_amt, ratio * city_share), floor_frac(max(city_levy_after_adjustment, 0), cap)),
+        min(ceil_frac(furusato - floor_amt, ratio * pref_share), floor_frac(max(pref_levy_after_adjustment, 0), cap)),
+    )
+
+
 def donation_credit(furusato: int, other: int, gross_income_sum: int, taxable_income: int, difference: int,
                     city_levy_after_adjustment: int, pref_levy_after_adjustment: int, designated_city: bool,
                     p: dict[str, Any], separate_ratio: Fraction | None = None) -> tuple[int, int]:
@@ -138,15 +170,6 @@ def donation_credit(furusato: int, other: int, gross_income_sum: int, taxable_in
     if base > 0:
         r = frac(p["basic_rate"])
         basic = (ceil_frac(base, r * city_share), ceil_frac(base, r * pref_share))
-    special = (0, 0)
-    if furusato > floor_amt:
-        ratio = frac(p["special_base"]) - income_tax_rate_for_donation(taxable_income, difference, p) * frac(
-            p["reconstruction_factor"])
-        if separate_ratio is not None:
-            ratio = min(ratio, separate_ratio)
-        cap = frac(p["special_cap"])
-        special = (
-            min(ceil_frac(furusato - floor_amt, ratio * city_share), floor_frac(max(city_levy_after_adjustment, 0), cap)),
-            min(ceil_frac(furusato - floor_amt, ratio * pref_share), floor_frac(max(pref_levy_after_adjustment, 0), cap)),
-        )
+    special = donation_special_credit(furusato, taxable_income, difference, city_levy_after_adjustment,
+                                      pref_levy_after_adjustment, designated_city, p, separate_ratio)
     return basic[0] + special[0], basic[1] + special[1]
