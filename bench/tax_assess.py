@@ -27,6 +27,7 @@ import functools
 import io
 import os
 import random
+import resource
 import sys
 import time
 from contextlib import redirect_stdout
@@ -230,10 +231,13 @@ def _run(args: argparse.Namespace) -> None:
         rows.append((label, wall, report))
     first, again = rows[0][2], rows[1][2]
     t = first.timings
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # kB on Linux → GiB
+    print(f"peak RSS of this process (both runs): {peak:.2f} GiB", flush=True)
     print(f"| tax: `jichitai tax assess --fiscal-year {FISCAL_YEAR}` from PostgreSQL, {first.considered:,} residents "
           f"of 1月1日 ({first.created:,} assessments stored) | computation {t['compute']:.2f} s; loading "
           f"{t['gather']:.1f} s; cases {t['cases']:.1f} s; explanations + store {t['store']:.1f} s; wall "
-          f"{rows[0][1]:.1f} s; re-run (all {again.unchanged:,} unchanged) {rows[1][1]:.1f} s | computation "
+          f"{rows[0][1]:.1f} s; re-run (all {again.unchanged:,} unchanged) {rows[1][1]:.1f} s; peak RSS {peak:.2f} GiB "
+          f"| computation "
           f"< 5 s | `.venv/bin/python bench/tax_assess.py {'--reuse' if args.reuse else f'--n {args.n}'}` | "
           f"{dt.datetime.now(dt.UTC).date()} | 2 cores, 24 GiB, PG15 (load avg {os.getloadavg()[0]:.1f}) |")
 
