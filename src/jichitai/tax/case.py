@@ -15,6 +15,7 @@ from jichitai.common.fields import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, MAX_YEN
 from jichitai.tax.errors import TaxInputError
 from jichitai.tax.parameters import Municipality, municipality_from_block
 from jichitai.tax.rules import DISABILITY_CODES
+from jichitai.tax.rules.separate import ATTRS as SEPARATE_ATTRS
 
 RELATIONS = ("child", "parent", "grandparent", "other", "spouse")
 LINEAL_ASCENDANTS = ("parent", "grandparent")
@@ -196,9 +197,7 @@ AMOUNTS: tuple[tuple[str, str, str], ...] = (
     ("medical_reimbursed", "deductions.medical_expenses", "reimbursed"),
     ("donation_furusato", "donations", "furusato"), ("donation_other", "donations", "other"),
     ("housing_loan_credit", "", "housing_loan_credit"),
-    ("sep_short_term", "separate_income", "land_short_term"), ("sep_long_term", "separate_income", "land_long_term"),
-    ("sep_general_stock", "separate_income", "general_stock"), ("sep_listed_stock", "separate_income", "listed_stock"),
-    ("sep_listed_dividend", "separate_income", "listed_dividend"),
+    *((attr, "separate_income", kind) for kind, attr in SEPARATE_ATTRS.items()),
     ("withheld_dividend", "local_tax_withheld", "dividend"),
     ("withheld_stock_transfer", "local_tax_withheld", "stock_transfer"),
 )

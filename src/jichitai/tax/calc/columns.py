@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from jichitai.tax.errors import TaxInputError
+from jichitai.tax.rules.separate import ATTRS as SEPARATE_ATTRS
 
 I64 = np.int64
 TAXPAYER_AMOUNTS = (
@@ -21,10 +22,8 @@ TAXPAYER_AMOUNTS = (
     "sep_short_term", "sep_long_term", "sep_general_stock", "sep_listed_stock", "sep_listed_dividend",
     "withheld_dividend", "withheld_stock_transfer",
 )
-# 分離課税の所得 columns in the law's order of kinds (parameters separate_rates.order)
-SEPARATE_COLUMNS = {"land_short_term": "sep_short_term", "land_long_term": "sep_long_term",
-                    "general_stock": "sep_general_stock", "listed_stock": "sep_listed_stock",
-                    "listed_dividend": "sep_listed_dividend"}
+# 分離課税の所得: kind → taxpayer column
+SEPARATE_COLUMNS = SEPARATE_ATTRS
 TAXPAYER_FLAGS = ("female", "widow", "widow_divorced", "single_parent", "working_student", "public_assistance",
                   "donation_onestop")
 TAXPAYER_COLUMNS = ("birth_date", "disability", *TAXPAYER_FLAGS, *TAXPAYER_AMOUNTS)

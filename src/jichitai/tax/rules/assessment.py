@@ -17,11 +17,6 @@ from jichitai.tax.rules import levy as L
 from jichitai.tax.rules import separate as S
 from jichitai.tax.rules import tier_index
 
-# 分離課税の所得 of the case format (separate_income.*) → the Case attribute.
-SEPARATE_ATTRS = {"land_short_term": "sep_short_term", "land_long_term": "sep_long_term",
-                  "general_stock": "sep_general_stock", "listed_stock": "sep_listed_stock",
-                  "listed_dividend": "sep_listed_dividend"}
-
 if TYPE_CHECKING:
     from jichitai.tax.case import Case
     from jichitai.tax.parameters import Municipality, Parameters
@@ -72,7 +67,7 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     # 所得
     gross_salary_income = I.salary_income(case.salary, p["salary_income"])
     other_income = case.business + case.misc_other + case.dividend
-    separate = {kind: getattr(case, attr) for kind, attr in SEPARATE_ATTRS.items()}
+    separate = {kind: getattr(case, attr) for kind, attr in S.ATTRS.items()}
     separate_sum = sum(separate.values())
     dep_info = []
     for rel in case.dependents:

@@ -12,6 +12,9 @@ from jichitai.tax.rules import frac
 from jichitai.tax.rules.credits import ceil_frac
 
 KINDS = ("land_short_term", "land_long_term", "general_stock", "listed_stock", "listed_dividend")
+# each kind (case format ``separate_income.<kind>``) → the Case attribute and taxpayer column holding it
+ATTRS = {"land_short_term": "sep_short_term", "land_long_term": "sep_long_term", "general_stock": "sep_general_stock",
+         "listed_stock": "sep_listed_stock", "listed_dividend": "sep_listed_dividend"}
 
 
 def taxable_amounts(general_income: int, separate: dict[str, int], deductions_total: int, order: list[str],
