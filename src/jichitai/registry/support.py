@@ -42,8 +42,12 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def period_end(starts_on: dt.date) -> dt.date:
-    """終了年月日 of a one-year measure starting on ``starts_on`` (j440: 4月1日 → 翌年3月31日)."""
-    return _add_months(starts_on, 12) - dt.timedelta(days=1)
+    """終了年月日 of a one-year measure starting on ``starts_on`` (j440: 4月1日 → 翌年3月31日): the day before the
+    day a year later, or that month's last day when it has no such day (民法第143条第2項: 2月29日 → 翌年2月28日)."""
+    try:
+        return starts_on.replace(year=starts_on.year + 1) - dt.timedelta(days=1)
+    except ValueError:  # 2月29日
+        return dt.date(starts_on.year + 1, 2, 28)
 
 
 def extension_opens(ends_on: dt.date) -> dt.date:

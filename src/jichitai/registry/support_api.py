@@ -5,15 +5,18 @@ supervisor other than the drafter, the overdue measures (j410) and the attempts 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import Field, StrictInt
 
 from jichitai.accounts.api_auth import StaffSession, ensure
+from jichitai.common import fields as F
 from jichitai.registry import support
 from jichitai.registry.models import SupportRequest, Suppression
+from jichitai.registry.schemas import STRICT
 
 router = Router(tags=["registry: 支援措置"], auth=StaffSession())
 
@@ -25,12 +28,13 @@ class Error(Schema):
 
 
 class RequestIn(Schema):
-    action: str  # set / extend / lift
-    reason: str
-    atena_number: str = ""
-    suppression_id: int | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    model_config = STRICT
+    action: Literal["set", "extend", "lift"]
+    reason: F.Text(300)  # type: ignore[valid-type]
+    atena_number: F.Digits(15, label="宛名番号") = ""  # type: ignore[valid-type]
+    suppression_id: Annotated[StrictInt, Field(ge=1, le=2**62)] | None = None
+    starts_on: F.Date | None = None
+    ends_on: F.Date | None = None
 
 
 class RequestOut(Schema):
@@ -44,7 +48,8 @@ class RequestOut(Schema):
 
 
 class Decision(Schema):
-    note: str = ""
+    model_config = STRICT
+    note: F.Text(300, multiline=True) = ""  # type: ignore[valid-type]
 
 
 def _request_out(req: SupportRequest) -> dict[str, Any]:
@@ -87,8 +92,8 @@ def reject(request: HttpRequest, request_id: int, decision: Decision) -> Any:
 
 
 @router.get("/attempts", response={200: list[dict[str, Any]], 403: Error})
-def attempts(request: HttpRequest, limit: int = 200) -> Any:
+def attempts(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=1000)] = 200) -> Any:
     """Every touch of a protected person from the audit log, newest first."""
-    rows = support.attempts(ensure(request, support.VIEW), max(1, min(limit, 1000)))
+    rows = support.attempts(ensure(request, support.VIEW), limit)
     return [{"seq": a.seq, "at": a.at, "actor": a.actor, "action": a.action, "outcome": a.outcome,
              "resource": a.resource, "protected_by": (a.detail or {}).get("protected_by", [])} for a in rows]

@@ -50,6 +50,7 @@ from jichitai.registry.store import row_values, search_values, to_person
 from jichitai.registry.suppression import Shield
 
 CHUNK = 2000
+KINDS = {"full": "全件", "diff": "差分"}
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def export(*, actor: Any, kind: str = "full", encoding: str = "utf-8", include_m
     """全件 (``kind="full"``) or 差分 (``kind="diff"``: history rows with id > ``after_id`` and, when given,
     recorded after ``since``). Raises :class:`~jichitai.registry.exports.csvfile.UnwritableCharacters` with
     every character CP932 cannot hold, writing nothing."""
-    if kind not in ("full", "diff"):
+    if kind not in KINDS:
         raise RegistryError("出力区分は全件（full）または差分（diff）です。", code="export_kind")
     counter: dict[str, Any] = {"withheld": [], "last_id": after_id}
     guard = None if include_protected else suppression.shield()
