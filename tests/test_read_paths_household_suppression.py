@@ -15,6 +15,9 @@ standard says the person is protected (3.1, 3.4) and 住基法第12条の3 / the
 address; the household's address is theirs.
 """
 
+# The fixtures of two packages' conftests are imported below and then named as arguments:
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
