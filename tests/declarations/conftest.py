@@ -55,8 +55,9 @@ def salary_report(db: Any) -> Callable[..., Any]:
     from jichitai.tax.models import ReceivedReport
 
     def make(my_number: str, amount: int, *, year: int = 2025, dependants: tuple[str, ...] = (),
-             spouse: str = "", payer: str = "1000000000001") -> Any:
+             spouse: str = "", payer: str = "1000000000001", social_insurance: int = 600_000) -> Any:
         data: dict[str, Any] = {"salary_paid": amount, "year_end_adjusted": True, "spouse": bool(spouse),
+                                "social_insurance": social_insurance,
                                 "spouse_my_number": f"bi:{blind_index(spouse)}" if spouse else None}
         for i, dep in enumerate(dependants, start=1):
             data[f"dep{i}_my_number"] = f"bi:{blind_index(dep)}"

@@ -58,7 +58,7 @@ def test_resident_files_online_and_sees_the_tax(resident, salary_report):
     assert 'value="4200000"' in page, "salary prefilled from the 給与支払報告書"
     t = token(c, edit)
     form = {"csrfmiddlewaretoken": t, "others": "1", "salary": "4200000", "pension": "0", "business": "0",
-            "misc_other": "0", "social_insurance": "620000", "medical_paid": "250000", "medical_reimbursed": "0",
+            "misc_other": "0", "social_insurance": "600000", "medical_paid": "250000", "medical_reimbursed": "0",
             "furusato": "0", "donation_other": "0", "confirm": "1"}
     r = c.post(edit, form)
     assert r.status_code == 302 and r["Location"].endswith("/confirm/"), r.content.decode()[:3000]

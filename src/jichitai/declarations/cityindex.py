@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jichitai.declarations.domain import Declaration, Facts, KnownPerson, RelativeFacts
-from jichitai.declarations.domain.facts import Claim, EngineRefusal
+from jichitai.declarations.domain.facts import Claim, DisabilityRecord, EngineRefusal
 
 
 @dataclass
@@ -27,6 +27,7 @@ class ReportSum:
     amount: int = 0
     count: int = 0
     year_end_adjusted: bool = False
+    social_insurance: int = 0
 
 
 @dataclass
@@ -69,6 +70,11 @@ class CityIndex:
     spouse_of: set[tuple[str, str]] = field(default_factory=set)  # (claimant, spouse) pairs
     filed: dict[str, list[Filed]] = field(default_factory=lambda: defaultdict(list))
     final_returns: set[str] = field(default_factory=set)
+    owners: set[str] = field(default_factory=set)  # filers whose household is wanted (besides ``filed``)
+    households: dict[str, list[tuple[str, KnownPerson]]] = field(default_factory=dict)  # 世帯番号 → (index, person)
+    disabilities: dict[str, list[DisabilityRecord]] = field(default_factory=dict)  # 宛名番号 → 手帳
+    kokuho_tax: dict[str, int] = field(default_factory=dict)  # 宛名番号 → 国保税 paid in the income year
+    welfare_data: bool = False  # the 障害者福祉 system sent its records
     income_fn: IncomeFn | None = None
     _income_cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
     _filed_refs: set[str] = field(default_factory=set)
@@ -76,11 +82,12 @@ class CityIndex:
     # --- filling -----------------------------------------------------------------------------------------
 
     def add_report(self, kind: str, recipient: str, amount: int, *, year_end_adjusted: bool = False,
-                   spouse: str = "", dependants: tuple[str, ...] = ()) -> None:
+                   spouse: str = "", dependants: tuple[str, ...] = (), social_insurance: int = 0) -> None:
         sums = self.salary if kind == "salary_report" else self.pension
         s = sums.setdefault(recipient, ReportSum())
         s.amount += amount
         s.count += 1
+        s.social_insurance += social_insurance
         s.year_end_adjusted = s.year_end_adjusted or year_end_adjusted
         label = "給与支払報告書" if kind == "salary_report" else "公的年金等支払報告書"
         if spouse:
@@ -119,6 +126,24 @@ class CityIndex:
                      if c.claimant != owner)
 
     # --- reading -----------------------------------------------------------------------------------------
+
+    def person(self, index: str) -> KnownPerson | None:
+        """The registry's record with the 障害者手帳 the city holds for that person."""
+        p = self.people.get(index)
+        return self._with_records(p)
+
+    def _with_records(self, p: KnownPerson | None) -> KnownPerson | None:
+        if p is None or p.atena_number not in self.disabilities:
+            return p
+        return replace(p, disabilities=tuple(self.disabilities[p.atena_number]))
+
+    def household_of(self, owner: str) -> tuple[KnownPerson, ...]:
+        """The filer's household members (the filer left out), with their 手帳."""
+        me = self.people.get(owner)
+        if me is None or not me.household:
+            return ()
+        return tuple(q for idx, p in self.households.get(me.household, []) if idx != owner
+                     and (q := self._with_records(p)) is not None)
 
     def prime_incomes(self, indexes: list[str], many: ManyIncomeFn) -> None:
         """Compute the known income of many people in one engine call (bulk review)."""
@@ -177,7 +202,7 @@ class CityIndex:
             idx = relative_index.get(rel.my_number, "")
             if not idx:
                 continue
-            person = self.people.get(idx)
+            person = self.person(idx)
             income, source = self.known_income(idx, person.birth_date if person else rel.birth_date) \
                 if person is not None else (None, "")
             relatives[rel.my_number] = RelativeFacts(
@@ -187,8 +212,18 @@ class CityIndex:
             )
         if earlier is None:
             earlier = sum(1 for f in self.filed.get(owner, []) if f.ref != ref) if ref else 0
+        me = self.person(owner)
+        household = self.household_of(owner)
+        births = tuple(sorted(p.birth_date for p in household
+                              if p.birth_date is not None and p.birth_date.year == self.fiscal_year - 1))
+        reported = [r.social_insurance for r in (sal, pen) if r is not None]
         return Facts(
-            person=self.people.get(owner),
+            person=me,
+            household=household,
+            births=births,
+            welfare_data=self.welfare_data,
+            kokuho_tax_paid=self.kokuho_tax.get(me.atena_number) if me is not None else None,
+            reported_social_insurance=sum(reported) if reported else None,
             salary_reported=sal.amount if sal else None,
             salary_reports=sal.count if sal else 0,
             salary_year_end_adjusted=bool(sal and sal.year_end_adjusted),

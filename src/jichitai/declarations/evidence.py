@@ -53,7 +53,8 @@ def _address(row: Any) -> Address | None:
 
 
 PERSON_COLS = ("atena_number", "my_number_index", "name", "kana", "birth_date", "status", "removal_reason",
-               "removed_on", "town_code", "banchi", "katagaki", "setai_number", "address_set_on")
+               "removed_on", "town_code", "banchi", "katagaki", "setai_number", "address_set_on", "relationship",
+               "sex")
 SNAPSHOT_COLS = ("atena_number", "status", "town_code", "banchi", "katagaki")  # what the 1月1日 address needs
 
 
@@ -70,8 +71,37 @@ def load_people(index: CityIndex, wanted: Iterable[str]) -> None:
         index.people[r["my_number_index"]] = KnownPerson(
             atena_number=r["atena_number"], my_number="", name=r["name"], kana=r["kana"],
             birth_date=r["birth_date"], died_on=died, address_jan1=_address(snap), address_now=_address(r),
-            household=r["setai_number"],
+            household=r["setai_number"], relationship=r["relationship"] or "", sex=r["sex"] or "",
         )
+
+
+HOUSEHOLD_COLS = ("atena_number", "my_number_index", "name", "kana", "birth_date", "town_code", "banchi",
+                  "katagaki", "setai_number", "relationship", "sex")
+
+
+def load_households(index: CityIndex) -> None:
+    """The current members of every filer's household (世帯), and the other systems' rows (障害者手帳,
+    国保税) of everyone known: what the status, disability, 社会保険料 and birth rules compare with."""
+    from jichitai.declarations import cityrecords
+    from jichitai.registry.models import Resident
+
+    filers = set(index.filed) | index.owners
+    wanted = sorted({p.household for idx, p in index.people.items() if p.household and idx in filers}
+                    - set(index.households))
+    for part in chunks(wanted, PEOPLE_CHUNK):
+        for r in Resident.objects.filter(setai_number__in=part, status="active").values(*HOUSEHOLD_COLS):
+            index.households.setdefault(r["setai_number"], []).append((r["my_number_index"], KnownPerson(
+                atena_number=r["atena_number"], my_number="", name=r["name"], kana=r["kana"],
+                birth_date=r["birth_date"], address_now=Address(r["town_code"], r["banchi"], r["katagaki"]),
+                household=r["setai_number"], relationship=r["relationship"] or "", sex=r["sex"] or "")))
+        for setai in part:
+            index.households.setdefault(setai, [])
+    atenas = {p.atena_number for p in index.people.values()}
+    atenas |= {p.atena_number for members in index.households.values() for _, p in members}
+    disabilities, kokuho, consulted = cityrecords.load(atenas, index.fiscal_year - 1)
+    index.disabilities.update(disabilities)
+    index.kokuho_tax.update(kokuho)
+    index.welfare_data = index.welfare_data or consulted
 
 
 Row = dict[str, Any]
@@ -125,19 +155,28 @@ def load_all_reports(index: CityIndex) -> None:
     extracted by the database, not the whole record)."""
     from jichitai.tax.models import ReceivedReport
 
-    cols = [KT(f"data__{k}") for k in ("year_end_adjusted", "spouse", *REPORT_CLAIM_KEYS)]
+    cols = [KT(f"data__{k}") for k in ("social_insurance", "year_end_adjusted", "spouse", *REPORT_CLAIM_KEYS)]
     rows = (ReceivedReport.in_force().filter(income_year=index.fiscal_year - 1)
             .values_list("kind", "recipient_index", "amount", *cols).iterator(chunk_size=20_000))
     _add_extracted(index, rows)
 
 
-TRUE = ("true", "1", 1, True)  # a JSON true as PostgreSQL (->>) and SQLite (json_extract) return it
+TRUE = ("true", "1", 1, True)
+
+
+def _yen(value: Any) -> int:
+    """A report's amount as extracted (a JSON number, or its text from ``->>``); none → 0."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0  # a JSON true as PostgreSQL (->>) and SQLite (json_extract) return it
 
 
 def _add_extracted(index: CityIndex, rows: Iterable[Any]) -> None:
-    """Rows of (kind, recipient, amount, year_end_adjusted, spouse, spouse_my_number, dep…_my_number…)."""
-    for kind, recipient, amount, adjusted, spouse_flag, spouse, *deps in rows:
-        index.add_report(kind, recipient, amount, year_end_adjusted=adjusted in TRUE,
+    """Rows of (kind, recipient, amount, social_insurance, year_end_adjusted, spouse, spouse_my_number,
+    dep…_my_number…)."""
+    for kind, recipient, amount, social, adjusted, spouse_flag, spouse, *deps in rows:
+        index.add_report(kind, recipient, amount, year_end_adjusted=adjusted in TRUE, social_insurance=_yen(social),
                          spouse=_bi(spouse) if spouse_flag in TRUE else "",
                          dependants=tuple(x for x in map(_bi, deps) if x))
 
@@ -155,7 +194,7 @@ def load_reports_about(index: CityIndex, wanted: set[str]) -> None:
         load_all_reports(index)
         return
     table = connection.ops.quote_name(ReceivedReport._meta.db_table)
-    keys = ("year_end_adjusted", "spouse", *REPORT_CLAIM_KEYS)
+    keys = ("social_insurance", "year_end_adjusted", "spouse", *REPORT_CLAIM_KEYS)
     record = ", ".join(f"{k} text" for k in keys)  # identifiers from REPORT_CLAIM_KEYS, values as parameters
     people = sorted(wanted)
     claimed = " OR ".join(f"x.{k} = ANY(string_to_array(%(claimed)s, ','))" for k in REPORT_CLAIM_KEYS)
@@ -179,7 +218,7 @@ def _add_report(index: CityIndex, kind: str, recipient: str, amount: int, data: 
     spouse = bi("spouse_my_number") if data.get("spouse") else ""
     deps = tuple(x for x in (bi(k) for k in REPORT_CLAIM_KEYS[1:]) if x)
     index.add_report(kind, recipient, amount, year_end_adjusted=bool(data.get("year_end_adjusted")),
-                     spouse=spouse, dependants=deps)
+                     spouse=spouse, dependants=deps, social_insurance=_yen(data.get("social_insurance")))
 
 
 def load_reports(index: CityIndex, people: list[str], relatives: list[str]) -> None:
@@ -245,6 +284,8 @@ def build(fiscal_year: int, declarations: list[Declaration]) -> CityIndex:
     load_reports(index, owners + relatives, sorted(set(owners + relatives)))  # as for_year: claims on filers too
     load_declarations(index, sorted(set(relatives)), sorted(set(owners)))
     load_people(index, owners + relatives + sorted(index.claimants_of(relatives)))
+    index.owners.update(owners)
+    load_households(index)
     return index
 
 
@@ -273,4 +314,5 @@ def for_year(fiscal_year: int) -> CityIndex:
     relatives = sorted({idx for rels in claimed.values() for idx, _ in rels})
     load_reports_about(index, set(index.filed) | set(relatives))
     load_people(index, sorted(set(index.filed) | set(relatives) | index.claimants_of(relatives)))
+    load_households(index)
     return index

@@ -177,3 +177,30 @@ class ClaimedRelative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.claimed_index[:8]}"
+
+
+class CityRecord(models.Model):
+    """A row of another business system of the city that the review compares a declaration with, received
+    through the hub (file feeds ``shogai-techo`` and ``kokuho-zei``): a 障害者手帳 (kind, grade, validity) or the
+    国民健康保険税 a 世帯主 paid in a calendar year. Keyed by 宛名番号, as the systems send them."""
+
+    SYSTEMS = [("disability", "障害者福祉（障害者手帳）"), ("kokuho_tax", "国民健康保険税")]
+
+    system = models.CharField("業務", max_length=20, choices=SYSTEMS)
+    atena_number = models.CharField("宛名番号", max_length=15, db_index=True)
+    year = models.PositiveIntegerField("年分", null=True, blank=True)  # 国保税: the calendar year it was paid
+    amount = models.BigIntegerField("金額（円）", default=0)
+    kind = models.CharField("手帳の種類", max_length=10, blank=True, default="")  # 身体 / 精神 / 療育
+    grade = models.CharField("等級", max_length=10, blank=True, default="")
+    valid_from = models.DateField("交付日", null=True, blank=True)
+    valid_to = models.DateField("有効期限", null=True, blank=True)
+    source = models.CharField("受信ファイル", max_length=40)
+    line = models.PositiveIntegerField("行")
+
+    class Meta:
+        verbose_name = "他業務の記録"
+        verbose_name_plural = "他業務の記録"
+        constraints = [models.UniqueConstraint(fields=["system", "source", "line"], name="decl_city_record_once")]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.atena_number}"

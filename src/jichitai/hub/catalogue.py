@@ -61,6 +61,8 @@ FEEDS: tuple[FeedSpec, ...] = (
     FeedSpec("kokuho-shikaku", "国民健康保険 資格情報", "file_in", "国民健康保険システムの資格取得・喪失（CSV）"),
     FeedSpec("jido-teate", "児童手当 受給情報", "file_in", "児童手当システムの受給者・児童・支給期間（CSV）"),
     FeedSpec("kaigo-nintei", "介護保険 要介護認定", "file_in", "介護保険システムの要介護認定（CSV）"),
+    FeedSpec("shogai-techo", "障害者手帳情報", "file_in", "障害者福祉システムの手帳の種別・等級・交付日・有効期限（CSV）"),
+    FeedSpec("kokuho-zei", "国民健康保険税 納付情報", "file_in", "国民健康保険システムの世帯主ごと・年分の国保税納付額（CSV）"),
 )
 
 

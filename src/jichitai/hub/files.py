@@ -26,7 +26,7 @@ from jichitai.common import vault as vault_module
 from jichitai.hub import messagelog
 from jichitai.hub.errors import FeedRefused, FileRefused
 from jichitai.hub.feeds import ItemFilter, granted, screened
-from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS, TAX_FEEDS
+from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS, REVIEW_FEEDS, TAX_FEEDS
 from jichitai.hub.models import ExchangedFile, FeedEvent, System
 from jichitai.registry import suppression
 from jichitai.tax import reports
@@ -125,6 +125,10 @@ def receive(system: System, feed_code: str, filename: str, data: bytes, mode: st
             from jichitai.tax import report_intake
 
             report_intake.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{f.pk}")
+        if not problems and feed_code in REVIEW_FEEDS:
+            from jichitai.declarations import cityrecords
+
+            cityrecords.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{f.pk}")
         audit.record(system, "hub.file.send", f"hub.file:{f.pk}", "refused" if problems else "ok",
                      layout=feed_code, rows=count, problems=len(problems), sha256=digest)
     return Received(f, messagelog.receipt(entry))

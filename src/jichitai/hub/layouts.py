@@ -126,6 +126,32 @@ KAIGO_NINTEI = Layout(
     row_checks=(_period("valid_from", "valid_to", "認定開始日", "認定終了日"),),
 )
 
+# 障害者福祉システムの手帳情報: what the declarations review compares a 障害者控除 with (所得税法施行令第10条).
+DISABILITY_KINDS = ("身体", "精神", "療育")
+SHOGAI_TECHO = Layout(
+    name="shogai_techo", title="障害者福祉 障害者手帳情報",
+    legal_basis="身体障害者福祉法第15条・精神保健福祉法第45条（手帳の交付）、療育手帳制度要綱",
+    columns=(
+        Column("宛名番号", "atena_number", atena()),
+        Column("手帳種別", "kind", choice(DISABILITY_KINDS)),
+        Column("等級", "grade", _required),
+        Column("交付日", "valid_from", iso_date()),
+        Column("有効期限", "valid_to", iso_date(required=False)),
+    ),
+    row_checks=(_period("valid_from", "valid_to", "交付日", "有効期限"),),
+)
+
+# 国民健康保険システムの国保税 収納情報: the 国民健康保険税 a 世帯主 (納税義務者) paid in a calendar year
+# (地方税法第703条の4: 世帯主に課する), what the review compares a declared 社会保険料 with.
+KOKUHO_ZEI = Layout(
+    name="kokuho_zei", title="国民健康保険税 納付情報", legal_basis="地方税法第703条の4（国民健康保険税の納税義務者）",
+    columns=(
+        Column("宛名番号", "atena_number", atena()),
+        Column("年分", "year", yen),
+        Column("納付額", "amount", yen),
+    ),
+)
+
 # 宛名 standard CSV (the hub's extract; j1190 宛名連携 items reduced to what the other businesses use).
 ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
     ("宛名番号", "atena_number"), ("世帯番号", "setai_number"), ("住民状態", "status"),
@@ -137,6 +163,8 @@ ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
 
 # the feeds whose accepted files the tax office stores (jichitai.tax.report_intake.store_rows)
 TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice")
+# the feeds whose accepted files the declarations review stores (jichitai.declarations.cityrecords.store_rows)
+REVIEW_FEEDS = ("shogai-techo", "kokuho-zei")
 
 # feed code -> layout of the files received on it
 FILE_LAYOUTS: dict[str, Layout] = {
@@ -147,4 +175,6 @@ FILE_LAYOUTS: dict[str, Layout] = {
     "kokuho-shikaku": KOKUHO_SHIKAKU,
     "jido-teate": JIDO_TEATE,
     "kaigo-nintei": KAIGO_NINTEI,
+    "shogai-techo": SHOGAI_TECHO,
+    "kokuho-zei": KOKUHO_ZEI,
 }

@@ -70,7 +70,8 @@ def person(my_number: str = TAXPAYER, **over: Any) -> KnownPerson:
 
 
 def facts(**over: Any) -> Facts:
-    values: dict[str, Any] = {"person": person(), "salary_reported": 4_000_000, "salary_reports": 1}
+    values: dict[str, Any] = {"person": person(), "salary_reported": 4_000_000, "salary_reports": 1,
+                              "reported_social_insurance": 600_000}
     values.update(over)
     return Facts(**values)
 

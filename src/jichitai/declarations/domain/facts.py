@@ -22,6 +22,28 @@ class Address:
 
 
 @dataclass(frozen=True)
+class DisabilityRecord:
+    """A 障害者手帳 as the city's 障害者福祉 system holds it (身体障害者手帳, 精神障害者保健福祉手帳, 療育手帳).
+
+    ``special``: a 特別障害者 (所得税法施行令第10条第2項: 身体 1・2級, 精神 1級, 療育 A (重度)), else a
+    障害者 (同条第1項)."""
+
+    kind: str  # 身体 / 精神 / 療育
+    grade: str  # 1級〜6級, A / B
+    special: bool
+    valid_from: dt.date
+    valid_to: dt.date | None = None  # None: no end (身体障害者手帳); 精神 is renewed every 2 years
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def label(self) -> str:
+        book = {"身体": "身体障害者手帳", "精神": "精神障害者保健福祉手帳", "療育": "療育手帳"}.get(self.kind, self.kind)
+        return f"{book} {self.grade}"
+
+
+@dataclass(frozen=True)
 class KnownPerson:
     """A person as the registry knows them (住民記録, including 消除者 kept in the history)."""
 
@@ -34,6 +56,14 @@ class KnownPerson:
     address_jan1: Address | None = None  # None: not a resident of the city on 1 January (賦課期日)
     address_now: Address | None = None
     household: str = ""
+    relationship: str = ""  # 続柄 to the 世帯主 (registry)
+    sex: str = ""  # "F" / "M" (registry)
+    disabilities: tuple[DisabilityRecord, ...] = ()  # the city's 障害者福祉 records (when the city has them)
+
+    def disability_on(self, day: dt.date) -> DisabilityRecord | None:
+        """The strongest 手帳 valid on ``day`` (a 特別障害者 grade first)."""
+        valid = [r for r in self.disabilities if r.valid_on(day)]
+        return max(valid, key=lambda r: r.special, default=None)
 
 
 @dataclass(frozen=True)
@@ -78,6 +108,11 @@ class Facts:
     computed_taxable: bool | None = None  # False: 非課税 (均等割も所得割も)
     engine_refusal: EngineRefusal | None = None  # the engine refused the case (then computed_* are None)
     tax_without_declaration: int | None = None  # the tax from the reports alone (年末調整); None: not computed
+    household: tuple[KnownPerson, ...] = ()  # the filer's household members (registry), the filer left out
+    births: tuple[dt.date, ...] = ()  # children born in the filer's household during the income year
+    welfare_data: bool = False  # the city's 障害者福祉 records were consulted (else no record proves nothing)
+    kokuho_tax_paid: int | None = None  # 国民健康保険税 the filer paid for the income year; None: not known
+    reported_social_insurance: int | None = None  # 社会保険料 on the reports received (給与・年金), summed
     filed_final_return: bool = False  # 所得税の確定申告書 received through 国税連携
     earlier_declarations: int = 0  # declarations for the same year already accepted for this person
     is_claimed_by_other: bool = False  # the taxpayer is someone's spouse or dependant (reports, declarations)

@@ -59,6 +59,8 @@ ATTACHMENT_KINDS = {
     "donation_receipt": "寄附金の受領証明書",
     "withholding_slip": "源泉徴収票",
     "insurance_certificate": "保険料控除証明書",
+    "disability_certificate": "障害者手帳（または障害者控除対象者認定書）の写し",
+    "student_certificate": "在学証明書（学生証の写し）",
     "other": "その他",
 }
 
@@ -186,6 +188,15 @@ class Declaration:
     @property
     def dependents(self) -> list[Relative]:
         return [r for r in self.relatives if r.role == "dependent"]
+
+    @property
+    def taxpayer(self) -> dict[str, Any]:
+        """The filer's own status as claimed (寡婦, ひとり親, 障害者, 勤労学生, sex)."""
+        return self.case.get("taxpayer") or {}
+
+    @property
+    def claimed_disability(self) -> str | None:
+        return self.taxpayer.get("disability") or None
 
     def has_attachment(self, kind: str) -> bool:
         return any(a.kind == kind for a in self.attachments)

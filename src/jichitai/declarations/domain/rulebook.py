@@ -157,14 +157,14 @@ def review(declaration: Declaration, facts: Facts) -> Decision:
     return decide(findings)
 
 
-_ORDER = ("ID", "IN", "FA", "DE", "AR", "NE")
+_ORDER = ("ID", "IN", "ST", "FA", "DE", "AR", "NE")
 
 
 _ordered: tuple[tuple[str, ...], list[Rule]] = ((), [])
 
 
 def ordered_rules() -> list[Rule]:
-    """The rules in review order: identity, income, family, deductions, arithmetic, need (sorted once per
+    """The rules in review order: identity, income, the filer's status, family, deductions, arithmetic, need (sorted once per
     rule set, not once per declaration)."""
     global _ordered
     _load_rules()

@@ -155,3 +155,75 @@ def donation_receipt_attached(d: Declaration, f: Facts, r: Rule) -> Iterator[Fin
     amount = sum(d.donations.values())
     if amount > 0 and not d.has_attachment("donation_receipt"):
         yield r.finding(amount=amount)
+
+
+SOCIAL_INSURANCE_TOLERANCE = 1_000
+NATIONAL_PENSION_YEAR = 210_120  # 国民年金保険料 令和7年度 17,510円 × 12月 (国民年金法第87条第3項, 告示額)
+
+
+@rule(
+    "DE07",
+    "社会保険料と市の把握額",
+    Severity.CLERK,
+    "地方税法第314条の2第1項第3号（社会保険料控除: その年に支払った金額）、所得税法第74条・第120条第3項第1号と"
+    "同法施行令第262条第1項（国民年金保険料等は控除証明書の添付）、地方税法第317条の2第1項",
+    "社会保険料（{declared}円）が、市で把握している金額（{known}円: {sources}）を{excess}円上回っています。"
+    "{action}",
+    "社会保険料 申告 {declared}円 / 市の把握 {known}円（{sources}）、差 {excess}円。{check}",
+)
+def social_insurance_known(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """What the city knows the filer paid: the 社会保険料 on the reports received (給与から差し引かれた健康保険・
+    厚生年金・雇用保険, 年金から差し引かれた介護保険料等) and the 国民健康保険税 it collected from the filer (the
+    国保 system's feed). More than that needs evidence: 国民年金 (and 国民年金基金) needs the 控除証明書 the law
+    requires — with it, up to one year's premium for the filer and a declared spouse is accepted; anything else
+    (a family member's 国保税 paid elsewhere, 任意継続) goes to a clerk."""
+    declared = int(d.deductions.get("social_insurance") or 0)
+    if f.reported_social_insurance is None and f.kokuho_tax_paid is None:
+        known, sources = 0, "給与・年金の支払報告書、国民健康保険税の記録なし"
+    else:
+        parts = []
+        if f.reported_social_insurance is not None:
+            parts.append(f"支払報告書 {f.reported_social_insurance:,}円")
+        if f.kokuho_tax_paid is not None:
+            parts.append(f"国民健康保険税 {f.kokuho_tax_paid:,}円")
+        known, sources = (f.reported_social_insurance or 0) + (f.kokuho_tax_paid or 0), "、".join(parts)
+    excess = declared - known
+    if excess <= SOCIAL_INSURANCE_TOLERANCE:
+        return
+    pension_cap = NATIONAL_PENSION_YEAR * (2 if d.spouse is not None else 1)
+    certificate = d.has_attachment("insurance_certificate")
+    if certificate and excess <= pension_cap:
+        return  # 国民年金保険料: the 控除証明書 the law requires is attached (its amount: item 3, reading)
+    yield r.finding(
+        declared=declared, known=known, sources=sources, excess=excess,
+        action="職員が確認します。国民年金保険料の控除証明書や、ほかに支払った保険料の領収書があれば添付してください。",
+        check=("控除証明書の添付あり、国民年金1年分を超える" if certificate else "控除証明書の添付なし")
+        + "。国保税の他世帯分・任意継続・国民年金基金等を確認。",
+    )
+
+
+BIRTH_BENEFIT = 488_000  # 出産育児一時金 (健康保険法施行令第36条: 50万円、産科医療補償制度の対象外の出産は48万8千円)
+
+
+@rule(
+    "DE08",
+    "医療費と出産育児一時金",
+    Severity.CLERK,
+    "地方税法第314条の2第1項第1号（保険金、損害賠償金その他これらに類するものにより補塡される部分の金額を除く）、"
+    "所得税法第73条、所得税基本通達73-8（出産育児一時金は補塡される金額）、健康保険法施行令第36条",
+    "{year}年に世帯でお子さんが生まれています。出産の費用を医療費に含める場合は、出産育児一時金（1児につき50万円）を"
+    "「保険金などで補填される金額」に含めてください。職員が確認します。",
+    "医療費 支払 {paid}円・補填 {reimbursed}円 / 世帯の出生 {births}人（{dates}）。出産育児一時金 {expected}円以上の"
+    "補填がない。出産費用の有無と一時金の受給を確認。",
+)
+def medical_after_a_birth(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """A birth in the household during the income year means 出産育児一時金 (at least 48万8千円 a child):
+    医療費 declared with less reimbursed than that is checked (the delivery costs are 医療費, the 一時金 reduces
+    them)."""
+    paid, reimbursed = d.medical
+    if paid <= 0 or not f.births:
+        return
+    expected = BIRTH_BENEFIT * len(f.births)
+    if reimbursed < min(expected, paid):
+        yield r.finding(year=d.income_year, paid=paid, reimbursed=reimbursed, births=len(f.births),
+                        dates="、".join(f"{b.month}月{b.day}日" for b in f.births), expected=expected)

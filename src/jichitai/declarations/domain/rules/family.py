@@ -16,10 +16,12 @@ from typing import Any
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.text import search_key
 from jichitai.common.wareki import fiscal_year_label, legal_age_on, to_wareki
-from jichitai.declarations.domain.facts import Facts
+from jichitai.declarations.domain.facts import Facts, KnownPerson
+from jichitai.declarations.domain.kinship import Kinship, kinship
 from jichitai.declarations.domain.limits import AGE_CLASSES, age_class, band_label, deduction_band, limits_for
 from jichitai.declarations.domain.model import Declaration, Relative
 from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
+from jichitai.declarations.domain.rules.status import disability_finding
 
 ROLE = {"spouse": "配偶者", "dependent": "扶養親族"}
 
@@ -264,3 +266,105 @@ def relative_born_in_the_year(d: Declaration, f: Facts, r: Rule) -> Iterator[Fin
             yield r.finding(subject=rel.my_number, role=ROLE[rel.role], name=rel.name,
                             birth=to_wareki(rel.birth_date), year_end=to_wareki(end),
                             next_year=fiscal_year_label(d.fiscal_year + 1))
+
+
+def _kin_of(f: Facts, person: KnownPerson | None) -> Kinship | None:
+    """The claimed person's relation to the filer when the registry has them in the filer's household."""
+    me = f.person
+    if me is None or person is None or not me.household or person.household != me.household:
+        return None
+    return kinship(me.relationship, person.relationship, member_female=person.sex == "F")
+
+
+@rule(
+    "FA10",
+    "配偶者の判定",
+    Severity.CLERK,
+    "所得税法第2条第1項第33号〜第33号の4（配偶者: 民法の婚姻による者）、地方税法第314条の2第1項第10号・第10号の2と"
+    "同条第3項（前年12月31日の現況）、民法第739条",
+    "配偶者として申告された「{name}」さんは、住民記録ではあなたの{label}です。職員が確認します。",
+    "配偶者の申告 {name}: 同じ世帯の住民記録の続柄からは {label}（世帯主の{registry}）。婚姻の有無を確認。",
+)
+def spouse_by_the_registry(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """The spouse claimed lives in the filer's household under another 続柄 (a 未届 partner, a parent, a
+    child): no 配偶者 by marriage as far as the registry shows on 12月31日."""
+    sp = d.spouse
+    if sp is None:
+        return
+    known = f.relative(sp.my_number)
+    k = _kin_of(f, known.person if known else None)
+    if k is not None and not k.spouse and known is not None and known.person is not None:
+        yield r.finding(subject=sp.my_number, name=sp.name, label=k.label, registry=known.person.relationship)
+
+
+@rule(
+    "FA11",
+    "同居の別",
+    Severity.CLERK,
+    "租税特別措置法第41条の16・地方税法附則第4条の3（同居老親等: 常に同居）、地方税法第314条の2第1項第6号・第11号と"
+    "同条第3項（同居特別障害者）、所得税法第85条",
+    "「{name}」さんは同居と申告されていますが、住民記録では別の住所にお住まいです。同居を要件とする控除（{what}）"
+    "のため、職員が確認します。",
+    "{name}: 同居と申告 / 住民記録の住所 {theirs}（申告者 {mine}）。{what}の要件。",
+)
+def cohabiting_by_the_registry(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """同居 changes the tax for a 老親等 aged 70 or more (同居老親等) and a 同居特別障害者: where the registry
+    holds both at different addresses on 12月31日 (the current one when nobody moved), a clerk checks. Other
+    dependants: 同居 changes nothing, no finding."""
+    me = f.person
+    if me is None:
+        return
+    end = _year_end(d)
+    for rel in d.dependents:
+        known = f.relative(rel.my_number)
+        person = known.person if known else None
+        if not rel.cohabiting or person is None:
+            continue
+        elderly_parent = rel.relation in ("parent", "grandparent") and rel.birth_date is not None \
+            and legal_age_on(rel.birth_date, end) >= 70
+        what = "同居老親等" if elderly_parent else "同居特別障害者" if rel.disability == "special_cohabiting" else ""
+        if not what:
+            continue
+        mine, theirs = me.address_jan1 or me.address_now, person.address_jan1 or person.address_now
+        if mine is None or theirs is None:
+            continue
+        if (mine.town_code, search_key(mine.banchi)) != (theirs.town_code, search_key(theirs.banchi)):
+            yield r.finding(subject=rel.my_number, name=rel.name, what=what,
+                            theirs=f"{theirs.town_code} {theirs.banchi}", mine=f"{mine.town_code} {mine.banchi}")
+
+
+@rule(
+    "FA12",
+    "配偶者・扶養親族の障害者控除",
+    Severity.CLERK,
+    "所得税法第2条第1項第28号・第29号、同法施行令第10条（障害者・特別障害者）、地方税法第314条の2第1項第6号（同居特別障害者）",
+    "{who}の障害者控除（{claimed}）について: {resident}",
+    "{who}: {claimed} の申告 / {found}。手帳の種類・等級・有効期間（12月31日現在）を確認。",
+)
+def relative_disability(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    end = _year_end(d)
+    for rel in d.relatives:
+        if not rel.disability:
+            continue
+        known = f.relative(rel.my_number)
+        person = known.person if known else None
+        record = person.disability_on(end) if person else None
+        who = f"{ROLE[rel.role]}「{rel.name}」さん"
+        yield from disability_finding(r, rel.disability, record, f.welfare_data and person is not None,
+                                      d.has_attachment("disability_certificate"), who, rel.my_number)
+
+
+@rule(
+    "FA13",
+    "親族でない同居者の扶養",
+    Severity.CLERK,
+    "所得税法第2条第1項第34号（扶養親族: 親族、里子、養護を委託された老人）、民法第725条（親族の範囲）",
+    "扶養親族として申告された「{name}」さんは、住民記録ではあなたの親族として確認できません（{label}）。職員が確認します。",
+    "扶養親族 {name}: 世帯の続柄 {registry} → 申告者から見て {label}。里子・養護受託老人でなければ対象外。",
+)
+def dependant_is_kin(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    for rel in d.dependents:
+        known = f.relative(rel.my_number)
+        k = _kin_of(f, known.person if known else None)
+        if k is not None and not k.kin and known is not None and known.person is not None:
+            yield r.finding(subject=rel.my_number, name=rel.name, label=k.label, registry=known.person.relationship)

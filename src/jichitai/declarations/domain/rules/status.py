@@ -1,0 +1,180 @@
+"""The filer's own 人的控除 (寡婦, ひとり親, 障害者, 勤労学生) against what the city holds.
+
+Definitions: 所得税法第2条第1項第28号〜第32号 (障害者, 特別障害者, 寡婦, ひとり親, 勤労学生), which 地方税法第292条
+第1項 follows for 住民税; the deductions: 地方税法第314条の2第1項第6号 (障害者控除), 第8号 (寡婦控除), 第8号の2
+(ひとり親控除), 第9号 (勤労学生控除). Each status is judged on 12月31日 of the income year (同条第3項, following
+所得税法第85条第1項).
+
+What the city can see: the household and its 続柄 (a 「妻（未届）」「夫（未届）」 is the 事実上婚姻関係と同様の事情 that
+excludes 寡婦 and ひとり親, 所得税法施行規則第1条の3・第1条の4), the registry's sex, and the 障害者福祉 system's
+手帳 records. What it cannot see — a marriage to someone living elsewhere, a divorce or a death recorded in the
+戸籍, 在学 — the law lets the filer state on the 申告書 (or the 扶養控除等申告書: no document is required for
+those, 所得税法第194条); each rule says which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from jichitai.common.wareki import legal_age_on
+from jichitai.declarations.domain.facts import DisabilityRecord, Facts, KnownPerson
+from jichitai.declarations.domain.kinship import Kinship, kinship
+from jichitai.declarations.domain.limits import limits_for
+from jichitai.declarations.domain.model import Declaration
+from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
+
+DISABILITY_LABELS = {"general": "障害者", "special": "特別障害者", "special_cohabiting": "同居特別障害者"}
+STUDENT_AGE = 30  # above it a 勤労学生 claim is checked by a clerk (an adult student is lawful but rare)
+
+
+def year_end(d: Declaration) -> dt.date:
+    return dt.date(d.income_year, 12, 31)
+
+
+def household_kin(f: Facts, d: Declaration) -> list[tuple[KnownPerson, Kinship]]:
+    """The filer's household on 12月31日 as far as the registry shows it (the members now, less anyone born
+    later), each with their relation to the filer."""
+    if f.person is None:
+        return []
+    end = year_end(d)
+    return [(m, kinship(f.person.relationship, m.relationship, member_female=m.sex == "F"))
+            for m in f.household if m.birth_date is None or m.birth_date <= end]
+
+
+def partner_at_home(f: Facts, d: Declaration) -> tuple[KnownPerson, Kinship] | None:
+    """A 配偶者 or a 未届の配偶者 in the filer's household."""
+    return next(((m, k) for m, k in household_kin(f, d) if k.path in (("s",), ("u",))), None)
+
+
+def _is_man(d: Declaration, f: Facts) -> bool:
+    return (f.person is not None and f.person.sex == "M") or d.taxpayer.get("sex") == "male"
+
+
+@rule(
+    "ST01",
+    "寡婦控除の要件",
+    Severity.CLERK,
+    "所得税法第2条第1項第30号（寡婦: 夫と死別・離婚した女性で婚姻していない者、事実上の婚姻関係にある者を除く）、"
+    "同法施行規則第1条の3、地方税法第292条第1項・第314条の2第1項第8号",
+    "寡婦控除は{why}ため、このままでは受けられません。{action}",
+    "寡婦控除の申告だが {why}（{evidence}）。要件（女性・婚姻していない・事実上の婚姻関係なし）を確認。",
+)
+def widow_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """A man, or someone with a spouse (on this declaration, or in the household on 12月31日 — 未届 included),
+    is no 寡婦. The death or divorce itself is in the 戸籍, which the city's tax office does not hold: the law
+    lets the filer state it (所得税法第194条, 地方税法第317条の2第1項), so a woman alone is accepted as declared."""
+    if not d.taxpayer.get("widow"):
+        return
+    if _is_man(d, f):
+        yield r.finding(severity=Severity.RETURN, why="女性が対象の控除です（男性の方は該当しません）",
+                        evidence="住民記録の性別 男", action="ひとり親控除の要件をご確認のうえ、申告を直してください。")
+        return
+    if d.spouse is not None:
+        yield r.finding(severity=Severity.RETURN, why="配偶者を申告されている",
+                        evidence="同じ申告書に配偶者の記載", action="どちらか正しい方に直してください。")
+        return
+    home = partner_at_home(f, d)
+    if home is not None:
+        m, k = home
+        yield r.finding(why="同じ世帯に配偶者（未届を含む）がいる", evidence=f"世帯員 {m.name}（{k.label}）",
+                        action="職員が確認します。")
+
+
+@rule(
+    "ST02",
+    "ひとり親控除の要件",
+    Severity.CLERK,
+    "所得税法第2条第1項第31号（ひとり親: 婚姻していない者で、生計を一にする子（総所得金額等58万円以下）を有する者、"
+    "事実上の婚姻関係にある者を除く）、同法施行規則第1条の4、地方税法第292条第1項・第314条の2第1項第8号の2",
+    "ひとり親控除は{why}ため、このままでは受けられません。{action}",
+    "ひとり親控除の申告だが {why}（{evidence}）。",
+)
+def single_parent_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """Not with a spouse (declared, or in the household on 12月31日, 未届 included), and with a child of
+    the filer who shares the livelihood and earns within the limit: one claimed on this declaration, or a
+    child in the household. Being unmarried is the filer's statement (所得税法第194条: no document)."""
+    if not d.taxpayer.get("single_parent"):
+        return
+    if d.spouse is not None:
+        yield r.finding(severity=Severity.RETURN, why="配偶者を申告されている", evidence="同じ申告書に配偶者の記載",
+                        action="どちらか正しい方に直してください。")
+        return
+    home = partner_at_home(f, d)
+    if home is not None:
+        m, k = home
+        yield r.finding(why="同じ世帯に配偶者（未届を含む）がいる", evidence=f"世帯員 {m.name}（{k.label}）",
+                        action="職員が確認します。")
+        return
+    limit = limits_for(d.fiscal_year).dependent_income
+    end = year_end(d)
+    claimed = [rel for rel in d.dependents if rel.relation == "child" and rel.total_income <= limit
+               and (rel.birth_date is None or rel.birth_date <= end)]
+    at_home = [m for m, k in household_kin(f, d) if k.relation == "child"]
+    if not claimed and not at_home:
+        yield r.finding(why="生計を一にするお子さんが確認できない",
+                        evidence="扶養親族に子の記載なし・世帯に子なし",
+                        action="別居のお子さんがいる場合は、そのお子さんを扶養親族の欄に記載してください。職員が確認します。")
+
+
+def disability_finding(r: Rule, claimed: str, record: DisabilityRecord | None, consulted: bool,
+                        attached: bool, who: str, subject: str = "") -> Iterator[Finding]:
+    """The one judgement for the filer and for a relative: a 手帳 in the city's records of at least the claimed
+    grade → nothing; a lower grade → a clerk; no record → the 手帳 copy attached goes to a clerk, none returns."""
+    label = DISABILITY_LABELS.get(claimed, claimed)
+    special = claimed in ("special", "special_cohabiting")
+    if record is not None:
+        if special and not record.special:
+            yield r.finding(subject=subject, who=who, claimed=label, found=record.label,
+                            resident="市の記録の手帳の等級では特別障害者に当たりません。職員が確認します。")
+        return
+    found = "障害者福祉の記録に該当なし" if consulted else "障害者福祉の記録を照会できない"
+    if attached:
+        yield r.finding(subject=subject, who=who, claimed=label, found=f"{found}・手帳の写しの添付あり",
+                        resident="添付の手帳（認定書）の写しを職員が確認します。")
+    else:
+        yield r.finding(subject=subject, severity=Severity.RETURN, who=who, claimed=label, found=found,
+                        resident="市の記録で確認できないため、障害者手帳（または障害者控除対象者認定書）の写しを"
+                                 "添付して提出し直してください。")
+
+
+@rule(
+    "ST03",
+    "障害者控除（本人）",
+    Severity.CLERK,
+    "所得税法第2条第1項第28号・第29号、同法施行令第10条（障害者・特別障害者の範囲: 手帳の等級）、"
+    "地方税法第292条第1項・第314条の2第1項第6号",
+    "{who}の障害者控除（{claimed}）について: {resident}",
+    "{who}: {claimed} の申告 / {found}。手帳の種類・等級・有効期間（12月31日現在）を確認。",
+)
+def own_disability(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    claimed = d.claimed_disability
+    if not claimed:
+        return
+    record = f.person.disability_on(year_end(d)) if f.person else None
+    yield from disability_finding(r, claimed, record, f.welfare_data, d.has_attachment("disability_certificate"),
+                                   "あなた")
+
+
+@rule(
+    "ST04",
+    "勤労学生控除",
+    Severity.CLERK,
+    "所得税法第2条第1項第32号（勤労学生）、同法施行規則第73条の3（専修学校等の学生は証明書の添付）、"
+    "地方税法第292条第1項・第314条の2第1項第9号",
+    "勤労学生控除について、{resident}",
+    "勤労学生の申告: {why}。在学（学校教育法第1条の学校、専修学校・各種学校等）を確認。",
+)
+def working_student(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """The law asks no document of a student of a 学校教育法第1条 school (the statement suffices) and a
+    certificate of the others: accepted as declared up to :data:`STUDENT_AGE`; past it, or with a certificate
+    to read, a clerk looks (the city holds no school records)."""
+    if not d.taxpayer.get("working_student"):
+        return
+    birth = (f.person.birth_date if f.person else None) or d.birth_date
+    age = legal_age_on(birth, year_end(d)) if birth else None
+    if d.has_attachment("student_certificate"):
+        yield r.finding(resident="添付の在学証明書を職員が確認します。", why="在学証明書の添付あり")
+    elif age is None or age > STUDENT_AGE:
+        yield r.finding(resident="在学を確認するため職員が確認します。在学証明書があれば添付してください。",
+                        why=f"12月31日現在 {age if age is not None else '不明'}歳・証明書なし")
