@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from jichitai.accounts.api_auth import actor_of
+from jichitai.audit import services as audit
 from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import explain, field_path
 
@@ -32,7 +34,15 @@ HTTP_MESSAGES = {
 
 @api.exception_handler(JichitaiError)
 def _jichitai_error(request: HttpRequest, exc: JichitaiError) -> HttpResponse:
+    audit.keep_refusals(exc)
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _audit_refusal(request: HttpRequest, code: str, **detail: object) -> None:
+    """A request refused before any route ran (unreadable body, invalid items, no credentials) is audited too:
+    who, which path, which items — never the values, which may be personal data."""
+    audit.record(actor_of(request), "api.request", f"{request.method} {request.path}"[:300], "refused",
+                 code=code, **detail)
 
 
 def _path(loc: list[object] | tuple[object, ...]) -> str:
@@ -55,6 +65,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
               for e in exc.errors]
     first = errors[0] if errors else {"field": "", "message": "入力内容に誤りがあります。"}
     summary = "、".join(f"{e['field']}: {e['message']}" for e in errors[:5]) + (" ほか" if len(errors) > 5 else "")
+    _audit_refusal(request, "invalid_input", fields=[e["field"] for e in errors[:20]], errors=len(errors))
     return api.create_response(request, {
         "code": "invalid_input", "message": f"入力内容に誤りがあります（{len(errors)}件）。{summary}",
         "fields": {"field": first["field"], "errors": errors}, "detail": errors}, status=422)
@@ -63,6 +74,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = HTTP_MESSAGES.get(exc.message, exc.message)
+    _audit_refusal(request, f"http_{exc.status_code}")
     return api.create_response(request, {"code": f"http_{exc.status_code}", "message": message, "fields": {},
                                          "detail": message}, status=exc.status_code)
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # /api/docs serves Swagger UI from django-ninja's own static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "jichitai.accounts",

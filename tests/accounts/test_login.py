@@ -91,7 +91,7 @@ def test_inactive_staff_cannot_log_in(make_staff: Any, client: Client) -> None:
 def test_admin_for_sysadmin_refused_for_others_and_changes_audited(login_as: Any, make_staff: Any) -> None:
     clerk = login_as("counter")
     assert clerk.get("/admin/accounts/department/").status_code == 403
-    assert AuditEntry.objects.filter(action="admin.access", outcome="refused").exists()
+    assert AuditEntry.objects.filter(action="admin.enter", outcome="refused").exists()
     admin = login_as("sysadmin")
     assert admin.get("/admin/accounts/department/").status_code == 200
     response = admin.post("/admin/accounts/department/add/", {"code": "kokuho", "name": "国保年金課"})
@@ -99,10 +99,14 @@ def test_admin_for_sysadmin_refused_for_others_and_changes_audited(login_as: Any
     assert AuditEntry.objects.filter(action="admin.add", resource__startswith="accounts.Department:").exists()
 
 
-def test_the_audit_log_is_read_only_in_the_admin(login_as: Any) -> None:
+def test_the_auditor_opens_the_audit_log_in_the_admin_read_only_and_nothing_else(login_as: Any) -> None:
+    """Issue 18 item 9: the auditor could not open the audit pages in the admin."""
     auditor = login_as("auditor")
-    # the auditor is not a system administrator: the admin as a whole is refused
-    assert auditor.get("/admin/audit/auditentry/").status_code == 403
+    assert auditor.get("/admin/audit/auditentry/").status_code == 200
+    assert auditor.get("/admin/audit/seal/").status_code == 200
+    assert auditor.get("/admin/audit/auditentry/add/").status_code == 403
+    assert auditor.get("/admin/accounts/staff/").status_code == 403
+    assert "accounts/staff" not in auditor.get("/admin/").content.decode()
     admin = login_as("sysadmin")
     assert admin.get("/admin/audit/auditentry/").status_code == 200
     assert admin.get("/admin/audit/auditentry/add/").status_code == 403

@@ -26,10 +26,12 @@ class JichitaiAdminSite(admin.AdminSite):
     index_title = "マスタデータ"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return allowed(request.user, "admin.access")
+        return allowed(request.user, "admin.enter")
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        """Every admin URL, login and logout included, goes through ``requires("admin.access")``."""
+        """Every admin URL, login and logout included, goes through ``requires("admin.enter")``: system
+        administrators and auditors; each model's admin then asks its own action (the auditor sees the audit
+        log and its seals only, read-only)."""
         return _guard(super().get_urls())
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -46,7 +48,7 @@ def _guard(patterns: list[Any]) -> list[Any]:
             p.urlconf_name = _guard(list(p.url_patterns))
             out.append(p)
         else:
-            p.callback = requires("admin.access")(p.callback)
+            p.callback = requires("admin.enter")(p.callback)
             out.append(p)
     return out
 

@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from jichitai.accounts import twofactor
 from jichitai.accounts.policy import ACTIONS, allowed
@@ -47,6 +48,15 @@ def requires(action: str) -> Callable[[V], V]:
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The ``next`` page asked for (POST, then GET) when it is on this site; "" for anything else (an outside
+    site, ``//host``, ``javascript:``…), so that no login sends anyone elsewhere (open redirect)."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""
 
 
 def public(view: V) -> V:

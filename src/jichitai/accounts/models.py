@@ -93,7 +93,7 @@ class Staff(AbstractBaseUser):
     def is_staff(self) -> bool:
         from jichitai.accounts.policy import allowed
 
-        return allowed(self, "admin.access")
+        return allowed(self, "admin.enter")
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         from jichitai.accounts.policy import allowed
@@ -103,7 +103,7 @@ class Staff(AbstractBaseUser):
     def has_module_perms(self, app_label: str) -> bool:
         from jichitai.accounts.policy import allowed
 
-        return allowed(self, "admin.access")
+        return allowed(self, "admin.enter")  # each ModelAdmin then asks its own action
 
 
 class LoginThrottle(models.Model):

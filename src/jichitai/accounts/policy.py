@@ -69,6 +69,7 @@ def allowed(actor: Any, action: str, resource: Any = None) -> bool:
 
 # The foundation's own actions.
 define("home.view", "ホーム画面", R.ALL_STAFF)
+define("admin.enter", "管理画面への入場（見られる項目は各画面の権限による）", {R.SYSADMIN, R.AUDITOR})
 define("admin.access", "管理画面の利用", {R.SYSADMIN})
 define("admin.manage", "マスタデータの変更", {R.SYSADMIN})
 define("audit.view", "アクセスログの閲覧", {R.AUDITOR, R.SYSADMIN})

@@ -8,13 +8,13 @@ from django.contrib.auth import authenticate, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.accounts import roles as R
 from jichitai.accounts import twofactor
-from jichitai.accounts.guards import public, requires
+from jichitai.accounts.guards import public, requires, safe_next
 from jichitai.accounts.navigation import visible
 from jichitai.audit import services as audit
 
@@ -35,13 +35,6 @@ class CodeForm(forms.Form):
     code = forms.CharField(label="確認コード", max_length=20)
 
 
-def _next(request: HttpRequest) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
-        return url
-    return ""
-
-
 def _with_next(name: str, next_url: str) -> str:
     return reverse(name) + (f"?{urlencode({'next': next_url})}" if next_url else "")
 
@@ -52,7 +45,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Step 1 of 2: the password. A right one leads to the code (or, the first time, enrolment) step."""
     form = LoginForm(request.POST or None)
     error = ""
-    next_url = _next(request)
+    next_url = safe_next(request)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is not None:
@@ -72,7 +65,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def otp_view(request: HttpRequest) -> HttpResponse:
     """Step 2 of 2: the six-digit code from the member of staff's authenticator app."""
     staff = twofactor.candidate(request)
-    next_url = _next(request)
+    next_url = safe_next(request)
     if staff is None:
         return redirect(_with_next("accounts:login", next_url)) if not request.user.is_authenticated \
             else redirect(next_url or "accounts:home")
@@ -95,7 +88,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
 def enrol_view(request: HttpRequest) -> HttpResponse:
     """First login: register an authenticator app (QR code drawn here), confirmed by its first code."""
     staff = twofactor.candidate(request)
-    next_url = _next(request)
+    next_url = safe_next(request)
     if staff is None:
         return redirect(_with_next("accounts:login", next_url))
     if twofactor.confirmed_device(staff) is not None:

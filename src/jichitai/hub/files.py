@@ -9,7 +9,6 @@ the same transaction.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import itertools
@@ -22,6 +21,7 @@ from django.db import transaction
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
+from jichitai.common import csvout
 from jichitai.common import vault as vault_module
 from jichitai.hub import messagelog
 from jichitai.hub.errors import FeedRefused, FileRefused
@@ -167,7 +167,7 @@ def seal_stored(f: ExchangedFile) -> bool:
 def problem_report(f: ExchangedFile) -> str:
     """The quarantine report as CSV text (行, 項目, 内容), one line per problem."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
+    w = csvout.writer(out, for_people=True, lineterminator="\r\n")  # opened by the hub's operators
     w.writerow(["行", "項目", "内容"])
     for p in f.problems:
         w.writerow([p.get("line", ""), p.get("item", ""), p.get("message", "")])
@@ -209,7 +209,8 @@ def atena_extract(system: System, mode: str = "full", after: int = 0,
     if mode == "full":
         qs = qs.filter(is_latest=True)
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
+    # for systems: the 宛名 standard layout that the receiving business system reads back exactly
+    w = csvout.writer(out, for_people=False, lineterminator="\r\n")
     w.writerow([h for h, _ in ATENA_COLUMNS] + ["カーソル"])
     last = after
     count = 0

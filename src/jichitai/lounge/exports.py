@@ -9,9 +9,9 @@ import io
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from jichitai.common import csvout
 from jichitai.lounge import indicators as I
 from jichitai.lounge.errors import LoungeError
 from jichitai.lounge.publish import periods
@@ -50,9 +50,12 @@ def render(marts: MartSet, slug: str, fmt: str, k: int) -> tuple[bytes, str]:
     if fmt == "parquet":
         pq.write_table(data, buf)
         return buf.getvalue(), FORMATS[fmt]
-    buf.write("\ufeff".encode())
-    pacsv.write_csv(data, buf)
-    return buf.getvalue(), FORMATS[fmt]
+    text = io.StringIO()
+    text.write("\ufeff")
+    w = csvout.writer(text, for_people=True, lineterminator="\n")  # opened in a spreadsheet by analysts
+    w.writerow(data.column_names)
+    w.writerows(zip(*(column.to_pylist() for column in data.columns), strict=True))
+    return text.getvalue().encode(), FORMATS[fmt]
 
 
 PUBLISHED_NAMESPACE = "published"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from typing import Any, cast
@@ -16,6 +15,7 @@ from jichitai.accounts.guards import refuse, requires
 from jichitai.accounts.models import Department, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
+from jichitai.common import csvout
 from jichitai.lounge import charts, exports, sql
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
@@ -118,7 +118,7 @@ def indicator_csv(request: HttpRequest, slug: str) -> HttpResponse:
     audit.record(request.user, "lounge.view", f"lounge.indicator:{slug}", format="csv", period=ctx["period"],
                  as_of=ctx["as_of"])
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvout.writer(out, for_people=True)
     writer.writerow((["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
                     + [lab for _, lab in ind.sums])
     writer.writerows(_table(ctx["pub"], ctx["area"], ind))

@@ -7,7 +7,6 @@ with the SHA-256 of every file and of a canonical dump of the registry (resident
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import hashlib
@@ -22,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from jichitai.common import csvout
 from jichitai.dbcopy import bulk_workers, run_beside
 from jichitai.registry import services
 from jichitai.synth import othersystems
@@ -259,7 +259,7 @@ class _Writer:
 
     def csv(self, name: str, header: list[str], rows: list[list[Any]]) -> None:
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csvout.writer(buf, for_people=False, lineterminator="\n")  # for systems: the city's input files
         w.writerow(header)
         w.writerows(rows)
         self.text(name, buf.getvalue())

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from jichitai.common import csvout
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.errors import JichitaiError
 
@@ -368,7 +369,8 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise ReportFileError(
             "文字コードを判別できません（UTF-8 または Shift_JIS(CP932) で作成してください）",
-            problems=[{"line": 0, "item": "", "message": f"byte {exc.start}: {exc.reason}"}],
+            problems=[{"line": data[: exc.start].count(b"\n") + 1, "item": "",
+                       "message": f"{exc.start + 1}バイト目: UTF-8 としても Shift_JIS(CP932) としても読めない文字があります"}],
         ) from None
 
 
@@ -456,7 +458,8 @@ def write_rows(layout: Layout, rows: list[dict[str, Any]]) -> str:
             inverse[f"{key}{n}_class"] = {v: k for k, v in DEPENDANT_CLASS.items()} | {None: ""}
             inverse[f"{key}{n}_disability"] = inverse["disability"]
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
+    # for systems: a 給与支払報告書/公的年金等支払報告書 layout file that the hub and the assessment read back exactly
+    w = csvout.writer(out, for_people=False, lineterminator="\r\n")
     w.writerow(layout.headers)
     plan = [(col.attr, inverse.get(col.attr)) for col in layout.columns]  # looked up once, not per cell
     for row in rows:

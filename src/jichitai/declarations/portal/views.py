@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jichitai.accounts.guards import public
+from jichitai.accounts.guards import public, safe_next
 from jichitai.audit import services as audit
 from jichitai.common.errors import JichitaiError, NotFound
 from jichitai.declarations import filing, prefill, taxlink
@@ -52,7 +52,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
                 found = _demo_identity(form.cleaned_data["my_number"])
                 if found is not None:
                     sign_in(request, found)
-                    return redirect(request.GET.get("next") or "declarations:portal")
+                    return redirect(safe_next(request) or "declarations:portal")
                 audit.record(None, "login", "resident:demo", "refused", reason="unknown")
             error = "この個人番号の住民は見つかりません（デモ用ログイン）。"
         return render(request, "declarations/portal/signin.html", {

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from jichitai.common import csvout
 from jichitai.registry.domain.errors import RegistryError
 
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "cp932": "cp932", "shift_jis": "cp932", "sjis": "cp932"}
@@ -84,7 +85,8 @@ def encode(header: Sequence[str], rows: Sequence[Sequence[str]], encoding: str =
     if problems:
         raise UnwritableCharacters(problems)
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    # for systems: the standard's 住民記録 CSV, read back by other systems and by our own import (round trip)
+    writer = csvout.writer(buf, for_people=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue().encode(encoding)
