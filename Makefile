@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PGURL ?= postgres://jichitai@127.0.0.1:5432/jichitai
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system-deps pdf-deps db demo test lint unit lock clean
+.PHONY: install system-deps pdf-deps db demo serve test lint unit lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ db:                     ## the PostgreSQL role and database the tests use
 
 demo: install pdf-deps  ## the platform on its embedded default (SQLite, local lake) with a synthetic city
 	bash scripts/demo.sh
+
+serve: install          ## the production server on this machine: gunicorn (+ whitenoise) and the hub worker, on the demo's data unless configured
+	bash scripts/serve.sh
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make demo`: the embedded default (SQLite in var/demo, lake in var/demo/lake), a small synthetic city,
-# the demo staff accounts printed, the web server on 127.0.0.1.
+# the demo staff accounts printed, the production server (gunicorn) and the hub worker on 127.0.0.1.
 set -euo pipefail
 export JICHITAI_MODE=demo
 export JICHITAI_VAR=${JICHITAI_VAR:-$PWD/var/demo}
-PORT=${PORT:-8000}
+export PORT=${PORT:-8000}
 J=.venv/bin/jichitai
 $J migrate --no-input -v0
 $J seed_demo_staff
@@ -14,5 +14,4 @@ fi
 if $J help demo_extras >/dev/null 2>&1; then $J demo_extras; fi
 [ "${DEMO_SERVE:-1}" = 0 ] && exit 0   # the demo's data without its servers (tests/test_cli.py)
 echo
-echo "jichitai demo: http://127.0.0.1:${PORT}/  (Ctrl-C to stop)"
-exec $J runserver "127.0.0.1:${PORT}" --noreload
+exec bash scripts/serve.sh   # gunicorn and the hub worker, as `make serve`

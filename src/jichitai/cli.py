@@ -27,46 +27,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"jichitai: 設定エラー / configuration error: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from None
     except DatabaseError:
-        problem = database_problem()
-        if problem is None:
+        from jichitai import dbstate
+
+        problem = dbstate.state(fresh=True).problem()
+        if problem is None:  # reachable and migrated: the error is a defect, keep its traceback
             raise
         print(f"jichitai: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
-
-
-def database_problem() -> str | None:
-    """Why the database cannot serve the commands, in one Japanese line: unreachable, or migrations not
-    applied. ``None`` when it is reachable and up to date (the error was something else)."""
-    from django.db import DEFAULT_DB_ALIAS, connections
-    from django.db.migrations.executor import MigrationExecutor
-    from django.db.utils import OperationalError
-
-    connection = connections[DEFAULT_DB_ALIAS]
-    where = database_name(connection.settings_dict)
-    connection.close()  # a failed statement may have left the connection in an aborted transaction
-    try:
-        connection.ensure_connection()
-    except OperationalError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"データベース（{where}）に接続できません（{reason}）。DATABASE_URL とデータベースの起動を確かめてください"
-    executor = MigrationExecutor(connection)
-    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if not pending:
-        return None
-    if not executor.loader.applied_migrations:
-        return (f"データベース（{where}）にまだテーブルがありません。`jichitai migrate` を実行してください"
-                f"（デモは `make demo` がプロジェクトのフォルダーの var/demo に作ります）")
-    return (f"データベース（{where}）に未適用のマイグレーションが {len(pending)} 件あります。"
-            f"`jichitai migrate` を実行してください")
-
-
-def database_name(settings_dict: dict[str, object]) -> str:
-    """The database as an operator names it: the SQLite file, or host:port/name (never the password)."""
-    if str(settings_dict.get("ENGINE", "")).endswith("sqlite3"):
-        return str(settings_dict.get("NAME", ""))
-    host = settings_dict.get("HOST") or "localhost"
-    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    return f"{host}{port}/{settings_dict.get('NAME', '')}"
 
 
 if __name__ == "__main__":

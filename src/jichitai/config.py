@@ -43,6 +43,7 @@ class Config:
     lockout_minutes: int = 15
     disclosure_k: int = 10
     city_code: str = "281000"
+    metrics_token: str = ""
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -88,6 +89,9 @@ def load(env: dict[str, str] | None = None) -> Config:
                 raise ConfigurationError(
                     f"{name} must name an existing key file outside the database", variable=name
                 )
+        if 0 < len(env.get("JICHITAI_METRICS_TOKEN", "")) < 32:
+            raise ConfigurationError("JICHITAI_METRICS_TOKEN is shorter than 32 characters: set a random token or "
+                                     "leave it unset (no metrics)", variable="JICHITAI_METRICS_TOKEN")
         hosts = tuple(h for h in env.get("JICHITAI_ALLOWED_HOSTS", "").split(",") if h)
         if not hosts:
             raise ConfigurationError("JICHITAI_ALLOWED_HOSTS is required outside demo mode", variable="JICHITAI_ALLOWED_HOSTS")
@@ -114,6 +118,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         lockout_minutes=_int(env, "JICHITAI_LOCKOUT_MINUTES", 15),
         disclosure_k=_int(env, "JICHITAI_DISCLOSURE_K", 10),
         city_code=env.get("JICHITAI_CITY_CODE", "281000"),
+        metrics_token=env.get("JICHITAI_METRICS_TOKEN", ""),
     )
 
 
@@ -124,4 +129,5 @@ VARIABLES = (
     "JICHITAI_OIDC_ISSUER", "JICHITAI_OIDC_CLIENT_ID", "JICHITAI_OIDC_CLIENT_SECRET",
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
+    "JICHITAI_METRICS_TOKEN",
 )

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "ninja",  # /api/docs serves Swagger UI from django-ninja's own static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_prometheus",
     "jichitai.accounts",
     "jichitai.audit",
     "jichitai.registry",
@@ -42,7 +43,10 @@ if CONFIG.oidc_enabled:
     INSTALLED_APPS.append("mozilla_django_oidc")
 
 MIDDLEWARE = [
+    "jichitai.probes.ProbeMiddleware",  # /healthz, /readyz, /metrics: before host validation and the HTTPS redirect
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "jichitai.accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "jichitai.accounts.inputguard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jichitai.accounts.middleware.ErrorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "jichitai.urls"
@@ -109,6 +114,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = CONFIG.var_dir / "static"
+# whitenoise serves the static files from every process: in production the collected, hashed and compressed
+# files (`jichitai collectstatic`, run by the web unit before it starts); elsewhere straight from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "jichitai.static_storage.StaticStorage" if CONFIG.is_production
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = not CONFIG.is_production
+if not CONFIG.is_production:
+    STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise looks there too; empty until someone runs collectstatic
 MEDIA_ROOT = CONFIG.var_dir / "media"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,5 @@
-"""URL wiring only. Each app with views contributes its own ``urls`` module."""
+"""URL wiring only. Each app with views contributes its own ``urls`` module. Static files are whitenoise's
+(settings.MIDDLEWARE), in every mode."""
 
 from __future__ import annotations
 
@@ -7,21 +8,16 @@ from importlib.util import find_spec
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles.views import serve
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-from django.urls import include, path, re_path
+from django.urls import include, path
 
+from jichitai import metrics, probes
 from jichitai.accounts.admin import site as admin_site
-from jichitai.accounts.guards import public
-
-
-@public
-def static_files(request: HttpRequest, path: str) -> HttpResponseBase:
-    return serve(request, path, insecure=True)
-
 
 urlpatterns: list[Any] = [
+    # answered by jichitai.probes.ProbeMiddleware before the rest; here so that the permission walk lists them
+    path("healthz", probes.healthz, name="healthz"),
+    path("readyz", probes.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin_site.urls),
     path("accounts/", include("jichitai.accounts.urls")),
     path("", include("jichitai.accounts.urls_root")),
@@ -39,7 +35,3 @@ if find_spec("jichitai.api") is not None:
 
 if settings.CONFIG.oidc_enabled:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
-
-if settings.CONFIG.mode != "production":
-    # In production a web server (or whitenoise) serves collected static files; here Django does.
-    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", static_files))

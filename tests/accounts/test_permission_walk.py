@@ -16,7 +16,9 @@ PUBLIC_REASONS = {
     "logout_view": "logging out needs no permission (POST only)",
     "otp_view": "the login's second step: only for a pending password login (5 minutes) or an unverified session",
     "enrol_view": "first login: registers the authenticator app of a pending login that has no device yet",
-    "static_files": "our own CSS/JS/fonts (demo and test mode only)",
+    "healthz": "the load balancer's liveness probe: says only that the process answers",
+    "readyz": "the load balancer's readiness probe: database reachable and migrated, no data",
+    "metrics": "Prometheus: answers only its own bearer token (JICHITAI_METRICS_TOKEN); 404 without one",
 }
 
 

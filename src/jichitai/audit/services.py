@@ -175,6 +175,26 @@ def seal() -> Seal | None:
         return _seal(head.seq, head.hash)
 
 
+@dataclass(frozen=True)
+class ChainStatus:
+    """For monitoring: how far the chain goes and how long its newest entries have gone unsealed."""
+
+    head_seq: int
+    sealed_seq: int
+    unsealed_age_seconds: float  # the oldest entry after the last seal (0 when the head is sealed)
+    last_seal_age_seconds: float | None
+
+
+def chain_status(now: dt.datetime | None = None) -> ChainStatus:
+    now = now or timezone.now()
+    head = ChainHead.objects.filter(name=CHAIN).values_list("seq", flat=True).first() or 0
+    last = Seal.objects.filter(chain=CHAIN).order_by("-seq").values_list("seq", "at").first()
+    sealed = last[0] if last else 0
+    oldest = AuditEntry.objects.filter(seq=sealed + 1).values_list("at", flat=True).first() if head > sealed else None
+    return ChainStatus(head, sealed, (now - oldest).total_seconds() if oldest else 0.0,
+                       (now - last[1]).total_seconds() if last else None)
+
+
 @dataclass
 class Problem:
     seq: int

@@ -37,6 +37,13 @@ def queue() -> QuerySet[Declaration]:
     return Declaration.objects.filter(status__in=OPEN_FOR_CLERK).order_by("submitted_at", "id")
 
 
+def queue_length() -> tuple[int, float]:
+    """For monitoring: declarations waiting for a clerk and seconds since the oldest was submitted."""
+    waiting = queue()
+    oldest = waiting.values_list("submitted_at", flat=True).first()
+    return waiting.count(), (timezone.now() - oldest).total_seconds() if oldest else 0.0
+
+
 PAGE_SIZE = 50
 
 

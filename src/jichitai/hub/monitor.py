@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from jichitai.hub.models import ExchangedFile, FeedEvent, Subscription, System
+from jichitai.hub.models import ExchangedFile, FeedEvent, RelayPosition, Subscription, System
 
 LAG_LIMIT = dt.timedelta(minutes=10)  # 準リアルタイム: at most 10 minutes (住民記録 標準仕様 宛名連携)
 
@@ -21,6 +21,28 @@ def _lag(sub: Subscription, head: int) -> tuple[int, float | None]:
         return 0, 0.0
     oldest = FeedEvent.objects.filter(id__gt=sub.acked_cursor).order_by("id").values_list("relayed_at", flat=True).first()
     return behind, (timezone.now() - oldest).total_seconds() if oldest else None
+
+
+def relay_backlog() -> tuple[int, float]:
+    """For monitoring: registry outbox events not yet relayed into the feed, and seconds since the oldest of
+    them was written (0 when none waits). Counted by primary key above the relay's position."""
+    from jichitai.registry.models import OutboxEvent
+
+    position = RelayPosition.objects.filter(name="registry-outbox").values_list("position", flat=True).first() or 0
+    waiting = OutboxEvent.objects.filter(id__gt=position)
+    oldest = waiting.order_by("id").values_list("created_at", flat=True).first()
+    return waiting.count(), (timezone.now() - oldest).total_seconds() if oldest else 0.0
+
+
+def subscriber_lag() -> list[tuple[str, str, int, float]]:
+    """For monitoring: (system, feed, events behind, seconds since the oldest unacknowledged event) of every
+    event-feed subscription."""
+    head = FeedEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    rows = []
+    for sub in Subscription.objects.select_related("system", "feed").filter(feed__kind="events"):
+        behind, seconds = _lag(sub, head)
+        rows.append((sub.system.code, sub.feed.code, behind, seconds or 0.0))
+    return rows
 
 
 def systems_overview(head: int | None = None) -> list[dict[str, Any]]:
