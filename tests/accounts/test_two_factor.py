@@ -1,5 +1,5 @@
 """Issue 18 item 4: staff log in with two factors (住民記録システム標準仕様書 10.3, 二要素認証; see
-/work/shared/reference/standards-2026.md §1), TOTP (RFC 6238) through django-otp; single sign-on may rely on the
+../shared/reference/standards-2026.md §1), TOTP (RFC 6238) through django-otp; single sign-on may rely on the
 identity provider's MFA (OpenID Connect ``amr`` claim, RFC 8176); lock-out also per source address.
 
 The expected outcomes follow from the requirement itself (independent of our code): a password alone never opens
