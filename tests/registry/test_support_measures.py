@@ -21,6 +21,7 @@ from jichitai.registry import access, support, suppression
 from jichitai.registry.domain import SuppressedError
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.models import SupportRequest, Suppression
+from tests.staff_login import log_in_verified
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -140,7 +141,7 @@ def test_j440_api_applies_approves_and_refuses_bad_input_in_japanese(household: 
     assert made.json()["ends_on"] == "2027-03-31"
     refused = _post(counter, f"/api/registry/support/requests/{made.json()['request_id']}/approve", {})
     assert refused.status_code == 403
-    client.force_login(make_staff(roles=["supervisor"]), backend="jichitai.accounts.backends.LockoutBackend")
+    log_in_verified(client, make_staff(roles=["supervisor"]))
     approved = _post(client, f"/api/registry/support/requests/{made.json()['request_id']}/approve", {"note": "可"})
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     summary = client.get("/api/registry/support/").json()

@@ -4,4 +4,6 @@ from jichitai.accounts.navigation import Entry, register
 
 register(Entry("住民検索", "registry:search", "registry.view", "氏名・フリガナ・生年月日・住所・番号で検索", order=10))
 register(Entry("住民異動", "registry:change_menu", "registry.change", "転入・転居・転出・出生・死亡・世帯変更・職権", order=11))
-register(Entry("決裁", "registry:approvals", "registry.approve", "職権異動の決裁と抑止対象への操作試行", order=12))
+register(Entry("決裁", "registry:approvals", "registry.approve", "職権異動の決裁", order=12))
+register(Entry("支援措置", "registry:suppressions", "registry.suppression.view",
+               "支援措置の決裁・期限管理（終了日を過ぎた抑止）と対象者への操作の一覧", order=13))

@@ -54,7 +54,9 @@ def propose_set(request: HttpRequest, atena_number: str) -> HttpResponse:
             context.update(refusal(request, exc))
         else:
             messages.success(request, f"支援措置の開始を起案しました（申請番号 {req.pk}）。決裁者の承認で設定されます。")
-            return redirect("registry:suppressions")
+            if allowed(request.user, support.VIEW):
+                return redirect("registry:suppressions")
+            return redirect("registry:resident", atena_number=atena_number)
     return render(request, "registry/support_form.html", context, status=400 if form.errors else 200)
 
 
