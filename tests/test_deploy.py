@@ -119,6 +119,16 @@ def test_the_environment_example_names_only_documented_variables() -> None:
                                              "JICHITAI_DISCLOSURE_K", "JICHITAI_METRICS_TOKEN"}
 
 
+def test_the_deploy_page_names_every_unit_and_every_dr_command() -> None:
+    page = (ROOT / "docs" / "deploy.md").read_text()
+    assert {n for n in [*_units(), "jichitai.env.example"] if f"`{n}`" not in page} == set()
+    from jichitai.dr.management.commands import dr
+
+    subcommands = set(re.findall(r"^jichitai dr ([a-z-]+)", dr.__doc__ or "", flags=re.MULTILINE))
+    assert subcommands and {c for c in subcommands if f"`jichitai dr {c}" not in page and f"`dr {c}" not in page
+                            and f"/ `dr {c}`" not in page} == set()
+
+
 # --- gunicorn with the production settings ---------------------------------------------------------------
 
 TOKEN = "p" * 48
