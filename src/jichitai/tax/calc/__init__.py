@@ -222,18 +222,28 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     # 課税標準, 算出所得割, 人的控除差
     unit = int(p["taxable_income_rounding"])
     taxable = (np.maximum(0, general_inc - ded_total) // unit) * unit
-    left = np.maximum(0, ded_total - general_inc)  # 所得控除 not absorbed by the 総所得金額, off the 分離 in order
     sp_rates = p["separate_rates"]
     rates = sp_rates["designated" if m.designated_city else "ordinary"]
-    city_sep, pref_sep, taxable_all = np.zeros(n, I64), np.zeros(n, I64), taxable.copy()
-    for kind in sp_rates["order"]:
-        amount = t[SEPARATE_COLUMNS[kind]]
-        tx = (np.maximum(0, amount - left) // unit) * unit
-        left = np.maximum(0, left - amount)
+    kinds = list(sp_rates["order"])
+
+    def separate_of(left: np.ndarray, *amounts: np.ndarray) -> tuple[np.ndarray, ...]:
+        """課税分離所得金額 of each kind and the 市・県 levies on them, for the rows with 分離課税の所得: what
+        the 総所得金額 did not absorb of the 所得控除 (``left``) comes off the kinds in the law's order."""
+        out, city_s, pref_s = [], np.zeros(len(left), I64), np.zeros(len(left), I64)
+        for kind, amount in zip(kinds, amounts, strict=True):
+            tx = (np.maximum(0, amount - left) // unit) * unit
+            left = np.maximum(0, left - amount)
+            out.append(tx)
+            city_s = city_s + V.times(tx, frac(rates[kind]["city"]))
+            pref_s = pref_s + V.times(tx, frac(rates[kind]["pref"]))
+        return (*out, city_s, pref_s)
+
+    *taxables, city_sep, pref_sep = V.sparse(separate_sum > 0, separate_of, np.maximum(0, ded_total - general_inc),
+                                             *(t[SEPARATE_COLUMNS[k]] for k in kinds))
+    taxable_all = taxable.copy()
+    for kind, tx in zip(kinds, taxables, strict=True):
         o[f"taxable_{kind}"] = tx
         taxable_all = taxable_all + tx
-        city_sep = city_sep + V.times(tx, frac(rates[kind]["city"]))
-        pref_sep = pref_sep + V.times(tx, frac(rates[kind]["pref"]))
     city = V.times(taxable, m.city_income_rate) + city_sep
     pref = V.times(taxable, m.pref_income_rate) + pref_sep
     o.update(taxable_income=taxable, city_levy_separate=city_sep, pref_levy_separate=pref_sep,
@@ -297,8 +307,10 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     city, pref = city - o["limit_adj_city"], pref - o["limit_adj_pref"]
     wc = p["withholding_credit"]
     withheld = np.where(ex_il, 0, t["withheld_dividend"] + t["withheld_stock_transfer"])
-    city, o["withheld_city"] = _apply(city, V.times(withheld, frac(wc["city"]), ceil=True))
-    pref, o["withheld_pref"] = _apply(pref, V.times(withheld, frac(wc["pref"]), ceil=True))
+    wh_city, wh_pref = V.sparse(withheld > 0, lambda w: (V.times(w, frac(wc["city"]), ceil=True),
+                                                          V.times(w, frac(wc["pref"]), ceil=True)), withheld)
+    city, o["withheld_city"] = _apply(city, wh_city)
+    pref, o["withheld_pref"] = _apply(pref, wh_pref)
     lu = int(p["levy_rounding"])
     o["exempt_per_capita"], o["exempt_income_levy"] = ex_pc, ex_il
     o["city_income_levy"] = np.where(ex_il, 0, (np.maximum(city, 0) // lu) * lu)
