@@ -200,6 +200,21 @@ def test_j410_view_suppression_covers_the_former_household_on_joshuhyo_pages(
                   taro_moved_out["taro"])
 
 
+def test_j410_view_suppression_covers_a_former_co_residents_history(household: Any, clerk: Any, protect: Any,
+                                                                    login_as: Any) -> None:
+    """3.1: 太郎 moved (転居) to 三宮町; his 異動履歴 still shows 加納町1番地, where 花子 lives under 照会抑止: his
+    page, which shows that history, is refused."""
+    from jichitai.registry.domain import RecordMoveWithin
+
+    taro, hanako = household.atena_numbers
+    apply(RecordMoveWithin(moved_on=TODAY, atena_numbers=(taro,), town_code="281100002", banchi="8番地"),
+          actor=clerk)
+    client = login_as("supervisor")
+    assert client.get(f"/registry/residents/{taro}/").status_code == 200
+    protect(hanako, "view")
+    _page_refused(client, f"/registry/residents/{taro}/", taro)
+
+
 # ---- certificates to a third party under 支援措置 of a co-resident (3.4, 住基法第12条の3) ---------------------
 
 def _request(kind: CertificateKind, members: tuple[str, ...]) -> CertificateRequest:

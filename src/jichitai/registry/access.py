@@ -51,12 +51,13 @@ def view_resident(actor: Any, atena_number: str) -> ResidentView:
         raise NotFound("指定された宛名番号の住民は登録されていません。")
     members = list(Resident.objects.filter(setai_number=row.setai_number, status="active")
                    .order_by("household_order", "pk"))
-    guard = suppression.ensure_view_allowed(actor, atena_number, records=members, via="resident")
+    history = person_history(atena_number)  # the places they lived: one may be a protected person's now
+    guard = suppression.ensure_view_allowed(actor, atena_number, records=[*members, *history], via="resident")
     person = to_person(row)
     household = [_masked(to_person(r)) for r in members]
     issuances = issuances_of(atena_number)
     audit.record(actor, "registry.view", resource, "ok")
-    return ResidentView(_masked(person), household, person_history(atena_number), issuances,
+    return ResidentView(_masked(person), household, history, issuances,
                         set(guard.kinds(row)), bool(person.my_number))
 
 

@@ -163,15 +163,18 @@ def _refusal(actor: Any, action: str, record: Any, guard: Shield, **detail: Any)
 
 def ensure_view_allowed(actor: Any, atena_number: str, *, records: Iterable[Any] = (), via: str = "record",
                         guard: Shield | None = None) -> Shield:
-    """Before a page or answer showing a person's record (and ``records``: whatever else it shows of their
-    household): refused, and audited per person, when 照会抑止 covers the person or their household (3.1)."""
+    """Before a page or answer showing a person's record (and ``records``: whatever else it shows — their
+    household, their history): refused, and audited per person, when 照会抑止 covers the person, their household
+    or any place shown (3.1)."""
     guard = guard or shield()
     row = Resident.objects.filter(pk=atena_number).values("atena_number", "setai_number", "town_code", "banchi",
                                                           "katagaki").first()
-    shown = {_value(r, "atena_number"): r for r in [*records, row or {"atena_number": atena_number}]}
-    hidden = [r for r in shown.values() if guard.hides_from_staff(r)]
+    hidden: dict[str, Any] = {}  # 宛名番号 → the first record of theirs that 照会抑止 covers (one audit entry each)
+    for r in [row or {"atena_number": atena_number}, *records]:
+        if guard.hides_from_staff(r):
+            hidden.setdefault(_value(r, "atena_number"), r)
     if hidden:
-        audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden])
+        audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden.values()])
         raise SuppressedError(f"宛名番号 {atena_number} の住民又はその世帯には照会抑止が設定されています（標準仕様書 3.1）。"
                               "支援措置責任者に確認してください。", atena_number=atena_number)
     return guard
