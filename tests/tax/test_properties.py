@@ -50,7 +50,7 @@ def cases(draw: st.DrawFn, fiscal_year: int) -> Case:
         public_assistance=draw(st.integers(0, 20)) == 0,
         salary=draw(st.one_of(money, st.sampled_from([1_100_000, 1_100_001, 1_900_000, 6_600_000, 8_500_001]))),
         public_pension=draw(st.one_of(st.just(0), st.integers(0, 12_000_000))),
-        business=draw(st.one_of(st.just(0), money)), misc_other=draw(small), dividend=draw(st.one_of(st.just(0), money)),
+        business=draw(st.one_of(st.just(0), money)), real_estate=draw(small), misc_other=draw(small), dividend=draw(st.one_of(st.just(0), money)),
         social_insurance=draw(st.integers(0, 1_500_000)), small_enterprise_mutual_aid=draw(small),
         life_general_new=draw(small), life_pension_new=draw(small), life_medical_care_new=draw(small),
         life_general_old=draw(small), life_pension_old=draw(small), earthquake_insurance=draw(small),

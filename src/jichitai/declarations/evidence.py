@@ -286,7 +286,15 @@ def build(fiscal_year: int, declarations: list[Declaration]) -> CityIndex:
     load_people(index, owners + relatives + sorted(index.claimants_of(relatives)))
     index.owners.update(owners)
     load_households(index)
+    load_final_returns(index, owners)
     return index
+
+
+def load_final_returns(index: CityIndex, owners: list[str]) -> None:
+    """Who among ``owners`` filed a 所得税の確定申告 that came through 国税連携 (the tax office's port)."""
+    from jichitai.tax.report_intake import final_return_filers
+
+    index.final_returns |= final_return_filers(index.fiscal_year - 1, sorted(set(o for o in owners if o)))
 
 
 def for_year(fiscal_year: int) -> CityIndex:
@@ -315,4 +323,5 @@ def for_year(fiscal_year: int) -> CityIndex:
     load_reports_about(index, set(index.filed) | set(relatives))
     load_people(index, sorted(set(index.filed) | set(relatives) | index.claimants_of(relatives)))
     load_households(index)
+    load_final_returns(index, sorted(index.filed))
     return index

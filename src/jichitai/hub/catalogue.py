@@ -57,6 +57,7 @@ FEEDS: tuple[FeedSpec, ...] = (
     FeedSpec("salary-report", "給与支払報告書", "file_in", "地方税法第317条の6 の個人別明細書（CSV）"),
     FeedSpec("pension-report", "公的年金等支払報告書", "file_in", "地方税法第317条の13（CSV）"),
     FeedSpec("salary-earner-change", "給与所得者異動届出書", "file_in", "地方税法第321条の7（CSV）"),
+    FeedSpec("final-return", "確定申告書データ（国税連携）", "file_in", "地方税法第317条の3, 所得税法第120条（CSV）"),
     FeedSpec("donation-notice", "申告特例通知書（ふるさと納税ワンストップ特例）", "file_in", "地方税法附則第7条（CSV）"),
     FeedSpec("kokuho-shikaku", "国民健康保険 資格情報", "file_in", "国民健康保険システムの資格取得・喪失（CSV）"),
     FeedSpec("jido-teate", "児童手当 受給情報", "file_in", "児童手当システムの受給者・児童・支給期間（CSV）"),

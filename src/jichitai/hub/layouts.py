@@ -15,6 +15,7 @@ from typing import Any
 from jichitai.lake.schemas import LTC_LEVELS
 from jichitai.tax import reports
 from jichitai.tax.donation_notices import DONATION_NOTICE
+from jichitai.tax.final_returns import FINAL_RETURN
 from jichitai.tax.reports import Column, Layout
 
 
@@ -162,7 +163,7 @@ ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 # the feeds whose accepted files the tax office stores (jichitai.tax.report_intake.store_rows)
-TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice")
+TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice", "final-return")
 # the feeds whose accepted files the declarations review stores (jichitai.declarations.cityrecords.store_rows)
 REVIEW_FEEDS = ("shogai-techo", "kokuho-zei")
 
@@ -172,6 +173,7 @@ FILE_LAYOUTS: dict[str, Layout] = {
     "pension-report": reports.PENSION_REPORT,
     "salary-earner-change": reports.SALARY_EARNER_CHANGE,
     "donation-notice": DONATION_NOTICE,
+    "final-return": FINAL_RETURN,
     "kokuho-shikaku": KOKUHO_SHIKAKU,
     "jido-teate": JIDO_TEATE,
     "kaigo-nintei": KAIGO_NINTEI,

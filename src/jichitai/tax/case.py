@@ -50,6 +50,7 @@ class Case:
     salary: int = 0
     public_pension: int = 0
     business: int = 0
+    real_estate: int = 0  # 不動産所得 (income after expenses), a 確定申告 item
     misc_other: int = 0
     dividend: int = 0
     sep_short_term: int = 0
@@ -183,7 +184,8 @@ def _relative(data: Any, path: str, income_year: int, taxpayer_birth: dt.date, *
 # Case attribute → (the object it is read from, its key), in the order of the case format.
 AMOUNTS: tuple[tuple[str, str, str], ...] = (
     ("salary", "income", "salary"), ("public_pension", "income", "public_pension"),
-    ("business", "income", "business"), ("misc_other", "income", "misc_other"), ("dividend", "income", "dividend"),
+    ("business", "income", "business"), ("real_estate", "income", "real_estate"),
+    ("misc_other", "income", "misc_other"), ("dividend", "income", "dividend"),
     ("social_insurance", "deductions", "social_insurance"),
     ("small_enterprise_mutual_aid", "deductions", "small_enterprise_mutual_aid"),
     ("life_general_new", "deductions.life_insurance", "general_new"),

@@ -213,3 +213,30 @@ class DonationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"申告特例通知書 {self.income_year} {self.donee_name} {self.amount}円"
+
+
+class FinalReturn(models.Model):
+    """One 所得税の確定申告書 received through 国税連携 (:mod:`jichitai.tax.final_returns`), the person's 住民税
+    申告 as well (地方税法第317条の3第1項). The latest filed (``filed_on``, then received) for a person and year is
+    the one the assessment takes: a 修正申告 or a later return replaces the earlier one. 個人番号 as for reports."""
+
+    income_year = models.PositiveIntegerField("年分", db_index=True)
+    recipient_index = models.CharField("納税者個人番号索引", max_length=64, db_index=True)
+    recipient_my_number = models.TextField("納税者個人番号(暗号化)")
+    return_kind = models.CharField("申告の種類", max_length=10)
+    filed_on = models.DateField("提出年月日")
+    source = models.CharField("受付ファイル", max_length=200)
+    line = models.PositiveIntegerField("行")
+    data = models.JSONField("内容")
+    received_at = models.DateTimeField("受付日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "確定申告書（国税連携）"
+        verbose_name_plural = "確定申告書（国税連携）"
+        constraints = [
+            models.UniqueConstraint(fields=["income_year", "recipient_index", "source"],
+                                    name="tax_final_return_once_per_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"確定申告書 {self.income_year}年分 {self.filed_on} ({self.return_kind})"

@@ -15,9 +15,10 @@ from jichitai.common import vault as _vault
 from jichitai.dbcopy import copy_new_rows
 from jichitai.tax import reports
 from jichitai.tax.donation_notices import DONATION_NOTICE
-from jichitai.tax.models import DonationNotice, ReceivedReport, SalaryEarnerChange
+from jichitai.tax.final_returns import FINAL_RETURN
+from jichitai.tax.models import DonationNotice, FinalReturn, ReceivedReport, SalaryEarnerChange
 
-LAYOUTS = {**reports.LAYOUTS, DONATION_NOTICE.name: DONATION_NOTICE}  # every file the tax office takes in
+LAYOUTS = {**reports.LAYOUTS, DONATION_NOTICE.name: DONATION_NOTICE, FINAL_RETURN.name: FINAL_RETURN}  # every file the tax office takes in
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +90,8 @@ def store_rows(layout_name: str, rows: list[dict[str, Any]], source: str) -> tup
         return store_earner_changes(rows, source)
     if layout_name == DONATION_NOTICE.name:
         return store_donation_notices(rows, source)
+    if layout_name == FINAL_RETURN.name:
+        return store_final_returns(rows, source)
     layout = reports.LAYOUTS[layout_name]
     v = vault()
     amount_attr = "salary_paid" if layout_name == "salary_report" else "pension_paid"
@@ -175,6 +178,44 @@ def store_donation_notices(rows: list[dict[str, Any]], source: str) -> tuple[int
     new = [item for key, item in items.items() if latest.get(key) != item["amount"]]
     stored = copy_new_rows(DonationNotice, new, batch_size=2000)
     return stored, len(rows) - stored
+
+
+def store_final_returns(rows: list[dict[str, Any]], source: str) -> tuple[int, int]:
+    """Store the rows of a 確定申告書 file from 国税連携 (地方税法第317条の3). A return identical to one already
+    received for the person and year (another line, another file) is not stored again. Returns (rows stored,
+    rows already there)."""
+    v = vault()
+    numbers = tuple(c.attr for c in FINAL_RETURN.columns if c.attr.endswith("my_number"))
+    now = timezone.now()
+    items: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in rows:
+        index = v.blind_index(row["my_number"])
+        items.setdefault((row["income_year"], index), {
+            "income_year": row["income_year"], "recipient_index": index, "recipient_my_number": v.encrypt(row["my_number"]),
+            "return_kind": row["return_kind"], "filed_on": row["filed_on"], "source": source, "line": row["line"],
+            "data": _jsonable(row, v, numbers, index), "received_at": now,
+        })
+    known: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    keys = list(items)
+    for part in range(0, len(keys), 5000):
+        chunk = keys[part:part + 5000]
+        for year, index, data in FinalReturn.objects.filter(
+                income_year__in={k[0] for k in chunk}, recipient_index__in={k[1] for k in chunk}).values_list(
+                "income_year", "recipient_index", "data"):
+            known.setdefault((year, index), []).append(data)
+    new = [item for key, item in items.items() if not any(_same(d, item["data"]) for d in known.get(key, []))]
+    stored = copy_new_rows(FinalReturn, new, batch_size=2000)
+    return stored, len(rows) - stored
+
+
+def final_return_filers(income_year: int, indexes: list[str]) -> set[str]:
+    """The blind indexes among ``indexes`` of the people whose 確定申告書 for ``income_year`` came through 国税連携
+    (the port the declarations review reads)."""
+    out: set[str] = set()
+    for part in range(0, len(indexes), 5000):
+        out.update(FinalReturn.objects.filter(income_year=income_year, recipient_index__in=indexes[part:part + 5000])
+                   .values_list("recipient_index", flat=True))
+    return out
 
 
 def store_earner_changes(rows: list[dict[str, Any]], source: str) -> tuple[int, int]:

@@ -175,6 +175,7 @@ class Layout:
     legal_basis: str
     columns: tuple[Column, ...]
     row_checks: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = field(default=())
+    words: dict[str, dict[Any, str]] = field(default_factory=dict)  # attribute → value → the word written
 
     @property
     def headers(self) -> list[str]:
@@ -453,6 +454,7 @@ def write_rows(layout: Layout, rows: list[dict[str, Any]]) -> str:
         "rest_collection": {v: k for k, v in REST_COLLECTION.items()} | {None: ""},
     }
     inverse["spouse_disability"] = inverse["disability"]
+    inverse.update(layout.words)
     for n in range(1, MAX_DEPENDANTS + 1):
         for key in ("dep", "young"):
             inverse[f"{key}{n}_class"] = {v: k for k, v in DEPENDANT_CLASS.items()} | {None: ""}

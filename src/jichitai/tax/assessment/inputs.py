@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.tax import reports
+from jichitai.tax.assessment.returns import case_from_final_return
 from jichitai.tax.donation_notices import MAX_DONEES
 
 LIFE_KEYS = ("life_general_new", "life_general_old", "life_medical_care_new", "life_pension_new", "life_pension_old")
@@ -148,10 +149,21 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
         by_index[index][kind].append(data)
     declared = declared_cases(fiscal_year, atenas)
     donations = donation_notices(fiscal_year, indexes)
+    returns = final_returns(fiscal_year, indexes)
     people = []
     for atena, birth, sex, ward in residents:
         index = index_of.get(atena) or ""
         notices = donations.get(index, {})
+        if index in returns:  # 確定申告 (国税連携) first: it is the 住民税 申告 (地方税法第317条の3第1項)
+            ref, row = returns[index]
+            case, notes = case_from_final_return(fiscal_year, birth, sex, row)
+            if atena in declared:
+                notes.append(f"住民税申告 ({declared[atena][0]}) もありますが確定申告書によります")
+            if notices:
+                notes.append(f"申告特例通知書 {len(notices)} 団体分: 確定申告があったため申告特例は無効 "
+                             "(寄附金は申告によります、地方税法附則第7条)")
+            people.append(Person(atena, ward, ref, case, notes))
+            continue
         if atena in declared:
             source, case = declared[atena]
             people.append(Person(atena, ward, source, case, [
@@ -169,6 +181,18 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
             _apply_donation_notices(person, notices)
         people.append(person)
     return people
+
+
+def final_returns(fiscal_year: int, indexes: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """個人番号索引 → (reference, data) of the latest 確定申告書 (国税連携) of the income year: the last filed, then
+    the last received."""
+    from jichitai.tax.models import FinalReturn
+
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for pk, index, data in (FinalReturn.objects.filter(income_year=fiscal_year - 1, recipient_index__in=indexes)
+                            .order_by("filed_on", "id").values_list("pk", "recipient_index", "data")):
+        out[index] = (f"final_return:{pk}", data)
+    return out
 
 
 def donation_notices(fiscal_year: int, indexes: list[str]) -> dict[str, dict[str, tuple[str, int]]]:

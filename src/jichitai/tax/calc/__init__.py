@@ -150,7 +150,7 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
 
     # 所得
     gross = V.salary_income(t["salary"], p["salary_income"])
-    other = t["business"] + t["misc_other"] + t["dividend"]
+    other = t["business"] + t["real_estate"] + t["misc_other"] + t["dividend"]
     separate_sum = np.zeros(n, I64)
     for col in SEPARATE_COLUMNS.values():
         separate_sum = separate_sum + t[col]
@@ -189,7 +189,7 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
                      & (total <= int(pers["widow_income_limit"])), int(pers["widow"]), 0)
     single = np.where(t["single_parent"] & ~has_spouse & (rel["children"] > 0)
                       & (total <= int(pers["single_parent_income_limit"])), int(pers["single_parent"]), 0)
-    non_labour = pension + t["misc_other"] + t["dividend"] + separate_sum
+    non_labour = pension + t["real_estate"] + t["misc_other"] + t["dividend"] + separate_sum
     student = np.where(t["working_student"] & (total <= int(pers["working_student_income_limit"]))
                        & (non_labour <= int(pers["working_student_other_income_limit"])), int(pers["working_student"]), 0)
     med = p["medical"]

@@ -15,7 +15,7 @@ from jichitai.tax.rules.separate import ATTRS as SEPARATE_ATTRS
 
 I64 = np.int64
 TAXPAYER_AMOUNTS = (
-    "salary", "public_pension", "business", "misc_other", "dividend", "social_insurance",
+    "salary", "public_pension", "business", "real_estate", "misc_other", "dividend", "social_insurance",
     "small_enterprise_mutual_aid", "life_general_new", "life_pension_new", "life_medical_care_new",
     "life_general_old", "life_pension_old", "earthquake_insurance", "long_term_damage_insurance_old",
     "medical_paid", "medical_reimbursed", "donation_furusato", "donation_other", "housing_loan_credit",

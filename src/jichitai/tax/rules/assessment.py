@@ -66,7 +66,7 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
 
     # 所得
     gross_salary_income = I.salary_income(case.salary, p["salary_income"])
-    other_income = case.business + case.misc_other + case.dividend
+    other_income = case.business + case.real_estate + case.misc_other + case.dividend
     separate = {kind: getattr(case, attr) for kind, attr in S.ATTRS.items()}
     separate_sum = sum(separate.values())
     dep_info = []
@@ -84,7 +84,7 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
                                p["pension_income"])
     adjustment = I.income_adjustment(case.salary, gross_salary_income, pension, qualifies, p["income_adjustment"])
     salary_income = gross_salary_income - adjustment
-    general = I.total_income(salary_income, pension, case.business, case.misc_other, case.dividend)
+    general = I.total_income(salary_income, pension, case.business + case.real_estate, case.misc_other, case.dividend)
     total = general + separate_sum  # 合計所得金額 = 総所得金額等 incl. 分離課税の所得 (第292条第1項第13号)
     r.update(salary_income_gross=gross_salary_income, income_adjustment=adjustment, salary_income=salary_income,
              pension_income=pension, general_income=general, separate_income=separate_sum, total_income=total,
@@ -127,7 +127,7 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
         "ded_widow": widow,
         "ded_single_parent": single_parent,
         "ded_working_student": D.working_student_deduction(case.working_student, total,
-                                                           pension + case.misc_other + case.dividend + separate_sum,
+                                                           pension + case.real_estate + case.misc_other + case.dividend + separate_sum,
                                                            pers),
         "ded_social_insurance": case.social_insurance,
         "ded_small_enterprise": case.small_enterprise_mutual_aid,

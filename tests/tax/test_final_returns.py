@@ -1,0 +1,130 @@
+"""Issue 19 item 7: 確定申告書 data through 国税連携 (地方税法第317条の3第1項: a 確定申告書 is the 住民税 申告).
+Our layout (tax.final_returns.FINAL_RETURN, docs/tax-inputs.md) is taken in whole or not at all; the assessment
+uses the latest return before any 住民税申告 or report; the declarations review knows who filed one (NE03).
+Expected amounts are the figures written into the return (consistency) except the 住宅借入金等特別控除, which is
+the statute's formula (independent: 附則第5条の4の2, as 足利市・士別市 publish it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jichitai.tax import report_intake, reports
+from jichitai.tax.assessment import services as assessment
+from jichitai.tax.assessment.returns import case_from_final_return
+from jichitai.tax.final_returns import FINAL_RETURN
+from jichitai.tax.models import Assessment, FinalReturn
+from tests.tax.conftest import TARO
+
+
+def final_return(**over: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "income_year": 2025, "return_kind": "final", "filed_on": dt.date(2026, 3, 10), "my_number": TARO,
+        "name": "青木 太郎", "kana": "アオキ タロウ", "birth_date": dt.date(1980, 5, 1),
+        "address": "神戸市中央区加納町6丁目5番1号", "salary_revenue": 5_000_000, "business_revenue": 3_000_000,
+        "business_income": 1_000_000, "real_estate_revenue": 1_200_000, "real_estate_income": 500_000,
+        "misc_other_revenue": 300_000, "misc_other_income": 250_000, "social_insurance": 900_000,
+        "life_general_new": 80_000, "medical_paid": 300_000, "medical_reimbursed": 50_000,
+        "donation_furusato": 40_000, "other_income_collection": "ordinary",
+    }
+    row.update(over)
+    return row
+
+
+def send(name: str, *rows: dict[str, Any]) -> tuple[int, int]:
+    return report_intake.store_file(FINAL_RETURN.name, reports.write_rows(FINAL_RETURN, list(rows)).encode("cp932"),
+                                    name)
+
+
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+def test_incomes_by_kind_deductions_and_residents_tax_items_reach_the_case() -> None:
+    case, notes = case_from_final_return(2026, "1980-05-01", "1", _stored(final_return(
+        land_long_term=2_000_000, listed_dividend=100_000, withheld_dividend=5_000, disability="general",
+        spouse_name="青木 花子", spouse_birth_date="1982-12-30", spouse_total_income=0,
+        rel1_name="青木 一郎", rel1_birth_date="1950-01-01", rel1_relation="parent", rel1_cohabiting=True,
+        rel1_disability="special_cohabiting")))
+    assert case["income"] == {"salary": 5_000_000, "public_pension": 0, "business": 1_000_000, "real_estate": 500_000,
+                              "misc_other": 250_000, "dividend": 0}
+    assert case["separate_income"]["land_long_term"] == 2_000_000 and case["separate_income"]["listed_dividend"] == 100_000
+    assert case["local_tax_withheld"] == {"dividend": 5_000, "stock_transfer": 0}
+    assert case["deductions"]["medical_expenses"] == {"paid": 300_000, "reimbursed": 50_000}
+    assert case["donations"] == {"furusato": 40_000, "other": 0}
+    assert case["taxpayer"]["disability"] == "general"
+    assert case["dependents"] == [{"birth_date": "1950-01-01", "total_income": 0, "cohabiting": True,
+                                   "relation": "parent", "disability": "special_cohabiting"}]
+    assert any("自分で納付" in n for n in notes)
+
+
+def test_a_business_loss_offsets_real_estate_and_the_rest_is_noted() -> None:
+    case, notes = case_from_final_return(2026, "1980-05-01", "1", _stored(final_return(
+        business_income=-800_000, real_estate_income=500_000)))
+    assert (case["income"]["business"], case["income"]["real_estate"]) == (0, 0)
+    assert any("損失 300,000円" in n for n in notes)
+
+
+def test_the_housing_credit_from_a_return() -> None:
+    """可能額 300,000; 算出税額 150,000 (配当控除 0) → 所得税で 150,000 控除, 残り 150,000; 課税される所得金額
+    2,000,000 × 5% = 100,000 → 最高 97,500円."""
+    case, _ = case_from_final_return(2026, "1980-05-01", "1", _stored(final_return(
+        housing_loan_credit_available=300_000, income_tax_computed=150_000, income_tax_taxable=2_000_000,
+        housing_moved_in_on=dt.date(2013, 4, 1), housing_loan_kind="住")))
+    assert case["housing_loan_credit"] == 97_500
+
+
+def test_a_loss_and_a_bad_kind_are_read_or_refused_naming_the_item() -> None:
+    text = reports.write_rows(FINAL_RETURN, [final_return(business_income=-800_000)])
+    assert reports.read_file(FINAL_RETURN, text.encode())[0]["business_income"] == -800_000
+    with pytest.raises(reports.ReportFileError) as exc:
+        reports.read_file(FINAL_RETURN, text.replace(",確定,", ",更正,").encode())
+    assert exc.value.fields["problems"][0]["item"] == "申告の種類"
+
+
+@pytest.mark.django_db
+def test_the_assessment_takes_the_latest_return_before_reports(city: dict[str, str]) -> None:
+    assert send("kokuzei-1.csv", final_return()) == (1, 0)
+    assert send("kokuzei-1b.csv", final_return()) == (0, 1)  # the same return again
+    assessment.run(2026)
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    first = FinalReturn.objects.get()
+    assert taro.source == f"final_return:{first.pk}"
+    assert taro.case["income"]["business"] == 1_000_000 and taro.case["income"]["real_estate"] == 500_000
+    # 給与所得 (5,000,000: 3,560,000) + 事業 1,000,000 + 不動産 500,000 + 雑 250,000
+    assert taro.total_income == 3_560_000 + 1_750_000
+    send("kokuzei-2.csv", final_return(return_kind="amended", filed_on=dt.date(2026, 5, 1), business_income=1_200_000))
+    assessment.run(2026)
+    latest = Assessment.objects.filter(atena_number=city["taro"]).order_by("-version").first()
+    assert latest is not None and latest.version == 2 and latest.case["income"]["business"] == 1_200_000
+
+
+@pytest.mark.django_db
+def test_the_return_comes_before_a_residents_tax_declaration_and_voids_the_onestop(
+        city: dict[str, str], monkeypatch: Any) -> None:
+    import jichitai.tax.assessment.inputs as inputs
+    from tests.tax.test_onestop import notice
+    from tests.tax.test_onestop import send as send_notice
+
+    send("kokuzei-1.csv", final_return())
+    send_notice("sapporo.csv", notice())
+    declared = {"fiscal_year": 2026, "taxpayer": {"birth_date": "1980-05-01"}, "income": {"salary": 5_000_000}}
+    monkeypatch.setattr(inputs, "declared_cases", lambda fy, atenas=None: {city["taro"]: ("declaration:R1:v1", declared)})
+    person = inputs.people_of(2026, [(city["taro"], "1980-05-01", "1", "28110")])[0]
+    assert person.source.startswith("final_return:") and person.case["income"]["business"] == 1_000_000
+    assert any("住民税申告 (declaration:R1:v1) もありますが確定申告書によります" in n for n in person.notes)
+    assert any("申告特例は無効" in n for n in person.notes)
+
+
+@pytest.mark.django_db
+def test_the_declarations_review_knows_who_filed_a_return(city: dict[str, str]) -> None:
+    from jichitai.declarations.cityindex import CityIndex
+    from jichitai.declarations.evidence import load_final_returns
+
+    send("kokuzei-1.csv", final_return())
+    taro = report_intake.vault().blind_index(TARO)
+    index = CityIndex(fiscal_year=2026)
+    load_final_returns(index, [taro, "someone-else"])
+    assert index.final_returns == {taro}
