@@ -67,7 +67,8 @@ def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> No
 
     # the reports came in through the hub's file intake and were stored for the tax context
     assert set(ExchangedFile.objects.values_list("layout", "status")) == {
-        (f, "landed") for f in ("salary-report", "pension-report", "kokuho-shikaku", "jido-teate", "kaigo-nintei")}
+        (f, "landed") for f in ("salary-report", "pension-report", "kokuho-shikaku", "jido-teate", "kaigo-nintei")
+    } | {("final-return", "accepted")}  # the 確定申告書 data go to the tax office only, not to the lake
     assert ReceivedReport.objects.filter(kind="salary_report").exists()
     assert ReceivedReport.objects.filter(kind="pension_report").exists()
     # every declaration was reviewed; the accepted ones reached the assessment
@@ -78,6 +79,11 @@ def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> No
     assert Assessment.objects.filter(atena_number__in=list(accepted), source__startswith="declaration:").exists()
     # the annual assessment: everyone on 1 January, summed by ward
     assert Assessment.objects.filter(fiscal_year=2026, source="reports").exists()
+    # the 確定申告書 (国税連携) of the self-employed came in and their assessment is computed from it
+    from jichitai.tax.models import FinalReturn
+
+    assert FinalReturn.objects.exists()
+    assert Assessment.objects.filter(fiscal_year=2026, source__startswith="final_return:").exists()
     assert sum(w["assessed"] for w in ward_summary(2026)) == Assessment.objects.filter(fiscal_year=2026).count()
     # the outbox went through the hub, every lounge table has rows, the marts were refreshed from them
     assert FeedEvent.objects.count() == OutboxEvent.objects.count() > 0

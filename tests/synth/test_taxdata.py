@@ -135,3 +135,19 @@ def test_declarations_arrive_in_the_filing_period_at_a_realistic_rate(tmp_path: 
     for d, t in zip(decls, times, strict=True):
         if d["channel"] == "paper":  # a paper declaration arrives on a weekday, in office hours
             assert t.weekday() < 5 and dt.time(8, 45) <= t.time() <= dt.time(17, 30), d["declaration_ref"]
+
+
+def test_the_residents_who_file_a_final_return_have_one_and_no_declaration(tmp_path: Path) -> None:
+    """Consistency with the generator's own rule (taxdata.files_final_return): every 確定申告書 row parses in the
+    国税連携 layout, belongs to a resident with business or other income above the no-return limits, and none of
+    them also files a 住民税申告 (地方税法第317条の3: the return is their 申告)."""
+    from jichitai.synth.taxdata import SMALL_BUSINESS_INCOME, SMALL_OTHER_INCOME
+    from jichitai.tax.final_returns import FINAL_RETURN
+
+    decls, *_ = generated(tmp_path)
+    rows = reports.read_file(FINAL_RETURN, (tmp_path / "kakutei_shinkokusho.csv").read_bytes())
+    assert rows, "a city of 3,000 has self-employed residents"
+    assert all(r["business_income"] > SMALL_BUSINESS_INCOME or r["misc_other_income"] > SMALL_OTHER_INCOME
+               for r in rows)
+    assert all(dt.date(2026, 2, 16) <= r["filed_on"] <= dt.date(2026, 3, 15) for r in rows)
+    assert not {r["my_number"] for r in rows} & {d["my_number"] for d in decls}

@@ -31,6 +31,7 @@ from jichitai.synth.population import City, build_base_population, built_without
 from jichitai.synth.registry_load import HistoryApplier, Mapping_, apply_history, bulk_load_base, town_rows
 from jichitai.synth.taxdata import TaxWriter, TaxYear, incomes
 from jichitai.tax import reports
+from jichitai.tax.final_returns import FINAL_RETURN
 
 KOBE_POPULATION = 1_525_152
 DEFAULT_END = dt.date(2026, 4, 1)
@@ -168,6 +169,7 @@ def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, m
         with run_beside(_extract_files, workers) as extracts:
             tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
             tw.reports()
+            tw.final_returns()
             tw.declarations()
             with run_beside(_report_files, workers) as report_files:  # forked now: the reports are written
                 _write_declarations(write, summary, ty)
@@ -193,12 +195,14 @@ _FILES: _Files | None = None
 
 
 def _report_files() -> dict[str, str]:
-    """給与支払報告書 and 公的年金等支払報告書 in their agreed layouts; file name → SHA-256."""
+    """給与支払報告書, 公的年金等支払報告書 and the 確定申告書 data (国税連携) in their agreed layouts; file name →
+    SHA-256."""
     x = _FILES
     assert x is not None
     return {name: _write_file(x.out / name, reports.write_rows(layout, rows)) for name, layout, rows in (
         ("kyuyo_shiharai_hokokusho.csv", reports.SALARY_REPORT, x.ty.salary_rows),
-        ("koteki_nenkin_shiharai_hokokusho.csv", reports.PENSION_REPORT, x.ty.pension_rows))}
+        ("koteki_nenkin_shiharai_hokokusho.csv", reports.PENSION_REPORT, x.ty.pension_rows),
+        ("kakutei_shinkokusho.csv", FINAL_RETURN, x.ty.final_return_rows))}
 
 
 def _extract_files() -> dict[str, str]:

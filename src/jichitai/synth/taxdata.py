@@ -7,7 +7,8 @@ The reports go to the city where the recipient lived on 1 January of the fiscal 
 written for the residents of the 1月1日 snapshot.
 
 Declarations (申告) are written for residents who file a 市民税・県民税申告 rather than nothing or a 所得税の確定申告
-(which reaches the city through 国税連携 instead, 地方税法第317条の3; not generated here): small miscellaneous or
+(which reaches the city through 国税連携 instead, 地方税法第317条の3: written as 確定申告書 data for those whose
+business or other income needs one, :meth:`TaxWriter.final_returns`): small miscellaneous or
 business income, pension recipients with deductions to add, people who left a job without 年末調整, a few
 salaried residents with medical expenses or donations, and people with no income (for 非課税 proof). The shares
 (:data:`FILING`) make about 3–3.5 % of the residents file: nationally about 3,000,000 個人住民税申告 a year
@@ -94,6 +95,7 @@ class TaxYear:
     earners: dict[int, Earner]
     salary_rows: list[dict[str, Any]] = field(default_factory=list)
     pension_rows: list[dict[str, Any]] = field(default_factory=list)
+    final_return_rows: list[dict[str, Any]] = field(default_factory=list)  # 確定申告書 (国税連携)
     declarations: list[dict[str, Any]] = field(default_factory=list)
     defects: list[tuple[str, str]] = field(default_factory=list)
 
@@ -161,6 +163,11 @@ def incomes(city: City, residents: list[Person], income_year: int, rng: random.R
         if e.salary or e.pension or e.business or e.misc:
             earners[p.pid] = e
     return TaxYear(income_year, income_year + 1, employers, earners)
+
+
+def files_final_return(e: Earner) -> bool:
+    """Business or other income above what needs no 所得税 return: a 確定申告 (所得税法第120条・第121条)."""
+    return e.business > SMALL_BUSINESS_INCOME or e.misc > SMALL_OTHER_INCOME
 
 
 def _pattern(e: Earner) -> str:
@@ -315,6 +322,42 @@ class TaxWriter:
                 "spouse_my_number": None, "dependants_count": 0, "disability": None,
             })
 
+    def final_returns(self) -> None:
+        """The 確定申告書 (国税連携 data, tax.final_returns.FINAL_RETURN) of the residents of 1月1日 whose business or
+        other income needs one (:func:`files_final_return`): their incomes by kind, the amounts paid, the spouse and
+        dependants a careful filer writes, filed 2月16日〜3月15日. Business revenue is taken as three times the
+        business income ([D] an expense ratio of two thirds); the day of filing is drawn from each person's own
+        generator, so the city's other draws do not move."""
+        for pid in sorted(self.jan1):
+            e = self.ty.earners.get(pid)
+            if e is None or not files_final_return(e):
+                continue
+            p = self.city.people[pid]
+            *_, addr = self.address(pid)
+            rng = random.Random(f"final_return:{self.city.seed}:{pid}")
+            fy = self.ty.fiscal_year
+            row: dict[str, Any] = {
+                "income_year": self.ty.income_year, "return_kind": "final",
+                "filed_on": dt.date(fy, 2, 16) + dt.timedelta(days=rng.randrange(28)),
+                "my_number": p.my_number, "name": p.name.full, "kana": p.name.full_kana, "birth_date": p.birth,
+                "address": addr, "salary_revenue": e.salary, "pension_revenue": e.pension,
+                "business_revenue": e.business * 3, "business_income": e.business,
+                "misc_other_revenue": e.misc, "misc_other_income": e.misc,
+                "social_insurance": e.social_insurance or (e.pension // 10) or (e.business // 8),
+                "life_general_new": e.life.get("general_new", 0), "life_medical_care_new": e.life.get("medical_care_new", 0),
+                "other_income_collection": "ordinary" if rng.random() < 0.5 else "special",
+            }
+            spouse, deps = self.family(p)
+            if spouse is not None and p.relation == "世帯主" and self.total_income(spouse.pid) <= 1_330_000:
+                row.update(spouse_name=spouse.name.full, spouse_my_number=spouse.my_number,
+                           spouse_birth_date=spouse.birth, spouse_total_income=self.total_income(spouse.pid))
+            for n, d in enumerate(deps[:4] if p.relation == "世帯主" else [], start=1):
+                line = self.dependant(d)
+                row.update({f"rel{n}_name": d.name.full, f"rel{n}_my_number": d.my_number,
+                            f"rel{n}_relation": line["relation"], f"rel{n}_birth_date": d.birth,
+                            f"rel{n}_total_income": line["total_income"], f"rel{n}_cohabiting": True})
+            self.ty.final_return_rows.append(row)
+
     # -- declarations ------------------------------------------------------------------------------------
     def must_file(self, p: Person) -> str | None:
         """The pattern of a declaration this person files, or None."""
@@ -328,8 +371,8 @@ class TaxWriter:
             if 20 <= age < 65 and p.relation in ("世帯主",) and r < FILING["no_income_head"]:
                 return "no_income"
             return None
-        if e.business > SMALL_BUSINESS_INCOME or e.misc > SMALL_OTHER_INCOME:
-            return None  # 所得税の確定申告 (国税連携)
+        if files_final_return(e):
+            return None  # 所得税の確定申告 (国税連携): final_returns()
         if e.business or e.misc:
             return "other"
         if e.salary and e.left_job:

@@ -69,7 +69,8 @@ class Command(BaseCommand):
         install_defaults()
         if opts["demo"]:
             demo = {"kojin_juminzei": (True, ["atena-delta", "atena-full", "atena-extract", "salary-report",
-                                              "pension-report"]),
+                                              "pension-report", "final-return", "salary-earner-change",
+                                              "donation-notice"]),
                     "kokuho": (True, ["atena-delta", "kokuho-shikaku"]),
                     "jido_teate": (True, ["atena-delta", "jido-teate"]),
                     "kaigo": (True, ["atena-delta", "kaigo-nintei"]),
