@@ -254,6 +254,42 @@ def test_two_snapshots_or_a_correction_moving_one_person(tables: dict[str, pa.Ta
     assert hits < len(pids)
 
 
+def test_indicator_pages_as_of_two_snapshots(zone: Any) -> None:
+    """Attack on the published indicators (pages, dashboards, exports, API): open the population table as of two
+    snapshots between which one known person left (or a saved page against the live one); every cell she
+    belonged to is one less, which tells her age band and sex. Each cell's noise is keyed by its coordinates
+    and true value, so the changed cells differ by noise, not by exactly one, while the unchanged cells of the
+    two snapshots are identical (nothing to average)."""
+    import dataclasses
+
+    from jichitai.lounge.refresh import refresh
+
+    spells = zone.tables["resident_spells"]
+    current = spells.filter(pc.is_null(spells["valid_to"]))
+    base = refresh(zone, "duckdb", only=["population"])
+    base.noise_secret = SECRET
+    period = base.periods_of("population")[-1]
+    before = {tuple((r["ward_code"], r["sex"], r["age_band"])): r["value"]
+              for r in base.publish("population", period, K).rows}
+    exact = changed = 0
+    for pid in sorted(set(current["pid"].to_pylist()))[:8]:
+        later_zone = dataclasses.replace(zone, tables=dict(zone.tables, resident_spells=spells.filter(
+            pc.invert(pc.equal(spells["pid"], pid)))))
+        later = refresh(later_zone, "duckdb", only=["population"])
+        later.noise_secret = SECRET
+        after = {tuple((r["ward_code"], r["sex"], r["age_band"])): r["value"]
+                 for r in later.publish("population", period, K).rows}
+        for cell, v in before.items():
+            if v is None or after[cell] is None or v == after[cell]:
+                continue
+            changed += 1
+            exact += v - after[cell] == 1
+    assert changed > 0 and exact < changed * 0.8
+    again = refresh(zone, "duckdb", only=["population"])
+    again.noise_secret = SECRET
+    assert again.publish("population", period, K).rows == base.publish("population", period, K).rows
+
+
 # ---- magnitudes, dominance and bisection ------------------------------------------------------------------
 
 def test_magnitude_bisection_is_refused(tables: dict[str, pa.Table]) -> None:

@@ -27,7 +27,9 @@ def test_json_csv_lineage_and_projection(login_as: Any, lounge: Any) -> None:
     client = login_as("counter")
     data = client.get("/lounge/i/population/data.json?area=28101").json()
     assert data["k"] == 10 and data["lineage"][0]["snapshot_id"]
-    assert all(r["value"] is None or r["value"] == 0 or r["value"] >= 10 for r in data["rows"])
+    # a count under k is suppressed; a published count carries cell-key noise of at most ±2 (issue 18), so a
+    # true 10 may show as 8
+    assert all(r["value"] is None or r["value"] == 0 or r["value"] >= 10 - 2 for r in data["rows"])
     csv = client.get("/lounge/i/population/data.csv?area=28101")
     assert csv.status_code == 200 and "人口" not in csv["Content-Type"]
     assert client.get("/lounge/i/population/lineage/").status_code == 200

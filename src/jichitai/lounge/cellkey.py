@@ -58,10 +58,11 @@ def cell_key(record_keys_sum: int) -> int:
     return int(record_keys_sum) % KEY_MOD
 
 
-def value_key(secret: bytes, *parts: object) -> int:
-    """A cell key for a cell without person keys: a keyed hash of its coordinates and true value."""
+def value_key(secret: str, *parts: object) -> int:
+    """A cell key for a cell without person keys: a keyed hash of its coordinates (the true value goes into
+    the statistic's kind)."""
     text = "\x1f".join(repr(p) for p in parts).encode()
-    return int.from_bytes(hmac.new(secret, text, hashlib.sha256).digest()[:6], "big")
+    return int.from_bytes(hmac.new(secret.encode(), text, hashlib.sha256).digest()[:6], "big")
 
 
 def _uniforms(key: int, kind: str, count: int) -> list[float]:

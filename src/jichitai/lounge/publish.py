@@ -5,6 +5,13 @@ results), never from a mart directly.
 The whole table of a period (every area of the level, every margin, the coarser areas) is protected at once;
 filters then select rows from the protected table, so a filter that would single out a person shows a
 suppressed cell, and two filters cannot be differenced.
+
+Every published count and sum is then perturbed (:mod:`jichitai.lounge.cellkey`, value-keyed: the marts hold
+cells, not people): the same cell with the same true value always shows the same figure — a saved page, a
+dashboard and the API agree, asking again gains nothing — while a cell whose value changed by one person (an
+as-of snapshot against another, a saved page against the live one, a tax 更正) gets fresh noise, so the
+difference of the two is not that person. Margins are perturbed like any cell (they do not add up exactly);
+rates and means are computed from the perturbed figures.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jichitai.lounge import cellkey
 from jichitai.lounge.areas import CITY_NAME, ward_label
 from jichitai.lounge.disclosure import TOTAL, Dimension, cube, protect, protect_mean, protect_ratio
 from jichitai.lounge.errors import UnknownPeriod
@@ -79,7 +87,20 @@ def _dimensions(ind: Indicator, mart: pa.Table) -> list[Dimension]:
     return out
 
 
-def publish(ind: Indicator, mart: pa.Table, period: str, k: int) -> Published:
+def perturbed(secret: str, n: int | None, sums: dict[str, int], *cell: object) -> tuple[int | None, dict[str, int]]:
+    """A published count and its sums with cell-key noise keyed by the cell's coordinates and true values."""
+    if not secret:
+        raise ValueError("publishing needs the cell-key secret (services.cell_key_secret)")
+    if n is None or n <= 0:
+        return n, sums
+    key = cellkey.value_key(secret, *cell)
+    mean = [abs(v) / n for v in sums.values()]
+    out = {c: cellkey.perturb_magnitude(v, key, f"sum:{c}={v}", [m, m]) for (c, v), m in zip(sums.items(), mean,
+                                                                                              strict=True)}
+    return cellkey.perturb_count(n, key, f"count={n}"), out
+
+
+def publish(ind: Indicator, mart: pa.Table, period: str, k: int, secret: str) -> Published:
     """The indicator's protected table for ``period`` (ISO date or year)."""
     value = _parse(ind, period)
     rows_now = mart.filter(pc.equal(mart[ind.period], pa.scalar(value, mart.schema.field(ind.period).type)))
@@ -113,9 +134,11 @@ def publish(ind: Indicator, mart: pa.Table, period: str, k: int) -> Published:
             for d, v in zip(ind.dims, key, strict=True):
                 row[d.column] = v
                 row[f"{d.column}_label"] = label(d.column, v)
-            row["value"] = n
+            shown = n is not None and n >= k
+            row["value"], noisy = perturbed(secret, n, {c: sum_cells[c][key] for c, _ in ind.sums if shown},
+                                            ind.slug, part, key)
             for c, _ in ind.sums:
-                row[c] = sum_cells[c][key] if n is not None and n >= k else None
+                row[c] = noisy[c] if shown else None
             out_rows.append(row)
     result = Published(ind.slug, period, columns, out_rows, k=k)
     _derive(ind, result)

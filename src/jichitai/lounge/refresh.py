@@ -22,6 +22,9 @@ from jichitai.lounge.marts import MARTS, STAGES, Periods
 from jichitai.lounge.publish import Published, publish
 from jichitai.lounge.source import Lineage, Zone
 
+# how the saved published tables were protected: tables saved by an older rule are published again
+PUBLISHED_WITH = "suppression+cell-key-1"
+
 
 @dataclass
 class MartSet:
@@ -33,6 +36,7 @@ class MartSet:
     seconds: float = 0.0
     as_of: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    noise_secret: str = field(default="", repr=False)  # the cell-key secret publishing needs (never saved)
     _published: dict[tuple[str, str, int], Published] = field(default_factory=dict, repr=False)
     _periods: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
@@ -59,7 +63,7 @@ class MartSet:
         key = (slug, period, k)
         if key not in self._published:
             ind = I.get(slug)
-            self._published[key] = publish(ind, self.tables[ind.mart], period, k)
+            self._published[key] = publish(ind, self.tables[ind.mart], period, k, self.noise_secret)
         return self._published[key]
 
     def sources(self, slug: str) -> list[Lineage]:
@@ -73,7 +77,7 @@ class MartSet:
         manifest = {
             "engine": self.engine, "refreshed_at": self.refreshed_at, "seconds": self.seconds, "as_of": self.as_of,
             "dates": [d.isoformat() for d in self.periods.dates], "years": list(self.periods.years),
-            "lineage": {n: vars(li) for n, li in self.lineage.items()},
+            "lineage": {n: vars(li) for n, li in self.lineage.items()}, "published_with": PUBLISHED_WITH,
         }
         (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
         published = [{"key": list(key), "published": vars(pub)} for key, pub in self._published.items()]
@@ -90,7 +94,7 @@ class MartSet:
         lineage = {n: Lineage(**li) for n, li in m["lineage"].items()}
         marts = cls(tables, lineage, periods, m["engine"], m["refreshed_at"], m["seconds"], m["as_of"])
         published_path = directory / "published.json"
-        if published_path.exists():
+        if published_path.exists() and m.get("published_with") == PUBLISHED_WITH:
             for entry in json.loads(published_path.read_text()):
                 slug, period, k = entry["key"]
                 p = entry["published"]

@@ -18,7 +18,7 @@ from jichitai.lounge import exports, sql
 from jichitai.lounge.errors import LoungeError
 from jichitai.lounge.marts import COLUMNS
 from jichitai.lounge.projection import Projection, project
-from jichitai.lounge.publish import Published
+from jichitai.lounge.publish import Published, perturbed
 from jichitai.lounge.refresh import MartSet, refresh, snapshot_key
 from jichitai.lounge.source import current_lineage, read_zone
 
@@ -118,7 +118,7 @@ def current() -> MartSet:
             return cached
         key = snapshot_key(current_lineage(source_catalog()))
         if cached is None or snapshot_key(cached.lineage) != key:
-            saved = MartSet.load(marts_dir())
+            saved = load(marts_dir())
             cached = saved if saved is not None and snapshot_key(saved.lineage) == key else None
             if cached is None:
                 cached = refresh_now()
@@ -138,6 +138,14 @@ def zone_tables() -> dict[str, Any]:
         return tables
 
 
+def load(directory: Path) -> MartSet | None:
+    """Marts saved by a refresh, ready to publish (with the cell-key secret, which is never saved)."""
+    marts = MartSet.load(directory)
+    if marts is not None:
+        marts.noise_secret = cell_key_secret()
+    return marts
+
+
 def build(when: dt.datetime | None = None) -> MartSet:
     """Read the lounge zone (now or as of ``when``: only the columns the marts use), run every mart and
     publish every indicator at every period. ``seconds`` is the whole of it; ``timings`` the parts."""
@@ -145,6 +153,7 @@ def build(when: dt.datetime | None = None) -> MartSet:
     zone = read_zone(source_catalog(), when, columns=COLUMNS)
     read = time.perf_counter()
     marts = refresh(zone, engine())
+    marts.noise_secret = cell_key_secret()
     computed = time.perf_counter()
     marts.prepublish(k())
     done = time.perf_counter()
@@ -178,7 +187,7 @@ def as_of(when: dt.datetime | None) -> MartSet:
         if key not in _as_of:
             # the same snapshots give the same marts: kept on disk by their key, computed once
             directory = marts_dir().parent / "as_of" / hashlib.sha256(key.encode()).hexdigest()[:32]
-            saved = MartSet.load(directory)
+            saved = load(directory)
             if saved is None or snapshot_key(saved.lineage) != key:
                 saved = build(when)
                 saved.save(directory)
@@ -228,16 +237,18 @@ def projection(marts: MartSet) -> Projection:
 
 
 def protected_projection(p: Projection) -> dict[str, Any]:
-    """Recorded counts pass the same rule as every count (0 < n < k hidden); projected values are model
-    estimates rounded to whole persons and are hidden under the same rule for consistency."""
-    limit = k()
+    """Recorded counts pass the same rule as every count (0 < n < k hidden, then cell-key noise keyed by the
+    series, the point and the true value, so two as-of views cannot be differenced); projected values are
+    model estimates rounded to whole persons and pass the same rule for consistency."""
+    limit, secret = k(), cell_key_secret()
 
-    def hide(v: int) -> int | None:
-        return None if 0 < v < limit else v
+    def hide(v: int, *cell: object) -> int | None:
+        return None if 0 < v < limit else perturbed(secret, v, {}, "projection", *cell)[0]
 
     return {
         "base_date": p.base_date.isoformat(), "years": p.years, "wards": p.wards, "rates": p.rates,
-        "totals": {w: [hide(v) for v in s] for w, s in p.totals.items()},
-        "groups": {w: {g: [hide(v) for v in s] for g, s in gs.items()} for w, gs in p.groups.items()},
-        "recorded": {w: {d: hide(v) for d, v in s.items()} for w, s in p.recorded.items()},
+        "totals": {w: [hide(v, w, y) for v, y in zip(s, p.years, strict=True)] for w, s in p.totals.items()},
+        "groups": {w: {g: [hide(v, w, g, y) for v, y in zip(s, p.years, strict=True)] for g, s in gs.items()}
+                   for w, gs in p.groups.items()},
+        "recorded": {w: {d: hide(v, w, "recorded", d) for d, v in s.items()} for w, s in p.recorded.items()},
     }
