@@ -105,6 +105,7 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                 command = form.command(persons) if kind.persons else form.command()
                 command = from_dict(to_dict(command))  # the item rules every entry point applies (domain.items)
                 change = approval.preview(command)
+                records.ensure_change_visible(request.user, change)
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
             else:

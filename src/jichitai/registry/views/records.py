@@ -134,6 +134,14 @@ def ensure_household_visible(actor: Any, setai_number: str, *, via: str, members
         suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via=via)
 
 
+def ensure_change_visible(actor: Any, change: Any) -> None:
+    """Before the confirmation page of a 異動 typed by 宛名番号: it shows each person's record as it stands, so
+    照会抑止 of the person, their household or their place refuses it (audited) as the resident page does."""
+    shown = [e.before for e in change.entries if e.before is not None]
+    if shown:
+        suppression.ensure_view_allowed(actor, shown[0].atena_number, records=shown, via="change_confirm")
+
+
 def household_members(setai_number: str) -> list[Person]:
     """Current members for a form's choices (no audit: names only, inside a 異動 the clerk is entering; the form
     checked :func:`ensure_household_visible` first)."""
