@@ -146,3 +146,16 @@ def test_j440_api_applies_approves_and_refuses_bad_input_in_japanese(household: 
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     summary = client.get("/api/registry/support/").json()
     assert [s["atena_number"] for s in summary["in_force"]] == [hanako]
+
+
+def test_j440_the_persons_page_alerts_a_month_before_the_end_and_after_it(household: Any, protect: Any,
+                                                                          login_as: Any) -> None:
+    """3.4: 「１か月以内に支援措置の期間が終了する旨のアラート」 on the person's page; past the end (3.1, j410) it says
+    the measure is still in force."""
+    hanako = household.atena_numbers[1]
+    row = protect(hanako, starts_on=TODAY - dt.timedelta(days=340), ends_on=TODAY + dt.timedelta(days=10))
+    client = login_as("supervisor")
+    assert "1か月以内に支援措置の期間が終了します" in client.get(f"/registry/residents/{hanako}/").content.decode()
+    Suppression.objects.filter(pk=row.pk).update(ends_on=TODAY - dt.timedelta(days=1))
+    page = client.get(f"/registry/residents/{hanako}/").content.decode()
+    assert "終了日を過ぎていますが、抑止は継続しています" in page

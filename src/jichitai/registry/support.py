@@ -55,6 +55,19 @@ def extension_opens(ends_on: dt.date) -> dt.date:
     return _add_months(ends_on, -1)
 
 
+def period_notice(row: Suppression, today: dt.date | None = None) -> str:
+    """What the person's page says about a measure's period: past its 終了日 it is still in force (j410); within
+    a month of it the period is about to end (j440: 「１か月以内に支援措置の期間が終了する旨のアラート」)."""
+    today = today or timezone.localdate()
+    if row.lifted_at is not None or row.ends_on is None:
+        return ""
+    if row.ends_on < today:
+        return "終了日を過ぎていますが、抑止は継続しています（標準仕様書 3.1）。延長又は終了の申請が必要です。"
+    if row.kind == "support" and today >= extension_opens(row.ends_on):
+        return "1か月以内に支援措置の期間が終了します（標準仕様書 3.4）。延長は申請により行えます。"
+    return ""
+
+
 def _ensure(actor: Any, action: str, resource: str) -> None:
     if not allowed(actor, action):
         audit.record(actor, action, resource, "refused")

@@ -74,7 +74,7 @@ def requester_label(code: str) -> str:
 
 
 @register.filter
-def get_item(mapping: object, key: str) -> object:
+def get_item(mapping: object, key: object) -> object:
     return mapping.get(key, "") if isinstance(mapping, dict) else ""
 
 

@@ -8,7 +8,7 @@ page through :mod:`jichitai.registry.access`, the search and the household page 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils import timezone
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
-from jichitai.registry import access, purposes, suppression
+from jichitai.registry import access, purposes, support, suppression
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.person import ACTIVE, Person
 from jichitai.registry.history import household_as_of
@@ -33,6 +33,7 @@ class ResidentPage:
     address: str
     suppressions: list[Suppression]
     my_number: str = ""
+    notices: dict[int, str] = field(default_factory=dict)  # suppression id → what its period calls for
 
 
 def town_names(codes: set[str]) -> dict[str, Town]:
@@ -79,11 +80,9 @@ def resident(actor: Any, atena_number: str, *, my_number_purpose: str = "") -> R
     only through :func:`~jichitai.registry.access.reveal_my_number` with the purpose given."""
     view = access.view_resident(actor, atena_number)
     number = access.reveal_my_number(actor, atena_number, my_number_purpose) if my_number_purpose else ""
-    return ResidentPage(
-        view=view, address=address_of(view.person),
-        suppressions=list(Suppression.objects.filter(atena_number=atena_number).order_by("-starts_on")),
-        my_number=number,
-    )
+    rows = list(Suppression.objects.filter(atena_number=atena_number).order_by("-starts_on"))
+    return ResidentPage(view=view, address=address_of(view.person), suppressions=rows, my_number=number,
+                        notices={s.pk: support.period_notice(s) for s in rows})
 
 
 @dataclass
