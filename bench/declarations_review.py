@@ -73,11 +73,24 @@ RULES_FOR = {
     "missing_attachment": {"DE05", "DE06"},
     "wrong_my_number": {"ID01", "ID02", "FA01"},  # a swapped pair can keep the check digit: ID02 (no such person)
     "address_not_jan1": {"ID03"},
+    "false_widow": {"ST01"},
+    "false_single_parent": {"ST02"},
+    "disability_without_record": {"ST03"},
+    "social_insurance_overstated": {"DE07"},
+    "birth_benefit_not_subtracted": {"DE08"},
+    "newborn_of_new_year": {"FA09", "AR03"},
 }
+
+
+def rules_for(label: str) -> set[str]:
+    """The rules meant for a label of the answer file ("a" or "a+b": two defects at once)."""
+    return set().union(*(RULES_FOR.get(k, set()) for k in label.split("+")))
 
 
 REPORT_FILES = (("salary-report", "kyuyo_shiharai_hokokusho.csv"),
                 ("pension-report", "koteki_nenkin_shiharai_hokokusho.csv"))
+# the other systems' files the review compares with (sent by the system that owns them)
+CITY_FILES = (("kokuho", "kokuho-zei", "kokuho_zei.csv"), ("shogaisha", "shogai-techo", "shogai_techo.csv"))
 
 
 def main() -> None:
@@ -176,33 +189,49 @@ def main() -> None:
         print("| defect kind | declarations | stopped (not auto-accepted) | caught by its rule | "
               "precision of its rule | to clerk | returned |")
         print("|---|---|---|---|---|---|---|")
-        for kind, rules in RULES_FOR.items():
+        labels = sorted({r[0] for r in rows if r[0] is not None}, key=lambda k: ("+" in k, k))
+        for kind in labels:
+            rules = rules_for(kind)
             mine = [r for r in rows if r[0] == kind]
             flagged = [r for r in rows if r[2] & rules]
             stopped = sum(r[1] != Status.AUTO_ACCEPTED for r in mine)
             caught = sum(bool(r[2] & rules) for r in mine)
-            precision = sum(r[0] == kind for r in flagged) / len(flagged) if flagged else float("nan")
+            precision = sum(r[0] is not None and bool(rules_for(r[0]) & rules) for r in flagged) / len(flagged) \
+                if flagged else float("nan")
             status = Counter(r[1] for r in mine)
             print(f"| {kind} | {len(mine)} | {stopped} ({stopped / max(len(mine), 1):.0%}) | "
                   f"{caught} ({caught / max(len(mine), 1):.0%}) | {precision:.0%} ({len(flagged)} flagged) | "
                   f"{status[Status.CLERK]} | {status[Status.RETURNED]} |")
+        print()
+        print("each rule, per defect kind it fired on (precision: share of its findings on a declaration carrying "
+              "a defect it is meant for; recall: share of that kind's declarations it caught):")
+        print("| rule | fired | on clean | precision | recall per kind it is meant for |")
+        print("|---|---|---|---|---|")
+        for code in sorted({c for r in rows for c in r[2]}):
+            fired = [r for r in rows if code in r[2]]
+            meant = [k for k in labels if code in rules_for(k)]
+            good = sum(r[0] is not None and r[0] in meant for r in fired)
+            recall = ", ".join(f"{k} {sum(code in r[2] for r in rows if r[0] == k) / max(sum(r[0] == k for r in rows), 1):.0%}"
+                               for k in meant) or "—"
+            print(f"| {code} | {len(fired)} | {sum(r[0] is None for r in fired)} | "
+                  f"{good / len(fired):.0%} | {recall} |")
         clean_ok = sum(r[1] == Status.AUTO_ACCEPTED for r in clean)
         acc_precision = sum(r[0] is None for r in accepted) / len(accepted) if accepted else float("nan")
         reasons = Counter(code for r in clean if r[1] != Status.AUTO_ACCEPTED for code in r[2])
         print()
         print(f"clean declarations accepted automatically: {clean_ok:,} of {len(clean):,} ({clean_ok / len(clean):.1%})"
-              f" — target ≥ 85 %")
+              f" — target ≥ 90 %")
         print(f"precision of acceptance: {acc_precision:.2%} ({len(accepted) - sum(r[0] is None for r in accepted)} "
               f"defective accepted of {len(accepted):,}) — target 100 %")
         missed = Counter((r[0], tuple(sorted(r[2]))) for r in accepted if r[0] is not None)
-        print(f"defective declarations accepted (kind, non-note findings): {dict(missed)}")
+        print(f"defective declarations accepted (kind, non-note findings): {dict(missed)} — target none")
         print(f"why clean declarations were stopped (rule: count): {dict(reasons.most_common(8))}")
         print()
         command = (f"--city-db {args.city_db}" if args.city_db
                    else f"--population {args.population} --years {args.years}")
         print(f"| declarations: automated review of {len(rows):,} declarations (synthetic city of "
               f"{args.population:,}) | {review_s:.1f} s; clean accepted {clean_ok / len(clean):.1%}, precision of "
-              f"acceptance {acc_precision:.2%} | < 2 min; ≥ 85 %; 100 % | `.venv/bin/python bench/declarations_review.py "
+              f"acceptance {acc_precision:.2%} | < 2 min; ≥ 90 %; 100 % | `.venv/bin/python bench/declarations_review.py "
               f"{command}` | {dt.date.today()} | 2 cores, 24 GiB, PG15 |")
 
 
@@ -279,6 +308,15 @@ def _intake(out: Path, fiscal_year: int, part_rows: int, split: dict[str, str]) 
             rows, taken = rows + got.file.rows, taken + got.duplicate
         again = f", {taken} already taken" if taken else ""
         split[feed] = f"{clock() - t0:.1f} s for {rows:,} rows in {parts} file(s){again}"
+    for code, feed, name in CITY_FILES:
+        t0 = clock()
+        sender = System.objects.get(code=code)
+        data = (out / name).read_bytes()
+        if ExchangedFile.objects.filter(system=sender, layout=feed, sha256=hashlib.sha256(data).hexdigest()).exists():
+            continue
+        got = files.receive(sender, feed, name, data)
+        assert got.file.status != "quarantined", got.file.problems[:5]
+        split[feed] = f"{clock() - t0:.1f} s for {got.file.rows:,} rows"
     t0 = clock()
     with (out / "declarations.jsonl").open(encoding="utf-8") as fh:
         new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=fiscal_year, actor="system:bench")

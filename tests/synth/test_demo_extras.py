@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from jichitai.declarations.models import Declaration, ReviewDecision, Status
+from jichitai.declarations.models import CityRecord, Declaration, ReviewDecision, Status
 from jichitai.hub.models import ExchangedFile, FeedEvent
 from jichitai.lake import catalog as lake_catalog
 from jichitai.lake.schemas import LOUNGE_TABLES
@@ -66,9 +66,14 @@ def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> No
     assert "デモデータの準備" in text and "区別集計" in text
 
     # the reports came in through the hub's file intake and were stored for the tax context
+    # the 障害者手帳 and 国保税 files are stored for the declarations review and not landed in the lake: a disability
+    # is 要配慮個人情報 (個人情報保護法第2条第3項), kept out of the analytics copy
     assert set(ExchangedFile.objects.values_list("layout", "status")) == {
         (f, "landed") for f in ("salary-report", "pension-report", "kokuho-shikaku", "jido-teate", "kaigo-nintei")
-    } | {("final-return", "accepted")}  # the 確定申告書 data go to the tax office only, not to the lake
+    } | {("final-return", "accepted"), ("kokuho-zei", "accepted"), ("shogai-techo", "accepted")}
+    # the 確定申告書 data go to the tax office only, not to the lake
+    assert CityRecord.objects.filter(system="disability").exists()
+    assert CityRecord.objects.filter(system="kokuho_tax", amount__gt=0).exists()
     assert ReceivedReport.objects.filter(kind="salary_report").exists()
     assert ReceivedReport.objects.filter(kind="pension_report").exists()
     # every declaration was reviewed; the accepted ones reached the assessment

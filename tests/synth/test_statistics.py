@@ -93,9 +93,12 @@ def test_defect_mix(run: dict) -> None:
     ty = run["tax"]
     share = len(ty.defects) / len(ty.declarations)
     assert 0.12 <= share <= 0.16  # the chosen share 15 %, less the few where no kind applies
-    kinds = Counter(kind for _, kind in ty.defects)
-    assert set(kinds) == set(DEFECT_KINDS)
+    kinds = Counter(part for _, label in ty.defects for part in label.split("+"))
+    # a birth in a filer's household during the income year is rare in a small city: that kind may be missing
+    assert set(DEFECT_KINDS) - set(kinds) <= {"birth_benefit_not_subtracted"}
     assert max(kinds.values()) / len(ty.defects) <= 0.25
+    two = sum("+" in label for _, label in ty.defects)  # two defects at once: about TWO_DEFECTS_SHARE of them
+    assert two >= 1 and two / len(ty.defects) <= 0.2
     refs = {d["declaration_ref"] for d in ty.declarations}
     assert {ref for ref, _ in ty.defects} <= refs
     assert all("defect" not in str(d) for d in ty.declarations)  # the answer is only in the answer file

@@ -165,9 +165,13 @@ def _write_files(opts: Options, summary: Summary, city: City, sim: Simulation, m
         rng = random.Random(f"tax:{opts.seed}")
         jan1_people = [city.people[pid] for pid in sorted(sim.jan1.address)]
         ty = incomes(city, jan1_people, jan1.year - 1, rng)
-        _FILES = _Files(city, othersystems.Window(t0, opts.end), mapping, out, opts.seed, ty)
+        window = othersystems.Window(t0, opts.end)
+        tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
+        # what the 国保 and 障害者福祉 systems hold, known before the declarations are written (they declare it)
+        ty.kokuho_tax = othersystems.kokuho_tax(_kokuho_rows(city, window, ty, opts.seed), tw.total_income)
+        ty.techo = othersystems.techo(city, window, random.Random(f"techo:{opts.seed}"))
+        _FILES = _Files(city, window, mapping, out, opts.seed, ty)
         with run_beside(_extract_files, workers) as extracts:
-            tw = TaxWriter(city, ty, sim.jan1.address, town_by_code, rng, opts.defect_share)
             tw.reports()
             tw.final_returns()
             tw.declarations()
@@ -205,6 +209,11 @@ def _report_files() -> dict[str, str]:
         ("kakutei_shinkokusho.csv", FINAL_RETURN, x.ty.final_return_rows))}
 
 
+def _kokuho_rows(city: City, window: othersystems.Window, ty: TaxYear, seed: int) -> list[dict[str, Any]]:
+    salaried = {e.pid for e in ty.earners.values() if e.salary and not e.left_job}
+    return othersystems.kokuho(city, window, salaried, random.Random(f"kokuho:{seed}"))
+
+
 def _extract_files() -> dict[str, str]:
     """The 国民健康保険, 児童手当 and 介護保険 extracts (they need the city as the history left it and, for 国保, who
     drew a salary in the income year); file name → SHA-256."""
@@ -214,8 +223,7 @@ def _extract_files() -> dict[str, str]:
     write = _Writer(x.out, files)
     atena, setai = x.mapping.atena, x.mapping.setai
     ok = lambda *pids: all(p in atena for p in pids)  # noqa: E731 - people whose entry the registry refused
-    salaried = {e.pid for e in x.ty.earners.values() if e.salary and not e.left_job}
-    kokuho = othersystems.kokuho(x.city, x.window, salaried, random.Random(f"kokuho:{x.seed}"))
+    kokuho = _kokuho_rows(x.city, x.window, x.ty, x.seed)
     write.csv("kokuho_shikaku.csv", ["宛名番号", "世帯番号", "資格取得日", "資格喪失日"],
               [[atena[r["pid"]], setai.get(r["hid"], ""), _iso(r["from"]), _iso(r["to"])]
                for r in kokuho if ok(r["pid"])])
@@ -223,6 +231,11 @@ def _extract_files() -> dict[str, str]:
     write.csv("jido_teate.csv", ["受給者宛名番号", "児童宛名番号", "支給開始年月", "支給終了年月", "月額"],
               [[atena[r["recipient"]], atena[r["child"]], _ym(r["from"]), _ym(r["to"]), r["amount"]]
                for r in jido if ok(r["recipient"], r["child"])])
+    write.csv("kokuho_zei.csv", ["宛名番号", "年分", "納付額"],
+              [[atena[pid], x.ty.income_year, amount] for pid, amount in sorted(x.ty.kokuho_tax.items()) if ok(pid)])
+    write.csv("shogai_techo.csv", ["宛名番号", "手帳種別", "等級", "交付日", "有効期限"],
+              [[atena[r["pid"]], r["kind"], r["grade"], _iso(r["from"]), _iso(r["to"])] for r in x.ty.techo
+               if ok(r["pid"])])
     kaigo = othersystems.kaigo(x.city, x.window, random.Random(f"kaigo:{x.seed}"))
     write.csv("kaigo_nintei.csv", ["宛名番号", "要介護度", "認定開始日", "認定終了日"],
               [[atena[r["pid"]], r["level"], _iso(r["from"]), _iso(r["to"])] for r in kaigo if ok(r["pid"])])

@@ -153,3 +153,58 @@ def kaigo(city: City, window: Window, rng: random.Random) -> list[dict[str, Any]
             end = min(end, exit_day - dt.timedelta(days=1))
         rows.append({"pid": p.pid, "level": level, "from": start, "to": end})
     return rows
+
+
+# 障害者手帳: holders per age band (厚生労働省 生活のしづらさなどに関する調査 2022: 手帳所持者 約610万人, 4.9 % of
+# the population, rising steeply with age; order of magnitude) and the kind and grade among them.
+TECHO_KINDS = (("身体", 0.66, ("1級", "2級", "3級", "4級", "5級", "6級"), (0.26, 0.15, 0.17, 0.25, 0.08, 0.09)),
+               ("療育", 0.18, ("A", "B"), (0.4, 0.6)),
+               ("精神", 0.16, ("1級", "2級", "3級"), (0.1, 0.6, 0.3)))
+
+
+def _techo_share(age: int) -> float:
+    return 0.01 if age < 18 else 0.025 if age < 40 else 0.04 if age < 65 else 0.09 if age < 75 else 0.15
+
+
+def techo(city: City, window: Window, rng: random.Random) -> list[dict[str, Any]]:
+    """One 障害者手帳 per holder: kind and grade as above; issued some years before (at birth at the earliest);
+    a 精神障害者保健福祉手帳 is valid two years (精神保健福祉法施行令第9条: renewed), the others have no end."""
+    rows = []
+    for p in city.people.values():
+        if p.state == "cancelled":
+            continue
+        age = age_on(p.birth, window.end)
+        if rng.random() >= _techo_share(age):
+            continue
+        kind, _, grades, weights = rng.choices(TECHO_KINDS, [k[1] for k in TECHO_KINDS])[0]
+        grade = rng.choices(grades, weights)[0]
+        issued = max(p.birth, window.start - dt.timedelta(days=rng.randint(30, 3650)))
+        valid_to = _add_years(issued, 2) - dt.timedelta(days=1) if kind == "精神" else None
+        if valid_to is not None and valid_to < window.end:  # renewed: the current book
+            issued = max(p.birth, window.end - dt.timedelta(days=rng.randint(30, 700)))
+            valid_to = _add_years(issued, 2) - dt.timedelta(days=1)
+        rows.append({"pid": p.pid, "kind": kind, "grade": grade, "from": issued, "to": valid_to})
+    return rows
+
+
+# 国民健康保険税 (a simplified 神戸市-like schedule, our assumption: 所得割 10.5 % of each member's 合計所得金額 over
+# 43万円, 均等割 45,000円 a member, 平等割 30,000円 a household, 7割軽減 of the flat parts at a household income of
+# 43万円 or less, 上限 106万円 — 地方税法第703条の4 and the 令和7年度 課税限度額).
+KOKUHO_RATE, KOKUHO_PER_MEMBER, KOKUHO_PER_HOUSEHOLD, KOKUHO_CAP = 0.105, 45_000, 30_000, 1_060_000
+
+
+def kokuho_tax(rows: list[dict[str, Any]], income_of: Any) -> dict[int, int]:
+    """The 国保税 each enrolled household's head (the 納税義務者) paid, from the enrolment rows (head first per
+    household) and each member's 合計所得金額 (``income_of(pid)``)."""
+    members: dict[int, list[int]] = {}
+    for r in rows:
+        members.setdefault(r["hid"], []).append(r["pid"])
+    out = {}
+    for pids in members.values():
+        incomes = [income_of(pid) for pid in pids]
+        flat = KOKUHO_PER_MEMBER * len(pids) + KOKUHO_PER_HOUSEHOLD
+        if sum(incomes) <= 430_000:
+            flat = flat * 3 // 10
+        levy = int(sum(max(0, i - 430_000) for i in incomes) * KOKUHO_RATE)
+        out[pids[0]] = min(KOKUHO_CAP, levy + flat) // 100 * 100
+    return out

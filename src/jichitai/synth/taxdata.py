@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from jichitai.common.checkdigit import make_my_number
 from jichitai.synth.geography import CITY_NAME, PREFECTURE, WARD_BY_CODE, Town
 from jichitai.synth.history import age_on
 from jichitai.synth.population import City, Person
@@ -58,7 +59,17 @@ DEFECT_KINDS = (
     "missing_attachment",  # 添付書類の不足 (医療費控除の明細書)
     "wrong_my_number",  # 個人番号の誤り
     "address_not_jan1",  # 1月1日の住所でない
+    "false_widow",  # 寡婦控除: 男性、または配偶者が同じ世帯にいる
+    "false_single_parent",  # ひとり親控除: 配偶者が同じ世帯にいる、または子がいない
+    "disability_without_record",  # 障害者控除: 手帳の記録も写しもない
+    "social_insurance_overstated",  # 社会保険料が支払報告書・国保税の記録を超える（証明書なし）
+    "birth_benefit_not_subtracted",  # 出産の年の医療費から出産育児一時金を差し引いていない
+    "newborn_of_new_year",  # 12月31日より後（新年）に生まれた子を扶養親族に記載
 )
+# Declarations carrying two defects at once (labelled "kind+kind" in the answer file): a share of the defective.
+TWO_DEFECTS_SHARE = 0.1
+NATIONAL_PENSION_YEAR = 210_120  # 国民年金保険料 1年分 (令和7年度 17,510円 × 12)
+BIRTH_BENEFIT = 500_000  # 出産育児一時金 (健康保険法施行令第36条)
 
 
 # Who files a 市民税・県民税申告 (the rest of each group files nothing, or a 確定申告): the share per group.
@@ -98,6 +109,8 @@ class TaxYear:
     final_return_rows: list[dict[str, Any]] = field(default_factory=list)  # 確定申告書 (国税連携)
     declarations: list[dict[str, Any]] = field(default_factory=list)
     defects: list[tuple[str, str]] = field(default_factory=list)
+    kokuho_tax: dict[int, int] = field(default_factory=dict)  # 国保 household head pid → 国保税 paid in the year
+    techo: list[dict[str, Any]] = field(default_factory=list)  # 障害者手帳 rows (othersystems.techo)
 
 
 _INDUSTRIES = ("商事", "製作所", "運輸", "建設", "食品", "電機", "ケミカル", "医療サービス", "ソフト", "物産", "海運", "不動産")
@@ -146,7 +159,8 @@ def incomes(city: City, residents: list[Person], income_year: int, rng: random.R
         age = age_on(p.birth, end)
         e = Earner(p.pid)
         if rng.random() < _employment_rate(age, p.sex):
-            e.salary = max(300_000, _salary(rng, age, p.sex))
+            # a 支払金額 to the yen (no draw: the sequence of the draws is kept), as a 源泉徴収票 shows it
+            e.salary = max(300_000, _salary(rng, age, p.sex)) + p.pid * 7_919 % 1_000
             e.employer = rng.randrange(len(employers))
             e.left_job = rng.random() < 0.06
             e.social_insurance = int(e.salary * (0.145 if e.salary > 1_060_000 else 0.0)) // 1000 * 1000
@@ -206,7 +220,26 @@ class TaxWriter:
         self.report_claims: dict[int, int] = {}  # spouse or dependant pid → pid of the taxpayer whose 給与支払報告書 lists them
         for pid, (hid, *_rest) in jan1.items():
             self.households.setdefault(hid, []).append(city.people[pid])
+        # draws added for the status claims, 国保税 and births: their own generator, so that the draws above keep
+        # their sequence
+        self.more = random.Random(f"claims:{city.seed}:{ty.income_year}")
 
+    def disability_of(self, pid: int) -> str | None:
+        """"special" / "general" by the 手帳 valid on 12月31日 (所得税法施行令第10条), None without one."""
+        if not hasattr(self, "_techo"):
+            self._techo = {r["pid"]: r for r in self.ty.techo
+                           if r["from"] <= self.end and (r["to"] is None or self.end <= r["to"])}
+        r = self._techo.get(pid)
+        if r is None:
+            return None
+        special = (r["kind"] == "身体" and r["grade"] in ("1級", "2級")) or (r["kind"] == "精神" and r["grade"] == "1級") \
+            or (r["kind"] == "療育" and r["grade"] == "A")
+        return "special" if special else "general"
+
+    def births(self, p: Person) -> list[Person]:
+        """Children born in the income year in the filer's household (1月1日 of the 年度)."""
+        return [m for m in self.households.get(self.jan1[p.pid][0], [])
+                if m.birth.year == self.ty.income_year and m.pid != p.pid]
     def total_income(self, pid: int) -> int:
         e = self.ty.earners.get(pid)
         return 0 if e is None else self.reported_income(pid) + e.business + e.misc
@@ -252,7 +285,8 @@ class TaxWriter:
         return {
             "birth_date": d.birth.isoformat(), "total_income": self.total_income(d.pid), "cohabiting": True,
             "relation": "child" if d.relation == "子" else "parent" if d.relation in ("父", "母") else "other",
-            "disability": None, "my_number": d.my_number, "name": d.name.full,
+            "disability": {"special": "special_cohabiting", "general": "general"}.get(self.disability_of(d.pid) or ""),
+            "my_number": d.my_number, "name": d.name.full,
         }
 
     def address(self, pid: int) -> tuple[str, str, str, str]:
@@ -307,7 +341,7 @@ class TaxWriter:
                     row.update({f"{key}{n}_name": d.name.full, f"{key}{n}_kana": d.name.full_kana,
                                 f"{key}{n}_my_number": d.my_number, f"{key}{n}_birth_date": d.birth,
                                 f"{key}{n}_class": klass, f"{key}{n}_cohabiting": True})
-            ty.salary_rows.append(row)
+            ty.salary_rows.extend(self._job_change(e, row))
         pension_payer = (reports.make_corporate_number(601_100_500_310), "日本年金機構")
         for e in ty.earners.values():
             if not e.pension:
@@ -358,6 +392,25 @@ class TaxWriter:
                             f"rel{n}_total_income": line["total_income"], f"rel{n}_cohabiting": True})
             self.ty.final_return_rows.append(row)
 
+    def _job_change(self, e: Earner, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """The report, or, for a third of those who left their job, two reports: the pay of the year split
+        between two employers (neither adjusted: 年末調整 is done by the employer at the year's end), the
+        spouse and dependants on the first. The sums are the year's pay and 社会保険料."""
+        if not e.left_job or self.more.random() >= 1 / 3:
+            return [row]
+        share = self.more.uniform(0.3, 0.7)
+        first_pay, first_si = int(e.salary * share), int(e.social_insurance * share)
+        other = self.ty.employers[(e.employer + 1 + self.more.randrange(len(self.ty.employers) - 1))
+                                  % len(self.ty.employers)]
+        second = {k: v for k, v in row.items() if not k.startswith(("dep", "young", "spouse"))}
+        second.update(payer_number=other[0], payer_name=other[1], salary_paid=e.salary - first_pay,
+                      social_insurance=e.social_insurance - first_si, spouse=False,
+                      salary_income=_salary_income_of([e.salary - first_pay], self.ty.fiscal_year)[0],
+                      left_on=None)
+        first = dict(row, salary_paid=first_pay, social_insurance=first_si,
+                     salary_income=_salary_income_of([first_pay], self.ty.fiscal_year)[0])
+        return [first, second]
+
     # -- declarations ------------------------------------------------------------------------------------
     def must_file(self, p: Person) -> str | None:
         """The pattern of a declaration this person files, or None."""
@@ -407,6 +460,20 @@ class TaxWriter:
             attachments.append({"kind": "donation_receipt", "filename": f"kifu_{p.pid}.pdf"})
         if e.salary:
             attachments.append({"kind": "other", "filename": f"gensen_{p.pid}.pdf"})
+        more = self.more
+        born = self.births(p) if pattern != "no_income" else []
+        reimbursed = 0
+        if born and more.random() < 0.8:  # the delivery costs declared, the 一時金 subtracted as the law says
+            medical = max(medical, len(born) * more.randint(50, 62) * 10_000)
+            reimbursed = min(medical, BIRTH_BENEFIT * len(born))
+            if not any(a["kind"] == "medical_detail" for a in attachments):
+                attachments.append({"kind": "medical_detail", "filename": f"iryohi_{p.pid}.pdf"})
+        # 社会保険料: what the reports carry, the 国保税 the filer paid as head, and 国民年金 with its 控除証明書
+        social = e.social_insurance + (e.pension // 10 if e.pension else 0) + self.ty.kokuho_tax.get(p.pid, 0)
+        age = age_on(p.birth, self.end)
+        if not e.salary and 20 <= age < 60 and more.random() < 0.6:
+            social += NATIONAL_PENSION_YEAR
+            attachments.append({"kind": "insurance_certificate", "filename": f"nenkin_{p.pid}.pdf"})
         spouse_block = None
         if spouse is not None and p.relation == "世帯主" and self.total_income(spouse.pid) <= 1_330_000:
             spouse_block = {"birth_date": spouse.birth.isoformat(), "total_income": self.total_income(spouse.pid),
@@ -415,18 +482,22 @@ class TaxWriter:
         case = {
             "fiscal_year": self.ty.fiscal_year,
             "taxpayer": {"birth_date": p.birth.isoformat(), "sex": "female" if p.sex == "F" else "male",
-                         "disability": None, "widow": False, "single_parent": False, "working_student": False,
-                         "public_assistance": False},
+                         "disability": self.disability_of(p.pid), "widow": False,
+                         "single_parent": spouse is None and p.relation == "世帯主"
+                         and not any(m.relation in ("妻", "夫", "妻（未届）", "夫（未届）")
+                                     for m in self.households.get(self.jan1[p.pid][0], []))
+                         and any(d["relation"] == "child" for d in dependents),
+                         "working_student": False, "public_assistance": False},
             "income": {"salary": e.salary, "public_pension": e.pension, "business": e.business,
                        "misc_other": e.misc},
             "deductions": {
-                "social_insurance": e.social_insurance or (e.pension // 10) or (e.business // 8),
+                "social_insurance": social,
                 "small_enterprise_mutual_aid": 0,
                 "life_insurance": {"general_new": e.life.get("general_new", 0), "pension_new": 0,
                                    "medical_care_new": e.life.get("medical_care_new", 0), "general_old": 0,
                                    "pension_old": 0},
                 "earthquake_insurance": 0, "long_term_damage_insurance_old": 0,
-                "medical_expenses": {"paid": medical, "reimbursed": 0},
+                "medical_expenses": {"paid": medical, "reimbursed": reimbursed},
             },
             "spouse": spouse_block,
             "dependents": dependents,
@@ -456,7 +527,9 @@ class TaxWriter:
                 "birth_date": p.birth.isoformat(),
                 "address": {"town_code": town, "banchi": banchi, "katagaki": katagaki},
                 "case": case,
-                "declared": {"salary": case["income"]["salary"], "pension": case["income"]["public_pension"],
+                # on paper the 収入 lines are written in thousands of yen (3,456千円), online to the yen
+                "declared": {"salary": case["income"]["salary"] // 1000 * 1000 if channel == "paper"
+                             else case["income"]["salary"], "pension": case["income"]["public_pension"],
                              "total_tax": 0},
                 "attachments": attachments,
             })
@@ -498,7 +571,11 @@ class TaxWriter:
         """What a careful resident writes: the tax engine's total, 生命保険料控除 and 地震保険料控除 for each case."""
         if not cases:
             return []
-        parsed = [parse_case(c) for c in cases]
+        end = self.end.isoformat()
+        # a newborn of the new year (a defect): the resident computed the tax as if the child counted, which the
+        # engine refuses; what they write is the tax without the child (the child's deduction is ignored)
+        parsed = [parse_case({**c, "dependents": [x for x in c["dependents"] if x["birth_date"] <= end]})
+                  for c in cases]
         taxpayers, relatives = case_tables(parsed)
         out = calculate_many(taxpayers, relatives, fiscal_year=self.ty.fiscal_year)
         return [(int(t), int(life), int(quake)) for t, life, quake
@@ -542,7 +619,29 @@ class TaxWriter:
                     self.ty.defects.append((d["declaration_ref"], kind))
                     taken.add(i)
                     done += 1
+        self._second_defects(built, dead, over, claimed_dependants)
         self.ty.defects.sort()
+
+    def _second_defects(self, built: list[dict[str, Any]], dead: list[Person], over: list[Earner],
+                        claimed: list[tuple[int, dict[str, Any]]]) -> None:
+        """A share of the defective declarations get a second defect of another kind (labelled "a+b"): a review
+        that stops at the first finding must still say both."""
+        index = {d["declaration_ref"]: i for i, d in enumerate(built)}
+        kinds = [k for k in DEFECT_KINDS if k not in ("wrong_my_number", "address_not_jan1", "arithmetic_error")]
+        labelled = []
+        for ref, kind in self.ty.defects:
+            # at least one in any city (the first that can take one), then about TWO_DEFECTS_SHARE of them
+            wanted = self.more.random() < TWO_DEFECTS_SHARE or not any("+" in k for _, k in labelled)
+            if kind not in kinds or not wanted:
+                labelled.append((ref, kind))
+                continue
+            i = index[ref]
+            second = self.more.choice([k for k in kinds if k != kind])
+            if self._inject(second, built[i], built[i]["case"], dead, over, claimed, i):
+                labelled.append((ref, f"{kind}+{second}"))
+            else:
+                labelled.append((ref, kind))
+        self.ty.defects[:] = labelled
 
     def _inject(self, kind: str, d: dict[str, Any], case: dict[str, Any], dead: list[Person], over: list[Earner],
                 claimed: list[tuple[int, dict[str, Any]]], index: int) -> bool:
@@ -611,6 +710,58 @@ class TaxWriter:
         if kind == "wrong_my_number":
             mn = d["my_number"]
             d["my_number"] = mn[:10] + mn[11] + mn[10] if mn[10] != mn[11] else mn[:11] + str((int(mn[11]) + 1) % 10)
+            return True
+        if kind in ("false_widow", "false_single_parent"):
+            filer = self.city.people.get(self._pid_of(d["my_number"]))
+            if filer is None or filer.pid not in self.jan1:
+                return False
+            tp = case["taxpayer"]
+            home = self.households.get(self.jan1[filer.pid][0], [])
+            partner = any(m.relation in ("妻", "夫", "妻（未届）", "夫（未届）") or (filer.relation in ("妻", "夫")
+                          and m.relation == "世帯主") for m in home if m.pid != filer.pid)
+            if tp.get("widow") or tp.get("single_parent") or tp.get("disability"):
+                return False
+            if kind == "false_widow":
+                if filer.sex != "M" and not partner:
+                    return False  # a woman alone may lawfully be a 寡婦: no defect the city could see
+                tp["widow"] = True
+                return True
+            children = any(dep["relation"] == "child" for dep in case["dependents"])
+            if not partner and children:
+                return False
+            if not partner and any(m.relation in ("子", "孫") for m in home):
+                return False
+            tp["single_parent"] = True
+            return True
+        if kind == "disability_without_record":
+            filer_pid = self._pid_of(d["my_number"])
+            if case["taxpayer"].get("disability") or self.disability_of(filer_pid) is not None:
+                return False
+            case["taxpayer"]["disability"] = rng.choice(("general", "special"))
+            d["attachments"] = [a for a in d["attachments"] if a["kind"] != "disability_certificate"]
+            return True
+        if kind == "social_insurance_overstated":
+            ded = case["deductions"]
+            ded["social_insurance"] = int(ded.get("social_insurance") or 0) + rng.choice((250_000, 400_000, 600_000))
+            d["attachments"] = [a for a in d["attachments"] if a["kind"] != "insurance_certificate"]
+            return True
+        if kind == "birth_benefit_not_subtracted":
+            filer = self.city.people.get(self._pid_of(d["my_number"]))
+            if filer is None or filer.pid not in self.jan1 or not self.births(filer) or d["pattern"] == "no_income":
+                return False
+            med = case["deductions"]["medical_expenses"]
+            med["paid"] = max(med["paid"], len(self.births(filer)) * rng.randint(50, 62) * 10_000)
+            med["reimbursed"] = 0
+            if not any(a["kind"] == "medical_detail" for a in d["attachments"]):
+                d["attachments"].append({"kind": "medical_detail", "filename": f"iryohi_{filer.pid}.pdf"})
+            return True
+        if kind == "newborn_of_new_year":
+            # a child born in January of the 年度, after the income year's 12月31日 (a negative age on that day)
+            born = dt.date(self.ty.fiscal_year, 1, rng.randint(2, 28))
+            number = make_my_number(rng.randrange(9 * 10**10, 10**11))  # not yet in the registry of 1月1日
+            case["dependents"].append({"birth_date": born.isoformat(), "total_income": 0, "cohabiting": True,
+                                       "relation": "child", "disability": None, "my_number": number,
+                                       "name": d["name"].split(" ")[0] + " 赤子"})
             return True
         if kind == "address_not_jan1":
             p = self.city.people[self._pid_of(d["my_number"])]

@@ -71,7 +71,8 @@ class Command(BaseCommand):
             demo = {"kojin_juminzei": (True, ["atena-delta", "atena-full", "atena-extract", "salary-report",
                                               "pension-report", "final-return", "salary-earner-change",
                                               "donation-notice"]),
-                    "kokuho": (True, ["atena-delta", "kokuho-shikaku"]),
+                    "kokuho": (True, ["atena-delta", "kokuho-shikaku", "kokuho-zei"]),
+                    "shogaisha": (True, ["atena-delta", "shogai-techo"]),
                     "jido_teate": (True, ["atena-delta", "jido-teate"]),
                     "kaigo": (True, ["atena-delta", "kaigo-nintei"]),
                     "senkyo": (False, ["atena-delta", "atena-full"])}
