@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.hub.conftest import person_payload
+from tests.staff_login import enrolled_device
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,7 @@ def hub_world(make_system: Any, make_staff: Any) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     from jichitai.hub import feeds, files
     from jichitai.hub.models import API_KEY_PREFIX_LENGTH, hash_api_key
@@ -121,7 +123,8 @@ def hub_world(make_system: Any, make_staff: Any) -> None:
     assert feeds.relay_all() == 3
     staff = make_staff(roles=["sysadmin"])
     login = {SESSION_KEY: str(staff.pk), BACKEND_SESSION_KEY: "jichitai.accounts.backends.LockoutBackend",
-             HASH_SESSION_KEY: staff.get_session_auth_hash()}
+             HASH_SESSION_KEY: staff.get_session_auth_hash(),
+             DEVICE_ID_SESSION_KEY: enrolled_device(staff).persistent_id}  # both factors passed
     Session.objects.create(session_key=STAFF_SESSION, session_data=SessionStore().encode(login),
                            expire_date=timezone.now() + dt.timedelta(hours=1))
 

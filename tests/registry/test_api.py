@@ -68,7 +68,9 @@ def test_routes_check_permissions(login_as: Any, loaded: None, client: Any) -> N
     analyst = login_as("analyst")
     assert analyst.get("/api/registry/residents", {"kana": "ア"}).status_code == 403
     assert _post(analyst, "/api/registry/changes", MOVE_IN).status_code == 403
-    assert AuditEntry.objects.filter(outcome="refused").count() == 2
+    assert AuditEntry.objects.filter(outcome="refused").count() == 3
+    # the request without credentials is audited too (issue 18 item 9: refusals before any route runs)
+    assert AuditEntry.objects.filter(action="api.request", actor="anonymous", outcome="refused").count() == 1
 
 
 def test_ex_officio_change_goes_through_pending(login_as: Any, loaded: None, make_staff: Any) -> None:

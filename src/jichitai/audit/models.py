@@ -38,6 +38,22 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.actor} {self.action} {self.resource} {self.outcome}"
 
 
+class AuditSubject(models.Model):
+    """The people an entry concerns (宛名番号), one row each: the index behind "everything that touched resident X".
+
+    Derived from the entry itself, which is hashed (``resource`` = ``resident:X``, or ``detail["subjects"]``);
+    ``jichitai audit verify`` proves the entries, and this table can be rebuilt from them."""
+
+    seq = models.BigIntegerField()
+    subject = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject", "seq"], name="audit_subject_seq")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.subject}"
+
+
 class ChainHead(models.Model):
     """One row per chain: the last sequence number and hash. Locked (SELECT … FOR UPDATE) for every append."""
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import chain
-from jichitai.audit.models import AuditEntry, ChainHead, Seal
+from jichitai.audit.models import AuditEntry, AuditSubject, ChainHead, Seal
 from jichitai.dbcopy import copy_rows
 
 E = TypeVar("E", bound=BaseException)
@@ -63,11 +63,24 @@ class Event:
     resource: str = ""
     outcome: str = "ok"
     detail: dict[str, Any] = field(default_factory=dict)
+    subjects: tuple[str, ...] = ()  # the people (宛名番号) the action concerned, beyond a ``resident:X`` resource
+
+
+RESIDENT = "resident:"
 
 
 def record(actor: Any, action: str, resource: str = "", outcome: str = "ok", **detail: Any) -> AuditEntry:
-    """Append one entry, in the caller's transaction when there is one. Outcomes: ok, refused, failed."""
-    return record_many([Event(actor, action, resource, outcome, detail)])[-1]
+    """Append one entry, in the caller's transaction when there is one. Outcomes: ok, refused, failed.
+    ``subjects=[宛名番号…]``: the residents concerned, so that the auditor finds the entry under each of them."""
+    subjects = tuple(str(s) for s in detail.pop("subjects", ()) or ())
+    return record_many([Event(actor, action, resource, outcome, detail, subjects)])[-1]
+
+
+def subjects_of(ev: Event) -> list[str]:
+    named = [str(s) for s in ev.subjects if s]
+    if ev.resource.startswith(RESIDENT):
+        named.append(ev.resource[len(RESIDENT):])
+    return list(dict.fromkeys(named))
 
 
 def refused(error: E, actor: Any, action: str, resource: str = "", **detail: Any) -> E:
@@ -103,7 +116,7 @@ def keep_refusals(error: BaseException) -> None:
     error.audit_refusals = []  # type: ignore[attr-defined]
     lost = [event for event, seq, digest in carried if not AuditEntry.objects.filter(seq=seq, hash=digest).exists()]
     if lost:
-        record_many([Event(e.actor, e.action, e.resource, e.outcome, {**e.detail, "rolled_back": True})
+        record_many([Event(e.actor, e.action, e.resource, e.outcome, {**e.detail, "rolled_back": True}, e.subjects)
                      for e in lost])
 
 
@@ -125,7 +138,10 @@ def record_many(events: Iterable[Event]) -> list[AuditEntry]:
         head = _locked_head()
         now = timezone.now()
         entries = []
+        subject_rows: list[dict[str, Any]] = []
         for ev in events:
+            detail = {**ev.detail, "subjects": list(dict.fromkeys(map(str, ev.subjects)))} if ev.subjects \
+                else ev.detail
             entry = AuditEntry(
                 seq=head.seq + 1,
                 at=now,
@@ -133,13 +149,15 @@ def record_many(events: Iterable[Event]) -> list[AuditEntry]:
                 action=ev.action,
                 resource=str(ev.resource)[:300],
                 outcome=ev.outcome,
-                detail=ev.detail,
+                detail=detail,
                 prev_hash=head.hash,
             )
+            subject_rows.extend({"seq": entry.seq, "subject": s[:40]} for s in subjects_of(ev))
             entry.hash = chain.chained_hash(head.hash, _fields(entry))
             head.seq, head.hash = entry.seq, entry.hash
             entries.append(entry)
         copy_rows(AuditEntry, [{f: getattr(e, f) for f in _COLUMNS} for e in entries])
+        copy_rows(AuditSubject, subject_rows)
         head.save(update_fields=["seq", "hash"])
         if entries and (entries[0].seq - 1) // SEAL_EVERY != entries[-1].seq // SEAL_EVERY:
             _seal(head.seq, head.hash)

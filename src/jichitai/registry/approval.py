@@ -63,7 +63,8 @@ def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "")
     except RegistryError as exc:
         audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message)
         raise
-    audit.record(actor, "registry.change", f"pending:{pending.pk}", "pending", reason=change.reason.value)
+    audit.record(actor, "registry.change", f"pending:{pending.pk}", "pending", reason=change.reason.value,
+                 subjects=[e.after.atena_number for e in change.entries])
     return pending
 
 
@@ -96,7 +97,8 @@ def approve(pending_id: int, *, actor: Any, note: str = "") -> services.Applied:
         pending.state, pending.decided_at, pending.decision_note = "approved", timezone.now(), note[:300]
         pending.change_id = applied.change_id
         pending.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "change_id"])
-        audit.record(actor, "registry.approve", f"pending:{pending_id}", "ok", change_id=applied.change_id)
+        audit.record(actor, "registry.approve", f"pending:{pending_id}", "ok", change_id=applied.change_id,
+                     subjects=applied.atena_numbers)
     return applied
 
 

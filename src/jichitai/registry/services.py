@@ -144,7 +144,7 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
             "atena_numbers": applied.atena_numbers, "moved_on": change.moved_on.isoformat(),
             "terminal": terminal, **({"approved_by": audit.actor_label(approval.decided_by)}
                                      if approval is not None and change.requires_approval else {}),
-        }))
+        }, tuple(applied.atena_numbers)))
     rowwriter.write(workset, actor, terminal)
     audit.record_many(events)
     return results

@@ -64,8 +64,10 @@ def find(actor: Any, criteria: dict[str, Any]) -> list[dict[str, Any]]:
     shown = {k: ("***" if k == "my_number" else str(v)) for k, v in criteria.items() if v}
     if criteria.get("my_number"):
         shown["my_number_purpose"] = purpose
-    audit.record(actor, "registry.view", "search", "ok", criteria=shown,
-                 results=[r["atena_number"] for r in rows[:50] if not r["hidden"]])
+    found = [r["atena_number"] for r in rows if not r["hidden"]]
+    # every person the result list showed is a subject of the entry (the auditor's "who looked at X")
+    audit.record(actor, "registry.view", "search", "ok", criteria=shown, results=found[:50], count=len(rows),
+                 subjects=found)
     towns = town_names({r["town_code"] for r in rows if not r["hidden"]})
     for r in rows:
         if r["hidden"]:
