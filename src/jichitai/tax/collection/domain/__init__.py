@@ -1,0 +1,1 @@
+"""The law of collection as pure functions over integer yen and dates. No Django."""
