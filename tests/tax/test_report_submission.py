@@ -132,6 +132,14 @@ def test_the_assessment_takes_the_corrected_report(city: dict[str, str]) -> None
     assessment.run(2026)
     taro = Assessment.objects.get(atena_number=city["taro"])
     assert taro.case["income"]["salary"] == 6_000_000
+    assert not any("確認待ち" in n for n in taro.notes)
+    send("other.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ", salary_paid=6_100_000,
+                                 salary_income=4_440_000))  # neither 訂正 nor 取消: held, and said so
+    from jichitai.tax.assessment.inputs import people_of
+
+    person = people_of(2026, [(city["taro"], "1980-05-01", "1", "28110")])[0]
+    assert person.case["income"]["salary"] == 6_000_000
+    assert any("確認待ちの支払報告書があります" in n for n in person.notes)
 
 
 def test_a_salary_earner_change_is_stored_once() -> None:

@@ -147,6 +147,8 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
     for kind, index, data in (ReceivedReport.in_force().filter(income_year=fiscal_year - 1, recipient_index__in=indexes)
                               .order_by("id").values_list("kind", "recipient_index", "data")):
         by_index[index][kind].append(data)
+    held = set(ReceivedReport.objects.filter(status="held", income_year=fiscal_year - 1, recipient_index__in=indexes)
+               .values_list("recipient_index", flat=True))
     declared = declared_cases(fiscal_year, atenas)
     donations = donation_notices(fiscal_year, indexes)
     returns = final_returns(fiscal_year, indexes)
@@ -179,6 +181,8 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
             person = Person(atena, ward, "none", case, ["課税資料なし (所得なしとして計算)"])
         if notices:
             _apply_donation_notices(person, notices)
+        if index in held:
+            person.notes.append("確認待ちの支払報告書があります (同じ支払者から訂正・取消の指定なく届いたもの、未反映)")
         people.append(person)
     return people
 
