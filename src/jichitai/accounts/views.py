@@ -79,8 +79,8 @@ def otp_view(request: HttpRequest) -> HttpResponse:
             twofactor.complete(request, staff, device)
             return redirect(next_url or "accounts:home")
         error = LOCKED if getattr(request, "login_locked", False) else BAD_CODE
-    return render(request, "accounts/otp.html", {"form": form, "error": error, "next": next_url, "staff": staff},
-                  status=401 if error else 200)
+    return render(request, "accounts/otp.html", {"form": form, "error": error, "next": next_url, "staff": staff,
+                                                 "demo": settings.CONFIG.mode == "demo"}, status=401 if error else 200)
 
 
 @public

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                      code=code, defaults={"name": name, "duties": DEPARTMENT_DUTIES.get(code, [])})[0]
                  for code, name in DEPARTMENTS.items()}
         self.stdout.write("デモ用アカウント (demo staff accounts) — デモ専用。本番では使えません (demo only):")
-        self.stdout.write(f"  {'職員番号':<14}{'パスワード':<20}{'二要素認証の鍵 (TOTP secret)':<34}{'役割'}")
+        self.stdout.write(f"  {'職員番号':<14}{'パスワード':<20}{'二要素認証の鍵 (TOTP secret)':<34}{'今のコード':<8}{'役割'}")
         for username, full_name, dept, role_codes, password in DEMO_STAFF:
             staff, created = Staff.objects.get_or_create(
                 username=username, defaults={"full_name": full_name, "department": depts[dept]}
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             staff.roles.set(Role.objects.filter(code__in=role_codes))
             device = twofactor.demo_device(staff)
             self.stdout.write(f"  {username:<16}{password:<24}{twofactor.secret_base32(device):<36}"
-                              f"{'・'.join(R.ROLES[c] for c in role_codes)}")
+                              f"{twofactor.current_code(device):<10}{'・'.join(R.ROLES[c] for c in role_codes)}")
         self.stdout.write(
             "ログインには確認コード(6桁)が必要です。上の鍵を認証アプリに登録するか、その時点のコードを\n"
             "  jichitai demo_code <職員番号>\n"
