@@ -65,3 +65,20 @@ def test_the_catalogue_offered_to_analysts_holds_only_protected_aggregates(login
     researcher = login_as("researcher")
     assert researcher.get("/api/lounge/catalogue/person-level").json()["namespace"] == "lounge"
     assert AuditEntry.objects.filter(action="lounge.person_level").exists()
+
+
+def test_an_analyst_has_a_daily_number_of_sql_queries(login_as: Any, lounge: Any, settings: Any,
+                                                      monkeypatch: Any) -> None:
+    """Issue 18 item 1 (differencing): deterministic noise cannot be averaged by asking again, but many
+    *different* pairs of queries could be averaged; a daily number of queries per analyst, counted from the
+    audit log (answered and refused alike), bounds that. The answer shown is protected (rows under k absent)."""
+    monkeypatch.setitem(settings.CONFIG.extras, "lounge_sql_daily_queries", "2")
+    client = login_as("analyst")
+    query = "select ward_code, count(*) as n from lounge.resident_spells group by 1"
+    first = client.post("/lounge/sql/", {"query": query})
+    assert first.status_code == 200 and "28101" in first.content.decode()
+    assert client.post("/lounge/sql/", {"query": "select max(total_income) from lounge.tax_assessment"}
+                       ).status_code == 400
+    third = client.post("/lounge/sql/", {"query": query})
+    assert third.status_code == 400 and "本日の照会の上限（2件）" in third.content.decode()
+    assert login_as("analyst").post("/lounge/sql/", {"query": query}).status_code == 200  # another analyst

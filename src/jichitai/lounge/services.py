@@ -11,17 +11,19 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from jichitai.lounge import exports, sql
-from jichitai.lounge.errors import LoungeError
+from jichitai.lounge.errors import LoungeError, QueryRefused
 from jichitai.lounge.marts import COLUMNS
 from jichitai.lounge.projection import Projection, project
 from jichitai.lounge.publish import Published, perturbed
 from jichitai.lounge.refresh import MartSet, refresh, snapshot_key
 from jichitai.lounge.source import current_lineage, read_zone
 
+JST = ZoneInfo("Asia/Tokyo")
 CHECK_EVERY = 10.0  # seconds between checks of the lake's current snapshots
 _lock = threading.RLock()
 _state: dict[str, Any] = {"catalog": None, "current": None, "checked": 0.0, "projection": {}}
@@ -41,8 +43,26 @@ def cell_key_secret() -> str:
     return purpose_key(master_key(), "lounge-cell-key").hex()
 
 
-def run_sql(query: str) -> Any:
-    """An analyst's query over the current lounge zone, protected by the platform (:mod:`jichitai.lounge.sql`)."""
+SQL_DAILY_QUERIES = 300  # per analyst and day (Japan time); extras["lounge_sql_daily_queries"] overrides
+
+
+def sql_queries_today(actor: Any) -> int:
+    """The SQL queries ``actor`` has run today (Japan time), answered or refused, from the audit log."""
+    from jichitai.audit.models import AuditEntry
+    from jichitai.audit.services import actor_label
+
+    midnight = dt.datetime.now(JST).replace(hour=0, minute=0, second=0, microsecond=0)
+    return AuditEntry.objects.filter(action="lounge.sql", actor=actor_label(actor), at__gte=midnight).count()
+
+
+def run_sql(query: str, actor: Any) -> Any:
+    """An analyst's query over the current lounge zone, protected by the platform (:mod:`jichitai.lounge.sql`).
+
+    A daily number of queries per analyst bounds the averaging attack that deterministic noise leaves open
+    (many different pairs of groups that differ by the same person: docs/decisions/0004)."""
+    budget = int(settings.CONFIG.extras.get("lounge_sql_daily_queries", SQL_DAILY_QUERIES))
+    if sql_queries_today(actor) >= budget:
+        raise QueryRefused(f"本日の照会の上限（{budget}件）に達しました。明日また照会するか、必要な集計を指標として依頼してください。")
     return sql.run(zone_tables(), query, k(), cell_key_secret())
 
 

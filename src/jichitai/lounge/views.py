@@ -236,7 +236,7 @@ def sql_console(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ctx["query"] = request.POST.get("query", "")
         try:
-            ctx["result"] = S.run_sql(ctx["query"])
+            ctx["result"] = S.run_sql(ctx["query"], request.user)
             audit.record(request.user, "lounge.sql", "lounge.sql", query=ctx["query"][:2000],
                          rows=len(ctx["result"].rows), suppressed=ctx["result"].suppressed)
         except LoungeError as exc:
