@@ -302,6 +302,21 @@ def test_magnitude_bisection_is_refused(tables: dict[str, pa.Table]) -> None:
     assert ask(tables, "select count(*) from lounge.tax_assessment where total_income >= 3000000").rows
 
 
+@pytest.mark.parametrize("cond", [
+    "event_date >= DATE '2020-03-02'", "event_date between DATE '2020-03-01' and DATE '2020-03-15'",
+    "day(event_date) = 3", "extract(day from event_date) = 3", "event_date + 1 > DATE '2020-01-01'",
+    "cast(event_date as varchar) like '2020-03-1%'", "date_trunc('day', event_date) = DATE '2020-03-01'",
+])
+def test_date_bisection_is_refused(tables: dict[str, pa.Table], cond: str) -> None:
+    """Attack: move a date boundary a day at a time until a town's count of movements changes; it changes on the
+    day the known neighbour moved. Dates are usable at month resolution only (month-start literals, year(),
+    month(), date_trunc to a month or coarser), or as a whole grouping column (no boundary to move)."""
+    with pytest.raises(QueryRefused, match="event_date"):
+        ask(tables, f"select count(*) from lounge.movements where {cond}")
+    assert ask(tables, "select date_trunc('month', event_date) as m, count(*) from lounge.movements "
+                       "where event_date >= DATE '2020-03-01' group by 1").rows
+
+
 def test_a_sum_dominated_by_one_person_is_blank(tables: dict[str, pa.Table]) -> None:
     """Attack: a sum over ten people one of whom earns almost all of it is nearly her income. The p% rule
     (p = 10) blanks such a cell even though it has k contributors."""

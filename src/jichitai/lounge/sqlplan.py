@@ -21,10 +21,12 @@ cell keys (:mod:`jichitai.lounge.cellkey`). Whatever the query calls its columns
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlglot
-from pyiceberg.types import IntegerType, LongType
+from pyiceberg.types import DateType, IntegerType, LongType, TimestampType
 from sqlglot import exp
 
 from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES
@@ -166,8 +168,8 @@ def parse(query: str) -> Plan:
     names = {n for n in (table, alias) if n}
     condition = tree.args.get("where")
     if condition is not None:
-        _check_scalar(condition.this, columns, names, "WHERE")
-    groups = _groups(tree, columns, names)
+        _check_scalar(condition.this, columns, names, "WHERE", table)
+    groups = _groups(tree, columns, names, table)
     outputs = _outputs(tree, groups, columns, names, table)
     plan = Plan(table, alias, groups, condition.this if condition is not None else None, outputs)
     plan.order = _order(tree, plan)
@@ -226,7 +228,7 @@ def _check_column(col: exp.Column, columns: set[str], names: set[str], where: st
         raise QueryRefused(f"仮名ID（{col.name}）は count(DISTINCT {col.name}) の中でだけ使えます。")
 
 
-def _check_scalar(node: exp.Expression, columns: set[str], names: set[str], where: str) -> None:
+def _check_scalar(node: exp.Expression, columns: set[str], names: set[str], where: str, table: str) -> None:
     for sub in node.walk():
         if isinstance(sub, exp.AggFunc):
             raise QueryRefused(f"{where} に集計関数は書けません。")
@@ -237,27 +239,63 @@ def _check_scalar(node: exp.Expression, columns: set[str], names: set[str], wher
             _check_column(sub, columns, names, where)
             if sub.name in COARSE_UNITS:
                 _check_coarse(sub, where)
+            elif isinstance(LOUNGE_TABLES[table].find_field(sub.name).field_type, DateType | TimestampType):
+                _check_date(sub, where, whole=sub is node and where == "GROUP BY")
+
+
+def _context(col: exp.Column) -> tuple[Any, list[Any]]:
+    """The operator a column is an operand of (through parentheses) and its other operands."""
+    parent = col.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    if parent is None:
+        return None, []
+    if isinstance(parent, exp.In):
+        return parent, list(parent.expressions)
+    return parent, [n for n in parent.iter_expressions() if n is not col
+                    and not (isinstance(n, exp.Paren) and n.this is col)]
 
 
 def _check_coarse(col: exp.Column, where: str) -> None:
     """A magnitude column appears only as ``col <op> literal`` with the literal a multiple of its unit."""
     unit = COARSE_UNITS[col.name]
-    parent = col.parent
-    while isinstance(parent, exp.Paren):
-        parent = parent.parent
-    others = [] if parent is None else [n for n in parent.iter_expressions() if n is not col
-                                         and not (isinstance(n, exp.Paren) and n.this is col)]
-    if isinstance(parent, exp.In):
-        others = list(parent.expressions)
+    parent, others = _context(col)
     ok = isinstance(parent, COMPARISONS) and bool(others) and all(
         isinstance(o, exp.Literal) and not o.is_string and o.name.lstrip("-").isdigit() and int(o.name) % unit == 0
         for o in others)
-    if not ok:
+    if not (ok or isinstance(parent, exp.Is)):
         raise QueryRefused(f"{where} で「{col.name}」は {unit:,} の倍数との比較（>=, <, BETWEEN など）にだけ使えます"
                            "（細かい境界で1人の値が分かるため）。")
 
 
-def _groups(tree: exp.Select, columns: set[str], names: set[str]) -> list[exp.Expression]:
+def _month_start(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Cast | exp.TryCast):
+        node = node.this
+    if not (isinstance(node, exp.Literal) and node.is_string):
+        return False
+    try:
+        when = dt.datetime.fromisoformat(node.name)
+    except ValueError:
+        return False
+    return when.day == 1 and when.time() == dt.time(0)
+
+
+def _check_date(col: exp.Column, where: str, whole: bool) -> None:
+    """A date appears only at month resolution: compared with the first day of a month, inside year(),
+    month() or date_trunc to a month or coarser, tested for NULL, or as a whole grouping column (a boundary
+    moved a day at a time would find the day one person moved)."""
+    parent, others = _context(col)
+    coarse_unit = isinstance(parent, exp.DateTrunc | exp.TimestampTrunc) and str(
+        parent.args.get("unit", "")).strip("'").upper() in ("MONTH", "QUARTER", "YEAR")
+    extract = isinstance(parent, exp.Extract) and parent.this.name.upper() in ("YEAR", "MONTH", "QUARTER")
+    ok = (whole or isinstance(parent, exp.Year | exp.Month | exp.Is) or coarse_unit or extract
+          or (isinstance(parent, COMPARISONS) and bool(others) and all(_month_start(o) for o in others)))
+    if not ok:
+        raise QueryRefused(f"{where} で日付の列「{col.name}」は、月初の日付との比較、year()・month()・"
+                           "date_trunc('month', …)、GROUP BY の列としてだけ使えます（日単位の境界で1人の日付が分かるため）。")
+
+
+def _groups(tree: exp.Select, columns: set[str], names: set[str], table: str) -> list[exp.Expression]:
     group = tree.args.get("group")
     if group is None:
         return []
@@ -280,7 +318,7 @@ def _groups(tree: exp.Select, columns: set[str], names: set[str]) -> list[exp.Ex
             if not alias:
                 raise QueryRefused(f"GROUP BY の列「{g.name}」はこのテーブルにありません。")
             target = alias[0].unalias()
-        _check_scalar(target, columns, names, "GROUP BY")
+        _check_scalar(target, columns, names, "GROUP BY", table)
         out.append(target)
     return out
 
