@@ -240,3 +240,6 @@ class FinalReturn(models.Model):
 
     def __str__(self) -> str:
         return f"確定申告書 {self.income_year}年分 {self.filed_on} ({self.return_kind})"
+
+
+from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule  # noqa: E402, F401

@@ -242,3 +242,30 @@ def test_increase_after_the_last_term_is_one_occasional_instalment() -> None:
     assert [(i.label, i.amount) for i in revision.instalments][-1] == ("随時", 10_000)
     with pytest.raises(CollectionError, match="普通徴収"):
         respread(_worker(), 130_000, notice_on=D(2027, 5, 20), ordinary_unit=1000)
+
+
+# --- which method collects which part (第321条の3, 第321条の7の2) ---
+
+def test_split_salary_earner_takes_everything_with_the_other_income() -> None:
+    """第321条の3第2項: other income's 所得割 added to the 給与特徴 of a worker under 65."""
+    from jichitai.tax.collection.domain.split import split_by_method
+
+    s = split_by_method(total=200_000, income_levy=193_800, salary_income=3_000_000, pension_income=500_000,
+                        total_income=3_500_000, aged_65=False, has_employer=True, pension_withholding=False)
+    assert (s.salary, s.pension, s.ordinary, s.pension_part) == (200_000, 0, 0, 0)
+
+
+def test_split_pension_part_of_a_65_year_old_is_not_withheld_from_salary() -> None:
+    """65歳以上: the 所得割 on the pension income (193,800 × 1/4 = 48,450 → 48,400) leaves the 給与特徴; with no
+    employer the 均等割 (6,200) goes with it, other income's levy stays 普通徴収."""
+    from jichitai.tax.collection.domain.split import split_by_method
+
+    worker = split_by_method(total=200_000, income_levy=193_800, salary_income=3_000_000, pension_income=1_000_000,
+                             total_income=4_000_000, aged_65=True, has_employer=True, pension_withholding=True)
+    assert (worker.salary, worker.pension, worker.ordinary) == (151_600, 48_400, 0)
+    retired = split_by_method(total=200_000, income_levy=193_800, salary_income=0, pension_income=1_000_000,
+                              total_income=4_000_000, aged_65=True, has_employer=False, pension_withholding=True)
+    assert (retired.salary, retired.pension, retired.ordinary) == (0, 54_600, 145_400)
+    not_subject = split_by_method(total=200_000, income_levy=193_800, salary_income=0, pension_income=1_000_000,
+                                  total_income=4_000_000, aged_65=True, has_employer=False, pension_withholding=False)
+    assert (not_subject.pension, not_subject.ordinary) == (0, 200_000)

@@ -1,5 +1,6 @@
 """``jichitai tax calc CASE.json``, ``jichitai tax assess --fiscal-year 2026 [--engine spark]``,
-``jichitai tax summary --fiscal-year 2026`` and ``jichitai tax notice --fiscal-year 2026 --atena N --out F.pdf``."""
+``jichitai tax summary --fiscal-year 2026``, ``jichitai tax notice --fiscal-year 2026 --atena N --out F.pdf`` and
+``jichitai tax collection --fiscal-year 2026 [--on 2026-05-15] [--out DIR]``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jichitai.tax.errors import TaxError
 
 
 class Command(BaseCommand):
-    help = "個人住民税: calc (1件の税額計算), assess (賦課), summary (区別集計), notice (税額決定通知書)"
+    help = "個人住民税: calc (1件の税額計算), assess (賦課), summary (区別集計), notice (税額決定通知書), collection (徴収計画)"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         notice.add_argument("--fiscal-year", type=int, required=True)
         notice.add_argument("--atena", required=True, help="宛名番号")
         notice.add_argument("--out", required=True, help="PDF file to write")
+        coll = sub.add_parser("collection", help="徴収計画 (給与特徴・普通徴収) of the current versions and the "
+                                                 "特別徴収義務者 files")
+        coll.add_argument("--fiscal-year", type=int, required=True)
+        coll.add_argument("--on", help="通知日 YYYY-MM-DD (default today): 期 and months before it do not change")
+        coll.add_argument("--out", help="directory for the 特別徴収税額通知 data files (one CSV per employer)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['sub']}")(options)
@@ -80,6 +86,39 @@ class Command(BaseCommand):
                 f"{w['city_income_levy']:,} | {w['pref_income_levy']:,} | {w['per_capita']:,} | "
                 f"{w['forest_env_tax']:,} | {w['total']:,}"
             )
+
+    def _collection(self, options: dict[str, Any]) -> None:
+        import datetime as dt
+
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from jichitai.tax.collection import employer_files
+        from jichitai.tax.collection import services as collection
+
+        try:
+            notice_on = dt.date.fromisoformat(options["on"]) if options["on"] else dt.date.today()
+        except ValueError:
+            raise CommandError(f"--on の日付 {options['on']!r} を読めません (YYYY-MM-DD)。") from None
+        year = options["fiscal_year"]
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        try:
+            with Progress(*columns, transient=False) as bar:
+                task = bar.add_task("徴収計画", total=collection.count_current(year))
+                report = collection.build(year, notice_on=notice_on, progress=lambda n: bar.advance(task, n))
+                written = []
+                if options["out"]:
+                    files = bar.add_task("特別徴収税額通知データ", total=employer_files.count_employers(year))
+                    written = employer_files.write_all(year, Path(options["out"]),
+                                                       progress=lambda n: bar.advance(files, n))
+        except TaxError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"{year}年度 徴収計画 run {report.run_id} (通知日 {notice_on}): 対象 {report.considered:,} 人, "
+                          f"新規 {report.created:,}, 税額変更 {report.revised:,}, 変更なし {report.unchanged:,}, "
+                          f"作成できず {len(report.refused):,}")
+        for atena, message in report.refused[:20]:
+            self.stderr.write(f"  {atena}: {message}")
+        if options["out"]:
+            self.stdout.write(f"特別徴収義務者 {len(written):,} 件のデータを {options['out']} に書きました")
 
     def _notice(self, options: dict[str, Any]) -> None:
         from jichitai.tax.models import Assessment

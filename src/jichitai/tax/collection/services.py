@@ -1,0 +1,297 @@
+"""The collection schedules of a 年度 from the current assessment versions, and each employer's notice data.
+
+``build`` reads the current assessments in 宛名番号 order, ``chunk`` at a time, and for each person whose version
+has no schedule yet stores one: 当初 (all 期 and months) when nothing was stored before, else the previous
+schedule re-spread for the new amount (更正, :func:`.domain.revision.respread`). The employer of the 給与特徴 is
+the payer of the person's 給与支払報告書 in force (the one with 年末調整, else the largest); a
+給与所得者異動届出書 from that payer moves the rest as the form says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+
+from jichitai.common.wareki import legal_age_on
+from jichitai.tax import parameters as P
+from jichitai.tax.collection.domain.calendar import (
+    CollectionCalendar,
+    add_months,
+    collection_calendar,
+    month_end,
+    next_open_day,
+)
+from jichitai.tax.collection.domain.instalment import CollectionError, Instalment
+from jichitai.tax.collection.domain.ordinary import ordinary_schedule
+from jichitai.tax.collection.domain.revision import respread
+from jichitai.tax.collection.domain.salary import earner_change, ordinary_rest, salary_schedule
+from jichitai.tax.collection.domain.split import split_by_method
+from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule
+from jichitai.tax.services import configured_city_code
+
+CHUNK = 5_000
+
+
+@dataclass
+class BuildReport:
+    fiscal_year: int
+    run_id: str
+    considered: int = 0
+    created: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (宛名番号, message)
+
+
+@dataclass(frozen=True)
+class Employer:
+    number: str
+    name: str
+
+
+def occasional_due(notice_on: dt.date) -> dt.date:
+    """随時 期's 納期限: the end of the month after the notice, past closed days ([U] 神戸市市税条例's 随時 納期
+    not read; the 納税通知書 must reach the taxpayer 10 days before, 地方税法第319条の2第3項 [U])."""
+    nxt = add_months(notice_on, 1)
+    return next_open_day(month_end(nxt.year, nxt.month))
+
+
+def _salary_plan(amount: int, fiscal_year: int, employer: Employer, calendar: CollectionCalendar,
+                 notice_on: dt.date, first_time: bool, change: dict[str, Any] | None,
+                 notes: list[str]) -> tuple[list[Instalment], list[Instalment]]:
+    """(給与特徴 instalments, 普通徴収 instalments they left) for a fresh schedule."""
+    if amount == 0:
+        return [], []
+    first = None
+    if not first_time and notice_on >= dt.date(fiscal_year, 6, 1):
+        first = add_months(notice_on, 1)  # a 随時 start: from the month after the notice
+        if first > dt.date(fiscal_year + 1, 5, 1):
+            notes.append("特別徴収できる月が残っていないため普通徴収")
+            return [], ordinary_rest(amount, calendar, notice_on, occasional_due(notice_on))
+    schedule = salary_schedule(amount, fiscal_year, payer=employer.number, payer_name=employer.name, first=first)
+    if change is None:
+        return schedule, []
+    changed_on = dt.date.fromisoformat(str(change["changed_on"]))
+    rest = change.get("rest_collection") or "ordinary"  # 普通徴収 unless the form says otherwise (第321条の7第2項)
+    if changed_on < dt.date(fiscal_year, 6, 1):
+        last = dt.date(fiscal_year, 5, 1)  # left before the first withholding of the year
+        if rest == "lump_sum":
+            rest = "ordinary"
+            notes.append("6月前の異動: 当年度分は一括徴収できないため普通徴収")
+    else:
+        last = _last_withheld(schedule, int(change.get("collected") or 0), changed_on, notes)
+    effect = earner_change(schedule, last_withheld=last, changed_on=changed_on, rest=rest,
+                           new_payer=str(change.get("new_payer_number") or ""),
+                           new_payer_name=str(change.get("new_payer_name") or ""), calendar=calendar,
+                           notice_on=notice_on, occasional_due=occasional_due(notice_on))
+    notes.append(f"給与所得者異動届出書 ({changed_on.isoformat()}, {change.get('reason', '')}): "
+                 f"未徴収 {effect.rest:,}円 を{ {'new_employer': '新しい勤務先で特別徴収', 'lump_sum': '一括徴収', 'ordinary': '普通徴収'}[rest] }")
+    salary = list(effect.kept) + list(effect.moved) + ([effect.lump_sum] if effect.lump_sum else [])
+    return salary, list(effect.ordinary)
+
+
+def _last_withheld(schedule: list[Instalment], collected: int, changed_on: dt.date, notes: list[str]) -> dt.date:
+    """The last month the old employer withheld: where the schedule's running sum reaches the form's 徴収済額."""
+    running = 0
+    if collected == 0:
+        return add_months(schedule[0].month, -1)
+    for i in schedule:
+        running += i.amount
+        if running == collected:
+            return i.month
+    notes.append(f"徴収済額 {collected:,}円 が月割額の累計と一致しないため異動月までを徴収済みとしました")
+    return changed_on.replace(day=1)
+
+
+def plan(a: dict[str, Any], *, calendar: CollectionCalendar, notice_on: dt.date, employer: Employer | None,
+         change: dict[str, Any] | None, previous: list[Instalment] | None) -> tuple[list[Instalment], int, list[str]]:
+    """One person's instalments, 還付 due and notes for assessment ``a`` (a dict of its stored figures)."""
+    notes: list[str] = []
+    fy = calendar.fiscal_year
+    birth = dt.date.fromisoformat(str(a["case"].get("taxpayer", {}).get("birth_date")))
+    income = a["case"].get("income", {}) or {}
+    aged = legal_age_on(birth, dt.date(fy, 4, 1)) >= 65
+    split = split_by_method(total=a["total"], income_levy=a["city_income_levy"] + a["pref_income_levy"],
+                            salary_income=int(income.get("salary") or 0),
+                            pension_income=int(income.get("public_pension") or 0),
+                            total_income=a["total_income"], aged_65=aged, has_employer=employer is not None,
+                            pension_withholding=False)
+    if split.pension_part:
+        notes.append(f"公的年金等に係る税額 {split.pension_part:,}円 は普通徴収 (年金からの特別徴収の判定に要る介護保険の"
+                     "特別徴収の情報が連携されていません)")
+    if previous is not None:
+        return _revised(previous, split.salary, split.ordinary, calendar, notice_on, employer, notes)
+    first_time = notice_on <= calendar.terms[0].due
+    salary, moved_to_ordinary = ([], []) if employer is None else _salary_plan(
+        split.salary, fy, employer, calendar, notice_on, first_time, change, notes)
+    if first_time:
+        ordinary = ordinary_schedule(split.ordinary, calendar) if split.ordinary else []
+    else:
+        ordinary = ordinary_rest(split.ordinary, calendar, notice_on, occasional_due(notice_on))
+    return salary + _merge_ordinary(ordinary, moved_to_ordinary), 0, notes
+
+
+def _merge_ordinary(a: list[Instalment], b: list[Instalment]) -> list[Instalment]:
+    """Two 普通徴収 lists as one, amounts of the same 期 added."""
+    by_label: dict[str, Instalment] = {}
+    for i in a + b:
+        by_label[i.label] = by_label[i.label].with_amount(by_label[i.label].amount + i.amount) \
+            if i.label in by_label else i
+    return sorted(by_label.values(), key=lambda i: i.due)
+
+
+def _revised(previous: list[Instalment], salary_amount: int, ordinary_amount: int, calendar: CollectionCalendar,
+             notice_on: dt.date, employer: Employer | None,
+             notes: list[str]) -> tuple[list[Instalment], int, list[str]]:
+    """更正: each method's previous instalments re-spread for its new amount (nothing already due changes)."""
+    out: list[Instalment] = []
+    refund = 0
+    old_salary = [i for i in previous if i.method == "salary"]
+    old_ordinary = [i for i in previous if i.method == "ordinary"]
+    extra_ordinary = 0
+    if old_salary:
+        try:
+            r = respread(old_salary, salary_amount, notice_on=notice_on, ordinary_unit=calendar.ordinary_rounding)
+            out += r.instalments
+            refund += r.refund
+        except CollectionError:  # no month left to withhold in: the increase is 普通徴収
+            kept = [i for i in old_salary if i.month <= notice_on.replace(day=1)]
+            out += kept
+            extra_ordinary = salary_amount - sum(i.amount for i in kept)
+            notes.append(f"特別徴収の残りの月がないため増額分 {extra_ordinary:,}円 は普通徴収")
+    elif salary_amount:
+        extra_ordinary = salary_amount
+        notes.append("更正前に特別徴収がなかったため増額分は普通徴収")
+    new_ordinary = ordinary_amount + extra_ordinary
+    if old_ordinary:
+        r = respread(old_ordinary, new_ordinary, notice_on=notice_on, ordinary_unit=calendar.ordinary_rounding,
+                     occasional_due=occasional_due(notice_on))
+        out += r.instalments
+        refund += r.refund
+    elif new_ordinary:
+        out += ordinary_rest(new_ordinary, calendar, notice_on, occasional_due(notice_on))
+    if refund:
+        notes.append(f"既に納期の到来した額が更正後の税額を {refund:,}円 超えています: 還付（納付済みの場合）")
+    return out, refund, notes
+
+
+ASSESSMENT_FIELDS = ("id", "atena_number", "version", "total", "total_income", "city_income_levy",
+                     "pref_income_levy", "case")
+
+
+def _current_assessments(fiscal_year: int, chunk: int) -> Iterator[list[dict[str, Any]]]:
+    from jichitai.tax.assessment.services import latest
+
+    batch: list[dict[str, Any]] = []
+    for row in latest(fiscal_year).order_by("atena_number").values(*ASSESSMENT_FIELDS).iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) >= chunk:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _employers_and_changes(fiscal_year: int, atenas: list[str]) -> tuple[dict[str, Employer], dict[str, dict[str, Any]]]:
+    """宛名番号 → the 特別徴収義務者 of their 給与支払報告書 in force, and → that payer's latest 異動届 (if any)."""
+    from jichitai.registry.models import Resident
+    from jichitai.tax.models import ReceivedReport, SalaryEarnerChange
+
+    index_of = dict(Resident.objects.filter(atena_number__in=atenas).exclude(my_number_index="")
+                    .values_list("atena_number", "my_number_index"))
+    atena_of = {v: k for k, v in index_of.items()}
+    best: dict[str, tuple[tuple[bool, int], Employer]] = {}
+    for index, number, name, data in (ReceivedReport.in_force().filter(
+            kind="salary_report", income_year=fiscal_year - 1, recipient_index__in=list(atena_of))
+            .values_list("recipient_index", "payer_number", "payer_name", "data")):
+        key = (bool(data.get("year_end_adjusted")), int(data.get("salary_paid") or 0))
+        if index not in best or key > best[index][0]:
+            best[index] = (key, Employer(number, name))
+    employers = {atena_of[i]: e for i, (_, e) in best.items()}
+    changes: dict[str, dict[str, Any]] = {}
+    for index, number, changed_on, data in (SalaryEarnerChange.objects.filter(
+            recipient_index__in=list(best), changed_on__gte=dt.date(fiscal_year, 1, 1),
+            changed_on__lte=dt.date(fiscal_year + 1, 5, 31)).order_by("changed_on", "id")
+            .values_list("recipient_index", "payer_number", "changed_on", "data")):
+        if best[index][1].number == number:
+            changes[atena_of[index]] = {**data, "changed_on": changed_on.isoformat()}
+    return employers, changes
+
+
+def _previous(fiscal_year: int, atenas: list[str]) -> dict[str, tuple[int, int, list[Instalment]]]:
+    """宛名番号 → (schedule id, assessment version, instalments) of the current schedule."""
+    rows = dict(CollectionSchedule.objects.filter(fiscal_year=fiscal_year, atena_number__in=atenas, current=True)
+                .values_list("atena_number", "id"))
+    versions = dict(CollectionSchedule.objects.filter(id__in=rows.values()).values_list("id", "assessment_version"))
+    items: dict[int, list[Instalment]] = defaultdict(list)
+    for sid, method, label, month, due, amount, payer, name in (
+            CollectionInstalment.objects.filter(schedule_id__in=rows.values()).order_by("schedule_id", "position")
+            .values_list("schedule_id", "method", "label", "month", "due", "amount", "payer_number", "payer_name")):
+        items[sid].append(Instalment(method, label, month, due, amount, payer, name))
+    return {atena: (sid, versions[sid], items[sid]) for atena, sid in rows.items()}
+
+
+def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
+          progress: Callable[[int], None] | None = None) -> BuildReport:
+    """Store the schedule of every current assessment version of ``fiscal_year`` that has none (idempotent:
+    a re-run adds nothing; a 更正 adds a re-spread schedule). ``progress`` is told how many were read."""
+    from jichitai.dbcopy import copy_rows
+
+    calendar = collection_calendar(P.municipality(configured_city_code(), fiscal_year).code, fiscal_year)
+    report = BuildReport(fiscal_year, uuid.uuid4().hex[:16])
+    for batch in _current_assessments(fiscal_year, chunk):
+        atenas = [a["atena_number"] for a in batch]
+        previous = _previous(fiscal_year, atenas)
+        employers, changes = _employers_and_changes(fiscal_year, atenas)
+        now = dj_timezone.now()
+        new: list[tuple[CollectionSchedule, list[Instalment]]] = []
+        superseded: list[int] = []
+        for a in batch:
+            before = previous.get(a["atena_number"])
+            if before is not None and before[1] == a["version"]:
+                report.unchanged += 1
+                continue
+            try:
+                items, refund, notes = plan(a, calendar=calendar, notice_on=notice_on,
+                                            employer=employers.get(a["atena_number"]),
+                                            change=changes.get(a["atena_number"]),
+                                            previous=None if before is None else before[2])
+            except CollectionError as exc:
+                report.refused.append((a["atena_number"], exc.message))
+                continue
+            totals = {m: sum(i.amount for i in items if i.method == m) for m in ("salary", "pension", "ordinary")}
+            new.append((CollectionSchedule(
+                fiscal_year=fiscal_year, atena_number=a["atena_number"], assessment_id=a["id"],
+                assessment_version=a["version"], annual=a["total"], salary_total=totals["salary"],
+                pension_total=totals["pension"], ordinary_total=totals["ordinary"], refund=refund, notes=notes,
+                current=True, notice_on=notice_on, run_id=report.run_id, created_at=now), items))
+            if before is None:
+                report.created += 1
+            else:
+                report.revised += 1
+                superseded.append(before[0])
+        with transaction.atomic():
+            CollectionSchedule.objects.filter(id__in=superseded).update(current=False)
+            stored = CollectionSchedule.objects.bulk_create([s for s, _ in new], batch_size=2000)
+            copy_rows(CollectionInstalment, [
+                {"schedule_id": s.pk, "fiscal_year": fiscal_year, "method": i.method, "label": i.label,
+                 "month": i.month, "due": i.due, "amount": i.amount, "payer_number": i.payer,
+                 "payer_name": i.payer_name, "position": n}
+                for s, (_, items) in zip(stored, new, strict=True) for n, i in enumerate(items)], batch_size=5000)
+        report.considered += len(batch)
+        if progress is not None:
+            progress(len(batch))
+    return report
+
+
+def count_current(fiscal_year: int) -> int:
+    from jichitai.tax.assessment.services import latest
+
+    return int(latest(fiscal_year).count())

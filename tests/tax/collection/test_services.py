@@ -1,0 +1,137 @@
+"""The stored schedules of a 年度 from the current assessment versions (PostgreSQL): 当初 給与特徴 from the
+employer of the 給与支払報告書, 普通徴収 without one, idempotent re-runs, an 更正 re-spread over what is not yet
+due, and a 給与所得者異動届出書 switching the rest to 普通徴収. Expected values: consistency with the domain
+functions (whose figures are checked against the statute in test_domain.py) plus the invariants the law fixes
+(the sum of every schedule is the year's tax; nothing already due changes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jichitai.tax import report_intake, reports
+from jichitai.tax.assessment import services as assessment
+from jichitai.tax.collection import services as collection
+from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule
+from jichitai.tax.models import Assessment
+from tests.tax.conftest import TARO, store_report
+from tests.tax.test_reports import salary_row
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _schedule(atena: str, *, current: bool = True) -> tuple[CollectionSchedule, list[CollectionInstalment]]:
+    s = CollectionSchedule.objects.filter(atena_number=atena, current=current).order_by("-assessment_version")[0]
+    return s, list(s.instalments.order_by("position"))
+
+
+def test_salary_earner_is_withheld_twelve_months_by_the_employer(city: dict[str, str]) -> None:
+    assessment.run(2026)
+    report = collection.build(2026, notice_on=D(2026, 5, 15))
+    assert (report.considered, report.created, report.unchanged, report.refused) == (2, 2, 0, [])
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    schedule, items = _schedule(city["taro"])
+    assert schedule.salary_total == taro.total and schedule.ordinary_total == 0
+    assert [i.label for i in items] == [f"{m}月分" for m in (6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5)]
+    assert {i.payer_number for i in items} == {"7000012050002"} and {i.payer_name for i in items} == {"株式会社みなと"}
+    each = taro.total // 12 // 100 * 100
+    assert [i.amount for i in items] == [taro.total - each * 11] + [each] * 11  # 第321条の5第1項
+    hanako, none = _schedule(city["hanako"])
+    assert hanako.annual == 0 and none == []
+    again = collection.build(2026, notice_on=D(2026, 5, 15))
+    assert (again.created, again.revised, again.unchanged) == (0, 0, 2)
+    assert CollectionSchedule.objects.count() == 2
+
+
+def test_revision_after_september_keeps_what_was_withheld(city: dict[str, str]) -> None:
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    _, before = _schedule(city["taro"])
+    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
+                                           payer_number=reports.make_corporate_number(400000000001),
+                                           payer_name="副業株式会社", salary_paid=600_000, salary_income=0,
+                                           year_end_adjusted=False, social_insurance=0))
+    assessment.run(2026)
+    report = collection.build(2026, notice_on=D(2026, 9, 15))
+    assert (report.created, report.revised, report.unchanged) == (0, 1, 1)
+    new_total = Assessment.objects.filter(atena_number=city["taro"]).order_by("-version")[0].total
+    schedule, after = _schedule(city["taro"])
+    assert schedule.assessment_version == 2 and schedule.annual == new_total
+    assert [i.amount for i in after[:4]] == [i.amount for i in before[:4]]  # June–September already withheld
+    assert sum(i.amount for i in after) == new_total and schedule.refund == 0
+    assert after[4].amount >= after[5].amount == after[-1].amount  # remainder in October (第321条の5第1項)
+    old, _ = _schedule(city["taro"], current=False)
+    assert old.assessment_version == 1
+
+
+def test_a_leaver_switched_to_ordinary_pays_the_rest_in_the_open_terms(city: dict[str, str]) -> None:
+    assessment.run(2026)
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    each = taro.total // 12 // 100 * 100
+    collected = taro.total - each * 11 + each  # June and July withheld
+    row: dict[str, Any] = {
+        "payer_number": "7000012050002", "payer_name": "株式会社みなと", "my_number": TARO, "name": "青木 太郎",
+        "kana": "アオキ タロウ", "birth_date": D(1980, 5, 1), "address": "神戸市中央区加納町6丁目5番1号",
+        "changed_on": D(2026, 7, 31), "reason": "retired", "annual_tax": taro.total, "collected": collected,
+        "uncollected": taro.total - collected, "rest_collection": "ordinary"}
+    report_intake.store_file(reports.SALARY_EARNER_CHANGE.name,
+                             reports.write_rows(reports.SALARY_EARNER_CHANGE, [row]).encode("cp932"), "idou.csv")
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    schedule, items = _schedule(city["taro"])
+    assert [i.label for i in items if i.method == "salary"] == ["6月分", "7月分"]
+    ordinary = [i for i in items if i.method == "ordinary"]
+    assert [i.label for i in ordinary] == ["第1期", "第2期", "第3期", "第4期"]  # notice before 第1期's 納期限
+    assert schedule.ordinary_total == taro.total - collected and schedule.salary_total == collected
+    assert any("給与所得者異動届出書" in n for n in schedule.notes)
+
+
+def test_without_an_employer_everything_is_ordinary(city: dict[str, str]) -> None:
+    """Taro assessed, then his only 給与支払報告書 withdrawn (取消): no 特別徴収義務者, the year is 普通徴収 in the
+    city's four 期 (第319条の2, 第320条), 1,000円未満 in 第1期 (第20条の4の2第6項)."""
+    from jichitai.tax.models import ReceivedReport
+
+    assessment.run(2026)
+    ReceivedReport.objects.update(status="withdrawn")
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    schedule, items = _schedule(city["taro"])
+    assert schedule.annual > 0 and schedule.salary_total == 0 and schedule.ordinary_total == schedule.annual
+    assert [(i.label, i.due) for i in items] == [("第1期", D(2026, 6, 30)), ("第2期", D(2026, 8, 31)),
+                                                 ("第3期", D(2026, 11, 2)), ("第4期", D(2027, 2, 1))]
+    each = schedule.annual // 4 // 1000 * 1000
+    assert [i.amount for i in items] == [schedule.annual - each * 3] + [each] * 3
+
+
+def test_the_command_stores_the_schedules_and_writes_each_employers_file(city: dict[str, str], tmp_path: Any) -> None:
+    """``jichitai tax collection``: one CSV per 特別徴収義務者 with each employee's 12 monthly amounts (June first,
+    summing to the 特別徴収税額), names in words and no address."""
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    assessment.run(2026)
+    out = io.StringIO()
+    call_command("tax", "collection", "--fiscal-year", "2026", "--on", "2026-05-15", "--out", str(tmp_path),
+                 stdout=out)
+    assert "新規 2" in out.getvalue() and "特別徴収義務者 1 件" in out.getvalue()
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    with open(tmp_path / "7000012050002.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:8] == ["市区町村コード", "年度", "特別徴収義務者法人番号", "特別徴収義務者名称", "宛名番号", "氏名",
+                           "フリガナ", "特別徴収税額（年額）"]
+    assert rows[0][8] == "6月分" and rows[0][19] == "5月分" and "住所" not in "".join(rows[0])
+    (row,) = rows[1:]
+    assert row[0] == "281000" and row[4:7] == [city["taro"], "青木 太郎", "アオキ タロウ"]
+    months = [int(x) for x in row[8:20]]
+    assert int(row[7]) == taro.total == sum(months) and months[1:] == [taro.total // 12 // 100 * 100] * 11
+
+
+def test_a_bad_date_is_refused_in_words() -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="日付"):
+        call_command("tax", "collection", "--fiscal-year", "2026", "--on", "2026-13-01")
