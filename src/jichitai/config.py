@@ -41,6 +41,7 @@ class Config:
     resident_oidc_client_secret: str = ""
     lockout_attempts: int = 5
     lockout_minutes: int = 15
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     disclosure_k: int = 10
     city_code: str = "281000"
     metrics_token: str = ""
@@ -116,6 +117,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         resident_oidc_client_secret=env.get("JICHITAI_RESIDENT_OIDC_CLIENT_SECRET", ""),
         lockout_attempts=_int(env, "JICHITAI_LOCKOUT_ATTEMPTS", 5),
         lockout_minutes=_int(env, "JICHITAI_LOCKOUT_MINUTES", 15),
+        trusted_proxies=tuple(a.strip() for a in env.get("JICHITAI_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+                              if a.strip()),
         disclosure_k=_int(env, "JICHITAI_DISCLOSURE_K", 10),
         city_code=env.get("JICHITAI_CITY_CODE", "281000"),
         metrics_token=env.get("JICHITAI_METRICS_TOKEN", ""),
@@ -128,6 +131,6 @@ VARIABLES = (
     "JICHITAI_LAKE_CATALOG_URL", "JICHITAI_AUDIT_KEY_FILE", "JICHITAI_MYNUMBER_KEY_FILE", "JICHITAI_ALLOWED_HOSTS",
     "JICHITAI_OIDC_ISSUER", "JICHITAI_OIDC_CLIENT_ID", "JICHITAI_OIDC_CLIENT_SECRET",
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
-    "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
+    "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
     "JICHITAI_METRICS_TOKEN",
 )

@@ -187,3 +187,26 @@ def test_the_demo_prints_each_accounts_totp_secret_and_current_code_as_demo_only
     code = StringIO()
     call_command("demo_code", "madoguchi", stdout=code)
     assert code.getvalue().split(":")[1].split()[0] == twofactor.current_code(device)
+
+
+@pytest.mark.parametrize(("remote", "forwarded", "seen"), [
+    ("127.0.0.1", "203.0.113.5", "203.0.113.5"),  # from our proxy: the client it saw
+    ("127.0.0.1", "10.9.9.9, 203.0.113.5", "203.0.113.5"),  # the first hop is the client's own word
+    ("127.0.0.1", "203.0.113.5, 127.0.0.1", "203.0.113.5"),  # proxies chained
+    ("127.0.0.1", "", "127.0.0.1"),
+    ("198.51.100.7", "203.0.113.5", "198.51.100.7"),  # not through our proxy: a forged header is ignored
+])
+def test_the_source_address_behind_a_trusted_proxy(remote: str, forwarded: str, seen: str, rf: Any) -> None:
+    from jichitai.accounts.lockout import source_address
+
+    request = rf.get("/accounts/login/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert source_address(request) == seen
+
+
+def test_behind_the_proxy_one_client_does_not_lock_out_the_others(enrolled: Any) -> None:
+    for n in range(20):
+        Client().post("/accounts/login/", {"username": f"u{n:04d}", "password": "guess"},
+                      REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    other = Client().post("/accounts/login/", {"username": "madoguchi1", "password": PASSWORD},
+                          REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.10")
+    assert other.status_code == 302 and other["Location"].startswith("/accounts/otp/")

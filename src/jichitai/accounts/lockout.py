@@ -28,10 +28,19 @@ ADDRESS_FACTOR, ACCOUNT_FACTOR = 4, 10
 
 
 def source_address(request: HttpRequest | None) -> str:
-    """The client's address as the WSGI server saw it (a reverse proxy must pass it on as REMOTE_ADDR)."""
+    """The client's address. From a trusted reverse proxy (``JICHITAI_TRUSTED_PROXIES``), the last
+    ``X-Forwarded-For`` hop that is not itself a trusted proxy (earlier hops are the client's word and can be
+    forged); from anyone else, the connection's own address (their ``X-Forwarded-For`` is ignored)."""
     if request is None:
         return "unknown"
-    return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
+    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    trusted = settings.CONFIG.trusted_proxies
+    if remote in trusted:
+        hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
+        for hop in reversed(hops):
+            if hop not in trusted:
+                return hop[:64]
+    return remote[:64]
 
 
 @dataclass(frozen=True)
