@@ -135,3 +135,43 @@ def test_a_bad_date_is_refused_in_words() -> None:
 
     with pytest.raises(CommandError, match="日付"):
         call_command("tax", "collection", "--fiscal-year", "2026", "--on", "2026-13-01")
+
+
+def _text(pdf: bytes) -> str:
+    import subprocess
+
+    assert pdf.startswith(b"%PDF")
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_tax_notice_prints_the_terms_and_the_address_in_words(city: dict[str, str]) -> None:
+    """納税通知書 read back with pdftotext: 〒 and the 町字 name (never its code), the four 期 with 和暦 納期限, 全期前納."""
+    from jichitai.registry.models import Resident, Town
+    from jichitai.tax.collection.notices import ordinary_notice_pdf
+    from jichitai.tax.models import ReceivedReport
+
+    assessment.run(2026)
+    ReceivedReport.objects.update(status="withdrawn")
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    page = "".join(_text(ordinary_notice_pdf(2026, city["taro"], on=D(2026, 6, 1))).split())  # pdftotext spaces digits
+    resident = Resident.objects.get(atena_number=city["taro"])
+    town = Town.objects.get(code=resident.town_code)
+    assert "納税通知書" in page and "令和8年度" in page and "青木太郎" in page and "〒650-0001" in page
+    assert town.name in page and resident.town_code not in page and "兵庫県神戸市" in page
+    schedule, items = _schedule(city["taro"])
+    for label, due in (("第1期", "令和8年6月30日"), ("第3期", "令和8年11月2日"), ("第4期", "令和9年2月1日")):
+        assert label in page and due in page
+    assert f"{items[0].amount:,}円" in page and f"{schedule.annual:,}円" in page and "全期前納" in page
+
+
+def test_the_employer_notice_lists_each_employees_months(city: dict[str, str]) -> None:
+    from jichitai.tax.collection.notices import employer_notice_pdf
+
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    page = _text(employer_notice_pdf(2026, "7000012050002", on=D(2026, 5, 15)))
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    each = taro.total // 12 // 100 * 100
+    assert "特別徴収義務者用" in page and "株式会社みなと" in page and "青木 太郎" in page
+    assert f"{taro.total:,}" in page and f"{taro.total - each * 11:,}" in page and f"{each:,}" in page
+    assert "6月" in page and "5月" in page

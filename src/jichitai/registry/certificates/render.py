@@ -87,15 +87,32 @@ def font_families() -> dict[str, str]:
 _local = threading.local()
 
 
-def _compiler() -> typst.Compiler:
-    """One per thread (a compiler keeps its caches and is not shared between threads). System fonts stay
-    available as fallback for a character the IPAex fonts lack, as they were under the browser-style renderer."""
-    compiler: typst.Compiler | None = getattr(_local, "compiler", None)
+def compiler_for(template: Path) -> typst.Compiler:
+    """One compiler per template and thread (a compiler keeps its caches and is not shared between threads).
+    System fonts stay available as fallback for a character the IPAex fonts lack."""
+    compilers: dict[Path, typst.Compiler] | None = getattr(_local, "compilers", None)
+    if compilers is None:
+        compilers = _local.compilers = {}
+    compiler = compilers.get(template)
     if compiler is None:
         folders = sorted({str(p.parent) for p in font_files().values()})
-        compiler = typst.Compiler(str(TEMPLATE), root="/", font_paths=folders)
-        _local.compiler = compiler
+        compiler = compilers[template] = typst.Compiler(str(template), root="/", font_paths=folders)
     return compiler
+
+
+def _compiler() -> typst.Compiler:
+    return compiler_for(TEMPLATE)
+
+
+def typst_pdf(template: Path, data: dict[str, object]) -> bytes:
+    """The one PDF engine for every document (certificates, tax notices): ``template`` compiled with ``data`` as
+    JSON in ``sys.inputs.data`` (printed as text, never markup) and the project's fonts' family names in
+    ``sys.inputs.mincho`` / ``sys.inputs.gothic``."""
+    families = font_families()
+    pdf = compiler_for(template).compile(format="pdf", sys_inputs={
+        "data": json.dumps(data, ensure_ascii=False), "mincho": families["mincho"], "gothic": families["gothic"]})
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
 def layout_json(layout: Layout, font_pt: float) -> str:

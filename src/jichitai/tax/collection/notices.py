@@ -1,0 +1,116 @@
+"""The collection notices as PDF (Typst, the one engine: registry.certificates.render.typst_pdf).
+
+納税通知書 (普通徴収, 地方税法第319条の2) with the 期別 schedule, 全期前納 and the 送付先 in words (〒, 都道府県・
+市・区・町字・番地・方書 from the registry, never a code); 特別徴収税額決定通知書 (特別徴収義務者用, 第321条の4第1項)
+with each employee's 12 monthly amounts. The 発行者 is the certifier in force (certifiers.yaml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from jichitai.common.errors import NotFound
+from jichitai.common.money import format_yen
+from jichitai.common.wareki import fiscal_year_label, to_wareki
+from jichitai.tax.collection import employer_files
+from jichitai.tax.collection.domain.instalment import Instalment
+from jichitai.tax.collection.domain.ordinary import full_prepayment
+from jichitai.tax.collection.models import CollectionSchedule
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "tax" / "collection"
+
+
+def _issuer(on: dt.date) -> str:
+    from jichitai.registry.certificates import certifiers
+
+    c = certifiers.certifier_on(on)
+    return f"{c.title}　{c.name}"
+
+
+def postcode_text(code: str) -> str:
+    digits = code.replace("-", "")
+    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else code
+
+
+def mailing_address(atena_number: str) -> dict[str, str]:
+    """送付先: 郵便番号 and the address in words (the 町字's name, not its code), from the registry's current row."""
+    from jichitai.registry.certificates import certifiers
+    from jichitai.registry.models import Resident, Town
+
+    r = Resident.objects.filter(atena_number=atena_number).values(
+        "name", "postcode", "town_code", "banchi", "katagaki").first()
+    if r is None:
+        raise NotFound(f"宛名番号 {atena_number} の住民が見つかりません。", atena_number=atena_number)
+    town = Town.objects.filter(code=r["town_code"]).values("ward_name", "name", "postcode").first()
+    prefecture, city = certifiers.city()
+    place = f"{prefecture}{city}{town['ward_name']}{town['name']}" if town else f"{prefecture}{city}"
+    address = place + r["banchi"] + (f"　{r['katagaki']}" if r["katagaki"] else "")
+    postcode = r["postcode"] or (town["postcode"] if town else "")
+    return {"name": r["name"], "postcode": postcode_text(postcode),
+            "address": address}
+
+
+def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date) -> dict[str, Any]:
+    a = schedule.assessment
+    items = [Instalment(i.method, i.label, i.month, i.due, i.amount)
+             for i in schedule.instalments.filter(method="ordinary").order_by("position")]
+    prepay = full_prepayment(items, on=on) if items else None
+    amounts = [("市民税", a.city_income_levy + a.city_per_capita), ("県民税", a.pref_income_levy + a.pref_per_capita),
+               ("森林環境税", a.forest_env_tax), ("年税額", a.total)]
+    if schedule.salary_total:
+        amounts.append(("うち給与からの特別徴収", schedule.salary_total))
+    amounts.append(("うち普通徴収（この通知書で納める額）", schedule.ordinary_total))
+    if schedule.refund:
+        amounts.append(("還付（納付済みの場合）", schedule.refund))
+    return {
+        "title": f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書",
+        "issued": to_wareki(on), "issuer": _issuer(on), "recipient": mailing_address(schedule.atena_number),
+        "atena_number": schedule.atena_number,
+        "amounts": [(label, format_yen(v)) for label, v in amounts],
+        "instalments": [(i.label, to_wareki(i.due), format_yen(i.amount)) for i in items],
+        "prepay": None if prepay is None else (prepay.label, to_wareki(prepay.due), format_yen(prepay.amount)),
+        "notes": list(schedule.notes),
+        "basis": "地方税法第319条の2・第320条。納期限が土曜日・日曜日・祝日等のときはその翌日（地方税法第20条の5第2項）。",
+    }
+
+
+def current_schedule(fiscal_year: int, atena_number: str) -> CollectionSchedule:
+    s = (CollectionSchedule.objects.select_related("assessment")
+         .filter(fiscal_year=fiscal_year, atena_number=atena_number, current=True).first())
+    if s is None:
+        raise NotFound(f"宛名番号 {atena_number} の{fiscal_year_label(fiscal_year)}の徴収計画がありません。",
+                       atena_number=atena_number)
+    return s
+
+
+def ordinary_notice_pdf(fiscal_year: int, atena_number: str, *, on: dt.date) -> bytes:
+    from jichitai.registry.certificates.render import typst_pdf
+
+    return typst_pdf(TEMPLATES / "ordinary_notice.typ", ordinary_notice_data(current_schedule(fiscal_year, atena_number), on))
+
+
+def employer_notice_data(notice: employer_files.EmployerNotice, on: dt.date) -> dict[str, Any]:
+    fy = notice.fiscal_year
+    return {
+        "title": f"{fiscal_year_label(fy)} 市民税・県民税・森林環境税 特別徴収税額の決定通知書（特別徴収義務者用）",
+        "issued": to_wareki(on), "issuer": _issuer(on), "payer_name": notice.payer_name,
+        "payer_number": notice.payer_number,
+        "months": [f"{m}月" for m in employer_files.MONTHS],
+        "rows": [[e.name or e.atena_number, e.atena_number, f"{e.annual:,}", *(f"{v:,}" for v in e.months)]
+                 for e in notice.employees],
+        "totals": [f"{notice.total:,}", *(f"{v:,}" for v in notice.month_totals())],
+        "count": str(len(notice.employees)),
+        "basis": "地方税法第321条の4第1項・第321条の5第1項（月割額の百円未満の端数は6月分）。金額の単位は円。",
+    }
+
+
+def employer_notice_pdf(fiscal_year: int, payer_number: str, *, on: dt.date) -> bytes:
+    from jichitai.registry.certificates.render import typst_pdf
+
+    notice = next(employer_files.notices(fiscal_year, payer_number), None)
+    if notice is None:
+        raise NotFound(f"法人番号 {payer_number} の{fiscal_year_label(fiscal_year)}の特別徴収はありません。",
+                       payer_number=payer_number)
+    return typst_pdf(TEMPLATES / "employer_notice.typ", employer_notice_data(notice, on))
