@@ -127,6 +127,7 @@ PastDate = Annotated[dt.date, BeforeValidator(_iso_date),
 Flag = StrictBool
 Yen = Annotated[StrictInt, Field(ge=0, le=MAX_YEN)]
 FiscalYear = Annotated[StrictInt, Field(ge=FIRST_FISCAL_YEAR, le=LAST_FISCAL_YEAR)]
+RowId = Annotated[int, Field(ge=1, le=2**62)]  # a record's id in a path or query (text there, read as an integer)
 
 
 # ---- refusals in Japanese -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from ninja import Router
 
 from jichitai.accounts.api_auth import StaffSession, ensure
 from jichitai.audit import services as audit
+from jichitai.common import fields as F
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
 
@@ -24,7 +25,8 @@ def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/indicators/{slug}")
-def indicator(request: HttpRequest, slug: str, period: str = "", as_of: str = "") -> dict[str, Any]:
+def indicator(request: HttpRequest, slug: F.Text(100), period: F.Text(20) = "",  # type: ignore[valid-type]
+              as_of: F.Text(40) = "") -> dict[str, Any]:  # type: ignore[valid-type]
     actor = ensure(request, "lounge.view")
     I.get(slug)
     marts = S.as_of(S.parse_as_of(as_of))

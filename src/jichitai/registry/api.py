@@ -5,7 +5,6 @@ hub's feeds, which read the registry's outbox."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -108,7 +107,7 @@ def get_resident(request: HttpRequest, atena_number: str) -> Any:
 
 
 @router.get("/households/{setai_number}", response={200: list[dict[str, Any]], 403: Error})
-def get_household(request: HttpRequest, setai_number: str, as_of: dt.date | None = None) -> Any:
+def get_household(request: HttpRequest, setai_number: str, as_of: F.Date | None = None) -> Any:
     """Household members on a date (default today), answered from history; refused (403, audited) when 照会抑止
     covers a member or the address."""
     actor = ensure(request, "registry.view", label=f"household:{setai_number}")
@@ -179,13 +178,13 @@ def _replayed(exc: submissions.AlreadySubmitted, kind: str) -> Any:
 
 
 @router.post("/pending/{pending_id}/approve", response={200: ChangeOut, 400: Error, 403: Error})
-def approve_pending(request: HttpRequest, pending_id: int, decision: Decision) -> Any:
+def approve_pending(request: HttpRequest, pending_id: F.RowId, decision: Decision) -> Any:
     actor = ensure(request, "registry.approve")
     return _change_out(approval.approve(pending_id, actor=actor, note=decision.note))
 
 
 @router.post("/pending/{pending_id}/reject", response={200: PendingOut, 400: Error, 403: Error})
-def reject_pending(request: HttpRequest, pending_id: int, decision: Decision) -> Any:
+def reject_pending(request: HttpRequest, pending_id: F.RowId, decision: Decision) -> Any:
     actor = ensure(request, "registry.approve")
     pending = approval.reject(pending_id, actor=actor, note=decision.note)
     return {"pending_id": pending.pk, "state": pending.state, "reason": pending.reason, "summary": pending.summary}

@@ -82,12 +82,12 @@ def propose(request: HttpRequest, body: RequestIn) -> Any:
 
 
 @router.post("/requests/{request_id}/approve", response={200: RequestOut, 400: Error, 403: Error})
-def approve(request: HttpRequest, request_id: int, decision: Decision) -> Any:
+def approve(request: HttpRequest, request_id: F.RowId, decision: Decision) -> Any:
     return _request_out(support.approve(ensure(request, support.DECIDE), request_id, decision.note))
 
 
 @router.post("/requests/{request_id}/reject", response={200: RequestOut, 400: Error, 403: Error})
-def reject(request: HttpRequest, request_id: int, decision: Decision) -> Any:
+def reject(request: HttpRequest, request_id: F.RowId, decision: Decision) -> Any:
     return _request_out(support.reject(ensure(request, support.DECIDE), request_id, decision.note))
 
 
