@@ -175,3 +175,20 @@ def test_the_employer_notice_lists_each_employees_months(city: dict[str, str]) -
     assert "特別徴収義務者用" in page and "株式会社みなと" in page and "青木 太郎" in page
     assert f"{taro.total:,}" in page and f"{taro.total - each * 11:,}" in page and f"{each:,}" in page
     assert "6月" in page and "5月" in page
+
+
+def test_revision_when_the_employer_withholds_no_more_counts_what_was_withheld() -> None:
+    """120,000円 withheld 10,000 a month; 更正 noticed 2026-09-15 with the same 120,000円 now all 普通徴収 (no
+    employer): June–September 40,000 withheld count, 80,000 over 第3期・第4期 (第2期 due 08-31 passed), no 還付.
+    Independent (hand arithmetic; 第20条の4の2第6項)."""
+    from jichitai.tax.collection.domain.calendar import collection_calendar
+    from jichitai.tax.collection.domain.salary import salary_schedule
+
+    cal = collection_calendar("281000", 2026)
+    before = salary_schedule(120_000, 2026, payer="1111111111111")
+    items, refund, _ = collection._revised(before, 0, 120_000, cal, D(2026, 9, 15), None, [])
+    assert [(i.method, i.amount) for i in items if i.amount] == [("salary", 10_000)] * 4 + [
+        ("ordinary", 40_000), ("ordinary", 40_000)]
+    assert [i.label for i in items if i.method == "ordinary"] == ["第3期", "第4期"] and refund == 0
+    items, refund, notes = collection._revised(before, 0, 30_000, cal, D(2026, 9, 15), None, [])
+    assert sum(i.amount for i in items) == 40_000 and refund == 10_000 and "還付" in notes[-1]

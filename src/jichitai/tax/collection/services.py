@@ -160,7 +160,7 @@ def _revised(previous: list[Instalment], salary_amount: int, ordinary_amount: in
         try:
             r = respread(old_salary, salary_amount, notice_on=notice_on, ordinary_unit=calendar.ordinary_rounding)
             out += r.instalments
-            refund += r.refund
+            extra_ordinary = -r.refund  # withheld beyond the new salary part counts toward the 普通徴収 part
         except CollectionError:  # no month left to withhold in: the increase is 普通徴収
             kept = [i for i in old_salary if i.month <= notice_on.replace(day=1)]
             out += kept
@@ -170,11 +170,13 @@ def _revised(previous: list[Instalment], salary_amount: int, ordinary_amount: in
         extra_ordinary = salary_amount
         notes.append("更正前に特別徴収がなかったため増額分は普通徴収")
     new_ordinary = ordinary_amount + extra_ordinary
+    if new_ordinary < 0:
+        refund, new_ordinary = -new_ordinary, 0
     if old_ordinary:
-        r = respread(old_ordinary, new_ordinary, notice_on=notice_on, ordinary_unit=calendar.ordinary_rounding,
-                     occasional_due=occasional_due(notice_on))
-        out += r.instalments
-        refund += r.refund
+        r2 = respread(old_ordinary, new_ordinary, notice_on=notice_on, ordinary_unit=calendar.ordinary_rounding,
+                      occasional_due=occasional_due(notice_on))
+        out += r2.instalments
+        refund += r2.refund
     elif new_ordinary:
         out += ordinary_rest(new_ordinary, calendar, notice_on, occasional_due(notice_on))
     if refund:
