@@ -115,8 +115,10 @@ def test_the_command_stores_the_schedules_and_writes_each_employers_file(city: d
     assessment.run(2026)
     out = io.StringIO()
     call_command("tax", "collection", "--fiscal-year", "2026", "--on", "2026-05-15", "--out", str(tmp_path),
-                 stdout=out)
+                 "--pdf", stdout=out)
     assert "新規 2" in out.getvalue() and "特別徴収義務者 1 件" in out.getvalue()
+    assert "特別徴収税額決定通知書 1 件, 納税通知書 0 件" in out.getvalue()  # Taro withheld, Hanako owes nothing
+    assert (tmp_path / "employers" / "7000012050002.pdf").read_bytes().startswith(b"%PDF")
     taro = Assessment.objects.get(atena_number=city["taro"])
     with open(tmp_path / "7000012050002.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -135,6 +137,8 @@ def test_a_bad_date_is_refused_in_words() -> None:
 
     with pytest.raises(CommandError, match="日付"):
         call_command("tax", "collection", "--fiscal-year", "2026", "--on", "2026-13-01")
+    with pytest.raises(CommandError, match="--out"):
+        call_command("tax", "collection", "--fiscal-year", "2026", "--pdf")
 
 
 def _text(pdf: bytes) -> str:

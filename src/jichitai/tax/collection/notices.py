@@ -8,6 +8,7 @@ with each employee's 12 monthly amounts. The 発行者 is the certifier in force
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,33 @@ def employer_notice_pdf(fiscal_year: int, payer_number: str, *, on: dt.date) -> 
         raise NotFound(f"法人番号 {payer_number} の{fiscal_year_label(fiscal_year)}の特別徴収はありません。",
                        payer_number=payer_number)
     return typst_pdf(TEMPLATES / "employer_notice.typ", employer_notice_data(notice, on))
+
+
+def count_ordinary(fiscal_year: int) -> int:
+    return int(CollectionSchedule.objects.filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0).count())
+
+
+def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
+               progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:
+    """Every employer's notice (``employers/<法人番号>.pdf``) and every 納税通知書 with a 普通徴収 part
+    (``nouzei/<宛名番号>.pdf``), one at a time (streamed); (employers, taxpayers) written."""
+    from jichitai.registry.certificates.render import typst_pdf
+
+    (out_dir / "employers").mkdir(parents=True, exist_ok=True)
+    (out_dir / "nouzei").mkdir(parents=True, exist_ok=True)
+    employers = taxpayers = 0
+    for notice in employer_files.notices(fiscal_year):
+        (out_dir / "employers" / f"{notice.payer_number}.pdf").write_bytes(
+            typst_pdf(TEMPLATES / "employer_notice.typ", employer_notice_data(notice, on)))
+        employers += 1
+        if progress is not None:
+            progress("employers", 1)
+    schedules = (CollectionSchedule.objects.select_related("assessment")
+                 .filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0).order_by("atena_number"))
+    for schedule in schedules.iterator(chunk_size=2000):
+        (out_dir / "nouzei" / f"{schedule.atena_number}.pdf").write_bytes(
+            typst_pdf(TEMPLATES / "ordinary_notice.typ", ordinary_notice_data(schedule, on)))
+        taxpayers += 1
+        if progress is not None:
+            progress("nouzei", 1)
+    return employers, taxpayers

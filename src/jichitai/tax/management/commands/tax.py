@@ -37,6 +37,8 @@ class Command(BaseCommand):
         coll.add_argument("--fiscal-year", type=int, required=True)
         coll.add_argument("--on", help="通知日 YYYY-MM-DD (default today): 期 and months before it do not change")
         coll.add_argument("--out", help="directory for the 特別徴収税額通知 data files (one CSV per employer)")
+        coll.add_argument("--pdf", action="store_true", help="also the notices as PDF under --out "
+                                                             "(employers/<法人番号>.pdf, nouzei/<宛名番号>.pdf)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['sub']}")(options)
@@ -95,6 +97,8 @@ class Command(BaseCommand):
         from jichitai.tax.collection import employer_files
         from jichitai.tax.collection import services as collection
 
+        if options["pdf"] and not options["out"]:
+            raise CommandError("--pdf には --out（出力先のフォルダ）が必要です。")
         try:
             notice_on = dt.date.fromisoformat(options["on"]) if options["on"] else dt.date.today()
         except ValueError:
@@ -110,6 +114,13 @@ class Command(BaseCommand):
                     files = bar.add_task("特別徴収税額通知データ", total=employer_files.count_employers(year))
                     written = employer_files.write_all(year, Path(options["out"]),
                                                        progress=lambda n: bar.advance(files, n))
+                if options["out"] and options["pdf"]:
+                    from jichitai.tax.collection import notices
+
+                    tasks = {"employers": bar.add_task("特別徴収税額決定通知書", total=len(written)),
+                             "nouzei": bar.add_task("納税通知書", total=notices.count_ordinary(year))}
+                    pdfs = notices.write_pdfs(year, Path(options["out"]), on=notice_on,
+                                              progress=lambda kind, n: bar.advance(tasks[kind], n))
         except TaxError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"{year}年度 徴収計画 run {report.run_id} (通知日 {notice_on}): 対象 {report.considered:,} 人, "
@@ -119,6 +130,8 @@ class Command(BaseCommand):
             self.stderr.write(f"  {atena}: {message}")
         if options["out"]:
             self.stdout.write(f"特別徴収義務者 {len(written):,} 件のデータを {options['out']} に書きました")
+        if options["out"] and options["pdf"]:
+            self.stdout.write(f"PDF: 特別徴収税額決定通知書 {pdfs[0]:,} 件, 納税通知書 {pdfs[1]:,} 件")
 
     def _notice(self, options: dict[str, Any]) -> None:
         from jichitai.tax.models import Assessment
