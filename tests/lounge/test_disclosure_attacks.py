@@ -397,3 +397,15 @@ def test_property_differencing_never_returns_a_persons_exact_value(
     if a is None or b is None or truth == 0:
         return
     assert a - b != truth
+
+
+def test_two_as_of_views_within_a_month_are_the_same_release() -> None:
+    """Attack: open an indicator as of two nearby times (a day apart) between which only the target's late
+    correction landed; the cells that changed point at her. A past view shows the monthly release (the lake at
+    0:00 Japan time on the first of the month), so every view within a month is the same table."""
+    from jichitai.lounge.services import JST, parse_as_of
+
+    first, later = parse_as_of("2026-03-02"), parse_as_of("2026-03-31T23:00")
+    assert first == later == dt.datetime(2026, 3, 1, tzinfo=JST)
+    assert parse_as_of("2026-04-01") == dt.datetime(2026, 4, 1, tzinfo=JST)
+    assert parse_as_of("2026-03-31T16:00+00:00") == dt.datetime(2026, 4, 1, tzinfo=JST)  # 4月1日 1:00 JST

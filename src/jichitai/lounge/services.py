@@ -225,9 +225,16 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(text)
     except ValueError:
         raise LoungeError("「時点」は 2026-01-31 または 2026-01-31T12:00 の形で指定してください。", field="as_of") from None
-    if when.hour == 0 and when.minute == 0 and len(text) <= 10:
-        when = when + dt.timedelta(days=1) - dt.timedelta(microseconds=1)  # the end of that day
-    return when
+    return release_point(when)
+
+
+def release_point(when: dt.datetime) -> dt.datetime:
+    """A past view shows the monthly release on or before ``when``: the lake as it was at 0:00 (Japan time) on
+    the first of that month. Two views within a month are then the same table, so one person's late change
+    cannot be found by differencing two nearby snapshots (released tables frozen until the next release, as
+    statistical offices do; docs/decisions/0004). A naive time is Japan time."""
+    local = when.astimezone(JST) if when.tzinfo else when.replace(tzinfo=JST)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def indicator_periods(marts: MartSet, slug: str) -> list[str]:

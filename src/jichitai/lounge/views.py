@@ -30,7 +30,8 @@ def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Everything an indicator view needs: the marts (as of), the period and area chosen, the result."""
     ind = I.get(slug)
     as_of_text = request.GET.get("as_of", "")
-    marts = S.as_of(S.parse_as_of(as_of_text))
+    release = S.parse_as_of(as_of_text)
+    marts = S.as_of(release)
     options = S.indicator_periods(marts, slug)
     period = request.GET.get("period") or (options[-1] if options else "")
     area = request.GET.get("area") or TOTAL
@@ -40,7 +41,8 @@ def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
         raise LoungeError("区の指定が正しくありません。", field="area")
     return {"ind": ind, "marts": marts, "periods": options, "period": pub.period, "area": area, "pub": pub,
             "points": points, "as_of": as_of_text, "wards": WARD_NAMES, "total": TOTAL,
-            "lineage": marts.sources(slug), "k": S.k()}
+            "lineage": marts.sources(slug), "k": S.k(),
+            "release": release.strftime("%Y年%-m月%-d日") if release else ""}
 
 
 def _table(pub: Published, area: str, ind: I.Indicator) -> list[list[Any]]:
