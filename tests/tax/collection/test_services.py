@@ -196,3 +196,19 @@ def test_revision_when_the_employer_withholds_no_more_counts_what_was_withheld()
     assert [i.label for i in items if i.method == "ordinary"] == ["第3期", "第4期"] and refund == 0
     items, refund, notes = collection._revised(before, 0, 30_000, cal, D(2026, 9, 15), None, [])
     assert sum(i.amount for i in items) == 40_000 and refund == 10_000 and "還付" in notes[-1]
+
+
+def test_the_employee_notice_shows_the_months_the_employer_withholds(city: dict[str, str]) -> None:
+    """納税義務者用 (第321条の4第2項): read back with pdftotext; June carries the 100円未満 remainder."""
+    from jichitai.tax.collection.notices import employee_notice_pdfs
+
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    ((atena, pdf),) = list(employee_notice_pdfs(2026, "7000012050002", on=D(2026, 5, 15)))
+    page = "".join(_text(pdf).split())
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    each = taro.total // 12 // 100 * 100
+    assert atena == city["taro"] and "納税義務者用" in page and "青木太郎" in page and "株式会社みなと" in page
+    first_half = "".join(f"{m}月分" for m in (6, 7, 8, 9, 10, 11)) + f"{taro.total - each * 11:,}円" + f"{each:,}円" * 5
+    second_half = "".join(f"{m}月分" for m in (12, 1, 2, 3, 4, 5)) + f"{each:,}円" * 6
+    assert first_half in page and second_half in page

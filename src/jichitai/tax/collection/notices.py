@@ -8,7 +8,7 @@ with each employee's 12 monthly amounts. The 発行者 is the certifier in force
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,13 +117,44 @@ def employer_notice_pdf(fiscal_year: int, payer_number: str, *, on: dt.date) -> 
     return typst_pdf(TEMPLATES / "employer_notice.typ", employer_notice_data(notice, on))
 
 
+def employee_notice_data(schedule: CollectionSchedule, notice: employer_files.EmployerNotice,
+                         row: employer_files.EmployeeRow, on: dt.date) -> dict[str, Any]:
+    a = schedule.assessment
+    amounts = [("市民税", a.city_income_levy + a.city_per_capita), ("県民税", a.pref_income_levy + a.pref_per_capita),
+               ("森林環境税", a.forest_env_tax), ("年税額", a.total), ("うちこの勤務先での特別徴収税額", row.annual)]
+    if schedule.ordinary_total:
+        amounts.append(("うち普通徴収（納税通知書で納める額）", schedule.ordinary_total))
+    return {
+        "title": f"{fiscal_year_label(notice.fiscal_year)} 市民税・県民税・森林環境税 特別徴収税額の決定通知書（納税義務者用）",
+        "issued": to_wareki(on), "issuer": _issuer(on), "name": row.name or row.atena_number,
+        "atena_number": row.atena_number, "payer_name": notice.payer_name, "payer_number": notice.payer_number,
+        "amounts": [(label, format_yen(v)) for label, v in amounts],
+        "months": [(f"{m}月分", format_yen(v)) for m, v in zip(employer_files.MONTHS, row.months, strict=True)],
+        "notes": list(schedule.notes) + row.remarks,
+        "basis": "地方税法第321条の4第2項・第321条の5第1項（月割額の百円未満の端数は最初の月分）。",
+    }
+
+
+def employee_notice_pdfs(fiscal_year: int, payer_number: str, *, on: dt.date) -> Iterator[tuple[str, bytes]]:
+    """(宛名番号, PDF) of each employee of ``payer_number``: the 納税義務者用 notice the employer hands over."""
+    from jichitai.registry.certificates.render import typst_pdf
+
+    for notice in employer_files.notices(fiscal_year, payer_number):
+        schedules = {s.atena_number: s for s in CollectionSchedule.objects.select_related("assessment").filter(
+            fiscal_year=fiscal_year, current=True, atena_number__in=[e.atena_number for e in notice.employees])}
+        for row in notice.employees:
+            yield row.atena_number, typst_pdf(TEMPLATES / "employee_notice.typ",
+                                              employee_notice_data(schedules[row.atena_number], notice, row, on))
+
+
 def count_ordinary(fiscal_year: int) -> int:
     return int(CollectionSchedule.objects.filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0).count())
 
 
 def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
                progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:
-    """Every employer's notice (``employers/<法人番号>.pdf``) and every 納税通知書 with a 普通徴収 part
+    """Every employer's notice (``employers/<法人番号>.pdf``) with its employees' (``employers/<法人番号>/<宛名番号>.pdf``),
+    and every 納税通知書 with a 普通徴収 part
     (``nouzei/<宛名番号>.pdf``), one at a time (streamed); (employers, taxpayers) written."""
     from jichitai.registry.certificates.render import typst_pdf
 
@@ -133,6 +164,10 @@ def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
     for notice in employer_files.notices(fiscal_year):
         (out_dir / "employers" / f"{notice.payer_number}.pdf").write_bytes(
             typst_pdf(TEMPLATES / "employer_notice.typ", employer_notice_data(notice, on)))
+        folder = out_dir / "employers" / notice.payer_number
+        folder.mkdir(exist_ok=True)
+        for atena, pdf in employee_notice_pdfs(fiscal_year, notice.payer_number, on=on):
+            (folder / f"{atena}.pdf").write_bytes(pdf)
         employers += 1
         if progress is not None:
             progress("employers", 1)
