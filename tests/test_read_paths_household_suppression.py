@@ -55,6 +55,9 @@ TODAY = dt.date.today()
 
 NOT_RESIDENT_RECORDS = {
     "": "the staff home page: a menu of what the actor may do",
+    "healthz": "liveness probe: up or not",
+    "readyz": "readiness probe: database and lake reachable or not",
+    "metrics": "operational counters for the monitoring system, no person",
     "accounts/": "login, logout and the staff's own account pages",
     "audit/": "the audit log for auditors: it names 宛名番号, never a record's content or address",
     "tax/": "the tax office's summaries and held reports: aggregates and employers' files, no 住民記録 page",
