@@ -82,3 +82,17 @@ def test_an_analyst_has_a_daily_number_of_sql_queries(login_as: Any, lounge: Any
     third = client.post("/lounge/sql/", {"query": query})
     assert third.status_code == 400 and "本日の照会の上限（2件）" in third.content.decode()
     assert login_as("analyst").post("/lounge/sql/", {"query": query}).status_code == 200  # another analyst
+
+
+def test_the_daily_refresh_rewrites_the_published_catalogue(lounge: Any) -> None:
+    """The protected catalogue analysts' engines read is rewritten by the daily refresh (not only when someone
+    opens the export page), stamped with the snapshots it came from."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("lounge", "refresh", stdout=out)
+    assert "published catalogue written" in out.getvalue()
+    stamp = (lounge.published_dir() / "snapshots.txt").read_text()
+    assert stamp.startswith(lounge.snapshot_key(lounge.current().lineage))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ class Command(BaseCommand):
         marts = services.refresh_now()
         parts = ", ".join(f"{k} {v:.1f} s" for k, v in marts.timings.items())
         self.stdout.write(f"marts refreshed on {marts.engine} in {sum(marts.timings.values()):.1f} s ({parts})")
+        started = time.perf_counter()
+        services.published_catalogue(marts)  # the protected tables analysts' own engines read
+        self.stdout.write(f"published catalogue written in {time.perf_counter() - started:.1f} s "
+                          f"({services.published_dir()})")
 
     def _sample(self, opts: dict[str, Any]) -> None:
         from jichitai.lounge import sample_zone, services
