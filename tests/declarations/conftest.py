@@ -26,13 +26,13 @@ def resident(db: Any) -> Callable[..., dict[str, Any]]:
 
     def make(name: str = "神戸 花子", kana: str = "コウベ ハナコ", birth: dt.date = dt.date(1980, 5, 1),
              setai: str | None = None, town: str = TOWN, banchi: str = "1-2-3", died_on: dt.date | None = None,
-             since: dt.date = dt.date(2010, 4, 1)) -> dict[str, Any]:
+             since: dt.date = dt.date(2010, 4, 1), relationship: str = "世帯主", sex: str = "F") -> dict[str, Any]:
         n = next(_n)
         my_number = make_my_number(20000000000 + n)
         atena = f"{n:015d}"
         values = dict(
             atena_number=atena, setai_number=setai or f"S{n:014d}", resident_kind="japanese", name=name, kana=kana,
-            birth_date=birth, sex="F", relationship="世帯主", town_code=town, ward_code="28110", banchi=banchi,
+            birth_date=birth, sex=sex, relationship=relationship, town_code=town, ward_code="28110", banchi=banchi,
             address_set_on=since, my_number_index=blind_index(my_number),
             my_number_encrypted=vault().encrypt(my_number),
         )

@@ -4,6 +4,7 @@ counts as known 社会保険料 (地方税法第314条の2第1項第3号・第6�
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -70,3 +71,22 @@ def test_kokuho_tax_schedule() -> None:
     out = othersystems.kokuho_tax(rows, income.get)
     assert out[1] == 210_000 + 90_000 + 30_000  # (2,430,000 − 430,000) × 10.5 % + 2 × 45,000 + 30,000
     assert out[3] == (45_000 + 30_000) * 3 // 10 // 100 * 100
+
+
+def test_the_household_on_1_january_decides_a_single_parent_claim(resident: Any, salary_report: Any) -> None:
+    """所得税法第2条第1項第31号 and 施行規則第1条の4: ひとり親 with her child in the household is accepted; with a
+    「夫（未届）」 in the household on 1月1日 it goes to a clerk (the registry's 続柄, read as of that day)."""
+    mother = resident(name="須磨 母", kana="スマ ハハ", setai="S7")
+    resident(name="須磨 子", kana="スマ コ", birth=dt.date(2015, 5, 1), setai="S7", relationship="子", sex="M")
+    alone = resident(name="垂水 母", kana="タルミ ハハ", setai="S8")
+    resident(name="垂水 夫", kana="タルミ オット", setai="S8", relationship="夫（未届）", sex="M")
+    records = []
+    for p, ref in ((mother, "T-sp-ok"), (alone, "T-sp-partner")):
+        salary_report(p["my_number"], 3_000_000)
+        rec = record_for(p, ref=ref, salary=3_000_000)
+        rec["case"]["taxpayer"]["single_parent"] = True
+        records.append(rec)
+    filing.import_records(records, fiscal_year=2026, actor="system:test")
+    reviewing.review_submitted(2026)
+    status = dict(Declaration.objects.values_list("source_ref", "status"))
+    assert status == {"T-sp-ok": Status.AUTO_ACCEPTED, "T-sp-partner": Status.CLERK}

@@ -71,10 +71,11 @@ class CityIndex:
     filed: dict[str, list[Filed]] = field(default_factory=lambda: defaultdict(list))
     final_returns: set[str] = field(default_factory=set)
     owners: set[str] = field(default_factory=set)  # filers whose household is wanted (besides ``filed``)
-    households: dict[str, list[tuple[str, KnownPerson]]] = field(default_factory=dict)  # 世帯番号 → (index, person)
+    households: dict[str, list[tuple[str, KnownPerson]]] = field(default_factory=dict)  # 世帯番号 → (宛名番号, person)
     disabilities: dict[str, list[DisabilityRecord]] = field(default_factory=dict)  # 宛名番号 → 手帳
     kokuho_tax: dict[str, int] = field(default_factory=dict)  # 宛名番号 → 国保税 paid in the income year
     welfare_data: bool = False  # the 障害者福祉 system sent its records
+    town_names: dict[str, str] = field(default_factory=dict)  # 町字コード → 「中央区 加納町」
     income_fn: IncomeFn | None = None
     _income_cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
     _filed_refs: set[str] = field(default_factory=set)
@@ -142,7 +143,7 @@ class CityIndex:
         me = self.people.get(owner)
         if me is None or not me.household:
             return ()
-        return tuple(q for idx, p in self.households.get(me.household, []) if idx != owner
+        return tuple(q for atena, p in self.households.get(me.household, []) if atena != me.atena_number
                      and (q := self._with_records(p)) is not None)
 
     def prime_incomes(self, indexes: list[str], many: ManyIncomeFn) -> None:
@@ -222,6 +223,7 @@ class CityIndex:
             household=household,
             births=births,
             welfare_data=self.welfare_data,
+            town_names=self.town_names,
             kokuho_tax_paid=self.kokuho_tax.get(me.atena_number) if me is not None else None,
             reported_social_insurance=sum(reported) if reported else None,
             salary_reported=sal.amount if sal else None,

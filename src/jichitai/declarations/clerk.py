@@ -20,7 +20,7 @@ from jichitai.common.errors import PermissionRefused
 from jichitai.declarations import assessment_link, evidence, taxlink
 from jichitai.declarations.domain import RULESET_VERSION, DeclarationError, Pattern
 from jichitai.declarations.domain import Declaration as Domain
-from jichitai.declarations.domain.model import PATTERN_LABELS
+from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.domain.rulebook import ordered_rules
 from jichitai.declarations.models import (
     OPEN_FOR_CLERK,
@@ -105,17 +105,66 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
         known = index.people.get(idx)
         income, source = index.known_income(idx, known.birth_date if known else None) if known else (None, "")
         others = list(index.other_claims(idx, d.owner_index))
-        relatives.append({"declared": rel, "registry": known, "known_income": income, "income_source": source,
+        relatives.append({"declared": rel, "role": "配偶者" if rel.role == "spouse" else "扶養親族",
+                          "registry": known, "known_income": income, "income_source": source,
                           "other_claims": others})
     previous = (Declaration.objects.filter(owner_index=d.owner_index, fiscal_year=d.fiscal_year - 1)
                 .exclude(status=Status.DRAFT).order_by("-version").first())
     audit.record(staff, "declarations.queue", f"declaration:{d.receipt_number}", "ok", step="view")
+    addr = record.get("address") or {}
+    pending = d.clerk_actions.filter(kind="correct", approvals__isnull=True).order_by("-id").first() \
+        if d.status == Status.PENDING_APPROVAL else None
     return {
         "record": record, "domain": dom, "person": person,
+        "address": place(addr.get("town_code", ""), addr.get("banchi", ""), addr.get("katagaki", "")),
+        "jan1": place(person.address_jan1.town_code, person.address_jan1.banchi)
+        if person and person.address_jan1 else "市内に住所なし",
+        "now": place(person.address_now.town_code, person.address_now.banchi)
+        if person and person.address_now else "—",
+        "declared_attachments": [ATTACHMENT_KINDS.get(a.get("kind", ""), "その他") for a in record.get("attachments") or []],
+        "history": [decision_view(x) for x in d.decisions.all()],
+        "tax_before": (d.computed or {}).get("total"),
+        "tax_after": _tax_of(pending.corrected_data, d.fiscal_year) if pending and pending.corrected_data else None,
         "salary": index.salary.get(d.owner_index), "pension": index.pension.get(d.owner_index),
         "relatives": relatives, "previous": previous,
         "decisions": list(d.decisions.all()), "actions": list(d.clerk_actions.select_related("staff")),
     }
+
+
+def place(town_code: str, banchi: str, katagaki: str = "") -> str:
+    """An address in words: 「中央区 加納町 1-2-3」 (the 町字 from the registry's town list, never its code)."""
+    from jichitai.registry.models import Town
+
+    town = Town.objects.filter(code=town_code).first()
+    name = f"{town.ward_name} {town.name}" if town else "（町字不明）"
+    return " ".join(x for x in (name, banchi, katagaki) if x)
+
+
+OUTCOME_LABELS = {"auto_accepted": "自動受理", "returned": "差戻し", "clerk": "職員確認へ",
+                  "clerk_accepted": "職員が受理", "clerk_corrected": "職員が訂正して受理"}
+
+
+def decision_view(x: ReviewDecision) -> dict[str, Any]:
+    """A decision as the clerk reads it: who (自動審査 or the staff member), the outcome and each finding with
+    its rule's title, in words."""
+    from jichitai.declarations.domain import RULES
+
+    who = "自動審査" if x.by == "system" else f"職員（{x.by.removeprefix('staff:')}）"
+    return {
+        "decided_at": x.decided_at, "who": who, "outcome": OUTCOME_LABELS.get(x.outcome, "その他"),
+        "ruleset_version": x.ruleset_version,
+        "findings": [{**f, "title": RULES[f["code"]].title if f.get("code") in RULES else "職員のコメント"
+                      if f.get("code") == "CLERK" else "自動審査",
+                      "severity_label": {"note": "参考", "return": "差戻し", "clerk": "職員確認"}.get(
+                          f.get("severity", ""), "")} for f in x.findings],
+    }
+
+
+def _tax_of(sealed: dict[str, Any], fiscal_year: int) -> int | None:
+    """The total tax of a (corrected) record, for the approver to see before and after."""
+    case = Domain.from_record(unseal(sealed), fiscal_year=fiscal_year).case
+    result, _ = taxlink.compute(case)
+    return None if result is None else int(result["total"])
 
 
 def _decide(d: Declaration, staff: Any, outcome: str, comment: str) -> None:

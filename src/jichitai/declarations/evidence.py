@@ -55,7 +55,8 @@ def _address(row: Any) -> Address | None:
 PERSON_COLS = ("atena_number", "my_number_index", "name", "kana", "birth_date", "status", "removal_reason",
                "removed_on", "town_code", "banchi", "katagaki", "setai_number", "address_set_on", "relationship",
                "sex")
-SNAPSHOT_COLS = ("atena_number", "status", "town_code", "banchi", "katagaki")  # what the 1月1日 address needs
+SNAPSHOT_COLS = ("atena_number", "status", "town_code", "banchi", "katagaki", "setai_number",
+                 "relationship")  # the 1月1日 address and household (賦課期日, and 12月31日 as near as held)
 
 
 def load_people(index: CityIndex, wanted: Iterable[str]) -> None:
@@ -71,31 +72,34 @@ def load_people(index: CityIndex, wanted: Iterable[str]) -> None:
         index.people[r["my_number_index"]] = KnownPerson(
             atena_number=r["atena_number"], my_number="", name=r["name"], kana=r["kana"],
             birth_date=r["birth_date"], died_on=died, address_jan1=_address(snap), address_now=_address(r),
-            household=r["setai_number"], relationship=r["relationship"] or "", sex=r["sex"] or "",
+            # the household on 1月1日 (the day after the 12月31日 the law judges on), else the current one
+            household=(snap or r)["setai_number"], relationship=(snap or r)["relationship"] or "",
+            sex=r["sex"] or "",
         )
 
 
-HOUSEHOLD_COLS = ("atena_number", "my_number_index", "name", "kana", "birth_date", "town_code", "banchi",
-                  "katagaki", "setai_number", "relationship", "sex")
-
-
 def load_households(index: CityIndex) -> None:
-    """The current members of every filer's household (世帯), and the other systems' rows (障害者手帳,
+    """The members of every filer's household (世帯) on 1月1日 of the 年度, and the other systems' rows (障害者手帳,
     国保税) of everyone known: what the status, disability, 社会保険料 and birth rules compare with."""
     from jichitai.declarations import cityrecords
-    from jichitai.registry.models import Resident
+    from jichitai.registry.history import households_as_of
+    from jichitai.registry.models import Town
+
+    if not index.town_names:
+        index.town_names = {code: f"{ward} {name}".strip()
+                            for code, ward, name in Town.objects.values_list("code", "ward_name", "name")}
 
     filers = set(index.filed) | index.owners
     wanted = sorted({p.household for idx, p in index.people.items() if p.household and idx in filers}
                     - set(index.households))
-    for part in chunks(wanted, PEOPLE_CHUNK):
-        for r in Resident.objects.filter(setai_number__in=part, status="active").values(*HOUSEHOLD_COLS):
-            index.households.setdefault(r["setai_number"], []).append((r["my_number_index"], KnownPerson(
-                atena_number=r["atena_number"], my_number="", name=r["name"], kana=r["kana"],
-                birth_date=r["birth_date"], address_now=Address(r["town_code"], r["banchi"], r["katagaki"]),
-                household=r["setai_number"], relationship=r["relationship"] or "", sex=r["sex"] or "")))
-        for setai in part:
-            index.households.setdefault(setai, [])
+    jan1 = dt.date(index.fiscal_year, 1, 1)
+    for r in households_as_of(wanted, jan1):
+        index.households.setdefault(r["setai_number"], []).append((r["atena_number"], KnownPerson(
+            atena_number=r["atena_number"], my_number="", name=r["name"], kana=r["kana"],
+            birth_date=r["birth_date"], address_now=Address(r["town_code"], r["banchi"], r["katagaki"]),
+            household=r["setai_number"], relationship=r["relationship"] or "", sex=r["sex"] or "")))
+    for setai in wanted:
+        index.households.setdefault(setai, [])
     atenas = {p.atena_number for p in index.people.values()}
     atenas |= {p.atena_number for members in index.households.values() for _, p in members}
     disabilities, kokuho, consulted = cityrecords.load(atenas, index.fiscal_year - 1)

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from jichitai.declarations.domain.model import PATTERN_LABELS, Pattern
 from jichitai.declarations.models import FINAL, OPEN_FOR_CLERK, ClerkAction, Declaration, Status
 
 MANUAL_MINUTES_PER_CASE = 15
@@ -43,6 +44,11 @@ class Metrics:
         return self.auto_accepted / self.decided if self.decided else 0.0
 
     @property
+    def automated_percent(self) -> float:
+        """The share accepted automatically, in percent (the page shows 「92.3%」)."""
+        return 100 * self.automated_share
+
+    @property
     def minutes_per_clerk_case(self) -> float:
         return self.clerk_minutes / self.clerk_cases if self.clerk_cases else 0.0
 
@@ -57,7 +63,8 @@ def compute(fiscal_year: int, baseline_minutes: int = MANUAL_MINUTES_PER_CASE,
     m = Metrics(fiscal_year=fiscal_year, baseline_minutes=baseline_minutes)
     qs = Declaration.objects.filter(fiscal_year=fiscal_year).exclude(status=Status.DRAFT)
     rows = qs.values("channel", "pattern").annotate(n=Count("id")).order_by("channel", "pattern")
-    m.by_channel_pattern = [dict(r) for r in rows]
+    m.by_channel_pattern = [{**r, "pattern_label": PATTERN_LABELS.get(Pattern(r["pattern"]), "その他")}
+                            for r in rows]
     m.by_status = {r["status"]: r["n"] for r in qs.values("status").annotate(n=Count("id"))}
     m.auto_accepted = m.by_status.get(Status.AUTO_ACCEPTED, 0)
     m.decided = sum(m.by_status.get(s, 0) for s in (*FINAL, Status.RETURNED))

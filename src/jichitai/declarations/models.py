@@ -98,6 +98,13 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} ({self.kind})"
 
+    @property
+    def kind_label(self) -> str:
+        """The kind in words (「医療費控除の明細書」), as the clerk reads it."""
+        from jichitai.declarations.domain.model import ATTACHMENT_KINDS
+
+        return ATTACHMENT_KINDS.get(self.kind, "その他")
+
 
 class ReviewDecision(models.Model):
     """One decision on a declaration: by the automated review (``by`` = "system") or a clerk."""

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -20,6 +21,8 @@ from jichitai.declarations.domain.model import PATTERN_LABELS
 from jichitai.declarations.models import Attachment, Declaration, Status
 from jichitai.declarations.portal.forms import AMOUNTS, _get, _set
 
+DONE = {"accept": "受理しました。", "return": "住民に差し戻しました。", "correct": "訂正を決裁に回しました。",
+        "approve": "訂正を承認し、課税に反映しました。", "reject": "訂正を差し戻しました（職員確認に戻ります）。"}
 CORRECTABLE = ("salary", "pension", "business", "misc_other", "social_insurance", "medical_paid",
                "medical_reimbursed", "furusato", "donation_other")
 
@@ -79,6 +82,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
         except JichitaiError as exc:
             error = exc.message
         else:
+            messages.success(request, f"{d.receipt_number}: {DONE[kind]}")
             return redirect("declarations:queue" if kind != "approve" else "declarations:approvals")
     view = clerk.evidence_for(request.user, d)
     record = view["record"]

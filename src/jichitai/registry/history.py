@@ -64,6 +64,19 @@ def household_as_of(setai_number: str, on: dt.date) -> list[dict[str, Any]]:
     return sorted(members, key=lambda r: (r["household_order"], r["atena_number"]))
 
 
+def households_as_of(setai_numbers: list[str], on: dt.date) -> Iterator[dict[str, Any]]:
+    """The members of these households on ``on`` (one set-based read: who was ever in them up to that day,
+    then each one's state that day; those who had left by then are left out)."""
+    wanted = set(setai_numbers)
+    for start in range(0, len(setai_numbers), 5000):
+        part = setai_numbers[start:start + 5000]
+        atenas = list(ResidentHistory.objects.filter(setai_number__in=part, moved_on__lte=on)
+                      .values_list("atena_number", flat=True).distinct())
+        for row in _latest_rows(on, atenas):
+            if row["status"] == ACTIVE and row["setai_number"] in wanted:
+                yield row
+
+
 def person_history(atena_number: str) -> list[ResidentHistory]:
     """異動履歴照会 (j350): every row of one person, oldest first."""
     return list(ResidentHistory.objects.filter(atena_number=atena_number).order_by("history_no"))

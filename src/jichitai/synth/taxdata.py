@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from jichitai.common.checkdigit import make_my_number
+from jichitai.declarations.domain.kinship import kinship
 from jichitai.synth.geography import CITY_NAME, PREFECTURE, WARD_BY_CODE, Town
 from jichitai.synth.history import age_on
 from jichitai.synth.population import City, Person
@@ -484,8 +485,8 @@ class TaxWriter:
             "taxpayer": {"birth_date": p.birth.isoformat(), "sex": "female" if p.sex == "F" else "male",
                          "disability": self.disability_of(p.pid), "widow": False,
                          "single_parent": spouse is None and p.relation == "世帯主"
-                         and not any(m.relation in ("妻", "夫", "妻（未届）", "夫（未届）")
-                                     for m in self.households.get(self.jan1[p.pid][0], []))
+                         and not any(kinship(p.relation, m.relation).path in (("s",), ("u",))
+                                     for m in self.households.get(self.jan1[p.pid][0], []) if m.pid != p.pid)
                          and any(d["relation"] == "child" for d in dependents),
                          "working_student": False, "public_assistance": False},
             "income": {"salary": e.salary, "public_pension": e.pension, "business": e.business,
@@ -717,8 +718,10 @@ class TaxWriter:
                 return False
             tp = case["taxpayer"]
             home = self.households.get(self.jan1[filer.pid][0], [])
-            partner = any(m.relation in ("妻", "夫", "妻（未届）", "夫（未届）") or (filer.relation in ("妻", "夫")
-                          and m.relation == "世帯主") for m in home if m.pid != filer.pid)
+            # a partner of the FILER (their 続柄 to the 世帯主 read relative to the filer): the head's 妻 is a
+            # daughter's mother, not her partner
+            partner = any(kinship(filer.relation, m.relation).path in (("s",), ("u",))
+                          for m in home if m.pid != filer.pid)
             if tp.get("widow") or tp.get("single_parent") or tp.get("disability"):
                 return False
             if kind == "false_widow":
@@ -729,7 +732,8 @@ class TaxWriter:
             children = any(dep["relation"] == "child" for dep in case["dependents"])
             if not partner and children:
                 return False
-            if not partner and any(m.relation in ("子", "孫") for m in home):
+            if not partner and any(kinship(filer.relation, m.relation).relation == "child"
+                                   for m in home if m.pid != filer.pid):
                 return False
             tp["single_parent"] = True
             return True

@@ -113,9 +113,14 @@ class Facts:
     welfare_data: bool = False  # the city's 障害者福祉 records were consulted (else no record proves nothing)
     kokuho_tax_paid: int | None = None  # 国民健康保険税 the filer paid for the income year; None: not known
     reported_social_insurance: int | None = None  # 社会保険料 on the reports received (給与・年金), summed
+    town_names: dict[str, str] = field(default_factory=dict)  # 町字コード → 「中央区 加納町」 (texts name towns)
     filed_final_return: bool = False  # 所得税の確定申告書 received through 国税連携
     earlier_declarations: int = 0  # declarations for the same year already accepted for this person
     is_claimed_by_other: bool = False  # the taxpayer is someone's spouse or dependant (reports, declarations)
+
+    def place(self, town_code: str, banchi: str) -> str:
+        """An address in words for a finding's text: the 町字 by name, never its code."""
+        return f"{self.town_names.get(town_code, '町字不明')} {banchi}".strip()
 
     def relative(self, my_number: str) -> RelativeFacts | None:
         return self.relatives.get(my_number)

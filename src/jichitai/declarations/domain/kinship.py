@@ -86,6 +86,7 @@ class Kinship:
 
 
 NOT_RELATED = Kinship("親族関係を確認できない同居者", "other", kin=False, presumed=False)
+NOT_KIN = frozenset({"縁故者", "同居人"})  # the registry's 続柄 of someone living in the household who is no relative
 
 
 def _degree(path: tuple[str, ...]) -> int:

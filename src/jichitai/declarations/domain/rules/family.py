@@ -17,7 +17,7 @@ from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.text import search_key
 from jichitai.common.wareki import fiscal_year_label, legal_age_on, to_wareki
 from jichitai.declarations.domain.facts import Facts, KnownPerson
-from jichitai.declarations.domain.kinship import Kinship, kinship
+from jichitai.declarations.domain.kinship import NOT_KIN, Kinship, kinship
 from jichitai.declarations.domain.limits import AGE_CLASSES, age_class, band_label, deduction_band, limits_for
 from jichitai.declarations.domain.model import Declaration, Relative
 from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
@@ -36,14 +36,13 @@ def _year_end(d: Declaration) -> dt.date:
     Severity.RETURN,
     "地方税法第317条の2第1項・第3項（控除対象配偶者・扶養親族の個人番号の記載）、番号法施行令第8条",
     "{role}「{name}」さんの個人番号が正しくありません。12桁の番号を確認して入力し直してください。",
-    "{role} {name} の個人番号 {my_number} が検査用数字不一致または空欄。",
+    "{role} {name} の個人番号が{what}。申告書の転記を確認。",
 )
 def relative_my_number_valid(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     for rel in d.relatives:
         if not is_valid_my_number(rel.my_number):
-            yield r.finding(
-                subject=rel.my_number, role=ROLE[rel.role], name=rel.name, my_number=rel.my_number or "空欄"
-            )
+            yield r.finding(subject=rel.my_number, role=ROLE[rel.role], name=rel.name,
+                            what="空欄" if not rel.my_number else "検査用数字と一致しない")
 
 
 @rule(
@@ -52,7 +51,7 @@ def relative_my_number_valid(d: Declaration, f: Facts, r: Rule) -> Iterator[Find
     Severity.RETURN,
     "所得税法第85条第4項（一の者は一の納税者の扶養親族とする）、地方税法第314条の2第1項第10号・第11号",
     "「{name}」さんが申告書に二度（{where}）記載されています。どちらか一方にしてください。",
-    "同一人 {name}（{my_number}）の重複記載: {where}。",
+    "同一人 {name} の重複記載（同じ個人番号）: {where}。",
 )
 def relative_listed_once(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     seen: dict[str, Relative] = {}
@@ -60,17 +59,10 @@ def relative_listed_once(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
         if not rel.my_number:
             continue
         if rel.my_number == d.my_number:
-            yield r.finding(
-                subject=rel.my_number, name=rel.name, my_number=rel.my_number, where=f"本人と{ROLE[rel.role]}"
-            )
+            yield r.finding(subject=rel.my_number, name=rel.name, where=f"本人と{ROLE[rel.role]}")
         elif rel.my_number in seen:
             first = seen[rel.my_number]
-            yield r.finding(
-                subject=rel.my_number,
-                name=rel.name,
-                my_number=rel.my_number,
-                where=f"{ROLE[first.role]}と{ROLE[rel.role]}",
-            )
+            yield r.finding(subject=rel.my_number, name=rel.name, where=f"{ROLE[first.role]}と{ROLE[rel.role]}")
         else:
             seen[rel.my_number] = rel
 
@@ -81,7 +73,7 @@ def relative_listed_once(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
     Severity.CLERK,
     "地方税法第314条の2第1項第10号・第11号、同条の判定時期の規定（前年12月31日又は死亡時の現況）、所得税法第85条第3項",
     "{role}「{name}」さんについて、市の住民記録で確認できないことがあります（{what}）。職員が確認します。",
-    "{role} {name}（{my_number}）: {what}。",
+    "{role} {name}: {what}。",
 )
 def relative_exists_and_alive(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     for rel in d.relatives:
@@ -93,7 +85,6 @@ def relative_exists_and_alive(d: Declaration, f: Facts, r: Rule) -> Iterator[Fin
             "subject": rel.my_number,
             "role": ROLE[rel.role],
             "name": rel.name,
-            "my_number": rel.my_number,
         }
         if person is None:
             if rel.cohabiting and f.person is not None and f.person.address_jan1 is not None:
@@ -158,7 +149,7 @@ def relative_age_class(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     "地方税法第292条第1項第7号・第9号（合計所得金額58万円以下）、第314条の2第1項第10号の2（配偶者特別控除 133万円以下）、"
     "同項（特定親族特別控除 123万円以下、令和8年度から）",
     "{role}「{name}」さんの所得が、市で把握している所得（{known}円）と異なり、控除を受けられる範囲を超えている可能性があります。職員が確認します。",
-    "{role} {name}: 申告所得 {declared}円 → 区分 {declared_band} / 市の把握 {known}円（{source}）→ 区分 {known_band}。",
+    "{role} {name}: 申告所得 {declared}円（{declared_band}）/ 市の把握 {known}円（{source}、{known_band}）。",
 )
 def relative_income_limit(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     limits = limits_for(d.fiscal_year)
@@ -190,7 +181,7 @@ def relative_income_limit(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding
     Severity.CLERK,
     "所得税法第85条第4項・第5項、同法施行令第219条・第220条（いずれか一の納税者の扶養親族等とする）、地方税法第314条の2第1項第10号・第11号",
     "{role}「{name}」さんは、ほかの方の配偶者または扶養親族としても申告されています。職員が確認します。",
-    "二重扶養: {role} {name}（{my_number}）を他の納税者も控除対象にしている: {others}。扶養是正の要否を判断。",
+    "二重扶養: {role} {name} を他の納税者も控除対象にしている: {others}。扶養是正の要否を判断。",
 )
 def claimed_by_two(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     for rel in d.relatives:
@@ -206,7 +197,6 @@ def claimed_by_two(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
                 subject=rel.my_number,
                 role=ROLE[rel.role],
                 name=rel.name,
-                my_number=rel.my_number,
                 others=shown,
             )
 
@@ -217,7 +207,7 @@ def claimed_by_two(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     Severity.CLERK,
     "地方税法第314条の2第1項第10号の2（配偶者が納税者を対象に配偶者特別控除を受ける場合を除く）、所得税法第83条の2第2項",
     "配偶者の「{name}」さんも、あなたを配偶者として申告しています。夫婦がお互いを控除の対象にすることはできません。職員が確認します。",
-    "配偶者相互控除: 申告者 {me} と配偶者 {my_number} が互いを配偶者控除・配偶者特別控除の対象にしている。",
+    "配偶者相互控除: 申告者と配偶者 {name} が互いを配偶者控除・配偶者特別控除の対象にしている。",
 )
 def mutual_spouse_claims(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     sp = d.spouse
@@ -225,7 +215,7 @@ def mutual_spouse_claims(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
         return
     known = f.relative(sp.my_number)
     if known is not None and known.claims_taxpayer_as_spouse:
-        yield r.finding(subject=sp.my_number, name=sp.name, my_number=sp.my_number, me=d.my_number)
+        yield r.finding(subject=sp.my_number, name=sp.name)
 
 
 @rule(
@@ -234,7 +224,7 @@ def mutual_spouse_claims(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
     Severity.NOTE,
     "地方税法第294条第3項・第20条の11（他の地方団体への照会）、番号法第19条第8号（情報提供ネットワークシステム）",
     "{role}「{name}」さんは市外にお住まいのため、所得をお住まいの市区町村に照会することがあります。",
-    "{role} {name}（{my_number}）は市の住民記録になし: 所得は扶養照会（情報提供ネットワーク）で確認。",
+    "{role} {name} は市の住民記録になし: 所得は扶養照会（情報提供ネットワーク）で確認。",
 )
 def relative_outside_city(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     """A relative the city's registry does not hold: their income cannot be known at review time, so the
@@ -243,9 +233,7 @@ def relative_outside_city(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding
     for rel in d.relatives:
         known = f.relative(rel.my_number)
         if is_valid_my_number(rel.my_number) and (known is None or known.person is None):
-            yield r.finding(
-                subject=rel.my_number, role=ROLE[rel.role], name=rel.name, my_number=rel.my_number
-            )
+            yield r.finding(subject=rel.my_number, role=ROLE[rel.role], name=rel.name)
 
 
 @rule(
@@ -269,11 +257,13 @@ def relative_born_in_the_year(d: Declaration, f: Facts, r: Rule) -> Iterator[Fin
 
 
 def _kin_of(f: Facts, person: KnownPerson | None) -> Kinship | None:
-    """The claimed person's relation to the filer when the registry has them in the filer's household."""
+    """The claimed person's relation to the filer when the registry has them in the filer's household (None
+    also when the two 続柄 say nothing together, e.g. two entries as 世帯主)."""
     me = f.person
     if me is None or person is None or not me.household or person.household != me.household:
         return None
-    return kinship(me.relationship, person.relationship, member_female=person.sex == "F")
+    k = kinship(me.relationship, person.relationship, member_female=person.sex == "F")
+    return None if k.path is None and person.relationship not in NOT_KIN else k
 
 
 @rule(
@@ -330,7 +320,7 @@ def cohabiting_by_the_registry(d: Declaration, f: Facts, r: Rule) -> Iterator[Fi
             continue
         if (mine.town_code, search_key(mine.banchi)) != (theirs.town_code, search_key(theirs.banchi)):
             yield r.finding(subject=rel.my_number, name=rel.name, what=what,
-                            theirs=f"{theirs.town_code} {theirs.banchi}", mine=f"{mine.town_code} {mine.banchi}")
+                            theirs=f.place(theirs.town_code, theirs.banchi), mine=f.place(mine.town_code, mine.banchi))
 
 
 @rule(
@@ -360,7 +350,7 @@ def relative_disability(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     Severity.CLERK,
     "所得税法第2条第1項第34号（扶養親族: 親族、里子、養護を委託された老人）、民法第725条（親族の範囲）",
     "扶養親族として申告された「{name}」さんは、住民記録ではあなたの親族として確認できません（{label}）。職員が確認します。",
-    "扶養親族 {name}: 世帯の続柄 {registry} → 申告者から見て {label}。里子・養護受託老人でなければ対象外。",
+    "扶養親族 {name}: 世帯主から見て{registry}、申告者から見て{label}。里子・養護受託老人でなければ対象外。",
 )
 def dependant_is_kin(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     for rel in d.dependents:

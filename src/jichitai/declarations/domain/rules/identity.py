@@ -17,11 +17,11 @@ from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
     Severity.RETURN,
     "行政手続における特定の個人を識別するための番号の利用等に関する法律第16条（本人確認の措置）、同法施行令第8条（検査用数字）",
     "個人番号（マイナンバー）が正しくありません。マイナンバーカードをご確認のうえ、12桁の番号を入力し直してください。",
-    "申告者の個人番号 {my_number} は検査用数字が一致しない。転記誤りの可能性。",
+    "申告者の個人番号の検査用数字が一致しない（{what}）。転記誤りの可能性: 申告書の個人番号欄を確認。",
 )
 def my_number_valid(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     if not is_valid_my_number(d.my_number):
-        yield r.finding(my_number=d.my_number or "（空欄）")
+        yield r.finding(what="空欄" if not d.my_number else "12桁の最後の数字")
 
 
 @rule(
@@ -37,7 +37,7 @@ def identity_matches_registry(d: Declaration, f: Facts, r: Rule) -> Iterator[Fin
         return
     p = f.person
     if p is None:
-        yield r.finding(what="個人番号に該当する住民記録なし", declared=d.my_number, registry="なし")
+        yield r.finding(what="個人番号に該当する住民記録なし", declared="申告書の個人番号", registry="該当者なし")
         return
     if search_key(d.name) != search_key(p.name):
         yield r.finding(what="氏名", declared=d.name, registry=p.name)
@@ -70,11 +70,11 @@ def address_on_january_first(d: Declaration, f: Facts, r: Rule) -> Iterator[Find
     declared = (d.town_code, d.banchi)
 
     def show(a: Address | None) -> str:
-        return f"{a.town_code} {a.banchi}" if a else "市内に住所なし"
+        return f.place(a.town_code, a.banchi) if a else "市内に住所なし"
 
     if p.address_jan1 is None:
-        yield r.finding(declared=f"{d.town_code} {d.banchi}", jan1="市内に住所なし", now=show(p.address_now))
+        yield r.finding(declared=f.place(d.town_code, d.banchi), jan1="市内に住所なし", now=show(p.address_now))
     elif not (_same_address(declared, p.address_jan1) or _same_address(declared, p.address_now)):
         yield r.finding(
-            declared=f"{d.town_code} {d.banchi}", jan1=show(p.address_jan1), now=show(p.address_now)
+            declared=f.place(d.town_code, d.banchi), jan1=show(p.address_jan1), now=show(p.address_now)
         )
