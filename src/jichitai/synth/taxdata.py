@@ -629,7 +629,7 @@ class TaxWriter:
         that stops at the first finding must still say both."""
         index = {d["declaration_ref"]: i for i, d in enumerate(built)}
         kinds = [k for k in DEFECT_KINDS if k not in ("wrong_my_number", "address_not_jan1", "arithmetic_error")]
-        labelled = []
+        labelled: list[tuple[str, str]] = []
         for ref, kind in self.ty.defects:
             # at least one in any city (the first that can take one), then about TWO_DEFECTS_SHARE of them
             wanted = self.more.random() < TWO_DEFECTS_SHARE or not any("+" in k for _, k in labelled)
@@ -713,9 +713,10 @@ class TaxWriter:
             d["my_number"] = mn[:10] + mn[11] + mn[10] if mn[10] != mn[11] else mn[:11] + str((int(mn[11]) + 1) % 10)
             return True
         if kind in ("false_widow", "false_single_parent"):
-            filer = self.city.people.get(self._pid_of(d["my_number"]))
-            if filer is None or filer.pid not in self.jan1:
+            someone = self.city.people.get(self._pid_of(d["my_number"]))
+            if someone is None or someone.pid not in self.jan1:
                 return False
+            filer = someone
             tp = case["taxpayer"]
             home = self.households.get(self.jan1[filer.pid][0], [])
             # a partner of the FILER (their 続柄 to the 世帯主 read relative to the filer): the head's 妻 is a
@@ -750,9 +751,10 @@ class TaxWriter:
             d["attachments"] = [a for a in d["attachments"] if a["kind"] != "insurance_certificate"]
             return True
         if kind == "birth_benefit_not_subtracted":
-            filer = self.city.people.get(self._pid_of(d["my_number"]))
-            if filer is None or filer.pid not in self.jan1 or not self.births(filer) or d["pattern"] == "no_income":
+            parent = self.city.people.get(self._pid_of(d["my_number"]))
+            if parent is None or parent.pid not in self.jan1 or not self.births(parent) or d["pattern"] == "no_income":
                 return False
+            filer = parent
             med = case["deductions"]["medical_expenses"]
             med["paid"] = max(med["paid"], len(self.births(filer)) * rng.randint(50, 62) * 10_000)
             med["reimbursed"] = 0

@@ -105,3 +105,12 @@ def test_ne01_pension_only_with_the_same_tax():
     decision = review(d, f)
     assert "NE01" in decision.codes()
     assert "30,000円" in finding(decision, "NE01").resident_message
+
+
+def test_no_rule_text_prints_a_personal_number():
+    """Issue 20 item 6: a finding names the person, never their 個人番号 (番号法第19条: no provision beyond need)."""
+    from jichitai.declarations.domain import RULES
+
+    for code, r in RULES.items():
+        for text in (r.resident_text, r.clerk_text):
+            assert "{my_number}" not in text and "{me}" not in text, code
