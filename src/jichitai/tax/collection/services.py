@@ -227,17 +227,20 @@ def _employers_and_changes(fiscal_year: int, atenas: list[str]) -> tuple[dict[st
     return employers, changes
 
 
-def _previous(fiscal_year: int, atenas: list[str]) -> dict[str, tuple[int, int, list[Instalment]]]:
-    """宛名番号 → (schedule id, assessment version, instalments) of the current schedule."""
-    rows = dict(CollectionSchedule.objects.filter(fiscal_year=fiscal_year, atena_number__in=atenas, current=True)
-                .values_list("atena_number", "id"))
-    versions = dict(CollectionSchedule.objects.filter(id__in=rows.values()).values_list("id", "assessment_version"))
+def _current_versions(fiscal_year: int, atenas: list[str]) -> dict[str, tuple[int, int]]:
+    """宛名番号 → (schedule id, assessment version) of the current schedule."""
+    return {atena: (sid, version) for atena, sid, version in CollectionSchedule.objects.filter(
+        fiscal_year=fiscal_year, atena_number__in=atenas, current=True)
+        .values_list("atena_number", "id", "assessment_version")}
+
+
+def _instalments(schedule_ids: list[int]) -> dict[int, list[Instalment]]:
     items: dict[int, list[Instalment]] = defaultdict(list)
     for sid, method, label, month, due, amount, payer, name in (
-            CollectionInstalment.objects.filter(schedule_id__in=rows.values()).order_by("schedule_id", "position")
+            CollectionInstalment.objects.filter(schedule_id__in=schedule_ids).order_by("schedule_id", "position")
             .values_list("schedule_id", "method", "label", "month", "due", "amount", "payer_number", "payer_name")):
         items[sid].append(Instalment(method, label, month, due, amount, payer, name))
-    return {atena: (sid, versions[sid], items[sid]) for atena, sid in rows.items()}
+    return items
 
 
 def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
@@ -249,22 +252,22 @@ def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
     calendar = collection_calendar(P.municipality(configured_city_code(), fiscal_year).code, fiscal_year)
     report = BuildReport(fiscal_year, uuid.uuid4().hex[:16])
     for batch in _current_assessments(fiscal_year, chunk):
-        atenas = [a["atena_number"] for a in batch]
-        previous = _previous(fiscal_year, atenas)
-        employers, changes = _employers_and_changes(fiscal_year, atenas)
+        previous = _current_versions(fiscal_year, [a["atena_number"] for a in batch])
+        todo = [a for a in batch if a["atena_number"] not in previous
+                or previous[a["atena_number"]][1] != a["version"]]
+        report.unchanged += len(batch) - len(todo)
+        earlier = _instalments([previous[a["atena_number"]][0] for a in todo if a["atena_number"] in previous])
+        employers, changes = _employers_and_changes(fiscal_year, [a["atena_number"] for a in todo])
         now = dj_timezone.now()
         new: list[tuple[CollectionSchedule, list[Instalment]]] = []
         superseded: list[int] = []
-        for a in batch:
+        for a in todo:
             before = previous.get(a["atena_number"])
-            if before is not None and before[1] == a["version"]:
-                report.unchanged += 1
-                continue
             try:
                 items, refund, notes = plan(a, calendar=calendar, notice_on=notice_on,
                                             employer=employers.get(a["atena_number"]),
                                             change=changes.get(a["atena_number"]),
-                                            previous=None if before is None else before[2])
+                                            previous=None if before is None else earlier[before[0]])
             except CollectionError as exc:
                 report.refused.append((a["atena_number"], exc.message))
                 continue
