@@ -40,7 +40,7 @@ def test_salary_and_medical_expenses_accepted_automatically(live_server: Any, pa
     page.get_by_label(re.compile("その他")).check()
     page.get_by_role("button", name="次へ").click()
     assert page.get_by_label("給与の収入金額（支払金額）（円）").input_value() == "4500000"
-    page.get_by_label("社会保険料（国民健康保険税・国民年金など）（円）").fill("650000")
+    page.get_by_label("社会保険料（国民健康保険税・国民年金など）（円）").fill("600000")  # as on the report (DE07)
     page.get_by_label("支払った医療費（円）").fill("280000")
     page.get_by_role("button", name="下書きを保存する").click()
     assert page.get_by_role("status").inner_text().startswith("下書きを保存しました")
@@ -117,3 +117,41 @@ def test_twice_claimed_dependant_goes_to_the_clerk_who_resolves_it(live_server: 
     assert page.locator("#status").inner_text() == "受理（職員が訂正）"
     assert "年末調整で扶養控除" in page.content()
     screenshot("declarations-portal-corrected")
+
+
+def _claim_single_parent(page: Any, base: str, me: dict[str, Any], child_name: str) -> str:
+    demo_login(page, base, me["my_number"])
+    page.get_by_role("link", name="令和8年度の申告をはじめる").click()
+    page.get_by_label("給与所得のみ").check()
+    page.get_by_role("button", name="次へ").click()
+    page.get_by_label("寡婦・ひとり親").select_option("single_parent")
+    page.get_by_label(re.compile(f"^{child_name}（子・")).select_option("dependent")
+    page.get_by_role("button", name="税額を計算して確認する").click()
+    page.get_by_role("button", name="この内容で申告する").click()
+    page.wait_for_url(re.compile(r".*/declarations/portal/r/R08-.*"))
+    return page.locator("#status").inner_text()
+
+
+def test_a_single_parent_with_her_child_is_accepted(live_server: Any, page: Any, screenshot: Any,
+                                                    resident: Any, salary_report: Any) -> None:
+    """Issue 20, done means: ひとり親 (所得税法第2条第1項第31号) claimed with her child in the household and claimed
+    as a dependant, no partner in the household: accepted automatically."""
+    me = resident(name="須磨 花子", kana="スマ ハナコ", setai="S0000000000201")
+    resident(name="須磨 一郎", kana="スマ イチロウ", birth=dt.date(2012, 5, 1), setai="S0000000000201",
+             relationship="子", sex="M")
+    salary_report(me["my_number"], 3_200_000)
+    assert _claim_single_parent(page, live_server.url, me, "須磨 一郎") == "受理（自動審査）"
+    screenshot("declarations-portal-single-parent")
+
+
+def test_a_false_single_parent_claim_goes_to_a_clerk(live_server: Any, page: Any, resident: Any,
+                                                     salary_report: Any) -> None:
+    """The same claim with a 「夫（未届）」 in the household (施行規則第1条の4: 事実上の婚姻関係) goes to a clerk."""
+    me = resident(name="垂水 花子", kana="タルミ ハナコ", setai="S0000000000202")
+    resident(name="垂水 次郎", kana="タルミ ジロウ", birth=dt.date(2013, 5, 1), setai="S0000000000202",
+             relationship="子", sex="M")
+    resident(name="明石 太郎", kana="アカシ タロウ", setai="S0000000000202", relationship="夫（未届）", sex="M")
+    salary_report(me["my_number"], 3_200_000)
+    assert _claim_single_parent(page, live_server.url, me, "垂水 次郎") == "職員確認中"
+    d = Declaration.objects.get(owner_index=me["actor"].my_number_index)
+    assert "ST02" in d.review_codes

@@ -32,6 +32,9 @@ AMOUNTS: list[tuple[str, str, str, str]] = [
     ("donation_other", "その他の寄附金（共同募金・日本赤十字社）", "case.donations.other", "受領証明書を添付してください"),
 ]
 RELATIONS = [("child", "子"), ("parent", "父母"), ("grandparent", "祖父母"), ("other", "その他の親族")]
+STATUS = [("", "該当しない"), ("widow", "寡婦（夫と死別・離婚した女性で、婚姻していない方）"),
+          ("single_parent", "ひとり親（婚姻しておらず、生計を一にする子がいる方）")]
+DISABILITY = [("", "該当しない"), ("general", "障害者"), ("special", "特別障害者（身体1・2級、精神1級、療育A など）")]
 CLAIM = [("", "申告しない"), ("spouse", "配偶者として申告"), ("dependent", "扶養親族として申告")]
 
 
@@ -64,10 +67,16 @@ class DeclarationForm(forms.Form):
         member_numbers = {m.my_number for m in prefill.members}
         outside = [d for d in case.get("dependents") or [] if d.get("my_number") not in member_numbers]
         others = max(others, len(outside) + 1)
+        tp = case.get("taxpayer") or {}
+        initial["status"] = "widow" if tp.get("widow") else "single_parent" if tp.get("single_parent") else ""
+        initial["disability"] = tp.get("disability") or ""
+        initial["working_student"] = bool(tp.get("working_student"))
         for i, m in enumerate(prefill.members):
             role, d = claimed.get(m.my_number, ("", {}))
             initial[f"member_{i}"] = role
             initial[f"member_{i}_income"] = int(d.get("total_income", m.income or 0) or 0)
+            initial[f"member_{i}_disability"] = "special" if d.get("disability") in ("special", "special_cohabiting") \
+                else d.get("disability") or ""
         for i, d in enumerate(outside):
             initial.update({f"other_{i}_name": d.get("name", ""), f"other_{i}_my_number": d.get("my_number", ""),
                             f"other_{i}_birth_date": d.get("birth_date", ""),
@@ -79,11 +88,20 @@ class DeclarationForm(forms.Form):
         self.others = others
         for name, label, _, help_text in AMOUNTS:
             self.fields[name] = forms.IntegerField(label=f"{label}（円）", required=False, help_text=help_text, min_value=0, max_value=YEN_MAX)
+        self.fields["status"] = forms.ChoiceField(label="寡婦・ひとり親", choices=STATUS, required=False,
+                                                  help_text="12月31日の状況で選んでください。")
+        self.fields["disability"] = forms.ChoiceField(
+            label="あなたの障害者控除", choices=DISABILITY, required=False,
+            help_text="市の障害者福祉の記録で確認します。記録がない場合は手帳の写しを添付してください。")
+        self.fields["working_student"] = forms.BooleanField(label="勤労学生", required=False,
+                                                            help_text="学校に在学し、給与などの所得がある方")
         for i, m in enumerate(prefill.members):
             self.fields[f"member_{i}"] = forms.ChoiceField(
                 label=f"{m.name}（{m.shown_relationship}・{to_wareki(m.birth_date)}生）", choices=CLAIM, required=False)
             self.fields[f"member_{i}_income"] = forms.IntegerField(
                 label=f"{m.name}さんの合計所得金額（円）", required=False, min_value=0, max_value=YEN_MAX)
+            self.fields[f"member_{i}_disability"] = forms.ChoiceField(
+                label=f"{m.name}さんの障害者控除", choices=DISABILITY, required=False)
         for i in range(others):
             self.fields[f"other_{i}_name"] = forms.CharField(label="氏名", required=False, max_length=100)
             self.fields[f"other_{i}_my_number"] = forms.RegexField(
@@ -114,8 +132,11 @@ class DeclarationForm(forms.Form):
         return data
 
     def member_rows(self) -> list[dict[str, Any]]:
-        return [{"member": m, "claim": self[f"member_{i}"], "income": self[f"member_{i}_income"]}
-                for i, m in enumerate(self.prefill.members)]
+        return [{"member": m, "claim": self[f"member_{i}"], "income": self[f"member_{i}_income"],
+                 "disability": self[f"member_{i}_disability"]} for i, m in enumerate(self.prefill.members)]
+
+    def status_fields(self) -> list[Any]:
+        return [self["status"], self["disability"], self["working_student"]]
 
     def other_rows(self) -> list[list[Any]]:
         return [[self[f"other_{i}_{k}"] for k in ("name", "my_number", "birth_date", "income", "relation")]
@@ -129,6 +150,10 @@ class DeclarationForm(forms.Form):
         data = self.cleaned_data
         for name, _, path, _h in AMOUNTS:
             _set(out, path, int(data.get(name) or 0))
+        tp = out["case"].setdefault("taxpayer", {})
+        tp["widow"], tp["single_parent"] = data.get("status") == "widow", data.get("status") == "single_parent"
+        tp["disability"] = data.get("disability") or None
+        tp["working_student"] = bool(data.get("working_student"))
         out["declared"] = {"salary": out["case"]["income"]["salary"],
                            "pension": out["case"]["income"]["public_pension"], "total_tax": None}
         spouse = None
@@ -137,9 +162,12 @@ class DeclarationForm(forms.Form):
             role = data.get(f"member_{i}")
             if not role:
                 continue
+            disability = data.get(f"member_{i}_disability") or None
             rel = {"my_number": m.my_number, "name": m.name, "birth_date": m.birth_date.isoformat(),
                    "total_income": int(data.get(f"member_{i}_income") or 0), "cohabiting": True,
-                   "relation": m.relation if role == "dependent" else "spouse", "disability": None}
+                   "relation": m.relation if role == "dependent" else "spouse",
+                   # in the same household: a 特別障害者 is a 同居特別障害者 (地方税法第314条の2第1項第6号)
+                   "disability": "special_cohabiting" if disability == "special" else disability}
             if role == "spouse":
                 spouse = {k: v for k, v in rel.items() if k not in ("cohabiting", "relation")}
             else:
@@ -161,7 +189,9 @@ class DeclarationForm(forms.Form):
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label="書類の種類", choices=[
         ("medical_detail", "医療費控除の明細書（医療費通知）"), ("donation_receipt", "寄附金の受領証明書"),
-        ("withholding_slip", "源泉徴収票"), ("insurance_certificate", "保険料控除証明書"), ("other", "その他"),
+        ("withholding_slip", "源泉徴収票"), ("insurance_certificate", "保険料控除証明書"),
+        ("disability_certificate", "障害者手帳（障害者控除対象者認定書）の写し"),
+        ("student_certificate", "在学証明書（学生証の写し）"), ("other", "その他"),
     ])
     file = forms.FileField(label="ファイル（PDF または 写真、5MBまで）")
 
