@@ -210,3 +210,21 @@ def test_behind_the_proxy_one_client_does_not_lock_out_the_others(enrolled: Any)
     other = Client().post("/accounts/login/", {"username": "madoguchi1", "password": PASSWORD},
                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.10")
     assert other.status_code == 302 and other["Location"].startswith("/accounts/otp/")
+
+
+def test_an_administrator_resets_a_lost_authenticator_without_seeing_any_key(enrolled: Any, make_staff: Any) -> None:
+    from tests.staff_login import log_in_verified
+
+    device = TOTPDevice.objects.get(user=enrolled)
+    admin = log_in_verified(Client(), make_staff(roles=["sysadmin"], department="joho"))
+    page = admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page and twofactor.secret_base32(device) not in page
+    assert admin.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    response = admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert AuditEntry.objects.filter(action="admin.delete", resource=f"otp_totp.TOTPDevice:{device.pk}").exists()
+    client = Client()
+    _password(client, "madoguchi1")
+    assert client.get("/accounts/otp/")["Location"].startswith("/accounts/otp/enrol/")
+    auditor = log_in_verified(Client(), make_staff(roles=["auditor"], department="kansa"))
+    assert auditor.get("/admin/otp_totp/totpdevice/").status_code == 403

@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jichitai.accounts import rolechanges
 from jichitai.accounts import roles as R
@@ -201,3 +202,20 @@ class RoleChangeAdmin(GuardedModelAdmin):
     @admin.action(description="選択した役割の変更を却下する")
     def reject_selected(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, rolechanges.reject, "却下しました")
+
+
+@admin.register(TOTPDevice, site=site)
+class TOTPDeviceAdmin(GuardedModelAdmin):
+    """認証アプリ: listed, and deleted when a member of staff lost theirs (their next login enrols a new one).
+    Never added or edited here: a device's key is made and shown to its owner only, at enrolment."""
+
+    list_display = ("user", "confirmed", "last_used_at", "created_at")
+    list_filter = ("confirmed",)
+    fields = ("user", "confirmed", "last_used_at", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -11,5 +11,5 @@ define("registry.certificate.issue", "住民票の写し等の交付", {R.COUNTE
 define("registry.export", "住民記録の全件・差分出力", {R.SUPERVISOR, R.SYSADMIN})
 define("registry.import", "住民記録の取込（移行）", {R.SYSADMIN})
 define("registry.suppression.propose", "支援措置の開始・延長・終了の起案", {R.COUNTER_CLERK, R.SUPERVISOR})
-define("registry.suppression.manage", "抑止設定の設定と解除・支援措置の決裁", {R.SUPERVISOR})
+define("registry.suppression.manage", "抑止設定の設定と解除・支援措置の決裁", {R.SUPERVISOR}, duty=R.REGISTRY_DUTY)
 define("registry.suppression.view", "支援措置の期限管理と抑止対象への操作試行の確認", {R.SUPERVISOR, R.AUDITOR})
