@@ -66,3 +66,26 @@ def test_the_head_sees_his_wife_as_spouse(family: dict[str, Any]) -> None:
     assert p is not None
     members = {m.name: m for m in p.members}
     assert members["兵庫 母"].relation == "spouse" and members["兵庫 太郎"].relation == "child"
+
+
+@pytest.mark.parametrize(("written", "day"), [("昭和25年4月1日", dt.date(1950, 4, 1)), ("S25.4.1", dt.date(1950, 4, 1)),
+                                              ("平成元年1月8日", dt.date(1989, 1, 8)), ("1950-04-01", dt.date(1950, 4, 1))])
+def test_a_relative_living_elsewhere_born_in_wareki(family: dict[str, Any], written: str, day: dt.date) -> None:
+    """A Japanese form writes 和暦: the portal reads it (and 西暦)."""
+    p = prefill.load(family["son"]["actor"], 2026)
+    assert p is not None
+    record = prefill.initial_record(p, 2026, "salary_only")
+    form = DeclarationForm({"other_0_name": "兵庫 祖母", "other_0_my_number": "123456789012",
+                            "other_0_birth_date": written, "other_0_relation": "grandparent"}, record=record, prefill=p)
+    assert form.is_valid(), form.errors
+    (dep,) = form.to_record(record)["case"]["dependents"]
+    assert dep["birth_date"] == day.isoformat()
+
+
+def test_an_impossible_wareki_date_is_refused_in_words(family: dict[str, Any]) -> None:
+    p = prefill.load(family["son"]["actor"], 2026)
+    assert p is not None
+    form = DeclarationForm({"other_0_name": "兵庫 祖母", "other_0_my_number": "123456789012",
+                            "other_0_birth_date": "平成32年1月1日"}, record=prefill.initial_record(p, 2026, "salary_only"),
+                           prefill=p)
+    assert not form.is_valid() and "生年月日は「昭和25年4月1日」" in str(form.errors)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 from django import forms
 
-from jichitai.common.wareki import to_wareki
+from jichitai.common.wareki import parse_wareki, to_wareki
 from jichitai.declarations.prefill import Prefill
 
 YEN_MAX = 10_000_000_000
@@ -51,6 +52,25 @@ def _set(record: dict[str, Any], path: str, value: Any) -> None:
     for part in parts[:-1]:
         cur = cur.setdefault(part, {})
     cur[parts[-1]] = value
+
+
+class BirthDateField(forms.CharField):
+    """A date as a Japanese form writes it — 和暦 (「昭和25年4月1日」「S25.4.1」) or 西暦 (1950-04-01)."""
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return parse_wareki(text)
+        except ValueError as exc:
+            raise forms.ValidationError(f"生年月日は「昭和25年4月1日」または 1950-04-01 の形で入力してください（{exc}）。"
+                                        if "期間外" in str(exc) or "始まります" in str(exc) else
+                                        "生年月日は「昭和25年4月1日」または 1950-04-01 の形で入力してください。") from None
 
 
 class DeclarationForm(forms.Form):
@@ -107,9 +127,8 @@ class DeclarationForm(forms.Form):
             self.fields[f"other_{i}_my_number"] = forms.RegexField(
                 label="個人番号（12桁）", regex=r"^\d{12}$", required=False,
                 error_messages={"invalid": "個人番号は12桁の数字で入力してください。"})
-            self.fields[f"other_{i}_birth_date"] = forms.DateField(
-                label="生年月日（例 1950-04-01）", required=False,
-                error_messages={"invalid": "生年月日は 1950-04-01 の形で入力してください。"})
+            self.fields[f"other_{i}_birth_date"] = BirthDateField(
+                label="生年月日（例 昭和25年4月1日、1950-04-01）", required=False)
             self.fields[f"other_{i}_income"] = forms.IntegerField(label="合計所得金額（円）", required=False, min_value=0, max_value=YEN_MAX)
             self.fields[f"other_{i}_relation"] = forms.ChoiceField(label="続柄", choices=RELATIONS, required=False)
 
