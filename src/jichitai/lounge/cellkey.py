@@ -45,13 +45,15 @@ P_PERCENT = 10.0  # the p of the p% rule
 
 
 def record_key(secret: str, pseudonym: str) -> int:
-    """A person's record key: the first 48 bits of SHA-256(secret ‖ pseudonym), as :func:`record_key_sql`."""
+    """A person's record key: the first 48 bits of SHA-256(secret ‖ pseudonym) (``person_key_sql(…) >> 12``)."""
     return int(hashlib.sha256((secret + pseudonym).encode()).hexdigest()[:12], 16)
 
 
-def record_key_sql(column: str, parameter: str = "$1") -> str:
-    """:func:`record_key` in DuckDB SQL, the secret passed as a query parameter (never in the query text)."""
-    return f"('0x' || left(sha256({parameter} || {column}), 12))::BIGINT"
+def person_key_sql(column: str, parameter: str = "$1") -> str:
+    """60 bits of SHA-256(secret ‖ pseudonym) in DuckDB SQL, the secret a query parameter (never in the text):
+    an integer person id for grouping (much faster than the 32-character pseudonym; two people sharing one
+    would be counted as one, the safe side) whose top 48 bits (``>> 12``) are :func:`record_key`."""
+    return f"('0x' || left(sha256({parameter} || {column}), 15))::BIGINT"
 
 
 def cell_key(record_keys_sum: int) -> int:

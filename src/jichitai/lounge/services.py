@@ -63,7 +63,13 @@ def run_sql(query: str, actor: Any) -> Any:
     budget = int(settings.CONFIG.extras.get("lounge_sql_daily_queries", SQL_DAILY_QUERIES))
     if sql_queries_today(actor) >= budget:
         raise QueryRefused(f"本日の照会の上限（{budget}件）に達しました。明日また照会するか、必要な集計を指標として依頼してください。")
-    return sql.run(zone_tables(), query, k(), cell_key_secret())
+    with _lock:
+        tables = zone_tables()
+        owner, prepared = _state.get("prepared", (None, {}))
+        if owner is not _state.get("zone"):  # a new snapshot: the person ids are made again, once
+            prepared = {}
+            _state["prepared"] = (_state.get("zone"), prepared)
+    return sql.run(tables, query, k(), cell_key_secret(), prepared=prepared)
 
 
 def engine() -> str:

@@ -30,10 +30,10 @@ from pyiceberg.types import DateType, IntegerType, LongType, TimestampType
 from sqlglot import exp
 
 from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES
-from jichitai.lounge.cellkey import record_key_sql
 from jichitai.lounge.errors import QueryRefused
 
 PERSON = "pid"  # the column every lounge table identifies its person by (pseudonymised)
+PERSON_KEY = "__person"  # the integer person id the platform adds to a table before a query (sql.prepare)
 ID_COLUMNS = frozenset({"pid", "household_pid", "child_pid", "declaration_pid", "event_id"})
 MAX_LIMIT = 5000
 
@@ -101,7 +101,7 @@ class Plan:
     def stats(self) -> list[Stat]:
         return [o.stat for o in self.outputs if o.stat is not None]
 
-    def sql(self, parameter: str = "$1") -> str:
+    def sql(self) -> str:
         """The query the platform runs (DuckDB dialect): one row per group with ``__persons``, ``__key`` and
         per statistic ``__v{j}`` (value), ``__c{j}`` (contributors), ``__k{j}`` (their record keys' sum) and,
         for a magnitude, ``__n{j}`` (rows counted), ``__t{j}`` (two largest |per-person sums|), ``__a{j}``
@@ -110,20 +110,23 @@ class Plan:
         if self.alias:
             source = exp.alias_(source, self.alias, table=True)  # type: ignore[assignment]
         inner = [g.copy().as_(f"__g{i}") for i, g in enumerate(self.groups)]
-        inner.append(exp.column(PERSON, table=self.alias).as_("__p"))
+        inner.append(exp.column(PERSON_KEY, table=self.alias).as_("__p"))
         stats = self.stats
         for j, s in enumerate(stats):
-            if s.column is not None:
+            if s.column is not None and s.kind != "persons":
                 inner.append(exp.column(s.column, table=self.alias).as_(f"__x{j}"))
         rows = exp.select(*inner).from_(source)
         if self.where is not None:
             rows = rows.where(self.where.copy())
         keys = [f"__g{i}" for i in range(len(self.groups))]
-        per = [*keys, "__p", f"{record_key_sql('__p', parameter)} AS __rk", "count(*) AS __rows"]
+        per = [*keys, "__p", "__p >> 12 AS __rk", "count(*) AS __rows"]
         outer = [*keys, "count(*) AS __persons", "sum(__rk) AS __key"]
         for j, s in enumerate(stats):
             if s.column is None:
                 outer += [f"sum(__rows) AS __v{j}", f"count(*) AS __c{j}", f"sum(__rk) AS __k{j}"]
+                continue
+            if s.kind == "persons":  # count(DISTINCT pid): the platform's own count of persons
+                outer += [f"count(*) AS __v{j}", f"count(*) AS __c{j}", f"sum(__rk) AS __k{j}"]
                 continue
             per.append(f"count(__x{j}) AS __n{j}")
             has = f"FILTER (WHERE __n{j} > 0)"
