@@ -114,3 +114,12 @@ def test_no_rule_text_prints_a_personal_number():
     for code, r in RULES.items():
         for text in (r.resident_text, r.clerk_text):
             assert "{my_number}" not in text and "{me}" not in text, code
+
+
+def test_ar03_widow_and_single_parent_together_go_back_in_words():
+    """所得税法第2条第1項第30号: a 寡婦 is someone who is not a ひとり親 — both claimed is the resident's to fix."""
+    refusal = EngineRefusal("taxpayer.widow", "寡婦とひとり親は同時に該当しません。")
+    decision = review(declaration(), facts(engine_refusal=refusal))
+    f = finding(decision, "AR03")
+    assert f.severity.value == "return" and "どちらか一方" in f.resident_message
+    assert "widow" not in f.resident_message + f.clerk_message

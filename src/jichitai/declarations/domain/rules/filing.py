@@ -65,7 +65,7 @@ FIELD_LABELS = {
 }
 OWNER_LABELS = {"taxpayer": "あなたの", "spouse": "配偶者の", "dependents": "扶養親族の"}
 # What the resident typed and can put right alone; any other refusal needs a clerk (a form or prefill fault).
-RESIDENT_FIXES = {"birth_date", "total_income", "paid", "reimbursed", "furusato", "other", "salary",
+RESIDENT_FIXES = {"birth_date", "total_income", "widow", "paid", "reimbursed", "furusato", "other", "salary",
                   "public_pension", "business", "misc_other", "social_insurance"}
 
 
@@ -89,6 +89,7 @@ CODED_REASONS = {
     "relation": "扶養親族の欄の続柄が、扶養親族として扱えない値（配偶者など）になっている。申告書の作成・転記の誤り",
     "disability": "障害者の区分が、障害者・特別障害者・同居特別障害者のいずれでもない",
     "sex": "性別が記載されていないか読めない",
+    "widow": "寡婦とひとり親の両方が申告されている（同時には該当しない: 所得税法第2条第1項第30号）",
 }
 
 
@@ -129,6 +130,8 @@ def engine_computes_the_case(d: Declaration, f: Facts, r: Rule) -> Iterator[Find
 
 
 def _resident_reason(key: str) -> str:
+    if key == "widow":
+        return "寡婦とひとり親は同時に申告できません。どちらか一方を選んでください"
     if key == "birth_date":
         return "所得の年の12月31日より後の生年月日、または読めない日付です"
     if key in RESIDENT_FIXES:
