@@ -49,3 +49,12 @@ def test_the_api_docs_load_swagger_from_our_own_static_files(client: Any) -> Non
     assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert "https://" not in page and "http://" not in page
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui-init.js")
+
+
+def test_a_form_refused_before_any_view_is_audited(login_as: Any) -> None:
+    client = login_as("counter")
+    response = client.post("/registry/changes/move-in/", {"name": "青木\x1b[31m太郎"})
+    assert response.status_code == 400
+    entry = AuditEntry.objects.get(action="request.input", outcome="refused")
+    assert entry.actor == f"staff:{client.staff.username}" and entry.resource == "POST /registry/changes/move-in/"
+    assert "\x1b" not in json.dumps(entry.detail) and "太郎" not in json.dumps(entry.detail, ensure_ascii=False)
