@@ -269,3 +269,17 @@ def test_split_pension_part_of_a_65_year_old_is_not_withheld_from_salary() -> No
     not_subject = split_by_method(total=200_000, income_levy=193_800, salary_income=0, pension_income=1_000_000,
                                   total_income=4_000_000, aged_65=True, has_employer=False, pension_withholding=False)
     assert (not_subject.pension, not_subject.ordinary) == (0, 200_000)
+
+
+def test_split_other_income_by_ordinary_when_the_return_asks_for_it() -> None:
+    """第321条の3第2項 ただし書 (確定申告書「自分で納付」): 給与所得 3,000,000, 事業所得 1,000,000 → the 所得割 on the
+    business share, 193,800 × 1/4 = 48,450 → 48,400円, is 普通徴収; the rest stays with the employer."""
+    from jichitai.tax.collection.domain.split import split_by_method
+
+    s = split_by_method(total=200_000, income_levy=193_800, salary_income=3_000_000, pension_income=0,
+                        total_income=4_000_000, aged_65=False, has_employer=True, pension_withholding=False,
+                        other_ordinary=True)
+    assert (s.salary, s.ordinary) == (151_600, 48_400)
+    same = split_by_method(total=200_000, income_levy=193_800, salary_income=3_000_000, pension_income=0,
+                           total_income=4_000_000, aged_65=False, has_employer=True, pension_withholding=False)
+    assert (same.salary, same.ordinary) == (200_000, 0)

@@ -212,3 +212,20 @@ def test_the_employee_notice_shows_the_months_the_employer_withholds(city: dict[
     first_half = "".join(f"{m}月分" for m in (6, 7, 8, 9, 10, 11)) + f"{taro.total - each * 11:,}円" + f"{each:,}円" * 5
     second_half = "".join(f"{m}月分" for m in (12, 1, 2, 3, 4, 5)) + f"{each:,}円" * 6
     assert first_half in page and second_half in page
+
+
+def test_plan_takes_the_returns_choice_of_ordinary_for_other_income() -> None:
+    """A 確定申告書 with 「自分で納付」 (its note on the assessment): the business share of the 所得割 is 普通徴収 in
+    the four 期, the rest withheld by the employer (第321条の3第2項 ただし書). Consistency with split_by_method."""
+    from jichitai.tax.assessment.returns import OTHER_INCOME_ORDINARY_NOTE
+    from jichitai.tax.collection.domain.calendar import collection_calendar
+
+    a = {"total": 200_000, "city_income_levy": 155_040, "pref_income_levy": 38_760, "total_income": 4_000_000,
+         "salary_income": 3_000_000, "pension_income": 0, "case": {"taxpayer": {"birth_date": "1980-05-01"}},
+         "notes": [OTHER_INCOME_ORDINARY_NOTE]}
+    items, refund, notes = collection.plan(a, calendar=collection_calendar("281000", 2026), notice_on=D(2026, 5, 15),
+                                           employer=collection.Employer("7000012050002", "株式会社みなと"),
+                                           change=None, previous=None)
+    assert sum(i.amount for i in items if i.method == "salary") == 151_600
+    assert [i.amount for i in items if i.method == "ordinary"] == [12_400, 12_000, 12_000, 12_000]  # 48,400 in 4 期
+    assert refund == 0 and any("ただし書" in n for n in notes)

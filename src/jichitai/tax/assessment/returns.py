@@ -14,6 +14,9 @@ LIFE = {"life_general_new": "general_new", "life_pension_new": "pension_new",
 SEPARATE = ("land_short_term", "land_long_term", "general_stock", "listed_stock", "listed_dividend")
 
 
+# The note that says the taxpayer chose 普通徴収 for the other income (read by tax.collection: 第321条の3第2項 ただし書)
+OTHER_INCOME_ORDINARY_NOTE = "給与・公的年金等以外の所得に係る住民税: 自分で納付 (普通徴収) を選択"
+
 def _n(row: dict[str, Any], key: str) -> int:
     return int(row.get(key) or 0)
 
@@ -65,7 +68,7 @@ def case_from_final_return(fiscal_year: int, birth_date: str, sex: str,
     if _n(row, "housing_loan_credit_available"):
         case["housing_loan_credit"] = _housing_loan(fiscal_year, row, notes)
     if row.get("other_income_collection") == "ordinary":
-        notes.append("給与・公的年金等以外の所得に係る住民税: 自分で納付 (普通徴収) を選択")
+        notes.append(OTHER_INCOME_ORDINARY_NOTE)
     if row.get("resident_tax_method") and fiscal_year >= 2024:
         notes.append("上場株式等の住民税の課税方式の選択: 令和6年度分以後は所得税と同じ方式によるため適用していません "
                      "(令和4年度税制改正)")

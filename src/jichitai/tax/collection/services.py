@@ -21,6 +21,7 @@ from django.utils import timezone as dj_timezone
 
 from jichitai.common.wareki import legal_age_on
 from jichitai.tax import parameters as P
+from jichitai.tax.assessment.returns import OTHER_INCOME_ORDINARY_NOTE
 from jichitai.tax.collection.domain.calendar import (
     CollectionCalendar,
     add_months,
@@ -116,13 +117,15 @@ def plan(a: dict[str, Any], *, calendar: CollectionCalendar, notice_on: dt.date,
     notes: list[str] = []
     fy = calendar.fiscal_year
     birth = dt.date.fromisoformat(str(a["case"].get("taxpayer", {}).get("birth_date")))
-    income = a["case"].get("income", {}) or {}
     aged = legal_age_on(birth, dt.date(fy, 4, 1)) >= 65
+    other_ordinary = OTHER_INCOME_ORDINARY_NOTE in (a.get("notes") or [])
     split = split_by_method(total=a["total"], income_levy=a["city_income_levy"] + a["pref_income_levy"],
-                            salary_income=int(income.get("salary") or 0),
-                            pension_income=int(income.get("public_pension") or 0),
+                            salary_income=int(a.get("salary_income") or 0),
+                            pension_income=int(a.get("pension_income") or 0),
                             total_income=a["total_income"], aged_65=aged, has_employer=employer is not None,
-                            pension_withholding=False)
+                            pension_withholding=False, other_ordinary=other_ordinary)
+    if other_ordinary and employer is not None:
+        notes.append("給与・公的年金等以外の所得に係る税額は申告により普通徴収 (地方税法第321条の3第2項ただし書)")
     if split.pension_part:
         notes.append(f"公的年金等に係る税額 {split.pension_part:,}円 は普通徴収 (年金からの特別徴収の判定に要る介護保険の"
                      "特別徴収の情報が連携されていません)")
@@ -185,7 +188,24 @@ def _revised(previous: list[Instalment], salary_amount: int, ordinary_amount: in
 
 
 ASSESSMENT_FIELDS = ("id", "atena_number", "version", "total", "total_income", "city_income_levy",
-                     "pref_income_levy", "case")
+                     "pref_income_levy", "case", "notes", "figures", "rule_set_id", "result")
+INCOME_FIGURES = ("salary_income", "pension_income")  # 給与所得, 公的年金等に係る雑所得 (calc OUTPUT_COLUMNS)
+
+
+def _with_incomes(batch: list[dict[str, Any]], columns: dict[int, list[str]]) -> None:
+    """Each row given its 給与所得 and 公的年金等に係る所得 from its figures (under its rule set's column order)."""
+    from jichitai.tax.models import RuleSet
+
+    missing = {a["rule_set_id"] for a in batch if a["rule_set_id"] is not None} - set(columns)
+    for pk, content in RuleSet.objects.filter(id__in=missing).values_list("id", "content"):
+        columns[pk] = list(content["columns"])
+    for a in batch:
+        if a["rule_set_id"] is not None and a["figures"] is not None:
+            values = dict(zip(columns[a["rule_set_id"]], a["figures"], strict=True))
+        else:
+            values = a["result"] or {}
+        for name in INCOME_FIGURES:
+            a[name] = int(values.get(name) or 0)
 
 
 def _current_assessments(fiscal_year: int, chunk: int) -> Iterator[list[dict[str, Any]]]:
@@ -251,11 +271,13 @@ def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
 
     calendar = collection_calendar(P.municipality(configured_city_code(), fiscal_year).code, fiscal_year)
     report = BuildReport(fiscal_year, uuid.uuid4().hex[:16])
+    columns: dict[int, list[str]] = {}
     for batch in _current_assessments(fiscal_year, chunk):
         previous = _current_versions(fiscal_year, [a["atena_number"] for a in batch])
         todo = [a for a in batch if a["atena_number"] not in previous
                 or previous[a["atena_number"]][1] != a["version"]]
         report.unchanged += len(batch) - len(todo)
+        _with_incomes(todo, columns)
         earlier = _instalments([previous[a["atena_number"]][0] for a in todo if a["atena_number"] in previous])
         employers, changes = _employers_and_changes(fiscal_year, [a["atena_number"] for a in todo])
         now = dj_timezone.now()

@@ -24,8 +24,14 @@ class MethodSplit:
 
 
 def split_by_method(*, total: int, income_levy: int, salary_income: int, pension_income: int, total_income: int,
-                    aged_65: bool, has_employer: bool, pension_withholding: bool) -> MethodSplit:
-    """The year's ``total`` as 給与特徴 + 年金特徴 + 普通徴収 (amounts in yen, summing to ``total``)."""
+                    aged_65: bool, has_employer: bool, pension_withholding: bool,
+                    other_ordinary: bool = False) -> MethodSplit:
+    """The year's ``total`` as 給与特徴 + 年金特徴 + 普通徴収 (amounts in yen, summing to ``total``).
+
+    ``salary_income`` and ``pension_income`` are the 所得 (after 給与所得控除 / 公的年金等控除). ``other_ordinary``:
+    the taxpayer asked (確定申告書・住民税申告書 「自分で納付」) that the 所得割 on income other than salary and
+    pension be 普通徴収 rather than added to the 給与特徴 (第321条の3第2項 ただし書); it is apportioned like the
+    pension part."""
     pension_part = 0
     if aged_65 and pension_income > 0 and total_income > 0:
         pension_part = floor_to(income_levy * min(pension_income, total_income) // total_income, 100)
@@ -33,6 +39,9 @@ def split_by_method(*, total: int, income_levy: int, salary_income: int, pension
             pension_part += total - income_levy  # the 均等割 (and 森林環境税): no employer withholds them
     rest = total - pension_part
     salary = rest if has_employer and salary_income > 0 else 0
+    if salary and other_ordinary and total_income > 0:
+        other = max(total_income - salary_income - pension_income, 0)
+        salary -= floor_to(income_levy * other // total_income, 100)
     pension = pension_part if pension_withholding else 0
     ordinary = total - salary - pension
     return MethodSplit(salary, pension, ordinary, pension_part)
