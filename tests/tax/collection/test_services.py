@@ -229,3 +229,24 @@ def test_plan_takes_the_returns_choice_of_ordinary_for_other_income() -> None:
     assert sum(i.amount for i in items if i.method == "salary") == 151_600
     assert [i.amount for i in items if i.method == "ordinary"] == [12_400, 12_000, 12_000, 12_000]  # 48,400 in 4 期
     assert refund == 0 and any("ただし書" in n for n in notes)
+
+
+def test_after_a_revision_the_employee_notice_is_a_change_notice(city: dict[str, str]) -> None:
+    """更正 (a second payer's report) after September: the 納税義務者用 notice becomes the 変更通知書, showing the former
+    year's tax, the new one and the months (June–September unchanged)."""
+    from jichitai.tax.collection.notices import employee_notice_pdfs
+
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    first = Assessment.objects.get(atena_number=city["taro"])
+    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
+                                           payer_number=reports.make_corporate_number(400000000001),
+                                           payer_name="副業株式会社", salary_paid=600_000, salary_income=0,
+                                           year_end_adjusted=False, social_insurance=0))
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 9, 15))
+    new_total = Assessment.objects.filter(atena_number=city["taro"]).order_by("-version")[0].total
+    ((_, pdf),) = list(employee_notice_pdfs(2026, "7000012050002", on=D(2026, 9, 15)))
+    page = "".join(_text(pdf).split())
+    assert "特別徴収税額の変更通知書（納税義務者用）" in page and "決定通知書" not in page
+    assert f"変更前の年税額{first.total:,}円" in page and f"年税額{new_total:,}円" in page

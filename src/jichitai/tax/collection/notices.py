@@ -53,6 +53,23 @@ def mailing_address(atena_number: str) -> dict[str, str]:
             "address": address}
 
 
+def previous_annual(schedule: CollectionSchedule) -> int | None:
+    """The year's tax of the schedule this one replaced (税額変更), or None for the 当初 notice."""
+    before = (CollectionSchedule.objects.filter(fiscal_year=schedule.fiscal_year, atena_number=schedule.atena_number,
+                                                assessment_version__lt=schedule.assessment_version)
+              .order_by("-assessment_version").values_list("annual", flat=True).first())
+    return None if before is None else int(before)
+
+
+def _changed(title: str, amounts: list[tuple[str, int]], before: int | None) -> str:
+    """The 税額変更 form of a notice (地方税法第321条の6 / 第319条の2): its title says so and the former amount is
+    shown first."""
+    if before is None:
+        return title
+    amounts.insert(0, ("変更前の年税額", before))
+    return title.replace("決定通知書", "変更通知書").replace("納税通知書", "税額変更通知書兼納税通知書")
+
+
 def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date) -> dict[str, Any]:
     a = schedule.assessment
     items = [Instalment(i.method, i.label, i.month, i.due, i.amount)
@@ -65,8 +82,10 @@ def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date) -> dict[str,
     amounts.append(("うち普通徴収（この通知書で納める額）", schedule.ordinary_total))
     if schedule.refund:
         amounts.append(("還付（納付済みの場合）", schedule.refund))
+    title = _changed(f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書", amounts,
+                     previous_annual(schedule))
     return {
-        "title": f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書",
+        "title": title,
         "issued": to_wareki(on), "issuer": _issuer(on), "recipient": mailing_address(schedule.atena_number),
         "atena_number": schedule.atena_number,
         "amounts": [(label, format_yen(v)) for label, v in amounts],
@@ -124,8 +143,10 @@ def employee_notice_data(schedule: CollectionSchedule, notice: employer_files.Em
                ("森林環境税", a.forest_env_tax), ("年税額", a.total), ("うちこの勤務先での特別徴収税額", row.annual)]
     if schedule.ordinary_total:
         amounts.append(("うち普通徴収（納税通知書で納める額）", schedule.ordinary_total))
+    title = _changed(f"{fiscal_year_label(notice.fiscal_year)} 市民税・県民税・森林環境税 特別徴収税額の決定通知書（納税義務者用）",
+                     amounts, previous_annual(schedule))
     return {
-        "title": f"{fiscal_year_label(notice.fiscal_year)} 市民税・県民税・森林環境税 特別徴収税額の決定通知書（納税義務者用）",
+        "title": title,
         "issued": to_wareki(on), "issuer": _issuer(on), "name": row.name or row.atena_number,
         "atena_number": row.atena_number, "payer_name": notice.payer_name, "payer_number": notice.payer_number,
         "amounts": [(label, format_yen(v)) for label, v in amounts],
