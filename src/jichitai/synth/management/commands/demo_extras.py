@@ -78,6 +78,7 @@ class Command(BaseCommand):
             lines.append(("自動審査", step("申告: 自動審査", lambda: self._command("declarations", "review",
                                                                               "--fiscal-year", str(fy)))))
             lines.append(("賦課", step(f"個人住民税: {fy}年度 賦課", lambda: self._assess(fy))))
+            lines.append(("徴収計画と通知書", step(f"個人住民税: {fy}年度 徴収計画・通知書", lambda: self._collect(fy))))
             lines.append(("データレイク", step("連携基盤: 中継と取込 (raw → standard → lounge)", self._land)))
             lines.append(("ラウンジ（賦課・申告）", step("ラウンジ区画: 賦課と申告の結果", self._outcomes)))
             lines.append(("ラウンジの集計", step("ラウンジ: 集計表の再計算", self._refresh)))
@@ -148,6 +149,31 @@ class Command(BaseCommand):
         r = assessment.run(fiscal_year)
         return (f"対象 {r.considered:,} 人: 新規 {r.created:,}, 更正 {r.corrected:,}, 変更なし {r.unchanged:,}, "
                 f"計算不能 {len(r.refused):,}")
+
+    def _collect(self, fiscal_year: int) -> str:
+        """The 当初 collection schedules (通知日 5月15日), every employer's data file, and a few notices as PDF
+        to look at (docs/tax-year.md)."""
+        import datetime as dt
+        import itertools
+
+        from jichitai.tax.collection import employer_files, notices
+        from jichitai.tax.collection import services as collection
+        from jichitai.tax.collection.models import CollectionSchedule
+
+        on = dt.date(fiscal_year, 5, 15)
+        r = collection.build(fiscal_year, notice_on=on)
+        out = Path(settings.CONFIG.var_dir) / "collection" / str(fiscal_year)
+        files = employer_files.write_all(fiscal_year, out)
+        samples = out / "samples"
+        samples.mkdir(parents=True, exist_ok=True)
+        for notice in itertools.islice(employer_files.notices(fiscal_year), 3):
+            (samples / f"特別徴収_{notice.payer_number}.pdf").write_bytes(
+                notices.employer_notice_pdf(fiscal_year, notice.payer_number, on=on))
+        for atena in CollectionSchedule.objects.filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0)\
+                .order_by("atena_number").values_list("atena_number", flat=True)[:3]:
+            (samples / f"納税通知書_{atena}.pdf").write_bytes(notices.ordinary_notice_pdf(fiscal_year, atena, on=on))
+        return (f"新規 {r.created:,}, 税額変更 {r.revised:,}, 変更なし {r.unchanged:,}; 特別徴収義務者 {len(files):,} 件の"
+                f"データと通知書の見本を {out} に")
 
     def _land(self) -> str:
         from jichitai.hub.landing import run_cycle
