@@ -77,3 +77,14 @@ def protect(make_staff: Callable[..., Any]) -> Callable[..., Any]:
         return support.approve(approver, req.pk).suppression
 
     return make
+
+
+def move_in_many(clerk: Any, count: int, name: str = "髙橋", kana: str = "タカハシ") -> list[str]:
+    """One household of ``count`` people of the same surname (born on successive days from 1950-01-01, so that
+    the search's order, kana then birth date, is their order here); their 宛名番号 in that order."""
+    from jichitai.registry.services import apply
+
+    start = dt.date(1950, 1, 1)
+    persons = tuple(NewPerson(f"{name} {i:03d}", f"{kana} タロウ", start + dt.timedelta(days=i), "M",
+                              "世帯主" if i == 0 else "同居人") for i in range(count))
+    return list(apply(move_in_command(persons=persons), actor=clerk).atena_numbers)

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from jichitai.registry.domain import NewPerson, RecordDeath
-from jichitai.registry.search import search
+from jichitai.registry.search import search, search_page
 from jichitai.registry.services import apply
-from tests.registry.conftest import move_in_command
+from tests.registry.conftest import move_in_command, move_in_many
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,24 @@ def test_results_in_kana_then_birth_order_on_both_paths(towns: Any, clerk: Any, 
     got = [(r["kana"], r["birth_date"].year) for r in search(name="山田", limit=3)]
     assert got == [("ヤマダ イチコ", 1988), ("ヤマダ イチロウ", 1970), ("ヤマダ イチロウ", 1985)]
     assert "kana_key" not in search(name="山田")[0]
+
+
+@pytest.mark.parametrize("candidates", [2000, 1])
+def test_search_is_paged_with_the_total_count(towns: Any, clerk: Any, candidates: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22 item 5: the search no longer stops silently at 50; it counts every match and gives any page of
+    them, in the same order, whether sorted here or by the database (consistency: our own order)."""
+    from jichitai.registry import search as module
+
+    monkeypatch.setattr(module, "CANDIDATES", candidates)
+    people = move_in_many(clerk, 57)
+    first = search_page(name="髙橋")
+    assert (first.total, first.first, first.last, first.has_next, first.has_previous) == (57, 1, 50, True, False)
+    assert [r["atena_number"] for r in first.rows] == people[:50]
+    second = search_page(name="髙橋", offset=50)
+    assert (second.total, second.first, second.last, second.has_next, second.has_previous) == (57, 51, 57, False,
+                                                                                                True)
+    assert [r["atena_number"] for r in second.rows] == people[50:]
+    beyond = search_page(name="髙橋", offset=100)
+    assert (beyond.rows, beyond.total, beyond.first) == ([], 57, 0)
+    assert search_page().total == 0

@@ -41,6 +41,7 @@ class SearchQuery(Schema):
     juminhyo_code: F.Text(11) = ""  # type: ignore[valid-type]
     include_removed: bool = False
     limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, description="何件目から返すか（0から数える）。次の頁は offset + limit。")
 
 
 class ResidentOut(Schema):
@@ -84,7 +85,7 @@ def search_residents(request: HttpRequest, q: Query[SearchQuery]) -> Any:
     """検索 (j320–j340). Results carry no 個人番号; a person covered by 照会抑止 (theirs or their household's)
     is answered as ``{"atena_number", "suppressed", "hidden": true}`` only (audited)."""
     actor = ensure(request, "registry.view")
-    return records.find(actor, {**q.dict(), "limit": max(1, min(q.limit, 200))})
+    return records.find(actor, {**q.dict(), "limit": max(1, min(q.limit, 200))}).rows
 
 
 def _history_row(h: Any) -> dict[str, Any]:

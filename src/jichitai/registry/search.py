@@ -5,6 +5,7 @@ PostgreSQL the key columns also carry ``varchar_pattern_ops`` indexes so ``LIKE 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from jichitai.common.text import search_key
@@ -12,17 +13,54 @@ from jichitai.registry.domain.person import ACTIVE
 from jichitai.registry.models import Resident
 from jichitai.registry.store import my_number_index
 
-CANDIDATES = 2000  # matches sorted here rather than by the database (see the end of search)
+CANDIDATES = 2000  # matches sorted here rather than by the database (see the end of search_page)
+PAGE_SIZE = 50
 SEARCH_COLUMNS = (
     "atena_number", "setai_number", "status", "name", "kana", "birth_date", "sex", "relationship", "town_code",
     "ward_code", "banchi", "katagaki", "removal_reason", "resident_kind",
 )
 
 
-def search(*, name: str = "", kana: str = "", birth_date: dt.date | None = None, town_code: str = "",
-           banchi: str = "", atena_number: str = "", setai_number: str = "", my_number: str = "",
-           juminhyo_code: str = "", include_removed: bool = False, limit: int = 50) -> list[dict[str, Any]]:
-    """Residents matching every criterion given, ordered by kana and birth date. At least one is needed."""
+@dataclass
+class SearchPage:
+    """One page of a search: its rows, the total count of matches and where the page starts (0-based), so that
+    the counter says how many there are and can ask for the next ones instead of stopping silently."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def first(self) -> int:
+        """1-based position of the first row shown (0 when there is none)."""
+        return self.offset + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.rows)
+
+    @property
+    def has_next(self) -> bool:
+        return self.last < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def search(*, limit: int = PAGE_SIZE, **criteria: Any) -> list[dict[str, Any]]:
+    """The first ``limit`` residents matching ``criteria`` (see :func:`search_page`)."""
+    return search_page(limit=limit, **criteria).rows
+
+
+def search_page(*, name: str = "", kana: str = "", birth_date: dt.date | None = None, town_code: str = "",
+                banchi: str = "", atena_number: str = "", setai_number: str = "", my_number: str = "",
+                juminhyo_code: str = "", include_removed: bool = False, offset: int = 0,
+                limit: int = PAGE_SIZE) -> SearchPage:
+    """Residents matching every criterion given, ordered by kana and birth date, from ``offset``; with the total
+    count. At least one criterion is needed (none gives an empty page)."""
+    offset = max(0, offset)
     qs = Resident.objects.all()
     given = False
     if atena_number:
@@ -44,17 +82,19 @@ def search(*, name: str = "", kana: str = "", birth_date: dt.date | None = None,
         if banchi:
             qs = qs.filter(banchi__startswith=banchi.strip())
     if not given:
-        return []
+        return SearchPage([], 0, offset, limit)
     if not include_removed:
         qs = qs.filter(status=ACTIVE)
     # First without ORDER BY, so that the database reads through the index of the most selective criterion: with
     # the ORDER BY, PostgreSQL may walk the kana index in order and filter a whole city's rows for a name whose
     # matches it misjudges (names and kana are correlated; measured 3.6 s at 1.5 M residents). A criterion that
-    # matches more than CANDIDATES rows is broad enough for the ordered scan to find ``limit`` rows at once.
+    # matches more than CANDIDATES rows is broad enough for the ordered scan to find its page at once.
     rows = list(qs.values(*SEARCH_COLUMNS, "kana_key")[:CANDIDATES + 1])
     if len(rows) > CANDIDATES:
-        return list(qs.order_by("kana_key", "birth_date", "atena_number").values(*SEARCH_COLUMNS)[:limit])
+        page = list(qs.order_by("kana_key", "birth_date", "atena_number").values(*SEARCH_COLUMNS)
+                    [offset:offset + limit])
+        return SearchPage(page, qs.count(), offset, limit)
     rows.sort(key=lambda r: (r["kana_key"], r["birth_date"], r["atena_number"]))
     for r in rows:
         del r["kana_key"]
-    return rows[:limit]
+    return SearchPage(rows[offset:offset + limit], len(rows), offset, limit)

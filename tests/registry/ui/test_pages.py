@@ -9,6 +9,7 @@ import pytest
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import Suppression
+from tests.registry.conftest import move_in_many
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +19,25 @@ def test_search_by_kana_with_hiragana_and_half_width(household: Any, login_as: A
     page = client.get("/registry/", {"kana": "あおき"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "青木 太郎" in html and "青木 花子" in html and "検索結果（2件）" in html
+    assert "青木 太郎" in html and "青木 花子" in html and "該当 2件 (1〜2件を表示)" in html
     assert "昭和55年1月7日" in html                   # 和暦 on screen (j90)
     entry = AuditEntry.objects.filter(action="registry.view", resource="search").latest("seq")
     assert entry.detail["criteria"]["kana"] == "あおき" and len(entry.detail["results"]) == 2
+
+
+def test_search_shows_the_count_and_pages_by_fifty(towns: Any, clerk: Any, login_as: Any) -> None:
+    """Issue 22 item 5: 「該当 N件 (1〜50件を表示)」 and a 「次の50件」 link that keeps the criteria; no silent cut."""
+    people = move_in_many(clerk, 57)
+    client = login_as("counter")
+    html = client.get("/registry/", {"name": "髙橋"}).content.decode()
+    assert "該当 57件 (1〜50件を表示)" in html and "次の50件" in html and "前の50件" not in html
+    assert people[49] in html and people[50] not in html
+    next_url = html.split('">次の50件')[0].rsplit('href="', 1)[1].replace("&amp;", "&")
+    second = client.get(f"/registry/{next_url}").content.decode()
+    assert "該当 57件 (51〜57件を表示)" in second and "次の50件" not in second and "前の50件" in second
+    assert people[50] in second and people[49] not in second
+    for bad in ("0", "-1", "x", "99999999999999999999"):  # a hand-edited page number is the first page
+        assert "該当 57件 (1〜50件を表示)" in client.get("/registry/", {"name": "髙橋", "page": bad}).content.decode()
 
 
 def test_search_by_birth_date_in_wareki(household: Any, login_as: Any) -> None:

@@ -13,6 +13,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import my_number_problem
 from jichitai.registry import purposes
+from jichitai.registry.search import PAGE_SIZE
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal
 from jichitai.registry.views.forms import KINDS, WarekiDateField, town_choices
@@ -57,14 +58,33 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
         criteria["include_removed"] = form.cleaned_data.get("include_removed", False)
-        if not [k for k in criteria if k not in ("include_removed", "my_number_purpose")]:
+        page = _page_number(request.GET.get("page", ""))
+        criteria["offset"], criteria["limit"] = (page - 1) * PAGE_SIZE, PAGE_SIZE
+        if not [k for k in criteria if k not in ("include_removed", "my_number_purpose", "offset", "limit")]:
             context["notice"] = "検索条件を1つ以上入力してください。"
         else:
             try:
-                context["results"] = records.find(request.user, criteria)
+                found = records.find(request.user, criteria)
+                context.update(results=found.rows, found=found, next_url=_page_url(request, page + 1),
+                               previous_url=_page_url(request, page - 1))
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
     return render(request, "registry/search.html", context)
+
+
+MAX_PAGE = 100_000  # past any city's residents at 50 a page; keeps the OFFSET a database integer
+
+
+def _page_number(raw: str) -> int:
+    """The page asked for (the 「次の50件」 link's ``page``); anything else than a positive number is the first."""
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    """The same search, another page (the criteria kept as the clerk typed them)."""
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return f"?{query.urlencode()}"
 
 
 @requires("registry.view")

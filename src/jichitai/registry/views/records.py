@@ -21,7 +21,7 @@ from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.person import ACTIVE, Person
 from jichitai.registry.history import household_as_of
 from jichitai.registry.models import Household, Resident, Suppression, Town
-from jichitai.registry.search import search
+from jichitai.registry.search import SearchPage, search_page
 from jichitai.registry.store import to_person
 
 
@@ -47,8 +47,9 @@ def address_of(person: Person, towns: dict[str, Town] | None = None) -> str:
     return f"{place}{person.banchi}{('　' + person.katagaki) if person.katagaki else ''}"
 
 
-def find(actor: Any, criteria: dict[str, Any]) -> list[dict[str, Any]]:
-    """Resident search (j340); the search itself is audited with its criteria (個人番号 masked)."""
+def find(actor: Any, criteria: dict[str, Any]) -> SearchPage:
+    """Resident search (j340), one page of it (``offset``, ``limit`` in ``criteria``) with the total count; the
+    search itself is audited with its criteria (個人番号 masked) and every person the page shows."""
     criteria = dict(criteria)
     purpose = criteria.pop("my_number_purpose", "")
     if criteria.get("my_number"):
@@ -60,21 +61,23 @@ def find(actor: Any, criteria: dict[str, Any]) -> list[dict[str, Any]]:
         except RegistryError:
             audit.record(actor, "registry.view_mynumber", "search", "refused", code="purpose_required")
             raise
-    rows = suppression.screen_rows(actor, search(**criteria), via="search")
+    found_page = search_page(**criteria)
+    rows = suppression.screen_rows(actor, found_page.rows, via="search")
     shown = {k: ("***" if k == "my_number" else str(v)) for k, v in criteria.items() if v}
     if criteria.get("my_number"):
         shown["my_number_purpose"] = purpose
     found = [r["atena_number"] for r in rows if not r["hidden"]]
     # every person the result list showed is a subject of the entry (the auditor's "who looked at X")
     audit.record(actor, "registry.view", "search", "ok", criteria=shown, results=found[:50], count=len(rows),
-                 subjects=found)
+                 total=found_page.total, subjects=found)
     towns = town_names({r["town_code"] for r in rows if not r["hidden"]})
     for r in rows:
         if r["hidden"]:
             continue
         town = towns.get(r["town_code"])
         r["address"] = f"{town.ward_name}{town.name}{r['banchi']}" if town else r["banchi"]
-    return rows
+    found_page.rows = rows
+    return found_page
 
 
 def resident(actor: Any, atena_number: str, *, my_number_purpose: str = "") -> ResidentPage:
