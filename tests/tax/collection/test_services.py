@@ -250,3 +250,25 @@ def test_after_a_revision_the_employee_notice_is_a_change_notice(city: dict[str,
     page = "".join(_text(pdf).split())
     assert "特別徴収税額の変更通知書（納税義務者用）" in page and "決定通知書" not in page
     assert f"変更前の年税額{first.total:,}円" in page and f"年税額{new_total:,}円" in page
+
+
+def test_the_employer_change_notice_lists_only_the_changed_employees(city: dict[str, str]) -> None:
+    """After Taro's 更正 noticed 2026-09-15, the employer's 変更通知書 lists him with the new months (June–September
+    as before); a date with no change is refused in words."""
+    from jichitai.common.errors import NotFound
+    from jichitai.tax.collection.notices import employer_change_notice_pdf
+
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    with pytest.raises(NotFound, match="変更はありません"):
+        employer_change_notice_pdf(2026, "7000012050002", notice_on=D(2026, 5, 15))
+    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
+                                           payer_number=reports.make_corporate_number(400000000001),
+                                           payer_name="副業株式会社", salary_paid=600_000, salary_income=0,
+                                           year_end_adjusted=False, social_insurance=0))
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 9, 15))
+    page = "".join(_text(employer_change_notice_pdf(2026, "7000012050002", notice_on=D(2026, 9, 15))).split())
+    _, items = _schedule(city["taro"])
+    assert "特別徴収税額の変更通知書（特別徴収義務者用）" in page and "青木太郎" in page
+    assert f"{items[4].amount:,}" in page and "合計（1人）" in page

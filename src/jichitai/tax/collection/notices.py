@@ -201,3 +201,22 @@ def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
         if progress is not None:
             progress("nouzei", 1)
     return employers, taxpayers
+
+
+def employer_change_notice_pdf(fiscal_year: int, payer_number: str, *, notice_on: dt.date) -> bytes:
+    """特別徴収税額の変更通知書 (特別徴収義務者用, 地方税法第321条の6第1項): only the employees whose withholding
+    changed by the schedules of ``notice_on`` (a 更正 re-spread), with their new months."""
+    from jichitai.registry.certificates.render import typst_pdf
+
+    notice = next(employer_files.notices(fiscal_year, payer_number), None)
+    changed = set(CollectionSchedule.objects.filter(
+        fiscal_year=fiscal_year, current=True, notice_on=notice_on, assessment_version__gt=1,
+        atena_number__in=[e.atena_number for e in notice.employees] if notice else [])
+        .values_list("atena_number", flat=True))
+    if notice is None or not changed:
+        raise NotFound(f"法人番号 {payer_number} の{to_wareki(notice_on)}の特別徴収税額の変更はありません。",
+                       payer_number=payer_number)
+    notice.employees = [e for e in notice.employees if e.atena_number in changed]
+    data = employer_notice_data(notice, notice_on)
+    data["title"] = data["title"].replace("決定通知書", "変更通知書")
+    return typst_pdf(TEMPLATES / "employer_notice.typ", data)
