@@ -330,17 +330,19 @@ def _remove_intake(fiscal_year: int) -> str:
     and the assessments made from them. The message log keeps its entries (append-only)."""
     from django.db import connection, transaction
 
-    from jichitai.declarations.models import Declaration
+    from jichitai.declarations.models import CityRecord, Declaration
     from jichitai.hub.models import ExchangedFile
     from jichitai.tax.models import Assessment, ReceivedReport
 
     with transaction.atomic():
-        taken = ExchangedFile.objects.filter(direction="in", layout__in=[feed for feed, _ in REPORT_FILES])
+        taken = ExchangedFile.objects.filter(direction="in", layout__in=[feed for feed, _ in REPORT_FILES]
+                                             + [feed for _, feed, _ in CITY_FILES])
         kept = list(taken.values_list("pk", "stored_path"))
         with connection.cursor() as cur:  # a million rows: no ORM collector
             cur.execute(f"DELETE FROM {ReceivedReport._meta.db_table} WHERE source = ANY(%s)",
                         [[f"hub:{pk}" for pk, _ in kept]])
             reports = cur.rowcount
+        CityRecord.objects.filter(source__in=[f"hub:{pk}" for pk, _ in kept]).delete()
         taken.delete()
         Assessment.objects.filter(fiscal_year=fiscal_year, source__startswith="declaration:").delete()
         declarations, _ = Declaration.objects.filter(fiscal_year=fiscal_year).delete()
