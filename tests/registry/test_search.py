@@ -87,3 +87,40 @@ def test_search_is_paged_with_the_total_count(towns: Any, clerk: Any, candidates
     beyond = search_page(name="髙橋", offset=100)
     assert (beyond.rows, beyond.total, beyond.first) == ([], 57, 0)
     assert search_page().total == 0
+
+
+@pytest.mark.parametrize(("registered", "typed"), [("髙橋 一郎", "高橋"), ("高橋 一郎", "髙橋"), ("𠮷野 花子", "吉野"),
+                                                   ("吉野 花子", "𠮷野"), ("齋藤 一", "斎藤"), ("渡邉\U000E0104 一", "渡辺"),
+                                                   ("山﨑 一", "山崎"), ("德永 一", "徳永")])
+def test_search_finds_itaiji_by_the_common_form_and_back(towns: Any, clerk: Any, registered: str, typed: str) -> None:
+    """Issue 22 item 5: 髙橋 found by 高橋, 𠮷野 by 吉野 and the reverse; the key is folded when written and when
+    queried (independent: the pairs are variants in Unihan or the 常用漢字表)."""
+    applied = apply(move_in_command(persons=(NewPerson(registered, "テスト イチ", dt.date(1980, 1, 1), "M",
+                                                       "世帯主"),)), actor=clerk)
+    found = search(name=typed)
+    assert [r["atena_number"] for r in found] == applied.atena_numbers
+    assert found[0]["name"] == registered  # stored as entered
+
+
+def test_migration_refolds_the_keys_written_before(towns: Any, clerk: Any) -> None:
+    """Rows written before the folding (key 髙橋…) are rewritten by the data migration and then found by 高橋;
+    a row without a variant is left as it is (consistency: our own key function)."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from jichitai.registry.models import Resident
+
+    migration = importlib.import_module("jichitai.registry.migrations.0007_fold_itaiji_in_search_keys")
+    applied = apply(move_in_command(persons=(NewPerson("髙橋 一郎", "タカハシ イチロウ", dt.date(1980, 1, 1), "M", "世帯主"),
+                                             NewPerson("青木 花子", "アオキ ハナコ", dt.date(1982, 1, 1), "F", "妻"))),
+                    actor=clerk)
+    takahashi, aoki = applied.atena_numbers
+    Resident.objects.filter(pk=takahashi).update(name_key="髙橋一郎")  # as the key was built before
+    Resident.objects.filter(pk=aoki).update(name_key="青木ハナコ-untouched")
+    assert search(name="高橋") == []
+    with connection.schema_editor() as editor:
+        migration.refold(apps, editor)
+    assert [r["atena_number"] for r in search(name="高橋")] == [takahashi]
+    assert Resident.objects.get(pk=aoki).name_key == "青木ハナコ-untouched"
