@@ -24,6 +24,16 @@ def _spec(**parts: Any) -> dict[str, Any]:
     return {**BASE, **parts}
 
 
+def _amount(field: str, title: str, unit: str) -> dict[str, Any]:
+    """A quantitative axis read as people read it: thousands separators, the unit in the title."""
+    return {"field": field, "type": "quantitative", "title": f"{title}（{unit}）" if unit else title,
+            "axis": {"format": ",~d"}}
+
+
+def _tip(field: str, unit: str) -> dict[str, Any]:
+    return {"field": field, "type": "quantitative", "format": ",", "title": f"{field}（{unit}）" if unit else field}
+
+
 def area_dim(ind: Indicator) -> str | None:
     for d in ind.dims:
         if d.column in ("ward_code", "school_district", "town_code"):
@@ -46,16 +56,18 @@ def pyramid(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]
             continue
         v = row["value"]
         values.append({"年齢": row["age_band_label"], "order": row["age_band"], "性別": row["sex_label"],
-                       "人数": None if v is None else (-v if row["sex"] == "M" else v)})
+                       "人数": None if v is None else (-v if row["sex"] == "M" else v), "実数": v})
     return _spec(
         title=f"人口ピラミッド（{label('ward_code', area)}・{pub.period}）", height=380,
         data={"values": values}, mark="bar",
         encoding={
             "y": {"field": "年齢", "type": "ordinal", "sort": {"field": "order", "order": "descending"}},
-            "x": {"field": "人数", "type": "quantitative", "title": "人数（左：男　右：女）"},
+            "x": {"field": "人数", "type": "quantitative", "title": "人数（人、左：男　右：女）",
+                  "axis": {"format": ",~d", "labelExpr": "replace(datum.label, '−', '')"}},
             "color": {"field": "性別", "type": "nominal", "scale": {"domain": ["男", "女"],
                                                                    "range": ["#3a6ea5", "#c0504d"]}},
-            "tooltip": [{"field": "年齢"}, {"field": "性別"}, {"field": "人数"}],
+            "tooltip": [{"field": "年齢"}, {"field": "性別"}, {"field": "実数", "type": "quantitative",
+                                                           "format": ",", "title": "人数（人）"}],
         })
 
 
@@ -77,8 +89,8 @@ def bars(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]:
         values.append(item)
     enc: dict[str, Any] = {
         "x": {"field": "区分", "type": "nominal", "sort": None, "title": by.label},
-        "y": {"field": "値", "type": "quantitative", "title": ind.measure_label},
-        "tooltip": [{"field": "区分"}, {"field": "値"}],
+        "y": _amount("値", ind.measure_label, ind.unit),
+        "tooltip": [{"field": "区分"}, _tip("値", ind.unit)],
     }
     if ind.partition:
         enc["color"] = {"field": "系列", "type": "nominal", "title": "区分"}
@@ -147,9 +159,9 @@ def series(ind: Indicator, points: list[tuple[str, Published]], area: str = TOTA
     return _spec(title=f"{ind.title}の推移（{where}）", height=280, data={"values": values},
                  mark={"type": "line", "point": True},
                  encoding={"x": {"field": "期間", "type": "ordinal", "title": "期間"},
-                           "y": {"field": "値", "type": "quantitative", "title": ind.measure_label},
+                           "y": _amount("値", ind.measure_label, ind.unit),
                            "color": {"field": "系列", "type": "nominal", "title": "系列"},
-                           "tooltip": [{"field": "期間"}, {"field": "系列"}, {"field": "値"}]})
+                           "tooltip": [{"field": "期間"}, {"field": "系列"}, _tip("値", ind.unit)]})
 
 
 def projection_chart(p: dict[str, Any], area: str) -> dict[str, Any]:
@@ -160,7 +172,8 @@ def projection_chart(p: dict[str, Any], area: str) -> dict[str, Any]:
     return _spec(title=f"将来推計人口（{label('ward_code', area)}）", height=300, data={"values": values},
                  mark={"type": "line", "point": True},
                  encoding={"x": {"field": "年", "type": "quantitative", "axis": {"format": "d"}},
-                           "y": {"field": "人口", "type": "quantitative"},
+                           "y": _amount("人口", "人口", "人"),
+                           "tooltip": [{"field": "年", "format": "d"}, {"field": "系列"}, _tip("人口", "人")],
                            "color": {"field": "系列", "type": "nominal"},
                            "strokeDash": {"field": "系列", "type": "nominal"}})
 

@@ -16,7 +16,7 @@ from jichitai.accounts.models import Department, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common import csvout
-from jichitai.lounge import charts, exports, sql
+from jichitai.lounge import charts, display, exports, sql
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
 from jichitai.lounge.areas import WARD_NAMES
@@ -46,6 +46,7 @@ def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 def _table(pub: Published, area: str, ind: I.Indicator) -> list[list[Any]]:
+    """The rows of the data table: labels, then the figures (``None`` where suppressed)."""
     adim = charts.area_dim(ind)
     rows = []
     for row in pub.rows:
@@ -53,18 +54,31 @@ def _table(pub: Published, area: str, ind: I.Indicator) -> list[list[Any]]:
             continue
         cells = [row.get(ind.partition)] if ind.partition else []
         cells += [row[f"{d.column}_label"] for d in ind.dims]
-        cells += [SUPPRESSED if row["value"] is None else row["value"]]
-        cells += [SUPPRESSED if row.get(c) is None else row[c] for c, _ in ind.sums]
+        cells += [row["value"]] + [row.get(c) for c, _ in ind.sums]
         rows.append(cells)
     return rows
 
 
-def _rows_html(rows: list[list[Any]]) -> SafeString:
+def _units(ind: I.Indicator) -> list[str | None]:
+    """Per column of :func:`_table`: ``None`` for a label, else the unit its figures are shown with."""
+    return ([None] if ind.partition else []) + [None for _ in ind.dims] + [ind.unit] + [
+        display.unit_for(c, ind.unit) for c, _ in ind.sums]
+
+
+def _cell(value: Any, unit: str | None) -> str:
+    if unit is None:
+        return f"<td>{html.escape(str(value))}</td>"
+    if value is None:
+        return f'<td class="num suppressed">{display.SUPPRESSED_TEXT}</td>'
+    return f'<td class="num">{html.escape(display.figure(value, unit))}</td>'
+
+
+def _rows_html(rows: list[list[Any]], units: list[str | None]) -> SafeString:
     """The body of a data table (hundreds of rows: ``population`` has 750), every cell escaped as the template's
     autoescape does (``html.escape``). Built here because a template loop over every cell cost ~100 ms a page;
-    the cells are text and integers, which the template would print as ``str`` too."""
-    return mark_safe("".join(  # noqa: S308 - every cell is escaped on the line below
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows))
+    figures are written by :func:`display.figure`, as the template filter ``figure`` writes them."""
+    return mark_safe("".join(  # noqa: S308 - every cell is escaped in _cell
+        "<tr>" + "".join(_cell(c, u) for c, u in zip(r, units, strict=True)) + "</tr>" for r in rows))
 
 
 def _ids(specs: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
@@ -92,11 +106,14 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     ctx.update(
         specs=_ids(charts.charts_for(ind, pub, ctx["points"], ctx["area"]), slug),
         headers=(["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
-        + [lab for _, lab in ind.sums],
-        table_rows=_rows_html(_table(pub, ctx["area"], ind)),
-        derived_headers=[lab for _, lab in pub.derived_columns],
-        derived=[[r.get(f"{c}_label", r.get(c)) if i == 0 else (SUPPRESSED if r.get(c) is None else r.get(c))
-                  for i, (c, _) in enumerate(pub.derived_columns)] for r in pub.derived],
+        + [display.heading(lab) for _, lab in ind.sums],
+        table_rows=_rows_html(_table(pub, ctx["area"], ind), _units(ind)),
+        derived_headers=[display.heading(lab) for _, lab in pub.derived_columns],
+        derived_rows=_rows_html(
+            [[r.get(f"{c}_label", r.get(c)) if i == 0 else r.get(c) for i, (c, _) in enumerate(pub.derived_columns)]
+             for r in pub.derived],
+            [None] + [display.unit_for(c, ind.unit) for c, _ in pub.derived_columns[1:]]),
+        suppressed_note=display.SUPPRESSED_NOTE,
         query=request.GET.urlencode(),
     )
     return render(request, "lounge/indicator.html", ctx)
@@ -123,7 +140,7 @@ def indicator_csv(request: HttpRequest, slug: str) -> HttpResponse:
     writer = csvout.writer(out, for_people=True)
     writer.writerow((["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
                     + [lab for _, lab in ind.sums])
-    writer.writerows(_table(ctx["pub"], ctx["area"], ind))
+    writer.writerows([SUPPRESSED if c is None else c for c in r] for r in _table(ctx["pub"], ctx["area"], ind))
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}_{ctx["period"]}.csv"'
     return response
@@ -149,7 +166,7 @@ def projection(request: HttpRequest) -> HttpResponse:
     return render(request, "lounge/projection.html", {
         "spec": charts.projection_chart(data, area), "data": data, "area": area, "wards": WARD_NAMES,
         "total": TOTAL, "table": table, "lineage": [marts.lineage["resident_spells"], marts.lineage["movements"]],
-        "as_of": request.GET.get("as_of", ""), "suppressed": SUPPRESSED,
+        "as_of": request.GET.get("as_of", ""), "suppressed_note": display.SUPPRESSED_NOTE,
     })
 
 

@@ -1,0 +1,43 @@
+"""How a lounge figure reads on a page: 12,468人, 4,825,000円, 31.2%, and a suppressed cell as 「秘匿」 (never
+blank, never a bare asterisk). One place, used by the template filter and the tables built in the views; what
+the figures are is decided by :mod:`jichitai.lounge.publish`, only their text here."""
+
+from __future__ import annotations
+
+SUPPRESSED_TEXT = "秘匿"
+SUPPRESSED_NOTE = ("「秘匿」は、人数が少なく個人が特定されるおそれがあるため、または合計などから逆算されないよう"
+                   "あわせて伏せた値です。率・平均は、元になる人数が秘匿のときや少ないときに秘匿します。")
+
+# the unit of a published column, by its key (the measure ``value`` takes the indicator's unit)
+UNITS: dict[str, str] = {
+    "amount": "円", "taxable_income": "円", "income_levy": "円", "income_per": "円", "levy_per": "円",
+    "per_child": "円", "aging_rate": "%", "auto_share": "%", "dependency": "",
+    "decision_days": "日", "queue_days": "日", "pending_days": "日", "decided": "件", "total": "人",
+}
+
+
+def unit_for(column: str, measure_unit: str) -> str:
+    return UNITS.get(column, measure_unit)
+
+
+def figure(value: object, unit: str = "") -> str:
+    """``value`` with thousands separators and its unit; ``None`` (a suppressed cell) as 「秘匿」. Rates are
+    published already multiplied by 100 and shown with one decimal and ``%``; yen are whole."""
+    if value is None:
+        return SUPPRESSED_TEXT
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if unit == "%":
+        return f"{value:,.1f}%"
+    if isinstance(value, float) and (unit == "円" or value.is_integer()):
+        value = round(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+    return f"{text}{unit}"
+
+
+def heading(label: str) -> str:
+    """A column heading without the unit its cells now carry: 「月額合計（円）」 → 「月額合計」."""
+    for suffix in ("（円）", "（%）"):
+        if label.endswith(suffix):
+            return label[: -len(suffix)]
+    return label

@@ -1,0 +1,57 @@
+"""The lounge pages as a person reads them (issue 25 item 2): figures with separators and units, suppressed
+cells in words, no analysts' jargon outside the 詳細 fold, a 町字 ranking with a chart that a ward filter
+narrows. Consistency checks on the rendered pages (Django client, PostgreSQL); the figures themselves are the
+disclosure control's, tested in test_disclosure."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from jichitai.lounge import display
+from jichitai.lounge.indicators import INDICATORS
+
+pytestmark = pytest.mark.postgres
+
+NUM_CELL = re.compile(r'<td class="num( suppressed)?">([^<]*)</td>')
+FIGURE = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d)?(人|円|件|世帯|日|%)?$")
+
+
+def test_figure_text() -> None:
+    """The one formatter: the brief's own examples (4,825,000円, 12,468人), rates, and 秘匿 for None."""
+    assert display.figure(4825000, "円") == "4,825,000円"
+    assert display.figure(12468, "人") == "12,468人"
+    assert display.figure(31.25, "%") == "31.2%"
+    assert display.figure(183456.4, "円") == "183,456円"
+    assert display.figure(None, "人") == "秘匿"
+
+
+@pytest.mark.parametrize("slug", sorted(INDICATORS))
+def test_every_figure_on_an_indicator_page_has_separators_and_a_unit(login_as: Any, lounge: Any,
+                                                                      slug: str) -> None:
+    body = login_as("counter").get(f"/lounge/i/{slug}/").content.decode()
+    cells = NUM_CELL.findall(body)
+    assert cells, "the data table shows its figures as numeric cells"
+    for suppressed, text in cells:
+        if suppressed:
+            assert text == "秘匿"
+        else:
+            assert FIGURE.match(text), text
+    assert "<td>*</td>" not in body and "<td></td>" not in body
+    assert "秘匿" in body and display.SUPPRESSED_NOTE in body
+
+
+def test_amounts_in_yen_and_rates_in_percent(login_as: Any, lounge: Any) -> None:
+    client = login_as("counter")
+    tax = client.get("/lounge/i/tax_by_ward/").content.decode()
+    assert re.search(r'<td class="num">\d{1,3}(,\d{3})+円</td>', tax)
+    population = client.get("/lounge/i/population/").content.decode()
+    assert re.search(r'<td class="num">\d{1,2}\.\d%</td>', population)  # 高齢化率
+    assert re.search(r'<td class="num">\d{1,3}(,\d{3})+人</td>', population)
+
+
+def test_projection_table_has_separators(login_as: Any, lounge: Any) -> None:
+    body = login_as("counter").get("/lounge/projection/").content.decode()
+    assert re.search(r'<td class="num">\d{1,3}(,\d{3})+人</td>', body)
