@@ -242,9 +242,12 @@ def main() -> None:
     counts = [int(c) for c in args.clerks.split(",")]
     url = os.environ["DATABASE_URL"]
     _django()
+    from django.core.management import call_command
     from django.db import connection
 
     from jichitai.registry.models import Resident, Town
+
+    call_command("migrate", verbosity=0)  # the code may have brought migrations since the registry was loaded
 
     active = Resident.objects.filter(status="active").count()
     if not active:
@@ -271,6 +274,8 @@ def main() -> None:
             except requests.RequestException:
                 pass
             time.sleep(0.5)
+        else:
+            raise SystemExit("the server never became ready (/readyz)")
         print(f"registry: {active} active residents; gunicorn workers {env.get('WEB_CONCURRENCY', 'default')}, "
               f"threads {os.environ.get('JICHITAI_WEB_THREADS', 4)}", flush=True)
         offset = 0
