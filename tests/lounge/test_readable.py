@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from jichitai.lounge import display
 from jichitai.lounge.indicators import INDICATORS
@@ -55,3 +56,32 @@ def test_amounts_in_yen_and_rates_in_percent(login_as: Any, lounge: Any) -> None
 def test_projection_table_has_separators(login_as: Any, lounge: Any) -> None:
     body = login_as("counter").get("/lounge/projection/").content.decode()
     assert re.search(r'<td class="num">\d{1,3}(,\d{3})+人</td>', body)
+
+
+JARGON = re.compile(r"age_at|NFKC|version|lounge\.\w+|@\d|duckdb|spark|\bk\b", re.IGNORECASE)
+
+
+def visible_outside_details(body: str) -> str:
+    """The text a reader sees without opening the 詳細 fold (scripts and data islands are not text)."""
+    body = re.sub(r"<script.*?</script>|<details.*?</details>|<head>.*?</head>", "", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_no_jargon_outside_the_details_fold(login_as: Any, lounge: Any, make_staff: Any) -> None:
+    from jichitai.lounge.models import Dashboard
+
+    client = login_as("counter", "analyst")
+    board = Dashboard.objects.create(owner=make_staff(roles=["analyst"]), title="区の状況",
+                                     sharing=Dashboard.EVERYONE,
+                                     items=[{"indicator": "population"}, {"indicator": "tax_by_ward"}])
+    pages = [f"/lounge/i/{slug}/" for slug in INDICATORS] + ["/lounge/", "/lounge/projection/",
+                                                               reverse("lounge:dashboard", args=[board.pk])]
+    for url in pages:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        body = r.content.decode()
+        assert not JARGON.findall(visible_outside_details(body)), url
+    for slug, word in (("population", "age_at"), ("children_school_district", "NFKC"),
+                       ("tax_by_ward", "version 最大")):
+        body = client.get(f"/lounge/i/{slug}/").content.decode()
+        assert re.search(rf"<details class=\"analyst\"><summary>詳細</summary>.*{word}.*</details>", body, re.S)

@@ -44,6 +44,7 @@ class Indicator:
     refresh: str = DAILY
     owner: str = OWNER
     notes: str = ""
+    detail: str = ""  # how it is computed, in analysts' terms (function names, normalisations): the 詳細 fold
 
 
 WARD = Dim("ward_code", "区")
@@ -53,8 +54,9 @@ BAND = Dim("age_band", "年齢（5歳階級）", BANDS, parent=dict(AGE_GROUP))
 INDICATORS: dict[str, Indicator] = {i.slug: i for i in [
     Indicator(
         "population", "人口（区・男女・5歳階級）", "population", "ref_date", (WARD, SEX, BAND),
-        "基準日に住民記録上の住所がある人の数。年齢は基準日前日の満年齢（生年月の初日から age_at で計算）。",
+        "基準日に住民記録上の住所がある人の数。年齢は基準日時点の満年齢（誕生日の前日に1歳加わる。年齢計算ニ関スル法律）。",
         ("lounge.resident_spells",), chart="pyramid",
+        detail="年齢は生年月の初日と基準日の前日から age_at で計算（生年月日の日は仮名化で落としている）。",
         notes="5歳階級は 0〜14歳・15〜64歳・65歳以上 に集約した値とあわせて一つの表として秘匿処理する。"),
     Indicator(
         "population_town", "人口（町字別）", "population_town", "ref_date",
@@ -64,8 +66,9 @@ INDICATORS: dict[str, Indicator] = {i.slug: i for i in [
     Indicator(
         "children_school_district", "子どもの数（小学校区別）", "children_by_school_district", "ref_date",
         (Dim("school_district", "小学校区"), Dim("stage", "年齢区分", ("0〜5歳", "6〜11歳", "12〜14歳"))),
-        "基準日に住所がある0〜14歳の人数を小学校区と年齢区分で数えたもの（学校配置計画向け）。小学校区名は NFKC 正規化後に集計。",
-        ("lounge.resident_spells",), chart="bar"),
+        "基準日に住所がある0〜14歳の人数を小学校区と年齢区分で数えたもの（学校配置計画向け）。",
+        ("lounge.resident_spells",), chart="bar",
+        detail="小学校区名は NFKC 正規化（半角カナ・全角英数の表記ゆれを統一）してから集計。校区が未設定の人は「（未設定）」。"),
     Indicator(
         "households", "世帯数（世帯人員別）", "households", "ref_date",
         (WARD, Dim("size_class", "世帯人員", (1, 2, 3, 4, 5))),
@@ -105,9 +108,10 @@ INDICATORS: dict[str, Indicator] = {i.slug: i for i in [
         "基準日に有効な要介護・要支援認定を持つ人の数（介護保険法第19条）。", ("lounge.ltc_certification",)),
     Indicator(
         "tax_by_ward", "個人住民税 納税義務者・課税標準額・所得割", "tax_by_ward", "fiscal_year", (WARD,),
-        "年度ごとに各人の最新の賦課（version 最大）で、所得割の課税がある人の数と課税標準額・所得割額（市民税+県民税）の合計。"
-        "1人あたりの額は人数が k 以上の区のみ。",
+        "年度ごとに各人の最新の賦課（更正があれば更正後）で、所得割の課税がある人の数と課税標準額・所得割額"
+        "（市民税+県民税）の合計。1人あたりの額は人数を公表できる区のみ。",
         ("lounge.tax_assessment",), measure_label="納税義務者数",
+        detail="最新の賦課 = 賦課の version 最大の行。",
         sums=(("taxable_income", "課税標準額（円）"), ("income_levy", "所得割額（円）"))),
     Indicator(
         "declarations", "申告の処理状況（件数・自動審査率・処理日数）", "declarations", "fiscal_year",
