@@ -86,7 +86,7 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
     from django.db import connection
 
     from jichitai.common.checkdigit import make_my_number, with_modulus11
-    from jichitai.common.text import search_key
+    from jichitai.common.text import given_name_key, search_key
     from jichitai.dbcopy import copy_rows
     from jichitai.registry import services
     from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
@@ -146,6 +146,7 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
                 "destination_address": "", "destination_municipality_code": "", "note": "",
             }
             resident = {**base, "name_key": search_key(m["name"]), "kana_key": search_key(m["kana"]),
+                        "given_name_key": given_name_key(m["name"]), "given_kana_key": given_name_key(m["kana"]),
                         "history_no": 1, "last_change_id": change_id, "version": 0, "updated_at": now}
             res_rows.append({c: resident[c] for c in resident_cols})
             history = {**base, "history_no": 1, "change_id": change_id, "reason": "move_in_domestic",

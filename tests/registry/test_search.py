@@ -124,3 +124,45 @@ def test_migration_refolds_the_keys_written_before(towns: Any, clerk: Any) -> No
         migration.refold(apps, editor)
     assert [r["atena_number"] for r in search(name="高橋")] == [takahashi]
     assert Resident.objects.get(pk=aoki).name_key == "青木ハナコ-untouched"
+
+
+def test_search_by_given_name_alone(household: Any) -> None:
+    """Issue 22 item 5: a clerk who knows only the 名 (「太郎」, 「たろう」) finds the person; a 名 matches from its
+    start only, as the 氏 does (consistency: our keys)."""
+    taro, hanako = household.atena_numbers
+    assert [r["atena_number"] for r in search(name="太郎")] == [taro]
+    assert [r["atena_number"] for r in search(kana="たろう")] == [taro]
+    assert [r["atena_number"] for r in search(kana="ﾊﾅｺ")] == [hanako]
+    assert [r["atena_number"] for r in search(name="青木")] == [taro, hanako]  # the 氏 still finds both
+    assert search(name="郎") == [] and search(name="木太郎") == []
+
+
+def test_search_by_registry_numbers_without_leading_zeros(household: Any) -> None:
+    """Issue 22 item 5: 宛名番号 and 世帯番号 are 15 digits (j130); a clerk types them without the zeros, in full-width
+    digits too."""
+    taro = household.atena_numbers[0]
+    short = taro.lstrip("0")
+    assert len(short) < len(taro)
+    assert [r["atena_number"] for r in search(atena_number=short)] == [taro]
+    assert [r["atena_number"] for r in search(atena_number=f" {short.translate(str.maketrans('0123456789', '０１２３４５６７８９'))} ")] == [taro]
+    setai = household.setai_numbers[0]
+    assert len(search(setai_number=setai.lstrip("0"))) == 2
+    assert search(atena_number="9" + short) == []
+
+
+def test_migration_fills_the_given_name_keys(household: Any) -> None:
+    """Residents registered before the 名 keys existed get them from the data migration."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from jichitai.registry.models import Resident
+
+    migration = importlib.import_module("jichitai.registry.migrations.0008_given_name_search_keys")
+    Resident.objects.update(given_name_key="", given_kana_key="")
+    assert search(name="太郎") == []
+    with connection.schema_editor() as editor:
+        migration.fill(apps, editor)
+    assert [r["atena_number"] for r in search(name="太郎")] == household.atena_numbers[:1]
+    assert [r["atena_number"] for r in search(kana="ハナコ")] == household.atena_numbers[1:]

@@ -66,6 +66,13 @@ def search_key(text: str) -> str:
     return "".join(folded.split())
 
 
+def given_name_key(text: str) -> str:
+    """The search key of the given name: what follows the first space of a name or reading entered as 氏 名
+    (「山田 一郎」→ イチロウ's 一郎); empty when the name has no space (one cannot tell where the 名 starts)."""
+    parts = strip_variation_selectors(nfkc(text)).strip().split(maxsplit=1)
+    return search_key(parts[1]) if len(parts) == 2 else ""
+
+
 def is_katakana_reading(text: str) -> bool:
     """True when ``text`` (after NFKC) holds only katakana, the prolonged sound mark and spaces."""
     for ch in nfkc(text):

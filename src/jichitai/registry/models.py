@@ -114,6 +114,9 @@ class Resident(PersonRecord):
     setai_number = models.CharField("世帯番号", max_length=15)
     name_key = models.CharField("氏名検索キー", max_length=200)
     kana_key = models.CharField("フリガナ検索キー", max_length=200)
+    # 名 alone (「一郎」, 「イチロウ」): a clerk who knows only the given name (common.text.given_name_key)
+    given_name_key = models.CharField("名検索キー", max_length=200, default="", db_default="")
+    given_kana_key = models.CharField("名フリガナ検索キー", max_length=200, default="", db_default="")
     history_no = models.PositiveIntegerField("履歴番号", default=1)
     last_change_id = models.UUIDField("最終異動ID", null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
@@ -131,6 +134,9 @@ class Resident(PersonRecord):
             models.Index(fields=["setai_number"], name="reg_res_setai"),
             models.Index(fields=["name_key"], name="reg_res_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["kana_key"], name="reg_res_kana_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["given_name_key"], name="reg_res_given_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["given_kana_key"], name="reg_res_given_kana_prefix",
+                         opclasses=["varchar_pattern_ops"]),
             # the daily run of 転出 whose 転出予定日 has come (registry/departures.py): a handful of rows
             models.Index(fields=["removed_on"], name="reg_res_departing",
                          condition=models.Q(status="active", removed_on__isnull=False)),

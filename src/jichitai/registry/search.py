@@ -1,5 +1,6 @@
-"""Resident search (2.1, j320–j340): name and kana folded by ``common.text.search_key`` (NFKC, katakana,
-no variation selectors, no spaces), birth date, address and numbers. Prefix matches on indexed keys (on
+"""Resident search (2.1, j320–j340): name and kana (whole, or the 名 alone) folded by ``common.text.search_key``
+(NFKC, katakana, 異体字, no variation selectors, no spaces), birth date, address and numbers (宛名番号 and
+世帯番号 also without their leading zeros). Prefix matches on indexed keys (on
 PostgreSQL the key columns also carry ``varchar_pattern_ops`` indexes so ``LIKE 'key%'`` uses them)."""
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from jichitai.common.text import search_key
+from django.db.models import Q
+
+from jichitai.common.text import nfkc, search_key
+from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
 from jichitai.registry.domain.person import ACTIVE
 from jichitai.registry.models import Resident
 from jichitai.registry.store import my_number_index
@@ -19,6 +23,13 @@ SEARCH_COLUMNS = (
     "atena_number", "setai_number", "status", "name", "kana", "birth_date", "sex", "relationship", "town_code",
     "ward_code", "banchi", "katagaki", "removal_reason", "resident_kind",
 )
+
+
+def full_number(typed: str, width: int) -> str:
+    """A 宛名番号 or 世帯番号 as stored (zero-padded to ``width``, j130) from what a clerk types: without its
+    leading zeros, in full-width digits, with spaces around."""
+    text = nfkc(typed).strip()
+    return text.zfill(width) if text.isdigit() and len(text) < width else text
 
 
 @dataclass
@@ -64,17 +75,20 @@ def search_page(*, name: str = "", kana: str = "", birth_date: dt.date | None = 
     qs = Resident.objects.all()
     given = False
     if atena_number:
-        qs, given = qs.filter(pk=atena_number.strip()), True
+        qs, given = qs.filter(pk=full_number(atena_number, ATENA_WIDTH)), True
     if setai_number:
-        qs, given = qs.filter(setai_number=setai_number.strip()), True
+        qs, given = qs.filter(setai_number=full_number(setai_number, SETAI_WIDTH)), True
     if my_number:
         qs, given = qs.filter(my_number_index=my_number_index(my_number.strip())), True
     if juminhyo_code:
         qs, given = qs.filter(juminhyo_code=juminhyo_code.strip()), True
+    # a name or reading matches from its start (氏, or 氏名) or from its 名 alone (「一郎」 finds 山田 一郎)
     if name and search_key(name):
-        qs, given = qs.filter(name_key__startswith=search_key(name)), True
+        key = search_key(name)
+        qs, given = qs.filter(Q(name_key__startswith=key) | Q(given_name_key__startswith=key)), True
     if kana and search_key(kana):
-        qs, given = qs.filter(kana_key__startswith=search_key(kana)), True
+        key = search_key(kana)
+        qs, given = qs.filter(Q(kana_key__startswith=key) | Q(given_kana_key__startswith=key)), True
     if birth_date:
         qs, given = qs.filter(birth_date=birth_date), True
     if town_code:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from jichitai.common import vault as vault_mod
-from jichitai.common.text import search_key
+from jichitai.common.text import given_name_key, search_key
 from jichitai.registry.domain.person import PERSON_FIELDS, Person, from_fields
 from jichitai.registry.models import Town
 
@@ -53,11 +53,15 @@ def row_values(person: Person, previous: Any = None) -> dict[str, Any]:
     return values
 
 
+SEARCH_KEYS = ("name_key", "kana_key", "given_name_key", "given_kana_key")
+
+
 def search_values(person: Person, previous: Any = None) -> dict[str, str]:
     """The search keys; those of ``previous`` (a row read with its name, kana and keys) when they still hold."""
     if previous is not None and (previous.name, previous.kana) == (person.name, person.kana):
-        return {"name_key": previous.name_key, "kana_key": previous.kana_key}
-    return {"name_key": search_key(person.name)[:200], "kana_key": search_key(person.kana)[:200]}
+        return {k: getattr(previous, k) for k in SEARCH_KEYS}
+    return {"name_key": search_key(person.name)[:200], "kana_key": search_key(person.kana)[:200],
+            "given_name_key": given_name_key(person.name)[:200], "given_kana_key": given_name_key(person.kana)[:200]}
 
 
 def use_raw_sql() -> bool:

@@ -36,14 +36,14 @@ from jichitai.registry.domain.ledger import RecordedChange, TownInfo
 from jichitai.registry.domain.person import ACTIVE, PERSON_FIELDS, Person
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.models import Household, Resident, ResidentHistory, Town
-from jichitai.registry.store import my_number_index, own_codes, to_person, use_raw_sql
+from jichitai.registry.store import SEARCH_KEYS, my_number_index, own_codes, to_person, use_raw_sql
 
 _REGISTRY_NUMBER = re.compile(r"\d{15}")  # 宛名番号 and 世帯番号 (j130) have the same shape
 _MY_NUMBER = re.compile(r"\d{12}")
 _JUMINHYO_CODE = re.compile(r"\d{11}")
 # commands that may set up a new 世帯 (for how many 世帯番号 to draw at once; more are drawn when needed)
-_COLUMNS = (*(f for f in PERSON_FIELDS if f != "my_number"), "my_number_encrypted", "my_number_index", "name_key",
-            "kana_key", "history_no", "last_change_id", "version")
+_COLUMNS = (*(f for f in PERSON_FIELDS if f != "my_number"), "my_number_encrypted", "my_number_index",
+            *SEARCH_KEYS, "history_no", "last_change_id", "version")
 _MAY_FORM_HOUSEHOLD = (C.RecordMoveIn, C.RecordExOfficioEntry, C.RecordMoveWithin, C.SplitHousehold)
 
 

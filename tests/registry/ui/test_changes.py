@@ -29,6 +29,17 @@ def _token(html: str) -> str:
     return html.split('name="token" value="')[1].split('"')[0]
 
 
+def test_hiragana_kana_is_taken_as_katakana_on_entry(towns: Any, login_as: Any) -> None:
+    """Issue 22 item 5: フリガナ typed in hiragana is recorded in katakana (the register's form, 標準仕様書 1.1.18),
+    not refused."""
+    client = login_as("counter")
+    typed = {**MOVE_IN, "p1-kana": "やまだ いちろう", "p2-kana": "ヤマダ はるこ"}
+    html = client.post("/registry/changes/move-in/", typed).content.decode()
+    assert "カタカナで入力してください" not in html and "ヤマダ イチロウ" in html
+    client.post("/registry/changes/move-in/", {"step": "commit", "token": _token(html)})
+    assert sorted(Resident.objects.values_list("kana", flat=True)) == ["ヤマダ イチロウ", "ヤマダ ハルコ"]
+
+
 def test_move_in_is_confirmed_before_it_is_recorded(towns: Any, login_as: Any) -> None:
     client = login_as("counter")
     confirm = client.post("/registry/changes/move-in/", MOVE_IN)

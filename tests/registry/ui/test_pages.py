@@ -40,6 +40,20 @@ def test_search_shows_the_count_and_pages_by_fifty(towns: Any, clerk: Any, login
         assert "該当 57件 (1〜50件を表示)" in client.get("/registry/", {"name": "髙橋", "page": bad}).content.decode()
 
 
+@pytest.mark.parametrize("typed", ["19821230", "１９８２１２３０", "S57.12.30", "s57.12.30", "昭和57年12月30日",
+                                   "1982/12/30"])
+def test_search_by_compact_and_wareki_birth_dates(household: Any, login_as: Any, typed: str) -> None:
+    """Issue 22 item 5: a birth date typed as clerks type it: 8 digits, 和暦 with the era letter or in full
+    (independent: 昭和57年 is 1982, 元号法 and the era table)."""
+    html = login_as("counter").get("/registry/", {"birth_date": typed}).content.decode()
+    assert "青木 花子" in html and "青木 太郎" not in html, typed
+
+
+def test_search_by_an_impossible_compact_date_says_so(household: Any, login_as: Any) -> None:
+    page = login_as("counter").get("/registry/", {"birth_date": "19821340"})
+    assert page.status_code == 200 and "日付が読めません" in page.content.decode()
+
+
 def test_search_by_birth_date_in_wareki(household: Any, login_as: Any) -> None:
     client = login_as("counter")
     html = client.get("/registry/", {"birth_date": "昭和57年12月30日"}).content.decode()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 
+from jichitai.common.text import hiragana_to_katakana, nfkc
 from jichitai.common.wareki import parse_wareki
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.person import CORRECTABLE, FOREIGN, JAPANESE
@@ -24,24 +25,34 @@ KINDS_OF_RESIDENT = [(JAPANESE, "日本人住民"), (FOREIGN, "外国人住民")
 class WarekiDateField(forms.DateField):
     """A date typed as 和暦 (令和8年11月1日, R8.11.1) or 西暦 (2026-11-01, 2026/11/1)."""
 
-    widget = forms.TextInput(attrs={"placeholder": "令和8年11月1日 または 2026-11-01", "inputmode": "text"})
+    widget = forms.TextInput(attrs={"placeholder": "令和8年11月1日・H2.4.7・2026-11-01・19900407", "inputmode": "text"})
 
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, dt.date):
             return value
-        text = str(value).strip()
+        text = nfkc(str(value)).strip().upper()  # full-width digits, ｈ２．４．７ as H2.4.7
         try:
             return parse_wareki(text)
         except ValueError:
             pass
         try:
+            if len(text) == 8 and text.isdigit():  # 19900407, as clerks type a date without separators
+                return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
             y, m, d = (int(x) for x in text.replace("/", "-").replace(".", "-").split("-"))
             return dt.date(y, m, d)
         except ValueError:
-            raise forms.ValidationError("日付が読めません。和暦（令和8年11月1日）または西暦（2026-11-01）で入力してください。",
-                                        code="invalid") from None
+            raise forms.ValidationError("日付が読めません。和暦（令和8年11月1日、H2.4.7）または西暦（2026-11-01、"
+                                        "20261101）で入力してください。", code="invalid") from None
+
+
+class KanaField(forms.CharField):
+    """A reading (フリガナ): typed in hiragana it is taken as katakana (the register holds katakana, 1.1.18),
+    rather than refused; anything else that is not katakana is still refused by the domain with its reason."""
+
+    def to_python(self, value: Any) -> str:
+        return hiragana_to_katakana(super().to_python(value) or "")
 
 
 def town_choices() -> list[tuple[str, str]]:
@@ -109,7 +120,7 @@ class PersonFields(forms.Form):
     """One person entering the registry (転入, 出生, 職権記載)."""
 
     name = forms.CharField(label="氏名", max_length=200)
-    kana = forms.CharField(label="氏名フリガナ（カタカナ）", max_length=200, required=False)
+    kana = KanaField(label="氏名フリガナ（カタカナ）", max_length=200, required=False)
     birth_date = WarekiDateField(label="生年月日")
     sex = forms.ChoiceField(label="性別", choices=SEX)
     relationship = forms.CharField(label="続柄", max_length=20, initial="世帯主")
@@ -323,7 +334,7 @@ class KyuujiForm(ChangeForm):
     action = forms.ChoiceField(label="区分", choices=[("entry", "旧氏の記載"), ("change", "旧氏の変更"),
                                                     ("deletion", "旧氏の削除")])
     kyuuji = forms.CharField(label="旧氏", max_length=100, required=False)
-    kyuuji_kana = forms.CharField(label="旧氏フリガナ", max_length=200, required=False)
+    kyuuji_kana = KanaField(label="旧氏フリガナ", max_length=200, required=False)
 
     def command(self) -> C.Command:
         d = self.cleaned_data
@@ -335,7 +346,7 @@ class TsushoForm(ChangeForm):
     atena_number = forms.ChoiceField(label="対象の方")
     action = forms.ChoiceField(label="区分", choices=[("entry", "通称の記載"), ("deletion", "通称の削除")])
     tsusho = forms.CharField(label="通称", max_length=200, required=False)
-    tsusho_kana = forms.CharField(label="通称フリガナ", max_length=200, required=False)
+    tsusho_kana = KanaField(label="通称フリガナ", max_length=200, required=False)
 
     def command(self) -> C.Command:
         d = self.cleaned_data
