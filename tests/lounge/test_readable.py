@@ -85,3 +85,47 @@ def test_no_jargon_outside_the_details_fold(login_as: Any, lounge: Any, make_sta
                        ("tax_by_ward", "version 最大")):
         body = client.get(f"/lounge/i/{slug}/").content.decode()
         assert re.search(rf"<details class=\"analyst\"><summary>詳細</summary>.*{word}.*</details>", body, re.S)
+
+
+def _main_chart(client: Any, slug: str, query: str = "") -> dict[str, Any]:
+    r = client.get(f"/lounge/i/{slug}/data.json{query}")
+    assert r.status_code == 200, r.content[:300]
+    return r.json()["charts"][0]
+
+
+def test_the_town_chart_has_a_readable_number_of_bars_and_the_ward_filter_filters_it(login_as: Any,
+                                                                                     lounge: Any) -> None:
+    """Top 20 町字 + 「その他」 for the city; choosing a ward keeps only that ward's 町字 (the chart's data
+    changes, every bar names the ward)."""
+    client = login_as("counter")
+    city = _main_chart(client, "population_town")["data"]["values"]
+    assert len(city) == 21 and city[-1]["町字"].startswith("その他（")
+    shown = [v["値"] for v in city[:-1] if v["値"] is not None]
+    assert shown == sorted(shown, reverse=True)
+    ward = _main_chart(client, "population_town", "?area=28101")["data"]["values"]
+    assert ward != city and 0 < len(ward) <= 21
+    assert all(v["町字"].startswith("東灘区 ") for v in ward)
+    other = _main_chart(client, "population_town", "?area=28109")["data"]["values"]
+    assert other != ward and all(v["町字"].startswith("北区 ") for v in other)
+    assert client.get("/lounge/i/population_town/?area=281010001").status_code == 400
+
+
+def test_the_town_ranking_is_a_searchable_table(login_as: Any, lounge: Any) -> None:
+    body = login_as("counter").get("/lounge/i/population_town/?area=28101").content.decode()
+    table = body.split('<table id="ranking">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>(<td[^>]*>[^<]*</td>)</tr>", table)
+    assert rows and [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
+    assert {r[2] for r in rows} == {"東灘区"}
+    figures = [int(re.sub(r"\D", "", r[3])) for r in rows if "秘匿" not in r[3]]
+    assert figures == sorted(figures, reverse=True)
+    assert 'data-filter="ranking"' in body and "/static/lounge/table-filter.js" in body
+    assert not re.search(r'<script[^>]+src="(https?:)?//', body)  # nothing from a CDN
+
+
+def test_the_school_district_chart_shows_districts_with_the_legend_in_age_order(login_as: Any,
+                                                                                 lounge: Any) -> None:
+    spec = _main_chart(login_as("counter"), "children_school_district")
+    districts = {v["小学校区"] for v in spec["data"]["values"]}
+    assert len(districts) > 3 and "計" not in districts
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["0〜5歳", "6〜11歳", "12〜14歳"]
+    assert spec["encoding"]["y"]["field"] == "小学校区"

@@ -100,6 +100,79 @@ def bars(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]:
                  mark="bar", encoding=enc)
 
 
+TOP = 20  # bars a reader can compare; the rest go into one 「その他」 bar
+
+
+def town_label(code: object, parents: dict[object, object]) -> str:
+    """A 町字 as the pages name it: its ward, then the town (the lounge zone carries codes, not town names)."""
+    return f"{label('ward_code', parents.get(code, ''))} {code}".strip()
+
+
+def town_ranking(pub: Published, area: str, parents: dict[object, object]) -> list[dict[str, Any]]:
+    """The 町字 of the city (or of one ward) by their published figure, largest first; suppressed last."""
+    rows = [r for r in pub.rows if r["town_code"] in parents and (area == TOTAL or parents[r["town_code"]] == area)]
+    rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0), str(r["town_code"])))
+    return [{"rank": i, "town": town_label(r["town_code"], parents), "ward": label("ward_code", parents[r["town_code"]]),
+             "value": r["value"]} for i, r in enumerate(rows, 1)]
+
+
+def _rest(n: int, suppressed: int, noun: str) -> str:
+    return f"その他（{n}{noun}" + (f"、うち秘匿{suppressed}" if suppressed else "") + "）"
+
+
+def towns(ind: Indicator, pub: Published, area: str, parents: dict[object, object]) -> dict[str, Any]:
+    """The largest :data:`TOP` 町字 of the city or of the ward chosen, and one bar for the others (the sum of
+    their published figures; suppressed ones are not in it and are counted in its label)."""
+    ranked = town_ranking(pub, area, parents)
+    values: list[dict[str, Any]] = [{"町字": r["town"], "値": r["value"], "順": r["rank"]} for r in ranked[:TOP]]
+    rest = ranked[TOP:]
+    if rest:
+        values.append({"町字": _rest(len(rest), sum(r["value"] is None for r in rest), "町字"),
+                       "値": sum(r["value"] or 0 for r in rest), "順": TOP + 1})
+    where = label("ward_code", area)
+    return _spec(
+        title=f"{ind.title}（{where}・上位{min(TOP, len(ranked))}・{pub.period}）", height=max(120, 22 * len(values)),
+        data={"values": values}, mark="bar",
+        encoding={"y": {"field": "町字", "type": "nominal", "sort": {"field": "順", "order": "ascending"},
+                        "title": "町字"},
+                  "x": _amount("値", ind.measure_label, ind.unit),
+                  "tooltip": [{"field": "町字"}, _tip("値", ind.unit)]})
+
+
+def districts(ind: Indicator, pub: Published) -> dict[str, Any]:
+    """小学校区 by their children, stacked by the age groups in age order; the largest :data:`TOP` districts
+    and one bar for the others."""
+    area, split = ind.dims[0], ind.dims[1]
+    order = [label(split.column, v) for v in split.values]
+    totals = {r[area.column]: r["value"] for r in pub.rows if r[split.column] == TOTAL and r[area.column] != TOTAL}
+    ranked = sorted(totals, key=lambda d: (totals[d] is None, -(totals[d] or 0), str(d)))
+    top, rest = ranked[:TOP], set(ranked[TOP:])
+    values: list[dict[str, Any]] = []
+    other: dict[str, int] = dict.fromkeys(order, 0)
+    for r in pub.rows:
+        d, stage = r[area.column], r[split.column]
+        if d == TOTAL or stage == TOTAL:
+            continue
+        if d in rest:
+            other[r[f"{split.column}_label"]] += r["value"] or 0
+        else:
+            values.append({"小学校区": r[f"{area.column}_label"], "年齢区分": r[f"{split.column}_label"],
+                           "値": r["value"], "順": top.index(d), "段": order.index(r[f"{split.column}_label"])})
+    if rest:
+        name = _rest(len(rest), sum(totals[d] is None for d in rest), "校区")
+        values += [{"小学校区": name, "年齢区分": s, "値": v, "順": TOP, "段": order.index(s)} for s, v in other.items()]
+    return _spec(
+        title=f"{ind.title}（上位{len(top)}校区・{pub.period}）", height=max(120, 22 * (len(top) + bool(rest))),
+        data={"values": values}, mark="bar",
+        encoding={"y": {"field": "小学校区", "type": "nominal", "sort": {"field": "順", "order": "ascending"},
+                        "title": "小学校区"},
+                  "x": {**_amount("値", ind.measure_label, ind.unit), "stack": "zero"},
+                  "color": {"field": "年齢区分", "type": "nominal", "title": "年齢区分",
+                            "scale": {"domain": order, "scheme": "tableau10"}, "sort": order},
+                  "order": {"field": "段", "type": "quantitative"},
+                  "tooltip": [{"field": "小学校区"}, {"field": "年齢区分"}, _tip("値", ind.unit)]})
+
+
 def tiles(ind: Indicator, pub: Published, metric: str = "value") -> dict[str, Any]:
     """The nine wards as a tile map coloured by the value (or a derived rate)."""
     values = []
@@ -179,12 +252,17 @@ def projection_chart(p: dict[str, Any], area: str) -> dict[str, Any]:
 
 
 def charts_for(
-    ind: Indicator, pub: Published, points: list[tuple[str, Published]], area: str
+    ind: Indicator, pub: Published, points: list[tuple[str, Published]], area: str,
+    parents: dict[object, object] | None = None,
 ) -> list[dict[str, Any]]:
-    """The charts of an indicator page, main one first."""
+    """The charts of an indicator page, main one first (``parents``: 町字 → 区, for a 町字 indicator)."""
     out = []
     if ind.chart == "pyramid":
         out.append(pyramid(ind, pub, area))
+    elif area_dim(ind) == "town_code":
+        out.append(towns(ind, pub, area, parents or {}))
+    elif area_dim(ind) == "school_district":
+        out.append(districts(ind, pub))
     else:
         out.append(bars(ind, pub, area))
     if len(points) > 1:

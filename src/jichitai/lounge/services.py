@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from jichitai.lounge import exports, sql
+from jichitai.lounge import indicators as I
 from jichitai.lounge.errors import LoungeError, QueryRefused
 from jichitai.lounge.marts import COLUMNS
 from jichitai.lounge.projection import Projection, project
@@ -285,3 +286,16 @@ def protected_projection(p: Projection) -> dict[str, Any]:
                    for w, gs in p.groups.items()},
         "recorded": {w: {d: hide(v, w, "recorded", d) for d, v in s.items()} for w, s in p.recorded.items()},
     }
+
+
+def area_parents(marts: MartSet, slug: str) -> dict[object, object]:
+    """町字 → 区 (from the mart's own pairs) for an indicator whose area has a parent area, else empty."""
+    ind = I.get(slug)
+    dim = next((d for d in ind.dims if d.parent_column), None)
+    if dim is None or dim.parent_column is None:
+        return {}
+    table = marts.tables[ind.mart]
+    if table.num_rows == 0:
+        return {}
+    pairs = table.select([dim.column, dim.parent_column]).group_by([dim.column, dim.parent_column]).aggregate([])
+    return dict(zip(pairs[dim.column].to_pylist(), pairs[dim.parent_column].to_pylist(), strict=True))

@@ -37,20 +37,24 @@ def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
     area = request.GET.get("area") or TOTAL
     pub = S.published(marts, slug, period)
     points = [(p, S.published(marts, slug, p)) for p in options]
-    if area != TOTAL and charts.area_dim(ind) == "ward_code" and area not in WARD_NAMES:
+    if area != TOTAL and charts.area_dim(ind) in ("ward_code", "town_code") and area not in WARD_NAMES:
         raise LoungeError("区の指定が正しくありません。", field="area")
     return {"ind": ind, "marts": marts, "periods": options, "period": pub.period, "area": area, "pub": pub,
             "points": points, "as_of": as_of_text, "wards": WARD_NAMES, "total": TOTAL,
+            "parents": S.area_parents(marts, slug),
             "lineage": marts.sources(slug), "k": S.k(),
             "release": release.strftime("%Y年%-m月%-d日") if release else ""}
 
 
-def _table(pub: Published, area: str, ind: I.Indicator) -> list[list[Any]]:
-    """The rows of the data table: labels, then the figures (``None`` where suppressed)."""
+def _table(pub: Published, area: str, ind: I.Indicator, parents: dict[object, object]) -> list[list[Any]]:
+    """The rows of the data table: labels, then the figures (``None`` where suppressed). A ward chosen keeps
+    the ward's rows (for 町字: the ward and its 町字)."""
     adim = charts.area_dim(ind)
     rows = []
     for row in pub.rows:
         if adim == "ward_code" and area != TOTAL and row.get("ward_code") != area:
+            continue
+        if adim == "town_code" and area != TOTAL and row["town_code"] != area and parents.get(row["town_code"]) != area:
             continue
         cells = [row.get(ind.partition)] if ind.partition else []
         cells += [row[f"{d.column}_label"] for d in ind.dims]
@@ -104,10 +108,13 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     audit.record(request.user, "lounge.view", f"lounge.indicator:{slug}", period=ctx["period"], area=ctx["area"],
                  as_of=ctx["as_of"])
     ctx.update(
-        specs=_ids(charts.charts_for(ind, pub, ctx["points"], ctx["area"]), slug),
+        specs=_ids(charts.charts_for(ind, pub, ctx["points"], ctx["area"], ctx["parents"]), slug),
+        ranking=_rows_html([[r["rank"], r["town"], r["ward"], r["value"]]
+                            for r in charts.town_ranking(pub, ctx["area"], ctx["parents"])], [None, None, None, ind.unit])
+        if charts.area_dim(ind) == "town_code" else "",
         headers=(["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
         + [display.heading(lab) for _, lab in ind.sums],
-        table_rows=_rows_html(_table(pub, ctx["area"], ind), _units(ind)),
+        table_rows=_rows_html(_table(pub, ctx["area"], ind, ctx["parents"]), _units(ind)),
         derived_headers=[display.heading(lab) for _, lab in pub.derived_columns],
         derived_rows=_rows_html(
             [[r.get(f"{c}_label", r.get(c)) if i == 0 else r.get(c) for i, (c, _) in enumerate(pub.derived_columns)]
@@ -126,7 +133,7 @@ def indicator_json(request: HttpRequest, slug: str) -> HttpResponse:
                  as_of=ctx["as_of"])
     body = ctx["pub"].as_dict()
     body["lineage"] = [vars(li) for li in ctx["lineage"]]
-    body["charts"] = charts.charts_for(ctx["ind"], ctx["pub"], ctx["points"], ctx["area"])
+    body["charts"] = charts.charts_for(ctx["ind"], ctx["pub"], ctx["points"], ctx["area"], ctx["parents"])
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
@@ -140,7 +147,7 @@ def indicator_csv(request: HttpRequest, slug: str) -> HttpResponse:
     writer = csvout.writer(out, for_people=True)
     writer.writerow((["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
                     + [lab for _, lab in ind.sums])
-    writer.writerows([SUPPRESSED if c is None else c for c in r] for r in _table(ctx["pub"], ctx["area"], ind))
+    writer.writerows([SUPPRESSED if c is None else c for c in r] for r in _table(ctx["pub"], ctx["area"], ind, ctx["parents"]))
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}_{ctx["period"]}.csv"'
     return response
@@ -237,7 +244,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         pub = S.published(marts, ind.slug, None)
         points = [(p, S.published(marts, ind.slug, p)) for p in options]
-        panels.append({"ind": ind, "period": pub.period, "specs": _ids(charts.charts_for(ind, pub, points, area)[:2], ind.slug),
+        panels.append({"ind": ind, "period": pub.period, "specs": _ids(charts.charts_for(ind, pub, points, area, S.area_parents(marts, ind.slug))[:2],
+                                                      ind.slug),
                        "lineage": marts.sources(ind.slug)})
     audit.record(request.user, "lounge.dashboard.view", f"lounge.dashboard:{pk}", as_of=as_of_text, area=area)
     return render(request, "lounge/dashboard.html", {
