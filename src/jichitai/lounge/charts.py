@@ -117,7 +117,7 @@ def town_ranking(pub: Published, area: str, parents: dict[object, object]) -> li
 
 
 def _rest(n: int, suppressed: int, noun: str) -> str:
-    return f"その他（{n}{noun}" + (f"、うち秘匿{suppressed}" if suppressed else "") + "）"
+    return f"その他（{n}{noun}の計" + (f"、秘匿{suppressed}を除く" if suppressed else "") + "）"
 
 
 def towns(ind: Indicator, pub: Published, area: str, parents: dict[object, object]) -> dict[str, Any]:
@@ -133,7 +133,8 @@ def towns(ind: Indicator, pub: Published, area: str, parents: dict[object, objec
     return _spec(
         title=f"{ind.title}（{where}・上位{min(TOP, len(ranked))}・{pub.period}）", height=max(120, 22 * len(values)),
         data={"values": values}, mark="bar",
-        encoding={"y": {"field": "町字", "type": "nominal", "sort": {"field": "順", "order": "ascending"},
+        encoding={"color": {"condition": {"test": f"datum['順'] > {TOP}", "value": "#9e9e9e"}, "value": "#3a6ea5"},
+                  "y": {"field": "町字", "type": "nominal", "sort": {"field": "順", "order": "ascending"},
                         "title": "町字"},
                   "x": _amount("値", ind.measure_label, ind.unit),
                   "tooltip": [{"field": "町字"}, _tip("値", ind.unit)]})

@@ -57,7 +57,8 @@ def _table(pub: Published, area: str, ind: I.Indicator, parents: dict[object, ob
         if adim == "town_code" and area != TOTAL and row["town_code"] != area and parents.get(row["town_code"]) != area:
             continue
         cells = [row.get(ind.partition)] if ind.partition else []
-        cells += [row[f"{d.column}_label"] for d in ind.dims]
+        cells += [charts.town_label(row[d.column], parents) if row[d.column] in parents else row[f"{d.column}_label"]
+                  for d in ind.dims]
         cells += [row["value"]] + [row.get(c) for c, _ in ind.sums]
         rows.append(cells)
     return rows
