@@ -67,6 +67,18 @@ def test_the_catalogue_offered_to_analysts_holds_only_protected_aggregates(login
     assert AuditEntry.objects.filter(action="lounge.person_level").exists()
 
 
+def test_the_export_page_is_one_page_with_each_indicator_and_one_catalogue(login_as: Any, lounge: Any) -> None:
+    """Regression: a botched edit left export.html as 8,780 lines of the catalogue section repeated with stray
+    characters, without the page frame or the list of files. The page has the site frame, one link pair per
+    indicator and the catalogue once; the person-level section only for the researcher (consistency)."""
+    page = login_as("analyst").get("/lounge/export/").content.decode()
+    assert "<title>" in page and page.count("Iceberg カタログの所在") == 1
+    for slug in INDICATORS:
+        assert f"/lounge/export/{slug}.parquet" in page and f"/lounge/export/{slug}.csv" in page
+    assert "個票（仮名化）テーブル" not in page
+    assert "個票（仮名化）テーブル" in login_as("analyst", "researcher").get("/lounge/export/").content.decode()
+
+
 def test_an_analyst_has_a_daily_number_of_sql_queries(login_as: Any, lounge: Any, settings: Any,
                                                       monkeypatch: Any) -> None:
     """Issue 18 item 1 (differencing): deterministic noise cannot be averaged by asking again, but many
