@@ -41,7 +41,7 @@ class SearchQuery(Schema):
     juminhyo_code: F.Text(11) = ""  # type: ignore[valid-type]
     include_removed: bool = False
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, description="何件目から返すか（0から数える）。次の頁は offset + limit。")
+    offset: int = Field(0, ge=0, le=100_000_000, description="何件目から返すか（0から数える）。次の頁は offset + limit。")
 
 
 class ResidentOut(Schema):
