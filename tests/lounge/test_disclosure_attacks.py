@@ -194,6 +194,20 @@ def test_limit_k_and_k_plus_one(tables: dict[str, pa.Table]) -> None:
         assert ask(tables, f"{q} limit {n} offset 2").rows == full[2:2 + n]
 
 
+
+def test_pages_do_not_depend_on_the_engines_row_order(tables: dict[str, pa.Table]) -> None:
+    """Ties under ORDER BY (two towns with the same count) must page the same way on every run: the engine's scan
+    order is not stable, so an OFFSET page that shifted between runs would show a row twice or never (consistency
+    test: the raw figures are reversed and the published page must not change)."""
+    q = "select town_code, count(*) as n from lounge.resident_spells group by 1 order by n desc limit 6 offset 2"
+    plan = sql.check(q)
+    raw = sql.execute(sql.prepare(tables[plan.table], SECRET), plan)
+    forward = sql.control(plan, raw, K).rows
+    backward = sql.control(plan, raw.take(list(reversed(range(raw.num_rows)))), K).rows
+    assert forward == backward
+    counts = [r[1] for r in sql.control(sql.check(q.split(" limit")[0]), raw, K).rows]
+    assert len(counts) != len(set(counts)), "the synthetic city should have tied counts for this test to bite"
+
 def test_rollup_totals_against_their_parts(tables: dict[str, pa.Table]) -> None:
     """Attack: a ROLLUP total minus its published parts gives the hidden part exactly. ROLLUP/CUBE are refused;
     a total asked on its own is perturbed like any cell, so total − Σ shown parts is not the hidden remainder."""

@@ -149,6 +149,9 @@ def control(plan: Plan, raw: pa.Table, k: int) -> SqlResult:
         rows.append(out)
     if len(rows) > MAX_ROWS and plan.limit is None:
         raise QueryRefused(f"結果が {MAX_ROWS} 行を超えます。さらに集計するか LIMIT を付けてください。")
+    # Ties under ORDER BY fall back to the whole row, so that LIMIT/OFFSET pages do not depend on the engine's
+    # scan order (two runs of one query must page the same rows).
+    rows.sort(key=lambda r: [_sort_key(v) for v in r])
     for index, desc in reversed(plan.order):
         rows.sort(key=_by(index), reverse=desc)
     end = None if plan.limit is None else plan.offset + plan.limit
