@@ -211,7 +211,7 @@ class Simulation:
         tasks += [("birth", int(i)) for i in pick(birth_p)]
         tasks += [("move_out", int(i)) for i in pick(out_p)]
         tasks += [("move_within", int(i)) for i in pick(within_p)]
-        tasks += [("move_in", 0)] * int(g.poisson(rates.MOVE_IN_RATE * pop * season / 1.6))
+        tasks += [("move_in", 0)] * int(g.poisson(rates.MOVE_IN_RATE * pop * season / rates.MOVE_IN_MEAN_SIZE))
         tasks += [("marriage", 0)] * int(g.poisson(rates.MARRIAGE_RATE * pop / 12 * 0.7))
         young = ids[(ages >= 20) & (ages < 40)]
         if len(young):
@@ -282,10 +282,43 @@ class Simulation:
         if not whole and self.rng.random() < rates.CANCEL_SHARE * 2:
             self._cancel_queue.append((on + dt.timedelta(days=self.rng.randint(5, 30)), ev))
 
+    def _joined_household(self, on: dt.date) -> tuple[Household, str, str, int] | None:
+        """A resident household that a person moving in joins (a spouse marrying a resident who lives alone, or
+        a parent moving in with a child's family): the household, the newcomer's sex, 続柄 and age."""
+        n = self.city.next_pid
+        for _ in range(40):
+            p = self.city.people.get(int(self.np.integers(1, n)))
+            if p is None or p.state != "active" or p.relation != "世帯主" or p.nationality != "JP":
+                continue
+            hh, age = self.city.households[p.hid], age_on(p.birth, on)
+            if len(hh.members) == 1 and 24 <= age <= 45:
+                sex = "F" if p.sex == "M" else "M"
+                return hh, sex, "妻" if sex == "F" else "夫", max(20, age + self.rng.randint(-4, 4))
+            if len(hh.members) >= 3 and 40 <= age <= 60 and self.rng.random() < 0.3:
+                sex = "F" if self.rng.random() < 0.7 else "M"
+                return hh, sex, "母" if sex == "F" else "父", min(99, age + self.rng.randint(25, 35))
+        return None
+
     def _do_move_in(self, _: int, on: dt.date) -> Iterator[Event]:
         rng = self.rng
         r = rng.random()
-        size, kind = (1, "young") if r < 0.65 else (2, None) if r < 0.85 else (rng.choice((3, 3, 4)), None)
+        size, kind = rates.move_in_household(r)
+        joined = self._joined_household(on) if kind == "join" else None
+        if kind == "join":
+            if joined is None:
+                return
+            into, sex, relation, age = joined
+            head = self.city.people[into.members[0]]
+            p = self.builder.person(into.hid, sex, age, relation, surname=(head.name.surname, head.name.surname_kana),
+                                    nationality="JP", status="", on=on)
+            p.since = on
+            into.members.append(p.pid)
+            self._splits.pop(into.hid, None)
+            self._track(p)
+            place = draw_weighted(rng, rates.MOVE_IN_ORIGIN)
+            yield self._event("move_in", on, notified=on + dt.timedelta(days=rng.randint(0, 13)), pids=(p.pid,),
+                              to_hid=into.hid, place=place)
+            return
         foreign = rng.random() < rates.FOREIGN_SHARE_OF_MOVE_IN
         hh = self.builder.household(self._ward(), size, on=on, foreign=foreign, kind=kind)
         origin = "国外" if foreign and rng.random() < 0.5 else draw_weighted(rng, rates.MOVE_IN_ORIGIN)

@@ -201,6 +201,14 @@ class PopulationBuilder:
         """(sex, age, 続柄) for every member of a household of ``size``; the head first."""
         rng = self.rng
         r = rng.random()
+        if kind == "couple" and size == 2:  # a young couple moving in (転入): 24–40
+            return self._couple(24, 40)
+        if kind == "older" and size == 2:  # an older couple moving in (near children, into care housing): 55–85
+            return self._couple(55, 85)
+        if kind == "single" and size == 1:  # an older person living alone: 40–90
+            return [("F" if rng.random() < 0.6 else "M", draw_age(rng, 40, 90), "世帯主")]
+        if kind == "family" and size >= 3:  # a young family moving in: parents 27–44, children under 15
+            return self._couple(27, 44) + [self._child_of(0, 14) for _ in range(size - 2)]
         if size == 1:
             if kind == "young" or (kind is None and r >= 0.46):
                 return [(rng.choice("MF"), self._young_adult(), "世帯主")]

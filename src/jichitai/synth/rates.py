@@ -20,8 +20,9 @@ MOVE_SEASON = (0.0, 0.065, 0.065, 0.165, 0.135, 0.075, 0.07, 0.07, 0.07, 0.075, 
 # Deaths peak in winter.
 DEATH_SEASON = (0.0, 1.25, 1.15, 1.05, 0.95, 0.9, 0.85, 0.9, 0.9, 0.9, 0.95, 1.05, 1.15)
 
-# Age-specific fertility (births per woman per year) by 5-year band from 15; TFR ≈ 1.08 (births only to women living in the city; Kobe TFR ≈ 1.2–1.3).
-ASFR = {15: 0.0026, 20: 0.019, 25: 0.059, 30: 0.078, 35: 0.047, 40: 0.010, 45: 0.0003}
+# Age-specific fertility (births per woman per year) by 5-year band from 15; TFR ≈ 1.20 (Kobe's TFR ≈ 1.2–1.3 in
+# the early 2020s [D]); with TFR 1.08 the ten-year run had ≈ 5 births per 1,000 against Kobe's ≈ 6.
+ASFR = {15: 0.0029, 20: 0.021, 25: 0.065, 30: 0.087, 35: 0.052, 40: 0.011, 45: 0.0003}
 
 
 def mortality(age: np.ndarray, female: np.ndarray) -> np.ndarray:
@@ -55,7 +56,24 @@ def move_within_hazard(age: np.ndarray) -> np.ndarray:
     )
 
 
-MOVE_IN_RATE = 0.040  # persons moving in a year per resident
+MOVE_IN_RATE = 0.047  # persons moving in a year per resident
+# Households moving in: (share, size, kind of PopulationBuilder.compose). Singles dominate, but families with
+# children move in too (the 0–14 share of 転入者 is about that of 転出者 in 住民基本台帳人口移動報告 [D]); the mean
+# size is close to that of the households moving out (≈ 1.8 persons per event in the generator), else the city
+# gains households by migration alone and its persons per household fall far faster than Kobe's.
+MOVE_IN_HOUSEHOLDS = ((0.22, 1, "young"), (0.06, 1, "single"), (0.34, 1, "join"), (0.12, 2, "couple"),
+                      (0.08, 2, "older"), (0.12, 3, "family"), (0.06, 4, "family"))
+MOVE_IN_MEAN_SIZE = sum(share * size for share, size, _ in MOVE_IN_HOUSEHOLDS)
+
+
+def move_in_household(r: float) -> tuple[int, str]:
+    """(size, kind) of a household moving in, for a uniform draw ``r``."""
+    acc = 0.0
+    for share, size, kind in MOVE_IN_HOUSEHOLDS:
+        acc += share
+        if r < acc:
+            return size, kind
+    return MOVE_IN_HOUSEHOLDS[-1][1], MOVE_IN_HOUSEHOLDS[-1][2]
 MOVE_IN_ORIGIN = (("県内", 0.32), ("県外", 0.58), ("国外", 0.10))
 MOVE_OUT_DESTINATION = (("県内", 0.33), ("県外", 0.60), ("国外", 0.07))
 FOREIGN_SHARE_OF_MOVE_IN = 0.15

@@ -319,7 +319,8 @@ class HistoryApplier:
             code, address = state["place"]
             return C.RecordMoveIn(moved_on=on, notified_on=notified, town_code=town_code, banchi=banchi,
                                   katagaki=katagaki, persons=state["persons"], previous_address=address,
-                                  previous_municipality_code=code, from_abroad=ev.place == "国外")
+                                  previous_municipality_code=code, from_abroad=ev.place == "国外",
+                                  setai_number="" if ev.new_household else self.setai(ev.to_hid))
         if ev.kind == "move_out":
             abroad = ev.place == "国外"
             code, address = state["place"]
