@@ -58,6 +58,7 @@ NOT_RESIDENT_RECORDS = {
     "healthz": "liveness probe: up or not",
     "readyz": "readiness probe: database and lake reachable or not",
     "metrics": "operational counters for the monitoring system, no person",
+    "registry/towns/": "the 町字 picker: rows of the 住所辞書 (町字名, よみ, 郵便番号), no person",
     "accounts/": "login, logout and the staff's own account pages",
     "audit/": "the audit log for auditors: it names 宛名番号, never a record's content or address",
     "tax/": "the tax office's summaries and held reports: aggregates and employers' files, no 住民記録 page",

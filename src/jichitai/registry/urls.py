@@ -10,6 +10,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("", pages.search, name="search"),
+    path("towns/", pages.towns, name="towns"),
     path("residents/<str:atena_number>/", pages.resident, name="resident"),
     path("residents/<str:atena_number>/moveout-certificate/", certificates.moveout_page, name="moveout_certificate"),
     path("residents/<str:atena_number>/joshuhyo/", certificates.joshuhyo_page, name="joshuhyo"),

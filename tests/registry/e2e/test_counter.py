@@ -13,6 +13,7 @@ import pytest
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory
+from tests.registry.counter_browser import pick_town
 from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,7 +37,7 @@ def test_clerk_records_a_move_in_and_issues_a_certificate(live_server: Any, page
     page.get_by_label("届出日").fill("令和8年11月5日")
     page.get_by_label("転入前住所（国外は国名等）").fill("大阪府大阪市北区梅田1丁目")
     page.get_by_label("転入前住所の市区町村コード（国内転入）").fill("27127")
-    page.get_by_label("住所（町字）").select_option("281100002")
+    pick_town(page, "650-0021", "三宮町")
     page.locator('[name="banchi"]').fill("3番地")
     page.get_by_label("方書").fill("三宮ハイツ5号")
     for prefix, name, kana, birth, sex, rel in (("p1", "山田 一郎", "ヤマダ イチロウ", "平成2年4月5日", "M", "世帯主"),
@@ -45,7 +46,7 @@ def test_clerk_records_a_move_in_and_issues_a_certificate(live_server: Any, page
         page.locator(f'[name="{prefix}-kana"]').fill(kana)
         page.locator(f'[name="{prefix}-birth_date"]').fill(birth)
         page.locator(f'[name="{prefix}-sex"]').select_option(sex)
-        page.locator(f'[name="{prefix}-relationship"]').fill(rel)
+        page.locator(f'[name="{prefix}-relationship"]').select_option(rel)
     page.get_by_role("button", name="入力内容を確認").click()
     assert "まだ記録されていません" in page.content()
     assert "中央区三宮町3番地" in page.content()

@@ -20,7 +20,7 @@ from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.views import records, workflow
-from jichitai.registry.views.common import differences, refusal, terminal_of
+from jichitai.registry.views.common import differences, error_summary, refusal, terminal_of
 from jichitai.registry.views.forms import KINDS, Kind, PersonFields
 
 SALT = "jichitai.registry.change"
@@ -55,16 +55,20 @@ def _undraft(token: str) -> QueryDict | None:
 
 def _forms(kind: Kind, data: QueryDict | None, setai: str) -> tuple[Any, list[PersonFields]]:
     household = records.household_members(setai) if setai else []
-    initial = {"setai_number": setai} if setai else {}
+    initial = {"setai_number": setai} if setai and kind.form.prefills_setai else {}
     form = kind.form(data, household=household, initial=initial)
     slots = []
     for i in range(kind.persons):
         prefix = f"p{i + 1}"
-        typed = data is not None and any(v.strip() for k in data if k.startswith(f"{prefix}-")
-                                         for v in data.getlist(k))
-        # an optional slot left empty stays unbound, so it shows no 「必須」 errors when the form is shown again
+        first = {"relationship": kind.first_relationship} if i == 0 and kind.first_relationship else {}
+        blank = PersonFields(prefix=prefix, initial=first)
+        # a slot counts as used when something in it differs from how the form showed it (a select left at its
+        # default is not "typed"); an optional slot left empty stays unbound, so it shows no 「必須」 errors
+        typed = data is not None and any(
+            v.strip() and v.strip() != str(blank[name].value() or "")
+            for name in blank.fields for v in data.getlist(f"{prefix}-{name}"))
         bound = data if (i == 0 or typed) else None
-        slots.append(PersonFields(bound, prefix=prefix, use_required_attribute=(i == 0)))
+        slots.append(PersonFields(bound, prefix=prefix, initial=first, use_required_attribute=(i == 0)))
     return form, slots
 
 
@@ -72,7 +76,7 @@ def _persons(slots: list[PersonFields]) -> tuple[list[Any], bool]:
     """The filled person slots (a slot with no 氏名 is unused); False when a filled slot is invalid."""
     persons, ok = [], True
     for i, slot in enumerate(slots):
-        if i > 0 and not slot.data.get(f"{slot.prefix}-name", "").strip():
+        if i > 0 and not slot.is_bound:  # an optional slot nothing was typed in
             continue
         if slot.is_valid():
             persons.append(slot.person())
@@ -125,7 +129,8 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _context(kind: Kind, form: Any, slots: list[PersonFields], setai: str) -> dict[str, Any]:
-    return {"kind": kind, "form": form, "slots": slots, "setai": setai, "household": getattr(form, "household", [])}
+    return {"kind": kind, "form": form, "slots": slots, "setai": setai, "household": getattr(form, "household", []),
+            "errors": error_summary(form, slots, kind.persons)}
 
 
 def _refilled(request: HttpRequest, kind: Kind, setai: str) -> tuple[Any, list[PersonFields]]:

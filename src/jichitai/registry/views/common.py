@@ -22,6 +22,22 @@ def refusal(request: HttpRequest, exc: JichitaiError) -> dict[str, Any]:
     return {"refusal": exc.message, "refusal_code": exc.code}
 
 
+def error_summary(form: Any, slots: list[Any], persons: int = 0) -> list[dict[str, str]]:
+    """One list of what is wrong, for the summary at the top of a form: each item's Japanese label and message,
+    and the id of the field to jump to (a bound form only; an empty optional slot has no errors)."""
+    out: list[dict[str, str]] = []
+    for n, f in enumerate([form, *slots]):
+        if not f.is_bound or not f.errors:
+            continue
+        where = "" if n == 0 else ("異動者の" if persons == 1 else f"異動者{n}の")
+        for message in f.non_field_errors():
+            out.append({"label": where.rstrip("の"), "message": message, "anchor": ""})
+        for field in f:
+            for message in field.errors:
+                out.append({"label": f"{where}{field.label}", "message": message, "anchor": field.id_for_label or ""})
+    return out
+
+
 LABELS = {
     "setai_number": "世帯番号", "status": "住民状態", "relationship": "続柄", "town_code": "町字コード",
     "banchi": "番地", "katagaki": "方書", "name": "氏名", "kana": "フリガナ", "birth_date": "生年月日",

@@ -15,10 +15,16 @@ from django import forms
 from jichitai.common.text import hiragana_to_katakana, nfkc
 from jichitai.common.wareki import parse_wareki
 from jichitai.registry.domain import commands as C
-from jichitai.registry.domain.person import CORRECTABLE, FOREIGN, JAPANESE
+from jichitai.registry.domain.person import CORRECTABLE, FOREIGN, HEAD, JAPANESE, RELATIONSHIPS
 from jichitai.registry.models import PersonRecord, Town
 
-SEX = [("M", "男"), ("F", "女")]
+SEX = [("", "（選択してください）"), ("M", "男"), ("F", "女")]  # no default: a clerk chooses (issue 22)
+# 続柄 in the order a clerk looks for them (j110's list first, the rest of what the domain accepts after it)
+_USUAL = ("世帯主", "妻", "夫", "子", "父", "母", "孫", "祖父", "祖母", "兄", "姉", "弟", "妹", "子の妻", "子の夫",
+          "妻の父", "妻の母", "夫の父", "夫の母", "妻の子", "夫の子", "養子", "養父", "養母", "妻（未届）", "夫（未届）")
+RELATIONSHIP_CHOICES = [(r, r) for r in _USUAL if r in RELATIONSHIPS] + sorted(
+    (r, r) for r in RELATIONSHIPS if r not in _USUAL)
+MINOR_AGE = 18  # 民法第4条: 年齢18歳をもって成年
 KINDS_OF_RESIDENT = [(JAPANESE, "日本人住民"), (FOREIGN, "外国人住民")]
 
 
@@ -55,26 +61,39 @@ class KanaField(forms.CharField):
         return hiragana_to_katakana(super().to_python(value) or "")
 
 
-def town_choices() -> list[tuple[str, str]]:
-    return [("", "（選択してください）")] + [
-        (t.code, f"{t.ward_name} {t.name}（{t.code}）") for t in Town.objects.order_by("ward_code", "name")]
+class TownPicker(forms.Widget):
+    """町字 picker (住所辞書, j250): a search box (町字名, よみ in かな, 郵便番号) that asks the small JSON endpoint
+    ``registry:towns`` and fills the select with the towns found, in 町字 order; no 900-option drop-down."""
+
+    template_name = "registry/widgets/town_picker.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        town = Town.objects.filter(code=value).first() if value else None
+        context["widget"]["town"] = town
+        context["widget"]["url"] = reverse("registry:towns")
+        return context
 
 
-def relationships_of(text: str) -> dict[str, str]:
-    """Lines ``宛名番号:続柄`` (or = / ,) → a mapping for the command (j730)."""
-    out = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        for sep in (":", "：", "=", ","):
-            if sep in line:
-                atena, rel = line.split(sep, 1)
-                out[atena.strip()] = rel.strip()
-                break
-        else:
-            raise forms.ValidationError(f"「{line}」は「宛名番号:続柄」の形で入力してください。")
-    return out
+class TownField(forms.CharField):
+    """A 町字コード of the 住所辞書, chosen with :class:`TownPicker`."""
+
+    widget = TownPicker
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"required": "町字を検索して選択してください。"})
+        super().__init__(max_length=12, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not Town.objects.filter(code=value).exists():
+            raise forms.ValidationError("住所辞書にない町字です。町字を検索して選択し直してください。", code="invalid_town")
+
+
+def town_label(town: Town) -> str:
+    return f"{town.ward_name} {town.name}" + (f"（〒{town.postcode[:3]}-{town.postcode[3:]}）" if town.postcode else "")
 
 
 class ChangeForm(forms.Form):
@@ -84,6 +103,12 @@ class ChangeForm(forms.Form):
     notified_on = WarekiDateField(label="届出日", required=False)
     note = forms.CharField(label="留意事項・備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    # the household the form was opened from is the one the change is about (出生, 世帯主変更, 世帯合併 …);
+    # a 転居's or 転入's 世帯番号 field names another household, so it starts empty (issue 22)
+    prefills_setai = True
+    moves_everyone = False       # 転居・転出: the whole household is ticked to start with (the usual 届出)
+    edits_relationships = False  # shows the 続柄 editor: one select per member of the household (j730)
+
     def __init__(self, *args: Any, household: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.household = household or []
@@ -91,29 +116,33 @@ class ChangeForm(forms.Form):
         for name, field in self.fields.items():
             if not isinstance(field, forms.ChoiceField):
                 continue
-            if name == "town_code":
-                field.choices = town_choices()
-            elif name == "atena_numbers":
+            if name == "atena_numbers":
                 field.choices = people
+                if self.moves_everyone:
+                    field.initial = [a for a, _ in people]
             elif name in ("new_head", "remaining_head", "atena_number"):
                 field.choices = [("", "（なし）"), *people]
+        if self.edits_relationships:
+            for p in self.household:
+                self.fields[f"rel_{p.atena_number}"] = forms.ChoiceField(
+                    label=f"{p.name}の新しい続柄", required=False,
+                    widget=forms.Select(attrs={"aria-label": f"{p.name}の新しい続柄"}),
+                    choices=[("", f"変更しない（{p.relationship}）"), *RELATIONSHIP_CHOICES])
+
+    def main_fields(self) -> list[Any]:
+        return [f for f in self if not f.name.startswith("rel_")]
+
+    def relationship_rows(self) -> list[tuple[Any, Any]]:
+        """(member, bound select) for the 続柄 editor."""
+        return [(p, self[f"rel_{p.atena_number}"]) for p in self.household if f"rel_{p.atena_number}" in self.fields]
 
     def common(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {"moved_on": d["moved_on"], "notified_on": d.get("notified_on"), "note": d.get("note", "")}
 
     def rels(self) -> dict[str, str]:
-        return relationships_of(self.cleaned_data.get("relationships", ""))
-
-    def clean_relationships(self) -> str:
-        text: str = self.cleaned_data.get("relationships", "")
-        relationships_of(text)
-        return text
-
-
-def _relationships_field() -> forms.CharField:
-    return forms.CharField(label="続柄の変更（1行に「宛名番号:続柄」）", required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+        """The 続柄 chosen in the editor, for the members whose select was changed (j730)."""
+        return {name[4:]: value for name, value in self.cleaned_data.items() if name.startswith("rel_") and value}
 
 
 class PersonFields(forms.Form):
@@ -123,7 +152,9 @@ class PersonFields(forms.Form):
     kana = KanaField(label="氏名フリガナ（カタカナ）", max_length=200, required=False)
     birth_date = WarekiDateField(label="生年月日")
     sex = forms.ChoiceField(label="性別", choices=SEX)
-    relationship = forms.CharField(label="続柄", max_length=20, initial="世帯主")
+    relationship = forms.ChoiceField(label="続柄", required=False,
+                                     choices=[("", "（選択してください）"), *RELATIONSHIP_CHOICES],
+                                     help_text="18歳未満の方は、空欄のとき「子」とします")
     resident_kind = forms.ChoiceField(label="住民種別", choices=KINDS_OF_RESIDENT, initial=JAPANESE)
     my_number = forms.CharField(label="個人番号", max_length=12, required=False)
     honseki = forms.CharField(label="本籍", max_length=200, required=False)
@@ -133,6 +164,20 @@ class PersonFields(forms.Form):
     residence_period = forms.CharField(label="在留期間", max_length=50, required=False)
     residence_until = WarekiDateField(label="在留期間の満了の日", required=False)
     residence_card_number = forms.CharField(label="在留カード等番号", max_length=12, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """続柄 left empty follows the age: a minor (民法第4条) is taken as 子, shown on the confirmation page;
+        an adult's 続柄 must be chosen."""
+        d = super().clean() or {}
+        born = d.get("birth_date")
+        if not d.get("relationship") and born is not None:
+            if _age(born, dt.date.today()) < MINOR_AGE:
+                d["relationship"] = "子"
+            else:
+                self.add_error("relationship", "続柄を選択してください。")
+        elif not d.get("relationship") and "birth_date" not in self.errors:
+            self.add_error("relationship", "続柄を選択してください。")
+        return d
 
     def person(self) -> C.NewPerson:
         d = self.cleaned_data
@@ -145,15 +190,20 @@ class PersonFields(forms.Form):
         )
 
 
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 PERSON_SLOTS = 4
 
 
 class MoveInForm(ChangeForm):
+    prefills_setai = False
     from_abroad = forms.BooleanField(label="国外からの転入", required=False)
     previous_address = forms.CharField(label="転入前住所（国外は国名等）", max_length=300)
     previous_municipality_code = forms.CharField(label="転入前住所の市区町村コード（国内転入）", max_length=6,
                                                  required=False)
-    town_code = forms.ChoiceField(label="住所（町字）")
+    town_code = TownField(label="住所（町字）")
     banchi = forms.CharField(label="番地", max_length=100)
     katagaki = forms.CharField(label="方書", max_length=200, required=False)
     setai_number = forms.CharField(label="既存の世帯に入る場合の世帯番号", max_length=15, required=False)
@@ -189,13 +239,15 @@ class BirthForm(ChangeForm):
 
 
 class MembersForm(ChangeForm):
+    edits_relationships = True
     atena_numbers = forms.MultipleChoiceField(label="異動者", widget=forms.CheckboxSelectMultiple)
     remaining_head = forms.ChoiceField(label="残る世帯の新しい世帯主（世帯主が異動する場合）", required=False)
-    relationships = _relationships_field()
 
 
 class MoveWithinForm(MembersForm):
-    town_code = forms.ChoiceField(label="新住所（町字）")
+    prefills_setai = False
+    moves_everyone = True
+    town_code = TownField(label="新住所（町字）")
     banchi = forms.CharField(label="番地", max_length=100)
     katagaki = forms.CharField(label="方書", max_length=200, required=False)
     setai_number = forms.CharField(label="転居先の既存世帯の世帯番号（入る場合）", max_length=15, required=False)
@@ -210,6 +262,7 @@ class MoveWithinForm(MembersForm):
 
 
 class MoveOutForm(MembersForm):
+    moves_everyone = True
     moved_on = WarekiDateField(label="転出予定日")
     abroad = forms.BooleanField(label="国外への転出", required=False)
     destination_address = forms.CharField(label="転出先住所", max_length=300)
@@ -258,7 +311,7 @@ class DeathForm(ChangeForm):
     moved_on = WarekiDateField(label="死亡日")
     atena_number = forms.ChoiceField(label="死亡した方")
     remaining_head = forms.ChoiceField(label="新しい世帯主（世帯主が死亡した場合）", required=False)
-    relationships = _relationships_field()
+    edits_relationships = True
 
     def command(self) -> C.Command:
         d = self.cleaned_data
@@ -269,7 +322,7 @@ class DeathForm(ChangeForm):
 class MergeForm(ChangeForm):
     setai_number = forms.CharField(label="合併する世帯の世帯番号", max_length=15)
     into_setai_number = forms.CharField(label="合併先の世帯番号", max_length=15)
-    relationships = _relationships_field()
+    edits_relationships = True
 
     def command(self) -> C.Command:
         d = self.cleaned_data
@@ -280,8 +333,7 @@ class MergeForm(ChangeForm):
 class HeadChangeForm(ChangeForm):
     setai_number = forms.CharField(label="世帯番号", max_length=15)
     new_head = forms.ChoiceField(label="新しい世帯主")
-    relationships = forms.CharField(label="他の世帯員の新しい続柄（1行に「宛名番号:続柄」）",
-                                    widget=forms.Textarea(attrs={"rows": 4}))
+    edits_relationships = True  # the other members' new 続柄 (to the new 世帯主)
 
     def command(self) -> C.Command:
         d = self.cleaned_data
@@ -370,11 +422,12 @@ class Kind:
     group: str                   # 届出 / 職権 / 世帯 / 番号・氏 / 取消し
     persons: int = 0             # how many PersonFields slots the form shows (転入: several, 出生: one)
     scope: str = ""              # "household": opened from a household page; "person": from a resident page
+    first_relationship: str = ""  # the first person's 続柄 to start with: 転入 世帯主, 出生 子 (the others: empty)
 
 
 KINDS: dict[str, Kind] = {k.slug: k for k in (
-    Kind("move-in", "転入", MoveInForm, "届出", persons=PERSON_SLOTS),
-    Kind("birth", "出生", BirthForm, "届出", persons=1, scope="household"),
+    Kind("move-in", "転入", MoveInForm, "届出", persons=PERSON_SLOTS, first_relationship=HEAD),
+    Kind("birth", "出生", BirthForm, "届出", persons=1, scope="household", first_relationship="子"),
     Kind("move-within", "転居", MoveWithinForm, "届出", scope="household"),
     Kind("move-out", "転出", MoveOutForm, "届出", scope="household"),
     Kind("death", "死亡", DeathForm, "届出", scope="household"),
@@ -383,7 +436,7 @@ KINDS: dict[str, Kind] = {k.slug: k for k in (
     Kind("change-household", "世帯変更", ChangeHouseholdForm, "世帯", scope="household"),
     Kind("head-change", "世帯主変更", HeadChangeForm, "世帯", scope="household"),
     Kind("correct", "修正（職権修正・軽微な修正・誤記修正）", CorrectForm, "職権", scope="household"),
-    Kind("ex-officio-entry", "職権記載", ExOfficioEntryForm, "職権", persons=PERSON_SLOTS),
+    Kind("ex-officio-entry", "職権記載", ExOfficioEntryForm, "職権", persons=PERSON_SLOTS, first_relationship=HEAD),
     Kind("ex-officio-removal", "職権消除", ExOfficioRemovalForm, "職権", scope="household"),
     Kind("my-number", "個人番号の異動", MyNumberForm, "番号・氏", scope="household"),
     Kind("juminhyo-code", "住民票コードの異動", JuminhyoCodeForm, "番号・氏", scope="household"),

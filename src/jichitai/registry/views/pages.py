@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from jichitai.accounts.guards import requires
@@ -16,14 +16,14 @@ from jichitai.registry import purposes
 from jichitai.registry.search import PAGE_SIZE
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal
-from jichitai.registry.views.forms import KINDS, WarekiDateField, town_choices
+from jichitai.registry.views.forms import KINDS, TownField, WarekiDateField, town_label
 
 
 class SearchForm(forms.Form):
     name = forms.CharField(label="氏名", required=False)
     kana = forms.CharField(label="フリガナ", required=False)
     birth_date = WarekiDateField(label="生年月日（和暦・西暦）", required=False)
-    town_code = forms.ChoiceField(label="住所（町字）", required=False)
+    town_code = TownField(label="住所（町字）", required=False)
     banchi = forms.CharField(label="番地", required=False)
     atena_number = forms.CharField(label="宛名番号", required=False)
     setai_number = forms.CharField(label="世帯番号", required=False)
@@ -35,7 +35,6 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: object, can_use_my_number: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["town_code"].choices = town_choices()  # type: ignore[attr-defined]
         if not can_use_my_number:
             del self.fields["my_number"], self.fields["my_number_purpose"]
 
@@ -85,6 +84,15 @@ def _page_url(request: HttpRequest, page: int) -> str:
     query = request.GET.copy()
     query["page"] = str(page)
     return f"?{query.urlencode()}"
+
+
+@requires("registry.view")
+def towns(request: HttpRequest) -> JsonResponse:
+    """The 町字 picker's answer: towns of the 住所辞書 matching ``q`` (町字名, よみ in かな or カナ, 郵便番号 with or
+    without the hyphen), in 町字 order, at most :data:`records.TOWN_LIMIT` with the count of all matches."""
+    found, total = records.find_towns(request.GET.get("q", ""))
+    return JsonResponse({"total": total, "towns": [
+        {"code": t.code, "label": town_label(t), "kana": t.kana, "postcode": t.postcode} for t in found]})
 
 
 @requires("registry.view")

@@ -11,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
+from jichitai.common.text import hiragana_to_katakana, nfkc
 from jichitai.registry import access, purposes, support, suppression
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.person import ACTIVE, Person
@@ -38,6 +40,26 @@ class ResidentPage:
 
 def town_names(codes: set[str]) -> dict[str, Town]:
     return {t.code: t for t in Town.objects.filter(code__in=codes)}
+
+
+TOWN_LIMIT = 30
+
+
+def find_towns(query: str) -> tuple[list[Town], int]:
+    """町字 of the 住所辞書 (j250) for the picker: by 郵便番号 (digits, hyphen or 〒 ignored) when the query is a
+    number, else by 町字名 or 行政区名 (contains) or よみ (prefix; かな typed is taken as カナ); in 町字 order (the
+    dictionary's 町字コード), the first :data:`TOWN_LIMIT` and the count of all matches."""
+    text = nfkc(query).replace(" ", "").replace("　", "").replace("〒", "").strip()
+    if not text:
+        return [], 0
+    digits = text.replace("-", "").replace("ー", "")
+    if digits.isdigit():
+        rows = Town.objects.filter(postcode__startswith=digits)
+    else:
+        kana = hiragana_to_katakana(text)
+        rows = Town.objects.filter(Q(name__contains=text) | Q(kana__startswith=kana) | Q(ward_name__contains=text))
+    rows = rows.order_by("code")
+    return list(rows[:TOWN_LIMIT]), rows.count()
 
 
 def address_of(person: Person, towns: dict[str, Town] | None = None) -> str:
