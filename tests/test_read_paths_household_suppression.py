@@ -61,9 +61,15 @@ NOT_RESIDENT_RECORDS = {
     "registry/towns/": "the 町字 picker: rows of the 住所辞書 (町字名, よみ, 郵便番号), no person",
     "accounts/": "login, logout and the staff's own account pages",
     "audit/": "the audit log for auditors: it names 宛名番号, never a record's content or address",
-    "tax/": "the tax office's summaries and held reports: aggregates and employers' files, no 住民記録 page",
-    "declarations/": "the resident's own declaration (the person themself) and the tax reviewers' queue of "
-                     "declarations (地方税法 business, not a 住民記録 read; left open in docs/security.md)",
+    "tax/": "the tax office's per-ward totals and the held reports (rows of an employer's own file, not the "
+            "registry); tax notices print addresses through the Shield (tests/test_shield_tax_and_declarations.py)",
+    "declarations/portal/": "the resident's own declaration: their own address and household (本人・同一世帯員), "
+                            "the prefill through the Shield (test_the_prefill_of_a_protected_household_goes_through_"
+                            "the_shield)",
+    "declarations/queue/": "the reviewers' queue: receipt numbers, names and findings' titles, no address",
+    "declarations/queue/<int:pk>/attachments/<int:aid>/": "a file the resident attached to their own declaration",
+    "declarations/approvals/": "the corrections waiting for 決裁: receipt numbers and amounts, no address",
+    "declarations/metrics/": "review counts and percentages, no person",
     "lounge/": "aggregates only, under disclosure control (issue 18 item 1); the lake it reads lands without a "
                "protected address (probed below)",
     "api/lounge/": "the same aggregates as the lounge pages",
@@ -74,8 +80,7 @@ NOT_RESIDENT_RECORDS = {
     "^static/": "our own CSS/JS/fonts",
     "admin/": "the admin site: registry tables are not registered in it (test_registry_tables_stay_out_of_admin)",
     "registry/changes/": "the 異動 menu: a list of kinds, no person",
-    "registry/approvals/": "the 職権異動 決裁 queue: the change a colleague drafted, shown to the 決裁者 (the "
-                           "draft was refused under 照会抑止 when drafted from the household)",
+    "registry/approvals/<int:pending_id>/decide/": "the 決裁 itself (POST): answers with a message, no record",
     "registry/suppressions/": "the 支援措置責任者's own pages (registry.suppression.view): they must see whom "
                               "they protect",
     "registry/residents/<str:atena_number>/support/": "the form to apply for a 支援措置: shows only the 宛名番号",
@@ -99,9 +104,15 @@ def _not_a_read(route: str) -> str | None:
 
 
 @pytest.fixture
-def scene(household: Any, protect: Any) -> Callable[[str], dict[str, str]]:
-    """``scene(kind)``: 花子 protected by ``kind``; returns 太郎's and 花子's numbers and the household."""
+def scene(household: Any, protect: Any, clerk: Any) -> Callable[[str], dict[str, str]]:
+    """``scene(kind)``: 花子 protected by ``kind``; returns 太郎's and 花子's numbers and the household. A 職権
+    correction of 太郎 drafted before the measure waits for 決裁."""
+    from jichitai.registry import approval
+    from jichitai.registry.domain import CorrectRecord
+
     taro, hanako = household.atena_numbers
+    approval.propose(CorrectRecord(moved_on=TODAY, atena_number=taro, kind="ex_officio",
+                                   changes={"honseki": "兵庫県神戸市中央区加納町6丁目5番1号"}), actor=clerk)
 
     def make(kind: str) -> dict[str, str]:
         protect(hanako, kind)
@@ -156,7 +167,26 @@ VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
         c, f"/registry/residents/{s['taro']}/moveout-certificate/", s["taro"]),
     "registry/changes/<slug:slug>/": lambda c, s: _page_refused(
         c, f"/registry/changes/move-within/?setai={s['setai']}", s["taro"]),
+    "registry/approvals/": lambda c, s: _draft_hidden(c, s),
 }
+
+# Read paths of other offices, probed in their own module (the Shield's audiences: tests/test_shield_tax_and_
+# declarations.py): the route and the test that proves it.
+SHIELDED_ELSEWHERE = {
+    "declarations/queue/<int:pk>/": "test_j440_the_case_page_of_someone_elses_declaration_withholds_a_protected_"
+                                    "relatives_address",
+}
+
+
+def _draft_hidden(client: Any, s: dict[str, str]) -> None:
+    """The 決裁 queue holds a 職権 correction of 太郎 drafted before 花子's 照会抑止: it is listed by 宛名番号
+    only, nothing of his record shown; refused and audited on him."""
+    text = client.get("/registry/approvals/").content.decode()
+    assert s["taro"] in text and "照会抑止" in text
+    for shown in ("青木 太郎", "加納町", "1番地", "加納町6丁目"):
+        assert shown not in text, shown
+    assert AuditEntry.objects.filter(resource=f"resident:{s['taro']}", outcome="refused",
+                                     detail__via="approval").exists()
 
 # The 除票 pages list a removed person's former household; probed in their own scene below.
 REMOVED_PROBES = {"registry/residents/<str:atena_number>/joshuhyo/": "joshuhyo",
@@ -166,7 +196,7 @@ SYSTEM_PROBES = {"hub/feeds/<slug:feed>": "feed", "api/hub/feeds/<feed>": "feed"
 
 def test_every_route_is_classified() -> None:
     """A new page or API route must say whether it shows resident records: then it is probed here."""
-    probed = set(VIEW_PROBES) | set(REMOVED_PROBES) | set(SYSTEM_PROBES)
+    probed = set(VIEW_PROBES) | set(REMOVED_PROBES) | set(SYSTEM_PROBES) | set(SHIELDED_ELSEWHERE)
     unknown = [route for route, _ in walk(get_resolver().url_patterns)
                if route not in probed and _not_a_read(route) is None]
     assert not unknown, f"routes neither probed for household suppression nor declared harmless: {unknown}"
@@ -358,5 +388,8 @@ def test_registry_tables_stay_out_of_admin() -> None:
 def test_routes_probed_above_exist() -> None:
     """The probes name real routes (a renamed route must not leave a probe that tests nothing)."""
     routes = {route for route, _ in walk(get_resolver().url_patterns)}
-    missing = [r for r in [*VIEW_PROBES, *REMOVED_PROBES, *SYSTEM_PROBES] if r not in routes]
+    missing = [r for r in [*VIEW_PROBES, *REMOVED_PROBES, *SYSTEM_PROBES, *SHIELDED_ELSEWHERE] if r not in routes]
     assert not missing, missing
+    import tests.test_shield_tax_and_declarations as elsewhere
+
+    assert all(hasattr(elsewhere, name) for name in SHIELDED_ELSEWHERE.values())

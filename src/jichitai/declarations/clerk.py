@@ -91,8 +91,15 @@ def queue_page(*, rule: str = "", min_days: int | None = None, max_days: int | N
                      rules=[(code, known.get(code, code), n) for code, n in sorted(counts.items())])
 
 
+WITHHELD = "（照会抑止・支援措置の対象のため表示しません）"
+
+
 def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
-    """What the clerk sees beside the declaration: registry, reports, previous year, the findings."""
+    """What the clerk sees beside the declaration: registry, reports, previous year, the findings. Addresses go
+    through the Shield: the filer's under 照会抑止 (:data:`suppression.STAFF`), a relative's under 照会抑止 or
+    支援措置 (:data:`suppression.OTHERS`: this is someone else's case), on this page and in the findings."""
+    from jichitai.registry import suppression
+
     record = unseal(d.data)
     dom = Domain.from_record(record, fiscal_year=d.fiscal_year)
     index = evidence.build(d.fiscal_year, [d])
@@ -100,29 +107,43 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
     relatives = []
     from jichitai.declarations.reviewing import relative_indexes
 
+    known_relatives: dict[str, str] = {}  # declared My Number → 宛名番号
     for rel in dom.relatives:
         idx = relative_indexes(d, dom).get(rel.my_number, "")
         known = index.people.get(idx)
+        if known is not None:
+            known_relatives[rel.my_number] = known.atena_number
         income, source = index.known_income(idx, known.birth_date if known else None) if known else (None, "")
         others = list(index.other_claims(idx, d.owner_index))
         relatives.append({"declared": rel, "role": "配偶者" if rel.role == "spouse" else "扶養親族",
                           "registry": known, "known_income": income, "income_source": source,
                           "other_claims": others})
+    guard = suppression.shield()
+    filer = person.atena_number if person else ""
+    places = {r["atena_number"]: r for r in suppression.records_of([filer, *known_relatives.values()])}
+    via, resource = "declarations.case", f"declaration:{d.receipt_number}"
+    own = suppression.screen_addresses(staff, [places[filer]] if filer in places else [],
+                                       audience=suppression.STAFF, action="declarations.queue", via=via, guard=guard)
+    theirs = suppression.screen_addresses(staff, [places[a] for a in known_relatives.values() if a in places],
+                                          audience=suppression.OTHERS, action="declarations.queue", via=via,
+                                          guard=guard)
+    hidden = frozenset({""} if own else set()) | {n for n, a in known_relatives.items() if a in theirs}
     previous = (Declaration.objects.filter(owner_index=d.owner_index, fiscal_year=d.fiscal_year - 1)
                 .exclude(status=Status.DRAFT).order_by("-version").first())
-    audit.record(staff, "declarations.queue", f"declaration:{d.receipt_number}", "ok", step="view")
+    audit.record(staff, "declarations.queue", resource, "ok", step="view")
     addr = record.get("address") or {}
     pending = d.clerk_actions.filter(kind="correct", approvals__isnull=True).order_by("-id").first() \
         if d.status == Status.PENDING_APPROVAL else None
     return {
         "record": record, "domain": dom, "person": person,
-        "address": place(addr.get("town_code", ""), addr.get("banchi", ""), addr.get("katagaki", "")),
-        "jan1": place(person.address_jan1.town_code, person.address_jan1.banchi)
+        "address": WITHHELD if own else place(addr.get("town_code", ""), addr.get("banchi", ""),
+                                              addr.get("katagaki", "")),
+        "jan1": WITHHELD if own else place(person.address_jan1.town_code, person.address_jan1.banchi)
         if person and person.address_jan1 else "市内に住所なし",
-        "now": place(person.address_now.town_code, person.address_now.banchi)
+        "now": WITHHELD if own else place(person.address_now.town_code, person.address_now.banchi)
         if person and person.address_now else "—",
         "declared_attachments": [ATTACHMENT_KINDS.get(a.get("kind", ""), "その他") for a in record.get("attachments") or []],
-        "history": [decision_view(x) for x in d.decisions.all()],
+        "history": [decision_view(x, hidden) for x in d.decisions.all()],
         "tax_before": (d.computed or {}).get("total"),
         "tax_after": _tax_of(pending.corrected_data, d.fiscal_year) if pending and pending.corrected_data else None,
         "salary": index.salary.get(d.owner_index), "pension": index.pension.get(d.owner_index),
@@ -144,20 +165,38 @@ OUTCOME_LABELS = {"auto_accepted": "自動受理", "returned": "差戻し", "cle
                   "clerk_accepted": "職員が受理", "clerk_corrected": "職員が訂正して受理"}
 
 
-def decision_view(x: ReviewDecision) -> dict[str, Any]:
+def decision_view(x: ReviewDecision, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A decision as the clerk reads it: who (自動審査 or the staff member), the outcome and each finding with
-    its rule's title, in words."""
+    its rule's title, in words. ``hidden``: whose addresses the Shield withholds ("" the filer, else a relative's
+    My Number): their findings' address items are not shown (a finding stored before the measure included)."""
     from jichitai.declarations.domain import RULES
 
     who = "自動審査" if x.by == "system" else f"職員（{x.by.removeprefix('staff:')}）"
     return {
         "decided_at": x.decided_at, "who": who, "outcome": OUTCOME_LABELS.get(x.outcome, "その他"),
         "ruleset_version": x.ruleset_version,
-        "findings": [{**f, "title": RULES[f["code"]].title if f.get("code") in RULES else "職員のコメント"
+        "findings": [{**f, "clerk_message": _shielded_message(f, hidden),
+                      "title": RULES[f["code"]].title if f.get("code") in RULES else "職員のコメント"
                       if f.get("code") == "CLERK" else "自動審査",
                       "severity_label": {"note": "参考", "return": "差戻し", "clerk": "職員確認"}.get(
                           f.get("severity", ""), "")} for f in x.findings],
     }
+
+
+def _shielded_message(f: dict[str, Any], hidden: frozenset[str]) -> str:
+    """A finding's clerk text without the addresses of a person the Shield covers. A finding that does not say
+    which of its items are addresses (stored by an older rule set), or whose rule is unknown, is not shown."""
+    from jichitai.declarations.domain import RULES
+
+    message = str(f.get("clerk_message", ""))
+    if not hidden or not ("" in hidden or f.get("subject") in hidden) or f.get("code") == "CLERK":
+        return message
+    rule = RULES.get(f.get("code", ""))
+    if rule is None or "addresses" not in f:
+        return f"{WITHHELD}（指摘の詳細）"
+    if not f["addresses"]:
+        return message
+    return rule.clerk_message_without(dict(f.get("detail") or {}), f["addresses"], WITHHELD)
 
 
 def _tax_of(sealed: dict[str, Any], fiscal_year: int) -> int | None:

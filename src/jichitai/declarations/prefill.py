@@ -63,12 +63,18 @@ def _decrypt(token: str) -> str:
 
 def load(actor: ResidentActor, fiscal_year: int) -> Prefill | None:
     from jichitai.declarations import taxlink
+    from jichitai.registry import suppression
     from jichitai.registry.models import Resident, Town
     from jichitai.tax.models import ReceivedReport
 
     me = Resident.objects.filter(my_number_index=actor.my_number_index).first()
     if me is None:
         return None
+    household = list(Resident.objects.filter(setai_number=me.setai_number, status="active").exclude(pk=me.pk))
+    # the resident is shown their own address and household (本人・同一世帯員, as their certificates): through the
+    # Shield, so that a protected person's prefill is recorded for the 支援措置責任者
+    suppression.screen_addresses(actor, [me, *household], audience=suppression.SELF, action="declarations.prefill",
+                                 via="portal.prefill")
     town = Town.objects.filter(code=me.town_code).first()
     p = Prefill(
         my_number=_decrypt(me.my_number_encrypted), name=me.name, kana=me.kana, birth_date=me.birth_date,
@@ -90,7 +96,7 @@ def load(actor: ResidentActor, fiscal_year: int) -> Prefill | None:
         p.social_insurance += int(r.data.get("social_insurance") or 0)
         for src, dst in life_keys.items():
             p.life_insurance[dst] = p.life_insurance.get(dst, 0) + int(r.data.get(src) or 0)
-    for m in Resident.objects.filter(setai_number=me.setai_number, status="active").exclude(pk=me.pk):
+    for m in household:
         k = kinship(me.relationship, m.relationship, member_female=m.sex == "F")
         member = Member(my_number=_decrypt(m.my_number_encrypted), name=m.name, kana=m.kana,
                         birth_date=m.birth_date, relationship=k.label, relation=k.relation,

@@ -199,6 +199,21 @@ def screen_rows(actor: Any, rows: list[dict[str, Any]], *, via: str) -> list[dic
     return out
 
 
+def screen_change(actor: Any, change: Any, *, via: str, guard: Shield | None = None) -> list[str]:
+    """A 異動 shown to staff before it is recorded (the 決裁 queue's draft, person by person, before and after):
+    the 宛名番号 of the people in it whom 照会抑止 covers — their own, their household's before or after the
+    change, their place's — each refusal audited. The page then shows the draft by 宛名番号 only."""
+    guard = guard or shield()
+    hidden: dict[str, Any] = {}
+    for entry in change.entries:
+        for record in (entry.after, entry.before):
+            if record is not None and guard.hides_from_staff(record):
+                hidden.setdefault(entry.after.atena_number, record)
+    if hidden:
+        audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden.values()])
+    return sorted(hidden)
+
+
 # ---- certificates ------------------------------------------------------------------------------------------
 
 
@@ -237,6 +252,54 @@ def withheld_events(actor: Any, action: str, records: Iterable[Any], guard: Shie
     audit.record_many([audit.Event(actor, action, f"resident:{_value(r, 'atena_number')}", "withheld",
                                    {"code": CODE, "protected_by": guard.protected_by(r), **detail})
                        for r in records])
+
+
+# ---- other offices' outputs: tax notices, the declarations' pages, the residents' portal -------------------
+
+SELF = "self"  # the person or their own household: a notice mailed to them, their own page in the portal
+STAFF = "staff"  # staff at work on the person's own business (the tax reviewer of their own declaration)
+OTHERS = "others"  # anyone else: someone else's case or declaration, an employer, a third party
+AUDIENCES = (SELF, STAFF, OTHERS)
+PLACE_COLUMNS = ("atena_number", "setai_number", "town_code", "banchi", "katagaki")
+
+
+def records_of(atena_numbers: Iterable[str]) -> list[dict[str, Any]]:
+    """What :func:`screen_addresses` needs of each person: their household and place (one query)."""
+    wanted = sorted({a for a in atena_numbers if a})
+    return list(Resident.objects.filter(pk__in=wanted).values(*PLACE_COLUMNS)) if wanted else []
+
+
+def screen_addresses(actor: Any, records: Iterable[Any], *, audience: str, action: str, via: str,
+                     guard: Shield | None = None) -> frozenset[str]:
+    """The one gate of every output outside the registry that prints or returns a person's address or household
+    (the tax office's notices, the declarations' review pages and findings, the portal's prefill): the 宛名番号
+    of ``records`` whose address and household it must not show to ``audience``.
+
+    - :data:`SELF`: nothing (本人 and 同一世帯員 are shown their own address, as their certificates are);
+    - :data:`STAFF`: under 照会抑止 of the person, their household or their place (3.1);
+    - :data:`OTHERS`: under 照会抑止 or 支援措置 (3.4: a protected address never goes to anyone else).
+
+    Each withheld address is audited (``withheld``), and so is each protected person shown (``ok``), on the
+    person, naming who protects them: the 支援措置責任者's list has every output about them."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}")
+    guard = guard or shield()
+    if not guard.by_household and not guard.by_person:
+        return frozenset()  # nobody is protected today: nothing to withhold or to record
+    withheld: dict[str, Any] = {}
+    shown: dict[str, Any] = {}
+    for r in records:
+        kinds = guard.kinds(r) & PRIVACY
+        if not kinds:
+            continue
+        atena = str(_value(r, "atena_number") or "")
+        hide = bool(kinds) if audience == OTHERS else ("view" in kinds if audience == STAFF else False)
+        (withheld if hide else shown).setdefault(atena, r)
+    audit.record_many([audit.Event(actor, action, f"resident:{a}", "withheld" if a in withheld else "ok",
+                                   {"code": CODE, "protected_by": guard.protected_by(r), "via": via,
+                                    "audience": audience})
+                       for a, r in [*withheld.items(), *shown.items()]])
+    return frozenset(withheld)
 
 
 # ---- 異動 -------------------------------------------------------------------------------------------------

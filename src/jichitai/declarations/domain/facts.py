@@ -14,6 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
+class Place(str):
+    """An address in words, as a finding's text shows it (:meth:`Facts.place`). Marked so that a finding knows
+    which of its items are addresses: the clerk's page withholds them for a person the Shield covers."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Address:
     town_code: str
@@ -118,9 +125,9 @@ class Facts:
     earlier_declarations: int = 0  # declarations for the same year already accepted for this person
     is_claimed_by_other: bool = False  # the taxpayer is someone's spouse or dependant (reports, declarations)
 
-    def place(self, town_code: str, banchi: str) -> str:
+    def place(self, town_code: str, banchi: str) -> Place:
         """An address in words for a finding's text: the 町字 by name, never its code."""
-        return f"{self.town_names.get(town_code, '町字不明')} {banchi}".strip()
+        return Place(f"{self.town_names.get(town_code, '町字不明')} {banchi}".strip())
 
     def relative(self, my_number: str) -> RelativeFacts | None:
         return self.relatives.get(my_number)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from jichitai.declarations.domain.facts import Facts
+from jichitai.declarations.domain.facts import Facts, Place
 from jichitai.declarations.domain.model import Declaration
 
 RULESET_VERSION = "R8-2026.1"
@@ -56,6 +56,7 @@ class Finding:
     basis: str
     subject: str = ""  # whose data: "" for the taxpayer, else the relative's My Number
     detail: dict[str, Any] = field(default_factory=dict)
+    addresses: tuple[str, ...] = ()  # the items of ``detail`` that are addresses (:class:`Place`)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class Finding:
             "basis": self.basis,
             "subject": self.subject,
             "detail": self.detail,
+            "addresses": list(self.addresses),
         }
 
 
@@ -95,7 +97,15 @@ class Rule:
             basis=self.basis,
             subject=subject,
             detail=detail,
+            addresses=tuple(sorted(k for k, v in detail.items() if isinstance(v, Place))),
         )
+
+    def clerk_message_without(self, detail: dict[str, Any], withheld: Iterable[str], shown: str) -> str:
+        """The clerk's text of a finding with the items ``withheld`` replaced by ``shown``."""
+        hidden = set(withheld)
+        values = {k: (shown if k in hidden else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v)
+                  for k, v in detail.items()}
+        return self.clerk_text.format(**values)
 
 
 RULES: dict[str, Rule] = {}

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
-from jichitai.registry import approval
+from jichitai.registry import approval, suppression
 from jichitai.registry.domain.codec import from_dict
 from jichitai.registry.views import workflow
 from jichitai.registry.views.common import differences
@@ -18,12 +18,17 @@ from jichitai.registry.views.common import differences
 @requires("registry.approve")
 def queue(request: HttpRequest) -> HttpResponse:
     rows = []
+    guard = suppression.shield()
     for pending in approval.waiting():
         # What approving would record now, person by person (the records may have moved on since 起案).
         try:
             change = approval.preview(from_dict(pending.command))
         except JichitaiError as exc:
             rows.append({"c": pending, "entries": [], "refusal": exc.message})
+            continue
+        hidden = suppression.screen_change(request.user, change, via="approval", guard=guard)
+        if hidden:  # 照会抑止 (3.1): the draft is named by 宛名番号 only, as the search lists such a person
+            rows.append({"c": pending, "entries": [], "refusal": "", "hidden": hidden})
             continue
         rows.append({"c": pending, "refusal": "", "entries": [
             {"name": e.after.name, "atena_number": e.after.atena_number, "fields": differences(e.before, e.after)}

@@ -35,15 +35,20 @@ def postcode_text(code: str) -> str:
     return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else code
 
 
-def mailing_address(atena_number: str) -> dict[str, str]:
-    """送付先: 郵便番号 and the address in words (the 町字's name, not its code), from the registry's current row."""
+def mailing_address(atena_number: str, *, actor: Any = "system:tax-notices", guard: Any = None) -> dict[str, str]:
+    """送付先: 郵便番号 and the address in words (the 町字's name, not its code), from the registry's current row,
+    through the Shield (the notice goes to the person themself; a protected person's is recorded for the
+    支援措置責任者). ``guard``: the Shield of a batch, read once."""
+    from jichitai.registry import suppression
     from jichitai.registry.certificates import certifiers
     from jichitai.registry.models import Resident, Town
 
     r = Resident.objects.filter(atena_number=atena_number).values(
-        "name", "postcode", "town_code", "banchi", "katagaki").first()
+        "name", "postcode", *suppression.PLACE_COLUMNS).first()
     if r is None:
         raise NotFound(f"宛名番号 {atena_number} の住民が見つかりません。", atena_number=atena_number)
+    suppression.screen_addresses(actor, [r], audience=suppression.SELF, action="tax.notice",
+                                 via="tax.collection.notice", guard=guard)
     town = Town.objects.filter(code=r["town_code"]).values("ward_name", "name", "postcode").first()
     prefecture, city = certifiers.city()
     place = f"{prefecture}{city}{town['ward_name']}{town['name']}" if town else f"{prefecture}{city}"
@@ -70,7 +75,7 @@ def _changed(title: str, amounts: list[tuple[str, int]], before: int | None) -> 
     return title.replace("決定通知書", "変更通知書").replace("納税通知書", "税額変更通知書兼納税通知書")
 
 
-def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date) -> dict[str, Any]:
+def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any = None) -> dict[str, Any]:
     a = schedule.assessment
     items = [Instalment(i.method, i.label, i.month, i.due, i.amount)
              for i in schedule.instalments.filter(method="ordinary").order_by("position")]
@@ -86,7 +91,7 @@ def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date) -> dict[str,
                      previous_annual(schedule))
     return {
         "title": title,
-        "issued": to_wareki(on), "issuer": _issuer(on), "recipient": mailing_address(schedule.atena_number),
+        "issued": to_wareki(on), "issuer": _issuer(on), "recipient": mailing_address(schedule.atena_number, guard=guard),
         "atena_number": schedule.atena_number,
         "amounts": [(label, format_yen(v)) for label, v in amounts],
         "instalments": [(i.label, to_wareki(i.due), format_yen(i.amount)) for i in items],
@@ -177,8 +182,10 @@ def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
     """Every employer's notice (``employers/<法人番号>.pdf``) with its employees' (``employers/<法人番号>/<宛名番号>.pdf``),
     and every 納税通知書 with a 普通徴収 part
     (``nouzei/<宛名番号>.pdf``), one at a time (streamed); (employers, taxpayers) written."""
+    from jichitai.registry import suppression
     from jichitai.registry.certificates.render import typst_pdf
 
+    guard = suppression.shield()  # read once for the whole run
     (out_dir / "employers").mkdir(parents=True, exist_ok=True)
     (out_dir / "nouzei").mkdir(parents=True, exist_ok=True)
     employers = taxpayers = 0
@@ -196,7 +203,7 @@ def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
                  .filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0).order_by("atena_number"))
     for schedule in schedules.iterator(chunk_size=2000):
         (out_dir / "nouzei" / f"{schedule.atena_number}.pdf").write_bytes(
-            typst_pdf(TEMPLATES / "ordinary_notice.typ", ordinary_notice_data(schedule, on)))
+            typst_pdf(TEMPLATES / "ordinary_notice.typ", ordinary_notice_data(schedule, on, guard)))
         taxpayers += 1
         if progress is not None:
             progress("nouzei", 1)

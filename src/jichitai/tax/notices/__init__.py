@@ -30,13 +30,18 @@ def notice_context(a: Assessment, person: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_pdf(a: Assessment) -> bytes:
-    """The notice of assessment version ``a`` (name and address from the registry's current row)."""
+def render_pdf(a: Assessment, *, actor: Any = "system:tax-notice") -> bytes:
+    """The notice of assessment version ``a``, mailed to the taxpayer (name and address from the registry's
+    current row, through the Shield: a protected person's notice is recorded for the 支援措置責任者)."""
     from weasyprint import HTML
 
+    from jichitai.registry import suppression
     from jichitai.registry.models import Resident
 
-    person: dict[str, Any] = dict(Resident.objects.filter(atena_number=a.atena_number).values(
-        "name", "kana", "postcode", "town_code", "banchi", "katagaki").first() or {"name": a.atena_number})
+    row = Resident.objects.filter(atena_number=a.atena_number).values(
+        "name", "kana", "postcode", *suppression.PLACE_COLUMNS).first()
+    person: dict[str, Any] = dict(row or {"name": a.atena_number})
+    suppression.screen_addresses(actor, [row] if row else [], audience=suppression.SELF, action="tax.notice",
+                                 via="tax.notice")
     html = render_to_string("tax/notice.html", notice_context(a, person))
     return bytes(HTML(string=html).write_pdf())
