@@ -5,7 +5,7 @@
 #          text libraries: what `make demo` needs to issue certificates and notices with their glyphs
 #   all    (default) pdf, plus what the test suite drives: chromium (end-to-end tests), Java 17 (PySpark),
 #          poppler (PDF checks), PostgreSQL's contrib tools (pgbench, DR drills), systemd (systemd-analyze
-#          verifies the units in deploy/)
+#          verifies the units in deploy/), pgBackRest (the DR backups and point-in-time restore)
 # `--list GROUP` prints the group's packages (installed or not) and changes nothing.
 set -euo pipefail
 list=0
@@ -16,7 +16,7 @@ case "$group" in pdf|all) ;; *) echo "usage: $0 [--list] [pdf|all]" >&2; exit 2 
 wanted=("fonts-ipaexfont:" "fonts-noto-cjk:" "libpango-1.0-0:" "libpangoft2-1.0-0:")
 if [ "$group" = all ]; then
   wanted+=("chromium:chromium" "openjdk-17-jre-headless:java" "poppler-utils:pdftoppm" "postgresql-contrib:pgbench"
-           "systemd:systemd-analyze")
+           "systemd:systemd-analyze" "pgbackrest:pgbackrest")
 fi
 need=()
 for entry in "${wanted[@]}"; do

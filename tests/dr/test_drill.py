@@ -81,7 +81,7 @@ def test_drill_kills_the_primary_under_load_and_loses_nothing(root: Path) -> Non
 
 
 def test_drill_cleans_up_when_a_step_fails(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(_topology: regions.Topology) -> backup.BaseBackup:
+    def broken(_topology: regions.Topology, _kind: str = "full") -> backup.BaseBackup:
         raise DrError("disk full", code="dr_test")
 
     monkeypatch.setattr(backup, "take", broken)
@@ -102,9 +102,19 @@ def test_operator_commands_init_status_failover_failback_backup_restore(root: Pa
     assert status["healthy"] and status["primary"] == "tokyo"
     assert {r["name"]: r["role"] for r in status["regions"]} == {"tokyo": "primary", "osaka": "standby"}
     assert next(r for r in status["regions"] if r["name"] == "osaka")["sync_state"] == "sync"
-    dr("backup")
     topology = regions.load(root)
     tokyo, osaka = topology.regions
+    # pgBackRest: a full backup, an incremental on top of it, two more fulls; retention keeps two fulls per
+    # repository (retention_full = 2) and expires the first full with the incremental that depends on it
+    assert "full backup" in dr("backup") and "大阪" in dr("backups")
+    assert "incr backup" in dr("backup", "--type", "incr")
+    first = backup.catalogue(topology)
+    assert [b.kind for b in first] == ["full", "incr"] and {b.stored_in for b in first} == {"osaka"}
+    assert first[1].label.startswith(first[0].label)  # the incremental names the full it depends on
+    dr("backup")
+    dr("backup")
+    kept = backup.catalogue(topology)
+    assert [b.kind for b in kept] == ["full", "full"] and not {b.label for b in first} & {b.label for b in kept}
     dr("failover")
     status = json.loads(dr("status", "--json"))
     assert status["primary"] == "osaka" and status["fenced"] == ["tokyo"]
@@ -118,6 +128,9 @@ def test_operator_commands_init_status_failover_failback_backup_restore(root: Pa
     dr("failback")
     status = json.loads(dr("status", "--json"))
     assert status["healthy"] and status["standby"] == "tokyo"
+    # osaka is primary now: its backups go into tokyo's repository, and a restore takes the newest
+    assert "東京" in dr("backup")
+    assert backup.catalogue(topology)[-1].stored_in == "tokyo"
     assert "history rows" in dr("restore")
     dr("down")
     assert not root.exists()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from jichitai.dr import pgbackrest, regions, target
 from jichitai.dr import postgres as pg
-from jichitai.dr import regions, target
 from jichitai.dr.errors import DrError
 
 
@@ -42,8 +42,11 @@ def test_sync_primary_waits_for_the_standby_to_apply(tmp_path: Path) -> None:
     conf = pg.region_conf(topo, topo.regions[0], primary=True, sync_partner="osaka")
     assert "synchronous_standby_names = 'FIRST 1 (osaka)'" in conf
     assert "synchronous_commit = remote_apply" in conf
-    # WAL goes to the OTHER region's archive
-    assert f"{topo.regions[1].archive_dir}/%f" in conf
+    # WAL goes through pgBackRest, whose configuration names both regions' repositories
+    assert "archive-push %p" in conf and "--stanza=jichitai" in conf
+    br_conf = pgbackrest.config(topo)
+    assert f"repo1-path={topo.regions[0].backup_dir}/pgbackrest" in br_conf
+    assert f"repo2-path={topo.regions[1].backup_dir}/pgbackrest" in br_conf
     assert "port = 61001" in conf
 
 

@@ -1,10 +1,10 @@
-"""Base backups and point-in-time restore.
+"""Backups and point-in-time restore, with pgBackRest (the tool made for it; configuration in pgbackrest.py).
 
-Every completed WAL segment of the primary is copied to the OTHER region's ``archive_dir`` by
-``archive_command`` (see :mod:`jichitai.dr.postgres`), and `jichitai dr backup` writes a base backup from the
-primary into the other region's ``backup_dir`` and checks it with ``pg_verifybackup``. A restore copies the
-newest base backup that started before the requested time into a fresh data directory, replays the archive
-up to ``recovery_target_time`` and opens the result read-write on its own port, never touching the regions.
+`jichitai dr backup` takes a full, differential or incremental backup of the current primary into the other
+region's repository and runs ``pgbackrest verify`` on that repository; expiry follows ``retention_full``. Every
+completed WAL segment reaches both repositories through ``archive_command``. A restore asks pgBackRest to
+write the chosen backup into a fresh data directory, with a time target, and opens the result read-write on
+its own port, never touching the regions.
 """
 
 from __future__ import annotations
@@ -13,84 +13,108 @@ import datetime as dt
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from jichitai.dr import pgbackrest as br
 from jichitai.dr import postgres as pg
 from jichitai.dr import regions
 from jichitai.dr.errors import DrError
 from jichitai.dr.regions import Region, Topology
 
+Kind = Literal["full", "diff", "incr"]
+KINDS: tuple[Kind, ...] = ("full", "diff", "incr")
+
 
 @dataclass(frozen=True)
 class BaseBackup:
-    label: str
-    path: str
-    source: str  # region the backup was taken from
-    stored_in: str  # region whose backup_dir holds it
-    started_at: str  # ISO, UTC: the backup is usable for targets after this
-    finished_at: str
+    label: str  # pgBackRest's backup set, e.g. 20261207-063512F or …F_20261207-064001I
+    kind: str  # full, diff, incr
+    repo: int  # the repository (1 = first region's, 2 = second's)
+    stored_in: str  # region whose repository holds it
+    started_at: str  # ISO, UTC
+    finished_at: str  # ISO, UTC: the backup is consistent from here; restore targets must be later
     start_lsn: str
-    bytes: int
-    verified: bool
+    stop_lsn: str
+    bytes: int  # size of the database it holds
+    stored_bytes: int  # what it added to the repository (compressed; an incremental holds only changes)
 
 
-def take(topology: Topology) -> BaseBackup:
-    """pg_basebackup of the current primary into the other region, then pg_verifybackup."""
+def run(topology: Topology, args: list[str], *, timeout: float = 1800) -> str:
+    """One pgBackRest command as the postgres OS user; its failure raises DrError with pgBackRest's text."""
+    return pg.run([*br.base_args(topology), *args], timeout=timeout).stdout
+
+
+def configure(topology: Topology) -> None:
+    """Write pgBackRest's configuration and its directories (before any cluster archives WAL)."""
+    home = br.home(topology)
+    for d in (home / "lock", home / "log", home / "spool", *(br.repo_path(r) for r in topology.regions)):
+        d.mkdir(parents=True, exist_ok=True)
+    br.config_path(topology).write_text(br.config(topology), encoding="utf-8")
+    pg.chown_to_postgres(home)
+    for r in topology.regions:
+        pg.chown_to_postgres(r.backup_dir)
+
+
+def create_stanza(topology: Topology, primary: Region) -> None:
+    """Register the cluster with both repositories (once, on the new primary)."""
+    run(topology, [*br.cluster_args(primary), "stanza-create"], timeout=300)
+
+
+def take(topology: Topology, kind: Kind = "full") -> BaseBackup:
+    """A backup of the current primary into the other region's repository, then ``pgbackrest verify`` of it.
+    A differential or incremental backup falls back to a full one when the repository holds none yet."""
+    if kind not in KINDS:
+        raise DrError(f"バックアップの種類は {', '.join(KINDS)} のいずれかです: {kind!r}", code="dr_bad_backup_kind")
     state = regions.read_state(topology)
     source = topology.region(state.primary)
     store = topology.other(source.name)
-    started = dt.datetime.now(dt.UTC)
-    label = started.strftime("%Y%m%dT%H%M%S%fZ")
-    dest = store.backup_dir / label
-    pg.basebackup(source, dest / "data")
-    finished = dt.datetime.now(dt.UTC)
-    pg.run(["pg_verifybackup", "-q", str(dest / "data")], timeout=600)
-    start_lsn = ""
-    for line in (dest / "data" / "backup_label").read_text().splitlines():
-        if line.startswith("START WAL LOCATION:"):
-            start_lsn = line.split(":", 1)[1].split()[0]
-    size = sum(f.stat().st_size for f in (dest / "data").rglob("*") if f.is_file())
-    info = BaseBackup(
-        label,
-        str(dest / "data"),
-        source.name,
-        store.name,
-        started.isoformat(),
-        finished.isoformat(),
-        start_lsn,
-        size,
-        True,
-    )
-    (dest / "backup.json").write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
-    pg.chown_to_postgres(dest)
-    return info
+    repo = br.repo_index(topology, store)
+    run(topology, [*br.cluster_args(source), f"--repo={repo}", f"--type={kind}", "backup"], timeout=7200)
+    run(topology, [f"--repo={repo}", "verify"], timeout=7200)
+    mine = [b for b in catalogue(topology) if b.repo == repo]
+    if not mine:
+        raise DrError("バックアップがリポジトリに見つかりません", code="dr_backup_missing", repo=repo)
+    return mine[-1]
 
 
 def catalogue(topology: Topology) -> list[BaseBackup]:
-    """Every base backup in either region, oldest first."""
+    """Every backup in either region's repository, oldest first (``pgbackrest info``)."""
+    if not br.config_path(topology).exists():
+        return []
+    out = run(topology, ["--output=json", "info"], timeout=300)
     found = []
-    for region in topology.regions:
-        for meta in sorted(region.backup_dir.glob("*/backup.json")):
-            found.append(BaseBackup(**json.loads(meta.read_text(encoding="utf-8"))))
-    return sorted(found, key=lambda b: b.started_at)
+    for stanza in json.loads(out or "[]"):
+        for b in stanza.get("backup", []):
+            repo = int(b["database"]["repo-key"])
+            found.append(
+                BaseBackup(
+                    label=b["label"],
+                    kind=b["type"],
+                    repo=repo,
+                    stored_in=topology.regions[repo - 1].name,
+                    started_at=_iso(b["timestamp"]["start"]),
+                    finished_at=_iso(b["timestamp"]["stop"]),
+                    start_lsn=b.get("lsn", {}).get("start", ""),
+                    stop_lsn=b.get("lsn", {}).get("stop", ""),
+                    bytes=int(b["info"]["size"]),
+                    stored_bytes=int(b["info"]["repository"]["delta"]),
+                )
+            )
+    return sorted(found, key=lambda b: (b.finished_at, b.repo))
 
 
-def flush_archive(topology: Topology, timeout: float = 60) -> str:
-    """Close the current WAL segment on the primary and wait until the archive holds it, so that a restore
-    can reach every commit made before now. Returns the archived segment's name."""
-    state = regions.read_state(topology)
-    primary = topology.region(state.primary)
-    with pg.connect(primary) as conn:
-        row = conn.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()
-    assert row is not None
-    segment = str(row[0])
-    dest = topology.other(primary.name).archive_dir / segment
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if dest.exists():
-            return segment
-        time.sleep(0.1)
-    raise DrError(f"WALセグメント {segment} がアーカイブされません", code="dr_archive_stuck", segment=segment)
+def _iso(epoch: int) -> str:
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat()
+
+
+def flush_archive(topology: Topology, timeout: float = 120) -> dict[str, Any]:
+    """Close the current WAL segment on the primary and wait until the repositories hold it
+    (``pgbackrest check``), so that a restore can reach every commit made before now."""
+    primary = topology.region(regions.read_state(topology).primary)
+    started = time.monotonic()
+    run(topology, [*br.cluster_args(primary), f"--archive-timeout={int(timeout)}", "check"], timeout=timeout + 60)
+    return {"primary": primary.name, "seconds": round(time.monotonic() - started, 3)}
 
 
 @dataclass(frozen=True)
@@ -105,15 +129,17 @@ class Restored:
 
 
 def restore(topology: Topology, to: dt.datetime | None = None, *, port: int | None = None) -> Restored:
-    """Restore the newest base backup that started before ``to`` and replay WAL up to ``to`` (or to the end of
+    """Restore the newest backup that finished before ``to`` and replay WAL up to ``to`` (or to the end of
     the archive). The result runs on its own port under ``<root>/restores/<stamp>``."""
     started = time.monotonic()
-    candidates = [b for b in catalogue(topology) if to is None or dt.datetime.fromisoformat(b.started_at) < to]
+    candidates = [b for b in catalogue(topology) if to is None or dt.datetime.fromisoformat(b.finished_at) < to]
     if not candidates:
         raise DrError(
-            "指定時刻より前のベースバックアップがありません", code="dr_no_backup", to=to.isoformat() if to else None
+            "指定時刻より前に完了したバックアップがありません",
+            code="dr_no_backup",
+            to=to.isoformat() if to else None,
         )
-    backup = candidates[-1]
+    chosen = candidates[-1]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     base = topology.root / "restores" / stamp
     region = Region(
@@ -122,15 +148,27 @@ def restore(topology: Topology, to: dt.datetime | None = None, *, port: int | No
         host="127.0.0.1",
         port=port or regions.free_port(),
         data_dir=base / "pgdata",
-        archive_dir=base / "unused-archive",
         backup_dir=base / "unused-backups",
         lake_path=base / "lake",
         lake_catalog_url="",
     )
     (base / "run").mkdir(parents=True, exist_ok=True)
-    shutil.copytree(backup.path, region.data_dir)
-    (region.data_dir / "backup_manifest").unlink(missing_ok=True)
-    restore_from = " || ".join(f"cp {r.archive_dir}/%f %p 2>/dev/null" for r in topology.regions)
+    region.data_dir.mkdir(mode=0o700)
+    pg.chown_to_postgres(base)
+    target = ["--type=default"]
+    if to is not None:
+        target = [
+            "--type=time",
+            f"--target={to.astimezone(dt.UTC).isoformat(sep=' ')}",
+            "--target-action=promote",
+        ]
+    run(
+        topology,
+        [f"--pg1-path={region.data_dir}", f"--repo={chosen.repo}", f"--set={chosen.label}", *target, "restore"],
+        timeout=7200,
+    )
+    # pgBackRest wrote restore_command and the target into postgresql.auto.conf and left recovery.signal; the
+    # region file restored with the backup still describes the old primary: this cluster is nobody's peer
     settings = {
         "listen_addresses": "'127.0.0.1'",
         "port": str(region.port),
@@ -138,27 +176,18 @@ def restore(topology: Topology, to: dt.datetime | None = None, *, port: int | No
         "archive_mode": "off",
         "synchronous_standby_names": "''",
         "primary_conninfo": "''",
-        "restore_command": f"'{restore_from}'",
-        "recovery_target_timeline": "'latest'",
-        "recovery_target_action": "'promote'",
         "cluster_name": "'jichitai-restore'",
     }
-    if to is not None:
-        settings["recovery_target_time"] = f"'{to.astimezone(dt.UTC).isoformat()}'"
-        settings["recovery_target_inclusive"] = "on"
     (region.data_dir / pg.CONF_NAME).write_text(
         "# point-in-time restore written by jichitai dr restore\n"
         + "".join(f"{k} = {v}\n" for k, v in settings.items()),
         encoding="utf-8",
     )
-    (region.data_dir / "postgresql.auto.conf").write_text("", encoding="utf-8")
     (region.data_dir / "standby.signal").unlink(missing_ok=True)
-    (region.data_dir / "recovery.signal").write_text("", encoding="utf-8")
     pg.chown_to_postgres(base)
-    (region.data_dir).chmod(0o700)
     pg.start(region, timeout=300)
     pg.wait_ready(region, timeout=300, writable=True)
-    return Restored(region, backup, to.isoformat() if to else None, round(time.monotonic() - started, 3))
+    return Restored(region, chosen, to.isoformat() if to else None, round(time.monotonic() - started, 3))
 
 
 def discard(restored: Restored) -> None:

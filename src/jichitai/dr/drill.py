@@ -9,13 +9,17 @@
 6. check on osaka: every acknowledged 異動 exactly once, 履歴番号 without gaps, outbox delivered, audit chain;
    RPO = acknowledged 異動 lost, RTO = seconds from the kill to the first 異動 acknowledged by osaka;
 7. fail back: pg_rewind tokyo into osaka's standby; check it has every row;
-8. point-in-time restore of the nightly backup to a moment during the load; the same checks up to it.
+8. hand the city its data from the surviving region alone: the full standard CSV of residents written from
+   osaka, timed (the national 非機能要件: within 72 hours of a disaster);
+9. point-in-time restore of the nightly backup (pgBackRest, from osaka's repository) to a moment during the
+   load; the same checks up to it.
 
 Everything runs in a throw-away DR root; clusters are stopped and the root removed even when a step fails.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -53,6 +57,7 @@ class DrillOptions:
     after: float = 10.0  # seconds of load on the new primary
     failback: bool = True
     pitr: bool = True
+    handover: bool = True
     lake: bool = True
     keep: bool = False
     root: Path | None = None
@@ -81,6 +86,7 @@ class DrillReport:
     failover_check: dict[str, Any] = field(default_factory=dict)
     lake: dict[str, Any] = field(default_factory=dict)
     failback: dict[str, Any] = field(default_factory=dict)
+    handover: dict[str, Any] = field(default_factory=dict)
     pitr: dict[str, Any] = field(default_factory=dict)
     steps: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
@@ -94,6 +100,8 @@ class DrillReport:
         if self.lake and not self.lake.get("same"):
             return False
         if self.failback and not self.failback.get("ok"):
+            return False
+        if self.handover and not self.handover.get("ok"):
             return False
         return not (self.pitr and not self.pitr.get("ok"))
 
@@ -285,7 +293,7 @@ def run(options: DrillOptions, progress: Progress = _silent) -> DrillReport:
         proc = jichitai(["migrate", "--noinput"], url=tokyo.url(topology.database), timeout=900)
         if proc.returncode != 0:
             raise DrError(f"migrate failed: {proc.stderr.strip()[-1500:]}", code="dr_migrate")
-        step("backup", "last night's base backup into osaka")
+        step("backup", "last night's full backup (pgBackRest) into osaka's repository")
         nightly = backup.take(topology)
         journal = root / f"journal-{run_id}.jsonl"
         step("load", f"{options.threads} counter threads through registry.services.apply")
@@ -358,6 +366,11 @@ def run(options: DrillOptions, progress: Progress = _silent) -> DrillReport:
             }
             step("lake-check", "osaka reads the same snapshots" if report.lake["same"] else "lake differs")
 
+        if options.handover:
+            step("handover", "full standard CSV of residents from osaka alone")
+            report.handover = handover(topology, osaka, root / "osaka" / "handover")
+            step("handover-done", f"{report.handover['rows']} rows in {report.handover['seconds']} s")
+
         if options.failback:
             step("failback", "pg_rewind tokyo as osaka's standby")
             fb = replication.failback(topology)
@@ -379,7 +392,7 @@ def run(options: DrillOptions, progress: Progress = _silent) -> DrillReport:
             }
 
         if options.pitr and pitr_target is not None:
-            step("pitr", "restore last night's backup to the marked time")
+            step("pitr", "restore last night's backup (pgBackRest) to the marked time")
             backup.flush_archive(topology)
             restored = backup.restore(topology, dt.datetime.fromtimestamp(pitr_target, dt.UTC))
             try:
@@ -405,6 +418,37 @@ def run(options: DrillOptions, progress: Progress = _silent) -> DrillReport:
         if not options.keep:
             replication.teardown(topology, remove=True)
     return report
+
+
+def handover(topology: Topology, survivor: Region, folder: Path) -> dict[str, Any]:
+    """The full standard CSV of residents (標準データ, 全件) written from ``survivor``'s database alone, timed:
+    what the city receives to carry on its business after losing the other region. Addresses under 支援措置
+    are included (the city's own data; the export is audited as such) and the file is readable by its owner
+    only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "juki-zenken.csv"
+    started = time.monotonic()
+    proc = jichitai(
+        ["registry", "export", "--kind", "full", "--include-protected", "--operator", "dr-handover", "-o", str(out)],
+        url=survivor.url(topology.database),
+        timeout=3600,
+    )
+    seconds = round(time.monotonic() - started, 3)
+    if proc.returncode != 0:
+        raise DrError(f"標準データの出力に失敗しました: {proc.stderr.strip()[-1500:]}", code="dr_handover")
+    out.chmod(0o600)
+    residents = int(pg.query(survivor, "SELECT count(*) FROM registry_resident", database=topology.database)[0][0])
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = sum(1 for _ in csv.reader(fh)) - 1  # the header
+    return {
+        "file": str(out),
+        "bytes": out.stat().st_size,
+        "rows": rows,
+        "residents": residents,
+        "seconds": seconds,
+        "within_72h": seconds < 72 * 3600,
+        "ok": rows == residents,
+    }
 
 
 def _ok_except_loss(check: dict[str, Any]) -> bool:

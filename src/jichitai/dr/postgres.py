@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 
+from jichitai.dr import pgbackrest
 from jichitai.dr.errors import DrError
 from jichitai.dr.regions import APP_USER, REPLICATION_USER, SUPERUSER, Region, Topology
 
@@ -92,7 +93,7 @@ def prepare(topology: Topology) -> None:
     """Create the DR root and each region's directories, owned by postgres (the lake stays the app's)."""
     topology.root.mkdir(parents=True, exist_ok=True)
     for r in topology.regions:
-        for d in (r.data_dir.parent, r.archive_dir, r.backup_dir, r.socket_dir):
+        for d in (r.data_dir.parent, r.backup_dir, r.socket_dir):
             d.mkdir(parents=True, exist_ok=True)
         r.lake_path.mkdir(parents=True, exist_ok=True)
     chown_to_postgres(topology.root)
@@ -108,8 +109,6 @@ def prepare(topology: Topology) -> None:
 def region_conf(topology: Topology, region: Region, *, primary: bool, sync_partner: str | None) -> str:
     """The settings that make ``region`` what it is now: port, archive to the other region, replication."""
     other = topology.other(region.name)
-    arch = other.archive_dir
-    restore_from = " || ".join(f"cp {r.archive_dir}/%f %p 2>/dev/null" for r in topology.regions)
     lines = {
         "listen_addresses": "'127.0.0.1'" if region.host in ("127.0.0.1", "localhost") else "'*'",
         "port": str(region.port),
@@ -125,11 +124,11 @@ def region_conf(topology: Topology, region: Region, *, primary: bool, sync_partn
         "wal_receiver_status_interval": "'1s'",
         "wal_sender_timeout": "'10s'",
         "wal_receiver_timeout": "'10s'",
-        # WAL leaves the region: every completed segment is copied to the OTHER region's archive
+        # WAL leaves the region: pgBackRest pushes every completed segment into both regions' repositories
         "archive_mode": "on",
-        "archive_command": f"'test ! -f {arch}/%f && cp %p {arch}/%f.part && mv {arch}/%f.part {arch}/%f'",
+        "archive_command": f"'{pgbackrest.archive_command(topology, region)}'",
         "archive_timeout": "'60s'",
-        "restore_command": f"'{restore_from}'",
+        "restore_command": f"'{pgbackrest.restore_command(topology, region)}'",
         "recovery_target_timeline": "'latest'",
         "cluster_name": f"'jichitai-{region.name}'",
         "log_line_prefix": "'%m [%p] %q%u@%d '",

@@ -9,8 +9,9 @@ field              on one machine (tests, demo, drills)          in production (
 =================  ==========================================  ==========================================
 host, port         127.0.0.1, a free port                        the RDS/Aurora writer or replica endpoint
 data_dir           PGDATA owned by the ``postgres`` user          (managed by RDS; not used)
-archive_dir        WAL archive received from the other region   S3 bucket for WAL / AWS Backup vault
-backup_dir         base backups taken from the other region     cross-region AWS Backup copy
+backup_dir         this region's pgBackRest repository: the      S3 bucket in the region (pgBackRest's repo
+                   backups taken of the other region's primary   type s3) / AWS Backup vault
+                   and the WAL archive of both
 lake_path          Iceberg warehouse directory                  s3://<bucket-in-region>/lake
 lake_catalog_url   SQL catalogue (SQLite file per region)       PostgreSQL catalogue in the region / Glue
 =================  ==========================================  ==========================================
@@ -51,7 +52,6 @@ class Region:
     host: str
     port: int
     data_dir: Path
-    archive_dir: Path
     backup_dir: Path
     lake_path: Path
     lake_catalog_url: str
@@ -76,6 +76,7 @@ class Topology:
     mode: Mode = "sync"
     database: str = DATABASE
     max_async_lag_bytes: int = 1024 * 1024  # the bound `dr failover` refuses to exceed in async mode
+    retention_full: int = 2  # full backups pgBackRest keeps per repository (older ones and their WAL expire)
 
     def region(self, name: str) -> Region:
         for r in self.regions:
@@ -105,6 +106,7 @@ class Topology:
             "mode": self.mode,
             "database": self.database,
             "max_async_lag_bytes": self.max_async_lag_bytes,
+            "retention_full": self.retention_full,
             "regions": [{k: str(v) if isinstance(v, Path) else v for k, v in asdict(r).items()} for r in self.regions],
         }
         _atomic_write(self.path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
@@ -137,7 +139,6 @@ def load(root: Path) -> Topology:
             host=r["host"],
             port=int(r["port"]),
             data_dir=Path(r["data_dir"]),
-            archive_dir=Path(r["archive_dir"]),
             backup_dir=Path(r["backup_dir"]),
             lake_path=Path(r["lake_path"]),
             lake_catalog_url=r["lake_catalog_url"],
@@ -155,6 +156,7 @@ def load(root: Path) -> Topology:
         mode=mode,
         database=data.get("database", DATABASE),
         max_async_lag_bytes=int(data.get("max_async_lag_bytes", 1024 * 1024)),
+        retention_full=int(data.get("retention_full", 2)),
     )
 
 
@@ -188,8 +190,7 @@ def local(root: Path, mode: Mode = "sync", ports: tuple[int, int] | None = None)
                 host="127.0.0.1",
                 port=port,
                 data_dir=base / "pgdata",
-                archive_dir=base / "wal-archive",
-                backup_dir=base / "base-backups",
+                backup_dir=base / "backups",
                 lake_path=base / "lake",
                 lake_catalog_url=f"sqlite:///{base / 'lake' / 'catalog.sqlite3'}",
             )

@@ -17,8 +17,8 @@ from typing import Any
 
 import psycopg
 
+from jichitai.dr import backup, regions, target
 from jichitai.dr import postgres as pg
-from jichitai.dr import regions, target
 from jichitai.dr.errors import DrError
 from jichitai.dr.regions import Region, State, Topology
 
@@ -35,11 +35,14 @@ def build(topology: Topology, *, step: Step = _quiet) -> State:
     primary, standby = topology.regions
     topology.save()
     pg.prepare(topology)
+    backup.configure(topology)
     step(f"{primary.label}: initdb")
     pg.initdb(primary)
     pg.configure(topology, primary, primary=True, sync_partner=None)  # no sync partner until the standby exists
     pg.start(primary)
     pg.bootstrap_roles(primary, topology.database)
+    step(f"{primary.label}: pgBackRest stanza in both regions' repositories")
+    backup.create_stanza(topology, primary)
     step(f"{standby.label}: pg_basebackup from {primary.label}")
     pg.basebackup(primary, standby.data_dir)
     pg.configure(topology, standby, primary=False, sync_partner=None)
@@ -356,7 +359,7 @@ def teardown(topology: Topology, *, remove: bool = True) -> None:
     for region in topology.regions:
         pg.kill_all(region)
     for extra in sorted((topology.root / "restores").glob("*/pgdata")) if (topology.root / "restores").exists() else []:
-        pg.kill_all(Region("restore", "復元", "127.0.0.1", 0, extra, extra, extra, extra, ""))
+        pg.kill_all(Region("restore", "復元", "127.0.0.1", 0, extra, extra, extra, ""))
     if remove:
         shutil.rmtree(topology.root, ignore_errors=True)
 

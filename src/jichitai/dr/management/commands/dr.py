@@ -5,8 +5,9 @@ jichitai dr status [--json]              role, health, LSN, lag of each region; 
 jichitai dr failover [--force]           promote the standby, fence the old primary, switch the target
 jichitai dr failback                     rebuild the old primary as the new standby (pg_rewind)
 jichitai dr mode sync|async              switch the replication mode on the running primary
-jichitai dr backup                       base backup of the primary into the other region, verified
-jichitai dr restore --to TIME [--keep]   point-in-time restore into a new cluster, then check it
+jichitai dr backup [--type full|diff|incr]  pgBackRest backup of the primary into the other region, verified
+jichitai dr backups                      every backup in both regions' repositories
+jichitai dr restore --to TIME [--keep]   point-in-time restore (pgBackRest) into a new cluster, then check it
 jichitai dr lake-sync                    replicate the primary region's lake to the standby region
 jichitai dr drill [--short] [--mode …]   the disaster drill with measured RPO and RTO
 jichitai dr down                         stop both clusters and delete the DR root
@@ -44,7 +45,10 @@ class Command(BaseCommand):
         sub.add_parser("failback", help="rebuild the old primary as the standby of the new one (pg_rewind)")
         p = sub.add_parser("mode", help="switch replication between sync and async")
         p.add_argument("mode", choices=regions.MODES)
-        sub.add_parser("backup", help="base backup of the primary into the other region, verified")
+        p = sub.add_parser("backup", help="pgBackRest backup of the primary into the other region, verified")
+        p.add_argument("--type", choices=backup.KINDS, default="full",
+                       help="full, diff (changes since the last full) or incr (since the last backup)")
+        sub.add_parser("backups", help="every backup in both regions' repositories (pgbackrest info)")
         p = sub.add_parser("restore", help="point-in-time restore into a new cluster (never over a region)")
         p.add_argument("--to", help="ISO time, e.g. 2026-11-26T03:00:00+09:00 (default: end of the archive)")
         p.add_argument("--keep", action="store_true", help="leave the restored cluster running")
@@ -57,6 +61,7 @@ class Command(BaseCommand):
         p.add_argument("--short", action="store_true", help="6 s + 5 s of load (what make test runs)")
         p.add_argument("--no-failback", action="store_true")
         p.add_argument("--no-pitr", action="store_true")
+        p.add_argument("--no-handover", action="store_true", help="skip the standard CSV from the surviving region")
         p.add_argument("--keep", action="store_true", help="leave the drill's clusters running")
         p.add_argument("--json", action="store_true", help="print the report as JSON")
         sub.add_parser("down", help="stop both clusters and delete the DR root")
@@ -178,11 +183,24 @@ class Command(BaseCommand):
     # --- backups and lake --------------------------------------------------------------------------------
 
     def do_backup(self, root: Path, options: dict[str, Any]) -> None:
-        info = backup.take(regions.load(root))
+        topology = regions.load(root)
+        with self.console.status(f"pgBackRest {options['type']} backup and verify"):
+            info = backup.take(topology, options["type"])
         self.console.print(
-            f"[green]base backup[/] {info.label} from {info.source} into {info.stored_in}: "
-            f"{info.bytes / 1e6:.1f} MB, start LSN {info.start_lsn}, pg_verifybackup OK"
+            f"[green]{info.kind} backup[/] {info.label} into {topology.region(info.stored_in).label}'s repository: "
+            f"database {info.bytes / 1e6:.1f} MB, stored {info.stored_bytes / 1e6:.1f} MB, "
+            f"LSN {info.start_lsn}–{info.stop_lsn}, pgbackrest verify OK"
         )
+
+    def do_backups(self, root: Path, options: dict[str, Any]) -> None:
+        topology = regions.load(root)
+        table = Table(title="backups (pgBackRest)")
+        for column in ("label", "type", "repository", "finished (UTC)", "database", "stored"):
+            table.add_column(column)
+        for b in backup.catalogue(topology):
+            table.add_row(b.label, b.kind, topology.region(b.stored_in).label, b.finished_at[:19],
+                          f"{b.bytes / 1e6:.1f} MB", f"{b.stored_bytes / 1e6:.1f} MB")
+        self.console.print(table)
 
     def do_restore(self, root: Path, options: dict[str, Any]) -> None:
         topology = regions.load(root)
@@ -231,6 +249,7 @@ class Command(BaseCommand):
             after=5.0 if short else options["after"],
             failback=not options["no_failback"],
             pitr=not options["no_pitr"],
+            handover=not options["no_handover"],
             keep=options["keep"],
         )
         with self.console.status("drill") as status:
@@ -299,6 +318,11 @@ def render(report: drill.DrillReport) -> Table:
             "failback",
             f"{report.failback.get('method', '-')} {report.failback.get('seconds', '')} s, "
             f"rows equal: {report.failback.get('ok', '-')}",
+        ),
+        (
+            "standard CSV from the surviving region (72 h)",
+            f"{report.handover.get('rows', '-')} rows of {report.handover.get('residents', '-')} residents in "
+            f"{report.handover.get('seconds', '-')} s",
         ),
         (
             "PITR of last night's backup",
