@@ -79,6 +79,9 @@ RULES_FOR = {
     "social_insurance_overstated": {"DE07"},
     "birth_benefit_not_subtracted": {"DE08"},
     "newborn_of_new_year": {"FA09", "AR03"},
+    "medical_documents_short": {"DE09"},
+    "wrong_medical_document": {"DE09"},
+    "donation_receipts_short": {"DE10"},
 }
 
 

@@ -40,6 +40,8 @@ def test_the_case_page_speaks_in_words_and_the_approver_sees_both_taxes(resident
     page = reviewer.get(f"/declarations/queue/{d.pk}/").content.decode()
     assert "中央区 加納町 1-2-3" in page and "281100010" not in page
     assert "医療費控除の明細書" in page and "medical_detail" not in page
+    # what the review read of the attachment (a PDF with no amount in it): shown, and the reason in words
+    assert "添付書類の読み取り結果" in page and "画像・PDFの読み取り" in page and "ファイルを開けませんでした" in page
     assert "自動審査: 職員確認へ" in page and "system" not in page and "→" not in page
     assert "扶養親族" in page and "dependent" not in page
     assert "3,000,000円" in page

@@ -13,6 +13,7 @@ from jichitai.declarations import clerk, filing
 from jichitai.declarations.attachments import AttachmentRefused
 from jichitai.declarations.models import AssessmentFeed, ClerkAction, Declaration, ReviewDecision, Status
 from tests.declarations.conftest import record_for
+from tests.declarations.domain.factories import notice_xml
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def file_and_submit(person: dict[str, Any], key: str = "k1", **over: Any) -> Declaration:
     rec = record_for(person, **over)
+    files = rec.get("attachments", [])
+    rec["attachments"] = [{"kind": a["kind"], "filename": a["filename"]} for a in files]
     d = filing.save_draft(person["actor"], rec, fiscal_year=2026)
-    for a in rec.get("attachments", []):
-        filing.add_attachment(person["actor"], d, kind=a["kind"], filename=a["filename"], content=PDF)
+    for a in files:
+        filing.add_attachment(person["actor"], d, kind=a["kind"], filename=a["filename"],
+                              content=a.get("content", PDF), receipt=a.get("receipt"))
     return filing.submit(person["actor"], d, idempotency_key=key)
 
 
@@ -31,7 +35,8 @@ def test_clean_salary_declaration_is_accepted_and_handed_to_the_assessment(resid
     me = resident()
     salary_report(me["my_number"], 4_000_000)
     d = file_and_submit(me, medical={"paid": 300_000, "reimbursed": 0}, pattern="other",
-                        attachments=[{"kind": "medical_detail", "filename": "meisai.pdf"}])
+                        attachments=[{"kind": "medical_detail", "filename": "iryohi.xml",
+                                      "content": notice_xml(me["name"], 300_000).encode()}])
     assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings
     assert d.receipt_number and d.receipt_number.startswith("R08-")
     decision = ReviewDecision.objects.get(declaration=d)

@@ -62,9 +62,15 @@ def test_resident_files_online_and_sees_the_tax(resident, salary_report):
             "furusato": "0", "donation_other": "0", "confirm": "1"}
     r = c.post(edit, form)
     assert r.status_code == 302 and r["Location"].endswith("/confirm/"), r.content.decode()[:3000]
+    notice = (f"<?xml version='1.0' encoding='UTF-8'?><医療費通知情報><被保険者等の氏名>{me['name']}</被保険者等の氏名>"
+              f"<保険者等の名称>全国健康保険協会</保険者等の名称><療養><療養を受けた年月>{d.fiscal_year - 1}-06"
+              f"</療養を受けた年月><療養を受けた者>{me['name']}</療養を受けた者><病院等の名称>神戸中央病院</病院等の名称>"
+              "<支払った医療費の額>250000</支払った医療費の額></療養></医療費通知情報>")
     r = c.post(f"/declarations/portal/{d.pk}/attachments/",
-               {"csrfmiddlewaretoken": t, "kind": "medical_detail", "file": _upload("meisai.pdf", PDF)})
+               {"csrfmiddlewaretoken": t, "kind": "medical_detail",
+                "file": _upload("iryohi.xml", notice.encode())})
     assert r.status_code == 302
+    assert "医療費通知情報（XML）: 250,000円" in c.get(edit).content.decode()
     confirm = c.get(f"/declarations/portal/{d.pk}/confirm/").content.decode()
     assert "計算の過程" in confirm and "医療費控除" in confirm
     key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', confirm).group(1)  # type: ignore[union-attr]

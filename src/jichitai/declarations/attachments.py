@@ -1,9 +1,11 @@
-"""Attachments (添付書類): PDF or a photo (JPEG, PNG, HEIC), recognised by their first bytes, never by the name
-or the browser's content type; at most :data:`MAX_BYTES`."""
+"""Attachments (添付書類): PDF or a photo (JPEG, PNG, HEIC), and the 医療費通知情報 as XML, recognised by their first
+bytes, never by the name or the browser's content type; at most :data:`MAX_BYTES`. What each says is read at
+intake (:func:`document_of`): the XML's text, the 受領証明書 rows entered with it, a scan's OCR."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from jichitai.declarations.domain import DeclarationError
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS
@@ -26,6 +28,8 @@ def sniff(head: bytes) -> str | None:
         return "image/png"
     if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"heif"):
         return "image/heic"
+    if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<?xml"):
+        return "application/xml"
     return None
 
 
@@ -41,10 +45,31 @@ def check(filename: str, content: bytes, kind: str) -> tuple[str, str]:
             f"1ファイル{MAX_BYTES // 1024 // 1024}MBまでにしてください（写真は解像度を下げると小さくなります）。",
             filename=filename, size=len(content),
         )
-    content_type = sniff(content[:16])
-    if content_type is None:
+    content_type = sniff(content[:64])
+    if content_type is None or (content_type == "application/xml" and kind != "medical_detail"):
         raise AttachmentRefused(
-            f"「{filename}」は受け付けられない形式です。PDFまたは写真（JPEG・PNG・HEIC）を添付してください。",
+            f"「{filename}」は受け付けられない形式です。PDFまたは写真（JPEG・PNG・HEIC）を添付してください"
+            "（XMLはマイナポータルの医療費通知情報だけ受け付けます）。",
             filename=filename,
         )
+    if content_type == "application/xml":
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise AttachmentRefused(f"「{filename}」はUTF-8のXMLではありません。", filename=filename) from None
     return content_type, hashlib.sha256(content).hexdigest()
+
+
+def document_of(content: bytes, content_type: str, receipt: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the review reads of one attachment (domain/documents.py): the XML's text, or the OCR of a scan; with
+    the 受領証明書's 寄附先・金額・寄附日 as entered."""
+    from jichitai.declarations import ocr
+
+    document: dict[str, Any] = {}
+    if content_type == "application/xml":
+        document["xml"] = content.decode("utf-8").removeprefix("\ufeff")
+    else:
+        document["ocr"] = ocr.read_document(content, content_type)
+    if receipt:
+        document["receipts"] = [receipt]
+    return document

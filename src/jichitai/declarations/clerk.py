@@ -20,6 +20,7 @@ from jichitai.common.errors import PermissionRefused
 from jichitai.declarations import assessment_link, evidence, taxlink
 from jichitai.declarations.domain import RULESET_VERSION, DeclarationError, Pattern
 from jichitai.declarations.domain import Declaration as Domain
+from jichitai.declarations.domain.documents import read as read_document
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.domain.rulebook import ordered_rules
 from jichitai.declarations.models import (
@@ -143,6 +144,10 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
         "now": WITHHELD if own else place(person.address_now.town_code, person.address_now.banchi)
         if person and person.address_now else "—",
         "declared_attachments": [ATTACHMENT_KINDS.get(a.get("kind", ""), "その他") for a in record.get("attachments") or []],
+        # what the review read of each attachment (the 医療費通知 XML, the receipts entered, the OCR and its
+        # confidence), as the rules DE09/DE10 used it
+        "readings": [(ATTACHMENT_KINDS.get(a.kind, "その他"), read_document(a.kind, a.document, dom.income_year))
+                     for a in dom.attachments if a.kind in ("medical_detail", "donation_receipt")],
         "history": [decision_view(x, hidden) for x in d.decisions.all()],
         "tax_before": (d.computed or {}).get("total"),
         "tax_after": _tax_of(pending.corrected_data, d.fiscal_year) if pending and pending.corrected_data else None,

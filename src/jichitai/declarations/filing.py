@@ -76,7 +76,9 @@ def save_draft(actor: ResidentActor, record: dict[str, Any], *, fiscal_year: int
 
 
 def add_attachment(actor: ResidentActor, declaration: Declaration, *, kind: str, filename: str,
-                   content: bytes) -> Attachment:
+                   content: bytes, receipt: dict[str, Any] | None = None) -> Attachment:
+    """Store one file and what was read of it (the 医療費通知 XML, a scan's OCR, and for a 受領証明書 the
+    寄附先・金額・寄附日 the resident entered)."""
     if not declaration.is_editable:
         raise DeclarationError("提出済みの申告には書類を追加できません。", code="not_editable")
     if declaration.attachment_files.count() >= att.MAX_PER_DECLARATION:
@@ -87,8 +89,12 @@ def add_attachment(actor: ResidentActor, declaration: Declaration, *, kind: str,
         audit.record(actor, "declarations.file", f"declaration:{declaration.pk}", "refused", step="attachment",
                      size=len(content))
         raise
+    if kind == "donation_receipt" and not receipt:
+        raise att.AttachmentRefused("受領証明書の寄附先・金額・寄附日を入力してください。")
+    document = att.document_of(content, content_type, receipt if kind == "donation_receipt" else None)
     a = Attachment.objects.create(declaration=declaration, kind=kind, filename=filename[:200],
-                                  content_type=content_type, size=len(content), sha256=digest, content=content)
+                                  content_type=content_type, size=len(content), sha256=digest, content=content,
+                                  document=document)
     _sync_attachment_list(declaration)
     audit.record(actor, "declarations.file", f"declaration:{declaration.pk}", "ok", step="attachment", kind=kind)
     return a
@@ -96,7 +102,7 @@ def add_attachment(actor: ResidentActor, declaration: Declaration, *, kind: str,
 
 def _sync_attachment_list(declaration: Declaration) -> None:
     data = dict(declaration.data)
-    data["attachments"] = [{"kind": a.kind, "filename": a.filename}
+    data["attachments"] = [{"kind": a.kind, "filename": a.filename, **(a.document or {})}
                            for a in declaration.attachment_files.order_by("id")]
     declaration.data = data
     declaration.save(update_fields=["data", "updated_at"])

@@ -89,6 +89,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField("大きさ（バイト）")
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField("内容")
+    # what was read of it at intake (the 医療費通知 XML, the 受領証明書 rows entered with it, the OCR text and its
+    # confidence): domain/documents.py reads it for the review
+    document = models.JSONField("読み取った内容", default=dict, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

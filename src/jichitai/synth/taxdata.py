@@ -37,6 +37,7 @@ import numpy as np
 
 from jichitai.common.checkdigit import make_my_number
 from jichitai.declarations.domain.kinship import kinship
+from jichitai.synth.attachment_docs import donation_attachment, juminhyo_xml, medical_attachment
 from jichitai.synth.geography import CITY_NAME, PREFECTURE, WARD_BY_CODE, Town
 from jichitai.synth.history import age_on
 from jichitai.synth.population import City, Person
@@ -66,6 +67,9 @@ DEFECT_KINDS = (
     "social_insurance_overstated",  # 社会保険料が支払報告書・国保税の記録を超える（証明書なし）
     "birth_benefit_not_subtracted",  # 出産の年の医療費から出産育児一時金を差し引いていない
     "newborn_of_new_year",  # 12月31日より後（新年）に生まれた子を扶養親族に記載
+    "medical_documents_short",  # 医療費が添付の医療費通知・明細書の合計を超える
+    "wrong_medical_document",  # 医療費の書類として住民票を添付
+    "donation_receipts_short",  # 寄附金が受領証明書の合計を超える
 )
 # Declarations carrying two defects at once (labelled "kind+kind" in the answer file): a share of the defective.
 TWO_DEFECTS_SHARE = 0.1
@@ -443,7 +447,7 @@ class TaxWriter:
         claim, a defect, so a clean declaration leaves them out."""
         return self.report_claims.get(relative.pid, p.pid) != p.pid or self.report_claims.get(p.pid) == relative.pid
 
-    def case(self, p: Person, pattern: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    def case(self, p: Person, pattern: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         e = self.ty.earners.get(p.pid) or Earner(p.pid)
         spouse, deps = self.family(p)
         if spouse is not None and self.claimed_elsewhere(p, spouse):
@@ -451,14 +455,13 @@ class TaxWriter:
         deps = [d for d in deps if not self.claimed_elsewhere(p, d)]
         rng = self.rng
         medical = 0
-        attachments: list[dict[str, str]] = []
+        attachments: list[dict[str, Any]] = []
         if pattern in ("pension_only", "salary_only", "other") and rng.random() < 0.4:
             medical = rng.randint(12, 60) * 10_000
-            attachments.append({"kind": "medical_detail", "filename": f"iryohi_{p.pid}.pdf"})
         furusato = 0
         if pattern in ("salary_only", "other") and rng.random() < 0.25:
             furusato = rng.choice((10_000, 30_000, 50_000, 100_000))
-            attachments.append({"kind": "donation_receipt", "filename": f"kifu_{p.pid}.pdf"})
+            attachments.append(donation_attachment(p.pid, furusato, self.ty.income_year, self.more))
         if e.salary:
             attachments.append({"kind": "other", "filename": f"gensen_{p.pid}.pdf"})
         more = self.more
@@ -467,8 +470,9 @@ class TaxWriter:
         if born and more.random() < 0.8:  # the delivery costs declared, the 一時金 subtracted as the law says
             medical = max(medical, len(born) * more.randint(50, 62) * 10_000)
             reimbursed = min(medical, BIRTH_BENEFIT * len(born))
-            if not any(a["kind"] == "medical_detail" for a in attachments):
-                attachments.append({"kind": "medical_detail", "filename": f"iryohi_{p.pid}.pdf"})
+        if medical:
+            attachments.append(medical_attachment(p.pid, p.name.full, medical, self.ty.income_year, more,
+                                                  delivery=bool(reimbursed)))
         # 社会保険料: what the reports carry, the 国保税 the filer paid as head, and 国民年金 with its 控除証明書
         social = e.social_insurance + (e.pension // 10 if e.pension else 0) + self.ty.kokuho_tax.get(p.pid, 0)
         age = age_on(p.birth, self.end)
@@ -758,8 +762,27 @@ class TaxWriter:
             med = case["deductions"]["medical_expenses"]
             med["paid"] = max(med["paid"], len(self.births(filer)) * rng.randint(50, 62) * 10_000)
             med["reimbursed"] = 0
-            if not any(a["kind"] == "medical_detail" for a in d["attachments"]):
-                d["attachments"].append({"kind": "medical_detail", "filename": f"iryohi_{filer.pid}.pdf"})
+            d["attachments"] = [a for a in d["attachments"] if a["kind"] != "medical_detail"]
+            d["attachments"].append(medical_attachment(filer.pid, filer.name.full, med["paid"], self.ty.income_year,
+                                                       self.more, delivery=True))
+            return True
+        if kind in ("medical_documents_short", "wrong_medical_document"):
+            med = case["deductions"]["medical_expenses"]
+            docs = [a for a in d["attachments"] if a["kind"] == "medical_detail"]
+            if not med["paid"] or not docs:
+                return False
+            if kind == "medical_documents_short":
+                med["paid"] += rng.randint(3, 15) * 10_000  # more claimed than the documents show
+            else:
+                docs[0].clear()
+                docs[0].update(kind="medical_detail", filename=f"juminhyo_{self._pid_of(d['my_number'])}.xml",
+                               xml=juminhyo_xml(d["name"]))
+            return True
+        if kind == "donation_receipts_short":
+            gifts = case["donations"]
+            if not gifts["furusato"] or not any(a["kind"] == "donation_receipt" for a in d["attachments"]):
+                return False
+            gifts["furusato"] += rng.choice((10_000, 20_000, 50_000))  # a gift without its receipt
             return True
         if kind == "newborn_of_new_year":
             # a child born in January of the 年度, after the income year's 12月31日 (a negative age on that day)

@@ -92,3 +92,11 @@ def relative(
         income_source="給与支払報告書" if income is not None else "",
         other_claims=claims,
     )
+
+
+def notice_xml(name: str, paid: int, year: int = 2025, insurer: str = "神戸市国民健康保険") -> str:
+    """A 医療費通知情報 (the six items of 国税庁タックスアンサー No.1119) with one 療養 of ``paid`` yen in ``year``."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?><医療費通知情報><被保険者等の氏名>{name}</被保険者等の氏名>'
+            f"<保険者等の名称>{insurer}</保険者等の名称><療養><療養を受けた年月>{year}-06</療養を受けた年月>"
+            f"<療養を受けた者>{name}</療養を受けた者><病院等の名称>神戸中央病院</病院等の名称>"
+            f"<支払った医療費の額>{paid}</支払った医療費の額></療養></医療費通知情報>")

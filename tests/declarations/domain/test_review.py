@@ -338,7 +338,8 @@ def test_de05_de06_required_attachments():
         med,
         attachments=(
             *med.attachments,
-            *declaration(attachments=[{"kind": "medical_detail", "filename": "meisai.pdf"}]).attachments,
+            *declaration(attachments=[{"kind": "medical_detail", "filename": "meisai.pdf",
+                                       "lines": [{"provider": "神戸中央病院", "amount": 300_000}]}]).attachments,
         ),
     )
     assert review(attached, facts()).outcome is Outcome.ACCEPTED

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from jichitai.declarations.models import Declaration, Status
+from tests.declarations.domain.factories import notice_xml
 from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -45,10 +46,11 @@ def test_salary_and_medical_expenses_accepted_automatically(live_server: Any, pa
     page.get_by_role("button", name="下書きを保存する").click()
     assert page.get_by_role("status").inner_text().startswith("下書きを保存しました")
     page.get_by_label("書類の種類").select_option("medical_detail")
-    page.get_by_label("ファイル（PDF または 写真、5MBまで）").set_input_files(
-        {"name": "iryouhi-meisai.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_label("ファイル（PDF・写真、医療費通知情報はXML。5MBまで）").set_input_files(
+        {"name": "iryouhi-tsuchi.xml", "mimeType": "application/xml",
+         "buffer": notice_xml(me["name"], 280_000).encode()})
     page.get_by_role("button", name="添付する").click()
-    assert "iryouhi-meisai.pdf" in page.content()
+    assert "iryouhi-tsuchi.xml" in page.content() and "医療費通知情報（XML）: 280,000円" in page.content()
     screenshot("declarations-portal-edit")
     page.get_by_role("button", name="税額を計算して確認する").click()
     total = page.locator("#total-tax").inner_text()

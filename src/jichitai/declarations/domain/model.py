@@ -65,10 +65,16 @@ ATTACHMENT_KINDS = {
 }
 
 
+DOCUMENT_KEYS = ("xml", "lines", "receipts", "ocr")
+
+
 @dataclass(frozen=True)
 class Attachment:
     kind: str
     filename: str = ""
+    # what was read of it at intake: the 医療費通知 XML, the 明細書 lines, the 受領証明書 rows, the OCR text
+    # (domain/documents.py); empty: nothing but the file's presence
+    document: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -201,6 +207,9 @@ class Declaration:
     def has_attachment(self, kind: str) -> bool:
         return any(a.kind == kind for a in self.attachments)
 
+    def attached(self, kind: str) -> list[Attachment]:
+        return [a for a in self.attachments if a.kind == kind]
+
     @classmethod
     def from_record(cls, rec: dict[str, Any], *, fiscal_year: int | None = None) -> Declaration:
         """Build from one line of the synthetic city's ``declarations.jsonl`` (or the portal's JSON)."""
@@ -247,7 +256,8 @@ class Declaration:
                 declared, "earthquake_insurance_deduction", "地震保険料控除"
             ),
             attachments=tuple(
-                Attachment(str(a.get("kind", "other")), str(a.get("filename", "")))
+                Attachment(str(a.get("kind", "other")), str(a.get("filename", "")),
+                           {k: a[k] for k in DOCUMENT_KEYS if k in a})
                 for a in rec.get("attachments") or []
             ),
             relatives=tuple(relatives),

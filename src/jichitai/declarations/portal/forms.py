@@ -212,7 +212,34 @@ class AttachmentForm(forms.Form):
         ("disability_certificate", "障害者手帳（障害者控除対象者認定書）の写し"),
         ("student_certificate", "在学証明書（学生証の写し）"), ("other", "その他"),
     ])
-    file = forms.FileField(label="ファイル（PDF または 写真、5MBまで）")
+    file = forms.FileField(label="ファイル（PDF・写真、医療費通知情報はXML。5MBまで）")
+    donee = forms.CharField(label="寄附先（受領証明書のみ）", max_length=100, required=False,
+                            help_text="例: 北海道上士幌町")
+    amount = forms.IntegerField(label="寄附金額（円）", min_value=1, max_value=YEN_MAX, required=False,
+                                error_messages={"invalid": "金額は数字（円）で入力してください。"})
+    donated_on = forms.CharField(label="寄附日", max_length=30, required=False,
+                                 help_text="例: 令和7年6月1日 または 2025-06-01")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") != "donation_receipt":
+            return data
+        text = (data.get("donated_on") or "").strip()
+        day = None
+        if text:
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                try:
+                    day = parse_wareki(text)
+                except ValueError:
+                    self.add_error("donated_on", "寄附日は「令和7年6月1日」または 2025-06-01 の形で入力してください。")
+        for name, label in (("donee", "寄附先"), ("amount", "寄附金額"), ("donated_on", "寄附日")):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, f"受領証明書の{label}を入力してください。")
+        if day is not None:
+            data["receipt"] = {"donee": data["donee"], "amount": data.get("amount"), "date": day.isoformat()}
+        return data
 
 
 class LookupForm(forms.Form):

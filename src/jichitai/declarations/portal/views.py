@@ -18,6 +18,7 @@ from jichitai.common.errors import JichitaiError, NotFound
 from jichitai.declarations import filing, prefill, taxlink
 from jichitai.declarations.actors import ResidentActor
 from jichitai.declarations.domain import Pattern
+from jichitai.declarations.domain.documents import read as read_document
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.models import Declaration, Status
 from jichitai.declarations.portal.forms import AttachmentForm, DeclarationForm, DemoLoginForm, LookupForm
@@ -152,7 +153,9 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
                                                 "life_pension_old", "earthquake")),
         "medical_fields": form.amount_fields(("medical_paid", "medical_reimbursed")),
         "donation_fields": form.amount_fields(("furusato", "donation_other")),
-        "attachments": d.attachment_files.order_by("id"), "attachment_form": AttachmentForm(),
+        "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1))
+                        for a in d.attachment_files.order_by("id")],
+        "attachment_form": AttachmentForm(),
         "returned": last_return,
     }
 
@@ -170,11 +173,12 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 filing.add_attachment(request.resident, d, kind=form.cleaned_data["kind"],  # type: ignore[attr-defined]
-                                      filename=upload.name, content=upload.read())
+                                      filename=upload.name, content=upload.read(),
+                                      receipt=form.cleaned_data.get("receipt"))
             except JichitaiError as exc:
                 error = exc.message
     else:
-        error = "書類の種類とファイルを選んでください。"
+        error = " ".join(str(e) for errs in form.errors.values() for e in errs) or "書類の種類とファイルを選んでください。"
     if error:
         return render(request, "declarations/portal/attachment_error.html", {"d": d, "error": error}, status=400)
     return redirect(reverse("declarations:edit", kwargs={"pk": d.pk}) + "#attachments")

@@ -1,0 +1,110 @@
+"""What the attachments say, against what is claimed: an attached file is read (domain/documents.py), never
+trusted for its presence alone (DE05 and DE06 ask for the file; these rules read it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from jichitai.declarations.domain.documents import OCR_MIN_CONFIDENCE, Reading, read
+from jichitai.declarations.domain.facts import Facts
+from jichitai.declarations.domain.model import Declaration
+from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
+
+
+def _readings(d: Declaration, kind: str) -> list[Reading]:
+    return [read(kind, a.document, d.income_year) for a in d.attached(kind)]
+
+
+def _unread(readings: list[Reading]) -> str:
+    """Why none could be used, in words: each attachment's problem, or its OCR confidence below the bar."""
+    reasons = []
+    for r in readings:
+        if r.problem:
+            reasons.append(r.problem)
+        elif r.source == "ocr":
+            reasons.append(f"読み取りの信頼度 {r.confidence or 0}%（{OCR_MIN_CONFIDENCE}%未満）")
+    return "、".join(dict.fromkeys(reasons)) or "金額の記載なし"
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How one rule names its documents and its claim, in its two texts."""
+
+    document: str  # 書類 / 受領証明書
+    what: str  # 医療費 / 寄附
+    claim: str  # 申告された支払医療費 / 申告された寄附金
+    unread_advice: str
+    short_advice: str
+    look: str  # what the clerk checks when nothing could be read
+    others: str  # what the clerk checks when the documents show less
+
+
+def _compare(r: Rule, readings: list[Reading], claimed: int, w: _Words) -> Iterator[Finding]:
+    """The documents that could be used must show at least ``claimed``; nothing readable, or less, is a finding
+    with what was read (each attachment's reading and its OCR confidence) for the clerk."""
+    usable = [x for x in readings if x.usable]
+    found = sum(x.total or 0 for x in usable)
+    detail = " / ".join(x.describe() for x in readings)
+    if not usable:
+        reason = _unread(readings)
+        yield r.finding(claimed=claimed, found=detail, check=f"読み取れない（{reason}）。{w.look}。",
+                        message=f"添付された{w.document}から{w.what}の金額を読み取れませんでした（{reason}）。"
+                        f"{w.unread_advice}")
+    elif found < claimed:
+        yield r.finding(claimed=claimed, found=detail,
+                        check=f"{w.document}の合計 {found:,}円 が申告より {claimed - found:,}円 少ない。{w.others}。",
+                        message=f"添付された{w.document}の{w.what}の合計（{found:,}円）が、{w.claim}（{claimed:,}円）より"
+                        f"{claimed - found:,}円少なくなっています。職員が確認します。{w.short_advice}")
+
+
+MEDICAL_WORDS = _Words(
+    "書類", "医療費", "申告された支払医療費",
+    "職員が書類を確認します。マイナポータルの医療費通知情報（XML）か、医療費控除の明細書の添付をお勧めします。",
+    "足りない分の領収書や医療費通知があれば添付してください。", "書類を目視で確認", "ほかの領収書・通知の有無を確認",
+)
+DONATION_WORDS = _Words(
+    "受領証明書", "寄附", "申告された寄附金", "職員が証明書を確認します。",
+    "ほかの受領証明書があれば添付してください。", "証明書を目視で確認", "ほかの証明書の有無を確認",
+)
+
+
+@rule(
+    "DE09",
+    "医療費控除の明細書・医療費通知の金額",
+    Severity.CLERK,
+    "地方税法第314条の2第1項第1号・第317条の2第1項・第4項、所得税法第120条第4項（医療費控除の明細書、"
+    "または医療費通知（被保険者等の氏名・療養を受けた年月・療養を受けた者・病院等の名称・支払った医療費の額・"
+    "保険者等の名称の記載があるもの。国税庁タックスアンサーNo.1119）の添付。明細書の記載は本人の申告として"
+    "受け付け、領収書は5年間保存）",
+    "{message}",
+    "医療費 申告 {claimed}円 / 添付書類 {found}。{check}",
+)
+def medical_documents_read(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """The 医療費 claimed must be shown by what is attached: the 医療費通知情報 (its 療養 of the income year
+    summed) and the 明細書's lines together at least the amount paid; a scan is read by OCR and its amount
+    trusted only above :data:`OCR_MIN_CONFIDENCE`. A well-formed document that shows the amount lets the claim
+    pass; a mismatch or nothing readable goes to a clerk, with what was read."""
+    paid, _ = d.medical
+    readings = _readings(d, "medical_detail")
+    if paid > 0 and readings:  # no claim, or no attachment at all (DE05): nothing to compare
+        yield from _compare(r, readings, paid, MEDICAL_WORDS)
+
+
+@rule(
+    "DE10",
+    "寄附金の受領証明書の金額",
+    Severity.CLERK,
+    "地方税法第314条の7第1項（その年中に支出した寄附金）、第317条の2第1項・地方税法施行規則（寄附金の受領を"
+    "証する書類の添付）",
+    "{message}",
+    "寄附金 申告 {claimed}円 / 受領証明書 {found}。{check}",
+)
+def donation_receipts_read(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """The 寄附金 claimed must be shown by the 受領証明書: the gifts of the income year on them at least the
+    amount claimed. Each receipt is entered with its 寄附先・金額・寄附日; where the scan was read by OCR, the
+    amounts entered must appear in it."""
+    claimed = sum(d.donations.values())
+    readings = _readings(d, "donation_receipt")
+    if claimed > 0 and readings:  # no claim, or no receipt at all (DE06)
+        yield from _compare(r, readings, claimed, DONATION_WORDS)

@@ -1,0 +1,150 @@
+"""DE09 and DE10: what is attached is read and compared with the amount claimed (issue 20, item 3).
+
+The 医療費通知's six items are those 国税庁タックスアンサー No.1119 lists (①被保険者等の氏名 ②療養を受けた年月
+③療養を受けた者 ④病院等の名称 ⑤支払った医療費の額 ⑥保険者等の名称); 寄附金税額控除 counts the gifts made in
+the year (地方税法第314条の7第1項)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jichitai.declarations.domain import Outcome, review
+from jichitai.declarations.domain.documents import (
+    OCR_MIN_CONFIDENCE,
+    amounts_in_text,
+    parse_medical_notice,
+    read,
+)
+
+from .factories import declaration, facts
+
+
+def codes(decision: Any) -> set[str]:
+    return {f.code for f in decision.findings}
+
+
+def notice(*rows: tuple[str, str, str, str], name: str = "神戸 花子", insurer: str = "神戸市国民健康保険") -> str:
+    """A 医療費通知情報 with the six items: one 療養 per row (年月, 受けた者, 病院等, 支払った額)."""
+    body = "".join(
+        f"<療養><療養を受けた年月>{m}</療養を受けた年月><療養を受けた者>{who}</療養を受けた者>"
+        f"<病院等の名称>{where}</病院等の名称><支払った医療費の額>{amount}</支払った医療費の額></療養>"
+        for m, who, where, amount in rows
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><医療費通知情報><被保険者等の氏名>{name}</被保険者等の氏名>'
+            f"<保険者等の名称>{insurer}</保険者等の名称>{body}</医療費通知情報>")
+
+
+def medical(paid: int, *attachments: dict[str, Any]) -> Any:
+    return declaration(pattern="other", deductions={"medical_expenses": {"paid": paid, "reimbursed": 0}},
+                       attachments=list(attachments))
+
+
+def test_notice_xml_sums_the_income_year_only():
+    """Independent: the amounts paid in 2025 (the income year of 令和8年度) are 12,300 + 4,560 円; a 療養 of
+    December 2024 is not the year's 医療費 (所得税法第73条: その年中に支払った医療費)."""
+    xml = notice(("2025-03", "神戸 花子", "神戸中央病院", "12,300"), ("2025-11", "神戸 太郎", "三宮薬局", "4560"),
+                 ("2024-12", "神戸 花子", "神戸中央病院", "9,999"))
+    reading = parse_medical_notice(xml, 2025)
+    assert reading.usable and reading.total == 16_860
+    assert "9,999円" in reading.notes[0]
+
+
+def test_notice_missing_a_statutory_item_is_not_usable():
+    """Independent: a 医療費通知 without ⑥保険者等の名称 (or with an amount that is no number) does not carry the
+    six items the law requires, so it cannot stand for the 明細書."""
+    no_insurer = notice(("2025-03", "神戸 花子", "神戸中央病院", "12300"), insurer="")
+    reading = parse_medical_notice(no_insurer, 2025)
+    assert not reading.usable and "⑥保険者等の名称" in (reading.problem or "")
+    bad_amount = parse_medical_notice(notice(("2025-03", "神戸 花子", "病院", "一万円")), 2025)
+    assert not bad_amount.usable and "⑤" in (bad_amount.problem or "")
+
+
+def test_other_documents_and_hostile_xml_are_refused_in_words():
+    """Consistency: a 住民票 passed off as a 医療費通知, broken XML and entity declarations are not read."""
+    assert "医療費通知情報ではありません" in (parse_medical_notice("<住民票><氏名>神戸 花子</氏名></住民票>", 2025).problem or "")
+    assert parse_medical_notice("<医療費通知情報>", 2025).problem
+    bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><医療費通知情報>&a;</医療費通知情報>'
+    assert "DOCTYPE" in (parse_medical_notice(bomb, 2025).problem or "")
+
+
+def test_de09_matching_notice_passes_automatically():
+    """Independent: a well-formed 医療費通知 showing 150,000円 paid in the year covers a claim of 150,000円 — the
+    claim is accepted without a clerk."""
+    xml = notice(("2025-05", "神戸 花子", "神戸中央病院", "150000"))
+    d = medical(150_000, {"kind": "medical_detail", "filename": "iryohi.xml", "xml": xml})
+    decision = review(d, facts())
+    assert "DE09" not in codes(decision) and decision.outcome is Outcome.ACCEPTED
+
+
+def test_de09_claim_above_the_documents_goes_to_a_clerk_with_both_texts():
+    """Independent: documents showing 120,000円 against 200,000円 claimed: 80,000円 is not shown."""
+    xml = notice(("2025-05", "神戸 花子", "神戸中央病院", "120000"))
+    d = medical(200_000, {"kind": "medical_detail", "filename": "iryohi.xml", "xml": xml})
+    decision = review(d, facts())
+    f = next(x for x in decision.findings if x.code == "DE09")
+    assert decision.outcome is Outcome.CLERK
+    assert "120,000円" in f.resident_message and "80,000円少なく" in f.resident_message
+    assert "200,000円" in f.clerk_message and "医療費通知情報（XML）: 120,000円" in f.clerk_message
+    assert "第314条の2" in f.basis
+
+
+def test_de09_statement_lines_are_the_filers_word_the_law_accepts():
+    """Independent: the 明細書 is accepted on the filer's word (所得税法第120条第4項, receipts kept): lines summing
+    to the claim pass, lines short of it do not."""
+    lines = [{"provider": "神戸中央病院", "amount": 80_000}, {"provider": "三宮薬局", "amount": 40_000}]
+    ok = medical(120_000, {"kind": "medical_detail", "filename": "meisai.pdf", "lines": lines})
+    assert "DE09" not in codes(review(ok, facts()))
+    short = medical(130_000, {"kind": "medical_detail", "filename": "meisai.pdf", "lines": lines})
+    assert "DE09" in codes(review(short, facts()))
+
+
+def test_de09_a_file_with_nothing_read_is_not_trusted_by_its_presence():
+    """Consistency: a 住民票 PDF attached as the 明細書 (no amount in it) goes to a clerk, as does a scan read with
+    a confidence under the bar, even when its amount matches."""
+    bare = medical(300_000, {"kind": "medical_detail", "filename": "juminhyo.pdf"})
+    f = next(x for x in review(bare, facts()).findings if x.code == "DE09")
+    assert "読み取れませんでした" in f.resident_message
+    juminhyo = {"text": "住民票の写し\n氏名 神戸 花子\n住所 神戸市中央区", "confidence": 91}
+    assert "DE09" in codes(review(medical(300_000, {"kind": "medical_detail", "ocr": juminhyo}), facts()))
+    blurred = {"text": "領収書\n合計 300,000円", "confidence": OCR_MIN_CONFIDENCE - 1}
+    f = next(x for x in review(medical(300_000, {"kind": "medical_detail", "ocr": blurred}), facts()).findings
+             if x.code == "DE09")
+    assert f"信頼度 {OCR_MIN_CONFIDENCE - 1}%" in f.clerk_message
+    clear = {"text": "領収書\n合 計 ３００，０００円", "confidence": 88}
+    assert "DE09" not in codes(review(medical(300_000, {"kind": "medical_detail", "ocr": clear}), facts()))
+
+
+def test_de10_receipts_of_the_year_against_the_claim():
+    """Independent: 寄附金税額控除 counts gifts made in the income year (地方税法第314条の7第1項): two receipts of
+    2025 (30,000 + 20,000円) cover 50,000円; one dated 2026 does not count toward a 2025 claim."""
+    rows = [{"donee": "北海道上士幌町", "amount": 30_000, "date": "2025-06-01"},
+            {"donee": "佐賀県上峰町", "amount": 20_000, "date": "2025-12-31"}]
+    ok = declaration(pattern="other", donations={"furusato": 50_000},
+                     attachments=[{"kind": "donation_receipt", "receipts": rows}])
+    assert review(ok, facts()).outcome is Outcome.ACCEPTED
+    late = [rows[0], {**rows[1], "date": "2026-01-05"}]
+    short = declaration(pattern="other", donations={"furusato": 50_000},
+                        attachments=[{"kind": "donation_receipt", "receipts": late}])
+    f = next(x for x in review(short, facts()).findings if x.code == "DE10")
+    assert "30,000円" in f.resident_message and "20,000円少なく" in f.resident_message
+
+
+def test_de10_scan_must_show_the_amounts_entered():
+    """Consistency: the rows entered with a scan are checked against its OCR text; an amount entered that the
+    scan does not show sends the claim to a clerk."""
+    rows = [{"donee": "北海道上士幌町", "amount": 30_000, "date": "2025-06-01"}]
+    seen = {"text": "寄附金受領証明書\n寄附金額 30,000円\n上士幌町長", "confidence": 85}
+    ok = declaration(pattern="other", donations={"furusato": 30_000},
+                     attachments=[{"kind": "donation_receipt", "receipts": rows, "ocr": seen}])
+    assert "DE10" not in codes(review(ok, facts()))
+    other = {"text": "寄附金受領証明書\n寄附金額 10,000円", "confidence": 85}
+    bad = declaration(pattern="other", donations={"furusato": 30_000},
+                      attachments=[{"kind": "donation_receipt", "receipts": rows, "ocr": other}])
+    assert "DE10" in codes(review(bad, facts()))
+
+
+def test_amounts_beside_a_total_word():
+    """Consistency: OCR spacing and full-width digits are folded; amounts without a total's word are ignored."""
+    text = "領 収 書\n電話 078-331-8181\n合 計 ￥ 1 2 , 3 4 0\n内消費税 1,121円"
+    assert amounts_in_text(text)[0] == 12_340
+    assert read("medical_detail", {}, 2025).problem

@@ -1,0 +1,140 @@
+"""Attachments are read at intake (issue 20 item 3): a scanned receipt by tesseract-ocr-jpn, a PDF by its own
+text, the 医療費通知 XML as sent; then the review compares what was read with what was claimed."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image, ImageDraw, ImageFont
+
+from jichitai.declarations import ocr
+from jichitai.declarations.domain.documents import read
+from jichitai.declarations.models import Declaration, Status
+
+NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # fonts-noto-cjk (install-system-deps.sh pdf)
+
+
+def receipt_png(lines: list[str]) -> bytes:
+    """A receipt as a phone photo of it would show it: black text on white, 300 dpi-like size."""
+    font = ImageFont.truetype(NOTO, 44)
+    img = Image.new("L", (1100, 130 + 110 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((80, 60 + i * 110), line, font=font, fill=0)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_ocr_reads_the_amount_of_a_generated_receipt_image():
+    """Independent of the reader: the amount is the one printed on the image (12,340円), read back by
+    tesseract-ocr-jpn with its confidence, which is shown to the clerk."""
+    got = ocr.read_document(receipt_png(["領収書", "神戸 花子 様", "診療日 令和7年5月12日", "合計 12,340円",
+                                         "神戸中央クリニック"]), "image/png")
+    assert got.get("engine") == "tesseract jpn", got
+    reading = read("medical_detail", {"ocr": got}, 2025)
+    assert reading.total == 12_340 and reading.usable
+    assert reading.confidence is not None and 0 < reading.confidence <= 100
+    assert "信頼度" in reading.describe()
+
+
+def test_a_pdf_is_read_by_its_own_text(tmp_path):
+    """Independent: a PDF whose text says 寄附金額 30,000円 (typeset here by Typst) is read without OCR."""
+    typst = pytest.importorskip("typst")
+    src = tmp_path / "r.typ"
+    src.write_text('#set text(font: "Noto Sans CJK JP")\n寄附金受領証明書\n\n寄附金額 30,000円\n', encoding="utf-8")
+    pdf = typst.compile(str(src), font_paths=["/usr/share/fonts/opentype/noto"])
+    got = ocr.read_document(pdf, "application/pdf")
+    assert got["engine"] == "pdftotext" and read("other", {"ocr": got}, 2025).total == 30_000
+
+
+def test_an_unreadable_file_says_why():
+    """Consistency: HEIC (tesseract cannot open it) gives a reason, never an exception."""
+    assert "HEIC" in ocr.read_document(b"\x00\x00\x00\x18ftypheic", "image/heic")["problem"]
+    assert subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.count("jpn") == 1
+
+
+# --- through the portal -----------------------------------------------------------------------------------
+
+def _client_with_draft(resident: Any, salary_report: Any, **amounts: str) -> tuple[Client, Declaration, str]:
+    me = resident()
+    salary_report(me["my_number"], 4_200_000)
+    c = Client(enforce_csrf_checks=True)
+
+    def token(url: str) -> str:
+        m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get(url).content.decode())
+        assert m
+        return m.group(1)
+
+    c.post("/declarations/portal/", {"my_number": me["my_number"], "csrfmiddlewaretoken": token("/declarations/portal/")})
+    c.post("/declarations/portal/new/", {"pattern": "other", "csrfmiddlewaretoken": token("/declarations/portal/new/")})
+    d = Declaration.objects.get(owner_index=me["actor"].my_number_index)
+    edit = f"/declarations/portal/{d.pk}/edit/"
+    t = token(edit)
+    form = {"csrfmiddlewaretoken": t, "others": "1", "salary": "4200000", "pension": "0", "business": "0",
+            "misc_other": "0", "social_insurance": "600000", "medical_paid": "0", "medical_reimbursed": "0",
+            "furusato": "0", "donation_other": "0", "save": "1", **amounts}
+    assert c.post(edit, form).status_code in (200, 302)
+    return c, d, t
+
+
+def _submit(c: Client, d: Declaration, t: str) -> Declaration:
+    confirm = c.get(f"/declarations/portal/{d.pk}/confirm/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', confirm).group(1)  # type: ignore[union-attr]
+    c.post(f"/declarations/portal/{d.pk}/submit/", {"csrfmiddlewaretoken": t, "idempotency_key": key})
+    d.refresh_from_db()
+    return d
+
+
+@pytest.mark.django_db
+def test_a_juminhyo_pdf_no_longer_passes_as_the_medical_statement(resident, salary_report):
+    """Consistency: the issue's case — a 住民票 PDF attached as the 医療費 statement goes to a clerk, with what was
+    read shown to the clerk and the resident."""
+    c, d, t = _client_with_draft(resident, salary_report, medical_paid="250000")
+    pdf = _typst_pdf("住民票の写し\n\n氏名 神戸 花子\n\n住所 兵庫県神戸市中央区加納町6丁目5番1号")
+    r = c.post(f"/declarations/portal/{d.pk}/attachments/", {
+        "csrfmiddlewaretoken": t, "kind": "medical_detail",
+        "file": SimpleUploadedFile("iryohi.pdf", pdf, content_type="application/pdf")})
+    assert r.status_code == 302
+    d = _submit(c, d, t)
+    assert d.status == Status.CLERK
+    finding = next(f for f in d.decisions.get().findings if f["code"] == "DE09")
+    assert "読み取れませんでした" in finding["resident_message"]
+
+
+@pytest.mark.django_db
+def test_a_donation_receipt_photo_matching_the_claim_is_accepted(resident, salary_report):
+    """Independent: a receipt photo printed with 寄附金額 30,000円, entered as 北海道上士幌町・30,000円・令和7年6月1日,
+    covers a ふるさと納税 claim of 30,000円 in the 2025 income year: accepted without a clerk."""
+    c, d, t = _client_with_draft(resident, salary_report, furusato="30000")
+    year = d.fiscal_year - 1
+    png = receipt_png(["寄附金受領証明書", "神戸 花子 様", f"寄附日 {year}年6月1日", "寄附金額 30,000円", "北海道上士幌町長"])
+    missing = c.post(f"/declarations/portal/{d.pk}/attachments/", {
+        "csrfmiddlewaretoken": t, "kind": "donation_receipt",
+        "file": SimpleUploadedFile("kifu.png", png, content_type="image/png")})
+    assert missing.status_code == 400 and "寄附先" in missing.content.decode()
+    ok = c.post(f"/declarations/portal/{d.pk}/attachments/", {
+        "csrfmiddlewaretoken": t, "kind": "donation_receipt", "donee": "北海道上士幌町", "amount": "30000",
+        "donated_on": f"令和{year - 2018}年6月1日",
+        "file": SimpleUploadedFile("kifu.png", png, content_type="image/png")})
+    assert ok.status_code == 302, ok.content.decode()[:800]
+    d = _submit(c, d, t)
+    assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings
+
+
+def _typst_pdf(text: str) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    import typst
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "d.typ"
+        src.write_text('#set text(font: "Noto Sans CJK JP")\n' + text + "\n", encoding="utf-8")
+        return bytes(typst.compile(str(src), font_paths=["/usr/share/fonts/opentype/noto"]))
