@@ -51,7 +51,7 @@ def _path(loc: list[object] | tuple[object, ...]) -> str:
     source = str(parts[0]) if parts else ""
     if source in SOURCES:
         parts = parts[1:]
-        if source == "body" and parts and isinstance(parts[0], str) and parts[0] in ("command", "decision"):
+        if source == "body" and parts and isinstance(parts[0], str) and parts[0] in ("command", "decision", "body"):
             parts = parts[1:]
         # a discriminated union puts the chosen model's tag in the path (persons → RecordMoveIn.persons)
         if source == "body" and parts and isinstance(parts[0], str) and parts[0][:1].isupper():
@@ -79,6 +79,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
                                          "detail": message}, status=exc.status_code)
 
 
-for _app in ("registry", "tax", "hub", "declarations", "lounge", "dr"):
+for _app in ("registry", "tax", "hub", "jutogai", "togo", "declarations", "lounge", "dr"):
     if find_spec(f"jichitai.{_app}.api") is not None:
         api.add_router(f"/{_app}/", import_module(f"jichitai.{_app}.api").router)

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "jichitai.registry",
     "jichitai.tax",
     "jichitai.hub",
+    "jichitai.jutogai",
+    "jichitai.togo",
     "jichitai.lake",
     "jichitai.declarations",
     "jichitai.lounge",

@@ -24,7 +24,7 @@ urlpatterns: list[Any] = [
 ]
 
 # Business apps add their pages under their own prefix when they have them.
-for app, prefix in (("audit", "audit/"), ("registry", "registry/"), ("tax", "tax/"), ("hub", "hub/"), ("declarations", "declarations/"),
+for app, prefix in (("audit", "audit/"), ("registry", "registry/"), ("tax", "tax/"), ("hub", "hub/"), ("jutogai", "jutogai/"), ("declarations", "declarations/"),
                     ("lounge", "lounge/"), ("dr", "dr/"), ("lake", "lake/")):
     if find_spec(f"jichitai.{app}.urls") is not None:
         urlpatterns.append(path(prefix, include(f"jichitai.{app}.urls")))

@@ -32,6 +32,17 @@ def full_number(typed: str, width: int) -> str:
     return text.zfill(width) if text.isdigit() and len(text) < width else text
 
 
+def name_matches(field: str, typed: str, *, exact: bool = False) -> Q:
+    """The condition on the search keys (``field`` "name" or "kana", columns of registry.store.SEARCH_KEYS) for
+    what a clerk or a system typed, folded by ``search_key``: by default from the start of the whole name
+    (氏, or 氏名) or of the 名 alone (「一郎」 finds 山田 一郎); ``exact`` the whole name only (spaces, 異体字
+    and kana folded alike). Shared by the residents' search and the 住登外者' (jichitai.jutogai)."""
+    key = search_key(typed)
+    if exact:
+        return Q(**{f"{field}_key": key})
+    return Q(**{f"{field}_key__startswith": key}) | Q(**{f"given_{field}_key__startswith": key})
+
+
 @dataclass
 class SearchPage:
     """One page of a search: its rows, the total count of matches and where the page starts (0-based), so that
@@ -82,13 +93,10 @@ def search_page(*, name: str = "", kana: str = "", birth_date: dt.date | None = 
         qs, given = qs.filter(my_number_index=my_number_index(my_number.strip())), True
     if juminhyo_code:
         qs, given = qs.filter(juminhyo_code=juminhyo_code.strip()), True
-    # a name or reading matches from its start (氏, or 氏名) or from its 名 alone (「一郎」 finds 山田 一郎)
     if name and search_key(name):
-        key = search_key(name)
-        qs, given = qs.filter(Q(name_key__startswith=key) | Q(given_name_key__startswith=key)), True
+        qs, given = qs.filter(name_matches("name", name)), True
     if kana and search_key(kana):
-        key = search_key(kana)
-        qs, given = qs.filter(Q(kana_key__startswith=key) | Q(given_kana_key__startswith=key)), True
+        qs, given = qs.filter(name_matches("kana", kana)), True
     if birth_date:
         qs, given = qs.filter(birth_date=birth_date), True
     if town_code:

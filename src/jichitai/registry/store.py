@@ -60,8 +60,14 @@ def search_values(person: Person, previous: Any = None) -> dict[str, str]:
     """The search keys; those of ``previous`` (a row read with its name, kana and keys) when they still hold."""
     if previous is not None and (previous.name, previous.kana) == (person.name, person.kana):
         return {k: getattr(previous, k) for k in SEARCH_KEYS}
-    return {"name_key": search_key(person.name)[:200], "kana_key": search_key(person.kana)[:200],
-            "given_name_key": given_name_key(person.name)[:200], "given_kana_key": given_name_key(person.kana)[:200]}
+    return name_keys(person.name, person.kana)
+
+
+def name_keys(name: str, kana: str) -> dict[str, str]:
+    """The four search keys (:data:`SEARCH_KEYS`) of a name and its reading: the residents' and the 住登外者'
+    (jichitai.jutogai) are built by this one function, so a search folds both alike (異体字, kana, spaces)."""
+    return {"name_key": search_key(name)[:200], "kana_key": search_key(kana)[:200],
+            "given_name_key": given_name_key(name)[:200], "given_kana_key": given_name_key(kana)[:200]}
 
 
 def use_raw_sql() -> bool:
