@@ -45,6 +45,7 @@ class Config:
     disclosure_k: int = 10
     city_code: str = "281000"
     metrics_token: str = ""
+    seal_image: str = ""  # the 公印 image printed on certificates (tax.certificates); empty: the certifier's
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -122,6 +123,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         disclosure_k=_int(env, "JICHITAI_DISCLOSURE_K", 10),
         city_code=env.get("JICHITAI_CITY_CODE", "281000"),
         metrics_token=env.get("JICHITAI_METRICS_TOKEN", ""),
+        seal_image=env.get("JICHITAI_SEAL_IMAGE", ""),
     )
 
 
@@ -132,5 +134,5 @@ VARIABLES = (
     "JICHITAI_OIDC_ISSUER", "JICHITAI_OIDC_CLIENT_ID", "JICHITAI_OIDC_CLIENT_SECRET",
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
-    "JICHITAI_METRICS_TOKEN",
+    "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE",
 )

@@ -11,3 +11,4 @@ define("declarations.review", "申告の審査（受理・訂正・差戻し）"
 define("declarations.approve", "申告訂正の決裁", {R.SUPERVISOR}, duty=R.TAX_DUTY)
 define("declarations.metrics", "申告の実績", {R.TAX_REVIEWER, R.SUPERVISOR, R.ANALYST})
 define("declarations.import", "申告データの取込と一括審査", {R.TAX_REVIEWER, R.SYSADMIN})
+define("tax.certificate.own", "自分の課税（非課税）証明書の交付（住民ポータル）", {RESIDENT})

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jichitai.declarations import views_clerk as clerk
-from jichitai.declarations.portal import oidc
+from jichitai.declarations.portal import certificates, oidc
 from jichitai.declarations.portal import views as portal
 
 app_name = "declarations"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("portal/<int:pk>/submit/", portal.submit_declaration, name="submit"),
     path("portal/lookup/", portal.lookup, name="lookup"),
     path("portal/r/<str:receipt>/", portal.declaration_status, name="status"),
+    path("portal/tax-certificate/", certificates.own_certificate, name="tax_certificate"),
     path("queue/", clerk.queue_view, name="queue"),
     path("queue/<int:pk>/", clerk.case_view, name="case"),
     path("queue/<int:pk>/attachments/<int:aid>/", clerk.attachment_view, name="attachment"),

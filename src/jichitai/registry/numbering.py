@@ -14,7 +14,8 @@ from jichitai.common.checkdigit import with_modulus11
 from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
 from jichitai.registry.models import NumberSeries
 
-SEQUENCES = {"atena": "registry_atena_seq", "setai": "registry_setai_seq", "issue": "registry_issue_seq"}
+SEQUENCES = {"atena": "registry_atena_seq", "setai": "registry_setai_seq", "issue": "registry_issue_seq",
+             "tax_certificate": "tax_certificate_seq"}  # 課税証明書の交付番号 (tax migration 0008)
 
 
 def next_serial(name: str) -> int:

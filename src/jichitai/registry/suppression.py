@@ -217,9 +217,11 @@ def screen_change(actor: Any, change: Any, *, via: str, guard: Shield | None = N
 # ---- certificates ------------------------------------------------------------------------------------------
 
 
-def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_kind: str) -> None:
+def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_kind: str, *,
+                            action: str = "registry.certificate.issue") -> None:
     """Before a certificate: 発行抑止 on a person printed stops it; 支援措置 on anyone at the address it prints
-    (the person, their household, their place) stops it for a third party (j440, 住基法第12条の3)."""
+    (the person, their household, their place) stops it for a third party (j440, 住基法第12条の3). ``action``: the
+    certificate's own action in the audit entry of a refusal (the tax office's 課税証明書 asks the same question)."""
     guard = shield()
     wanted = list(atena_numbers)
     rows = {r["atena_number"]: r for r in Resident.objects.filter(pk__in=wanted).values(
@@ -234,8 +236,7 @@ def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_
             reason = ("支援措置の対象者" + ("" if "support" in own else "と同じ住所の方") +
                       "のため、第三者からの請求には交付できません（標準仕様書 3.4）。")
         if reason:
-            audit.record_many([_refusal(actor, "registry.certificate.issue", record, guard,
-                                        requester_kind=requester_kind)])
+            audit.record_many([_refusal(actor, action, record, guard, requester_kind=requester_kind)])
             raise SuppressedError(f"宛名番号 {atena} の住民は{reason}", atena_number=atena)
 
 

@@ -242,4 +242,5 @@ class FinalReturn(models.Model):
         return f"確定申告書 {self.income_year}年分 {self.filed_on} ({self.return_kind})"
 
 
+from jichitai.tax.certificates.models import TaxCertificateIssuance  # noqa: E402, F401
 from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule  # noqa: E402, F401

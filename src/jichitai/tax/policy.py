@@ -8,3 +8,4 @@ from jichitai.accounts.policy import define
 define("tax.calculate", "住民税額の試算", {R.TAX_REVIEWER, R.COUNTER_CLERK})
 define("tax.summary", "住民税の区別集計の閲覧", {R.TAX_REVIEWER})
 define("tax.reports.review", "支払報告書の確認（訂正・重複の判断）", {R.TAX_REVIEWER})
+define("tax.certificate.issue", "課税（非課税）証明書の交付（窓口）", {R.COUNTER_CLERK, R.TAX_REVIEWER})
