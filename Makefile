@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 system-deps:            ## Debian packages the tests and PDFs need (fonts, chromium, Java, systemd-analyze); idempotent
 	bash scripts/install-system-deps.sh all
 
-pdf-deps:               ## only what the PDFs need (Japanese fonts, WeasyPrint's libraries): the demo's part of system-deps
+pdf-deps:               ## only what the PDFs need (the Japanese fonts Typst uses): the demo's part of system-deps
 	bash scripts/install-system-deps.sh pdf
 
 db:                     ## the PostgreSQL role and database the tests use

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages jichitai needs, by what needs them. Idempotent: installs only what is missing, through
 # apt-get (with sudo when not root, the only root either `make demo` or `make test` asks for).
-#   pdf    the PDFs' Japanese fonts (IPAex for certificates, Noto CJK for notices and charts) and WeasyPrint's
-#          text libraries: what `make demo` needs to issue certificates and notices with their glyphs; and what
-#          the declarations portal reads attachments with: tesseract-ocr with its Japanese data (scans) and
-#          poppler (a PDF's own text)
+#   pdf    the PDFs' Japanese fonts: IPAex (every certificate and notice, Typst) and Noto CJK (Typst's fallback
+#          for a character IPAex lacks): what `make demo` needs to issue certificates and notices with their glyphs;
+#          and what the declarations portal reads attachments with: tesseract-ocr with its Japanese data (scans)
+#          and poppler (a PDF's own text)
 #   all    (default) pdf, plus what the test suite drives: chromium (end-to-end tests), Java 17 (PySpark),
 #          poppler (PDF checks), PostgreSQL's contrib tools (pgbench, DR drills), systemd (systemd-analyze
 #          verifies the units in deploy/), pgBackRest (the DR backups and point-in-time restore)
@@ -15,8 +15,8 @@ if [ "${1:-}" = --list ]; then list=1; shift; fi
 group=${1:-all}
 case "$group" in pdf|all) ;; *) echo "usage: $0 [--list] [pdf|all]" >&2; exit 2 ;; esac
 # package, and the command that shows it is there ("" = ask dpkg)
-wanted=("fonts-ipaexfont:" "fonts-noto-cjk:" "libpango-1.0-0:" "libpangoft2-1.0-0:" "tesseract-ocr:tesseract"
-        "tesseract-ocr-jpn:" "poppler-utils:pdftotext")
+wanted=("fonts-ipaexfont:" "fonts-noto-cjk:" "tesseract-ocr:tesseract" "tesseract-ocr-jpn:"
+        "poppler-utils:pdftotext")
 if [ "$group" = all ]; then
   wanted+=("chromium:chromium" "openjdk-17-jre-headless:java" "postgresql-contrib:pgbench"
            "systemd:systemd-analyze" "pgbackrest:pgbackrest")

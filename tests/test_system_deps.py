@@ -1,6 +1,5 @@
 """`make demo` installs what its PDFs need, and no more than that (issue 24 item 3): the Japanese fonts the
-certificate renderer and the notices' stylesheet name, and WeasyPrint's text libraries; chromium and Java stay
-with `make test`. Consistency checks of the project's own set-up files against what the code loads."""
+Typst renderer loads for every certificate and notice (one PDF engine); chromium and Java stay with `make test`. Consistency checks of the project's own set-up files against what the code loads."""
 
 from __future__ import annotations
 
@@ -40,8 +39,8 @@ def test_the_pdf_group_has_no_test_tools_and_all_contains_it() -> None:
 
 @pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs Debian's dpkg to map files to packages")
 def test_every_font_the_pdfs_use_comes_from_the_pdf_group() -> None:
-    """The certificate renderer's font files (render.FONT_CANDIDATES, first choice) and the notice stylesheet's
-    families belong to packages of the pdf group or to their dependencies."""
+    """The renderer's font files (render.FONT_CANDIDATES, first choice) belong to packages of the pdf group or to
+    their dependencies."""
     pdf = set(_group("pdf"))
     provided = set(pdf)
     for package in pdf:
@@ -53,11 +52,14 @@ def test_every_font_the_pdfs_use_comes_from_the_pdf_group() -> None:
         assert out.returncode == 0, f"{kind}: {paths[0]} is not installed by any package here"
         owners[kind] = out.stdout.split(":")[0]
     assert {k: o for k, o in owners.items() if o not in provided} == {}
-    notice_css = (ROOT / "src/jichitai/tax/templates/tax/notice.html").read_text()
-    families = re.findall(r'"([^"]+)"', re.search(r"font-family:([^;]+);", notice_css).group(1))  # type: ignore[union-attr]
-    for family in families:
-        match = subprocess.run(["fc-list", f":family={family}", "file"], capture_output=True, text=True).stdout
-        files = sorted({str(Path(line.rstrip(":")).resolve()) for line in match.split() if line.startswith("/")})
-        assert files, f"no installed font of the family {family}"
-        owner = subprocess.run(["dpkg-query", "-S", files[0]], capture_output=True, text=True).stdout
-        assert owner.split(":")[0] in provided, f"{family}: {owner}"
+
+
+def test_one_pdf_engine() -> None:
+    """Issue 21 item 7: every document is Typst; WeasyPrint and its text libraries are gone from the project."""
+    tracked = subprocess.run(["git", "ls-files", "src", "pyproject.toml", "requirements.lock", "scripts", "Makefile"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    mentions = [p for p in tracked if (ROOT / p).is_file() and not p.endswith("render.py")  # its docstring: why Typst
+                and "weasyprint" in (ROOT / p).read_text(errors="ignore").lower()]
+    assert mentions == []
+    assert not {"libpango-1.0-0", "libpangoft2-1.0-0"} & set(_group("all"))
+    assert [p.name for p in (ROOT / "src").rglob("*.html") if "@page" in p.read_text()] == []  # no print CSS left
