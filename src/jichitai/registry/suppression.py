@@ -218,11 +218,12 @@ def screen_change(actor: Any, change: Any, *, via: str, guard: Shield | None = N
 
 
 def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_kind: str, *,
-                            action: str = "registry.certificate.issue") -> None:
+                            action: str = "registry.certificate.issue", guard: Shield | None = None) -> None:
     """Before a certificate: 発行抑止 on a person printed stops it; 支援措置 on anyone at the address it prints
     (the person, their household, their place) stops it for a third party (j440, 住基法第12条の3). ``action``: the
-    certificate's own action in the audit entry of a refusal (the tax office's 課税証明書 asks the same question)."""
-    guard = shield()
+    certificate's own action in the audit entry of a refusal (the tax office's 課税証明書 asks the same question);
+    ``guard``: the Shield the caller already read for this request."""
+    guard = guard or shield()
     wanted = list(atena_numbers)
     rows = {r["atena_number"]: r for r in Resident.objects.filter(pk__in=wanted).values(
         "atena_number", "setai_number", "town_code", "banchi", "katagaki")}

@@ -111,8 +111,10 @@ def _elsewhere(actor: Any, req: Request, person: Any) -> CertificateRefused | No
     from jichitai.registry.models import ResidentHistory
 
     jan1 = dt.date(req.fiscal_year, 1, 1)
-    first = (ResidentHistory.objects.filter(atena_number=person.atena_number).order_by("history_no")
-             .values("moved_on", "previous_address").first())
+    first = None  # the first history row, read only when the record does not say when the person came
+    if person.became_resident_on is None or person.became_resident_on > jan1:
+        first = (ResidentHistory.objects.filter(atena_number=person.atena_number).order_by("history_no")
+                 .values("moved_on", "previous_address").first())
     arrived = person.became_resident_on or (first["moved_on"] if first else None)
     label = fiscal_year_label(req.fiscal_year)
     if arrived is not None and arrived > jan1:
@@ -130,8 +132,27 @@ def _elsewhere(actor: Any, req: Request, person: Any) -> CertificateRefused | No
 
 
 def current_assessment(fiscal_year: int, atena_number: str) -> Assessment | None:
-    return (Assessment.objects.select_related("rule_set").filter(fiscal_year=fiscal_year, atena_number=atena_number)
-            .order_by("-version").first())
+    return Assessment.objects.filter(fiscal_year=fiscal_year, atena_number=atena_number).order_by("-version").first()
+
+
+@lru_cache(maxsize=64)
+def _rules(rule_set_id: int) -> dict[str, Any]:
+    """A rule set's content: never changed once stored (RuleSet), so read once per process, not per certificate."""
+    from jichitai.tax.models import RuleSet
+
+    return dict(RuleSet.objects.get(pk=rule_set_id).content)
+
+
+def answer_of(a: Assessment) -> dict[str, Any]:
+    """``a.explanation()`` with the rule set read from the process's cache."""
+    if a.rule_set_id is None:
+        return a.explanation()
+    from jichitai.tax.calc.explain import render
+
+    rules = _rules(a.rule_set_id)
+    answer = render(rules, dict(zip(rules["columns"], a.figures or (), strict=True)))
+    answer["notes"] = list(a.notes)
+    return answer
 
 
 def eligible_assessment(actor: Any, req: Request, today: dt.date) -> tuple[Assessment, Any]:
@@ -190,7 +211,7 @@ def certificate_data(a: Assessment, person: Any, *, issue_number: str, today: dt
     from jichitai.tax.collection.notices import mailing_address
 
     rules, limit = _dependent_rules(a.fiscal_year)
-    body = C.content(a.explanation(), a.case, C.dependent_counts(a.case, a.fiscal_year, rules, limit))
+    body = C.content(answer_of(a), a.case, C.dependent_counts(a.case, a.fiscal_year, rules, limit))
     certifier = certifiers.certifier_on(today)
     place = mailing_address(person.atena_number) if person.status == "active" and not address_withheld else None
     if address_withheld:
@@ -225,15 +246,16 @@ def issue(actor: Any, req: Request, *, today: dt.date | None = None) -> Issued:
 
     today = today or timezone.localdate()
     a, person = eligible_assessment(actor, req, today)
+    guard = suppression.shield()  # read once for the request
     if req.channel == "counter":  # the clerk sees what is printed: 照会抑止 of the person, household or place (3.1)
-        suppression.ensure_view_allowed(actor, person.atena_number, via="tax.certificate")
+        suppression.ensure_view_allowed(actor, person.atena_number, via="tax.certificate", guard=guard)
     third_party = suppression.THIRD_PARTY if req.requester_kind == "proxy" else req.requester_kind
-    suppression.ensure_issuance_allowed(actor, [person.atena_number], third_party, action=ACTION)
+    suppression.ensure_issuance_allowed(actor, [person.atena_number], third_party, action=ACTION, guard=guard)
     record = {"atena_number": person.atena_number, "setai_number": person.setai_number, "town_code": person.town_code,
               "banchi": person.banchi, "katagaki": person.katagaki}
     audience = suppression.OTHERS if req.requester_kind == "proxy" else suppression.SELF
     withheld = person.atena_number in suppression.screen_addresses(actor, [record], audience=audience, action=ACTION,
-                                                                   via="tax.certificate")
+                                                                   via="tax.certificate", guard=guard)
     number = issue_number(today)
     pdf = typst_pdf(TEMPLATE, certificate_data(a, person, issue_number=number, today=today, address_withheld=withheld))
     kind = "hikazei" if a.total == 0 else "kazei"
