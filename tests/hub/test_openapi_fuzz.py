@@ -1,9 +1,12 @@
 """Property-based API test: schemathesis cases generated from the hub's OpenAPI document, sent in-process to
 the production WSGI app (issue 6, "done means": a schemathesis run against the hub without a server error).
 
-Every hub operation is run twice: with the credentials of a system granted every feed (and, for ``/status``,
-a staff session allowed ``hub.monitor``), so the handlers' bodies are reached, not only the refusals; and
-with a wrong key (the granted key's prefix, another secret) and an unknown session, or whatever the generator
+Every hub operation is run three times: with the credentials of a system granted every feed — its API key (the
+transition), then an OAuth access token carrying every granted scope, and for the OAuth endpoints (token,
+introspection, revocation: 共通機能標準仕様書 2.2, RFC 6749/7662/7009) its client secret by client_secret_basic;
+for ``/status`` a staff session allowed ``hub.monitor`` — so the handlers' bodies are reached, not only the
+refusals; and with a wrong key (the granted key's prefix, another secret), a token never issued, a wrong client
+secret and an unknown session, or whatever the generator
 makes up when it tests a missing or malformed credential (none, an empty or a random key). Each response must not be a 5xx and
 must conform to the documented status codes, content types and schemas; data that violates the schema must
 be refused. The granted run also asserts, per operation, that some generated case got a 2xx, so a broken
@@ -12,6 +15,7 @@ credential cannot turn it into a second refusal run.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid
 from collections.abc import Iterator
@@ -47,7 +51,10 @@ FUZZ = settings(max_examples=30, deadline=None,
 # The granted credentials are fixed: schemathesis builds its coverage-phase cases (and sets their auth) when the
 # test is collected, before any fixture runs.
 SYSTEM_KEY = "jk_openapi-fuzz-" + "k" * 32
+SYSTEM_TOKEN = "openapi-fuzz-token-" + "t" * 24
+SYSTEM_SECRET = "openapi-fuzz-secret-" + "c" * 24
 STAFF_SESSION = "openapifuzzsession" + "s" * 14
+OAUTH_PATHS = "/api/hub/oauth/"
 
 
 @schemathesis.serializer("text/csv")
@@ -107,13 +114,18 @@ def hub_world(make_system: Any, make_staff: Any) -> None:
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from jichitai.hub import feeds, files
-    from jichitai.hub.models import API_KEY_PREFIX_LENGTH, hash_api_key
+    from jichitai.hub import feeds, files, oauth, scopes
+    from jichitai.hub.models import API_KEY_PREFIX_LENGTH, AccessToken, hash_api_key
     from jichitai.registry.models import OutboxEvent
 
-    system, _ = make_system(feeds=dict.fromkeys(FEEDS))
+    system, _ = make_system(code="openapi-fuzz", feeds=dict.fromkeys(FEEDS))
     system.api_key_prefix, system.api_key_hash = SYSTEM_KEY[3:3 + API_KEY_PREFIX_LENGTH], hash_api_key(SYSTEM_KEY)
+    oauth.issue_client_secret(system, SYSTEM_SECRET)
     system.save()
+    now = timezone.now()  # a token as the token endpoint issues it, with a known value
+    AccessToken.objects.create(token_sha256=oauth.token_hash(SYSTEM_TOKEN), system=system, auth_method="test",
+                               scope=" ".join(scopes.granted_scopes(system)), issued_at=now,
+                               expires_at=now + dt.timedelta(hours=1))
     files.receive(system, "kaigo-nintei", "kaigo.csv", "宛名番号,要介護度,認定開始日,認定終了日\n".encode())
     for i in range(3):
         atena = f"90000000{i}"
@@ -131,14 +143,21 @@ def hub_world(make_system: Any, make_staff: Any) -> None:
 
 class _Credentials:
     key = SYSTEM_KEY
+    token = ""  # with a token, the system routes are called with it instead of the key
+    secret = SYSTEM_SECRET
     session = STAFF_SESSION
 
     def get(self, case: Any, context: Any) -> bool:
         return True
 
     def set(self, case: Any, data: bool, context: Any) -> None:
-        if "StaffSession" in str(case.operation.definition.raw.get("security")):
+        if case.operation.path.startswith(OAUTH_PATHS):
+            basic = base64.b64encode(f"openapi-fuzz:{self.secret}".encode()).decode()
+            case.headers = {**(case.headers or {}), "Authorization": f"Basic {basic}"}
+        elif "StaffSession" in str(case.operation.definition.raw.get("security")):
             case.cookies = {**(case.cookies or {}), "sessionid": self.session}
+        elif self.token:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {self.token}"}
         else:
             case.headers = {**(case.headers or {}), "X-Hub-Key": self.key}
 
@@ -148,11 +167,25 @@ class GrantedCredentials(_Credentials):
     without them (or mangles them) when it is testing a missing or malformed credential."""
 
 
+class GrantedToken(_Credentials):
+    """An OAuth access token carrying every scope of the system's grants, on the system routes."""
+
+    token = SYSTEM_TOKEN
+
+
 class WrongCredentials(_Credentials):
-    """A key with the granted key's prefix but another secret, and a session that does not exist."""
+    """A key with the granted key's prefix but another secret, a wrong client secret, and a session that does
+    not exist."""
 
     key = SYSTEM_KEY[:-1] + "x"
+    secret = SYSTEM_SECRET[:-1] + "x"
     session = STAFF_SESSION[:-1] + "x"
+
+
+class WrongToken(WrongCredentials):
+    """An access token the hub never issued."""
+
+    token = SYSTEM_TOKEN[:-1] + "x"
 
 
 @pytest.fixture
@@ -172,9 +205,31 @@ def test_hub_with_granted_credentials(case: Any, hub_world: None, successes: lis
         successes.append(response.status_code)
 
 
+@schema.auth(GrantedToken, refresh_interval=None)
+@schema.parametrize()
+@FUZZ
+def test_hub_with_a_granted_token(case: Any, hub_world: None, successes: list[int]) -> None:
+    response = case.call_and_validate(checks=CHECKS)
+    if 200 <= response.status_code < 300:
+        successes.append(response.status_code)
+
+
+def _refused(case: Any, status: int) -> None:
+    # The token endpoint answers a request it cannot read (no or another grant_type) 400 before it
+    # authenticates the client (RFC 6749 §5.2: unsupported_grant_type, invalid_request).
+    allowed = (400, 401, 405) if case.operation.path.startswith(OAUTH_PATHS) else (401, 405)
+    assert status in allowed, status
+
+
 @schema.auth(WrongCredentials, refresh_interval=None)
 @schema.parametrize()
 @FUZZ
 def test_hub_with_missing_or_wrong_credentials(case: Any, hub_world: None) -> None:
-    response = case.call_and_validate(checks=CHECKS)
-    assert response.status_code in (401, 405), response.status_code
+    _refused(case, case.call_and_validate(checks=CHECKS).status_code)
+
+
+@schema.auth(WrongToken, refresh_interval=None)
+@schema.parametrize()
+@FUZZ
+def test_hub_with_a_wrong_token(case: Any, hub_world: None) -> None:
+    _refused(case, case.call_and_validate(checks=CHECKS).status_code)

@@ -13,17 +13,38 @@ from django.http import HttpRequest
 
 from jichitai.accounts.admin import GuardedModelAdmin, ReadOnlyAdmin, site
 from jichitai.audit import services as audit
-from jichitai.hub import messagelog
-from jichitai.hub.models import DataItem, ExchangedFile, Feed, Grant, MessageLogEntry, Subscription, System
+from jichitai.hub import messagelog, oauth
+from jichitai.hub.models import (
+    AccessToken,
+    DataItem,
+    ExchangedFile,
+    Feed,
+    Grant,
+    MessageLogEntry,
+    Subscription,
+    System,
+)
 
 
 @admin.register(System, site=site)
 class SystemAdmin(GuardedModelAdmin):
-    list_display = ("code", "name", "kind", "business", "may_use_my_number", "may_see_supported_address", "active")
-    list_filter = ("kind", "may_use_my_number", "active")
+    list_display = ("code", "name", "kind", "business", "may_use_my_number", "may_see_supported_address", "active",
+                    "oauth_secret_set_at", "oauth_basic_allowed", "legacy_auth_allowed")
+    list_filter = ("kind", "may_use_my_number", "active", "oauth_basic_allowed", "legacy_auth_allowed")
     search_fields = ("code", "name")
-    readonly_fields = ("api_key_prefix",)
-    actions = ["issue_api_key"]
+    readonly_fields = ("api_key_prefix", "oauth_secret_set_at")
+    actions = ["issue_client_secret", "issue_api_key"]
+
+    @admin.action(description="OAuthクライアントシークレットを発行する（表示は一度だけ）")
+    def issue_client_secret(self, request: HttpRequest, queryset: QuerySet[System]) -> None:
+        if not self.has_change_permission(request):
+            return
+        for system in queryset:
+            secret = oauth.issue_client_secret(system)
+            system.save(update_fields=["oauth_secret_sealed", "oauth_secret_set_at"])
+            audit.record(request.user, "admin.change", f"hub.System:{system.pk}", fields=["oauth_client_secret"])
+            messages.warning(request, f"{system.code} の新しいクライアントシークレット（client_id: {system.code}、"
+                                      f"この画面でのみ表示）: {secret}")
 
     @admin.action(description="APIキーを発行する（表示は一度だけ）")
     def issue_api_key(self, request: HttpRequest, queryset: QuerySet[System]) -> None:
@@ -113,6 +134,14 @@ class FileLayoutFilter(ChoicesFilter):
 class MessageLogAdmin(ReadOnlyAdmin):
     list_display = ("seq", "at", "kind", "sender", "receiver", "reference", "count")
     list_filter = (LogKindFilter,)
+
+
+@admin.register(AccessToken, site=site)
+class AccessTokenAdmin(ReadOnlyAdmin):
+    list_display = ("id", "system", "scope", "auth_method", "issued_at", "expires_at", "revoked_at")
+    list_filter = ("auth_method",)
+    list_select_related = ("system",)
+    exclude = ("token_sha256",)
 
 
 @admin.register(ExchangedFile, site=site)

@@ -38,6 +38,12 @@ ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 SUPPORT_MEASURE_KEY = "support_measure"
 
 
+# 業務システムID of the system that provides a feed (the first part of an OAuth scope, 共通機能標準仕様書 2.2:
+# ``${提供側業務システムの業務システムID}:${リソース名}:${操作名}``): 住民記録 for the 宛名 feeds, 個人住民税 for the
+# tax files it receives; the hub itself (庁内データ連携基盤) for the files it only lands in the lake.
+JUKI, TAX, HUB = "juki", "kojin_juminzei", "hub"
+
+
 @dataclass(frozen=True)
 class FeedSpec:
     code: str
@@ -45,20 +51,21 @@ class FeedSpec:
     kind: str
     description: str
     items: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()
+    provider: str = HUB
 
 
 FEEDS: tuple[FeedSpec, ...] = (
     FeedSpec("atena-delta", "宛名連携（異動差分）", "events",
-             "住民記録の異動を発生順に提供する差分フィード（PULL、カーソル指定）", ATENA_ITEMS),
+             "住民記録の異動を発生順に提供する差分フィード（PULL、カーソル指定）", ATENA_ITEMS, JUKI),
     FeedSpec("atena-full", "宛名連携（全件）", "events",
-             "各住民の最新の状態（全件）。取得後は atena-delta を同じカーソルから続けて取得する", ATENA_ITEMS),
+             "各住民の最新の状態（全件）。取得後は atena-delta を同じカーソルから続けて取得する", ATENA_ITEMS, JUKI),
     FeedSpec("atena-extract", "宛名連携ファイル（標準CSV）", "file_out",
-             "宛名情報の標準レイアウトCSV（全件・差分、UTF-8 または CP932）", ATENA_ITEMS),
-    FeedSpec("salary-report", "給与支払報告書", "file_in", "地方税法第317条の6 の個人別明細書（CSV）"),
-    FeedSpec("pension-report", "公的年金等支払報告書", "file_in", "地方税法第317条の13（CSV）"),
-    FeedSpec("salary-earner-change", "給与所得者異動届出書", "file_in", "地方税法第321条の7（CSV）"),
-    FeedSpec("final-return", "確定申告書データ（国税連携）", "file_in", "地方税法第317条の3, 所得税法第120条（CSV）"),
-    FeedSpec("donation-notice", "申告特例通知書（ふるさと納税ワンストップ特例）", "file_in", "地方税法附則第7条（CSV）"),
+             "宛名情報の標準レイアウトCSV（全件・差分、UTF-8 または CP932）", ATENA_ITEMS, JUKI),
+    FeedSpec("salary-report", "給与支払報告書", "file_in", "地方税法第317条の6 の個人別明細書（CSV）", provider=TAX),
+    FeedSpec("pension-report", "公的年金等支払報告書", "file_in", "地方税法第317条の13（CSV）", provider=TAX),
+    FeedSpec("salary-earner-change", "給与所得者異動届出書", "file_in", "地方税法第321条の7（CSV）", provider=TAX),
+    FeedSpec("final-return", "確定申告書データ（国税連携）", "file_in", "地方税法第317条の3, 所得税法第120条（CSV）", provider=TAX),
+    FeedSpec("donation-notice", "申告特例通知書（ふるさと納税ワンストップ特例）", "file_in", "地方税法附則第7条（CSV）", provider=TAX),
     FeedSpec("kokuho-shikaku", "国民健康保険 資格情報", "file_in", "国民健康保険システムの資格取得・喪失（CSV）"),
     FeedSpec("jido-teate", "児童手当 受給情報", "file_in", "児童手当システムの受給者・児童・支給期間（CSV）"),
     FeedSpec("kaigo-nintei", "介護保険 要介護認定", "file_in", "介護保険システムの要介護認定（CSV）"),

@@ -29,6 +29,16 @@ class FeedRefused(PermissionRefused):
         super().__init__("このフィードを取得する権限がありません。", **fields)
 
 
+class InsufficientScope(PermissionRefused):
+    """The OAuth access token does not carry the scope the operation needs (RFC 6750 §3.1)."""
+
+    code = "insufficient_scope"
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__("アクセストークンにこの操作のスコープがありません。スコープを指定してトークンを取得し直してください。",
+                         **fields)
+
+
 class FileRefused(PermissionRefused):
     """The file does not exist or is not meant for the caller (another system's upload or extract): one answer
     for both, so a system learns nothing of the files the hub exchanges with others."""

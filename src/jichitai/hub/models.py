@@ -64,6 +64,17 @@ class System(models.Model):
     client_cert_sha256 = models.CharField(
         "クライアント証明書SHA-256指紋", max_length=64, blank=True, db_index=True,
         help_text="相互TLS: 逆プロキシが検証した証明書の指紋（16進小文字64桁）")
+    # OAuth 2.0 (共通機能標準仕様書 2.2: Client Credentials, client_secret_jwt; docs/hub.md). The secret is kept
+    # sealed (AES-256-GCM, bound to the system): client_secret_jwt is an HMAC, so the hub needs the secret itself.
+    oauth_secret_sealed = models.TextField("OAuthクライアントシークレット（暗号化）", blank=True, editable=False)
+    oauth_secret_set_at = models.DateTimeField("OAuthクライアントシークレット発行日時", null=True, blank=True,
+                                               editable=False)
+    oauth_basic_allowed = models.BooleanField(
+        "client_secret_basic による認証（暫定）", default=True,
+        help_text="標準は client_secret_jwt。外すと、このシステムはBasic認証ではトークンを取得できません")
+    legacy_auth_allowed = models.BooleanField(
+        "APIキー・相互TLSによる接続（移行期間）", default=True,
+        help_text="外すと、このシステムはOAuthのアクセストークンでしか接続できません（APIキーと証明書は拒否）")
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
 
     class Meta:
@@ -97,6 +108,50 @@ class System(models.Model):
 
     def check_api_key(self, key: str) -> bool:
         return bool(self.api_key_hash) and hmac.compare_digest(self.api_key_hash, hash_api_key(key))
+
+
+class AccessToken(models.Model):
+    """A Bearer access token issued by the hub's token endpoint (client credentials; no refresh token). Only
+    the SHA-256 of the token is kept; it is refused after ``expires_at`` or once revoked."""
+
+    id = models.BigAutoField(primary_key=True)
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="access_tokens",
+                               verbose_name="システム")
+    scope = models.TextField("スコープ", blank=True)
+    auth_method = models.CharField("クライアント認証方式", max_length=30)
+    issued_at = models.DateTimeField("発行日時")
+    expires_at = models.DateTimeField("有効期限", db_index=True)
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "アクセストークン"
+        verbose_name_plural = "アクセストークン"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.system_id}:{self.id}"
+
+    def audit_label(self) -> str:
+        return f"hub.token:{self.pk}"
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.scope.split())
+
+
+class UsedAssertion(models.Model):
+    """A client assertion (RFC 7523 ``jti``) already used: the same assertion is refused until it expires."""
+
+    client_id = models.CharField(max_length=50)  # the system's code (a row needs no look-up of the system)
+    jti = models.CharField(max_length=200)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client_id", "jti"], name="hub_assertion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.jti}"
 
 
 class Feed(models.Model):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from jichitai.accounts.guards import public, requires
 from jichitai.common.errors import JichitaiError
 from jichitai.hub import feeds, files, monitor
-from jichitai.hub.auth import authenticate_system
+from jichitai.hub.auth import authenticate_system, require_scope
 from jichitai.hub.errors import NotAuthenticated
 from jichitai.hub.models import ExchangedFile
 
@@ -37,6 +37,7 @@ def feed(request: HttpRequest, feed: str) -> HttpResponse:
         system = authenticate_system(request)
         if system is None:
             raise NotAuthenticated()
+        require_scope(request, feed, "read")
         after = _integer(request.GET.get("after", "") or "0")
         limit = _integer(request.GET.get("limit", "") or str(feeds.DEFAULT_BATCH))
         return HttpResponse(feeds.pull(system, feed, after, limit).as_json(), content_type="application/json")

@@ -1,4 +1,5 @@
-"""``jichitai hub run | replay TABLE | seed [--demo] | verify-log | land-csv FILE | seal-files``."""
+"""``jichitai hub run | replay TABLE | seed [--demo] | verify-log | land-csv FILE | seal-files |
+client-secret SYSTEM``."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         csv.add_argument("path")
         csv.add_argument("--encoding", default="cp932")
         sub.add_parser("seal-files", help="encrypt received files stored before sealing (inbox, quarantine)")
+        secret = sub.add_parser("client-secret", help="issue a new OAuth client secret for a system (shown once)")
+        secret.add_argument("system", help="the system's code (its OAuth client_id)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
@@ -62,7 +65,21 @@ class Command(BaseCommand):
             raise CommandError(f"unknown lake table {opts['table']!r}") from None
         self.stdout.write(f"{opts['table']}: {n} rows landed again")
 
+    def _client_secret(self, opts: dict[str, Any]) -> None:
+        from jichitai.audit import services as audit
+        from jichitai.hub import oauth
+        from jichitai.hub.models import System
+
+        system = System.objects.filter(code=opts["system"]).first()
+        if system is None:
+            raise CommandError(f"連携システム {opts['system']!r} はありません")
+        secret = oauth.issue_client_secret(system)
+        system.save(update_fields=["oauth_secret_sealed", "oauth_secret_set_at"])
+        audit.record("system:cli", "admin.change", f"hub.System:{system.pk}", fields=["oauth_client_secret"])
+        self.stdout.write(f"client_id {system.code}\nclient_secret {secret}\n(shown once; the hub keeps it sealed)")
+
     def _seed(self, opts: dict[str, Any]) -> None:
+        from jichitai.hub import oauth
         from jichitai.hub.catalogue import grant, install_defaults
         from jichitai.hub.models import System
 
@@ -80,10 +97,11 @@ class Command(BaseCommand):
                 system = System.objects.get(code=code)
                 system.may_use_my_number = my_number
                 key = system.issue_api_key()
+                secret = oauth.issue_client_secret(system)
                 system.save()
                 for feed in feeds:
                     grant(system, feed, None, purpose="デモ")
-                self.stdout.write(f"{code}: {key}")
+                self.stdout.write(f"{code}: API key {key}  OAuth client_id {code} client_secret {secret}")
         self.stdout.write("catalogue installed")
 
     def _verify_log(self, opts: dict[str, Any]) -> None:

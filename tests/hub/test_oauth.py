@@ -1,0 +1,320 @@
+"""OAuth 2.0 for system-to-system access, as 地方公共団体情報システム共通機能標準仕様書 第2.7版 2.2 (庁内データ連携機能)
+sets it: Client Credentials Grant, client authentication ``client_secret_jwt`` (``client_secret_basic`` as the
+interim), short-lived Bearer access tokens only, checked by introspection, revoked through the revocation API,
+authentication per business system, scopes ``業務システムID:リソース名:操作名``.
+
+The client side is Authlib's own client code (``OAuth2Session`` over HTTP against the live test server, and its
+``client_secret_jwt_sign`` for assertions sent through Django's test client), not requests we craft by hand.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import pytest
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import ClientSecretJWT, client_secret_jwt_sign
+from joserfc import jwt
+from joserfc.jwk import OctKey, RSAKey
+
+from jichitai.hub import oauth
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/hub/oauth/token"
+INTROSPECT = "/api/hub/oauth/introspect"
+REVOKE = "/api/hub/oauth/revoke"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+
+@pytest.fixture
+def oauth_system(make_system: Any) -> Any:
+    """``oauth_system(code, feeds)`` → (system, client secret)."""
+
+    def make(code: str = "kojin_juminzei_x", feeds: Any = None, **kw: Any) -> tuple[Any, str]:
+        system, _ = make_system(code=code, feeds=feeds if feeds is not None else {"atena-delta": None}, **kw)
+        secret = oauth.issue_client_secret(system)
+        system.save()
+        return system, secret
+
+    return make
+
+
+def _assertion(client_id: str, secret: str, url: str = "http://testserver" + TOKEN, **kw: Any) -> str:
+    value = client_secret_jwt_sign(OctKey.import_key(secret), client_id, url, **kw)
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _jwt_token(client: Any, client_id: str, secret: str, scope: str | None = None, **kw: Any) -> Any:
+    data = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": _assertion(client_id, secret, **kw)}
+    if scope is not None:
+        data["scope"] = scope
+    return client.post(TOKEN, data)
+
+
+def _basic(client_id: str, secret: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+
+
+def _audits(action: str, outcome: str | None = None) -> list[Any]:
+    from jichitai.audit.models import AuditEntry
+
+    qs = AuditEntry.objects.filter(action=action)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return list(qs.order_by("seq"))
+
+
+def test_token_by_client_secret_jwt_has_no_refresh_token_and_is_short_lived(client: Any, oauth_system: Any) -> None:
+    """Independent: 標準仕様書 2.2 — Client Credentials, client_secret_jwt, Bearer only, no refresh token, short
+    lifetime; RFC 6749 §4.4.3 (no refresh token SHOULD be included), §5.1 (token_type, expires_in, no-store)."""
+    system, secret = oauth_system()
+    r = _jwt_token(client, system.code, secret)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["token_type"] == "Bearer" and "refresh_token" not in body
+    assert 0 < body["expires_in"] <= 300
+    assert body["scope"] == "juki:atena-delta:read"
+    assert r["Cache-Control"] == "no-store"
+    issued = _audits("hub.oauth.token", "ok")
+    assert len(issued) == 1 and issued[0].actor == f"system:{system.code}"
+    assert issued[0].detail["method"] == "client_secret_jwt" and issued[0].detail["scope"] == "juki:atena-delta:read"
+
+
+def test_an_assertion_is_used_once_and_must_be_signed_with_the_secret_for_this_server(
+        client: Any, oauth_system: Any) -> None:
+    """Independent: RFC 7523 §3 — aud must identify the authorisation server (item 3), the signature must verify
+    (item 9), a jti may be refused when replayed (item 7); each refusal is audited (standard 2.2 + house rule)."""
+    system, secret = oauth_system()
+    assertion = _assertion(system.code, secret)
+    data = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion}
+    assert client.post(TOKEN, data).status_code == 200
+    replay = client.post(TOKEN, data)
+    assert replay.status_code in (400, 401) and replay.json()["error"] == "invalid_client"
+    wrong_key = _jwt_token(client, system.code, secret[:-2] + "xx")
+    assert wrong_key.json()["error"] == "invalid_client"
+    other_server = _jwt_token(client, system.code, secret, url="https://elsewhere.example/token")
+    assert other_server.json()["error"] == "invalid_client"
+    unknown = _jwt_token(client, "no-such-system", secret)
+    assert unknown.json()["error"] == "invalid_client"
+    refused = _audits("hub.oauth.token", "refused")
+    assert len(refused) == 4 and all(e.detail["error"] == "invalid_client" for e in refused)
+    assert refused[0].resource == f"hub.client:{system.code}"
+
+
+def test_alg_none_and_asymmetric_algorithms_are_refused(client: Any, oauth_system: Any) -> None:
+    """Independent: RFC 7523 §2.2 / RFC 7518 §3.2 — client_secret_jwt is an HMAC with the shared secret; an
+    unsigned JWT (alg none) never authenticates."""
+    system, secret = oauth_system()
+    head = base64.urlsafe_b64encode(json.dumps({"alg": "none"}).encode()).rstrip(b"=").decode()
+    now = int(time.time())
+    claims = {"iss": system.code, "sub": system.code, "aud": "http://testserver" + TOKEN, "exp": now + 60,
+              "jti": "x1"}
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    r = client.post(TOKEN, {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+                            "client_assertion": f"{head}.{body}."})
+    assert r.json()["error"] == "invalid_client"
+    rsa = RSAKey.generate_key(2048)
+    signed = jwt.encode({"alg": "RS256"}, {**claims, "jti": "x2"}, rsa, algorithms=["RS256"])
+    r = client.post(TOKEN, {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+                            "client_assertion": signed})
+    assert r.json()["error"] == "invalid_client"
+    assert _jwt_token(client, system.code, secret, alg="HS512").status_code == 200  # any HMAC-SHA2 is fine
+
+
+def test_one_client_authentication_method_per_request(client: Any, oauth_system: Any) -> None:
+    """Independent: RFC 6749 §2.3 (a client MUST NOT use more than one authentication method in a request) and
+    RFC 7521 §4.2 (an unsupported client_assertion_type is invalid_client): a valid Basic header does not carry
+    an assertion of another type or a second method."""
+    system, secret = oauth_system()
+    odd = client.post(TOKEN, {"grant_type": "client_credentials", "client_assertion_type": "AAA",
+                              "client_assertion": ""}, **_basic(system.code, secret))
+    assert odd.status_code == 400 and odd.json()["error"] == "invalid_client"
+    both = client.post(TOKEN, {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+                               "client_assertion": _assertion(system.code, secret)}, **_basic(system.code, secret))
+    assert both.status_code == 400 and both.json()["error"] == "invalid_request"
+    assert [e.detail["error"] for e in _audits("hub.oauth.token", "refused")] == ["invalid_client", "invalid_request"]
+
+
+def test_client_secret_basic_is_tolerated_until_the_city_switches_it_off(client: Any, oauth_system: Any) -> None:
+    """Independent: 標準仕様書 2.2 — client_secret_basic allowed as an interim (RFC 6749 §2.3.1); the city
+    switches it off per system, after which only client_secret_jwt works (RFC 6749 §5.2 invalid_client, 401)."""
+    system, secret = oauth_system()
+    assert client.post(TOKEN, {"grant_type": "client_credentials"}, **_basic(system.code, secret)).status_code == 200
+    system.oauth_basic_allowed = False
+    system.save()
+    r = client.post(TOKEN, {"grant_type": "client_credentials"}, **_basic(system.code, secret))
+    assert r.status_code == 401 and r.json()["error"] == "invalid_client"
+    assert _jwt_token(client, system.code, secret).status_code == 200
+    wrong = client.post(TOKEN, {"grant_type": "client_credentials"}, **_basic(system.code, "nope"))
+    assert wrong.status_code == 401
+
+
+def test_scopes_come_from_the_grants(client: Any, oauth_system: Any, make_event: Any) -> None:
+    """Independent: 標準仕様書 2.2 — scope ``${提供側業務システムの業務システムID}:${リソース名}:${操作名}``; RFC 6749
+    §3.3 (no scope asked: the server's default, here every granted scope) and §5.2 invalid_scope; RFC 6750 §3.1
+    insufficient_scope when a token lacks the operation's scope."""
+    system, secret = oauth_system(feeds={"atena-delta": None, "atena-full": None, "salary-report": None})
+    everything = _jwt_token(client, system.code, secret).json()["scope"].split()
+    assert sorted(everything) == ["juki:atena-delta:read", "juki:atena-full:read", "kojin_juminzei:salary-report:write"]
+    r = _jwt_token(client, system.code, secret, scope="juki:atena-delta:read juki:atena-extract:read")
+    assert r.status_code == 400 and r.json()["error"] == "invalid_scope"
+    narrow = _jwt_token(client, system.code, secret, scope="juki:atena-delta:read").json()["access_token"]
+    make_event("100000001")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {narrow}"}
+    ok = client.get("/api/hub/feeds/atena-delta", **bearer)
+    assert ok.status_code == 200 and len(ok.json()["events"]) == 1
+    other = client.get("/api/hub/feeds/atena-full", **bearer)
+    assert other.status_code == 403 and other.json()["code"] == "insufficient_scope"
+    assert other.json()["fields"]["scope"] == "juki:atena-full:read"
+    assert client.get("/hub/feeds/atena-full", **bearer).status_code == 403
+    assert _audits("hub.oauth.scope", "refused")
+
+
+def test_a_grant_withdrawn_after_issuance_is_refused_at_once(client: Any, oauth_system: Any) -> None:
+    """Consistency: a token never outlives its grants (the route still asks the grant, docs/hub.md)."""
+    from jichitai.hub.models import Grant
+
+    system, secret = oauth_system()
+    token = _jwt_token(client, system.code, secret).json()["access_token"]
+    Grant.objects.filter(system=system).delete()
+    r = client.get("/api/hub/feeds/atena-delta", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 403 and r.json()["code"] == "feed_refused"
+    assert _jwt_token(client, system.code, secret).json()["error"] == "invalid_scope"  # no grant, no token
+
+
+def test_expired_revoked_and_unknown_tokens_are_refused(client: Any, oauth_system: Any) -> None:
+    """Independent: RFC 6750 §3.1 invalid_token (expired, revoked) → 401; RFC 7009 §2.1–2.2 revocation by the
+    client the token was issued to (200), another client refused; an unknown token also answers 200."""
+    from jichitai.hub.models import AccessToken
+
+    system, secret = oauth_system()
+    other, other_secret = oauth_system(code="other_system")
+    token = _jwt_token(client, system.code, secret).json()["access_token"]
+    pull = "/api/hub/feeds/atena-delta"
+    assert client.get(pull, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    r = client.post(REVOKE, {"token": token, "client_assertion_type": ASSERTION_TYPE,
+                             "client_assertion": _assertion(other.code, other_secret)})
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    assert client.get(pull, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    r = client.post(REVOKE, {"token": token}, **_basic(system.code, secret))
+    assert r.status_code == 200
+    assert client.get(pull, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert client.post(REVOKE, {"token": "never-issued"}, **_basic(system.code, secret)).status_code == 200
+    assert len(_audits("hub.oauth.revoke", "ok")) == 1 and _audits("hub.oauth.revoke", "refused")
+
+    token2 = _jwt_token(client, system.code, secret).json()["access_token"]
+    AccessToken.objects.filter(token_sha256=oauth.token_hash(token2)).update(
+        expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    r = client.get(pull, HTTP_AUTHORIZATION=f"Bearer {token2}")
+    assert r.status_code == 401 and r.json()["code"] == "not_authenticated"
+    assert client.get(pull, HTTP_AUTHORIZATION="Bearer made-up-token").status_code == 401
+    assert [e.detail["method"] for e in _audits("hub.authenticate", "refused")] == ["oauth", "oauth", "oauth"]
+
+
+def test_introspection(client: Any, oauth_system: Any) -> None:
+    """Independent: RFC 7662 §2.1–2.2 — the caller authenticates; active true with scope, client_id, exp, iat;
+    active false (and nothing else) for a revoked, unknown or not-permitted token. A providing system (its
+    業務システムID first in the scope, 標準仕様書 2.2) may introspect the tokens presented to it."""
+    system, secret = oauth_system()
+    from jichitai.hub.models import System
+
+    provider = System.objects.get(code="juki")  # the 住民記録 system of the catalogue: the atena feeds' provider
+    provider_secret = oauth.issue_client_secret(provider)
+    provider.save()
+    _, stranger_secret = oauth_system(code="stranger", feeds={})
+    token = _jwt_token(client, system.code, secret).json()["access_token"]
+    own = client.post(INTROSPECT, {"token": token}, **_basic(system.code, secret)).json()
+    assert own["active"] is True and own["client_id"] == system.code and own["scope"] == "juki:atena-delta:read"
+    assert own["exp"] - own["iat"] == 300 and own["token_type"] == "Bearer"
+    as_provider = client.post(INTROSPECT, {"token": token, "client_assertion_type": ASSERTION_TYPE,
+                                           "client_assertion": _assertion("juki", provider_secret)}).json()
+    assert as_provider["active"] is True
+    assert client.post(INTROSPECT, {"token": token}, **_basic("stranger", stranger_secret)).json() == {"active": False}
+    unauthenticated = client.post(INTROSPECT, {"token": token})
+    assert unauthenticated.status_code in (400, 401) and unauthenticated.json()["error"] == "invalid_client"
+    hint = client.post(INTROSPECT, {"token": token, "token_type_hint": "refresh_token"}, **_basic(system.code, secret))
+    assert hint.status_code == 400 and hint.json()["error"] == "unsupported_token_type"  # RFC 7009 §2.2.1
+    client.post(REVOKE, {"token": token}, **_basic(system.code, secret))
+    assert client.post(INTROSPECT, {"token": token}, **_basic(system.code, secret)).json() == {"active": False}
+    refused = _audits("hub.oauth.introspect", "refused")
+    assert len(refused) == 4  # stranger, unauthenticated, refresh_token hint, revoked; not the active answers
+
+
+def test_the_transition_can_be_switched_off_per_system(client: Any, oauth_system: Any) -> None:
+    """Consistency: API keys and mTLS stay as a documented transition; with ``legacy_auth_allowed`` off the
+    system's key and certificate are refused (401, audited with the reason) while its tokens still work."""
+    from jichitai.hub.models import System
+
+    system, secret = oauth_system()
+    key = system.issue_api_key()
+    system.client_cert_sha256 = "ab" * 32
+    system.save()
+    pull = "/api/hub/feeds/atena-delta"
+    assert client.get(pull, HTTP_X_HUB_KEY=key).status_code == 200
+    System.objects.filter(pk=system.pk).update(legacy_auth_allowed=False)
+    assert client.get(pull, HTTP_X_HUB_KEY=key).status_code == 401
+    assert client.get(pull, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    assert client.get(pull, HTTP_X_CLIENT_CERT_SHA256="ab" * 32, HTTP_X_CLIENT_CERT_VERIFY="SUCCESS").status_code == 401
+    ended = [e for e in _audits("hub.authenticate", "refused") if e.detail.get("reason") == "transition_ended"]
+    assert [e.detail["method"] for e in ended] == ["api_key", "api_key", "mtls"]
+    token = _jwt_token(client, system.code, secret).json()["access_token"]
+    assert client.get(pull, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_a_token_pull_is_audited_once(client: Any, oauth_system: Any, make_event: Any) -> None:
+    """Consistency: using a token adds no audit entry of its own (no flood): the PULL's entry is the one."""
+    from jichitai.audit.models import AuditEntry
+
+    system, secret = oauth_system()
+    token = _jwt_token(client, system.code, secret).json()["access_token"]
+    make_event("100000002")
+    before = AuditEntry.objects.count()
+    for _ in range(3):
+        assert client.get("/api/hub/feeds/atena-delta", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert AuditEntry.objects.count() - before == 3
+    assert set(AuditEntry.objects.filter(seq__gt=0).order_by("-seq").values_list("action", flat=True)[:3]) == {
+        "hub.feed.pull"}
+
+
+def test_the_openapi_document_declares_the_client_credentials_flow(client: Any) -> None:
+    """Independent: OpenAPI 3 Security Scheme Object, type oauth2 with a clientCredentials flow (tokenUrl,
+    scopes); every documented scope has the standard's three parts."""
+    doc = client.get("/api/openapi.json").json()
+    scheme = doc["components"]["securitySchemes"]["HubOAuth2"]
+    flow = scheme["flows"]["clientCredentials"]
+    assert scheme["type"] == "oauth2" and flow["tokenUrl"] == TOKEN
+    assert "juki:atena-delta:read" in flow["scopes"]
+    assert all(len(s.split(":")) == 3 for s in flow["scopes"])
+    pull = doc["paths"]["/api/hub/feeds/{feed}"]["get"]
+    assert {"HubOAuth2": []} in pull["security"] and {"SystemAuth": []} in pull["security"]
+    assert {"/api/hub/oauth/token", "/api/hub/oauth/introspect", "/api/hub/oauth/revoke"} <= set(doc["paths"])
+
+
+def test_an_oauth_client_library_over_http(live_server: Any, oauth_system: Any, make_event: Any,
+                                           monkeypatch: Any) -> None:
+    """Independent: an unmodified OAuth 2.0 client (Authlib's ``OAuth2Session`` with its ``ClientSecretJWT``
+    client authentication, RFC 7523 §2.2) gets a token from the running server, pulls the feed with it as a
+    Bearer token (RFC 6750 §2.1), introspects it (RFC 7662) and revokes it (RFC 7009)."""
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the test server speaks plain HTTP on loopback
+    system, secret = oauth_system()
+    make_event("100000003")
+    token_url = live_server.url + TOKEN
+    session = OAuth2Session(system.code, OctKey.import_key(secret),
+                            token_endpoint_auth_method=ClientSecretJWT(token_url),
+                            scope="juki:atena-delta:read")
+    token = session.fetch_token(token_url, grant_type="client_credentials")
+    assert token["token_type"] == "Bearer" and "refresh_token" not in token
+    r = session.get(live_server.url + "/api/hub/feeds/atena-delta")
+    assert r.status_code == 200 and [e["atena_number"] for e in r.json()["events"]] == ["100000003"]
+    basic = OAuth2Session(system.code, secret, token_endpoint_auth_method="client_secret_basic")
+    assert basic.introspect_token(live_server.url + INTROSPECT, token["access_token"]).json()["active"] is True
+    assert basic.revoke_token(live_server.url + REVOKE, token["access_token"]).status_code == 200
+    assert session.get(live_server.url + "/api/hub/feeds/atena-delta").status_code == 401
+    session.close()  # no kept-alive connection (and so no server thread holding the test database)
+    basic.close()
