@@ -1,5 +1,5 @@
 """The hub's OAuth 2.0 authorisation server, as the common-function standard sets it for 庁内データ連携
-(地方公共団体情報システム共通機能標準仕様書 第2.7版 2.2; docs/hub.md, docs/decisions/0005-hub-oauth-authlib.md):
+(地方公共団体情報システム共通機能標準仕様書 第2.7版 2.2; docs/hub.md, docs/decisions/0006-hub-oauth-authlib.md):
 
 - the Client Credentials Grant only (RFC 6749 §4.4), one client per business system (業務ID), ``client_id`` = the
   system's code;
