@@ -45,6 +45,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from jichitai.audit import services as audit
+from jichitai.common import vault as _vault_module
 from jichitai.hub import scopes
 from jichitai.hub.models import AccessToken, System, UsedAssertion
 
@@ -67,10 +68,11 @@ def token_hash(token: str) -> str:
 
 # --- the client secret ----------------------------------------------------------------------------------------
 
-def _vault() -> Any:
-    from jichitai.tax.report_intake import vault
-
-    return vault()
+@lru_cache(maxsize=1)
+def _vault() -> _vault_module.Vault:
+    """The vault of every sealed file (the same key file as hub.files and the tax intake), read once."""
+    cfg = settings.CONFIG
+    return _vault_module.load_or_create(cfg.mynumber_key_file, create=not cfg.is_production)
 
 
 def _secret_label(system: System) -> str:
