@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/lookup/", portal.lookup, name="lookup"),
     path("portal/r/<str:receipt>/", portal.declaration_status, name="status"),
     path("portal/tax-certificate/", certificates.own_certificate, name="tax_certificate"),
+    path("portal/r/<str:receipt>/hikae.pdf", portal.receipt_copy, name="receipt_copy"),
     path("queue/", clerk.queue_view, name="queue"),
     path("queue/<int:pk>/", clerk.case_view, name="case"),
     path("queue/<int:pk>/attachments/<int:aid>/", clerk.attachment_view, name="attachment"),

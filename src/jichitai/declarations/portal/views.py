@@ -235,6 +235,20 @@ def declaration_status(request: HttpRequest, receipt: str) -> HttpResponse:
 
 
 @resident_requires("declarations.view_own")
+@require_http_methods(["GET"])
+def receipt_copy(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The 控え of a submitted declaration as PDF (only its filer's; audited)."""
+    from jichitai.declarations.receipt_copy import copy_pdf
+
+    d = filing.own(request.resident, "declarations.view_own", receipt_number=receipt)  # type: ignore[attr-defined]
+    audit.record(request.resident, "declarations.view_own", f"declaration:{d.receipt_number}",  # type: ignore[attr-defined]
+                 step="copy_pdf")
+    response = HttpResponse(copy_pdf(d), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="hikae-{d.receipt_number}.pdf"'
+    return response
+
+
+@resident_requires("declarations.view_own")
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
