@@ -142,7 +142,7 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
         "jan1": WITHHELD if own else place(person.address_jan1.town_code, person.address_jan1.banchi)
         if person and person.address_jan1 else "市内に住所なし",
         "now": WITHHELD if own else place(person.address_now.town_code, person.address_now.banchi)
-        if person and person.address_now else "—",
+        if person and person.address_now else elsewhere(person.atena_number if person else ""),
         "declared_attachments": [ATTACHMENT_KINDS.get(a.get("kind", ""), "その他") for a in record.get("attachments") or []],
         # what the review read of each attachment (the 医療費通知 XML, the receipts entered, the OCR and its
         # confidence), as the rules DE09/DE10 used it
@@ -155,6 +155,15 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
         "relatives": relatives, "previous": previous,
         "decisions": list(d.decisions.all()), "actions": list(d.clerk_actions.select_related("staff")),
     }
+
+
+def elsewhere(atena_number: str) -> str:
+    """Where a filer who is no longer a resident lives now: their 住登外者 (共通機能標準仕様書 §2.3), whose address
+    the tax notices use (tax.addressee), or a dash when the city knows none."""
+    from jichitai.jutogai.services import for_former_resident
+
+    person = for_former_resident(atena_number) if atena_number else None
+    return f"市外: {person.address}（住登外者宛名番号 {person.number}）" if person else "—"
 
 
 def place(town_code: str, banchi: str, katagaki: str = "") -> str:

@@ -168,6 +168,27 @@ def merge(actor: Any, duplicate: str, into: str, *, changed_on: dt.date, note: s
     return kept
 
 
+def link_former_resident(actor: Any, number: str, atena_number: str, *, changed_on: dt.date | None = None) -> Jutogaisha:
+    """Record that the 住登外者 ``number`` is the former resident ``atena_number`` (their 除票): a history row
+    「訂正」, audited. For a person registered by another system before the city knew they had been a resident."""
+    _check_former_resident(atena_number)
+    with transaction.atomic():
+        person = Jutogaisha.objects.select_for_update().filter(pk=number, status=ACTIVE).first()
+        if person is None:
+            raise NotFound(f"住登外者宛名番号 {number} は登録されていません。", number=number)
+        if person.former_atena_number not in ("", atena_number):
+            raise JutogaiError(f"住登外者宛名番号 {number} は別の除票（{person.former_atena_number}）に対応しています。",
+                               code="linked_elsewhere", field="former_atena_number")
+        if person.former_atena_number != atena_number:
+            person.former_atena_number = atena_number
+            person.history_no += 1
+            person.save()
+            _history(person, "correction", changed_on or timezone.localdate(), actor, "住民であったときの宛名番号を記録")
+            audit.record(actor, "jutogai.change", person.audit_label(), reason="link_former_resident",
+                         former_atena_number=atena_number, subjects=[atena_number])
+    return person
+
+
 def current(number: str) -> Jutogaisha:
     """The 住登外者 a 統合済み number now stands for (itself when active)."""
     person = Jutogaisha.objects.filter(pk=number).first()

@@ -152,6 +152,7 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
     declared = declared_cases(fiscal_year, atenas)
     donations = donation_notices(fiscal_year, indexes)
     returns = final_returns(fiscal_year, indexes)
+    elsewhere = moved_away(atenas)
     people = []
     for atena, birth, sex, ward in residents:
         index = index_of.get(atena) or ""
@@ -184,7 +185,26 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
         if index in held:
             person.notes.append("確認待ちの支払報告書があります (同じ支払者から訂正・取消の指定なく届いたもの、未反映)")
         people.append(person)
+    for person in people:
+        if person.atena_number in elsewhere:
+            person.notes.append(elsewhere[person.atena_number])
     return people
+
+
+def moved_away(atena_numbers: list[str]) -> dict[str, str]:
+    """宛名番号 → a note for each of these 1月1日 residents who has moved out of the city since: still taxed here
+    for the 年度 (賦課期日, 地方税法第318条), now a 住登外者 (共通機能標準仕様書 §2.3) whose number and address the
+    notices use (tax.addressee; numbered from the 除票 the first time)."""
+    from jichitai.registry.models import Resident
+    from jichitai.tax.addressee import MOVED_OUT, jutogai_for
+
+    rows = list(Resident.objects.filter(atena_number__in=atena_numbers, status="removed", removal_reason__in=MOVED_OUT)
+                .values("atena_number", "name", "kana", "birth_date", "sex", "status", "removal_reason",
+                        "destination_address", "removed_on"))
+    found = jutogai_for(rows)
+    removed_on = {r["atena_number"]: r["removed_on"] for r in rows}
+    return {atena: f"賦課期日後に転出 ({removed_on[atena]:%Y-%m-%d}): 住登外者宛名番号 {p.number}、送付先 {p.address} "
+                   "(地方税法第318条: 1月1日の住所地で課税)" for atena, p in found.items()}
 
 
 def final_returns(fiscal_year: int, indexes: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -15,6 +15,7 @@ from typing import Any
 from jichitai.common.errors import NotFound
 from jichitai.common.money import format_yen
 from jichitai.common.wareki import fiscal_year_label, to_wareki
+from jichitai.tax import addressee
 from jichitai.tax.collection import employer_files
 from jichitai.tax.collection.domain.instalment import Instalment
 from jichitai.tax.collection.domain.ordinary import full_prepayment
@@ -30,32 +31,9 @@ def _issuer(on: dt.date) -> str:
     return f"{c.title}　{c.name}"
 
 
-def postcode_text(code: str) -> str:
-    digits = code.replace("-", "")
-    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else code
-
-
 def mailing_address(atena_number: str, *, actor: Any = "system:tax-notices", guard: Any = None) -> dict[str, str]:
-    """送付先: 郵便番号 and the address in words (the 町字's name, not its code), from the registry's current row,
-    through the Shield (the notice goes to the person themself; a protected person's is recorded for the
-    支援措置責任者). ``guard``: the Shield of a batch, read once."""
-    from jichitai.registry import suppression
-    from jichitai.registry.certificates import certifiers
-    from jichitai.registry.models import Resident, Town
-
-    r = Resident.objects.filter(atena_number=atena_number).values(
-        "name", "postcode", *suppression.PLACE_COLUMNS).first()
-    if r is None:
-        raise NotFound(f"宛名番号 {atena_number} の住民が見つかりません。", atena_number=atena_number)
-    suppression.screen_addresses(actor, [r], audience=suppression.SELF, action="tax.notice",
-                                 via="tax.collection.notice", guard=guard)
-    town = Town.objects.filter(code=r["town_code"]).values("ward_name", "name", "postcode").first()
-    prefecture, city = certifiers.city()
-    place = f"{prefecture}{city}{town['ward_name']}{town['name']}" if town else f"{prefecture}{city}"
-    address = place + r["banchi"] + (f"　{r['katagaki']}" if r["katagaki"] else "")
-    postcode = r["postcode"] or (town["postcode"] if town else "")
-    return {"name": r["name"], "postcode": postcode_text(postcode),
-            "address": address}
+    """送付先 (tax.addressee): the registry's address of a resident, the 住登外者's of one who moved out."""
+    return addressee.mailing_address(atena_number, actor=actor, guard=guard)
 
 
 def previous_annual(schedule: CollectionSchedule) -> int | None:

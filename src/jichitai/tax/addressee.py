@@ -1,0 +1,93 @@
+"""送付先 (宛先) of the tax office's notices: who the notice is addressed to and where it goes.
+
+個人住民税 is assessed on who lived in the city on 1月1日 (賦課期日, 地方税法第318条): a resident who moves out after
+that day is still taxed here for the whole 年度. Such a person is no longer in the 住民記録 — only their 除票 is —
+so they are a 住登外者 of the city (共通機能標準仕様書 §2.3): the notice is addressed through their 住登外者宛名番号
+and goes to the 住登外者's address (at first the 転出先 of the 除票; later whatever 住所変更 the city records),
+not to the 市内 address they left. The 住登外者 is found by the link to the 除票 (``former_atena_number``), else
+numbered from the 除票's 基本4情報 (付番 as any system does: a 住登外者 already registered for the same person —
+by another system, or migrated — is reused and linked rather than numbered twice).
+
+A person who died is not a 住登外者 (the notice goes to the heirs' representative, 地方税法第9条の2: not yet
+handled) and keeps the registry's last address, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jichitai.common.errors import NotFound
+
+MOVED_OUT = frozenset({"move_out_domestic", "move_out_abroad"})
+UNKNOWN_DESTINATION = "転出先不明"
+ACTOR = "system:tax-addressee"
+
+
+def moved_out(row: Mapping[str, Any]) -> bool:
+    """A 除票 of a 転出 (国内・国外): the person lives elsewhere now."""
+    return row.get("status") == "removed" and row.get("removal_reason") in MOVED_OUT
+
+
+def jutogai_for(rows: Sequence[Mapping[str, Any]], *, actor: Any = ACTOR) -> dict[str, Any]:
+    """宛名番号 → the 住登外者 (``jutogai.models.Jutogaisha``) of each row that is a 転出 除票: one query for those
+    linked already, a 付番 for each of the others (once: the link is recorded)."""
+    from jichitai.jutogai import services as jutogai
+    from jichitai.jutogai.facts import checked
+    from jichitai.jutogai.models import ACTIVE, Jutogaisha
+
+    left = {r["atena_number"]: r for r in rows if moved_out(r)}
+    if not left:
+        return {}
+    found: dict[str, Any] = {}
+    for p in Jutogaisha.objects.filter(former_atena_number__in=list(left), status=ACTIVE).order_by("updated_at"):
+        found[p.former_atena_number] = p
+    for atena, r in left.items():
+        if atena in found:
+            continue
+        facts = checked(r["name"], r.get("kana") or "", r["birth_date"], r.get("sex") or "",
+                        r.get("destination_address") or UNKNOWN_DESTINATION)
+        result = jutogai.number(actor, facts, source="個人住民税（賦課期日後の転出）", former_atena_number=atena)
+        if result.numbered is not None:
+            found[atena] = result.numbered
+            continue
+        same = next((c for c in result.candidates if c["kind"] == "jutogai" and not c.get("former_atena_number")), None)
+        if same is not None:  # registered before by another system (or migrated): the same person, link it
+            found[atena] = jutogai.link_former_resident(actor, same["number"], atena)
+            continue
+        others = [c["number"] for c in result.candidates if c["number"] != atena]  # other people of the same facts
+        found[atena] = jutogai.number(actor, facts, source="個人住民税（賦課期日後の転出）", former_atena_number=atena,
+                                      distinct_from=others).numbered
+    return found
+
+
+def mailing_address(atena_number: str, *, actor: Any = "system:tax-notices", guard: Any = None) -> dict[str, str]:
+    """送付先: name, 郵便番号 and the address in words (never a code), and the 住登外者宛名番号 when the person has
+    moved out since (empty otherwise). A resident's comes from the registry's current row; every row goes through
+    the Shield (the notice goes to the person themself; a protected person's is recorded for the 支援措置責任者)."""
+    from jichitai.registry import suppression
+    from jichitai.registry.certificates import certifiers
+    from jichitai.registry.models import Resident, Town
+
+    r = Resident.objects.filter(atena_number=atena_number).values(
+        "name", "kana", "birth_date", "sex", "postcode", "status", "removal_reason", "destination_address",
+        *suppression.PLACE_COLUMNS).first()
+    if r is None:
+        raise NotFound(f"宛名番号 {atena_number} の住民が見つかりません。", atena_number=atena_number)
+    suppression.screen_addresses(actor, [r], audience=suppression.SELF, action="tax.notice",
+                                 via="tax.addressee", guard=guard)
+    if moved_out(r):
+        p = jutogai_for([r], actor=actor)[atena_number]
+        return {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address,
+                "jutogai_number": p.number}
+    town = Town.objects.filter(code=r["town_code"]).values("ward_name", "name", "postcode").first()
+    prefecture, city = certifiers.city()
+    place = f"{prefecture}{city}{town['ward_name']}{town['name']}" if town else f"{prefecture}{city}"
+    address = place + r["banchi"] + (f"　{r['katagaki']}" if r["katagaki"] else "")
+    postcode = r["postcode"] or (town["postcode"] if town else "")
+    return {"name": r["name"], "postcode": postcode_text(postcode), "address": address, "jutogai_number": ""}
+
+
+def postcode_text(code: str) -> str:
+    digits = code.replace("-", "")
+    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else code
