@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,6 +65,14 @@ def lake_tables() -> dict[str, tuple[int, int | None]]:
 def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> None:
     text = run(city)
     assert "デモデータの準備" in text and "区別集計" in text
+    # the portal's address and a resident to sign in with: one who can start a declaration (no 支援措置)
+    assert "/declarations/portal/" in text
+    number = re.search(r"デモ用の住民ログイン: 個人番号 (\d{12})", text)
+    assert number, text[-500:]
+    from jichitai.registry.models import Resident
+    from jichitai.registry.store import my_number_index
+
+    assert Resident.objects.filter(my_number_index=my_number_index(number.group(1)), status="active").exists()
 
     # the reports came in through the hub's file intake and were stored for the tax context
     # the 障害者手帳 and 国保税 files are stored for the declarations review and not landed in the lake: a disability

@@ -12,6 +12,7 @@ landed in the lounge zone → the lounge marts refreshed. Every step is idempote
 from __future__ import annotations
 
 import io
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -89,6 +90,36 @@ class Command(BaseCommand):
             summary.add_row(label, text)
         console.print(summary)
         console.print(self._ward_table(fy))
+        port = os.environ.get("PORT", "8000")
+        console.print(f"住民向け申告ポータル: http://127.0.0.1:{port}/declarations/portal/ （職員ログイン画面からもリンク）")
+        demo = self._demo_resident(source)
+        console.print(f"デモ用の住民ログイン: 個人番号 {demo[0]}（{demo[1]}、給与支払報告書あり・申告はまだ）"
+                      if demo else "デモ用の住民ログイン: 該当する住民がいません（合成データに給与所得者がいない）")
+
+    def _demo_resident(self, source: Path) -> tuple[str, str] | None:
+        """A resident to try the portal with: a 給与支払報告書 received, no declaration yet, living in the city, and
+        not under 支援措置 (the Shield's own check: a protected person is never offered)."""
+        import csv
+
+        from jichitai.declarations.models import Declaration
+        from jichitai.registry import suppression
+        from jichitai.registry.models import Resident
+        from jichitai.registry.store import my_number_index
+
+        report = source / "kyuyo_shiharai_hokokusho.csv"
+        if not report.exists():
+            return None
+        filed = set(Declaration.objects.values_list("owner_index", flat=True))
+        with report.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                number = row.get("受給者個人番号") or ""
+                index = my_number_index(number) if number else ""
+                if not index or index in filed:
+                    continue
+                person = Resident.objects.filter(my_number_index=index, status="active").first()
+                if person is not None and not suppression.active([person.atena_number]):
+                    return number, row.get("受給者氏名") or ""
+        return None
 
     # --- the steps: each calls the product's own service ----------------------------------------------------
 
