@@ -101,3 +101,21 @@ def test_the_cycle_lands_assessments_in_the_lounge_zone_when_they_change(towns: 
     Assessment.objects.create(version=2, **{**common, "city_income_levy": 100_000})  # 更正
     landing.run_cycle()
     assert sorted(r["version"] for r in _rows("lounge.tax_assessment", lake).to_pylist()) == [1, 2]
+
+
+def test_a_birth_reaches_the_lounge_with_its_mothers_age_band_only(towns: Any, clerk: Any, hub_catalogue: None,
+                                                                     lake: Any) -> None:
+    """Independent: 青木 花子 (妻, born 1982-12-30) is the mother of a 子 born 2026-12-01 in her household: 43 years
+    old that day → 40-44; the lounge's births carry the band, the ward and the child's sex, nothing identifying."""
+    from jichitai.registry.domain import NewPerson, RecordBirth
+    from jichitai.registry.services import apply
+    from tests.registry.conftest import move_in_command
+
+    household = apply(move_in_command(), actor=clerk)
+    apply(RecordBirth(moved_on=dt.date(2026, 12, 1), notified_on=dt.date(2026, 12, 3),
+                      setai_number=household.setai_numbers[0],
+                      child=NewPerson("青木 三郎", "アオキ サブロウ", dt.date(2026, 12, 1), "M", "子")), actor=clerk)
+    feeds.relay()
+    landing.run_cycle()
+    rows = _rows("lounge.births", lake).to_pylist()
+    assert rows == [{"event_date": dt.date(2026, 12, 1), "ward_code": "28110", "sex": "M", "mother_band": "40-44"}]

@@ -5,6 +5,7 @@ disclosure control's, tested in test_disclosure."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -129,3 +130,15 @@ def test_the_school_district_chart_shows_districts_with_the_legend_in_age_order(
     assert len(districts) > 3 and "計" not in districts
     assert spec["encoding"]["color"]["scale"]["domain"] == ["0〜5歳", "6〜11歳", "12〜14歳"]
     assert spec["encoding"]["y"]["field"] == "小学校区"
+
+
+def test_projection_shows_its_assumptions_and_three_variants(login_as: Any, lounge: Any) -> None:
+    """Consistency: the assumptions are on the page in words beside the chart (life tables, the mother's age,
+    migration, the variants' national TFR 1.64 / 1.36 / 1.13), and the chart has the three variants."""
+    body = login_as("counter").get("/lounge/projection/").content.decode()
+    text = visible_outside_details(body)
+    for words in ("生命表", "母の年齢5歳階級別の出生率", "純移動率", "高位 1.64", "中位 1.36", "低位 1.13", "65歳以上の割合"):
+        assert words in text, words
+    for series in ("推計・出生中位", "推計・出生高位", "推計・出生低位"):  # in the chart's data (JSON, \u escapes)
+        assert json.dumps(series)[1:-1] in body or series in body, series
+    assert re.search(r'<td class="num">\d{1,2}\.\d%</td>', body)

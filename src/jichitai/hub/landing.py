@@ -219,6 +219,8 @@ def refresh_lounge(cat: SqlCatalog | None = None, pseudonymiser: Pseudonymiser |
     changed = []
     if landing.replace_once(table(lounge_id("resident_spells"), cat), lounge.resident_spells(history, p), mark):
         changed.append(lounge_id("resident_spells"))
+    if landing.replace_once(table(lounge_id("births"), cat), lounge.births(history), mark):
+        changed.append(lounge_id("births"))
     places = lounge.latest_places(history)
     for source, target, build in (
         ("standard.jido_teate", "child_allowance", lounge.child_allowance),

@@ -93,6 +93,65 @@ def resident_spells(history: pa.Table, p: Pseudonymiser) -> pa.Table:
     return out.cast(arrow_schema("resident_spells"))
 
 
+# The 続柄 of a newborn's mother, by the newborn's 続柄 (住民基本台帳事務処理要領: 続柄 to the 世帯主): a child (子)
+# of the 世帯主 is born to the 世帯主 herself or to the 妻; a grandchild (孫) to a daughter (子) or a 子の妻.
+MOTHER_RELATIONS: dict[str, tuple[str, ...]] = {
+    "子": ("世帯主", "妻", "妻（未届）"),
+    "孫": ("子", "子の妻"),
+}
+MOTHER_BANDS = ("15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49")
+UNKNOWN_BAND = "不明"
+
+
+def mother_band(age: int | None) -> str:
+    """The five-year band of a mother's age at the birth (under 15 with 15–19, 50–54 with 45–49)."""
+    if age is None or age < 10 or age > 54:
+        return UNKNOWN_BAND
+    return MOTHER_BANDS[min(max(age, 15), 49) // 5 - 3]
+
+
+BIRTHS_SQL = """
+WITH states AS (
+  SELECT atena_number, setai_number, sex, birth_date, relationship, status, occurred_on AS valid_from,
+         LEAD(occurred_on) OVER (PARTITION BY atena_number ORDER BY cursor) AS valid_to
+  FROM history
+), births AS (
+  SELECT event_id, atena_number, setai_number, sex, relationship, occurred_on, coalesce(ward_code, '') AS ward_code
+  FROM history WHERE kind = 'birth' AND is_subject AND birth_date IS NOT NULL
+), candidates AS (
+  SELECT b.event_id, date_diff('year', s.birth_date, b.occurred_on)
+           - CASE WHEN strftime(b.occurred_on, '%m%d') < strftime(s.birth_date, '%m%d') THEN 1 ELSE 0 END AS age
+  FROM births b JOIN states s
+    ON s.setai_number = b.setai_number AND s.atena_number <> b.atena_number AND s.status = 'active'
+   AND s.valid_from <= b.occurred_on AND (s.valid_to IS NULL OR s.valid_to > b.occurred_on)
+   AND s.sex = 'F' AND s.birth_date IS NOT NULL
+  JOIN mother_relations r ON r.child = b.relationship AND r.mother = s.relationship
+)
+SELECT b.occurred_on AS event_date, b.ward_code, coalesce(b.sex, '') AS sex,
+       CASE WHEN count(c.age) = 1 THEN min(c.age) END AS mother_age
+FROM births b LEFT JOIN candidates c ON c.event_id = b.event_id AND c.age BETWEEN 10 AND 54
+GROUP BY b.event_id, b.occurred_on, b.ward_code, b.sex
+ORDER BY b.occurred_on, b.event_id
+"""
+
+
+def births(history: pa.Table) -> pa.Table:
+    """Each birth with the age band of its mother: the one woman of the newborn's household at the birth date
+    whose 続柄 makes her its mother (:data:`MOTHER_RELATIONS`), aged 10–54; 不明 when none or more than one is
+    (the mother lives elsewhere, or two daughters of the 世帯主 could be). Only the band reaches the lounge."""
+    con = duckdb.connect()
+    con.register("history", history)
+    pairs = [(c, m) for c, ms in MOTHER_RELATIONS.items() for m in ms]
+    con.register("mother_relations", pa.table({"child": [c for c, _ in pairs], "mother": [m for _, m in pairs]}))
+    rows: pa.Table = con.sql(BIRTHS_SQL).to_arrow_table()
+    con.close()
+    out = pa.table({
+        "event_date": rows["event_date"], "ward_code": rows["ward_code"], "sex": rows["sex"],
+        "mother_band": pa.array([mother_band(a) for a in rows["mother_age"].to_pylist()], pa.string()),
+    })
+    return out.cast(arrow_schema("births"))
+
+
 def latest_places(history: pa.Table) -> dict[str, tuple[str, str | None]]:
     """宛名番号 → (ward_code, school_district) of each person's latest state (for file-based lounge tables)."""
     con = duckdb.connect()

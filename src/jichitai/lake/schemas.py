@@ -83,6 +83,15 @@ MOVEMENTS = Schema(
     _s(11, "destination_class", required=False),
 )
 
+# Births with the mother's age band (linked through the household and 続柄 in the standard zone before
+# pseudonymisation; the mother's identity does not reach the lounge zone). mother_band "15-19" … "45-49" or "不明".
+BIRTHS = Schema(
+    _d(1, "event_date"),
+    _s(2, "ward_code"),
+    _s(3, "sex"),
+    _s(4, "mother_band"),
+)
+
 CHILD_ALLOWANCE = Schema(
     _s(1, "pid"),
     _s(2, "child_pid"),
@@ -137,6 +146,7 @@ DECLARATIONS = Schema(
 LOUNGE_TABLES: dict[str, Schema] = {
     "resident_spells": RESIDENT_SPELLS,
     "movements": MOVEMENTS,
+    "births": BIRTHS,
     "child_allowance": CHILD_ALLOWANCE,
     "ltc_certification": LTC_CERTIFICATION,
     "nhi_enrolment": NHI_ENROLMENT,

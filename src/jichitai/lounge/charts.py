@@ -241,8 +241,9 @@ def series(ind: Indicator, points: list[tuple[str, Published]], area: str = TOTA
 def projection_chart(p: dict[str, Any], area: str) -> dict[str, Any]:
     values = [{"年": int(d[:4]), "系列": "実績（1月1日）", "人口": v}
               for d, v in sorted(p["recorded"].get(area, {}).items()) if d.endswith("-01-01")]
-    values += [{"年": y, "系列": "推計（コーホート要因法）", "人口": v}
-               for y, v in zip(p["years"], p["totals"].get(area, []), strict=False)]
+    for name, totals in (p.get("variants") or {"中位": p["totals"]}).items():
+        values += [{"年": y, "系列": f"推計・出生{name}", "人口": v}
+                   for y, v in zip(p["years"], totals.get(area, []), strict=False)]
     return _spec(title=f"将来推計人口（{label('ward_code', area)}）", height=300, data={"values": values},
                  mark={"type": "line", "point": True},
                  encoding={"x": {"field": "年", "type": "quantitative", "axis": {"format": "d"}},

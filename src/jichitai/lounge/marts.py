@@ -225,6 +225,14 @@ def flows_age(t: Tables, p: Periods) -> ir.Table:
     return allf.group_by(["year", "ward_code", "sex", "age", "flow"]).aggregate(n=allf.count())
 
 
+def births_mother_age(t: Tables, p: Periods) -> ir.Table:
+    """Births by year, ward and the mother's five-year age band (不明 when the registry's household and 続柄
+    did not name one mother): the projection's age-specific fertility."""
+    b = t["births"]
+    return b.group_by(year=b.event_date.year().cast("int32"), ward_code=b.ward_code,
+                      mother_band=b.mother_band).aggregate(n=b.count())
+
+
 # The columns the marts read, per lounge table: a refresh reads only these from Iceberg (a table not named,
 # such as nhi_enrolment, is not read at all). A mart that uses another column fails on the zone read with
 # these (tests/lounge/test_refresh.py runs every mart that way), so the list cannot silently fall behind.
@@ -233,6 +241,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                         "valid_from", "valid_to"),
     "movements": ("pid", "kind", "event_date", "sex", "birth_ym", "ward_code", "origin_class",
                   "destination_class"),
+    "births": ("event_date", "ward_code", "mother_band"),
     "child_allowance": ("pid", "child_pid", "ward_code", "from_month", "to_month", "monthly_amount"),
     "ltc_certification": ("pid", "level", "ward_code", "valid_from", "valid_to"),
     "tax_assessment": ("pid", "fiscal_year", "version", "ward_code", "taxable", "taxable_income", "income_levy"),
@@ -258,4 +267,5 @@ MARTS: dict[str, Callable[[Tables, Periods], ir.Table]] = {
     "declarations": declarations,
     "population_age": population_age,
     "flows_age": flows_age,
+    "births_mother_age": births_mother_age,
 }

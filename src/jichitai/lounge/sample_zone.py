@@ -20,11 +20,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from jichitai.lake.lounge import UNKNOWN_BAND, mother_band
 from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES, LTC_LEVELS, arrow_schema
 
 WARDS = ("28101", "28102", "28105", "28106", "28107", "28108", "28109", "28110", "28111")
 WARD_WEIGHTS = np.array([14.0, 9.0, 7.0, 6.5, 10.5, 14.1, 13.8, 9.5, 15.7])
 EPOCH = dt.date(1970, 1, 1)
+# relative fertility by the mother's band 15–19 … 45–49 (the shape of the projection's standard pattern)
+BIRTH_PATTERN = np.array([0.002, 0.021, 0.068, 0.088, 0.053, 0.012, 0.0004])
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class _People:
 
 
 def generate(size: Size = SMALL) -> dict[str, pa.Table]:
-    """All seven lounge tables as Arrow tables in the lake's schema."""
+    """All the lounge tables as Arrow tables in the lake's schema."""
     rng = np.random.default_rng(size.seed)
     start = dt.date(size.end.year - size.years, 1, 1)
     t0, t_end = _days(start), _days(size.end)
@@ -88,6 +91,7 @@ def generate(size: Size = SMALL) -> dict[str, pa.Table]:
     people = _People()
     spells: list[dict[str, Any]] = []
     moves: list[dict[str, Any]] = []
+    births: list[dict[str, Any]] = []
 
     def town_in_ward(w: np.ndarray) -> np.ndarray:
         return w * size.towns_per_ward + rng.integers(0, size.towns_per_ward, len(w))
@@ -160,17 +164,24 @@ def generate(size: Size = SMALL) -> dict[str, pa.Table]:
             alive_from[mask] = at_m
             event(kind, alive_id[mask], at_m, new_town, np.full(len(new_town), "市内"),
                   np.full(len(new_town), "市内"))
-        # births: to households with a member aged 20–44
-        mothers = np.flatnonzero((age >= 20) & (age < 45))
+        # births: to women 15–49, in proportion to the age pattern of fertility; the mother's age band goes to
+        # the births table as the lake's registry linkage would give it (a few unknown: mother not in the household)
+        female = arr["sex"][alive_id] == "F"
+        mothers = np.flatnonzero(female & (age >= 15) & (age < 50))
         n_birth = int(len(alive_id) * 0.0068 * frac)
         if n_birth and len(mothers):
-            m = rng.choice(mothers, n_birth)
+            weight = BIRTH_PATTERN[np.minimum(age[mothers].astype(np.int64), 49) // 5 - 3]
+            m = rng.choice(mothers, n_birth, p=weight / weight.sum())
+            band = np.array([mother_band(int(a)) for a in age[m]], dtype=object)
+            band[rng.random(n_birth) < 0.03] = UNKNOWN_BAND
             bday = y0 + rng.integers(0, span, n_birth)
             if y == 0:
                 bday[0] = max(y0, min(y1 - 1, _days(dt.date(start.year, 2, 29)) if start.year % 4 == 0 else y0))
-            new = people.add(rng.choice(["M", "F"], n_birth), bday, arr["nat"][alive_id[m]],
+            b_sex = rng.choice(["M", "F"], n_birth)
+            new = people.add(b_sex, bday, arr["nat"][alive_id[m]],
                              arr["hh"][alive_id[m]])
             event("birth", new, bday, alive_town[m])
+            births.append({"at": bday, "town": alive_town[m], "sex": b_sex, "band": band})
             alive_id = np.r_[alive_id, new]
             alive_town = np.r_[alive_town, alive_town[m]]
             alive_from = np.r_[alive_from, bday]
@@ -226,6 +237,13 @@ def generate(size: Size = SMALL) -> dict[str, pa.Table]:
         "ward_code": np.array(WARDS)[town_ward[mv_town]], "town_code": town_codes[mv_town],
         "school_district": dist_names[town_district[mv_town]].astype(object),
         "origin_class": cls("origin"), "destination_class": cls("dest"),
+    })
+    b_at = np.concatenate([b["at"] for b in births]) if births else np.zeros(0, np.int64)
+    b_town = np.concatenate([b["town"] for b in births]) if births else np.zeros(0, np.int64)
+    tables["births"] = _table("births", {
+        "event_date": _dates(b_at), "ward_code": np.array(WARDS)[town_ward[b_town]],
+        "sex": np.concatenate([b["sex"] for b in births]) if births else np.zeros(0, object),
+        "mother_band": np.concatenate([b["band"] for b in births]) if births else np.zeros(0, object),
     })
     tables.update(_services(rng, tables["resident_spells"], arr, pids, start, size))
     return tables

@@ -265,7 +265,8 @@ def projection(marts: MartSet) -> Projection:
     key = snapshot_key(marts.lineage)
     cache = _state["projection"]
     if key not in cache:
-        cache[key] = project(marts.tables["population_age"], marts.tables["flows_age"])
+        cache[key] = project(marts.tables["population_age"], marts.tables["flows_age"],
+                             marts.tables.get("births_mother_age"))
     result: Projection = cache[key]
     return result
 
@@ -285,6 +286,9 @@ def protected_projection(p: Projection) -> dict[str, Any]:
         "groups": {w: {g: [hide(v, w, g, y) for v, y in zip(s, p.years, strict=True)] for g, s in gs.items()}
                    for w, gs in p.groups.items()},
         "recorded": {w: {d: hide(v, w, "recorded", d) for d, v in s.items()} for w, s in p.recorded.items()},
+        "variants": {name: {w: [hide(v, name, w, y) for v, y in zip(s, p.years, strict=True)] for w, s in ts.items()}
+                     for name, ts in p.variants.items()},
+        "assumptions": p.assumptions,
     }
 
 

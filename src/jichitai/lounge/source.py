@@ -21,6 +21,7 @@ from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES
 SOURCE_SYSTEMS = {
     "resident_spells": "住民記録システム",
     "movements": "住民記録システム（異動）",
+    "births": "住民記録システム（出生・母の年齢）",
     "child_allowance": "児童手当システム",
     "ltc_certification": "介護保険システム",
     "nhi_enrolment": "国民健康保険システム",

@@ -161,6 +161,13 @@ def lineage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "lounge/lineage.html", ctx)
 
 
+def _share(part: int | None, whole: int | None) -> str | None:
+    """A percentage with one decimal (65歳以上の割合), or None when either count is suppressed."""
+    if part is None or not whole:
+        return None
+    return f"{part / whole * 100:.1f}%"
+
+
 @requires("lounge.view")
 def projection(request: HttpRequest) -> HttpResponse:
     marts = S.as_of(S.parse_as_of(request.GET.get("as_of", "")))
@@ -169,11 +176,14 @@ def projection(request: HttpRequest) -> HttpResponse:
         raise LoungeError("区の指定が正しくありません。", field="area")
     data = S.protected_projection(S.projection(marts))
     audit.record(request.user, "lounge.view", "lounge.projection", area=area)
-    table = [[y, data["totals"][area][i], *[data["groups"][area][g][i] for g in ("0〜14歳", "15〜64歳", "65歳以上")]]
+    table = [[y, data["totals"][area][i], *[data["groups"][area][g][i] for g in ("0〜14歳", "15〜64歳", "65歳以上")],
+              _share(data["groups"][area]["65歳以上"][i], data["totals"][area][i]),
+              data["variants"]["高位"][area][i], data["variants"]["低位"][area][i]]
              for i, y in enumerate(data["years"])] if area in data["totals"] else []
     return render(request, "lounge/projection.html", {
         "spec": charts.projection_chart(data, area), "data": data, "area": area, "wards": WARD_NAMES,
-        "total": TOTAL, "table": table, "lineage": [marts.lineage["resident_spells"], marts.lineage["movements"]],
+        "total": TOTAL, "table": table,
+        "lineage": [marts.lineage[n] for n in ("resident_spells", "movements", "births") if n in marts.lineage],
         "as_of": request.GET.get("as_of", ""), "suppressed_note": display.SUPPRESSED_NOTE,
     })
 

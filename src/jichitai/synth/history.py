@@ -294,7 +294,7 @@ class Simulation:
             if len(hh.members) == 1 and 24 <= age <= 45:
                 sex = "F" if p.sex == "M" else "M"
                 return hh, sex, "妻" if sex == "F" else "夫", max(20, age + self.rng.randint(-4, 4))
-            if len(hh.members) >= 3 and 40 <= age <= 60 and self.rng.random() < 0.3:
+            if len(hh.members) >= 3 and 40 <= age <= 60 and self.rng.random() < 0.25:
                 sex = "F" if self.rng.random() < 0.7 else "M"
                 return hh, sex, "母" if sex == "F" else "父", min(99, age + self.rng.randint(25, 35))
         return None

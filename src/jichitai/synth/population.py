@@ -203,10 +203,13 @@ class PopulationBuilder:
         r = rng.random()
         if kind == "couple" and size == 2:  # a young couple moving in (転入): 24–40
             return self._couple(24, 40)
+        if kind == "newcomer" and size == 1:  # a young person moving in alone (study, first job): mostly 18–34
+            age = draw_age(rng, 18, 24) if r < 0.45 else draw_age(rng, 25, 34) if r < 0.85 else draw_age(rng, 35, 49)
+            return [(rng.choice("MF"), age, "世帯主")]
         if kind == "older" and size == 2:  # an older couple moving in (near children, into care housing): 55–85
             return self._couple(55, 85)
-        if kind == "single" and size == 1:  # an older person living alone: 40–90
-            return [("F" if rng.random() < 0.6 else "M", draw_age(rng, 40, 90), "世帯主")]
+        if kind == "single" and size == 1:  # an older person living alone: 40–75
+            return [("F" if rng.random() < 0.6 else "M", draw_age(rng, 40, 75), "世帯主")]
         if kind == "family" and size >= 3:  # a young family moving in: parents 27–44, children under 15
             return self._couple(27, 44) + [self._child_of(0, 14) for _ in range(size - 2)]
         if size == 1:

@@ -52,16 +52,16 @@ def move_within_hazard(age: np.ndarray) -> np.ndarray:
     """Annual probability that a person starts a move within the city (転居, incl. between wards)."""
     return np.select(
         [age < 18, age < 22, age < 30, age < 40, age < 50, age < 65],
-        [0.0, 0.05, 0.07, 0.05, 0.025, 0.015], 0.01,
+        [0.0, 0.045, 0.063, 0.045, 0.0225, 0.0135], 0.009,
     )
 
 
-MOVE_IN_RATE = 0.047  # persons moving in a year per resident
+MOVE_IN_RATE = 0.048  # persons moving in a year per resident
 # Households moving in: (share, size, kind of PopulationBuilder.compose). Singles dominate, but families with
 # children move in too (the 0–14 share of 転入者 is about that of 転出者 in 住民基本台帳人口移動報告 [D]); the mean
 # size is close to that of the households moving out (≈ 1.8 persons per event in the generator), else the city
 # gains households by migration alone and its persons per household fall far faster than Kobe's.
-MOVE_IN_HOUSEHOLDS = ((0.22, 1, "young"), (0.06, 1, "single"), (0.34, 1, "join"), (0.12, 2, "couple"),
+MOVE_IN_HOUSEHOLDS = ((0.22, 1, "newcomer"), (0.06, 1, "single"), (0.34, 1, "join"), (0.12, 2, "couple"),
                       (0.08, 2, "older"), (0.12, 3, "family"), (0.06, 4, "family"))
 MOVE_IN_MEAN_SIZE = sum(share * size for share, size, _ in MOVE_IN_HOUSEHOLDS)
 
