@@ -148,3 +148,35 @@ def test_amounts_beside_a_total_word():
     text = "領 収 書\n電話 078-331-8181\n合 計 ￥ 1 2 , 3 4 0\n内消費税 1,121円"
     assert amounts_in_text(text)[0] == 12_340
     assert read("medical_detail", {}, 2025).problem
+
+
+# --- 配当割額控除 (IN06) --------------------------------------------------------------------------------------
+
+def dividend(withheld: int, listed: int = 0, aggregate: int = 0, attach: bool = True) -> Any:
+    rec_attach = [{"kind": "dividend_statement", "filename": "tokutei.pdf"}] if attach else []
+    d = declaration(pattern="other", attachments=rec_attach)
+    case = {**d.case, "separate_income": {"listed_dividend": listed},
+            "local_tax_withheld": {"dividend": withheld}, "income": {**d.case["income"], "dividend": aggregate}}
+    from jichitai.declarations.domain import Declaration
+
+    return Declaration.from_record({"my_number": d.my_number, "name": d.name, "kana": d.kana, "pattern": "other",
+                                    "birth_date": "1980-05-01", "case": case, "attachments": rec_attach,
+                                    "address": {"town_code": d.town_code, "banchi": d.banchi}})
+
+
+def test_in06_withheld_dividend_tax_needs_the_dividend_and_its_statement():
+    """Independent: 配当割額控除 is for the 配当割 on 配当等 included in the 所得割 (地方税法第37条の4・第314条の9):
+    a 配当割額 with no 配当 declared, or with no statement that shows it, goes back to the resident."""
+    alone = next(f for f in review(dividend(5_000), facts()).findings if f.code == "IN06")
+    assert "配当の金額も申告" in alone.resident_message and alone.severity.value == "return"
+    unproven = next(f for f in review(dividend(5_000, listed=100_000, attach=False), facts()).findings
+                    if f.code == "IN06")
+    assert "特定口座年間取引報告書" in unproven.resident_message
+    assert "IN06" not in codes(review(dividend(5_000, listed=100_000), facts()))
+    assert "IN06" not in codes(review(dividend(0, aggregate=80_000, attach=False), facts()))
+
+
+def test_de01_a_negative_dividend_is_returned():
+    """Consistency: a negative 配当 is refused like any negative amount, named in words."""
+    f = next(x for x in review(dividend(0, aggregate=-1), facts()).findings if x.code == "DE01")
+    assert "配当所得（総合課税）" in f.resident_message

@@ -61,6 +61,7 @@ ATTACHMENT_KINDS = {
     "insurance_certificate": "保険料控除証明書",
     "disability_certificate": "障害者手帳（または障害者控除対象者認定書）の写し",
     "student_certificate": "在学証明書（学生証の写し）",
+    "dividend_statement": "特定口座年間取引報告書・配当の支払通知書",
     "other": "その他",
 }
 
@@ -172,6 +173,16 @@ class Declaration:
     def income(self) -> dict[str, int]:
         inc = self.case.get("income") or {}
         return {k: _int(inc.get(k), k) for k in ("salary", "public_pension", "business", "misc_other")}
+
+    @cached_property
+    def dividends(self) -> dict[str, int]:
+        """配当: 総合課税の配当所得 (``income.dividend``), 申告分離課税の上場株式等の配当等
+        (``separate_income.listed_dividend``) and the 配当割額 withheld on them (``local_tax_withheld.dividend``)."""
+        return {
+            "aggregate": _int((self.case.get("income") or {}).get("dividend"), "配当所得"),
+            "listed_separate": _int((self.case.get("separate_income") or {}).get("listed_dividend"), "上場株式等の配当等"),
+            "withheld": _int((self.case.get("local_tax_withheld") or {}).get("dividend"), "配当割額"),
+        }
 
     @property
     def deductions(self) -> dict[str, Any]:

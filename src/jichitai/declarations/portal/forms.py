@@ -19,6 +19,12 @@ AMOUNTS: list[tuple[str, str, str, str]] = [
     ("pension", "公的年金等の収入金額", "case.income.public_pension", "公的年金等の源泉徴収票の「支払金額」"),
     ("business", "事業所得・不動産所得など（所得金額）", "case.income.business", "収入から必要経費を引いた金額"),
     ("misc_other", "その他の所得（所得金額）", "case.income.misc_other", "副業・個人年金など"),
+    ("dividend", "配当所得（総合課税）", "case.income.dividend",
+     "非上場株式の少額配当など、所得税では申告不要でも住民税では申告が必要な配当（負債の利子を引いた金額）"),
+    ("listed_dividend", "上場株式等の配当等（申告分離課税）", "case.separate_income.listed_dividend",
+     "所得税の確定申告と同じ課税方式で記入してください"),
+    ("withheld_dividend", "配当割額", "case.local_tax_withheld.dividend",
+     "特定口座年間取引報告書の「配当割額」。報告書を添付してください"),
     ("social_insurance", "社会保険料（国民健康保険税・国民年金など）", "case.deductions.social_insurance", "1年間に支払った金額"),
     ("mutual_aid", "小規模企業共済等掛金（iDeCoなど）", "case.deductions.small_enterprise_mutual_aid", ""),
     ("life_general_new", "生命保険料（新・一般）", "case.deductions.life_insurance.general_new", "支払った保険料"),
@@ -210,7 +216,8 @@ class AttachmentForm(forms.Form):
         ("medical_detail", "医療費控除の明細書（医療費通知）"), ("donation_receipt", "寄附金の受領証明書"),
         ("withholding_slip", "源泉徴収票"), ("insurance_certificate", "保険料控除証明書"),
         ("disability_certificate", "障害者手帳（障害者控除対象者認定書）の写し"),
-        ("student_certificate", "在学証明書（学生証の写し）"), ("other", "その他"),
+        ("student_certificate", "在学証明書（学生証の写し）"),
+        ("dividend_statement", "特定口座年間取引報告書・配当の支払通知書"), ("other", "その他"),
     ])
     file = forms.FileField(label="ファイル（PDF・写真、医療費通知情報はXML。5MBまで）")
     donee = forms.CharField(label="寄附先（受領証明書のみ）", max_length=100, required=False,

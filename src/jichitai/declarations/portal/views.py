@@ -30,7 +30,7 @@ PATTERN_HELP = {
     Pattern.NO_INCOME: "昨年（1月〜12月）に収入がなかった方",
     Pattern.SALARY_ONLY: "昨年の収入が勤務先からの給与だけの方",
     Pattern.PENSION_ONLY: "昨年の収入が公的年金（老齢年金など）だけの方",
-    Pattern.OTHER: "事業・不動産などの収入がある方、医療費控除・寄附金控除などを受ける方",
+    Pattern.OTHER: "事業・不動産・配当などの収入がある方、医療費控除・寄附金控除などを受ける方",
 }
 
 
@@ -143,7 +143,7 @@ def edit_declaration(request: HttpRequest, pk: int) -> HttpResponse:
 def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool = False) -> dict[str, Any]:
     pattern = Pattern(d.pattern)
     shown_income = {"no_income": (), "salary_only": ("salary",), "pension_only": ("pension",),
-                    "other": ("salary", "pension", "business", "misc_other")}[pattern.value]
+                    "other": ("salary", "pension", "business", "misc_other", "dividend")}[pattern.value]
     last_return = d.decisions.filter(outcome__in=["returned"]).last() if d.status == Status.RETURNED else None
     return {
         "d": d, "form": form, "known": known, "pattern_label": PATTERN_LABELS[pattern], "saved": saved,
@@ -153,6 +153,8 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
                                                 "life_pension_old", "earthquake")),
         "medical_fields": form.amount_fields(("medical_paid", "medical_reimbursed")),
         "donation_fields": form.amount_fields(("furusato", "donation_other")),
+        "dividend_fields": form.amount_fields(("listed_dividend", "withheld_dividend"))
+        if pattern is Pattern.OTHER else [],
         "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1))
                         for a in d.attachment_files.order_by("id")],
         "attachment_form": AttachmentForm(),

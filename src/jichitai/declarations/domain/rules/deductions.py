@@ -31,6 +31,8 @@ def _amounts(d: Declaration) -> Iterator[tuple[str, Any]]:
     for k, v in d.donations.items():
         yield f"donations.{k}", v
     yield "housing_loan_credit", d.case.get("housing_loan_credit") or 0
+    for k, v in d.dividends.items():
+        yield f"dividends.{k}", v
 
 
 ITEM_LABELS = {
@@ -47,6 +49,9 @@ ITEM_LABELS = {
     "donations.furusato": "ふるさと納税",
     "donations.other": "その他の寄附金",
     "housing_loan_credit": "住宅借入金等特別税額控除",
+    "dividends.aggregate": "配当所得（総合課税）",
+    "dividends.listed_separate": "上場株式等の配当等（申告分離課税）",
+    "dividends.withheld": "配当割額",
 }
 
 

@@ -121,3 +121,30 @@ def no_income_but_reports(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding
     salary, pension = f.salary_reported or 0, f.pension_reported or 0
     if salary or pension:
         yield r.finding(salary=salary, pension=pension)
+
+
+@rule(
+    "IN06",
+    "配当割額控除と証明書",
+    Severity.RETURN,
+    "地方税法第37条の4・第314条の9（配当割額控除: 所得割の課税標準に算入した配当等に係る配当割額）、"
+    "第317条の2第1項（申告事項）",
+    "{message}",
+    "配当割額 {withheld}円 / 申告した配当 {declared}円 / 証明書の添付 {attached}。{check}",
+)
+def dividend_withholding_credit(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """配当割額控除 is for the 配当割 withheld on 配当等 declared in the 所得割: a 配当割額 without the 配当 it was
+    withheld on, or without the 特定口座年間取引報告書 (or the 支払通知書) that shows it, goes back to the resident."""
+    div = d.dividends
+    withheld, declared = div["withheld"], div["aggregate"] + div["listed_separate"]
+    if withheld <= 0:
+        return
+    attached = d.has_attachment("dividend_statement")
+    if declared <= 0:
+        yield r.finding(withheld=withheld, declared=declared, attached="あり" if attached else "なし",
+                        check="配当の記載なしで配当割額のみ。",
+                        message=f"配当割額（{withheld:,}円）を控除するには、その配当の金額も申告してください。")
+    elif not attached:
+        yield r.finding(withheld=withheld, declared=declared, attached="なし", check="証明書の添付なし。",
+                        message="配当割額を控除するには、特定口座年間取引報告書（または配当の支払通知書）の添付が"
+                        "必要です。書類を添付して提出し直してください。")

@@ -1,0 +1,49 @@
+"""配当 in the portal (issue 20 item 4): 総合課税の配当所得, 申告分離課税の上場株式等の配当等 and the 配当割額, taxed by
+the engine and checked by the review (IN06)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jichitai.declarations import filing, taxlink
+from jichitai.declarations.models import Status
+from tests.declarations.test_attachment_reading import _client_with_draft, _submit, _typst_pdf
+
+pytestmark = pytest.mark.django_db
+
+DIVIDENDS = {"dividend": "80000", "listed_dividend": "200000", "withheld_dividend": "10000"}
+
+
+def test_dividends_are_filed_taxed_and_accepted_with_the_statement(resident: Any, salary_report: Any) -> None:
+    """Consistency: the three figures land in the case (income.dividend, separate_income.listed_dividend,
+    local_tax_withheld.dividend); the tax is the engine's on that case and differs from the tax without them; with
+    the 特定口座年間取引報告書 attached the declaration is accepted automatically."""
+    c, d, t = _client_with_draft(resident, salary_report, **DIVIDENDS)
+    edit = c.get(f"/declarations/portal/{d.pk}/edit/").content.decode()
+    assert "上場株式等の配当等（申告分離課税）" in edit and 'value="200000"' in edit
+    case = filing.record_of(d.__class__.objects.get(pk=d.pk))["case"]
+    assert case["income"]["dividend"] == 80_000
+    assert case["separate_income"]["listed_dividend"] == 200_000 and case["local_tax_withheld"]["dividend"] == 10_000
+    with_div, _ = taxlink.compute(case)
+    without, _ = taxlink.compute({**case, "income": {**case["income"], "dividend": 0},
+                                  "separate_income": {}, "local_tax_withheld": {}})
+    assert with_div and without and with_div["total"] != without["total"]
+    pdf = _typst_pdf("特定口座年間取引報告書\n\n配当等の額 200,000円\n\n配当割額 10,000円")
+    r = c.post(f"/declarations/portal/{d.pk}/attachments/", {
+        "csrfmiddlewaretoken": t, "kind": "dividend_statement",
+        "file": SimpleUploadedFile("tokutei.pdf", pdf, content_type="application/pdf")})
+    assert r.status_code == 302
+    d = _submit(c, d, t)
+    assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings
+    assert d.computed["total"] == with_div["total"]
+
+
+def test_withheld_dividend_tax_without_the_statement_goes_back(resident: Any, salary_report: Any) -> None:
+    """Independent: 配当割額控除 needs the statement that shows the 配当割額 (地方税法第37条の4・第314条の9)."""
+    c, d, t = _client_with_draft(resident, salary_report, **DIVIDENDS)
+    d = _submit(c, d, t)
+    assert d.status == Status.RETURNED
+    assert any(f["code"] == "IN06" for f in d.decisions.get().findings)
