@@ -168,6 +168,9 @@ VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
     "registry/changes/<slug:slug>/": lambda c, s: _page_refused(
         c, f"/registry/changes/move-within/?setai={s['setai']}", s["taro"]),
     "registry/approvals/": lambda c, s: _draft_hidden(c, s),
+    "tax/taxpayers/<str:atena_number>/": lambda c, s: _page_refused(c, f"/tax/taxpayers/{s['taro']}/", s["taro"]),
+    "tax/taxpayers/<str:atena_number>/<int:fiscal_year>/notice.pdf": lambda c, s: _page_refused(
+        c, f"/tax/taxpayers/{s['taro']}/2026/notice.pdf", s["taro"]),
 }
 
 # Read paths of other offices, probed in their own module (the Shield's audiences: tests/test_shield_tax_and_

@@ -13,7 +13,7 @@ from jichitai.common.checkdigit import make_my_number
 from jichitai.registry.domain import NewPerson
 from jichitai.registry.services import apply, load_towns
 from jichitai.tax import report_intake, reports
-from tests.registry.conftest import TOWNS, move_in_command
+from tests.registry.conftest import TOWNS, move_in_command, protect  # noqa: F401  (protect: fixture)
 from tests.tax.test_reports import salary_row
 
 CASES = Path(__file__).parent / "cases"

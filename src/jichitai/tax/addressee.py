@@ -66,8 +66,7 @@ def mailing_address(atena_number: str, *, actor: Any = "system:tax-notices", gua
     moved out since (empty otherwise). A resident's comes from the registry's current row; every row goes through
     the Shield (the notice goes to the person themself; a protected person's is recorded for the 支援措置責任者)."""
     from jichitai.registry import suppression
-    from jichitai.registry.certificates import certifiers
-    from jichitai.registry.models import Resident, Town
+    from jichitai.registry.models import Resident
 
     r = Resident.objects.filter(atena_number=atena_number).values(
         "name", "kana", "birth_date", "sex", "postcode", "status", "removal_reason", "destination_address",
@@ -80,12 +79,21 @@ def mailing_address(atena_number: str, *, actor: Any = "system:tax-notices", gua
         p = jutogai_for([r], actor=actor)[atena_number]
         return {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address,
                 "jutogai_number": p.number}
+    return {"name": r["name"], **address_words(r), "jutogai_number": ""}
+
+
+def address_words(r: Mapping[str, Any]) -> dict[str, str]:
+    """郵便番号 and the address in words (都道府県・市・区・町字 by name, 番地, 方書) of a registry row (``town_code``,
+    ``banchi``, ``katagaki``, ``postcode``) that has been through the Shield."""
+    from jichitai.registry.certificates import certifiers
+    from jichitai.registry.models import Town
+
     town = Town.objects.filter(code=r["town_code"]).values("ward_name", "name", "postcode").first()
     prefecture, city = certifiers.city()
     place = f"{prefecture}{city}{town['ward_name']}{town['name']}" if town else f"{prefecture}{city}"
     address = place + r["banchi"] + (f"　{r['katagaki']}" if r["katagaki"] else "")
     postcode = r["postcode"] or (town["postcode"] if town else "")
-    return {"name": r["name"], "postcode": postcode_text(postcode), "address": address, "jutogai_number": ""}
+    return {"postcode": postcode_text(postcode), "address": address}
 
 
 def postcode_text(code: str) -> str:
