@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from jichitai.dbcopy import with_keys
 from jichitai.tax import reports
 from jichitai.tax.assessment.returns import case_from_final_return
 from jichitai.tax.donation_notices import MAX_DONEES
@@ -141,14 +142,15 @@ def people_of(fiscal_year: int, residents: list[tuple[str, str, str, str]]) -> l
     from jichitai.tax.models import ReceivedReport
 
     atenas = [atena for atena, *_ in residents]
-    index_of = dict(Resident.objects.filter(atena_number__in=atenas).values_list("atena_number", "my_number_index"))
+    index_of = dict(with_keys(Resident.objects, "atena_number", atenas).values_list("atena_number", "my_number_index"))
     by_index: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: {"salary_report": [], "pension_report": []})
     indexes = [i for i in index_of.values() if i]
-    for kind, index, data in (ReceivedReport.in_force().filter(income_year=fiscal_year - 1, recipient_index__in=indexes)
+    reports_in_force = ReceivedReport.in_force().filter(income_year=fiscal_year - 1)
+    for kind, index, data in (with_keys(reports_in_force, "recipient_index", indexes)
                               .order_by("id").values_list("kind", "recipient_index", "data")):
         by_index[index][kind].append(data)
-    held = set(ReceivedReport.objects.filter(status="held", income_year=fiscal_year - 1, recipient_index__in=indexes)
-               .values_list("recipient_index", flat=True))
+    held = set(with_keys(ReceivedReport.objects.filter(status="held", income_year=fiscal_year - 1), "recipient_index",
+                         indexes).values_list("recipient_index", flat=True))
     declared = declared_cases(fiscal_year, atenas)
     donations = donation_notices(fiscal_year, indexes)
     returns = final_returns(fiscal_year, indexes)
@@ -213,8 +215,8 @@ def final_returns(fiscal_year: int, indexes: list[str]) -> dict[str, tuple[str, 
     from jichitai.tax.models import FinalReturn
 
     out: dict[str, tuple[str, dict[str, Any]]] = {}
-    for pk, index, data in (FinalReturn.objects.filter(income_year=fiscal_year - 1, recipient_index__in=indexes)
-                            .order_by("filed_on", "id").values_list("pk", "recipient_index", "data")):
+    returns = with_keys(FinalReturn.objects.filter(income_year=fiscal_year - 1), "recipient_index", indexes)
+    for pk, index, data in returns.order_by("filed_on", "id").values_list("pk", "recipient_index", "data"):
         out[index] = (f"final_return:{pk}", data)
     return out
 
@@ -224,9 +226,9 @@ def donation_notices(fiscal_year: int, indexes: list[str]) -> dict[str, dict[str
     from jichitai.tax.models import DonationNotice
 
     out: dict[str, dict[str, tuple[str, int]]] = {}
-    for index, code, name, amount in (DonationNotice.objects.filter(income_year=fiscal_year - 1,
-                                                                    recipient_index__in=indexes)
-                                      .order_by("id").values_list("recipient_index", "donee_code", "donee_name", "amount")):
+    notices = with_keys(DonationNotice.objects.filter(income_year=fiscal_year - 1), "recipient_index", indexes)
+    for index, code, name, amount in (notices.order_by("id")
+                                      .values_list("recipient_index", "donee_code", "donee_name", "amount")):
         out.setdefault(index, {})[code] = (name, amount)
     return out
 
@@ -255,7 +257,7 @@ def declared_cases(fiscal_year: int, atena_numbers: list[str] | None = None) -> 
     out: dict[str, tuple[str, dict[str, Any]]] = {}
     feeds = AssessmentFeed.objects.filter(declaration__fiscal_year=fiscal_year)
     if atena_numbers is not None:
-        feeds = feeds.filter(declaration__atena_number__in=atena_numbers)
+        feeds = with_keys(feeds, "declaration__atena_number", atena_numbers)
     feeds = (feeds
              .select_related("declaration").order_by("declaration__atena_number", "created_at", "version"))
     for feed in feeds.iterator(chunk_size=2000):
