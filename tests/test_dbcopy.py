@@ -43,3 +43,24 @@ def test_copied_values_read_back_as_given() -> None:
                                                    dt.date(2024, 2, 29), dt.date(1999, 12, 31)]
     assert [got[a].created_at for a in "1234"] == [at_utc, at_utc, later_jst, later_jst]
     assert got["3"].payload == {"names": ["髙橋", "﨑"]} and got["4"].payload == {"x": None}
+
+
+def test_with_keys_selects_exactly_the_keys_given() -> None:
+    """dbcopy.with_keys: the rows whose column is one of the keys, and no other — whatever the number of keys,
+    with none, and with a key holding a comma (sent as an array then) — on PostgreSQL as one parameter and on
+    SQLite through ``__in`` (consistency: the expected set is the keys themselves)."""
+    from jichitai.dbcopy import with_keys
+
+    atenas = [f"{n:015d}" for n in range(1, 41)] + ["a,b"]
+    copy_rows(OutboxEvent, [
+        {"event_id": uuid.uuid4(), "change_id": uuid.uuid4(), "kind": "move_in", "atena_number": a,
+         "setai_number": "9", "occurred_on": dt.date(2026, 4, 1), "created_at": dt.datetime(2026, 4, 1, tzinfo=JST),
+         "payload": {}} for a in atenas])
+
+    def chosen(keys: list[str]) -> set[str]:
+        return set(with_keys(OutboxEvent.objects, "atena_number", keys).values_list("atena_number", flat=True))
+
+    assert chosen(atenas[::3]) == set(atenas[::3])
+    assert chosen([]) == set()
+    assert chosen(["a,b", atenas[0], "missing"]) == {"a,b", atenas[0]}
+    assert chosen(atenas) == set(atenas)
