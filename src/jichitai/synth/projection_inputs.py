@@ -10,14 +10,18 @@ household whose 続柄 makes her its mother, not the simulation's own record of 
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from collections import Counter
 from collections.abc import Iterable
 
 import pyarrow as pa
 
 from jichitai.lake.lounge import MOTHER_RELATIONS, UNKNOWN_BAND, mother_band
-from jichitai.synth.history import Event, age_on
-from jichitai.synth.population import City
+from jichitai.lounge.projection import project
+from jichitai.synth.geography import build_towns
+from jichitai.synth.history import Event, Simulation, age_on
+from jichitai.synth.population import City, build_base_population
 
 MAX_AGE = 100
 
@@ -101,3 +105,43 @@ class ProjectionInputs:
                 "year": pa.array([k[0] for k, _ in mothers], pa.int32()), "ward_code": [k[1] for k, _ in mothers],
                 "mother_band": [k[2] for k, _ in mothers], "n": pa.array([n for _, n in mothers], pa.int64())}),
         }
+
+
+KOBE_2020, KOBE_2050 = 1_525_152, 1_233_396  # 国勢調査 2020; 社人研 地域別将来推計人口 令和5年推計
+T0, END = dt.date(2020, 10, 1), dt.date(2026, 1, 1)
+
+
+def validate(residents: int, seed: int) -> dict[str, object]:
+    """The synthetic city from the 2020 census day to 2026-01-01, then projected to 2050: our figures beside the
+    institute's for Kobe (bench/projection_kobe.py prints them)."""
+    started = time.perf_counter()
+    city = City(seed=seed, t0=T0, towns=build_towns(seed))
+    build_base_population(city, residents, random.Random(f"population:{seed}"))
+    inputs = ProjectionInputs(city)
+    base_n = len(inputs.where)
+    years = (END.year - T0.year) + (1 if END.month > T0.month else 0)
+    sim = Simulation(city, seed, T0, years, dt.date(2021, 1, 1))
+    inputs.take((ev for ev in sim.run() if ev.on < END), T0)
+    inputs.finish(END)
+    built = time.perf_counter()
+    t = inputs.tables()
+    p = project(t["population_age"], t["flows_age"], t["births_mother_age"])
+    done = time.perf_counter()
+    total, old = p.totals["計"], p.groups["計"]["65歳以上"]
+    share = {y: old[i] / total[i] for i, y in enumerate(p.years)}
+    peak_year = max(share, key=share.__getitem__)
+    i2050 = p.years.index(2050)
+    index_ours = total[i2050] / base_n * 100
+    index_ipss = KOBE_2050 / KOBE_2020 * 100
+    return {
+        "residents_2020": base_n, "base_date": p.base_date.isoformat(), "base_population": total[0],
+        "total_2050": {v: p.variants[v]["計"][i2050] for v in p.variants},
+        "index_2050_on_2020": round(index_ours, 1), "ipss_index_2050_on_2020": round(index_ipss, 1),
+        "difference_points": round(index_ours - index_ipss, 1),
+        "scaled_to_kobe_2050": round(KOBE_2020 * index_ours / 100),
+        "share_65_2050": round(share[2050] * 100, 1), "share_65_peak": round(share[peak_year] * 100, 1),
+        "share_65_peak_year": peak_year, "count_65_peak_year": p.years[max(range(len(old)), key=old.__getitem__)],
+        "rates": p.rates,
+        "series": {y: [total[i], round(share[y] * 100, 1)] for i, y in enumerate(p.years) if y % 5 == 0},
+        "seconds": {"history": round(built - started, 1), "projection": round(done - built, 1)},
+    }
