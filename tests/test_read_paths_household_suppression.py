@@ -47,6 +47,7 @@ from jichitai.registry.services import apply
 from tests.accounts.test_permission_walk import walk
 from tests.hub.conftest import hub_catalogue, lake, make_system  # noqa: F401 (fixtures)
 from tests.registry.conftest import clerk, household, protect, supervisor, towns  # noqa: F401 (fixtures)
+from tests.registry.counter_browser import RECEIVED
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -259,7 +260,7 @@ def test_j410_duplicate_warning_names_a_suppressed_match_by_number_only(househol
     hanako = household.atena_numbers[1]
     protect(hanako, "view")
     client = login_as("counter")
-    typed = {"step": "confirm", "moved_on": "令和8年11月2日", "notified_on": "2026-11-05",
+    typed = {"step": "confirm", **RECEIVED, "moved_on": "令和8年11月2日", "notified_on": "2026-11-05",
              "previous_address": "大阪府大阪市北区梅田1丁目", "previous_municipality_code": "27127",
              "town_code": "281100001", "banchi": "1番地", "p1-name": "青木 花子", "p1-kana": "アオキ ハナコ",
              "p1-birth_date": "1982-12-30", "p1-sex": "F", "p1-relationship": "世帯主", "p1-resident_kind": "japanese"}

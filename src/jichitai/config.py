@@ -46,6 +46,7 @@ class Config:
     city_code: str = "281000"
     metrics_token: str = ""
     seal_image: str = ""  # the 公印 image printed on certificates (tax.certificates); empty: the certifier's
+    seal_omitted: bool = False  # the city prints 「公印省略」 on 住民票の写し etc. instead of a seal (j1050)
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -124,6 +125,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         city_code=env.get("JICHITAI_CITY_CODE", "281000"),
         metrics_token=env.get("JICHITAI_METRICS_TOKEN", ""),
         seal_image=env.get("JICHITAI_SEAL_IMAGE", ""),
+        seal_omitted=env.get("JICHITAI_SEAL_OMITTED", "").strip().lower() in ("1", "true", "yes"),
     )
 
 
@@ -134,5 +136,5 @@ VARIABLES = (
     "JICHITAI_OIDC_ISSUER", "JICHITAI_OIDC_CLIENT_ID", "JICHITAI_OIDC_CLIENT_SECRET",
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
-    "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE",
+    "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE", "JICHITAI_SEAL_OMITTED",
 )

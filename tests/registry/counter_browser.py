@@ -13,3 +13,13 @@ def pick_town(page: Any, query: str, label: str, *, field: str = "town_code") ->
     select = box.locator(f'[name="{field}"]')
     select.locator("option", has_text=label).first.wait_for(state="attached")
     select.select_option(label=select.locator("option", has_text=label).first.inner_text())
+
+
+# 受付の記録 every counter form now asks for (住民基本台帳法第27条第2項: the 本人確認 done; the 手数料 taken)
+RECEIVED = {"r-notifier_kind": "self", "r-identity_documents": "my_number_card", "r-fee": "0"}
+CERT_RECEIVED = {"r-identity_documents": "drivers_license", "r-fee": "300"}
+
+
+def receive(page: Any, document: str = "個人番号カード") -> None:
+    """The clerk ticks the document the person at the counter showed (本人確認)."""
+    page.get_by_label(document, exact=True).check()

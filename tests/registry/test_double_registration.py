@@ -14,6 +14,7 @@ import pytest
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import PendingChange, Resident, ResidentHistory
+from tests.registry.counter_browser import RECEIVED
 from tests.registry.ui.test_changes import MOVE_IN as MOVE_IN_FORM
 from tests.registry.ui.test_changes import _token
 
@@ -56,7 +57,7 @@ def test_a_replayed_counter_confirmation_records_the_move_in_once(towns: Any, lo
 def test_a_replayed_ex_officio_confirmation_is_queued_once(household: Any, login_as: Any) -> None:
     client = login_as("counter")
     setai, atena = household.setai_numbers[0], household.atena_numbers[1]
-    form = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
+    form = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
             "kind": "ex_officio", "item": "name", "value": "青木 華子"}
     html = client.post("/registry/changes/correct/", form).content.decode()
     commit = {"step": "commit", "token": _token(html), "setai": setai}

@@ -14,6 +14,7 @@ from jichitai.common.errors import PermissionRefused
 from jichitai.registry import services, submissions, suppression
 from jichitai.registry.domain import Change, Command, RegistryError, decide
 from jichitai.registry.domain.codec import from_dict, to_dict
+from jichitai.registry.domain.reception import Reception
 from jichitai.registry.models import PendingChange
 from jichitai.registry.workset import WorkingSet
 
@@ -38,7 +39,8 @@ def preview(command: Command, actor: Any = None) -> Change:
     return change
 
 
-def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "") -> PendingChange:
+def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "",
+            reception: Reception | None = None) -> PendingChange:
     """起案: check the 異動 and queue it for 決裁. Raises :class:`RegistryError` when it would be refused.
     ``once``: the confirmation's key; a second use queues nothing (:mod:`jichitai.registry.submissions`)."""
     if not allowed(actor, "registry.change"):
@@ -56,7 +58,7 @@ def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "")
             pending = PendingChange.objects.create(
                 command_type=command.command_type, command=to_dict(command), reason=change.reason.value,
                 summary=f"{change.reason.label} {' '.join(atenas)}".strip()[:300], requested_by=actor,
-                terminal=terminal,
+                terminal=terminal, reception=reception.as_dict() if reception else {},
             )
             submissions.settle(claimed, pending_id=pending.pk, state=pending.state, reason=pending.reason,
                                summary=pending.summary)
@@ -93,7 +95,7 @@ def approve(pending_id: int, *, actor: Any, note: str = "") -> services.Applied:
                                 actor, "registry.approve", f"pending:{pending_id}")
         pending.decided_by = actor
         applied = services.apply(from_dict(pending.command), actor=pending.requested_by, terminal=pending.terminal,
-                                 approval=pending)
+                                 approval=pending, reception=Reception.of(pending.reception))
         pending.state, pending.decided_at, pending.decision_note = "approved", timezone.now(), note[:300]
         pending.change_id = applied.change_id
         pending.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "change_id"])

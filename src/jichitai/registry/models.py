@@ -167,6 +167,11 @@ class ResidentHistory(PersonRecord):
     cancels_change_id = models.UUIDField("取消対象異動ID", null=True, blank=True)
     change_note = models.TextField("留意事項", blank=True, default="")
     recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+    # 受付の記録 (domain.reception): 届出人, 本人確認 (住民基本台帳法第27条), 手数料; one value per 異動
+    notifier_kind = models.CharField("届出人の区分", max_length=20, blank=True, default="", db_default="")
+    notifier_name = models.CharField("届出人氏名", max_length=200, blank=True, default="", db_default="")
+    identity_documents = models.CharField("本人確認書類", max_length=300, blank=True, default="", db_default="")
+    fee = models.PositiveIntegerField("手数料（円）", default=0, db_default=0)
 
     class Meta:
         verbose_name = "異動履歴"
@@ -225,6 +230,8 @@ class CertificateIssuance(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="交付者", on_delete=models.PROTECT,
                                   null=True, related_name="+")
     terminal = models.CharField("入力端末", max_length=100, blank=True, default="")
+    identity_documents = models.CharField("本人確認書類", max_length=300, blank=True, default="", db_default="")
+    fee = models.PositiveIntegerField("手数料（円）", default=0, db_default=0)
 
     class Meta:
         verbose_name = "交付履歴"
@@ -316,6 +323,7 @@ class PendingChange(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField("決裁意見", max_length=300, blank=True, default="")
     change_id = models.UUIDField("異動ID", null=True, blank=True)
+    reception = models.JSONField("受付の記録", default=dict, blank=True)  # domain.reception.Reception.as_dict()
 
     class Meta:
         verbose_name = "職権異動の決裁"
@@ -324,6 +332,25 @@ class PendingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.command_type} ({self.STATES.get(self.state, self.state)})"
+
+
+class Terminal(models.Model):
+    """入力場所・入力端末 (標準仕様書 1.3.1, j230): the terminals registered by the city, known by the address they
+    connect from. Their name goes into the 異動履歴 (入力端末, j200) and into the 発行番号 (発行端末名番号, j1040)."""
+
+    name = models.CharField("端末名", max_length=40, unique=True, help_text="発行番号に印字されます（例: 本庁1）")
+    place = models.CharField("入力場所", max_length=100, help_text="本庁・区役所・支所・出張所・利用課等")
+    address = models.GenericIPAddressField("端末のIPアドレス", unique=True, null=True, blank=True)
+    printer = models.CharField("発行プリンタ番号", max_length=20, blank=True, default="")
+    active = models.BooleanField("使用中", default=True)
+
+    class Meta:
+        verbose_name = "入力端末"
+        verbose_name_plural = "入力端末"
+        ordering = ["place", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.name}"
 
 
 class NumberSeries(models.Model):

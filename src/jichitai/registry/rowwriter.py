@@ -23,6 +23,7 @@ from jichitai.common.ids import uuid7
 from jichitai.dbcopy import copy_rows, execute_bound, json_text, update_rows
 from jichitai.registry.domain.decide import Change, Entry
 from jichitai.registry.domain.person import HEAD, Person
+from jichitai.registry.domain.reception import Reception
 from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
 from jichitai.registry.store import row_values, search_values
 from jichitai.registry.workset import WorkingSet
@@ -32,9 +33,12 @@ class ConcurrentChange(OperationalError):
     """A current row changed under us although it was locked (optimistic version check): retry."""
 
 
-def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
+def write(workset: WorkingSet, actor: Any, terminal: str, reception: Reception | None = None) -> None:
     if not workset.pending:
         return
+    received = {"notifier_kind": reception.notifier_kind, "notifier_name": reception.notifier_name[:200],
+                "identity_documents": ",".join(reception.identity_documents)[:300], "fee": reception.fee} \
+        if reception else {}
     today, now = workset.today, timezone.now()
     entered_by, terminal = audit.actor_label(actor)[:100], terminal[:100]
     cipher: dict[str, Any] = {}  # 宛名番号 → its last snapshot's number, keys and ciphertext, for the next one
@@ -55,7 +59,7 @@ def write(workset: WorkingSet, actor: Any, terminal: str) -> None:
                 **values, "history_no": history_no, "change_id": pending.change_id, "reason": change.reason.value,
                 "moved_on": change.moved_on, "processed_on": today, "change_notified_on": change.notified_on,
                 "entered_by": entered_by, "terminal": terminal, "is_subject": atena in pending.subjects,
-                "cancels_change_id": cancels, "change_note": change.note, "recorded_at": now,
+                "cancels_change_id": cancels, "change_note": change.note, "recorded_at": now, **received,
             })
             current[atena] = {**values, **keys, "history_no": history_no,
                               "last_change_id": pending.change_id, "updated_at": now}

@@ -18,6 +18,7 @@ from django.db import OperationalError, transaction
 from jichitai.audit import services as audit
 from jichitai.registry import rowwriter, submissions, suppression
 from jichitai.registry.domain import Change, Command, RegistryError, decide
+from jichitai.registry.domain.reception import Reception
 from jichitai.registry.history import household_as_of, residents_as_of
 from jichitai.registry.models import OutboxEvent, Town
 from jichitai.registry.rowwriter import ConcurrentChange
@@ -68,16 +69,21 @@ class Applied:
 _RETRYABLE = (OperationalError,)  # deadlock detected, serialization failure, ConcurrentChange: retried whole
 
 
-def apply(command: Command, *, actor: Any, terminal: str = "", approval: Any = None, once: str = "") -> Applied:
+def apply(command: Command, *, actor: Any, terminal: str = "", approval: Any = None, once: str = "",
+          reception: Reception | None = None) -> Applied:
     """Decide and record one 異動. 職権 changes need ``approval`` (a PendingChange being approved, j530); in a
     batch the approval covers its 職権 changes and is recorded on those. ``once``: the confirmation's key,
-    claimed in the same transaction (:mod:`jichitai.registry.submissions`): a second use records nothing."""
-    return apply_many([command], actor=actor, terminal=terminal, approval=approval, once=once)[0]
+    claimed in the same transaction (:mod:`jichitai.registry.submissions`): a second use records nothing.
+    ``reception``: 届出人, 本人確認 and 手数料 (:mod:`jichitai.registry.domain.reception`), kept on every history
+    row the 異動 writes and in its audit entry."""
+    return apply_many([command], actor=actor, terminal=terminal, approval=approval, once=once,
+                      reception=reception)[0]
 
 
 def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", approval: Any = None,
                stop_on_error: bool = True,
-               serials: Sequence[Mapping[str, Sequence[int]]] | None = None, once: str = "") -> list[Applied]:
+               serials: Sequence[Mapping[str, Sequence[int]]] | None = None, once: str = "",
+               reception: Reception | None = None) -> list[Applied]:
     """Record several 異動 in one transaction, in order (each sees the ones before it). With
     ``stop_on_error=False`` a refused command is skipped (and audited) instead of refusing the batch.
     A refusal that refuses the batch is audited after the rollback.
@@ -92,7 +98,7 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
         try:
             with transaction.atomic():
                 claimed = submissions.claim(once, commands[0], actor) if once else None
-                results = _apply_all(commands, actor, terminal, approval, stop_on_error, serials)
+                results = _apply_all(commands, actor, terminal, approval, stop_on_error, serials, reception)
                 if results:
                     first = results[0]
                     submissions.settle(claimed, change_id=first.change_id, reason=first.reason,
@@ -113,7 +119,8 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
 
 
 def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any,
-               stop_on_error: bool, serials: Sequence[Mapping[str, Sequence[int]]] | None = None) -> list[Applied]:
+               stop_on_error: bool, serials: Sequence[Mapping[str, Sequence[int]]] | None = None,
+               reception: Reception | None = None) -> list[Applied]:
     workset = WorkingSet()
     workset.prefetch(commands)
     guard = suppression.shield(workset.today)
@@ -142,10 +149,11 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
         events.append(audit.Event(actor, "registry.change", f"change:{applied.change_id}", "ok", {
             "reason": change.reason.value, "command": command.command_type,
             "atena_numbers": applied.atena_numbers, "moved_on": change.moved_on.isoformat(),
-            "terminal": terminal, **({"approved_by": audit.actor_label(approval.decided_by)}
+            "terminal": terminal, **({"reception": reception.as_dict()} if reception else {}),
+            **({"approved_by": audit.actor_label(approval.decided_by)}
                                      if approval is not None and change.requires_approval else {}),
         }, tuple(applied.atena_numbers)))
-    rowwriter.write(workset, actor, terminal)
+    rowwriter.write(workset, actor, terminal, reception)
     audit.record_many(events)
     return results
 

@@ -37,7 +37,8 @@ class AlreadySubmitted(RegistryError):
 
     def __init__(self, first: Submission) -> None:
         if first.result.get("change_id"):
-            message = f"この入力は既に記録されています（異動ID {first.result['change_id']}）。二重に記録することはできません。"
+            label = first.result.get("reason_label") or "異動"
+            message = f"この入力は既に記録されています（{label}）。二重に記録することはできません。"
         elif first.result.get("pending_id"):
             message = f"この入力は既に起案されています（決裁番号 {first.result['pending_id']}）。二重に起案することはできません。"
         else:

@@ -13,7 +13,7 @@ import pytest
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory
-from tests.registry.counter_browser import pick_town
+from tests.registry.counter_browser import pick_town, receive
 from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -47,6 +47,7 @@ def test_clerk_records_a_move_in_and_issues_a_certificate(live_server: Any, page
         page.locator(f'[name="{prefix}-birth_date"]').fill(birth)
         page.locator(f'[name="{prefix}-sex"]').select_option(sex)
         page.locator(f'[name="{prefix}-relationship"]').select_option(rel)
+    receive(page)
     page.get_by_role("button", name="入力内容を確認").click()
     assert "まだ記録されていません" in page.content()
     assert "中央区三宮町3番地" in page.content()
@@ -67,6 +68,7 @@ def test_clerk_records_a_move_in_and_issues_a_certificate(live_server: Any, page
     page.get_by_role("link", name="住民票の写しを交付").first.click()
     assert page.get_by_label(re.compile("山田 一郎")).is_checked()
     page.get_by_label("使用目的").fill("勤務先への提出")
+    receive(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="交付する（PDF）").click()
     pdf = tmp_path / "juminhyo.pdf"

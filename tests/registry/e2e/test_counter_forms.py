@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jichitai.registry.models import Resident, ResidentHistory
-from tests.registry.counter_browser import pick_town
+from tests.registry.counter_browser import pick_town, receive
 from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -58,6 +58,7 @@ def test_move_within_with_the_defaults_untouched_is_recorded(live_server: Any, p
     page.get_by_label("異動日").fill("令和8年11月20日")
     pick_town(page, "すみよし", "住吉宮町")
     page.locator('[name="banchi"]').fill("2番地")
+    receive(page)
     page.get_by_role("button", name="入力内容を確認").click()
     assert "まだ記録されていません" in page.content(), page.locator(".alert").all_inner_texts()
     page.get_by_role("button", name="記録する").click()
@@ -65,6 +66,10 @@ def test_move_within_with_the_defaults_untouched_is_recorded(live_server: Any, p
     moved = Resident.objects.filter(pk__in=household.atena_numbers)
     assert {(r.town_code, r.banchi) for r in moved} == {("281010001", "2番地")}
     assert ResidentHistory.objects.filter(reason="move_within").count() == 2
+    history = page.locator("#hist-h + table").inner_text()             # words, not codes: the town by name,
+    assert "東灘区住吉宮町2番地" in history and "281010001" not in history  # no 異動ID (a UUID)
+    assert str(ResidentHistory.objects.filter(reason="move_within").first().change_id) not in page.content()
+    assert "本人（個人番号カード）" in history
 
 
 def test_move_in_with_errors_shows_one_summary_and_quiet_empty_slots(live_server: Any, page: Any, towns: Any,
@@ -85,6 +90,7 @@ def test_move_in_with_errors_shows_one_summary_and_quiet_empty_slots(live_server
     page.locator('[name="p2-name"]').fill("川西 次郎")
     page.locator('[name="p2-birth_date"]').fill("平成99年13月1日")
     page.locator('[name="p2-sex"]').select_option("M")
+    receive(page)
     page.get_by_role("button", name="入力内容を確認").click()
     summary = page.locator(".error-summary")
     assert summary.count() == 1
@@ -112,6 +118,7 @@ def test_head_change_with_the_relationship_editor(live_server: Any, page: Any, h
     page.get_by_label("新しい世帯主").select_option(wife.atena_number)
     page.get_by_label("青木 太郎の新しい続柄").select_option("夫")
     page.get_by_label("青木 花子の新しい続柄").select_option("世帯主")
+    receive(page)
     page.get_by_role("button", name="入力内容を確認").click()
     assert "まだ記録されていません" in page.content(), page.locator(".alert").all_inner_texts()
     page.get_by_role("button", name="記録する").click()

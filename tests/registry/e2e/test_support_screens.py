@@ -13,6 +13,7 @@ import pytest
 from jichitai.registry.models import Suppression
 from tests.browser import SCREENSHOTS
 from tests.registry.conftest import move_in_command
+from tests.registry.counter_browser import receive
 from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -62,6 +63,7 @@ def test_support_measure_is_drafted_approved_and_protects_the_household(
     page.locator(f'[name="members"][value="{hanako}"]').uncheck()
     page.locator('[name="requester_kind"]').select_option("third_party")
     page.get_by_label("請求者氏名").fill("債権者 一郎")
+    receive(page)
     page.get_by_role("button", name="交付する（PDF）").click()
     page.wait_for_selector("text=第三者からの請求には交付できません")
     screenshot("registry-support-third-party-refused")

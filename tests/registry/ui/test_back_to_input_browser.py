@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jichitai.registry.models import Resident
-from tests.registry.counter_browser import pick_town
+from tests.registry.counter_browser import pick_town, receive
 from tests.staff_login import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,6 +37,7 @@ def test_back_to_input_keeps_a_move_in_typed(live_server: Any, page: Any, screen
     for name, value in CHOSEN.items():
         page.locator(f'[name="{name}"]').select_option(value)
     pick_town(page, "さんのみや", "三宮町")
+    receive(page)
     page.get_by_role("button", name="入力内容を確認").click()
     assert "まだ記録されていません" in page.content() and "中央区三宮町3番地" in page.content()
 

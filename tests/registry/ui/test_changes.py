@@ -10,12 +10,13 @@ import pytest
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import CertificateIssuance, PendingChange, Resident, ResidentHistory
+from tests.registry.counter_browser import CERT_RECEIVED, RECEIVED
 from tests.staff_login import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
 MOVE_IN = {
-    "step": "confirm", "moved_on": "令和8年11月2日", "notified_on": "2026-11-05",
+    "step": "confirm", **RECEIVED, "moved_on": "令和8年11月2日", "notified_on": "2026-11-05",
     "previous_address": "大阪府大阪市北区梅田1丁目", "previous_municipality_code": "27127",
     "town_code": "281100002", "banchi": "3番地", "katagaki": "三宮ハイツ5号",
     "p1-name": "山田 一郎", "p1-kana": "ヤマダ イチロウ", "p1-birth_date": "平成2年4月5日", "p1-sex": "M",
@@ -81,7 +82,7 @@ def test_move_within_from_household(household: Any, login_as: Any) -> None:
     setai = household.setai_numbers[0]
     form = client.get(f"/registry/changes/move-within/?setai={setai}").content.decode()
     assert "青木 花子（妻）" in form
-    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
+    data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
             "atena_numbers": household.atena_numbers, "town_code": "281100002", "banchi": "9番地"}
     html = client.post("/registry/changes/move-within/", data).content.decode()
     assert "転居" in html
@@ -92,7 +93,7 @@ def test_move_within_from_household(household: Any, login_as: Any) -> None:
 def test_ex_officio_correction_goes_to_approval(household: Any, login_as: Any, make_staff: Any) -> None:
     clerk = login_as("counter")
     setai, atena = household.setai_numbers[0], household.atena_numbers[1]
-    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
+    data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
             "kind": "ex_officio", "item": "name", "value": "青木 華子"}
     html = clerk.post("/registry/changes/correct/", data).content.decode()
     assert "決裁に回す" in html
@@ -116,7 +117,7 @@ def test_ex_officio_correction_goes_to_approval(household: Any, login_as: Any, m
 def test_supervisor_cannot_approve_own_request(household: Any, login_as: Any) -> None:
     boss = login_as("supervisor")
     setai, atena = household.setai_numbers[0], household.atena_numbers[1]
-    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
+    data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "atena_number": atena,
             "kind": "clerical", "item": "kana", "value": "アオキ ハナ"}
     html = boss.post("/registry/changes/correct/", data).content.decode()
     boss.post("/registry/changes/correct/", {"step": "commit", "token": _token(html), "setai": setai})
@@ -133,7 +134,7 @@ def test_certificate_page_returns_pdf(household: Any, login_as: Any) -> None:
     form = client.get(f"/registry/households/{setai}/certificate/").content.decode()
     assert "世帯連記式" in form and "個人票" in form and "個人番号" in form
     response = client.post(f"/registry/households/{setai}/certificate/", {
-        "format": "kojin", "members": household.atena_numbers, "omit": ["honseki", "my_number", "juminhyo_code"],
+        **CERT_RECEIVED, "format": "kojin", "members": household.atena_numbers, "omit": ["honseki", "my_number", "juminhyo_code"],
         "requester_kind": "self", "requester_name": "青木 太郎", "purpose": "就職"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -144,7 +145,7 @@ def test_certificate_refusal_is_shown(household: Any, login_as: Any) -> None:
     client = login_as("counter")
     setai = household.setai_numbers[0]
     response = client.post(f"/registry/households/{setai}/certificate/", {
-        "format": "setai_renki", "members": household.atena_numbers, "requester_kind": "third_party"})
+        **CERT_RECEIVED, "format": "setai_renki", "members": household.atena_numbers, "requester_kind": "third_party"})
     assert response.status_code == 400 and "第12条の3" in response.content.decode()
     assert not CertificateIssuance.objects.exists()
 
@@ -178,7 +179,7 @@ def test_back_to_input_keeps_the_members_chosen(household: Any, login_as: Any) -
     client = login_as("counter")
     setai = household.setai_numbers[0]
     taro, hanako = household.atena_numbers
-    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
+    data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
             "atena_numbers": [hanako], "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
     confirm = client.post("/registry/changes/move-out/", data).content.decode()
     assert "国内転出" in confirm
@@ -205,7 +206,7 @@ def test_refusal_at_the_record_step_keeps_the_input(household: Any, login_as: An
     client = login_as("counter")
     setai = household.setai_numbers[0]
     hanako = household.atena_numbers[1]
-    data = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
+    data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
             "atena_numbers": [hanako], "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
     confirm = client.post("/registry/changes/move-out/", data).content.decode()
     apply(RecordDeath(moved_on=dt.date(2026, 11, 25), atena_number=hanako), actor=clerk)
@@ -230,7 +231,7 @@ def test_future_move_out_at_the_counter_shows_the_planned_day(household: Any, lo
     hanako = household.atena_numbers[1]
     today = timezone.localdate()
     planned = today + dt.timedelta(days=7)
-    data = {"step": "confirm", "setai": setai, "moved_on": planned.isoformat(), "notified_on": today.isoformat(),
+    data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": planned.isoformat(), "notified_on": today.isoformat(),
             "atena_numbers": [hanako], "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
     too_far = {**data, "moved_on": (today + dt.timedelta(days=15)).isoformat()}
     refused = client.post("/registry/changes/move-out/", too_far).content.decode()

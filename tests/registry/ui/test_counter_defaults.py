@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jichitai.registry.models import Resident
+from tests.registry.counter_browser import RECEIVED
 from tests.registry.ui.test_changes import MOVE_IN
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_move_within_does_not_prefill_the_target_household(household: Any, login
     html = client.get(f"/registry/changes/move-within/?setai={setai}").content.decode()
     assert f'name="setai_number" value="{setai}"' not in html
     assert html.count('name="atena_numbers"') == 2 and html.count("checked") >= 2
-    sent = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月20日", "town_code": "281100002",
+    sent = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "town_code": "281100002",
             "banchi": "9番地", "atena_numbers": household.atena_numbers, "setai_number": ""}
     assert "まだ記録されていません" in client.post("/registry/changes/move-within/", sent).content.decode()
 
@@ -86,7 +87,7 @@ def test_relationship_editor_changes_only_the_chosen(household: Any, login_as: A
     taro, hanako = (Resident.objects.get(name=n).atena_number for n in ("青木 太郎", "青木 花子"))
     html = client.get(f"/registry/changes/head-change/?setai={setai}").content.decode()
     assert f'name="rel_{taro}"' in html and "宛名番号:続柄" not in html
-    sent = {"step": "confirm", "setai": setai, "moved_on": "令和8年11月25日", "setai_number": setai,
+    sent = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月25日", "setai_number": setai,
             "new_head": hanako, f"rel_{taro}": "夫", f"rel_{hanako}": "世帯主"}
     html = client.post("/registry/changes/head-change/", sent).content.decode()
     assert "まだ記録されていません" in html

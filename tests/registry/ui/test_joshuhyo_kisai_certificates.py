@@ -14,6 +14,7 @@ from jichitai.registry.domain import RecordMoveOut
 from jichitai.registry.models import CertificateIssuance
 from jichitai.registry.services import apply
 from tests.registry.certificates.factories import pdf_pages
+from tests.registry.counter_browser import CERT_RECEIVED
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_kisai_jiko_from_the_resident_page(household: Any, login_as: Any, tmp_pa
     assert re.search(r'value="address"[^>]*checked', form) and not re.search(r'value="my_number"[^>]*checked', form)
     assert "省略する項目" not in form and "消除事由" not in form       # no switches, no 除票 items here
     pdf = client.post(f"/registry/households/{setai}/kisai-jiko/", {
-        "format": "kojin", "members": [taro], "items": ["address", "birth_date"], "requester_kind": "self",
+        **CERT_RECEIVED, "format": "kojin", "members": [taro], "items": ["address", "birth_date"], "requester_kind": "self",
         "purpose": "勤務先提出"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = _text(pdf.content, tmp_path)
@@ -55,7 +56,7 @@ def test_kisai_jiko_from_the_resident_page(household: Any, login_as: Any, tmp_pa
 def test_kisai_jiko_without_items_shows_the_reason(household: Any, login_as: Any) -> None:
     setai = household.setai_numbers[0]
     refused = login_as("counter").post(f"/registry/households/{setai}/kisai-jiko/", {
-        "format": "setai_renki", "members": household.atena_numbers, "requester_kind": "self"})
+        **CERT_RECEIVED, "format": "setai_renki", "members": household.atena_numbers, "requester_kind": "self"})
     assert refused.status_code == 400 and "記載する事項を選択してください" in refused.content.decode()
     assert not CertificateIssuance.objects.exists()
 
@@ -72,7 +73,7 @@ def test_joshuhyo_from_the_page_of_a_removed_resident(household: Any, clerk: Any
     assert "住民票の除票の写しの交付" in form and "第15条の4第3項" in form
     assert form.count("checked") >= 2                               # both removed by the same 転出 are ticked
     pdf = client.post(f"/registry/residents/{hanako}/joshuhyo/", {
-        "format": "setai_renki", "members": household.atena_numbers, "omit": ["honseki", "juminhyo_code", "my_number"],
+        **CERT_RECEIVED, "format": "setai_renki", "members": household.atena_numbers, "omit": ["honseki", "juminhyo_code", "my_number"],
         "requester_kind": "self", "requester_name": "青木 花子"})
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
     text = _text(pdf.content, tmp_path)
@@ -80,7 +81,7 @@ def test_joshuhyo_from_the_page_of_a_removed_resident(household: Any, clerk: Any
     assert CertificateIssuance.objects.get().kind == "joshuhyo"
     assert "<td>住民票の除票の写し・世帯連記式</td>" in client.get(f"/registry/residents/{hanako}/").content.decode()
     kisai = client.post(f"/registry/residents/{hanako}/joshuhyo-kisai-jiko/", {
-        "format": "setai_renki", "members": [hanako], "items": ["address", "removal"], "requester_kind": "self"})
+        **CERT_RECEIVED, "format": "setai_renki", "members": [hanako], "items": ["address", "removal"], "requester_kind": "self"})
     assert kisai.status_code == 200 and "住民票除票記載事項証明書" in _text(kisai.content, tmp_path)
 
 
@@ -88,7 +89,7 @@ def test_joshuhyo_asked_for_a_resident_is_refused_on_the_form(household: Any, lo
     client = login_as("counter")
     taro = household.atena_numbers[0]
     refused = client.post(f"/registry/residents/{taro}/joshuhyo/", {
-        "format": "setai_renki", "members": [taro], "omit": ["honseki", "juminhyo_code", "my_number"],
+        **CERT_RECEIVED, "format": "setai_renki", "members": [taro], "omit": ["honseki", "juminhyo_code", "my_number"],
         "requester_kind": "self"})
     html = refused.content.decode()
     assert refused.status_code == 400 and "現在も住民票に記載されている" in html and "交付できません" in html

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from jichitai.registry.models import CertificateIssuance
+from tests.registry.counter_browser import CERT_RECEIVED, RECEIVED
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def _token(html: str) -> str:
 
 def _move_out(client: Any, household: Any, moved_on: dt.date) -> Any:
     setai = household.setai_numbers[0]
-    data = {"step": "confirm", "setai": setai, "moved_on": moved_on.isoformat(),
+    data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": moved_on.isoformat(),
             "notified_on": timezone.localdate().isoformat(), "atena_numbers": household.atena_numbers,
             "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
     confirm = client.post("/registry/changes/move-out/", data).content.decode()
@@ -34,7 +35,7 @@ def test_recording_a_move_out_leads_to_its_certificate(household: Any, login_as:
     assert done.status_code == 302 and done["Location"] == f"/registry/residents/{taro}/moveout-certificate/"
     form = client.get(done["Location"]).content.decode()
     assert "転出証明書の交付" in form
-    pdf = client.post(done["Location"], {"requester_kind": "self", "requester_name": "青木 太郎",
+    pdf = client.post(done["Location"], {**CERT_RECEIVED, "requester_kind": "self", "requester_name": "青木 太郎",
                                          "purpose": "転入届に添付"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     assert CertificateIssuance.objects.get().kind == "tenshutsu"
@@ -46,7 +47,7 @@ def test_resident_page_offers_it_to_a_planned_departure_only(household: Any, log
     client = login_as("counter")
     hanako = household.atena_numbers[1]
     assert "転出証明書を交付" not in client.get(f"/registry/residents/{hanako}/").content.decode()
-    refused = client.post(f"/registry/residents/{hanako}/moveout-certificate/", {"requester_kind": "self"})
+    refused = client.post(f"/registry/residents/{hanako}/moveout-certificate/", {**CERT_RECEIVED, "requester_kind": "self"})
     assert refused.status_code == 400 and "転出の届出がされていない" in refused.content.decode()
     _move_out(client, household, timezone.localdate() + dt.timedelta(days=5))
     assert "転出証明書を交付" in client.get(f"/registry/residents/{hanako}/").content.decode()

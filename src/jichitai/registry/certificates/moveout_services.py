@@ -36,6 +36,7 @@ from jichitai.registry.certificates.snapshot import Address, IssueNumber
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import ACTIVE, HEAD, REMOVED, Person
 from jichitai.registry.domain.reasons import Reason
+from jichitai.registry.domain.reception import Reception
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory, Town
 from jichitai.registry.store import to_person
 
@@ -135,7 +136,8 @@ def departure(found: Found, moment: dt.datetime, destination: str = "") -> Depar
 
 
 def issue(*, actor: Any, atena_number: str, requester_kind: str, requester_name: str = "", purpose: str = "",
-          terminal: str = "", destination: str = "", today: dt.date | None = None) -> Issued:
+          terminal: str = "", destination: str = "", today: dt.date | None = None,
+          reception: Reception | None = None) -> Issued:
     """Issue the 転出証明書 (or its 準ずる証明書, or a 再交付 of either) for the 転出 of ``atena_number``.
 
     ``destination`` is the 転出先 the person states, needed for a 職権消除 (the record holds none)."""
@@ -153,16 +155,17 @@ def issue(*, actor: Any, atena_number: str, requester_kind: str, requester_name:
         destination = str((original.omissions or {}).get("destination", ""))
     else:
         moment = timezone.now()
+    certifier = certifiers.sealed(certifiers.certifier_on(today))
     _, city = certifiers.city()
     number = IssueNumber(today, city, terminal, "", numbering.serials("issue", 1)[0])
     reissue = None if original is None else Reissue(original.issue_number, timezone.localdate(original.issued_at))
-    cert = MoveOutCertificate(departure(found, moment, destination), certifiers.certifier_on(today), today, number,
+    cert = MoveOutCertificate(departure(found, moment, destination), certifier, today, number,
                               reissue)
     pdf, pages = fitted(lambda n: plan(cert, n), [PER_PAGE, 3, 2, 1], list(found.atena_numbers))
     rows = record_issuance(
         actor, (number,), [list(found.atena_numbers)], kind=found.kind.value, setai_number=found.row.setai_number,
         pages=pages, layout="reissue" if reissue else "", requester_kind=requester_kind,
-        requester_name=requester_name, purpose=purpose, terminal=terminal,
+        requester_name=requester_name, purpose=purpose, terminal=terminal, reception=reception,
         omissions={"destination": cert.departure.destination} if found.kind is MoveOutKind.EQUIVALENT else {},
         detail={"change_id": str(found.row.change_id), "reissue_of": reissue.issue_number if reissue else ""})
     return Issued(pdf, pages, rows)

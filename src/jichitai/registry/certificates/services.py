@@ -46,6 +46,7 @@ from jichitai.registry.certificates.snapshot import (
 )
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import ACTIVE, HEAD
+from jichitai.registry.domain.reception import Reception
 from jichitai.registry.models import CertificateIssuance, Resident, Town
 from jichitai.registry.store import to_person
 
@@ -172,16 +173,19 @@ def omissions_of(request: CertificateRequest) -> dict[str, Any]:
 
 
 def issue(*, actor: Any, setai_number: str, request: CertificateRequest, requester_kind: str,
-          requester_name: str = "", purpose: str = "", terminal: str = "", today: dt.date | None = None) -> Issued:
-    """Issue one request of any kind of j1000: returns the PDF and the 交付履歴 rows written."""
+          requester_name: str = "", purpose: str = "", terminal: str = "", today: dt.date | None = None,
+          reception: Reception | None = None) -> Issued:
+    """Issue one request of any kind of j1000: returns the PDF and the 交付履歴 rows written (with the 本人確認
+    and 手数料 of ``reception``)."""
     today = today or timezone.localdate()
     validate(request, requester_kind)
     snapshot = snapshot_for(actor, setai_number, request)
     check(actor, request, requester_kind, snapshot)
+    certifier = certifiers.sealed(certifiers.certifier_on(today))
     _, city = certifiers.city()
     count = issue_numbers_needed(request.format, len(request.members))
     numbers = tuple(IssueNumber(today, city, terminal, "", serial) for serial in numbering.serials("issue", count))
-    cert = Certificate(snapshot, request, certifiers.certifier_on(today), today, numbers,
+    cert = Certificate(snapshot, request, certifier, today, numbers,
                        whole_household=set(request.members) == {m.atena_number for m in snapshot.members})
     pdf, pages = render_with_pages(cert)
     kojin = request.format is CertificateFormat.KOJIN
@@ -190,7 +194,7 @@ def issue(*, actor: Any, setai_number: str, request: CertificateRequest, request
         actor, numbers, groups, kind=request.kind.value, layout=LAYOUTS[request.format], setai_number=setai_number,
         pages=1 if kojin else pages, omissions=omissions_of(request),
         requester_kind=requester_kind, requester_name=requester_name, purpose=purpose, terminal=terminal,
-        detail={"layout": LAYOUTS[request.format],
+        reception=reception, detail={"layout": LAYOUTS[request.format],
                 "my_number_printed": not any(o.value == "my_number" for o in request.omit)})
     return Issued(pdf, pages, rows)
 
@@ -198,21 +202,25 @@ def issue(*, actor: Any, setai_number: str, request: CertificateRequest, request
 def record_issuance(actor: Any, numbers: tuple[IssueNumber, ...], groups: list[list[str]], *, kind: str,
                     setai_number: str, pages: int, requester_kind: str, requester_name: str = "", purpose: str = "",
                     terminal: str = "", layout: str = "", omissions: dict[str, Any] | None = None,
-                    detail: dict[str, Any] | None = None) -> list[CertificateIssuance]:
+                    detail: dict[str, Any] | None = None, reception: Reception | None = None,
+                    ) -> list[CertificateIssuance]:
     """交付履歴 (j300): one row per printed certificate (``groups[i]`` printed under ``numbers[i]``) and one audit
     entry per person, in one transaction (one insert for the rows, one lock of the audit chain)."""
     issued_by = actor if getattr(actor, "pk", None) else None
     stored = [n.stored for n in numbers]
+    documents = ",".join(reception.identity_documents) if reception else ""
+    fee = reception.fee if reception else 0
+    detail = {**(detail or {}), **({"reception": reception.as_dict()} if reception else {})}
     with transaction.atomic():
         rows = CertificateIssuance.objects.bulk_create([
             CertificateIssuance(
                 issue_number=number.stored, kind=kind, layout=layout, setai_number=setai_number,
                 atena_numbers=group, requester_kind=requester_kind, requester_name=requester_name[:200],
                 purpose=purpose[:200], omissions=omissions or {}, pages=pages, issued_by=issued_by,
-                terminal=terminal[:100])
+                terminal=terminal[:100], identity_documents=documents[:300], fee=fee)
             for number, group in zip(numbers, groups, strict=True)])
         audit.record_many([
             audit.Event(actor, ACTION, f"resident:{atena}", "ok",
-                        {"kind": kind, "issue_numbers": stored, "requester_kind": requester_kind, **(detail or {})})
+                        {"kind": kind, "issue_numbers": stored, "requester_kind": requester_kind, **detail})
             for group in groups for atena in group])
     return rows

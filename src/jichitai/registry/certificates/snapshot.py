@@ -239,6 +239,7 @@ class Certifier:
     name: str
     prefecture: str = "兵庫県"
     seal_image: str = ""  # a local file of the 電子公印; empty → 「公印省略」 is printed
+    seal_omitted: bool = False  # the city chose 「公印省略」 (JICHITAI_SEAL_OMITTED); else a seal must be registered
 
     @property
     def full_title(self) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jichitai.common.wareki import to_wareki
 from jichitai.registry.certificates.services import REQUESTER_KINDS
+from jichitai.registry.domain import reception
 from jichitai.registry.domain.person import ACTIVE, FOREIGN, MALE
 from jichitai.registry.domain.reasons import Reason
 
@@ -95,3 +96,30 @@ def action_label(code: str) -> str:
 
     action = ACTIONS.get(code)
     return action.label if action is not None else OTHER_ACTIONS.get(code, code)
+
+
+@register.filter
+def notifier_label(kind: str, name: str = "") -> str:
+    """届出人: 区分 and, for someone other than the person, the name (受付の記録)."""
+    return reception.notifier_label(kind or "", name or "")
+
+
+@register.filter
+def documents_label(codes: object) -> str:
+    """本人確認 書類の種類, in words; stored as codes joined by commas, or a list."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c]
+    return reception.documents_label(codes)
+
+
+@register.filter
+def fee_label(fee: object) -> str:
+    return reception.fee_label(fee) if isinstance(fee, int) else ""
+
+
+@register.filter
+def town_label(code: str, towns: object) -> str:
+    """A 町字コード as the town's name, from the ``towns`` mapping the view looked up (the code itself only when the
+    dictionary has no such town)."""
+    town = towns.get(code) if isinstance(towns, dict) else None
+    return f"{town.ward_name}{town.name}" if town is not None else (code or "")

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
 from jichitai.registry import suppression
-from jichitai.registry.certificates import joshuhyo, moveout_services
+from jichitai.registry.certificates import certifiers, joshuhyo, moveout_services
 from jichitai.registry.certificates.services import REQUESTER_KINDS, Issued, issue
 from jichitai.registry.certificates.snapshot import (
     DEFAULT_ITEMS,
@@ -29,6 +29,7 @@ from jichitai.registry.certificates.snapshot import (
 from jichitai.registry.domain.person import Person
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal, terminal_of
+from jichitai.registry.views.reception import CertificateReceptionForm
 
 
 def _pdf_or_refusal(request: HttpRequest, template: str, context: dict[str, object],
@@ -101,14 +102,15 @@ def _certificate_page(request: HttpRequest, kind: CertificateKind, setai_number:
                        if kind.selects_items else IssueForm(request.POST or None, members=choices))
     if ticked is not None:
         form.fields["members"].initial = ticked
+    received = CertificateReceptionForm(request.POST or None, fee=certifiers.fee_of(kind.value))
     context: dict[str, object] = {"form": form, "setai_number": setai_number, "members": members, "kind": kind,
-                                  "atena_number": atena_number}
-    if request.method == "POST" and form.is_valid():
+                                  "atena_number": atena_number, "received": received}
+    if request.method == "POST" and form.is_valid() & received.is_valid():
         d = form.cleaned_data
         return _pdf_or_refusal(request, "registry/certificate_form.html", context, lambda: issue(
             actor=request.user, setai_number=setai_number, request=form.request(kind),
             requester_kind=d["requester_kind"], requester_name=d.get("requester_name", ""),
-            purpose=d.get("purpose", ""), terminal=terminal_of(request)))
+            purpose=d.get("purpose", ""), terminal=terminal_of(request), reception=received.reception()))
     return render(request, "registry/certificate_form.html", context)
 
 
@@ -152,12 +154,13 @@ def moveout_page(request: HttpRequest, atena_number: str) -> HttpResponse:
     except JichitaiError as exc:
         return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     form = MoveOutForm(request.POST or None)
-    context: dict[str, object] = {"form": form, "atena_number": atena_number,
+    received = CertificateReceptionForm(request.POST or None, fee=certifiers.fee_of("tenshutsu"))
+    context: dict[str, object] = {"form": form, "atena_number": atena_number, "received": received,
                                   "title": moveout_services.status_of(atena_number) or "転出証明書"}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() & received.is_valid():
         d = form.cleaned_data
         return _pdf_or_refusal(request, "registry/moveout_form.html", context, lambda: moveout_services.issue(
             actor=request.user, atena_number=atena_number, requester_kind=d["requester_kind"],
             requester_name=d["requester_name"], purpose=d["purpose"], destination=d["destination"],
-            terminal=terminal_of(request)))
+            terminal=terminal_of(request), reception=received.reception()))
     return render(request, "registry/moveout_form.html", context)

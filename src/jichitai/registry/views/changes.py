@@ -19,9 +19,11 @@ from jichitai.registry import approval, submissions
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.domain.reasons import Reason
+from jichitai.registry.domain.reception import Reception
 from jichitai.registry.views import records, workflow
 from jichitai.registry.views.common import differences, error_summary, refusal, terminal_of
 from jichitai.registry.views.forms import KINDS, Kind, PersonFields
+from jichitai.registry.views.reception import ReceptionForm
 
 SALT = "jichitai.registry.change"
 DRAFT_SALT = "jichitai.registry.change.draft"
@@ -53,7 +55,7 @@ def _undraft(token: str) -> QueryDict | None:
     return data
 
 
-def _forms(kind: Kind, data: QueryDict | None, setai: str) -> tuple[Any, list[PersonFields]]:
+def _forms(kind: Kind, data: QueryDict | None, setai: str) -> tuple[Any, list[PersonFields], ReceptionForm]:
     household = records.household_members(setai) if setai else []
     initial = {"setai_number": setai} if setai and kind.form.prefills_setai else {}
     form = kind.form(data, household=household, initial=initial)
@@ -69,7 +71,7 @@ def _forms(kind: Kind, data: QueryDict | None, setai: str) -> tuple[Any, list[Pe
             for name in blank.fields for v in data.getlist(f"{prefix}-{name}"))
         bound = data if (i == 0 or typed) else None
         slots.append(PersonFields(bound, prefix=prefix, initial=first, use_required_attribute=(i == 0)))
-    return form, slots
+    return form, slots, ReceptionForm(data, ex_officio=kind.group == "職権")
 
 
 def _persons(slots: list[PersonFields]) -> tuple[list[Any], bool]:
@@ -100,11 +102,11 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
         return _back(request, kind, setai)
     if request.method == "POST" and request.POST.get("step") == "commit":
         return _commit(request, kind, setai)
-    form, slots = _forms(kind, request.POST if request.method == "POST" else None, setai)
-    context = _context(kind, form, slots, setai)
+    form, slots, received = _forms(kind, request.POST if request.method == "POST" else None, setai)
+    context = _context(kind, form, slots, setai, received)
     if request.method == "POST":
         persons, persons_ok = _persons(slots)
-        if form.is_valid() and persons_ok:
+        if form.is_valid() and persons_ok and received.is_valid():
             try:
                 command = form.command(persons) if kind.persons else form.command()
                 command = from_dict(to_dict(command))  # the item rules every entry point applies (domain.items)
@@ -114,8 +116,9 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                 context.update(refusal(request, exc))
             else:
                 # a fresh key per confirmation: recording it claims the key, so a replay records nothing
-                token = signing.dumps({"command": to_dict(command), "once": uuid.uuid4().hex}, salt=SALT,
-                                      compress=True)
+                reception = received.reception()
+                token = signing.dumps({"command": to_dict(command), "once": uuid.uuid4().hex,
+                                       "reception": reception.as_dict()}, salt=SALT, compress=True)
                 towns = records.town_names({e.after.town_code for e in change.entries})
                 rows = [{"before": e.before, "after": e.after, "address": records.address_of(e.after, towns),
                          "fields": differences(e.before, e.after)} for e in change.entries]
@@ -124,16 +127,18 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                     "draft": _draft(request.POST), "needs_approval": change.requires_approval,
                     "planned": [e.after for e in change.entries if e.after.departure_pending],
                     "duplicates": records.screened_matches(request.user, submissions.matching_residents(command)),
+                    "reception": reception,
                 })
     return render(request, "registry/change_form.html", context)
 
 
-def _context(kind: Kind, form: Any, slots: list[PersonFields], setai: str) -> dict[str, Any]:
+def _context(kind: Kind, form: Any, slots: list[PersonFields], setai: str,
+             received: ReceptionForm) -> dict[str, Any]:
     return {"kind": kind, "form": form, "slots": slots, "setai": setai, "household": getattr(form, "household", []),
-            "errors": error_summary(form, slots, kind.persons)}
+            "received": received, "errors": error_summary(form, slots, kind.persons, received)}
 
 
-def _refilled(request: HttpRequest, kind: Kind, setai: str) -> tuple[Any, list[PersonFields]]:
+def _refilled(request: HttpRequest, kind: Kind, setai: str) -> tuple[Any, list[PersonFields], ReceptionForm]:
     """The form as the clerk left it at the confirmation step; empty (with a message) if the draft is gone."""
     data = _undraft(request.POST.get("draft", ""))
     if data is None:
@@ -143,33 +148,36 @@ def _refilled(request: HttpRequest, kind: Kind, setai: str) -> tuple[Any, list[P
 
 def _back(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
     """「入力に戻る」 (j540): the form again, filled with everything typed, nothing recorded."""
-    form, slots = _refilled(request, kind, setai)
-    return render(request, "registry/change_form.html", _context(kind, form, slots, setai))
+    form, slots, received = _refilled(request, kind, setai)
+    return render(request, "registry/change_form.html", _context(kind, form, slots, setai, received))
 
 
 def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
         command, once = from_dict(payload["command"]), str(payload["once"])
-    except (signing.BadSignature, RegistryError, KeyError, TypeError):
+        reception = Reception.of(payload.get("reception"))
+    except (signing.BadSignature, RegistryError, KeyError, TypeError, ValueError):
         messages.error(request, "確認画面の有効期限が切れたか、内容が改変されています。もう一度入力してください。")
         return redirect("registry:change", slug=kind.slug)
     try:
         submitted = workflow.submit(command, actor=request.user, terminal=terminal_of(request),
-                                    once=f"counter:{once}", override_duplicate=request.POST.get("override_duplicate") == "1")
+                                    once=f"counter:{once}", override_duplicate=request.POST.get("override_duplicate") == "1",
+                                    reception=reception)
     except submissions.AlreadySubmitted as exc:  # a replayed confirmation (back button, double click, resent form)
         messages.error(request, exc.message)
         return redirect("registry:change_menu")
     except RegistryError as exc:  # refused at the record step (the records changed since the confirmation)
-        form, slots = _refilled(request, kind, setai)
-        context = {**_context(kind, form, slots, setai), **refusal(request, exc)}
+        form, slots, received = _refilled(request, kind, setai)
+        context = {**_context(kind, form, slots, setai, received), **refusal(request, exc)}
         return render(request, "registry/change_form.html", context, status=409)
     if submitted.pending is not None:
         messages.success(request, f"{kind.label}を起案しました。決裁者の決裁後に記録されます（決裁番号 {submitted.pending.pk}）。")
         return redirect("registry:change_menu")
     applied = submitted.applied
     assert applied is not None
-    messages.success(request, f"{kind.label}を記録しました（{applied.change.reason.label}、異動ID {applied.change_id}）。")
+    names = "、".join(e.after.name for e in applied.change.entries if e.after.name)
+    messages.success(request, f"{kind.label}を記録しました（{applied.change.reason.label}：{names}）。")
     if applied.change.entries and applied.change.entries[0].after.is_active:
         return redirect("registry:resident", atena_number=applied.atena_numbers[0])  # 転出予定者: 転出証明書 there
     if applied.change.reason is Reason.MOVE_OUT_DOMESTIC:  # j660: the 転出証明書 follows the 転出 in the same flow

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from django.http import HttpRequest
 
+from jichitai.accounts.lockout import source_address
 from jichitai.common.errors import JichitaiError
 from jichitai.registry.domain.person import FOREIGN
+from jichitai.registry.models import Terminal
 from jichitai.registry.templatetags import registry_tags as tags
+
+UNREGISTERED = "未登録端末"
 
 
 def terminal_of(request: HttpRequest) -> str:
-    """入力端末 (j230): the name the terminal sends (``X-Jichitai-Terminal``), else its address."""
-    return (request.headers.get("X-Jichitai-Terminal") or request.META.get("REMOTE_ADDR") or "")[:100]
+    """入力端末 (j230): the name the city registered (:class:`~jichitai.registry.models.Terminal`) for the address
+    the request comes from (through a trusted proxy, its client's); 「未登録端末」 for any other — never an address,
+    and never a name the client declares. It goes into the 異動履歴 and the 発行番号 (j1040)."""
+    try:
+        address = str(ipaddress.ip_address(source_address(request)))
+    except ValueError:
+        return UNREGISTERED
+    name = Terminal.objects.filter(address=address, active=True).values_list("name", flat=True).first()
+    return name or UNREGISTERED
 
 
 def refusal(request: HttpRequest, exc: JichitaiError) -> dict[str, Any]:
@@ -22,14 +34,14 @@ def refusal(request: HttpRequest, exc: JichitaiError) -> dict[str, Any]:
     return {"refusal": exc.message, "refusal_code": exc.code}
 
 
-def error_summary(form: Any, slots: list[Any], persons: int = 0) -> list[dict[str, str]]:
+def error_summary(form: Any, slots: list[Any], persons: int = 0, *others: Any) -> list[dict[str, str]]:
     """One list of what is wrong, for the summary at the top of a form: each item's Japanese label and message,
     and the id of the field to jump to (a bound form only; an empty optional slot has no errors)."""
     out: list[dict[str, str]] = []
-    for n, f in enumerate([form, *slots]):
+    for n, f in enumerate([form, *slots, *others]):
         if not f.is_bound or not f.errors:
             continue
-        where = "" if n == 0 else ("異動者の" if persons == 1 else f"異動者{n}の")
+        where = "" if n == 0 or n > len(slots) else ("異動者の" if persons == 1 else f"異動者{n}の")
         for message in f.non_field_errors():
             out.append({"label": where.rstrip("の"), "message": message, "anchor": ""})
         for field in f:

@@ -109,6 +109,7 @@ def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
         "can_change": allowed(request.user, "registry.change"),
         "can_propose_support": allowed(request.user, "registry.suppression.propose"),
         "own_support": any(s.kind == "support" and not s.lifted_at for s in page.suppressions),
+        "towns": records.town_names({h.town_code for h in page.view.history}),
     })
 
 

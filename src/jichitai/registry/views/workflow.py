@@ -13,6 +13,7 @@ from typing import Any
 
 from jichitai.registry import approval, submissions
 from jichitai.registry.domain import Command
+from jichitai.registry.domain.reception import Reception
 from jichitai.registry.models import PendingChange
 from jichitai.registry.services import Applied, apply
 
@@ -24,33 +25,33 @@ class Submitted:
 
 
 def submit(command: Command, *, actor: Any, terminal: str = "", once: str = "",
-           override_duplicate: bool = False) -> Submitted:
+           override_duplicate: bool = False, reception: Reception | None = None) -> Submitted:
     """Record a 届出 now, or draft a 職権 change for 決裁; once per confirmation key ``once``. A 転入 matching a
     current resident's 基本4情報 is refused unless ``override_duplicate`` (then audited)."""
     change = approval.preview(command)
     if change.requires_approval:
         return Submitted(pending=propose_change(command, actor=actor, terminal=terminal, once=once,
-                                                override_duplicate=override_duplicate))
+                                                override_duplicate=override_duplicate, reception=reception))
     return Submitted(applied=record_change(command, actor=actor, terminal=terminal, once=once,
-                                           override_duplicate=override_duplicate))
+                                           override_duplicate=override_duplicate, reception=reception))
 
 
 def record_change(command: Command, *, actor: Any, terminal: str = "", once: str = "",
-                  override_duplicate: bool = False) -> Applied:
+                  override_duplicate: bool = False, reception: Reception | None = None) -> Applied:
     """Record a 届出: refused when ``once`` was used, or for a 基本4情報 match without ``override_duplicate``."""
     submissions.ensure_unused(once, command)
     matches = submissions.ensure_not_duplicate(command, actor=actor, override=override_duplicate)
-    applied = apply(command, actor=actor, terminal=terminal, once=once)
+    applied = apply(command, actor=actor, terminal=terminal, once=once, reception=reception)
     submissions.audit_override(actor, matches, f"change:{applied.change_id}")
     return applied
 
 
 def propose_change(command: Command, *, actor: Any, terminal: str = "", once: str = "",
-                   override_duplicate: bool = False) -> PendingChange:
+                   override_duplicate: bool = False, reception: Reception | None = None) -> PendingChange:
     """起案 of a 職権 change, with the same guards as :func:`record_change`."""
     submissions.ensure_unused(once, command)
     matches = submissions.ensure_not_duplicate(command, actor=actor, override=override_duplicate)
-    pending = approval.propose(command, actor=actor, terminal=terminal, once=once)
+    pending = approval.propose(command, actor=actor, terminal=terminal, once=once, reception=reception)
     submissions.audit_override(actor, matches, f"pending:{pending.pk}")
     return pending
 
