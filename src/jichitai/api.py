@@ -35,7 +35,10 @@ HTTP_MESSAGES = {
 @api.exception_handler(JichitaiError)
 def _jichitai_error(request: HttpRequest, exc: JichitaiError) -> HttpResponse:
     audit.keep_refusals(exc)
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    for name, value in exc.headers.items():  # e.g. WWW-Authenticate of a Bearer refusal (RFC 6750 §3)
+        response[name] = value
+    return response
 
 
 def _audit_refusal(request: HttpRequest, code: str, **detail: object) -> None:

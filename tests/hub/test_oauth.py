@@ -172,6 +172,7 @@ def test_scopes_come_from_the_grants(client: Any, oauth_system: Any, make_event:
     other = client.get("/api/hub/feeds/atena-full", **bearer)
     assert other.status_code == 403 and other.json()["code"] == "insufficient_scope"
     assert other.json()["fields"]["scope"] == "juki:atena-full:read"
+    assert other["WWW-Authenticate"] == 'Bearer realm="hub", error="insufficient_scope", scope="juki:atena-full:read"'
     assert client.get("/hub/feeds/atena-full", **bearer).status_code == 403
     assert _audits("hub.oauth.scope", "refused")
 
@@ -213,8 +214,13 @@ def test_expired_revoked_and_unknown_tokens_are_refused(client: Any, oauth_syste
         expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     r = client.get(pull, HTTP_AUTHORIZATION=f"Bearer {token2}")
     assert r.status_code == 401 and r.json()["code"] == "not_authenticated"
+    assert r["WWW-Authenticate"] == 'Bearer realm="hub", error="invalid_token"'  # RFC 6750 §3.1
+    assert client.get("/hub/feeds/atena-delta", HTTP_AUTHORIZATION=f"Bearer {token2}")["WWW-Authenticate"] == (
+        'Bearer realm="hub", error="invalid_token"')
+    assert client.get(pull)["WWW-Authenticate"] == 'Bearer realm="hub"'  # no credentials: no error code (§3.1)
     assert client.get(pull, HTTP_AUTHORIZATION="Bearer made-up-token").status_code == 401
-    assert [e.detail["method"] for e in _audits("hub.authenticate", "refused")] == ["oauth", "oauth", "oauth"]
+    assert [e.detail["method"] for e in _audits("hub.authenticate", "refused")] == [
+        "oauth", "oauth", "oauth", "none", "oauth"]  # revoked, expired ×2, no credentials, never issued
 
 
 def test_introspection(client: Any, oauth_system: Any) -> None:

@@ -16,6 +16,7 @@ class JichitaiError(Exception):
 
     code: str = "error"
     status: int = 400
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str, *, code: str | None = None, **fields: Any) -> None:
         super().__init__(message)

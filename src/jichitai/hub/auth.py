@@ -36,6 +36,11 @@ def _is_oauth(request: HttpRequest) -> bool:
     return bool(bearer) and not bearer.startswith(API_KEY_PREFIX) and not request.headers.get("X-Hub-Key")
 
 
+def bearer_error(request: HttpRequest) -> str:
+    """The RFC 6750 §3.1 error of a refused request: ``invalid_token`` when it presented an OAuth token."""
+    return "invalid_token" if _is_oauth(request) else ""
+
+
 def _refused(request: HttpRequest, method: str, **detail: Any) -> None:
     audit.record(None, "hub.authenticate", request.path[:200], "refused", method=method, **detail)
 
@@ -116,7 +121,7 @@ def require_file_scope(request: HttpRequest, file_id: int) -> None:
 def _authenticated(request: HttpRequest) -> System:
     system = authenticate_system(request)
     if system is None:
-        raise NotAuthenticated()  # answered as the hub's other errors are: {"code", "message", "fields"}
+        raise NotAuthenticated(bearer_error(request))  # answered as the hub's other errors: {code, message, fields}
     request.hub_system = system  # type: ignore[attr-defined]
     return system
 

@@ -16,8 +16,12 @@ class NotAuthenticated(HubError):
     code = "not_authenticated"
     status = 401
 
-    def __init__(self, **fields: Any) -> None:
+    def __init__(self, bearer_error: str = "", **fields: Any) -> None:
         super().__init__("連携システムの認証に失敗しました。", **fields)
+        # RFC 6750 §3: a refusal names the Bearer scheme; with a token presented, the error is invalid_token
+        # (expired, revoked or never issued: which is not said)
+        self.headers = {"WWW-Authenticate": f'Bearer realm="hub", error="{bearer_error}"' if bearer_error
+                        else 'Bearer realm="hub"'}
 
 
 class FeedRefused(PermissionRefused):
@@ -34,9 +38,10 @@ class InsufficientScope(PermissionRefused):
 
     code = "insufficient_scope"
 
-    def __init__(self, **fields: Any) -> None:
+    def __init__(self, scope: str) -> None:
         super().__init__("アクセストークンにこの操作のスコープがありません。スコープを指定してトークンを取得し直してください。",
-                         **fields)
+                         scope=scope)
+        self.headers = {"WWW-Authenticate": f'Bearer realm="hub", error="insufficient_scope", scope="{scope}"'}
 
 
 class FileRefused(PermissionRefused):

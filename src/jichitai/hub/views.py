@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from jichitai.accounts.guards import public, requires
 from jichitai.common.errors import JichitaiError
 from jichitai.hub import feeds, files, monitor
-from jichitai.hub.auth import authenticate_system, require_scope
+from jichitai.hub.auth import authenticate_system, bearer_error, require_scope
 from jichitai.hub.errors import NotAuthenticated
 from jichitai.hub.models import ExchangedFile
 
@@ -36,7 +36,7 @@ def feed(request: HttpRequest, feed: str) -> HttpResponse:
     try:
         system = authenticate_system(request)
         if system is None:
-            raise NotAuthenticated()
+            raise NotAuthenticated(bearer_error(request))
         require_scope(request, feed, "read")
         after = _integer(request.GET.get("after", "") or "0")
         limit = _integer(request.GET.get("limit", "") or str(feeds.DEFAULT_BATCH))
@@ -45,7 +45,10 @@ def feed(request: HttpRequest, feed: str) -> HttpResponse:
         return JsonResponse({"code": "bad_request", "message": "after と limit は整数で指定してください。",
                              "fields": {}}, status=400)
     except JichitaiError as exc:
-        return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
 
 def _integer(text: str) -> int:
