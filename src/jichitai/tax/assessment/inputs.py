@@ -200,8 +200,8 @@ def moved_away(atena_numbers: list[str]) -> dict[str, str]:
     from jichitai.registry.models import Resident
     from jichitai.tax.addressee import MOVED_OUT, jutogai_for
 
-    rows = list(Resident.objects.filter(atena_number__in=atena_numbers, status="removed", removal_reason__in=MOVED_OUT)
-                .values("atena_number", "name", "kana", "birth_date", "sex", "status", "removal_reason",
+    moved_out = Resident.objects.filter(status="removed", removal_reason__in=MOVED_OUT)
+    rows = list(with_keys(moved_out, "atena_number", atena_numbers).values("atena_number", "name", "kana", "birth_date", "sex", "status", "removal_reason",
                         "destination_address", "removed_on"))
     found = jutogai_for(rows)
     removed_on = {r["atena_number"]: r["removed_on"] for r in rows}

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone as dj_timezone
 
+from jichitai.dbcopy import with_keys
 from jichitai.tax import parameters as P
 from jichitai.tax.assessment.inputs import CHUNK, Person, gather_chunks
 from jichitai.tax.calc import OUTPUT_COLUMNS, calculate_many, explain
@@ -89,7 +90,7 @@ STORE_CHUNK = 20_000  # rows built and written at a time (the explanations of a 
 
 def _latest_hashes(fiscal_year: int, atena_numbers: list[str]) -> dict[str, tuple[int, str]]:
     """宛名番号 → (current version, its inputs hash), of the people given (one chunk of the city at a time)."""
-    qs = Assessment.objects.filter(fiscal_year=fiscal_year, atena_number__in=atena_numbers)
+    qs = with_keys(Assessment.objects.filter(fiscal_year=fiscal_year), "atena_number", atena_numbers)
     out: dict[str, tuple[int, str]] = {}
     for atena, version, digest in qs.values_list("atena_number", "version", "inputs_hash").iterator(chunk_size=20_000):
         if atena not in out or out[atena][0] < version:

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db.models import QuerySet
 
 from jichitai.common import csvout
+from jichitai.dbcopy import with_keys
 from jichitai.tax.collection.models import CollectionInstalment
 
 MONTHS = (6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5)
@@ -80,7 +81,7 @@ def notices(fiscal_year: int, payer_number: str | None = None) -> Iterator[Emplo
     by_atena: dict[str, EmployeeRow] = {}
 
     def finished(n: EmployerNotice) -> EmployerNotice:
-        names = dict((a, (nm, kn)) for a, nm, kn in Resident.objects.filter(atena_number__in=list(by_atena))
+        names = dict((a, (nm, kn)) for a, nm, kn in with_keys(Resident.objects, "atena_number", by_atena)
                      .values_list("atena_number", "name", "kana"))
         for e in n.employees:
             e.name, e.kana = names.get(e.atena_number, ("", ""))

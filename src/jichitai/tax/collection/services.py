@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone as dj_timezone
 
 from jichitai.common.wareki import legal_age_on
+from jichitai.dbcopy import with_ids, with_keys
 from jichitai.tax import parameters as P
 from jichitai.tax.assessment.returns import OTHER_INCOME_ORDINARY_NOTE
 from jichitai.tax.collection.domain.calendar import (
@@ -226,21 +227,20 @@ def _employers_and_changes(fiscal_year: int, atenas: list[str]) -> tuple[dict[st
     from jichitai.registry.models import Resident
     from jichitai.tax.models import ReceivedReport, SalaryEarnerChange
 
-    index_of = dict(Resident.objects.filter(atena_number__in=atenas).exclude(my_number_index="")
+    index_of = dict(with_keys(Resident.objects.exclude(my_number_index=""), "atena_number", atenas)
                     .values_list("atena_number", "my_number_index"))
     atena_of = {v: k for k, v in index_of.items()}
     best: dict[str, tuple[tuple[bool, int], Employer]] = {}
-    for index, number, name, data in (ReceivedReport.in_force().filter(
-            kind="salary_report", income_year=fiscal_year - 1, recipient_index__in=list(atena_of))
-            .values_list("recipient_index", "payer_number", "payer_name", "data")):
+    salary = ReceivedReport.in_force().filter(kind="salary_report", income_year=fiscal_year - 1)
+    for index, number, name, data in (with_keys(salary, "recipient_index", atena_of).values_list("recipient_index", "payer_number", "payer_name", "data")):
         key = (bool(data.get("year_end_adjusted")), int(data.get("salary_paid") or 0))
         if index not in best or key > best[index][0]:
             best[index] = (key, Employer(number, name))
     employers = {atena_of[i]: e for i, (_, e) in best.items()}
     changes: dict[str, dict[str, Any]] = {}
-    for index, number, changed_on, data in (SalaryEarnerChange.objects.filter(
-            recipient_index__in=list(best), changed_on__gte=dt.date(fiscal_year, 1, 1),
-            changed_on__lte=dt.date(fiscal_year + 1, 5, 31)).order_by("changed_on", "id")
+    in_year = SalaryEarnerChange.objects.filter(changed_on__gte=dt.date(fiscal_year, 1, 1),
+                                                changed_on__lte=dt.date(fiscal_year + 1, 5, 31))
+    for index, number, changed_on, data in (with_keys(in_year, "recipient_index", best).order_by("changed_on", "id")
             .values_list("recipient_index", "payer_number", "changed_on", "data")):
         if best[index][1].number == number:
             changes[atena_of[index]] = {**data, "changed_on": changed_on.isoformat()}
@@ -249,15 +249,15 @@ def _employers_and_changes(fiscal_year: int, atenas: list[str]) -> tuple[dict[st
 
 def _current_versions(fiscal_year: int, atenas: list[str]) -> dict[str, tuple[int, int]]:
     """宛名番号 → (schedule id, assessment version) of the current schedule."""
-    return {atena: (sid, version) for atena, sid, version in CollectionSchedule.objects.filter(
-        fiscal_year=fiscal_year, atena_number__in=atenas, current=True)
+    current = CollectionSchedule.objects.filter(fiscal_year=fiscal_year, current=True)
+    return {atena: (sid, version) for atena, sid, version in with_keys(current, "atena_number", atenas)
         .values_list("atena_number", "id", "assessment_version")}
 
 
 def _instalments(schedule_ids: list[int]) -> dict[int, list[Instalment]]:
     items: dict[int, list[Instalment]] = defaultdict(list)
     for sid, method, label, month, due, amount, payer, name in (
-            CollectionInstalment.objects.filter(schedule_id__in=schedule_ids).order_by("schedule_id", "position")
+            with_ids(CollectionInstalment.objects.all(), "schedule_id", schedule_ids).order_by("schedule_id", "position")
             .values_list("schedule_id", "method", "label", "month", "due", "amount", "payer_number", "payer_name")):
         items[sid].append(Instalment(method, label, month, due, amount, payer, name))
     return items
