@@ -112,6 +112,11 @@ def test_the_readmes_commands_work_as_written_after_the_demo(tmp_path: Path) -> 
     demo = subprocess.run(["bash", str(ROOT / "scripts" / "demo.sh")], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=1200)
     assert demo.returncode == 0, demo.stderr[-3000:]
+    samples = tmp_path / "var" / "demo" / "collection" / "2026" / "samples"
+    certificate = sorted(samples.glob("課税証明書_*.pdf"))  # issue 21: the demo city's 課税証明書 (demo_extras)
+    assert certificate, sorted(p.name for p in samples.iterdir())
+    text = subprocess.run(["pdftotext", str(certificate[0]), "-"], capture_output=True, text=True, check=True).stdout
+    assert "課税証明書" in "".join(text.split()) and "/tax/taxpayers/" in demo.stdout
     for line in _readme_commands():
         result = subprocess.run(shlex.split(line), cwd=tmp_path, env=_clean_env(), capture_output=True, text=True,
                                 timeout=600)

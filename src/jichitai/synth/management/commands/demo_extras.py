@@ -26,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 T = TypeVar("T")
+DEMO_PURPOSE = "デモ（make demo の見本）"
 
 # (sending system, hub feed, file written by `jichitai synth city`)
 INCOMING_FILES: tuple[tuple[str, str, str], ...] = (
@@ -80,6 +81,8 @@ class Command(BaseCommand):
                                                                               "--fiscal-year", str(fy)))))
             lines.append(("賦課", step(f"個人住民税: {fy}年度 賦課", lambda: self._assess(fy))))
             lines.append(("徴収計画と通知書", step(f"個人住民税: {fy}年度 徴収計画・通知書", lambda: self._collect(fy))))
+            certificate = step(f"個人住民税: {fy}年度 課税証明書の見本", lambda: self._certificate(fy))
+            lines.append(("課税証明書", certificate[0]))
             lines.append(("データレイク", step("連携基盤: 中継と取込 (raw → standard → lounge)", self._land)))
             lines.append(("ラウンジ（賦課・申告）", step("ラウンジ区画: 賦課と申告の結果", self._outcomes)))
             lines.append(("ラウンジの集計", step("ラウンジ: 集計表の再計算", self._refresh)))
@@ -92,6 +95,9 @@ class Command(BaseCommand):
         console.print(self._ward_table(fy))
         port = os.environ.get("PORT", "8000")
         console.print(f"住民向け申告ポータル: http://127.0.0.1:{port}/declarations/portal/ （職員ログイン画面からもリンク）")
+        if certificate[1]:
+            console.print(f"納税者の照会（課税証明書へのリンク）: http://127.0.0.1:{port}/tax/taxpayers/{certificate[1]}/ "
+                          "（職員 zeimu でログイン）")
         demo = self._demo_resident(source)
         console.print(f"デモ用の住民ログイン: 個人番号 {demo[0]}（{demo[1]}、給与支払報告書あり・申告はまだ）"
                       if demo else "デモ用の住民ログイン: 該当する住民がいません（合成データに給与所得者がいない）")
@@ -205,6 +211,31 @@ class Command(BaseCommand):
             (samples / f"納税通知書_{atena}.pdf").write_bytes(notices.ordinary_notice_pdf(fiscal_year, atena, on=on))
         return (f"新規 {r.created:,}, 税額変更 {r.revised:,}, 変更なし {r.unchanged:,}; 特別徴収義務者 {len(files):,} 件の"
                 f"データと通知書の見本を {out} に")
+
+    def _certificate(self, fiscal_year: int) -> tuple[str, str]:
+        """One 課税証明書 issued through the counter's service for a taxed resident of 1月1日 (the first the service
+        accepts: not under 支援措置, resident on 1月1日), written beside the notices' samples; once (a second run
+        shows the one issued). Returns (summary, 宛名番号)."""
+        from jichitai.common.errors import JichitaiError
+        from jichitai.tax.certificates import services as certs
+        from jichitai.tax.certificates.models import TaxCertificateIssuance
+        from jichitai.tax.models import Assessment
+
+        samples = Path(settings.CONFIG.var_dir) / "collection" / str(fiscal_year) / "samples"
+        samples.mkdir(parents=True, exist_ok=True)
+        done = TaxCertificateIssuance.objects.filter(fiscal_year=fiscal_year, purpose=DEMO_PURPOSE).first()
+        if done is not None:
+            return f"交付済み（交付番号 {done.issue_number}、{samples}）", done.atena_number
+        for atena in (Assessment.objects.filter(fiscal_year=fiscal_year, version=1, total__gt=0)
+                      .order_by("atena_number").values_list("atena_number", flat=True)[:50]):
+            try:
+                issued = certs.issue("system:demo_extras", certs.Request(atena_number=atena, fiscal_year=fiscal_year,
+                                                                        purpose=DEMO_PURPOSE))
+            except JichitaiError:
+                continue  # not taxed here on 1月1日, protected, …: the next one
+            (samples / f"課税証明書_{atena}.pdf").write_bytes(issued.pdf)
+            return f"交付番号 {issued.issuance.issue_number} を {samples} に", atena
+        return "交付できる納税者がいません", ""
 
     def _land(self) -> str:
         from jichitai.hub.landing import run_cycle
