@@ -11,8 +11,10 @@ four paths in a rotated order, so load drifts hit them alike:
 - ``issue``: a token request (client credentials, client_secret_jwt signed by Authlib's client code);
 - ``introspect``: the introspection call a providing system makes (client_secret_basic).
 
-``issue + introspect + token`` is the worst case: a new token and an introspection for every PULL. Prints the
-p50/p99 of each and the row for docs/benchmarks.md.
+``issue + introspect + token`` is the worst case: a new token and an introspection for every PULL. Prints, for
+each path, the wall-time p50/p99, the paired difference to the key PULL of the same round (p50/p99), and two
+figures a loaded machine does not move: the SQL statements per call and this process's CPU time per call
+(``time.process_time``; the database's own CPU is not in it). Then the row for docs/benchmarks.md.
 
     DATABASE_URL=postgres://jichitai@127.0.0.1:5432/jichitai_oauth JICHITAI_MODE=test JICHITAI_VAR=var/bench \\
         .venv/bin/python bench/hub_oauth.py [--samples 2000] [--events 100] [--limit 100]
@@ -48,7 +50,9 @@ def main() -> None:
     args = ap.parse_args()
     with bench_database():
         from authlib.oauth2.rfc7523 import client_secret_jwt_sign
+        from django.db import connection
         from django.test import Client
+        from django.test.utils import CaptureQueriesContext
         from joserfc.jwk import OctKey
 
         from jichitai.hub import feeds, oauth
@@ -109,22 +113,35 @@ def main() -> None:
         for name in names * 20:  # warm up (connections, caches, first imports)
             paths[name]()
         times: dict[str, list[float]] = {n: [] for n in names}
+        cpu: dict[str, list[float]] = {n: [] for n in names}
         load_before = os.getloadavg()
         started = time.perf_counter()
         for i in range(args.samples):
             for name in names[i % 4:] + names[:i % 4]:
-                t = time.perf_counter()
+                c, t = time.process_time(), time.perf_counter()
                 paths[name]()
                 times[name].append((time.perf_counter() - t) * 1000)
+                cpu[name].append((time.process_time() - c) * 1000)
         wall = time.perf_counter() - started
+        queries = {}
+        for name in names:
+            with CaptureQueriesContext(connection) as captured:
+                paths[name]()
+            queries[name] = len(captured)
         load_after = os.getloadavg()
         worst = [a + b + c for a, b, c in zip(times["issue"], times["introspect"], times["token"], strict=True)]
         for name in names:
+            diff = [x - k for x, k in zip(times[name], times["key"], strict=True)]
             print(f"{name:>10}: p50 {statistics.median(times[name]):7.2f} ms  p99 {pct(times[name], 0.99):7.2f} ms  "
-                  f"({len(times[name])} samples)")
+                  f"vs key same round p50 {statistics.median(diff):+7.2f} p99 {pct(diff, 0.99):+7.2f}  "
+                  f"CPU p50 {statistics.median(cpu[name]):6.2f} ms p99 {pct(cpu[name], 0.99):6.2f}  "
+                  f"{queries[name]} queries  ({len(times[name])} samples)")
         print(f"{'worst':>10}: p50 {statistics.median(worst):7.2f} ms  p99 {pct(worst, 0.99):7.2f} ms "
               "(issue + introspect + token PULL, same round)")
         key99, tok99 = pct(times["key"], 0.99), pct(times["token"], 0.99)
+        cpu_extra = [a - k for a, k in zip(cpu["token"], cpu["key"], strict=True)]
+        print(f"token PULL vs key PULL: {queries['token'] - queries['key']:+d} queries, CPU p50 "
+              f"{statistics.median(cpu_extra):+.2f} ms p99 {pct(cpu_extra, 0.99):+.2f} ms")
         print(f"wall {wall:.1f} s; load average {load_before[0]:.1f} → {load_after[0]:.1f}")
         print(f"| hub: OAuth vs API key on a PULL of {args.limit} events (test client, same run, rotated order, "
               f"{args.samples:,} rounds) | PULL p99: key {key99:.2f} ms, token {tok99:.2f} ms (+{tok99 - key99:.2f}); "
