@@ -324,3 +324,20 @@ def test_an_oauth_client_library_over_http(live_server: Any, oauth_system: Any, 
     assert session.get(live_server.url + "/api/hub/feeds/atena-delta").status_code == 401
     session.close()  # no kept-alive connection (and so no server thread holding the test database)
     basic.close()
+
+
+def test_the_operator_issues_a_client_secret_from_the_command_line(client: Any, oauth_system: Any) -> None:
+    """Consistency: ``jichitai hub client-secret SYSTEM`` prints a new secret once, which then authenticates
+    (the old one no longer does), and the change is audited without the secret."""
+    import io
+
+    from django.core.management import call_command
+
+    system, old = oauth_system()
+    out = io.StringIO()
+    call_command("hub", "client-secret", system.code, stdout=out)
+    new = out.getvalue().split("client_secret ")[1].split()[0]
+    assert client.post(TOKEN, {"grant_type": "client_credentials"}, **_basic(system.code, new)).status_code == 200
+    assert client.post(TOKEN, {"grant_type": "client_credentials"}, **_basic(system.code, old)).status_code == 401
+    entry = _audits("admin.change")[-1]
+    assert entry.detail == {"fields": ["oauth_client_secret"]} and new not in str(entry.detail)

@@ -101,7 +101,7 @@ class Command(BaseCommand):
                 system.save()
                 for feed in feeds:
                     grant(system, feed, None, purpose="デモ")
-                self.stdout.write(f"{code}: API key {key}  OAuth client_id {code} client_secret {secret}")
+                self.stdout.write(f"{code}: {key}  (OAuth: client_id {code}, client_secret {secret})")
         self.stdout.write("catalogue installed")
 
     def _verify_log(self, opts: dict[str, Any]) -> None:

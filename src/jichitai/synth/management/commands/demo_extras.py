@@ -74,7 +74,7 @@ class Command(BaseCommand):
                 return result
 
             keys = step("連携基盤: カタログと連携権限", self._catalogue)
-            lines.extend(("APIキー（初回のみ表示）", k) for k in keys)
+            lines.extend(("APIキー・OAuthクライアントシークレット（初回のみ表示）", k) for k in keys)
             lines.extend(self._files(progress, source))
             lines.append(("申告の取込", step("申告: 取込", lambda: self._import(source / "declarations.jsonl", fy))))
             lines.append(("自動審査", step("申告: 自動審査", lambda: self._command("declarations", "review",
