@@ -7,7 +7,7 @@ ended its ten years with 1.66 persons a household and 6 % fewer people: househol
 than they moved out, families with children hardly moved in, and fertility was below Kobe's.
 
 Targets and sources (docs/synthetic-city.md, "The end state"):
-- population: Kobe 1,537,272 (2015 census) → 1,490,896 (推計人口 2025-01-01, kobe.md [C-weak]): −3.0 % in ten
+- population: Kobe 1,537,272 (2015 census, [U] not in the stored references) → 1,490,896 (推計人口 2025-01-01, kobe.md [C-weak]): −3.0 % in ten
   years; the band −6 % … −0.5 % allows the sampling noise of 20,000 people over ten years (≈ ±1.5 points
   between seeds, measured) [independent: a published figure];
 - persons per household: Kobe 2.075 at the 2020 census (1,525,152 in 734,920 households, kobe.md) and about 2.0
