@@ -10,13 +10,13 @@ import datetime as dt
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
+from dataclasses import MISSING, fields, is_dataclass
 from typing import Any
 
 from jichitai.common.fields import date_problem
 from jichitai.registry.domain.commands import COMMANDS, Command, NewPerson
 from jichitai.registry.domain.errors import RegistryError
-from jichitai.registry.domain.items import MAX_LISTED, MAX_PERSONS, item_problem, label_of
+from jichitai.registry.domain.items import MAX_LISTED, MAX_PERSONS, field_label, item_problem
 
 
 def to_dict(value: Any) -> Any:
@@ -34,7 +34,7 @@ def to_dict(value: Any) -> Any:
 
 
 def _refuse(name: str, message: str, code: str = "invalid_value") -> RegistryError:
-    return RegistryError(f"項目「{label_of(name)}」（{name}）: {message}", code=code, field=name)
+    return RegistryError(f"項目「{field_label(name)}」: {message}", code=code, field=name)
 
 
 def _text(raw: Any, name: str) -> str:
@@ -68,20 +68,20 @@ def _convert(hint: Any, raw: Any, name: str) -> Any:
                 day = None
         problem = date_problem(day) if day else "日付が正しくありません（YYYY-MM-DD）。"
         if problem:
-            raise RegistryError(f"項目「{label_of(name)}」（{name}）の{problem}", code="invalid_date", field=name)
+            raise RegistryError(f"項目「{field_label(name)}」の{problem}", code="invalid_date", field=name)
         return day
     if hint is NewPerson:
         return _build(NewPerson, raw, name)
     if origin is tuple:
         if not isinstance(raw, (list, tuple)):
-            raise RegistryError(f"項目「{name}」は一覧で指定してください。", code="invalid_value", field=name)
+            raise RegistryError(f"項目「{field_label(name)}」は一覧で指定してください。", code="invalid_value", field=name)
         limit = MAX_PERSONS if args[0] is NewPerson else MAX_LISTED
         if len(raw) > limit:
             raise _refuse(name, f"一度に{limit}件までです。")
         return tuple(_convert(args[0], v, f"{name}[{i}]") for i, v in enumerate(raw))
     if origin in (Mapping, dict, typing.Mapping) or hint is Mapping:
         if not isinstance(raw, Mapping):
-            raise RegistryError(f"項目「{name}」は対応表で指定してください。", code="invalid_value", field=name)
+            raise RegistryError(f"項目「{field_label(name)}」は対応表で指定してください。", code="invalid_value", field=name)
         if len(raw) > MAX_LISTED:
             raise _refuse(name, f"一度に{MAX_LISTED}件までです。")
         return {_text(k, f"{name}.key"): _mapped(args, k, v, name) for k, v in raw.items()}
@@ -106,18 +106,21 @@ def _mapped(args: tuple[Any, ...], key: str, value: Any, name: str) -> Any:
 
 def _build(cls: type, data: Any, where: str) -> Any:
     if not isinstance(data, Mapping):
-        raise RegistryError(f"「{where}」の形式が正しくありません。", code="invalid_value", field=where)
+        raise RegistryError(f"「{field_label(where)}」の形式が正しくありません。", code="invalid_value", field=where)
     hints = typing.get_type_hints(cls)
     names = {f.name for f in fields(cls)}
     unknown = sorted(str(k) for k in set(data) - names - {"type"})
     if unknown:
         raise RegistryError(f"不明な項目があります: {', '.join(u[:40] for u in unknown[:5])}", code="unknown_field",
                             field=unknown[0][:40])
-    values = {k: _convert(hints[k], v, k) for k, v in data.items() if k in names}
-    try:
-        return cls(**values)
-    except TypeError as exc:
-        raise RegistryError(f"必須の項目が不足しています（{exc}）。", code="missing_field") from None
+    prefix = f"{where}." if cls is NewPerson else ""  # a person's items are named within the command (persons[1].…)
+    values = {k: _convert(hints[k], v, f"{prefix}{k}") for k, v in data.items() if k in names}
+    missing = [f.name for f in fields(cls) if f.name not in values and f.default is MISSING
+               and f.default_factory is MISSING]
+    if missing:
+        raise RegistryError(f"必須の項目が不足しています（{'、'.join(field_label(prefix + m) for m in missing)}）。",
+                            code="missing_field", field=prefix + missing[0])
+    return cls(**values)
 
 
 def from_dict(data: Mapping[str, Any]) -> Command:

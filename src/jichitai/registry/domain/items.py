@@ -88,3 +88,26 @@ def item_problem(name: str, value: str) -> str | None:
 def label_of(name: str) -> str:
     item = ITEMS.get(name)
     return item.label if item else name
+
+
+# the command's items that are not entry items of domain.items, named as a form names them
+_OTHER_LABELS = {
+    "birth_date": "生年月日", "moved_on": "異動日", "notified_on": "届出日", "residence_until": "在留期間の満了の日",
+    "relationships": "続柄", "persons": "異動者", "child": "出生した子", "changes": "修正内容",
+    "from_abroad": "国外からの転入", "abroad": "国外への転出", "became_resident_on": "住民となった年月日",
+    "address_set_on": "住所を定めた年月日", "foreign_resident_on": "外国人住民となった年月日",
+    "removed_on": "消除の異動日",
+}
+
+
+def field_label(name: str) -> str:
+    """A command item's name in Japanese for a person to read (``persons[1].birth_date`` → 異動者2の生年月日); the
+    name itself stays in the error's ``field`` for the API."""
+    head, _, rest = name.partition(".")
+    if head.startswith("persons[") and head.endswith("]") and rest:
+        return f"異動者{int(head[8:-1]) + 1}の{field_label(rest)}"
+    if head == "child" and rest:
+        return f"出生した子の{field_label(rest)}"
+    base = name.rsplit(".", 1)[-1].split("[", 1)[0]
+    label = label_of(base)
+    return _OTHER_LABELS.get(base, base) if label == base else label

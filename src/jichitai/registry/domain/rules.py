@@ -9,6 +9,7 @@ from typing import Any
 from jichitai.common.text import is_katakana_reading
 from jichitai.registry.domain import periods
 from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.items import field_label
 from jichitai.registry.domain.person import (
     CORRECTABLE,
     DATE_FIELDS,
@@ -139,19 +140,19 @@ def coerce_changes(changes: Mapping[str, Any], *, minor_only: bool) -> dict[str,
     for key, value in changes.items():
         if key not in allowed:
             if minor_only and key in CORRECTABLE:
-                raise RegistryError(f"項目「{key}」は軽微な修正では修正できません。職権修正または誤記修正で行います（標準仕様書 4.2.3.2）。",
+                raise RegistryError(f"項目「{field_label(key)}」は軽微な修正では修正できません。職権修正または誤記修正で行います（標準仕様書 4.2.3.2）。",
                                     code="not_minor", field=key)
             raise RegistryError(
-                f"項目「{key}」は修正では変更できません（住所は転居、世帯は世帯変更、個人番号・住民票コードはそれぞれの異動で処理します）。",
+                f"項目「{field_label(key)}」は修正では変更できません（住所は転居、世帯は世帯変更、個人番号・住民票コードはそれぞれの異動で処理します）。",
                 code="not_correctable", field=key,
             )
         if key in DATE_FIELDS and isinstance(value, str):
             try:
                 value = dt.date.fromisoformat(value) if value else None
             except ValueError:
-                raise RegistryError(f"項目「{key}」の日付が正しくありません。", code="invalid_date", field=key) from None
+                raise RegistryError(f"項目「{field_label(key)}」の日付が正しくありません。", code="invalid_date", field=key) from None
         if key == "sex" and value not in (MALE, FEMALE):
-            raise RegistryError("性別は M（男）または F（女）で指定してください。", code="invalid_sex", field="sex")
+            raise RegistryError("性別は男または女で指定してください。", code="invalid_sex", field="sex")
         if key == "birth_date" and not isinstance(value, dt.date):
             raise RegistryError("生年月日を入力してください。", code="invalid_date", field=key)
         out[key] = value

@@ -11,7 +11,7 @@ from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
 from jichitai.registry import approval, suppression
 from jichitai.registry.domain.codec import from_dict
-from jichitai.registry.views import workflow
+from jichitai.registry.views import records, workflow
 from jichitai.registry.views.common import differences
 
 
@@ -30,9 +30,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         if hidden:  # 照会抑止 (3.1): the draft is named by 宛名番号 only, as the search lists such a person
             rows.append({"c": pending, "entries": [], "refusal": "", "hidden": hidden})
             continue
+        towns = records.town_names({p.town_code for e in change.entries for p in (e.before, e.after) if p})
         rows.append({"c": pending, "refusal": "", "entries": [
-            {"name": e.after.name, "atena_number": e.after.atena_number, "fields": differences(e.before, e.after)}
-            for e in change.entries]})
+            {"name": e.after.name, "atena_number": e.after.atena_number,
+             "fields": differences(e.before, e.after, towns)} for e in change.entries]})
     return render(request, "registry/approvals.html", {
         "pending": rows, "decided": workflow.decided_changes(),
     })
@@ -45,7 +46,7 @@ def decide(request: HttpRequest, pending_id: int) -> HttpResponse:
     try:
         if request.POST.get("decision") == "approve":
             applied = approval.approve(pending_id, actor=request.user, note=note)
-            messages.success(request, f"決裁しました。異動を記録しました（異動ID {applied.change_id}）。")
+            messages.success(request, f"決裁しました。{applied.change.reason.label}を記録しました。")
         else:
             approval.reject(pending_id, actor=request.user, note=note)
             messages.success(request, "却下しました。")

@@ -119,9 +119,9 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                 reception = received.reception()
                 token = signing.dumps({"command": to_dict(command), "once": uuid.uuid4().hex,
                                        "reception": reception.as_dict()}, salt=SALT, compress=True)
-                towns = records.town_names({e.after.town_code for e in change.entries})
+                towns = records.town_names({p.town_code for e in change.entries for p in (e.before, e.after) if p})
                 rows = [{"before": e.before, "after": e.after, "address": records.address_of(e.after, towns),
-                         "fields": differences(e.before, e.after)} for e in change.entries]
+                         "fields": differences(e.before, e.after, towns)} for e in change.entries]
                 return render(request, "registry/change_confirm.html", {
                     "kind": kind, "change": change, "rows": rows, "token": token, "setai": setai,
                     "draft": _draft(request.POST), "needs_approval": change.requires_approval,

@@ -51,7 +51,7 @@ def error_summary(form: Any, slots: list[Any], persons: int = 0, *others: Any) -
 
 
 LABELS = {
-    "setai_number": "世帯番号", "status": "住民状態", "relationship": "続柄", "town_code": "町字コード",
+    "setai_number": "世帯番号", "status": "住民状態", "relationship": "続柄", "town_code": "町字",
     "banchi": "番地", "katagaki": "方書", "name": "氏名", "kana": "フリガナ", "birth_date": "生年月日",
     "sex": "性別", "removal_reason": "消除事由", "removed_on": "消除の異動日", "kyuuji": "旧氏", "tsusho": "通称",
     "juminhyo_code": "住民票コード", "my_number": "個人番号", "address_set_on": "住所を定めた年月日",
@@ -59,7 +59,7 @@ LABELS = {
 }
 
 
-def differences(before: Any, after: Any) -> list[dict[str, Any]]:
+def differences(before: Any, after: Any, towns: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The items a change alters, in words (和暦, 男/女, 住民/消除), for the confirmation and 決裁 pages; for a new
     person only the items that are filled. 個人番号 shows only whether it is recorded."""
     out = []
@@ -71,13 +71,15 @@ def differences(before: Any, after: Any) -> list[dict[str, Any]]:
         if before is None or old != new:
             if key == "my_number":
                 old, new = ("（記載あり）" if old else ""), ("（記載あり）" if new else "")
-            out.append({"label": label, "before": _shown(key, old, after), "after": _shown(key, new, after)})
+            out.append({"label": label, "before": _shown(key, old, after, towns), "after": _shown(key, new, after, towns)})
     return out
 
 
-def _shown(key: str, value: Any, person: Any) -> str:
+def _shown(key: str, value: Any, person: Any, towns: dict[str, Any] | None = None) -> str:
     if value is None or value == "":
         return ""
+    if key == "town_code":  # the town by name (the code only if the dictionary lost it)
+        return tags.town_label(value, towns or {})
     if key == "sex":
         return tags.sex_label(value)
     if key == "status":

@@ -15,7 +15,7 @@ from django import forms
 from jichitai.common.text import hiragana_to_katakana, nfkc
 from jichitai.common.wareki import parse_wareki
 from jichitai.registry.domain import commands as C
-from jichitai.registry.domain.person import CORRECTABLE, FOREIGN, HEAD, JAPANESE, RELATIONSHIPS
+from jichitai.registry.domain.person import CORRECTABLE, DATE_FIELDS, FOREIGN, HEAD, JAPANESE, RELATIONSHIPS
 from jichitai.registry.models import PersonRecord, Town
 
 SEX = [("", "（選択してください）"), ("M", "男"), ("F", "女")]  # no default: a clerk chooses (issue 22)
@@ -350,7 +350,26 @@ class CorrectForm(ChangeForm):
     atena_number = forms.ChoiceField(label="修正する方")
     kind = forms.ChoiceField(label="修正の区分", choices=list(C.CORRECTION_KINDS.items()))
     item = forms.ChoiceField(label="修正する項目", choices=_correctable_choices)
-    value = forms.CharField(label="修正後の内容（日付は西暦 YYYY-MM-DD、性別は M/F）", max_length=300, required=False)
+    value = forms.CharField(label="修正後の内容（日付は和暦・西暦、性別は男・女）", max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """A date typed as the clerk types any date (和暦・西暦), a sex as 男・女: passed on as the command's values."""
+        d = super().clean() or {}
+        item, value = d.get("item"), (d.get("value") or "").strip()
+        if item in DATE_FIELDS and value:
+            try:
+                day = WarekiDateField().to_python(value)
+            except forms.ValidationError as exc:
+                self.add_error("value", exc)
+            else:
+                d["value"] = day.isoformat() if day else ""
+        elif item == "sex" and value:
+            sex = {"男": "M", "女": "F", "M": "M", "F": "F"}.get(nfkc(value).upper())
+            if sex is None:
+                self.add_error("value", "性別は「男」または「女」と入力してください。")
+            else:
+                d["value"] = sex
+        return d
 
     def command(self) -> C.Command:
         d = self.cleaned_data

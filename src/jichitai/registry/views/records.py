@@ -120,6 +120,7 @@ class HouseholdView:
     address: str
     head: Person | None
     flags: dict[str, list[str]]
+    ward_name: str = ""
 
 
 def household(actor: Any, setai_number: str) -> HouseholdView:
@@ -136,7 +137,10 @@ def household(actor: Any, setai_number: str) -> HouseholdView:
                      setai_number=setai_number)
     head = next((m for m in members if m.is_head), None)
     flags = {r.atena_number: sorted(Suppression.KINDS[k] for k in guard.kinds(r)) for r in rows} if guard else {}
-    return HouseholdView(setai_number, hh, members, address_of(members[0]) if members else "", head, flags)
+    towns = town_names({members[0].town_code}) if members else {}
+    town = towns.get(members[0].town_code) if members else None
+    return HouseholdView(setai_number, hh, members, address_of(members[0], towns) if members else "", head, flags,
+                         town.ward_name if town else "")
 
 
 def household_on(actor: Any, setai_number: str, on: dt.date | None = None) -> list[dict[str, Any]]:
