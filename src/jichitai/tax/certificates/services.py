@@ -208,12 +208,13 @@ def certificate_data(a: Assessment, person: Any, *, issue_number: str, today: dt
                      address_withheld: bool) -> dict[str, Any]:
     """The Typst template's input: the person, the tax content, the 交付番号 and the 発行者."""
     from jichitai.registry.certificates import certifiers
-    from jichitai.tax.collection.notices import mailing_address
+    from jichitai.tax.addressee import address_words
 
     rules, limit = _dependent_rules(a.fiscal_year)
     body = C.content(answer_of(a), a.case, C.dependent_counts(a.case, a.fiscal_year, rules, limit))
     certifier = certifiers.certifier_on(today)
-    place = mailing_address(person.atena_number) if person.status == "active" and not address_withheld else None
+    # the row has been through the Shield's address gate in issue(): its address in words, no second read
+    place = address_words(person.__dict__) if person.status == "active" and not address_withheld else None
     if address_withheld:
         address = "（支援措置の対象のため記載を省略）"
     elif place is not None:
