@@ -84,6 +84,14 @@ def _client_with_draft(resident: Any, salary_report: Any, **amounts: str) -> tup
     return c, d, t
 
 
+def _attach(c: Client, d: Declaration, t: str, kind: str, name: str, content: bytes, content_type: str,
+            **fields: str) -> Any:
+    """Upload one file through the portal's form (with the 受領証明書's fields when given)."""
+    return c.post(f"/declarations/portal/{d.pk}/attachments/", {
+        "csrfmiddlewaretoken": t, "kind": kind, **fields,
+        "file": SimpleUploadedFile(name, content, content_type=content_type)})
+
+
 def _submit(c: Client, d: Declaration, t: str) -> Declaration:
     confirm = c.get(f"/declarations/portal/{d.pk}/confirm/").content.decode()
     key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', confirm).group(1)  # type: ignore[union-attr]
@@ -98,10 +106,7 @@ def test_a_juminhyo_pdf_no_longer_passes_as_the_medical_statement(resident, sala
     read shown to the clerk and the resident."""
     c, d, t = _client_with_draft(resident, salary_report, medical_paid="250000")
     pdf = _typst_pdf("住民票の写し\n\n氏名 神戸 花子\n\n住所 兵庫県神戸市中央区加納町6丁目5番1号")
-    r = c.post(f"/declarations/portal/{d.pk}/attachments/", {
-        "csrfmiddlewaretoken": t, "kind": "medical_detail",
-        "file": SimpleUploadedFile("iryohi.pdf", pdf, content_type="application/pdf")})
-    assert r.status_code == 302
+    assert _attach(c, d, t, "medical_detail", "iryohi.pdf", pdf, "application/pdf").status_code == 302
     d = _submit(c, d, t)
     assert d.status == Status.CLERK
     finding = next(f for f in d.decisions.get().findings if f["code"] == "DE09")
@@ -115,14 +120,10 @@ def test_a_donation_receipt_photo_matching_the_claim_is_accepted(resident, salar
     c, d, t = _client_with_draft(resident, salary_report, furusato="30000")
     year = d.fiscal_year - 1
     png = receipt_png(["寄附金受領証明書", "神戸 花子 様", f"寄附日 {year}年6月1日", "寄附金額 30,000円", "北海道上士幌町長"])
-    missing = c.post(f"/declarations/portal/{d.pk}/attachments/", {
-        "csrfmiddlewaretoken": t, "kind": "donation_receipt",
-        "file": SimpleUploadedFile("kifu.png", png, content_type="image/png")})
+    missing = _attach(c, d, t, "donation_receipt", "kifu.png", png, "image/png")
     assert missing.status_code == 400 and "寄附先" in missing.content.decode()
-    ok = c.post(f"/declarations/portal/{d.pk}/attachments/", {
-        "csrfmiddlewaretoken": t, "kind": "donation_receipt", "donee": "北海道上士幌町", "amount": "30000",
-        "donated_on": f"令和{year - 2018}年6月1日",
-        "file": SimpleUploadedFile("kifu.png", png, content_type="image/png")})
+    ok = _attach(c, d, t, "donation_receipt", "kifu.png", png, "image/png", donee="北海道上士幌町", amount="30000",
+                 donated_on=f"令和{year - 2018}年6月1日")
     assert ok.status_code == 302, ok.content.decode()[:800]
     d = _submit(c, d, t)
     assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jichitai.declarations import filing, taxlink
 from jichitai.declarations.models import Status
-from tests.declarations.test_attachment_reading import _client_with_draft, _submit, _typst_pdf
+from tests.declarations.test_attachment_reading import _attach, _client_with_draft, _submit, _typst_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +31,7 @@ def test_dividends_are_filed_taxed_and_accepted_with_the_statement(resident: Any
                                   "separate_income": {}, "local_tax_withheld": {}})
     assert with_div and without and with_div["total"] != without["total"]
     pdf = _typst_pdf("特定口座年間取引報告書\n\n配当等の額 200,000円\n\n配当割額 10,000円")
-    r = c.post(f"/declarations/portal/{d.pk}/attachments/", {
-        "csrfmiddlewaretoken": t, "kind": "dividend_statement",
-        "file": SimpleUploadedFile("tokutei.pdf", pdf, content_type="application/pdf")})
-    assert r.status_code == 302
+    assert _attach(c, d, t, "dividend_statement", "tokutei.pdf", pdf, "application/pdf").status_code == 302
     d = _submit(c, d, t)
     assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings
     assert d.computed["total"] == with_div["total"]

@@ -52,6 +52,8 @@ def copy_data(d: Declaration) -> dict[str, Any]:
     case = record.get("case") or {}
     amounts = [(label, format_yen(int(_get(record, path) or 0))) for _, label, path, _h in AMOUNTS
                if int(_get(record, path) or 0)]
+    if int(case.get("housing_loan_credit") or 0):
+        amounts.append(("住宅借入金等特別税額控除（住民税）", format_yen(int(case["housing_loan_credit"]))))
     tp = case.get("taxpayer") or {}
     status = [w for k, w in STATUS_WORDS.items() if tp.get(k)]
     if tp.get("disability") in DISABILITY:

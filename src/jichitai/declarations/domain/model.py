@@ -62,6 +62,7 @@ ATTACHMENT_KINDS = {
     "disability_certificate": "障害者手帳（または障害者控除対象者認定書）の写し",
     "student_certificate": "在学証明書（学生証の写し）",
     "dividend_statement": "特定口座年間取引報告書・配当の支払通知書",
+    "housing_loan_statement": "住宅借入金等特別控除の計算明細書・確定申告書の控え",
     "other": "その他",
 }
 

@@ -155,6 +155,7 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
         "donation_fields": form.amount_fields(("furusato", "donation_other")),
         "dividend_fields": form.amount_fields(("listed_dividend", "withheld_dividend"))
         if pattern is Pattern.OTHER else [],
+        "housing_fields": form.housing_fields() if pattern in (Pattern.SALARY_ONLY, Pattern.OTHER) else [],
         "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1))
                         for a in d.attachment_files.order_by("id")],
         "attachment_form": AttachmentForm(),

@@ -232,3 +232,21 @@ def medical_after_a_birth(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding
     if reimbursed < min(expected, paid):
         yield r.finding(year=d.income_year, paid=paid, reimbursed=reimbursed, births=len(f.births),
                         dates="、".join(f"{b.month}月{b.day}日" for b in f.births), expected=expected)
+
+
+@rule(
+    "DE11",
+    "住宅借入金等特別税額控除の証明書類",
+    Severity.RETURN,
+    "地方税法附則第5条の4の2（所得税の住宅借入金等特別控除可能額のうち所得税で控除しきれなかった額）、"
+    "第317条の2第1項",
+    "住宅借入金等特別税額控除（{amount}円）を受けるには、住宅借入金等特別控除可能額が記載された源泉徴収票、"
+    "または住宅借入金等特別控除の計算明細書・確定申告書の控えの添付が必要です。書類を添付して提出し直してください。",
+    "住宅借入金等特別税額控除 {amount}円 の申告に可能額の分かる書類の添付なし。",
+)
+def housing_loan_documents(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """The 住民税 credit is what the 所得税's 可能額 leaves: its figures come from the 源泉徴収票 (年末調整) or
+    from the 確定申告 (the first year is claimed there); one of them must be attached."""
+    amount = int(d.case.get("housing_loan_credit") or 0)
+    if amount > 0 and not (d.has_attachment("withholding_slip") or d.has_attachment("housing_loan_statement")):
+        yield r.finding(amount=amount)
