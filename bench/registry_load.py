@@ -152,7 +152,9 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
             history = {**base, "history_no": 1, "change_id": change_id, "reason": "move_in_domestic",
                        "moved_on": since, "processed_on": since, "change_notified_on": since,
                        "entered_by": "system:bench-load", "terminal": "", "is_subject": True,
-                       "cancels_change_id": None, "change_note": "", "recorded_at": now}
+                       "cancels_change_id": None, "change_note": "", "recorded_at": now,
+                       # a migrated record: no 届出人・本人確認 at the counter, no 手数料
+                       "notifier_kind": "", "notifier_name": "", "identity_documents": "", "fee": 0}
             hist_rows.append({c: history[c] for c in history_cols})
         household = {"setai_number": setai_number, "ward_code": town["ward_code"], "town_code": town["code"],
                      "banchi": banchi, "katagaki": "", "head_atena_number": head_atena,
