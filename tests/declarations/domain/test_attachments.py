@@ -180,3 +180,18 @@ def test_de01_a_negative_dividend_is_returned():
     """Consistency: a negative 配当 is refused like any negative amount, named in words."""
     f = next(x for x in review(dividend(0, aggregate=-1), facts()).findings if x.code == "DE01")
     assert "配当所得（総合課税）" in f.resident_message
+
+
+def test_de09_names_on_the_notice_are_the_filer_or_the_household():
+    """Independent: 医療費控除 is for the filer and relatives sharing the filer's livelihood (地方税法第314条の2第1項
+    第1号): a notice in a stranger's name goes to a clerk; one in a household member's name does not."""
+    from .factories import person
+
+    xml = notice(("2025-05", "須磨 一郎", "神戸中央病院", "150000"), name="須磨 一郎")
+    d = medical(150_000, {"kind": "medical_detail", "filename": "iryohi.xml", "xml": xml})
+    f = next(x for x in review(d, facts()).findings if x.code == "DE09")
+    assert "須磨 一郎" in f.resident_message and "生計を一" in f.clerk_message
+    member = person("999999999999", name="須磨　一郎")  # full-width space, as the registry may write it
+    assert "DE09" not in codes(review(d, facts(household=(member,))))
+    mine = medical(150_000, {"kind": "medical_detail", "xml": notice(("2025-05", "神戸 花子", "病院", "150000"))})
+    assert "DE09" not in codes(review(mine, facts()))

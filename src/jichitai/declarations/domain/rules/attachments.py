@@ -3,6 +3,7 @@ trusted for its presence alone (DE05 and DE06 ask for the file; these rules read
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,6 +15,21 @@ from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
 
 def _readings(d: Declaration, kind: str) -> list[Reading]:
     return [read(kind, a.document, d.income_year) for a in d.attached(kind)]
+
+
+def _plain(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _strangers(d: Declaration, f: Facts, readings: list[Reading]) -> list[str]:
+    """Names on a 医療費通知 (①被保険者等の氏名, ③療養を受けた者) who are neither the filer, nor a member of the
+    filer's household in the registry, nor a relative the filer claims: 医療費控除 is for the filer and the
+    relatives who share the filer's livelihood (地方税法第314条の2第1項第1号)."""
+    known = {_plain(d.name), *(_plain(x.name) for x in d.relatives), *(_plain(p.name) for p in f.household)}
+    if f.person is not None:
+        known.add(_plain(f.person.name))
+    seen = [n for x in readings if x.source == "xml" and x.usable for n in x.names if n]
+    return list(dict.fromkeys(n for n in seen if _plain(n) not in known))
 
 
 def _unread(readings: list[Reading]) -> str:
@@ -87,8 +103,17 @@ def medical_documents_read(d: Declaration, f: Facts, r: Rule) -> Iterator[Findin
     pass; a mismatch or nothing readable goes to a clerk, with what was read."""
     paid, _ = d.medical
     readings = _readings(d, "medical_detail")
-    if paid > 0 and readings:  # no claim, or no attachment at all (DE05): nothing to compare
-        yield from _compare(r, readings, paid, MEDICAL_WORDS)
+    if paid <= 0 or not readings:  # no claim, or no attachment at all (DE05): nothing to compare
+        return
+    found = list(_compare(r, readings, paid, MEDICAL_WORDS))
+    yield from found
+    strangers = [] if found else _strangers(d, f, readings)
+    if strangers:
+        names = "、".join(strangers)
+        yield r.finding(claimed=paid, found=" / ".join(x.describe() for x in readings),
+                        check=f"通知の氏名 {names} が申告者・世帯員・申告した親族のいずれとも一致しない。生計を一にする親族か確認。",
+                        message=f"医療費通知に記載された方（{names}）が、あなたや同じ世帯の家族として市が把握している方と"
+                        "一致しません。職員が確認します（別に住む家族の医療費は、生計を一にしていれば含められます）。")
 
 
 @rule(
