@@ -1,6 +1,7 @@
 """Reading a record: every read audited (10.2, j1370), 照会抑止 of the person or their household honoured (3.1,
 through :mod:`jichitai.registry.suppression`), 個人番号 shown only to roles
-with ``registry.view_mynumber`` and only with a recorded purpose."""
+with ``registry.view_mynumber`` and only with a recorded purpose; 戸籍の表示・住民票コード・在留資格等 only to
+actors holding their own action (10.4, j1390: :data:`ITEM_ACTIONS`, asked through the one ``allowed``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.registry import purposes, suppression
 from jichitai.registry.domain import Person, RegistryError
+from jichitai.registry.domain.person import DATE_FIELDS
 from jichitai.registry.history import person_history
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory
 from jichitai.registry.store import to_person
@@ -29,10 +31,38 @@ class ResidentView:
     issuances: list[CertificateIssuance]
     suppressions: set[str]
     has_my_number: bool
+    hidden: frozenset[str] = frozenset({"my_number"})  # the items blanked for this actor (10.4)
 
 
-def _masked(person: Person) -> Person:
-    return replace(person, my_number="")
+# 10.4 (j1390): the items each 操作権限 shows. 「戸籍の表示」= 本籍・筆頭者; 「在留資格等」= the 法第30条の45 items
+# (区分, 在留資格, 在留期間, 満了の日, 在留カード等番号). The 個人番号 is never on a read: reveal_my_number shows it.
+ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
+    "registry.view_honseki": ("honseki", "hittosha"),
+    "registry.view_juminhyo_code": ("juminhyo_code",),
+    "registry.view_residence_status": ("article_30_45", "residence_status", "residence_period", "residence_until",
+                                       "residence_card_number"),
+}
+
+
+def hidden_items(actor: Any) -> frozenset[str]:
+    """The items of a record ``actor`` may not see: the 個人番号 always (shown only by :func:`reveal_my_number`),
+    and each item of :data:`ITEM_ACTIONS` whose action the actor is not allowed."""
+    out = {"my_number"}
+    for action, items in ITEM_ACTIONS.items():
+        if not allowed(actor, action):
+            out.update(items)
+    return frozenset(out)
+
+
+def mask(person: Person, hidden: frozenset[str]) -> Person:
+    """``person`` with the ``hidden`` items blanked (empty text, no date)."""
+    blank: dict[str, Any] = {k: (None if k in DATE_FIELDS else "") for k in hidden}
+    return replace(person, **blank)
+
+
+def mask_row(row: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """A record read as a dict (an API answer, a history row) without the ``hidden`` items."""
+    return {k: v for k, v in row.items() if k not in hidden}
 
 
 def _ensure(actor: Any, action: str, resource: str) -> None:
@@ -54,11 +84,12 @@ def view_resident(actor: Any, atena_number: str) -> ResidentView:
     history = person_history(atena_number)  # the places they lived: one may be a protected person's now
     guard = suppression.ensure_view_allowed(actor, atena_number, records=[*members, *history], via="resident")
     person = to_person(row)
-    household = [_masked(to_person(r)) for r in members]
+    hidden = hidden_items(actor)
+    household = [mask(to_person(r), hidden) for r in members]
     issuances = issuances_of(atena_number)
     audit.record(actor, "registry.view", resource, "ok")
-    return ResidentView(_masked(person), household, history, issuances,
-                        set(guard.kinds(row)), bool(person.my_number))
+    return ResidentView(mask(person, hidden), household, history, issuances,
+                        set(guard.kinds(row)), bool(person.my_number), hidden)
 
 
 def issuances_of(atena_number: str) -> list[CertificateIssuance]:

@@ -97,13 +97,12 @@ def _history_row(h: Any) -> dict[str, Any]:
 
 @router.get("/residents/{atena_number}", response={200: ResidentOut, 403: Error, 404: Error})
 def get_resident(request: HttpRequest, atena_number: str) -> Any:
-    """One resident with household and 異動履歴 (個人番号 masked; audited)."""
+    """One resident with household and 異動履歴 (audited). The 個人番号 is never in it; 本籍・筆頭者, 住民票コード
+    and 在留資格等 are left out for a caller without their 操作権限 (10.4)."""
     actor = ensure(request, "registry.view", label=f"resident:{atena_number}")
     view = access.view_resident(actor, atena_number)
-    person = view.person.as_dict()
-    person.pop("my_number")
-    return {"resident": person,
-            "household": [{k: v for k, v in p.as_dict().items() if k != "my_number"} for p in view.household],
+    return {"resident": access.mask_row(view.person.as_dict(), view.hidden),
+            "household": [access.mask_row(p.as_dict(), view.hidden) for p in view.household],
             "history": [_history_row(h) for h in view.history], "suppressions": sorted(view.suppressions)}
 
 

@@ -7,6 +7,13 @@ define("registry.view", "住民記録の照会", {R.COUNTER_CLERK, R.SUPERVISOR,
 define("registry.change", "住民異動の入力", {R.COUNTER_CLERK, R.SUPERVISOR})
 define("registry.approve", "職権異動の決裁", {R.SUPERVISOR}, duty=R.REGISTRY_DUTY)
 define("registry.view_mynumber", "個人番号の表示（利用目的の記録が必要）", {R.SUPERVISOR})
+# 10.4 (j1390): 「戸籍の表示」「個人番号」「住民票コード」「在留資格等」 shown or hidden per person on every screen:
+# each is an action of its own (the 個人番号 above), granted through the person's roles; access.ITEM_ACTIONS
+# lists the items each one covers and masks them wherever a person's record is read.
+define("registry.view_honseki", "戸籍の表示（本籍・筆頭者）の表示", {R.COUNTER_CLERK, R.SUPERVISOR})
+define("registry.view_juminhyo_code", "住民票コードの表示", {R.COUNTER_CLERK, R.SUPERVISOR})
+define("registry.view_residence_status", "在留資格等（法第30条の45の区分・在留資格・在留期間・満了の日・在留カード等番号）の表示",
+       {R.COUNTER_CLERK, R.SUPERVISOR})
 define("registry.certificate.issue", "住民票の写し等の交付", {R.COUNTER_CLERK, R.SUPERVISOR})
 define("registry.export", "住民記録の全件・差分出力", {R.SUPERVISOR, R.SYSADMIN})
 define("registry.import", "住民記録の取込（移行）", {R.SYSADMIN})

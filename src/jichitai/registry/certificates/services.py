@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.registry import numbering, suppression
 from jichitai.registry.certificates import certifiers, joshuhyo
@@ -126,6 +127,15 @@ def on_record(actor: Any, setai_number: str, request: CertificateRequest) -> Non
                 kind=kind.value)
 
 
+# The items a certificate prints only for a clerk holding their 操作権限 (10.4; see registry.access.ITEM_ACTIONS).
+# The 個人番号 is printed at a 本人's request by the clerk at the counter (not a screen showing it).
+ITEM_RIGHTS: dict[str, frozenset[Omit]] = {
+    "registry.view_honseki": frozenset({Omit.HONSEKI}),
+    "registry.view_juminhyo_code": frozenset({Omit.JUMINHYO_CODE}),
+    "registry.view_residence_status": frozenset({Omit.ZAIRYU, Omit.ZAIRYU_CARD}),
+}
+
+
 def _never(actor: Any, request: CertificateRequest, never: frozenset[Omit], where: str, code: str) -> None:
     """Refuse (audited) when a switch in ``never`` is not set: ``where`` says who may not have them and why."""
     shown = sorted(o.label for o in never - request.omit)
@@ -153,6 +163,11 @@ def check(actor: Any, request: CertificateRequest, requester_kind: str,
                                     if m.atena_number in chosen):
         _never(actor, request, NEVER_AFTER_DEATH, "死亡により消除された方の除票には{items}を記載できません。",
                "deceased_items")
+    foreign = snapshot is None or any(m.is_foreign for m in snapshot.members if m.atena_number in chosen)
+    for action, items in ITEM_RIGHTS.items():  # 10.4 (j1390): 証明 is one of 「全ての画面」
+        if not allowed(actor, action) and (foreign or action != "registry.view_residence_status"):
+            _never(actor, request, items, "{items}の表示権限がないため、{items}を記載した証明書は交付できません"
+                   "（省略を選んでください。標準仕様書 10.4）。", "item_permission")
     suppression.ensure_issuance_allowed(actor, list(request.members), requester_kind)
 
 

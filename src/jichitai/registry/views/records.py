@@ -74,6 +74,9 @@ def find(actor: Any, criteria: dict[str, Any]) -> SearchPage:
     search itself is audited with its criteria (個人番号 masked) and every person the page shows."""
     criteria = dict(criteria)
     purpose = criteria.pop("my_number_purpose", "")
+    if criteria.get("juminhyo_code") and not allowed(actor, "registry.view_juminhyo_code"):
+        audit.record(actor, "registry.view_juminhyo_code", "search", "refused")
+        raise PermissionRefused("住民票コードによる検索は住民票コードの表示権限のある職員のみ行えます（標準仕様書 10.4）。")
     if criteria.get("my_number"):
         if not allowed(actor, "registry.view_mynumber"):
             audit.record(actor, "registry.view_mynumber", "search", "refused")
@@ -131,7 +134,8 @@ def household(actor: Any, setai_number: str) -> HouseholdView:
         raise NotFound(f"世帯番号 {setai_number} の世帯は登録されていません。")
     guard = suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via="household") if rows \
         else None
-    members = [to_person(r) for r in rows]
+    hidden = access.hidden_items(actor)
+    members = [access.mask(to_person(r), hidden) for r in rows]
     for m in members:
         audit.record(actor, "registry.view", f"resident:{m.atena_number}", "ok", page="household",
                      setai_number=setai_number)
@@ -153,7 +157,8 @@ def household_on(actor: Any, setai_number: str, on: dt.date | None = None) -> li
                                    {"page": "household_as_of", "setai_number": setai_number, "as_of": str(on or "")})
                        for m in members] or [audit.Event(actor, "registry.view", f"household:{setai_number}", "ok",
                                                          {"as_of": str(on or ""), "members": 0})])
-    return members
+    hidden = access.hidden_items(actor)
+    return [access.mask_row(m, hidden) for m in members]
 
 
 def ensure_household_visible(actor: Any, setai_number: str, *, via: str, members: list[Any] | None = None) -> None:
