@@ -139,3 +139,20 @@ def _typst_pdf(text: str) -> bytes:
         src = Path(tmp) / "d.typ"
         src.write_text('#set text(font: "Noto Sans CJK JP")\n' + text + "\n", encoding="utf-8")
         return bytes(typst.compile(str(src), font_paths=["/usr/share/fonts/opentype/noto"]))
+
+
+def test_a_disability_book_copy_is_read_for_the_clerk():
+    """Independent of the reader: the name and the grade printed on a generated 身体障害者手帳 copy (「神戸 花子」,
+    「2級」) are read back and shown in the clerk's text of ST03; the claim still goes to a clerk (a copy is never
+    accepted by OCR alone)."""
+    from jichitai.declarations.domain import Outcome, review
+    from tests.declarations.domain.factories import declaration, facts
+
+    got = ocr.read_document(receipt_png(["身体障害者手帳", "氏名 神戸 花子", "障害程度等級 2級"]), "image/png")
+    d = declaration(case={**declaration().case, "taxpayer": {"birth_date": "1980-05-01", "sex": "female",
+                                                             "disability": "general"}},
+                    attachments=[{"kind": "disability_certificate", "filename": "techo.png", "ocr": got}])
+    decision = review(d, facts())
+    f = next(x for x in decision.findings if x.code == "ST03")
+    assert decision.outcome is Outcome.CLERK
+    assert "氏名 一致" in f.clerk_message and "等級 2級" in f.clerk_message and "信頼度" in f.clerk_message

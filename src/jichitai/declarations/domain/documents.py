@@ -264,3 +264,22 @@ def read(kind: str, document: dict[str, Any], income_year: int) -> Reading:
     if "ocr" in document:
         return read_ocr(document["ocr"])
     return Reading("none", problem="書類の内容が読み取れません（金額の記載がない、または読み取り前の書類です）")
+
+
+_GRADE = re.compile(r"([1-7])級")
+
+
+def certificate_summary(document: dict[str, Any], name: str) -> str:
+    """What OCR read of a 障害者手帳 (or 認定書) copy, for the clerk: whether ``name`` appears on it and the grades
+    (N級) it shows, with the engine's confidence; the clerk still looks at the copy (a 手帳 is never accepted by
+    OCR alone)."""
+    ocr = document.get("ocr") or {}
+    if not ocr:
+        return "写しの読み取りなし"
+    if ocr.get("problem"):
+        return f"写しの読み取り不可（{ocr['problem']}）"
+    text = normalise_ocr(str(ocr.get("text") or ""))
+    plain = "".join(text.split())
+    named = "一致" if name and "".join(unicodedata.normalize("NFKC", name).split()) in plain else "見当たらない"
+    grades = "・".join(dict.fromkeys(f"{g}級" for g in _GRADE.findall(plain))) or "読み取れない"
+    return f"写しの読み取り（信頼度 {ocr.get('confidence', 0)}%）: 氏名 {named}、等級 {grades}"

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from jichitai.common.wareki import legal_age_on
+from jichitai.declarations.domain.documents import certificate_summary
 from jichitai.declarations.domain.facts import DisabilityRecord, Facts, KnownPerson
 from jichitai.declarations.domain.kinship import Kinship, kinship
 from jichitai.declarations.domain.limits import limits_for
@@ -117,8 +118,13 @@ def single_parent_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
                         action="別居のお子さんがいる場合は、そのお子さんを扶養親族の欄に記載してください。職員が確認します。")
 
 
+def certificates_read(d: Declaration, name: str) -> str:
+    """What OCR read of the 手帳 copies attached, for the clerk (domain/documents.certificate_summary)."""
+    return " / ".join(certificate_summary(a.document, name) for a in d.attached("disability_certificate"))
+
+
 def disability_finding(r: Rule, claimed: str, record: DisabilityRecord | None, consulted: bool,
-                        attached: bool, who: str, subject: str = "") -> Iterator[Finding]:
+                        attached: bool, who: str, subject: str = "", read: str = "") -> Iterator[Finding]:
     """The one judgement for the filer and for a relative: a 手帳 in the city's records of at least the claimed
     grade → nothing; a lower grade → a clerk; no record → the 手帳 copy attached goes to a clerk, none returns."""
     label = DISABILITY_LABELS.get(claimed, claimed)
@@ -130,7 +136,8 @@ def disability_finding(r: Rule, claimed: str, record: DisabilityRecord | None, c
         return
     found = "障害者福祉の記録に該当なし" if consulted else "障害者福祉の記録を照会できない"
     if attached:
-        yield r.finding(subject=subject, who=who, claimed=label, found=f"{found}・手帳の写しの添付あり",
+        yield r.finding(subject=subject, who=who, claimed=label,
+                        found=f"{found}・手帳の写しの添付あり" + (f"（{read}）" if read else ""),
                         resident="添付の手帳（認定書）の写しを職員が確認します。")
     else:
         yield r.finding(subject=subject, severity=Severity.RETURN, who=who, claimed=label, found=found,
@@ -153,7 +160,7 @@ def own_disability(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
         return
     record = f.person.disability_on(year_end(d)) if f.person else None
     yield from disability_finding(r, claimed, record, f.welfare_data, d.has_attachment("disability_certificate"),
-                                   "あなた")
+                                   "あなた", read=certificates_read(d, d.name))
 
 
 @rule(
