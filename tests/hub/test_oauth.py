@@ -341,3 +341,25 @@ def test_the_operator_issues_a_client_secret_from_the_command_line(client: Any, 
     assert client.post(TOKEN, {"grant_type": "client_credentials"}, **_basic(system.code, old)).status_code == 401
     entry = _audits("admin.change")[-1]
     assert entry.detail == {"fields": ["oauth_client_secret"]} and new not in str(entry.detail)
+
+
+def test_the_admin_shows_the_switches_and_issues_a_secret(login_as: Any, oauth_system: Any, client: Any) -> None:
+    """Consistency: the two per-system switches (client_secret_basic, the key/mTLS transition) are on the
+    system's admin page; the admin action shows a new client secret once, which authenticates, audited."""
+    import re
+
+    system, _ = oauth_system()
+    staff = login_as("sysadmin")
+    page = staff.get(f"/admin/hub/system/{system.pk}/change/").content.decode()
+    assert 'name="oauth_basic_allowed"' in page and 'name="legacy_auth_allowed"' in page
+    assert "による認証（暫定）" in page and "APIキー・相互TLSによる接続（移行期間）" in page  # Django capitalises "client_…"
+    r = staff.post("/admin/hub/system/", {"action": "issue_client_secret", "_selected_action": [system.pk]},
+                   follow=True)
+    shown = re.search(r"この画面でのみ表示）: ([A-Za-z0-9_-]{43})", r.content.decode())
+    assert shown is not None
+    staff.logout()
+    ok = client.post(TOKEN, {"grant_type": "client_credentials"}, **_basic(system.code, shown.group(1)))
+    assert ok.status_code == 200
+    assert any(e.detail.get("fields") == ["oauth_client_secret"] for e in _audits("admin.change"))
+    tokens = staff.get("/admin/hub/accesstoken/")
+    assert tokens.status_code in (200, 302)
