@@ -108,7 +108,7 @@ def test_every_scheduled_job_the_docs_name_has_a_timer() -> None:
 
 def test_the_environment_example_names_only_documented_variables() -> None:
     text = (DEPLOY / "jichitai.env.example").read_text()
-    names = set(re.findall(r"^#?\s*([A-Z_]+)=", text, flags=re.MULTILINE))
+    names = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", text, flags=re.MULTILINE))
     operations = (ROOT / "docs" / "operations.md").read_text()
     assert {n for n in names if f"`{n}`" not in operations} == set()
     assert {"JICHITAI_MODE", "JICHITAI_SECRET_KEY", "JICHITAI_AUDIT_KEY_FILE"} <= names

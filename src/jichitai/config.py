@@ -47,6 +47,9 @@ class Config:
     metrics_token: str = ""
     seal_image: str = ""  # the 公印 image printed on certificates (tax.certificates); empty: the certifier's
     seal_omitted: bool = False  # the city prints 「公印省略」 on 住民票の写し etc. instead of a seal (j1050)
+    hub_files: str = ""
+    s3_endpoint: str = ""
+    s3_region: str = ""
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -126,7 +129,17 @@ def load(env: dict[str, str] | None = None) -> Config:
         metrics_token=env.get("JICHITAI_METRICS_TOKEN", ""),
         seal_image=env.get("JICHITAI_SEAL_IMAGE", ""),
         seal_omitted=env.get("JICHITAI_SEAL_OMITTED", "").strip().lower() in ("1", "true", "yes"),
+        hub_files=_hub_files(env.get("JICHITAI_HUB_FILES") or str(var_dir / "hub")),
+        s3_endpoint=env.get("JICHITAI_S3_ENDPOINT", ""),
+        s3_region=env.get("JICHITAI_S3_REGION", ""),
     )
+
+
+def _hub_files(value: str) -> str:
+    if "://" in value and not (value.startswith("s3://") and len(value) > len("s3://")):
+        raise ConfigurationError(f"JICHITAI_HUB_FILES must be a folder or s3://bucket/prefix, got {value!r}",
+                                 variable="JICHITAI_HUB_FILES")
+    return value
 
 
 # Every variable the platform reads, documented in docs/operations.md (a test keeps the two in step).
@@ -136,5 +149,6 @@ VARIABLES = (
     "JICHITAI_OIDC_ISSUER", "JICHITAI_OIDC_CLIENT_ID", "JICHITAI_OIDC_CLIENT_SECRET",
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
-    "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE", "JICHITAI_SEAL_OMITTED",
+    "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE", "JICHITAI_SEAL_OMITTED", "JICHITAI_HUB_FILES", "JICHITAI_S3_ENDPOINT",
+    "JICHITAI_S3_REGION",
 )

@@ -86,7 +86,7 @@ def test_the_overview_pages_the_quarantined_files_and_reads_no_table_whole(login
     # newest first: f00001 was received last; 50 to a page
     assert "f00001.csv" in body and "f00050.csv" in body and "f00051.csv" not in body
     # the lag of the subscriber that acknowledged 10 of 100,000 events
-    assert f">{EVENTS - 10}<" in body
+    assert f"{EVENTS - 10:,}件" in body
     assert _unbounded(ctx.captured_queries) == []
     assert len(ctx.captured_queries) < 40  # no query per file or per event
 

@@ -253,6 +253,18 @@ def backup_catalog(source: Region, target: Region) -> Path:
     return dest
 
 
+def current_snapshots(region: Region) -> dict[str, int | None]:
+    """Per table: the current snapshot id only (no data read: what ``dr status`` and the DR page show)."""
+    cat = open_region_catalog(region)
+    out: dict[str, int | None] = {}
+    for ns in cat.list_namespaces():
+        for ident in cat.list_tables(ns):
+            name = ".".join(ident)
+            current = cat.load_table(name).current_snapshot()
+            out[name] = current.snapshot_id if current else None
+    return out
+
+
 def snapshots(region: Region) -> dict[str, dict[str, Any]]:
     """Per table: current snapshot id, every snapshot id, row count and a content digest of the current
     snapshot (rows sorted, so equal data in either region gives the same digest)."""

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common import csvout
 from jichitai.common import vault as vault_module
-from jichitai.hub import messagelog
+from jichitai.hub import filestore, messagelog
 from jichitai.hub.errors import FeedRefused, FileRefused
 from jichitai.hub.feeds import ItemFilter, granted, screened
 from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS, REVIEW_FEEDS, TAX_FEEDS
@@ -35,7 +34,11 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def files_dir(kind: str) -> Path:
-    path = settings.CONFIG.var_dir / "hub" / kind
+    """The local folder of ``kind`` (inbox, quarantine, drop, receipts) when the hub's files are in a folder."""
+    store = filestore.store()
+    if not isinstance(store, filestore.LocalStore):
+        raise ValueError("the hub's files are on object storage (JICHITAI_HUB_FILES)")
+    path = Path(store.root) / kind
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -113,25 +116,33 @@ def receive(system: System, feed_code: str, filename: str, data: bytes, mode: st
             sha256=digest, size=len(data), encoding=detect_encoding(data), rows=count, status=status,
             problems=problems, stored_path="",
         )
-        target = files_dir("quarantine" if problems else "inbox") / f"{f.pk:08d}_{f.filename}.sealed"
-        target.write_bytes(_vault().seal(data, f.audit_label()))  # the rows hold 個人番号: never plain on disk
+        # the rows hold 個人番号: never plain at rest (the folder or the bucket)
+        target = filestore.store().put("quarantine" if problems else "inbox", f"{f.pk:08d}_{f.filename}.sealed",
+                                       _vault().seal(data, f.audit_label()))
         entry = messagelog.append(
             kind="file_quarantined" if problems else "file_in", direction="in", sender=system.code,
             receiver=messagelog.HUB, reference=f"{feed_code}:{f.pk}:{f.filename}", payload=data, count=count,
         )
         f.stored_path, f.log_seq = str(target), entry.seq
         f.save(update_fields=["stored_path", "log_seq"])
-        if not problems and feed_code in TAX_FEEDS:
-            from jichitai.tax import report_intake
-
-            report_intake.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{f.pk}")
-        if not problems and feed_code in REVIEW_FEEDS:
-            from jichitai.declarations import cityrecords
-
-            cityrecords.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{f.pk}")
+        if not problems:
+            hand_over(feed_code, rows, f.pk)
         audit.record(system, "hub.file.send", f"hub.file:{f.pk}", "refused" if problems else "ok",
                      layout=feed_code, rows=count, problems=len(problems), sha256=digest)
     return Received(f, messagelog.receipt(entry))
+
+
+def hand_over(feed_code: str, rows: list[dict[str, Any]], file_id: int) -> None:
+    """Give the parsed rows of an accepted (or released) file to the business that keeps them, in the caller's
+    transaction: tax reports to the tax app, review records to the declarations app."""
+    if feed_code in TAX_FEEDS:
+        from jichitai.tax import report_intake
+
+        report_intake.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{file_id}")
+    if feed_code in REVIEW_FEEDS:
+        from jichitai.declarations import cityrecords
+
+        cityrecords.store_rows(FILE_LAYOUTS[feed_code].name, rows, source=f"hub:{file_id}")
 
 
 def _vault() -> Any:
@@ -143,7 +154,7 @@ def _vault() -> Any:
 def stored_bytes(f: ExchangedFile) -> bytes:
     """A received file's bytes as it was sent, from its sealed copy (checked against the hash the message log
     signed). Files stored before sealing (plain) are read as they are; ``jichitai hub seal-files`` seals them."""
-    blob = Path(f.stored_path).read_bytes()
+    blob = filestore.read(f.stored_path)
     data = _vault().unseal(blob, f.audit_label()) if blob.startswith(vault_module.SEALED) else blob
     if hashlib.sha256(data).hexdigest() != f.sha256:
         raise ValueError(f"file {f.pk} on disk does not match the hash in the message log")

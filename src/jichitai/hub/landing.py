@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,7 +152,7 @@ def _file_rows(f: ExchangedFile) -> list[dict[str, Any]]:
 
     data = stored_bytes(f)  # unsealed in memory only, checked against the logged hash
     rows, problems = reports.parse_rows(FILE_LAYOUTS[f.layout], reports.decode(data))
-    if problems:
+    if problems and f.decided_at is None:  # a released file lands its valid rows (the operator's decision)
         raise ValueError(f"file {f.pk} no longer validates")
     return rows
 
@@ -238,24 +239,50 @@ class CycleReport:
     relayed: int = 0
     landed: dict[str, int] = field(default_factory=dict)
     files: int = 0
+    dropped: int = 0
     refreshed: list[str] = field(default_factory=list)
+    marts_refreshed: bool = False
 
     @property
     def busy(self) -> bool:
-        return bool(self.relayed or any(self.landed.values()) or self.files)
+        return bool(self.relayed or any(self.landed.values()) or self.files or self.dropped)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"relayed": self.relayed, "landed": sum(self.landed.values()), "files": self.files,
+                "dropped": self.dropped, "lounge_zone": len(self.refreshed), "marts": self.marts_refreshed}
 
 
-def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bool = True) -> CycleReport:
-    """One turn of ``jichitai hub run``: relay, push, land events and files, refresh the lounge."""
-    from jichitai.hub import feeds, push
+def _no_beat(phase: str) -> None:
+    return None
 
+
+def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bool = True,
+              beat: Callable[[str], None] = _no_beat) -> CycleReport:
+    """One turn of ``jichitai hub run``: relay, push, take in dropped files, land events and files, refresh the
+    lounge zone, and the lounge's marts when the zone has moved and settled (:mod:`jichitai.lounge.freshness`).
+    ``beat`` is told each step (the worker's heartbeat)."""
+    from jichitai.hub import feeds, filedrop, push
+
+    beat("中継")
     report = CycleReport(relayed=feeds.relay_all())
+    beat("プッシュ配信")
     push.deliver_due()
+    beat("ファイル連携の受け取り")
+    drops = filedrop.take_dropped()
+    report.dropped = drops.taken + drops.refused
+    beat("分析基盤への蓄積")
     report.landed = land_events(batch_size, cat)
     report.files = land_files(cat)
     if refresh and (report.busy or not table(lounge_id("resident_spells"), cat).current_snapshot()):
         report.refreshed = refresh_lounge(cat)
     _land_outcomes_if_changed(cat)
+    if refresh:
+        from jichitai.lounge import freshness, services
+
+        services.use_catalog(cat or lake_catalog.catalog())  # the lake landed into (a no-op when it is already)
+        if freshness.due().refresh:
+            beat("ラウンジの集計更新")
+            report.marts_refreshed = freshness.refresh(trigger="hub") is not None
     return report
 
 

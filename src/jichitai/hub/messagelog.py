@@ -30,7 +30,7 @@ HUB = "hub"
 # The kinds of record the hub writes (a push is logged as the pull it delivers), for the admin's filter.
 KINDS: dict[str, str] = {
     "feed_pull": "フィード提供", "file_in": "ファイル受信", "file_in_duplicate": "ファイル受信（重複）",
-    "file_quarantined": "ファイル隔離", "file_out": "ファイル提供",
+    "file_quarantined": "ファイル隔離", "file_out": "ファイル提供", "file_released": "隔離の解除",
 }
 
 

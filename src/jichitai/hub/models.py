@@ -301,6 +301,7 @@ class MessageLogEntry(models.Model):
         verbose_name = "連携記録"
         verbose_name_plural = "連携記録"
         ordering = ["seq"]
+        indexes = [models.Index(fields=["receiver", "kind", "seq"], name="hub_log_receiver")]
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.kind}:{self.receiver}"
@@ -309,7 +310,8 @@ class MessageLogEntry(models.Model):
 class ExchangedFile(models.Model):
     """A file received from or provided to a system, with its validation report."""
 
-    STATUSES = [("accepted", "受付"), ("quarantined", "隔離"), ("provided", "提供"), ("landed", "蓄積済")]
+    STATUSES = [("accepted", "受付"), ("quarantined", "隔離"), ("provided", "提供"), ("landed", "蓄積済"),
+                ("rejected", "却下")]
     MODES = [("full", "全件"), ("delta", "差分")]
 
     direction = models.CharField(max_length=3, choices=MessageLogEntry.DIRECTIONS)
@@ -326,6 +328,10 @@ class ExchangedFile(models.Model):
     stored_path = models.CharField(max_length=400)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     log_seq = models.BigIntegerField(null=True, blank=True)
+    # an operator's decision on a quarantined file (解除: its valid rows accepted; 却下: refused for good)
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+    decided_by = models.CharField("判断者", max_length=150, blank=True, db_default="")
+    decision_reason = models.CharField("判断の理由", max_length=500, blank=True, db_default="")
 
     class Meta:
         verbose_name = "連携ファイル"
@@ -348,7 +354,10 @@ class ExchangedFile(models.Model):
     def permits(self, actor: object, action: str) -> bool:
         """A file is meant for one system only: an incoming file for the system that sent it, an outgoing
         extract (全件/差分) for the system it was produced for. Both are ``system``; no other system, whatever
-        its grants, may read it."""
+        its grants, may read it. The hub's operators (``hub.operate``: release, reject) are decided by their role
+        alone, in the policy."""
+        if action == "hub.operate":
+            return True
         return getattr(actor, "pk", None) == self.system_id and bool(getattr(actor, "is_active", False))
 
 
@@ -360,3 +369,28 @@ class RelayPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.position}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The hub worker's sign of life (``jichitai hub run``), written at every step of every cycle. The hub page
+    alerts when ``expected_by`` has passed (the worker is stopped, hung or cannot reach the database) or when
+    the worker said it stopped."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    host = models.CharField("ホスト", max_length=200)
+    pid = models.IntegerField("プロセスID")
+    started_at = models.DateTimeField("起動日時")
+    beat_at = models.DateTimeField("最終応答")
+    expected_by = models.DateTimeField("次の応答の期限")
+    phase = models.CharField("実行中の処理", max_length=100, blank=True)
+    cycles = models.BigIntegerField("処理回数", default=0)
+    last_report = models.JSONField("直近の処理結果", default=dict, blank=True)
+    last_error = models.TextField("直近のエラー", blank=True)
+    stopped_at = models.DateTimeField("停止日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "連携処理の稼働状況"
+        verbose_name_plural = "連携処理の稼働状況"
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.host}:{self.pid}"

@@ -1,15 +1,19 @@
-"""The hub's pages: the operations overview, a quarantine report, and the PULL feed for systems at
-/hub/feeds/{feed} (the path the 宛名連携 interface names; the same service as /api/hub/feeds/{feed})."""
+"""The hub's pages: the operations overview with the operators' actions (redeliver, release, reject), a
+quarantine report, the DR status beside it, and the PULL feed for systems at /hub/feeds/{feed} (the path the
+宛名連携 interface names; the same service as /api/hub/feeds/{feed})."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.guards import public, requires
+from jichitai.accounts.policy import allowed
 from jichitai.common.errors import JichitaiError
-from jichitai.hub import feeds, files, monitor
+from jichitai.hub import feeds, files, monitor, operations
 from jichitai.hub.auth import authenticate_system, bearer_error, require_scope
 from jichitai.hub.errors import NotAuthenticated
 from jichitai.hub.models import ExchangedFile
@@ -18,8 +22,49 @@ from jichitai.hub.models import ExchangedFile
 @requires("hub.monitor")
 def overview(request: HttpRequest) -> HttpResponse:
     page = request.GET.get("quarantine_page", "1")
-    return render(request, "hub/overview.html",
-                  monitor.overview(include_lake=True, quarantine_page=int(page) if page.isdigit() else 1))
+    data = monitor.overview(include_lake=True, quarantine_page=int(page) if page.isdigit() else 1)
+    return render(request, "hub/overview.html", {**data, "can_operate": allowed(request.user, "hub.operate")})
+
+
+@requires("hub.operate")
+@require_POST
+def redeliver(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    try:
+        sub = operations.redeliver(request.user, subscription_id, _integer(request.POST.get("batch", "")),
+                                   request.POST.get("reason", ""))
+        messages.success(request, f"{sub.system.name}へ「{sub.feed.name}」を選んだバッチから再送します（次の中継処理で送ります）。")
+    except ValueError:
+        messages.error(request, "再送するバッチを選んでください。")
+    except JichitaiError as exc:
+        messages.error(request, exc.message)
+    return redirect("hub:overview")
+
+
+@requires("hub.operate")
+@require_POST
+def decide(request: HttpRequest, file_id: int, decision: str) -> HttpResponse:
+    act = operations.release if decision == "release" else operations.reject
+    try:
+        f = act(request.user, file_id, request.POST.get("reason", ""))
+        messages.success(request, f"「{f.filename}」を{'解除し、' + format(f.rows, ',') + '行を受け付けました' if f.status == 'accepted' else '却下しました'}。")
+    except JichitaiError as exc:
+        messages.error(request, exc.message)
+    return redirect("hub:overview")
+
+
+@requires("hub.monitor")
+def dr_status(request: HttpRequest) -> HttpResponse:
+    from jichitai.dr import overview, regions
+    from jichitai.dr.errors import DrError
+
+    root = regions.default_root(settings.CONFIG.var_dir)
+    context: dict[str, object] = {"configured": overview.configured(root), "role_names": overview.ROLE_NAMES}
+    if context["configured"]:
+        try:
+            context["report"] = overview.report(root)
+        except DrError as exc:
+            context["error"] = exc.message
+    return render(request, "hub/dr.html", context)
 
 
 @requires("hub.monitor")

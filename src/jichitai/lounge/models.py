@@ -47,3 +47,25 @@ class Dashboard(models.Model):
         if self.sharing == self.DEPARTMENT:
             return self.department_id is not None and getattr(actor, "department_id", None) == self.department_id
         return False
+
+
+class MartRefresh(models.Model):
+    """One refresh of the marts: when, what started it, how long it took and which lake snapshots it read."""
+
+    TRIGGERS = [("hub", "取り込みの後（自動）"), ("command", "コマンド"), ("page", "画面から"), ("view", "閲覧時")]
+
+    at = models.DateTimeField("更新日時", db_index=True)
+    trigger = models.CharField("きっかけ", max_length=10, choices=TRIGGERS)
+    engine = models.CharField("エンジン", max_length=20)
+    seconds = models.FloatField("所要時間（秒）")
+    timings = models.JSONField("内訳（秒）", default=dict)
+    lineage = models.JSONField("読んだスナップショット", default=dict)  # table -> {snapshot_id, committed_at, rows}
+    rows = models.JSONField("マートの行数", default=dict)
+
+    class Meta:
+        verbose_name = "マートの更新"
+        verbose_name_plural = "マートの更新"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.trigger}"

@@ -17,4 +17,5 @@ urlpatterns = [
     path("export/", views.export_index, name="export"),
     path("export/<slug:slug>.<str:fmt>", views.export_file, name="export_file"),
     path("refresh/", views.refresh, name="refresh"),
+    path("freshness/", views.freshness_page, name="freshness"),
 ]

@@ -16,7 +16,7 @@ from jichitai.accounts.models import Department, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common import csvout
-from jichitai.lounge import charts, display, exports, sql
+from jichitai.lounge import charts, display, exports, freshness, sql
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
 from jichitai.lounge.areas import WARD_NAMES
@@ -306,6 +306,13 @@ def export_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 @requires("lounge.refresh")
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
-    marts = S.refresh_now()
+    marts = freshness.refresh(trigger="page")
     audit.record(request.user, "lounge.refresh", "lounge.marts", seconds=round(marts.seconds, 2))
-    return redirect("lounge:index")
+    return redirect("lounge:freshness")
+
+
+@requires("lounge.view")
+def freshness_page(request: HttpRequest) -> HttpResponse:
+    audit.record(request.user, "lounge.view", "lounge:freshness")
+    return render(request, "lounge/freshness.html", {**freshness.status(),
+                                                     "can_refresh": allowed(request.user, "lounge.refresh")})

@@ -104,16 +104,10 @@ class Command(BaseCommand):
         )
 
     def do_status(self, root: Path, options: dict[str, Any]) -> None:
-        topology = regions.load(root)
-        st = replication.status(topology)
-        lake_state = {}
-        for region in topology.regions:
-            try:
-                lake_state[region.name] = (
-                    {k: v["current"] for k, v in lake.snapshots(region).items()} if region.lake_path.exists() else {}
-                )
-            except Exception as exc:
-                lake_state[region.name] = {"error": str(exc)}
+        from jichitai.dr import overview
+
+        rep = overview.report(root)
+        st, lake_state = rep.status, rep.lake
         if options["json"]:
             self.stdout.write(
                 json.dumps(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import time
+import traceback
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
 
     def _run(self, opts: dict[str, Any]) -> None:
+        from django.db import close_old_connections, connections
+
+        from jichitai.hub.heartbeat import Worker
         from jichitai.hub.landing import run_cycle
 
         stopping = False
@@ -47,14 +51,30 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        while not stopping:
-            report = run_cycle(opts["batch"], refresh=not opts["no_refresh"])
-            self.stdout.write(f"relayed={report.relayed} landed={report.landed} files={report.files} "
-                              f"refreshed={report.refreshed}")
-            if opts["once"]:
-                break
-            if not report.busy:
-                time.sleep(opts["interval"])
+        worker = Worker(opts["interval"])
+        worker.start()
+        try:
+            while not stopping:
+                busy = False
+                try:
+                    report = run_cycle(opts["batch"], refresh=not opts["no_refresh"], beat=worker.phase)
+                    worker.idle(report.as_dict())
+                    busy = report.busy
+                    self.stdout.write(" ".join(f"{k}={v}" for k, v in report.as_dict().items()))
+                except Exception:  # recorded for the hub page; the next cycle tries again
+                    if opts["once"]:
+                        raise
+                    error = traceback.format_exc()
+                    self.stderr.write(error)
+                    connections.close_all()  # a broken connection is opened anew
+                    close_old_connections()
+                    worker.failed(error)
+                if opts["once"]:
+                    break
+                if not busy:
+                    time.sleep(opts["interval"])
+        finally:
+            worker.stop()
 
     def _replay(self, opts: dict[str, Any]) -> None:
         from jichitai.hub.landing import replay

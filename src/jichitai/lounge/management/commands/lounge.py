@@ -28,15 +28,13 @@ class Command(BaseCommand):
         getattr(self, "_" + opts["action"])(opts)
 
     def _refresh(self, opts: dict[str, Any]) -> None:
-        from jichitai.lounge import services
+        from jichitai.lounge import freshness
 
-        marts = services.refresh_now()
-        parts = ", ".join(f"{k} {v:.1f} s" for k, v in marts.timings.items())
-        self.stdout.write(f"marts refreshed on {marts.engine} in {sum(marts.timings.values()):.1f} s ({parts})")
         started = time.perf_counter()
-        services.published_catalogue(marts)  # the protected tables analysts' own engines read
-        self.stdout.write(f"published catalogue written in {time.perf_counter() - started:.1f} s "
-                          f"({services.published_dir()})")
+        marts = freshness.refresh(trigger="command")  # also rewrites the protected catalogue analysts read
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in marts.timings.items())
+        self.stdout.write(f"marts refreshed on {marts.engine} in {sum(marts.timings.values()):.1f} s ({parts}); "
+                          f"with the published catalogue {time.perf_counter() - started:.1f} s")
 
     def _sample(self, opts: dict[str, Any]) -> None:
         from jichitai.lounge import sample_zone, services
