@@ -163,7 +163,8 @@ ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 # the feeds whose accepted files the tax office stores (jichitai.tax.report_intake.store_rows)
-TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice", "final-return")
+TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice", "final-return",
+             "pension-withholding-target")
 # the feeds whose accepted files the declarations review stores (jichitai.declarations.cityrecords.store_rows)
 REVIEW_FEEDS = ("shogai-techo", "kokuho-zei")
 
@@ -172,6 +173,7 @@ FILE_LAYOUTS: dict[str, Layout] = {
     "salary-report": reports.SALARY_REPORT,
     "pension-report": reports.PENSION_REPORT,
     "salary-earner-change": reports.SALARY_EARNER_CHANGE,
+    "pension-withholding-target": reports.PENSION_WITHHOLDING_TARGET,
     "donation-notice": DONATION_NOTICE,
     "final-return": FINAL_RETURN,
     "kokuho-shikaku": KOKUHO_SHIKAKU,

@@ -206,7 +206,27 @@ def _report_files() -> dict[str, str]:
     return {name: _write_file(x.out / name, reports.write_rows(layout, rows)) for name, layout, rows in (
         ("kyuyo_shiharai_hokokusho.csv", reports.SALARY_REPORT, x.ty.salary_rows),
         ("koteki_nenkin_shiharai_hokokusho.csv", reports.PENSION_REPORT, x.ty.pension_rows),
+        ("nenkin_tokucho_taishosha.csv", reports.PENSION_WITHHOLDING_TARGET, pension_withholding_targets(x.ty, x.seed)),
         ("kakutei_shinkokusho.csv", FINAL_RETURN, x.ty.final_return_rows))}
+
+
+def pension_withholding_targets(ty: TaxYear, seed: int) -> list[dict[str, Any]]:
+    """The 年金保険者's notice for the 年度 after the income year: who of the pension report's recipients, 65歳以上 on
+    4月1日, draws a 老齢等年金給付 of 180,000円 or more (the income year's amount stands for the year's), with the
+    介護保険料 withheld from it for 95 % of them ([D]: the others pay it by 普通徴収, e.g. in their first year)."""
+    from jichitai.common.wareki import legal_age_on
+
+    fiscal_year = ty.income_year + 1
+    rng = random.Random(f"nenkin-tokucho:{seed}:{fiscal_year}")
+    out = []
+    for row in ty.pension_rows:
+        if legal_age_on(row["birth_date"], dt.date(fiscal_year, 4, 1)) < 65 or row["pension_paid"] < 180_000:
+            continue
+        out.append({"fiscal_year": fiscal_year, "payer_number": row["payer_number"], "payer_name": row["payer_name"],
+                    "my_number": row["my_number"], "name": row["name"], "kana": row["kana"],
+                    "birth_date": row["birth_date"], "address": row["address"], "old_age_pension": row["pension_paid"],
+                    "nursing_premium_withheld": rng.random() < 0.95})
+    return out
 
 
 def _kokuho_rows(city: City, window: othersystems.Window, ty: TaxYear, seed: int) -> list[dict[str, Any]]:

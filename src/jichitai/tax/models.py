@@ -98,6 +98,34 @@ class SalaryEarnerChange(models.Model):
         return f"給与所得者異動届出書 {self.payer_name} {self.changed_on} {self.reason}"
 
 
+class PensionWithholdingTarget(models.Model):
+    """A 年金保険者's notice that it pays a person a 老齢等年金給付 (年額) and whether it withholds their 介護保険料
+    (reports.PENSION_WITHHOLDING_TARGET): what decides the 年金特徴 of the 年度 (地方税法第321条の7の2) together
+    with the age and the tax on the pension income. 個人番号 as for reports."""
+
+    fiscal_year = models.PositiveIntegerField("年度")
+    payer_number = models.CharField("年金保険者法人番号", max_length=13)
+    payer_name = models.CharField("年金保険者名称", max_length=100)
+    recipient_index = models.CharField("受給者個人番号索引", max_length=64, db_index=True)
+    recipient_my_number = models.TextField("受給者個人番号(暗号化)")
+    old_age_pension = models.BigIntegerField("老齢等年金給付の年額")
+    nursing_premium_withheld = models.BooleanField("介護保険料の特別徴収")
+    source = models.CharField("受付ファイル", max_length=200)
+    line = models.PositiveIntegerField("行")
+    received_at = models.DateTimeField("受付日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "年金特別徴収対象者情報"
+        verbose_name_plural = "年金特別徴収対象者情報"
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "payer_number", "recipient_index"],
+                                    name="tax_pension_target_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 年金特別徴収対象者 {self.payer_name}"
+
+
 class RuleSet(models.Model):
     """What every assessment computed under one law, city and explanation shares, stored once
     (:func:`jichitai.tax.calc.explain.rule_set`): the fixed part of the answer, the order of the figures each

@@ -16,7 +16,13 @@ from jichitai.dbcopy import copy_new_rows
 from jichitai.tax import reports
 from jichitai.tax.donation_notices import DONATION_NOTICE
 from jichitai.tax.final_returns import FINAL_RETURN
-from jichitai.tax.models import DonationNotice, FinalReturn, ReceivedReport, SalaryEarnerChange
+from jichitai.tax.models import (
+    DonationNotice,
+    FinalReturn,
+    PensionWithholdingTarget,
+    ReceivedReport,
+    SalaryEarnerChange,
+)
 
 LAYOUTS = {**reports.LAYOUTS, DONATION_NOTICE.name: DONATION_NOTICE, FINAL_RETURN.name: FINAL_RETURN}  # every file the tax office takes in
 
@@ -92,6 +98,8 @@ def store_rows(layout_name: str, rows: list[dict[str, Any]], source: str) -> tup
         return store_donation_notices(rows, source)
     if layout_name == FINAL_RETURN.name:
         return store_final_returns(rows, source)
+    if layout_name == reports.PENSION_WITHHOLDING_TARGET.name:
+        return store_pension_targets(rows, source)
     layout = reports.LAYOUTS[layout_name]
     v = vault()
     amount_attr = "salary_paid" if layout_name == "salary_report" else "pension_paid"
@@ -234,6 +242,21 @@ def store_earner_changes(rows: list[dict[str, Any]], source: str) -> tuple[int, 
             "data": _jsonable(row, v, numbers, index), "received_at": now,
         })
     stored = copy_new_rows(SalaryEarnerChange, items, batch_size=2000)
+    return stored, len(rows) - stored
+
+
+def store_pension_targets(rows: list[dict[str, Any]], source: str) -> tuple[int, int]:
+    """Store the rows of a 年金特別徴収対象者情報 file; the same 年度, 年金保険者 and person sent again is stored
+    once (the first). Returns (rows stored, rows already there)."""
+    v = vault()
+    now = timezone.now()
+    items = [{
+        "fiscal_year": row["fiscal_year"], "payer_number": row["payer_number"], "payer_name": row["payer_name"],
+        "recipient_index": v.blind_index(row["my_number"]), "recipient_my_number": v.encrypt(row["my_number"]),
+        "old_age_pension": row["old_age_pension"], "nursing_premium_withheld": row["nursing_premium_withheld"],
+        "source": source, "line": row["line"], "received_at": now,
+    } for row in rows]
+    stored = copy_new_rows(PensionWithholdingTarget, items, batch_size=2000)
     return stored, len(rows) - stored
 
 

@@ -353,8 +353,29 @@ SALARY_EARNER_CHANGE = Layout(
     row_checks=(_change_checks,),
 )
 
+# 年金特徴の対象者: what the 年金保険者 tells the city each May of the people it pays a 老齢等年金給付 (年額) and
+# whether it withholds their 介護保険料 (介護保険法第134条; the 地方税法 article of the tax's own notice is [U]),
+# the facts 地方税法第321条の7の2 needs to decide whether the pension tax is withheld from the pension.
+PENSION_WITHHOLDING_TARGET = Layout(
+    name="pension_withholding_target",
+    title="年金特別徴収対象者情報",
+    legal_basis="地方税法第321条の7の2（年金所得に係る特別徴収）, 介護保険法第134条（年金保険者の通知）",
+    columns=tuple(
+        [Column("年度", "fiscal_year", _year),
+         Column("年金保険者法人番号", "payer_number", _corporate_number),
+         Column("年金保険者名称", "payer_name", _text(max_len=100))]
+        + _RECIPIENT[3:]
+        + [
+            Column("老齢等年金給付の年額", "old_age_pension", _yen()),
+            Column("介護保険料の特別徴収", "nursing_premium_withheld", _choice({"有": True, "無": False})),
+        ]
+    ),
+    words={"nursing_premium_withheld": {True: "有", False: "無"}},
+)
+
 LAYOUTS: dict[str, Layout] = {SALARY_REPORT.name: SALARY_REPORT, PENSION_REPORT.name: PENSION_REPORT,
-                              SALARY_EARNER_CHANGE.name: SALARY_EARNER_CHANGE}
+                              SALARY_EARNER_CHANGE.name: SALARY_EARNER_CHANGE,
+                              PENSION_WITHHOLDING_TARGET.name: PENSION_WITHHOLDING_TARGET}
 
 
 def decode(data: bytes) -> str:

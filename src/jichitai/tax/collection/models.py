@@ -19,6 +19,9 @@ class CollectionSchedule(models.Model):
     annual = models.BigIntegerField("年税額")
     salary_total = models.BigIntegerField("給与からの特別徴収税額")
     pension_total = models.BigIntegerField("公的年金からの特別徴収税額")
+    # the year's tax on the 公的年金等に係る所得 (whichever method collects it): next year's 仮特別徴収 is half of it
+    # (地方税法第321条の7の8第1項)
+    pension_tax = models.BigIntegerField("年金所得に係る税額", default=0)
     ordinary_total = models.BigIntegerField("普通徴収税額")
     refund = models.BigIntegerField("還付（過納）額", default=0)
     notes = models.JSONField("注記", default=list, blank=True)

@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -32,9 +32,10 @@ from jichitai.tax.collection.domain.calendar import (
 )
 from jichitai.tax.collection.domain.instalment import CollectionError, Instalment
 from jichitai.tax.collection.domain.ordinary import ordinary_schedule
+from jichitai.tax.collection.domain.pension import pension_continuing, pension_first_year, pension_withholding_subject
 from jichitai.tax.collection.domain.revision import respread
 from jichitai.tax.collection.domain.salary import earner_change, ordinary_rest, salary_schedule
-from jichitai.tax.collection.domain.split import split_by_method
+from jichitai.tax.collection.domain.split import MethodSplit, split_by_method
 from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule
 from jichitai.tax.services import configured_city_code
 
@@ -56,6 +57,17 @@ class BuildReport:
 class Employer:
     number: str
     name: str
+
+
+@dataclass(frozen=True)
+class PensionPayer:
+    """A 年金保険者's notice for a person (tax.PensionWithholdingTarget) and the person's 年金特徴 last year."""
+
+    number: str
+    name: str
+    old_age_pension: int
+    nursing_premium_withheld: bool
+    previous_pension_tax: int | None = None  # last 年度's pension tax when it was withheld then (仮徴収 follows it)
 
 
 def occasional_due(notice_on: dt.date) -> dt.date:
@@ -113,33 +125,84 @@ def _last_withheld(schedule: list[Instalment], collected: int, changed_on: dt.da
 
 
 def plan(a: dict[str, Any], *, calendar: CollectionCalendar, notice_on: dt.date, employer: Employer | None,
-         change: dict[str, Any] | None, previous: list[Instalment] | None) -> tuple[list[Instalment], int, list[str]]:
+         change: dict[str, Any] | None, previous: list[Instalment] | None,
+         pension: PensionPayer | None = None) -> tuple[list[Instalment], int, list[str]]:
     """One person's instalments, 還付 due and notes for assessment ``a`` (a dict of its stored figures)."""
     notes: list[str] = []
     fy = calendar.fiscal_year
     birth = dt.date.fromisoformat(str(a["case"].get("taxpayer", {}).get("birth_date")))
     aged = legal_age_on(birth, dt.date(fy, 4, 1)) >= 65
     other_ordinary = OTHER_INCOME_ORDINARY_NOTE in (a.get("notes") or [])
-    split = split_by_method(total=a["total"], income_levy=a["city_income_levy"] + a["pref_income_levy"],
-                            salary_income=int(a.get("salary_income") or 0),
-                            pension_income=int(a.get("pension_income") or 0),
-                            total_income=a["total_income"], aged_65=aged, has_employer=employer is not None,
-                            pension_withholding=False, other_ordinary=other_ordinary)
+
+    def split_for(withheld: bool) -> MethodSplit:
+        return split_by_method(total=a["total"], income_levy=a["city_income_levy"] + a["pref_income_levy"],
+                               salary_income=int(a.get("salary_income") or 0),
+                               pension_income=int(a.get("pension_income") or 0),
+                               total_income=a["total_income"], aged_65=aged, has_employer=employer is not None,
+                               pension_withholding=withheld, other_ordinary=other_ordinary)
+
+    split = split_for(False)
+    a["pension_tax"] = split.pension_part
+    withheld = _pension_withheld(split.pension_part, birth, fy, pension, notes)
+    if withheld:
+        split = split_for(True)
     if other_ordinary and employer is not None:
         notes.append("給与・公的年金等以外の所得に係る税額は申告により普通徴収 (地方税法第321条の3第2項ただし書)")
-    if split.pension_part:
-        notes.append(f"公的年金等に係る税額 {split.pension_part:,}円 は普通徴収 (年金からの特別徴収の判定に要る介護保険の"
-                     "特別徴収の情報が連携されていません)")
     if previous is not None:
-        return _revised(previous, split.salary, split.ordinary, calendar, notice_on, employer, notes)
+        old_pension = [i for i in previous if i.method == "pension"]
+        if old_pension:  # 更正: what was notified to the 年金保険者 stays; the difference is 普通徴収 ([U] 施行令第48条の9の15)
+            moved = split.pension - sum(i.amount for i in old_pension)
+            if moved:
+                notes.append(f"年金からの特別徴収税額の変更分 {moved:,}円 は普通徴収 (年金保険者へ通知済みの額は変更しません)")
+            items, refund, more = _revised(previous, split.salary, split.ordinary + moved, calendar, notice_on,
+                                           employer, notes)
+            return old_pension + items, refund, more
+        return _revised(previous, split.salary, split.ordinary + split.pension, calendar, notice_on, employer, notes)
     first_time = notice_on <= calendar.terms[0].due
     salary, moved_to_ordinary = ([], []) if employer is None else _salary_plan(
         split.salary, fy, employer, calendar, notice_on, first_time, change, notes)
+    from_pension: list[Instalment] = []
+    refund = 0
+    ordinary_amount = split.ordinary
+    if withheld and pension is not None:
+        if pension.previous_pension_tax is None:  # the first year (第321条の7の2第2項)
+            sched = pension_first_year(split.pension, calendar, payer=pension.number)
+            moved_to_ordinary = _merge_ordinary(moved_to_ordinary, list(sched.ordinary))
+        else:
+            sched = pension_continuing(split.pension, pension.previous_pension_tax, fy, payer=pension.number)
+            refund = sched.refund
+        from_pension = [i.named(pension.name) for i in (*sched.provisional, *sched.main)]
+        if refund:
+            notes.append(f"仮特別徴収税額が年金所得に係る税額を {refund:,}円 超えています: 還付 (地方税法第321条の7の8)")
     if first_time:
-        ordinary = ordinary_schedule(split.ordinary, calendar) if split.ordinary else []
+        ordinary = ordinary_schedule(ordinary_amount, calendar) if ordinary_amount else []
     else:
-        ordinary = ordinary_rest(split.ordinary, calendar, notice_on, occasional_due(notice_on))
-    return salary + _merge_ordinary(ordinary, moved_to_ordinary), 0, notes
+        ordinary = ordinary_rest(ordinary_amount, calendar, notice_on, occasional_due(notice_on))
+    return salary + from_pension + _merge_ordinary(ordinary, moved_to_ordinary), refund, notes
+
+
+def _pension_withheld(pension_tax: int, birth: dt.date, fiscal_year: int, pension: PensionPayer | None,
+                      notes: list[str]) -> bool:
+    """Whether the tax on the pension income is withheld from the pension this 年度 (地方税法第321条の7の2); the
+    reason in words when a 65歳以上 person's pension tax is 普通徴収 instead."""
+    if pension_tax <= 0:
+        return False
+    if pension is None:
+        notes.append(f"公的年金等に係る税額 {pension_tax:,}円 は普通徴収 (年金保険者から年金特別徴収の対象者として"
+                     "通知されていません)")
+        return False
+    eligible = pension_withholding_subject(birth_date=birth, fiscal_year=fiscal_year,
+                                           old_age_pension=pension.old_age_pension,
+                                           nursing_premium_withheld=pension.nursing_premium_withheld,
+                                           pension_tax=pension_tax)
+    if not eligible.subject:
+        notes.append(f"公的年金等に係る税額 {pension_tax:,}円 は普通徴収 (年金からの特別徴収の対象外: "
+                     f"{'、'.join(eligible.reasons)}; 地方税法第321条の7の2)")
+        return False
+    notes.append(f"公的年金等に係る税額 {pension_tax:,}円 は {pension.name} の年金から特別徴収 "
+                 f"({'初年度: 半額を第1期・第2期に普通徴収' if pension.previous_pension_tax is None else '仮徴収・本徴収'}; "
+                 "地方税法第321条の7の2)")
+    return True
 
 
 def _merge_ordinary(a: list[Instalment], b: list[Instalment]) -> list[Instalment]:
@@ -247,6 +310,29 @@ def _employers_and_changes(fiscal_year: int, atenas: list[str]) -> tuple[dict[st
     return employers, changes
 
 
+def _pension_payers(fiscal_year: int, atenas: list[str]) -> dict[str, PensionPayer]:
+    """宛名番号 → the 年金保険者's notice of the 年度 (the largest 老齢等年金給付 when several payers sent one), with
+    last 年度's pension tax when it was withheld from the pension then (仮特別徴収 is half of it)."""
+    from jichitai.registry.models import Resident
+    from jichitai.tax.models import PensionWithholdingTarget
+
+    index_of = dict(with_keys(Resident.objects.exclude(my_number_index=""), "atena_number", atenas)
+                    .values_list("atena_number", "my_number_index"))
+    atena_of = {v: k for k, v in index_of.items()}
+    found: dict[str, PensionPayer] = {}
+    targets = PensionWithholdingTarget.objects.filter(fiscal_year=fiscal_year)
+    for index, number, name, amount, nursing in (with_keys(targets, "recipient_index", atena_of).order_by("id")
+            .values_list("recipient_index", "payer_number", "payer_name", "old_age_pension",
+                         "nursing_premium_withheld")):
+        atena = atena_of[index]
+        if atena not in found or amount > found[atena].old_age_pension:
+            found[atena] = PensionPayer(number, name, int(amount), bool(nursing))
+    last_year = CollectionSchedule.objects.filter(fiscal_year=fiscal_year - 1, current=True, pension_total__gt=0)
+    for atena, tax in with_keys(last_year, "atena_number", found).values_list("atena_number", "pension_tax"):
+        found[atena] = replace(found[atena], previous_pension_tax=int(tax))
+    return found
+
+
 def _current_versions(fiscal_year: int, atenas: list[str]) -> dict[str, tuple[int, int]]:
     """宛名番号 → (schedule id, assessment version) of the current schedule."""
     current = CollectionSchedule.objects.filter(fiscal_year=fiscal_year, current=True)
@@ -280,6 +366,7 @@ def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
         _with_incomes(todo, columns)
         earlier = _instalments([previous[a["atena_number"]][0] for a in todo if a["atena_number"] in previous])
         employers, changes = _employers_and_changes(fiscal_year, [a["atena_number"] for a in todo])
+        pensions = _pension_payers(fiscal_year, [a["atena_number"] for a in todo])
         now = dj_timezone.now()
         new: list[tuple[CollectionSchedule, list[Instalment]]] = []
         superseded: list[int] = []
@@ -289,7 +376,8 @@ def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
                 items, refund, notes = plan(a, calendar=calendar, notice_on=notice_on,
                                             employer=employers.get(a["atena_number"]),
                                             change=changes.get(a["atena_number"]),
-                                            previous=None if before is None else earlier[before[0]])
+                                            previous=None if before is None else earlier[before[0]],
+                                            pension=pensions.get(a["atena_number"]))
             except CollectionError as exc:
                 report.refused.append((a["atena_number"], exc.message))
                 continue
@@ -298,6 +386,7 @@ def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
                 fiscal_year=fiscal_year, atena_number=a["atena_number"], assessment_id=a["id"],
                 assessment_version=a["version"], annual=a["total"], salary_total=totals["salary"],
                 pension_total=totals["pension"], ordinary_total=totals["ordinary"], refund=refund, notes=notes,
+                pension_tax=a.get("pension_tax") or 0,
                 current=True, notice_on=notice_on, run_id=report.run_id, created_at=now), items))
             if before is None:
                 report.created += 1

@@ -33,6 +33,7 @@ INCOMING_FILES: tuple[tuple[str, str, str], ...] = (
     ("kojin_juminzei", "salary-report", "kyuyo_shiharai_hokokusho.csv"),
     ("kojin_juminzei", "pension-report", "koteki_nenkin_shiharai_hokokusho.csv"),
     ("kojin_juminzei", "final-return", "kakutei_shinkokusho.csv"),
+    ("kojin_juminzei", "pension-withholding-target", "nenkin_tokucho_taishosha.csv"),
     ("kokuho", "kokuho-shikaku", "kokuho_shikaku.csv"),
     ("kokuho", "kokuho-zei", "kokuho_zei.csv"),
     ("shogaisha", "shogai-techo", "shogai_techo.csv"),
@@ -40,7 +41,7 @@ INCOMING_FILES: tuple[tuple[str, str, str], ...] = (
     ("kaigo", "kaigo-nintei", "kaigo_nintei.csv"),
 )
 FEED_NAMES = {"salary-report": "給与支払報告書", "pension-report": "公的年金等支払報告書",
-              "final-return": "確定申告書（国税連携）",
+              "final-return": "確定申告書（国税連携）", "pension-withholding-target": "年金特別徴収対象者情報",
               "kokuho-shikaku": "国保 資格情報", "kokuho-zei": "国保税 納付情報", "shogai-techo": "障害者手帳情報",
               "jido-teate": "児童手当 受給情報", "kaigo-nintei": "介護 要介護認定"}
 

@@ -41,6 +41,9 @@ class Instalment:
     def with_amount(self, amount: int) -> Instalment:
         return replace(self, amount=amount)
 
+    def named(self, payer_name: str) -> Instalment:
+        return replace(self, payer_name=payer_name)
+
 
 def split_remainder_first(amount: int, parts: int, unit: int) -> list[int]:
     """``amount`` in ``parts`` equal parts each cut to a multiple of ``unit``, all that was cut in the first.

@@ -114,6 +114,10 @@ class Command(BaseCommand):
                     files = bar.add_task("特別徴収税額通知データ", total=employer_files.count_employers(year))
                     written = employer_files.write_all(year, Path(options["out"]),
                                                        progress=lambda n: bar.advance(files, n))
+                    payers = bar.add_task("年金特別徴収税額通知データ",
+                                          total=employer_files.count_employers(year, employer_files.PENSION))
+                    employer_files.write_all(year, Path(options["out"]), kind=employer_files.PENSION,
+                                             progress=lambda n: bar.advance(payers, n))
                 if options["out"] and options["pdf"]:
                     from jichitai.tax.collection import notices
 
