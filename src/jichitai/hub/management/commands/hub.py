@@ -107,7 +107,7 @@ class Command(BaseCommand):
         if opts["demo"]:
             demo = {"kojin_juminzei": (True, ["atena-delta", "atena-full", "atena-extract", "salary-report",
                                               "pension-report", "final-return", "salary-earner-change",
-                                              "donation-notice"]),
+                                              "donation-notice", "pension-withholding-target"]),
                     "kokuho": (True, ["atena-delta", "kokuho-shikaku", "kokuho-zei"]),
                     "shogaisha": (True, ["atena-delta", "shogai-techo"]),
                     "jido_teate": (True, ["atena-delta", "jido-teate"]),
