@@ -33,6 +33,10 @@ PATH_FROM_HEAD: dict[str, tuple[str, ...] | None] = {
     "兄の妻": ("b", "s"), "弟の妻": ("b", "s"), "姉の夫": ("b", "s"), "妹の夫": ("b", "s"),
     "おじ": ("p", "b"), "おば": ("p", "b"), "甥": ("b", "c"), "姪": ("b", "c"),
     "妻の子": ("s", "c"), "夫の子": ("s", "c"),
+    "子の子": ("c", "c"), "子の子の子": ("c", "c", "c"),
+    **dict.fromkeys(("父の父", "父の母", "母の父", "母の母"), ("p", "p")),
+    **dict.fromkeys(("父の兄", "父の姉", "父の弟", "父の妹", "母の兄", "母の姉", "母の弟", "母の妹"), ("p", "b")),
+    **dict.fromkeys(("兄の子", "姉の子", "弟の子", "妹の子"), ("b", "c")),
     "縁故者": None, "同居人": None,  # not relatives of the head: nothing follows from the registry
 }
 INVERSE = {"p": "c", "c": "p", "s": "s", "u": "u", "b": "b"}

@@ -30,13 +30,13 @@ def relationship_rank(relationship: str) -> tuple[int, int]:
         return (1, 3)
     if r.startswith("子の") and r[2:] in _SPOUSE:
         return (2, 2)
-    if r in {"孫", "子の子"} or r.startswith("孫"):
+    if r in {"孫", "子の子"} or r.startswith("孫") or r.startswith("子の子"):
         return (2, 3)
     if r in {"父", "母", "養父", "養母"}:
         return (3, 1)
     if r in {"兄", "姉", "弟", "妹", "兄弟", "姉妹"}:
         return (3, 2)
-    if r in {"祖父", "祖母"}:
+    if r in {"祖父", "祖母", "父の父", "父の母", "母の父", "母の母"}:
         return (3, 3)
     if r == "縁故者":
         return (4, 2)

@@ -26,7 +26,76 @@ RELATIONSHIPS = frozenset({
     HEAD, "妻", "夫", "妻（未届）", "夫（未届）", "子", "父", "母", "孫", "兄", "姉", "弟", "妹", "祖父", "祖母",
     "子の妻", "子の夫", "妻の父", "妻の母", "夫の父", "夫の母", "兄の妻", "弟の妻", "姉の夫", "妹の夫", "おじ", "おば",
     "甥", "姪", "曾孫", "縁故者", "同居人", "妻の子", "夫の子", "養子", "養父", "養母",
+    # the standard's own words (j110 ③) for a 孫・曾孫, 祖父母, おじ・おば and 甥・姪: offered on the counter's forms
+    "子の子", "子の子の子", "父の父", "父の母", "母の父", "母の母", "父の兄", "父の姉", "父の弟", "父の妹",
+    "母の兄", "母の姉", "母の弟", "母の妹", "兄の子", "姉の子", "弟の子", "妹の子",
 })
+# Any other chain of j110 ③ is accepted too (:func:`is_relationship`); RELATIONSHIPS are the words listed.
+# The standard's 続柄 (j110, 1.1.11, 第1.0版 【実装すべき機能】): ① 世帯主; ② the terms below; ③ ② joined by 「の」 up to
+# ４世代 (例：子の子の子の子); ④ 縁故者; ⑤ 同居人. Five or more generations are 「縁故者」 (留意点).
+STANDARD_TERMS: tuple[str, ...] = (
+    "夫", "妻", "夫（未届）", "妻（未届）", "子", "子（子の夫）", "子（子の妻）", "父", "母", "兄", "姉", "弟", "妹",
+)
+STANDARD_GENERATIONS = 4
+NOT_RELATIVES = frozenset({"縁故者", "同居人"})
+_TERMS_LONGEST_FIRST = tuple(sorted(STANDARD_TERMS, key=len, reverse=True))
+_MALE_TERMS = frozenset({"夫", "夫（未届）", "子（子の夫）", "父", "兄", "弟"})
+_FEMALE_TERMS = frozenset({"妻", "妻（未届）", "子（子の妻）", "母", "姉", "妹"})
+_CHILD_TERMS = frozenset({"子", "子（子の夫）", "子（子の妻）"})
+_PARENT_TERMS = frozenset({"父", "母"})
+
+
+def standard_terms(relationship: str) -> tuple[str, ...] | None:
+    """The ② terms a 続柄 of ③ is made of (「子の子」 → (子, 子)), or None when it is not one (more than four, or a
+    word outside ②). 「子（子の夫）」 is one term although it holds a 「の」."""
+
+    def parse(rest: str, depth: int) -> tuple[str, ...] | None:
+        if depth > STANDARD_GENERATIONS:
+            return None
+        for term in _TERMS_LONGEST_FIRST:
+            if rest == term:
+                return (term,)
+            if rest.startswith(term + "の"):
+                tail = parse(rest[len(term) + 1:], depth + 1)
+                if tail is not None:
+                    return (term, *tail)
+        return None
+
+    return parse(relationship, 1) if relationship else None
+
+
+def is_relationship(relationship: str) -> bool:
+    """A 続柄 the registry accepts: every one of the standard's (j110) and the words kept in RELATIONSHIPS."""
+    return (relationship in RELATIONSHIPS or relationship in NOT_RELATIVES
+            or standard_terms(relationship) is not None)
+
+
+def relationship_sex(relationship: str) -> str:
+    """MALE or FEMALE when the 続柄 says it (its last term: 「父の妻」 is a woman), "" when it does not."""
+    if relationship in MALE_ONLY:
+        return MALE
+    if relationship in FEMALE_ONLY:
+        return FEMALE
+    terms = standard_terms(relationship)
+    last = terms[-1] if terms else ""
+    return MALE if last in _MALE_TERMS else FEMALE if last in _FEMALE_TERMS else ""
+
+
+def relationship_generation(relationship: str) -> int:
+    """-1 when the 続柄 is of a younger generation than the 世帯主 (子, 子の子…), 1 an older one (父, 父の母…), 0
+    when it does not say."""
+    if relationship in YOUNGER_THAN_HEAD:
+        return -1
+    if relationship in OLDER_THAN_HEAD:
+        return 1
+    terms = standard_terms(relationship) or ()
+    if terms and set(terms) <= _CHILD_TERMS:
+        return -1
+    if terms and set(terms) <= _PARENT_TERMS:
+        return 1
+    return 0
+
+
 YOUNGER_THAN_HEAD = frozenset({"子", "孫", "曾孫", "子の妻", "子の夫", "養子", "妻の子", "夫の子", "甥", "姪"})
 OLDER_THAN_HEAD = frozenset({"父", "母", "祖父", "祖母", "養父", "養母", "妻の父", "妻の母", "夫の父", "夫の母"})
 MALE_ONLY = frozenset({"夫", "夫（未届）", "父", "祖父", "兄", "弟", "養父", "妻の父", "夫の父", "子の夫", "甥"})
