@@ -32,6 +32,7 @@ from jichitai.registry.domain.rules import (
     check_household,
     check_move_out_dates,
     check_new_person,
+    check_not_blanked,
     coerce_changes,
 )
 
@@ -603,6 +604,7 @@ def _correct(work: _Work, cmd: C.CorrectRecord) -> Reason:
     if all(getattr(person, k) == v for k, v in values.items()):
         raise RegistryError("修正内容が現在の記載と同じです。", code="no_change")
     updated = replace(person, **values)
+    check_not_blanked(person, updated)
     if "birth_date" in values and person.became_resident_on and updated.birth_date > cmd.moved_on:
         raise RegistryError("生年月日が異動日より後です。", code="birth_after_move", field="birth_date")
     work.put(updated)

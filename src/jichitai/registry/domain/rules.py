@@ -14,17 +14,15 @@ from jichitai.registry.domain.person import (
     CORRECTABLE,
     DATE_FIELDS,
     FEMALE,
-    FEMALE_ONLY,
     FOREIGN,
     JAPANESE,
     MALE,
-    MALE_ONLY,
     MINOR,
-    OLDER_THAN_HEAD,
-    RELATIONSHIPS,
     SPOUSES,
-    YOUNGER_THAN_HEAD,
     Person,
+    is_relationship,
+    relationship_generation,
+    relationship_sex,
 )
 
 
@@ -87,9 +85,38 @@ def check_new_person(new: Any, moved_on: dt.date) -> None:
     if new.resident_kind == FOREIGN and not new.nationality.strip():
         raise RegistryError("外国人住民は国籍・地域を入力してください（標準仕様書 1.1.2）。", code="nationality_required",
                             field="nationality")
+    if new.resident_kind == JAPANESE:
+        check_koseki(new.honseki, new.hittosha)
     if new.resident_kind == JAPANESE and new.tsusho:
         raise RegistryError("通称は外国人住民についてのみ記載できます（標準仕様書 1.1.7）。", code="wrong_resident_kind",
                             field="tsusho")
+
+
+# j60 (1.1.6 空欄): items that may not be blank, among those a correction can change (the rest are set by their own
+# 異動: 住所 by 転居, 住民票コード by its 異動, which refuses an empty code).
+NOT_BLANK_JAPANESE = {"honseki": "本籍", "hittosha": "筆頭者"}
+NOT_BLANK = {"became_resident_on": "住民となった年月日"}
+NOT_BLANK_FOREIGN = {"foreign_resident_on": "外国人住民となった年月日"}
+
+
+def check_koseki(honseki: str, hittosha: str) -> None:
+    """j60: 「戸籍の表示（本籍・筆頭者）」 is one item: both given or neither (a 本籍 of spaces is no 本籍)."""
+    if bool(honseki.strip()) != bool(hittosha.strip()):
+        missing, field = ("本籍", "honseki") if not honseki.strip() else ("筆頭者", "hittosha")
+        raise RegistryError(f"戸籍の表示は本籍と筆頭者の両方を入力してください（{missing}が空欄です。標準仕様書 1.1.6）。",
+                            code="blank_not_allowed", field=field)
+
+
+def check_not_blanked(before: Person, after: Person) -> None:
+    """j60 (1.1.6): a correction may fill an empty item but never empties one the standard does not let be blank:
+    戸籍の表示 (本籍・筆頭者) of a 日本人住民, 住民となった年月日, a 外国人住民's 外国人住民となった年月日. (A correction
+    changes one item at a time at the counter, so a record entered without 戸籍の表示 gets its 本籍 and 筆頭者 in turn.)"""
+    items = {**NOT_BLANK, **(NOT_BLANK_JAPANESE if after.resident_kind == JAPANESE else NOT_BLANK_FOREIGN)}
+    for key, label in items.items():
+        old, new = getattr(before, key), getattr(after, key)
+        if (old if not isinstance(old, str) else old.strip()) and not (new.strip() if isinstance(new, str) else new):
+            raise RegistryError(f"{label}は空欄にできません（標準仕様書 1.1.6）。正しい内容に修正してください。",
+                                code="blank_not_allowed", field=key)
 
 
 def check_household(setai: str, members: list[Person]) -> None:
@@ -117,16 +144,19 @@ def check_household(setai: str, members: list[Person]) -> None:
     for m in members:
         rel = m.relationship
         where = f"宛名番号 {m.atena_number} の続柄「{rel}」"
-        if rel not in RELATIONSHIPS:
-            raise RegistryError(f"{where}は使用できない続柄です（標準仕様書 1.1.11）。", code="invalid_relationship",
-                                atena_number=m.atena_number)
-        if (rel in MALE_ONLY and m.sex != MALE) or (rel in FEMALE_ONLY and m.sex != FEMALE):
+        if not is_relationship(rel):
+            raise RegistryError(f"{where}は使用できない続柄です。標準仕様書 1.1.11 の続柄（世帯主、夫・妻・子・父・母・"
+                                f"兄・姉・弟・妹等を「の」で4世代までつなげたもの、縁故者、同居人）を入力してください。",
+                                code="invalid_relationship", atena_number=m.atena_number)
+        sex = relationship_sex(rel)
+        if sex and m.sex != sex:
             raise RegistryError(f"{where}が性別と一致しません。", code="relationship_sex",
                                 atena_number=m.atena_number)
-        if rel in YOUNGER_THAN_HEAD and m.birth_date <= head.birth_date:
+        generation = relationship_generation(rel)
+        if generation < 0 and m.birth_date <= head.birth_date:
             raise RegistryError(f"{where}は世帯主より年少でなければなりませんが、生年月日が世帯主と同じかそれより前です。",
                                 code="relationship_age", atena_number=m.atena_number)
-        if rel in OLDER_THAN_HEAD and m.birth_date >= head.birth_date:
+        if generation > 0 and m.birth_date >= head.birth_date:
             raise RegistryError(f"{where}は世帯主より年長でなければなりませんが、生年月日が世帯主と同じかそれより後です。",
                                 code="relationship_age", atena_number=m.atena_number)
 
