@@ -29,6 +29,11 @@ def _clean(page: Any, what: str) -> None:
     assert page.locator("html").get_attribute("lang") == "ja", what
     found = violations(page)
     assert not found, f"{what}: " + "; ".join(found)
+    # every aria-describedby names an element of the page (Django points a field at "<id>_helptext"): axe does
+    # not flag a reference to a missing element, a screen reader then reads no help
+    dangling = page.evaluate("""() => [...document.querySelectorAll('[aria-describedby]')].flatMap(e =>
+        e.getAttribute('aria-describedby').split(/\\s+/).filter(id => !document.getElementById(id)))""")
+    assert dangling == [], f"{what}: {dangling}"
 
 
 def test_every_portal_page_passes_axe_and_the_front_page_links_to_it(live_server: Any, page: Any,
