@@ -3,7 +3,7 @@
 # two variants of the code are compared in one session with their spread (docs/benchmarks.md's rule).
 #
 #   bench/alternate.sh ROUNDS TREE_A TREE_B -- COMMAND…
-#   e.g. bench/alternate.sh 2 /work/wt/new /work/wt/old -- .venv/bin/python bench/tax_assess.py --reuse
+#   e.g. bench/alternate.sh 2 ../tree-new ../tree-old -- .venv/bin/python bench/tax_assess.py --reuse
 #
 # Each tree is a checkout (git worktree) of the project; COMMAND runs from the current directory with
 # PYTHONPATH=TREE/src, so the bench script is the same for both and only the code under test differs.
