@@ -10,6 +10,8 @@
   warned and must override explicitly; an override is audited with the residents it matched. Names compare
   through the registry's search key (NFKC, kana, variation selectors, spaces: common.text.search_key), the
   address by 町字 and 番地 (search key too; 方書 is left out, it is the item clerks spell most freely).
+  A 除票 sharing the 3情報 (氏名・性別・生年月日, any address) raises the same alert (4.1.1.2: a 再転入者 is entered
+  under the 宛名番号 of the 除票).
 """
 
 from __future__ import annotations
@@ -101,10 +103,15 @@ def matching_residents(command: Command) -> list[dict[str, str]]:
     for person in command.persons:
         if person.atena_number:  # 再転入 of a 除票: the person is named by number, not matched by facts
             continue
-        rows = Resident.objects.filter(status=ACTIVE, name_key=search_key(person.name)[:200],
-                                       birth_date=person.birth_date, sex=person.sex, town_code=command.town_code)
+        same = Resident.objects.filter(name_key=search_key(person.name)[:200], birth_date=person.birth_date,
+                                       sex=person.sex)
+        rows = same.filter(status=ACTIVE, town_code=command.town_code)
         found += [{"atena_number": r.atena_number, "name": r.name} for r in rows.only("atena_number", "name", "banchi")
                   if search_key(r.banchi) == address]
+        # 4.1.1.2 (j600): 「３情報（氏名・性別・生年月日）が一致する者がいた場合は、アラートを表示し、再転入者として選択
+        # できること」 — a 除票 at any address
+        found += [{"atena_number": r.atena_number, "name": r.name, "removed": "1"}
+                  for r in same.exclude(status=ACTIVE).only("atena_number", "name")]
     return found
 
 
@@ -115,10 +122,14 @@ def ensure_not_duplicate(command: Command, *, actor: Any, override: bool) -> lis
     if matches and not override:
         audit.record(actor, "registry.change", command.command_type, "refused", code=PossibleDuplicate.code,
                      matched=[m["atena_number"] for m in matches])
-        numbers = "、".join(m["atena_number"] for m in matches)
+        current = "、".join(m["atena_number"] for m in matches if not m.get("removed"))
+        removed = "、".join(m["atena_number"] for m in matches if m.get("removed"))
+        said = ([f"氏名・生年月日・性別・住所が現に住民である方（宛名番号 {current}）と一致します。"] if current else []) + (
+            [f"氏名・性別・生年月日が除票の方（宛名番号 {removed}）と一致します。再転入者であれば、その宛名番号を指定して"
+             "再転入として入力してください（標準仕様書 4.1.1.2）。"] if removed else [])
         raise PossibleDuplicate(
-            f"氏名・生年月日・性別・住所が現に住民である方（宛名番号 {numbers}）と一致します。二重登録でないことを確認し、"
-            "同一人ではない場合に限り「重複を確認のうえ記録する」を選んでください。", matched=matches)
+            "".join(said) + "二重登録でないことを確認し、同一人ではない場合に限り「重複を確認のうえ記録する」を選んでください。",
+            matched=matches)
     return matches
 
 

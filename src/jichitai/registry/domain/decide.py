@@ -151,6 +151,18 @@ def _household(work: _Work, setai: str) -> list[Person]:
     return members
 
 
+def _returning(work: _Work, holder: str, item: str) -> None:
+    """4.1.1.2 (j600): 「除票データにおいて、個人番号、住民票コード…が一致する者がいた場合は、再転入者としての処理を行う
+    こととし、新規入力を抑止すること」 — a new entry whose number a 除票 holds is refused, naming the 宛名番号 to use."""
+    former = work.ledger.person(holder)
+    if former is not None and not former.is_active:
+        raise RegistryError(
+            f"{item}が除票の方（宛名番号 {holder}、{former.name}）と一致します。再転入者として、その宛名番号を指定して"
+            f"入力してください（従前の宛名番号を引き継ぎます。標準仕様書 4.1.1.2）。",
+            code="returning_resident", field="my_number" if item == "個人番号" else "juminhyo_code",
+            atena_number=holder)
+
+
 def _unique_numbers(work: _Work, person: Person, seen: set[str]) -> None:
     ledger = work.ledger
     if person.my_number:
@@ -158,6 +170,8 @@ def _unique_numbers(work: _Work, person: Person, seen: set[str]) -> None:
             raise RegistryError("個人番号の検査用数字が正しくありません（12桁の個人番号を確認してください）。",
                                 code="invalid_my_number", field="my_number")
         holder = ledger.my_number_holder(person.my_number)
+        if holder and holder != person.atena_number:
+            _returning(work, holder, "個人番号")
         if (holder and holder != person.atena_number) or person.my_number in seen:
             raise RegistryError(
                 f"この個人番号は既に宛名番号 {holder or '（同じ届出の別の者）'} の住民に記載されています。個人番号の重複は記載できません。",
@@ -169,6 +183,8 @@ def _unique_numbers(work: _Work, person: Person, seen: set[str]) -> None:
         if problem:
             raise RegistryError(problem, code="invalid_juminhyo_code", field="juminhyo_code")
         holder = ledger.juminhyo_code_holder(person.juminhyo_code)
+        if holder and holder != person.atena_number:
+            _returning(work, holder, "住民票コード")
         if holder and holder != person.atena_number:
             raise RegistryError(f"この住民票コードは既に宛名番号 {holder} の住民に記載されています。",
                                 code="duplicate_juminhyo_code", field="juminhyo_code")
