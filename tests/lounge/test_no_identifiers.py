@@ -72,6 +72,7 @@ def _urls(board: int) -> dict[str, list[tuple[str, str, dict[str, str] | None]]]
         "export/<slug:slug>.<str:fmt>": [("get", f"/lounge/export/{s}.{f}", None) for s in slugs
                                          for f in ("csv", "parquet")],
         "refresh/": [("post", "/lounge/refresh/", {})],
+        "freshness/": [("get", "/lounge/freshness/", None)],
         "api/indicators": [("get", "/api/lounge/indicators", None)],
         "api/indicators/{slug}": [("get", f"/api/lounge/indicators/{s}", None) for s in slugs],
         "api/catalogue": [("get", "/api/lounge/catalogue", None)],
