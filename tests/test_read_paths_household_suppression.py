@@ -60,6 +60,9 @@ NOT_RESIDENT_RECORDS = {
     "readyz": "readiness probe: database and lake reachable or not",
     "metrics": "operational counters for the monitoring system, no person",
     "registry/towns/": "the 町字 picker: rows of the 住所辞書 (町字名, よみ, 郵便番号), no person",
+    "jutogai/new": "the 住登外者 register form: its resident candidates are jutogai.search.resident_rows, the same "
+                   "shielded rows as the search page (probed as jutogai/)",
+    "jutogai/<str:number>/": "a 住登外者's own record: not a resident, no household or 住民票 address to withhold",
     "accounts/": "login, logout and the staff's own account pages",
     "audit/": "the audit log for auditors: it names 宛名番号, never a record's content or address",
     "tax/": "the tax office's per-ward totals and the held reports (rows of an employer's own file, not the "
@@ -170,6 +173,7 @@ VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
         c, f"/registry/changes/move-within/?setai={s['setai']}", s["taro"]),
     "registry/approvals/": lambda c, s: _draft_hidden(c, s),
     "tax/taxpayers/<str:atena_number>/": lambda c, s: _page_refused(c, f"/tax/taxpayers/{s['taro']}/", s["taro"]),
+    "jutogai/": lambda c, s: _jutogai_candidates_hide(c, "/jutogai/", s["taro"]),
     "tax/taxpayers/<str:atena_number>/<int:fiscal_year>/notice.pdf": lambda c, s: _page_refused(
         c, f"/tax/taxpayers/{s['taro']}/2026/notice.pdf", s["taro"]),
 }
@@ -180,6 +184,19 @@ SHIELDED_ELSEWHERE = {
     "declarations/queue/<int:pk>/": "test_j440_the_case_page_of_someone_elses_declaration_withholds_a_protected_"
                                     "relatives_address",
 }
+
+
+def _jutogai_candidates_hide(client: Any, url: str, taro: str) -> None:
+    """The 住登外者 search lists residents who match the facts: a resident whose household is under 照会抑止 is listed
+    by 宛名番号 only, with the mark, and the refusal audited."""
+    response = client.get(url, {"kana": "アオキ", "match": "partial", "residents": "on"})
+    assert response.status_code == 200, (url, response.status_code)
+    text = response.content.decode()
+    for shown in ("青木 太郎", "アオキ タロウ", "1番地", "加納町"):
+        assert shown not in text, (url, shown)
+    assert taro in text and "抑止" in text
+    assert AuditEntry.objects.filter(resource=f"resident:{taro}", action="jutogai.search", outcome="refused",
+                                     detail__via="jutogai").exists()
 
 
 def _draft_hidden(client: Any, s: dict[str, str]) -> None:

@@ -107,8 +107,9 @@ def resident_rows(rows: list[dict[str, Any]], actor: Any) -> list[dict[str, Any]
                     "postcode": "", "address": r["destination_address"] if kind == "former_resident" else address,
                     "former_atena_number": "", "status": r["status"], "merged_into": "", "suppressed": False})
     if withheld:
-        audit.record_many([audit.Event(actor, "jutogai.search", f"resident:{r['atena_number']}", "withheld",
-                                       {"code": suppression.CODE, "protected_by": guard.protected_by(r)})
+        audit.record_many([audit.Event(actor, "jutogai.search", f"resident:{r['atena_number']}", "refused",
+                                       {"code": suppression.CODE, "via": "jutogai",
+                                        "protected_by": guard.protected_by(r)})
                            for r in withheld])
     return out
 
