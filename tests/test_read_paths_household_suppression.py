@@ -47,7 +47,6 @@ from jichitai.registry.services import apply
 from tests.accounts.test_permission_walk import walk
 from tests.hub.conftest import hub_catalogue, lake, make_system  # noqa: F401 (fixtures)
 from tests.registry.conftest import clerk, household, protect, supervisor, towns  # noqa: F401 (fixtures)
-from tests.registry.counter_browser import RECEIVED
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -268,23 +267,6 @@ def test_j410_view_suppression_covers_a_former_co_residents_history(household: A
     assert client.get(f"/registry/residents/{taro}/").status_code == 200
     protect(hanako, "view")
     _page_refused(client, f"/registry/residents/{taro}/", taro)
-
-
-def test_j410_duplicate_warning_names_a_suppressed_match_by_number_only(household: Any, protect: Any,
-                                                                        login_as: Any) -> None:
-    """3.1: a 転入 typed with 花子's four facts warns of the match (no double registration) but does not show her
-    name under 照会抑止 (audited); the warning itself is what is left (docs/security.md)."""
-    hanako = household.atena_numbers[1]
-    protect(hanako, "view")
-    client = login_as("counter")
-    typed = {"step": "confirm", **RECEIVED, "moved_on": "令和8年11月2日", "notified_on": "2026-11-05",
-             "previous_address": "大阪府大阪市北区梅田1丁目", "previous_municipality_code": "27127",
-             "town_code": "281100001", "banchi": "1番地", "p1-name": "青木 花子", "p1-kana": "アオキ ハナコ",
-             "p1-birth_date": "1982-12-30", "p1-sex": "F", "p1-relationship": "世帯主", "p1-resident_kind": "japanese"}
-    html = client.post("/registry/changes/move-in/", typed).content.decode()
-    assert f"照会抑止の対象者（宛名番号 {hanako}）" in html
-    assert AuditEntry.objects.filter(resource=f"resident:{hanako}", outcome="refused",
-                                     detail__via="duplicate_check").exists()
 
 
 # ---- certificates to a third party under 支援措置 of a co-resident (3.4, 住基法第12条の3) ---------------------

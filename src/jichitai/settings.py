@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "ninja",  # /api/docs serves Swagger UI from django-ninja's own static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-use recovery codes (accounts.twofactor.issue_recovery_codes)
     "django_prometheus",
     "jichitai.accounts",
     "jichitai.audit",

@@ -96,7 +96,7 @@ def test_first_login_enrols_a_device_confirmed_by_its_first_code(make_staff: Any
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
     assert twofactor.secret_base32(device) in page
     response = client.post("/accounts/otp/enrol/", {"code": twofactor.current_code(device)}, REMOTE_ADDR="10.0.0.1")
-    assert response["Location"] == "/accounts/"
+    assert response.status_code == 200 and 'href="/accounts/"' in response.content.decode()  # the recovery codes
     device.refresh_from_db()
     assert device.confirmed and client.get("/accounts/").status_code == 200
 
@@ -212,19 +212,83 @@ def test_behind_the_proxy_one_client_does_not_lock_out_the_others(enrolled: Any)
     assert other.status_code == 302 and other["Location"].startswith("/accounts/otp/")
 
 
-def test_an_administrator_resets_a_lost_authenticator_without_seeing_any_key(enrolled: Any, make_staff: Any) -> None:
+def test_an_administrator_resets_a_lost_authenticator_only_with_a_second_administrator(
+        enrolled: Any, make_staff: Any) -> None:
+    """10.3 (操作権限管理) as the two-administrator rule of role changes holds it: one administrator alone can
+    neither delete a device nor reset a member of staff's second factor; a reset proposed by one and approved
+    by another removes the app and the recovery codes (the next login enrols anew), audited with both names."""
+    from jichitai.accounts import rolechanges
+    from jichitai.accounts.rolechanges import RoleChangeRefused
     from tests.staff_login import log_in_verified
 
     device = TOTPDevice.objects.get(user=enrolled)
-    admin = log_in_verified(Client(), make_staff(roles=["sysadmin"], department="joho"))
+    twofactor.issue_recovery_codes(enrolled)
+    first, second = make_staff(roles=["sysadmin"], department="joho"), make_staff(roles=["sysadmin"], department="joho")
+    admin = log_in_verified(Client(), first)
     page = admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
     assert device.key not in page and twofactor.secret_base32(device) not in page
     assert admin.get("/admin/otp_totp/totpdevice/add/").status_code == 403
-    response = admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
-    assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
-    assert AuditEntry.objects.filter(action="admin.delete", resource=f"otp_totp.TOTPDevice:{device.pk}").exists()
+    admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()  # one administrator deletes nothing
+    change = rolechanges.propose(first, enrolled, None, "スマートフォン紛失", reset_second_factor=True)
+    assert change.added == [] and change.removed == [] and TOTPDevice.objects.filter(pk=device.pk).exists()
+    with pytest.raises(RoleChangeRefused):
+        rolechanges.approve(first, change.pk)  # not by the proposer
+    rolechanges.approve(second, change.pk)
+    assert not TOTPDevice.objects.filter(user=enrolled).exists() and twofactor.recovery_device(enrolled) is None
+    assert enrolled.role_codes() == {"counter"}
+    entry = AuditEntry.objects.get(action="accounts.second_factor_reset", resource="staff:madoguchi1")
+    assert entry.actor == f"staff:{second.username}" and entry.detail["requested_by"] == first.username
     client = Client()
     _password(client, "madoguchi1")
     assert client.get("/accounts/otp/")["Location"].startswith("/accounts/otp/enrol/")
     auditor = log_in_verified(Client(), make_staff(roles=["auditor"], department="kansa"))
     assert auditor.get("/admin/otp_totp/totpdevice/").status_code == 403
+
+
+# ---- recovery codes (django-otp's static device) -------------------------------------------------------------
+
+def _enrol(client: Client, staff: Any) -> str:
+    """The first login up to the page after enrolment; returns that page."""
+    _password(client, staff.username)
+    client.get("/accounts/otp/enrol/")
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    response = client.post("/accounts/otp/enrol/", {"code": twofactor.current_code(device)}, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    return response.content.decode()
+
+
+def test_recovery_codes_are_made_at_enrolment_and_shown_once(make_staff: Any) -> None:
+    """Independent (the requirement): ten codes on the page that follows enrolment, nowhere again."""
+    import re
+
+    staff = make_staff(roles=["counter"], username="madoguchi2", password=PASSWORD)
+    client = Client()
+    page = _enrol(client, staff)
+    codes = re.findall(r"<code>([a-z2-7]{8})</code>", page)
+    assert len(set(codes)) == twofactor.RECOVERY_CODES and "この画面でのみ表示" in page
+    assert AuditEntry.objects.filter(action="login.recovery_codes", actor="staff:madoguchi2", outcome="ok").exists()
+    for url in ("/accounts/", "/accounts/otp/", "/accounts/otp/enrol/"):
+        assert not any(c in client.get(url, follow=True).content.decode() for c in codes), url
+
+
+def test_a_recovery_code_logs_in_once_and_is_audited(make_staff: Any) -> None:
+    """Independent: a recovery code replaces the app's code once; the same code again is refused, counted
+    as a failure; each use is audited with the number left."""
+    import re
+
+    staff = make_staff(roles=["counter"], username="madoguchi3", password=PASSWORD)
+    codes = re.findall(r"<code>([a-z2-7]{8})</code>", _enrol(Client(), staff))
+    client = Client()
+    _password(client, "madoguchi3")
+    response = _code(client, codes[0].upper())  # as typed from paper
+    assert response.status_code == 302 and client.get("/accounts/").status_code == 200
+    used = AuditEntry.objects.get(action="login.recovery", outcome="ok")
+    assert used.detail["left"] == twofactor.RECOVERY_CODES - 1
+    assert AuditEntry.objects.filter(action="login", detail__method="password+recovery").exists()
+    again = Client()
+    _password(again, "madoguchi3")
+    refused = _code(again, codes[0])
+    assert refused.status_code == 401 and BAD_CODE in refused.content.decode()
+    assert AuditEntry.objects.filter(action="login.recovery", outcome="refused", detail__reason="bad_code").exists()
+    assert again.get("/accounts/")["Location"].startswith("/accounts/login/")

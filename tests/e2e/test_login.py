@@ -60,6 +60,9 @@ def test_first_login_enrols_an_authenticator_app_from_a_qr_code_drawn_locally(
     assert page.locator("code.otp-secret").inner_text() == twofactor.secret_base32(device)
     page.get_by_label("確認コード").fill(twofactor.current_code(device))
     page.get_by_role("button", name="登録してログイン").click()
+    assert page.locator("ol.recovery-codes code").count() == twofactor.RECOVERY_CODES  # shown once, here
+    screenshot("otp-recovery-codes")
+    page.get_by_role("link", name="保管しました。続ける").click()
     page.wait_for_url(f"{live_server.url}/accounts/")
     assert TOTPDevice.objects.get(user=staff).confirmed
     assert all(u.startswith(live_server.url) for u in requests), [u for u in requests if not u.startswith(live_server.url)]

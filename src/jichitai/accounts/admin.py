@@ -144,9 +144,11 @@ class RoleChangeForm(forms.ModelForm):
     wanted = forms.MultipleChoiceField(label="変更後の役割", choices=list(R.ROLES.items()), required=False,
                                        widget=forms.CheckboxSelectMultiple)
 
+    keep_roles = forms.BooleanField(label="役割は変更しない（二要素認証のリセットだけを申請する）", required=False)
+
     class Meta:
         model = RoleChange
-        fields = ("staff", "wanted", "reason")
+        fields = ("staff", "wanted", "keep_roles", "reset_second_factor", "reason")
 
 
 @admin.register(RoleChange, site=site)
@@ -154,7 +156,8 @@ class RoleChangeAdmin(GuardedModelAdmin):
     """申請 here (the roles the member of staff should hold); 承認 or 却下 by another administrator (actions)."""
 
     form = RoleChangeForm
-    list_display = ("staff", "added_names", "removed_names", "reason", "state", "requested_by", "decided_by")
+    list_display = ("staff", "added_names", "removed_names", "reset_second_factor", "reason", "state",
+                    "requested_by", "decided_by")
     list_filter = ("state",)
     actions = ("approve_selected", "reject_selected")
 
@@ -166,8 +169,9 @@ class RoleChangeAdmin(GuardedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
-            created = rolechanges.propose(request.user, obj.staff, form.cleaned_data["wanted"],
-                                          form.cleaned_data["reason"])
+            wanted = None if form.cleaned_data.get("keep_roles") else form.cleaned_data["wanted"]
+            created = rolechanges.propose(request.user, obj.staff, wanted, form.cleaned_data["reason"],
+                                          reset_second_factor=bool(form.cleaned_data.get("reset_second_factor")))
         except JichitaiError as exc:
             raise ValidationError(exc.message) from exc
         obj.pk = created.pk
@@ -206,8 +210,9 @@ class RoleChangeAdmin(GuardedModelAdmin):
 
 @admin.register(TOTPDevice, site=site)
 class TOTPDeviceAdmin(GuardedModelAdmin):
-    """認証アプリ: listed, and deleted when a member of staff lost theirs (their next login enrols a new one).
-    Never added or edited here: a device's key is made and shown to its owner only, at enrolment."""
+    """認証アプリ: listed only. Never added or edited here (a device's key is made and shown to its owner only, at
+    enrolment), nor deleted by one administrator: a lost phone is a 二要素認証のリセット under the two-administrator
+    rule (役割の変更 with リセット, ``accounts.rolechanges``)."""
 
     list_display = ("user", "confirmed", "last_used_at", "created_at")
     list_filter = ("confirmed",)
@@ -218,4 +223,7 @@ class TOTPDeviceAdmin(GuardedModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -133,6 +133,9 @@ class RoleChange(models.Model):
     added = models.JSONField("追加する役割", default=list, blank=True)
     removed = models.JSONField("外す役割", default=list, blank=True)
     reason = models.CharField("理由", max_length=300)
+    reset_second_factor = models.BooleanField(
+        "二要素認証のリセット", default=False,
+        help_text="認証アプリと回復コードをすべて無効にする（次のログインで登録し直す）。紛失・盗難のとき")
     state = models.CharField("状態", max_length=10, choices=list(STATES.items()), default="pending")
     requested_by = models.ForeignKey(Staff, verbose_name="申請者", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申請日時", auto_now_add=True)

@@ -4,6 +4,9 @@ One system administrator proposes the roles a member of staff should hold; a sec
 then do the roles change. Neither may be the member of staff concerned, so an administrator can give
 themselves nothing, and a system administrator never holds a business role at all (``roles.incompatible``).
 Every step is audited with the roles added and removed, by code and by name.
+
+The same two-administrator rule resets a member of staff's second factor (a lost or stolen phone with no
+recovery code left): a 役割の変更 with ``reset_second_factor``, roles unchanged or changed with it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ def _labels(codes: Iterable[str]) -> list[str]:
 
 def _detail(change: RoleChange) -> dict[str, Any]:
     return {"staff": change.staff.username, "added": change.added, "removed": change.removed,
-            "added_names": _labels(change.added), "removed_names": _labels(change.removed)}
+            "added_names": _labels(change.added), "removed_names": _labels(change.removed),
+            "reset_second_factor": change.reset_second_factor}
 
 
 def _refuse(actor: Any, resource: str, code: str, message: str, **detail: Any) -> RoleChangeRefused:
@@ -43,11 +47,13 @@ def _ensure_admin(actor: Any, resource: str) -> None:
         raise PermissionRefused("役割の変更はシステム管理者だけが行えます。")
 
 
-def propose(actor: Any, staff: Staff, wanted: Iterable[str], reason: str) -> RoleChange:
-    """申請: the roles ``staff`` should hold. Nothing changes until another administrator approves."""
+def propose(actor: Any, staff: Staff, wanted: Iterable[str] | None, reason: str, *,
+            reset_second_factor: bool = False) -> RoleChange:
+    """申請: the roles ``staff`` should hold (None: as now), and whether their second factor is reset. Nothing
+    changes until another administrator approves."""
     resource = f"staff:{staff.username}"
     _ensure_admin(actor, resource)
-    wanted_set = frozenset(wanted)
+    wanted_set = frozenset(staff.role_codes() if wanted is None else wanted)
     unknown = wanted_set - set(R.ROLES)
     if unknown:
         raise _refuse(actor, resource, "unknown_role", f"存在しない役割です: {', '.join(sorted(unknown))}")
@@ -60,10 +66,10 @@ def propose(actor: Any, staff: Staff, wanted: Iterable[str], reason: str) -> Rol
         raise _refuse(actor, resource, "incompatible_roles", conflict, wanted=sorted(wanted_set))
     current = staff.role_codes()
     added, removed = sorted(wanted_set - current), sorted(current - wanted_set)
-    if not added and not removed:
+    if not added and not removed and not reset_second_factor:
         raise _refuse(actor, resource, "no_change", "役割に変更がありません。")
     change = RoleChange.objects.create(staff=staff, added=added, removed=removed, reason=reason.strip()[:300],
-                                       requested_by=actor)
+                                       requested_by=actor, reset_second_factor=reset_second_factor)
     audit.record(actor, "accounts.roles", resource, "pending", role_change=change.pk, **_detail(change))
     return change
 
@@ -92,6 +98,12 @@ def approve(actor: Any, change_id: int) -> RoleChange:
             raise _refuse(actor, resource, "incompatible_roles", conflict)
         staff.roles.add(*Role.objects.filter(code__in=change.added))
         staff.roles.remove(*Role.objects.filter(code__in=change.removed))
+        if change.reset_second_factor:
+            from jichitai.accounts import twofactor
+
+            removed = twofactor.reset(staff)
+            audit.record(actor, "accounts.second_factor_reset", f"staff:{staff.username}", "ok",
+                         role_change=change.pk, requested_by=change.requested_by.username, devices=removed)
         change.state, change.decided_by, change.decided_at = "approved", actor, timezone.now()
         change.save(update_fields=["state", "decided_by", "decided_at"])
         audit.record(actor, "accounts.roles", f"staff:{staff.username}", "ok", role_change=change.pk,

@@ -9,6 +9,11 @@ several factors itself (the ``amr`` claim, RFC 8176: ``mfa`` or ``otp``). ``guar
 
 Codes are refused when reused (django-otp keeps the last time step used), when wrong too often in a row
 (django-otp's throttling), and count as login failures for the lock-out (``accounts.lockout``).
+
+Recovery codes (django-otp's static device): ten are made when the authenticator app is enrolled and shown
+once, on the page that follows; each logs in once in place of a code (django-otp deletes it when used), and
+each use is audited with the number left. A lost phone without codes is a 二要素認証のリセット, proposed by
+one system administrator and approved by another (``accounts.rolechanges``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import segno
 from django.contrib.auth import login
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jichitai.accounts import lockout
@@ -33,6 +39,8 @@ PENDING_MINUTES = 5
 MFA_AMR = frozenset({"mfa", "otp"})
 LOGIN_BACKEND = "jichitai.accounts.backends.LockoutBackend"
 DEVICE_NAME = "jichitai"
+RECOVERY_NAME = "recovery"
+RECOVERY_CODES = 10
 
 
 def is_verified(request: HttpRequest) -> bool:
@@ -126,7 +134,60 @@ def check_code(request: HttpRequest, staff: Staff, device: TOTPDevice, code: str
     return False
 
 
-def complete(request: HttpRequest, staff: Staff, device: TOTPDevice, *, enrolled: bool = False) -> None:
+def issue_recovery_codes(staff: Staff) -> list[str]:
+    """Ten new one-use recovery codes for ``staff`` (any earlier ones stop working), to be shown once."""
+    StaticDevice.objects.filter(user=staff).delete()
+    device = StaticDevice.objects.create(user=staff, name=RECOVERY_NAME, confirmed=True)
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODES:
+        code = StaticToken.random_token()  # 8 characters of base32 (40 bits)
+        if looks_like_recovery_code(code) and code not in codes:  # never all digits: told from an app's code
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    audit.record(staff, "login.recovery_codes", f"staff:{staff.username}", "ok", issued=len(codes))
+    return codes
+
+
+def recovery_device(staff: Staff) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=staff, name=RECOVERY_NAME, confirmed=True).first()
+
+
+def looks_like_recovery_code(code: str) -> bool:
+    token = "".join(ch for ch in code if not ch.isspace()).lower()
+    return len(token) == 8 and token.isalnum() and not token.isdigit()
+
+
+def check_recovery_code(request: HttpRequest, staff: Staff, code: str) -> StaticDevice | None:
+    """A recovery code in place of the app's: used up when it logs in (django-otp deletes it); a wrong one
+    counts toward the lock-out as a wrong code does. The audit entry says how many are left."""
+    address = lockout.source_address(request)
+    device = recovery_device(staff)
+    if lockout.locked_scope(staff.username, address):
+        audit.record(staff, "login.recovery", f"staff:{staff.username}", "refused", reason="locked", address=address)
+        request.login_locked = True  # type: ignore[attr-defined]
+        return None
+    token = "".join(ch for ch in code if not ch.isspace()).lower()
+    if device is not None and django_otp.verify_token(staff, device.persistent_id, token) is not None:
+        left = device.token_set.count()
+        audit.record(staff, "login.recovery", f"staff:{staff.username}", "ok", left=left, address=address)
+        return device
+    locked = lockout.record_failure(staff.username, address)
+    audit.record(staff, "login.recovery", f"staff:{staff.username}", "refused",
+                 reason="locked_now" if locked else "bad_code", address=address)
+    if locked:
+        request.login_locked = True  # type: ignore[attr-defined]
+    return None
+
+
+def reset(staff: Staff) -> int:
+    """Remove every second factor of ``staff`` (app and recovery codes): their next login enrols anew. Only
+    through an approved 二要素認証のリセット (``accounts.rolechanges.approve``). Returns devices removed."""
+    removed = TOTPDevice.objects.filter(user=staff).delete()[0]
+    removed += StaticDevice.objects.filter(user=staff).delete()[0]
+    return int(removed)
+
+
+def complete(request: HttpRequest, staff: Staff, device: Any, *, enrolled: bool = False) -> None:
     """Both factors passed: log in (a fresh session key) and bind the device to the session."""
     if enrolled and not device.confirmed:
         device.confirmed = True
@@ -137,8 +198,8 @@ def complete(request: HttpRequest, staff: Staff, device: TOTPDevice, *, enrolled
     django_otp.login(request, device)
     address = lockout.source_address(request)
     lockout.record_success(staff.username, address)
-    audit.record(staff, "login", f"staff:{staff.username}", "ok", method="password+totp",
-                 enrolled=enrolled, address=address)
+    method = "password+recovery" if isinstance(device, StaticDevice) else "password+totp"
+    audit.record(staff, "login", f"staff:{staff.username}", "ok", method=method, enrolled=enrolled, address=address)
 
 
 def demo_device(staff: Staff) -> TOTPDevice:

@@ -22,7 +22,8 @@ BAD_LOGIN = "職員番号またはパスワードが正しくありません。"
 LOCKED = "ログインに続けて失敗したため、しばらくの間ログインできません。時間をおいて再度お試しいただくか、システム管理者にお問い合わせください。"
 
 
-BAD_CODE = "確認コードが正しくありません。認証アプリに表示されている最新の6桁を入力してください（一度使ったコードは使えません）。"
+BAD_CODE = ("確認コードが正しくありません。認証アプリに表示されている最新の6桁、または未使用の回復コード（8文字）を"
+            "入力してください（一度使ったコードは使えません）。")
 EXPIRED = "ログインの有効時間が過ぎました。もう一度職員番号とパスワードを入力してください。"
 
 
@@ -75,7 +76,13 @@ def otp_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     error = ""
     if request.method == "POST":
-        if form.is_valid() and twofactor.check_code(request, staff, device, form.cleaned_data["code"]):
+        code = form.cleaned_data["code"] if form.is_valid() else ""
+        if code and twofactor.looks_like_recovery_code(code):  # a recovery code in place of the app's
+            recovery = twofactor.check_recovery_code(request, staff, code)
+            if recovery is not None:
+                twofactor.complete(request, staff, recovery)
+                return redirect(next_url or "accounts:home")
+        elif code and twofactor.check_code(request, staff, device, code):
             twofactor.complete(request, staff, device)
             return redirect(next_url or "accounts:home")
         error = LOCKED if getattr(request, "login_locked", False) else BAD_CODE
@@ -99,7 +106,11 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid() and twofactor.check_code(request, staff, device, form.cleaned_data["code"]):
             twofactor.complete(request, staff, device, enrolled=True)
-            return redirect(next_url or "accounts:home")
+            # shown once, on this answer only: nowhere else can they be read again (new ones replace them)
+            response = render(request, "accounts/recovery_codes.html", {
+                "codes": twofactor.issue_recovery_codes(staff), "next": next_url or reverse("accounts:home")})
+            response["Cache-Control"] = "no-store"
+            return response
         error = LOCKED if getattr(request, "login_locked", False) else BAD_CODE
     return render(request, "accounts/enrol.html", {
         "form": form, "error": error, "next": next_url, "staff": staff,

@@ -40,7 +40,7 @@ def preview(command: Command, actor: Any = None) -> Change:
 
 
 def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "",
-            reception: Reception | None = None) -> PendingChange:
+            reception: Reception | None = None, override_duplicate: bool = False) -> PendingChange:
     """起案: check the 異動 and queue it for 決裁. Raises :class:`RegistryError` when it would be refused.
     ``once``: the confirmation's key; a second use queues nothing (:mod:`jichitai.registry.submissions`)."""
     if not allowed(actor, "registry.change"):
@@ -59,6 +59,7 @@ def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "",
                 command_type=command.command_type, command=to_dict(command), reason=change.reason.value,
                 summary=f"{change.reason.label} {' '.join(atenas)}".strip()[:300], requested_by=actor,
                 terminal=terminal, reception=reception.as_dict() if reception else {},
+                override_duplicate=override_duplicate,
             )
             submissions.settle(claimed, pending_id=pending.pk, state=pending.state, reason=pending.reason,
                                summary=pending.summary)
@@ -95,7 +96,8 @@ def approve(pending_id: int, *, actor: Any, note: str = "") -> services.Applied:
                                 actor, "registry.approve", f"pending:{pending_id}")
         pending.decided_by = actor
         applied = services.apply(from_dict(pending.command), actor=pending.requested_by, terminal=pending.terminal,
-                                 approval=pending, reception=Reception.of(pending.reception))
+                                 approval=pending, reception=Reception.of(pending.reception),
+                                 override_duplicate=pending.override_duplicate)
         pending.state, pending.decided_at, pending.decision_note = "approved", timezone.now(), note[:300]
         pending.change_id = applied.change_id
         pending.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "change_id"])

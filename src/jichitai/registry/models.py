@@ -324,6 +324,9 @@ class PendingChange(models.Model):
     decision_note = models.CharField("決裁意見", max_length=300, blank=True, default="")
     change_id = models.UUIDField("異動ID", null=True, blank=True)
     reception = models.JSONField("受付の記録", default=dict, blank=True)  # domain.reception.Reception.as_dict()
+    override_duplicate = models.BooleanField(
+        "基本4情報の一致を確認済み", default=False,
+        help_text="起案者が、基本4情報の一致する住民とは別人であることを確認した（決裁時の記録にも引き継ぐ）")
 
     class Meta:
         verbose_name = "職権異動の決裁"

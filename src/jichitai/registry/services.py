@@ -70,20 +70,21 @@ _RETRYABLE = (OperationalError,)  # deadlock detected, serialization failure, Co
 
 
 def apply(command: Command, *, actor: Any, terminal: str = "", approval: Any = None, once: str = "",
-          reception: Reception | None = None) -> Applied:
+          reception: Reception | None = None, override_duplicate: bool = False) -> Applied:
     """Decide and record one 異動. 職権 changes need ``approval`` (a PendingChange being approved, j530); in a
     batch the approval covers its 職権 changes and is recorded on those. ``once``: the confirmation's key,
     claimed in the same transaction (:mod:`jichitai.registry.submissions`): a second use records nothing.
     ``reception``: 届出人, 本人確認 and 手数料 (:mod:`jichitai.registry.domain.reception`), kept on every history
-    row the 異動 writes and in its audit entry."""
+    row the 異動 writes and in its audit entry. ``override_duplicate``: the clerk confirmed that a 転入 matching a
+    current resident's 基本4情報 is another person (audited with the residents it matched)."""
     return apply_many([command], actor=actor, terminal=terminal, approval=approval, once=once,
-                      reception=reception)[0]
+                      reception=reception, override_duplicate=override_duplicate)[0]
 
 
 def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", approval: Any = None,
                stop_on_error: bool = True,
                serials: Sequence[Mapping[str, Sequence[int]]] | None = None, once: str = "",
-               reception: Reception | None = None) -> list[Applied]:
+               reception: Reception | None = None, override_duplicate: bool = False) -> list[Applied]:
     """Record several 異動 in one transaction, in order (each sees the ones before it). With
     ``stop_on_error=False`` a refused command is skipped (and audited) instead of refusing the batch.
     A refusal that refuses the batch is audited after the rollback.
@@ -92,13 +93,17 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
     command over what the commands before it decided, and written in a few statements
     (:mod:`~jichitai.registry.rowwriter`): a batch costs about as many round trips to the database as one 異動.
     ``serials``, one mapping a command, are the 宛名番号/世帯番号 serials the caller reserved for each command's new
-    people and households (``numbering.reserve``): numbers that do not depend on how commands are batched."""
+    people and households (``numbering.reserve``): numbers that do not depend on how commands are batched.
+    Every person a command enters (転入, 職権記載) is compared by 基本4情報 with the current residents and with
+    the people entered earlier in the batch (:class:`~jichitai.registry.submissions.DuplicateCheck`): a match
+    refuses the command unless ``override_duplicate`` (then audited)."""
     commands = list(commands)
     for attempt in range(5):
         try:
             with transaction.atomic():
                 claimed = submissions.claim(once, commands[0], actor) if once else None
-                results = _apply_all(commands, actor, terminal, approval, stop_on_error, serials, reception)
+                results = _apply_all(commands, actor, terminal, approval, stop_on_error, serials, reception,
+                                     override_duplicate)
                 if results:
                     first = results[0]
                     submissions.settle(claimed, change_id=first.change_id, reason=first.reason,
@@ -120,10 +125,11 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
 
 def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any,
                stop_on_error: bool, serials: Sequence[Mapping[str, Sequence[int]]] | None = None,
-               reception: Reception | None = None) -> list[Applied]:
+               reception: Reception | None = None, override_duplicate: bool = False) -> list[Applied]:
     workset = WorkingSet()
     workset.prefetch(commands)
     guard = suppression.shield(workset.today)
+    duplicates = submissions.DuplicateCheck(commands, actor, guard)
     results: list[Applied] = []
     events: list[audit.Event] = []
     for i, command in enumerate(commands):
@@ -137,6 +143,7 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
             suppression.check_change(workset.suppression_flags(atenas))
             supported = suppression.supported_in_change(
                 change, workset.flags, lambda setai: workset.members_of.get(setai, ()), guard)
+            matched, withheld = duplicates.check(command, override=override_duplicate)
         except RegistryError as exc:
             if stop_on_error:
                 exc.command = command  # type: ignore[attr-defined]
@@ -146,6 +153,10 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
         pending = workset.commit(change, frozenset(_subjects(change)), frozenset(supported))
         applied = Applied(str(pending.change_id), change)
         results.append(applied)
+        duplicates.entered_by(change)
+        events += withheld
+        if matched:
+            events.append(submissions.override_event(actor, matched, f"change:{applied.change_id}"))
         events.append(audit.Event(actor, "registry.change", f"change:{applied.change_id}", "ok", {
             "reason": change.reason.value, "command": command.command_type,
             "atena_numbers": applied.atena_numbers, "moved_on": change.moved_on.isoformat(),

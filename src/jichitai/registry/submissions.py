@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.text import search_key
+from jichitai.registry import suppression
 from jichitai.registry.domain import Command, RegistryError
 from jichitai.registry.domain.codec import to_dict
 from jichitai.registry.domain.commands import RecordExOfficioEntry, RecordMoveIn
@@ -94,47 +97,128 @@ def ensure_unused(key: str, command: Command) -> None:
         raise AlreadySubmitted(first) if first.digest == digest(command) else KeyReused()
 
 
-def matching_residents(command: Command) -> list[dict[str, str]]:
-    """Current residents sharing the 基本4情報 of someone the command enters into the registry."""
+FourFacts = tuple[str, Any, str, str, str]  # 氏名 key, 生年月日, 性別, 町字, 番地 key
+
+
+def _entering(command: Command) -> list[FourFacts]:
+    """The 基本4情報 of each person ``command`` enters into the registry (a 再転入 named by 宛名番号 is not
+    matched by facts)."""
     if not isinstance(command, (RecordMoveIn, RecordExOfficioEntry)):
         return []
-    address = search_key(command.banchi)
-    found = []
-    for person in command.persons:
-        if person.atena_number:  # 再転入 of a 除票: the person is named by number, not matched by facts
-            continue
-        same = Resident.objects.filter(name_key=search_key(person.name)[:200], birth_date=person.birth_date,
-                                       sex=person.sex)
-        rows = same.filter(status=ACTIVE, town_code=command.town_code)
-        found += [{"atena_number": r.atena_number, "name": r.name} for r in rows.only("atena_number", "name", "banchi")
-                  if search_key(r.banchi) == address]
-        # 4.1.1.2 (j600): 「３情報（氏名・性別・生年月日）が一致する者がいた場合は、アラートを表示し、再転入者として選択
-        # できること」 — a 除票 at any address
-        found += [{"atena_number": r.atena_number, "name": r.name, "removed": "1"}
-                  for r in same.exclude(status=ACTIVE).only("atena_number", "name")]
-    return found
+    return [(search_key(p.name)[:200], p.birth_date, p.sex, command.town_code, search_key(command.banchi))
+            for p in command.persons if not p.atena_number]
 
 
-def ensure_not_duplicate(command: Command, *, actor: Any, override: bool) -> list[dict[str, str]]:
-    """Refuse a 転入 that matches a current resident unless ``override``; returns the matches (for the audit
-    entry of an override, :func:`audit_override`)."""
-    matches = matching_residents(command)
-    if matches and not override:
+def current_matches(commands: Iterable[Command]) -> dict[Any, list[dict[str, Any]]]:
+    """The residents a batch's new people may duplicate, in one query: current residents sharing the 基本4情報
+    (keyed by the four facts), and 除票 sharing 氏名・性別・生年月日 at any address (keyed by those three, marked
+    ``removed``: 4.1.1.2 (j600) 「３情報（氏名・性別・生年月日）が一致する者がいた場合は、アラートを表示し、再転入者
+    として選択できること」)."""
+    wanted = {f for c in commands for f in _entering(c)}
+    if not wanted:
+        return {}
+    rows = Resident.objects.filter(name_key__in={f[0] for f in wanted}, birth_date__in={f[1] for f in wanted}).values(
+        "atena_number", "name", "name_key", "birth_date", "sex", "status", "setai_number", "town_code", "banchi",
+        "katagaki")
+    three = {f[:3] for f in wanted}
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for r in rows:
+        facts = (r["name_key"], r["birth_date"], r["sex"], r["town_code"], search_key(r["banchi"]))
+        if r["status"] == ACTIVE and facts in wanted:
+            out.setdefault(facts, []).append(dict(r))
+        elif r["status"] != ACTIVE and facts[:3] in three:
+            out.setdefault(facts[:3], []).append({**r, "removed": "1"})
+    return out
+
+
+class DuplicateCheck:
+    """The 基本4情報 check of a batch of 異動 (:func:`jichitai.registry.services.apply_many`): each person entered
+    is compared with the current residents and with the people entered earlier in the same batch.
+
+    A match that 照会抑止 hides from this member of staff (the person's, their household's or their place's,
+    3.1) is never named nor even hinted at to someone without the right to see protected people
+    (``registry.suppression.view``): the warning would confirm to them that the person lives at the address
+    they typed. The 異動 is then recorded as if nothing matched, and the match is audited on the protected
+    person (``withheld``, in the 支援措置責任者's list) for them to resolve. A match under 支援措置 alone is
+    named (staff may read such a record) and audited on the person too (``ok``), as a read of them is."""
+
+    def __init__(self, commands: list[Command], actor: Any, guard: Any) -> None:
+        self.existing = current_matches(commands)
+        self.entered: dict[FourFacts, list[dict[str, Any]]] = {}
+        self.actor, self.guard = actor, guard
+        self.sees_protected = allowed(actor, "registry.suppression.view")
+
+    def check(self, command: Command, *, override: bool) -> tuple[list[dict[str, Any]], list[audit.Event]]:
+        """(the matches named to the clerk, the audit events to write): raises :class:`PossibleDuplicate` for a
+        named match without ``override``."""
+        found: dict[str, dict[str, Any]] = {}
+        for facts in _entering(command):
+            for r in [*self.existing.get(facts, []), *self.existing.get(facts[:3], []), *self.entered.get(facts, [])]:
+                found.setdefault(r["atena_number"], r)
+        hidden = {a: r for a, r in found.items() if not self.sees_protected and self.guard.hides_from_staff(r)}
+        named = [{"atena_number": a, "name": r["name"], **({"removed": "1"} if r.get("removed") else {})}
+                 for a, r in found.items() if a not in hidden]
+        protected = {a: r for a, r in found.items() if self.guard.kinds(r) & suppression.PRIVACY}
+        events = [audit.Event(self.actor, "registry.duplicate_check", f"resident:{a}",
+                              "withheld" if a in hidden else "ok",  # a 支援措置 match named to staff: listed too
+                              {"code": suppression.CODE, "protected_by": self.guard.protected_by(r),
+                               "via": "duplicate_check", "command": command.command_type})
+                  for a, r in protected.items()]
+        if named and not override:
+            current = "、".join(m["atena_number"] for m in named if not m.get("removed"))
+            removed = "、".join(m["atena_number"] for m in named if m.get("removed"))
+            said = ([f"氏名・生年月日・性別・住所が現に住民である方（宛名番号 {current}）と一致します。"] if current else []) + (
+                [f"氏名・性別・生年月日が除票の方（宛名番号 {removed}）と一致します。再転入者であれば、その宛名番号を指定して"
+                 "再転入として入力してください（標準仕様書 4.1.1.2）。"] if removed else [])
+            error = PossibleDuplicate("".join(said) + "二重登録でないことを確認し、同一人ではない場合に限り"
+                                      "「重複を確認のうえ記録する」を選んでください。", matched=named)
+            for event in events:  # written now, and again after the rollback of the refused batch
+                audit.carry(error, event)
+            raise error
+        return named, events
+
+    def entered_by(self, change: Any) -> None:
+        """Remember who ``change`` entered: a later command of the batch is compared with them too."""
+        for e in change.entries:
+            a = e.after
+            if e.before is None:
+                facts = (search_key(a.name)[:200], a.birth_date, a.sex, a.town_code, search_key(a.banchi))
+                self.entered.setdefault(facts, []).append(
+                    {"atena_number": a.atena_number, "name": a.name, "setai_number": a.setai_number,
+                     "town_code": a.town_code, "banchi": a.banchi, "katagaki": a.katagaki})
+
+
+def shown_matches(actor: Any, command: Command) -> list[dict[str, Any]]:
+    """The 転入's duplicate warning on the confirmation page: the matches this member of staff may be told of
+    (:class:`DuplicateCheck`); a hidden one is audited, not shown."""
+    from jichitai.registry.suppression import shield
+
+    check = DuplicateCheck([command], actor, shield())
+    named, events = check.check(command, override=True)
+    audit.record_many(events)
+    return named
+
+
+def ensure_not_duplicate(command: Command, *, actor: Any, override: bool) -> list[dict[str, Any]]:
+    """The check before a 職権記載 is drafted (起案; the same check runs again when it is recorded)."""
+    from jichitai.registry.suppression import shield
+
+    try:
+        named, events = DuplicateCheck([command], actor, shield()).check(command, override=override)
+    except PossibleDuplicate as exc:
         audit.record(actor, "registry.change", command.command_type, "refused", code=PossibleDuplicate.code,
-                     matched=[m["atena_number"] for m in matches])
-        current = "、".join(m["atena_number"] for m in matches if not m.get("removed"))
-        removed = "、".join(m["atena_number"] for m in matches if m.get("removed"))
-        said = ([f"氏名・生年月日・性別・住所が現に住民である方（宛名番号 {current}）と一致します。"] if current else []) + (
-            [f"氏名・性別・生年月日が除票の方（宛名番号 {removed}）と一致します。再転入者であれば、その宛名番号を指定して"
-             "再転入として入力してください（標準仕様書 4.1.1.2）。"] if removed else [])
-        raise PossibleDuplicate(
-            "".join(said) + "二重登録でないことを確認し、同一人ではない場合に限り「重複を確認のうえ記録する」を選んでください。",
-            matched=matches)
-    return matches
+                     matched=[m["atena_number"] for m in exc.fields.get("matched", [])])
+        raise
+    audit.record_many(events)
+    return named
 
 
-def audit_override(actor: Any, matches: list[dict[str, str]], resource: str) -> None:
+def override_event(actor: Any, matches: list[dict[str, Any]], resource: str) -> audit.Event:
     """The clerk's explicit override of a 基本4情報 match, with the residents it matched."""
+    return audit.Event(actor, "registry.duplicate_override", resource, "ok",
+                       {"matched": [m["atena_number"] for m in matches]}, tuple(m["atena_number"] for m in matches))
+
+
+def audit_override(actor: Any, matches: list[dict[str, Any]], resource: str) -> None:
     if matches:
-        audit.record(actor, "registry.duplicate_override", resource, "ok",
-                     matched=[m["atena_number"] for m in matches])
+        audit.record_many([override_event(actor, matches, resource)])

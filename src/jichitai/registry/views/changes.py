@@ -126,7 +126,7 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                     "kind": kind, "change": change, "rows": rows, "token": token, "setai": setai,
                     "draft": _draft(request.POST), "needs_approval": change.requires_approval,
                     "planned": [e.after for e in change.entries if e.after.departure_pending],
-                    "duplicates": records.screened_matches(request.user, submissions.matching_residents(command)),
+                    "duplicates": submissions.shown_matches(request.user, command),
                     "reception": reception,
                 })
     return render(request, "registry/change_form.html", context)

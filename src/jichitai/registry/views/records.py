@@ -177,18 +177,6 @@ def ensure_change_visible(actor: Any, change: Any) -> None:
         suppression.ensure_view_allowed(actor, shown[0].atena_number, records=shown, via="change_confirm")
 
 
-def screened_matches(actor: Any, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The 転入's duplicate warning: a match under 照会抑止 (theirs, their household's or their place's) is named
-    by 宛名番号 only (audited); that someone matches the four facts the clerk typed is still said."""
-    if not matches:
-        return matches
-    rows = {r["atena_number"]: r for r in Resident.objects.filter(pk__in=[m["atena_number"] for m in matches])
-            .values("atena_number", "setai_number", "town_code", "banchi", "katagaki")}
-    screened = suppression.screen_rows(actor, [{**rows.get(m["atena_number"], {}), **m} for m in matches],
-                                       via="duplicate_check")
-    return [{"atena_number": r["atena_number"], "name": "" if r["hidden"] else r["name"]} for r in screened]
-
-
 def household_members(setai_number: str) -> list[Person]:
     """Current members for a form's choices (no audit: names only, inside a 異動 the clerk is entering; the form
     checked :func:`ensure_household_visible` first)."""

@@ -40,10 +40,8 @@ def record_change(command: Command, *, actor: Any, terminal: str = "", once: str
                   override_duplicate: bool = False, reception: Reception | None = None) -> Applied:
     """Record a 届出: refused when ``once`` was used, or for a 基本4情報 match without ``override_duplicate``."""
     submissions.ensure_unused(once, command)
-    matches = submissions.ensure_not_duplicate(command, actor=actor, override=override_duplicate)
-    applied = apply(command, actor=actor, terminal=terminal, once=once, reception=reception)
-    submissions.audit_override(actor, matches, f"change:{applied.change_id}")
-    return applied
+    return apply(command, actor=actor, terminal=terminal, once=once, reception=reception,
+                 override_duplicate=override_duplicate)
 
 
 def propose_change(command: Command, *, actor: Any, terminal: str = "", once: str = "",
@@ -51,7 +49,8 @@ def propose_change(command: Command, *, actor: Any, terminal: str = "", once: st
     """起案 of a 職権 change, with the same guards as :func:`record_change`."""
     submissions.ensure_unused(once, command)
     matches = submissions.ensure_not_duplicate(command, actor=actor, override=override_duplicate)
-    pending = approval.propose(command, actor=actor, terminal=terminal, once=once, reception=reception)
+    pending = approval.propose(command, actor=actor, terminal=terminal, once=once, reception=reception,
+                               override_duplicate=bool(matches))
     submissions.audit_override(actor, matches, f"pending:{pending.pk}")
     return pending
 
