@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from jichitai.accounts import anonymous
 from jichitai.accounts.api_auth import actor_of
 from jichitai.audit import services as audit
 from jichitai.common.errors import JichitaiError
@@ -43,9 +44,13 @@ def _jichitai_error(request: HttpRequest, exc: JichitaiError) -> HttpResponse:
 
 def _audit_refusal(request: HttpRequest, code: str, **detail: object) -> None:
     """A request refused before any route ran (unreadable body, invalid items, no credentials) is audited too:
-    who, which path, which items — never the values, which may be personal data."""
-    audit.record(actor_of(request), "api.request", f"{request.method} {request.path}"[:300], "refused",
-                 code=code, **detail)
+    who, which path, which items — never the values, which may be personal data. Nobody's (no credentials):
+    folded per address and minute, so that a flood cannot fill the audit chain (accounts.anonymous)."""
+    actor, resource = actor_of(request), f"{request.method} {request.path}"[:300]
+    if actor is None or not getattr(actor, "is_authenticated", True):  # as audit.actor_label: "anonymous"
+        anonymous.record_refusal(request, "api.request", resource, code=code, **detail)
+        return
+    audit.record(actor, "api.request", resource, "refused", code=code, **detail)
 
 
 def _path(loc: list[object] | tuple[object, ...]) -> str:

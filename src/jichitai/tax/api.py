@@ -10,12 +10,18 @@ from ninja import Router
 
 from jichitai.accounts.api_auth import StaffSession, ensure
 from jichitai.tax import services
+from jichitai.tax.case_schema import REFUSAL, case_schema
 from jichitai.tax.errors import TaxInputError
 
 router = Router(tags=["tax"], auth=StaffSession())
 
 
-@router.post("/calculate", summary="個人住民税の税額計算 (1件)")
+@router.post("/calculate", summary="個人住民税の税額計算 (1件)", openapi_extra={
+    # the body is parsed by the case format's own strict parser (tax.case); the document describes it
+    "requestBody": {"required": True, "content": {"application/json": {"schema": case_schema()}}},
+    "responses": {400: {"description": "項目の誤り（項目名を示す）",
+                        "content": {"application/json": {"schema": REFUSAL}}}},
+})
 def calculate(request: HttpRequest) -> dict[str, Any]:
     """Body: a tax case (docs/tax-case-format.md). Answers 400 with {code, message, fields.field} naming the
     item at fault, 403 without the ``tax.calculate`` permission."""

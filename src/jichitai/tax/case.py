@@ -257,7 +257,7 @@ def parse_case(data: Any) -> Case:
     sections["donations"] = _obj(d.get("donations"), "donations", optional=True)
     sections["separate_income"] = _obj(d.get("separate_income"), "separate_income", optional=True)
     sections["local_tax_withheld"] = _obj(d.get("local_tax_withheld"), "local_tax_withheld", optional=True)
-    deps = d.get("dependents") or []
+    deps = [] if d.get("dependents") is None else d["dependents"]  # 0, "" or {} are refused, not read as none
     if not isinstance(deps, list):
         raise TaxInputError("dependents は配列で指定してください。", field="dependents")
     birth = _taxpayer_birth(tp, fy)
