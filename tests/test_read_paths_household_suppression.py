@@ -73,6 +73,9 @@ NOT_RESIDENT_RECORDS = {
     "declarations/queue/<int:pk>/attachments/<int:aid>/": "a file the resident attached to their own declaration",
     "declarations/approvals/": "the corrections waiting for 決裁: receipt numbers and amounts, no address",
     "declarations/metrics/": "review counts and percentages, no person",
+    "jutogai/": "住登外者 (people the city deals with who are not in its 住民記録): the common 宛名 function's own "
+                "records, not resident records; a 住登外者 recorded at a supported address is not covered (left open "
+                "in docs/security.md)",
     "lounge/": "aggregates only, under disclosure control (issue 18 item 1); the lake it reads lands without a "
                "protected address (probed below)",
     "api/lounge/": "the same aggregates as the lounge pages",
