@@ -22,6 +22,8 @@ import pyarrow as pa
 
 from jichitai.lake.lounge import UNKNOWN_BAND, mother_band
 from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES, LTC_LEVELS, arrow_schema
+from jichitai.lounge.areas import ward_label
+from jichitai.lounge.geo import TownPlace
 
 WARDS = ("28101", "28102", "28105", "28106", "28107", "28108", "28109", "28110", "28111")
 WARD_WEIGHTS = np.array([14.0, 9.0, 7.0, 6.5, 10.5, 14.1, 13.8, 9.5, 15.7])
@@ -71,6 +73,18 @@ class _People:
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {k: np.concatenate(v) if v else np.array([]) for k, v in self.cols.items()}
+
+
+def places(size: Size = SMALL) -> list[TownPlace]:
+    """The sample zone's 町字 with their ward and 小学校区 (as :func:`generate` assigns them), for its synthetic
+    map; the zone has no town names, so a town is named by its number in the ward."""
+    out = []
+    for i in range(len(WARDS) * size.towns_per_ward):
+        w = i // size.towns_per_ward
+        d = w * size.districts_per_ward + (i % size.districts_per_ward)
+        out.append(TownPlace(f"{WARDS[w]}{i:04d}", WARDS[w], f"{ward_label(WARDS[w])}第{i % size.towns_per_ward + 1}町",
+                             f"第{d + 1}小学校区" if d % 3 else f"ﾐﾅﾄ{d // 3 + 1}小学校区"))
+    return out
 
 
 def generate(size: Size = SMALL) -> dict[str, pa.Table]:

@@ -16,12 +16,13 @@ from jichitai.accounts.models import Department, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common import csvout
-from jichitai.lounge import charts, display, exports, freshness, sql
+from jichitai.lounge import boundaries, charts, display, exports, freshness, maps, sql
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
 from jichitai.lounge.areas import WARD_NAMES
 from jichitai.lounge.disclosure import TOTAL
 from jichitai.lounge.errors import LoungeError
+from jichitai.lounge.geo import LEVEL_OF_COLUMN, LEVELS
 from jichitai.lounge.models import Dashboard
 from jichitai.lounge.publish import SUPPRESSED, Published
 
@@ -86,6 +87,18 @@ def _rows_html(rows: list[list[Any]], units: list[str | None]) -> SafeString:
         "<tr>" + "".join(_cell(c, u) for c, u in zip(r, units, strict=True)) + "</tr>" for r in rows))
 
 
+def _charts(ind: I.Indicator, pub: Published, points: list[tuple[str, Published]], area: str,
+            parents: dict[object, object]) -> list[dict[str, Any]]:
+    """The charts of an indicator, with the map of its areas second when the city has boundaries for them
+    (a ward map replaces the schematic tile map)."""
+    specs = charts.charts_for(ind, pub, points, area, parents)
+    found = maps.map_for(ind, pub, area, parents)
+    if found is None:
+        return specs
+    specs = [s for s in specs if not str(s.get("title", "")).startswith(f"{ind.title}：区別")]
+    return [specs[0], found, *specs[1:]]
+
+
 def _ids(specs: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
     return [{"id": f"spec-{prefix}-{i}", "spec": spec} for i, spec in enumerate(specs, 1)]
 
@@ -109,7 +122,7 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     audit.record(request.user, "lounge.view", f"lounge.indicator:{slug}", period=ctx["period"], area=ctx["area"],
                  as_of=ctx["as_of"])
     ctx.update(
-        specs=_ids(charts.charts_for(ind, pub, ctx["points"], ctx["area"], ctx["parents"]), slug),
+        specs=_ids(_charts(ind, pub, ctx["points"], ctx["area"], ctx["parents"]), slug),
         ranking=_rows_html([[r["rank"], r["town"], r["ward"], r["value"]]
                             for r in charts.town_ranking(pub, ctx["area"], ctx["parents"])], [None, None, None, ind.unit])
         if charts.area_dim(ind) == "town_code" else "",
@@ -122,9 +135,22 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
              for r in pub.derived],
             [None] + [display.unit_for(c, ind.unit) for c, _ in pub.derived_columns[1:]]),
         suppressed_note=display.SUPPRESSED_NOTE,
+        map_note=_map_note(ind),
         query=request.GET.urlencode(),
     )
     return render(request, "lounge/indicator.html", ctx)
+
+
+def _map_note(ind: I.Indicator) -> str:
+    """What the page says about its map: synthetic boundaries named as such, a missing one explained."""
+    column = charts.area_dim(ind)
+    if column is None:
+        return ""
+    level = LEVEL_OF_COLUMN[column]
+    found = boundaries.load(level)
+    if found is None:
+        return f"{LEVELS[level]}の境界データが登録されていないため、地図は表示していません（登録はシステム担当者へ）。"
+    return maps.SYNTHETIC_NOTE if found.synthetic else f"境界：{found.source}（簡略化して表示）"
 
 
 @requires("lounge.view")
@@ -134,7 +160,7 @@ def indicator_json(request: HttpRequest, slug: str) -> HttpResponse:
                  as_of=ctx["as_of"])
     body = ctx["pub"].as_dict()
     body["lineage"] = [vars(li) for li in ctx["lineage"]]
-    body["charts"] = charts.charts_for(ctx["ind"], ctx["pub"], ctx["points"], ctx["area"], ctx["parents"])
+    body["charts"] = _charts(ctx["ind"], ctx["pub"], ctx["points"], ctx["area"], ctx["parents"])
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
@@ -255,7 +281,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         pub = S.published(marts, ind.slug, None)
         points = [(p, S.published(marts, ind.slug, p)) for p in options]
-        panels.append({"ind": ind, "period": pub.period, "specs": _ids(charts.charts_for(ind, pub, points, area, S.area_parents(marts, ind.slug))[:2],
+        panels.append({"ind": ind, "period": pub.period, "specs": _ids(_charts(ind, pub, points, area, S.area_parents(marts, ind.slug))[:2],
                                                       ind.slug),
                        "lineage": marts.sources(ind.slug)})
     audit.record(request.user, "lounge.dashboard.view", f"lounge.dashboard:{pk}", as_of=as_of_text, area=area)

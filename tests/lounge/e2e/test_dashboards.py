@@ -25,6 +25,20 @@ def logout(page: Any) -> None:
     page.wait_for_url("**/accounts/login/")
 
 
+def reader(page: Any, base: str, make_staff: Any, username: str, full_name: str) -> list[str]:
+    """A counter clerk logged in; the list fills with the page's console errors, failed requests (but the
+    favicon) and uncaught exceptions."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda r: problems.append(r.url)
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    make_staff(roles=["counter"], username=username, full_name=full_name)
+    login(page, base, username)
+    return problems
+
+
 def charts_drawn(page: Any) -> int:
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-spec]')].every(e => e.dataset.rendered)", timeout=30000)

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.lounge.e2e.test_dashboards import PASSWORD, charts_drawn
-from tests.staff_login import browser_login
+from tests.lounge.e2e.test_dashboards import charts_drawn, reader
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,15 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_town_ranking_search_and_charts_draw(live_server: Any, page: Any, screenshot: Any, make_staff: Any,
                                              lounge: Any) -> None:
     base = live_server.url
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: problems.append(r.url)
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    make_staff(roles=["counter"], username="reader1", full_name="読者 一郎")
-    browser_login(page, base, "reader1", PASSWORD)
-    page.wait_for_url(f"{base}/accounts/")
+    problems = reader(page, base, make_staff, "reader1", "読者 一郎")
 
     page.goto(f"{base}/lounge/i/population_town/")
     charts_drawn(page)

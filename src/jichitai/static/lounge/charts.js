@@ -7,11 +7,22 @@
     tooltip: { disableDefaultStyle: true },  // vega-tooltip would inject a <style>; ours is in lounge.css
     expr: window.vegaInterpreter.expressionInterpreter
   };
+  // the areas a map draws (geoshape items), so a page can say how many there are
+  function countShapes(node) {
+    var n = 0;
+    (node.items || []).forEach(function (item) {
+      if (node.marktype === "shape") { n += 1; }
+      n += countShapes(item);
+    });
+    return n;
+  }
   function draw(el) {
     var island = document.getElementById(el.dataset.spec);
     if (!island) { return; }
     var spec = JSON.parse(island.textContent);
     window.vegaEmbed(el, spec, options).then(function (result) {
+      el.dataset.shapes = String(countShapes(result.view.scenegraph().root));
+      el.vegaView = result.view;  // for the browser tests: the drawn items and their data
       el.dataset.rendered = "1";
       var button = document.querySelector('button[data-png="' + el.dataset.spec + '"]');
       if (button) {
@@ -19,7 +30,7 @@
           result.view.toImageURL("png", 2).then(function (url) {
             var a = document.createElement("a");
             a.href = url;
-            a.download = (spec.title || "chart") + ".png";
+            a.download = ((spec.title && spec.title.text) || spec.title || "chart") + ".png";
             document.body.appendChild(a);
             a.click();
             a.remove();

@@ -1,4 +1,5 @@
-"""``jichitai lounge refresh | sample [--size small|kobe] | export DIR``."""
+"""``jichitai lounge refresh | sample [--size small|kobe] | export DIR | import-boundaries FILE --level … |
+synthetic-boundaries [--size small|kobe]``."""
 
 from __future__ import annotations
 
@@ -23,9 +24,22 @@ class Command(BaseCommand):
         sample.add_argument("--seed", type=int, help="random seed (the same seed gives the same zone)")
         export = sub.add_parser("export", help="write every indicator, disclosure-controlled, as Parquet and CSV")
         export.add_argument("directory")
+        imp = sub.add_parser("import-boundaries", help="load a level's boundaries from a GeoJSON FeatureCollection "
+                                                       "(e-Stat 小地域 converted to GeoJSON, in longitude/latitude)")
+        imp.add_argument("file", type=Path)
+        imp.add_argument("--level", choices=["ward", "town", "school_district"], required=True)
+        imp.add_argument("--code-property", required=True,
+                         help="the property holding the area's key as the marts publish it (区コード, 町字コード, "
+                              "小学校区名); several comma-separated are concatenated, e.g. PREF,CITY,S_AREA")
+        imp.add_argument("--name-property", required=True, help="the property holding the name shown, e.g. S_NAME")
+        imp.add_argument("--tolerance", type=float, default=None,
+                         help="Douglas–Peucker tolerance in degrees (default 0.0001, about 10 m)")
+        syn = sub.add_parser("synthetic-boundaries",
+                             help="SYNTHETIC boundaries for the sample zone's 町字 (the demo city's come with demo_extras)")
+        syn.add_argument("--size", choices=["small", "kobe"], default="small")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        getattr(self, "_" + opts["action"])(opts)
+        getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
 
     def _refresh(self, opts: dict[str, Any]) -> None:
         from jichitai.lounge import freshness
@@ -43,6 +57,34 @@ class Command(BaseCommand):
         size = dataclasses.replace(size, **{k: opts[k] for k in ("residents", "years", "seed") if opts.get(k)})
         snaps = sample_zone.write(services.source_catalog(), sample_zone.generate(size))
         self.stdout.write(f"synthetic lounge zone written: {len(snaps)} tables")
+
+    def _import_boundaries(self, opts: dict[str, Any]) -> None:
+        import json
+
+        from django.core.management.base import CommandError
+
+        from jichitai.lounge import boundaries, geo
+
+        try:
+            doc = json.loads(opts["file"].read_text(encoding="utf-8-sig"))
+            features = geo.read(doc, opts["code_property"], opts["name_property"], level=opts["level"],
+                                tolerance=opts["tolerance"] or geo.DEFAULT_TOLERANCE)
+        except FileNotFoundError:
+            raise CommandError(f"ファイルがありません: {opts['file']}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"GeoJSON（UTF-8 の JSON）として読めません: {exc}") from None
+        except geo.BoundaryError as exc:
+            raise CommandError(str(exc)) from None
+        path = boundaries.save(opts["level"], features, synthetic=False, source=opts["file"].name)
+        self.stdout.write(f"{geo.LEVELS[opts['level']]}の境界 {len(features)} 地域を {path} に保存しました")
+
+    def _synthetic_boundaries(self, opts: dict[str, Any]) -> None:
+        from jichitai.lounge import boundaries, geo, sample_zone
+
+        size = sample_zone.KOBE if opts["size"] == "kobe" else sample_zone.SMALL
+        for level, features in geo.synthetic(sample_zone.places(size)).items():
+            boundaries.save(level, features, synthetic=True, source=f"lounge sample --size {opts['size']}")
+            self.stdout.write(f"{geo.LEVELS[level]}: 合成の境界 {len(features)} 地域")
 
     def _export(self, opts: dict[str, Any]) -> None:
         from jichitai.lounge import exports, services

@@ -87,6 +87,7 @@ class Command(BaseCommand):
             lines.append(("データレイク", step("連携基盤: 中継と取込 (raw → standard → lounge)", self._land)))
             lines.append(("ラウンジ（賦課・申告）", step("ラウンジ区画: 賦課と申告の結果", self._outcomes)))
             lines.append(("ラウンジの集計", step("ラウンジ: 集計表の再計算", self._refresh)))
+            lines.append(("ラウンジの地図", step("ラウンジ: 合成の境界（区・町字・小学校区）", self._boundaries)))
         summary = Table(title=f"デモデータの準備 ({time.perf_counter() - started:.1f} 秒)")
         summary.add_column("項目")
         summary.add_column("結果")
@@ -258,6 +259,17 @@ class Command(BaseCommand):
 
         marts = services.refresh_now()
         return f"{len(marts.tables)} 表 ({marts.engine}, {marts.seconds:.1f} 秒)"
+
+    def _boundaries(self) -> str:
+        """SYNTHETIC map boundaries for the synthetic city's 町字 (a real city imports its own: docs/lounge.md)."""
+        from jichitai.lounge import boundaries, geo
+        from jichitai.registry.models import Town
+
+        places = [geo.TownPlace(t.code, t.ward_code, t.name, t.school_district) for t in Town.objects.all()]
+        made = geo.synthetic(places)
+        for level, features in made.items():
+            boundaries.save(level, features, synthetic=True, source="demo_extras（住所辞書から合成）")
+        return "、".join(f"{geo.LEVELS[lv]} {len(f):,}" for lv, f in made.items())
 
     def _ward_table(self, fiscal_year: int) -> Table:
         from jichitai.tax.assessment import services as assessment
