@@ -38,6 +38,11 @@ def city(tmp_path: Path) -> Iterator[Path]:
     lounge.use_catalog(None)  # the lounge reads the test's lake
     yield tmp_path / "synth"
     lounge.use_catalog(None)
+    import shutil
+
+    from jichitai.lounge import boundaries
+
+    shutil.rmtree(boundaries.folder(), ignore_errors=True)  # the other lounge tests start without a map
 
 
 def run(synth: Path) -> str:
@@ -108,6 +113,15 @@ def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> No
     assert {n: li.snapshot_id for n, li in marts.lineage.items()} == {
         name: zones[f"lounge.{name}"][1] for name in LOUNGE_TABLES}
     assert marts.tables["tax_by_ward"].num_rows > 0 and marts.tables["declarations"].num_rows > 0
+    # the lounge's maps: SYNTHETIC boundaries for every 町字 of the 住所辞書, its wards and 小学校区
+    from jichitai.lounge import boundaries
+    from jichitai.registry.models import Town
+
+    towns = boundaries.load("town")
+    assert towns is not None and towns.synthetic
+    assert sorted(f["properties"]["code"] for f in towns.features) == sorted(Town.objects.values_list("code", flat=True))
+    assert {f["properties"]["code"] for f in boundaries.load("ward").features} == set(  # type: ignore[union-attr]
+        Town.objects.values_list("ward_code", flat=True))
 
     run(city)
     assert counts() == before
