@@ -55,6 +55,9 @@ def test_maps_draw_one_shape_per_area_and_show_suppressed(live_server: Any, page
     page.goto(f"{base}/lounge/i/population_town/")
     charts_drawn(page)
     assert _map(page).get_attribute("data-shapes") == "36"
+    # the chart's name for a screen reader stays ours (with the synthetic note), not vega-embed's
+    assert "町字別の地図" in _map(page).get_attribute("aria-label")
+    assert "合成（架空）" in _map(page).get_attribute("aria-label")
     assert "合成（架空）" in page.locator(".map-note").inner_text()
     screenshot("lounge-map-towns")
     page.goto(f"{base}/lounge/i/population_town/?area=28109")

@@ -20,7 +20,9 @@
     var island = document.getElementById(el.dataset.spec);
     if (!island) { return; }
     var spec = JSON.parse(island.textContent);
+    var label = el.getAttribute("aria-label");  // vega-embed replaces it with "Vega visualization"
     window.vegaEmbed(el, spec, options).then(function (result) {
+      if (label) { el.setAttribute("aria-label", label); }
       el.dataset.shapes = String(countShapes(result.view.scenegraph().root));
       el.vegaView = result.view;  // for the browser tests: the drawn items and their data
       el.dataset.rendered = "1";
