@@ -56,6 +56,22 @@ def test_a_ring_stays_closed_and_a_small_bump_goes() -> None:
         assert geo._area2(ring) < 0  # clockwise
 
 
+def test_a_dense_boundary_shrinks_to_what_the_tolerance_can_show() -> None:
+    """Independent (geometry): a circle of radius r drawn with chords whose sagitta is at most t needs chords of
+    angle θ = 2·acos(1 − t/r); for r = 0.01° and t = 0.0001° that is 0.283 rad, so at least 2π/θ = 22.2 → 23
+    chords. Douglas–Peucker keeps no more than about twice the fewest (it splits greedily), and no vertex
+    leaves the circle (the vertices kept are its own, rounded to 1e-5°): 10,000 points become 23 to 46 chords."""
+    import math
+
+    n, r, t = 10_000, 0.01, 0.0001
+    assert geo.DEFAULT_TOLERANCE == t
+    ring = [[135.0 + r * math.cos(2 * math.pi * k / n), 34.7 + r * math.sin(2 * math.pi * k / n)] for k in range(n)]
+    ring.append(ring[0])
+    out = geo.simplify({"type": "Polygon", "coordinates": [ring]})["coordinates"][0][0]
+    assert 23 <= len(out) - 1 <= 46
+    assert all(abs(math.hypot(x - 135.0, y - 34.7) - r) < 1e-5 for x, y in out)  # vertices stay on the circle
+
+
 def test_read_a_city_file_merges_pieces_and_names_the_problem() -> None:
     """Consistency: e-Stat keys concatenated from several properties, a 町字 in two pieces becomes one area,
     and a file without the property or with a point is refused with the feature named."""
