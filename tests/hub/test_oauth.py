@@ -363,3 +363,27 @@ def test_the_admin_shows_the_switches_and_issues_a_secret(login_as: Any, oauth_s
     assert any(e.detail.get("fields") == ["oauth_client_secret"] for e in _audits("admin.change"))
     tokens = staff.get("/admin/hub/accesstoken/")
     assert tokens.status_code in (200, 302)
+
+
+def test_the_common_functions_need_their_grant_and_with_a_token_their_scope(client: Any, oauth_system: Any,
+                                                                            make_system: Any) -> None:
+    """標準仕様書 2.2 (access per business system, scopes per resource and operation) for the common functions:
+    a system not granted 住登外者宛名番号管理 is refused its API whatever it authenticates with (403, audited); a
+    granted one is served with its key, and with a token only when the token carries ``hub:jutogai:use`` — a token
+    asked for another scope is refused (insufficient_scope). Independent (the standard's rule)."""
+    body = {"name": "渡邊 明", "birth_date": "1966-06-06", "sex": "1", "match": "partial"}
+    _, stranger_key = make_system(feeds={"atena-delta": None})
+    r = client.post("/api/jutogai/search", body, content_type="application/json", HTTP_X_HUB_KEY=stranger_key)
+    assert r.status_code == 403 and _audits("jutogai.search", "refused")
+    system, secret = oauth_system(code="kokuho_x", feeds={"atena-delta": None, "jutogai": None})
+    narrow = _jwt_token(client, system.code, secret, scope="hub:atena-delta:read")
+    if narrow.status_code != 200:  # the provider of atena-delta is 住民記録
+        narrow = _jwt_token(client, system.code, secret, scope="juki:atena-delta:read")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {narrow.json()['access_token']}"}
+    r = client.post("/api/jutogai/search", body, content_type="application/json", **bearer)
+    assert r.status_code == 403 and "insufficient_scope" in r.get("WWW-Authenticate", "")
+    wide = _jwt_token(client, system.code, secret, scope="hub:jutogai:use")
+    assert wide.status_code == 200, wide.content
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {wide.json()['access_token']}"}
+    r = client.post("/api/jutogai/search", body, content_type="application/json", **bearer)
+    assert r.status_code == 200 and r.json()["count"] == 0

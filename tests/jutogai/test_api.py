@@ -25,7 +25,7 @@ def _post(client: Any, path: str, key: str, body: dict[str, Any]) -> Any:
 def test_number_then_search_exact_and_partial(client: Any, make_system: Callable[..., Any]) -> None:
     """§2.3: 付番 when nobody matches (201 with the number), then 照会 finds the person by the 4 facts exactly
     (渡邊 folded to 渡辺, ひらがな as カタカナ) and partly (氏 alone); both calls audited for the system."""
-    system, key = make_system()
+    system, key = make_system(feeds={"jutogai": None})
     r = _post(client, "numbers", key, FACTS)
     assert r.status_code == 201, r.content
     number = r.json()["number"]
@@ -44,7 +44,7 @@ def test_numbering_a_known_person_answers_409_with_the_candidates(client: Any, m
     """§2.3: 付番 only when there is no match; otherwise the candidates (409), nothing stored; with
     ``distinct_from`` naming them, numbered."""
     known = jutogai("渡辺 明", "ワタナベ アキラ", dt.date(1966, 6, 6), "M", "神奈川県横浜市西区1")
-    _, key = make_system()
+    _, key = make_system(feeds={"jutogai": None})
     r = _post(client, "numbers", key, FACTS)
     assert r.status_code == 409 and r.json()["code"] == "candidates"
     assert [c["number"] for c in r.json()["candidates"]] == [known.number]
@@ -58,7 +58,7 @@ def test_without_credentials_or_with_bad_input_nothing_happens(client: Any, make
     service refuses; nothing numbered."""
     r = client.post("/api/jutogai/numbers", FACTS, content_type="application/json")
     assert r.status_code == 401
-    _, key = make_system()
+    _, key = make_system(feeds={"jutogai": None})
     r = _post(client, "numbers", key, {**FACTS, "sex": "X"})
     assert r.status_code == 422 and r.json()["fields"]["errors"][0]["field"] == "sex"
     r = _post(client, "numbers", key, {**FACTS, "kana": "渡辺"})

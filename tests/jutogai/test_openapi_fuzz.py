@@ -44,7 +44,7 @@ schema = _schema()
 def world(make_system: Any, jutogai: Any) -> None:
     from jichitai.hub.models import API_KEY_PREFIX_LENGTH, hash_api_key
 
-    system, _ = make_system(my_number=True)
+    system, _ = make_system(my_number=True, feeds={"jutogai": None, "togo": None})
     system.api_key_prefix, system.api_key_hash = SYSTEM_KEY[3:3 + API_KEY_PREFIX_LENGTH], hash_api_key(SYSTEM_KEY)
     system.save()
     jutogai()

@@ -21,10 +21,13 @@ pytestmark = pytest.mark.django_db
 def _standard(code: str, my_number: bool = False) -> tuple[Any, str]:
     from jichitai.hub.models import System
 
+    from jichitai.hub.catalogue import grant
+
     system = System.objects.get(code=code)
     system.may_use_my_number = my_number
     key = system.issue_api_key()
     system.save()
+    grant(system, "togo", purpose="テスト")
     return system, key
 
 
@@ -72,7 +75,7 @@ def test_a_city_system_registers_its_own_numbers_first(client: Any, people: dict
                                                        make_system: Callable[..., Any]) -> None:
     """§2.4 (宛名番号と団体内統合宛名番号の対応): a 独自施策システム's own 宛名番号 converts only once registered in its
     table; the same own number for another person is refused (409); another system's table is not visible."""
-    system, key = make_system()
+    system, key = make_system(feeds={"togo": None})
     assert _post(client, "to-togo", key, {"system_atena_numbers": ["C-1"]}).json()["results"] == [None]
     r = _post(client, "links", key, {"system_atena_number": "C-1", "kind": "resident", "local_number": people["hanako"]})
     assert r.status_code == 200 and r.json()["system_atena_number"] == "C-1"
@@ -80,7 +83,7 @@ def test_a_city_system_registers_its_own_numbers_first(client: Any, people: dict
     assert _post(client, "to-togo", key, {"system_atena_numbers": ["C-1"]}).json()["results"][0]["togo_number"] == togo
     r = _post(client, "links", key, {"system_atena_number": "C-1", "kind": "jutogai", "local_number": people["owner"]})
     assert r.status_code == 409 and r.json()["code"] == "linked_elsewhere"
-    _, other_key = make_system()
+    _, other_key = make_system(feeds={"togo": None})
     assert _post(client, "from-togo", other_key, {"togo_numbers": [togo]}).json()["results"][0]["system_atena_number"] == ""
     assert SystemAtena.objects.filter(system=system).count() == 1
 

@@ -156,6 +156,22 @@ class SystemAuth(AuthBase):
         return _authenticated(request)
 
 
+def ensure_common(request: HttpRequest, action: str, function: str) -> System:
+    """The caller of a common function's API (``jutogai`` 住登外者, ``togo`` 統合宛名): its role may take ``action``
+    (the one permission check), the city granted it the function as it grants a feed (access per business
+    system, 共通機能標準仕様書 2.2), and an OAuth token carries the scope ``hub:<function>:use``. Refusals audited."""
+    from jichitai.accounts.api_auth import ensure
+    from jichitai.common.errors import PermissionRefused
+    from jichitai.hub.models import Grant
+
+    system: System = ensure(request, action)
+    if not Grant.objects.filter(system=system, feed__code=function).exists():
+        audit.record(system, action, f"hub.feed:{function}", "refused", code="not_granted")
+        raise PermissionRefused()
+    require_scope(request, function, "use")
+    return system
+
+
 def system_auth() -> list[AuthBase]:
     """The auth of every system-to-system route: an OAuth token, else the transition's credentials."""
     return [HubOAuth2(), SystemAuth()]

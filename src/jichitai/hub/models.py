@@ -157,7 +157,8 @@ class UsedAssertion(models.Model):
 class Feed(models.Model):
     """A feed or file exchange the hub offers: 宛名連携（全件・差分）, a file layout, an extract."""
 
-    KINDS = [("events", "イベント（PULL）"), ("file_in", "ファイル受信"), ("file_out", "ファイル提供")]
+    KINDS = [("events", "イベント（PULL）"), ("file_in", "ファイル受信"), ("file_out", "ファイル提供"),
+             ("common", "共通機能API")]
 
     code = models.SlugField("フィードコード", max_length=50, unique=True)
     name = models.CharField("名称", max_length=100)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from jichitai.hub.catalogue import FEEDS, HUB
 from jichitai.hub.models import Grant, System
 
-OPERATIONS = {"events": "read", "file_out": "read", "file_in": "write"}
+OPERATIONS = {"events": "read", "file_out": "read", "file_in": "write", "common": "use"}
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +50,6 @@ def granted_scopes(system: System) -> list[str]:
 
 def documented() -> dict[str, str]:
     """Every scope the catalogue can grant, with what it allows (the OpenAPI document's client-credentials flow)."""
-    verbs = {"read": "の取得", "write": "の送信"}
+    verbs = {"read": "の取得", "write": "の送信", "use": "の利用"}
     return {scope_for(spec.code, OPERATIONS[spec.kind]): spec.name + verbs[OPERATIONS[spec.kind]]
             for spec in FEEDS if spec.kind in OPERATIONS}

@@ -16,10 +16,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from jichitai.accounts.api_auth import ensure
 from jichitai.common import fields as F
 from jichitai.hub.api import Error
-from jichitai.hub.auth import SystemAuth
+from jichitai.hub.auth import ensure_common, system_auth
 from jichitai.jutogai import services
 from jichitai.jutogai.facts import Facts, checked
 
@@ -87,21 +86,21 @@ class CandidatesOut(Schema):
     candidates: list[Candidate]
 
 
-@router.post("/search", auth=SystemAuth(),
+@router.post("/search", auth=system_auth(),
              response={200: SearchOut, 400: Error, 401: Error, 403: Error, 422: Error})
 def search(request: HttpRequest, body: SearchIn) -> Any:
     """住登外者宛名基本情報照会: the 住登外者 (and residents) matching the 基本4情報 given."""
-    actor = ensure(request, "jutogai.search")
+    actor = ensure_common(request, "jutogai.search", "jutogai")
     found = services.search(actor, body.facts(), body.match, residents=body.include_residents)
     return {"count": len(found), "candidates": found}
 
 
-@router.post("/numbers", auth=SystemAuth(),
+@router.post("/numbers", auth=system_auth(),
              response={201: NumberOut, 400: Error, 401: Error, 403: Error, 409: CandidatesOut, 422: Error})
 def number(request: HttpRequest, body: NumberIn) -> Any:
     """住登外者宛名番号付番: a new number when no 住登外者 or resident matches; otherwise 409 with the candidates
     (number again with ``distinct_from`` listing those that are other people)."""
-    actor = ensure(request, "jutogai.number")
+    actor = ensure_common(request, "jutogai.number", "jutogai")
     result = services.number(actor, body.facts(), source=f"system:{actor.code}",
                              former_atena_number=body.former_atena_number, distinct_from=body.distinct_from)
     if result.numbered is None:

@@ -107,8 +107,9 @@ class Command(BaseCommand):
         if opts["demo"]:
             demo = {"kojin_juminzei": (True, ["atena-delta", "atena-full", "atena-extract", "salary-report",
                                               "pension-report", "final-return", "salary-earner-change",
-                                              "donation-notice", "pension-withholding-target"]),
-                    "kokuho": (True, ["atena-delta", "kokuho-shikaku", "kokuho-zei"]),
+                                              "donation-notice", "pension-withholding-target", "jutogai",
+                                              "togo"]),
+                    "kokuho": (True, ["atena-delta", "kokuho-shikaku", "kokuho-zei", "jutogai", "togo"]),
                     "shogaisha": (True, ["atena-delta", "shogai-techo"]),
                     "jido_teate": (True, ["atena-delta", "jido-teate"]),
                     "kaigo": (True, ["atena-delta", "kaigo-nintei"]),
