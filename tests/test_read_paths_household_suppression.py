@@ -61,7 +61,8 @@ NOT_RESIDENT_RECORDS = {
     "registry/towns/": "the 町字 picker: rows of the 住所辞書 (町字名, よみ, 郵便番号), no person",
     "jutogai/new": "the 住登外者 register form: its resident candidates are jutogai.search.resident_rows, the same "
                    "shielded rows as the search page (probed as jutogai/)",
-    "jutogai/<str:number>/": "a 住登外者's own record: not a resident, no household or 住民票 address to withhold",
+    "jutogai/<str:number>/": "a 住登外者's own record: not a resident, no household or 住民票 address to withhold "
+                             "(a 住登外者 recorded at a supported address is not covered: left open in docs/security.md)",
     "accounts/": "login, logout and the staff's own account pages",
     "audit/": "the audit log for auditors: it names 宛名番号, never a record's content or address",
     "tax/": "the tax office's per-ward totals and the held reports (rows of an employer's own file, not the "
@@ -73,9 +74,6 @@ NOT_RESIDENT_RECORDS = {
     "declarations/queue/<int:pk>/attachments/<int:aid>/": "a file the resident attached to their own declaration",
     "declarations/approvals/": "the corrections waiting for 決裁: receipt numbers and amounts, no address",
     "declarations/metrics/": "review counts and percentages, no person",
-    "jutogai/": "住登外者 (people the city deals with who are not in its 住民記録): the common 宛名 function's own "
-                "records, not resident records; a 住登外者 recorded at a supported address is not covered (left open "
-                "in docs/security.md)",
     "lounge/": "aggregates only, under disclosure control (issue 18 item 1); the lake it reads lands without a "
                "protected address (probed below)",
     "api/lounge/": "the same aggregates as the lounge pages",
@@ -340,7 +338,7 @@ def _system_reads(feed_code: str, kind: str, system: Any) -> list[Any]:
     raise AssertionError(f"feed kind {kind!r} of {feed_code} is not probed for household suppression")
 
 
-@pytest.mark.parametrize("spec", [f for f in FEEDS if f.kind != "file_in"], ids=lambda f: f.code)
+@pytest.mark.parametrize("spec", [f for f in FEEDS if f.kind not in ("file_in", "common")], ids=lambda f: f.code)
 def test_j440_no_feed_gives_a_co_residents_address_to_a_system_without_the_right(
         spec: Any, scene: Any, make_system: Any, clerk: Any) -> None:
     """3.4: 太郎's events (the move-in before the measure, and a 転居 after it, in one batch with 花子) reach a
@@ -357,6 +355,23 @@ def test_j440_no_feed_gives_a_co_residents_address_to_a_system_without_the_right
     assert AuditEntry.objects.filter(resource=f"resident:{s['taro']}", outcome="withheld").exists()
     entitled, _ = make_system(feeds={spec.code: None}, supported=True)
     assert any("281100001" in str(r) for r in _system_reads(spec.code, spec.kind, entitled) if s["taro"] in str(r))
+
+
+def test_j440_the_common_functions_give_no_co_residents_address(scene: Any, make_system: Any, client: Any) -> None:
+    """3.4: the 住登外者 search API (a common function, kind ``common``) lists 太郎, 花子's co-resident, by 宛名番号
+    only to any system, even one with the right to supported addresses (the function is not the registry's feed);
+    the refusal is audited on him."""
+    s = scene("support")
+    assert {f.code for f in FEEDS if f.kind == "common"} == {"jutogai", "togo"}  # togo answers numbers only
+    for supported in (False, True):
+        _, key = make_system(feeds={"jutogai": None}, supported=supported)
+        r = client.post("/api/jutogai/search", {"kana": "アオキ", "match": "partial", "include_residents": True},
+                        content_type="application/json", HTTP_X_HUB_KEY=key)
+        assert r.status_code == 200, r.content
+        rows = [c for c in r.json()["candidates"] if c["number"] == s["taro"]]
+        assert rows and all(c["suppressed"] and not c.get("name") and not c.get("address") for c in rows)
+    assert AuditEntry.objects.filter(resource=f"resident:{s['taro']}", action="jutogai.search",
+                                     outcome="refused").exists()
 
 
 @pytest.mark.parametrize("kind", sorted(exports.KINDS))

@@ -19,9 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _standard(code: str, my_number: bool = False) -> tuple[Any, str]:
-    from jichitai.hub.models import System
-
     from jichitai.hub.catalogue import grant
+    from jichitai.hub.models import System
 
     system = System.objects.get(code=code)
     system.may_use_my_number = my_number
