@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.common import csvout
 from jichitai.dbcopy import copy_rows
 from jichitai.jutogai import numbering
 from jichitai.jutogai.errors import JutogaiError
@@ -58,7 +59,7 @@ class Report:
 
     def csv(self) -> str:
         out = io.StringIO()
-        w = csv.writer(out)
+        w = csvout.writer(out, for_people=True)  # the migration report a clerk opens
         w.writerow(["行", "結果", "住登外者宛名番号", "内容", "対応する番号"])
         labels = {"duplicate": "重複（統合済みとして移行）", "resident": "住民と重複（移行せず）",
                   "collision": "番号の衝突（移行せず）", "already": "移行済み", "invalid": "誤り（移行せず）"}
