@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from jichitai.declarations import cityrecords, filing, reviewing
+from jichitai.declarations import cityrecords, evidence, filing, reviewing
 from jichitai.declarations.models import CityRecord, Declaration, Status
 from jichitai.hub import files
 from jichitai.hub.catalogue import grant, install_defaults
@@ -73,6 +73,19 @@ def test_kokuho_tax_schedule() -> None:
     assert out[3] == (45_000 + 30_000) * 3 // 10 // 100 * 100
 
 
+def _single_parents_reviewed(salary_report: Any, filers: list[tuple[dict[str, Any], str]]) -> dict[str | None, str]:
+    """Each filer (with a 3,000,000円 給与支払報告書) claims ひとり親; the year is reviewed: ref → status."""
+    records = []
+    for p, ref in filers:
+        salary_report(p["my_number"], 3_000_000)
+        rec = record_for(p, ref=ref, salary=3_000_000)
+        rec["case"]["taxpayer"]["single_parent"] = True
+        records.append(rec)
+    filing.import_records(records, fiscal_year=2026, actor="system:test")
+    reviewing.review_submitted(2026)
+    return dict(Declaration.objects.values_list("source_ref", "status"))
+
+
 def test_the_household_on_1_january_decides_a_single_parent_claim(resident: Any, salary_report: Any) -> None:
     """所得税法第2条第1項第31号 and 施行規則第1条の4: ひとり親 with her child in the household is accepted; with a
     「夫（未届）」 in the household on 1月1日 it goes to a clerk (the registry's 続柄, read as of that day)."""
@@ -80,13 +93,26 @@ def test_the_household_on_1_january_decides_a_single_parent_claim(resident: Any,
     resident(name="須磨 子", kana="スマ コ", birth=dt.date(2015, 5, 1), setai="S7", relationship="子", sex="M")
     alone = resident(name="垂水 母", kana="タルミ ハハ", setai="S8")
     resident(name="垂水 夫", kana="タルミ オット", setai="S8", relationship="夫（未届）", sex="M")
-    records = []
-    for p, ref in ((mother, "T-sp-ok"), (alone, "T-sp-partner")):
-        salary_report(p["my_number"], 3_000_000)
-        rec = record_for(p, ref=ref, salary=3_000_000)
-        rec["case"]["taxpayer"]["single_parent"] = True
-        records.append(rec)
-    filing.import_records(records, fiscal_year=2026, actor="system:test")
-    reviewing.review_submitted(2026)
-    status = dict(Declaration.objects.values_list("source_ref", "status"))
+    status = _single_parents_reviewed(salary_report, [(mother, "T-sp-ok"), (alone, "T-sp-partner")])
     assert status == {"T-sp-ok": Status.AUTO_ACCEPTED, "T-sp-partner": Status.CLERK}
+
+
+def test_a_child_earning_above_the_limit_does_not_make_a_single_parent(resident: Any, salary_report: Any) -> None:
+    """Independent. 所得税法第2条第1項第31号・同法施行令第11条の2: the child's 総所得金額等 must be 58万円以下
+    (令和8年度). The child's own 給与支払報告書, found by the registry's 個人番号索引: 給与収入 1,230,000円 → 給与所得
+    580,000円 (給与所得控除 650,000円, 所得税法第28条第3項) qualifies; 1,240,000円 → 590,000円 goes to a clerk; a child
+    with no report counts (the city cannot know). Both the bulk review and the one-declaration review read it."""
+    cases = {"T-sp-123": 1_230_000, "T-sp-124": 1_240_000, "T-sp-none": None}
+    filers, children = [], {}
+    for n, (ref, pay) in enumerate(cases.items()):
+        mother = resident(name=f"北 母{n}", kana="キタ ハハ", setai=f"S9{n}")
+        child = resident(name=f"北 子{n}", kana="キタ コ", birth=dt.date(2005, 5, 1), setai=f"S9{n}",
+                         relationship="子", sex="M")
+        children[ref] = child["atena_number"]
+        if pay is not None:
+            salary_report(child["my_number"], pay, social_insurance=0)
+        filers.append((mother, ref))
+    status = _single_parents_reviewed(salary_report, filers)
+    assert status == {"T-sp-123": Status.AUTO_ACCEPTED, "T-sp-124": Status.CLERK, "T-sp-none": Status.AUTO_ACCEPTED}
+    index = evidence.build(2026, list(Declaration.objects.filter(source_ref="T-sp-124")))
+    assert index.member_income[children["T-sp-124"]] == 590_000

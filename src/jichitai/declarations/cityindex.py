@@ -74,6 +74,7 @@ class CityIndex:
     households: dict[str, list[tuple[str, KnownPerson]]] = field(default_factory=dict)  # 世帯番号 → (宛名番号, person)
     disabilities: dict[str, list[DisabilityRecord]] = field(default_factory=dict)  # 宛名番号 → 手帳
     kokuho_tax: dict[str, int] = field(default_factory=dict)  # 宛名番号 → 国保税 paid in the income year
+    member_income: dict[str, int] = field(default_factory=dict)  # 宛名番号 → 総所得金額等 from the member's reports
     welfare_data: bool = False  # the 障害者福祉 system sent its records
     town_names: dict[str, str] = field(default_factory=dict)  # 町字コード → 「中央区 加納町」
     income_fn: IncomeFn | None = None
@@ -221,6 +222,8 @@ class CityIndex:
         return Facts(
             person=me,
             household=household,
+            household_income={p.atena_number: self.member_income[p.atena_number] for p in household
+                              if p.atena_number in self.member_income},
             births=births,
             welfare_data=self.welfare_data,
             town_names=self.town_names,

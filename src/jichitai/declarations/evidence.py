@@ -106,6 +106,36 @@ def load_households(index: CityIndex) -> None:
     index.disabilities.update(disabilities)
     index.kokuho_tax.update(kokuho)
     index.welfare_data = index.welfare_data or consulted
+    load_member_incomes(index, [(atena, p.birth_date) for members in index.households.values()
+                                for atena, p in members if atena not in index.member_income])
+
+
+def load_member_incomes(index: CityIndex, members: list[tuple[str, dt.date | None]]) -> None:
+    """総所得金額等 of household members from their own reports of the income year (給与支払報告書・公的年金等支払報告書,
+    found by the registry's 個人番号索引), computed by the tax engine in one call: what the ひとり親 rule compares
+    a child's income with (ST02). A member with no report is left out (the city cannot know their income)."""
+    from django.db.models import Sum
+
+    from jichitai.registry.models import Resident
+    from jichitai.tax.models import ReceivedReport
+
+    births = dict(members)
+    wanted = sorted(births)
+    found: list[tuple[str, dt.date | None, dict[str, int]]] = []
+    for part in chunks(wanted, PEOPLE_CHUNK):
+        atena_of = dict(Resident.objects.filter(atena_number__in=part).exclude(my_number_index="")
+                        .values_list("my_number_index", "atena_number"))
+        amounts: dict[str, dict[str, int]] = {}
+        rows = (ReceivedReport.in_force().filter(income_year=index.fiscal_year - 1, recipient_index__in=list(atena_of))
+                .order_by().values_list("recipient_index", "kind").annotate(total=Sum("amount")))
+        for recipient, kind, total in rows:
+            key = "salary" if kind == "salary_report" else "public_pension"
+            amounts.setdefault(atena_of[recipient], {})[key] = int(total or 0)
+        found.extend((atena, births[atena], income) for atena, income in amounts.items())
+    values = taxlink.total_incomes(index.fiscal_year, [(birth, income) for _, birth, income in found])
+    for (atena, _, _), value in zip(found, values, strict=True):
+        if value is not None:
+            index.member_income[atena] = value
 
 
 Row = dict[str, Any]

@@ -92,6 +92,59 @@ def test_st02_the_filer_is_a_child_of_the_head_and_her_own_child_is_the_heads_gr
     assert "ST02" not in codes(review(decl({"single_parent": True}), f))
 
 
+CHILD_ATENA = "0000000042"
+
+
+def earning_child(income: int | None):
+    """The filer and her 子 at home; ``income``: the child's 総所得金額等 from the child's own reports."""
+    child = member(CHILD, "子", birth=dt.date(2005, 6, 1), atena_number=CHILD_ATENA)
+    return facts(person=filer(), household=(child,),
+                 household_income={} if income is None else {CHILD_ATENA: income})
+
+
+def test_st02_a_child_at_home_counts_only_within_the_income_limit():
+    """Independent. 所得税法第2条第1項第31号・同法施行令第11条の2 (地方税法第292条第1項が住民税に同じ定義を置く): the child's
+    総所得金額等 must be 58万円以下 (令和7年分以降, 令和8年度の住民税). 給与収入 1,230,000円 − 給与所得控除 650,000円
+    (所得税法第28条第3項, 令和7年度改正後の最低額) = 580,000円 → qualifies; 1,240,000円 → 590,000円 → does not."""
+    assert "ST02" not in codes(review(decl({"single_parent": True}), earning_child(580_000)))
+    decision = review(decl({"single_parent": True}), earning_child(590_000))
+    assert codes(decision).get("ST02") == "clerk"
+    finding = next(f for f in decision.findings if f.code == "ST02")
+    assert "590,000円" in finding.clerk_message and "580,000円" in finding.clerk_message
+
+
+def test_st02_the_limit_was_480_000_yen_before_reiwa_8():
+    """Independent. 令和6年分まで (令和7年度の住民税) the limit was 48万円 (旧所得税法施行令第11条の2)."""
+    rec = decl({"single_parent": True})
+    rec = dataclasses.replace(rec, fiscal_year=2025)
+    assert rec.fiscal_year == 2025
+    assert codes(review(rec, earning_child(490_000))).get("ST02") == "clerk"
+    assert "ST02" not in codes(review(rec, earning_child(480_000)))
+
+
+def test_st02_a_child_whose_income_the_city_cannot_know_still_counts():
+    """Independent of our code's figures: with no report for the child the review cannot know the income; the
+    child counts as before (the filer's statement, 所得税法第194条)."""
+    assert "ST02" not in codes(review(decl({"single_parent": True}), earning_child(None)))
+
+
+def test_st02_a_claimed_child_whose_reports_exceed_the_limit_does_not_count():
+    """Independent. The same limit for a child claimed on the declaration: declared 0円, but the child's own
+    給与支払報告書 give 590,000円 (> 580,000円)."""
+    f = facts(person=filer(), relatives={CHILD: RelativeFacts(CHILD, None, known_income=590_000,
+                                                               income_source="給与支払報告書")})
+    assert codes(review(decl({"single_parent": True}, dependents=[CHILD_ROW]), f)).get("ST02") == "clerk"
+
+
+def test_st02_salary_income_figures_are_the_engines():
+    """Independent check of the figures above against the engine's own 給与所得控除 for 令和8年度
+    (tax/parameters/income.yaml salary_income, 所得税法第28条第3項): 1,230,000 → 580,000; 1,240,000 → 590,000."""
+    from jichitai.declarations.taxlink import total_income
+
+    assert total_income(2026, dt.date(2005, 6, 1), {"salary": 1_230_000}) == 580_000
+    assert total_income(2026, dt.date(2005, 6, 1), {"salary": 1_240_000}) == 590_000
+
+
 # --- 障害者 (同第28号・第29号, 施行令第10条) --------------------------------------------------------------------
 
 BOOK_1 = DisabilityRecord("身体", "1級", special=True, valid_from=dt.date(2010, 1, 1))

@@ -116,6 +116,9 @@ class Facts:
     engine_refusal: EngineRefusal | None = None  # the engine refused the case (then computed_* are None)
     tax_without_declaration: int | None = None  # the tax from the reports alone (年末調整); None: not computed
     household: tuple[KnownPerson, ...] = ()  # the filer's household members (registry), the filer left out
+    # 宛名番号 → 総所得金額等 of a household member from their own reports (給与・公的年金等, computed by the tax
+    # engine); a member with no report is absent (the city cannot know their income)
+    household_income: dict[str, int] = field(default_factory=dict)
     births: tuple[dt.date, ...] = ()  # children born in the filer's household during the income year
     welfare_data: bool = False  # the city's 障害者福祉 records were consulted (else no record proves nothing)
     kokuho_tax_paid: int | None = None  # 国民健康保険税 the filer paid for the income year; None: not known

@@ -93,8 +93,11 @@ def widow_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
 )
 def single_parent_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     """Not with a spouse (declared, or in the household on 12月31日, 未届 included), and with a child of
-    the filer who shares the livelihood and earns within the limit: one claimed on this declaration, or a
-    child in the household. Being unmarried is the filer's statement (所得税法第194条: no document)."""
+    the filer who shares the livelihood and earns within the limit (総所得金額等 58万円以下 from 令和8年度, 48万円
+    before: 所得税法施行令第11条の2; :func:`limits_for`): one claimed on this declaration, or a child in the
+    household. A child counts unless its declared income, or its income as the city's data show it (its own
+    給与支払報告書・公的年金等支払報告書 through the tax engine), is above the limit; a child with no report
+    counts (the city cannot know). Being unmarried is the filer's statement (所得税法第194条: no document)."""
     if not d.taxpayer.get("single_parent"):
         return
     if d.spouse is not None:
@@ -109,10 +112,31 @@ def single_parent_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
         return
     limit = limits_for(d.fiscal_year).dependent_income
     end = year_end(d)
-    claimed = [rel for rel in d.dependents if rel.relation == "child" and rel.total_income <= limit
-               and (rel.birth_date is None or rel.birth_date <= end)]
-    at_home = [m for m, k in household_kin(f, d) if k.relation == "child"]
-    if not claimed and not at_home:
+    children = [rel for rel in d.dependents if rel.relation == "child"
+                and (rel.birth_date is None or rel.birth_date <= end)]
+    over: list[str] = []  # the children the city's data show above the limit, for the clerk
+    claimed = []
+    for rel in children:
+        known = f.relative(rel.my_number)
+        income = known.known_income if known is not None else None
+        if rel.total_income > limit or (income is not None and income > limit):
+            over.append(f"{rel.name} {max(rel.total_income, income or 0):,}円")
+        else:
+            claimed.append(rel)
+    at_home = []
+    for m, k in household_kin(f, d):
+        if k.relation != "child":
+            continue
+        income = f.household_income.get(m.atena_number)
+        if income is not None and income > limit:
+            over.append(f"{m.name} {income:,}円")
+        else:
+            at_home.append(m)  # within the limit, or no report: the city cannot know (the filer's statement)
+    if over and not claimed and not at_home:
+        yield r.finding(why=f"お子さんの所得が{limit:,}円を超えている",
+                        evidence=f"子の総所得金額等 {'、'.join(over)}（上限 {limit:,}円）",
+                        action="所得が上限以下の別のお子さんがいる場合は、扶養親族の欄に記載してください。職員が確認します。")
+    elif not claimed and not at_home:
         yield r.finding(why="生計を一にするお子さんが確認できない",
                         evidence="扶養親族に子の記載なし・世帯に子なし",
                         action="別居のお子さんがいる場合は、そのお子さんを扶養親族の欄に記載してください。職員が確認します。")
