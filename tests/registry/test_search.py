@@ -49,14 +49,20 @@ def test_removed_residents_only_on_request(household: Any, clerk: Any) -> None:
     assert [r["status"] for r in search(kana="アオキ ハナコ", include_removed=True)] == ["removed"]
 
 
-@pytest.mark.parametrize("candidates", [2000, 1])
-def test_results_in_kana_then_birth_order_on_both_paths(towns: Any, clerk: Any, candidates: int,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+# (CANDIDATES, SORT_MATCHES): sorted here; the matches sorted by the database; the database's kana index walked
+PATHS = [(2000, 200_000), (1, 200_000), (1, 1)]
+
+
+@pytest.mark.parametrize(("candidates", "sort_matches"), PATHS)
+def test_results_in_kana_then_birth_order_on_every_path(towns: Any, clerk: Any, candidates: int, sort_matches: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Results come in 50音順 of the フリガナ, then by birth date, whether they are sorted here (a selective
-    criterion) or by the database (a criterion broader than ``CANDIDATES``)."""
+    criterion), by the database after reading the matches (a criterion broader than ``CANDIDATES``: a surname
+    alone), or by walking the kana index (broader than ``SORT_MATCHES``) (consistency: our own order)."""
     from jichitai.registry import search as module
 
     monkeypatch.setattr(module, "CANDIDATES", candidates)
+    monkeypatch.setattr(module, "SORT_MATCHES", sort_matches)
     apply(move_in_command(persons=(
         NewPerson("山田 次郎", "ヤマダ ジロウ", dt.date(1990, 1, 1), "M", "世帯主"),
         NewPerson("山田 一郎", "ヤマダ イチロウ", dt.date(1985, 1, 1), "M", "兄"),
@@ -68,14 +74,15 @@ def test_results_in_kana_then_birth_order_on_both_paths(towns: Any, clerk: Any, 
     assert "kana_key" not in search(name="山田")[0]
 
 
-@pytest.mark.parametrize("candidates", [2000, 1])
-def test_search_is_paged_with_the_total_count(towns: Any, clerk: Any, candidates: int,
+@pytest.mark.parametrize(("candidates", "sort_matches"), PATHS)
+def test_search_is_paged_with_the_total_count(towns: Any, clerk: Any, candidates: int, sort_matches: int,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 22 item 5: the search no longer stops silently at 50; it counts every match and gives any page of
-    them, in the same order, whether sorted here or by the database (consistency: our own order)."""
+    them, in the same order, on every path of ``search_page`` (consistency: our own order)."""
     from jichitai.registry import search as module
 
     monkeypatch.setattr(module, "CANDIDATES", candidates)
+    monkeypatch.setattr(module, "SORT_MATCHES", sort_matches)
     people = move_in_many(clerk, 57)
     first = search_page(name="髙橋")
     assert (first.total, first.first, first.last, first.has_next, first.has_previous) == (57, 1, 50, True, False)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Func, Q
 
 from jichitai.common.text import nfkc, search_key
 from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
@@ -18,6 +18,7 @@ from jichitai.registry.models import Resident
 from jichitai.registry.store import my_number_index
 
 CANDIDATES = 2000  # matches sorted here rather than by the database (see the end of search_page)
+SORT_MATCHES = 200_000  # up to this many matches the database sorts them rather than walking its kana index
 PAGE_SIZE = 50
 SEARCH_COLUMNS = (
     "atena_number", "setai_number", "status", "name", "kana", "birth_date", "sex", "relationship", "town_code",
@@ -41,6 +42,13 @@ def name_matches(field: str, typed: str, *, exact: bool = False) -> Q:
     if exact:
         return Q(**{f"{field}_key": key})
     return Q(**{f"{field}_key__startswith": key}) | Q(**{f"given_{field}_key__startswith": key})
+
+
+class KanaOrder(Func):
+    """The kana key as an ORDER BY expression that no index provides (``kana_key || ''``, the same text and
+    order): the matches are then read through the criterion's own index and sorted (see :func:`search_page`)."""
+
+    template = "(%(expressions)s || '')"
 
 
 @dataclass
@@ -113,9 +121,15 @@ def search_page(*, name: str = "", kana: str = "", birth_date: dt.date | None = 
     # matches more than CANDIDATES rows is broad enough for the ordered scan to find its page at once.
     rows = list(qs.values(*SEARCH_COLUMNS, "kana_key")[:CANDIDATES + 1])
     if len(rows) > CANDIDATES:
-        page = list(qs.order_by("kana_key", "birth_date", "atena_number").values(*SEARCH_COLUMNS)
+        total = qs.count()  # through the criterion's index (a surname at 1.5 M: 30,000 matches in ~40 ms)
+        # Ordered by the kana index, PostgreSQL walks the city in kana order and filters out every row before
+        # the first match: 「長谷川」 (ハセガワ) read 931,517 rows for 50 (1.4 s at 1.5 M). Up to SORT_MATCHES the
+        # matches are fetched through the criterion's index and sorted (a top-N sort): the kana key goes into
+        # the ORDER BY as an expression no index gives, so the planner cannot choose the walk.
+        kana_order = KanaOrder(F("kana_key")) if total <= SORT_MATCHES else F("kana_key")
+        page = list(qs.order_by(kana_order, "birth_date", "atena_number").values(*SEARCH_COLUMNS)
                     [offset:offset + limit])
-        return SearchPage(page, qs.count(), offset, limit)
+        return SearchPage(page, total, offset, limit)
     rows.sort(key=lambda r: (r["kana_key"], r["birth_date"], r["atena_number"]))
     for r in rows:
         del r["kana_key"]
