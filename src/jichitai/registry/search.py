@@ -117,8 +117,8 @@ def search_page(*, name: str = "", kana: str = "", birth_date: dt.date | None = 
         qs = qs.filter(status=ACTIVE)
     # First without ORDER BY, so that the database reads through the index of the most selective criterion: with
     # the ORDER BY, PostgreSQL may walk the kana index in order and filter a whole city's rows for a name whose
-    # matches it misjudges (names and kana are correlated; measured 3.6 s at 1.5 M residents). A criterion that
-    # matches more than CANDIDATES rows is broad enough for the ordered scan to find its page at once.
+    # matches it misjudges (names and kana are correlated; measured 3.6 s at 1.5 M residents). Past CANDIDATES
+    # matches the database counts and sorts them (below).
     rows = list(qs.values(*SEARCH_COLUMNS, "kana_key")[:CANDIDATES + 1])
     if len(rows) > CANDIDATES:
         total = qs.count()  # through the criterion's index (a surname at 1.5 M: 30,000 matches in ~40 ms)
