@@ -36,7 +36,7 @@ def test_the_tax_reviewer_opens_the_ward_summary(live_server: Any, page: Any, sc
     assert row.locator("th").inner_text() == "中央区"
     assert row.locator("td").last.inner_text() == f"{central['total']:,}"
     screenshot("tax-ward-summary")
-    page.get_by_label("年度").select_option("2026")
+    page.get_by_label("年度", exact=True).select_option("2026")
     page.get_by_role("button", name="表示").click()
     page.wait_for_url(f"{base}/tax/summary/?year=2026")
     unexpected = [p for p in problems if "status of 404" not in p]  # chromium's favicon request
