@@ -14,12 +14,26 @@ from django.db import models
 from jichitai.tax.calc.explain import render
 
 
-class ReceivedReport(models.Model):
+class ReceivedRow(models.Model):
+    """A row of a file the tax office received about one person (a payer's report, a 異動届, a 年金保険者's or
+    another city's notice, a 確定申告 through 国税連携). The 個人番号 is kept only as ciphertext and as a keyed
+    blind index (common.vault), so the assessment and the review find a person's rows without decrypting; the
+    file and line stay with the row, so a clerk can trace every figure to what was received."""
+
+    recipient_index = models.CharField("受給者個人番号索引", max_length=64, db_index=True)
+    recipient_my_number = models.TextField("受給者個人番号(暗号化)")
+    source = models.CharField("受付ファイル", max_length=200)
+    line = models.PositiveIntegerField("行")
+    received_at = models.DateTimeField("受付日時", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReceivedReport(ReceivedRow):
     """One accepted row of a report file, as parsed by :mod:`jichitai.tax.reports`.
 
-    The recipient's 個人番号 is kept only as ciphertext and as a keyed blind index (common.vault), so that the
-    assessment and the declaration review find a person's reports without decrypting; ``data`` holds the parsed
-    row with every 個人番号 in it replaced by its blind index (``bi:…``).
+    ``data`` holds the parsed row with every 個人番号 in it replaced by its blind index (``bi:…``).
 
     ``status`` says whether the report is the one in force for its payer, person and year (at most one: the
     constraint ``tax_report_one_in_force``), replaced by a 訂正 or withdrawn by a 取消 (``superseded_by`` the
@@ -35,13 +49,8 @@ class ReceivedReport(models.Model):
     income_year = models.PositiveIntegerField("年分", db_index=True)
     payer_number = models.CharField("支払者法人番号", max_length=13)
     payer_name = models.CharField("支払者名称", max_length=100)
-    recipient_index = models.CharField("受給者個人番号索引", max_length=64, db_index=True)
-    recipient_my_number = models.TextField("受給者個人番号(暗号化)")
-    source = models.CharField("受付ファイル", max_length=200)
-    line = models.PositiveIntegerField("行")
     amount = models.BigIntegerField("支払金額")
     data = models.JSONField("内容")
-    received_at = models.DateTimeField("受付日時", auto_now_add=True)
     superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="supersedes", verbose_name="訂正後の報告")
     submission = models.CharField("提出区分", max_length=12, choices=SUBMISSIONS, default="new")
@@ -70,21 +79,16 @@ class ReceivedReport(models.Model):
         return cls.objects.filter(status="in_force")
 
 
-class SalaryEarnerChange(models.Model):
+class SalaryEarnerChange(ReceivedRow):
     """One row of a 給与所得者異動届出書 (地方税法第321条の7): a worker the 特別徴収義務者 no longer pays (退職, 休職,
     転勤…), with how the rest of the 特別徴収税額 is collected. Kept as received, 個人番号 as for reports; the
     特別徴収 of the next fiscal year reads it."""
 
     payer_number = models.CharField("特別徴収義務者法人番号", max_length=13)
     payer_name = models.CharField("特別徴収義務者名称", max_length=100)
-    recipient_index = models.CharField("受給者個人番号索引", max_length=64, db_index=True)
-    recipient_my_number = models.TextField("受給者個人番号(暗号化)")
     changed_on = models.DateField("異動年月日")
     reason = models.CharField("異動事由", max_length=20)
-    source = models.CharField("受付ファイル", max_length=200)
-    line = models.PositiveIntegerField("行")
     data = models.JSONField("内容")
-    received_at = models.DateTimeField("受付日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "給与所得者異動届出書"
@@ -98,7 +102,7 @@ class SalaryEarnerChange(models.Model):
         return f"給与所得者異動届出書 {self.payer_name} {self.changed_on} {self.reason}"
 
 
-class PensionWithholdingTarget(models.Model):
+class PensionWithholdingTarget(ReceivedRow):
     """A 年金保険者's notice that it pays a person a 老齢等年金給付 (年額) and whether it withholds their 介護保険料
     (reports.PENSION_WITHHOLDING_TARGET): what decides the 年金特徴 of the 年度 (地方税法第321条の7の2) together
     with the age and the tax on the pension income. 個人番号 as for reports."""
@@ -106,13 +110,8 @@ class PensionWithholdingTarget(models.Model):
     fiscal_year = models.PositiveIntegerField("年度")
     payer_number = models.CharField("年金保険者法人番号", max_length=13)
     payer_name = models.CharField("年金保険者名称", max_length=100)
-    recipient_index = models.CharField("受給者個人番号索引", max_length=64, db_index=True)
-    recipient_my_number = models.TextField("受給者個人番号(暗号化)")
     old_age_pension = models.BigIntegerField("老齢等年金給付の年額")
     nursing_premium_withheld = models.BooleanField("介護保険料の特別徴収")
-    source = models.CharField("受付ファイル", max_length=200)
-    line = models.PositiveIntegerField("行")
-    received_at = models.DateTimeField("受付日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "年金特別徴収対象者情報"
@@ -214,7 +213,7 @@ class Assessment(models.Model):
         return answer
 
 
-class DonationNotice(models.Model):
+class DonationNotice(ReceivedRow):
     """One row of a 申告特例通知書 (ワンストップ特例, 地方税法附則第7条): the ふるさと納税 a donor made in the year to
     one municipality, which asked for the 申告特例. The latest notice of a donee for a person and year counts (a
     donee that corrects its notice sends it again); the assessment applies the 申告特例控除 unless the person
@@ -226,10 +225,7 @@ class DonationNotice(models.Model):
     recipient_index = models.CharField("寄附者個人番号索引", max_length=64, db_index=True)
     recipient_my_number = models.TextField("寄附者個人番号(暗号化)")
     amount = models.BigIntegerField("寄附金額")
-    source = models.CharField("受付ファイル", max_length=200)
-    line = models.PositiveIntegerField("行")
     data = models.JSONField("内容")
-    received_at = models.DateTimeField("受付日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "申告特例通知書"
@@ -243,7 +239,7 @@ class DonationNotice(models.Model):
         return f"申告特例通知書 {self.income_year} {self.donee_name} {self.amount}円"
 
 
-class FinalReturn(models.Model):
+class FinalReturn(ReceivedRow):
     """One 所得税の確定申告書 received through 国税連携 (:mod:`jichitai.tax.final_returns`), the person's 住民税
     申告 as well (地方税法第317条の3第1項). The latest filed (``filed_on``, then received) for a person and year is
     the one the assessment takes: a 修正申告 or a later return replaces the earlier one. 個人番号 as for reports."""
@@ -253,10 +249,7 @@ class FinalReturn(models.Model):
     recipient_my_number = models.TextField("納税者個人番号(暗号化)")
     return_kind = models.CharField("申告の種類", max_length=10)
     filed_on = models.DateField("提出年月日")
-    source = models.CharField("受付ファイル", max_length=200)
-    line = models.PositiveIntegerField("行")
     data = models.JSONField("内容")
-    received_at = models.DateTimeField("受付日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "確定申告書（国税連携）"

@@ -3,26 +3,14 @@ can never be updated or deleted (j200: nothing is deleted). SQLite uses the Numb
 
 from django.db import migrations
 
-SEQUENCES = ("registry_atena_seq", "registry_setai_seq", "registry_issue_seq")
-PG = "\n".join(f"CREATE SEQUENCE IF NOT EXISTS {s};" for s in SEQUENCES) + """
-CREATE TRIGGER registry_history_append_only BEFORE UPDATE OR DELETE ON registry_residenthistory
-  FOR EACH ROW EXECUTE FUNCTION jichitai_append_only();
-"""
-PG_REVERSE = "DROP TRIGGER IF EXISTS registry_history_append_only ON registry_residenthistory;\n" + "\n".join(
-    f"DROP SEQUENCE IF EXISTS {s};" for s in SEQUENCES
-)
-
-
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG, params=None)
-
-
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE, params=None)
+from jichitai.audit.append_only import postgres_append_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0001_initial"), ("audit", "0002_append_only")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        postgres_append_only(
+            ("registry_atena_seq", "registry_setai_seq", "registry_issue_seq"),
+            {"registry_history_append_only": "registry_residenthistory"},
+        )
+    ]

@@ -4,22 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# PostgreSQL: the 交付番号 sequence, and 交付履歴 rows that can never be updated or deleted (as the registry's history)
-PG = """CREATE SEQUENCE IF NOT EXISTS tax_certificate_seq;
-CREATE TRIGGER tax_certificate_append_only BEFORE UPDATE OR DELETE ON tax_taxcertificateissuance
-  FOR EACH ROW EXECUTE FUNCTION jichitai_append_only();"""
-PG_REVERSE = """DROP TRIGGER IF EXISTS tax_certificate_append_only ON tax_taxcertificateissuance;
-DROP SEQUENCE IF EXISTS tax_certificate_seq;"""
-
-
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG, params=None)
-
-
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE, params=None)
+from jichitai.audit.append_only import postgres_append_only
 
 
 class Migration(migrations.Migration):
@@ -58,5 +43,8 @@ class Migration(migrations.Migration):
                 'ordering': ['-issued_at'],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        # PostgreSQL: the 交付番号 sequence, and 交付履歴 rows that can never be updated or deleted (as the registry's)
+        postgres_append_only(
+            ("tax_certificate_seq",), {"tax_certificate_append_only": "tax_taxcertificateissuance"}
+        ),
     ]
