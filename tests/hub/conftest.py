@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.registry.conftest import household, protect  # noqa: F401 (fixtures: a household, a measure)
+
 _seq = itertools.count(1)
 
 

@@ -66,6 +66,15 @@ def search_key(text: str) -> str:
     return "".join(folded.split())
 
 
+def address_key(address: str) -> str:
+    """The folded form of an address for matching: the name keys' folding, and the dashes of 番地 written as
+    「－」「ー」「‐」「の」 all as "-" (「1丁目2番3号」 stays as typed: no address parser is guessed at)."""
+    key = search_key(address)
+    for dash in ("－", "‐", "―", "−", "ｰ", "ー"):
+        key = key.replace(dash, "-")
+    return key[:300]
+
+
 def given_name_key(text: str) -> str:
     """The search key of the given name: what follows the first space of a name or reading entered as 氏 名
     (「山田 一郎」→ イチロウ's 一郎); empty when the name has no space (one cannot tell where the 名 starts)."""

@@ -33,6 +33,9 @@ from jichitai.registry import suppression
 from jichitai.tax import reports
 
 FEED_CURSOR = "feed"
+# no 個人番号 and no free-text address in the raw zone: a report's recipient is known by the 個人番号 only, so the
+# Shield could not tell whose address it is (受給者住所; the 宛名 items)
+RAW_CELLS_LEFT_OUT = frozenset({"address", *suppression.ADDRESS_KEYS})
 LAKE = "system:lake"
 EVENT_TABLES = ("raw.atena_events", "standard.resident_history", "lounge.movements")
 FILE_TABLES = {"kokuho-shikaku": "standard.kokuho_shikaku", "jido-teate": "standard.jido_teate",
@@ -101,11 +104,12 @@ def _standard_rows(events: list[FeedEvent], batch: str, schools: dict[str, str])
 
 
 def _withhold_protected(events: list[FeedEvent], identifier: str) -> None:
-    """The lake is a system without the right to supported people's addresses: events that show one (the
-    person's, their household's, their place's, as of landing) land without any address item (audited)."""
+    """The lake is a system without the right to supported people's addresses, read by staff: events that show
+    an address under 支援措置 or 照会抑止 (the person's, their household's, their place's, as of landing) land
+    without any address item (audited). What landed before a measure is redacted by :mod:`.lakeshield`."""
     guard = suppression.shield()
-    withheld = [e for e in events if e.payload.get(SUPPORT_MEASURE_KEY)
-                or guard.withholds_address({**e.payload, "atena_number": e.atena_number}, e.setai_number)]
+    withheld = [e for e in events if e.payload.get(SUPPORT_MEASURE_KEY) or suppression.withholds_from_analysis(
+        guard, {**e.payload, "atena_number": e.atena_number}, e.setai_number)]
     for e in withheld:
         e.payload = {**suppression.withhold_address(e.payload), SUPPORT_MEASURE_KEY: True}
     if withheld:
@@ -162,7 +166,8 @@ def _raw_file_rows(f: ExchangedFile, rows: list[dict[str, Any]], batch: str) -> 
     return pa.table({
         "file_id": [f.pk] * len(rows), "layout": [f.layout] * len(rows), "sender": [f.system.code] * len(rows),
         "sha256": [f.sha256] * len(rows), "line": pa.array([r["line"] for r in rows], pa.int32()),
-        "cells": [json.dumps({k: _jsonable(v) for k, v in r.items() if "my_number" not in k}, ensure_ascii=False)
+        "cells": [json.dumps({k: _jsonable(v) for k, v in r.items()
+                              if "my_number" not in k and k not in RAW_CELLS_LEFT_OUT}, ensure_ascii=False)
                   for r in rows],
         "_batch": [batch] * len(rows), "_landed_at": [now] * len(rows),
     })
@@ -209,14 +214,16 @@ def land_files(cat: SqlCatalog | None = None) -> int:
 
 # --- lounge refresh -----------------------------------------------------------------------------------------
 
-def refresh_lounge(cat: SqlCatalog | None = None, pseudonymiser: Pseudonymiser | None = None) -> list[str]:
+def refresh_lounge(cat: SqlCatalog | None = None, pseudonymiser: Pseudonymiser | None = None,
+                   mark: str = "") -> list[str]:
     """Recompute spells and the file-based lounge tables from the standard zone; one overwrite per table,
-    skipped when the standard zone has not moved since the last refresh."""
+    skipped when the standard zone has not moved since the last refresh (``mark``: a reason of the caller's to
+    recompute anyway, such as the standard zone's redaction by :mod:`jichitai.hub.lakeshield`)."""
     p = pseudonymiser or Pseudonymiser.for_purpose("lounge")
     history_t = table("standard.resident_history", cat)
     history = history_t.scan().to_arrow()
     files_mark = ExchangedFile.objects.filter(status="landed").aggregate(m=Max("pk"))["m"] or 0
-    mark = f"refresh:{landing.cursor(history_t, FEED_CURSOR)}:{files_mark}"
+    mark = f"refresh:{landing.cursor(history_t, FEED_CURSOR)}:{files_mark}" + (f":{mark}" if mark else "")
     changed = []
     if landing.replace_once(table(lounge_id("resident_spells"), cat), lounge.resident_spells(history, p), mark):
         changed.append(lounge_id("resident_spells"))
@@ -242,6 +249,7 @@ class CycleReport:
     dropped: int = 0
     refreshed: list[str] = field(default_factory=list)
     marts_refreshed: bool = False
+    shielded: dict[str, Any] = field(default_factory=dict)
 
     @property
     def busy(self) -> bool:
@@ -276,6 +284,10 @@ def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bo
     if refresh and (report.busy or not table(lounge_id("resident_spells"), cat).current_snapshot()):
         report.refreshed = refresh_lounge(cat)
     _land_outcomes_if_changed(cat)
+    beat("分析基盤の支援措置対応")
+    from jichitai.hub import lakeshield
+
+    report.shielded = lakeshield.enforce(cat).as_dict()
     if refresh:
         from jichitai.lounge import freshness, services
 

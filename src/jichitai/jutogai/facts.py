@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from jichitai.common.fields import date_problem, text_problem
-from jichitai.common.text import hiragana_to_katakana, is_katakana_reading, nfkc, search_key
+from jichitai.common.text import address_key, hiragana_to_katakana, is_katakana_reading, nfkc, search_key
 from jichitai.jutogai.errors import JutogaiError
 
 SEX_WORDS = {"M": "男", "F": "女", "": "不明"}
@@ -40,15 +40,6 @@ class Facts:
 
     def any_given(self) -> bool:
         return bool(self.name_key or self.kana_key or self.birth_date or self.address_key)
-
-
-def address_key(address: str) -> str:
-    """The folded form of an address for matching: the name keys' folding, and the dashes of 番地 written as
-    「－」「ー」「‐」「の」 all as "-" (「1丁目2番3号」 stays as typed: no address parser is guessed at)."""
-    key = search_key(address)
-    for dash in ("－", "‐", "―", "−", "ｰ", "ー"):
-        key = key.replace(dash, "-")
-    return key[:300]
 
 
 def checked(name: str = "", kana: str = "", birth_date: dt.date | None = None, sex: str = "", address: str = "",

@@ -27,16 +27,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
+from jichitai.common.text import address_key
 from jichitai.dbcopy import any_of
 from jichitai.registry import store
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.domain.person import ACTIVE
-from jichitai.registry.models import Resident, Suppression
+from jichitai.registry.models import Resident, Suppression, Town
 
 THIRD_PARTY = "third_party"
 PRIVACY = frozenset({"view", "support"})  # kinds that protect the household's address, not only the person
@@ -92,6 +94,9 @@ class Shield:
     by_household: Mapping[str, frozenset[str]] = field(default_factory=dict)
     by_address: Mapping[Address, frozenset[str]] = field(default_factory=dict)
     protectors: Mapping[str, frozenset[str]] = field(default_factory=dict)  # 世帯番号 → the protected people
+    # a protected place written as text (町字名 and 番地, folded as common.text.address_key) → kinds: what a
+    # free-text address (a 住登外者's) is matched against; a whole 番地 is covered, whatever the 方書
+    by_address_text: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def kinds(self, record: Any, setai_number: str | None = None) -> frozenset[str]:
         """Every kind that applies to showing ``record``: its own, and the privacy kinds of its household
@@ -106,6 +111,21 @@ class Shield:
         previous = _value(record, "previous")  # an event's household before the 異動
         if isinstance(previous, Mapping) and previous.get("setai_number"):
             out |= self.by_household.get(previous["setai_number"], frozenset())
+        former = _value(record, "former_atena_number")  # a 住登外者 who was a resident: the measure follows them
+        if former:
+            out |= self.by_person.get(str(former), frozenset()) & PRIVACY
+        text = _value(record, "address")
+        if text and self.by_address_text:
+            out |= self.text_kinds(str(text))
+        return frozenset(out)
+
+    def text_kinds(self, address: str) -> frozenset[str]:
+        """The privacy kinds of the protected places a free-text address names."""
+        key = address_key(address)
+        out: set[str] = set()
+        for place, kinds in self.by_address_text.items():
+            if place in key:
+                out |= kinds
         return frozenset(out)
 
     def withholds_address(self, record: Any, setai_number: str | None = None) -> bool:
@@ -123,6 +143,15 @@ class Shield:
         place = address_of(record)
         if place is not None:
             found |= self.protectors.get("@" + "|".join(place), frozenset())
+        former = str(_value(record, "former_atena_number") or "")
+        if former in self.by_person:
+            found.add(former)
+        text = _value(record, "address")
+        if text and self.by_address_text:
+            key = address_key(str(text))
+            for place_text in self.by_address_text:
+                if place_text in key:
+                    found |= self.protectors.get("#" + place_text, frozenset())
         return sorted(found)
 
 
@@ -148,9 +177,17 @@ def shield(on: dt.date | None = None) -> Shield:
         if place is not None:
             by_address.setdefault(place, set()).update(kinds)
             protectors.setdefault("@" + "|".join(place), set()).add(row["atena_number"])
+    by_text: dict[str, set[str]] = {}
+    if by_address:
+        names = dict(Town.objects.filter(code__in={town for town, _, _ in by_address}).values_list("code", "name"))
+        for (town, banchi, katagaki), kinds in by_address.items():
+            if town in names:
+                text = address_key(names[town] + banchi)
+                by_text.setdefault(text, set()).update(kinds)
+                protectors.setdefault("#" + text, set()).update(protectors.get("@" + "|".join((town, banchi, katagaki)), ()))
     return Shield(on, {a: frozenset(k) for a, k in by_person.items()},
                   {s: frozenset(k) for s, k in by_household.items()}, {p: frozenset(k) for p, k in by_address.items()},
-                  {k: frozenset(v) for k, v in protectors.items()})
+                  {k: frozenset(v) for k, v in protectors.items()}, {t: frozenset(k) for t, k in by_text.items()})
 
 
 # ---- staff reading the registry ------------------------------------------------------------------------------
@@ -159,6 +196,27 @@ def shield(on: dt.date | None = None) -> Shield:
 def _refusal(actor: Any, action: str, record: Any, guard: Shield, **detail: Any) -> audit.Event:
     return audit.Event(actor, action, f"resident:{_value(record, 'atena_number')}", "refused",
                        {"code": CODE, "protected_by": guard.protected_by(record), **detail})
+
+
+def subject_of(record: Any) -> str:
+    """The audit resource of a record: the resident, or the 住登外者 when they were never one."""
+    atena = _value(record, "atena_number") or _value(record, "former_atena_number")
+    return f"resident:{atena}" if atena else f"jutogai:{_value(record, 'number')}"
+
+
+def ensure_jutogai_view_allowed(actor: Any, record: Any, *, via: str = "jutogai",
+                                guard: Shield | None = None) -> None:
+    """Before a page or answer showing a 住登外者's record: refused, and audited, under 照会抑止 of the person
+    they were as a resident (the measure follows them) or of a place their address names (3.1). 支援措置 alone
+    does not hide a record from staff, as for residents."""
+    guard = guard or shield()
+    if guard.hides_from_staff(record):
+        audit.record_many([audit.Event(actor, "jutogai.view", subject_of(record), "refused",
+                                       {"code": CODE, "via": via, "number": _value(record, "number"),
+                                        "protected_by": guard.protected_by(record)})])
+        raise SuppressedError(f"住登外者宛名番号 {_value(record, 'number')} の方又はその住所には照会抑止が設定されています"
+                              "（標準仕様書 3.1）。支援措置責任者に確認してください。",
+                              atena_number=str(_value(record, "former_atena_number") or ""))
 
 
 def ensure_view_allowed(actor: Any, atena_number: str, *, records: Iterable[Any] = (), via: str = "record",
@@ -254,6 +312,27 @@ def withheld_events(actor: Any, action: str, records: Iterable[Any], guard: Shie
     audit.record_many([audit.Event(actor, action, f"resident:{_value(r, 'atena_number')}", "withheld",
                                    {"code": CODE, "protected_by": guard.protected_by(r), **detail})
                        for r in records])
+
+
+def withholds_from_analysis(guard: Shield, record: Any, setai_number: str | None = None) -> bool:
+    """The lake (every zone, and what the lounge builds from it) holds no address that either privacy kind
+    covers: analysts are staff (3.1, 照会抑止) and the lake is a system without the right to supported
+    addresses (3.4, 支援措置)."""
+    return bool(guard.kinds(record, setai_number) & PRIVACY)
+
+
+def covered_people(guard: Shield) -> frozenset[str]:
+    """The 宛名番号 of everyone whose address a privacy kind covers on ``guard.on``: the protected people
+    themselves, whatever their status (the 支援措置 follows the person, also after a 転出), and every current
+    resident of their household or at their place (a member who joined after the measure started included)."""
+    people = {a for a, kinds in guard.by_person.items() if kinds & PRIVACY}
+    setais = sorted(guard.by_household)
+    if setais or guard.by_address:
+        where = Q(setai_number__in=setais)
+        for town, banchi, katagaki in guard.by_address:
+            where |= Q(town_code=town, banchi=banchi, katagaki=katagaki)
+        people.update(Resident.objects.filter(where, status=ACTIVE).values_list("atena_number", flat=True))
+    return frozenset(people)
 
 
 # ---- other offices' outputs: tax notices, the declarations' pages, the residents' portal -------------------
