@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.hub.conftest import hub_catalogue, make_system  # noqa: F401  (fixtures shared with the hub's tests)
-from tests.registry.conftest import clerk, towns  # noqa: F401
+from tests.registry.conftest import clerk, household, protect, towns  # noqa: F401
 
 
 @pytest.fixture

@@ -53,6 +53,26 @@ def test_a_resident_who_moved_out_is_assessed_and_addressed_as_a_jutogai(city: d
     assert Jutogaisha.objects.filter(former_atena_number=city["taro"]).count() == 1
 
 
+def test_j440_a_supported_taxpayer_who_moved_out_keeps_the_new_address_out_of_the_assessment(
+        city: dict[str, str], make_staff: Any, protect: Any) -> None:
+    """Independent (住基法第12条の3, 標準仕様書 3.4 j440: the 支援措置 is the person's and follows them): 太郎
+    moves out under 支援措置; the note kept with his assessment names his 住登外者宛名番号 but not the 転出先 (read
+    by anyone who opens the assessment later), audited; his own notice still goes there (本人, 3.4)."""
+    protect(city["taro"], "support")
+    _move_out(city["hanako"], make_staff(roles=["counter"]))
+    _move_out(city["taro"], make_staff(roles=["counter"]))
+    assessment.run(2026)
+    notes = " ".join(Assessment.objects.get(atena_number=city["taro"]).notes)
+    person = jutogai.for_former_resident(city["taro"])
+    assert person is not None and f"住登外者宛名番号 {person.number}" in notes
+    assert "芝公園" not in notes and "記載しません" in notes
+    from jichitai.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(resource=f"resident:{city['taro']}", action="tax.assess",
+                                     outcome="withheld").exists()
+    assert mailing_address(city["taro"])["address"] == "東京都港区芝公園4-2-8"
+
+
 def test_the_notice_pdf_prints_the_jutogai_address_in_words(city: dict[str, str], make_staff: Any) -> None:
     """税額決定通知書 of a person who moved out: addressed to the 住登外者 (number and address), never a 町字コード."""
     from jichitai.tax.notices import render_pdf

@@ -7,8 +7,9 @@ twice (住民は住民宛名番号を使う) — matching the 基本4情報 give
   (``registry.search.name_matches``, the residents' search), 住所 from its start; 生年月日 and 性別 still equal.
 
 Residents are matched on 氏名・フリガナ, 生年月日 and 性別 (their address is the city's own: a 住登外者's is
-elsewhere). A resident under 照会抑止 or 支援措置 is answered with the 宛名番号 only, marked, and audited
-(registry.suppression.Shield).
+elsewhere). A resident under 照会抑止 or 支援措置 (theirs, their household's, their place's) is answered with the
+宛名番号 only, marked, and audited (registry.suppression.Shield); so is a 住登外者 who is a protected person (a
+former resident: the measure follows them) or whose address names a protected place.
 """
 
 from __future__ import annotations
@@ -81,6 +82,31 @@ def jutogai_row(r: dict[str, Any]) -> dict[str, Any]:
             "status": r["status"], "merged_into": r["merged_into"], "suppressed": False}
 
 
+def jutogai_rows(rows: list[dict[str, Any]], actor: Any) -> list[dict[str, Any]]:
+    """住登外者 as candidates, through the one Shield as residents are: a 住登外者 who is a protected person (the
+    measure follows them after a 転出: ``former_atena_number``) or whose address names a protected place keeps
+    their number and the mark only; each such answer is audited as a refusal, naming who protects them."""
+    from jichitai.audit import services as audit
+    from jichitai.registry import suppression
+
+    if not rows:
+        return []
+    guard = suppression.shield()
+    out, withheld = [], []
+    for r in rows:
+        if guard.kinds(r) & suppression.PRIVACY:
+            withheld.append(r)
+            out.append({"kind": "jutogai", "number": r["number"], "suppressed": True})
+        else:
+            out.append(jutogai_row(r))
+    if withheld:
+        audit.record_many([audit.Event(actor, "jutogai.search", suppression.subject_of(r), "refused",
+                                       {"code": suppression.CODE, "via": "jutogai", "number": r["number"],
+                                        "protected_by": guard.protected_by(r)})
+                           for r in withheld])
+    return out
+
+
 def resident_rows(rows: list[dict[str, Any]], actor: Any) -> list[dict[str, Any]]:
     """Residents as candidates, through the one Shield: a protected person's row keeps its number and the mark."""
     from jichitai.audit import services as audit
@@ -124,7 +150,7 @@ def candidates(facts: Facts, mode: Mode = "exact", *, actor: Any = None, residen
         raise JutogaiError("氏名・フリガナ・生年月日・住所のいずれかを指定してください。", code="no_criteria", field="name")
     rows = list(jutogai_matches(facts, mode).values(*COLUMNS, "kana_key")[:limit])
     rows.sort(key=lambda r: (r["kana_key"], r["birth_date"] or _NO_DATE, r["number"]))
-    out = [jutogai_row(r) for r in rows]
+    out = jutogai_rows(rows, actor)
     if residents:
         found = list(resident_matches(facts, mode).values(*RESIDENT_COLUMNS, "kana_key")[:limit])
         found.sort(key=lambda r: (r["kana_key"], r["birth_date"], r["atena_number"]))

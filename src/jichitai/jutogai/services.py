@@ -202,11 +202,15 @@ def current(number: str) -> Jutogaisha:
 
 
 def view(actor: Any, number: str) -> tuple[Jutogaisha, list[JutogaishaHistory]]:
-    """One 住登外者 and their history (oldest first), audited."""
+    """One 住登外者 and their history (oldest first), audited; refused under 照会抑止 (the Shield)."""
     person = Jutogaisha.objects.filter(pk=number).first()
     if person is None:
         audit.record(actor, "jutogai.view", f"jutogai:{number}", "refused", code="not_found")
         raise NotFound(f"住登外者宛名番号 {number} は登録されていません。", number=number)
+    from jichitai.registry import suppression
+
+    suppression.ensure_jutogai_view_allowed(actor, {"number": person.number, "address": person.address,
+                                                    "former_atena_number": person.former_atena_number})
     audit.record(actor, "jutogai.view", person.audit_label())
     return person, list(JutogaishaHistory.objects.filter(number=number).order_by("history_no"))
 

@@ -69,8 +69,9 @@ def register(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     try:
         person, history = services.view(request.user, number)
-    except NotFound as exc:
-        return render(request, "jutogai/detail.html", {"notice": exc.message}, status=404)
+    except JichitaiError as exc:  # not found, or 照会抑止 (the Shield refused and audited it)
+        return render(request, "jutogai/detail.html", {"notice": exc.message},
+                      status=404 if isinstance(exc, NotFound) else 403)
     form = ChangeForm(request.POST or None) if request.method == "POST" else ChangeForm()
     if request.method == "POST":
         if not allowed(request.user, "jutogai.change"):

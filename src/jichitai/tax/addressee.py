@@ -77,6 +77,10 @@ def mailing_address(atena_number: str, *, actor: Any = "system:tax-notices", gua
                                  via="tax.addressee", guard=guard)
     if moved_out(r):
         p = jutogai_for([r], actor=actor)[atena_number]
+        # the 住登外者's own address through the same gate: the person themself (or a place it names) may be protected
+        suppression.screen_addresses(actor, [{"atena_number": atena_number, "former_atena_number": atena_number,
+                                              "address": p.address}], audience=suppression.SELF,
+                                     action="tax.notice", via="tax.addressee.jutogai", guard=guard)
         return {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address,
                 "jutogai_number": p.number}
     return {"name": r["name"], **address_words(r), "jutogai_number": ""}
