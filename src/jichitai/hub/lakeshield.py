@@ -2,7 +2,7 @@
 
 The landing withholds a protected address from the day the measure is in force (:mod:`jichitai.hub.landing`).
 Rows landed earlier, and the snapshots that time travel reads, still held it. :func:`enforce` (run by the hub
-worker every cycle, ``jichitai hub shield-lake`` by hand) closes that:
+worker every cycle, in ``jichitai hub run``) closes that:
 
 1. It asks the one Shield (:mod:`jichitai.registry.suppression`) whom the privacy kinds cover today
    (:func:`~jichitai.registry.suppression.covered_people`: the protected people, their household's current
