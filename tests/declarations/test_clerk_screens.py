@@ -45,6 +45,9 @@ def test_the_case_page_speaks_in_words_and_the_approver_sees_both_taxes(resident
     assert "自動審査: 職員確認へ" in page and "system" not in page and "→" not in page
     assert "扶養親族" in page and "dependent" not in page
     assert "3,000,000円" in page
+    # dates as a Japanese form writes them (和暦), never ISO: births, deaths and the record of what was done
+    assert "平成20年6月1日生" in page and not re.search(r"\b(19|20)\d\d-\d\d-\d\d\b", page)
+    assert re.search(r"令和\d+年\d+月\d+日 \d\d:\d\d 自動審査", page)
     findings = " ".join(f["clerk_message"] + f["resident_message"] for f in d.decisions.get().findings)
     assert child["my_number"] not in findings and child["my_number"] not in page
 

@@ -43,6 +43,17 @@ def test_every_figure_on_an_indicator_page_has_separators_and_a_unit(login_as: A
             assert FIGURE.match(text), text
     assert "<td>*</td>" not in body and "<td></td>" not in body
     assert "秘匿" in body and display.SUPPRESSED_NOTE in body
+    # periods are named as a statistical table names them (2026年4月1日), never as ISO text; the ISO value stays
+    # only in the form's option values, which a person does not read, and in the analysts' 詳細 fold
+    visible = re.sub(r'value="[^"]*"', "", body)
+    stripped = re.sub(r"<script.*?</script>|<details class=\"analyst\">.*?</details>", "", visible, flags=re.S)
+    iso = re.search(r"(?<![\d-])(19|20)\d\d-\d\d-\d\d(?![\d-])", stripped)
+    assert iso is None, stripped[max(0, iso.start() - 200) : iso.end() + 40]
+
+
+def test_period_text() -> None:
+    assert display.period("2026-04-01") == "2026年4月1日"
+    assert display.period("2026") == "2026"
 
 
 def test_amounts_in_yen_and_rates_in_percent(login_as: Any, lounge: Any) -> None:

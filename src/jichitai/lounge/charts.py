@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jichitai.lounge import display
 from jichitai.lounge.areas import WARD_TILES
 from jichitai.lounge.disclosure import TOTAL
 from jichitai.lounge.indicators import Indicator
@@ -58,7 +59,7 @@ def pyramid(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]
         values.append({"年齢": row["age_band_label"], "order": row["age_band"], "性別": row["sex_label"],
                        "人数": None if v is None else (-v if row["sex"] == "M" else v), "実数": v})
     return _spec(
-        title=f"人口ピラミッド（{label('ward_code', area)}・{pub.period}）", height=380,
+        title=f"人口ピラミッド（{label('ward_code', area)}・{display.period(pub.period)}）", height=380,
         data={"values": values}, mark="bar",
         encoding={
             "y": {"field": "年齢", "type": "ordinal", "sort": {"field": "order", "order": "descending"}},
@@ -96,7 +97,7 @@ def bars(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]:
         enc["color"] = {"field": "系列", "type": "nominal", "title": "区分"}
         enc["xOffset"] = {"field": "系列"}
     where = label(adim, area) if adim and by.column != adim else "市全体"
-    return _spec(title=f"{ind.title}（{where}・{pub.period}）", height=300, data={"values": values},
+    return _spec(title=f"{ind.title}（{where}・{display.period(pub.period)}）", height=300, data={"values": values},
                  mark="bar", encoding=enc)
 
 
@@ -131,7 +132,7 @@ def towns(ind: Indicator, pub: Published, area: str, parents: dict[object, objec
                        "値": sum(r["value"] or 0 for r in rest), "順": TOP + 1})
     where = label("ward_code", area)
     return _spec(
-        title=f"{ind.title}（{where}・上位{min(TOP, len(ranked))}・{pub.period}）", height=max(120, 22 * len(values)),
+        title=f"{ind.title}（{where}・上位{min(TOP, len(ranked))}・{display.period(pub.period)}）", height=max(120, 22 * len(values)),
         data={"values": values}, mark="bar",
         encoding={"color": {"condition": {"test": f"datum['順'] > {TOP}", "value": "#9e9e9e"}, "value": "#3a6ea5"},
                   "y": {"field": "町字", "type": "nominal", "sort": {"field": "順", "order": "ascending"},
@@ -163,7 +164,7 @@ def districts(ind: Indicator, pub: Published) -> dict[str, Any]:
         name = _rest(len(rest), sum(totals[d] is None for d in rest), "校区")
         values += [{"小学校区": name, "年齢区分": s, "値": v, "順": TOP, "段": order.index(s)} for s, v in other.items()]
     return _spec(
-        title=f"{ind.title}（上位{len(top)}校区・{pub.period}）", height=max(120, 22 * (len(top) + bool(rest))),
+        title=f"{ind.title}（上位{len(top)}校区・{display.period(pub.period)}）", height=max(120, 22 * (len(top) + bool(rest))),
         data={"values": values}, mark="bar",
         encoding={"y": {"field": "小学校区", "type": "nominal", "sort": {"field": "順", "order": "ascending"},
                         "title": "小学校区"},
@@ -190,7 +191,7 @@ def tiles(ind: Indicator, pub: Published, metric: str = "value") -> dict[str, An
         values.append({"区": row["ward_code_label"], "col": col, "row": r, "値": row.get(metric)})
     metric_label = dict(pub.derived_columns).get(metric, ind.measure_label)
     return _spec(
-        title=f"{ind.title}：区別（{metric_label}・{pub.period}）", height=260,
+        title=f"{ind.title}：区別（{metric_label}・{display.period(pub.period)}）", height=260,
         data={"values": values},
         layer=[
             {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 3},

@@ -35,6 +35,15 @@ def figure(value: object, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
+def period(text: str) -> str:
+    """A period as a page names it: the reference date 「2024-01-01」 as 「2024年1月1日」 (statistical tables use
+    西暦); a year or 年度 stays as published."""
+    parts = text.split("-") if isinstance(text, str) else []
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+    return str(text)
+
+
 def heading(label: str) -> str:
     """A column heading without the unit its cells now carry: 「月額合計（円）」 → 「月額合計」."""
     for suffix in ("（円）", "（%）"):

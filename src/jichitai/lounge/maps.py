@@ -85,7 +85,7 @@ def choropleth(ind: Indicator, pub: Published, area: str, parents: dict[object, 
                                    "scale": {"domain": other, "range": [STATE_COLOURS[s] for s in other]}},
                          "tooltip": tooltip}})
     where = ward_label(area) if column == "town_code" and area != TOTAL else "市全体"
-    title: dict[str, Any] = {"text": f"{ind.title}：{LEVELS[bounds.level]}別の地図（{where}・{pub.period}）",
+    title: dict[str, Any] = {"text": f"{ind.title}：{LEVELS[bounds.level]}別の地図（{where}・{display.period(pub.period)}）",
                              "font": FONT}
     if bounds.synthetic:
         title["subtitle"] = SYNTHETIC_SUBTITLE

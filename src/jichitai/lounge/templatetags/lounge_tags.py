@@ -13,3 +13,9 @@ register = template.Library()
 def figure(value: object, unit: str = "") -> str:
     """12468|figure:"人" → 12,468人; None → 秘匿."""
     return display.figure(value, unit)
+
+
+@register.filter
+def period(text: str) -> str:
+    """"2024-01-01" → 2024年1月1日."""
+    return display.period(text)

@@ -18,7 +18,13 @@ register = template.Library()
 
 @register.filter
 def wareki(value: object) -> str:
-    """和暦 (令和8年11月1日); 西暦 for dates before 明治; blank for none."""
+    """和暦 (令和8年11月1日); 西暦 for dates before 明治; blank for none. A date kept as ISO text (a declaration's
+    JSON) is read as the date it is."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, dt.datetime):
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()  # the city's day (JST)
     if not isinstance(value, dt.date):
@@ -27,6 +33,15 @@ def wareki(value: object) -> str:
         return to_wareki(value)
     except ValueError:
         return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def wareki_time(value: object) -> str:
+    """A moment as a clerk reads it in a record of what was done: 令和8年12月7日 18:55 (the city's time)."""
+    if not isinstance(value, dt.datetime):
+        return wareki(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{wareki(local.date())} {local:%H:%M}"
 
 
 @register.filter
