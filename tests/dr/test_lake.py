@@ -72,3 +72,32 @@ def test_a_path_outside_the_lake_is_refused(tmp_path: Path) -> None:
     assert moves((tmp_path / "a" / "x.parquet").as_uri()) == (tmp_path / "b" / "x.parquet").as_uri()
     with pytest.raises(DrError):
         moves("/elsewhere/x.parquet")
+
+
+def test_rows_expired_at_the_source_do_not_live_on_in_the_replica(
+    two_lakes: tuple[regions.Region, regions.Region],
+) -> None:
+    """Independent (住基法第12条の3, 標準仕様書 3.4 j440: a protected address reaches no one; the 支援措置 redaction
+    of the lake expires the snapshots that held it, :mod:`jichitai.hub.lakeshield`): after the source rewrites a
+    row and expires its older snapshots, the next replication leaves no file in the other region that holds the
+    old row, and the replica still reads the current rows."""
+    import pyarrow.parquet as pq
+
+    from jichitai.lake.retention import keep_only_current
+
+    tokyo, osaka = two_lakes
+    lake.replicate(tokyo, osaka)
+    table = lake.open_region_catalog(tokyo).load_table("lounge.movements")
+    rows = table.scan(row_filter="pid = 'p00'").to_arrow()
+    fixed = rows.set_column(1, rows.schema.field(1), pa.array([""] * rows.num_rows, rows.schema.field(1).type))
+    table.overwrite(fixed, overwrite_filter="pid = 'p00'")
+    expired, _ = keep_only_current(table)
+    assert expired > 0
+    report = lake.replicate(tokyo, osaka)
+    assert report.tables[0].pruned > 0
+    replica = lake.open_region_catalog(osaka).load_table("lounge.movements")
+    assert replica.scan().to_arrow().num_rows == 11
+    for path in osaka.lake_path.rglob("*.parquet"):
+        held = pq.read_table(path).to_pylist()
+        old_place = "ward_code=28101" in str(path) or any(r.get("ward_code") == "28101" for r in held)
+        assert not (old_place and any(r["pid"] == "p00" for r in held)), path

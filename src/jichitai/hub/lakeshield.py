@@ -44,6 +44,7 @@ from jichitai.hub.catalogue import SUPPORT_MEASURE_KEY
 from jichitai.hub.models import FeedEvent
 from jichitai.lake import landing
 from jichitai.lake.pseudonym import Pseudonymiser
+from jichitai.lake.retention import keep_only_current
 from jichitai.registry import suppression
 
 SHIELD_PROPERTY = "jichitai.shield"
@@ -224,40 +225,6 @@ def redact(identifier: str, t: Table, who: Covered, p: Pseudonymiser, batch: str
         pids = {x for x in p.many(sorted(who.people)) if x}
         return _rewrite(t, _in("pid", pids), lambda d: _blank(d, columns, _all_rows(d)), batch)
     raise KeyError(identifier)
-
-
-def referenced_files(t: Table, snapshot_ids: Iterable[int]) -> set[str]:
-    """Every file the given snapshots reach: manifest lists, manifests, data and delete files."""
-    out: set[str] = set()
-    for sid in snapshot_ids:
-        snap = t.snapshot_by_id(sid)
-        if snap is None:
-            continue
-        out.add(snap.manifest_list)
-        for manifest in snap.manifests(t.io):
-            out.add(manifest.manifest_path)
-            for entry in manifest.fetch_manifest_entry(t.io, discard_deleted=False):
-                out.add(entry.data_file.file_path)
-    return out
-
-
-def keep_only_current(t: Table) -> tuple[int, int]:
-    """Expire every snapshot but the current one and delete the files only they reached. Returns (snapshots
-    expired, files deleted)."""
-    t.refresh()
-    current = t.current_snapshot()
-    if current is None:
-        return 0, 0
-    old = [s.snapshot_id for s in t.metadata.snapshots if s.snapshot_id != current.snapshot_id]
-    if not old:
-        return 0, 0
-    before = referenced_files(t, [*old, current.snapshot_id])
-    t.maintenance.expire_snapshots().by_ids(old).commit()
-    t.refresh()
-    gone = before - referenced_files(t, [current.snapshot_id])
-    for path in sorted(gone):
-        t.io.delete(path)
-    return len(old), len(gone)
 
 
 def no_address_statistics(t: Table, identifier: str) -> None:
