@@ -108,6 +108,11 @@ def test_j440_time_travel_to_before_the_measure_gives_no_household_address(
     snapshot still listed — and every Parquet file left under the warehouse hold none of the household's address;
     no manifest carries the 町字 as a column bound."""
     s = _city(household, clerk)
+    from jichitai.lounge import services as lounge_services
+
+    saved = lounge_services.marts_dir().parent / "as_of" / "computed-before-the-measure"
+    saved.mkdir(parents=True, exist_ok=True)
+    (saved / "town_population.parquet").write_bytes(b"aggregates of the old snapshots")
     then = _last_commit(lake)
     assert PROTECTED[0] in _values(lake_landing.as_of(lake.load_table("raw.atena_events"), then).to_pylist())
     protect(s["hanako"], "support")
@@ -128,6 +133,7 @@ def test_j440_time_travel_to_before_the_measure_gives_no_household_address(
                         *(entry.data_file.upper_bounds or {}).values(),
                     ]
                     assert not any(PROTECTED[0].encode() in b for b in bounds), f"{ident} manifest bound"
+    assert not saved.exists()  # the lounge's saved "as of" marts went with the snapshots they came from
     zone = source.read_zone(lake, as_of=then)
     _no_protected_address({name: t.to_pylist() for name, t in zone.tables.items()})
     warehouse = Path(lake.properties["warehouse"].removeprefix("file://"))

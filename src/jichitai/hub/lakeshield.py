@@ -19,7 +19,8 @@ worker every cycle, in ``jichitai hub run``) closes that:
    in every table that is replaced whole (its older snapshots hold rows as they were) when anyone is covered —
    and the files only they referenced (data files, manifests, manifest lists) are deleted, so no "as of" read — the lounge's dashboards, an operator's
    scan — can reach the old rows. Address columns are written without min/max statistics
-   (``write.metadata.metrics.column.*``), so no manifest carries a 町字 either.
+   (``write.metadata.metrics.column.*``), so no manifest carries a 町字 either. The lounge's saved "as of" mart
+   sets, computed from the expired snapshots, are removed with them.
 
 Data moves one way: the registry does not know this exists; this module reads the registry's Shield and the
 hub's store and writes only the lake.
@@ -100,6 +101,7 @@ class Report:
     redacted: dict[str, int] = field(default_factory=dict)  # table → rows rewritten
     expired: dict[str, int] = field(default_factory=dict)  # table → snapshots expired
     deleted_files: int = 0
+    forgotten_as_of: int = 0  # the lounge's saved "as of" mart sets removed with the history they came from
 
     def as_dict(self) -> dict[str, Any]:
         return {"redacted": sum(self.redacted.values()), "tables": len(self.expired), "files": self.deleted_files}
@@ -281,6 +283,10 @@ def enforce(
             report.deleted_files += files
         with t.transaction() as tx:
             tx.set_properties({SHIELD_PROPERTY: who.fingerprint})
+    if any(ident.startswith("lounge.") for ident in report.expired):
+        from jichitai.lounge import services as lounge_services
+
+        report.forgotten_as_of = lounge_services.forget_as_of()
     if who.people:
         records = suppression.records_of(who.people)
         suppression.withheld_events(LAKE, ACTION, records, guard, tables=sorted(stale))

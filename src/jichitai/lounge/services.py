@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import threading
 import time
 from collections import OrderedDict
@@ -129,6 +130,18 @@ def use_catalog(cat: Any) -> None:
             return
         _state.update(catalog=cat, current=None, checked=0.0, projection={}, zone_key=None)
         _as_of.clear()
+
+
+def forget_as_of() -> int:
+    """Drop every saved and cached "as of" mart set: the lake's history was cut (the 支援措置 redaction,
+    :mod:`jichitai.hub.lakeshield`), so what was computed from the expired snapshots goes too. Returns the sets
+    removed from disk."""
+    directory = marts_dir().parent / "as_of"
+    with _lock:
+        _as_of.clear()
+        removed = sum(1 for _ in directory.iterdir()) if directory.is_dir() else 0
+        shutil.rmtree(directory, ignore_errors=True)
+    return removed
 
 
 def marts_dir() -> Path:
