@@ -221,3 +221,27 @@ def test_consistency_the_raw_zone_keeps_no_free_text_address_of_a_report(hub_cat
     """Consistency: a 給与支払報告書's 受給者住所 is known only by the 個人番号, which the Shield cannot match, so the
     raw zone keeps no address cell of any received file (the standard zone never had one)."""
     assert "address" in landing.RAW_CELLS_LEFT_OUT and "banchi" in landing.RAW_CELLS_LEFT_OUT
+
+
+ADDRESS_LIKE = {"ward_code", "town_code", "school_district", "postcode", "previous_ward_code", "previous_town_code",
+                "banchi", "katagaki", "address"}
+JSON_TEXT = {"raw.atena_events": "payload", "raw.file_rows": "cells"}  # addresses inside JSON text
+
+
+def test_consistency_every_lake_table_with_an_address_column_is_redacted() -> None:
+    """Consistency (the class, not the cases): a lake table of any zone with a column that places a person (区,
+    町字, school district, 郵便番号, 番地, 方書, free-text address) or raw JSON that may hold one is in
+    :data:`lakeshield.ADDRESS_TABLES`, and each such column is one the redaction empties; a new table or column
+    fails here until it is."""
+    from jichitai.lake.schemas import LOUNGE_TABLES
+    from jichitai.lake.tables import TABLES
+
+    schemas = {**TABLES, **{f"lounge.{name}": schema for name, schema in LOUNGE_TABLES.items()}}
+    for ident, schema in schemas.items():
+        placed = set(schema.column_names) & ADDRESS_LIKE
+        if ident in JSON_TEXT:
+            assert ident in lakeshield.ADDRESS_TABLES and JSON_TEXT[ident] in schema.column_names
+            continue
+        if placed:
+            assert ident in lakeshield.ADDRESS_TABLES, ident
+            assert placed <= set(lakeshield.ADDRESS_COLUMNS[ident]), (ident, placed)
