@@ -78,3 +78,23 @@ def test_nothing_lands_when_the_message_log_cannot_be_written(lake: Any, tmp_pat
     with pytest.raises(messagelog.MessageLogUnavailable):
         bulk.land_resident_csv(_file(tmp_path, [_row(1)]), "cp932")
     assert not lake.table_exists(bulk.TARGET)
+
+
+def test_j440_a_full_file_lands_no_address_of_a_supported_household(
+    lake: Any, tmp_path: Path, household: Any, protect: Any
+) -> None:
+    """Independent (住基法第12条の3, 標準仕様書 3.4 j440: the lake is a system without the right to supported
+    addresses): 花子 is under 支援措置; in a 全件 file, her row and her co-resident 太郎's land without 区・町字・
+    郵便番号 (audited); another household's row keeps its address."""
+    taro, hanako = household.atena_numbers
+    setai = household.setai_numbers[0]
+    protect(hanako, "support")
+    rows = [_row(1, 宛名番号=taro, 世帯番号=setai), _row(2, 宛名番号=hanako, 世帯番号=setai), _row(3)]
+    bulk.land_resident_csv(_file(tmp_path, rows), "cp932")
+    landed = {r["atena_number"]: r for r in lake.load_table(bulk.TARGET).scan().to_arrow().to_pylist()}
+    for atena in (taro, hanako):
+        assert not (landed[atena]["town_code"] or landed[atena]["ward_code"] or landed[atena]["postcode"])
+    assert landed["100000003"]["town_code"] == "281100001"
+    from jichitai.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(resource=f"resident:{taro}", action="lake.land", outcome="withheld").exists()

@@ -20,11 +20,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import transaction
 
-from jichitai.hub import messagelog
+from jichitai.hub import lakeshield, messagelog
 from jichitai.hub.layouts import ATENA_COLUMNS
 from jichitai.lake import catalog as lake_catalog
 from jichitai.lake import landing
 from jichitai.lake.tables import TABLES
+from jichitai.registry import suppression
 
 TARGET = "standard.resident_extract"
 DATE_COLUMNS = ("birth_date", "became_resident_on", "occurred_on")
@@ -113,6 +114,13 @@ def land_resident_csv(path: str | Path, encoding: str = "cp932", cat: Any = None
     typed = typed.append_column("_batch", pa.array([batch] * typed.num_rows, pa.string()))
     typed = typed.append_column("_landed_at", pa.array([now] * typed.num_rows, pa.timestamp("us")))
     typed = typed.drop_columns([c for c in typed.column_names if c not in TABLES[TARGET].column_names])
+    # the Shield, as for every other landing: no address of a person under 支援措置 or 照会抑止, of their
+    # household or at their place (audited); what landed before a measure is redacted by hub.lakeshield
+    guard = suppression.shield()
+    typed, withheld = lakeshield.withhold_extract(typed, guard)
+    if withheld:
+        suppression.withheld_events(lakeshield.LAKE, "lake.land", suppression.records_of(withheld), guard,
+                                    table=TARGET)
     table = lake_catalog.ensure_table(TARGET, TABLES[TARGET], cat)
     landed = landing.replace_once(table, typed, batch)
     return BulkResult(typed.num_rows, time.perf_counter() - started, 0, [], landed)

@@ -151,6 +151,20 @@ def _blank(data: pa.Table, columns: dict[str, str | None], rows: pa.Array) -> pa
     return data
 
 
+def withhold_extract(data: pa.Table, guard: suppression.Shield) -> tuple[pa.Table, list[str]]:
+    """A 宛名 全件 extract landed in ``standard.resident_extract`` (the bulk path) as the landing withholds events:
+    the address items of every covered person and household emptied. Returns the data and whose were."""
+    people, households = suppression.covered_people(guard), sorted(guard.by_household)
+    if not people and not households:
+        return data, []
+    rows = pc.or_(pc.is_in(data["atena_number"], pa.array(sorted(people), pa.string())),
+                  pc.is_in(data["setai_number"], pa.array(households, pa.string())))
+    rows = pc.fill_null(rows, False)
+    hit = sorted(set(pc.filter(data["atena_number"], rows).to_pylist()))
+    columns = {k: v for k, v in ADDRESS_COLUMNS["standard.resident_extract"].items() if k in data.column_names}
+    return _blank(data, columns, rows), hit
+
+
 def _in(column: str, values: Iterable[str]) -> BooleanExpression:
     wanted = sorted(values)
     # pyiceberg's In(term, literals) is typed through pydantic's generated __init__, which mypy reads wrongly
