@@ -34,6 +34,10 @@ SCALAR_KEYS = {
     "income_deductions.widow": "ded_widow", "income_deductions.single_parent": "ded_single_parent",
     "income_deductions.disability": "ded_disability", "income_deductions.working_student": "ded_working_student",
     "tax_credits.withholding.city": "withheld_city", "tax_credits.withholding.pref": "withheld_pref",
+    "gross_income_sum": "gross_income_sum", "listed_stock_loss.offset": "listed_loss_offset",
+    "listed_stock_loss.carryover_used": "listed_carryover_used", "listed_stock_loss.remaining": "listed_loss_remaining",
+    "taxable_separate.land_long_term_qualified": "taxable_land_long_term_qualified",
+    "taxable_separate.land_long_term_residential": "taxable_land_long_term_residential",
 }
 
 

@@ -43,6 +43,9 @@ separate = st.one_of(st.just(0), st.just(0), st.integers(0, 20_000_000))
 @st.composite
 def cases(draw: st.DrawFn, fiscal_year: int) -> Case:
     single_parent = draw(st.booleans())
+    long_term, listed_stock = draw(separate), draw(separate)
+    qualified = draw(st.one_of(st.just(0), st.integers(0, long_term)))
+    residential = draw(st.one_of(st.just(0), st.integers(0, long_term - qualified)))
     return Case(
         fiscal_year=fiscal_year, birth_date=draw(births(1930, 2008)), female=draw(st.booleans()),
         disability=draw(st.integers(0, 3)), widow=not single_parent and draw(st.booleans()),
@@ -57,8 +60,10 @@ def cases(draw: st.DrawFn, fiscal_year: int) -> Case:
         long_term_damage_insurance_old=draw(st.integers(0, 30_000)), medical_paid=draw(st.integers(0, 3_000_000)),
         medical_reimbursed=draw(st.integers(0, 500_000)), donation_furusato=draw(st.integers(0, 1_000_000)),
         donation_other=draw(st.integers(0, 200_000)), housing_loan_credit=draw(st.integers(0, 140_000)),
-        widow_divorced=draw(st.booleans()), sep_short_term=draw(separate), sep_long_term=draw(separate),
-        sep_general_stock=draw(separate), sep_listed_stock=draw(separate), sep_listed_dividend=draw(separate),
+        widow_divorced=draw(st.booleans()), sep_short_term=draw(separate), sep_long_term=long_term,
+        sep_general_stock=draw(separate), sep_listed_stock=listed_stock, sep_listed_dividend=draw(separate),
+        sep_long_term_qualified=qualified, sep_long_term_residential=residential,
+        sep_listed_stock_loss=0 if listed_stock else draw(separate), carryover_listed_stock_loss=draw(separate),
         withheld_dividend=draw(st.integers(0, 100_000)), withheld_stock_transfer=draw(st.integers(0, 100_000)),
         donation_onestop=draw(st.booleans()),
         spouse=draw(st.none() | relatives), dependents=tuple(draw(st.lists(relatives, max_size=4))),

@@ -58,6 +58,10 @@ class Case:
     sep_general_stock: int = 0
     sep_listed_stock: int = 0
     sep_listed_dividend: int = 0
+    sep_long_term_qualified: int = 0     # of sep_long_term: 優良住宅地の造成等のための譲渡 (附則第34条の2)
+    sep_long_term_residential: int = 0   # of sep_long_term: 所有期間10年超の居住用財産の譲渡 (附則第34条の3)
+    sep_listed_stock_loss: int = 0       # the year's 上場株式等に係る譲渡損失の金額 (附則第35条の2の6, 損益通算)
+    carryover_listed_stock_loss: int = 0  # 前年前3年内の上場株式等に係る譲渡損失 brought in (同条, 繰越控除)
     social_insurance: int = 0
     small_enterprise_mutual_aid: int = 0
     life_general_new: int = 0
@@ -200,9 +204,25 @@ AMOUNTS: tuple[tuple[str, str, str], ...] = (
     ("donation_furusato", "donations", "furusato"), ("donation_other", "donations", "other"),
     ("housing_loan_credit", "", "housing_loan_credit"),
     *((attr, "separate_income", kind) for kind, attr in SEPARATE_ATTRS.items()),
+    ("sep_long_term_qualified", "separate_income", "land_long_term_qualified"),
+    ("sep_long_term_residential", "separate_income", "land_long_term_residential"),
+    ("sep_listed_stock_loss", "separate_income", "listed_stock_loss"),
+    ("carryover_listed_stock_loss", "carryover", "listed_stock_loss"),
     ("withheld_dividend", "local_tax_withheld", "dividend"),
     ("withheld_stock_transfer", "local_tax_withheld", "stock_transfer"),
 )
+
+
+def _separate_parts(case: Case) -> None:
+    """The parts of the 長期譲渡所得 at reduced rates are within it; a year has either a 上場株式等の譲渡所得等 or a
+    譲渡損失 (gains and losses of the year are netted first, 租税特別措置法第37条の11)."""
+    if case.sep_long_term_qualified + case.sep_long_term_residential > case.sep_long_term:
+        raise TaxInputError("separate_income.land_long_term_qualified と land_long_term_residential の合計が "
+                            "land_long_term (長期譲渡所得の金額) を超えています: 軽減税率の部分は長期譲渡所得の内訳です "
+                            "(地方税法附則第34条の2, 第34条の3)。", field="separate_income.land_long_term_qualified")
+    if case.sep_listed_stock and case.sep_listed_stock_loss:
+        raise TaxInputError("separate_income.listed_stock_loss: 上場株式等の譲渡所得等と譲渡損失は同じ年に両方はありません "
+                            "(通算した後の金額を指定してください)。", field="separate_income.listed_stock_loss")
 
 
 def _born_on_tax_day(case: Case) -> None:
@@ -257,6 +277,7 @@ def parse_case(data: Any) -> Case:
     sections["donations"] = _obj(d.get("donations"), "donations", optional=True)
     sections["separate_income"] = _obj(d.get("separate_income"), "separate_income", optional=True)
     sections["local_tax_withheld"] = _obj(d.get("local_tax_withheld"), "local_tax_withheld", optional=True)
+    sections["carryover"] = _obj(d.get("carryover"), "carryover", optional=True)
     deps = [] if d.get("dependents") is None else d["dependents"]  # 0, "" or {} are refused, not read as none
     if not isinstance(deps, list):
         raise TaxInputError("dependents は配列で指定してください。", field="dependents")
@@ -276,5 +297,6 @@ def parse_case(data: Any) -> Case:
         dependents=tuple(_relative(x, f"dependents[{i}]", income_year, birth, spouse=False)
                          for i, x in enumerate(deps)),
     )
+    _separate_parts(case)
     _born_on_tax_day(case)
     return case

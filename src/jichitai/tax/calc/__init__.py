@@ -17,6 +17,7 @@ import numpy as np
 
 from jichitai.tax import parameters as P
 from jichitai.tax.calc import columns as V
+from jichitai.tax.calc import separate as SV
 from jichitai.tax.calc.columns import (
     DEDUCTIONS,
     I64,
@@ -151,18 +152,23 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     # 所得
     gross = V.salary_income(t["salary"], p["salary_income"])
     other = t["business"] + t["real_estate"] + t["misc_other"] + t["dividend"]
-    separate_sum = np.zeros(n, I64)
-    for col in SEPARATE_COLUMNS.values():
-        separate_sum = separate_sum + t[col]
+    # 上場株式等に係る譲渡損失 (附則第35条の2の6): 合計所得金額 after the 損益通算, 総所得金額等 after the 繰越控除
+    loss = SV.listed_loss(t)
+    separate_sum = loss["dividend_netted"].copy()
+    for kind, col in SEPARATE_COLUMNS.items():
+        if kind != "listed_dividend":
+            separate_sum = separate_sum + t[col]
     zero = np.zeros(n, I64)
     first = V.income_adjustment(t["salary"], gross, zero, qualifies, p["income_adjustment"])
     pension = V.pension_income(t["public_pension"], t["age"], gross - first + other + separate_sum, p["pension_income"])
     adjustment = V.income_adjustment(t["salary"], gross, pension, qualifies, p["income_adjustment"])
     general_inc = gross - adjustment + pension + other
     total = general_inc + separate_sum
+    gross_sum = total - loss["carryover_used"]
     o.update(salary_income_gross=gross, income_adjustment=adjustment, salary_income=gross - adjustment,
              pension_income=pension, general_income=general_inc, separate_income=separate_sum, total_income=total,
-             gross_income_sum=total)
+             gross_income_sum=gross_sum, listed_loss_offset=loss["offset"], listed_carryover_used=loss["carryover_used"],
+             listed_loss_remaining=loss["remaining"])
 
     # 所得控除
     basic = np.zeros(n, I64)
@@ -198,7 +204,7 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
         threshold = np.minimum(income * int(med["threshold_num"]) // int(med["threshold_den"]), int(med["threshold"]))
         return np.minimum(np.maximum(0, paid - reimbursed - threshold), int(med["cap"]))
 
-    medical = V.sparse(t["medical_paid"] > 0, medical_of, t["medical_paid"], t["medical_reimbursed"], total)
+    medical = V.sparse(t["medical_paid"] > 0, medical_of, t["medical_paid"], t["medical_reimbursed"], gross_sum)
     life_cols = [t[k] for k in V.LIFE_COLUMNS]
     life = V.sparse(np.logical_or.reduce([c > 0 for c in life_cols]),
                     lambda a, b, c, d, e: V.life_insurance(a, b, c, d, e, p["life_insurance"]), *life_cols)
@@ -223,23 +229,18 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     unit = int(p["taxable_income_rounding"])
     taxable = (np.maximum(0, general_inc - ded_total) // unit) * unit
     sp_rates = p["separate_rates"]
-    rates = sp_rates["designated" if m.designated_city else "ordinary"]
+    side = "designated" if m.designated_city else "ordinary"
     kinds = list(sp_rates["order"])
+    taxed = {k: t[SEPARATE_COLUMNS[k]] for k in kinds}
+    taxed.update(listed_stock=loss["listed_stock"], listed_dividend=loss["listed_dividend"])
 
-    def separate_of(left: np.ndarray, *amounts: np.ndarray) -> tuple[np.ndarray, ...]:
-        """課税分離所得金額 of each kind and the 市・県 levies on them, for the rows with 分離課税の所得: what
-        the 総所得金額 did not absorb of the 所得控除 (``left``) comes off the kinds in the law's order."""
-        out, city_s, pref_s = [], np.zeros(len(left), I64), np.zeros(len(left), I64)
-        for kind, amount in zip(kinds, amounts, strict=True):
-            tx = (np.maximum(0, amount - left) // unit) * unit
-            left = np.maximum(0, left - amount)
-            out.append(tx)
-            city_s = city_s + V.times(tx, frac(rates[kind]["city"]))
-            pref_s = pref_s + V.times(tx, frac(rates[kind]["pref"]))
-        return (*out, city_s, pref_s)
+    def separate_of(*cols: np.ndarray) -> tuple[np.ndarray, ...]:
+        return SV.taxables_and_levies(kinds, unit, sp_rates[side], p["reduced_long_term"], side, *cols)
 
-    *taxables, city_sep, pref_sep = V.sparse(separate_sum > 0, separate_of, np.maximum(0, ded_total - general_inc),
-                                             *(t[SEPARATE_COLUMNS[k]] for k in kinds))
+    *taxables, long_qualified, long_residential, city_sep, pref_sep = V.sparse(
+        separate_sum > 0, separate_of, np.maximum(0, ded_total - general_inc), t["sep_long_term_qualified"],
+        t["sep_long_term_residential"], *(taxed[k] for k in kinds))
+    o.update(taxable_land_long_term_qualified=long_qualified, taxable_land_long_term_residential=long_residential)
     taxable_all = taxable.copy()
     for kind, tx in zip(kinds, taxables, strict=True):
         o[f"taxable_{kind}"] = tx
@@ -278,7 +279,7 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     donation = V.sparse(t["donation_furusato"] + t["donation_other"] > 0,
                         lambda f, q, g, x, d, c, r, s1, s2, o: _donation(f, q, g, x, d, c, r, s1, s2, o, m,
                                                                          p["donation"], p["donation_separate"]),
-                        t["donation_furusato"], t["donation_other"], total, taxable, diff, city, pref, short, other_sep,
+                        t["donation_furusato"], t["donation_other"], gross_sum, taxable, diff, city, pref, short, other_sep,
                         t["donation_onestop"])
     hc, hp = _shares(m, p["housing_loan"])
     housing = (V.times(t["housing_loan_credit"], hc, ceil=True), V.times(t["housing_loan_credit"], hp, ceil=True))
@@ -298,10 +299,10 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     ex_pc = (t["public_assistance"] | (personal_exempt & (total <= int(ex["personal_income_limit"])))
              | (total <= m.exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_per_capita, 0)))
     il_limit = m.income_exempt_base * persons + m.exempt_add + np.where(persons > 1, m.exempt_dependent_add_income, 0)
-    ex_il = ex_pc | (total <= il_limit)
+    ex_il = ex_pc | (gross_sum <= il_limit)
     # 所得割の非課税限度額に係る調整 (附則第3条の3第2項・第5項), then 配当割額・株式等譲渡所得割額控除
     la = p["income_levy_limit_adjustment"]["designated" if m.designated_city else "ordinary"]
-    excess = np.maximum(0, total - il_limit)
+    excess = np.maximum(0, gross_sum - il_limit)
     o["limit_adj_city"] = np.where(ex_il, 0, np.maximum(0, city - V.times(excess, frac(la["city"]))))
     o["limit_adj_pref"] = np.where(ex_il, 0, np.maximum(0, pref - V.times(excess, frac(la["pref"]))))
     city, pref = city - o["limit_adj_city"], pref - o["limit_adj_pref"]
@@ -347,6 +348,13 @@ def calculate_many(taxpayers: Any, relatives: Any = None, *, fiscal_year: int,
     t: Columns = {name: V.amounts(raw, name, n) for name in TAXPAYER_AMOUNTS}
     t.update({name: V.flags(raw, name, n) for name in TAXPAYER_FLAGS})
     t["disability"] = V.disability_codes(raw, n)
+    for bad, name, why in (
+            (t["sep_long_term_qualified"] + t["sep_long_term_residential"] > t["sep_long_term"], "sep_long_term_qualified",
+             "軽減税率の部分 (優良住宅地・居住用財産) が長期譲渡所得の金額を超えています"),
+            ((t["sep_listed_stock"] > 0) & (t["sep_listed_stock_loss"] > 0), "sep_listed_stock_loss",
+             "上場株式等の譲渡所得等と譲渡損失は同じ年に両方はありません")):
+        if bad.any():
+            raise TaxInputError(f"{name}: {why} (行 {V.first_bad(bad)})。", field=name, row=V.first_bad(bad))
     t["age"], t["age_jan1"], newborn = V.legal_ages(raw["birth_date"], fiscal_year, "birth_date", taxpayer=True)
     rraw, rn = V.read_columns(relatives, RELATIVE_COLUMNS, ("owner", "birth_date", "total_income"), "親族")
     r: Columns = {"owner": np.asarray(rraw.get("owner", np.zeros(0, I64))).astype(I64)}

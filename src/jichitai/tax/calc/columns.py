@@ -20,7 +20,8 @@ TAXPAYER_AMOUNTS = (
     "life_general_old", "life_pension_old", "earthquake_insurance", "long_term_damage_insurance_old",
     "medical_paid", "medical_reimbursed", "donation_furusato", "donation_other", "housing_loan_credit",
     "sep_short_term", "sep_long_term", "sep_general_stock", "sep_listed_stock", "sep_listed_dividend",
-    "withheld_dividend", "withheld_stock_transfer",
+    "withheld_dividend", "withheld_stock_transfer", "sep_long_term_qualified", "sep_long_term_residential",
+    "sep_listed_stock_loss", "carryover_listed_stock_loss",
 )
 # 分離課税の所得: kind → taxpayer column
 SEPARATE_COLUMNS = SEPARATE_ATTRS
@@ -37,7 +38,9 @@ DEDUCTIONS = (
 OUTPUT_COLUMNS = (
     "salary_income_gross", "income_adjustment", "salary_income", "pension_income", "general_income",
     "separate_income", "total_income", "gross_income_sum", *DEDUCTIONS, "ded_total", "taxable_income",
-    *(f"taxable_{k}" for k in SEPARATE_COLUMNS), "city_levy_separate", "pref_levy_separate",
+    "listed_loss_offset", "listed_carryover_used", "listed_loss_remaining",
+    *(f"taxable_{k}" for k in SEPARATE_COLUMNS), "taxable_land_long_term_qualified",
+    "taxable_land_long_term_residential", "city_levy_separate", "pref_levy_separate",
     "city_levy_gross", "pref_levy_gross",
     "personal_difference", "adj_city", "adj_pref", "div_city", "div_pref", "housing_city", "housing_pref",
     "donation_city", "donation_pref", "onestop_city", "onestop_pref", "limit_adj_city", "limit_adj_pref",

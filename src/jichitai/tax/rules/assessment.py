@@ -68,7 +68,13 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     gross_salary_income = I.salary_income(case.salary, p["salary_income"])
     other_income = case.business + case.real_estate + case.misc_other + case.dividend
     separate = {kind: getattr(case, attr) for kind, attr in S.ATTRS.items()}
+    # 上場株式等に係る譲渡損失の損益通算・繰越控除 (附則第35条の2の6): 合計所得金額 counts the 配当所得等 after the
+    # 損益通算; the 繰越控除 comes off the 総所得金額等 and what is taxed
+    loss = S.listed_stock_loss(case.sep_listed_stock, case.sep_listed_dividend, case.sep_listed_stock_loss,
+                               case.carryover_listed_stock_loss)
+    separate["listed_dividend"] = loss.dividend_netted
     separate_sum = sum(separate.values())
+    taxed_separate = {**separate, "listed_stock": loss.listed_stock, "listed_dividend": loss.listed_dividend}
     dep_info = []
     for rel in case.dependents:
         rel_age = legal_age_on(rel.birth_date, year_end)
@@ -85,10 +91,12 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     adjustment = I.income_adjustment(case.salary, gross_salary_income, pension, qualifies, p["income_adjustment"])
     salary_income = gross_salary_income - adjustment
     general = I.total_income(salary_income, pension, case.business + case.real_estate, case.misc_other, case.dividend)
-    total = general + separate_sum  # 合計所得金額 = 総所得金額等 incl. 分離課税の所得 (第292条第1項第13号)
+    total = general + separate_sum  # 合計所得金額 incl. 分離課税の所得 (第292条第1項第13号)
+    gross_sum = total - loss.carryover_used  # 総所得金額等: after the 繰越控除
     r.update(salary_income_gross=gross_salary_income, income_adjustment=adjustment, salary_income=salary_income,
              pension_income=pension, general_income=general, separate_income=separate_sum, total_income=total,
-             gross_income_sum=total)
+             gross_income_sum=gross_sum, listed_loss_offset=loss.offset, listed_carryover_used=loss.carryover_used,
+             listed_loss_remaining=loss.remaining)
 
     # 所得控除
     spouse_ded = spouse_special = 0
@@ -137,7 +145,7 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
         "ded_earthquake": D.earthquake_insurance_deduction(case.earthquake_insurance,
                                                            case.long_term_damage_insurance_old,
                                                            p["earthquake_insurance"]),
-        "ded_medical": D.medical_deduction(case.medical_paid, case.medical_reimbursed, total, p["medical"]),
+        "ded_medical": D.medical_deduction(case.medical_paid, case.medical_reimbursed, gross_sum, p["medical"]),
     }
     ded["ded_total"] = sum(ded.values())
     r.update(ded)
@@ -146,9 +154,15 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
 
     # 課税標準と所得割
     sp = p["separate_rates"]
-    taxable, taxable_sep = S.taxable_amounts(general, separate, ded["ded_total"], sp["order"],
+    taxable, taxable_sep = S.taxable_amounts(general, taxed_separate, ded["ded_total"], sp["order"],
                                              int(p["taxable_income_rounding"]))
-    city_sep, pref_sep = S.separate_levy(taxable_sep, m.designated_city, sp)
+    # 優良住宅地の造成等 (附則第34条の2) and 居住用財産 (附則第34条の3): parts of the 課税長期譲渡所得金額 at reduced rates
+    left_at_long = max(0, max(0, ded["ded_total"] - general) - taxed_separate["land_short_term"])
+    _, qualified, residential = S.long_term_parts(taxable_sep["land_long_term"], case.sep_long_term, left_at_long,
+                                                  case.sep_long_term_qualified, case.sep_long_term_residential)
+    r.update(taxable_land_long_term_qualified=qualified, taxable_land_long_term_residential=residential)
+    city_sep, pref_sep = S.separate_levy(taxable_sep, m.designated_city, sp, (qualified, residential),
+                                         p["reduced_long_term"])
     city = L.income_levy_gross(taxable, m.city_income_rate) + city_sep
     pref = L.income_levy_gross(taxable, m.pref_income_rate) + pref_sep
     r.update(taxable_income=taxable, **{f"taxable_{k}": v for k, v in taxable_sep.items()},
@@ -163,7 +177,7 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     dn = p["donation"]
     sep_ratio = S.donation_separate_ratio(taxable_sep, p["donation_separate"], C.frac(dn["special_base"]),
                                           C.frac(dn["reconstruction_factor"]))
-    don = C.donation_credit(case.donation_furusato, case.donation_other, total, taxable, difference, city, pref,
+    don = C.donation_credit(case.donation_furusato, case.donation_other, gross_sum, taxable, difference, city, pref,
                             m.designated_city, dn, sep_ratio)
     special = C.donation_special_credit(case.donation_furusato, taxable, difference, city, pref, m.designated_city,
                                         dn, sep_ratio)
@@ -185,11 +199,11 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     ex_pc = L.exempt_per_capita(total, persons, case.public_assistance, personal_exempt,
                                 int(p["exemption"]["personal_income_limit"]), m.exempt_base, m.exempt_add,
                                 m.exempt_dependent_add_per_capita)
-    ex_il = ex_pc or L.exempt_income_levy(total, persons, m.income_exempt_base, m.exempt_add,
+    ex_il = ex_pc or L.exempt_income_levy(gross_sum, persons, m.income_exempt_base, m.exempt_add,
                                           m.exempt_dependent_add_income)
     # 所得割の非課税限度額に係る調整 (附則第3条の3第2項・第5項), then 配当割額・株式等譲渡所得割額控除
     limit = L.income_levy_limit(persons, m.income_exempt_base, m.exempt_add, m.exempt_dependent_add_income)
-    cap_city, cap_pref = S.income_levy_limit_cap(total, limit, m.designated_city, p["income_levy_limit_adjustment"])
+    cap_city, cap_pref = S.income_levy_limit_cap(gross_sum, limit, m.designated_city, p["income_levy_limit_adjustment"])
     r["limit_adj_city"] = 0 if ex_il else max(0, city - cap_city)
     r["limit_adj_pref"] = 0 if ex_il else max(0, pref - cap_pref)
     city, pref = city - r["limit_adj_city"], pref - r["limit_adj_pref"]

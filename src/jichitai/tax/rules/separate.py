@@ -1,9 +1,11 @@
 """分離課税 (申告分離課税の所得) and the credits that go with it: 上場株式等の配当等 (地方税法附則第33条の2),
-土地建物等の長期・短期譲渡所得 (附則第34条, 第35条), 一般株式等・上場株式等の譲渡所得等 (附則第35条の2, 第35条の2の2);
-配当割額控除・株式等譲渡所得割額控除 (第37条の4, 第314条の9)."""
+土地建物等の長期・短期譲渡所得 (附則第34条, 第35条) with the reduced rates of 優良住宅地の造成等 (附則第34条の2) and
+居住用財産 (附則第34条の3), 一般株式等・上場株式等の譲渡所得等 (附則第35条の2, 第35条の2の2), the 損益通算 and
+繰越控除 of 上場株式等に係る譲渡損失 (附則第35条の2の6); 配当割額控除・株式等譲渡所得割額控除 (第37条の4, 第314条の9)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -33,14 +35,72 @@ def taxable_amounts(general_income: int, separate: dict[str, int], deductions_to
     return floor_to(taxable_general, unit), out
 
 
-def separate_levy(taxable: dict[str, int], designated_city: bool, p: dict[str, Any]) -> tuple[int, int]:
-    """市・県 所得割 on the 課税分離所得金額, each kind at its own rate (1円未満切捨て per kind)."""
-    rates = p["designated" if designated_city else "ordinary"]
+@dataclass(frozen=True)
+class ListedLoss:
+    """上場株式等に係る譲渡損失 applied (地方税法附則第35条の2の6)."""
+
+    listed_stock: int      # 上場株式等に係る譲渡所得等 after the 繰越控除
+    dividend_netted: int   # 上場株式等に係る配当所得等 after the 損益通算 (what 合計所得金額 counts)
+    listed_dividend: int   # … after the 繰越控除 too (what is taxed)
+    offset: int            # 損益通算: the year's loss deducted from the 配当所得等
+    carryover_used: int    # 繰越控除: the loss brought in deducted from the 譲渡所得等 and then the 配当所得等
+    remaining: int         # what is left to carry to the following years (the year's and the brought-in)
+
+
+def listed_stock_loss(listed_stock: int, listed_dividend: int, loss: int, brought_in: int) -> ListedLoss:
+    """損益通算 and 繰越控除 of 上場株式等に係る譲渡損失 (地方税法附則第35条の2の6; 租税特別措置法第37条の12の2 の例):
+    the year's ``loss`` comes off the 上場株式等に係る配当所得等 (申告分離) up to that amount; the loss ``brought_in``
+    from the 3 preceding years comes off the 上場株式等に係る譲渡所得等 first, then what is left of the 配当所得等."""
+    offset = min(loss, listed_dividend)
+    netted = listed_dividend - offset
+    from_stock = min(brought_in, listed_stock)
+    from_dividend = min(brought_in - from_stock, netted)
+    return ListedLoss(listed_stock - from_stock, netted, netted - from_dividend, offset, from_stock + from_dividend,
+                      loss - offset + brought_in - from_stock - from_dividend)
+
+
+def long_term_parts(taxable_long: int, long_amount: int, left: int, qualified: int,
+                    residential: int) -> tuple[int, int, int]:
+    """The 課税長期譲渡所得金額 ``taxable_long`` (what the 所得控除 ``left`` over by the income before it left of
+    ``long_amount``, 千円未満切捨て) split into (一般所得分, 特定所得分 = 優良住宅地の造成等 (附則第34条の2), 軽課所得分 =
+    居住用財産 (附則第34条の3)): the 所得控除 come off the 一般 part first, then the 特定, then the 軽課, and the
+    千円未満 off the 一般 part first [D]."""
+    general = long_amount - qualified - residential
+    left_q = max(0, left - general)
+    q_left = max(0, qualified - left_q)
+    r_left = max(0, residential - max(0, left_q - qualified))
+    r_taxed = min(r_left, taxable_long)
+    q_taxed = min(q_left, taxable_long - r_taxed)
+    return taxable_long - q_taxed - r_taxed, q_taxed, r_taxed
+
+
+def bracket_levy(amount: int, threshold: int, rates: list[str]) -> int:
+    """A levy of two bands: ``rates[0]`` up to ``threshold``, ``rates[1]`` above (附則第34条の2: 2,000万円 → 32万円 +
+    超える部分 × 2% for the 県 …), 1円未満切捨て."""
+    low, high = frac(rates[0]), frac(rates[1])
+    return (times_rate_floor(min(amount, threshold), low.numerator, low.denominator)
+            + times_rate_floor(max(0, amount - threshold), high.numerator, high.denominator))
+
+
+def separate_levy(taxable: dict[str, int], designated_city: bool, p: dict[str, Any],
+                  reduced: tuple[int, int] = (0, 0), rp: dict[str, Any] | None = None) -> tuple[int, int]:
+    """市・県 所得割 on the 課税分離所得金額, each kind at its own rate (1円未満切捨て per kind); of the 課税長期譲渡所得金額
+    the 特定所得分 and 軽課所得分 ``reduced`` at the reduced rates ``rp`` (附則第34条の2, 第34条の3)."""
+    side = "designated" if designated_city else "ordinary"
+    rates = p[side]
     city = pref = 0
     for kind, amount in taxable.items():
+        if kind == "land_long_term":
+            amount -= sum(reduced)
         c, q = frac(rates[kind]["city"]), frac(rates[kind]["pref"])
         city += times_rate_floor(amount, c.numerator, c.denominator)
         pref += times_rate_floor(amount, q.numerator, q.denominator)
+    if rp is not None:
+        for part, amount in zip(("qualified", "residential"), reduced, strict=True):
+            if amount > 0:
+                band = rp[part]
+                city += bracket_levy(amount, int(band["threshold"]), band[side]["city"])
+                pref += bracket_levy(amount, int(band["threshold"]), band[side]["pref"])
     return city, pref
 
 
