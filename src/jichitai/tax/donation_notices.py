@@ -1,6 +1,6 @@
 """申告特例通知書 (ワンストップ特例): the notice a municipality that received a ふるさと納税 sends to the donor's
-city of residence for a donor who asked for the 申告特例 instead of declaring (地方税法附則第7条; [U] paragraph
-numbers not confirmed in the statute text). One row per donor and donee per year: the amount donated in the year.
+city of residence for a donor who asked for the 申告特例 instead of declaring (地方税法附則第7条第1項 道府県民税,
+第8項 市町村民税: the text of 第1項 and 世田谷区's 申告特例申請書, see docs/tax-inputs.md). One row per donor and donee per year: the amount donated in the year.
 
 Pure Python: the CSV layout, read like the reports (:mod:`jichitai.tax.reports`: whole file or nothing).
 """
