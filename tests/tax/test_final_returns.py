@@ -14,6 +14,7 @@ import pytest
 from jichitai.tax import report_intake, reports
 from jichitai.tax.assessment import services as assessment
 from jichitai.tax.assessment.returns import case_from_final_return
+from jichitai.tax.calc import calculate
 from jichitai.tax.final_returns import FINAL_RETURN
 from jichitai.tax.models import Assessment, FinalReturn
 from tests.tax.conftest import TARO
@@ -74,6 +75,24 @@ def test_the_housing_credit_from_a_return() -> None:
         housing_loan_credit_available=300_000, income_tax_computed=150_000, income_tax_taxable=2_000_000,
         housing_moved_in_on=dt.date(2013, 4, 1), housing_loan_kind="住")))
     assert case["housing_loan_credit"] == 97_500
+
+
+def test_the_reduced_long_term_parts_and_the_carried_loss_reach_the_case_and_the_tax() -> None:
+    """Consistency (the return's figures reach the case), then the statute (附則第34条の2 — 特定分 2,100万 in 神戸市, a 指定都市:
+    2,000万 × 3.2% + 100万 × 4% = 680,000 ([D] 2:8 split); 附則第35条の2の6 — 繰越損失 60万 off 上場株式等 50万, then 10万 off
+    the 配当 40万 → 課税配当 300,000 × 4%). The file is read back with its optional columns."""
+    row = final_return(land_long_term=21_000_000, land_long_term_qualified=21_000_000, listed_stock=500_000,
+                       listed_dividend=400_000, listed_stock_carryover=600_000)
+    read = reports.read_file(FINAL_RETURN, reports.write_rows(FINAL_RETURN, [row]).encode("cp932"))
+    assert read[0]["listed_stock_carryover"] == 600_000
+    case, _ = case_from_final_return(2026, "1980-05-01", "1", _stored(row))
+    assert case["separate_income"]["land_long_term_qualified"] == 21_000_000
+    assert case["carryover"] == {"listed_stock_loss": 600_000}
+    answer = calculate(case)
+    assert answer["taxable_separate"]["land_long_term_qualified"] == 21_000_000
+    assert answer["listed_stock_loss"]["carryover_used"] == 600_000
+    assert answer["taxable_separate"]["listed_dividend"] == 300_000
+    assert answer["income_levy_separate"]["city"] == 680_000 + 300_000 * 4 // 100
 
 
 def test_a_loss_and_a_bad_kind_are_read_or_refused_naming_the_item() -> None:

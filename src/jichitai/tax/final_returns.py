@@ -106,6 +106,12 @@ FINAL_RETURN = Layout(
             Column("一般株式等の譲渡所得等", "general_stock", _yen(required=False)),
             Column("上場株式等の譲渡所得等", "listed_stock", _yen(required=False)),
             Column("上場株式等の配当所得等", "listed_dividend", _yen(required=False)),
+            # 第三表: the parts of the 長期譲渡所得 at reduced rates (特定 = 優良住宅地の造成等, 軽課 = 居住用財産; 地方税法附則
+            # 第34条の2・第34条の3) and 「本年分の上場株式等から差し引く繰越損失額」 (附則第35条の2の6); the 上場株式等の
+            # 配当所得等 above is after the year's 損益通算 (付表), before that 繰越控除. Optional: added after the first layout.
+            Column("長期譲渡所得のうち特定分", "land_long_term_qualified", _yen(required=False), optional=True),
+            Column("長期譲渡所得のうち軽課分", "land_long_term_residential", _yen(required=False), optional=True),
+            Column("上場株式等から差し引く繰越損失額", "listed_stock_carryover", _yen(required=False), optional=True),
             # 第二表 所得から差し引かれる金額に関する事項 (支払額: 住民税は支払額から計算する)
             Column("社会保険料", "social_insurance", _yen(required=False)),
             Column("小規模企業共済等掛金", "small_enterprise_mutual_aid", _yen(required=False)),
