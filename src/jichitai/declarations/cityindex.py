@@ -5,8 +5,8 @@ the declarations share. :class:`CityIndex` turns one declaration into the :class
 Filled by :mod:`jichitai.declarations.evidence` from the database, or directly by a benchmark.
 
 Who else claims a relative is shown to the clerk by what the city knows of that taxpayer, resolved when the
-facts are read (not when the claim is added, so that the order of loading does not matter): their 宛名番号 when
-the registry has them; 「住民記録にない納税者」 when the registry was asked and has no such person (a report or
+facts are read (not when the claim is added, so that the order of loading does not matter): their name and 宛名番号
+when the registry has them (never a 個人番号); 「住民記録にない納税者」 when the registry was asked and has no such person (a report or
 declaration under a 個人番号 the city does not know); 「住民記録を照会していない納税者」 when nobody looked them up.
 """
 
@@ -48,6 +48,7 @@ ManyIncomeFn = Callable[[int, list[tuple[dt.date | None, dict[str, int]]]], list
 
 NOT_IN_REGISTRY = "住民記録にない納税者"
 NOT_LOOKED_UP = "住民記録を照会していない納税者"
+FINAL_RETURN = "確定申告書（国税連携）"
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,11 @@ class CityIndex:
     households: dict[str, list[tuple[str, KnownPerson]]] = field(default_factory=dict)  # 世帯番号 → (宛名番号, person)
     disabilities: dict[str, list[DisabilityRecord]] = field(default_factory=dict)  # 宛名番号 → 手帳
     kokuho_tax: dict[str, int] = field(default_factory=dict)  # 宛名番号 → 国保税 paid in the income year
-    member_income: dict[str, int] = field(default_factory=dict)  # 宛名番号 → 総所得金額等 from the member's reports
+    member_index: dict[str, str] = field(default_factory=dict)  # a household member's 宛名番号 → blind index
+    member_income: dict[str, int] = field(default_factory=dict)  # 宛名番号 → 総所得金額等 (:meth:`prime_members`)
+    member_income_source: dict[str, str] = field(default_factory=dict)  # 宛名番号 → 「給与支払報告書・本人の申告 …」
+    final_income: dict[str, dict[str, int]] = field(default_factory=dict)  # blind index → 確定申告書's income
+    report_ids: set[int] = field(default_factory=set)  # the reports already added (each counted once)
     welfare_data: bool = False  # the 障害者福祉 system sent its records
     town_names: dict[str, str] = field(default_factory=dict)  # 町字コード → 「中央区 加納町」
     income_fn: IncomeFn | None = None
@@ -93,10 +98,10 @@ class CityIndex:
         s.year_end_adjusted = s.year_end_adjusted or year_end_adjusted
         label = "給与支払報告書" if kind == "salary_report" else "公的年金等支払報告書"
         if spouse:
-            self.claims[spouse].append(ClaimBy(recipient, "spouse", label))
+            self._claim(spouse, ClaimBy(recipient, "spouse", label))
             self.spouse_of.add((recipient, spouse))
         for dep in dependants:
-            self.claims[dep].append(ClaimBy(recipient, "dependent", label))
+            self._claim(dep, ClaimBy(recipient, "dependent", label))
 
     def add_declaration(self, f: Filed) -> None:
         """Add a filed declaration once (a second add of the same ``ref`` changes nothing)."""
@@ -111,6 +116,23 @@ class CityIndex:
         for dep in f.dependants:
             self.claims[dep].append(ClaimBy(f.owner, "dependent", source))
 
+    def add_final_return(self, owner: str, income: dict[str, int], *, spouse: str = "",
+                         dependants: tuple[str, ...] = ()) -> None:
+        """A 所得税の確定申告書 from 国税連携 (a 住民税 申告 too, 地方税法第317条の3第1項): its income, and whom it claims."""
+        if owner in self.final_income:
+            return
+        self.final_income[owner] = income
+        self.final_returns.add(owner)
+        if spouse:
+            self._claim(spouse, ClaimBy(owner, "spouse", FINAL_RETURN))
+            self.spouse_of.add((owner, spouse))
+        for dep in dependants:
+            self._claim(dep, ClaimBy(owner, "dependent", FINAL_RETURN))
+
+    def _claim(self, claimed: str, by: ClaimBy) -> None:
+        if by not in self.claims[claimed]:
+            self.claims[claimed].append(by)
+
     def claimants_of(self, indexes: list[str]) -> set[str]:
         """Everyone who claims one of these people (to look them up in the registry before labelling)."""
         return {c.claimant for i in indexes for c in self.claims.get(i, ())}
@@ -119,7 +141,7 @@ class CityIndex:
         """A claimant as the clerk sees them: what the city knows of that taxpayer (module docstring)."""
         p = self.people.get(index)
         if p is not None:
-            return f"宛名番号 {p.atena_number}"
+            return f"{p.name}（宛名番号 {p.atena_number}）" if p.name else f"宛名番号 {p.atena_number}"
         return NOT_IN_REGISTRY if index in self.looked_up else NOT_LOOKED_UP
 
     def other_claims(self, index: str, owner: str) -> tuple[Claim, ...]:
@@ -192,7 +214,40 @@ class CityIndex:
                 if f.income.get(k, 0) > income.get(k, 0):
                     income[k] = f.income[k]
             sources.append(f"本人の申告 {f.ref}")
+        if index in self.final_income:
+            for k, v in self.final_income[index].items():
+                if v > income.get(k, 0):
+                    income[k] = v
+            sources.append(FINAL_RETURN)
         return income, sources
+
+    def prime_members(self, many: ManyIncomeFn) -> None:
+        """総所得金額等 of every household member whose income the city's data show (:meth:`_gathered`: their
+        reports, their own 住民税申告, their 確定申告書), in one engine call; read by ST02 for a child."""
+        todo = []
+        for members in self.households.values():
+            for atena, p in members:
+                idx = self.member_index.get(atena)
+                if idx is None or atena in self.member_income_source:
+                    continue
+                income, sources = self._gathered(idx)
+                if sources:
+                    todo.append((atena, p.birth_date, income, sources))
+        results = many(self.fiscal_year, [(birth, income) for _, birth, income, _ in todo])
+        for (atena, _, _, sources), value in zip(todo, results, strict=True):
+            self.member_income_source[atena] = "・".join(dict.fromkeys(sources))
+            if value is not None:
+                self.member_income[atena] = value
+
+    def member_claims(self, household: tuple[KnownPerson, ...], owner: str) -> dict[str, tuple[Claim, ...]]:
+        """宛名番号 → the claims on each household member by anyone but ``owner``."""
+        out = {}
+        for p in household:
+            idx = self.member_index.get(p.atena_number)
+            claims = self.other_claims(idx, owner) if idx else ()
+            if claims:
+                out[p.atena_number] = claims
+        return out
 
     def facts(self, d: Declaration, owner: str, relative_index: dict[str, str], *, ref: str = "",
               computed: dict[str, Any] | None = None, earlier: int | None = None,
@@ -224,6 +279,9 @@ class CityIndex:
             household=household,
             household_income={p.atena_number: self.member_income[p.atena_number] for p in household
                               if p.atena_number in self.member_income},
+            household_income_source={p.atena_number: self.member_income_source[p.atena_number] for p in household
+                                     if p.atena_number in self.member_income_source},
+            household_claims=self.member_claims(household, owner),
             births=births,
             welfare_data=self.welfare_data,
             town_names=self.town_names,

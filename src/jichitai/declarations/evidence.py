@@ -27,6 +27,7 @@ CHUNK = 2000
 PEOPLE_CHUNK = 5000
 CLAIMING = (Status.SUBMITTED, *OPEN_FOR_CLERK, *FINAL)
 REPORT_CLAIM_KEYS = ["spouse_my_number"] + [f"{g}{n}_my_number" for g in ("dep", "young") for n in range(1, 5)]
+FINAL_RETURN_CLAIM_KEYS = ["spouse_my_number"] + [f"rel{n}_my_number" for n in range(1, 5)]
 
 
 def chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
@@ -111,31 +112,49 @@ def load_households(index: CityIndex) -> None:
 
 
 def load_member_incomes(index: CityIndex, members: list[tuple[str, dt.date | None]]) -> None:
-    """総所得金額等 of household members from their own reports of the income year (給与支払報告書・公的年金等支払報告書,
-    found by the registry's 個人番号索引), computed by the tax engine in one call: what the ひとり親 rule compares
-    a child's income with (ST02). A member with no report is left out (the city cannot know their income)."""
-    from django.db.models import Sum
-
+    """What the ひとり親 rule (ST02) needs of every household member (所得税法施行令第11条の2: a child of 総所得金額等
+    58万円以下 who is nobody else's 同一生計配偶者 or 扶養親族): their own reports (給与支払報告書・公的年金等支払報告書),
+    their own 住民税申告 and 確定申告書 (国税連携), and every report, declaration or 確定申告書 that claims them, found
+    by the registry's 個人番号索引; the incomes computed by the tax engine in one call. A member with none of these
+    has no income here (the city cannot know it)."""
     from jichitai.registry.models import Resident
-    from jichitai.tax.models import ReceivedReport
 
-    births = dict(members)
-    wanted = sorted(births)
-    found: list[tuple[str, dt.date | None, dict[str, int]]] = []
+    wanted = sorted({atena for atena, _ in members} - set(index.member_index))
     for part in chunks(wanted, PEOPLE_CHUNK):
-        atena_of = dict(Resident.objects.filter(atena_number__in=part).exclude(my_number_index="")
-                        .values_list("my_number_index", "atena_number"))
-        amounts: dict[str, dict[str, int]] = {}
-        rows = (ReceivedReport.in_force().filter(income_year=index.fiscal_year - 1, recipient_index__in=list(atena_of))
-                .order_by().values_list("recipient_index", "kind").annotate(total=Sum("amount")))
-        for recipient, kind, total in rows:
-            key = "salary" if kind == "salary_report" else "public_pension"
-            amounts.setdefault(atena_of[recipient], {})[key] = int(total or 0)
-        found.extend((atena, births[atena], income) for atena, income in amounts.items())
-    values = taxlink.total_incomes(index.fiscal_year, [(birth, income) for _, birth, income in found])
-    for (atena, _, _), value in zip(found, values, strict=True):
-        if value is not None:
-            index.member_income[atena] = value
+        index.member_index.update(Resident.objects.filter(atena_number__in=part).exclude(my_number_index="")
+                                  .values_list("atena_number", "my_number_index"))
+    found = sorted({index.member_index[a] for a in wanted if a in index.member_index})
+    if found:
+        if connection.vendor == "postgresql":
+            load_reports_about(index, set(found))
+        else:
+            load_reports(index, found, found)
+        load_declarations(index, found, [])
+        load_final_returns_about(index, found)
+        load_people(index, sorted(index.claimants_of(found)))  # who claims them, for the clerk's text
+    index.prime_members(taxlink.total_incomes)
+
+
+def load_final_returns_about(index: CityIndex, wanted: list[str]) -> None:
+    """The 確定申告書 (国税連携) of the income year filed by one of ``wanted`` or claiming one of them as spouse or
+    dependant: their income (:func:`jichitai.tax.assessment.returns.case_from_final_return`) and claims."""
+    from jichitai.tax.assessment.returns import case_from_final_return
+    from jichitai.tax.models import FinalReturn
+
+    base = FinalReturn.objects.filter(income_year=index.fiscal_year - 1).order_by("filed_on", "id")
+    rows: dict[str, dict[str, Any]] = {}  # the latest return of each filer (a 修正申告 replaces the earlier one)
+    for part in chunks(wanted, 200):
+        q = Q(recipient_index__in=part)
+        values = [f"bi:{w}" for w in part]
+        for key in FINAL_RETURN_CLAIM_KEYS:
+            q |= Q(**{f"data__{key}__in": values})
+        rows.update(base.filter(q).values_list("recipient_index", "data"))
+    for owner, data in rows.items():
+        case, _ = case_from_final_return(index.fiscal_year, "", "", data)
+        income = {k: int(v or 0) for k, v in case["income"].items() if v}
+        index.add_final_return(owner, income, spouse=_bi(data.get("spouse_my_number")) if case["spouse"] else "",
+                               dependants=tuple(x for x in (_bi(data.get(k)) for k in FINAL_RETURN_CLAIM_KEYS[1:])
+                                                if x))
 
 
 Row = dict[str, Any]
@@ -191,7 +210,7 @@ def load_all_reports(index: CityIndex) -> None:
 
     cols = [KT(f"data__{k}") for k in ("social_insurance", "year_end_adjusted", "spouse", *REPORT_CLAIM_KEYS)]
     rows = (ReceivedReport.in_force().filter(income_year=index.fiscal_year - 1)
-            .values_list("kind", "recipient_index", "amount", *cols).iterator(chunk_size=20_000))
+            .values_list("id", "kind", "recipient_index", "amount", *cols).iterator(chunk_size=20_000))
     _add_extracted(index, rows)
 
 
@@ -207,9 +226,12 @@ def _yen(value: Any) -> int:
 
 
 def _add_extracted(index: CityIndex, rows: Iterable[Any]) -> None:
-    """Rows of (kind, recipient, amount, social_insurance, year_end_adjusted, spouse, spouse_my_number,
-    dep…_my_number…)."""
-    for kind, recipient, amount, social, adjusted, spouse_flag, spouse, *deps in rows:
+    """Rows of (id, kind, recipient, amount, social_insurance, year_end_adjusted, spouse, spouse_my_number,
+    dep…_my_number…); a report already added is skipped (each counted once, whichever loader found it)."""
+    for pk, kind, recipient, amount, social, adjusted, spouse_flag, spouse, *deps in rows:
+        if pk in index.report_ids:
+            continue
+        index.report_ids.add(pk)
         index.add_report(kind, recipient, amount, year_end_adjusted=adjusted in TRUE, social_insurance=_yen(social),
                          spouse=_bi(spouse) if spouse_flag in TRUE else "",
                          dependants=tuple(x for x in map(_bi, deps) if x))
@@ -233,7 +255,7 @@ def load_reports_about(index: CityIndex, wanted: set[str]) -> None:
     people = sorted(wanted)
     claimed = " OR ".join(f"x.{k} = ANY(string_to_array(%(claimed)s, ','))" for k in REPORT_CLAIM_KEYS)
     sql = f"""
-        SELECT r.kind, r.recipient_index, r.amount, {", ".join(f"x.{k}" for k in keys)}
+        SELECT r.id, r.kind, r.recipient_index, r.amount, {", ".join(f"x.{k}" for k in keys)}
         FROM {table} r CROSS JOIN LATERAL jsonb_to_record(r.data) AS x({record})
         WHERE r.income_year = %(year)s AND r.status = 'in_force'
           AND (r.recipient_index = ANY(string_to_array(%(wanted)s, ',')) OR {claimed})
@@ -261,11 +283,12 @@ def load_reports(index: CityIndex, people: list[str], relatives: list[str]) -> N
     from jichitai.tax.models import ReceivedReport
 
     base = ReceivedReport.in_force().filter(income_year=index.fiscal_year - 1)
-    seen: set[int] = set()
+    seen = index.report_ids
     for part in chunks(people):
         for row in base.filter(recipient_index__in=part).values_list("id", "kind", "recipient_index", "amount", "data"):
-            seen.add(row[0])
-            _add_report(index, *row[1:])
+            if row[0] not in seen:
+                seen.add(row[0])
+                _add_report(index, *row[1:])
     for part in chunks(relatives, 200):
         values = [f"bi:{r}" for r in part]
         q = Q()
@@ -317,6 +340,7 @@ def build(fiscal_year: int, declarations: list[Declaration]) -> CityIndex:
         relatives.extend(i for i, _ in rels)
     load_reports(index, owners + relatives, sorted(set(owners + relatives)))  # as for_year: claims on filers too
     load_declarations(index, sorted(set(relatives)), sorted(set(owners)))
+    load_final_returns_about(index, sorted(set(relatives)))
     load_people(index, owners + relatives + sorted(index.claimants_of(relatives)))
     index.owners.update(owners)
     load_households(index)
@@ -355,6 +379,7 @@ def for_year(fiscal_year: int) -> CityIndex:
         ))
     relatives = sorted({idx for rels in claimed.values() for idx, _ in rels})
     load_reports_about(index, set(index.filed) | set(relatives))
+    load_final_returns_about(index, relatives)
     load_people(index, sorted(set(index.filed) | set(relatives) | index.claimants_of(relatives)))
     load_households(index)
     load_final_returns(index, sorted(index.filed))

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from jichitai.declarations.domain import Declaration, Outcome, review
-from jichitai.declarations.domain.facts import DisabilityRecord, RelativeFacts
+from jichitai.declarations.domain.facts import Claim, DisabilityRecord, RelativeFacts
 from tests.declarations.domain.factories import CHILD, HOME, OTHER, PARENT, SPOUSE, declaration, facts, person, record
 
 FILER_HH = "S1"
@@ -143,6 +143,47 @@ def test_st02_salary_income_figures_are_the_engines():
 
     assert total_income(2026, dt.date(2005, 6, 1), {"salary": 1_230_000}) == 580_000
     assert total_income(2026, dt.date(2005, 6, 1), {"salary": 1_240_000}) == 590_000
+
+
+FATHER = "神戸 一郎（宛名番号 0000000077）"  # a claimant as the clerk sees them (CityIndex.label)
+
+
+def test_st02_a_child_at_home_claimed_by_another_taxpayer_does_not_count():
+    """Independent. 所得税法施行令第11条の2 (地方税法第292条第1項第12号 refers to it): the ひとり親's child must be
+    someone 「他の者の同一生計配偶者又は扶養親族とされている者以外」. The only child at home is claimed as 扶養親族 on
+    another person's 給与支払報告書 → no qualifying child → a clerk, who reads both names and the relation in
+    words; the child's 個人番号 is in no text."""
+    child = member(CHILD, "子", atena_number=CHILD_ATENA)
+    claimed = facts(person=filer(), household=(child,),
+                    household_claims={CHILD_ATENA: (Claim(FATHER, "dependent", "給与支払報告書"),)})
+    decision = review(decl({"single_parent": True}), claimed)
+    assert codes(decision).get("ST02") == "clerk"
+    finding = next(f for f in decision.findings if f.code == "ST02")
+    assert "子 神戸 子 → 神戸 一郎（宛名番号 0000000077）の扶養親族（給与支払報告書）" in finding.clerk_message
+    assert "ほかの方の扶養親族" in finding.resident_message and "一郎" not in finding.resident_message
+    assert CHILD not in finding.clerk_message + finding.resident_message
+    # the same child unclaimed qualifies (the rule is not firing for another reason)
+    assert "ST02" not in codes(review(decl({"single_parent": True}), facts(person=filer(), household=(child,))))
+
+
+def test_st02_a_child_claimed_on_the_declaration_and_by_someone_else_does_not_count():
+    """Independent. The same condition for a child written on the declaration: another 申告 claims the child
+    as 扶養親族 (施行令第11条の2) → a clerk; a second child nobody else claims makes the claim good again."""
+    f = facts(person=filer(), relatives={CHILD: RelativeFacts(CHILD, None, other_claims=(
+        Claim(FATHER, "dependent", "申告 R8-000123"),))})
+    assert codes(review(decl({"single_parent": True}, dependents=[CHILD_ROW]), f)).get("ST02") == "clerk"
+    second = {**CHILD_ROW, "my_number": OTHER, "name": "神戸 次男"}
+    assert "ST02" not in codes(review(decl({"single_parent": True}, dependents=[CHILD_ROW, second]), f))
+
+
+def test_st02_a_child_who_is_someones_spouse_does_not_count():
+    """Independent. 施行令第11条の2: nor another's 同一生計配偶者 (a married child claimed by their spouse)."""
+    child = member(CHILD, "子", atena_number=CHILD_ATENA, birth=dt.date(2004, 4, 1))
+    f = facts(person=filer(), household=(child,),
+              household_claims={CHILD_ATENA: (Claim(FATHER, "spouse", "確定申告書（国税連携）"),)})
+    decision = review(decl({"single_parent": True}), f)
+    assert codes(decision).get("ST02") == "clerk"
+    assert "同一生計配偶者" in next(f for f in decision.findings if f.code == "ST02").clerk_message
 
 
 # --- 障害者 (同第28号・第29号, 施行令第10条) --------------------------------------------------------------------

@@ -77,9 +77,9 @@ class KnownPerson:
 class Claim:
     """Someone else who claims the same person: another declaration, or a report listing them."""
 
-    claimant_my_number: str
+    claimant_my_number: str  # despite the name: the claimant as the clerk sees them (CityIndex.label), never a 個人番号
     role: str  # "spouse" or "dependent"
-    source: str  # "declaration:<ref>", "salary_report", "pension_report"
+    source: str  # 「申告 <受付番号>」「給与支払報告書」「公的年金等支払報告書」「確定申告書（国税連携）」
 
 
 @dataclass(frozen=True)
@@ -116,9 +116,13 @@ class Facts:
     engine_refusal: EngineRefusal | None = None  # the engine refused the case (then computed_* are None)
     tax_without_declaration: int | None = None  # the tax from the reports alone (年末調整); None: not computed
     household: tuple[KnownPerson, ...] = ()  # the filer's household members (registry), the filer left out
-    # 宛名番号 → 総所得金額等 of a household member from their own reports (給与・公的年金等, computed by the tax
-    # engine); a member with no report is absent (the city cannot know their income)
+    # 宛名番号 → 総所得金額等 of a household member from their own reports (給与・公的年金等), their own 住民税申告 and
+    # 確定申告書 (国税連携), computed by the tax engine; a member with none of these is absent (the city cannot know)
     household_income: dict[str, int] = field(default_factory=dict)
+    household_income_source: dict[str, str] = field(default_factory=dict)  # 宛名番号 → where that income is from
+    # 宛名番号 → the claims on a household member by anyone but the filer (reports, declarations, 確定申告書): a
+    # member who is another taxpayer's 同一生計配偶者 or 扶養親族 makes nobody a ひとり親 (所得税法施行令第11条の2)
+    household_claims: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
     births: tuple[dt.date, ...] = ()  # children born in the filer's household during the income year
     welfare_data: bool = False  # the city's 障害者福祉 records were consulted (else no record proves nothing)
     kokuho_tax_paid: int | None = None  # 国民健康保険税 the filer paid for the income year; None: not known

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from jichitai.common.wareki import legal_age_on
 from jichitai.declarations.domain.documents import certificate_summary
-from jichitai.declarations.domain.facts import DisabilityRecord, Facts, KnownPerson
+from jichitai.declarations.domain.facts import Claim, DisabilityRecord, Facts, KnownPerson
 from jichitai.declarations.domain.kinship import Kinship, kinship
 from jichitai.declarations.domain.limits import limits_for
 from jichitai.declarations.domain.model import Declaration
@@ -82,22 +82,35 @@ def widow_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
                         action="職員が確認します。")
 
 
+CLAIM_ROLE = {"spouse": "同一生計配偶者（配偶者）", "dependent": "扶養親族"}
+
+
+def claimed_elsewhere(name: str, claims: tuple[Claim, ...]) -> str:
+    """「子 神戸 太郎 → 神戸 一郎（宛名番号 …）の扶養親族（給与支払報告書）」: whose, as what, on which document."""
+    return "子 " + name + " → " + "、".join(
+        f"{c.claimant_my_number}の{CLAIM_ROLE.get(c.role, c.role)}（{c.source}）" for c in claims)
+
+
 @rule(
     "ST02",
     "ひとり親控除の要件",
     Severity.CLERK,
-    "所得税法第2条第1項第31号（ひとり親: 婚姻していない者で、生計を一にする子（総所得金額等58万円以下）を有する者、"
-    "事実上の婚姻関係にある者を除く）、同法施行規則第1条の4、地方税法第292条第1項・第314条の2第1項第8号の2",
+    "所得税法第2条第1項第31号（ひとり親: 婚姻していない者で、生計を一にする子を有する者、事実上の婚姻関係にある者を"
+    "除く）、同法施行令第11条の2（子: 総所得金額等58万円以下で、他の者の同一生計配偶者又は扶養親族とされている者以外）、"
+    "同法施行規則第1条の4、地方税法第292条第1項第12号・第314条の2第1項第8号の2",
     "ひとり親控除は{why}ため、このままでは受けられません。{action}",
     "ひとり親控除の申告だが {why}（{evidence}）。",
 )
 def single_parent_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     """Not with a spouse (declared, or in the household on 12月31日, 未届 included), and with a child of
-    the filer who shares the livelihood and earns within the limit (総所得金額等 58万円以下 from 令和8年度, 48万円
-    before: 所得税法施行令第11条の2; :func:`limits_for`): one claimed on this declaration, or a child in the
-    household. A child counts unless its declared income, or its income as the city's data show it (its own
-    給与支払報告書・公的年金等支払報告書 through the tax engine), is above the limit; a child with no report
-    counts (the city cannot know). Being unmarried is the filer's statement (所得税法第194条: no document)."""
+    the filer who shares the livelihood (所得税法施行令第11条の2): one claimed on this declaration, or a child in the
+    household, who
+    - earns within the limit (総所得金額等 58万円以下 from 令和8年度, 48万円 before; :func:`limits_for`): its declared
+      income and its income as the city's data show it (its own reports, its own 住民税申告 or 確定申告書, through the
+      tax engine) — a child with none of these counts (the city cannot know);
+    - is not another person's 同一生計配偶者 or 扶養親族: claimed on someone else's declaration, 確定申告書 or
+      給与支払報告書・公的年金等支払報告書 (the filer's own reports are the filer's claim).
+    Being unmarried is the filer's statement (所得税法第194条: no document)."""
     if not d.taxpayer.get("single_parent"):
         return
     if d.spouse is not None:
@@ -112,31 +125,40 @@ def single_parent_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
         return
     limit = limits_for(d.fiscal_year).dependent_income
     end = year_end(d)
-    children = [rel for rel in d.dependents if rel.relation == "child"
-                and (rel.birth_date is None or rel.birth_date <= end)]
     over: list[str] = []  # the children the city's data show above the limit, for the clerk
-    claimed = []
-    for rel in children:
+    elsewhere: list[str] = []  # the children someone else claims, for the clerk
+    qualifying = 0
+    for rel in d.dependents:
+        if rel.relation != "child" or (rel.birth_date is not None and rel.birth_date > end):
+            continue
         known = f.relative(rel.my_number)
         income = known.known_income if known is not None else None
         if rel.total_income > limit or (income is not None and income > limit):
             over.append(f"{rel.name} {max(rel.total_income, income or 0):,}円")
+        elif known is not None and known.other_claims:
+            elsewhere.append(claimed_elsewhere(rel.name, known.other_claims))
         else:
-            claimed.append(rel)
-    at_home = []
+            qualifying += 1
     for m, k in household_kin(f, d):
         if k.relation != "child":
             continue
         income = f.household_income.get(m.atena_number)
         if income is not None and income > limit:
-            over.append(f"{m.name} {income:,}円")
+            source = f.household_income_source.get(m.atena_number, "")
+            over.append(f"{m.name} {income:,}円" + (f"（{source}）" if source else ""))
+        elif m.atena_number in f.household_claims:
+            elsewhere.append(claimed_elsewhere(m.name, f.household_claims[m.atena_number]))
         else:
-            at_home.append(m)  # within the limit, or no report: the city cannot know (the filer's statement)
-    if over and not claimed and not at_home:
-        yield r.finding(why=f"お子さんの所得が{limit:,}円を超えている",
-                        evidence=f"子の総所得金額等 {'、'.join(over)}（上限 {limit:,}円）",
-                        action="所得が上限以下の別のお子さんがいる場合は、扶養親族の欄に記載してください。職員が確認します。")
-    elif not claimed and not at_home:
+            qualifying += 1  # within the limit, or unknown: the city cannot know (the filer's statement)
+    if qualifying:
+        return
+    if over or elsewhere:
+        whys = ([f"お子さんの所得が{limit:,}円を超えている"] if over else []) + \
+               (["お子さんがほかの方の扶養親族などとして申告されている"] if elsewhere else [])
+        evidence = ([f"子の総所得金額等 {'、'.join(over)}（上限 {limit:,}円）"] if over else []) + elsewhere
+        yield r.finding(why="、".join(whys), evidence="／".join(evidence),
+                        action="ほかに要件を満たすお子さんがいる場合は、扶養親族の欄に記載してください。職員が確認します。")
+    else:
         yield r.finding(why="生計を一にするお子さんが確認できない",
                         evidence="扶養親族に子の記載なし・世帯に子なし",
                         action="別居のお子さんがいる場合は、そのお子さんを扶養親族の欄に記載してください。職員が確認します。")
