@@ -14,10 +14,11 @@ from collections import Counter
 
 import pytest
 
+from jichitai.synth.declaration_defects import DEFECT_KINDS
 from jichitai.synth.geography import WARDS, build_towns, ward_shares
 from jichitai.synth.history import Simulation, age_on
 from jichitai.synth.population import City, build_base_population
-from jichitai.synth.taxdata import DEFECT_KINDS, TaxWriter, incomes
+from jichitai.synth.taxdata import TaxWriter, incomes
 
 N, YEARS, SEED = 5000, 2, 2026
 T0, END, JAN1 = dt.date(2024, 4, 1), dt.date(2026, 4, 1), dt.date(2026, 1, 1)

@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from jichitai.common.checkdigit import make_my_number
 from jichitai.declarations.domain.kinship import kinship
-from jichitai.synth.attachment_docs import donation_attachment, juminhyo_xml, medical_attachment
+from jichitai.synth.attachment_docs import donation_attachment, medical_attachment
+from jichitai.synth.declaration_defects import inject
 from jichitai.synth.geography import CITY_NAME, PREFECTURE, WARD_BY_CODE, Town
 from jichitai.synth.history import age_on
 from jichitai.synth.population import City, Person
@@ -50,29 +50,6 @@ from jichitai.tax.case import parse_case
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
-DEFECT_KINDS = (
-    "understated_salary",  # 給与収入が給与支払報告書より少ない
-    "double_dependant",  # 二重扶養: the same dependant claimed by two taxpayers
-    "dependant_deceased",  # 扶養親族が死亡している
-    "dependant_over_income",  # 扶養親族の所得が限度額超
-    "spouse_claimed_by_both",  # 配偶者の相互控除
-    "deduction_over_cap",  # 控除額が上限超 (生命保険料)
-    "arithmetic_error",  # 税額の計算誤り
-    "missing_attachment",  # 添付書類の不足 (医療費控除の明細書)
-    "wrong_my_number",  # 個人番号の誤り
-    "address_not_jan1",  # 1月1日の住所でない
-    "false_widow",  # 寡婦控除: 男性、または配偶者が同じ世帯にいる
-    "false_single_parent",  # ひとり親控除: 配偶者が同じ世帯にいる、または子がいない
-    "disability_without_record",  # 障害者控除: 手帳の記録も写しもない
-    "social_insurance_overstated",  # 社会保険料が支払報告書・国保税の記録を超える（証明書なし）
-    "birth_benefit_not_subtracted",  # 出産の年の医療費から出産育児一時金を差し引いていない
-    "newborn_of_new_year",  # 12月31日より後（新年）に生まれた子を扶養親族に記載
-    "medical_documents_short",  # 医療費が添付の医療費通知・明細書の合計を超える
-    "wrong_medical_document",  # 医療費の書類として住民票を添付
-    "donation_receipts_short",  # 寄附金が受領証明書の合計を超える
-)
-# Declarations carrying two defects at once (labelled "kind+kind" in the answer file): a share of the defective.
-TWO_DEFECTS_SHARE = 0.1
 NATIONAL_PENSION_YEAR = 210_120  # 国民年金保険料 1年分 (令和7年度 17,510円 × 12)
 BIRTH_BENEFIT = 500_000  # 出産育児一時金 (健康保険法施行令第36条)
 
@@ -87,7 +64,6 @@ FILING = {
 }
 SMALL_OTHER_INCOME = 200_000  # 給与・年金以外の所得 20万円以下: no 確定申告 needed (所得税法第121条), 申告 to the city
 SMALL_BUSINESS_INCOME = 480_000  # business income under the 基礎控除: no income tax, a 住民税申告 instead
-OVER_EVERY_LIMIT = 1_330_000  # 合計所得金額 above every relative's limit (配偶者特別控除 133万円, 地方税法第314条の2)
 
 
 @dataclass
@@ -539,7 +515,7 @@ class TaxWriter:
                 "attachments": attachments,
             })
         self._write_totals(built)
-        self._defects(built, filers)
+        inject(self, built, filers)
         # One defect each: the resident who made it computes the tax on the figures as filed (the engine's own
         # answer), so only the arithmetic error makes the written tax wrong, and the 生命保険料控除 over its cap
         # stays as written.
@@ -591,220 +567,6 @@ class TaxWriter:
         if not hasattr(self, "_claims"):
             self._claims = {r["spouse_my_number"]: r for r in self.ty.salary_rows if r.get("spouse_my_number")}
         return self._claims
-
-    def _defects(self, built: list[dict[str, Any]], filers: list[tuple[Person, str]]) -> None:
-        """Give ``defect_share`` of the declarations one defect each: an equal quota per kind (the remainder to
-        the first kinds, so that every kind gets its share of a small city), each kind on declarations it can
-        apply to (a spouse claimed back needs a filer whose spouse claims them)."""
-        rng = self.rng
-        target = round(len(built) * self.defect_share)
-        base, extra = divmod(target, len(DEFECT_KINDS))
-        # 地方税法第314条の2 (判定時期: 前年12月31日, or at death for a relative who died during the year): only a
-        # relative who died before the income year began cannot be claimed at all.
-        year_start = dt.date(self.ty.income_year, 1, 1)
-        dead = [p for p in self.city.people.values()
-                if p.state == "dead" and p.left_on is not None and p.left_on < year_start]
-        # Over the limit as the city can see at review: the income on the reports it received (給与支払報告書,
-        # 公的年金等支払報告書) alone is above every relative's limit.
-        over = [e for e in self.ty.earners.values() if self.reported_income(e.pid) > OVER_EVERY_LIMIT]
-        claimed_dependants = [(i, dep) for i, d in enumerate(built) for dep in d["case"]["dependents"]]
-        free = list(range(len(built)))
-        rng.shuffle(free)
-        taken: set[int] = set()
-        for k, kind in enumerate(DEFECT_KINDS):
-            quota = base + (k < extra)
-            done = 0
-            for i in free:
-                if done >= quota or len(taken) >= target:
-                    break
-                if i in taken:
-                    continue
-                d = built[i]
-                if self._inject(kind, d, d["case"], dead, over, claimed_dependants, i):
-                    self.ty.defects.append((d["declaration_ref"], kind))
-                    taken.add(i)
-                    done += 1
-        self._second_defects(built, dead, over, claimed_dependants)
-        self.ty.defects.sort()
-
-    def _second_defects(self, built: list[dict[str, Any]], dead: list[Person], over: list[Earner],
-                        claimed: list[tuple[int, dict[str, Any]]]) -> None:
-        """A share of the defective declarations get a second defect of another kind (labelled "a+b"): a review
-        that stops at the first finding must still say both."""
-        index = {d["declaration_ref"]: i for i, d in enumerate(built)}
-        kinds = [k for k in DEFECT_KINDS if k not in ("wrong_my_number", "address_not_jan1", "arithmetic_error")]
-        labelled: list[tuple[str, str]] = []
-        for ref, kind in self.ty.defects:
-            # at least one in any city (the first that can take one), then about TWO_DEFECTS_SHARE of them
-            wanted = self.more.random() < TWO_DEFECTS_SHARE or not any("+" in k for _, k in labelled)
-            if kind not in kinds or not wanted:
-                labelled.append((ref, kind))
-                continue
-            i = index[ref]
-            second = self.more.choice([k for k in kinds if k != kind])
-            if self._inject(second, built[i], built[i]["case"], dead, over, claimed, i):
-                labelled.append((ref, f"{kind}+{second}"))
-            else:
-                labelled.append((ref, kind))
-        self.ty.defects[:] = labelled
-
-    def _inject(self, kind: str, d: dict[str, Any], case: dict[str, Any], dead: list[Person], over: list[Earner],
-                claimed: list[tuple[int, dict[str, Any]]], index: int) -> bool:
-        rng = self.rng
-        if kind == "understated_salary":
-            if case["income"]["salary"] < 500_000:
-                return False
-            cut = rng.choice((0.7, 0.8, 0.9))
-            case["income"]["salary"] = int(case["income"]["salary"] * cut) // 1000 * 1000
-            d["declared"]["salary"] = case["income"]["salary"]
-            return True
-        if kind == "double_dependant":
-            # Most often a relative of the filer already claimed through 年末調整 on a family member's
-            # 給与支払報告書 (both parents claim the child); else one claimed on another declaration.
-            filer = self.city.people[self._pid_of(d["my_number"])]
-            listed = {dep["my_number"] for dep in case["dependents"]} | {(case.get("spouse") or {}).get("my_number")}
-            family = [m for m in self.households.get(self.jan1[filer.pid][0], [])
-                      if m.pid != filer.pid and m.my_number not in listed and m.my_number not in self._claimed_by()
-                      and self.report_claims.get(m.pid, filer.pid) != filer.pid]
-            if family:
-                case["dependents"].append(self.dependant(rng.choice(family)))
-                return True
-            others = [dep for j, dep in claimed if j != index and dep["my_number"] not in listed]
-            if not others:
-                return False
-            case["dependents"].append(dict(rng.choice(others)))
-            return True
-        if kind == "dependant_deceased":
-            if not dead:
-                return False
-            p = dead.pop(rng.randrange(len(dead)))  # each dead person once: no 二重扶養 between two defects
-            case["dependents"].append({"birth_date": p.birth.isoformat(), "total_income": 0, "cohabiting": True,
-                                       "relation": "parent", "disability": None, "my_number": p.my_number,
-                                       "name": p.name.full})
-            return True
-        if kind == "dependant_over_income":
-            if not over:
-                return False
-            e = rng.choice(over)
-            p = self.city.people[e.pid]
-            case["dependents"].append({"birth_date": p.birth.isoformat(), "total_income": 0, "cohabiting": True,
-                                       "relation": "other", "disability": None, "my_number": p.my_number,
-                                       "name": p.name.full})
-            return True
-        if kind == "spouse_claimed_by_both":
-            # The filer's spouse already claims the filer on their 給与支払報告書; the filer claims them back.
-            row = self._claimed_by().get(d["my_number"])
-            if row is None or case.get("spouse"):
-                return False
-            case["spouse"] = {"birth_date": row["birth_date"].isoformat(), "total_income": 0, "disability": None,
-                              "my_number": row["my_number"], "name": row["name"]}
-            return True
-        if kind == "deduction_over_cap":
-            # 生命保険料控除: three categories at their 28,000 maximum each, summed past the 70,000 overall cap.
-            case["deductions"]["life_insurance"].update(general_new=100_000, pension_new=100_000,
-                                                        medical_care_new=100_000)
-            d["declared"]["life_insurance_deduction"] = 84_000
-            return True
-        if kind == "arithmetic_error":
-            d["declared"]["total_tax"] = max(0, d["declared"]["total_tax"] + rng.choice((-1, 1)) * rng.randint(5, 80) * 100)
-            return d["declared"]["total_tax"] > 0
-        if kind == "missing_attachment":
-            before = len(d["attachments"])
-            d["attachments"] = [a for a in d["attachments"] if a["kind"] not in ("medical_detail", "donation_receipt")]
-            return len(d["attachments"]) < before
-        if kind == "wrong_my_number":
-            mn = d["my_number"]
-            d["my_number"] = mn[:10] + mn[11] + mn[10] if mn[10] != mn[11] else mn[:11] + str((int(mn[11]) + 1) % 10)
-            return True
-        if kind in ("false_widow", "false_single_parent"):
-            someone = self.city.people.get(self._pid_of(d["my_number"]))
-            if someone is None or someone.pid not in self.jan1:
-                return False
-            filer = someone
-            tp = case["taxpayer"]
-            home = self.households.get(self.jan1[filer.pid][0], [])
-            # a partner of the FILER (their 続柄 to the 世帯主 read relative to the filer): the head's 妻 is a
-            # daughter's mother, not her partner
-            partner = any(kinship(filer.relation, m.relation).path in (("s",), ("u",))
-                          for m in home if m.pid != filer.pid)
-            if tp.get("widow") or tp.get("single_parent") or tp.get("disability"):
-                return False
-            if kind == "false_widow":
-                if filer.sex != "M" and not partner:
-                    return False  # a woman alone may lawfully be a 寡婦: no defect the city could see
-                tp["widow"] = True
-                return True
-            children = any(dep["relation"] == "child" for dep in case["dependents"])
-            if not partner and children:
-                return False
-            if not partner and any(kinship(filer.relation, m.relation).relation == "child"
-                                   for m in home if m.pid != filer.pid):
-                return False
-            tp["single_parent"] = True
-            return True
-        if kind == "disability_without_record":
-            filer_pid = self._pid_of(d["my_number"])
-            if case["taxpayer"].get("disability") or self.disability_of(filer_pid) is not None:
-                return False
-            case["taxpayer"]["disability"] = rng.choice(("general", "special"))
-            d["attachments"] = [a for a in d["attachments"] if a["kind"] != "disability_certificate"]
-            return True
-        if kind == "social_insurance_overstated":
-            ded = case["deductions"]
-            ded["social_insurance"] = int(ded.get("social_insurance") or 0) + rng.choice((250_000, 400_000, 600_000))
-            d["attachments"] = [a for a in d["attachments"] if a["kind"] != "insurance_certificate"]
-            return True
-        if kind == "birth_benefit_not_subtracted":
-            parent = self.city.people.get(self._pid_of(d["my_number"]))
-            if parent is None or parent.pid not in self.jan1 or not self.births(parent) or d["pattern"] == "no_income":
-                return False
-            filer = parent
-            med = case["deductions"]["medical_expenses"]
-            med["paid"] = max(med["paid"], len(self.births(filer)) * rng.randint(50, 62) * 10_000)
-            med["reimbursed"] = 0
-            d["attachments"] = [a for a in d["attachments"] if a["kind"] != "medical_detail"]
-            d["attachments"].append(medical_attachment(filer.pid, filer.name.full, med["paid"], self.ty.income_year,
-                                                       self.more, delivery=True))
-            return True
-        if kind in ("medical_documents_short", "wrong_medical_document"):
-            med = case["deductions"]["medical_expenses"]
-            docs = [a for a in d["attachments"] if a["kind"] == "medical_detail"]
-            if not med["paid"] or not docs:
-                return False
-            if kind == "medical_documents_short":
-                med["paid"] += rng.randint(3, 15) * 10_000  # more claimed than the documents show
-            else:
-                docs[0].clear()
-                docs[0].update(kind="medical_detail", filename=f"juminhyo_{self._pid_of(d['my_number'])}.xml",
-                               xml=juminhyo_xml(d["name"]))
-            return True
-        if kind == "donation_receipts_short":
-            gifts = case["donations"]
-            if not gifts["furusato"] or not any(a["kind"] == "donation_receipt" for a in d["attachments"]):
-                return False
-            gifts["furusato"] += rng.choice((10_000, 20_000, 50_000))  # a gift without its receipt
-            return True
-        if kind == "newborn_of_new_year":
-            # a child born in January of the 年度, after the income year's 12月31日 (a negative age on that day)
-            born = dt.date(self.ty.fiscal_year, 1, rng.randint(2, 28))
-            number = make_my_number(rng.randrange(9 * 10**10, 10**11))  # not yet in the registry of 1月1日
-            case["dependents"].append({"birth_date": born.isoformat(), "total_income": 0, "cohabiting": True,
-                                       "relation": "child", "disability": None, "my_number": number,
-                                       "name": d["name"].split(" ")[0] + " 赤子"})
-            return True
-        if kind == "address_not_jan1":
-            p = self.city.people[self._pid_of(d["my_number"])]
-            if p.state != "active":
-                return False
-            hh = self.city.households[p.hid]
-            # Neither the 1月1日 address (the one written so far) nor the current one: a resident who moved since
-            # may lawfully write where they live now (the review accepts both), so that would be no defect.
-            known = {(d["address"]["town_code"], d["address"]["banchi"]), (hh.town_code, hh.banchi)}
-            towns = [t for t in self.towns.values() if (t.code, "1番1号") not in known]
-            other = self.rng.choice(towns)
-            d["address"] = {"town_code": other.code, "banchi": "1番1号", "katagaki": ""}
-            return True
-        return False
 
     def _pid_of(self, my_number: str) -> int:
         if not hasattr(self, "_by_number"):
