@@ -82,6 +82,11 @@ RULES_FOR = {
     "medical_documents_short": {"DE09"},
     "wrong_medical_document": {"DE09"},
     "donation_receipts_short": {"DE10"},
+    "receipt_scan_short": {"DE09"},  # the scanned receipt, read by OCR at intake
+    "dividend_without_statement": {"IN06"},
+    "dividend_statement_short": {"IN07"},
+    "housing_loan_without_statement": {"DE11"},
+    "housing_loan_over_statement": {"DE12"},
 }
 
 
@@ -322,7 +327,8 @@ def _intake(out: Path, fiscal_year: int, part_rows: int, split: dict[str, str]) 
         split[feed] = f"{clock() - t0:.1f} s for {got.file.rows:,} rows"
     t0 = clock()
     with (out / "declarations.jsonl").open(encoding="utf-8") as fh:
-        new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=fiscal_year, actor="system:bench")
+        new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=fiscal_year, actor="system:bench",
+                                           files=out)
     split["declarations"] = f"{clock() - t0:.1f} s for {new:,} new, {skipped:,} already imported"
     return new, skipped
 

@@ -3,7 +3,7 @@ text, the 医療費通知 XML as sent; then the review compares what was read wi
 
 from __future__ import annotations
 
-import io
+import random
 import re
 import subprocess
 from typing import Any
@@ -11,25 +11,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image, ImageDraw, ImageFont
 
 from jichitai.declarations import ocr
 from jichitai.declarations.domain.documents import read
 from jichitai.declarations.models import Declaration, Status
-
-NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # fonts-noto-cjk (install-system-deps.sh pdf)
-
-
-def receipt_png(lines: list[str]) -> bytes:
-    """A receipt as a phone photo of it would show it: black text on white, 300 dpi-like size."""
-    font = ImageFont.truetype(NOTO, 44)
-    img = Image.new("L", (1100, 130 + 110 * len(lines)), 255)
-    draw = ImageDraw.Draw(img)
-    for i, line in enumerate(lines):
-        draw.text((80, 60 + i * 110), line, font=font, fill=0)
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    return out.getvalue()
+from jichitai.synth.attachment_docs import receipt_scan
+from jichitai.synth.receipt_images import receipt_png
 
 
 def test_ocr_reads_the_amount_of_a_generated_receipt_image():
@@ -42,6 +29,42 @@ def test_ocr_reads_the_amount_of_a_generated_receipt_image():
     assert reading.total == 12_340 and reading.usable
     assert reading.confidence is not None and 0 < reading.confidence <= 100
     assert "信頼度" in reading.describe()
+
+
+def test_ocr_reads_a_receipt_the_synthetic_city_scanned():
+    """Independent of the reader: the synthetic city's scanned receipt (synth/receipt_images.py) is read back by
+    tesseract-ocr-jpn with the amount printed on it, above the confidence the review trusts."""
+    _, lines = receipt_scan(7, "灘 花子", 123_450, 2025, random.Random(3))
+    reading = read("medical_detail", {"ocr": ocr.read_document(receipt_png(lines), "image/png")}, 2025)
+    assert reading.total == 123_450 and reading.usable, reading
+
+
+@pytest.mark.django_db
+def test_the_import_reads_the_scans_a_record_names(tmp_path, resident):
+    """An imported record's scanned receipt is read as an upload (type by its first bytes, then OCR); a claim
+    above the receipt goes to a clerk (DE09), one within it is accepted; a missing file or one outside the
+    import folder becomes a reading that says why, never a dropped record."""
+    from jichitai.declarations import filing, reviewing
+    from tests.declarations.conftest import record_for
+
+    (tmp_path / "scans").mkdir()
+    _, lines = receipt_scan(1, "灘 花子", 150_000, 2025, random.Random(1))
+    (tmp_path / "scans" / "r.png").write_bytes(receipt_png(lines))
+    records = []
+    for ref, paid, image in (("T-scan-ok", 150_000, "scans/r.png"), ("T-scan-short", 250_000, "scans/r.png"),
+                             ("T-scan-missing", 150_000, "scans/none.png"), ("T-scan-out", 150_000, "../x.png")):
+        rec = record_for(resident(name="灘 花子"), ref=ref, pattern="salary_only", medical={"paid": paid, "reimbursed": 0},
+                         attachments=[{"kind": "medical_detail", "filename": "r.png", "image": image}])
+        records.append(rec)
+    filing.import_records(records, fiscal_year=2026, actor="system:test", files=tmp_path)
+    docs = {d.source_ref: d.data["attachments"][0] for d in Declaration.objects.all()}
+    assert docs["T-scan-ok"]["ocr"]["engine"] == "tesseract jpn" and "image" not in docs["T-scan-ok"]
+    assert docs["T-scan-missing"]["ocr"]["problem"] == "添付ファイルが見つかりません"
+    assert "外" in docs["T-scan-out"]["ocr"]["problem"]
+    reviewing.review_submitted(2026)
+    codes = {d.source_ref: d.review_codes for d in Declaration.objects.all()}
+    assert "DE09" not in codes["T-scan-ok"] and "DE09" in codes["T-scan-short"]
+    assert all("DE09" in codes[r] for r in ("T-scan-missing", "T-scan-out"))
 
 
 def test_a_pdf_is_read_by_its_own_text(tmp_path):

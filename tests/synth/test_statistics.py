@@ -95,8 +95,12 @@ def test_defect_mix(run: dict) -> None:
     share = len(ty.defects) / len(ty.declarations)
     assert 0.12 <= share <= 0.16  # the chosen share 15 %, less the few where no kind applies
     kinds = Counter(part for _, label in ty.defects for part in label.split("+"))
-    # a birth in a filer's household during the income year is rare in a small city: that kind may be missing
-    assert set(DEFECT_KINDS) - set(kinds) <= {"birth_benefit_not_subtracted"}
+    # a birth in a filer's household during the income year is rare in a small city: that kind may be missing;
+    # so may the kinds that need a rarer claim (a scanned receipt, 配当, 住宅ローン): ≈ 22 defects for 24 kinds here,
+    # the bench (bench/declarations_review.py) counts them at size
+    rare = {"birth_benefit_not_subtracted", "receipt_scan_short", "dividend_statement_short",
+            "housing_loan_without_statement", "housing_loan_over_statement"}
+    assert set(DEFECT_KINDS) - set(kinds) <= rare
     assert max(kinds.values()) / len(ty.defects) <= 0.25
     two = sum("+" in label for _, label in ty.defects)  # two defects at once: about TWO_DEFECTS_SHARE of them
     assert two >= 1 and two / len(ty.defects) <= 0.2
@@ -109,3 +113,19 @@ def test_reports_match_residents(run: dict) -> None:
     ty = run["tax"]
     assert len(ty.salary_rows) > 0.3 * N * 0.8
     assert len(ty.pension_rows) > 0.25 * N * 0.9
+
+
+def test_dividend_and_housing_claims_carry_their_statements(run: dict) -> None:
+    """Consistency with the generator's shares: some clean declarations claim 配当 (with 配当割額 5 %, 地方税法第71条の28)
+    and a 住宅借入金等特別税額控除, each with the statement whose amounts cover the claim (what IN07 and DE12 read)."""
+    labelled = {ref for ref, _ in run["tax"].defects}
+    clean = [d for d in run["tax"].declarations if d["declaration_ref"] not in labelled]
+    dividends = [d for d in clean if d["case"]["income"].get("dividend")]
+    housing = [d for d in clean if d["case"].get("housing_loan_credit")]
+    assert dividends and housing
+    for d in dividends:
+        (st,) = [a["statement"] for a in d["attachments"] if a["kind"] == "dividend_statement"]
+        assert st["withheld"] == d["case"]["local_tax_withheld"]["dividend"] == st["dividend"] * 5 // 100
+    for d in housing:
+        (st,) = [a["statement"] for a in d["attachments"] if a["kind"] == "housing_loan_statement"]
+        assert 0 < d["case"]["housing_loan_credit"] <= min(st["available"], 97_500)

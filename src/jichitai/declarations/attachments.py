@@ -5,6 +5,7 @@ intake (:func:`document_of`): the XML's text, the 受領証明書 rows entered w
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from jichitai.declarations.domain import DeclarationError
@@ -73,3 +74,33 @@ def document_of(content: bytes, content_type: str, receipt: dict[str, Any] | Non
     if receipt:
         document["receipts"] = [receipt]
     return document
+
+
+def read_scans(rec: dict[str, Any], base: Path) -> dict[str, Any]:
+    """An imported record whose attachments name a scanned file (``image``: a path under ``base``, the folder of
+    declarations.jsonl) with each such file read as an upload is (:func:`check`: type by its first bytes, size;
+    then :func:`document_of`: OCR). A file that is missing, outside ``base`` or refused becomes an attachment
+    whose reading says why (the review sends it to a clerk); the record is never dropped."""
+    attachments = rec.get("attachments") or []
+    if not any(isinstance(a, dict) and "image" in a for a in attachments):
+        return rec
+    root = base.resolve()
+    out = []
+    for a in attachments:
+        if not (isinstance(a, dict) and "image" in a):
+            out.append(a)
+            continue
+        a = dict(a)
+        path = (root / str(a.pop("image"))).resolve()
+        try:
+            if root not in path.parents:
+                raise AttachmentRefused("添付ファイルの場所が取込フォルダの外です。")
+            content = path.read_bytes()
+            content_type, _ = check(str(a.get("filename") or path.name), content, str(a.get("kind", "")))
+            a.update(document_of(content, content_type))
+        except OSError:
+            a["ocr"] = {"problem": "添付ファイルが見つかりません"}
+        except AttachmentRefused as exc:
+            a["ocr"] = {"problem": exc.message}
+        out.append(a)
+    return {**rec, "attachments": out}

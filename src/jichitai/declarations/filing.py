@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -180,9 +181,10 @@ def _columns(obj: Any) -> dict[str, Any]:
 
 
 def import_records(records: Iterable[dict[str, Any]], *, fiscal_year: int, actor: Any,
-                   batch: int = 2000) -> tuple[int, int]:
+                   batch: int = 2000, files: Path | None = None) -> tuple[int, int]:
     """Store each record as a submitted declaration (skipping refs already imported), submitted when the
-    record says (``submitted_at``), else now. Returns (new, skipped).
+    record says (``submitted_at``), else now. Returns (new, skipped). ``files``: the folder of the scanned
+    attachments the records name (``image``), read by OCR as uploads are (:func:`attachments.read_scans`).
 
     Set-based: per ``batch`` records one query for the refs already there, one COPY of the declarations (on
     PostgreSQL; ``bulk_create`` elsewhere), one query for their ids by 受付番号 and one COPY of the relatives
@@ -212,6 +214,8 @@ def import_records(records: Iterable[dict[str, Any]], *, fiscal_year: int, actor
 
     now = timezone.now()
     for rec in records:
+        if files is not None:
+            rec = att.read_scans(rec, files)
         d = _validate(rec, fiscal_year)
         data = seal(rec)
         pending.append(Declaration(

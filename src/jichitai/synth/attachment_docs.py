@@ -64,3 +64,24 @@ def juminhyo_xml(name: str) -> str:
     """A 住民票の写し in XML, attached in place of the 医療費通知 (the issue's example of a wrong document)."""
     return ('<?xml version="1.0" encoding="UTF-8"?><住民票の写し>'
             f"<氏名>{escape(name)}</氏名><住所>兵庫県神戸市</住所></住民票の写し>")
+
+
+def receipt_scan(pid: int, name: str, amount: int, year: int, rng: random.Random) -> tuple[dict[str, Any], list[str]]:
+    """A 医療費 receipt attached as a scan: the attachment (its image by path, beside declarations.jsonl) and
+    the receipt's lines, drawn by synth/receipt_images.py and read at intake by OCR like any upload."""
+    path = f"scans/ryoshusho_{pid}.png"
+    day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+    lines = ["領収書", f"{name} 様", rng.choice(PROVIDERS), f"{day.year}年{day.month}月{day.day}日",
+             f"合計 {amount:,}円"]
+    return {"kind": "medical_detail", "filename": f"ryoshusho_{pid}.png", "image": path}, lines
+
+
+def dividend_statement(pid: int, dividend: int, withheld: int) -> dict[str, Any]:
+    """The 特定口座年間取引報告書 with its 配当等の額 and 配当割額 entered (documents.statement_amount)."""
+    return {"kind": "dividend_statement", "filename": f"tokutei_{pid}.pdf",
+            "statement": {"dividend": dividend, "withheld": withheld}}
+
+
+def housing_statement(pid: int, available: int) -> dict[str, Any]:
+    """The 住宅借入金等特別控除の計算明細書 with its 控除可能額 entered."""
+    return {"kind": "housing_loan_statement", "filename": f"jutaku_{pid}.pdf", "statement": {"available": available}}

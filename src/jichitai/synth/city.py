@@ -24,7 +24,7 @@ import orjson
 from jichitai.common import csvout
 from jichitai.dbcopy import bulk_workers, run_beside
 from jichitai.registry import services
-from jichitai.synth import othersystems
+from jichitai.synth import othersystems, receipt_images
 from jichitai.synth.geography import Town, build_towns
 from jichitai.synth.history import Simulation
 from jichitai.synth.population import City, build_base_population, built_without_collections, settle
@@ -267,6 +267,10 @@ def _write_declarations(write: _Writer, summary: Summary, ty: TaxYear) -> None:
     write.text("declarations.jsonl", "".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n"
                                              for d in ty.declarations))
     write.csv("declaration_defects.csv", ["declaration_ref", "defect_kind"], [list(d) for d in ty.defects])
+    attached = {a["image"] for d in ty.declarations for a in d["attachments"] if "image" in a}
+    for path, lines in sorted(ty.scans.items()):
+        if path in attached:  # a scan a defect replaced by another document is not written
+            write.binary(path, receipt_images.receipt_png(lines))
     summary.salary_reports, summary.pension_reports = len(ty.salary_rows), len(ty.pension_rows)
     summary.declarations = len(ty.declarations)
     summary.defects = Counter(kind for _, kind in ty.defects)
@@ -293,6 +297,12 @@ class _Writer:
 
     def text(self, name: str, text: str) -> None:
         self.files[name] = _write_file(self.out / name, text)
+
+    def binary(self, name: str, data: bytes) -> None:
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.files[name] = hashlib.sha256(data).hexdigest()
 
     def csv(self, name: str, header: list[str], rows: list[list[Any]]) -> None:
         buf = io.StringIO()

@@ -7,6 +7,7 @@ Pure: no Django. Split from taxdata.py (the writer of the year's tax inputs) alo
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import TYPE_CHECKING, Any
 
 from jichitai.common.checkdigit import make_my_number
@@ -37,6 +38,11 @@ DEFECT_KINDS = (
     "medical_documents_short",  # 医療費が添付の医療費通知・明細書の合計を超える
     "wrong_medical_document",  # 医療費の書類として住民票を添付
     "donation_receipts_short",  # 寄附金が受領証明書の合計を超える
+    "receipt_scan_short",  # 医療費が添付の領収書の画像（OCR）の金額を超える
+    "dividend_without_statement",  # 配当割額控除に特定口座年間取引報告書の添付なし
+    "dividend_statement_short",  # 配当割額が添付の報告書の配当割額を超える
+    "housing_loan_without_statement",  # 住宅借入金等特別税額控除に計算明細書・源泉徴収票の添付なし
+    "housing_loan_over_statement",  # 住宅借入金等特別税額控除が添付書類の控除可能額を超える
 )
 # Declarations carrying two defects at once (labelled "kind+kind" in the answer file): a share of the defective.
 TWO_DEFECTS_SHARE = 0.1
@@ -235,6 +241,16 @@ def inject_one(w: TaxWriter, kind: str, d: dict[str, Any], case: dict[str, Any],
             return False
         gifts["furusato"] += rng.choice((10_000, 20_000, 50_000))  # a gift without its receipt
         return True
+    if kind == "receipt_scan_short":
+        med = case["deductions"]["medical_expenses"]
+        if not med["paid"] or not any("image" in a for a in d["attachments"] if a["kind"] == "medical_detail"):
+            return False
+        med["paid"] += rng.randint(3, 15) * 10_000  # more claimed than the scanned receipt shows
+        return True
+    if kind in ("dividend_without_statement", "dividend_statement_short"):
+        return _dividend_defect(kind, d, case, rng)
+    if kind in ("housing_loan_without_statement", "housing_loan_over_statement"):
+        return _housing_defect(kind, d, case, rng)
     if kind == "newborn_of_new_year":
         # a child born in January of the 年度, after the income year's 12月31日 (a negative age on that day)
         born = dt.date(w.ty.fiscal_year, 1, rng.randint(2, 28))
@@ -256,3 +272,41 @@ def inject_one(w: TaxWriter, kind: str, d: dict[str, Any], case: dict[str, Any],
         d["address"] = {"town_code": other.code, "banchi": "1番1号", "katagaki": ""}
         return True
     return False
+
+
+def _dividend_defect(kind: str, d: dict[str, Any], case: dict[str, Any], rng: random.Random) -> bool:
+    """A 配当割額 credited without the statement, or more than the statement attached shows."""
+    statements = [a for a in d["attachments"] if a["kind"] == "dividend_statement"]
+    withheld = case.setdefault("local_tax_withheld", {"dividend": 0, "stock_transfer": 0})
+    if kind == "dividend_statement_short":
+        if not statements:
+            return False
+        withheld["dividend"] += rng.randint(2, 20) * 500
+        return True
+    if statements:
+        d["attachments"] = [a for a in d["attachments"] if a["kind"] != "dividend_statement"]
+        return True
+    if d["pattern"] == "no_income":
+        return False
+    dividend = rng.randint(8_000, 400_000)
+    case["income"]["dividend"] = dividend
+    withheld["dividend"] = dividend * 5 // 100
+    return True
+
+
+def _housing_defect(kind: str, d: dict[str, Any], case: dict[str, Any], rng: random.Random) -> bool:
+    """A 住宅借入金等特別税額控除 without the 計算明細書, or above the 控除可能額 the one attached shows."""
+    statements = [a for a in d["attachments"] if a["kind"] in ("housing_loan_statement", "withholding_slip")]
+    if kind == "housing_loan_over_statement":
+        with_amount = [a for a in statements if "statement" in a]
+        if not case.get("housing_loan_credit") or not with_amount:
+            return False
+        with_amount[0]["statement"]["available"] = max(case["housing_loan_credit"] - rng.randint(1, 30) * 1_000, 0)
+        return True
+    if case.get("housing_loan_credit") and statements:
+        d["attachments"] = [a for a in d["attachments"] if a not in statements]
+        return True
+    if case.get("housing_loan_credit") or case["income"].get("salary", 0) < 3_000_000:
+        return False
+    case["housing_loan_credit"] = rng.randint(30, 97) * 1_000 + rng.randint(0, 999)
+    return True

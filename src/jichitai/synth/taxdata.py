@@ -36,7 +36,13 @@ from typing import Any
 import numpy as np
 
 from jichitai.declarations.domain.kinship import kinship
-from jichitai.synth.attachment_docs import donation_attachment, medical_attachment
+from jichitai.synth.attachment_docs import (
+    dividend_statement,
+    donation_attachment,
+    housing_statement,
+    medical_attachment,
+    receipt_scan,
+)
 from jichitai.synth.declaration_defects import inject
 from jichitai.synth.geography import CITY_NAME, PREFECTURE, WARD_BY_CODE, Town
 from jichitai.synth.history import age_on
@@ -50,6 +56,12 @@ from jichitai.tax.case import parse_case
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
+SCAN_SHARE = 0.04  # of the 医療費 claims, attached as a scanned receipt (read by OCR at intake)
+DIVIDEND_SHARE = 0.04  # of the filers with income, 上場株式等の配当 declared for 総合課税 with its 配当割額
+DIVIDEND_WITHHELD = 0.05  # 配当割 5 % (地方税法第71条の28)
+HOUSING_SHARE = 0.05  # of the salaried filers, a 住宅借入金等特別税額控除 with its 計算明細書
+HOUSING_RATE = 7  # 控除率 0.7 % of the year-end balance (租税特別措置法第41条, 令和4年以降の居住分), per mille
+HOUSING_RESIDENT_CAP = 97_500  # 住民税の控除限度額 (地方税法附則第5条の4の2: 課税総所得金額等の5 %、97,500円)
 NATIONAL_PENSION_YEAR = 210_120  # 国民年金保険料 1年分 (令和7年度 17,510円 × 12)
 BIRTH_BENEFIT = 500_000  # 出産育児一時金 (健康保険法施行令第36条)
 
@@ -92,6 +104,7 @@ class TaxYear:
     defects: list[tuple[str, str]] = field(default_factory=list)
     kokuho_tax: dict[int, int] = field(default_factory=dict)  # 国保 household head pid → 国保税 paid in the year
     techo: list[dict[str, Any]] = field(default_factory=list)  # 障害者手帳 rows (othersystems.techo)
+    scans: dict[str, list[str]] = field(default_factory=dict)  # scanned receipt: path → its lines (receipt_images)
 
 
 _INDUSTRIES = ("商事", "製作所", "運輸", "建設", "食品", "電機", "ケミカル", "医療サービス", "ソフト", "物産", "海運", "不動産")
@@ -446,9 +459,15 @@ class TaxWriter:
         if born and more.random() < 0.8:  # the delivery costs declared, the 一時金 subtracted as the law says
             medical = max(medical, len(born) * more.randint(50, 62) * 10_000)
             reimbursed = min(medical, BIRTH_BENEFIT * len(born))
-        if medical:
+        scan = random.Random(f"scan:{self.city.seed}:{p.pid}")
+        if medical and not reimbursed and scan.random() < SCAN_SHARE:
+            attachment, lines = receipt_scan(p.pid, p.name.full, medical, self.ty.income_year, scan)
+            self.ty.scans[attachment["image"]] = lines
+            attachments.append(attachment)
+        elif medical:
             attachments.append(medical_attachment(p.pid, p.name.full, medical, self.ty.income_year, more,
                                                   delivery=bool(reimbursed)))
+        dividend, withheld, housing = self.investments(p, e, pattern, attachments)
         # 社会保険料: what the reports carry, the 国保税 the filer paid as head, and 国民年金 with its 控除証明書
         social = e.social_insurance + (e.pension // 10 if e.pension else 0) + self.ty.kokuho_tax.get(p.pid, 0)
         age = age_on(p.birth, self.end)
@@ -470,7 +489,8 @@ class TaxWriter:
                          and any(d["relation"] == "child" for d in dependents),
                          "working_student": False, "public_assistance": False},
             "income": {"salary": e.salary, "public_pension": e.pension, "business": e.business,
-                       "misc_other": e.misc},
+                       "misc_other": e.misc, "dividend": dividend},
+            "local_tax_withheld": {"dividend": withheld, "stock_transfer": 0},
             "deductions": {
                 "social_insurance": social,
                 "small_enterprise_mutual_aid": 0,
@@ -483,9 +503,26 @@ class TaxWriter:
             "spouse": spouse_block,
             "dependents": dependents,
             "donations": {"furusato": furusato, "other": 0},
-            "housing_loan_credit": 0,
+            "housing_loan_credit": housing,
         }
         return case, attachments
+
+    def investments(self, p: Person, e: Earner, pattern: str, attachments: list[dict[str, Any]]) -> tuple[int, int, int]:
+        """(配当 declared for 総合課税, its 配当割額, 住宅借入金等特別税額控除) with their statements attached, for a
+        share of the filers; drawn from the filer's own generators so that the other draws do not move."""
+        if pattern == "no_income":
+            return 0, 0, 0
+        rng = random.Random(f"invest:{self.city.seed}:{p.pid}")
+        dividend = withheld = housing = 0
+        if rng.random() < DIVIDEND_SHARE:
+            dividend = rng.randint(8_000, 400_000)
+            withheld = int(dividend * DIVIDEND_WITHHELD)
+            attachments.append(dividend_statement(p.pid, dividend, withheld))
+        if e.salary >= 3_000_000 and rng.random() < HOUSING_SHARE:
+            available = rng.randint(8_000_000, 40_000_000) * HOUSING_RATE // 1000  # 年末残高 × 0.7 %
+            housing = min(available * rng.randint(15, 60) // 100, HOUSING_RESIDENT_CAP)  # what 所得税 left
+            attachments.append(housing_statement(p.pid, available))
+        return dividend, withheld, housing
 
     def declarations(self) -> None:
         rng = self.rng

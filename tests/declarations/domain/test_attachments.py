@@ -152,8 +152,11 @@ def test_amounts_beside_a_total_word():
 
 # --- 配当割額控除 (IN06) --------------------------------------------------------------------------------------
 
-def dividend(withheld: int, listed: int = 0, aggregate: int = 0, attach: bool = True) -> Any:
+def dividend(withheld: int, listed: int = 0, aggregate: int = 0, attach: bool = True,
+             statement: dict[str, int] | None = None) -> Any:
     rec_attach = [{"kind": "dividend_statement", "filename": "tokutei.pdf"}] if attach else []
+    if statement is not None:
+        rec_attach[0]["statement"] = statement
     d = declaration(pattern="other", attachments=rec_attach)
     case = {**d.case, "separate_income": {"listed_dividend": listed},
             "local_tax_withheld": {"dividend": withheld}, "income": {**d.case["income"], "dividend": aggregate}}
@@ -195,3 +198,35 @@ def test_de09_names_on_the_notice_are_the_filer_or_the_household():
     assert "DE09" not in codes(review(d, facts(household=(member,))))
     mine = medical(150_000, {"kind": "medical_detail", "xml": notice(("2025-05", "神戸 花子", "病院", "150000"))})
     assert "DE09" not in codes(review(mine, facts()))
+
+
+# --- the statements' amounts (IN07 配当割額, DE12 住宅借入金等特別控除可能額) -----------------------------------------
+
+def test_in07_the_withheld_dividend_tax_is_at_most_what_the_statements_show():
+    """Independent: 配当割額控除 credits the 配当割 actually withheld on the 配当等 declared (地方税法第37条の4・
+    第314条の9); 配当割 is 5 % (第71条の28): 100,000円 of 配当 → 5,000円. A statement showing 5,000円 covers a claim
+    of 5,000円; a claim of 6,000円 goes to a clerk with both amounts; a statement without amounts entered is
+    IN06's presence check only."""
+    def claim(withheld: int, statement: dict[str, int] | None) -> Any:
+        return dividend(withheld, aggregate=100_000, statement=statement)
+
+    assert "IN07" not in codes(review(claim(5_000, {"dividend": 100_000, "withheld": 5_000}), facts()))
+    f = next(x for x in review(claim(6_000, {"dividend": 100_000, "withheld": 5_000}), facts()).findings
+             if x.code == "IN07")
+    assert f.severity.value == "clerk" and "6,000円" in f.resident_message and "5,000円" in f.resident_message
+    assert "IN07" not in codes(review(claim(6_000, None), facts()))
+
+
+def test_de12_the_housing_credit_is_at_most_the_available_amount():
+    """Independent: 地方税法附則第5条の4の2第1項 — the 住民税 credit is the part of the 所得税's 住宅借入金等特別控除
+    可能額 that the 所得税 could not use (capped): never more than the 可能額 itself. 可能額 175,000円 (残高 2,500万円
+    × 0.7 %) covers a 住民税 credit of 97,500円; a credit of 97,500円 against a 可能額 of 90,000円 goes to a clerk."""
+    def housing(credit: int, available: int) -> Any:
+        return declaration(housing_loan_credit=credit, attachments=[
+            {"kind": "housing_loan_statement", "filename": "jutaku.pdf", "statement": {"available": available}}])
+
+    assert 25_000_000 * 7 // 1000 == 175_000
+    assert "DE12" not in codes(review(housing(97_500, 175_000), facts()))
+    f = next(x for x in review(housing(97_500, 90_000), facts()).findings if x.code == "DE12")
+    assert "97,500円" in f.resident_message and "90,000円" in f.clerk_message
+    assert {"DE11", "DE12"}.isdisjoint(codes(review(housing(97_500, 97_500), facts())))

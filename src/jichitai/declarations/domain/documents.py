@@ -13,6 +13,9 @@ An attachment reaches the review with what was read from it at intake (``Attachm
   kept for five years (所得税法第120条第4項・第5項, 地方税法第317条の2第4項).
 - ``receipts``: the 寄附金の受領証明書 as one row per receipt (寄附先・金額・寄附日), entered with the upload (a
   published XML format of the 寄附金控除に関する証明書 was not available offline).
+- ``statement``: the amounts of a 特定口座年間取引報告書 or 配当の支払通知書 (``dividend``, ``withheld``: 配当等の額
+  and 配当割額) or of a 住宅借入金等特別控除の計算明細書 / 源泉徴収票 (``available``: 住宅借入金等特別控除可能額),
+  entered with the upload as the 受領証明書's rows are.
 - ``ocr``: the text read from a scanned receipt or certificate (tesseract-ocr-jpn, or the PDF's own text),
   with the engine's mean confidence (0–100).
 
@@ -264,6 +267,13 @@ def read(kind: str, document: dict[str, Any], income_year: int) -> Reading:
     if "ocr" in document:
         return read_ocr(document["ocr"])
     return Reading("none", problem="書類の内容が読み取れません（金額の記載がない、または読み取り前の書類です）")
+
+
+def statement_amount(document: dict[str, Any], key: str) -> int | None:
+    """One amount of a ``statement`` (配当割額, 住宅借入金等特別控除可能額) as entered; None when absent or not a
+    whole number of yen."""
+    value = (document.get("statement") or {}).get(key)
+    return _number(str(value)) if value is not None else None
 
 
 _GRADE = re.compile(r"([1-7])級")

@@ -67,7 +67,7 @@ ATTACHMENT_KINDS = {
 }
 
 
-DOCUMENT_KEYS = ("xml", "lines", "receipts", "ocr")
+DOCUMENT_KEYS = ("xml", "lines", "receipts", "statement", "ocr")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jichitai.declarations.domain.documents import OCR_MIN_CONFIDENCE, Reading, read
+from jichitai.declarations.domain.documents import OCR_MIN_CONFIDENCE, Reading, read, statement_amount
 from jichitai.declarations.domain.facts import Facts
 from jichitai.declarations.domain.model import Declaration
 from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
@@ -133,3 +133,50 @@ def donation_receipts_read(d: Declaration, f: Facts, r: Rule) -> Iterator[Findin
     readings = _readings(d, "donation_receipt")
     if claimed > 0 and readings:  # no claim, or no receipt at all (DE06)
         yield from _compare(r, readings, claimed, DONATION_WORDS)
+
+
+def _statement_sum(d: Declaration, kinds: tuple[str, ...], key: str) -> tuple[int, int]:
+    """(sum of ``key`` over the statements that carry it, how many carry it) among the attachments of ``kinds``."""
+    values = [v for k in kinds for a in d.attached(k) if (v := statement_amount(a.document, key)) is not None]
+    return sum(values), len(values)
+
+
+@rule(
+    "IN07",
+    "配当割額と特定口座年間取引報告書の金額",
+    Severity.CLERK,
+    "地方税法第37条の4・第314条の9（配当割額控除: 所得割の課税標準に算入した配当等に係る配当割額）、"
+    "第317条の2第1項（申告事項）",
+    "申告された配当割額（{claimed}円）が、添付の特定口座年間取引報告書・支払通知書の配当割額（{found}円）より"
+    "{diff}円多くなっています。職員が確認します。ほかの報告書があれば添付してください。",
+    "配当割額 申告 {claimed}円 / 添付の報告書の記載 {found}円（{count}通）。差額 {diff}円: ほかの口座の報告書の有無を確認。",
+)
+def dividend_statement_amount(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """The 配当割額 credited must be shown by the statements attached: their 配当割額 summed at least the amount
+    claimed (a statement without its amounts entered is IN06's presence check only)."""
+    claimed = d.dividends["withheld"]
+    found, count = _statement_sum(d, ("dividend_statement",), "withheld")
+    if claimed > 0 and count and found < claimed:
+        yield r.finding(claimed=claimed, found=found, count=count, diff=claimed - found)
+
+
+HOUSING_DOCUMENTS = ("housing_loan_statement", "withholding_slip")
+
+
+@rule(
+    "DE12",
+    "住宅借入金等特別税額控除と控除可能額",
+    Severity.CLERK,
+    "地方税法附則第5条の4の2第1項（所得税の住宅借入金等特別控除可能額のうち所得税で控除しきれなかった額を、"
+    "限度額の範囲で控除）",
+    "申告された住宅借入金等特別税額控除（{claimed}円）が、添付書類の住宅借入金等特別控除可能額（{found}円）を"
+    "超えています。住民税から控除できるのは、可能額のうち所得税で控除しきれなかった額までです。職員が確認します。",
+    "住宅借入金等特別税額控除 申告 {claimed}円 / 添付書類の控除可能額 {found}円（{count}通）: 可能額を超える。",
+)
+def housing_loan_available(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
+    """The 住民税 credit is at most what the 所得税's 控除可能額 leaves: never more than the 可能額 itself as the
+    源泉徴収票 or 計算明細書 attached shows it (where its amount was entered)."""
+    claimed = int(d.case.get("housing_loan_credit") or 0)
+    found, count = _statement_sum(d, HOUSING_DOCUMENTS, "available")
+    if claimed > 0 and count and claimed > found:
+        yield r.finding(claimed=claimed, found=found, count=count)

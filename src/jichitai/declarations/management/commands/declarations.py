@@ -35,7 +35,7 @@ class Command(BaseCommand):
             try:
                 with path.open(encoding="utf-8") as fh:
                     new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=options["fiscal_year"],
-                                                         actor="system:declarations-import")
+                                                         actor="system:declarations-import", files=path.parent)
             except DeclarationError as exc:
                 raise CommandError(exc.message) from None
             self.stdout.write(f"取込 {new} 件（既存のため省略 {skipped} 件）")

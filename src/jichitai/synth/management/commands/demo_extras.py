@@ -177,7 +177,7 @@ class Command(BaseCommand):
         try:
             with path.open(encoding="utf-8") as fh:
                 new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=fiscal_year,
-                                                     actor="system:demo_extras")
+                                                     actor="system:demo_extras", files=path.parent)
         except DeclarationError as exc:
             raise CommandError(exc.message) from None
         return f"新規 {new:,} 件（取込済 {skipped:,} 件）"
