@@ -102,3 +102,27 @@ def test_a_childs_own_declaration_and_final_return_count_as_its_income(resident:
     assert "確定申告書（国税連携）" in found["T-sp-final"][1]
     one = evidence.build(2026, list(Declaration.objects.filter(source_ref="T-sp-final")))
     assert one.member_income[child["atena_number"]] == 590_000
+
+
+def test_a_dependant_claimed_on_a_final_return_is_claimed_twice(resident: Any, salary_report: Any) -> None:
+    """Independent. 所得税法第85条第4項・同法施行令第219条, 地方税法第314条の2第1項第11号: a relative is the 扶養親族
+    of one taxpayer only. The grandmother claims the child on her 住民税申告 while the father's 確定申告書 (国税連携)
+    claims the same child → FA06 to a clerk, the father named by name and 宛名番号 (no 個人番号)."""
+    grandmother = resident(name="灘 祖母", kana="ナダ ソボ", birth=dt.date(1955, 1, 1))
+    child = resident(name="灘 孫", kana="ナダ マゴ", birth=dt.date(2012, 1, 1), relationship="子", sex="M")
+    father = resident(name="灘 父二", kana="ナダ チチ", sex="M")
+    FinalReturn.objects.create(income_year=2025, recipient_index=blind_index(father["my_number"]),
+                               recipient_my_number="x", return_kind="final", filed_on=dt.date(2026, 3, 1),
+                               source="kokuzei-2.csv", line=2,
+                               data={"salary_revenue": 5_000_000, "rel1_name": "灘 孫", "rel1_birth_date": "2012-01-01",
+                                     "rel1_my_number": f"bi:{blind_index(child['my_number'])}", "rel1_relation": "child"})
+    salary_report(grandmother["my_number"], 3_000_000)
+    rec = record_for(grandmother, ref="T-gm", salary=3_000_000, dependents=[{
+        "my_number": child["my_number"], "name": "灘 孫", "birth_date": "2012-01-01", "total_income": 0,
+        "relation": "other", "cohabiting": False}])
+    filing.import_records([rec], fiscal_year=2026, actor="system:test")
+    reviewing.review_submitted(2026)
+    (decision,) = Declaration.objects.get(source_ref="T-gm").decisions.all()
+    (fa06,) = [f for f in decision.findings if f["code"] == "FA06"]
+    assert f"灘 父二（宛名番号 {father['atena_number']}）" in fa06["clerk_message"]
+    assert "確定申告書（国税連携）" in fa06["clerk_message"] and child["my_number"] not in fa06["clerk_message"]
