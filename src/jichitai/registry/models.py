@@ -384,3 +384,23 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class EditLock(models.Model):
+    """排他制御 (標準仕様書 10.3, j1380): while a member of staff is entering a 異動 for a resident, no one else may
+    do anything but view that resident. One row a resident, held until the 異動 is recorded or, when the clerk
+    walks away, until ``expires_at`` (registry.editlock.TTL); a lapsed row is taken over by the next clerk."""
+
+    atena_number = models.CharField("宛名番号", max_length=15, primary_key=True)
+    holder = models.CharField("入力者", max_length=100)  # audit.actor_label: staff:U0001, system:…
+    holder_name = models.CharField("入力者の氏名・所属", max_length=200)
+    purpose = models.CharField("入力中の異動", max_length=50)
+    acquired_at = models.DateTimeField("入力開始")
+    expires_at = models.DateTimeField("期限", db_index=True)
+
+    class Meta:
+        verbose_name = "入力中の住民（排他制御）"
+        verbose_name_plural = "入力中の住民（排他制御）"
+
+    def __str__(self) -> str:
+        return f"{self.atena_number} {self.holder_name}"

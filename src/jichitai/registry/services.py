@@ -1,7 +1,8 @@
 """住民記録 services: the one place a 異動 is decided, written, published and audited.
 
 ``apply(command, actor=…)`` runs in one database transaction: lock the households and residents concerned,
-decide with the pure domain, append a history row per person (j200), update the current rows and households,
+refuse a resident another member of staff is entering a 異動 for (editlock, 標準仕様書 10.3), decide with the
+pure domain, append a history row per person (j200), update the current rows and households,
 write one outbox event per person for the hub (same transaction: nothing committed is missed, nothing
 uncommitted is published) and one audit entry. A refusal raises :class:`RegistryError` and changes nothing.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from django.db import OperationalError, transaction
 
 from jichitai.audit import services as audit
-from jichitai.registry import rowwriter, submissions, suppression
+from jichitai.registry import editlock, rowwriter, submissions, suppression
 from jichitai.registry.domain import Change, Command, RegistryError, decide
 from jichitai.registry.domain.reception import Reception
 from jichitai.registry.history import household_as_of, residents_as_of
@@ -130,6 +131,7 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
     workset.prefetch(commands)
     guard = suppression.shield(workset.today)
     duplicates = submissions.DuplicateCheck(commands, actor, guard)
+    others_locks, holds_locks = editlock.others_locks(actor)  # 排他制御 (10.3): one read for the batch
     results: list[Applied] = []
     events: list[audit.Event] = []
     for i, command in enumerate(commands):
@@ -140,6 +142,7 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
                 raise RegistryError(f"{change.reason.label}は職権による異動のため、決裁を経て記録します（標準仕様書 4.0.8）。"
                                     "起案して決裁者の承認を受けてください。", code="approval_required")
             atenas = [e.after.atena_number for e in change.entries]
+            editlock.ensure_free(others_locks, atenas)
             suppression.check_change(workset.suppression_flags(atenas))
             supported = suppression.supported_in_change(
                 change, workset.flags, lambda setai: workset.members_of.get(setai, ()), guard)
@@ -165,6 +168,8 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
                                      if approval is not None and change.requires_approval else {}),
         }, tuple(applied.atena_numbers)))
     rowwriter.write(workset, actor, terminal, reception)
+    if holds_locks and results:  # the 異動 is recorded: the residents are free for the next clerk
+        editlock.release(actor, {a for r in results for a in r.atena_numbers})
     audit.record_many(events)
     return results
 

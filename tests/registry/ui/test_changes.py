@@ -209,6 +209,13 @@ def test_refusal_at_the_record_step_keeps_the_input(household: Any, login_as: An
     data = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日", "notified_on": "令和8年11月21日",
             "atena_numbers": [hanako], "destination_address": "京都府京都市左京区", "destination_municipality_code": "26103"}
     confirm = client.post("/registry/changes/move-out/", data).content.decode()
+    # another clerk can record only once this clerk's 排他制御 lock (10.3) has lapsed (they left the confirmation
+    # open): the version check at the record step then refuses the stale confirmation
+    from django.utils import timezone
+
+    from jichitai.registry.models import EditLock
+
+    EditLock.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     apply(RecordDeath(moved_on=dt.date(2026, 11, 25), atena_number=hanako), actor=clerk)
     refused = client.post("/registry/changes/move-out/", {"step": "commit", "token": _token(confirm),
                                                           "draft": _draft(confirm), "setai": setai})

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
-from jichitai.registry import approval, submissions
+from jichitai.registry import approval, editlock, submissions
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.domain.reasons import Reason
@@ -96,6 +96,8 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
     if setai:
         try:
             records.ensure_household_visible(request.user, setai, via=f"change:{slug}")
+            # 排他制御 (10.3): the household's residents are this clerk's while they enter the 異動
+            editlock.acquire(request.user, [m.atena_number for m in records.household_members(setai)], kind.label)
         except JichitaiError as exc:
             return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     if request.method == "POST" and request.POST.get("back"):
@@ -112,6 +114,8 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                 command = from_dict(to_dict(command))  # the item rules every entry point applies (domain.items)
                 change = approval.preview(command)
                 records.ensure_change_visible(request.user, change)
+                editlock.acquire(request.user, [e.before.atena_number for e in change.entries if e.before],
+                                 kind.label)
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
             else:

@@ -12,7 +12,7 @@ from jichitai.accounts.guards import requires
 from jichitai.accounts.policy import allowed
 from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import my_number_problem
-from jichitai.registry import purposes
+from jichitai.registry import editlock, purposes
 from jichitai.registry.search import PAGE_SIZE
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal
@@ -110,6 +110,7 @@ def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
         "can_propose_support": allowed(request.user, "registry.suppression.propose"),
         "own_support": any(s.kind == "support" and not s.lifted_at for s in page.suppressions),
         "towns": records.town_names({h.town_code for h in page.view.history}),
+        "editing": editlock.holding([atena_number]).get(atena_number),
     })
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jichitai.registry import approval, submissions
+from jichitai.registry import approval, editlock, submissions
 from jichitai.registry.domain import Command
 from jichitai.registry.domain.reception import Reception
 from jichitai.registry.models import PendingChange
@@ -30,8 +30,11 @@ def submit(command: Command, *, actor: Any, terminal: str = "", once: str = "",
     current resident's 基本4情報 is refused unless ``override_duplicate`` (then audited)."""
     change = approval.preview(command)
     if change.requires_approval:
-        return Submitted(pending=propose_change(command, actor=actor, terminal=terminal, once=once,
-                                                override_duplicate=override_duplicate, reception=reception))
+        pending = propose_change(command, actor=actor, terminal=terminal, once=once,
+                                 override_duplicate=override_duplicate, reception=reception)
+        # drafted: the clerk's input is done, the 決裁者 must be able to record it (排他制御 10.3)
+        editlock.release(actor, [e.after.atena_number for e in change.entries])
+        return Submitted(pending=pending)
     return Submitted(applied=record_change(command, actor=actor, terminal=terminal, once=once,
                                            override_duplicate=override_duplicate, reception=reception))
 
