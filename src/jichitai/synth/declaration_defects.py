@@ -18,32 +18,34 @@ from jichitai.synth.population import Person
 if TYPE_CHECKING:
     from jichitai.synth.taxdata import Earner, TaxWriter
 
-DEFECT_KINDS = (
-    "understated_salary",  # 給与収入が給与支払報告書より少ない
-    "double_dependant",  # 二重扶養: the same dependant claimed by two taxpayers
-    "dependant_deceased",  # 扶養親族が死亡している
-    "dependant_over_income",  # 扶養親族の所得が限度額超
-    "spouse_claimed_by_both",  # 配偶者の相互控除
-    "deduction_over_cap",  # 控除額が上限超 (生命保険料)
-    "arithmetic_error",  # 税額の計算誤り
-    "missing_attachment",  # 添付書類の不足 (医療費控除の明細書)
-    "wrong_my_number",  # 個人番号の誤り
-    "address_not_jan1",  # 1月1日の住所でない
-    "false_widow",  # 寡婦控除: 男性、または配偶者が同じ世帯にいる
-    "false_single_parent",  # ひとり親控除: 配偶者が同じ世帯にいる、または子がいない
-    "disability_without_record",  # 障害者控除: 手帳の記録も写しもない
-    "social_insurance_overstated",  # 社会保険料が支払報告書・国保税の記録を超える（証明書なし）
-    "birth_benefit_not_subtracted",  # 出産の年の医療費から出産育児一時金を差し引いていない
-    "newborn_of_new_year",  # 12月31日より後（新年）に生まれた子を扶養親族に記載
-    "medical_documents_short",  # 医療費が添付の医療費通知・明細書の合計を超える
-    "wrong_medical_document",  # 医療費の書類として住民票を添付
-    "donation_receipts_short",  # 寄附金が受領証明書の合計を超える
-    "receipt_scan_short",  # 医療費が添付の領収書の画像（OCR）の金額を超える
-    "dividend_without_statement",  # 配当割額控除に特定口座年間取引報告書の添付なし
-    "dividend_statement_short",  # 配当割額が添付の報告書の配当割額を超える
-    "housing_loan_without_statement",  # 住宅借入金等特別税額控除に計算明細書・源泉徴収票の添付なし
-    "housing_loan_over_statement",  # 住宅借入金等特別税額控除が添付書類の控除可能額を超える
-)
+# Each defect the generator makes, in words for the summary and for whoever reads the answer file.
+DEFECT_WORDS: dict[str, str] = {
+    "understated_salary": "給与収入が給与支払報告書より少ない",
+    "double_dependant": "二重扶養（同じ扶養親族を二人の納税者が控除）",
+    "dependant_deceased": "扶養親族が死亡している",
+    "dependant_over_income": "扶養親族の所得が限度額を超える",
+    "spouse_claimed_by_both": "配偶者の相互控除",
+    "deduction_over_cap": "控除額が上限を超える（生命保険料）",
+    "arithmetic_error": "税額の計算誤り",
+    "missing_attachment": "添付書類の不足（医療費控除の明細書）",
+    "wrong_my_number": "個人番号の誤り",
+    "address_not_jan1": "1月1日の住所でない",
+    "false_widow": "寡婦控除の要件を満たさない（男性、または配偶者が同じ世帯にいる）",
+    "false_single_parent": "ひとり親控除の要件を満たさない（配偶者が同じ世帯にいる、または子がいない）",
+    "disability_without_record": "障害者控除に手帳の記録も写しもない",
+    "social_insurance_overstated": "社会保険料が支払報告書・国保税の記録を超える（証明書なし）",
+    "birth_benefit_not_subtracted": "出産の年の医療費から出産育児一時金を差し引いていない",
+    "newborn_of_new_year": "12月31日より後に生まれた子を扶養親族に記載",
+    "medical_documents_short": "医療費が添付の医療費通知・明細書の合計を超える",
+    "wrong_medical_document": "医療費の書類として住民票を添付",
+    "donation_receipts_short": "寄附金が受領証明書の合計を超える",
+    "receipt_scan_short": "医療費が添付の領収書の画像（OCR）の金額を超える",
+    "dividend_without_statement": "配当割額控除に特定口座年間取引報告書の添付がない",
+    "dividend_statement_short": "配当割額が添付の報告書の配当割額を超える",
+    "housing_loan_without_statement": "住宅借入金等特別税額控除に計算明細書・源泉徴収票の添付がない",
+    "housing_loan_over_statement": "住宅借入金等特別税額控除が添付書類の控除可能額を超える",
+}
+DEFECT_KINDS = tuple(DEFECT_WORDS)
 # Declarations carrying two defects at once (labelled "kind+kind" in the answer file): a share of the defective.
 TWO_DEFECTS_SHARE = 0.1
 OVER_EVERY_LIMIT = 1_330_000  # 合計所得金額 above every relative's limit (配偶者特別控除 133万円, 地方税法第314条の2)

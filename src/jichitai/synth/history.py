@@ -25,6 +25,12 @@ from jichitai.synth.names import VARIANTS, draw_weighted
 from jichitai.synth.population import City, Household, Person, PopulationBuilder, address_parts
 
 SPOUSE = ("妻", "夫")
+# The events the history makes, in the words of a 異動届 (for the summary an operator reads).
+EVENT_WORDS: dict[str, str] = {
+    "birth": "出生", "death": "死亡", "move_in": "転入", "move_out": "転出", "move_within": "転居",
+    "split": "世帯分離", "merge": "世帯合併", "name_change": "氏名の変更", "kyuuji": "旧氏の記載",
+    "correction": "修正", "cancel": "異動の取消し",
+}
 
 
 @dataclass(slots=True)

@@ -16,6 +16,8 @@ from rich.table import Table
 
 from jichitai.synth.city import DEFAULT_END, KOBE_POPULATION, Options, Summary, generate
 from jichitai.synth.city import Progress as ProgressPort
+from jichitai.synth.declaration_defects import DEFECT_WORDS
+from jichitai.synth.history import EVENT_WORDS
 
 
 class RichProgress(ProgressPort):
@@ -65,22 +67,22 @@ class Command(BaseCommand):
 
 
 def summary_table(s: Summary, opts: Options) -> Table:
-    t = Table(title=f"合成都市 seed={opts.seed} population={opts.population:,} years={opts.years} → {opts.out}")
+    t = Table(title=f"合成都市（乱数の種 {opts.seed}、人口 {opts.population:,}人、{opts.years}年分）→ {opts.out}")
     t.add_column("項目")
     t.add_column("件数", justify="right")
     t.add_row("住民 (最終日)", f"{s.residents:,}")
     t.add_row("世帯 (最終日)", f"{s.households:,}")
     t.add_row("初期人口", f"{s.base_population:,}")
     for kind, n in sorted(s.changes.items()):
-        t.add_row(f"異動: {kind}", f"{n:,}")
+        t.add_row(f"異動: {EVENT_WORDS.get(kind, kind)}", f"{n:,}")
     for kind, n in sorted(s.refused.items()):
-        t.add_row(f"登録拒否: {kind}", f"{n:,}")
+        t.add_row(f"登録拒否: {EVENT_WORDS.get(kind, kind)}", f"{n:,}")
     for kind, n in sorted(s.skipped.items()):
-        t.add_row(f"未処理(依存先拒否): {kind}", f"{n:,}")
+        t.add_row(f"未処理(依存先拒否): {EVENT_WORDS.get(kind, kind)}", f"{n:,}")
     t.add_row("給与支払報告書", f"{s.salary_reports:,}")
     t.add_row("公的年金等支払報告書", f"{s.pension_reports:,}")
     t.add_row("申告", f"{s.declarations:,}")
     for kind, n in sorted(s.defects.items()):
-        t.add_row(f"誤り: {kind}", f"{n:,}")
+        t.add_row(f"誤り: {'＋'.join(DEFECT_WORDS.get(k, k) for k in kind.split('+'))}", f"{n:,}")
     t.add_row("所要時間 (秒)", f"{s.timings.get('total', 0):.1f}")
     return t
