@@ -172,6 +172,13 @@ def test_st02_a_child_claimed_on_the_declaration_and_by_someone_else_does_not_co
     f = facts(person=filer(), relatives={CHILD: RelativeFacts(CHILD, None, other_claims=(
         Claim(FATHER, "dependent", "申告 R8-000123"),))})
     assert codes(review(decl({"single_parent": True}, dependents=[CHILD_ROW]), f)).get("ST02") == "clerk"
+    # the same child also at home, claimed there by the same person: one child, named once for the clerk
+    at_home = dataclasses.replace(f, person=filer(), household=(member(CHILD, "子", atena_number=CHILD_ATENA,
+                                                                     name="神戸 子"),),
+                                  household_claims={CHILD_ATENA: f.relatives[CHILD].other_claims})
+    finding = next(x for x in review(decl({"single_parent": True}, dependents=[CHILD_ROW]), at_home).findings
+                   if x.code == "ST02")
+    assert finding.clerk_message.count("子 神戸 子 →") == 1
     second = {**CHILD_ROW, "my_number": OTHER, "name": "神戸 次男"}
     assert "ST02" not in codes(review(decl({"single_parent": True}, dependents=[CHILD_ROW, second]), f))
 

@@ -155,6 +155,8 @@ def single_parent_status(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]
     if over or elsewhere:
         whys = ([f"お子さんの所得が{limit:,}円を超えている"] if over else []) + \
                (["お子さんがほかの方の扶養親族などとして申告されている"] if elsewhere else [])
+        # a child claimed on the declaration and living at home is one child: named once
+        over, elsewhere = list(dict.fromkeys(over)), list(dict.fromkeys(elsewhere))
         evidence = ([f"子の総所得金額等 {'、'.join(over)}（上限 {limit:,}円）"] if over else []) + elsewhere
         yield r.finding(why="、".join(whys), evidence="／".join(evidence),
                         action="ほかに要件を満たすお子さんがいる場合は、扶養親族の欄に記載してください。職員が確認します。")
