@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages jichitai needs, by what needs them. Idempotent: installs only what is missing, through
 # apt-get (with sudo when not root, the only root either `make demo` or `make test` asks for).
-#   pdf    the PDFs' Japanese fonts: IPAex (every certificate and notice, Typst) and Noto CJK (Typst's fallback
-#          for a character IPAex lacks): what `make demo` needs to issue certificates and notices with their glyphs;
+#   pdf    the PDFs' Japanese fonts: IPAex (every certificate and notice, Typst), IPAmj明朝 (names and addresses:
+#          the MJ characters with their variation sequences, 文字要件), BabelStone Han (the MJ characters IPAmj明朝
+#          005.01 lacks) and Noto CJK (Typst's last fallback): what `make demo` needs to issue certificates and
+#          notices with every registered glyph;
 #          and what the declarations portal reads attachments with: tesseract-ocr with its Japanese data (scans)
 #          and poppler (a PDF's own text)
 #   all    (default) pdf, plus what the test suite drives: chromium (end-to-end tests), Java 17 (PySpark),
@@ -15,7 +17,8 @@ if [ "${1:-}" = --list ]; then list=1; shift; fi
 group=${1:-all}
 case "$group" in pdf|all) ;; *) echo "usage: $0 [--list] [pdf|all]" >&2; exit 2 ;; esac
 # package, and the command that shows it is there ("" = ask dpkg)
-wanted=("fonts-ipaexfont:" "fonts-noto-cjk:" "tesseract-ocr:tesseract" "tesseract-ocr-jpn:"
+wanted=("fonts-ipaexfont:" "fonts-ipamj-mincho:" "fonts-babelstone-han:" "fonts-noto-cjk:" "tesseract-ocr:tesseract"
+        "tesseract-ocr-jpn:"
         "poppler-utils:pdftotext")
 if [ "$group" = all ]; then
   wanted+=("chromium:chromium" "openjdk-17-jre-headless:java" "postgresql-contrib:pgbench"

@@ -74,14 +74,44 @@ def test_registry_api_refuses_wrong_types_instead_of_coercing_them(clerk_client:
 def test_registry_api_refuses_control_and_format_characters(clerk_client: Any, kind: str) -> None:
     body = {**MOVE_IN, "persons": [{**PERSON, "name": HOSTILE_TEXT[kind]}]}
     refused = _refused_in_japanese(_post(clerk_client, "/api/registry/changes", body), "persons[0].name")
-    assert "使用できない文字" in refused["message"] and HOSTILE_TEXT[kind] not in refused["message"]
+    # a 外字 in a name is a character outside the 行政事務標準文字 (issue 22 item 3), named as such
+    expected = "行政事務標準文字にありません" if kind == "private use 外字" else "使用できない文字"
+    assert expected in refused["message"] and HOSTILE_TEXT[kind] not in refused["message"]
     assert _registry_unchanged() == (0, 0)
 
 
 def test_registry_keeps_ideographic_variation_sequences(clerk_client: Any) -> None:
     """MJ glyphs are written as a base character plus a variation selector (文字要件): those are accepted."""
-    body = {**MOVE_IN, "persons": [{**PERSON, "name": "\u8fbb\U000e0100 太郎"}]}
+    body = {**MOVE_IN, "persons": [{**PERSON, "name": "\u8fbb\U000e0102 太郎"}]}
     assert _post(clerk_client, "/api/registry/changes", body).status_code == 201
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("persons[0].name", "葛\U000e0100西 太郎", "氏名の『葛\U000e0100』(U+845B U+E0100) は行政事務標準文字にありません"),
+    ("persons[0].name", "青木 \U00020000太郎", None),
+    ("persons[0].kana", "ｱｵｷ ﾀﾛｳ", "氏名フリガナの『ｱ』(U+FF71) は行政事務標準文字にありません"),
+    ("katagaki", "ハイツ\ue000", "方書の『\ue000』(U+E000) は行政事務標準文字にありません"),
+    ("previous_address", "大阪市北区梅田1丁目😀", "転入前住所の『😀』(U+1F600) は行政事務標準文字にありません"),
+])
+def test_registry_api_refuses_names_and_addresses_outside_the_standard_characters(
+        clerk_client: Any, field: str, value: str, message: str | None) -> None:
+    """文字要件 (標準仕様書 1.4; 行政事務標準文字, no 外字; issue 22 item 3). Independent: U+845B U+E0100 is an
+    Adobe-Japan1 sequence (not in the MJ文字情報一覧表, whose 葛 are U+E0102–E0108), ｱ is JIS X 0201 half-width
+    katakana, U+E000 private use, U+1F600 an emoji: none is an MJ or JIS X 0213 character; 422 names the item and
+    the character, nothing is stored. U+20000 (𠀀) is MJ (MJ030312): accepted."""
+    body: dict[str, Any] = json.loads(json.dumps(MOVE_IN))
+    if field.startswith("persons[0]."):
+        body["persons"][0][field.split(".", 1)[1]] = value
+    else:
+        body[field] = value
+    response = _post(clerk_client, "/api/registry/changes", body)
+    if message is None:
+        assert response.status_code == 201, response.content[:300]
+        return
+    assert response.status_code == 422, response.content[:300]
+    refused = _refused_in_japanese(response, field)
+    assert refused["message"].startswith(message) or message in refused["message"], refused
+    assert _registry_unchanged() == (0, 0)
 
 
 @pytest.mark.parametrize(("field", "value"), [

@@ -26,10 +26,10 @@ def test_search_by_name_and_kana_folds_variants(household: Any) -> None:
 
 
 def test_search_by_name_with_variation_selector(towns: Any, clerk: Any) -> None:
-    applied = apply(move_in_command(persons=(NewPerson("渡\U000E0100辺 一", "ワタナベ ハジメ", dt.date(1980, 1, 1),
+    applied = apply(move_in_command(persons=(NewPerson("渡辺\U000E0101 一", "ワタナベ ハジメ", dt.date(1980, 1, 1),
                                                        "M", "世帯主"),)), actor=clerk)
     assert [r["atena_number"] for r in search(name="渡辺 一")] == applied.atena_numbers
-    assert search(name="渡辺 一")[0]["name"] == "渡\U000E0100辺 一"  # stored as entered
+    assert search(name="渡辺 一")[0]["name"] == "渡辺\U000E0101 一"  # stored as entered
 
 
 def test_search_by_birth_date_address_and_numbers(household: Any) -> None:
@@ -97,7 +97,7 @@ def test_search_is_paged_with_the_total_count(towns: Any, clerk: Any, candidates
 
 
 @pytest.mark.parametrize(("registered", "typed"), [("髙橋 一郎", "高橋"), ("高橋 一郎", "髙橋"), ("𠮷野 花子", "吉野"),
-                                                   ("吉野 花子", "𠮷野"), ("齋藤 一", "斎藤"), ("渡邉\U000E0104 一", "渡辺"),
+                                                   ("吉野 花子", "𠮷野"), ("齋藤 一", "斎藤"), ("渡邉\U000E010F 一", "渡辺"),
                                                    ("山﨑 一", "山崎"), ("德永 一", "徳永")])
 def test_search_finds_itaiji_by_the_common_form_and_back(towns: Any, clerk: Any, registered: str, typed: str) -> None:
     """Issue 22 item 5: 髙橋 found by 高橋, 𠮷野 by 吉野 and the reverse; the key is folded when written and when

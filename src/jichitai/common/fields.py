@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictInt, StrictStr
 
 from jichitai.common.checkdigit import is_valid_modulus11, is_valid_my_number
+from jichitai.common.moji import moji_problem
 
 # General categories refused in every text item (see the module docstring).
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
@@ -41,7 +42,8 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
 
 
-def text_problem(value: str, max_length: int, *, multiline: bool = False) -> str | None:
+def text_problem(value: str, max_length: int, *, multiline: bool = False,
+                 refused: frozenset[str] = REFUSED_CATEGORIES) -> str | None:
     """Why ``value`` is not acceptable as a text item of at most ``max_length`` characters, or ``None``.
     The reason names the offending character by code point (never echoes the rest of the value)."""
     if len(value) > max_length:
@@ -49,7 +51,7 @@ def text_problem(value: str, max_length: int, *, multiline: bool = False) -> str
     for ch in value:
         if multiline and ch in MULTILINE_ALLOWED:
             continue
-        if unicodedata.category(ch) in REFUSED_CATEGORIES:
+        if unicodedata.category(ch) in refused:
             return f"使用できない文字（{_describe(ch)}）が含まれています。制御文字・書式文字・外字は使えません。"
     return None
 
@@ -97,6 +99,24 @@ def Text(max_length: int, *, multiline: bool = False) -> Any:
     """A text item (strict ``str``) of at most ``max_length`` characters of the 文字要件."""
     return Annotated[StrictStr, Field(json_schema_extra={"maxLength": max_length}),
                      _checked(lambda v: text_problem(v, max_length, multiline=multiline))]
+
+
+# refused as such in a name or address too; private-use (外字) and unassigned code points are refused there as
+# characters outside the 行政事務標準文字, named with the item
+NEVER_TEXT = REFUSED_CATEGORIES - {"Co", "Cn"}
+
+
+def standard_text_problem(value: str, max_length: int, label: str) -> str | None:
+    """Why ``value`` cannot be the name or address item ``label``: too long, a control or format character, or a
+    character (with its variation selector) outside the 行政事務標準文字 (jichitai.common.moji)."""
+    return text_problem(value, max_length, refused=NEVER_TEXT) or moji_problem(value, label)
+
+
+def StandardText(max_length: int, label: str) -> Any:
+    """A name or an address item: :func:`Text` whose every character is one of the 行政事務標準文字; the refusal
+    names ``label`` and the character (「氏名の『X』(U+XXXX) は行政事務標準文字にありません。」)."""
+    return Annotated[StrictStr, Field(json_schema_extra={"maxLength": max_length}),
+                     _checked(lambda v: standard_text_problem(v, max_length, label))]
 
 
 def Digits(*lengths: int, label: str = "番号") -> Any:

@@ -38,6 +38,8 @@ def _item_type(name: str) -> Any:
         return F.JuminhyoCode
     if item.kind == "my_number":
         return F.MyNumber
+    if item.kind == "moji":
+        return F.StandardText(item.max_length, item.label)
     if item.kind in ("number", "code"):
         return F.Digits(*item.lengths, label=item.label)
     return F.Text(item.max_length, multiline=item.kind == "multiline")

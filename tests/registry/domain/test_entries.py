@@ -97,8 +97,8 @@ def test_foreign_resident_needs_nationality(ledger: MemoryLedger) -> None:
 
 
 def test_name_keeps_ideographic_variation_sequence(ledger: MemoryLedger) -> None:
-    """Names are Unicode with IVS kept (1.4 文字要件)."""
-    name = "渡\U000E0100辺 一"
+    """Names are Unicode with IVS kept (1.4 文字要件): 辺 U+E0101 is a Moji_Joho sequence (MJ文字情報一覧表)."""
+    name = "渡辺\U000E0101 一"
     _, change = move_in(ledger, NewPerson(name, "ワタナベ ハジメ", dt.date(1980, 1, 1), "M", "世帯主"))
     assert change.entries[0].after.name == name
 

@@ -58,13 +58,13 @@ def test_short_row_is_reported() -> None:
 
 def test_cp932_lists_every_unwritable_character_instead_of_replacing() -> None:
     rows = [row_of(PERSON, CHANGE, WORDS, "281000"),
-            row_of(Person(**{**PERSON.as_dict(), "atena_number": "000000000000027", "name": "𠮷田　葛\U000E0100子",
+            row_of(Person(**{**PERSON.as_dict(), "atena_number": "000000000000027", "name": "𠮷田　葛\U000E0102子",
                              "birth_date": dt.date(1990, 1, 1)}), CHANGE, WORDS, "281000")]
     with pytest.raises(csvfile.UnwritableCharacters) as exc:
         csvfile.encode(HEADER, rows, "cp932")
     problems = exc.value.problems
     assert [(p.line, p.atena_number, p.item, p.codepoint) for p in problems] == [
-        (3, "000000000000027", "氏名", "U+20BB7"), (3, "000000000000027", "氏名", "U+E0100")]
+        (3, "000000000000027", "氏名", "U+20BB7"), (3, "000000000000027", "氏名", "U+E0102")]
     assert "3行目 宛名番号 000000000000027（𠮷田" in str(problems[0])
     data = csvfile.encode(HEADER, rows, "utf-8")
     assert "𠮷田".encode() in data

@@ -3,7 +3,9 @@
 The template ``templates/registry/certificates/certificate.typ`` receives the layout as JSON (``sys.inputs``): the
 printed values are data, never markup, so a name cannot change the page. The Japanese fonts are the Debian packages
 fonts-ipaexfont-mincho/-gothic that ``scripts/install-system-deps.sh`` installs; Typst reads them from their
-folders. Nothing is fetched from a network: the template imports no Typst package (the only thing Typst would
+folders. Names and addresses (the value cells) print with IPAmj明朝 first (fonts-ipamj-mincho: the MJ glyphs and
+their ideographic variation sequences), then IPAex, then BabelStone Han (fonts-babelstone-han) for what IPAmj明朝
+lacks (文字要件, docs/moji.md). Nothing is fetched from a network: the template imports no Typst package (the only thing Typst would
 download) and the data is never evaluated, so no name can bring an import in (tests/registry/certificates).
 
 Speed (issue 3, 住民票の写し p99 < 300 ms through the issuance service): one :class:`typst.Compiler` per thread keeps
@@ -37,6 +39,10 @@ FONT_CANDIDATES = {
                "/usr/share/fonts/truetype/fonts-japanese-mincho.ttf"),
     "gothic": ("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
                "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"),
+    # 文字要件: names and addresses print in IPAmj明朝 (every MJ character and its Moji_Joho IVS, docs/moji.md) …
+    "mj": ("/usr/share/fonts/truetype/ipamj/ipamjm.ttf",),
+    # … and, for the two MJ characters of Ver.006 that IPAmj明朝 005.01 lacks (U+9FEE, U+9FEF), BabelStone Han
+    "han": ("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",),
 }
 PER_PAGE = 4          # 世帯連記式: up to four people a page (市川三郷町's published format)
 FONT_STEPS = (10.0, 9.0, 8.0)
@@ -107,10 +113,9 @@ def _compiler() -> typst.Compiler:
 def typst_pdf(template: Path, data: dict[str, object]) -> bytes:
     """The one PDF engine for every document (certificates, tax notices): ``template`` compiled with ``data`` as
     JSON in ``sys.inputs.data`` (printed as text, never markup) and the project's fonts' family names in
-    ``sys.inputs.mincho`` / ``sys.inputs.gothic``."""
-    families = font_families()
+    ``sys.inputs.mincho`` / ``gothic`` / ``mj`` (IPAmj明朝, for names and addresses) / ``han`` (its fallback)."""
     pdf = compiler_for(template).compile(format="pdf", sys_inputs={
-        "data": json.dumps(data, ensure_ascii=False), "mincho": families["mincho"], "gothic": families["gothic"]})
+        "data": json.dumps(data, ensure_ascii=False), **font_families()})
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -123,8 +128,7 @@ def pdf_of(layout: Layout, font_pt: float = FONT_STEPS[0]) -> bytes | None:
     """The PDF of a planned layout, or None when a page of it does not fit (文字溢れ)."""
     families = font_families()
     try:
-        pdf = _compiler().compile(format="pdf", sys_inputs={
-            "data": layout_json(layout, font_pt), "mincho": families["mincho"], "gothic": families["gothic"]})
+        pdf = _compiler().compile(format="pdf", sys_inputs={"data": layout_json(layout, font_pt), **families})
     except typst.TypstError as exc:
         if OVERFLOW in str(exc):
             return None

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from jichitai.registry.domain.rules import (
     check_move_out_dates,
     check_new_person,
     check_not_blanked,
+    check_standard_characters,
     coerce_changes,
 )
 
@@ -790,6 +792,7 @@ def decide(command: C.Command, ledger: Ledger) -> Change:
     if handler is None:
         raise RegistryError(f"異動の種類「{type(command).__name__}」は扱えません。", code="unknown_command")
     check_dates(command, ledger.today, future_allowed=isinstance(command, C.RecordMoveOut))
+    check_standard_characters({f.name: getattr(command, f.name) for f in dataclasses.fields(command)})
     work = _Work(ledger)
     reason = handler(work, command)
     for setai in sorted(work.households):

@@ -1,7 +1,7 @@
 """What each item of a 異動 may hold: its length and character class (住民記録システム標準仕様書 1.4 文字要件),
-or its number format with check digit. One table, read by the command codec (every 異動 from the API, the
-counter's confirmation and the 決裁 queue), the API's OpenAPI schemas and the migration import, so a value one
-entry point refuses is refused by all of them.
+or its number format with check digit; names and addresses hold 行政事務標準文字 only (jichitai.common.moji). One
+table, read by the command codec (every 異動 from the API, the counter's confirmation and the 決裁 queue), the
+API's OpenAPI schemas and the migration import, so a value one entry point refuses is refused by all of them.
 
 Lengths are those of the columns the items are stored in (registry.models), so nothing is cut or fails in the
 database."""
@@ -12,7 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jichitai.common.checkdigit import is_valid_modulus11
-from jichitai.common.fields import digits_problem, juminhyo_code_problem, my_number_problem, text_problem
+from jichitai.common.fields import (
+    digits_problem,
+    juminhyo_code_problem,
+    my_number_problem,
+    standard_text_problem,
+    text_problem,
+)
 
 NUMBER_WIDTH = 15  # 宛名番号・世帯番号 (ledger.ATENA_WIDTH, SETAI_WIDTH)
 MAX_PERSONS = 30  # people in one 届出
@@ -21,8 +27,9 @@ MAX_LISTED = 200  # 宛名番号 listed in one command, entries of a mapping
 
 @dataclass(frozen=True)
 class Item:
-    """``kind``: "text", "multiline", "number" (宛名番号・世帯番号, modulus 11), "code" (digits of the given
-    lengths), "juminhyo_code", "my_number"."""
+    """``kind``: "text", "moji" (a name or an address: text of the 行政事務標準文字 only, jichitai.common.moji),
+    "multiline", "number" (宛名番号・世帯番号, modulus 11), "code" (digits of the given lengths), "juminhyo_code",
+    "my_number"."""
 
     label: str
     kind: str = "text"
@@ -34,19 +41,23 @@ def _number(label: str) -> Item:
     return Item(label, "number", NUMBER_WIDTH, (NUMBER_WIDTH,))
 
 
+def _moji(label: str, max_length: int) -> Item:
+    return Item(label, "moji", max_length)
+
+
 ITEMS: dict[str, Item] = {
-    "name": Item("氏名", max_length=200), "kana": Item("氏名フリガナ", max_length=200),
-    "honseki": Item("本籍", max_length=200), "hittosha": Item("筆頭者", max_length=100),
-    "kyuuji": Item("旧氏", max_length=100), "kyuuji_kana": Item("旧氏フリガナ", max_length=200),
-    "tsusho": Item("通称", max_length=200), "tsusho_kana": Item("通称フリガナ", max_length=200),
+    "name": _moji("氏名", 200), "kana": _moji("氏名フリガナ", 200),
+    "honseki": _moji("本籍", 200), "hittosha": _moji("筆頭者", 100),
+    "kyuuji": _moji("旧氏", 100), "kyuuji_kana": _moji("旧氏フリガナ", 200),
+    "tsusho": _moji("通称", 200), "tsusho_kana": _moji("通称フリガナ", 200),
     "nationality": Item("国籍・地域", max_length=100), "article_30_45": Item("法第30条の45の区分", max_length=50),
     "residence_status": Item("在留資格", max_length=100), "residence_period": Item("在留期間", max_length=50),
     "residence_card_number": Item("在留カード等番号", max_length=12),
     "relationship": Item("続柄", max_length=20), "sex": Item("性別", max_length=1),
     "resident_kind": Item("住民種別", max_length=10),
-    "banchi": Item("番地", max_length=100), "katagaki": Item("方書", max_length=200),
+    "banchi": _moji("番地", 100), "katagaki": _moji("方書", 200),
     "postcode": Item("郵便番号", max_length=8),
-    "previous_address": Item("転入前住所", max_length=300), "destination_address": Item("転出先住所", max_length=300),
+    "previous_address": _moji("転入前住所", 300), "destination_address": _moji("転出先住所", 300),
     "town_code": Item("町字コード", "code", 12, tuple(range(1, 13))),
     "previous_municipality_code": Item("転入前住所の市区町村コード", "code", 6, (5, 6)),
     "destination_municipality_code": Item("転出先の市区町村コード", "code", 6, (5, 6)),
@@ -68,6 +79,7 @@ def _number_problem(value: str, item: Item) -> str | None:
 
 _CHECKS: dict[str, Callable[[str, Item], str | None]] = {
     "text": lambda v, item: text_problem(v, item.max_length),
+    "moji": lambda v, item: standard_text_problem(v, item.max_length, item.label),
     "multiline": lambda v, item: text_problem(v, item.max_length, multiline=True),
     "number": _number_problem,
     "code": lambda v, item: digits_problem(v, item.lengths, item.label),

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from jichitai.common.moji import moji_problem
 from jichitai.common.text import is_katakana_reading
 from jichitai.registry.domain import periods
 from jichitai.registry.domain.errors import RegistryError
-from jichitai.registry.domain.items import field_label
+from jichitai.registry.domain.items import ITEMS, field_label
 from jichitai.registry.domain.person import (
     CORRECTABLE,
     DATE_FIELDS,
@@ -24,6 +25,8 @@ from jichitai.registry.domain.person import (
     relationship_generation,
     relationship_sex,
 )
+
+MOJI_ITEMS = tuple(k for k, item in ITEMS.items() if item.kind == "moji")
 
 
 def check_dates(command: Any, today: dt.date, *, future_allowed: bool) -> None:
@@ -66,10 +69,23 @@ def check_move_out_dates(moved_on: dt.date, notified_on: dt.date | None, today: 
         )
 
 
+def check_standard_characters(values: Mapping[str, Any]) -> None:
+    """文字要件 (標準仕様書 1.4; 行政事務標準文字, no 外字): every name and address item (domain.items kind "moji")
+    holds only characters of the set, each with its variation selector; the refusal names the item and the
+    character. The codec checks the same on entry; this keeps a command built in code to the same rule."""
+    for key, value in values.items():
+        item = ITEMS.get(key)
+        if item is not None and item.kind == "moji" and isinstance(value, str) and value:
+            problem = moji_problem(value, item.label)
+            if problem:
+                raise RegistryError(problem, code="outside_standard_characters", field=key)
+
+
 def check_new_person(new: Any, moved_on: dt.date) -> None:
-    """Items a person must carry to enter the registry (j10, j20)."""
+    """Items a person must carry to enter the registry (j10, j20), in the characters of the 文字要件."""
     if not new.name.strip():
         raise RegistryError("氏名を入力してください。", code="name_required", field="name")
+    check_standard_characters({f: getattr(new, f) for f in MOJI_ITEMS if hasattr(new, f)})
     if new.kana and not is_katakana_reading(new.kana):
         raise RegistryError("氏名フリガナはカタカナで入力してください（標準仕様書 1.1.18）。", code="invalid_kana",
                             field="kana")
@@ -186,4 +202,5 @@ def coerce_changes(changes: Mapping[str, Any], *, minor_only: bool) -> dict[str,
         if key == "birth_date" and not isinstance(value, dt.date):
             raise RegistryError("生年月日を入力してください。", code="invalid_date", field=key)
         out[key] = value
+    check_standard_characters(out)
     return out

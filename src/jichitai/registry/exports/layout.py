@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.common.checkdigit import is_valid_modulus11, is_valid_my_number
-from jichitai.common.fields import date_problem, juminhyo_code_problem, text_problem
+from jichitai.common.fields import NEVER_TEXT, date_problem, juminhyo_code_problem, text_problem
+from jichitai.common.moji import outside, outside_message
 from jichitai.common.text import is_katakana_reading
 from jichitai.registry.domain.items import ITEMS
 from jichitai.registry.domain.person import ACTIVE, FEMALE, FOREIGN, JAPANESE, MALE, REMOVED, Person
@@ -162,9 +163,10 @@ class RowError:
     line: int          # the line of the file (the header is line 1)
     item: str          # the Japanese item name ("" for the row as a whole)
     message: str
+    column: int = 0    # the item's column (from 1), where the error is about one character of it (文字同定)
 
     def __str__(self) -> str:
-        where = f"{self.line}行目" + (f"「{self.item}」" if self.item else "")
+        where = f"{self.line}行目" + (f"{self.column}列" if self.column else "") + (f"「{self.item}」" if self.item else "")
         return f"{where}: {self.message}"
 
 
@@ -206,12 +208,27 @@ _LENGTHS = {"city_code": 6, "ward_code": 5, "change.reason": 50, "address.prefec
 FUTURE_DATES = frozenset({"residence_until"})  # 在留期間の満了の日 lies ahead; every other date has happened
 
 
+# 文字要件: the name and address items (domain.items kind "moji") and the address words of the dictionary
+MOJI_SOURCES = frozenset({*(k for k, item in ITEMS.items() if item.kind == "moji"),
+                          "address.prefecture", "address.municipality", "address.town"})
+
+
 def _text_problem(col: Column, text: str) -> str | None:
     """Control and format characters, private-use 外字 and over-long values are refused in every column (文字要件:
-    jichitai.common.fields), before the value is read as a date, a code or a number."""
+    jichitai.common.fields), before the value is read as a date, a code or a number; in a name or address column
+    a 外字 is listed with the other characters outside the 行政事務標準文字."""
     item = ITEMS.get(col.source)
     limit = item.max_length if item else _LENGTHS.get(col.source, 100)
+    if col.source in MOJI_SOURCES:  # its 外字 are listed one by one (:func:`_outside_characters`)
+        return text_problem(text, limit, refused=NEVER_TEXT)
     return text_problem(text, limit, multiline=col.source == "note")
+
+
+def _outside_characters(line: int, column: int, item: str, text: str) -> list[RowError]:
+    """One error per character outside the 行政事務標準文字, with its column and position: the list a migration
+    works through for 文字同定 (a legacy 外字 is identified to an MJ character, then the file is loaded again)."""
+    return [RowError(line, item, f"{found.position}文字目 {outside_message(item, found)}文字同定が必要です。", column)
+            for found in outside(text)]
 
 
 def parse_row(line: int, values: list[str], today: dt.date | None = None) -> ParsedRow:
@@ -229,13 +246,15 @@ def parse_row(line: int, values: list[str], today: dt.date | None = None) -> Par
     fields: dict[str, Any] = {}
     change: dict[str, Any] = {}
     address: dict[str, str] = {}
-    for col in COLUMNS:
+    for number, col in enumerate(COLUMNS, start=1):
         text = raw[col.name]
         value: Any = text
         problem = _text_problem(col, text)
         if problem:
             errors.append(RowError(line, col.name, problem))
             text = value = ""
+        elif col.source in MOJI_SOURCES:
+            errors += _outside_characters(line, number, col.name, text)
         if col.kind == "date":
             try:
                 value = dt.date.fromisoformat(text) if text else None

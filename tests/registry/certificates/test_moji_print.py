@@ -1,0 +1,78 @@
+"""文字要件 on paper (issue 22 item 3): a certificate prints every registered glyph of a name or an address —
+the MJ variation sequence as its own glyph, a rare MJ kanji — from IPAmj明朝 (the MJ font), never as .notdef
+(tofu). Checked on the PDF itself: poppler's pdftohtml names the font of each text run, pdftotext gives the text
+back, and the fonts' ToUnicode maps give the glyph (CID) each character was drawn with."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from jichitai.registry.certificates.render import render
+from tests.registry.certificates.factories import certificate, household
+
+KATSU_MJ = "葛\U000E0102"  # MJ022335: U+845B U+E0102
+RARE = "\U00025609"         # 𥘉 MJ007482 (戸籍統一文字 022430, 住基統一文字 J+B697): in neither IPAex明朝 nor Noto CJK
+NEW = "\u9fee"              # MJ057449, MJ Ver.006 (Unicode 11): not in IPAmj明朝 005.01
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftohtml") is None, reason="poppler-utils: scripts/install-system-deps.sh")
+
+
+def _glyphs(pdf: bytes) -> dict[str, dict[str, int]]:
+    """For each embedded font (without its subset tag), the text each glyph stands for → its CID (ToUnicode)."""
+    objects = {m.group(1): m for m in re.finditer(rb"(\d+) 0 obj\s*<<(.*?)>>\s*(stream\r?\n|endobj)", pdf, re.S)}
+    out: dict[str, dict[str, int]] = {}
+    for m in objects.values():
+        font = re.search(rb"/Subtype/Type0/BaseFont/[A-Z]{6}\+([^/]+)/.*?/ToUnicode (\d+) 0 R", m.group(2), re.S)
+        if not font:
+            continue
+        stream = objects[font.group(2)]
+        cmap = zlib.decompress(pdf[stream.end():pdf.index(b"endstream", stream.end())]).decode("ascii")
+        entries = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S))
+        out[font.group(1).decode()] = {
+            bytes.fromhex(text).decode("utf-16-be"): int(cid, 16)
+            for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", entries)}
+    return out
+
+
+def _runs(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    """(font family, text) of every text run, as poppler reads them."""
+    path = tmp_path / "c.pdf"
+    path.write_bytes(pdf)
+    xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    fonts = {i: family.split("+")[-1] for i, family in re.findall(r'<fontspec id="(\d+)"[^>]*family="([^"]+)"', xml)}
+    return [(fonts[f], text) for f, text in re.findall(r'<text [^>]*font="(\d+)">([^<]*)</text>', xml)]
+
+
+def test_mj_variation_sequence_and_rare_mj_kanji_print_from_ipamj_not_as_tofu(tmp_path: Path, pages_of) -> None:
+    """Independent: 葛 U+E0102 and 𥘉 are MJ characters (MJ文字情報一覧表 Ver.006.02); IPAmj明朝 draws the sequence
+    with its own glyph (a CID other than plain 葛's) and 𥘉 at all, neither with CID 0 (.notdef); U+9FEE, which
+    IPAmj明朝 005.01 lacks, comes from the fallback BabelStone Han rather than as tofu."""
+    hh = household(n_children=0, foreigner=False)
+    members = list(hh.members)
+    members[0] = replace(members[0], name=f"{KATSU_MJ}西　{RARE}子")
+    members[1] = replace(members[1], name=f"葛西　{NEW}子")
+    hh = replace(hh, members=tuple(members), address=replace(hh.address, katagaki=f"{KATSU_MJ}ハイツ201号"))
+    pdf = render(certificate(hh))
+
+    text = "".join("".join(pages_of(pdf)).split())
+    assert f"{KATSU_MJ}西{RARE}子" in text and f"葛西{NEW}子" in text and f"{KATSU_MJ}ハイツ201号" in text
+
+    runs = _runs(pdf, tmp_path)
+    assert ("IPAmjMincho", f"{KATSU_MJ}西　{RARE}子") in runs
+    assert any(font == "IPAmjMincho" and f"{KATSU_MJ}ハイツ" in run for font, run in runs)
+    assert ("BabelStoneHan", NEW) in runs
+
+    glyphs = _glyphs(pdf)
+    mj = glyphs["IPAmjMincho"]
+    assert mj[KATSU_MJ] not in (0, mj["葛"])  # the registered glyph, not the plain one, not .notdef
+    assert mj[RARE] != 0
+    assert glyphs["BabelStoneHan"][NEW] != 0
+    assert all(cid != 0 for font in glyphs.values() for cid in font.values())
