@@ -10,9 +10,10 @@ The set is
      point), its 実装したMoji_JohoコレクションIVS (code point + variation selector U+E0100–E01EF), its 実装したSVS
      (code point + U+FE00), and the IVS of ``mji_duplicated_ivs`` (重複実装);
   2. the non-kanji of JIS X 0213:2004 (both planes, as Python's ``euc_jis_2004`` codec decodes them) and printable
-     ASCII: kana, Latin letters for foreign residents' names, digits, the marks of addresses. The official list of
-     行政事務標準文字 (MJ+, about 70,000 characters) is published to local governments only; its ~9,000 additions to
-     MJ and its non-kanji repertoire were not at hand, so this part is a proxy (docs/moji.md).
+     ASCII (less ⦅⦆, which no certificate font prints): kana, Latin letters for foreign residents' names, digits,
+     the marks of addresses. The official list of 行政事務標準文字 (MJ+, about 70,000 characters) is published to
+     local governments only; its ~9,000 additions to MJ and its non-kanji repertoire were not at hand, so this part
+     is a proxy (docs/moji.md).
 
 Run only by a developer when the source changes; the output is committed and read at run time (nothing is
 fetched then). Uses the standard library only.
@@ -65,6 +66,11 @@ def mj(db: Path) -> tuple[set[int], set[tuple[int, int]], int]:
     return bare, sequences, len(rows)
 
 
+# JIS X 0213 non-kanji left out: no font the certificates use prints them (tests/registry/certificates/
+# test_moji_print.py), and no name or address needs them
+UNPRINTABLE = {0x2985, 0x2986}  # ⦅ ⦆ (1-2-54, 1-2-55)
+
+
 def jis_x0213_non_kanji() -> set[int]:
     found = {b for b in range(0x20, 0x7F)}
     for prefix in (b"", b"\x8f"):
@@ -75,7 +81,7 @@ def jis_x0213_non_kanji() -> set[int]:
                 except UnicodeDecodeError:
                     continue
                 found.update(ord(ch) for ch in text if not _is_kanji(ord(ch)))
-    return found
+    return found - UNPRINTABLE
 
 
 def _ranges(points: set[int]) -> list[str]:

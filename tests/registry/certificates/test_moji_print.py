@@ -76,3 +76,30 @@ def test_mj_variation_sequence_and_rare_mj_kanji_print_from_ipamj_not_as_tofu(tm
     assert mj[RARE] != 0
     assert glyphs["BabelStoneHan"][NEW] != 0
     assert all(cid != 0 for font in glyphs.values() for cid in font.values())
+
+
+def test_the_certificate_fonts_cover_every_character_of_the_set() -> None:
+    """Consistency of our set-up with our set: every code point and variation sequence of moji_set.txt has a glyph
+    in IPAmj明朝 (cmap, and the format 14 subtable for the sequences), except the two MJ Ver.006 characters
+    IPAmj明朝 005.01 predates, which come from the fallback fonts. A new gap fails here."""
+    from fontTools.ttLib import TTFont
+
+    from jichitai.common.moji import standard_characters
+    from jichitai.registry.certificates.render import font_files
+
+    def coverage(path: Path) -> tuple[set[int], set[tuple[int, int]]]:
+        cmap = TTFont(str(path), lazy=True, fontNumber=0)["cmap"]
+        sequences = {(base, selector) for table in cmap.tables if table.format == 14
+                     for selector, pairs in table.uvsDict.items() for base, _ in pairs}
+        return set(cmap.getBestCmap()), sequences
+
+    charset = standard_characters()
+    mj_points, mj_sequences = coverage(font_files()["mj"])
+    assert charset.sequences - mj_sequences == set()
+    missing = charset.bare - mj_points
+    assert missing == {0x9FEE, 0x9FEF}
+    fallback = set().union(*(coverage(font_files()[kind])[0] for kind in ("mincho", "han")))
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    if noto.exists():  # Typst's last fallback (fonts-noto-cjk)
+        fallback |= coverage(noto)[0]
+    assert missing - fallback == set()

@@ -41,6 +41,24 @@ def test_hiragana_kana_is_taken_as_katakana_on_entry(towns: Any, login_as: Any) 
     assert sorted(Resident.objects.values_list("kana", flat=True)) == ["ヤマダ イチロウ", "ヤマダ ハルコ"]
 
 
+def test_a_name_outside_the_standard_characters_is_refused_at_the_counter(towns: Any, login_as: Any) -> None:
+    """文字要件 (標準仕様書 1.4; issue 22 item 3). Independent: U+E000 is private use (a legacy 外字), 김 Hangul and
+    葛 U+E0100 an Adobe-Japan1 sequence, none in the MJ文字情報一覧表 or JIS X 0213: the page says which item and
+    which character, and nothing is recorded. Half-width katakana in a reading is taken as full-width."""
+    client = login_as("counter")
+    html = client.post("/registry/changes/move-in/", {**MOVE_IN, "p1-name": "山田 \ue000郎"}).content.decode()
+    assert "U+E000" in html and "外字は使えません" in html  # private use: refused before any form (InputGuard)
+    html = client.post("/registry/changes/move-in/", {**MOVE_IN, "p2-name": "김 春子"}).content.decode()
+    assert "氏名の『김』(U+AE40) は行政事務標準文字にありません" in html
+    assert not Resident.objects.exists()
+    html = client.post("/registry/changes/move-in/", {**MOVE_IN, "katagaki": "葛\U000E0100ハイツ"}).content.decode()
+    assert "方書の『葛\U000E0100』(U+845B U+E0100) は行政事務標準文字にありません" in html
+    typed = {**MOVE_IN, "p1-name": "葛\U000E0102西 一郎", "p1-kana": "ｶｻｲ ｲﾁﾛｳ"}
+    html = client.post("/registry/changes/move-in/", typed).content.decode()
+    client.post("/registry/changes/move-in/", {"step": "commit", "token": _token(html)})
+    assert Resident.objects.get(name="葛\U000E0102西 一郎").kana == "カサイ イチロウ"
+
+
 def test_move_in_is_confirmed_before_it_is_recorded(towns: Any, login_as: Any) -> None:
     client = login_as("counter")
     confirm = client.post("/registry/changes/move-in/", MOVE_IN)

@@ -54,11 +54,12 @@ class WarekiDateField(forms.DateField):
 
 
 class KanaField(forms.CharField):
-    """A reading (フリガナ): typed in hiragana it is taken as katakana (the register holds katakana, 1.1.18),
-    rather than refused; anything else that is not katakana is still refused by the domain with its reason."""
+    """A reading (フリガナ): typed in hiragana or in half-width katakana (ｶﾀｶﾅ, not a character of the 文字要件) it is
+    taken as full-width katakana (the register holds katakana, 1.1.18), rather than refused; anything else that is
+    not katakana is still refused by the domain with its reason."""
 
     def to_python(self, value: Any) -> str:
-        return hiragana_to_katakana(super().to_python(value) or "")
+        return hiragana_to_katakana(nfkc(super().to_python(value) or ""))
 
 
 class TownPicker(forms.Widget):
