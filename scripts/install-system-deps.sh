@@ -9,7 +9,8 @@
 #          and poppler (a PDF's own text)
 #   all    (default) pdf, plus what the test suite drives: chromium (end-to-end tests), Java 17 (PySpark),
 #          poppler (PDF checks), PostgreSQL's contrib tools (pgbench, DR drills), systemd (systemd-analyze
-#          verifies the units in deploy/), pgBackRest (the DR backups and point-in-time restore)
+#          verifies the units in deploy/), pgBackRest (the DR backups and point-in-time restore), zbar (reads the
+#          納付書's コンビニ収納 GS1-128 barcode back in the PDF tests)
 # `--list GROUP` prints the group's packages (installed or not) and changes nothing.
 set -euo pipefail
 list=0
@@ -22,7 +23,7 @@ wanted=("fonts-ipaexfont:" "fonts-ipamj-mincho:" "fonts-babelstone-han:" "fonts-
         "poppler-utils:pdftotext")
 if [ "$group" = all ]; then
   wanted+=("chromium:chromium" "openjdk-17-jre-headless:java" "postgresql-contrib:pgbench"
-           "systemd:systemd-analyze" "pgbackrest:pgbackrest")
+           "systemd:systemd-analyze" "pgbackrest:pgbackrest" "zbar-tools:zbarimg")
 fi
 need=()
 for entry in "${wanted[@]}"; do

@@ -48,6 +48,8 @@ class Config:
     seal_image: str = ""  # the 公印 image printed on certificates (tax.certificates); empty: the certifier's
     seal_omitted: bool = False  # the city prints 「公印省略」 on 住民票の写し etc. instead of a seal (j1050)
     hub_files: str = ""
+    cvs_biller_code: str = ""  # 請求書発行企業コード (GS1 Japan) for the コンビニ収納 barcode on 納付書; empty: none
+    cvs_limit: int = 300_000  # the largest 納付額 the 収納代行 contract takes at a コンビニ (≤ 999,999: 6 digits)
     s3_endpoint: str = ""
     s3_region: str = ""
     extras: dict[str, str] = field(default_factory=dict)
@@ -132,7 +134,25 @@ def load(env: dict[str, str] | None = None) -> Config:
         hub_files=_hub_files(env.get("JICHITAI_HUB_FILES") or str(var_dir / "hub")),
         s3_endpoint=env.get("JICHITAI_S3_ENDPOINT", ""),
         s3_region=env.get("JICHITAI_S3_REGION", ""),
+        cvs_biller_code=_biller_code(env.get("JICHITAI_CVS_BILLER_CODE", "").strip()),
+        cvs_limit=_cvs_limit(_int(env, "JICHITAI_CVS_LIMIT", 300_000)),
     )
+
+
+def _biller_code(value: str) -> str:
+    """The 請求書発行企業コード: the 6 digits of the GS1 事業者コード (JAN メーカーコード 7桁 without its leading 「4」)
+    that GS1 Japan gave the city (標準料金代理収納ガイドライン), or empty."""
+    if value and not (len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ConfigurationError(f"JICHITAI_CVS_BILLER_CODE must be the 6-digit 請求書発行企業コード, got {value!r}",
+                                 variable="JICHITAI_CVS_BILLER_CODE")
+    return value
+
+
+def _cvs_limit(value: int) -> int:
+    if not 1 <= value <= 999_999:
+        raise ConfigurationError(f"JICHITAI_CVS_LIMIT must be 1 to 999999 yen (the barcode's 6-digit amount), "
+                                 f"got {value}", variable="JICHITAI_CVS_LIMIT")
+    return value
 
 
 def _hub_files(value: str) -> str:
@@ -150,5 +170,5 @@ VARIABLES = (
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
     "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE", "JICHITAI_SEAL_OMITTED", "JICHITAI_HUB_FILES", "JICHITAI_S3_ENDPOINT",
-    "JICHITAI_S3_REGION",
+    "JICHITAI_S3_REGION", "JICHITAI_CVS_BILLER_CODE", "JICHITAI_CVS_LIMIT",
 )

@@ -16,7 +16,7 @@ from jichitai.common.errors import NotFound
 from jichitai.common.money import format_yen
 from jichitai.common.wareki import fiscal_year_label, to_wareki
 from jichitai.tax import addressee
-from jichitai.tax.collection import employer_files
+from jichitai.tax.collection import employer_files, payment_slip
 from jichitai.tax.collection.domain.instalment import Instalment
 from jichitai.tax.collection.domain.ordinary import full_prepayment
 from jichitai.tax.collection.models import CollectionSchedule
@@ -67,15 +67,17 @@ def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any =
         amounts.append(("還付（納付済みの場合）", schedule.refund))
     title = _changed(f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書", amounts,
                      previous_annual(schedule))
+    recipient = mailing_address(schedule.atena_number, guard=guard)
     return {
         "title": title,
-        "issued": to_wareki(on), "issuer": _issuer(on), "recipient": mailing_address(schedule.atena_number, guard=guard),
+        "issued": to_wareki(on), "issuer": _issuer(on), "recipient": recipient,
         "atena_number": schedule.atena_number,
         "amounts": [(label, format_yen(v)) for label, v in amounts],
         "instalments": [(i.label, to_wareki(i.due), format_yen(i.amount)) for i in items],
         "prepay": None if prepay is None else (prepay.label, to_wareki(prepay.due), format_yen(prepay.amount)),
         "notes": list(schedule.notes),
         "basis": "地方税法第319条の2・第320条。納期限が土曜日・日曜日・祝日等のときはその翌日（地方税法第20条の5第2項）。",
+        "slips": payment_slip.for_notice(schedule, items, prepay, recipient["name"]),
     }
 
 

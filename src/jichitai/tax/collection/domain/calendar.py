@@ -74,6 +74,8 @@ class CollectionCalendar:
     terms: tuple[Term, ...]
     ordinary_rounding: int
     source: str
+    city_name: str = ""
+    payment_places: str = ""  # 納付場所 printed on each 納付書 (the city's wording; empty: a generic one)
 
 
 @lru_cache(maxsize=1)
@@ -103,4 +105,5 @@ def collection_calendar(municipality_code: str, fiscal_year: int) -> CollectionC
         month = fiscal_month(fiscal_year, int(term["month"]))
         terms.append(Term(str(term["label"]), month, next_open_day(month_end(month.year, month.month))))
     return CollectionCalendar(municipality_code, fiscal_year, tuple(terms), int(chosen["ordinary_rounding"]),
-                              " ".join(str(chosen["source"]).split()))
+                              " ".join(str(chosen["source"]).split()), str(city["name"]),
+                              " ".join(str(chosen.get("payment_places", "")).split()))

@@ -1,0 +1,250 @@
+"""納付書 of the 納税通知書 (普通徴収): one per 期 and one for 全期前納, with the コンビニ収納 GS1-128 barcode.
+
+The barcode follows GS1 Japan's 「GS1-128シンボルによる標準料金代理収納ガイドライン」 (流通システム開発センター):
+44 digits, fixed length, in one GS1-128 symbol (Code 128 with FNC1 after the start character):
+
+====  ==========================  =====  ======================================================================
+ no.  item                        digits our use
+====  ==========================  =====  ======================================================================
+ 1    AI 「91」                      2    fixed
+ 2    請求書発行企業コード            6    the city's (GS1 Japan's 事業者コード/JAN メーカーコード 7桁 without its
+                                          leading 「4」): ``JICHITAI_CVS_BILLER_CODE``
+ 3    自由使用欄                     21    ours: 年度 (西暦下2桁) 2 + 宛名番号 (前ゼロ) 15 + 税額決定の版 2 + 期別 2
+                                          (01〜 = 第1期〜 in the schedule's order, 00 = 前納)
+ 4    再発行区分                      1    0 on the notice's own slips (the number of re-issues)
+ 5    支払期限 YYMMDD                 6    the 納期限 of the 期 (of the first open 期 for 前納)
+ 6    印紙フラグ                      1    0
+ 7    支払金額                        6    the 納付額 in yen, 前ゼロ
+ 8    チェックデジット                1    :func:`check_digit` ([U], see there)
+====  ==========================  =====  ======================================================================
+
+Items 1–7 and their lengths are confirmed on two stored pages (Hitachi EUR システム設計ガイド 4.4.6
+「GS1-128(UCC/EAN-128)バーコード」, itpfdoc.hitachi.co.jp …/EUDS0050.HTM; rolan.co.jp 「コンビニ料金代理収納バーコード
+GS1-128について」). The digits of the check digit's sum are not (see :func:`check_digit`). The symbol is at most
+60 mm wide (rolan.co.jp) and the human-readable digits print under it in two lines.
+
+A 納付額 above the city's limit (``JICHITAI_CVS_LIMIT``, 300,000円 by default: e.g. 木津川市 「納付額が30万円を超える
+ものは、コンビニエンスストアでは納付できません（バーコードが印字されていません）」; never above 999,999円, the
+6-digit field) gets no barcode and says so. The 地方税統一QRコード (eL-QR) is not printed: its layout was not found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jichitai.common.money import format_yen
+from jichitai.common.wareki import fiscal_year_label, to_wareki
+
+AI = "91"
+GUIDELINE_MAX = 999_999  # the 6-digit 支払金額
+SAMPLE_BILLER_CODE = "999999"  # demo/test only, printed with 「見本」
+NOT_AT_CVS = "この納付書はコンビニエンスストアではお使いいただけません"
+GENERIC_PLACES = "{city}の指定金融機関・収納代理金融機関の窓口、{city}の市税の窓口"
+
+
+class SlipError(ValueError):
+    """An item that does not fit its field of the 44 digits (never printed: the slip then has no barcode)."""
+
+
+def check_digit(digits: str) -> str:
+    """The チェックデジット (モジュラス10・ウェイト3・1) of the 43 digits before it.
+
+    Weights 3 and 1 alternate from the rightmost digit (weight 3) leftwards; the check digit is
+    (10 − sum mod 10) mod 10 — the GS1 modulus-10 rule the guideline names.
+
+    **[U] unconfirmed**: whether the sum includes the AI 「91」 (43 digits, as here) or starts after it (41 digits)
+    was not found in the stored pages. Verify against the city's 収納代行会社's test slips before any real slip is
+    printed (docs/tax-year.md); changing it is this function only.
+    """
+    if len(digits) != 43 or not (digits.isascii() and digits.isdigit()):
+        raise SlipError("チェックデジットは43桁の数字から計算します。")
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return str((10 - total % 10) % 10)
+
+
+def _digits(value: int | str, width: int, item: str) -> str:
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > width:
+        raise SlipError(f"{item}が{width}桁の数字に収まりません: {text}")
+    return text.zfill(width)
+
+
+def free_field(fiscal_year: int, atena_number: str, version: int, term: int) -> str:
+    """Our 21-digit 自由使用欄: 年度 (西暦下2桁) + 宛名番号 (15桁, 前ゼロ) + 税額決定の版 (2桁) + 期別 (2桁, 00 = 前納)."""
+    return (
+        _digits(fiscal_year % 100, 2, "年度")
+        + _digits(atena_number, 15, "宛名番号")
+        + _digits(version, 2, "税額決定の版")
+        + _digits(term, 2, "期別")
+    )
+
+
+def payload(biller_code: str, free: str, *, due: dt.date, amount: int, reissue: int = 0, stamp: int = 0) -> str:
+    """The 44 digits of the コンビニ収納 barcode (the module's table), check digit included."""
+    if not 1 <= amount <= GUIDELINE_MAX:
+        raise SlipError(f"支払金額{format_yen(amount)}は6桁に収まりません。")
+    if len(biller_code) != 6:
+        raise SlipError(f"請求書発行企業コードは6桁です: {biller_code}")
+    body = (
+        AI
+        + _digits(biller_code, 6, "請求書発行企業コード")
+        + _digits(free, 21, "自由使用欄")
+        + _digits(reissue, 1, "再発行区分")
+        + due.strftime("%y%m%d")
+        + _digits(stamp, 1, "印紙フラグ")
+        + _digits(amount, 6, "支払金額")
+    )
+    return body + check_digit(body)
+
+
+def human_readable(code: str) -> tuple[str, str]:
+    """The digits under the symbol in two lines: (91)企業コード-自由使用欄 / 再発行区分-期限-印紙-金額-CD."""
+    return (f"({code[:2]}){code[2:8]}-{code[8:29]}", f"{code[29]}-{code[30:36]}-{code[36]}-{code[37:43]}-{code[43]}")
+
+
+def barcode_svg(code: str) -> str:
+    """The GS1-128 symbol (start C, FNC1, 22 digit pairs, check, stop) as SVG: 0.19 mm modules, 10-module quiet
+    zones, 10 mm bars — 58.5 mm wide, inside the guideline's 60 mm. python-barcode's ``gs1_128``."""
+    import barcode
+    from barcode.writer import SVGWriter
+
+    symbol = barcode.get("gs1_128", code, writer=SVGWriter())
+    out = io.BytesIO()
+    symbol.write(
+        out,
+        {
+            "module_width": 0.19,
+            "module_height": 10.0,
+            "quiet_zone": 1.9,
+            "write_text": False,
+            "margin_top": 0.5,
+            "margin_bottom": 0.5,
+        },
+    )
+    return out.getvalue().decode()
+
+
+@dataclass(frozen=True)
+class Due:
+    """One amount the slip asks for: a 期 (``term`` its 1-based position) or a 前納 (``term`` 0)."""
+
+    label: str
+    due: dt.date
+    amount: int
+    term: int
+
+
+@dataclass(frozen=True)
+class Payer:
+    fiscal_year: int
+    atena_number: str
+    version: int
+    name: str
+
+
+def notice_number(payer: Payer) -> str:
+    """通知書番号 printed on the slip: 年度 (西暦下2桁)-宛名番号-版, the 自由使用欄 without the 期別."""
+    return f"{payer.fiscal_year % 100:02d}-{payer.atena_number}-{payer.version:02d}"
+
+
+def slip(payer: Payer, item: Due, *, biller_code: str | None, limit: int, sample: bool) -> dict[str, Any]:
+    """The printed items of one 納付書 (JSON for the Typst page): the barcode's SVG and digits, or the reason in
+    words there is none."""
+    data: dict[str, Any] = {
+        "label": item.label,
+        "due": to_wareki(item.due),
+        "amount": format_yen(item.amount),
+        "svg": "",
+        "digits": ["", ""],
+        "no_barcode": "",
+        "sample": sample,
+    }
+    if item.amount <= 0:
+        data["no_barcode"] = "納付額はありません"
+    elif item.amount > min(limit, GUIDELINE_MAX):
+        data["no_barcode"] = (
+            NOT_AT_CVS + f"（コンビニエンスストアで納められるのは1枚{format_yen(min(limit, GUIDELINE_MAX))}まで）"
+        )
+    elif not biller_code:
+        data["no_barcode"] = NOT_AT_CVS
+    else:
+        try:
+            code = payload(
+                biller_code,
+                free_field(payer.fiscal_year, payer.atena_number, payer.version, item.term),
+                due=item.due,
+                amount=item.amount,
+            )
+        except SlipError:
+            data["no_barcode"] = NOT_AT_CVS
+        else:
+            data.update(svg=barcode_svg(code), digits=list(human_readable(code)))
+    return data
+
+
+def slips(
+    payer: Payer,
+    terms: Sequence[Due],
+    prepay: Due | None,
+    *,
+    city_name: str,
+    places: str,
+    biller_code: str | None,
+    limit: int,
+    sample: bool,
+) -> dict[str, Any]:
+    """Every 納付書 of one 納税通知書 (each 期, then the 前納 one) with what they share."""
+    items = [*terms, *([prepay] if prepay is not None else [])]
+    return {
+        "fiscal_year": fiscal_year_label(payer.fiscal_year),
+        "city": city_name,
+        "name": payer.name,
+        "atena_number": payer.atena_number,
+        "notice_number": notice_number(payer),
+        "places": places or GENERIC_PLACES.format(city=city_name),
+        "sample": sample,
+        "items": [slip(payer, i, biller_code=biller_code, limit=limit, sample=sample) for i in items],
+    }
+
+
+def configured_biller() -> tuple[str | None, int, bool]:
+    """(請求書発行企業コード or None, limit, 見本?) from settings: the configured code; none configured, the sample
+    code marked 「見本」 outside production, nothing in production."""
+    from django.conf import settings
+
+    config = settings.CONFIG
+    if config.cvs_biller_code:
+        return config.cvs_biller_code, config.cvs_limit, False
+    if config.is_production:
+        return None, config.cvs_limit, False
+    return SAMPLE_BILLER_CODE, config.cvs_limit, True
+
+
+def for_notice(schedule: Any, items: Sequence[Any], prepay: Any, name: str) -> dict[str, Any]:
+    """The 納付書 of a stored schedule's 納税通知書: ``items`` its 普通徴収 instalments in order, ``prepay`` the
+    全期前納 offered (or None), ``name`` the addressee's."""
+    from jichitai.tax import parameters as P
+    from jichitai.tax.collection.domain.calendar import collection_calendar
+    from jichitai.tax.services import configured_city_code
+
+    calendar = collection_calendar(
+        P.municipality(configured_city_code(), schedule.fiscal_year).code, schedule.fiscal_year
+    )
+    code, limit, sample = configured_biller()
+    payer = Payer(schedule.fiscal_year, schedule.atena_number, schedule.assessment_version, name)
+    terms = [Due(i.label, i.due, i.amount, n) for n, i in enumerate(items, start=1)]
+    front = None if prepay is None else Due(prepay.label, prepay.due, prepay.amount, 0)
+    return slips(
+        payer,
+        terms,
+        front,
+        city_name=calendar.city_name,
+        places=calendar.payment_places,
+        biller_code=code,
+        limit=limit,
+        sample=sample,
+    )

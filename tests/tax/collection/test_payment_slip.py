@@ -1,0 +1,186 @@
+"""納付書 of the 納税通知書 and their コンビニ収納 GS1-128 barcode (GS1 Japan 「GS1-128シンボルによる標準料金代理収納
+ガイドライン」; layout as stored in Hitachi EUR システム設計ガイド 4.4.6 and rolan.co.jp, see payment_slip.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jichitai import config
+from jichitai.common.errors import ConfigurationError
+from jichitai.tax.collection import payment_slip as ps
+
+D = dt.date
+PAYER = ps.Payer(2026, "000000012345", 1, "青木 太郎")
+
+
+def test_the_44_digits_are_laid_out_as_the_guideline_says() -> None:
+    """Independent (the guideline's table): AI 91 (2) + 請求書発行企業コード (6) + 自由使用欄 (21) + 再発行区分 (1) +
+    支払期限 YYMMDD (6) + 印紙フラグ (1) + 支払金額 (6) + チェックデジット (1) = 44. The 自由使用欄's inside is ours
+    (年度 2 + 宛名番号 15 + 版 2 + 期別 2)."""
+    free = ps.free_field(2026, "12345", 3, 2)
+    assert free == "26" + "000000000012345" + "03" + "02"
+    code = ps.payload("912345", free, due=D(2026, 8, 31), amount=12_300)
+    assert len(code) == 44 and code.isdigit()
+    assert (code[:2], code[2:8], code[8:29], code[29], code[30:36], code[36], code[37:43]) == (
+        "91",
+        "912345",
+        free,
+        "0",
+        "260831",
+        "0",
+        "012300",
+    )
+    assert ps.human_readable(code) == (f"(91)912345-{free}", f"0-260831-0-012300-{code[43]}")
+
+
+def test_check_digit_is_modulus_10_weights_3_1_from_the_right() -> None:
+    """Independent: the published モジュラス10・ウェイト3 example 4 9 4 2 5 6 3 0 1 2 3 4 → 1 (its table's sum 89;
+    123deta.com's バーコードの基礎知識) and JAN 490123456789 → 4. Leading zeros add nothing, so the 43-digit function gives the
+    same digit. [U] whether the AI 「91」 is inside the sum is not confirmed (payment_slip.check_digit)."""
+    assert ps.check_digit("0" * 31 + "494256301234") == "1"
+    assert ps.check_digit("0" * 31 + "490123456789") == "4"
+
+
+def test_check_digit_over_the_whole_43_digits_including_the_ai() -> None:
+    """[U] our choice (the AI 「91」 inside the sum), by hand: 91 999999 (21 zeros) 0 260630 0 012300, positions
+    counted from the right, weight 3 on odd ones. 支払金額 012300 (positions 1–6): 0·3+0·1+3·3+2·1+1·3+0·1 = 14;
+    印紙 0; 支払期限 260630 (8–13): 0·1+3·3+6·1+0·3+6·1+2·3 = 27; 再発行 and 自由使用欄 0; 企業コード 999999
+    (36–41): 9·(1+3+1+3+1+3) = 108; AI: 「1」 (42) ·1 + 「9」 (43) ·3 = 28. Sum 177 → check digit 3. Without the AI
+    the sum is 149 → 1: the digit the 収納代行会社's test slips must settle."""
+    body = "91" + "999999" + "0" * 21 + "0" + "260630" + "0" + "012300"
+    assert len(body) == 43
+    assert ps.check_digit(body) == "3"
+
+
+def test_items_that_do_not_fit_are_refused() -> None:
+    """Independent (field widths): 宛名番号 over 15 digits, an amount over 999,999円 (6 digits), a code not 6 digits."""
+    with pytest.raises(ps.SlipError):
+        ps.free_field(2026, "1" * 16, 1, 1)
+    with pytest.raises(ps.SlipError):
+        ps.payload("912345", "0" * 21, due=D(2026, 6, 30), amount=1_000_000)
+    with pytest.raises(ps.SlipError):
+        ps.payload("91234", "0" * 21, due=D(2026, 6, 30), amount=1_000)
+
+
+def test_the_symbol_is_gs1_128_start_c_then_fnc1() -> None:
+    """Independent (ISO/IEC 15417 Code 128 values: Start C = 105, FNC1 = 102; GS1-128 = FNC1 after the start):
+    python-barcode's gs1_128 encodes the 44 digits as Start C, FNC1 and 22 digit pairs."""
+    from barcode.codex import Gs1_128
+
+    code = ps.payload("912345", ps.free_field(2026, "12345", 1, 1), due=D(2026, 6, 30), amount=12_300)
+    encoded = Gs1_128(code).encoded
+    assert encoded[:2] == [105, 102] and len(encoded) == 24
+    assert encoded[2:] == [int(code[i : i + 2]) for i in range(0, 44, 2)]
+    svg = ps.barcode_svg(code)
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and 'width="58.520mm"' in svg  # ≤ 60 mm (guideline)
+
+
+def test_a_slip_over_the_limit_or_without_a_code_has_no_barcode() -> None:
+    """Independent: over the contract's limit (30万円 here) or with no 請求書発行企業コード, no symbol and the sentence
+    that the slip cannot be used at a コンビニ."""
+    over = ps.slip(
+        PAYER, ps.Due("第1期", D(2026, 6, 30), 300_001, 1), biller_code="912345", limit=300_000, sample=False
+    )
+    at = ps.slip(PAYER, ps.Due("第1期", D(2026, 6, 30), 300_000, 1), biller_code="912345", limit=300_000, sample=False)
+    none = ps.slip(PAYER, ps.Due("第1期", D(2026, 6, 30), 12_300, 1), biller_code=None, limit=300_000, sample=False)
+    assert over["svg"] == "" and ps.NOT_AT_CVS in over["no_barcode"] and "300,000円" in over["no_barcode"]
+    assert at["svg"] != "" and at["digits"][1].startswith("0-260630-0-300000-")
+    assert none["svg"] == "" and none["no_barcode"] == ps.NOT_AT_CVS
+    assert (over["due"], over["amount"]) == ("令和8年6月30日", "300,001円")
+
+
+def test_the_settings_refuse_a_malformed_code_or_limit() -> None:
+    """Independent: the code is 6 digits (guideline item 2); the limit fits the 6-digit amount."""
+    assert config.load({"JICHITAI_CVS_BILLER_CODE": "912345"}).cvs_biller_code == "912345"
+    assert config.load({}).cvs_limit == 300_000
+    for env in (
+        {"JICHITAI_CVS_BILLER_CODE": "4912345"},
+        {"JICHITAI_CVS_BILLER_CODE": "91234a"},
+        {"JICHITAI_CVS_LIMIT": "1000000"},
+        {"JICHITAI_CVS_LIMIT": "0"},
+    ):
+        with pytest.raises(ConfigurationError):
+            config.load(env)
+
+
+def _text(pdf: bytes, *how: str) -> str:
+    """The PDF's text without spaces (pdftotext spaces digits); ``how`` e.g. ``-layout``."""
+    return "".join(
+        subprocess.run(["pdftotext", *how, "-", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+
+
+def _decoded(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The GS1-128 symbols zbar reads on the rendered pages (300 dpi), each with zbar's GS1 (FNC1) modifier."""
+    import re
+
+    (tmp_path / "n.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(tmp_path / "n.pdf"), str(tmp_path / "p")], check=True)
+    found = []
+    for page in sorted(tmp_path.glob("p-*.png")):
+        out = subprocess.run(["zbarimg", "-q", "--xml", str(page)], capture_output=True, text=True).stdout
+        found += re.findall(r"type='CODE-128'[^>]*modifiers='GS1'><data><!\[CDATA\[(\d+)\]\]>", out)
+    return found
+
+
+@pytest.mark.django_db
+def test_the_notice_prints_a_slip_per_term_and_one_for_prepayment(
+    city: dict[str, str], tmp_path: Path, settings: object
+) -> None:
+    """納税通知書 read back (pdftotext): each 期's 納期限 in 和暦 and 納付額, 通知書番号, the city and the digits under
+    each barcode; zbar (when installed) reads each symbol back as GS1-128 with those digits. Then a limit below
+    the 前納 amount: that slip prints 「この納付書はコンビニエンスストアではお使いいただけません」 and no symbol.
+    Consistency (the schedule's stored amounts) plus the guideline's layout."""
+    from jichitai.common.wareki import to_wareki
+    from jichitai.tax.assessment import services as assessment
+    from jichitai.tax.collection import services as collection
+    from jichitai.tax.collection.models import CollectionSchedule
+    from jichitai.tax.collection.notices import ordinary_notice_pdf
+    from jichitai.tax.models import ReceivedReport
+
+    assessment.run(2026)
+    ReceivedReport.objects.update(status="withdrawn")
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    schedule = CollectionSchedule.objects.get(atena_number=city["taro"], current=True)
+    items = list(schedule.instalments.filter(method="ordinary").order_by("position"))
+    pdf = ordinary_notice_pdf(2026, city["taro"], on=D(2026, 6, 1))
+    page = _text(pdf, "-layout")
+    assert "納付書" in page and "納入先:神戸市" in page and "全期前納" in page and "見本" in page
+    assert f"26-{city['taro']}-{schedule.assessment_version:02d}" in page
+    expected = []
+    for n, i in enumerate(items, start=1):
+        assert f"{i.label}" in page and to_wareki(i.due) in page and f"{i.amount:,}円" in page
+        code = ps.payload(
+            ps.SAMPLE_BILLER_CODE,
+            ps.free_field(2026, city["taro"], schedule.assessment_version, n),
+            due=i.due,
+            amount=i.amount,
+        )
+        assert all(line in page for line in ps.human_readable(code))
+        expected.append(code)
+    total = sum(i.amount for i in items)
+    assert f"{total:,}円" in page and ps.NOT_AT_CVS not in page
+    if shutil.which("zbarimg") and shutil.which("pdftoppm"):
+        assert sorted(_decoded(pdf, tmp_path)) == sorted(
+            [
+                *expected,
+                ps.payload(
+                    ps.SAMPLE_BILLER_CODE,
+                    ps.free_field(2026, city["taro"], schedule.assessment_version, 0),
+                    due=items[0].due,
+                    amount=total,
+                ),
+            ]
+        )
+
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, cvs_limit=total - 1)  # type: ignore[attr-defined]
+    page = _text(ordinary_notice_pdf(2026, city["taro"], on=D(2026, 6, 1)))
+    assert ps.NOT_AT_CVS in page and page.count("(91)") == len(items)
