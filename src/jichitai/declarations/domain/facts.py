@@ -77,7 +77,7 @@ class KnownPerson:
 class Claim:
     """Someone else who claims the same person: another declaration, or a report listing them."""
 
-    claimant_my_number: str  # despite the name: the claimant as the clerk sees them (CityIndex.label), never a 個人番号
+    claimant: str  # as the clerk sees them (CityIndex.label: name and 宛名番号), never a 個人番号
     role: str  # "spouse" or "dependent"
     source: str  # 「申告 <受付番号>」「給与支払報告書」「公的年金等支払報告書」「確定申告書（国税連携）」
 

@@ -188,10 +188,10 @@ def claimed_by_two(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
         known = f.relative(rel.my_number)
         if known is None:
             continue
-        others = [c for c in known.other_claims if c.claimant_my_number != d.my_number]
+        others = [c for c in known.other_claims if c.claimant != d.my_number]
         if others:
             shown = "、".join(
-                f"{c.claimant_my_number}（{ROLE.get(c.role, c.role)}・{c.source}）" for c in others
+                f"{c.claimant}（{ROLE.get(c.role, c.role)}・{c.source}）" for c in others
             )
             yield r.finding(
                 subject=rel.my_number,

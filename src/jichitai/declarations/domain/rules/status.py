@@ -88,7 +88,7 @@ CLAIM_ROLE = {"spouse": "同一生計配偶者（配偶者）", "dependent": "�
 def claimed_elsewhere(name: str, claims: tuple[Claim, ...]) -> str:
     """「子 神戸 太郎 → 神戸 一郎（宛名番号 …）の扶養親族（給与支払報告書）」: whose, as what, on which document."""
     return "子 " + name + " → " + "、".join(
-        f"{c.claimant_my_number}の{CLAIM_ROLE.get(c.role, c.role)}（{c.source}）" for c in claims)
+        f"{c.claimant}の{CLAIM_ROLE.get(c.role, c.role)}（{c.source}）" for c in claims)
 
 
 @rule(
