@@ -103,3 +103,20 @@ def test_the_certificate_fonts_cover_every_character_of_the_set() -> None:
     if noto.exists():  # Typst's last fallback (fonts-noto-cjk)
         fallback |= coverage(noto)[0]
     assert missing - fallback == set()
+
+
+def test_the_tax_notice_prints_the_name_and_address_from_ipamj(tmp_path: Path) -> None:
+    """Consistency: the other Typst documents with a name and an address (here the 税額決定通知書's 送付先) set them
+    in the same font list, so the MJ sequence keeps its own glyph there too."""
+    from jichitai.registry.certificates.render import typst_pdf
+    from jichitai.tax.notices import TEMPLATE
+
+    data = {"title": "令和8年度 税額決定通知書", "issued": "令和8年6月1日", "issuer": "神戸市長", "rows": [],
+            "municipality": "神戸市", "atena_number": "000000000000019", "amounts": [], "notes": [], "appeal": "",
+            "recipient": {"postcode": "650-0001", "address": f"神戸市中央区加納町{KATSU_MJ}ハイツ",
+                          "name": f"{KATSU_MJ}西　{RARE}子"}}
+    pdf = typst_pdf(TEMPLATE, data)
+    runs = _runs(pdf, tmp_path)
+    assert ("IPAmjMincho", f"{KATSU_MJ}西　{RARE}子　様") in runs
+    assert any(font == "IPAmjMincho" and f"{KATSU_MJ}ハイツ" in run for font, run in runs)
+    assert _glyphs(pdf)["IPAmjMincho"][KATSU_MJ] != 0
