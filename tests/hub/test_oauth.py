@@ -387,3 +387,22 @@ def test_the_common_functions_need_their_grant_and_with_a_token_their_scope(clie
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {wide.json()['access_token']}"}
     r = client.post("/api/jutogai/search", body, content_type="application/json", **bearer)
     assert r.status_code == 200 and r.json()["count"] == 0
+
+
+def test_the_one_permission_check_consults_the_citys_grant_and_the_tokens_scope(make_system: Any) -> None:
+    """One permission check (DESIGN 5): ``allowed(system, "jutogai.search"/"togo.convert")`` itself answers the
+    standard's access per business system (共通機能標準仕様書 2.2) — no grant, no call; a grant of 住登外者 gives no
+    統合宛名; a token presented without ``…:jutogai:use`` takes away what the grant gave. Staff stay governed by
+    their roles. Independent (the standard's rule, not our code's output)."""
+    from jichitai.accounts.policy import allowed
+    from jichitai.hub.scopes import scope_for
+
+    stranger, _ = make_system(feeds={"atena-delta": None})
+    assert not allowed(stranger, "jutogai.search") and not allowed(stranger, "togo.convert")
+    granted, _ = make_system(feeds={"jutogai": None})
+    assert allowed(granted, "jutogai.search") and allowed(granted, "jutogai.number")
+    assert not allowed(granted, "togo.convert") and not allowed(granted, "togo.link")
+    granted.presented_scopes = [scope_for("atena-delta", "read")]
+    assert not allowed(granted, "jutogai.search")
+    granted.presented_scopes = [scope_for("jutogai", "use")]
+    assert allowed(granted, "jutogai.search")

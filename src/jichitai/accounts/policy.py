@@ -4,7 +4,8 @@ Each app declares its actions in its own ``policy.py`` with :func:`define` (load
 ``autodiscover_modules("policy")``). A resource may add its own rule by defining
 ``permits(actor, action) -> bool``: a dashboard shared with one department, a feed granted to one system.
 Both must agree: the role grant first (and the department's 所管業務 when the action names one), then the
-resource's rule.
+city's grant of a common function when the action names one (``grant=``: a connected system must hold it, and a
+token presented for it its scope — the actor answers through ``holds_grant``), then the resource's rule.
 """
 
 from __future__ import annotations
@@ -29,17 +30,21 @@ class Action:
     label: str
     roles: frozenset[str]
     duty: str | None = None  # the 所管業務 the actor's department must own (roles.DUTIES), if any
+    grant: str | None = None  # the common function a connected system must be granted by the city, if any
 
 
 ACTIONS: dict[str, Action] = {}
 
 
-def define(name: str, label: str, roles: Iterable[str], *, duty: str | None = None) -> Action:
+def define(name: str, label: str, roles: Iterable[str], *, duty: str | None = None,
+           grant: str | None = None) -> Action:
     """Declare an action and the roles granted it; with ``duty``, only to staff of a department owning that duty
-    (a supervisor approves their own department's work only). Declaring a name twice differently is a bug."""
+    (a supervisor approves their own department's work only); with ``grant``, an actor that can be granted
+    functions (a connected system: ``holds_grant``) only when the city granted it that function (共通機能標準仕様書
+    2.2: access per business system). Declaring a name twice differently is a bug."""
     if duty is not None and duty not in R.DUTIES:
         raise ValueError(f"unknown duty {duty!r}")
-    action = Action(name, label, frozenset(roles), duty)
+    action = Action(name, label, frozenset(roles), duty, grant)
     existing = ACTIONS.get(name)
     if existing is not None and existing != action:
         raise ValueError(f"action {name!r} declared twice with different grants")
@@ -61,6 +66,9 @@ def allowed(actor: Any, action: str, resource: Any = None) -> bool:
         duties = actor.duties() if hasattr(actor, "duties") else frozenset()
         if declared.duty not in duties:
             return False
+    holds_grant = getattr(actor, "holds_grant", None)
+    if declared.grant is not None and holds_grant is not None and not holds_grant(declared.grant):
+        return False
     permits = getattr(resource, "permits", None)
     if permits is not None:
         return bool(permits(actor, action))

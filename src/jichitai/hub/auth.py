@@ -21,7 +21,7 @@ from ninja.security.base import AuthBase
 from jichitai.audit import services as audit
 from jichitai.hub import oauth, scopes
 from jichitai.hub.errors import FileRefused, InsufficientScope, NotAuthenticated
-from jichitai.hub.models import API_KEY_PREFIX_LENGTH, AccessToken, ExchangedFile, System
+from jichitai.hub.models import API_KEY_PREFIX_LENGTH, AccessToken, ExchangedFile, Grant, System
 
 API_KEY_PREFIX = "jk_"
 
@@ -65,6 +65,7 @@ def authenticate_system(request: HttpRequest) -> System | None:
             _refused(request, "oauth")
             return None
         request.hub_token = token  # type: ignore[attr-defined]
+        token.system.presented_scopes = list(token.scopes)  # what ``allowed`` consults for a common function
         return token.system
     key = request.headers.get("X-Hub-Key", "") or _bearer(request)
     if key:
@@ -156,19 +157,24 @@ class SystemAuth(AuthBase):
         return _authenticated(request)
 
 
-def ensure_common(request: HttpRequest, action: str, function: str) -> System:
-    """The caller of a common function's API (``jutogai`` 住登外者, ``togo`` 統合宛名): its role may take ``action``
-    (the one permission check), the city granted it the function as it grants a feed (access per business
-    system, 共通機能標準仕様書 2.2), and an OAuth token carries the scope ``hub:<function>:use``. Refusals audited."""
+def ensure_common(request: HttpRequest, action: str) -> System:
+    """The caller of a common function's API (``jutogai`` 住登外者, ``togo`` 統合宛名), checked by ``allowed`` alone:
+    the action's role, the city's grant of the function and a token's scope ``…:<function>:use`` are all in the
+    policy (``define(grant=…)``, ``System.holds_grant``). This only words the refusal of a token that lacks the
+    scope as RFC 6750 §3.1 asks (``insufficient_scope``); every refusal is audited by ``ensure``."""
     from jichitai.accounts.api_auth import ensure
+    from jichitai.accounts.policy import ACTIONS
     from jichitai.common.errors import PermissionRefused
-    from jichitai.hub.models import Grant
 
-    system: System = ensure(request, action)
-    if not Grant.objects.filter(system=system, feed__code=function).exists():
-        audit.record(system, action, f"hub.feed:{function}", "refused", code="not_granted")
-        raise PermissionRefused()
-    require_scope(request, function, "use")
+    try:
+        system: System = ensure(request, action)
+    except PermissionRefused:
+        token, function = _token(request), ACTIONS[action].grant
+        if token is not None and function is not None and token.system.is_active:
+            required = scopes.scope_for(function, "use")
+            if required not in token.scopes and Grant.objects.filter(system=token.system, feed__code=function).exists():
+                raise InsufficientScope(scope=required) from None
+        raise
     return system
 
 

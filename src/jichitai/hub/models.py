@@ -95,6 +95,21 @@ class System(models.Model):
     def role_codes(self) -> frozenset[str]:
         return frozenset({SYSTEM_ROLE})
 
+    # The OAuth access token this system presented on the current request (``hub.auth``), or None for an API key
+    # or client certificate of the transition, which carry no scope.
+    presented_scopes: list[str] | None = None
+
+    def holds_grant(self, function: str) -> bool:
+        """For ``allowed``: the city granted this system the common function ``function`` (a grant of the feed of
+        kind ``common`` with that code), and a token presented now carries its scope ``…:<function>:use``."""
+        if not Grant.objects.filter(system=self, feed__code=function).exists():
+            return False
+        if self.presented_scopes is None:
+            return True
+        from jichitai.hub.scopes import scope_for
+
+        return scope_for(function, "use") in self.presented_scopes
+
     def audit_label(self) -> str:
         return f"system:{self.code}"
 

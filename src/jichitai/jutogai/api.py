@@ -90,7 +90,7 @@ class CandidatesOut(Schema):
              response={200: SearchOut, 400: Error, 401: Error, 403: Error, 422: Error})
 def search(request: HttpRequest, body: SearchIn) -> Any:
     """住登外者宛名基本情報照会: the 住登外者 (and residents) matching the 基本4情報 given."""
-    actor = ensure_common(request, "jutogai.search", "jutogai")
+    actor = ensure_common(request, "jutogai.search")
     found = services.search(actor, body.facts(), body.match, residents=body.include_residents)
     return {"count": len(found), "candidates": found}
 
@@ -100,7 +100,7 @@ def search(request: HttpRequest, body: SearchIn) -> Any:
 def number(request: HttpRequest, body: NumberIn) -> Any:
     """住登外者宛名番号付番: a new number when no 住登外者 or resident matches; otherwise 409 with the candidates
     (number again with ``distinct_from`` listing those that are other people)."""
-    actor = ensure_common(request, "jutogai.number", "jutogai")
+    actor = ensure_common(request, "jutogai.number")
     result = services.number(actor, body.facts(), source=f"system:{actor.code}",
                              former_atena_number=body.former_atena_number, distinct_from=body.distinct_from)
     if result.numbered is None:

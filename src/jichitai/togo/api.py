@@ -61,19 +61,19 @@ class FromTogoOut(Schema):
 @router.post("/links", auth=system_auth(), response={200: Resolved, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error})
 def link(request: HttpRequest, body: LinkIn) -> Any:
     """Register the calling system's own 宛名番号 for a person known by a city-wide number."""
-    system = ensure_common(request, "togo.link", "togo")
+    system = ensure_common(request, "togo.link")
     return services.link(system, body.system_atena_number, kind=body.kind, local_number=body.local_number).as_dict()
 
 
 @router.post("/to-togo", auth=system_auth(), response={200: ToTogoOut, 400: Error, 401: Error, 403: Error, 422: Error})
 def to_togo(request: HttpRequest, body: ToTogoIn) -> Any:
     """The system's 宛名番号 → 団体内統合宛名番号 (null for a number the function does not know)."""
-    system = ensure_common(request, "togo.convert", "togo")
+    system = ensure_common(request, "togo.convert")
     return {"results": [None if r is None else r.as_dict() for r in services.to_togo(system, body.system_atena_numbers)]}
 
 
 @router.post("/from-togo", auth=system_auth(), response={200: FromTogoOut, 400: Error, 401: Error, 403: Error, 422: Error})
 def from_togo(request: HttpRequest, body: FromTogoIn) -> Any:
     """団体内統合宛名番号 → the system's 宛名番号 (and, with ``my_number``, the 個人番号 for 番号利用事務 only)."""
-    system = ensure_common(request, "togo.convert", "togo")
+    system = ensure_common(request, "togo.convert")
     return {"results": services.from_togo(system, body.togo_numbers, my_number=body.my_number)}
