@@ -292,3 +292,71 @@ def test_a_recovery_code_logs_in_once_and_is_audited(make_staff: Any) -> None:
     assert refused.status_code == 401 and BAD_CODE in refused.content.decode()
     assert AuditEntry.objects.filter(action="login.recovery", outcome="refused", detail__reason="bad_code").exists()
     assert again.get("/accounts/")["Location"].startswith("/accounts/login/")
+
+
+def test_recovery_codes_are_stored_only_as_a_keyed_hash(make_staff: Any) -> None:
+    """Issue 18 (secrets at rest): the database holds no recovery code that logs in — none of the ten shown
+    is stored, and a stored value typed as a code is refused. The shown codes still log in. Independent (the
+    requirement: a reader of the database or a backup must not obtain a working second factor)."""
+    import re
+
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    staff = make_staff(roles=["counter"], username="madoguchi4", password=PASSWORD)
+    codes = re.findall(r"<code>([a-z2-7]{8})</code>", _enrol(Client(), staff))
+    stored = list(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
+    assert len(stored) == twofactor.RECOVERY_CODES
+    assert not set(codes) & set(stored) and not any(c in s for c in codes for s in stored)
+    for value in (stored[0], stored[0][:8]):  # what a database reader could type
+        client = Client()
+        _password(client, "madoguchi4")
+        assert _code(client, value).status_code == 401
+    client = Client()
+    _password(client, "madoguchi4")
+    assert _code(client, codes[1]).status_code == 302 and client.get("/accounts/").status_code == 200
+
+
+def test_recovery_codes_survive_a_rotation_of_the_secret_key(make_staff: Any) -> None:
+    """Django's key rotation (``SECRET_KEY_FALLBACKS``): codes hashed under the old key keep working while it is
+    a fallback, and stop when it is dropped. Consistency (Django's documented rotation, applied to our digest)."""
+    import re
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    staff = make_staff(roles=["counter"], username="madoguchi5", password=PASSWORD)
+    codes = re.findall(r"<code>([a-z2-7]{8})</code>", _enrol(Client(), staff))
+    old = settings.SECRET_KEY
+    with override_settings(SECRET_KEY="a-new-key-" + "x" * 50, SECRET_KEY_FALLBACKS=[old]):
+        client = Client()
+        _password(client, "madoguchi5")
+        assert _code(client, codes[0]).status_code == 302
+    with override_settings(SECRET_KEY="a-new-key-" + "x" * 50, SECRET_KEY_FALLBACKS=[]):
+        client = Client()
+        _password(client, "madoguchi5")
+        assert _code(client, codes[1]).status_code == 401
+
+
+def test_recovery_codes_stored_in_plain_text_are_hashed_by_the_migration(make_staff: Any) -> None:
+    """accounts 0007: a code stored in plain text before hashing (as django-otp stores it) is replaced by its
+    digest; its owner's code still logs in once; a digest already stored is left alone. Independent (the
+    requirement: existing codes keep working, none stays readable)."""
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    staff = make_staff(roles=["counter"], username="madoguchi6", password=PASSWORD)
+    TOTPDevice.objects.create(user=staff, name="jichitai", confirmed=True)
+    device = StaticDevice.objects.create(user=staff, name=twofactor.RECOVERY_NAME, confirmed=True)
+    StaticToken.objects.create(device=device, token="abcd2345")
+    StaticToken.objects.create(device=device, token=twofactor.recovery_digest("wxyz6723"))
+    migration = importlib.import_module("jichitai.accounts.migrations.0007_recovery_codes_hashed")
+    migration.hash_plain_codes(apps, None)
+    stored = set(StaticToken.objects.filter(device=device).values_list("token", flat=True))
+    assert stored == {twofactor.recovery_digest("abcd2345"), twofactor.recovery_digest("wxyz6723")}
+    for code in ("ABCD 2345", "wxyz6723"):
+        client = Client()
+        _password(client, "madoguchi6")
+        assert _code(client, code).status_code == 302, code
+    assert not StaticToken.objects.filter(device=device).exists()

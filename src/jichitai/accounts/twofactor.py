@@ -12,20 +12,24 @@ Codes are refused when reused (django-otp keeps the last time step used), when w
 
 Recovery codes (django-otp's static device): ten are made when the authenticator app is enrolled and shown
 once, on the page that follows; each logs in once in place of a code (django-otp deletes it when used), and
-each use is audited with the number left. A lost phone without codes is a 二要素認証のリセット, proposed by
+each use is audited with the number left. Only a keyed hash of each code is stored (``recovery_digest``): a
+reader of the database or of a backup learns no code that would log in. A lost phone without codes is a 二要素認証のリセット, proposed by
 one system administrator and approved by another (``accounts.rolechanges``).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
 import django_otp
 import segno
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,6 +45,7 @@ LOGIN_BACKEND = "jichitai.accounts.backends.LockoutBackend"
 DEVICE_NAME = "jichitai"
 RECOVERY_NAME = "recovery"
 RECOVERY_CODES = 10
+RECOVERY_SALT = "jichitai.accounts.twofactor.recovery-code"
 
 
 def is_verified(request: HttpRequest) -> bool:
@@ -106,8 +111,6 @@ def enrolment_device(staff: Staff) -> TOTPDevice:
 
 
 def secret_base32(device: TOTPDevice) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
@@ -116,22 +119,49 @@ def qr_svg(uri: str) -> str:
     return str(segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff"))
 
 
-def check_code(request: HttpRequest, staff: Staff, device: TOTPDevice, code: str) -> bool:
-    """Verify ``code`` on ``device`` (reuse and brute force refused by django-otp); count a failure."""
-    address = lockout.source_address(request)
-    if lockout.locked_scope(staff.username, address):
-        audit.record(staff, "login.otp", f"staff:{staff.username}", "refused", reason="locked", address=address)
-        request.login_locked = True  # type: ignore[attr-defined]
+def _plain(code: str) -> str:
+    return "".join(ch for ch in code if not ch.isspace())
+
+
+def _locked(request: HttpRequest, staff: Staff, action: str, address: str) -> bool:
+    """Is ``staff`` locked out at ``address``? Then the attempt is refused unread, and audited."""
+    if not lockout.locked_scope(staff.username, address):
         return False
-    token = "".join(ch for ch in code if not ch.isspace())
-    if token.isdigit() and django_otp.verify_token(staff, device.persistent_id, token) is not None:
-        return True
+    audit.record(staff, action, f"staff:{staff.username}", "refused", reason="locked", address=address)
+    request.login_locked = True  # type: ignore[attr-defined]
+    return True
+
+
+def _failed(request: HttpRequest, staff: Staff, action: str, address: str) -> None:
+    """A wrong code or recovery code: counted toward the lock-out and audited (whether it locked now)."""
     locked = lockout.record_failure(staff.username, address)
-    audit.record(staff, "login.otp", f"staff:{staff.username}", "refused",
+    audit.record(staff, action, f"staff:{staff.username}", "refused",
                  reason="locked_now" if locked else "bad_code", address=address)
     if locked:
         request.login_locked = True  # type: ignore[attr-defined]
+
+
+def check_code(request: HttpRequest, staff: Staff, device: TOTPDevice, code: str) -> bool:
+    """Verify ``code`` on ``device`` (reuse and brute force refused by django-otp); count a failure."""
+    address = lockout.source_address(request)
+    if _locked(request, staff, "login.otp", address):
+        return False
+    token = _plain(code)
+    if token.isdigit() and django_otp.verify_token(staff, device.persistent_id, token) is not None:
+        return True
+    _failed(request, staff, "login.otp", address)
     return False
+
+
+def recovery_digest(code: str, secret: str | bytes | None = None) -> str:
+    """What is stored of a recovery code: HMAC-SHA256 of the code keyed by the site's secret (Django's
+    ``salted_hmac``, with a salt of its own), its first 80 bits in base32 — 16 characters, the width of django-otp's
+    token column, so django-otp's device compares digests as it compared codes. Keyed rather than a slow salted
+    password hash: a code carries 40 random bits, which a slow hash would not protect from someone holding the
+    database (2^40 guesses), whereas without the key kept outside the database no guess can be checked at all; and
+    a login checks one digest, not ten slow hashes. ``secret``: a key of ``SECRET_KEY_FALLBACKS`` while it is rotated."""
+    mac = salted_hmac(RECOVERY_SALT, _plain(code).lower(), secret=secret, algorithm="sha256").digest()
+    return base64.b32encode(mac[:10]).decode().lower()
 
 
 def issue_recovery_codes(staff: Staff) -> list[str]:
@@ -143,7 +173,7 @@ def issue_recovery_codes(staff: Staff) -> list[str]:
         code = StaticToken.random_token()  # 8 characters of base32 (40 bits)
         if looks_like_recovery_code(code) and code not in codes:  # never all digits: told from an app's code
             codes.append(code)
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_digest(c)) for c in codes])
     audit.record(staff, "login.recovery_codes", f"staff:{staff.username}", "ok", issued=len(codes))
     return codes
 
@@ -153,29 +183,26 @@ def recovery_device(staff: Staff) -> StaticDevice | None:
 
 
 def looks_like_recovery_code(code: str) -> bool:
-    token = "".join(ch for ch in code if not ch.isspace()).lower()
+    token = _plain(code).lower()
     return len(token) == 8 and token.isalnum() and not token.isdigit()
 
 
 def check_recovery_code(request: HttpRequest, staff: Staff, code: str) -> StaticDevice | None:
     """A recovery code in place of the app's: used up when it logs in (django-otp deletes it); a wrong one
-    counts toward the lock-out as a wrong code does. The audit entry says how many are left."""
+    counts toward the lock-out as a wrong code does. The audit entry says how many are left. The code is compared
+    by its digest (under the current secret or, while it is rotated, a fallback's)."""
     address = lockout.source_address(request)
     device = recovery_device(staff)
-    if lockout.locked_scope(staff.username, address):
-        audit.record(staff, "login.recovery", f"staff:{staff.username}", "refused", reason="locked", address=address)
-        request.login_locked = True  # type: ignore[attr-defined]
+    if _locked(request, staff, "login.recovery", address):
         return None
-    token = "".join(ch for ch in code if not ch.isspace()).lower()
-    if device is not None and django_otp.verify_token(staff, device.persistent_id, token) is not None:
-        left = device.token_set.count()
-        audit.record(staff, "login.recovery", f"staff:{staff.username}", "ok", left=left, address=address)
-        return device
-    locked = lockout.record_failure(staff.username, address)
-    audit.record(staff, "login.recovery", f"staff:{staff.username}", "refused",
-                 reason="locked_now" if locked else "bad_code", address=address)
-    if locked:
-        request.login_locked = True  # type: ignore[attr-defined]
+    if device is not None:
+        digests = [recovery_digest(code, key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+        stored = device.token_set.filter(token__in=digests).values_list("token", flat=True).first()
+        if django_otp.verify_token(staff, device.persistent_id, stored or digests[0]) is not None:
+            left = device.token_set.count()
+            audit.record(staff, "login.recovery", f"staff:{staff.username}", "ok", left=left, address=address)
+            return device
+    _failed(request, staff, "login.recovery", address)
     return None
 
 
