@@ -86,14 +86,32 @@ def _ensure_approver(actor: Any, pending_id: int) -> None:
         raise PermissionRefused("決裁の権限がありません。")
 
 
+def _ensure_seen(actor: Any, pending: PendingChange) -> None:
+    """No blind 決裁: a draft touching a person under 照会抑止 (theirs, their household's, their place's) is shown
+    to staff by 宛名番号 only, so only the 支援措置責任者, who may open it (``registry.approve_protected``), approves
+    it. Refused in Japanese and audited otherwise; the opening itself is audited (``suppression.screen_change``)."""
+    try:
+        change = preview(from_dict(pending.command))
+    except RegistryError:
+        return  # refused again, with its own reason, when applied below
+    hidden = suppression.screen_change(actor, change, via="approval.decide")
+    if hidden:
+        raise audit.refused(RegistryError(
+            "この案件は照会抑止の対象者（宛名番号 " + "、".join(hidden) + "）にかかるため、内容を確認できる"
+            "支援措置責任者が決裁してください（標準仕様書 3.1）。", code="protected_draft"),
+            actor, "registry.approve", f"pending:{pending.pk}", subjects=hidden)
+
+
 def approve(pending_id: int, *, actor: Any, note: str = "") -> services.Applied:
-    """決裁: record the 異動 as drafted (入力者 = the drafter, approver in the audit entry)."""
+    """決裁: record the 異動 as drafted (入力者 = the drafter, approver in the audit entry), only by someone who
+    could see it (``_ensure_seen``)."""
     _ensure_approver(actor, pending_id)
     with audit.atomic():  # a refusal below is audited even though this transaction rolls back
         pending = _locked(pending_id)
         if pending.requested_by_id == getattr(actor, "pk", None):
             raise audit.refused(RegistryError("起案者本人は決裁できません（標準仕様書 4.0.8）。", code="self_approval"),
                                 actor, "registry.approve", f"pending:{pending_id}")
+        _ensure_seen(actor, pending)
         pending.decided_by = actor
         applied = services.apply(from_dict(pending.command), actor=pending.requested_by, terminal=pending.terminal,
                                  approval=pending, reception=Reception.of(pending.reception),

@@ -6,6 +6,10 @@ from jichitai.accounts.policy import define
 define("registry.view", "住民記録の照会", {R.COUNTER_CLERK, R.SUPERVISOR, R.AUDITOR})
 define("registry.change", "住民異動の入力", {R.COUNTER_CLERK, R.SUPERVISOR})
 define("registry.approve", "職権異動の決裁", {R.SUPERVISOR}, duty=R.REGISTRY_DUTY)
+# A draft touching a person under 照会抑止 is hidden from staff (3.1); approving it blind would record what nobody
+# saw. Only the 支援措置責任者 opens it (audited) and so may approve it — besides ``registry.approve``.
+define("registry.approve_protected", "照会抑止の対象者にかかる職権異動の確認と決裁", {R.SUPPORT_OFFICER},
+       duty=R.REGISTRY_DUTY)
 define("registry.view_mynumber", "個人番号の表示（利用目的の記録が必要）", {R.SUPERVISOR})
 # 10.4 (j1390): 「戸籍の表示」「個人番号」「住民票コード」「在留資格等」 shown or hidden per person on every screen:
 # each is an action of its own (the 個人番号 above), granted through the person's roles; access.ITEM_ACTIONS

@@ -260,16 +260,28 @@ def screen_rows(actor: Any, rows: list[dict[str, Any]], *, via: str) -> list[dic
 def screen_change(actor: Any, change: Any, *, via: str, guard: Shield | None = None) -> list[str]:
     """A 異動 shown to staff before it is recorded (the 決裁 queue's draft, person by person, before and after):
     the 宛名番号 of the people in it whom 照会抑止 covers — their own, their household's before or after the
-    change, their place's — each refusal audited. The page then shows the draft by 宛名番号 only."""
+    change, their place's — each refusal audited. The page then shows the draft by 宛名番号 only. The
+    支援措置責任者 (``registry.approve_protected``) sees it whole: nothing is returned, and each protected person
+    shown is audited as an opening (``disclosed``) for the 責任者's list."""
     guard = guard or shield()
+    hidden = protected_in_change(change, guard)
+    if not hidden:
+        return []
+    opened = allowed(actor, "registry.approve_protected")
+    audit.record_many([audit.Event(actor, "registry.view", f"resident:{atena}", "disclosed" if opened else "refused",
+                                   {"code": CODE, "protected_by": guard.protected_by(r), "via": via})
+                       for atena, r in hidden.items()])
+    return [] if opened else sorted(hidden)
+
+
+def protected_in_change(change: Any, guard: Shield) -> dict[str, Any]:
+    """宛名番号 → the first record (after, then before) of a person in ``change`` whom 照会抑止 covers."""
     hidden: dict[str, Any] = {}
     for entry in change.entries:
         for record in (entry.after, entry.before):
             if record is not None and guard.hides_from_staff(record):
                 hidden.setdefault(entry.after.atena_number, record)
-    if hidden:
-        audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden.values()])
-    return sorted(hidden)
+    return hidden
 
 
 # ---- certificates ------------------------------------------------------------------------------------------
