@@ -406,3 +406,61 @@ def test_the_one_permission_check_consults_the_citys_grant_and_the_tokens_scope(
     assert not allowed(granted, "jutogai.search")
     granted.presented_scopes = [scope_for("jutogai", "use")]
     assert allowed(granted, "jutogai.search")
+
+
+def test_a_system_holds_at_most_the_cap_of_live_tokens_and_is_told_so(client: Any, oauth_system: Any,
+                                                                       settings: Any) -> None:
+    """A cap on live access tokens per system: past it the token endpoint answers an RFC 6749 §5.2 error object
+    (400, ``error`` and an ASCII ``error_description`` a client can log), audited; a revoked or expired token frees
+    its place; another system is not affected. Independent (RFC 6749 §5.2's error shape; the cap's figure is ours,
+    set here)."""
+    import datetime as dt
+
+    from jichitai.hub.models import AccessToken
+
+    settings.HUB_TOKEN_LIMIT = 3
+    system, secret = oauth_system()
+    tokens = [_jwt_token(client, system.code, secret).json()["access_token"] for _ in range(3)]
+    refused = _jwt_token(client, system.code, secret)
+    assert refused.status_code == 400 and refused["Cache-Control"] == "no-store"
+    body = refused.json()
+    assert body["error"] == "invalid_request" and "3 live access tokens" in body["error_description"]
+    assert body["error_description"].isascii()
+    assert AccessToken.objects.filter(system=system).count() == 3
+    assert any(e.detail.get("error") == "invalid_request" for e in _audits("hub.oauth.token", "refused"))
+    other, other_secret = oauth_system(code="other_x")
+    assert _jwt_token(client, other.code, other_secret).status_code == 200
+    revoked = client.post(REVOKE, {"token": tokens[0]}, **_basic(system.code, secret))
+    if revoked.status_code != 200:  # basic not allowed for this system: revoke with an assertion
+        revoked = client.post(REVOKE, {"token": tokens[0], "client_assertion_type": ASSERTION_TYPE,
+                                       "client_assertion": _assertion(system.code, secret)})
+    assert revoked.status_code == 200
+    assert _jwt_token(client, system.code, secret).status_code == 200
+    AccessToken.objects.filter(system=system).update(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert _jwt_token(client, system.code, secret).status_code == 200
+
+
+def test_expired_and_revoked_tokens_are_purged_by_the_command(client: Any, oauth_system: Any) -> None:
+    """``jichitai hub purge-tokens`` (timer jichitai-hub-tokens) deletes every token that can never be accepted
+    again — expired or revoked — and keeps the live ones, which still work; the purge is audited. Consistency
+    (our rule for which rows are dead)."""
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from jichitai.hub.models import AccessToken
+
+    system, secret = oauth_system()
+    live, expired, revoked = (_jwt_token(client, system.code, secret).json()["access_token"] for _ in range(3))
+    AccessToken.objects.filter(token_sha256=oauth.token_hash(expired)).update(
+        expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    AccessToken.objects.filter(token_sha256=oauth.token_hash(revoked)).update(revoked_at=timezone.now())
+    out = StringIO()
+    call_command("hub", "purge-tokens", stdout=out)
+    assert "2件" in out.getvalue()
+    assert list(AccessToken.objects.values_list("token_sha256", flat=True)) == [oauth.token_hash(live)]
+    assert client.get("/api/hub/feeds/atena-delta", HTTP_AUTHORIZATION=f"Bearer {live}").status_code == 200
+    assert client.get("/api/hub/feeds/atena-delta", HTTP_AUTHORIZATION=f"Bearer {expired}").status_code == 401
+    assert _audits("hub.oauth.purge")[0].detail["tokens"] == 2

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from authlib.integrations.django_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, InvalidScopeError, TokenMixin
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, InvalidRequestError, InvalidScopeError, TokenMixin
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
@@ -37,7 +37,7 @@ from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7523.client import ASSERTION_TYPE
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from joserfc import jwt
@@ -55,10 +55,34 @@ CLIENT_METHODS = [JWT_METHOD, BASIC_METHOD]  # tried in this order; basic only w
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
 SWEEP_EVERY = 100  # one token request in about this many deletes the expired assertion ids
 TOKEN_PATH = "/api/hub/oauth/token"  # noqa: S105 (a path, not a secret)
+# Live (unexpired, unrevoked) access tokens one system may hold at once; settings.HUB_TOKEN_LIMIT overrides. A
+# client reuses its token until it expires (300 s): 20 leaves room for several workers of one system and a few
+# overlapping renewals, and stops a client that asks for a token per request from filling the table.
+TOKEN_LIMIT = 20
 
 
 def token_seconds() -> int:
     return int(getattr(settings, "HUB_TOKEN_SECONDS", TOKEN_SECONDS))
+
+
+def token_limit() -> int:
+    return int(getattr(settings, "HUB_TOKEN_LIMIT", TOKEN_LIMIT))
+
+
+def live_tokens(system: System) -> Any:
+    return AccessToken.objects.filter(system=system, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def purge_tokens() -> dict[str, int]:
+    """Delete the access tokens that can never be accepted again (expired or revoked) and the expired
+    assertion ids: ``jichitai hub purge-tokens`` (timer ``jichitai-hub-tokens``). Each token's issue and revocation
+    stay in the audit log (``hub.oauth.token`` / ``hub.oauth.revoke``); the row is no longer needed to refuse it — a
+    token not found is refused as an expired one is."""
+    now = timezone.now()
+    tokens = AccessToken.objects.filter(expires_at__lte=now) | AccessToken.objects.filter(revoked_at__isnull=False)
+    deleted = {"tokens": tokens.delete()[0], "assertions": UsedAssertion.objects.filter(expires_at__lt=now).delete()[0]}
+    audit.record(None, "hub.oauth.purge", "hub.tokens", "ok", **deleted)
+    return deleted
 
 
 def token_hash(token: str) -> str:
@@ -313,11 +337,18 @@ class HubServer(AuthorizationServer):
         if "refresh_token" in token:  # never issued (標準仕様書 2.2); a configuration error, not a client's
             raise RuntimeError("refresh tokens are not issued")
         client: HubClient = request.client
-        now = timezone.now()
-        row = AccessToken.objects.create(
-            token_sha256=token_hash(token["access_token"]), system=client.system, scope=token.get("scope", ""),
-            auth_method=getattr(request, "auth_method", "") or "", issued_at=now,
-            expires_at=now + dt.timedelta(seconds=int(token["expires_in"])))
+        with transaction.atomic():  # the system's row locked: two requests at once cannot both pass the cap
+            System.objects.select_for_update().filter(pk=client.system.pk).first()
+            limit = token_limit()
+            if live_tokens(client.system).count() >= limit:
+                raise InvalidRequestError(description=(
+                    f"This client already holds {limit} live access tokens, the most allowed. Reuse a token until "
+                    "it expires, or revoke one (RFC 7009), then ask again."))
+            now = timezone.now()
+            row = AccessToken.objects.create(
+                token_sha256=token_hash(token["access_token"]), system=client.system, scope=token.get("scope", ""),
+                auth_method=getattr(request, "auth_method", "") or "", issued_at=now,
+                expires_at=now + dt.timedelta(seconds=int(token["expires_in"])))
         audit.record(client.system, "hub.oauth.token", row.audit_label(), scope=row.scope,
                      method=row.auth_method, expires_in=int(token["expires_in"]))
         return row

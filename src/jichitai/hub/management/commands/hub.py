@@ -1,4 +1,4 @@
-"""``jichitai hub run | replay TABLE | seed [--demo] | verify-log | land-csv FILE | seal-files |
+"""``jichitai hub run | replay TABLE | seed [--demo] | verify-log | land-csv FILE | seal-files | purge-tokens |
 client-secret SYSTEM``."""
 
 from __future__ import annotations
@@ -31,11 +31,19 @@ class Command(BaseCommand):
         csv.add_argument("path")
         csv.add_argument("--encoding", default="cp932")
         sub.add_parser("seal-files", help="encrypt received files stored before sealing (inbox, quarantine)")
+        sub.add_parser("purge-tokens", help="delete expired and revoked OAuth access tokens (timer: hourly)")
         secret = sub.add_parser("client-secret", help="issue a new OAuth client secret for a system (shown once)")
         secret.add_argument("system", help="the system's code (its OAuth client_id)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
+
+    def _purge_tokens(self, opts: dict[str, Any]) -> None:
+        from jichitai.hub.oauth import purge_tokens
+
+        deleted = purge_tokens()
+        self.stdout.write(f"期限切れ・失効済みのアクセストークン {deleted['tokens']:,}件、使用済みアサーション "
+                          f"{deleted['assertions']:,}件を削除しました。")
 
     def _run(self, opts: dict[str, Any]) -> None:
         from django.db import close_old_connections, connections
