@@ -64,3 +64,34 @@ def test_with_keys_selects_exactly_the_keys_given() -> None:
     assert chosen([]) == set()
     assert chosen(["a,b", atenas[0], "missing"]) == {"a,b", atenas[0]}
     assert chosen(atenas) == set(atenas)
+
+
+def test_copy_rows_with_ids_returns_the_keys_of_the_rows_in_their_order() -> None:
+    """dbcopy.copy_rows_with_ids: each key returned is the primary key of the row given at the same position,
+    new keys do not collide with a later ordinary insert (drawn from the table's own sequence), and a child row
+    written with a returned key joins its parent (consistency: the expected rows are the ones given)."""
+    from jichitai.dbcopy import copy_rows_with_ids
+    from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule
+    from jichitai.tax.models import Assessment
+
+    a = Assessment.objects.create(fiscal_year=2026, atena_number="1", version=1, ward_code="", source="none",
+                                  parameters_version="p", municipality_code="281000", engine="numpy",
+                                  inputs_hash="h", case={}, figures=[], notes=[], taxable=False,
+                                  total_income=0, taxable_income=0, city_income_levy=0, pref_income_levy=0,
+                                  city_per_capita=0, pref_per_capita=0, forest_env_tax=0, total=0, run_id="r",
+                                  created_at=dt.datetime(2026, 5, 15, tzinfo=JST))
+    rows = [{"fiscal_year": 2026, "atena_number": f"{n:015d}", "assessment_id": a.pk, "assessment_version": 1,
+             "annual": n * 1000, "salary_total": 0, "pension_total": 0, "pension_tax": 0, "ordinary_total": n * 1000,
+             "refund": 0, "notes": [f"注記{n}"], "current": True, "notice_on": dt.date(2026, 5, 15), "run_id": "r",
+             "created_at": dt.datetime(2026, 5, 15, tzinfo=JST)} for n in range(1, 26)]
+    ids = copy_rows_with_ids(CollectionSchedule, rows)
+    assert len(set(ids)) == 25
+    got = {s.pk: s for s in CollectionSchedule.objects.all()}
+    assert [(got[i].atena_number, got[i].annual, got[i].notes) for i in ids] == \
+        [(r["atena_number"], r["annual"], r["notes"]) for r in rows]
+    later = CollectionSchedule.objects.create(**{**rows[0], "atena_number": "x", "current": False})
+    assert later.pk not in ids
+    copy_rows(CollectionInstalment, [{"schedule_id": ids[4], "fiscal_year": 2026, "method": "ordinary",
+                                      "label": "第1期", "month": dt.date(2026, 6, 1), "due": dt.date(2026, 6, 30),
+                                      "amount": 5000, "payer_number": "", "payer_name": "", "position": 0}])
+    assert CollectionInstalment.objects.get().schedule.atena_number == rows[4]["atena_number"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jichitai.tax.collection.domain.calendar import CollectionCalendar, add_months, fiscal_month, remittance_due
 from jichitai.tax.collection.domain.instalment import (
@@ -39,10 +40,17 @@ def salary_schedule(amount: int, fiscal_year: int, *, payer: str, payer_name: st
                     first: dt.date | None = None) -> list[Instalment]:
     """The 月割額 of ``amount`` (地方税法第321条の5第1項): each month the amount / months with 100円未満 cut, every
     remainder in the first month (June, or ``first`` when the withholding starts later in the year)."""
-    months = salary_months(fiscal_year, first)
+    months = _salary_terms(fiscal_year, first)
     parts = split_remainder_first(amount, len(months), MONTHLY_UNIT)
-    return [Instalment("salary", f"{m.month}月分", m, remittance_due(m), part, payer, payer_name)
-            for m, part in zip(months, parts, strict=True)]
+    return [Instalment("salary", label, m, due, part, payer, payer_name)
+            for (label, m, due), part in zip(months, parts, strict=True)]
+
+
+@lru_cache(maxsize=256)
+def _salary_terms(fiscal_year: int, first: dt.date | None) -> tuple[tuple[str, dt.date, dt.date], ...]:
+    """(label, 徴収月, 納入期限) of each month of :func:`salary_months`, worked out once per start month (a city's
+    schedules share a handful)."""
+    return tuple((f"{m.month}月分", m, remittance_due(m)) for m in salary_months(fiscal_year, first))
 
 
 REST = {"new_employer": "特別徴収継続", "lump_sum": "一括徴収", "ordinary": "普通徴収"}
