@@ -223,3 +223,21 @@ def test_the_assessment_in_chunks_stores_what_one_pass_stores(city: dict[str, st
     assert sorted(Assessment.objects.values_list("atena_number", "total", "inputs_hash")) == stored
     again = assessment.run(2026, chunk=2)
     assert (whole.created, again.unchanged, again.created) == (2, 2, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_assessment_in_worker_processes_stores_what_one_process_stores(city: dict[str, str]) -> None:
+    """``run(workers=2)`` (chunks assessed by two forked processes, each with its own connection; committed data,
+    hence a transactional test) stores for each person the same version, figures and notes as the serial run,
+    and counts the same; a re-run in two processes finds everyone unchanged. Consistency (the serial run is
+    checked against the law above)."""
+    fields = ("atena_number", "version", "source", "inputs_hash", "figures", "notes", "total", "taxable")
+    serial = assessment.run(2026, chunk=1, workers=1)
+    one = sorted(Assessment.objects.values_list(*fields))
+    Assessment.objects.all().delete()
+    parallel = assessment.run(2026, chunk=1, workers=2)
+    assert sorted(Assessment.objects.values_list(*fields)) == one and len(one) == 2
+    assert (parallel.considered, parallel.created, parallel.refused) == (serial.considered, serial.created, []) == (
+        2, 2, [])
+    again = assessment.run(2026, chunk=1, workers=2)
+    assert (again.considered, again.unchanged, again.created) == (2, 2, 0)

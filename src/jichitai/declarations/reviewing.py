@@ -6,11 +6,9 @@ to the resident with the reasons; the rest wait in the clerk queue, oldest first
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.dbcopy import copy_rows, map_in_processes, update_rows, with_ids
+from jichitai.dbcopy import copy_rows, map_in_processes, update_rows, with_ids, without_cycle_collector
 from jichitai.declarations import assessment_link, baseline, evidence, taxlink
 from jichitai.declarations.cityindex import CityIndex
 from jichitai.declarations.domain import Decision, Declaration, Finding, Outcome, Severity, review
@@ -132,23 +130,6 @@ def review_declarations(declarations: Iterable[Stored]) -> list[Reviewed]:
     if out:
         _record(out)
     return out
-
-
-@contextlib.contextmanager
-def without_cycle_collector() -> Iterator[None]:
-    """Python's cycle collector paused (reference counting still frees everything else), then restored.
-
-    A bulk review holds a million objects (the year's evidence, a chunk of decoded declarations) and makes as
-    many more; each full collection walks them all, and the collector ran several while a 3,485-declaration
-    review allocated: about a fifth of its CPU, for nothing to collect (the review makes no garbage cycles of
-    size: the same peak memory with the collector paused)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def review_submitted(fiscal_year: int, chunk: int = 5_000, timings: dict[str, float] | None = None,

@@ -12,6 +12,8 @@ import hashlib
 import json
 import time
 import uuid
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +23,7 @@ from django.utils import timezone as dj_timezone
 
 from jichitai.dbcopy import with_keys
 from jichitai.tax import parameters as P
-from jichitai.tax.assessment.inputs import CHUNK, Person, gather_chunks
+from jichitai.tax.assessment.inputs import CHUNK, Person, people_of, resident_chunks
 from jichitai.tax.calc import OUTPUT_COLUMNS, calculate_many, explain
 from jichitai.tax.calc.explain import case_tables
 from jichitai.tax.case import Case, parse_case
@@ -143,45 +145,85 @@ def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Muni
             copy_rows(Assessment, rows, batch_size=2000)
 
 
-def run(fiscal_year: int, *, engine: str = "numpy", chunk: int = CHUNK) -> RunReport:
+def run(fiscal_year: int, *, engine: str = "numpy", chunk: int = CHUNK, workers: int = 0) -> RunReport:
     """Assess everyone registered on 1月1日 of ``fiscal_year``, ``chunk`` people at a time (read, checked,
-    computed and stored before the next are read: the memory is that of one chunk, not of the city); each chunk's
-    versions are stored in their own transaction (a run stopped half-way is completed by running it again, which
-    adds nothing for the chunks done). ``report.timings`` holds each phase's seconds, summed over the chunks."""
+    computed and stored before the next are read: the memory is that of one chunk per process, not of the city);
+    each chunk's versions are stored in their own transaction (a run stopped half-way is completed by running it
+    again, which adds nothing for the chunks done). The chunks go to ``workers`` processes side by side
+    (:func:`jichitai.dbcopy.bulk_workers`: two on PostgreSQL with two cores, one in a transaction or on SQLite),
+    which share nothing but the database: a chunk's versions do not depend on which process stores them.
+    ``report.timings`` holds each phase's seconds, summed over the chunks (over the processes: more than the
+    wall time when they run side by side)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
+    from jichitai.dbcopy import bulk_workers, fork_pool, without_cycle_collector
+
     p = P.load(fiscal_year)
     m = P.municipality(configured_city_code(), fiscal_year)
     report = RunReport(fiscal_year, uuid.uuid4().hex[:16], engine)
-    timings = report.timings
     for phase in ("gather", "cases", "columns", "compute", "store"):
-        timings[phase] = 0.0
-    clock = time.perf_counter
-    rule_set = RuleSet.stored(explain.rule_set(p, m)).pk
-    chunks = gather_chunks(fiscal_year, chunk)
-    while True:
+        report.timings[phase] = 0.0
+    job = _Job(fiscal_year, engine, report.run_id, RuleSet.stored(explain.rule_set(p, m)).pk)
+    n = bulk_workers(workers) if engine == "numpy" else 1  # Spark runs its own executors
+    with without_cycle_collector():
+        if n < 2:
+            chunks = resident_chunks(fiscal_year, chunk)
+            while True:
+                t0 = time.perf_counter()
+                batch = next(chunks, None)
+                report.timings["gather"] += time.perf_counter() - t0  # the registry's stream
+                if batch is None:
+                    return report
+                _merge(report, job.assess(batch))
+        with fork_pool(n) as pool:
+            list(pool.map(int, range(n)))  # the workers forked now, before this process opens its registry stream
+            pending: deque[Future[RunReport]] = deque()
+            for batch in resident_chunks(fiscal_year, chunk):
+                pending.append(pool.submit(job.assess, batch))
+                while len(pending) > 2 * n:  # a bounded queue: the memory of a few chunks, not of the city
+                    _merge(report, pending.popleft().result())
+            while pending:
+                _merge(report, pending.popleft().result())
+    return report
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every chunk of one run shares (sent to the worker processes with each chunk)."""
+
+    fiscal_year: int
+    engine: str
+    run_id: str
+    rule_set: int
+
+    def assess(self, residents: list[tuple[str, str, str, str]]) -> RunReport:
+        """One chunk (宛名番号, 生年月日, 性別, 区コード) gathered, checked, computed and stored; its own report."""
+        clock = time.perf_counter
+        p = P.load(self.fiscal_year)
+        m = P.municipality(configured_city_code(), self.fiscal_year)
+        report = RunReport(self.fiscal_year, self.run_id, self.engine)
         t0 = clock()
-        gathered = next(chunks, None)
-        if gathered is None:
-            timings["gather"] += clock() - t0
-            break
+        gathered = people_of(self.fiscal_year, residents)
         t1 = clock()
         people, cases = _parse(gathered, report)
-        report.considered += len(gathered)
-        del gathered
-        t2 = clock()
-        timings["gather"] += t1 - t0
-        timings["cases"] += t2 - t1
+        report.considered = len(gathered)
+        report.timings.update(gather=t1 - t0, cases=clock() - t1)
         if people:
-            phases: dict[str, float] = {}
-            out = compute(cases, fiscal_year, m, engine, timings=phases)
-            del cases
-            for phase, seconds in phases.items():
-                timings[phase] += seconds
+            out = compute(cases, self.fiscal_year, m, self.engine, timings=report.timings)
             t3 = clock()
-            _store(people, out, p, m, report, rule_set)
-            timings["store"] += clock() - t3
-    return report
+            _store(people, out, p, m, report, self.rule_set)
+            report.timings["store"] = clock() - t3
+        return report
+
+
+def _merge(report: RunReport, part: RunReport) -> None:
+    report.considered += part.considered
+    report.created += part.created
+    report.corrected += part.corrected
+    report.unchanged += part.unchanged
+    report.refused.extend(part.refused)
+    for phase, seconds in part.timings.items():
+        report.timings[phase] = report.timings.get(phase, 0.0) + seconds
 
 
 def apply_declaration(*, atena_number: str, fiscal_year: int, case: dict[str, Any], source: str) -> str:
