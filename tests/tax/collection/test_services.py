@@ -28,6 +28,14 @@ def _schedule(atena: str, *, current: bool = True) -> tuple[CollectionSchedule, 
     return s, list(s.instalments.order_by("position"))
 
 
+def _second_payers_report() -> None:
+    """Taro's 給与支払報告書 from a second payer (600,000円, no 年末調整): his assessment changes (更正)."""
+    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
+                                           payer_number=reports.make_corporate_number(400000000001),
+                                           payer_name="副業株式会社", salary_paid=600_000, salary_income=0,
+                                           year_end_adjusted=False, social_insurance=0))
+
+
 def test_salary_earner_is_withheld_twelve_months_by_the_employer(city: dict[str, str]) -> None:
     assessment.run(2026)
     report = collection.build(2026, notice_on=D(2026, 5, 15))
@@ -50,10 +58,7 @@ def test_revision_after_september_keeps_what_was_withheld(city: dict[str, str]) 
     assessment.run(2026)
     collection.build(2026, notice_on=D(2026, 5, 15))
     _, before = _schedule(city["taro"])
-    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
-                                           payer_number=reports.make_corporate_number(400000000001),
-                                           payer_name="副業株式会社", salary_paid=600_000, salary_income=0,
-                                           year_end_adjusted=False, social_insurance=0))
+    _second_payers_report()
     assessment.run(2026)
     report = collection.build(2026, notice_on=D(2026, 9, 15))
     assert (report.created, report.revised, report.unchanged) == (0, 1, 1)
@@ -239,10 +244,7 @@ def test_after_a_revision_the_employee_notice_is_a_change_notice(city: dict[str,
     assessment.run(2026)
     collection.build(2026, notice_on=D(2026, 5, 15))
     first = Assessment.objects.get(atena_number=city["taro"])
-    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
-                                           payer_number=reports.make_corporate_number(400000000001),
-                                           payer_name="副業株式会社", salary_paid=600_000, salary_income=0,
-                                           year_end_adjusted=False, social_insurance=0))
+    _second_payers_report()
     assessment.run(2026)
     collection.build(2026, notice_on=D(2026, 9, 15))
     new_total = Assessment.objects.filter(atena_number=city["taro"]).order_by("-version")[0].total
@@ -262,13 +264,51 @@ def test_the_employer_change_notice_lists_only_the_changed_employees(city: dict[
     collection.build(2026, notice_on=D(2026, 5, 15))
     with pytest.raises(NotFound, match="変更はありません"):
         employer_change_notice_pdf(2026, "7000012050002", notice_on=D(2026, 5, 15))
-    store_report("eltax-3.csv", salary_row(my_number=TARO, name="青木 太郎", kana="アオキ タロウ",
-                                           payer_number=reports.make_corporate_number(400000000001),
-                                           payer_name="副業株式会社", salary_paid=600_000, salary_income=0,
-                                           year_end_adjusted=False, social_insurance=0))
+    _second_payers_report()
     assessment.run(2026)
     collection.build(2026, notice_on=D(2026, 9, 15))
     page = "".join(_text(employer_change_notice_pdf(2026, "7000012050002", notice_on=D(2026, 9, 15))).split())
     _, items = _schedule(city["taro"])
     assert "特別徴収税額の変更通知書（特別徴収義務者用）" in page and "青木太郎" in page
     assert f"{items[4].amount:,}" in page and "合計（1人）" in page
+
+
+def test_bulk_issuance_prints_each_notice_as_it_prints_alone(city: dict[str, str], tmp_path: Any) -> None:
+    """The bulk issuance (issuance.write_pdfs: batches read together, one Typst compilation per employer and per
+    batch of 納税通知書) prints, page for page, what each notice prints alone — the employees' 納税義務者用 notices
+    before and after an 更正 (the 変更前 amount read for the batch), and a 納税通知書 with its address. Consistency
+    (the single notices are checked against the law above)."""
+    from jichitai.tax.collection import issuance
+    from jichitai.tax.collection.notices import employee_notice_pdfs
+
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    assert issuance.write_pdfs(2026, tmp_path / "may", on=D(2026, 5, 15)) == (1, 0)
+    ((_, alone),) = list(employee_notice_pdfs(2026, "7000012050002", on=D(2026, 5, 15)))
+    bulk = (tmp_path / "may" / "employers" / "7000012050002_納税義務者用.pdf").read_bytes()
+    assert _text(bulk) == _text(alone) and "決定通知書（納税義務者用）" in "".join(_text(bulk).split())
+    _second_payers_report()
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 9, 15))
+    issuance.write_pdfs(2026, tmp_path / "sep", on=D(2026, 9, 15))
+    ((_, alone),) = list(employee_notice_pdfs(2026, "7000012050002", on=D(2026, 9, 15)))
+    bulk = (tmp_path / "sep" / "employers" / "7000012050002_納税義務者用.pdf").read_bytes()
+    assert _text(bulk) == _text(alone) and "変更前の年税額" in "".join(_text(bulk).split())
+
+
+def test_bulk_issuance_batches_the_tax_notices_in_atena_order(city: dict[str, str], tmp_path: Any,
+                                                              monkeypatch: Any) -> None:
+    """納税通知書 in files of issuance.BATCH, named by their first and last 宛名番号, each notice as it prints
+    alone (consistency)."""
+    from jichitai.tax.collection import issuance
+    from jichitai.tax.collection.notices import ordinary_notice_pdf
+    from jichitai.tax.models import ReceivedReport
+
+    assessment.run(2026)
+    ReceivedReport.objects.update(status="withdrawn")
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    monkeypatch.setattr(issuance, "BATCH", 1)
+    assert issuance.write_pdfs(2026, tmp_path, on=D(2026, 6, 1)) == (0, 1)
+    (path,) = (tmp_path / "nouzei").iterdir()
+    assert path.name == f"00001_{city['taro']}-{city['taro']}.pdf"
+    assert _text(path.read_bytes()) == _text(ordinary_notice_pdf(2026, city["taro"], on=D(2026, 6, 1)))

@@ -110,10 +110,11 @@ def _compiler() -> typst.Compiler:
     return compiler_for(TEMPLATE)
 
 
-def typst_pdf(template: Path, data: dict[str, object]) -> bytes:
+def typst_pdf(template: Path, data: dict[str, object] | list[dict[str, object]]) -> bytes:
     """The one PDF engine for every document (certificates, tax notices): ``template`` compiled with ``data`` as
     JSON in ``sys.inputs.data`` (printed as text, never markup) and the project's fonts' family names in
-    ``sys.inputs.mincho`` / ``gothic`` / ``mj`` (IPAmj明朝, for names and addresses) / ``han`` (its fallback)."""
+    ``sys.inputs.mincho`` / ``gothic`` / ``mj`` (IPAmj明朝, for names and addresses) / ``han`` (its fallback). A list
+    is a batch, for the templates that take one (the bulk issuance: one compilation for many notices)."""
     pdf = compiler_for(template).compile(format="pdf", sys_inputs={
         "data": json.dumps(data, ensure_ascii=False), **font_families()})
     assert isinstance(pdf, bytes)

@@ -8,7 +8,8 @@ with each employee's 12 monthly amounts. The 発行者 is the certifier in force
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,19 @@ def _changed(title: str, amounts: list[tuple[str, int]], before: int | None) -> 
     return title.replace("決定通知書", "変更通知書").replace("納税通知書", "税額変更通知書兼納税通知書")
 
 
-def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any = None) -> dict[str, Any]:
+def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any = None, *,
+                         read: Prefetched | None = None) -> dict[str, Any]:
+    """The 納税通知書's content; ``read`` what :func:`prefetch` read for a whole batch (else read here)."""
     a = schedule.assessment
-    items = [Instalment(i.method, i.label, i.month, i.due, i.amount)
-             for i in schedule.instalments.filter(method="ordinary").order_by("position")]
+    if read is None:
+        items = [Instalment(i.method, i.label, i.month, i.due, i.amount)
+                 for i in schedule.instalments.filter(method="ordinary").order_by("position")]
+        before = previous_annual(schedule)
+        recipient = mailing_address(schedule.atena_number, guard=guard)
+    else:
+        items = read.ordinary.get(schedule.pk, [])
+        before = read.previous.get(schedule.atena_number)
+        recipient = read.recipients[schedule.atena_number]
     prepay = full_prepayment(items, on=on) if items else None
     amounts = [("市民税", a.city_income_levy + a.city_per_capita), ("県民税", a.pref_income_levy + a.pref_per_capita),
                ("森林環境税", a.forest_env_tax), ("年税額", a.total)]
@@ -65,9 +75,7 @@ def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any =
     amounts.append(("うち普通徴収（この通知書で納める額）", schedule.ordinary_total))
     if schedule.refund:
         amounts.append(("還付（納付済みの場合）", schedule.refund))
-    title = _changed(f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書", amounts,
-                     previous_annual(schedule))
-    recipient = mailing_address(schedule.atena_number, guard=guard)
+    title = _changed(f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書", amounts, before)
     return {
         "title": title,
         "issued": to_wareki(on), "issuer": _issuer(on), "recipient": recipient,
@@ -122,14 +130,16 @@ def employer_notice_pdf(fiscal_year: int, payer_number: str, *, on: dt.date) -> 
 
 
 def employee_notice_data(schedule: CollectionSchedule, notice: employer_files.EmployerNotice,
-                         row: employer_files.EmployeeRow, on: dt.date) -> dict[str, Any]:
+                         row: employer_files.EmployeeRow, on: dt.date, *,
+                         previous: dict[str, int] | None = None) -> dict[str, Any]:
+    """The 納税義務者用 notice's content; ``previous`` the 変更前 annual amounts of the batch (else read here)."""
     a = schedule.assessment
     amounts = [("市民税", a.city_income_levy + a.city_per_capita), ("県民税", a.pref_income_levy + a.pref_per_capita),
                ("森林環境税", a.forest_env_tax), ("年税額", a.total), ("うちこの勤務先での特別徴収税額", row.annual)]
     if schedule.ordinary_total:
         amounts.append(("うち普通徴収（納税通知書で納める額）", schedule.ordinary_total))
     title = _changed(f"{fiscal_year_label(notice.fiscal_year)} 市民税・県民税・森林環境税 特別徴収税額の決定通知書（納税義務者用）",
-                     amounts, previous_annual(schedule))
+                     amounts, previous_annual(schedule) if previous is None else previous.get(schedule.atena_number))
     return {
         "title": title,
         "issued": to_wareki(on), "issuer": _issuer(on), "name": row.name or row.atena_number,
@@ -146,48 +156,66 @@ def employee_notice_pdfs(fiscal_year: int, payer_number: str, *, on: dt.date) ->
     from jichitai.registry.certificates.render import typst_pdf
 
     for notice in employer_files.notices(fiscal_year, payer_number):
-        schedules = {s.atena_number: s for s in CollectionSchedule.objects.select_related("assessment").filter(
-            fiscal_year=fiscal_year, current=True, atena_number__in=[e.atena_number for e in notice.employees])}
-        for row in notice.employees:
-            yield row.atena_number, typst_pdf(TEMPLATES / "employee_notice.typ",
-                                              employee_notice_data(schedules[row.atena_number], notice, row, on))
+        for row, data in employee_notices_data(notice, on):
+            yield row.atena_number, typst_pdf(TEMPLATES / "employee_notice.typ", data)
+
+
+def employee_notices_data(notice: employer_files.EmployerNotice,
+                          on: dt.date) -> list[tuple[employer_files.EmployeeRow, dict[str, Any]]]:
+    """Each employee's 納税義務者用 notice content, their schedules and 変更前 amounts read together."""
+    from jichitai.dbcopy import with_keys
+
+    current = CollectionSchedule.objects.filter(fiscal_year=notice.fiscal_year, current=True)
+    schedules = {s.atena_number: s for s in with_keys(current, "atena_number", [e.atena_number for e in notice.employees])
+                 .select_related("assessment").defer(*HEAVY)}
+    previous = previous_annuals(list(schedules.values()))
+    return [(row, employee_notice_data(schedules[row.atena_number], notice, row, on, previous=previous))
+            for row in notice.employees]
+
+
+HEAVY = ("assessment__case", "assessment__figures", "assessment__result", "assessment__notes")  # not printed
+
+
+@dataclass
+class Prefetched:
+    """What a batch of 納税通知書 needs besides its schedules, read in a few queries for the whole batch."""
+
+    ordinary: dict[int, list[Instalment]]  # schedule id → its 普通徴収 期
+    previous: dict[str, int]  # 宛名番号 → 変更前の年税額 (税額変更 only)
+    recipients: dict[str, dict[str, str]]  # 宛名番号 → 送付先
+
+
+def previous_annuals(schedules: list[CollectionSchedule]) -> dict[str, int]:
+    """宛名番号 → :func:`previous_annual` of each schedule of a later version (one query for all of them)."""
+    from jichitai.dbcopy import with_keys
+
+    revised = {s.atena_number: s for s in schedules if s.assessment_version > 1}
+    if not revised:
+        return {}
+    fiscal_year = next(iter(revised.values())).fiscal_year
+    found: dict[str, tuple[int, int]] = {}
+    for atena, version, annual in (with_keys(CollectionSchedule.objects.filter(fiscal_year=fiscal_year), "atena_number",
+                                             revised).values_list("atena_number", "assessment_version", "annual")):
+        if version < revised[atena].assessment_version and (atena not in found or version > found[atena][0]):
+            found[atena] = (version, int(annual))
+    return {atena: annual for atena, (_, annual) in found.items()}
+
+
+def prefetch(schedules: list[CollectionSchedule], guard: Any = None) -> Prefetched:
+    from jichitai.dbcopy import with_ids
+    from jichitai.tax.collection.models import CollectionInstalment
+
+    ordinary: dict[int, list[Instalment]] = {}
+    rows = (with_ids(CollectionInstalment.objects.filter(method="ordinary"), "schedule_id", [s.pk for s in schedules])
+            .order_by("schedule_id", "position").values_list("schedule_id", "method", "label", "month", "due", "amount"))
+    for sid, method, label, month, due, amount in rows:
+        ordinary.setdefault(sid, []).append(Instalment(method, label, month, due, amount))
+    return Prefetched(ordinary, previous_annuals(schedules),
+                      addressee.mailing_addresses([s.atena_number for s in schedules], guard=guard))
 
 
 def count_ordinary(fiscal_year: int) -> int:
     return int(CollectionSchedule.objects.filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0).count())
-
-
-def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
-               progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:
-    """Every employer's notice (``employers/<法人番号>.pdf``) with its employees' (``employers/<法人番号>/<宛名番号>.pdf``),
-    and every 納税通知書 with a 普通徴収 part
-    (``nouzei/<宛名番号>.pdf``), one at a time (streamed); (employers, taxpayers) written."""
-    from jichitai.registry import suppression
-    from jichitai.registry.certificates.render import typst_pdf
-
-    guard = suppression.shield()  # read once for the whole run
-    (out_dir / "employers").mkdir(parents=True, exist_ok=True)
-    (out_dir / "nouzei").mkdir(parents=True, exist_ok=True)
-    employers = taxpayers = 0
-    for notice in employer_files.notices(fiscal_year):
-        (out_dir / "employers" / f"{notice.payer_number}.pdf").write_bytes(
-            typst_pdf(TEMPLATES / "employer_notice.typ", employer_notice_data(notice, on)))
-        folder = out_dir / "employers" / notice.payer_number
-        folder.mkdir(exist_ok=True)
-        for atena, pdf in employee_notice_pdfs(fiscal_year, notice.payer_number, on=on):
-            (folder / f"{atena}.pdf").write_bytes(pdf)
-        employers += 1
-        if progress is not None:
-            progress("employers", 1)
-    schedules = (CollectionSchedule.objects.select_related("assessment")
-                 .filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0).order_by("atena_number"))
-    for schedule in schedules.iterator(chunk_size=2000):
-        (out_dir / "nouzei" / f"{schedule.atena_number}.pdf").write_bytes(
-            typst_pdf(TEMPLATES / "ordinary_notice.typ", ordinary_notice_data(schedule, on, guard)))
-        taxpayers += 1
-        if progress is not None:
-            progress("nouzei", 1)
-    return employers, taxpayers
 
 
 def employer_change_notice_pdf(fiscal_year: int, payer_number: str, *, notice_on: dt.date) -> bytes:

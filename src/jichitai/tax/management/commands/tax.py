@@ -26,6 +26,8 @@ class Command(BaseCommand):
         assess = sub.add_parser("assess", help="assess everyone registered on 1月1日 (idempotent; 更正 = new version)")
         assess.add_argument("--fiscal-year", type=int, required=True)
         assess.add_argument("--engine", choices=("numpy", "spark"), default="numpy")
+        assess.add_argument("--workers", type=int, default=0,
+                            help="processes assessing chunks side by side (0: two on PostgreSQL, one on SQLite)")
         summary = sub.add_parser("summary", help="区別集計 of the current assessment versions")
         summary.add_argument("--fiscal-year", type=int, required=True)
         notice = sub.add_parser("notice", help="税額決定通知書 (PDF) of a person's current version")
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         coll.add_argument("--on", help="通知日 YYYY-MM-DD (default today): 期 and months before it do not change")
         coll.add_argument("--out", help="directory for the 特別徴収税額通知 data files (one CSV per employer)")
         coll.add_argument("--pdf", action="store_true", help="also the notices as PDF under --out "
-                                                             "(employers/<法人番号>.pdf, nouzei/<宛名番号>.pdf)")
+                             "(employers/<法人番号>.pdf and <法人番号>_納税義務者用.pdf, nouzei/ in files of 1,000)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['sub']}")(options)
@@ -64,7 +66,7 @@ class Command(BaseCommand):
         from jichitai.tax.assessment import services as assessment
 
         try:
-            report = assessment.run(options["fiscal_year"], engine=options["engine"])
+            report = assessment.run(options["fiscal_year"], engine=options["engine"], workers=options["workers"])
         except TaxError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(
@@ -119,11 +121,11 @@ class Command(BaseCommand):
                     employer_files.write_all(year, Path(options["out"]), kind=employer_files.PENSION,
                                              progress=lambda n: bar.advance(payers, n))
                 if options["out"] and options["pdf"]:
-                    from jichitai.tax.collection import notices
+                    from jichitai.tax.collection import issuance, notices
 
                     tasks = {"employers": bar.add_task("特別徴収税額決定通知書", total=len(written)),
                              "nouzei": bar.add_task("納税通知書", total=notices.count_ordinary(year))}
-                    pdfs = notices.write_pdfs(year, Path(options["out"]), on=notice_on,
+                    pdfs = issuance.write_pdfs(year, Path(options["out"]), on=notice_on,
                                               progress=lambda kind, n: bar.advance(tasks[kind], n))
         except TaxError as exc:
             raise CommandError(exc.message) from None
