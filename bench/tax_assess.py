@@ -36,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from benchdb import bench_database
+from benchdb import backend_cpu, bench_database, process_cpu
 
 FISCAL_YEAR = 2026
 INCOME_YEAR = FISCAL_YEAR - 1
@@ -192,7 +192,7 @@ def peak_since_reset() -> float:
     return float("nan")
 
 
-def timed_assess() -> tuple[float, str, Any]:
+def timed_assess(workers: int | None = None) -> tuple[float, str, Any]:
     from django.core.management import call_command
 
     from jichitai.tax.assessment import services
@@ -209,7 +209,8 @@ def timed_assess() -> tuple[float, str, Any]:
     try:
         t0 = time.perf_counter()
         with redirect_stdout(out):
-            call_command("tax", "assess", "--fiscal-year", str(FISCAL_YEAR), stdout=out)
+            call_command("tax", "assess", "--fiscal-year", str(FISCAL_YEAR),
+                         *([] if workers is None else ["--workers", str(workers)]), stdout=out)
         wall = time.perf_counter() - t0
     finally:
         services.run = original
@@ -223,6 +224,8 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--reuse", action="store_true", help="run on the kept bench database")
     ap.add_argument("--no-assess", action="store_true", help="set-up only")
+    ap.add_argument("--once", action="store_true", help="the first run only (no idempotent re-run)")
+    ap.add_argument("--workers", type=int, help="the command's --workers (left out when not given: older trees)")
     args = ap.parse_args()
     if args.reuse:
         _reuse()
@@ -257,15 +260,21 @@ def _run(args: argparse.Namespace) -> None:
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024:.2f} GiB", flush=True)
     rows = []
     peaks = []
-    for label in ("first run", "re-run"):
+    for label in ("first run", "re-run")[: 1 if args.once else 2]:
         reset_peak()
-        wall, text, report = timed_assess()
+        load = os.getloadavg()[0]
+        cpu0, db0 = process_cpu(), backend_cpu()
+        wall, text, report = timed_assess(args.workers)
+        cpu, db = process_cpu() - cpu0, backend_cpu() - db0
         peaks.append(peak_since_reset())
         print(text.splitlines()[0])
         phases = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
-        print(f"{label}: wall {wall:.1f} s ({phases}); peak RSS of the run {peaks[-1]:.2f} GiB", flush=True)
+        print(f"{label}: wall {wall:.1f} s ({phases}); CPU of the Python processes {cpu:.1f} s, of this process's "
+              f"PostgreSQL backend {db:.1f} s (worker processes' backends not counted); peak RSS of the run "
+              f"{peaks[-1]:.2f} GiB (this process), largest worker process so far "
+              f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024:.2f} GiB; load {load:.1f} → {os.getloadavg()[0]:.1f}", flush=True)
         rows.append((label, wall, report))
-    first, again = rows[0][2], rows[1][2]
+    first, again = rows[0][2], rows[-1][2]
     t = first.timings
     peak = max(peaks)
     print(f"peak RSS of the command (both runs, VmHWM reset before each): {peak:.2f} GiB; of this process since "
@@ -273,7 +282,7 @@ def _run(args: argparse.Namespace) -> None:
     print(f"| tax: `jichitai tax assess --fiscal-year {FISCAL_YEAR}` from PostgreSQL, {first.considered:,} residents "
           f"of 1月1日 ({first.created:,} assessments stored) | computation {t['compute']:.2f} s; loading "
           f"{t['gather']:.1f} s; cases {t['cases']:.1f} s; explanations + store {t['store']:.1f} s; wall "
-          f"{rows[0][1]:.1f} s; re-run (all {again.unchanged:,} unchanged) {rows[1][1]:.1f} s; peak RSS {peak:.2f} GiB "
+          f"{rows[0][1]:.1f} s; re-run (all {again.unchanged:,} unchanged) {rows[-1][1]:.1f} s; peak RSS {peak:.2f} GiB "
           f"| computation "
           f"< 5 s | `.venv/bin/python bench/tax_assess.py {'--reuse' if args.reuse else f'--n {args.n}'}` | "
           f"{dt.datetime.now(dt.UTC).date()} | 2 cores, 24 GiB, PG15 (load avg {os.getloadavg()[0]:.1f}) |")
