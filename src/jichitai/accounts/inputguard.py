@@ -32,8 +32,11 @@ def _in(data: QueryDict) -> HostileInput | None:
         for text in (key, *values):
             problem = text_problem(text, MAX_VALUE, multiline=True)
             if problem:
+                # the page names no field: the guard knows only the form's internal item names (p1-name), not
+                # the labels the person read; the API and the audit get the item name as ``field``
                 shown = key if text_problem(key, 100) is None else "（項目名）"
-                return HostileInput(f"入力項目「{shown}」: {problem}", field=shown)
+                return HostileInput(f"入力された内容に{problem}該当する文字を削除するか、別の文字で入力し直してください。",
+                                    field=shown)
     return None
 
 

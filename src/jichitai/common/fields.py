@@ -37,9 +37,15 @@ MIN_YEAR, MAX_YEAR = 1868, 2200  # 明治元年 … ; dates outside are refused 
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
 
 
+KIND_WORDS = {"Cc": "制御文字", "Cf": "書式文字", "Co": "外字（私用領域の文字）", "Cs": "サロゲート",
+              "Cn": "未定義の文字", "Zl": "行区切り", "Zp": "段落区切り"}
+
+
 def _describe(ch: str) -> str:
+    """The character by code point and what kind of character it is (a private-use 外字 has no Unicode name)."""
     name = unicodedata.name(ch, "")
-    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+    kind = KIND_WORDS.get(unicodedata.category(ch), "")
+    return f"U+{ord(ch):04X}" + (f" {name}" if name else "") + (f"、{kind}" if kind else "")
 
 
 def text_problem(value: str, max_length: int, *, multiline: bool = False,

@@ -48,6 +48,7 @@ def test_a_name_outside_the_standard_characters_is_refused_at_the_counter(towns:
     client = login_as("counter")
     html = client.post("/registry/changes/move-in/", {**MOVE_IN, "p1-name": "山田 \ue000郎"}).content.decode()
     assert "U+E000" in html and "外字は使えません" in html  # private use: refused before any form (InputGuard)
+    assert "外字（私用領域の文字）" in html and "p1-name" not in html  # in words, no internal item name
     html = client.post("/registry/changes/move-in/", {**MOVE_IN, "p2-name": "김 春子"}).content.decode()
     assert "氏名の『김』(U+AE40) は行政事務標準文字にありません" in html
     assert not Resident.objects.exists()
