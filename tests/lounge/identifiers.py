@@ -64,6 +64,10 @@ def texts(body: bytes, content_type: str) -> list[str]:
 
         table = pq.read_table(io.BytesIO(body))
         return [str(v) for col in table.columns for v in col.to_pylist() if v is not None] + table.column_names
+    if "pdf" in content_type:  # a dashboard's PDF, read as its reader reads it (the text layer)
+        import subprocess
+
+        return [subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True, check=True).stdout.decode()]
     text = body.decode("utf-8-sig")
     if "json" in content_type:
         return list(_strings(json.loads(text)))

@@ -26,6 +26,7 @@ from django.urls import get_resolver
 
 from jichitai.lake import catalog as lake_catalog
 from jichitai.lake.schemas import LOUNGE_TABLES
+from jichitai.lounge import boards
 from jichitai.lounge import services as lounge
 from jichitai.lounge.indicators import INDICATORS
 from jichitai.synth.city import Options, generate
@@ -67,6 +68,11 @@ def _urls(board: int) -> dict[str, list[tuple[str, str, dict[str, str] | None]]]
         "d/new/": [("get", "/lounge/d/new/", None)],
         "d/<int:pk>/": [("get", f"/lounge/d/{board}/", None)],
         "d/<int:pk>/edit/": [("get", f"/lounge/d/{board}/edit/", None)],
+        "d/<int:pk>/dashboard.pdf": [("get", f"/lounge/d/{board}/dashboard.pdf", None)],
+        "b/<slug:slug>/": [("get", f"/lounge/b/{s}/{q}", None) for s in sorted(boards.load_all(None))
+                           for q in ("", "?area=28110")],
+        "b/<slug:slug>/dashboard.pdf": [("get", "/lounge/b/overview/dashboard.pdf?area=28110", None),
+                                        ("get", "/lounge/b/population/dashboard.pdf?area=28110", None)],
         "sql/": [("get", "/lounge/sql/", None), ("post", "/lounge/sql/", {"query": SQL})],
         "export/": [("get", "/lounge/export/", None)],
         "export/<slug:slug>.<str:fmt>": [("get", f"/lounge/export/{s}.{f}", None) for s in slugs

@@ -34,8 +34,9 @@ def full(zone: Any) -> MartSet:
 
 def test_reading_only_the_marts_columns_gives_the_same_marts(lounge_catalog: Any, full: MartSet) -> None:
     narrow_zone = read_zone(lounge_catalog, columns=COLUMNS)
-    assert "nhi_enrolment" not in narrow_zone.tables  # no mart reads it
-    assert narrow_zone.lineage["nhi_enrolment"].rows > 0  # its snapshot is still recorded, with its rows
+    unread = read_zone(lounge_catalog, columns={t: c for t, c in COLUMNS.items() if t != "nhi_enrolment"})
+    assert "nhi_enrolment" not in unread.tables  # a table no mart reads is not read
+    assert unread.lineage["nhi_enrolment"].rows > 0  # its snapshot is still recorded, with its rows
     assert set(narrow_zone.tables["tax_assessment"].column_names) == set(COLUMNS["tax_assessment"])
     narrow = refresh(narrow_zone, "duckdb")
     for name in MARTS:

@@ -13,6 +13,7 @@ UNITS: dict[str, str] = {
     "amount": "円", "taxable_income": "円", "income_levy": "円", "income_per": "円", "levy_per": "円",
     "per_child": "円", "aging_rate": "%", "auto_share": "%", "dependency": "",
     "decision_days": "日", "queue_days": "日", "pending_days": "日", "decided": "件", "total": "人",
+    "households": "世帯",
 }
 
 
@@ -50,3 +51,17 @@ def heading(label: str) -> str:
         if label.endswith(suffix):
             return label[: -len(suffix)]
     return label
+
+
+def change(current: object, previous: object, unit: str = "") -> str:
+    """The change of a figure against the previous period as people read it: a count or an amount as a
+    percentage of the previous figure (「+1.2%」), a rate (unit ``%``) in percentage points (「+0.3ポイント」:
+    a percentage of a percentage would mislead). 「比較できません」 when either figure is suppressed or the
+    previous one is zero or missing."""
+    if not isinstance(current, int | float) or not isinstance(previous, int | float):
+        return "比較できません（秘匿または前期なし）"
+    if unit == "%":
+        return f"{current - previous:+,.1f}ポイント"
+    if previous == 0:
+        return "比較できません（前期が0）"
+    return f"{(current - previous) / abs(previous) * 100:+,.1f}%"

@@ -107,6 +107,11 @@ INDICATORS: dict[str, Indicator] = {i.slug: i for i in [
         (WARD, Dim("level", "要介護度", ("要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5"))),
         "基準日に有効な要介護・要支援認定を持つ人の数（介護保険法第19条）。", ("lounge.ltc_certification",)),
     Indicator(
+        "nhi", "国民健康保険 被保険者数・世帯数", "nhi_enrolment", "ref_date", (WARD,),
+        "基準日に国民健康保険の資格がある人（被保険者）の数。世帯数は被保険者が属する世帯の数"
+        "（国民健康保険法第5条・第6条）。", ("lounge.nhi_enrolment",), measure_label="被保険者数",
+        sums=(("households", "世帯数"),)),
+    Indicator(
         "tax_by_ward", "個人住民税 納税義務者・課税標準額・所得割", "tax_by_ward", "fiscal_year", (WARD,),
         "年度ごとに各人の最新の賦課（更正があれば更正後）で、所得割の課税がある人の数と課税標準額・所得割額"
         "（市民税+県民税）の合計。1人あたりの額は人数を公表できる区のみ。",

@@ -25,32 +25,39 @@ def metric_for(ind: Indicator) -> str:
     return "aging_rate" if ind.slug == "population" else "net" if ind.slug == "ward_migration" else "value"
 
 
-def area_values(ind: Indicator, pub: Published, column: str, metric: str = "value") -> dict[object, Any]:
-    """Area code → its published figure (``None`` when suppressed) for the totals of the other dimensions
-    (the first partition, e.g. 転入, when the indicator has one)."""
-    source = pub.derived if metric != "value" and pub.derived else pub.rows
+def area_values(ind: Indicator, pub: Published, column: str, metric: str = "value",
+                where: dict[str, Any] | None = None) -> dict[object, Any]:
+    """Area code → its published figure (``None`` when suppressed) for the totals of the other dimensions, or
+    the values ``where`` fixes (the first partition, e.g. 転入, when the indicator has one and it is not fixed)."""
+    where = where or {}
+    source = pub.derived if metric not in ("value", *dict(ind.sums)) and pub.derived else pub.rows
     first = sorted({r[ind.partition] for r in pub.rows}) if ind.partition else []
+    part = where.get(ind.partition or "", first[0] if first else None)
     out: dict[object, Any] = {}
     for row in source:
         code = row.get(column)
         if code is None or code == TOTAL:
             continue
         if source is pub.rows:
-            if not _match(row, ind, {column: code}):
+            if not _match(row, ind, {**where, column: code}):
                 continue
-            if ind.partition and first and row.get(ind.partition) != first[0]:
+            if ind.partition and row.get(ind.partition) != part:
                 continue
         out[code] = row.get(metric)
     return out
 
 
 def choropleth(ind: Indicator, pub: Published, area: str, parents: dict[object, object],
-               bounds: boundaries.BoundarySet) -> dict[str, Any]:
-    """The map of ``bounds.level``: for 町字, only the towns of the ward chosen (all of the city otherwise)."""
+               bounds: boundaries.BoundarySet, metric: str | None = None, where: dict[str, Any] | None = None,
+               links: dict[str, str] | None = None, chosen: str | None = None) -> dict[str, Any]:
+    """The map of ``bounds.level``: for 町字, only the towns of the ward chosen (all of the city otherwise).
+    A dashboard's map names its ``metric`` and fixed dimensions (``where``), links each area to its drill-down
+    (``links``: code → URL, Vega-Lite ``href``) and outlines the area ``chosen``."""
     column = next(c for c, lv in LEVEL_OF_COLUMN.items() if lv == bounds.level)
-    metric = metric_for(ind) if column == "ward_code" else "value"
-    values = area_values(ind, pub, column, metric)
-    metric_label = dict(pub.derived_columns).get(metric, ind.measure_label) if metric != "value" else ind.measure_label
+    if metric is None:
+        metric = metric_for(ind) if column == "ward_code" else "value"
+    values = area_values(ind, pub, column, metric, where)
+    metric_label = (dict(pub.derived_columns) | dict(ind.sums)).get(metric, ind.measure_label) if metric != "value" else ind.measure_label
     unit = display.unit_for(metric, ind.unit) if metric != "value" else ind.unit
     features, states = [], set()
     for f in bounds.features:
@@ -63,9 +70,13 @@ def choropleth(ind: Indicator, pub: Published, area: str, parents: dict[object, 
         value = values.get(code)
         state = PUBLISHED if value is not None else SUPPRESSED if code in values else MISSING
         states.add(state)
-        features.append({"type": "Feature", "geometry": f["geometry"],
-                         "properties": {"name": name, "value": value, "state": state,
-                                        "text": display.figure(value, unit) if state == PUBLISHED else state}})
+        properties = {"name": name, "value": value, "state": state,
+                      "text": display.figure(value, unit) if state == PUBLISHED else state}
+        if links and str(code) in links:
+            properties["href"] = links[str(code)]
+        if chosen is not None and str(code) == chosen:
+            properties["chosen"] = True
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": properties})
     other = [s for s in (SUPPRESSED, MISSING) if s in states]
     tooltip = [{"field": "properties.name", "title": LEVELS[bounds.level]},
                {"field": "properties.text", "title": display.heading(metric_label)}]
@@ -84,8 +95,15 @@ def choropleth(ind: Indicator, pub: Published, area: str, parents: dict[object, 
             "encoding": {"color": {"field": "properties.state", "type": "nominal", "title": "公表できない地域",
                                    "scale": {"domain": other, "range": [STATE_COLOURS[s] for s in other]}},
                          "tooltip": tooltip}})
-    where = ward_label(area) if column == "town_code" and area != TOTAL else "市全体"
-    title: dict[str, Any] = {"text": f"{ind.title}：{LEVELS[bounds.level]}別の地図（{where}・{display.period(pub.period)}）",
+    if links:
+        for layer in layers:
+            layer["encoding"]["href"] = {"field": "properties.href"}
+            layer["mark"]["cursor"] = "pointer"
+    if chosen is not None:
+        layers.append({"transform": [{"filter": "datum.properties.chosen"}],
+                       "mark": {"type": "geoshape", "fill": None, "stroke": "#c0504d", "strokeWidth": 2.5}})
+    place = ward_label(area) if column == "town_code" and area != TOTAL else "市全体"
+    title: dict[str, Any] = {"text": f"{ind.title}：{LEVELS[bounds.level]}別の地図（{place}・{display.period(pub.period)}）",
                              "font": FONT}
     if bounds.synthetic:
         title["subtitle"] = SYNTHETIC_SUBTITLE

@@ -36,6 +36,13 @@ class Dashboard(models.Model):
     def audit_label(self) -> str:
         return f"lounge.dashboard:{self.pk}"
 
+    def as_board(self) -> Any:
+        """The saved dashboard as a board (lounge/boards.py): its items are tiles, or indicators saved before
+        tiles existed (each shown as its figure, its chart and its map)."""
+        from jichitai.lounge.boards import from_items
+
+        return from_items(self.title, self.description, list(self.items))
+
     def permits(self, actor: Any, action: str) -> bool:
         """The owner may do anything the role allows; others may only view, and only as shared."""
         if getattr(actor, "pk", None) == self.owner_id:

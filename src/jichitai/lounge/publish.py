@@ -31,6 +31,14 @@ from jichitai.lounge.errors import UnknownPeriod
 from jichitai.lounge.indicators import LABELS, Indicator
 
 SUPPRESSED = "*"
+# the columns :func:`_derive` adds per indicator (rates and means from the protected counts), by key
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "population": ("total", "aging_rate", "dependency"), "vital_events": ("births", "deaths", "natural_change"),
+    "migration": ("in", "out", "net"), "ward_migration": ("in", "out", "net"),
+    "tax_by_ward": ("value", "income_per", "levy_per"),
+    "declarations": ("value", "auto_share", "decision_days", "queue_days"),
+    "child_allowance": ("value", "amount", "per_child"),
+}
 
 
 @dataclass

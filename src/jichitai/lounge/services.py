@@ -10,13 +10,14 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from jichitai.lounge import exports, sql
+from jichitai.lounge import boards, exports, sql, tiles
 from jichitai.lounge import indicators as I
 from jichitai.lounge.errors import LoungeError, QueryRefused
 from jichitai.lounge.marts import COLUMNS
@@ -316,3 +317,43 @@ def area_parents(marts: MartSet, slug: str) -> dict[object, object]:
         return {}
     pairs = table.select([dim.column, dim.parent_column]).group_by([dim.column, dim.parent_column]).aggregate([])
     return dict(zip(pairs[dim.column].to_pylist(), pairs[dim.parent_column].to_pylist(), strict=True))
+
+
+# ---- dashboards (defined as data: lounge/boards.py) -------------------------------------------------------
+
+_boards = boards.Catalogue()
+
+
+def city_boards_dir() -> Path:
+    """Where a city keeps its own dashboard definitions (YAML, as the shipped ones in lounge/dashboards/)."""
+    return Path(settings.CONFIG.var_dir) / "lounge" / "dashboards"
+
+
+def dashboards() -> dict[str, boards.Board]:
+    """The shipped dashboards and the city's own, read again when a file changes."""
+    return _boards.get(city_boards_dir())
+
+
+def dashboard(slug: str) -> boards.Board:
+    from jichitai.common.errors import NotFound
+
+    try:
+        return dashboards()[slug]
+    except KeyError:
+        raise NotFound(f"ダッシュボード「{slug}」はありません。", dashboard=slug) from None
+
+
+def board_view(board: boards.Board, as_of_text: str, area: str, year: str,
+               link: Callable[[str, int | None], str]) -> tiles.BoardView:
+    """A dashboard for the area (市全体・区・町字) and year asked, as of a past release when asked: every tile's
+    figure from the published (disclosure-controlled) tables."""
+    marts = as_of(parse_as_of(as_of_text))
+    parents = area_parents(marts, tiles.TOWN_INDICATOR) if marts.periods_of(tiles.TOWN_INDICATOR) else {}
+    return tiles.view(marts, board, k(), area, year, link, parents)
+
+
+def board_pdf(view: tiles.BoardView) -> bytes:
+    """The whole dashboard as a PDF for a meeting (charts drawn server-side by vl-convert, laid out by Typst)."""
+    from jichitai.lounge import board_pdf as render
+
+    return render.pdf(view)

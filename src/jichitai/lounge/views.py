@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import io
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +18,7 @@ from jichitai.accounts.models import Department, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common import csvout
-from jichitai.lounge import boundaries, charts, display, exports, freshness, maps, sql
+from jichitai.lounge import boards, boundaries, charts, display, exports, freshness, maps, sql
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
 from jichitai.lounge.areas import WARD_NAMES
@@ -109,7 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
               if allowed(request.user, "lounge.dashboard.view", d)]
     audit.record(request.user, "lounge.view", "lounge:index")
     return render(request, "lounge/index.html", {
-        "indicators": I.INDICATORS.values(), "dashboards": boards,
+        "indicators": I.INDICATORS.values(), "dashboards": boards, "boards": S.dashboards().values(),
         "can_build": allowed(request.user, "lounge.dashboard.edit"),
         "can_sql": allowed(request.user, "lounge.sql"), "can_export": allowed(request.user, "lounge.export"),
     })
@@ -218,9 +220,12 @@ def projection(request: HttpRequest) -> HttpResponse:
 
 def _dashboard_form(request: HttpRequest, board: Dashboard | None) -> HttpResponse:
     errors = []
+    source = S.dashboards().get(request.POST.get("from") or request.GET.get("from") or "")
     if request.method == "POST":
         title = request.POST.get("title", "").strip()
         chosen = [s for s in request.POST.getlist("indicators") if s in I.INDICATORS]
+        if source is not None and not chosen:
+            chosen = source.indicators
         sharing = request.POST.get("sharing", Dashboard.PRIVATE)
         dept_id = request.POST.get("department", "")
         dept = Department.objects.filter(pk=int(dept_id)).first() if dept_id.isdigit() else None
@@ -236,7 +241,8 @@ def _dashboard_form(request: HttpRequest, board: Dashboard | None) -> HttpRespon
             board = board or Dashboard(owner=cast(Staff, request.user))
             board.title, board.description = title, request.POST.get("description", "")
             board.sharing, board.department = sharing, dept if sharing == Dashboard.DEPARTMENT else None
-            board.items = [{"indicator": s} for s in chosen]
+            board.items = (boards.items(source) if source is not None and chosen == source.indicators
+                           else [{"indicator": s} for s in chosen])
             board.save()
             audit.record(request.user, "lounge.dashboard.edit", f"lounge.dashboard:{board.pk}",
                          sharing=sharing, department=dept.code if dept else "", indicators=chosen)
@@ -244,7 +250,8 @@ def _dashboard_form(request: HttpRequest, board: Dashboard | None) -> HttpRespon
     return render(request, "lounge/dashboard_form.html", {
         "board": board, "errors": errors, "indicators": I.INDICATORS.values(),
         "departments": Department.objects.all(), "sharing": Dashboard.SHARING,
-        "chosen": [i["indicator"] for i in board.items] if board else [],
+        "chosen": [i["indicator"] for i in board.items] if board else source.indicators if source else [],
+        "source": source, "title": board.title if board else source.title if source else "",
     }, status=400 if errors else 200)
 
 
@@ -263,32 +270,73 @@ def dashboard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _dashboard_form(request, board)
 
 
+def _link(request: HttpRequest) -> Any:
+    """The board's URL for another area (drill-down) and year, keeping the as-of time."""
+    as_of_text = request.GET.get("as_of", "")
+
+    def link(area: str, year: int | None) -> str:
+        params = {"area": area} | ({"year": str(year)} if year else {}) | ({"as_of": as_of_text} if as_of_text else {})
+        return "?" + urlencode(params)
+    return link
+
+
+def _board_page(request: HttpRequest, board: Any, target: str, extra: dict[str, Any]) -> HttpResponse:
+    view = S.board_view(board, request.GET.get("as_of", ""), request.GET.get("area", ""),
+                        request.GET.get("year", ""), _link(request))
+    audit.record(request.user, "lounge.view", target, area=view.area.code, year=view.year,
+                 as_of=request.GET.get("as_of", ""))
+    return render(request, "lounge/board.html", {
+        "view": view, "total": TOTAL, "as_of": request.GET.get("as_of", ""),
+        "tiles": [{"tile": t, "id": f"spec-tile-{i}"} for i, t in enumerate(view.tiles, 1)],
+        "query": request.GET.urlencode(), "suppressed_note": display.SUPPRESSED_NOTE, **extra})
+
+
+def _board_pdf(request: HttpRequest, board: Any, target: str, name: str) -> HttpResponse:
+    view = S.board_view(board, request.GET.get("as_of", ""), request.GET.get("area", ""),
+                        request.GET.get("year", ""), _link(request))
+    body = S.board_pdf(view)
+    audit.record(request.user, "lounge.export", target, format="pdf", area=view.area.code, year=view.year)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@requires("lounge.view")
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    found = S.dashboard(slug)
+    return _board_page(request, found, f"lounge.board:{slug}", {
+        "pdf_url": reverse("lounge:board_pdf", args=[slug]), "can_copy": allowed(request.user, "lounge.dashboard.edit"),
+        "slug": slug})
+
+
+@requires("lounge.view")
+def board_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return _board_pdf(request, S.dashboard(slug), f"lounge.board:{slug}", slug)
+
+
+def _saved(request: HttpRequest, pk: int) -> tuple[Dashboard | None, HttpResponse | None]:
+    saved = get_object_or_404(Dashboard.objects.select_related("owner", "department"), pk=pk)
+    if not allowed(request.user, "lounge.dashboard.view", saved):
+        return None, refuse(request, "lounge.dashboard.view", f"lounge.dashboard:{pk}")
+    return saved, None
+
+
 @requires("lounge.dashboard.view")
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    board = get_object_or_404(Dashboard.objects.select_related("owner", "department"), pk=pk)
-    if not allowed(request.user, "lounge.dashboard.view", board):
-        return refuse(request, "lounge.dashboard.view", f"lounge.dashboard:{pk}")
-    as_of_text = request.GET.get("as_of", "")
-    marts = S.as_of(S.parse_as_of(as_of_text))
-    area = request.GET.get("area") or TOTAL
-    panels = []
-    for item in board.items:
-        ind = I.INDICATORS.get(item.get("indicator", ""))
-        if ind is None:
-            continue
-        options = S.indicator_periods(marts, ind.slug)
-        if not options:
-            continue
-        pub = S.published(marts, ind.slug, None)
-        points = [(p, S.published(marts, ind.slug, p)) for p in options]
-        panels.append({"ind": ind, "period": pub.period, "specs": _ids(_charts(ind, pub, points, area, S.area_parents(marts, ind.slug))[:2],
-                                                      ind.slug),
-                       "lineage": marts.sources(ind.slug)})
-    audit.record(request.user, "lounge.dashboard.view", f"lounge.dashboard:{pk}", as_of=as_of_text, area=area)
-    return render(request, "lounge/dashboard.html", {
-        "board": board, "panels": panels, "area": area, "wards": WARD_NAMES, "total": TOTAL, "as_of": as_of_text,
-        "can_edit": allowed(request.user, "lounge.dashboard.edit", board),
-    })
+    saved, refused = _saved(request, pk)
+    if refused is not None or saved is None:
+        return refused or HttpResponse(status=404)
+    return _board_page(request, saved.as_board(), f"lounge.dashboard:{pk}", {
+        "saved": saved, "can_edit": allowed(request.user, "lounge.dashboard.edit", saved),
+        "pdf_url": reverse("lounge:dashboard_pdf", args=[pk])})
+
+
+@requires("lounge.dashboard.view")
+def dashboard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    saved, refused = _saved(request, pk)
+    if refused is not None or saved is None:
+        return refused or HttpResponse(status=404)
+    return _board_pdf(request, saved.as_board(), f"lounge.dashboard:{pk}", f"dashboard-{pk}")
 
 
 # ---- analysts' SQL, exports, refresh ----------------------------------------------------------------------
