@@ -31,7 +31,7 @@ from lounge_dashboards import _ms, build_lake
 
 
 def _load() -> str:
-    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+    return " ".join(Path("/proc/loadavg").read_text().split(" ", 3)[:3])
 
 
 def main() -> None:
@@ -97,6 +97,11 @@ def main() -> None:
                 assert response.status_code == 200, (url, response.content[:300])
                 sizes[name] = len(response.content)
                 n += 1
+                if n % 240 == 0:  # progress on a shared machine: the figures so far
+                    so_far = [t for ts in wall.values() for t in ts]
+                    so_far_cpu = [t for ts in cpu.values() for t in ts]
+                    print(f"{n} requests: wall p95 {_ms(so_far, 0.95):.1f}, p99 {_ms(so_far, 0.99):.1f} ms; CPU p95 "
+                          f"{_ms(so_far_cpu, 0.95):.1f}, p99 {_ms(so_far_cpu, 0.99):.1f} ms; load {_load()}", flush=True)
         load_after = _load()
         print(f"\n{'dashboard':28s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'cpu p95':>8s} {'KiB':>6s}  (ms)")
         for name in wall:

@@ -86,14 +86,14 @@ def test_a_city_file_adds_a_dashboard_and_replaces_a_shipped_one(tmp_path: Any) 
 
 def test_a_saved_dashboard_keeps_tiles_and_reads_old_indicator_items() -> None:
     """Consistency: a board saved as items reads back the same tiles; an item saved before tiles existed
-    (``{"indicator": slug}``) becomes its figure, its chart and, where it has areas, its map."""
+    (``{"indicator": slug}``) becomes its figure, its chart, its series and, where it has areas, its map."""
     board = boards.load_all(None)["aging"]
     again = boards.from_items(board.title, board.description, boards.items(board))
     assert again.tiles == board.tiles
     old = boards.from_items("古い保存", "", [{"indicator": "households"}, {"indicator": "declarations"}, {"indicator": "x"}])
     assert [(t.kind, t.indicator) for t in old.tiles] == [
-        ("kpi", "households"), ("bar", "households"), ("map", "households"), ("kpi", "declarations"),
-        ("bar", "declarations")]
+        ("kpi", "households"), ("bar", "households"), ("line", "households"), ("map", "households"),
+        ("kpi", "declarations"), ("bar", "declarations"), ("line", "declarations")]
 
 
 def test_the_derived_columns_named_for_tiles_are_those_publish_derives(zone: Any) -> None:

@@ -165,7 +165,7 @@ def load_all(city_folder: Path | None) -> dict[str, Board]:
 
 def from_items(title: str, description: str, items: list[dict[str, Any]], refresh: str = DEFAULT_REFRESH) -> Board:
     """A staff member's saved dashboard (database) as a board: each item either a whole tile or, as saved
-    before tiles existed, ``{"indicator": slug}`` — shown as its main chart and, where it has areas, its map."""
+    before tiles existed, ``{"indicator": slug}`` — shown as its figure, its main chart, its series and, where it has areas, its map."""
     tiles: list[Tile] = []
     for i, item in enumerate(items, 1):
         if "kind" in item:
@@ -176,6 +176,7 @@ def from_items(title: str, description: str, items: list[dict[str, Any]], refres
             continue
         tiles.append(Tile("kpi", ind.slug, ind.title))
         tiles.append(Tile("bar", ind.slug, ind.title))
+        tiles.append(Tile("line", ind.slug, ind.title))
         if any(d.column in AREA_COLUMNS for d in ind.dims):
             tiles.append(Tile("map", ind.slug, ind.title))
     return Board(slug="", title=title, description=description, tiles=tuple(tiles), refresh=refresh, origin="saved")

@@ -38,7 +38,7 @@ class Dashboard(models.Model):
 
     def as_board(self) -> Any:
         """The saved dashboard as a board (lounge/boards.py): its items are tiles, or indicators saved before
-        tiles existed (each shown as its figure, its chart and its map)."""
+        tiles existed (each shown as its figure, its chart, its series and its map)."""
         from jichitai.lounge.boards import from_items
 
         return from_items(self.title, self.description, list(self.items))

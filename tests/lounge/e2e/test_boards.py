@@ -5,16 +5,15 @@ own static Vega-Lite."""
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
-from jichitai.lounge import boundaries
 from tests.lounge.e2e.test_dashboards import charts_drawn, reader
+from tests.lounge.e2e.test_maps import synthetic_map  # noqa: F401 - the fixture, used through usefixtures
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("synthetic_map")]
 
 # the page position of the drawn item (bar or map area) whose datum is named ``name``, from the Vega view
 # charts.js keeps on the element: the item's bounds plus its groups' offsets plus the view's origin
@@ -35,15 +34,6 @@ ITEM_AT = """([el, name]) => {
   })(view.scenegraph().root, 0, 0);
   return found;
 }"""
-
-
-@pytest.fixture
-def synthetic_map(settings: Any) -> Any:
-    shutil.rmtree(boundaries.folder(), ignore_errors=True)
-    call_command("lounge", "synthetic-boundaries", "--size", "small")
-    yield
-    shutil.rmtree(boundaries.folder(), ignore_errors=True)
-    boundaries._cache.clear()
 
 
 def _chart(page: Any, title: str) -> Any:
@@ -67,7 +57,7 @@ def _click(page: Any, chart: Any, name: str) -> None:
 
 
 def test_one_filter_change_updates_two_charts_and_a_map(live_server: Any, page: Any, screenshot: Any,
-                                                       make_staff: Any, lounge: Any, synthetic_map: Any) -> None:
+                                                       make_staff: Any, lounge: Any) -> None:
     base = live_server.url
     problems = reader(page, base, make_staff, "board1", "読者 一子")
     lounge.current()  # the marts made before the first page (a refresh is not what this test is about)
@@ -99,7 +89,7 @@ def test_one_filter_change_updates_two_charts_and_a_map(live_server: Any, page: 
 
 
 def test_drill_down_city_ward_town_and_the_pdf(live_server: Any, page: Any, screenshot: Any, make_staff: Any,
-                                              lounge: Any, synthetic_map: Any) -> None:
+                                              lounge: Any) -> None:
     base = live_server.url
     problems = reader(page, base, make_staff, "board2", "読者 二子")
     lounge.current()
