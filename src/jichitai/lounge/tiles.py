@@ -70,8 +70,7 @@ def parse_year(text: str) -> int | None:
 
 def period_words(ind: I.Indicator, period: str) -> str:
     if ind.period == "ref_date":
-        d = dt.date.fromisoformat(period)
-        return f"{d.year}年{d.month}月{d.day}日"
+        return display.period(period)
     return f"{period}年度" if ind.period == "fiscal_year" else f"{period}年"
 
 
