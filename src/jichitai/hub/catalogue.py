@@ -20,6 +20,9 @@ ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
                                           "became_resident_on", "removal_reason", "removed_on", "notified_on",
                                           "reason", "reason_label", "reason_group", "is_subject", "cancels"), ""),
     ("name", "氏名・フリガナ・旧氏・通称", ("name", "kana", "kyuuji", "kyuuji_kana", "tsusho", "tsusho_kana"), ""),
+    # 氏名の振り仮名 (戸籍法第13条第1項第2号, 住基法第7条 as amended): an item of its own, granted apart from the
+    # search フリガナ above
+    ("furigana", "氏名の振り仮名", ("furigana_shi", "furigana_mei"), ""),
     ("birth_date", "生年月日", ("birth_date",), ""),
     ("sex", "性別", ("sex",), ""),
     ("address", "住所", ("town_code", "ward_code", "banchi", "katagaki", "postcode", "address_set_on",

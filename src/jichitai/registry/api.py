@@ -143,7 +143,8 @@ def post_change(request: HttpRequest, q: Query[SubmitQuery], command: ChangeIn =
                 idempotency_key: str | None = IDEMPOTENCY_KEY) -> Any:
     """Record one 異動 (届出). ``type`` names the command (RecordMoveIn, RecordBirth, RecordMoveWithin,
     RecordMoveOut, RecordDeath, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead,
-    CorrectRecord, ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange, …).
+    CorrectRecord, ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, RecordFuriganaNotification
+    (氏名の振り仮名 from the 本籍地's notice, 住基法第9条第2項), CancelChange, …).
     職権 changes answer ``approval_required``: post them to /pending instead. With an ``Idempotency-Key``,
     a repeat answers 200 with the first result and records nothing."""
     actor = ensure(request, "registry.change")

@@ -75,6 +75,9 @@ class PersonRecord(models.Model):
     kyuuji_kana = models.CharField("旧氏フリガナ", max_length=200, blank=True, default="")
     tsusho = models.CharField("通称", max_length=200, blank=True, default="")
     tsusho_kana = models.CharField("通称フリガナ", max_length=200, blank=True, default="")
+    # 氏名の振り仮名 (戸籍法第13条第1項第2号, 住基法第7条 as amended): from the 本籍地's notice only; not ``kana``
+    furigana_shi = models.CharField("氏の振り仮名", max_length=100, blank=True, default="", db_default="")
+    furigana_mei = models.CharField("名の振り仮名", max_length=100, blank=True, default="", db_default="")
     honseki = models.CharField("本籍", max_length=200, blank=True, default="")
     hittosha = models.CharField("筆頭者", max_length=100, blank=True, default="")
     became_resident_on = models.DateField("住民となった年月日", null=True, blank=True)

@@ -34,6 +34,6 @@ def entry_of(person: Person) -> PersonEntry:
         became_resident_on=person.became_resident_on, address_set_on=person.address_set_on,
         notified_on=person.notified_on, previous_address=person.previous_address, honseki=person.honseki,
         hittosha=person.hittosha, my_number=person.my_number, juminhyo_code=person.juminhyo_code,
-        old_surname=person.kyuuji, tsusho=person.tsusho, foreign=foreign,
+        old_surname=person.kyuuji, furigana_shi=person.furigana_shi, furigana_mei=person.furigana_mei, tsusho=person.tsusho, foreign=foreign,
         remarks=tuple(line for line in person.note.splitlines() if line.strip()),
     )

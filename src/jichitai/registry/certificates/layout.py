@@ -24,6 +24,7 @@ from jichitai.registry.certificates.snapshot import (
     PersonEntry,
     Removal,
 )
+from jichitai.registry.domain.furigana import printed as printed_furigana
 
 CERT_WHOLE = "この写しは、世帯全員の住民票の原本と相違ないことを証明する。"
 CERT_PART = "この写しは、住民票の原本と相違ないことを証明する。"
@@ -43,6 +44,7 @@ ITEM_CELLS: dict[Item, frozenset[str]] = {
     Item.BECAME_RESIDENT: frozenset({"住民となった年月日", "外国人住民となった年月日"}),
     Item.ADDRESS_SET: frozenset({"住所を定めた年月日"}), Item.NOTIFIED: frozenset({"届出日"}),
     Item.PREVIOUS_ADDRESS: frozenset({"転入前住所"}), Item.KYUUJI: frozenset({"旧氏"}),
+    Item.FURIGANA: frozenset({"氏名の振り仮名"}),
     Item.HONSEKI: frozenset({"本籍", "筆頭者"}), Item.MY_NUMBER: frozenset({"個人番号"}),
     Item.JUMINHYO_CODE: frozenset({"住民票コード"}), Item.NATIONALITY: frozenset({"国籍・地域"}),
     Item.ZAIRYU: frozenset({"法第30条の45に規定する区分", "在留資格", "在留期間等", "在留期間の満了の日"}),
@@ -104,6 +106,8 @@ def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool) -> list[R
     """The items of j10/j20 printed for one person, leaving out what the requester left out (j1000)."""
     born = seireki(p.birth_date) if p.is_foreign else wareki(p.birth_date)
     rows = [Row([("氏名", _name(p, furigana))], wide=True)]
+    if not p.is_foreign:  # 住基法第7条 as amended: printed for every Japanese resident, 「********」 until the 戸籍 has it
+        rows.append(Row([("氏名の振り仮名", printed_furigana(p.furigana_shi, p.furigana_mei))], wide=True))
     if p.old_surname:
         rows.append(Row([("旧氏", p.old_surname)], wide=True))
     if p.tsusho and Omit.TSUSHO not in omit:

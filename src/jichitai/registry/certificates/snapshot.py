@@ -65,6 +65,7 @@ class Item(StrEnum):
     NOTIFIED = "notified"                    # 届出の年月日 (第8号)
     PREVIOUS_ADDRESS = "previous_address"    # 従前の住所 (第8号)
     KYUUJI = "kyuuji"                        # 旧氏 (令第30条の13)
+    FURIGANA = "furigana"                    # 氏名の振り仮名 (第7条 as amended by 令和5年法律第48号)
     HONSEKI = "honseki"                      # 戸籍の表示 (第5号)
     MY_NUMBER = "my_number"                  # 個人番号 (第8号の2)
     JUMINHYO_CODE = "juminhyo_code"          # 住民票コード (第13号)
@@ -83,7 +84,7 @@ ITEM_LABELS: dict[Item, str] = {
     Item.BIRTH_DATE: "生年月日", Item.SEX: "性別", Item.ADDRESS: "住所", Item.KATAGAKI: "方書",
     Item.SETAINUSHI: "世帯主", Item.RELATIONSHIP: "続柄", Item.BECAME_RESIDENT: "住民となった年月日",
     Item.ADDRESS_SET: "住所を定めた年月日", Item.NOTIFIED: "届出日", Item.PREVIOUS_ADDRESS: "転入前住所",
-    Item.KYUUJI: "旧氏", Item.HONSEKI: "本籍・筆頭者", Item.MY_NUMBER: "個人番号", Item.JUMINHYO_CODE: "住民票コード",
+    Item.KYUUJI: "旧氏", Item.FURIGANA: "氏名の振り仮名", Item.HONSEKI: "本籍・筆頭者", Item.MY_NUMBER: "個人番号", Item.JUMINHYO_CODE: "住民票コード",
     Item.NATIONALITY: "国籍・地域", Item.ZAIRYU: "在留資格・在留期間等", Item.ZAIRYU_CARD: "在留カード等番号",
     Item.TSUSHO: "通称", Item.REMOVAL: "消除事由・消除年月日・転出先",
 }
@@ -202,6 +203,8 @@ class PersonEntry:
     my_number: str = ""
     juminhyo_code: str = ""
     old_surname: str = ""                        # 旧氏
+    furigana_shi: str = ""                       # 氏の振り仮名 (住基法第7条 as amended; from the 本籍地's notice)
+    furigana_mei: str = ""                       # 名の振り仮名
     tsusho: str = ""                             # 通称 (foreign residents; 旧氏 is the Japanese twin)
     foreign: ForeignItems | None = None
     remarks: tuple[str, ...] = ()                # 備考 / 記事 lines

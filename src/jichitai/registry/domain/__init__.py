@@ -20,6 +20,7 @@ from jichitai.registry.domain.commands import (
     RecordDeath,
     RecordExOfficioEntry,
     RecordExOfficioRemoval,
+    RecordFuriganaNotification,
     RecordKyuuji,
     RecordMoveIn,
     RecordMoveOut,
@@ -37,6 +38,7 @@ __all__ = [
     "COMMANDS", "CancelChange", "Change", "ChangeHousehold", "ChangeHouseholdHead", "ChangeJuminhyoCode",
     "ChangeMyNumber", "Command", "CompleteMoveOut", "CorrectRecord", "Entry", "Group", "Ledger", "MemoryLedger",
     "MergeHousehold", "NewPerson", "Person", "Reason", "RecordBirth", "RecordDeath", "RecordExOfficioEntry", "RecordExOfficioRemoval",
+    "RecordFuriganaNotification",
     "RecordKyuuji", "RecordMoveIn", "RecordMoveOut", "RecordMoveWithin", "RecordTsusho", "RecordedChange",
     "RegistryError", "SplitHousehold", "SuppressedError", "TownInfo", "decide",
 ]

@@ -243,6 +243,19 @@ class RecordTsusho(Command):
 
 
 @dataclass(frozen=True)
+class RecordFuriganaNotification(Command):
+    """氏名の振り仮名の記載・変更 from the 本籍地's notification (住基法第9条第2項; 戸籍法第13条第1項第2号 as amended
+    by 令和5年法律第48号). ``furigana_shi`` / ``furigana_mei``: the 氏の振り仮名 and 名の振り仮名 the 戸籍 now holds;
+    "" leaves that part as it is (a notice may concern the 氏 or the 名 alone). ``moved_on`` is the day the 戸籍
+    was written (戸籍への記載日), ``notified_on`` the day the notice reached the city; the 本籍地 that sent it goes
+    in the 留意事項 (``note``)."""
+
+    atena_number: str = ""
+    furigana_shi: str = ""
+    furigana_mei: str = ""
+
+
+@dataclass(frozen=True)
 class CancelChange(Command):
     """異動の取消し (4.6, j980): stacks new history rows that return everyone the change touched to their
     state before it. 取消し(増) undoes a 消除, 取消し(減) a 記載, 取消し(修正) a 修正."""
@@ -255,6 +268,6 @@ COMMANDS: dict[str, type[Command]] = {
     for cls in (
         RecordMoveIn, RecordBirth, RecordExOfficioEntry, RecordMoveOut, CompleteMoveOut, RecordDeath, RecordExOfficioRemoval,
         RecordMoveWithin, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead, CorrectRecord,
-        ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, CancelChange,
+        ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, RecordFuriganaNotification, CancelChange,
     )
 }

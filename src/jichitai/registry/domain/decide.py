@@ -16,6 +16,7 @@ from typing import Any
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.fields import juminhyo_code_problem
 from jichitai.registry.domain import commands as C
+from jichitai.registry.domain import furigana
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.ledger import Ledger, RecordedChange, TownInfo
 from jichitai.registry.domain.person import (
@@ -717,6 +718,31 @@ def _tsusho(work: _Work, cmd: C.RecordTsusho) -> Reason:
     raise RegistryError(f"通称の異動の区分「{cmd.action}」は使用できません。", code="invalid_variant")
 
 
+def _furigana(work: _Work, cmd: C.RecordFuriganaNotification) -> Reason:
+    """住基法第9条第2項: the 本籍地 notifies what its 戸籍 now holds; the 住民票 follows (a new history row, the
+    earlier 振り仮名 kept in the row before it)."""
+    person = _active(work, cmd.atena_number, "氏名の振り仮名を記載")
+    if person.resident_kind == FOREIGN:
+        raise RegistryError("外国人住民の住民票には氏名の振り仮名を記載しません（戸籍がないため、本籍地からの通知もありません）。",
+                            code="wrong_resident_kind")
+    values = {}
+    for item, raw in ((furigana.SHI, cmd.furigana_shi), (furigana.MEI, cmd.furigana_mei)):
+        text = furigana.normalise(raw)
+        problem = furigana.problem(item, text) if text else None
+        if problem:
+            raise RegistryError(problem, code="invalid_furigana", field=item)
+        if text:
+            values[item] = text
+    if not values:
+        raise RegistryError("氏の振り仮名または名の振り仮名を入力してください。", code="furigana_required",
+                            field=furigana.SHI)
+    if all(getattr(person, k) == v for k, v in values.items()):
+        raise RegistryError("通知された振り仮名は現在の記載と同じです。", code="no_change", field=furigana.SHI)
+    had = person.furigana_shi or person.furigana_mei
+    work.put(replace(person, **values))
+    return Reason.FURIGANA_CHANGE if had else Reason.FURIGANA_ENTRY
+
+
 # ---- 異動の取消し ------------------------------------------------------------------------------------
 
 
@@ -782,7 +808,7 @@ HANDLERS: dict[type[C.Command], Callable[[_Work, Any], Reason]] = {
     C.RecordMoveWithin: _move_within, C.SplitHousehold: _split, C.MergeHousehold: _merge,
     C.ChangeHousehold: _change_household, C.ChangeHouseholdHead: _head_change, C.CorrectRecord: _correct,
     C.ChangeMyNumber: _my_number, C.ChangeJuminhyoCode: _juminhyo_code, C.RecordKyuuji: _kyuuji,
-    C.RecordTsusho: _tsusho, C.CancelChange: _cancel,
+    C.RecordTsusho: _tsusho, C.RecordFuriganaNotification: _furigana, C.CancelChange: _cancel,
 }
 
 

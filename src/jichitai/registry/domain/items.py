@@ -50,6 +50,8 @@ ITEMS: dict[str, Item] = {
     "honseki": _moji("本籍", 200), "hittosha": _moji("筆頭者", 100),
     "kyuuji": _moji("旧氏", 100), "kyuuji_kana": _moji("旧氏フリガナ", 200),
     "tsusho": _moji("通称", 200), "tsusho_kana": _moji("通称フリガナ", 200),
+    # the 片仮名 rule is the 異動's own (domain.furigana), applied after the counter's かな→カナ conversion
+    "furigana_shi": Item("氏の振り仮名", max_length=100), "furigana_mei": Item("名の振り仮名", max_length=100),
     "nationality": Item("国籍・地域", max_length=100), "article_30_45": Item("法第30条の45の区分", max_length=50),
     "residence_status": Item("在留資格", max_length=100), "residence_period": Item("在留期間", max_length=50),
     "residence_card_number": Item("在留カード等番号", max_length=12),

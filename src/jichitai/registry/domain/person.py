@@ -125,6 +125,10 @@ class Person:
     kyuuji_kana: str = ""
     tsusho: str = ""  # 通称 (外国人住民)
     tsusho_kana: str = ""
+    # 氏名の振り仮名 (戸籍法第13条第1項第2号, 住基法第7条 as amended by 令和5年法律第48号, in force 2025-05-26):
+    # the official reading the 本籍地 notifies (住基法第9条第2項), held apart from ``kana`` (our search フリガナ).
+    furigana_shi: str = ""  # 氏の振り仮名
+    furigana_mei: str = ""  # 名の振り仮名
     honseki: str = ""  # 本籍
     hittosha: str = ""  # 筆頭者
     became_resident_on: dt.date | None = None  # 住民となった年月日

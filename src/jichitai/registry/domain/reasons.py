@@ -55,6 +55,8 @@ class Reason(StrEnum):
     KYUUJI_DELETION = "kyuuji_deletion"
     TSUSHO_ENTRY = "tsusho_entry"
     TSUSHO_DELETION = "tsusho_deletion"
+    FURIGANA_ENTRY = "furigana_entry"
+    FURIGANA_CHANGE = "furigana_change"
     CANCEL_CORRECTION = "cancel_correction"
 
     @property
@@ -109,6 +111,8 @@ LABELS: dict[Reason, str] = {
     Reason.KYUUJI_DELETION: "旧氏の削除",
     Reason.TSUSHO_ENTRY: "通称の記載",
     Reason.TSUSHO_DELETION: "通称の削除",
+    Reason.FURIGANA_ENTRY: "氏名の振り仮名の記載（本籍地からの通知）",
+    Reason.FURIGANA_CHANGE: "氏名の振り仮名の変更（本籍地からの通知）",
     Reason.CANCEL_CORRECTION: "異動の取消し（修正）",
 }
 

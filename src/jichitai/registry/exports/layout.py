@@ -23,6 +23,7 @@ from jichitai.common.checkdigit import is_valid_modulus11, is_valid_my_number
 from jichitai.common.fields import NEVER_TEXT, date_problem, juminhyo_code_problem, text_problem
 from jichitai.common.moji import outside, outside_message
 from jichitai.common.text import is_katakana_reading
+from jichitai.registry.domain import furigana
 from jichitai.registry.domain.items import ITEMS
 from jichitai.registry.domain.person import ACTIVE, FEMALE, FOREIGN, JAPANESE, MALE, REMOVED, Person
 from jichitai.registry.domain.reasons import LABELS, Reason
@@ -56,6 +57,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("旧氏_フリガナ", "kyuuji_kana"),
     Column("通称", "tsusho"),
     Column("通称_フリガナ", "tsusho_kana"),
+    # 氏名の振り仮名 (令和5年法律第48号; 第6版以降の基本データリスト, whose item names were not found: [U])
+    Column("氏_振り仮名", "furigana_shi", extension=True),
+    Column("名_振り仮名", "furigana_mei", extension=True),
     Column("性別", "sex", "code"),
     Column("生年月日", "birth_date", "date"),
     Column("続柄表記", "relationship"),
@@ -319,6 +323,12 @@ def _item_checks(line: int, f: Mapping[str, Any]) -> list[RowError]:
     for item, key in (("氏名_フリガナ", "kana"), ("旧氏_フリガナ", "kyuuji_kana"), ("通称_フリガナ", "tsusho_kana")):
         if f.get(key) and not is_katakana_reading(f[key]):
             bad(item, "フリガナはカタカナで入力してください（標準仕様書 1.1.18）。")
+    for item, key in (("氏_振り仮名", furigana.SHI), ("名_振り仮名", furigana.MEI)):
+        problem = furigana.problem(key, f[key]) if f.get(key) else None
+        if problem:
+            bad(item, problem)
+        if f.get(key) and f.get("resident_kind") == FOREIGN:
+            bad(item, "外国人住民の住民票には氏名の振り仮名を記載しません。")
     if f.get("resident_kind") == FOREIGN and not f.get("nationality"):
         bad("国籍名等", "外国人住民は国籍・地域が必要です（標準仕様書 1.1.2）。")
     if f.get("resident_kind") == JAPANESE and f.get("tsusho"):

@@ -52,7 +52,8 @@ def error_summary(form: Any, slots: list[Any], persons: int = 0, *others: Any) -
 
 LABELS = {
     "setai_number": "世帯番号", "status": "住民状態", "relationship": "続柄", "town_code": "町字",
-    "banchi": "番地", "katagaki": "方書", "name": "氏名", "kana": "フリガナ", "birth_date": "生年月日",
+    "banchi": "番地", "katagaki": "方書", "name": "氏名", "kana": "フリガナ",
+    "furigana_shi": "氏の振り仮名", "furigana_mei": "名の振り仮名", "birth_date": "生年月日",
     "sex": "性別", "removal_reason": "消除事由", "removed_on": "消除の異動日", "kyuuji": "旧氏", "tsusho": "通称",
     "juminhyo_code": "住民票コード", "my_number": "個人番号", "address_set_on": "住所を定めた年月日",
     "destination_address": "転出先住所", "household_order": "世帯員の並び順",

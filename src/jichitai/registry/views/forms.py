@@ -426,6 +426,29 @@ class TsushoForm(ChangeForm):
                               tsusho=d.get("tsusho", ""), tsusho_kana=d.get("tsusho_kana", ""))
 
 
+class FuriganaForm(ChangeForm):
+    """The 本籍地's notice of 氏名の振り仮名 (住基法第9条第2項): 異動日 is the day the 戸籍 was written, 届出日 the
+    day the notice arrived. ひらがな is taken as カタカナ; the 片仮名 rule itself is the domain's."""
+
+    moved_on = WarekiDateField(label="戸籍に記載された日（異動日）")
+    notified_on = WarekiDateField(label="通知を受けた日", required=False)
+    atena_number = forms.ChoiceField(label="対象の方")
+    furigana_shi = KanaField(label="氏の振り仮名", max_length=100, required=False,
+                             help_text="本籍地の通知のとおり、片仮名で（氏または名の一方だけの通知もあります）")
+    furigana_mei = KanaField(label="名の振り仮名", max_length=100, required=False)
+    honseki_municipality = forms.CharField(label="通知をした本籍地の市区町村", max_length=50, required=False)
+
+    def command(self) -> C.Command:
+        d = self.cleaned_data
+        common = self.common()
+        source = d.get("honseki_municipality", "").strip()
+        if source:
+            common["note"] = "\n".join(x for x in (f"本籍地（{source}）からの通知", common.get("note", "")) if x)
+        return C.RecordFuriganaNotification(**common, atena_number=d["atena_number"],
+                                            furigana_shi=d.get("furigana_shi", ""),
+                                            furigana_mei=d.get("furigana_mei", ""))
+
+
 class CancelForm(ChangeForm):
     moved_on = WarekiDateField(label="取消しの異動日")
     change_id = forms.CharField(label="取り消す異動のID", max_length=40)
@@ -462,5 +485,6 @@ KINDS: dict[str, Kind] = {k.slug: k for k in (
     Kind("juminhyo-code", "住民票コードの異動", JuminhyoCodeForm, "番号・氏", scope="household"),
     Kind("kyuuji", "旧氏の記載・変更・削除", KyuujiForm, "番号・氏", scope="household"),
     Kind("tsusho", "通称の記載・削除", TsushoForm, "番号・氏", scope="household"),
+    Kind("furigana", "氏名の振り仮名（本籍地からの通知）", FuriganaForm, "番号・氏", scope="household"),
     Kind("cancel", "異動の取消し", CancelForm, "取消し"),
 )}

@@ -3,6 +3,7 @@
     jichitai registry export --kind full --encoding cp932 -o juki.csv
     jichitai registry export --kind diff --after-id 1234 -o diff.csv     # prints the next cursor
     jichitai registry import juki.csv --encoding cp932                    # into an empty registry only
+    jichitai registry furigana notices.csv                                # 本籍地からの振り仮名の通知 (bulk)
 
 Both run as a named system actor (``--operator``, audited as ``system:<name>``).
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jichitai.registry import furigana_notices
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.exports import csvfile, services
 from jichitai.registry.services import SystemActor
@@ -40,11 +42,17 @@ class Command(BaseCommand):
         inp.add_argument("file")
         inp.add_argument("--encoding", choices=["utf-8", "cp932"], default="utf-8")
         inp.add_argument("--operator", default="registry-import")
+        fur = sub.add_parser("furigana", help="record the 本籍地's notices of 氏名の振り仮名 (one line a person)")
+        fur.add_argument("file")
+        fur.add_argument("--encoding", choices=["utf-8", "cp932"], default="utf-8")
+        fur.add_argument("--operator", default="furigana-notices")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["sub"] == "export":
                 self._export(options)
+            elif options["sub"] == "furigana":
+                self._furigana(options)
             else:
                 self._import(options)
         except csvfile.UnwritableCharacters as exc:
@@ -79,3 +87,12 @@ class Command(BaseCommand):
         data = Path(options["file"]).read_bytes()
         result = services.import_csv(data, actor=SystemActor(options["operator"]), encoding=options["encoding"])
         self.stdout.write(self.style.SUCCESS(f"{result.residents} 人、{result.households} 世帯を取り込みました。"))
+
+    def _furigana(self, options: dict[str, Any]) -> None:
+        data = Path(options["file"]).read_bytes()
+        result = furigana_notices.import_notices(data, actor=SystemActor(options["operator"]),
+                                                 encoding=options["encoding"])
+        for error in result.refused:
+            self.stderr.write(str(error))
+        self.stdout.write(self.style.SUCCESS(f"振り仮名の通知 {result.recorded} 件を記録しました"
+                                             f"（記録できなかった行 {len(result.refused)} 件）。"))
