@@ -91,3 +91,19 @@ def test_ex_officio_change_goes_through_pending(login_as: Any, loaded: None, mak
 def test_openapi_lists_registry_routes(client: Any) -> None:
     schema = client.get("/api/openapi.json").json()
     assert "/api/registry/changes" in schema["paths"] and "/api/registry/residents/{atena_number}" in schema["paths"]
+
+
+def test_furigana_notice_through_the_api(login_as: Any, loaded: None) -> None:
+    """住基法第9条第2項: the 本籍地's notice as a 異動 from a connected system; a reading not in 片仮名 is refused with
+    the item named and records nothing (independent: 戸籍法第13条第1項第2号)."""
+    client = login_as("counter")
+    atena = _post(client, "/api/registry/changes", MOVE_IN).json()["atena_numbers"][0]
+    notice = {"type": "RecordFuriganaNotification", "moved_on": "2026-06-01", "atena_number": atena}
+    refused = _post(client, "/api/registry/changes", {**notice, "furigana_mei": "Taro"})
+    assert refused.status_code == 400 and refused.json()["fields"]["field"] == "furigana_mei"
+    assert "片仮名" in refused.json()["message"]
+    response = _post(client, "/api/registry/changes", {**notice, "furigana_shi": "アオキ", "furigana_mei": "たろう"})
+    assert response.status_code == 201, response.content
+    assert response.json()["reason_label"] == "氏名の振り仮名の記載（本籍地からの通知）"
+    one = client.get(f"/api/registry/residents/{atena}").json()["resident"]
+    assert (one["furigana_shi"], one["furigana_mei"], one["kana"]) == ("アオキ", "タロウ", "アオキ タロウ")
