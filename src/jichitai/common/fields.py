@@ -25,6 +25,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictI
 
 from jichitai.common.checkdigit import is_valid_modulus11, is_valid_my_number
 from jichitai.common.moji import moji_problem
+from jichitai.common.wareki import to_wareki
 
 # General categories refused in every text item (see the module docstring).
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
@@ -84,7 +85,7 @@ def date_problem(value: dt.date, *, not_after: dt.date | None = None) -> str | N
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         return f"{MIN_YEAR}年から{MAX_YEAR}年までの日付で入力してください。"
     if not_after is not None and value > not_after:
-        return f"未来の日付（{value.isoformat()}）は入力できません。"
+        return f"未来の日付（{to_wareki(value)}）は入力できません。"
     return None
 
 

@@ -22,6 +22,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.audit.models import AuditEntry
 from jichitai.common.errors import PermissionRefused
+from jichitai.common.wareki import to_wareki
 from jichitai.registry import suppression
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.models import Resident, SupportRequest, Suppression
@@ -111,7 +112,7 @@ def propose(actor: Any, action: str, *, reason: str, atena_number: str = "", sup
         if action == "extend":
             base = row.ends_on or period_end(row.starts_on)
             if today < extension_opens(base):
-                raise RegistryError(f"延長は期間終了日の1か月前（{extension_opens(base).isoformat()}）から行えます（標準仕様書 3.4）。",
+                raise RegistryError(f"延長は期間終了日の1か月前（{to_wareki(extension_opens(base))}）から行えます（標準仕様書 3.4）。",
                                     code="too_early", field="ends_on")
             ends_on = ends_on or period_end(base + dt.timedelta(days=1))
             if ends_on <= base:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from jichitai.common.wareki import to_wareki
 from jichitai.registry.domain import (
     CancelChange,
     Change,
@@ -74,7 +75,7 @@ def test_planned_day_up_to_the_accepted_span_and_not_beyond(ledger: MemoryLedger
                              atena_numbers=(people["一郎"],), **TOKYO), ledger)
     assert info.value.code == "planned_too_far"
     assert info.value.message == (
-        f"転出予定日（{(TODAY + dt.timedelta(days=15)).isoformat()}）が届出日（{TODAY.isoformat()}）から14日より先です。"
+        f"転出予定日（{to_wareki(TODAY + dt.timedelta(days=15))}）が届出日（{to_wareki(TODAY)}）から14日より先です。"
         "転出届は転出予定日の14日前から受け付けます（住民基本台帳法第24条、本市の受付期間）。")
     assert _person(ledger, people["一郎"]).departure_pending is False
 
@@ -203,7 +204,7 @@ def test_no_second_move_out_or_move_within_while_planned(ledger: MemoryLedger) -
     with pytest.raises(RegistryError) as info:
         decide(RecordMoveOut(moved_on=PLANNED + dt.timedelta(days=1), notified_on=TODAY,
                              atena_numbers=(people["一郎"],), **TOKYO), ledger)
-    assert info.value.code == "departure_pending" and PLANNED.isoformat() in info.value.message
+    assert info.value.code == "departure_pending" and to_wareki(PLANNED) in info.value.message
     with pytest.raises(RegistryError) as info:
         decide(RecordMoveWithin(moved_on=TODAY, atena_numbers=(people["一郎"],), town_code="281100002",
                                 banchi="5番地"), ledger)

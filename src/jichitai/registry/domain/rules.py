@@ -8,6 +8,7 @@ from typing import Any
 
 from jichitai.common.moji import moji_problem
 from jichitai.common.text import is_katakana_reading
+from jichitai.common.wareki import to_wareki
 from jichitai.registry.domain import periods
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.items import ITEMS, field_label
@@ -36,12 +37,12 @@ def check_dates(command: Any, today: dt.date, *, future_allowed: bool) -> None:
         raise RegistryError("異動日を入力してください（標準仕様書 4.0.3）。", code="moved_on_required", field="moved_on")
     if moved_on > today and not future_allowed:
         raise RegistryError(
-            f"異動日（{moved_on.isoformat()}）が処理日（{today.isoformat()}）より後です。転出以外は処理日以前の日付のみ入力できます（標準仕様書 4.0.3）。",
+            f"異動日（{to_wareki(moved_on)}）が処理日（{to_wareki(today)}）より後です。転出以外は処理日以前の日付のみ入力できます（標準仕様書 4.0.3）。",
             code="future_move", field="moved_on",
         )
     notified = command.notified_on
     if notified is not None and notified > today:
-        raise RegistryError(f"届出日（{notified.isoformat()}）が処理日より後です。", code="future_notice",
+        raise RegistryError(f"届出日（{to_wareki(notified)}）が処理日より後です。", code="future_notice",
                             field="notified_on")
 
 
@@ -55,7 +56,7 @@ def check_move_out_dates(moved_on: dt.date, notified_on: dt.date | None, today: 
     late = periods.days("move_out_late_days", today)
     if notified_on is not None and (notified_on - moved_on).days > late:
         raise RegistryError(
-            f"転出の届出日（{notified_on.isoformat()}）が転出日（{moved_on.isoformat()}）から{late}日を経過しています。"
+            f"転出の届出日（{to_wareki(notified_on)}）が転出日（{to_wareki(moved_on)}）から{late}日を経過しています。"
             f"この転出は届出ではなく、職権消除として記載してください（標準仕様書 4.1.3.0.1）。",
             code="late_move_out", field="notified_on",
         )
@@ -63,7 +64,7 @@ def check_move_out_dates(moved_on: dt.date, notified_on: dt.date | None, today: 
     advance = periods.days("move_out_advance_days", today)
     if (moved_on - notified).days > advance:
         raise RegistryError(
-            f"転出予定日（{moved_on.isoformat()}）が届出日（{notified.isoformat()}）から{advance}日より先です。"
+            f"転出予定日（{to_wareki(moved_on)}）が届出日（{to_wareki(notified)}）から{advance}日より先です。"
             f"転出届は転出予定日の{advance}日前から受け付けます（住民基本台帳法第24条、本市の受付期間）。",
             code="planned_too_far", field="moved_on",
         )
@@ -91,7 +92,7 @@ def check_new_person(new: Any, moved_on: dt.date) -> None:
                             field="kana")
     if new.birth_date > moved_on:
         raise RegistryError(
-            f"生年月日（{new.birth_date.isoformat()}）が異動日（{moved_on.isoformat()}）より後です。",
+            f"生年月日（{to_wareki(new.birth_date)}）が異動日（{to_wareki(moved_on)}）より後です。",
             code="birth_after_move", field="birth_date",
         )
     if new.sex not in (MALE, FEMALE):

@@ -20,7 +20,7 @@ import orjson
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
-from jichitai.common.wareki import legal_age_on
+from jichitai.common.wareki import legal_age_on, to_wareki
 from jichitai.dbcopy import with_ids, with_keys
 from jichitai.tax import parameters as P
 from jichitai.tax.assessment.returns import OTHER_INCOME_ORDINARY_NOTE
@@ -38,6 +38,7 @@ from jichitai.tax.collection.domain.revision import respread
 from jichitai.tax.collection.domain.salary import earner_change, ordinary_rest, salary_schedule
 from jichitai.tax.collection.domain.split import MethodSplit, split_by_method
 from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule
+from jichitai.tax.reports import CHANGE_REASONS
 from jichitai.tax.services import configured_city_code
 
 CHUNK = 5_000
@@ -106,7 +107,8 @@ def _salary_plan(amount: int, fiscal_year: int, employer: Employer, calendar: Co
                            new_payer=str(change.get("new_payer_number") or ""),
                            new_payer_name=str(change.get("new_payer_name") or ""), calendar=calendar,
                            notice_on=notice_on, occasional_due=occasional_due(notice_on))
-    notes.append(f"給与所得者異動届出書 ({changed_on.isoformat()}, {change.get('reason', '')}): "
+    reason = {v: k for k, v in CHANGE_REASONS.items()}.get(str(change.get("reason", "")), "異動")
+    notes.append(f"給与所得者異動届出書（{to_wareki(changed_on)} {reason}）: "
                  f"未徴収 {effect.rest:,}円 を{ {'new_employer': '新しい勤務先で特別徴収', 'lump_sum': '一括徴収', 'ordinary': '普通徴収'}[rest] }")
     salary = list(effect.kept) + list(effect.moved) + ([effect.lump_sum] if effect.lump_sum else [])
     return salary, list(effect.ordinary)

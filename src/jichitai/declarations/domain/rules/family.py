@@ -91,7 +91,7 @@ def relative_exists_and_alive(d: Declaration, f: Facts, r: Rule) -> Iterator[Fin
                 yield r.finding(what="同居と申告されたが市の住民記録に該当者なし", **base)
             continue
         if person.died_on is not None and person.died_on < dt.date(d.income_year, 1, 1):
-            yield r.finding(what=f"{person.died_on.isoformat()} に死亡（申告対象年より前）", **base)
+            yield r.finding(what=f"{to_wareki(person.died_on)} に死亡（申告対象年より前）", **base)
         if search_key(person.name) != search_key(rel.name) and search_key(person.kana) != search_key(
             rel.name
         ):
@@ -188,7 +188,7 @@ def claimed_by_two(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
         known = f.relative(rel.my_number)
         if known is None:
             continue
-        others = [c for c in known.other_claims if c.claimant != d.my_number]
+        others = known.other_claims  # the filer's own claims are not in it (CityIndex.other_claims)
         if others:
             shown = "、".join(
                 f"{c.claimant}（{ROLE.get(c.role, c.role)}・{c.source}）" for c in others

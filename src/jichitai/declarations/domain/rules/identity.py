@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from jichitai.common.checkdigit import is_valid_my_number
 from jichitai.common.text import nfkc, search_key
+from jichitai.common.wareki import to_wareki
 from jichitai.declarations.domain.facts import Address, Facts
 from jichitai.declarations.domain.model import Declaration
 from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
@@ -45,7 +46,7 @@ def identity_matches_registry(d: Declaration, f: Facts, r: Rule) -> Iterator[Fin
         yield r.finding(what="生年月日", declared=d.birth_date.isoformat(), registry=p.birth_date.isoformat())
     if p.died_on is not None and p.died_on.year < d.fiscal_year:
         yield r.finding(
-            what="死亡による消除", declared="生存として申告", registry=f"{p.died_on.isoformat()} 死亡"
+            what="死亡による消除", declared="生存として申告", registry=f"{to_wareki(p.died_on)} 死亡"
         )
 
 

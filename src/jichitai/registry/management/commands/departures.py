@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from jichitai.common.wareki import to_wareki
 from jichitai.registry import departures
 from jichitai.registry.services import SystemActor
 
@@ -30,6 +31,6 @@ class Command(BaseCommand):
             return
         outcome = departures.make_effective(actor=SystemActor(options["operator"]))
         for command, reason in outcome.refused:
-            self.stderr.write(f"未処理 {command.moved_on.isoformat()} {' '.join(command.atena_numbers)}: {reason}")
+            self.stderr.write(f"未処理 {to_wareki(command.moved_on)} {' '.join(command.atena_numbers)}: {reason}")
         self.stdout.write(f"転出予定日の到来により {len(outcome.removed)} 人を除票にしました"
                           f"（未処理 {len(outcome.refused)} 件）。")
