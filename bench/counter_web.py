@@ -123,7 +123,9 @@ def _clerk(base: str, cookies: dict[str, str], households: list[tuple[str, list[
             csrf = CSRF.search(r.text).group(1)  # type: ignore[union-attr]
             data = {"csrfmiddlewaretoken": csrf, "step": "confirm", "setai": setai, "moved_on": today,
                     "notified_on": today, "atena_numbers": members, "town_code": towns[(index + n) % len(towns)],
-                    "banchi": f"{n % 40 + 1}番地"}
+                    "banchi": f"{n % 40 + 1}番地",
+                    # 届出人・本人確認・手数料 (住基法第27条), required at the counter since 027ffd5
+                    "r-notifier_kind": "self", "r-identity_documents": "my_number_card", "r-fee": "0"}
             t = time.perf_counter()
             r = s.post(f"{base}/registry/changes/move-within/", data=data)
             times["confirm"] = time.perf_counter() - t
