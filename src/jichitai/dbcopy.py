@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import operator
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -212,6 +213,10 @@ def bulk_workers(requested: int = 0) -> int:
     two cores; one on the embedded SQLite (one writer at a time) and inside a transaction (a test's: the other
     processes' connections would not see what it holds)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    if threading.active_count() > 1:
+        # forking a process that runs other threads (a test session's live server, a JVM gateway, a browser
+        # driver) copies locks they may hold, and a forked worker can hang on one for ever: serial then
         return 1
     return requested if requested > 0 else min(2, os.cpu_count() or 1)
 
