@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from jichitai.accounts.migrations._roles import seed_roles
+
 ROLES = {
     "counter": "窓口",
     "supervisor": "決裁",
@@ -10,12 +12,6 @@ ROLES = {
 }
 
 
-def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
-    Role = apps.get_model("accounts", "Role")
-    for code, name in ROLES.items():
-        Role.objects.update_or_create(code=code, defaults={"name": name})
-
-
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0001_initial")]
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [seed_roles(ROLES)]

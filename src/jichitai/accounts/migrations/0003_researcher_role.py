@@ -1,9 +1,6 @@
 from django.db import migrations, models
 
-
-def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
-    Role = apps.get_model("accounts", "Role")
-    Role.objects.update_or_create(code="researcher", defaults={"name": "個票分析（承認制）"})
+from jichitai.accounts.migrations._roles import seed_roles
 
 
 class Migration(migrations.Migration):
@@ -17,5 +14,5 @@ class Migration(migrations.Migration):
                          ("sysadmin", "システム管理者"), ("auditor", "監査"), ("researcher", "個票分析（承認制）")],
                 max_length=20, primary_key=True, serialize=False, verbose_name="役割コード"),
         ),
-        migrations.RunPython(seed, migrations.RunPython.noop),
+        seed_roles({"researcher": "個票分析（承認制）"}),
     ]

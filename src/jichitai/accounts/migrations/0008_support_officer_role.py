@@ -1,9 +1,6 @@
 from django.db import migrations, models
 
-
-def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
-    Role = apps.get_model("accounts", "Role")
-    Role.objects.update_or_create(code="support_officer", defaults={"name": "支援措置責任者"})
+from jichitai.accounts.migrations._roles import seed_roles
 
 
 class Migration(migrations.Migration):
@@ -18,5 +15,5 @@ class Migration(migrations.Migration):
                          ("support_officer", "支援措置責任者")],
                 max_length=20, primary_key=True, serialize=False, verbose_name="役割コード"),
         ),
-        migrations.RunPython(seed, migrations.RunPython.noop),
+        seed_roles({"support_officer": "支援措置責任者"}),
     ]
