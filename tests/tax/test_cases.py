@@ -36,6 +36,7 @@ SCALAR_KEYS = {
     "tax_credits.withholding.city": "withheld_city", "tax_credits.withholding.pref": "withheld_pref",
     "gross_income_sum": "gross_income_sum", "listed_stock_loss.offset": "listed_loss_offset",
     "listed_stock_loss.carryover_used": "listed_carryover_used", "listed_stock_loss.remaining": "listed_loss_remaining",
+    "listed_stock_loss.lapsed": "listed_carryover_lapsed", "listed_stock_loss.expired": "listed_carryover_expired",
     "taxable_separate.land_long_term_qualified": "taxable_land_long_term_qualified",
     "taxable_separate.land_long_term_residential": "taxable_land_long_term_residential",
 }
@@ -90,3 +91,30 @@ def test_steps_follow_the_law_and_name_their_basis() -> None:
     assert rules.index("課税総所得金額 (千円未満切捨て)") < rules.index("調整控除 (市民税)") < rules.index("年税額")
     assert all(s["basis"] for s in answer["steps"])
     assert answer["steps"][-1]["value"] == answer["total"]
+
+
+def test_a_carried_loss_older_than_three_years_is_said_in_the_explanation() -> None:
+    """Independent (附則第35条の2の6, 租税特別措置法第37条の12の2第5項): a loss of 2021 is not brought into 令和8年度
+    (所得の年 2025; 前年前3年内 = 2022–2024); the answer says so with the amount and the article."""
+    answer = calculate({"fiscal_year": 2026, "taxpayer": {"birth_date": "1960-05-01"},
+                        "separate_income": {"listed_stock": 500000},
+                        "carryover": {"listed_stock_loss_by_year": [{"year": 2021, "amount": 400000}]}})
+    step = next(s for s in answer["steps"] if "3年を過ぎた" in s["rule"])
+    assert step["value"] == 400000 and "附則第35条の2の6" in step["basis"]
+    assert answer["listed_stock_loss"]["carryover_used"] == 0 and answer["gross_income_sum"] == 500000
+
+
+def test_the_column_engine_refuses_a_sum_and_years_together_naming_the_column() -> None:
+    """Consistency: the column form refuses what the case parser refuses (a carried sum and losses by year in
+    one row), naming the column and the row."""
+    import numpy as np
+
+    from jichitai.tax.calc import calculate_many
+    from jichitai.tax.calc.explain import case_tables
+
+    tp, rel = case_tables([parse_case({"fiscal_year": 2026, "taxpayer": {"birth_date": "1960-05-01"}})] * 2)
+    tp["carryover_listed_stock_loss"] = np.array([0, 100], np.int64)
+    tp["carryover_listed_loss_2y"] = np.array([0, 100], np.int64)
+    with pytest.raises(TaxInputError) as err:
+        calculate_many(tp, rel, fiscal_year=2026)
+    assert err.value.fields["field"] == "carryover_listed_stock_loss" and err.value.fields["row"] == 1

@@ -46,6 +46,9 @@ def cases(draw: st.DrawFn, fiscal_year: int) -> Case:
     long_term, listed_stock = draw(separate), draw(separate)
     qualified = draw(st.one_of(st.just(0), st.integers(0, long_term)))
     residential = draw(st.one_of(st.just(0), st.integers(0, long_term - qualified)))
+    # 上場株式等に係る譲渡損失 by the year it arose: within the 3 years and older (附則第35条の2の6)
+    years = draw(st.lists(st.integers(fiscal_year - 7, fiscal_year - 2), max_size=4, unique=True))
+    by_year = tuple(sorted((y, draw(st.integers(1, 3_000_000))) for y in years))
     return Case(
         fiscal_year=fiscal_year, birth_date=draw(births(1930, 2008)), female=draw(st.booleans()),
         disability=draw(st.integers(0, 3)), widow=not single_parent and draw(st.booleans()),
@@ -63,7 +66,8 @@ def cases(draw: st.DrawFn, fiscal_year: int) -> Case:
         widow_divorced=draw(st.booleans()), sep_short_term=draw(separate), sep_long_term=long_term,
         sep_general_stock=draw(separate), sep_listed_stock=listed_stock, sep_listed_dividend=draw(separate),
         sep_long_term_qualified=qualified, sep_long_term_residential=residential,
-        sep_listed_stock_loss=0 if listed_stock else draw(separate), carryover_listed_stock_loss=draw(separate),
+        sep_listed_stock_loss=0 if listed_stock else draw(separate),
+        carryover_listed_stock_loss=0 if by_year else draw(separate), carryover_listed_by_year=by_year,
         withheld_dividend=draw(st.integers(0, 100_000)), withheld_stock_transfer=draw(st.integers(0, 100_000)),
         donation_onestop=draw(st.booleans()),
         spouse=draw(st.none() | relatives), dependents=tuple(draw(st.lists(relatives, max_size=4))),

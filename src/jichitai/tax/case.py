@@ -61,7 +61,12 @@ class Case:
     sep_long_term_qualified: int = 0     # of sep_long_term: 優良住宅地の造成等のための譲渡 (附則第34条の2)
     sep_long_term_residential: int = 0   # of sep_long_term: 所有期間10年超の居住用財産の譲渡 (附則第34条の3)
     sep_listed_stock_loss: int = 0       # the year's 上場株式等に係る譲渡損失の金額 (附則第35条の2の6, 損益通算)
-    carryover_listed_stock_loss: int = 0  # 前年前3年内の上場株式等に係る譲渡損失 brought in (同条, 繰越控除)
+    # 前年前3年内の上場株式等に係る譲渡損失 brought in (同条, 繰越控除), the year it arose not given: the single field
+    # ``carryover.listed_stock_loss`` means the losses still within the 3 years
+    carryover_listed_stock_loss: int = 0
+    # ``carryover.listed_stock_loss_by_year``: (年 the loss arose, amount not yet deducted), oldest first; the engine
+    # drops what is older than 3 years and deducts the oldest first
+    carryover_listed_by_year: tuple[tuple[int, int], ...] = ()
     social_insurance: int = 0
     small_enterprise_mutual_aid: int = 0
     life_general_new: int = 0
@@ -225,6 +230,41 @@ def _separate_parts(case: Case) -> None:
                             "(通算した後の金額を指定してください)。", field="separate_income.listed_stock_loss")
 
 
+CARRIED = "carryover.listed_stock_loss_by_year"
+MAX_CARRIED_YEARS = 10
+
+
+def _carried_losses(sec: dict[str, Any], income_year: int) -> tuple[tuple[int, int], ...]:
+    """``carryover.listed_stock_loss_by_year``: a list of ``{year, amount}``, the 年 (西暦) each 上場株式等に係る譲渡損失
+    arose and what of it is not yet deducted. A loss of the income year or later is not brought in (the year's own
+    loss is ``separate_income.listed_stock_loss``); a year given twice is refused; one older than 3 years is kept
+    here and dropped by the engine with a note (附則第35条の2の6, 租税特別措置法第37条の12の2第5項)."""
+    raw = sec.get("listed_stock_loss_by_year")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_CARRIED_YEARS:
+        raise TaxInputError(f"{CARRIED} は {{year, amount}} の配列 ({MAX_CARRIED_YEARS}件まで) で指定してください。",
+                            field=CARRIED)
+    out: dict[int, int] = {}
+    for i, item in enumerate(raw):
+        path = f"{CARRIED}[{i}]"
+        entry = _obj(item, path)
+        year = entry.get("year")
+        if isinstance(year, bool) or not isinstance(year, int) or year < 1900:
+            raise TaxInputError(f"{path}.year は損失の生じた年 (西暦の整数, 例 {income_year - 1}) で指定してください。",
+                                field=f"{path}.year")
+        if year >= income_year:
+            raise TaxInputError(f"{path}.year: 繰り越す損失は所得の年 ({income_year}年) より前の年のものです "
+                                f"(その年の損失は separate_income.listed_stock_loss)。", field=f"{path}.year")
+        if year in out:
+            raise TaxInputError(f"{path}.year: {year}年 が2回あります (1年に1件で指定してください)。", field=f"{path}.year")
+        out[year] = _yen(entry, "amount", path, required=True)
+    if out and sec.get("listed_stock_loss"):
+        raise TaxInputError(f"carryover.listed_stock_loss と {CARRIED} は一方だけ指定してください "
+                            "(年ごとに分けたときは listed_stock_loss_by_year だけ)。", field=CARRIED)
+    return tuple(sorted((y, a) for y, a in out.items() if a))
+
+
 def _born_on_tax_day(case: Case) -> None:
     """Who is born on the 賦課期日 had no income, paid nothing and had no spouse or 扶養親族 in the income year:
     any such figure is impossible and refused naming it (nothing is guessed)."""
@@ -235,6 +275,8 @@ def _born_on_tax_day(case: Case) -> None:
         if getattr(case, attr):
             where = f"{section}.{key}" if section else key
             raise TaxInputError(f"{where}: {why}金額はありません。", field=where)
+    if case.carryover_listed_by_year:
+        raise TaxInputError(f"{CARRIED}: {why}金額はありません。", field=CARRIED)
     if case.spouse is not None:
         raise TaxInputError(f"spouse: {why}配偶者はありません。", field="spouse")
     if case.dependents:
@@ -293,6 +335,7 @@ def parse_case(data: Any) -> Case:
         public_assistance=_flag(tp, "public_assistance", "taxpayer"),
         donation_onestop=_flag(sections["donations"], "onestop", "donations"),
         **{attr: _yen(sections[section], key, section) for attr, section, key in AMOUNTS},
+        carryover_listed_by_year=_carried_losses(sections["carryover"], income_year),
         spouse=None if d.get("spouse") is None else _relative(d["spouse"], "spouse", income_year, birth, spouse=True),
         dependents=tuple(_relative(x, f"dependents[{i}]", income_year, birth, spouse=False)
                          for i, x in enumerate(deps)),

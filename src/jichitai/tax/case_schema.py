@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from jichitai.common.fields import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, MAX_YEN
-from jichitai.tax.case import AMOUNTS, RELATIONS, WIDOW_REASONS
+from jichitai.tax.case import AMOUNTS, MAX_CARRIED_YEARS, RELATIONS, WIDOW_REASONS
 from jichitai.tax.parameters import AMOUNT_FIELDS, MAX_MUNICIPAL_AMOUNT, RATE_FIELDS
 from jichitai.tax.rules import DISABILITY_CODES
 
@@ -54,6 +54,14 @@ def case_schema() -> dict[str, Any]:
     objects = {name: build(entry) for name, entry in sections.items()}
     objects.setdefault("donations", {"type": ["object", "null"], "properties": {}})["properties"]["onestop"] = \
         {**FLAG, "description": "申告特例（ワンストップ特例）"}
+    objects["carryover"]["properties"]["listed_stock_loss"]["description"] = \
+        "前年前3年内の上場株式等に係る譲渡損失の合計（年を示さないとき。期間内の損失として控除）"
+    objects["carryover"]["properties"]["listed_stock_loss_by_year"] = {
+        "type": ["array", "null"], "maxItems": MAX_CARRIED_YEARS,
+        "description": "上場株式等に係る譲渡損失を生じた年ごとに（前年前3年より前の年の分は控除せず回答に示す。古い年から控除）",
+        "items": {"type": "object", "required": ["year", "amount"], "properties": {
+            "year": {"type": "integer", "minimum": 1900, "description": "損失の生じた年（西暦）"},
+            "amount": {"type": "integer", "minimum": 0, "maximum": MAX_YEN, "description": "まだ控除していない額（円）"}}}}
     municipality = {"type": ["object", "null"], "description": "市町村の税率・均等割。省略した項目は標準の値（回答の assumed に列挙）",
                     "properties": {"designated_city": {"type": ["boolean", "null"], "description": "指定都市"},
                                    **{f: {"type": ["number", "string", "null"], "description": "税率 (0 以上 1 未満)"}

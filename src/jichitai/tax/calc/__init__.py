@@ -168,7 +168,8 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
     o.update(salary_income_gross=gross, income_adjustment=adjustment, salary_income=gross - adjustment,
              pension_income=pension, general_income=general_inc, separate_income=separate_sum, total_income=total,
              gross_income_sum=gross_sum, listed_loss_offset=loss["offset"], listed_carryover_used=loss["carryover_used"],
-             listed_loss_remaining=loss["remaining"])
+             listed_loss_remaining=loss["remaining"], listed_carryover_lapsed=loss["lapsed"],
+             listed_carryover_expired=loss["expired"])
 
     # 所得控除
     basic = np.zeros(n, I64)
@@ -352,7 +353,9 @@ def calculate_many(taxpayers: Any, relatives: Any = None, *, fiscal_year: int,
             (t["sep_long_term_qualified"] + t["sep_long_term_residential"] > t["sep_long_term"], "sep_long_term_qualified",
              "軽減税率の部分 (優良住宅地・居住用財産) が長期譲渡所得の金額を超えています"),
             ((t["sep_listed_stock"] > 0) & (t["sep_listed_stock_loss"] > 0), "sep_listed_stock_loss",
-             "上場株式等の譲渡所得等と譲渡損失は同じ年に両方はありません")):
+             "上場株式等の譲渡所得等と譲渡損失は同じ年に両方はありません"),
+            ((t["carryover_listed_stock_loss"] > 0) & np.logical_or.reduce([t[c] > 0 for c in V.CARRIED_COLUMNS]),
+             "carryover_listed_stock_loss", "繰越損失は年ごとか合計かの一方だけで指定してください")):
         if bad.any():
             raise TaxInputError(f"{name}: {why} (行 {V.first_bad(bad)})。", field=name, row=V.first_bad(bad))
     t["age"], t["age_jan1"], newborn = V.legal_ages(raw["birth_date"], fiscal_year, "birth_date", taxpayer=True)

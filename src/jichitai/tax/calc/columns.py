@@ -14,6 +14,9 @@ from jichitai.tax.errors import TaxInputError
 from jichitai.tax.rules.separate import ATTRS as SEPARATE_ATTRS
 
 I64 = np.int64
+# 上場株式等に係る譲渡損失 brought in by the year it arose: 3, 2 and 1 years before the income year (oldest first),
+# then the sum of those older than 3 years (not deducted: 地方税法附則第35条の2の6)
+CARRIED_COLUMNS = ("carryover_listed_loss_3y", "carryover_listed_loss_2y", "carryover_listed_loss_1y")
 TAXPAYER_AMOUNTS = (
     "salary", "public_pension", "business", "real_estate", "misc_other", "dividend", "social_insurance",
     "small_enterprise_mutual_aid", "life_general_new", "life_pension_new", "life_medical_care_new",
@@ -21,7 +24,7 @@ TAXPAYER_AMOUNTS = (
     "medical_paid", "medical_reimbursed", "donation_furusato", "donation_other", "housing_loan_credit",
     "sep_short_term", "sep_long_term", "sep_general_stock", "sep_listed_stock", "sep_listed_dividend",
     "withheld_dividend", "withheld_stock_transfer", "sep_long_term_qualified", "sep_long_term_residential",
-    "sep_listed_stock_loss", "carryover_listed_stock_loss",
+    "sep_listed_stock_loss", "carryover_listed_stock_loss", *CARRIED_COLUMNS, "carryover_listed_loss_older",
 )
 # 分離課税の所得: kind → taxpayer column
 SEPARATE_COLUMNS = SEPARATE_ATTRS
@@ -38,7 +41,8 @@ DEDUCTIONS = (
 OUTPUT_COLUMNS = (
     "salary_income_gross", "income_adjustment", "salary_income", "pension_income", "general_income",
     "separate_income", "total_income", "gross_income_sum", *DEDUCTIONS, "ded_total", "taxable_income",
-    "listed_loss_offset", "listed_carryover_used", "listed_loss_remaining",
+    "listed_loss_offset", "listed_carryover_used", "listed_loss_remaining", "listed_carryover_lapsed",
+    "listed_carryover_expired",
     *(f"taxable_{k}" for k in SEPARATE_COLUMNS), "taxable_land_long_term_qualified",
     "taxable_land_long_term_residential", "city_levy_separate", "pref_levy_separate",
     "city_levy_gross", "pref_levy_gross",

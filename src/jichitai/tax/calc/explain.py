@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from jichitai.common.wareki import fiscal_year_label
-from jichitai.tax.calc.columns import I64, OUTPUT_COLUMNS, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
+from jichitai.tax.calc.columns import CARRIED_COLUMNS, I64, OUTPUT_COLUMNS, TAXPAYER_AMOUNTS, TAXPAYER_FLAGS
 from jichitai.tax.case import Case
 from jichitai.tax.parameters import STANDARD_BASIS, Municipality, Parameters
 
@@ -26,10 +26,15 @@ STEPS: tuple[tuple[str, str, str, bool], ...] = (
      "地方税法附則第35条の2の6 (道府県民税 第1項・市町村民税), 租税特別措置法第37条の12の2第1項", False),
     ("separate_income", "分離課税の所得の合計", "地方税法附則第33条の2, 第34条, 第35条, 第35条の2, 第35条の2の2", False),
     ("total_income", "合計所得金額", "地方税法第292条第1項第13号", True),
-    ("listed_carryover_used", "上場株式等に係る譲渡損失の繰越控除 (前年前3年内の損失: 譲渡所得等、次に配当所得等から)",
+    ("listed_carryover_expired", "前年前3年より前の年に生じた上場株式等に係る譲渡損失 (繰越期間の3年を過ぎたため控除しません)",
      "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項", False),
+    ("listed_carryover_used",
+     "上場株式等に係る譲渡損失の繰越控除 (前年前3年内の損失を古い年から: 譲渡所得等、次に配当所得等から)",
+     "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項, 同法施行令第25条の11の2第8項", False),
     ("gross_income_sum", "総所得金額等", "地方税法第313条", True),
     ("listed_loss_remaining", "翌年以後に繰り越す上場株式等に係る譲渡損失 (3年以内)",
+     "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項", False),
+    ("listed_carryover_lapsed", "3年前に生じた譲渡損失のうち控除しきれなかった額 (繰越期間が終わり、翌年以後には繰り越せません)",
      "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項", False),
     ("ded_social_insurance", "社会保険料控除", "地方税法第314条の2第1項第3号", False),
     ("ded_small_enterprise", "小規模企業共済等掛金控除", "地方税法第314条の2第1項第4号", False),
@@ -102,6 +107,24 @@ DEDUCTION_KEYS = {
 }
 
 
+CARRIED_BY_AGE = (*CARRIED_COLUMNS, "carryover_listed_loss_older")
+
+
+def _carried_columns(cases: Sequence[Case]) -> dict[str, np.ndarray]:
+    """``carryover.listed_stock_loss_by_year`` as columns by age: the loss of the 3rd, 2nd and 1st year before the
+    income year, and the sum of those older (前年前3年内 only is brought in: 地方税法附則第35条の2の6)."""
+    rows = [(i, c.fiscal_year - 1 - year, amount) for i, c in enumerate(cases) for year, amount in c.carryover_listed_by_year]
+    row = np.array([r for r, _, _ in rows], I64)
+    age = np.array([a for _, a, _ in rows], I64)
+    amount = np.array([x for _, _, x in rows], I64)
+    out = {}
+    for name, pick in zip(CARRIED_BY_AGE, (age == 3, age == 2, age == 1, age > 3), strict=True):
+        col = np.zeros(len(cases), I64)
+        np.add.at(col, row[pick], amount[pick])
+        out[name] = col
+    return out
+
+
 def case_tables(cases: Sequence[Case]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Parsed cases as the column tables of :func:`jichitai.tax.calc.calculate_many`."""
     tp: dict[str, np.ndarray] = {
@@ -109,7 +132,9 @@ def case_tables(cases: Sequence[Case]) -> tuple[dict[str, np.ndarray], dict[str,
         "disability": np.array([c.disability for c in cases], I64),
     }
     for name in TAXPAYER_AMOUNTS:
-        tp[name] = np.array([getattr(c, name) for c in cases], I64)
+        if name not in CARRIED_BY_AGE:
+            tp[name] = np.array([getattr(c, name) for c in cases], I64)
+    tp.update(_carried_columns(cases))
     for name in TAXPAYER_FLAGS:
         tp[name] = np.array([getattr(c, name) for c in cases], bool)
     rows = [(i, rel is c.spouse, rel) for i, c in enumerate(cases)
@@ -137,7 +162,8 @@ ANSWER_LAYOUT: dict[str, Any] = {
                                                      "land_long_term_residential", "general_stock", "listed_stock",
                                                      "listed_dividend")},
     "listed_stock_loss": {"offset": "listed_loss_offset", "carryover_used": "listed_carryover_used",
-                          "remaining": "listed_loss_remaining"},
+                          "remaining": "listed_loss_remaining", "lapsed": "listed_carryover_lapsed",
+                          "expired": "listed_carryover_expired"},
     "gross_income_sum": "gross_income_sum",
     "income_levy_separate": {"city": "city_levy_separate", "pref": "pref_levy_separate"},
     "tax_credits": {name: {"city": f"{prefix}_city", "pref": f"{prefix}_pref"}

@@ -9,22 +9,29 @@ from typing import Any
 import numpy as np
 
 from jichitai.tax.calc import columns as V
-from jichitai.tax.calc.columns import I64, Columns
+from jichitai.tax.calc.columns import CARRIED_COLUMNS, I64, Columns
 from jichitai.tax.rules import frac
 
 
 def listed_loss(t: Columns) -> Columns:
     """損益通算 (the year's loss off the 上場株式等に係る配当所得等) and 繰越控除 (the loss brought in off the 譲渡所得等
-    first, then the 配当所得等), as :func:`jichitai.tax.rules.separate.listed_stock_loss`."""
+    first, then the 配当所得等; the oldest year first), as :func:`jichitai.tax.rules.separate.listed_stock_loss`:
+    ``carryover_listed_stock_loss`` is a sum within the period whose years are not given, the columns of
+    :data:`~jichitai.tax.calc.columns.CARRIED_COLUMNS` the losses of the 3rd, 2nd and 1st year before; a loss older
+    than 3 years (``carryover_listed_loss_older``) is not deducted, only reported."""
     stock, dividend = t["sep_listed_stock"], t["sep_listed_dividend"]
-    loss, brought = t["sep_listed_stock_loss"], t["carryover_listed_stock_loss"]
+    loss, undated = t["sep_listed_stock_loss"], t["carryover_listed_stock_loss"]
+    oldest = t[CARRIED_COLUMNS[0]]
+    brought = undated + oldest + t[CARRIED_COLUMNS[1]] + t[CARRIED_COLUMNS[2]]
     offset = np.minimum(loss, dividend)
     netted = dividend - offset
     from_stock = np.minimum(brought, stock)
     from_dividend = np.minimum(brought - from_stock, netted)
+    used = from_stock + from_dividend
+    lapsed = np.maximum(0, oldest - np.maximum(0, used - undated))
     return {"listed_stock": stock - from_stock, "dividend_netted": netted, "listed_dividend": netted - from_dividend,
-            "offset": offset, "carryover_used": from_stock + from_dividend,
-            "remaining": loss - offset + brought - from_stock - from_dividend}
+            "offset": offset, "carryover_used": used, "remaining": loss - offset + brought - used - lapsed,
+            "lapsed": lapsed, "expired": t["carryover_listed_loss_older"]}
 
 
 def _bracket(x: np.ndarray, threshold: int, rates: list[str]) -> np.ndarray:

@@ -71,7 +71,7 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     # 上場株式等に係る譲渡損失の損益通算・繰越控除 (附則第35条の2の6): 合計所得金額 counts the 配当所得等 after the
     # 損益通算; the 繰越控除 comes off the 総所得金額等 and what is taxed
     loss = S.listed_stock_loss(case.sep_listed_stock, case.sep_listed_dividend, case.sep_listed_stock_loss,
-                               case.carryover_listed_stock_loss)
+                               case.carryover_listed_stock_loss, case.carryover_listed_by_year, case.fiscal_year - 1)
     separate["listed_dividend"] = loss.dividend_netted
     separate_sum = sum(separate.values())
     taxed_separate = {**separate, "listed_stock": loss.listed_stock, "listed_dividend": loss.listed_dividend}
@@ -96,7 +96,8 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
     r.update(salary_income_gross=gross_salary_income, income_adjustment=adjustment, salary_income=salary_income,
              pension_income=pension, general_income=general, separate_income=separate_sum, total_income=total,
              gross_income_sum=gross_sum, listed_loss_offset=loss.offset, listed_carryover_used=loss.carryover_used,
-             listed_loss_remaining=loss.remaining)
+             listed_loss_remaining=loss.remaining, listed_carryover_lapsed=loss.lapsed,
+             listed_carryover_expired=loss.expired)
 
     # 所得控除
     spouse_ded = spouse_special = 0

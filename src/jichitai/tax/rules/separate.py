@@ -35,6 +35,9 @@ def taxable_amounts(general_income: int, separate: dict[str, int], deductions_to
     return floor_to(taxable_general, unit), out
 
 
+CARRY_YEARS = 3  # 前年前3年内 (地方税法附則第35条の2の6; 租税特別措置法第37条の12の2第5項: 翌年以後3年内)
+
+
 @dataclass(frozen=True)
 class ListedLoss:
     """上場株式等に係る譲渡損失 applied (地方税法附則第35条の2の6)."""
@@ -45,18 +48,44 @@ class ListedLoss:
     offset: int            # 損益通算: the year's loss deducted from the 配当所得等
     carryover_used: int    # 繰越控除: the loss brought in deducted from the 譲渡所得等 and then the 配当所得等
     remaining: int         # what is left to carry to the following years (the year's and the brought-in)
+    lapsed: int = 0        # the unused loss of the 3rd year before: its period ends with this year
+    expired: int = 0       # losses given that arose more than 3 years before: not deducted
+    expired_years: tuple[int, ...] = ()
 
 
-def listed_stock_loss(listed_stock: int, listed_dividend: int, loss: int, brought_in: int) -> ListedLoss:
+def carried_by_age(by_year: tuple[tuple[int, int], ...], income_year: int) -> tuple[list[int], int, tuple[int, ...]]:
+    """Losses by the year they arose → (the amounts of the 3rd, 2nd and 1st year before the income year, oldest
+    first; the sum of those older than 3 years; their years): only a loss of the 前年前3年内 is brought in."""
+    within = [0] * CARRY_YEARS
+    expired, years = 0, []
+    for year, amount in by_year:
+        age = income_year - year
+        if 1 <= age <= CARRY_YEARS:
+            within[CARRY_YEARS - age] += amount
+        elif age > CARRY_YEARS:
+            expired += amount
+            years.append(year)
+    return within, expired, tuple(years)
+
+
+def listed_stock_loss(listed_stock: int, listed_dividend: int, loss: int, brought_in: int,
+                      by_year: tuple[tuple[int, int], ...] = (), income_year: int = 0) -> ListedLoss:
     """損益通算 and 繰越控除 of 上場株式等に係る譲渡損失 (地方税法附則第35条の2の6; 租税特別措置法第37条の12の2 の例):
-    the year's ``loss`` comes off the 上場株式等に係る配当所得等 (申告分離) up to that amount; the loss ``brought_in``
-    from the 3 preceding years comes off the 上場株式等に係る譲渡所得等 first, then what is left of the 配当所得等."""
+    the year's ``loss`` comes off the 上場株式等に係る配当所得等 (申告分離) up to that amount (第1項); the losses brought
+    in from the 3 preceding years come off the 上場株式等に係る譲渡所得等 first, then what is left of the 配当所得等
+    (措法第37条の12の2第5項), the oldest year first (租税特別措置法施行令第25条の11の2第8項). ``brought_in`` is a sum
+    whose years are not given (taken as within the period); ``by_year`` gives (年, amount): what is older than
+    3 years is not deducted, and what is left of the 3rd year's loss cannot be carried further."""
+    within, expired, expired_years = carried_by_age(by_year, income_year)
     offset = min(loss, listed_dividend)
     netted = listed_dividend - offset
-    from_stock = min(brought_in, listed_stock)
-    from_dividend = min(brought_in - from_stock, netted)
-    return ListedLoss(listed_stock - from_stock, netted, netted - from_dividend, offset, from_stock + from_dividend,
-                      loss - offset + brought_in - from_stock - from_dividend)
+    brought = brought_in + sum(within)
+    from_stock = min(brought, listed_stock)
+    from_dividend = min(brought - from_stock, netted)
+    used = from_stock + from_dividend
+    lapsed = max(0, within[0] - max(0, used - brought_in))  # the undated sum, then the oldest year first
+    return ListedLoss(listed_stock - from_stock, netted, netted - from_dividend, offset, used,
+                      loss - offset + brought - used - lapsed, lapsed, expired, expired_years)
 
 
 def long_term_parts(taxable_long: int, long_amount: int, left: int, qualified: int,
