@@ -9,14 +9,16 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
-from jichitai.audit import analyses, inquiry
+from jichitai.audit import analyses, inquiry, labels
 from jichitai.audit import services as audit
+from tests.lounge.test_readable import visible_outside_details
 from tests.registry.conftest import TOWNS
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +73,10 @@ def test_the_log_page_shows_actors_by_name_and_department_for_a_resident_and_per
     today = dt.datetime.now(JST).date()
     page = auditor.get("/audit/", {"subject": atena, "date_from": today.isoformat(), "date_to": today.isoformat()})
     html = page.content.decode()
-    assert page.status_code == 200 and "窓口 一郎" in html and "shimin課" in html and "registry.change" in html
+    assert page.status_code == 200 and "窓口 一郎" in html and "shimin課" in html
+    text = visible_outside_details(html)  # what the auditor reads: words, the codes only in title attributes
+    assert "住民異動の入力" in text and "住民記録の照会" in text and f"住民 宛名番号 {atena}" in text and "成功" in text
+    assert not re.search(r"registry\.|resident:|change:|staff:|\bok\b", text), text
     earlier = auditor.get("/audit/", {"subject": atena, "date_to": (today - dt.timedelta(days=1)).isoformat()})
     assert "全 0 件" in earlier.content.decode()
     bad = auditor.get("/audit/", {"date_from": "2026-13-01"})
@@ -147,3 +152,14 @@ def login_as_counter_is_refused(make_staff: Any) -> bool:
     counter = log_in_verified(Client(), make_staff(roles=["counter"]))
     return counter.get("/audit/analyses/off-hours/").status_code == 403 and \
         counter.get("/audit/analyses/").status_code == 403
+
+
+def test_an_auditor_finds_a_colleague_by_name_and_an_action_by_its_words(resident_touched: Any) -> None:
+    """Consistency: the filters take what an auditor knows (a name, an action chosen from words)."""
+    _atena, clerk = resident_touched
+    by_name = list(inquiry.entries(inquiry.Filters(actor="窓口")))
+    assert by_name and all(e.actor == f"staff:{clerk.username}" for e in by_name)
+    assert not list(inquiry.entries(inquiry.Filters(actor="存在しない職員")))
+    changes = list(inquiry.entries(inquiry.Filters(action="registry.change")))
+    assert changes and {e.action for e in changes} == {"registry.change"}
+    assert ("registry.change", "住民異動の入力") in labels.action_choices()

@@ -22,6 +22,7 @@ from typing import Any
 import jpholiday
 
 from jichitai.audit.inquiry import JST, in_period, people
+from jichitai.audit.labels import action_label, outcome_label, resource_label
 from jichitai.audit.models import AuditEntry
 
 NIGHT_FROM, NIGHT_UNTIL = dt.time(22, 0), dt.time(5, 0)
@@ -97,7 +98,8 @@ def off_hours(date_from: dt.date | None, date_to: dt.date | None) -> Report:
         if why:
             hits.append((e, why))
     names = people(e.actor for e, _ in hits[-SHOWN:])
-    report.rows = [[_when(e.at), why, names[e.actor].name, names[e.actor].department, e.action, e.resource, e.outcome]
+    report.rows = [[_when(e.at), why, names[e.actor].name, names[e.actor].department, action_label(e.action),
+                    resource_label(e.resource), outcome_label(e.outcome)]
                    for e, why in reversed(hits[-SHOWN:])]
     report.truncated = cut() or len(hits) > SHOWN
     return report

@@ -14,13 +14,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
+from jichitai.audit.labels import OUTCOMES
 from jichitai.audit.models import AuditEntry, AuditSubject
 from jichitai.common.errors import JichitaiError
 
 JST = ZoneInfo("Asia/Tokyo")
 TEXT_FILTERS = ("actor", "action", "resource")
-OUTCOMES = {"ok": "成功", "refused": "拒否", "failed": "失敗", "pending": "決裁待ち", "rejected": "却下",
-            "withheld": "抑止により非表示"}
 
 
 class InquiryError(JichitaiError):
@@ -76,7 +75,11 @@ def entries(f: Filters) -> QuerySet[AuditEntry]:
     qs = in_period(AuditEntry.objects.all(), f.date_from, f.date_to)
     for key in TEXT_FILTERS:
         value = getattr(f, key)
-        if value:
+        if key == "actor" and value and ":" not in value:
+            qs = qs.filter(actor__in=staff_labels(value))
+        elif key == "action" and value:
+            qs = qs.filter(Q(action=value) | Q(action__startswith=f"{value}."))
+        elif value:
             qs = qs.filter(**{f"{key}__startswith": value})
     if f.outcome:
         qs = qs.filter(outcome=f.outcome)
@@ -84,6 +87,14 @@ def entries(f: Filters) -> QuerySet[AuditEntry]:
         seqs = AuditSubject.objects.filter(subject=f.subject).values("seq")
         qs = qs.filter(Q(seq__in=seqs) | Q(resource=f"resident:{f.subject}"))
     return qs.order_by("-seq")
+
+
+def staff_labels(name: str) -> list[str]:
+    """The actor labels of the staff an auditor means by 「山田」 or 「madoguchi」 (name or 職員番号, in part)."""
+    from jichitai.accounts.models import Staff
+
+    found = Staff.objects.filter(Q(full_name__contains=name) | Q(username__startswith=name))
+    return [f"staff:{u}" for u in found.values_list("username", flat=True)[:500]]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from jichitai.accounts.guards import requires
-from jichitai.audit import analyses, inquiry, services
+from jichitai.audit import analyses, inquiry, labels, services
 from jichitai.common import csvout
 
 
@@ -31,7 +31,7 @@ def log(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "audit/log.html", {
         "page": page, "rows": inquiry.with_people(list(page)), "filters": filters, "error": error,
-        "outcomes": inquiry.OUTCOMES, "query": query.urlencode(),
+        "outcomes": inquiry.OUTCOMES, "actions": labels.action_choices(), "query": query.urlencode(),
     }, status=400 if error else 200)
 
 

@@ -96,7 +96,6 @@ def get_item(mapping: object, key: object) -> object:
 
 OUTCOMES = {"ok": "実施", "refused": "拒否", "withheld": "住所を提供せず", "alert": "通知", "failed": "失敗",
             "pending": "起案", "rejected": "却下"}
-OTHER_ACTIONS = {"lake.land": "分析基盤への格納"}
 
 
 @register.filter
@@ -107,10 +106,9 @@ def outcome_label(code: str) -> str:
 @register.filter
 def action_label(code: str) -> str:
     """An audited action in words (the permission's label, as the 403 page names it)."""
-    from jichitai.accounts.policy import ACTIONS
+    from jichitai.audit.labels import action_label as label
 
-    action = ACTIONS.get(code)
-    return action.label if action is not None else OTHER_ACTIONS.get(code, code)
+    return label(code)
 
 
 @register.filter

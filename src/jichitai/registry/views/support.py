@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jichitai.accounts.guards import requires
 from jichitai.accounts.policy import allowed
+from jichitai.audit.inquiry import with_people
 from jichitai.common.errors import JichitaiError
 from jichitai.registry import support
 from jichitai.registry.views.common import refusal
@@ -39,7 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @requires(support.VIEW)
 def attempts(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/suppression_attempts.html", {"attempts": support.attempts(request.user)})
+    return render(request, "registry/suppression_attempts.html", {"attempts": with_people(support.attempts(request.user))})
 
 
 @requires(support.PROPOSE)
