@@ -56,6 +56,27 @@ def test_production_accepts_a_complete_configuration(tmp_path: Path) -> None:
     assert config.load(_prod_env(tmp_path)).is_production
 
 
+def test_the_retired_keys_folder_is_checked_at_start(tmp_path: Path) -> None:
+    """Issue 18 item 7: a rotation's retired keys are read from a folder; a folder that is not there, a key file
+    too short to be a key (a truncated copy) or a short current key stops the start, naming the variable."""
+    folder = tmp_path / "retired"
+    with pytest.raises(ConfigurationError) as err:
+        config.load(_prod_env(tmp_path, JICHITAI_MYNUMBER_RETIRED_KEYS=str(folder)))
+    assert err.value.fields["variable"] == "JICHITAI_MYNUMBER_RETIRED_KEYS"
+    folder.mkdir()
+    (folder / "0badc0de.key").write_bytes(b"k" * 31)
+    with pytest.raises(ConfigurationError) as err:
+        config.load(_prod_env(tmp_path, JICHITAI_MYNUMBER_RETIRED_KEYS=str(folder)))
+    assert err.value.fields["variable"] == "JICHITAI_MYNUMBER_RETIRED_KEYS"
+    (folder / "0badc0de.key").write_bytes(b"k" * 32)
+    assert config.load(_prod_env(tmp_path, JICHITAI_MYNUMBER_RETIRED_KEYS=str(folder))).mynumber_retired_keys == folder
+    env = _prod_env(tmp_path)
+    Path(env["JICHITAI_MYNUMBER_KEY_FILE"]).write_bytes(b"y" * 16)
+    with pytest.raises(ConfigurationError) as err:
+        config.load(env)
+    assert err.value.fields["variable"] == "JICHITAI_MYNUMBER_KEY_FILE"
+
+
 def test_bad_mode_and_bad_integer_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
         config.load({"JICHITAI_MODE": "staging"})

@@ -52,6 +52,7 @@ class Config:
     cvs_limit: int = 300_000  # the largest 納付額 the 収納代行 contract takes at a コンビニ (≤ 999,999: 6 digits)
     s3_endpoint: str = ""
     s3_region: str = ""
+    mynumber_retired_keys: Path | None = None  # retired 個人番号 keys, one file each (jichitai vault rotate)
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -136,7 +137,32 @@ def load(env: dict[str, str] | None = None) -> Config:
         s3_region=env.get("JICHITAI_S3_REGION", ""),
         cvs_biller_code=_biller_code(env.get("JICHITAI_CVS_BILLER_CODE", "").strip()),
         cvs_limit=_cvs_limit(_int(env, "JICHITAI_CVS_LIMIT", 300_000)),
+        mynumber_retired_keys=_retired_keys(env, var_dir, production=mode == "production"),
     )
+
+
+def _retired_keys(env: dict[str, str], var_dir: Path, *, production: bool) -> Path:
+    """The folder of retired 個人番号 keys (``jichitai vault rotate`` moves the replaced key there). Unset: ``keys/
+    mynumber-retired`` beside the default key (absent: no retired key). Every file in it must be a key (≥ 32
+    bytes), so a truncated copy stops the start instead of leaving rows unreadable later."""
+    name = "JICHITAI_MYNUMBER_RETIRED_KEYS"
+    raw = env.get(name, "")
+    folder = Path(raw) if raw else var_dir / "keys" / "mynumber-retired"
+    if raw and not folder.is_dir():
+        raise ConfigurationError(f"{name} must name an existing folder of retired key files, got {raw!r}",
+                                 variable=name)
+    from jichitai.common.vault import MIN_KEY_BYTES, retired_key_files
+
+    for f in retired_key_files(folder):
+        if f.stat().st_size < MIN_KEY_BYTES:
+            raise ConfigurationError(f"{name}: {f.name} holds {f.stat().st_size} bytes, not a key "
+                                     f"(at least {MIN_KEY_BYTES})", variable=name)
+    if production:
+        key = Path(env["JICHITAI_MYNUMBER_KEY_FILE"])
+        if key.stat().st_size < MIN_KEY_BYTES:
+            raise ConfigurationError(f"JICHITAI_MYNUMBER_KEY_FILE holds {key.stat().st_size} bytes, not a key "
+                                     f"(at least {MIN_KEY_BYTES})", variable="JICHITAI_MYNUMBER_KEY_FILE")
+    return folder
 
 
 def _biller_code(value: str) -> str:
@@ -165,7 +191,8 @@ def _hub_files(value: str) -> str:
 # Every variable the platform reads, documented in docs/operations.md (a test keeps the two in step).
 VARIABLES = (
     "JICHITAI_MODE", "JICHITAI_SECRET_KEY", "DATABASE_URL", "JICHITAI_VAR", "JICHITAI_LAKE_PATH",
-    "JICHITAI_LAKE_CATALOG_URL", "JICHITAI_AUDIT_KEY_FILE", "JICHITAI_MYNUMBER_KEY_FILE", "JICHITAI_ALLOWED_HOSTS",
+    "JICHITAI_LAKE_CATALOG_URL", "JICHITAI_AUDIT_KEY_FILE", "JICHITAI_MYNUMBER_KEY_FILE", "JICHITAI_MYNUMBER_RETIRED_KEYS",
+    "JICHITAI_ALLOWED_HOSTS",
     "JICHITAI_OIDC_ISSUER", "JICHITAI_OIDC_CLIENT_ID", "JICHITAI_OIDC_CLIENT_SECRET",
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",

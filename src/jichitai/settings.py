@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "jichitai.lounge",
     "jichitai.dr",
     "jichitai.synth",
+    "jichitai.rotation",
 ]
 if CONFIG.oidc_enabled:
     INSTALLED_APPS.append("mozilla_django_oidc")

@@ -22,7 +22,7 @@ from jichitai.declarations.actors import ResidentActor
 from jichitai.declarations.domain import Declaration as Domain
 from jichitai.declarations.domain import DeclarationError
 from jichitai.declarations.models import Attachment, ClaimedRelative, Declaration, Status
-from jichitai.declarations.sealing import blind_index, seal, unseal
+from jichitai.declarations.sealing import blind_indexes, seal, unseal
 
 
 def own(actor: Any, action: str, *, pk: int | None = None, receipt_number: str | None = None) -> Declaration:
@@ -59,7 +59,7 @@ def save_draft(actor: ResidentActor, record: dict[str, Any], *, fiscal_year: int
                declaration: Declaration | None = None) -> Declaration:
     """Create or update the resident's draft. The 個人番号 of the filer is always the signed-in resident's."""
     d = _validate(record, fiscal_year)
-    if blind_index(d.my_number) != actor.my_number_index:
+    if actor.my_number_index not in blind_indexes(d.my_number):  # the signed-in person's, under any key
         raise PermissionRefused("ご本人の個人番号以外では申告できません。")
     if declaration is None:
         declaration = Declaration(fiscal_year=fiscal_year, channel="online", owner_index=actor.my_number_index,

@@ -3,7 +3,6 @@ index beside it (``my_number_index``) so that the review can match people withou
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -13,14 +12,17 @@ from jichitai.common import vault as _vault
 ENC = "enc:"
 
 
-@lru_cache(maxsize=1)
-def vault() -> _vault.Vault:
-    cfg = settings.CONFIG
-    return _vault.load_or_create(cfg.mynumber_key_file, create=not cfg.is_production)
+def vault() -> _vault.Keyring:
+    return _vault.for_config(settings.CONFIG)
 
 
 def blind_index(my_number: str) -> str:
     return vault().blind_index(my_number) if my_number else ""
+
+
+def blind_indexes(my_number: str) -> list[str]:
+    """Every index a look-up by ``my_number`` searches (current and retired keys'): see the keyring."""
+    return vault().blind_indexes(my_number) if my_number else []
 
 
 def _walk(obj: Any, fn: Any) -> Any:

@@ -155,7 +155,7 @@ def stored_bytes(f: ExchangedFile) -> bytes:
     """A received file's bytes as it was sent, from its sealed copy (checked against the hash the message log
     signed). Files stored before sealing (plain) are read as they are; ``jichitai hub seal-files`` seals them."""
     blob = filestore.read(f.stored_path)
-    data = _vault().unseal(blob, f.audit_label()) if blob.startswith(vault_module.SEALED) else blob
+    data = _vault().unseal(blob, f.audit_label()) if vault_module.is_sealed(blob) else blob
     if hashlib.sha256(data).hexdigest() != f.sha256:
         raise ValueError(f"file {f.pk} on disk does not match the hash in the message log")
     return data
@@ -164,7 +164,7 @@ def stored_bytes(f: ExchangedFile) -> bytes:
 def seal_stored(f: ExchangedFile) -> bool:
     """Replace a plain stored file by its sealed copy (for files received before sealing); True if sealed now."""
     path = Path(f.stored_path)
-    if not f.stored_path or not path.exists() or path.read_bytes().startswith(vault_module.SEALED):
+    if not f.stored_path or not path.exists() or vault_module.is_sealed(path.read_bytes()):
         return False
     data = stored_bytes(f)
     target = path.with_name(path.name + ".sealed")

@@ -49,6 +49,7 @@ class Store(Protocol):
 
     def put(self, kind: str, name: str, data: bytes) -> str: ...
     def get(self, locator: str) -> bytes: ...
+    def replace(self, locator: str, data: bytes) -> None: ...
     def delete(self, locator: str) -> None: ...
     def exists(self, locator: str) -> bool: ...
     def dropped(self) -> Iterator[Dropped]: ...
@@ -76,16 +77,21 @@ class LocalStore:
     def put(self, kind: str, name: str, data: bytes) -> str:
         target = self._dir(kind) / name
         target.parent.mkdir(parents=True, exist_ok=True)
+        self.replace(str(target), data)
+        return str(target)
+
+    def get(self, locator: str) -> bytes:
+        return Path(locator).read_bytes()
+
+    def replace(self, locator: str, data: bytes) -> None:
+        """Write ``data`` at ``locator`` whole or not at all (a reader sees the old bytes or the new)."""
+        target = Path(locator)
         partial = target.with_name(target.name + ".part")
         with partial.open("wb") as out:  # durable before the database records it
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         partial.replace(target)
-        return str(target)
-
-    def get(self, locator: str) -> bytes:
-        return Path(locator).read_bytes()
 
     def delete(self, locator: str) -> None:
         Path(locator).unlink(missing_ok=True)
@@ -135,6 +141,10 @@ class S3Store:
         with self.fs.open_input_stream(self._key(locator)) as stream:
             data: bytes = stream.read()
         return data
+
+    def replace(self, locator: str, data: bytes) -> None:
+        with self.fs.open_output_stream(self._key(locator)) as out:  # an object is replaced whole
+            out.write(data)
 
     def delete(self, locator: str) -> None:
         if self.exists(locator):
@@ -196,3 +206,8 @@ def read(locator: str) -> bytes:
 
 def delete(locator: str) -> None:
     _for(locator).delete(locator)
+
+
+def replace(locator: str, data: bytes) -> None:
+    """Rewrite the object at ``locator`` whole (a re-sealed file: ``jichitai vault rotate``)."""
+    _for(locator).replace(locator, data)

@@ -92,14 +92,12 @@ def token_hash(token: str) -> str:
 
 # --- the client secret ----------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _vault() -> _vault_module.Vault:
-    """The vault of every sealed file (the same key file as hub.files and the tax intake), read once."""
-    cfg = settings.CONFIG
-    return _vault_module.load_or_create(cfg.mynumber_key_file, create=not cfg.is_production)
+def _vault() -> _vault_module.Keyring:
+    """The keyring of every sealed file (the same key files as hub.files and the tax intake)."""
+    return _vault_module.for_config(settings.CONFIG)
 
 
-def _secret_label(system: System) -> str:
+def secret_label(system: System) -> str:
     return f"hub.oauth-secret:{system.pk}:{system.code}"
 
 
@@ -109,7 +107,7 @@ def issue_client_secret(system: System, secret: str | None = None) -> str:
     secret = secret or secrets.token_urlsafe(32)
     if len(secret) < 32:
         raise ValueError("a client secret has at least 32 characters")
-    sealed = _vault().seal(secret.encode(), _secret_label(system))
+    sealed = _vault().seal(secret.encode(), secret_label(system))
     system.oauth_secret_sealed = base64.b64encode(sealed).decode("ascii")
     system.oauth_secret_set_at = timezone.now()
     return secret
@@ -118,7 +116,7 @@ def issue_client_secret(system: System, secret: str | None = None) -> str:
 def client_secret(system: System) -> str | None:
     if not system.oauth_secret_sealed:
         return None
-    return _vault().unseal(base64.b64decode(system.oauth_secret_sealed), _secret_label(system)).decode()
+    return _vault().unseal(base64.b64decode(system.oauth_secret_sealed), secret_label(system)).decode()
 
 
 # --- the client as Authlib sees it ----------------------------------------------------------------------------

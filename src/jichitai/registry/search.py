@@ -15,7 +15,7 @@ from jichitai.common.text import nfkc, search_key
 from jichitai.registry.domain.ledger import ATENA_WIDTH, SETAI_WIDTH
 from jichitai.registry.domain.person import ACTIVE
 from jichitai.registry.models import Resident
-from jichitai.registry.store import my_number_index
+from jichitai.registry.store import my_number_indexes
 
 CANDIDATES = 2000  # matches sorted here rather than by the database (see the end of search_page)
 SORT_MATCHES = 200_000  # up to this many matches the database sorts them rather than walking its kana index
@@ -98,7 +98,7 @@ def search_page(*, name: str = "", kana: str = "", birth_date: dt.date | None = 
     if setai_number:
         qs, given = qs.filter(setai_number=full_number(setai_number, SETAI_WIDTH)), True
     if my_number:
-        qs, given = qs.filter(my_number_index=my_number_index(my_number.strip())), True
+        qs, given = qs.filter(my_number_index__in=my_number_indexes(my_number.strip())), True
     if juminhyo_code:
         qs, given = qs.filter(juminhyo_code=juminhyo_code.strip()), True
     if name and search_key(name):

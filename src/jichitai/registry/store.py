@@ -16,15 +16,21 @@ from jichitai.registry.models import Town
 _PLAIN_FIELDS = tuple(f for f in PERSON_FIELDS if f != "my_number")
 
 
-@lru_cache(maxsize=1)
-def vault() -> vault_mod.Vault:
-    """The 個人番号 key, from the file named by JICHITAI_MYNUMBER_KEY_FILE (created in demo/test mode)."""
-    cfg = settings.CONFIG
-    return vault_mod.load_or_create(cfg.mynumber_key_file, create=not cfg.is_production)
+def vault() -> vault_mod.Keyring:
+    """The 個人番号 keyring: the key file named by JICHITAI_MYNUMBER_KEY_FILE (created in demo/test mode) and the
+    retired keys (JICHITAI_MYNUMBER_RETIRED_KEYS)."""
+    return vault_mod.for_config(settings.CONFIG)
 
 
 def my_number_index(number: str) -> str:
+    """The index to store (the current key's)."""
     return vault().blind_index(number) if number else ""
+
+
+def my_number_indexes(number: str) -> list[str]:
+    """Every index a look-up by ``number`` searches: the current key's and each retired key's, so a person is
+    found while ``jichitai vault rotate`` re-indexes (see :mod:`jichitai.rotation.services`)."""
+    return vault().blind_indexes(number) if number else []
 
 
 def to_person(row: Any) -> Person:

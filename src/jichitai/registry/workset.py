@@ -36,7 +36,7 @@ from jichitai.registry.domain.ledger import RecordedChange, TownInfo
 from jichitai.registry.domain.person import ACTIVE, PERSON_FIELDS, Person
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.models import Household, Resident, ResidentHistory, Town
-from jichitai.registry.store import SEARCH_KEYS, my_number_index, own_codes, to_person, use_raw_sql
+from jichitai.registry.store import SEARCH_KEYS, my_number_indexes, own_codes, to_person, use_raw_sql
 
 _REGISTRY_NUMBER = re.compile(r"\d{15}")  # 宛名番号 and 世帯番号 (j130) have the same shape
 _MY_NUMBER = re.compile(r"\d{12}")
@@ -268,7 +268,7 @@ class WorkingSet:
         if not values:
             return
         if item == "my_number":
-            index = {my_number_index(v): v for v in values}
+            index = {i: v for v in values for i in my_number_indexes(v)}  # any key's index during a rotation
             found = _holders("my_number_index", index)
             holders = {index[i]: pk for i, pk in found.items()}
         else:

@@ -5,7 +5,6 @@ none, each report applying its 提出区分 to the payer's earlier one."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -27,22 +26,42 @@ from jichitai.tax.models import (
 LAYOUTS = {**reports.LAYOUTS, DONATION_NOTICE.name: DONATION_NOTICE, FINAL_RETURN.name: FINAL_RETURN}  # every file the tax office takes in
 
 
-@lru_cache(maxsize=1)
-def vault() -> _vault.Vault:
-    cfg = settings.CONFIG
-    return _vault.load_or_create(cfg.mynumber_key_file, create=not cfg.is_production)
+def vault() -> _vault.Keyring:
+    return _vault.for_config(settings.CONFIG)
 
 
-def _jsonable(row: dict[str, Any], v: _vault.Vault, numbers: tuple[str, ...] | None = None,
+def indexes_for(model: Any, numbers: Any, v: _vault.Keyring | None = None) -> dict[str, str]:
+    """個人番号 → the blind index to store it under in ``model``'s table: the current key's, or, while a rotation
+    (``jichitai vault rotate``) has not yet reached the person, the retired key's index their rows there already
+    have. A re-sent report is then matched with the one stored (its 提出区分 applied, a duplicate skipped by the
+    table's unique constraints) and moves with the person's other rows, instead of standing beside them under
+    another index."""
+    v = v or vault()
+    out = {n: v.blind_index(n) for n in numbers}
+    if not v.retired:
+        return out
+    olds = {r.blind_index(n): n for n in out for r in v.retired}
+    keys = list(olds)
+    for part in range(0, len(keys), 5000):
+        for index in (model.objects.filter(recipient_index__in=keys[part:part + 5000])
+                      .values_list("recipient_index", flat=True).distinct()):
+            out[olds[index]] = index
+    return out
+
+
+def _jsonable(row: dict[str, Any], v: _vault.Keyring, numbers: tuple[str, ...] | None = None,
               recipient_index: str = "") -> dict[str, Any]:
     """The row as stored in ``data``: dates in ISO form, every 個人番号 replaced by ``bi:`` and its blind index.
     ``numbers`` names the row's 個人番号 items (default: every item whose name ends in ``my_number``);
     ``recipient_index`` is the recipient's index when the caller has it already."""
     out = {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in row.items()}
+    keyer = v.current  # the relatives' indexes under the key of the recipient's (see indexes_for)
+    if recipient_index and v.retired and row.get("my_number"):
+        keyer = next((k for k in v.vaults if k.blind_index(row["my_number"]) == recipient_index), v.current)
     for key in (numbers if numbers is not None else [k for k in row if k.endswith("my_number")]):
         value = row.get(key)
         if value:
-            out[key] = "bi:" + (recipient_index if key == "my_number" and recipient_index else v.blind_index(value))
+            out[key] = "bi:" + (recipient_index if key == "my_number" and recipient_index else keyer.blind_index(value))
     return out
 
 
@@ -106,8 +125,9 @@ def store_rows(layout_name: str, rows: list[dict[str, Any]], source: str) -> tup
     numbers = tuple(c.attr for c in layout.columns if c.attr.endswith("my_number"))
     now = timezone.now()
     new: dict[Key, dict[str, Any]] = {}
+    index_of = indexes_for(ReceivedReport, {row["my_number"] for row in rows}, v)
     for row in rows:
-        index = v.blind_index(row["my_number"])
+        index = index_of[row["my_number"]]
         key = (row["income_year"], row["payer_number"], index)
         if key in new:
             continue
@@ -168,8 +188,9 @@ def store_donation_notices(rows: list[dict[str, Any]], source: str) -> tuple[int
     v = vault()
     now = timezone.now()
     items: dict[tuple[str, int, str], dict[str, Any]] = {}
+    index_of = indexes_for(DonationNotice, {row["my_number"] for row in rows}, v)
     for row in rows:
-        index = v.blind_index(row["my_number"])
+        index = index_of[row["my_number"]]
         key = (row["donee_code"], row["income_year"], index)
         items.setdefault(key, {
             "donee_code": row["donee_code"], "donee_name": row["donee_name"], "income_year": row["income_year"],
@@ -196,8 +217,9 @@ def store_final_returns(rows: list[dict[str, Any]], source: str) -> tuple[int, i
     numbers = tuple(c.attr for c in FINAL_RETURN.columns if c.attr.endswith("my_number"))
     now = timezone.now()
     items: dict[tuple[int, str], dict[str, Any]] = {}
+    index_of = indexes_for(FinalReturn, {row["my_number"] for row in rows}, v)
     for row in rows:
-        index = v.blind_index(row["my_number"])
+        index = index_of[row["my_number"]]
         items.setdefault((row["income_year"], index), {
             "income_year": row["income_year"], "recipient_index": index, "recipient_my_number": v.encrypt(row["my_number"]),
             "return_kind": row["return_kind"], "filed_on": row["filed_on"], "source": source, "line": row["line"],
@@ -233,8 +255,9 @@ def store_earner_changes(rows: list[dict[str, Any]], source: str) -> tuple[int, 
     numbers = tuple(c.attr for c in reports.SALARY_EARNER_CHANGE.columns if c.attr.endswith("my_number"))
     now = timezone.now()
     items = []
+    index_of = indexes_for(SalaryEarnerChange, {row["my_number"] for row in rows}, v)
     for row in rows:
-        index = v.blind_index(row["my_number"])
+        index = index_of[row["my_number"]]
         items.append({
             "payer_number": row["payer_number"], "payer_name": row["payer_name"], "recipient_index": index,
             "recipient_my_number": v.encrypt(row["my_number"]), "changed_on": row["changed_on"],
@@ -250,9 +273,10 @@ def store_pension_targets(rows: list[dict[str, Any]], source: str) -> tuple[int,
     once (the first). Returns (rows stored, rows already there)."""
     v = vault()
     now = timezone.now()
+    index_of = indexes_for(PensionWithholdingTarget, {row["my_number"] for row in rows}, v)
     items = [{
         "fiscal_year": row["fiscal_year"], "payer_number": row["payer_number"], "payer_name": row["payer_name"],
-        "recipient_index": v.blind_index(row["my_number"]), "recipient_my_number": v.encrypt(row["my_number"]),
+        "recipient_index": index_of[row["my_number"]], "recipient_my_number": v.encrypt(row["my_number"]),
         "old_age_pension": row["old_age_pension"], "nursing_premium_withheld": row["nursing_premium_withheld"],
         "source": source, "line": row["line"], "received_at": now,
     } for row in rows]
@@ -262,7 +286,7 @@ def store_pension_targets(rows: list[dict[str, Any]], source: str) -> tuple[int,
 
 def reports_for(my_number: str, income_year: int, kind: str | None = None) -> list[ReceivedReport]:
     """The reports in force received for a person and year."""
-    qs = ReceivedReport.in_force().filter(recipient_index=vault().blind_index(my_number), income_year=income_year)
+    qs = ReceivedReport.in_force().filter(recipient_index__in=vault().blind_indexes(my_number), income_year=income_year)
     if kind:
         qs = qs.filter(kind=kind)
     return list(qs.order_by("id"))

@@ -23,7 +23,7 @@ from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.models import Declaration, Status
 from jichitai.declarations.portal.forms import AttachmentForm, DeclarationForm, DemoLoginForm, LookupForm
 from jichitai.declarations.portal.guard import resident_of, resident_requires, sign_in, sign_out
-from jichitai.declarations.sealing import blind_index
+from jichitai.declarations.sealing import blind_indexes
 
 FISCAL_YEAR = 2026
 PATTERN_HELP = {
@@ -71,11 +71,10 @@ portal_home.jichitai_public_reason = "入口: 未ログインの住民にはロ�
 def _demo_identity(my_number: str) -> ResidentActor | None:
     from jichitai.registry.models import Resident
 
-    index = blind_index(my_number)
-    r = Resident.objects.filter(my_number_index=index, status="active").first()
+    r = Resident.objects.filter(my_number_index__in=blind_indexes(my_number), status="active").first()
     if r is None:
         return None
-    return ResidentActor(subject=f"demo:{r.atena_number}", my_number_index=index, atena_number=r.atena_number,
+    return ResidentActor(subject=f"demo:{r.atena_number}", my_number_index=r.my_number_index, atena_number=r.atena_number,
                          name=r.name, method="demo")
 
 
