@@ -152,7 +152,19 @@ def _search_hides(client: Any, url: str, taro: str) -> None:
     assert AuditEntry.objects.filter(resource=f"resident:{taro}", outcome="refused", detail__via="search").exists()
 
 
+def _inspection_leaves_out(client: Any, s: dict[str, str]) -> None:
+    """The 閲覧用写し of 加納町 (9.5) as CSV: the household under 照会抑止 is not on it (refused on 太郎, audited)."""
+    response = client.post("/registry/inspection/", {
+        "town_1": "281100001", "on": TODAY.isoformat(), "order": "address", "output": "csv",
+        "requester_kind": "private", "requester_name": "調査会社", "purpose_kind": "research", "purpose": "調査",
+        "viewers": "調査 一郎", "requested_on": TODAY.isoformat()})
+    assert response.status_code == 200, response.status_code
+    text = response.content.decode("utf-8-sig")
+    assert text.startswith("番号,住所") and "青木" not in text and "加納町1番地" not in text
+
+
 VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
+    "registry/inspection/": _inspection_leaves_out,
     "registry/": lambda c, s: _search_hides(c, "/registry/", s["taro"]),
     "api/registry/residents": lambda c, s: _search_hides(c, "/api/registry/residents", s["taro"]),
     "registry/residents/<str:atena_number>/": lambda c, s: _page_refused(c, f"/registry/residents/{s['taro']}/",

@@ -407,3 +407,31 @@ class EditLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.atena_number} {self.holder_name}"
+
+
+class InspectionRequest(models.Model):
+    """住民基本台帳の一部の写しの閲覧の請求・申出 (住基法第11条・第11条の2; 標準仕様書 9.5, j1320): who asked, for
+    what, who views, the 抽出条件 and the list made (its 交付履歴 row, j300: 証明書の種別 ``etsuran``). Kept for the
+    閲覧の状況の公表 (第11条の2第12項)."""
+
+    issuance = models.OneToOneField(CertificateIssuance, verbose_name="交付履歴", on_delete=models.PROTECT,
+                                    related_name="inspection")
+    requester_kind = models.CharField("請求・申出の区分", max_length=20)  # domain.inspection.REQUESTERS
+    requester_name = models.CharField("請求者・申出者の氏名又は名称", max_length=200)
+    requester_address = models.CharField("請求者・申出者の住所又は所在地", max_length=300, blank=True, default="")
+    purpose_kind = models.CharField("利用目的の区分", max_length=20)  # domain.inspection.PURPOSES
+    purpose = models.CharField("利用目的", max_length=300)
+    viewers = models.TextField("閲覧者の氏名・住所")  # one viewer a line
+    requested_on = models.DateField("請求・申出の年月日")
+    criteria = models.JSONField("抽出条件", default=dict)  # town_codes, on, ages, sex, order, seed (repeatable)
+    count = models.PositiveIntegerField("記載人数")
+    output = models.CharField("出力形式", max_length=5)  # pdf / csv
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "閲覧の請求・申出"
+        verbose_name_plural = "閲覧の請求・申出"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"閲覧 {self.requester_name} {self.requested_on}"

@@ -7,3 +7,5 @@ register(Entry("住民異動", "registry:change_menu", "registry.change", "転�
 register(Entry("決裁", "registry:approvals", "registry.approve", "職権異動の決裁", order=12))
 register(Entry("支援措置", "registry:suppressions", "registry.suppression.view",
                "支援措置の決裁・期限管理（終了日を過ぎた抑止）と対象者への操作の一覧", order=13))
+register(Entry("閲覧用写し", "registry:inspection", "registry.inspection",
+               "住民基本台帳の一部の写し（閲覧用）の作成（町字・年齢・性別、住所順又は無作為順、PDF・CSV）", order=14))

@@ -24,3 +24,7 @@ define("registry.import", "住民記録の取込（移行）", {R.SYSADMIN})
 define("registry.suppression.propose", "支援措置の開始・延長・終了の起案", {R.COUNTER_CLERK, R.SUPERVISOR})
 define("registry.suppression.manage", "抑止設定の設定と解除・支援措置の決裁", {R.SUPERVISOR}, duty=R.REGISTRY_DUTY)
 define("registry.suppression.view", "支援措置の期限管理と抑止対象への操作試行の確認", {R.SUPERVISOR, R.AUDITOR})
+# 住民基本台帳の一部の写しの閲覧 (住基法第11条・第11条の2, 標準仕様書 9.5): the list of a whole area, so a supervisor's
+# or counter clerk's duty in the 市民課, not every member of staff's
+define("registry.inspection", "住民基本台帳の一部の写し（閲覧用）の作成", {R.COUNTER_CLERK, R.SUPERVISOR},
+       duty=R.REGISTRY_DUTY)

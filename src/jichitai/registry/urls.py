@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jichitai.registry.views import approvals, certificates, changes, pages, support
+from jichitai.registry.views import approvals, certificates, changes, inspection, pages, support
 
 app_name = "registry"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("households/<str:setai_number>/certificate/", certificates.issue_page, name="certificate"),
     path("households/<str:setai_number>/kisai-jiko/", certificates.issue_page, {"kind": "kisai_jiko"},
          name="kisai_jiko"),
+    path("inspection/", inspection.inspection_page, name="inspection"),
     path("changes/", changes.menu, name="change_menu"),
     path("changes/<slug:slug>/", changes.change, name="change"),
     path("approvals/", approvals.queue, name="approvals"),
