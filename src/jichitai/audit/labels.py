@@ -55,7 +55,7 @@ RESOURCE_KINDS = {
     "lounge.export": "集計データの出力", "lounge.indicator": "指標", "lounge.lineage": "データの由来",
     "lounge.marts": "マート", "lounge.projection": "将来人口推計", "lounge.sql": "SQL照会", "oidc": "シングルサインオン",
     "lounge.catalogue": "カタログ（集計表）", "lounge.catalogue.person_level": "カタログ（個票テーブル）",
-    "lounge.indicators": "指標の一覧",
+    "lounge.indicators": "指標の一覧", "inspection": "住民基本台帳の一部の写し（閲覧用）",
 }
 RESOURCE_NAMES = {  # whole targets that are one fixed thing
     "audit:log": "アクセスログの一覧", "audit:chain": "アクセスログの連鎖", "lounge:index": "データラウンジの目次",
