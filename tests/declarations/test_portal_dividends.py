@@ -31,7 +31,8 @@ def test_dividends_are_filed_taxed_and_accepted_with_the_statement(resident: Any
                                   "separate_income": {}, "local_tax_withheld": {}})
     assert with_div and without and with_div["total"] != without["total"]
     pdf = _typst_pdf("特定口座年間取引報告書\n\n配当等の額 200,000円\n\n配当割額 10,000円")
-    assert _attach(c, d, t, "dividend_statement", "tokutei.pdf", pdf, "application/pdf").status_code == 302
+    assert _attach(c, d, t, "dividend_statement", "tokutei.pdf", pdf, "application/pdf", statement_dividend="200,000",
+                   statement_withheld="10000").status_code == 302
     d = _submit(c, d, t)
     assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings
     assert d.computed["total"] == with_div["total"]
@@ -43,3 +44,31 @@ def test_withheld_dividend_tax_without_the_statement_goes_back(resident: Any, sa
     d = _submit(c, d, t)
     assert d.status == Status.RETURNED
     assert any(f["code"] == "IN06" for f in d.decisions.get().findings)
+
+
+def test_a_statement_is_asked_for_its_amounts_and_compared_with_its_file(resident: Any, salary_report: Any) -> None:
+    """Consistency: the upload refuses a 報告書 without its amounts, naming the item in Japanese, and an amount
+    that is no number; a statement whose entered 配当割額 covers the claim but whose file shows another goes to a
+    clerk (IN07: claim ↔ entry ↔ reading), its text naming the item and the file."""
+    c, d, t = _client_with_draft(resident, salary_report, **DIVIDENDS)
+    pdf = _typst_pdf("特定口座年間取引報告書\n\n配当等の額 200,000円\n\n配当割額 6,000円")
+    bare = _attach(c, d, t, "dividend_statement", "tokutei.pdf", pdf, "application/pdf")
+    assert bare.status_code == 400
+    page = bare.content.decode()
+    assert "「配当等の額」を入力してください" in page and "「配当割額（住民税）」を入力してください" in page
+    words = _attach(c, d, t, "dividend_statement", "tokutei.pdf", pdf, "application/pdf", statement_dividend="二十万",
+                    statement_withheld="10000")
+    assert words.status_code == 400 and "配当等の額は金額（円）を数字で入力してください" in words.content.decode()
+    assert _attach(c, d, t, "dividend_statement", "tokutei.pdf", pdf, "application/pdf", statement_dividend="200,000",
+                   statement_withheld="10,000").status_code == 302
+    d = _submit(c, d, t)
+    assert d.status == Status.CLERK
+    (f,) = [x for x in d.decisions.get().findings if x["code"] == "IN07"]
+    assert "配当割額（住民税） 10,000円" in f["resident_message"] and "tokutei.pdf" in f["clerk_message"]
+
+
+def test_the_confirm_page_names_the_missing_statement(resident: Any, salary_report: Any) -> None:
+    """Consistency: a 配当割額 claimed without the 報告書 is named on the confirm page before submitting."""
+    c, d, _ = _client_with_draft(resident, salary_report, **DIVIDENDS)
+    page = c.get(f"/declarations/portal/{d.pk}/confirm/").content.decode()
+    assert "添付が必要な書類がありません: 特定口座年間取引報告書・配当の支払通知書" in page

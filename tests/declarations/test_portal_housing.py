@@ -29,8 +29,11 @@ def test_the_credit_is_what_the_income_tax_left_within_five_percent_and_97500(re
     assert record["housing_loan"]["moved_in_on"] == "2020-05-01"
     page = c.get(f"/declarations/portal/{d.pk}/edit/").content.decode()
     assert "住宅借入金等特別控除可能額" in page and 'value="200000"' in page
-    pdf = _typst_pdf("給与所得の源泉徴収票\n\n住宅借入金等特別控除可能額 200,000円")
-    assert _attach(c, d, t, "withholding_slip", "gensen.pdf", pdf, "application/pdf").status_code == 302
+    pdf = _typst_pdf("給与所得の源泉徴収票\n\n住宅借入金等特別控除可能額 200,000円\n\n住宅借入金等特別控除の額 50,000円")
+    bare = _attach(c, d, t, "withholding_slip", "gensen.pdf", pdf, "application/pdf")
+    assert bare.status_code == 400 and "「住宅借入金等特別控除可能額」を入力してください" in bare.content.decode()
+    assert _attach(c, d, t, "withholding_slip", "gensen.pdf", pdf, "application/pdf", statement_available="200,000",
+                   statement_used="50,000").status_code == 302
     d = _submit(c, d, t)
     assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings
     confirm_steps = " ".join(s["rule"] for s in d.computed["steps"])

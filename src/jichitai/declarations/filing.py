@@ -21,6 +21,7 @@ from jichitai.declarations import numbering, taxlink
 from jichitai.declarations.actors import ResidentActor
 from jichitai.declarations.domain import Declaration as Domain
 from jichitai.declarations.domain import DeclarationError
+from jichitai.declarations.domain.model import ATTACHMENT_KINDS
 from jichitai.declarations.models import Attachment, ClaimedRelative, Declaration, Status
 from jichitai.declarations.sealing import blind_indexes, seal, unseal
 
@@ -77,9 +78,10 @@ def save_draft(actor: ResidentActor, record: dict[str, Any], *, fiscal_year: int
 
 
 def add_attachment(actor: ResidentActor, declaration: Declaration, *, kind: str, filename: str,
-                   content: bytes, receipt: dict[str, Any] | None = None) -> Attachment:
-    """Store one file and what was read of it (the 医療費通知 XML, a scan's OCR, and for a 受領証明書 the
-    寄附先・金額・寄附日 the resident entered)."""
+                   content: bytes, receipt: dict[str, Any] | None = None,
+                   statement: dict[str, int] | None = None) -> Attachment:
+    """Store one file and what was read of it (the 医療費通知 XML, a scan's OCR), with what the resident entered
+    from it: a 受領証明書's 寄附先・金額・寄附日, a statement's amounts (配当割額, 控除可能額: IN07, DE12)."""
     if not declaration.is_editable:
         raise DeclarationError("提出済みの申告には書類を追加できません。", code="not_editable")
     if declaration.attachment_files.count() >= att.MAX_PER_DECLARATION:
@@ -92,7 +94,11 @@ def add_attachment(actor: ResidentActor, declaration: Declaration, *, kind: str,
         raise
     if kind == "donation_receipt" and not receipt:
         raise att.AttachmentRefused("受領証明書の寄附先・金額・寄附日を入力してください。")
+    if kind in att.STATEMENT_KINDS and not statement:
+        raise att.AttachmentRefused(f"{ATTACHMENT_KINDS[kind]}の金額を入力してください。")
     document = att.document_of(content, content_type, receipt if kind == "donation_receipt" else None)
+    if statement:
+        document["statement"] = {k: int(v) for k, v in statement.items()}
     a = Attachment.objects.create(declaration=declaration, kind=kind, filename=filename[:200],
                                   content_type=content_type, size=len(content), sha256=digest, content=content,
                                   document=document)

@@ -82,6 +82,7 @@ def dividend_statement(pid: int, dividend: int, withheld: int) -> dict[str, Any]
             "statement": {"dividend": dividend, "withheld": withheld}}
 
 
-def housing_statement(pid: int, available: int) -> dict[str, Any]:
-    """The 住宅借入金等特別控除の計算明細書 with its 控除可能額 entered."""
-    return {"kind": "housing_loan_statement", "filename": f"jutaku_{pid}.pdf", "statement": {"available": available}}
+def housing_statement(pid: int, available: int, used: int) -> dict[str, Any]:
+    """The 住宅借入金等特別控除の計算明細書 with its 控除可能額 and the part the 所得税 used entered (DE12)."""
+    return {"kind": "housing_loan_statement", "filename": f"jutaku_{pid}.pdf",
+            "statement": {"available": available, "used": used}}

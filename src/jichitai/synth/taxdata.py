@@ -520,8 +520,9 @@ class TaxWriter:
             attachments.append(dividend_statement(p.pid, dividend, withheld))
         if e.salary >= 3_000_000 and rng.random() < HOUSING_SHARE:
             available = rng.randint(8_000_000, 40_000_000) * HOUSING_RATE // 1000  # 年末残高 × 0.7 %
-            housing = min(available * rng.randint(15, 60) // 100, HOUSING_RESIDENT_CAP)  # what 所得税 left
-            attachments.append(housing_statement(p.pid, available))
+            left = available * rng.randint(15, 60) // 100  # what 所得税 left
+            housing = min(left, HOUSING_RESIDENT_CAP)
+            attachments.append(housing_statement(p.pid, available, available - left))
         return dividend, withheld, housing
 
     def declarations(self) -> None:

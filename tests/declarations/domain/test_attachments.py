@@ -230,3 +230,54 @@ def test_de12_the_housing_credit_is_at_most_the_available_amount():
     f = next(x for x in review(housing(97_500, 90_000), facts()).findings if x.code == "DE12")
     assert "97,500円" in f.resident_message and "90,000円" in f.clerk_message
     assert {"DE11", "DE12"}.isdisjoint(codes(review(housing(97_500, 97_500), facts())))
+
+
+def test_in07_the_statements_file_must_show_the_amounts_entered():
+    """Consistency: claim ↔ statement ↔ file. A 報告書 whose file was read at intake (OCR above the bar, or a
+    PDF's own text) must show the 配当等の額 and 配当割額 entered with it; a file that shows other amounts, or was
+    read below the confidence bar, goes to a clerk with the item named in Japanese. An imported statement without
+    its file (nothing read) stands as entered."""
+    entered = {"dividend": 100_000, "withheld": 5_000}
+
+    def claim(ocr: dict[str, Any] | None) -> Any:
+        d = dividend(5_000, aggregate=100_000, statement=entered)
+        if ocr is not None:
+            d.attachments[0].document["ocr"] = ocr
+        return d
+
+    shown = {"text": "特定口座年間取引報告書\n配当等の額 100,000\n配当割額 5,000", "confidence": 84}
+    assert "IN07" not in codes(review(claim(shown), facts()))
+    assert "IN07" not in codes(review(claim(None), facts()))
+    other = {"text": "特定口座年間取引報告書\n配当等の額 100,000\n配当割額 3,000", "confidence": 84}
+    f = next(x for x in review(claim(other), facts()).findings if x.code == "IN07")
+    assert "配当割額（住民税） 5,000円" in f.resident_message and f.severity.value == "clerk"
+    assert "tokutei.pdf" in f.clerk_message
+    blurred = {**shown, "confidence": OCR_MIN_CONFIDENCE - 5}
+    f = next(x for x in review(claim(blurred), facts()).findings if x.code == "IN07")
+    assert f"信頼度 {OCR_MIN_CONFIDENCE - 5}%" in f.clerk_message
+
+
+def test_de12_the_credit_is_at_most_what_the_income_tax_left():
+    """Independent: 附則第5条の4の2第1項 — the 住民税 credit is the part of the 可能額 the 所得税 could not use. 可能額
+    200,000円 of which 所得税 used 150,000円 leaves 50,000円: a credit of 97,500円 goes to a clerk; with 50,000円
+    used (150,000円 left) it passes. The 源泉徴収票 and the 計算明細書 of one home repeat its figures: two documents
+    of 90,000円 each do not make 180,000円."""
+    def housing(credit: int, *statements: dict[str, int], ocr: dict[str, Any] | None = None) -> Any:
+        docs = [{"kind": k, "filename": f"{k}.pdf", "statement": s}
+                for k, s in zip(("withholding_slip", "housing_loan_statement"), statements, strict=False)]
+        if ocr is not None:
+            docs[0]["ocr"] = ocr
+        return declaration(housing_loan_credit=credit, attachments=docs)
+
+    f = next(x for x in review(housing(97_500, {"available": 200_000, "used": 150_000}), facts()).findings
+             if x.code == "DE12")
+    assert "50,000円" in f.resident_message and "控除しきれなかった" in f.resident_message
+    assert "DE12" not in codes(review(housing(97_500, {"available": 200_000, "used": 50_000}), facts()))
+    twice = housing(97_500, {"available": 90_000}, {"available": 90_000})
+    assert "DE12" in codes(review(twice, facts()))
+    slip = {"text": "給与所得の源泉徴収票\n住宅借入金等特別控除可能額 200,000\n住宅借入金等特別控除の額 50,000",
+            "confidence": 90}
+    assert "DE12" not in codes(review(housing(97_500, {"available": 200_000, "used": 50_000}, ocr=slip), facts()))
+    f = next(x for x in review(housing(97_500, {"available": 250_000, "used": 50_000}, ocr=slip), facts()).findings
+             if x.code == "DE12")
+    assert "住宅借入金等特別控除可能額 250,000円" in f.resident_message

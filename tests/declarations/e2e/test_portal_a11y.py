@@ -34,6 +34,11 @@ def _clean(page: Any, what: str) -> None:
     dangling = page.evaluate("""() => [...document.querySelectorAll('[aria-describedby]')].flatMap(e =>
         e.getAttribute('aria-describedby').split(/\\s+/).filter(id => !document.getElementById(id)))""")
     assert dangling == [], f"{what}: {dangling}"
+    # ids are unique (axe 4.14 no longer checks): a label whose "for" names a repeated id labels the first element
+    # only — the upload form's 「配当等の額」 once pointed at the declaration form's 配当所得 field
+    repeated = page.evaluate("""() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+        return ids.filter((id, i) => ids.indexOf(id) !== i); }""")
+    assert repeated == [], f"{what}: {repeated}"
 
 
 def test_every_portal_page_passes_axe_and_the_front_page_links_to_it(live_server: Any, page: Any,

@@ -276,6 +276,36 @@ def statement_amount(document: dict[str, Any], key: str) -> int | None:
     return _number(str(value)) if value is not None else None
 
 
+STATEMENT_LABELS = {  # the items of a statement as the document names them (shown to the resident and the clerk)
+    "dividend": "配当等の額", "withheld": "配当割額（住民税）",
+    "available": "住宅借入金等特別控除可能額", "used": "所得税で控除した住宅借入金等特別控除の額",
+}
+_ANY_AMOUNT = re.compile(r"(?<![\d,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,])")
+
+
+def amounts_anywhere(text: str) -> set[int]:
+    """Every amount in a text read by OCR (a statement's columns carry no 合計 word: 配当割額, 控除可能額)."""
+    return {int(m.group(1).replace(",", "")) for m in _ANY_AMOUNT.finditer(normalise_ocr(text))}
+
+
+def statement_unconfirmed(document: dict[str, Any], keys: Iterable[str]) -> str | None:
+    """Why the file of a statement does not bear out the amounts entered with it (``keys`` of ``statement``), in
+    words; None when it does, or when the file was not read (an imported record without its file: the amounts
+    stand as entered). A file read by OCR must show each amount entered, above :data:`OCR_MIN_CONFIDENCE`."""
+    ocr = document.get("ocr")
+    entered = {k: v for k in keys if (v := statement_amount(document, k))}
+    if not ocr or not entered:
+        return None
+    if ocr.get("problem"):
+        return str(ocr["problem"])
+    confidence = int(ocr.get("confidence") or 0)
+    if confidence < OCR_MIN_CONFIDENCE:
+        return f"読み取りの信頼度 {confidence}%（{OCR_MIN_CONFIDENCE}%未満）"
+    shown = amounts_anywhere(str(ocr.get("text") or ""))
+    absent = [f"{STATEMENT_LABELS.get(k, k)} {v:,}円" for k, v in entered.items() if v not in shown]
+    return "入力された" + "・".join(absent) + "が書類から読み取れません" if absent else None
+
+
 _GRADE = re.compile(r"([1-7])級")
 
 

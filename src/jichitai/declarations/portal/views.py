@@ -18,6 +18,7 @@ from jichitai.common.errors import JichitaiError, NotFound
 from jichitai.declarations import filing, prefill, taxlink
 from jichitai.declarations.actors import ResidentActor
 from jichitai.declarations.domain import Pattern
+from jichitai.declarations.domain.documents import STATEMENT_LABELS
 from jichitai.declarations.domain.documents import read as read_document
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.models import Declaration, Status
@@ -155,18 +156,34 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
         "dividend_fields": form.amount_fields(("listed_dividend", "withheld_dividend"))
         if pattern is Pattern.OTHER else [],
         "housing_fields": form.housing_fields() if pattern in (Pattern.SALARY_ONLY, Pattern.OTHER) else [],
-        "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1))
+        "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1), _entered(a.document or {}))
                         for a in d.attachment_files.order_by("id")],
         "attachment_form": AttachmentForm(),
+        "statements_needed": _statements_needed(filing.record_of(d)),
         "returned": last_return,
     }
+
+
+def _entered(document: dict[str, Any]) -> str:
+    """The amounts entered with a statement, in words: 「配当等の額 100,000円・配当割額（住民税） 5,000円」."""
+    return "・".join(f"{STATEMENT_LABELS.get(k, k)} {v:,}円" for k, v in (document.get("statement") or {}).items()
+                    if isinstance(v, int))
+
+
+def _statements_needed(record: dict[str, Any]) -> dict[str, bool]:
+    """Which statements the claims call for (配当割額控除, 住宅借入金等特別税額控除): the edit page asks for their
+    amounts and the confirm page names those missing."""
+    case = record.get("case") or {}
+    return {"dividend_statement": int((case.get("local_tax_withheld") or {}).get("dividend") or 0) > 0,
+            "housing_loan_statement": int(case.get("housing_loan_credit") or 0) > 0}
 
 
 @resident_requires("declarations.file")
 @require_POST
 def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     d = _mine(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES,
+                          housing=_statements_needed(filing.record_of(d))["housing_loan_statement"])
     error = ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -176,7 +193,8 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 filing.add_attachment(request.resident, d, kind=form.cleaned_data["kind"],  # type: ignore[attr-defined]
                                       filename=upload.name, content=upload.read(),
-                                      receipt=form.cleaned_data.get("receipt"))
+                                      receipt=form.cleaned_data.get("receipt"),
+                                      statement=form.cleaned_data.get("statement"))
             except JichitaiError as exc:
                 error = exc.message
     else:
@@ -209,6 +227,11 @@ def confirm_declaration(request: HttpRequest, pk: int) -> HttpResponse:
         missing.append(ATTACHMENT_KINDS["medical_detail"])
     if sum((record["case"].get("donations") or {}).values()) and "donation_receipt" not in kinds:
         missing.append(ATTACHMENT_KINDS["donation_receipt"])
+    needed = _statements_needed(record)
+    if needed["dividend_statement"] and "dividend_statement" not in kinds:
+        missing.append(ATTACHMENT_KINDS["dividend_statement"])
+    if needed["housing_loan_statement"] and not kinds & {"housing_loan_statement", "withholding_slip"}:
+        missing.append(ATTACHMENT_KINDS["housing_loan_statement"] + "（または源泉徴収票）")
     return render(request, "declarations/portal/confirm.html", {
         "d": d, "record": record, "result": result, "problem": problem, "missing": missing,
         "idempotency_key": uuid.uuid4().hex, "pattern_label": PATTERN_LABELS[Pattern(d.pattern)],

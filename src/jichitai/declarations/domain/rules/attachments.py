@@ -7,9 +7,15 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jichitai.declarations.domain.documents import OCR_MIN_CONFIDENCE, Reading, read, statement_amount
+from jichitai.declarations.domain.documents import (
+    OCR_MIN_CONFIDENCE,
+    Reading,
+    read,
+    statement_amount,
+    statement_unconfirmed,
+)
 from jichitai.declarations.domain.facts import Facts
-from jichitai.declarations.domain.model import Declaration
+from jichitai.declarations.domain.model import ATTACHMENT_KINDS, Declaration
 from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
 
 
@@ -141,23 +147,41 @@ def _statement_sum(d: Declaration, kinds: tuple[str, ...], key: str) -> tuple[in
     return sum(values), len(values)
 
 
+def _unconfirmed(d: Declaration, kinds: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    """Each statement whose file, read at intake, does not show the amounts entered with it: 「file: why」."""
+    return "、".join(f"{a.filename or ATTACHMENT_KINDS.get(a.kind, a.kind)}（{why}）" for k in kinds
+                    for a in d.attached(k) if (why := statement_unconfirmed(a.document, keys)))
+
+
 @rule(
     "IN07",
     "配当割額と特定口座年間取引報告書の金額",
     Severity.CLERK,
     "地方税法第37条の4・第314条の9（配当割額控除: 所得割の課税標準に算入した配当等に係る配当割額）、"
     "第317条の2第1項（申告事項）",
-    "申告された配当割額（{claimed}円）が、添付の特定口座年間取引報告書・支払通知書の配当割額（{found}円）より"
-    "{diff}円多くなっています。職員が確認します。ほかの報告書があれば添付してください。",
-    "配当割額 申告 {claimed}円 / 添付の報告書の記載 {found}円（{count}通）。差額 {diff}円: ほかの口座の報告書の有無を確認。",
+    "{message}",
+    "配当割額 申告 {claimed}円 / 添付の報告書の記載 {found}円（{count}通）。{check}",
 )
 def dividend_statement_amount(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
-    """The 配当割額 credited must be shown by the statements attached: their 配当割額 summed at least the amount
-    claimed (a statement without its amounts entered is IN06's presence check only)."""
+    """The 配当割額 credited must be shown by the statements attached, three ways in agreement: the claim, the
+    amounts entered from each statement (配当等の額・配当割額) and what was read of its file. The statements'
+    配当割額 summed at least the amount claimed; a file read at intake must show the amounts entered (a
+    statement without its amounts entered is IN06's presence check only)."""
     claimed = d.dividends["withheld"]
     found, count = _statement_sum(d, ("dividend_statement",), "withheld")
-    if claimed > 0 and count and found < claimed:
-        yield r.finding(claimed=claimed, found=found, count=count, diff=claimed - found)
+    if claimed <= 0 or not count:
+        return
+    if found < claimed:
+        yield r.finding(claimed=claimed, found=found, count=count,
+                        check=f"差額 {claimed - found:,}円: ほかの口座の報告書の有無を確認。",
+                        message=f"申告された配当割額（{claimed:,}円）が、添付の特定口座年間取引報告書・支払通知書の"
+                        f"配当割額（{found:,}円）より{claimed - found:,}円多くなっています。職員が確認します。"
+                        "ほかの報告書があれば添付してください。")
+    elif unread := _unconfirmed(d, ("dividend_statement",), ("dividend", "withheld")):
+        yield r.finding(claimed=claimed, found=found, count=count,
+                        check=f"入力された金額を書類の読み取りで確認できない: {unread}。書類を目視で確認。",
+                        message=f"添付の報告書から、入力された金額を確認できませんでした（{unread}）。職員が書類を"
+                        "確認します。")
 
 
 HOUSING_DOCUMENTS = ("housing_loan_statement", "withholding_slip")
@@ -169,14 +193,32 @@ HOUSING_DOCUMENTS = ("housing_loan_statement", "withholding_slip")
     Severity.CLERK,
     "地方税法附則第5条の4の2第1項（所得税の住宅借入金等特別控除可能額のうち所得税で控除しきれなかった額を、"
     "限度額の範囲で控除）",
-    "申告された住宅借入金等特別税額控除（{claimed}円）が、添付書類の住宅借入金等特別控除可能額（{found}円）を"
-    "超えています。住民税から控除できるのは、可能額のうち所得税で控除しきれなかった額までです。職員が確認します。",
-    "住宅借入金等特別税額控除 申告 {claimed}円 / 添付書類の控除可能額 {found}円（{count}通）: 可能額を超える。",
+    "{message}",
+    "住宅借入金等特別税額控除 申告 {claimed}円 / 添付書類の控除可能額 {found}円（{count}通）: {check}",
 )
 def housing_loan_available(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
-    """The 住民税 credit is at most what the 所得税's 控除可能額 leaves: never more than the 可能額 itself as the
-    源泉徴収票 or 計算明細書 attached shows it (where its amount was entered)."""
+    """The 住民税 credit is at most what the 所得税's 控除可能額 leaves: never more than the 可能額 less the
+    所得税で控除した額 as a 源泉徴収票 or 計算明細書 attached shows them (where the amounts were entered; the
+    documents of one home repeat its figures, so the largest remainder counts, not their sum), and a file read at
+    intake must show the amounts entered."""
     claimed = int(d.case.get("housing_loan_credit") or 0)
-    found, count = _statement_sum(d, HOUSING_DOCUMENTS, "available")
-    if claimed > 0 and count and claimed > found:
-        yield r.finding(claimed=claimed, found=found, count=count)
+    docs = [a.document for k in HOUSING_DOCUMENTS for a in d.attached(k)
+            if statement_amount(a.document, "available") is not None]
+    if claimed <= 0 or not docs:
+        return
+    found = max(statement_amount(x, "available") or 0 for x in docs)
+    left = max((statement_amount(x, "available") or 0) - (statement_amount(x, "used") or 0) for x in docs)
+    words = "住民税から控除できるのは、可能額のうち所得税で控除しきれなかった額までです。職員が確認します。"
+    if claimed > found:
+        yield r.finding(claimed=claimed, found=found, count=len(docs), check="可能額を超える。",
+                        message=f"申告された住宅借入金等特別税額控除（{claimed:,}円）が、添付書類の住宅借入金等特別"
+                        f"控除可能額（{found:,}円）を超えています。{words}")
+    elif claimed > left:
+        yield r.finding(claimed=claimed, found=found, count=len(docs),
+                        check=f"可能額から所得税で控除した額を引いた残り {left:,}円 を超える。",
+                        message=f"申告された住宅借入金等特別税額控除（{claimed:,}円）が、添付書類の可能額から所得税で"
+                        f"控除した額を引いた残り（{left:,}円）を超えています。{words}")
+    elif unread := _unconfirmed(d, HOUSING_DOCUMENTS, ("available", "used")):
+        yield r.finding(claimed=claimed, found=found, count=len(docs),
+                        check=f"入力された金額を書類の読み取りで確認できない: {unread}。書類を目視で確認。",
+                        message=f"添付書類から、入力された金額を確認できませんでした（{unread}）。職員が書類を確認します。")
