@@ -38,6 +38,8 @@ EXTRA_ACTIONS = {
     "togo.assign": "団体内統合宛名番号の付番",
     "togo.from_togo": "団体内統合宛名番号から宛名番号への変換",
     "togo.to_togo": "宛名番号から団体内統合宛名番号への変換",
+    "vault.key": "個人番号の鍵の交換",
+    "vault.rotate": "個人番号の鍵の更新（再暗号化）",
 }
 
 # what a target's kind is, by the prefix before its first colon (longest first, so "hub.feed" wins over "hub")
@@ -56,6 +58,7 @@ RESOURCE_KINDS = {
     "lounge.marts": "マート", "lounge.projection": "将来人口推計", "lounge.sql": "SQL照会", "oidc": "シングルサインオン",
     "lounge.catalogue": "カタログ（集計表）", "lounge.catalogue.person_level": "カタログ（個票テーブル）",
     "lounge.indicators": "指標の一覧", "inspection": "住民基本台帳の一部の写し（閲覧用）",
+    "vault": "個人番号の鍵 鍵ID",
 }
 RESOURCE_NAMES = {  # whole targets that are one fixed thing
     "audit:log": "アクセスログの一覧", "audit:chain": "アクセスログの連鎖", "lounge:index": "データラウンジの目次",
