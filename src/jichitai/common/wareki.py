@@ -85,6 +85,28 @@ def parse_wareki(text: str) -> dt.date:
     return result
 
 
+_YEAR_RE = re.compile(r"^(?:(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})|(\d{4}))\s*年?$")
+
+
+def parse_wareki_year(text: str) -> int:
+    """The Gregorian year of ``令和5年``, ``R5``, ``平成元年`` or ``2023`` (年 optional). Raises ``ValueError`` on a
+    year its era never had (``平成32年``)."""
+    import unicodedata
+
+    m = _YEAR_RE.match(unicodedata.normalize("NFKC", text).strip().upper())
+    if not m:
+        raise ValueError(f"年として読めません: {text}")
+    mark, ytext, western = m.groups()
+    if western:
+        return int(western)
+    era = next(e for e in ERAS if mark in (e.name, e.letter))
+    year = era.start.year + (1 if ytext == "元" else int(ytext)) - 1
+    later = [e.start for e in ERAS if e.start > era.start]
+    if int(ytext if ytext != "元" else 1) < 1 or (later and dt.date(year, 1, 1) >= min(later)):
+        raise ValueError(f"{text} は{era.name}の期間外です")
+    return year
+
+
 def kanji_number(n: int) -> str:
     """Simple kanji numerals for certificates (一〇 style is not used; 二十三)."""
     if n == 0:

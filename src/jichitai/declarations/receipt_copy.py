@@ -17,7 +17,7 @@ from jichitai.declarations.domain.documents import read as read_document
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS, Pattern
 from jichitai.declarations.filing import record_of
 from jichitai.declarations.models import Declaration
-from jichitai.declarations.portal.forms import AMOUNTS, _get
+from jichitai.declarations.portal.forms import amounts_in_words
 
 TEMPLATE = Path(__file__).parent / "templates" / "declarations" / "pdf" / "receipt_copy.typ"
 RELATIONS = {"spouse": "配偶者", "child": "子", "parent": "父母", "grandparent": "祖父母", "grandchild": "孫",
@@ -50,8 +50,7 @@ def copy_data(d: Declaration) -> dict[str, Any]:
     """What the 控え prints (plain text and numbers; Typst places them as text, never markup)."""
     record = record_of(d)
     case = record.get("case") or {}
-    amounts = [(label, format_yen(int(_get(record, path) or 0))) for _, label, path, _h in AMOUNTS
-               if int(_get(record, path) or 0)]
+    amounts = amounts_in_words(record)
     if int(case.get("housing_loan_credit") or 0):
         amounts.append(("住宅借入金等特別税額控除（住民税）", format_yen(int(case["housing_loan_credit"]))))
     tp = case.get("taxpayer") or {}

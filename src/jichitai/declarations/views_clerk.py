@@ -19,7 +19,7 @@ from jichitai.declarations import clerk, metrics
 from jichitai.declarations.domain import Pattern
 from jichitai.declarations.domain.model import PATTERN_LABELS
 from jichitai.declarations.models import Attachment, Declaration, Status
-from jichitai.declarations.portal.forms import AMOUNTS, _get, _set
+from jichitai.declarations.portal.forms import AMOUNTS, _get, _set, amounts_in_words
 
 DONE = {"accept": "受理しました。", "return": "住民に差し戻しました。", "correct": "訂正を決裁に回しました。",
         "approve": "訂正を承認し、課税に反映しました。", "reject": "訂正を差し戻しました（職員確認に戻ります）。"}
@@ -89,6 +89,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
     amounts = [(name, label, _get(record, path)) for name, label, path, _h in AMOUNTS if name in CORRECTABLE]
     return render(request, "declarations/clerk/case.html", {
         "d": d, "v": view, "form": form, "error": error, "amounts": amounts,
+        "other_amounts": amounts_in_words(record, skip=CORRECTABLE),
         "pattern": PATTERN_LABELS[Pattern(d.pattern)],
         "can_review": allowed(request.user, "declarations.review", d) and d.status == Status.CLERK,
         "can_approve": allowed(request.user, "declarations.approve", d) and d.status == Status.PENDING_APPROVAL,

@@ -19,7 +19,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.common.money import format_yen
-from jichitai.common.wareki import fiscal_year_label, to_wareki
+from jichitai.common.wareki import fiscal_year_label, to_wareki, to_wareki_year
 from jichitai.tax.case import AMOUNTS, parse_case
 from jichitai.tax.certificates.content import SEPARATE_LABELS
 from jichitai.tax.certificates.models import TaxCertificateIssuance
@@ -38,6 +38,9 @@ INPUT_LABELS = {
     "donation_furusato": "ふるさと納税（都道府県・市区町村への寄附）", "donation_other": "その他の寄附金（条例指定）",
     "housing_loan_credit": "住宅借入金等特別税額控除の額", "withheld_dividend": "配当割額",
     "withheld_stock_transfer": "株式等譲渡所得割額",
+    "sep_long_term_qualified": "うち優良住宅地の造成等のための譲渡", "sep_long_term_residential": "うち居住用財産の譲渡",
+    "sep_listed_stock_loss": "上場株式等の譲渡損失の金額（その年）",
+    "carryover_listed_stock_loss": "上場株式等の譲渡損失の繰越（前年以前3年内）",
 }
 FLAG_LABELS = (("widow", "寡婦"), ("single_parent", "ひとり親"), ("working_student", "勤労学生"),
                ("public_assistance", "生活保護（生活扶助）"))
@@ -74,6 +77,8 @@ def inputs_in_words(case: dict[str, Any]) -> list[tuple[str, str]]:
     labels = {**INPUT_LABELS, **_separate_labels()}
     out = [(labels.get(attr, attr), format_yen(int(getattr(c, attr)))) for attr, _, _ in AMOUNTS
            if int(getattr(c, attr) or 0)]
+    out += [(f"上場株式等の譲渡損失の繰越（{to_wareki_year(year)}分）", format_yen(amount))
+            for year, amount in c.carryover_listed_by_year]
     out.insert(0, ("生年月日", to_wareki(c.birth_date)))
     out += [(label, "該当") for attr, label in FLAG_LABELS if getattr(c, attr)]
     if DISABILITY.get(c.disability):

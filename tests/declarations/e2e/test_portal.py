@@ -26,6 +26,14 @@ def demo_login(page: Any, base: str, my_number: str) -> None:
     page.wait_for_url(f"{base}/declarations/portal/")
 
 
+def start_declaration(page: Any, base: str, my_number: str, pattern: Any = re.compile("その他")) -> None:
+    """Signed in, a new 令和8年度 declaration of ``pattern`` opened at its form."""
+    demo_login(page, base, my_number)
+    page.get_by_role("link", name="令和8年度の申告をはじめる").click()
+    page.get_by_label(pattern).check()
+    page.get_by_role("button", name="次へ").click()
+
+
 def staff_login(page: Any, base: str, username: str, password: str) -> None:
     browser_login(page, base, username, password)
     page.wait_for_url(f"{base}/accounts/")
@@ -36,10 +44,7 @@ def test_salary_and_medical_expenses_accepted_automatically(live_server: Any, pa
     base = live_server.url
     me = resident()
     salary_report(me["my_number"], 4_500_000)
-    demo_login(page, base, me["my_number"])
-    page.get_by_role("link", name="令和8年度の申告をはじめる").click()
-    page.get_by_label(re.compile("その他")).check()
-    page.get_by_role("button", name="次へ").click()
+    start_declaration(page, base, me["my_number"])
     assert page.get_by_label("給与の収入金額（支払金額）（円）").input_value() == "4500000"
     page.get_by_label("社会保険料（国民健康保険税・国民年金など）（円）").fill("600000")  # as on the report (DE07)
     page.get_by_label("支払った医療費（円）").fill("280000")

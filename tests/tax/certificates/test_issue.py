@@ -189,3 +189,23 @@ def test_the_resident_gets_their_own_certificate_from_the_portal(city: dict[str,
     client.post("/declarations/portal/", {"my_number": LATE})
     refused = client.post("/declarations/portal/tax-certificate/", {"fiscal_year": "2026"})
     assert refused.status_code == 400 and "大阪府大阪市に請求してください" in refused.content.decode()
+
+
+def test_the_certificate_lists_the_separately_taxed_incomes(city: dict[str, str], make_staff: Any) -> None:
+    """Independent where the law fixes the figure: the incomes by kind (所得の種類ごとの所得金額, 下野市税務証明等取扱規程
+    第3条) include the 分離課税の所得 — 長期譲渡 4,825,000円, 上場株式等の譲渡 500,000円 less the 繰越損失 600,000円 (附則
+    第35条の2の6: 譲渡所得等 first, then 100,000 of the 配当 400,000) — and the 課税標準 the 課税長期譲渡所得金額 with its
+    優良住宅地 part; 合計所得金額 counts them before the 繰越控除 (第292条第1項第13号): 3,560,000 + 4,825,000 + 500,000 +
+    400,000 = 9,285,000円. Read back from the PDF with pdftotext."""
+    from tests.tax.test_final_returns import final_return, send
+
+    send("kokuzei-sep.csv", final_return(business_revenue=0, business_income=0, real_estate_revenue=0,
+                                         real_estate_income=0, misc_other_revenue=0, misc_other_income=0,
+                                         land_long_term=4_825_000, land_long_term_qualified=2_000_000,
+                                         listed_stock=500_000, listed_dividend=400_000, listed_stock_carryover=600_000))
+    assessment.run(2026)
+    page = _text(certs.issue(make_staff(roles=["counter"]), _req(city["taro"]), today=TODAY).pdf)
+    assert "分離長期譲渡所得4,825,000円" in page and "分離上場株式等の譲渡所得500,000円" in page
+    assert "分離上場株式等の配当所得400,000円" in page and "上場株式等の譲渡損失の繰越控除△600,000円" in page
+    assert "合計所得金額9,285,000円" in page
+    assert "長期譲渡所得4,825,000円" in page and "うち優良住宅地等2,000,000円" in page

@@ -9,12 +9,17 @@ from typing import Any
 
 from django import forms
 
-from jichitai.common.wareki import parse_wareki, to_wareki
+from jichitai.common.money import format_yen
+from jichitai.common.wareki import parse_wareki, parse_wareki_year, to_wareki, to_wareki_year
 from jichitai.declarations.domain.documents import STATEMENT_LABELS
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS
 from jichitai.declarations.prefill import Prefill
 
 YEN_MAX = 10_000_000_000
+CARRIED_ROWS = 3  # 上場株式等の譲渡損失 brought in: the 3 years before the income year (地方税法附則第35条の2の6)
+SEPARATE_FIELDS = ("land_short_term", "land_long_term", "land_long_term_qualified", "land_long_term_residential",
+                   "general_stock", "listed_stock", "listed_stock_loss", "withheld_stock_transfer")
+CARRIED = "case.carryover.listed_stock_loss_by_year"
 
 AMOUNTS: list[tuple[str, str, str, str]] = [
     # (field, label, path in the record, help)
@@ -28,6 +33,21 @@ AMOUNTS: list[tuple[str, str, str, str]] = [
      "所得税の確定申告と同じ課税方式で記入してください"),
     ("withheld_dividend", "配当割額", "case.local_tax_withheld.dividend",
      "特定口座年間取引報告書の「配当割額」。報告書を添付してください"),
+    ("land_short_term", "土地・建物等の短期譲渡所得（所得金額）", "case.separate_income.land_short_term",
+     "所有期間5年以下の土地・建物。譲渡価額から取得費・譲渡費用・特別控除額を引いた金額"),
+    ("land_long_term", "土地・建物等の長期譲渡所得（所得金額）", "case.separate_income.land_long_term",
+     "所有期間5年超の土地・建物。特別控除後の金額（次の2つの内訳を含む）"),
+    ("land_long_term_qualified", "うち優良住宅地の造成等のための譲渡", "case.separate_income.land_long_term_qualified",
+     "長期譲渡所得のうち軽減税率の対象（租税特別措置法第31条の2）"),
+    ("land_long_term_residential", "うち所有期間10年超の居住用財産の譲渡",
+     "case.separate_income.land_long_term_residential", "長期譲渡所得のうち軽減税率の対象（租税特別措置法第31条の3）"),
+    ("general_stock", "一般株式等の譲渡所得等（所得金額）", "case.separate_income.general_stock", "非上場株式など"),
+    ("listed_stock", "上場株式等の譲渡所得等（所得金額）", "case.separate_income.listed_stock",
+     "その年の譲渡益（損失のときは次の欄）。特定口座年間取引報告書を添付してください"),
+    ("listed_stock_loss", "上場株式等の譲渡損失の金額（その年）", "case.separate_income.listed_stock_loss",
+     "申告分離課税の配当等から差し引き、残りは翌年以後3年間繰り越せます"),
+    ("withheld_stock_transfer", "株式等譲渡所得割額", "case.local_tax_withheld.stock_transfer",
+     "特定口座年間取引報告書の「株式等譲渡所得割額」"),
     ("social_insurance", "社会保険料（国民健康保険税・国民年金など）", "case.deductions.social_insurance", "1年間に支払った金額"),
     ("mutual_aid", "小規模企業共済等掛金（iDeCoなど）", "case.deductions.small_enterprise_mutual_aid", ""),
     ("life_general_new", "生命保険料（新・一般）", "case.deductions.life_insurance.general_new", "支払った保険料"),
@@ -63,6 +83,16 @@ def _set(record: dict[str, Any], path: str, value: Any) -> None:
     cur[parts[-1]] = value
 
 
+def amounts_in_words(record: dict[str, Any], skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Each amount declared that is not zero, as a person reads it (名称, 「4,825,000円」), the carried losses with
+    the 和暦 year they arose (the 控え and the clerk's page)."""
+    out = [(label, format_yen(int(_get(record, path) or 0))) for name, label, path, _h in AMOUNTS
+           if name not in skip and int(_get(record, path) or 0)]
+    out += [(f"上場株式等の譲渡損失の繰越（{to_wareki_year(int(e['year']))}分）", format_yen(int(e.get("amount") or 0)))
+            for e in _get(record, CARRIED) or [] if int(e.get("amount") or 0)]
+    return out
+
+
 class WarekiDateField(forms.CharField):
     """A date as a Japanese form writes it — 和暦 (「令和2年5月1日」「R2.5.1」) or 西暦 (2020-05-01) — the error naming
     the item with an example."""
@@ -86,6 +116,20 @@ class WarekiDateField(forms.CharField):
             shape = f"{self.item}は「{self.example[0]}」または {self.example[1]} の形で入力してください"
             raise forms.ValidationError(f"{shape}（{exc}）。" if "期間外" in str(exc) or "始まります" in str(exc)
                                         else f"{shape}。") from None
+
+
+class WarekiYearField(forms.CharField):
+    """A year as a Japanese form writes it: 「令和5年」「R5」 or 2023."""
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_wareki_year(text)
+        except ValueError as exc:
+            shape = "年は「令和5年」または 2023 の形で入力してください"
+            raise forms.ValidationError(f"{shape}（{exc}）。" if "期間外" in str(exc) else f"{shape}。") from None
 
 
 class BirthDateField(WarekiDateField):
@@ -136,6 +180,9 @@ class DeclarationForm(forms.Form):
                             f"other_{i}_birth_date": d.get("birth_date", ""),
                             f"other_{i}_income": d.get("total_income", 0),
                             f"other_{i}_relation": d.get("relation", "parent")})
+        for i, entry in enumerate((_get(record, CARRIED) or [])[:CARRIED_ROWS]):
+            initial[f"carry_{i}_year"] = to_wareki_year(int(entry["year"]))
+            initial[f"carry_{i}_amount"] = int(entry.get("amount") or 0)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.prefill = prefill
@@ -162,6 +209,12 @@ class DeclarationForm(forms.Form):
                                                           required=False, help_text="例 令和2年5月1日")
         self.fields["housing_kind"] = forms.ChoiceField(label="住宅借入金等特別控除区分", choices=HOUSING_KINDS,
                                                         required=False, help_text="源泉徴収票・確定申告書に記載の区分")
+        for i in range(CARRIED_ROWS):
+            self.fields[f"carry_{i}_year"] = WarekiYearField(
+                label="損失が生じた年（例 令和5年）", required=False,
+                help_text="3年より前の年の損失は控除されません")
+            self.fields[f"carry_{i}_amount"] = forms.IntegerField(
+                label="まだ控除していない損失の金額（円）", required=False, min_value=0, max_value=YEN_MAX)
         for i, m in enumerate(prefill.members):
             self.fields[f"member_{i}"] = forms.ChoiceField(
                 label=f"{m.name}（{m.shown_relationship}・{to_wareki(m.birth_date)}生）", choices=CLAIM, required=False)
@@ -191,6 +244,7 @@ class DeclarationForm(forms.Form):
                                               f"（あなたから見て{m.relationship}）。扶養親族として申告してください。")
             elif role == "dependent" and m.relation == "spouse":
                 self.add_error(f"member_{i}", f"{m.name}さんはあなたの配偶者です。「配偶者として申告」を選んでください。")
+        self._separate(data)
         self.housing = None
         if int(data.get("housing_available") or 0) > 0:
             self.housing = self._housing(data)
@@ -199,6 +253,36 @@ class DeclarationForm(forms.Form):
             if any(filled) and not all(filled):
                 self.add_error(f"other_{i}_name", "市外に住む扶養親族は、氏名・個人番号・生年月日をすべて入力してください。")
         return data
+
+    def _separate(self, data: dict[str, Any]) -> None:
+        """The 分離課税 figures as the law relates them, said on the field: the reduced-rate parts are within the
+        長期譲渡所得 (附則第34条の2・第34条の3); a year's 上場株式等 gain and loss are netted first; each carried loss
+        has its year, once, before the income year (附則第35条の2の6)."""
+        amount = {n: int(data.get(n) or 0) for n in SEPARATE_FIELDS}
+        if amount["land_long_term_qualified"] + amount["land_long_term_residential"] > amount["land_long_term"]:
+            self.add_error("land_long_term_qualified", "優良住宅地・居住用財産の金額は長期譲渡所得の内訳です。"
+                                                       "合計が長期譲渡所得の金額を超えています。")
+        if amount["listed_stock"] and amount["listed_stock_loss"]:
+            self.add_error("listed_stock_loss", "上場株式等の譲渡益と譲渡損失は、差し引きした後の一方だけを入力してください。")
+        income_year, seen = self.fiscal_year - 1, set()
+        for i in range(CARRIED_ROWS):
+            year, loss = data.get(f"carry_{i}_year"), data.get(f"carry_{i}_amount")
+            if year is None and not loss:
+                continue
+            if year is None:
+                if f"carry_{i}_year" not in self.errors:
+                    self.add_error(f"carry_{i}_year", "繰り越す損失が生じた年を入力してください（例 令和5年）。")
+            elif not loss:
+                self.add_error(f"carry_{i}_amount", f"{to_wareki_year(year)}の損失の金額を入力してください。")
+            elif year >= income_year:
+                self.add_error(f"carry_{i}_year", f"繰り越す損失は{to_wareki_year(income_year)}より前の年のものです"
+                                                  "（その年の損失は「上場株式等の譲渡損失の金額（その年）」に）。")
+            elif year in seen:
+                self.add_error(f"carry_{i}_year", f"{to_wareki_year(year)}が2回あります。1年に1行で入力してください。")
+            seen.add(year)
+
+    def carried_rows(self) -> list[list[Any]]:
+        return [[self[f"carry_{i}_year"], self[f"carry_{i}_amount"]] for i in range(CARRIED_ROWS)]
 
     def _housing(self, data: dict[str, Any]) -> dict[str, Any] | None:
         """The 住民税 住宅借入金等特別税額控除 from the 所得税's figures (地方税法附則第5条の4の2), computed by the tax
@@ -244,6 +328,10 @@ class DeclarationForm(forms.Form):
         data = self.cleaned_data
         for name, _, path, _h in AMOUNTS:
             _set(out, path, int(data.get(name) or 0))
+        carried = sorted((data[f"carry_{i}_year"], int(data[f"carry_{i}_amount"])) for i in range(CARRIED_ROWS)
+                         if data.get(f"carry_{i}_year") is not None and data.get(f"carry_{i}_amount"))
+        carryover = out["case"].setdefault("carryover", {})
+        carryover["listed_stock_loss_by_year"] = [{"year": y, "amount": a} for y, a in carried]
         tp = out["case"].setdefault("taxpayer", {})
         tp["widow"], tp["single_parent"] = data.get("status") == "widow", data.get("status") == "single_parent"
         tp["disability"] = data.get("disability") or None

@@ -22,7 +22,13 @@ from jichitai.declarations.domain.documents import STATEMENT_LABELS
 from jichitai.declarations.domain.documents import read as read_document
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.models import Declaration, Status
-from jichitai.declarations.portal.forms import AttachmentForm, DeclarationForm, DemoLoginForm, LookupForm
+from jichitai.declarations.portal.forms import (
+    SEPARATE_FIELDS,
+    AttachmentForm,
+    DeclarationForm,
+    DemoLoginForm,
+    LookupForm,
+)
 from jichitai.declarations.portal.guard import resident_of, resident_requires, sign_in, sign_out
 from jichitai.declarations.sealing import blind_indexes
 
@@ -155,6 +161,8 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
         "donation_fields": form.amount_fields(("furusato", "donation_other")),
         "dividend_fields": form.amount_fields(("listed_dividend", "withheld_dividend"))
         if pattern is Pattern.OTHER else [],
+        "separate_fields": form.amount_fields(SEPARATE_FIELDS) if pattern is Pattern.OTHER else [],
+        "carried_rows": form.carried_rows() if pattern is Pattern.OTHER else [],
         "housing_fields": form.housing_fields() if pattern in (Pattern.SALARY_ONLY, Pattern.OTHER) else [],
         "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1), _entered(a.document or {}))
                         for a in d.attachment_files.order_by("id")],

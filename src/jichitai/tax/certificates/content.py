@@ -36,6 +36,8 @@ DEDUCTION_LABELS = (  # 所得控除 in the order of 地方税法第314条の2
 SEPARATE_LABELS = (("land_short_term", "短期譲渡所得"), ("land_long_term", "長期譲渡所得"),
                    ("general_stock", "一般株式等の譲渡所得"), ("listed_stock", "上場株式等の譲渡所得"),
                    ("listed_dividend", "上場株式等の配当所得"))
+# of the 課税長期譲渡所得金額, the parts at the reduced rates (附則第34条の2, 第34条の3), printed after it
+REDUCED_LABELS = (("land_long_term_qualified", "うち優良住宅地等"), ("land_long_term_residential", "うち居住用財産"))
 DEPENDENT_CLASSES = (("general", "一般"), ("specific", "特定"), ("elderly", "老人"), ("young", "16歳未満"))
 
 
@@ -99,12 +101,14 @@ def content(answer: dict[str, Any], case: dict[str, Any], counts: dict[str, int]
                        ("misc_other", "雑（公的年金等以外）")):
         if int(income.get(key) or 0):
             incomes.append((label, "", yen(int(income[key]))))
+    incomes += separate_incomes(answer, case)
     separate = answer.get("taxable_separate") or {}
     deductions_all = answer.get("income_deductions") or {}
     deductions = [(label, yen(int(deductions_all[key]))) for key, label in DEDUCTION_LABELS
                   if int(deductions_all.get(key) or 0)]
     taxable = [("総所得金額等", yen(int(answer["taxable_income"])))]
-    taxable += [(label, yen(int(separate[key]))) for key, label in SEPARATE_LABELS if int(separate.get(key) or 0)]
+    taxable += [(label, yen(int(separate[key]))) for key, label in (*SEPARATE_LABELS, *REDUCED_LABELS)
+                if int(separate.get(key) or 0)]
     spouse = "有" if int(deductions_all.get("spouse") or 0) or int(deductions_all.get("spouse_special") or 0) else "無"
     dependents = [(label, f"{counts.get(key, 0)}人") for key, label in DEPENDENT_CLASSES]
     dependents.insert(3, ("うち同居老親等", f"{counts.get('cohabiting_parent', 0)}人"))
@@ -125,6 +129,26 @@ def content(answer: dict[str, Any], case: dict[str, Any], counts: dict[str, int]
         total_income=yen(int(answer["total_income"])), deductions=deductions,
         deduction_total=yen(int(deductions_all.get("total") or 0)), taxable=taxable, spouse=spouse,
         dependents=dependents, taxes=taxes, exempt_reason=reason)
+
+
+def separate_incomes(answer: dict[str, Any], case: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The 分離課税の所得 among the incomes by kind (所得の種類ごとの所得金額: 下野市規程第3条): each kind declared, the
+    上場株式等の配当 after the 損益通算 (what 合計所得金額 counts, 附則第35条の2の6第1項), then the 繰越控除 of
+    上場株式等に係る譲渡損失 (△, what takes the 合計所得金額 to the 総所得金額等)."""
+    declared = case.get("separate_income") or {}
+    loss = answer.get("listed_stock_loss") or {}
+    out = []
+    for key, label in SEPARATE_LABELS:
+        amount = int(declared.get(key) or 0)
+        if key == "listed_dividend":
+            amount -= int(loss.get("offset") or 0)
+        if amount:
+            out.append((f"分離 {label}", "", yen(amount)))
+    if int(declared.get("listed_stock_loss") or 0):
+        out.append(("分離 上場株式等の譲渡損失", "", f"△{yen(int(declared['listed_stock_loss']))}"))
+    if int(loss.get("carryover_used") or 0):
+        out.append(("上場株式等の譲渡損失の繰越控除", "", f"△{yen(int(loss['carryover_used']))}"))
+    return out
 
 
 _PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
