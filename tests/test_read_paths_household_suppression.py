@@ -163,7 +163,16 @@ def _inspection_leaves_out(client: Any, s: dict[str, str]) -> None:
     assert text.startswith("番号,住所") and "青木" not in text and "加納町1番地" not in text
 
 
+def _receipt_notice_refused(client: Any, s: dict[str, str]) -> None:
+    """The 住民異動届受理通知 (4.1.0.3) of the household's 転入: a staff read like the resident page."""
+    from jichitai.registry.models import ResidentHistory
+
+    change = ResidentHistory.objects.filter(atena_number=s["taro"]).order_by("history_no").first().change_id
+    _page_refused(client, f"/registry/changes/{change}/receipt-notice/", s["taro"])
+
+
 VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
+    "registry/changes/<uuid:change_id>/receipt-notice/": _receipt_notice_refused,
     "registry/inspection/": _inspection_leaves_out,
     "registry/": lambda c, s: _search_hides(c, "/registry/", s["taro"]),
     "api/registry/residents": lambda c, s: _search_hides(c, "/api/registry/residents", s["taro"]),

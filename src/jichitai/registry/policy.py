@@ -28,3 +28,4 @@ define("registry.suppression.view", "支援措置の期限管理と抑止対象�
 # or counter clerk's duty in the 市民課, not every member of staff's
 define("registry.inspection", "住民基本台帳の一部の写し（閲覧用）の作成", {R.COUNTER_CLERK, R.SUPERVISOR},
        duty=R.REGISTRY_DUTY)
+define("registry.receipt_notice", "住民異動届受理通知の出力", {R.COUNTER_CLERK, R.SUPERVISOR})

@@ -21,6 +21,7 @@ urlpatterns = [
     path("households/<str:setai_number>/kisai-jiko/", certificates.issue_page, {"kind": "kisai_jiko"},
          name="kisai_jiko"),
     path("inspection/", inspection.inspection_page, name="inspection"),
+    path("changes/<uuid:change_id>/receipt-notice/", certificates.receipt_notice, name="receipt_notice"),
     path("changes/", changes.menu, name="change_menu"),
     path("changes/<slug:slug>/", changes.change, name="change"),
     path("approvals/", approvals.queue, name="approvals"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -12,6 +13,7 @@ from jichitai.registry.certificates.services import REQUESTER_KINDS
 from jichitai.registry.domain import reception
 from jichitai.registry.domain.person import ACTIVE, FOREIGN, MALE
 from jichitai.registry.domain.reasons import Reason
+from jichitai.registry.domain.receipt_notice import NOTIFIABLE
 
 register = template.Library()
 
@@ -136,3 +138,9 @@ def town_label(code: str, towns: object) -> str:
     dictionary has no such town)."""
     town = towns.get(code) if isinstance(towns, dict) else None
     return f"{town.ward_name}{town.name}" if town is not None else (code or "")
+
+
+@register.filter
+def receipt_notice_offered(history: Any) -> bool:
+    """A 異動 of the kinds that give a 住民異動届受理通知 (4.1.0.3), on the 異動者's own row."""
+    return bool(history.is_subject) and history.reason in {r.value for r in NOTIFIABLE}

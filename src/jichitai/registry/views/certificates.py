@@ -5,6 +5,7 @@ resident's page or right after the 転出 is recorded."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -13,7 +14,7 @@ from django.shortcuts import render
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
-from jichitai.registry import suppression
+from jichitai.registry import receipt_notices, suppression
 from jichitai.registry.certificates import certifiers, joshuhyo, moveout_services
 from jichitai.registry.certificates.services import REQUESTER_KINDS, Issued, issue
 from jichitai.registry.certificates.snapshot import (
@@ -164,3 +165,16 @@ def moveout_page(request: HttpRequest, atena_number: str) -> HttpResponse:
             requester_name=d["requester_name"], purpose=d["purpose"], destination=d["destination"],
             terminal=terminal_of(request), reception=received.reception()))
     return render(request, "registry/moveout_form.html", context)
+
+
+@requires("registry.receipt_notice")
+def receipt_notice(request: HttpRequest, change_id: uuid.UUID) -> HttpResponse:
+    """住民異動届受理通知 (4.1.0.3) of a recorded 異動, from the resident's 異動履歴, on the day or later; ``?to=person``
+    sends it to the 異動者 at the new address where the former address is not appropriate (j580)."""
+    try:
+        printed = receipt_notices.render(request.user, change_id, to_person=request.GET.get("to") == "person")
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
+    response = HttpResponse(printed.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{printed.filename}"'
+    return response
