@@ -83,6 +83,7 @@ RULES_FOR = {
     "wrong_medical_document": {"DE09"},
     "donation_receipts_short": {"DE10"},
     "receipt_scan_short": {"DE09"},  # the scanned receipt, read by OCR at intake
+    "receipt_scan_other_name": {"DE09"},  # its 宛名 read by OCR: nobody the filer may claim for
     "dividend_without_statement": {"IN06"},
     "dividend_statement_short": {"IN07"},
     "housing_loan_without_statement": {"DE11"},

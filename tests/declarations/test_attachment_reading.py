@@ -179,3 +179,23 @@ def test_a_disability_book_copy_is_read_for_the_clerk():
     f = next(x for x in decision.findings if x.code == "ST03")
     assert decision.outcome is Outcome.CLERK
     assert "氏名 一致" in f.clerk_message and "等級 2級" in f.clerk_message and "信頼度" in f.clerk_message
+
+
+def test_ocr_reads_the_name_on_a_generated_receipt():
+    """Independent of the reader: receipts drawn with a 宛名 (synth/receipt_images.py) and read back by
+    tesseract-ocr-jpn. 「髙橋 花子 様」 for a filer registered as 「高橋 花子」 is the filer (異体字 folded by
+    common.text); 「須磨 一郎 様」, nobody in her household nor claimed, goes to a clerk (DE09) with the words,
+    though the amount covers the claim (地方税法第314条の2第1項第1号: the filer's or a relative's 医療費)."""
+    from jichitai.declarations.domain import review
+    from tests.declarations.domain.factories import declaration, facts, person
+
+    def claim(name_on_receipt: str) -> Any:
+        png = receipt_png(["領収書", f"{name_on_receipt} 様", "神戸中央病院", "2025年5月12日", "合計 150,000円"])
+        got = ocr.read_document(png, "image/png")
+        return declaration(name="高橋 花子", deductions={"medical_expenses": {"paid": 150_000, "reimbursed": 0}},
+                           attachments=[{"kind": "medical_detail", "filename": "r.png", "ocr": got}])
+
+    me = facts(person=person(name="高橋 花子", kana="タカハシ ハナコ"))
+    assert not [f for f in review(claim("髙橋 花子"), me).findings if f.code == "DE09"]
+    (f,) = [f for f in review(claim("須磨 一郎"), me).findings if f.code == "DE09"]
+    assert "お名前を読み取れませんでした" in f.resident_message and f.severity.value == "clerk"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from jichitai.common.checkdigit import make_my_number
 from jichitai.declarations.domain.kinship import kinship
 from jichitai.synth.attachment_docs import juminhyo_xml, medical_attachment
+from jichitai.synth.names import NameSampler
 from jichitai.synth.population import Person
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ DEFECT_WORDS: dict[str, str] = {
     "wrong_medical_document": "医療費の書類として住民票を添付",
     "donation_receipts_short": "寄附金が受領証明書の合計を超える",
     "receipt_scan_short": "医療費が添付の領収書の画像（OCR）の金額を超える",
+    "receipt_scan_other_name": "添付の領収書の画像（OCR）の宛名が申告者・家族でない",
     "dividend_without_statement": "配当割額控除に特定口座年間取引報告書の添付がない",
     "dividend_statement_short": "配当割額が添付の報告書の配当割額を超える",
     "housing_loan_without_statement": "住宅借入金等特別税額控除に計算明細書・源泉徴収票の添付がない",
@@ -248,6 +250,17 @@ def inject_one(w: TaxWriter, kind: str, d: dict[str, Any], case: dict[str, Any],
         if not med["paid"] or not any("image" in a for a in d["attachments"] if a["kind"] == "medical_detail"):
             return False
         med["paid"] += rng.randint(3, 15) * 10_000  # more claimed than the scanned receipt shows
+        return True
+    if kind == "receipt_scan_other_name":
+        scans = [a["image"] for a in d["attachments"] if a["kind"] == "medical_detail" and "image" in a]
+        if not scans:
+            return False
+        stranger = NameSampler(rng).person(rng.choice("MF")).full  # someone outside the filer's household
+        lines = list(w.ty.scans[scans[0]])
+        if stranger == d["name"] or len(lines) < 2:
+            return False
+        lines[1] = f"{stranger} 様"  # the receipt's 宛名 (synth/attachment_docs.receipt_scan)
+        w.ty.scans[scans[0]] = lines
         return True
     if kind in ("dividend_without_statement", "dividend_statement_short"):
         return _dividend_defect(kind, d, case, rng)

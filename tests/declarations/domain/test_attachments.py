@@ -16,7 +16,7 @@ from jichitai.declarations.domain.documents import (
     read,
 )
 
-from .factories import declaration, facts
+from .factories import OTHER, declaration, facts
 
 
 def codes(decision: Any) -> set[str]:
@@ -110,7 +110,7 @@ def test_de09_a_file_with_nothing_read_is_not_trusted_by_its_presence():
     f = next(x for x in review(medical(300_000, {"kind": "medical_detail", "ocr": blurred}), facts()).findings
              if x.code == "DE09")
     assert f"信頼度 {OCR_MIN_CONFIDENCE - 1}%" in f.clerk_message
-    clear = {"text": "領収書\n合 計 ３００，０００円", "confidence": 88}
+    clear = {"text": "領収書\n神戸 花子 様\n合 計 ３００，０００円", "confidence": 88}
     assert "DE09" not in codes(review(medical(300_000, {"kind": "medical_detail", "ocr": clear}), facts()))
 
 
@@ -281,3 +281,35 @@ def test_de12_the_credit_is_at_most_what_the_income_tax_left():
     f = next(x for x in review(housing(97_500, {"available": 250_000, "used": 50_000}, ocr=slip), facts()).findings
              if x.code == "DE12")
     assert "住宅借入金等特別控除可能額 250,000円" in f.resident_message
+
+
+# --- the name on a scanned receipt (DE09) -----------------------------------------------------------------------
+
+def test_de09_a_scanned_receipt_must_name_the_filer_or_a_relative_of_the_same_livelihood():
+    """Independent: 医療費控除 is for 医療費 paid for the filer or a relative sharing the filer's livelihood
+    (地方税法第314条の2第1項第1号). A receipt whose amount covers the claim but whose name is another person's goes
+    to a clerk with the words; the filer's name in a variant form (髙/高, katakana reading, OCR's spaces), a claimed
+    relative's and a household member's pass."""
+    from .factories import person
+
+    def scan(name_line: str, **over: Any) -> Any:
+        text = f"領収書\n{name_line} 様\n神戸中央病院\n合計 150,000円"
+        return declaration(name="髙橋 花子", kana="タカハシ ハナコ",
+                           deductions={"medical_expenses": {"paid": 150_000, "reimbursed": 0}},
+                           attachments=[{"kind": "medical_detail", "filename": "r.png",
+                                         "ocr": {"text": text, "confidence": 88}}], **over)
+
+    stranger = next(x for x in review(scan("須磨 一郎"), facts()).findings if x.code == "DE09")
+    assert "お名前を読み取れませんでした" in stranger.resident_message and "r.png" in stranger.resident_message
+    assert "生計を一" in stranger.clerk_message and stranger.severity.value == "clerk"
+    for own in ("高 橋 花 子", "髙橋　花子", "タカハシ ハナコ", "たかはし はなこ"):
+        assert "DE09" not in codes(review(scan(own), facts())), own
+    member = person("999999999999", name="須磨 一郎", kana="スマ イチロウ")
+    assert "DE09" not in codes(review(scan("須磨 一郎"), facts(household=(member,))))
+    parent = {"my_number": OTHER, "name": "須磨 一郎", "birth_date": "1950-01-01", "total_income": 0,
+              "relation": "parent", "cohabiting": False}
+    assert "DE09" not in codes(review(scan("須磨 一郎", dependents=[parent]), facts()))
+    blurred = declaration(deductions={"medical_expenses": {"paid": 150_000, "reimbursed": 0}}, attachments=[
+        {"kind": "medical_detail", "ocr": {"text": "領収書\n須磨 一郎 様\n合計 150,000円", "confidence": 40}}])
+    f = next(x for x in review(blurred, facts()).findings if x.code == "DE09")
+    assert "信頼度 40%" in f.clerk_message  # below the bar: the amount's finding already sends it to a clerk

@@ -310,3 +310,19 @@ def test_de08_a_birth_in_the_household_means_the_lump_sum_is_subtracted():
     assert "DE08" not in codes(review(ok, f))
     assert "DE08" not in codes(review(d, facts()))
 
+
+
+def test_st03_a_copy_in_another_name_is_said_to_the_resident():
+    """Consistency: a 手帳 copy read by OCR whose name is not the filer's (folded: 異体字, spaces) tells the resident
+    the name could not be read and the clerk that it is not there; the filer's own name in a variant form (髙 for
+    高, a full-width space) counts as the filer's."""
+    f = facts(person=filer(), welfare_data=True)
+
+    def copy(text: str) -> Any:
+        return decl({"disability": "general"}, name="高橋 花子", attachments=[
+            {"kind": "disability_certificate", "filename": "t.jpg", "ocr": {"text": text, "confidence": 85}}])
+
+    other = next(x for x in review(copy("身体障害者手帳\n氏名 須磨 一郎\n4級"), f).findings if x.code == "ST03")
+    assert "お名前を読み取れませんでした" in other.resident_message and "氏名 見当たらない" in other.clerk_message
+    own = next(x for x in review(copy("身体障害者手帳\n氏名 髙橋　花子\n4級"), f).findings if x.code == "ST03")
+    assert "お名前" not in own.resident_message and "氏名 一致" in own.clerk_message

@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from jichitai.common.text import search_key
+
 # OCR readings below this mean confidence are shown to a clerk, never trusted alone.
 OCR_MIN_CONFIDENCE = 70
 
@@ -306,6 +308,19 @@ def statement_unconfirmed(document: dict[str, Any], keys: Iterable[str]) -> str 
     return "入力された" + "・".join(absent) + "が書類から読み取れません" if absent else None
 
 
+def name_key(name: str) -> str:
+    """A name folded as the registry's search keys are (common.text.search_key: NFKC, katakana, 異体字 such as
+    髙→高, variation selectors and spaces dropped), so that 「髙橋　一郎」 on a receipt is 「高橋 一郎」."""
+    return search_key(name)
+
+
+def names_shown(text: str, names: Iterable[str]) -> list[str]:
+    """Which of ``names`` appear in an OCR text, both folded by :func:`name_key` (OCR splits a name with spaces
+    and line breaks; a receipt prints 「神戸 花子 様」 or the reading in katakana)."""
+    plain = name_key(normalise_ocr(text))
+    return [n for n in names if (key := name_key(n)) and key in plain]
+
+
 _GRADE = re.compile(r"([1-7])級")
 
 
@@ -320,6 +335,6 @@ def certificate_summary(document: dict[str, Any], name: str) -> str:
         return f"写しの読み取り不可（{ocr['problem']}）"
     text = normalise_ocr(str(ocr.get("text") or ""))
     plain = "".join(text.split())
-    named = "一致" if name and "".join(unicodedata.normalize("NFKC", name).split()) in plain else "見当たらない"
+    named = "一致" if name and names_shown(text, [name]) else "見当たらない"
     grades = "・".join(dict.fromkeys(f"{g}級" for g in _GRADE.findall(plain))) or "読み取れない"
     return f"写しの読み取り（信頼度 {ocr.get('confidence', 0)}%）: 氏名 {named}、等級 {grades}"

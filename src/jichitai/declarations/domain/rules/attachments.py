@@ -3,13 +3,14 @@ trusted for its presence alone (DE05 and DE06 ask for the file; these rules read
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from jichitai.declarations.domain.documents import (
     OCR_MIN_CONFIDENCE,
     Reading,
+    name_key,
+    names_shown,
     read,
     statement_amount,
     statement_unconfirmed,
@@ -23,19 +24,35 @@ def _readings(d: Declaration, kind: str) -> list[Reading]:
     return [read(kind, a.document, d.income_year) for a in d.attached(kind)]
 
 
-def _plain(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
+def _known(d: Declaration, f: Facts) -> list[str]:
+    """Whose 医療費 the filer may claim, by name: the filer (name and reading), the relatives claimed and the
+    members of the filer's household in the registry — 医療費控除 is for the filer and the relatives who share
+    the filer's livelihood (地方税法第314条の2第1項第1号)."""
+    people = [*(() if f.person is None else (f.person,)), *f.household]
+    return [n for n in (d.name, d.kana, *(x.name for x in d.relatives), *(p.name for p in people),
+                        *(p.kana for p in people)) if n]
 
 
 def _strangers(d: Declaration, f: Facts, readings: list[Reading]) -> list[str]:
-    """Names on a 医療費通知 (①被保険者等の氏名, ③療養を受けた者) who are neither the filer, nor a member of the
-    filer's household in the registry, nor a relative the filer claims: 医療費控除 is for the filer and the
-    relatives who share the filer's livelihood (地方税法第314条の2第1項第1号)."""
-    known = {_plain(d.name), *(_plain(x.name) for x in d.relatives), *(_plain(p.name) for p in f.household)}
-    if f.person is not None:
-        known.add(_plain(f.person.name))
+    """Names on a 医療費通知 (①被保険者等の氏名, ③療養を受けた者) who are none of :func:`_known` (names folded:
+    異体字, kana, spaces)."""
+    known = {name_key(n) for n in _known(d, f)}
     seen = [n for x in readings if x.source == "xml" and x.usable for n in x.names if n]
-    return list(dict.fromkeys(n for n in seen if _plain(n) not in known))
+    return list(dict.fromkeys(n for n in seen if name_key(n) not in known))
+
+
+def _unnamed_scans(d: Declaration, f: Facts) -> list[str]:
+    """The scanned receipts (OCR readings good enough to be trusted for their amount) on which none of
+    :func:`_known` can be read: a receipt in another person's name, or one the clerk must read for the name."""
+    known = _known(d, f)
+    out = []
+    for a in d.attached("medical_detail"):
+        ocr = a.document.get("ocr") or {}
+        if "lines" in a.document or "xml" in a.document or ocr.get("problem") or not ocr.get("text"):
+            continue
+        if int(ocr.get("confidence") or 0) >= OCR_MIN_CONFIDENCE and not names_shown(str(ocr["text"]), known):
+            out.append(a.filename or "領収書")
+    return out
 
 
 def _unread(readings: list[Reading]) -> str:
@@ -114,6 +131,14 @@ def medical_documents_read(d: Declaration, f: Facts, r: Rule) -> Iterator[Findin
     found = list(_compare(r, readings, paid, MEDICAL_WORDS))
     yield from found
     strangers = [] if found else _strangers(d, f, readings)
+    unnamed = [] if found or strangers else _unnamed_scans(d, f)
+    if unnamed:
+        files = "、".join(unnamed)
+        yield r.finding(claimed=paid, found=" / ".join(x.describe() for x in readings),
+                        check=f"画像の読み取り（{files}）に申告者・世帯員・申告した親族の氏名が見当たらない。"
+                        "領収書の宛名を目視で確認し、別の方なら生計を一にする親族か確認。",
+                        message=f"添付の領収書（{files}）から、あなたや申告したご家族のお名前を読み取れませんでした。"
+                        "職員が領収書の宛名を確認します（生計を一にするご家族の医療費は含められます）。")
     if strangers:
         names = "、".join(strangers)
         yield r.finding(claimed=paid, found=" / ".join(x.describe() for x in readings),

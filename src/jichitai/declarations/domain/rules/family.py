@@ -21,7 +21,7 @@ from jichitai.declarations.domain.kinship import NOT_KIN, Kinship, kinship
 from jichitai.declarations.domain.limits import AGE_CLASSES, age_class, band_label, deduction_band, limits_for
 from jichitai.declarations.domain.model import Declaration, Relative
 from jichitai.declarations.domain.rulebook import Finding, Rule, Severity, rule
-from jichitai.declarations.domain.rules.status import certificates_read, disability_finding
+from jichitai.declarations.domain.rules.status import certificate_unnamed, certificates_read, disability_finding
 
 ROLE = {"spouse": "配偶者", "dependent": "扶養親族"}
 
@@ -342,7 +342,7 @@ def relative_disability(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
         who = f"{ROLE[rel.role]}「{rel.name}」さん"
         yield from disability_finding(r, rel.disability, record, f.welfare_data and person is not None,
                                       d.has_attachment("disability_certificate"), who, rel.my_number,
-                                      read=certificates_read(d, rel.name))
+                                      read=certificates_read(d, rel.name), unnamed=certificate_unnamed(d, rel.name))
 
 
 @rule(

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from jichitai.common.wareki import legal_age_on
-from jichitai.declarations.domain.documents import certificate_summary
+from jichitai.declarations.domain.documents import certificate_summary, names_shown
 from jichitai.declarations.domain.facts import Claim, DisabilityRecord, Facts, KnownPerson
 from jichitai.declarations.domain.kinship import Kinship, kinship
 from jichitai.declarations.domain.limits import limits_for
@@ -171,8 +171,17 @@ def certificates_read(d: Declaration, name: str) -> str:
     return " / ".join(certificate_summary(a.document, name) for a in d.attached("disability_certificate"))
 
 
+def certificate_unnamed(d: Declaration, name: str) -> bool:
+    """Whether a 手帳 copy attached was read (OCR, no problem) yet shows not ``name`` (folded: 異体字, kana, spaces)
+    — another person's 手帳, or a copy the clerk must look at for the name."""
+    texts = [str(o.get("text") or "") for a in d.attached("disability_certificate")
+             if (o := a.document.get("ocr")) and not o.get("problem")]
+    return bool(texts) and not any(names_shown(t, [name]) for t in texts)
+
+
 def disability_finding(r: Rule, claimed: str, record: DisabilityRecord | None, consulted: bool,
-                        attached: bool, who: str, subject: str = "", read: str = "") -> Iterator[Finding]:
+                       attached: bool, who: str, subject: str = "", read: str = "",
+                       unnamed: bool = False) -> Iterator[Finding]:
     """The one judgement for the filer and for a relative: a 手帳 in the city's records of at least the claimed
     grade → nothing; a lower grade → a clerk; no record → the 手帳 copy attached goes to a clerk, none returns."""
     label = DISABILITY_LABELS.get(claimed, claimed)
@@ -186,7 +195,8 @@ def disability_finding(r: Rule, claimed: str, record: DisabilityRecord | None, c
     if attached:
         yield r.finding(subject=subject, who=who, claimed=label,
                         found=f"{found}・手帳の写しの添付あり" + (f"（{read}）" if read else ""),
-                        resident="添付の手帳（認定書）の写しを職員が確認します。")
+                        resident=f"添付の手帳（認定書）の写しから{who}のお名前を読み取れませんでした。ご本人の手帳の"
+                                 "写しかどうかを職員が確認します。" if unnamed else "添付の手帳（認定書）の写しを職員が確認します。")
     else:
         yield r.finding(subject=subject, severity=Severity.RETURN, who=who, claimed=label, found=found,
                         resident="市の記録で確認できないため、障害者手帳（または障害者控除対象者認定書）の写しを"
@@ -208,7 +218,7 @@ def own_disability(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
         return
     record = f.person.disability_on(year_end(d)) if f.person else None
     yield from disability_finding(r, claimed, record, f.welfare_data, d.has_attachment("disability_certificate"),
-                                   "あなた", read=certificates_read(d, d.name))
+                                   "あなた", read=certificates_read(d, d.name), unnamed=certificate_unnamed(d, d.name))
 
 
 @rule(
