@@ -18,7 +18,8 @@ from jichitai.hub.models import STANDARD_BUSINESSES, DataItem, Feed, Grant, Syst
 ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("basic", "住民の状態・世帯・異動事由", ("status", "resident_kind", "relationship", "household_order",
                                           "became_resident_on", "removal_reason", "removed_on", "notified_on",
-                                          "reason", "reason_label", "reason_group", "is_subject", "cancels"), ""),
+                                          "reason", "reason_label", "reason_group", "is_subject", "cancels",
+                                          "head_unset"), ""),
     ("name", "氏名・フリガナ・旧氏・通称", ("name", "kana", "kyuuji", "kyuuji_kana", "tsusho", "tsusho_kana"), ""),
     # 氏名の振り仮名 (戸籍法第13条第1項第2号, 住基法第7条 as amended): an item of its own, granted apart from the
     # search フリガナ above

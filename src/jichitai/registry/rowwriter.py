@@ -93,11 +93,13 @@ def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> 
     """Each touched household's head, address and member count, from its members as the batch leaves them."""
     rows = []
     for setai, members in workset.households():
-        head: Person | None = next((m for m in members if m.relationship == HEAD), members[0] if members else None)
+        # the address from any member (one address a household); no 世帯主 is written as none (j100 世帯主未設定)
+        head: Person | None = next((m for m in members if m.relationship == HEAD), None)
         row: dict[str, Any] = {"setai_number": setai, "member_count": len(members)}
-        if head is not None:
-            row.update(head_atena_number=head.atena_number, ward_code=head.ward_code, town_code=head.town_code,
-                       banchi=head.banchi, katagaki=head.katagaki)
+        if members:
+            where = head or members[0]
+            row.update(head_atena_number=head.atena_number if head else "", ward_code=where.ward_code,
+                       town_code=where.town_code, banchi=where.banchi, katagaki=where.katagaki)
         rows.append(row)
     if connection.vendor != "postgresql":
         for row in rows:
@@ -144,4 +146,7 @@ def payload(change: Change, entry: Entry, subject: bool, supported: bool) -> dic
                             and entry.after.is_active),
         "support_measure": supported,
         "cancels": change.cancels or None,
+        # j100: 「世帯主未設定の状態で他システムへ連携ができること」 — the 世帯番号 this 異動 leaves (or finds) without a
+        # 世帯主, on every event of it: the members who stay are not re-sent, their records did not change
+        "head_unset": list(change.head_unset),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jichitai.registry.views import approvals, certificates, changes, inspection, pages, support
+from jichitai.registry.views import approvals, certificates, changes, head_notices, inspection, pages, support
 
 app_name = "registry"
 
@@ -16,7 +16,9 @@ urlpatterns = [
     path("residents/<str:atena_number>/joshuhyo/", certificates.joshuhyo_page, name="joshuhyo"),
     path("residents/<str:atena_number>/joshuhyo-kisai-jiko/", certificates.joshuhyo_page,
          {"kind": "joshuhyo_kisai_jiko"}, name="joshuhyo_kisai_jiko"),
+    path("households/head-unset/", head_notices.target_list, name="head_unset"),
     path("households/<str:setai_number>/", pages.household, name="household"),
+    path("households/<str:setai_number>/head-notice/<slug:kind>/", head_notices.notice, name="head_notice"),
     path("households/<str:setai_number>/certificate/", certificates.issue_page, name="certificate"),
     path("households/<str:setai_number>/kisai-jiko/", certificates.issue_page, {"kind": "kisai_jiko"},
          name="kisai_jiko"),

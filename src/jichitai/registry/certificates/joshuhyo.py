@@ -21,7 +21,7 @@ from django.utils import timezone
 from jichitai.common.errors import NotFound
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.certificates.entries import address_text, entry_of
-from jichitai.registry.certificates.snapshot import Address, HouseholdSnapshot, PersonEntry, Removal
+from jichitai.registry.certificates.snapshot import HEAD_UNSET, Address, HouseholdSnapshot, PersonEntry, Removal
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import ACTIVE, HEAD, REMOVED, Person
 from jichitai.registry.domain.reasons import Reason
@@ -68,10 +68,19 @@ def removal_record(person: Person) -> ResidentHistory | None:
 
 
 def head_before(setai_number: str, moment: dt.datetime) -> str:
-    """The 世帯主 of the household just before ``moment``: the latest 住民 row recorded as its head."""
-    row = (ResidentHistory.objects.filter(setai_number=setai_number, relationship=HEAD, status=ACTIVE,
-                                          recorded_at__lt=moment).order_by("-recorded_at", "-pk").first())
-    return row.name if row is not None else ""
+    """The 世帯主 of the household just before ``moment``: the latest 住民 row recorded as its head, unless that
+    head had left it (or stopped being its head) before ``moment`` with no one named after them: then the household
+    stood without a 世帯主 (j100) and :data:`HEAD_UNSET` is printed, never the former head."""
+    rows = ResidentHistory.objects.filter(recorded_at__lt=moment)
+    row = (rows.filter(setai_number=setai_number, relationship=HEAD, status=ACTIVE)
+           .order_by("-recorded_at", "-pk").first())
+    if row is None:
+        return ""
+    later = rows.filter(atena_number=row.atena_number, history_no__gt=row.history_no).order_by("-history_no").first()
+    if later is not None and (later.status != ACTIVE or later.setai_number != setai_number
+                              or later.relationship != HEAD):
+        return HEAD_UNSET
+    return row.name
 
 
 def removal_of(person: Person, record: ResidentHistory | None) -> Removal:

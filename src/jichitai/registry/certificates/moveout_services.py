@@ -22,6 +22,7 @@ from django.utils import timezone
 from jichitai.audit import services as audit
 from jichitai.registry import numbering, suppression
 from jichitai.registry.certificates import certifiers
+from jichitai.registry.certificates.joshuhyo import head_before
 from jichitai.registry.certificates.moveout import Departure, MoveOutCertificate, MoveOutKind, Reissue, plan
 from jichitai.registry.certificates.render import PER_PAGE, fitted
 from jichitai.registry.certificates.services import (
@@ -120,9 +121,7 @@ def departure(found: Found, moment: dt.datetime, destination: str = "") -> Depar
     towns = {t.code: t for t in Town.objects.filter(code__in={p.town_code for p in people})}
     head = next((p for p in people if p.relationship == HEAD), None)
     if head is None:
-        stayed = (ResidentHistory.objects.filter(setai_number=found.row.setai_number, relationship=HEAD,
-                                                 recorded_at__lte=moment).order_by("-recorded_at", "-pk").first())
-        head_name = stayed.name if stayed is not None else ""
+        head_name = head_before(found.row.setai_number, moment + dt.timedelta(microseconds=1))
     else:
         head_name = head.name
     certificate = found.kind is MoveOutKind.CERTIFICATE

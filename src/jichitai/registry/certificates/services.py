@@ -33,6 +33,7 @@ from jichitai.registry.certificates.entries import address_text, entry_of
 from jichitai.registry.certificates.layout import issue_numbers_needed
 from jichitai.registry.certificates.render import render_with_pages
 from jichitai.registry.certificates.snapshot import (
+    HEAD_UNSET,
     NEVER_AFTER_DEATH,
     NEVER_FOR_THIRD_PARTY,
     NEVER_FROM_JOSHUHYO_FOR_OFFICIAL,
@@ -77,11 +78,12 @@ def household_snapshot(setai_number: str) -> HouseholdSnapshot:
                             setai_number=setai_number)
     people = [to_person(r) for r in rows]
     towns = {t.code: t for t in Town.objects.filter(code__in={p.town_code for p in people})}
-    head = next((p for p in people if p.relationship == HEAD), people[0])
+    head = next((p for p in people if p.relationship == HEAD), None)
+    where = head or people[0]  # one address a household
     prefecture, city = certifiers.city()
     return HouseholdSnapshot(
-        setai_number=setai_number, address=Address(address_text(head, towns), head.katagaki),
-        head_name=head.name, members=tuple(entry_of(p) for p in people), city_name=city, prefecture=prefecture,
+        setai_number=setai_number, address=Address(address_text(where, towns), where.katagaki),
+        head_name=head.name if head else HEAD_UNSET, members=tuple(entry_of(p) for p in people), city_name=city, prefecture=prefecture,
     )
 
 

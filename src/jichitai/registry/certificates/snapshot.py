@@ -216,6 +216,9 @@ class PersonEntry:
         return self.foreign is not None
 
 
+HEAD_UNSET = "（世帯主未設定）"  # j100: printed for the 世帯主 of a household that has none, never another member
+
+
 @dataclass(frozen=True)
 class HouseholdSnapshot:
     """The household and its members as of issuance. ``members`` lists everyone in the household."""

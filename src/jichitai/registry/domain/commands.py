@@ -2,7 +2,8 @@
 
 Every command carries 異動日 (``moved_on``), 届出日 (``notified_on``, for 届出 only) and 留意事項 (``note``).
 ``relationships`` maps 宛名番号 → new 続柄 for anyone whose relation to the 世帯主 changes (j730);
-``remaining_head`` names who becomes 世帯主 of a household its head leaves (j490).
+``remaining_head`` names who becomes 世帯主 of a household its head leaves (j490); ``without_head`` instead leaves a
+household of two or more remaining members without one (j100 世帯主未設定, j500: 職権で世帯主を定めない).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ class RecordMoveOut(Command):
     destination_municipality_code: str = ""
     abroad: bool = False
     remaining_head: str = ""
+    without_head: bool = False
     relationships: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -123,6 +125,7 @@ class RecordDeath(Command):
 
     atena_number: str = ""
     remaining_head: str = ""
+    without_head: bool = False
     relationships: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -133,6 +136,7 @@ class RecordExOfficioRemoval(Command):
     atena_numbers: tuple[str, ...] = ()
     variant: str = ""
     remaining_head: str = ""
+    without_head: bool = False
     relationships: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -151,6 +155,7 @@ class RecordMoveWithin(Command):
     setai_number: str = ""
     new_head: str = ""
     remaining_head: str = ""
+    without_head: bool = False
     relationships: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -161,6 +166,7 @@ class SplitHousehold(Command):
     atena_numbers: tuple[str, ...] = ()
     new_head: str = ""
     remaining_head: str = ""
+    without_head: bool = False
     relationships: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -180,6 +186,7 @@ class ChangeHousehold(Command):
     atena_numbers: tuple[str, ...] = ()
     into_setai_number: str = ""
     remaining_head: str = ""
+    without_head: bool = False
     relationships: Mapping[str, str] = field(default_factory=dict)
 
 

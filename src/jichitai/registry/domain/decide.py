@@ -112,8 +112,9 @@ def decide(command: C.Command, ledger: Ledger) -> Change:
     check_standard_characters({f.name: getattr(command, f.name) for f in dataclasses.fields(command)})
     work = W.Work(ledger)
     reason = handler(work, command)
+    unset = work.head_unset | {s for s in work.households if had_no_head(ledger, s)}
     for setai in sorted(work.households):
-        check_household(setai, work.members(setai))
+        check_household(setai, work.members(setai), head_unset_allowed=setai in unset)
     entries = tuple(
         W.Entry(work.before[a], p, work.origin.get(a, ""), work.destination.get(a, ""))
         for a, p in work.after.items()
@@ -123,4 +124,12 @@ def decide(command: C.Command, ledger: Ledger) -> Change:
         raise RegistryError("この異動で変わる記載がありません。", code="no_change")
     return Change(command=command, reason=reason, moved_on=command.moved_on, notified_on=command.notified_on,
                   entries=entries, cancels=work.cancels,
-                  note=command.note, households=tuple(sorted(work.households)))
+                  note=command.note, households=tuple(sorted(work.households)),
+                  head_unset=tuple(sorted(s for s in work.households
+                                          if (m := work.members(s)) and not any(p.is_head for p in m))))
+
+
+def had_no_head(ledger: Ledger, setai: str) -> bool:
+    """A household that already stood without a 世帯主 (j100): its members' other 異動 go on (j490)."""
+    members = ledger.members(setai)
+    return bool(members) and not any(m.is_head for m in members)

@@ -130,14 +130,14 @@ def ex_officio_entry(work: W.Work, cmd: C.RecordExOfficioEntry) -> Reason:
 
 
 def _remove(work: W.Work, people: list[Person], cmd: C.Command, reason: Reason, *, remaining_head: str,
-            relationships: Mapping[str, str], destination: str = "", destination_code: str = "",
-            destination_class: str = "") -> None:
+            relationships: Mapping[str, str], without_head: bool = False, destination: str = "",
+            destination_code: str = "", destination_class: str = "") -> None:
     for p in people:
         work.put(replace(p, status=REMOVED, removal_reason=reason.value, removed_on=cmd.moved_on,
                          destination_address=destination, destination_municipality_code=destination_code))
         work.destination[p.atena_number] = destination_class
     for setai in {p.setai_number for p in people}:
-        W.reassign_head(work, setai, remaining_head, relationships)
+        W.reassign_head(work, setai, remaining_head, relationships, without_head=without_head)
 
 
 def move_out(work: W.Work, cmd: C.RecordMoveOut) -> Reason:
@@ -165,6 +165,7 @@ def move_out(work: W.Work, cmd: C.RecordMoveOut) -> Reason:
         _plan_departure(work, people, cmd, destination_code=code, destination_class=klass)
         return reason
     _remove(work, people, cmd, reason, remaining_head=cmd.remaining_head, relationships=cmd.relationships,
+            without_head=cmd.without_head,
             destination=cmd.destination_address, destination_code=code, destination_class=klass)
     return reason
 
@@ -238,7 +239,8 @@ def death(work: W.Work, cmd: C.RecordDeath) -> Reason:
     person = W.active(work, cmd.atena_number, "死亡の記録")
     if cmd.moved_on < person.birth_date:
         raise RegistryError("死亡日が生年月日より前です。", code="death_before_birth", field="moved_on")
-    _remove(work, [person], cmd, Reason.DEATH, remaining_head=cmd.remaining_head, relationships=cmd.relationships)
+    _remove(work, [person], cmd, Reason.DEATH, remaining_head=cmd.remaining_head, relationships=cmd.relationships,
+            without_head=cmd.without_head)
     return Reason.DEATH
 
 
@@ -255,5 +257,6 @@ def ex_officio_removal(work: W.Work, cmd: C.RecordExOfficioRemoval) -> Reason:
         if reason in wanted and p.resident_kind != wanted[reason]:
             raise RegistryError(f"{reason.label}は{'外国人住民' if wanted[reason] == FOREIGN else '日本人住民'}"
                                 "についてのみ行えます（標準仕様書 1.2.2）。", code="wrong_resident_kind")
-    _remove(work, people, cmd, reason, remaining_head=cmd.remaining_head, relationships=cmd.relationships)
+    _remove(work, people, cmd, reason, remaining_head=cmd.remaining_head, relationships=cmd.relationships,
+            without_head=cmd.without_head)
     return reason

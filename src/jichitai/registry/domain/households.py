@@ -74,7 +74,7 @@ def move_within(work: W.Work, cmd: C.RecordMoveWithin) -> Reason:
         _new_household(work, people, work.ledger.new_setai_number(), cmd.new_head, cmd.relationships, **changes)
     for p in people:
         work.origin[p.atena_number] = W.CITY
-    W.reassign_head(work, old_setai, cmd.remaining_head, cmd.relationships)
+    W.reassign_head(work, old_setai, cmd.remaining_head, cmd.relationships, without_head=cmd.without_head)
     return Reason.MOVE_WITHIN
 
 
@@ -84,7 +84,7 @@ def split(work: W.Work, cmd: C.SplitHousehold) -> Reason:
     if len(people) == len(work.members(setai)):
         raise RegistryError("世帯員全員を分離することはできません。", code="split_all")
     _new_household(work, people, work.ledger.new_setai_number(), cmd.new_head, cmd.relationships)
-    W.reassign_head(work, setai, cmd.remaining_head, cmd.relationships)
+    W.reassign_head(work, setai, cmd.remaining_head, cmd.relationships, without_head=cmd.without_head)
     return Reason.HOUSEHOLD_SPLIT
 
 
@@ -112,7 +112,7 @@ def change_household(work: W.Work, cmd: C.ChangeHousehold) -> Reason:
     target = W.household(work, cmd.into_setai_number)
     _same_address(people, target, "世帯変更")
     _join(work, people, cmd.into_setai_number, cmd.relationships)
-    W.reassign_head(work, setai, cmd.remaining_head, cmd.relationships)
+    W.reassign_head(work, setai, cmd.remaining_head, cmd.relationships, without_head=cmd.without_head)
     return Reason.HOUSEHOLD_CHANGE
 
 

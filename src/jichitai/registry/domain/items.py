@@ -108,7 +108,7 @@ def label_of(name: str) -> str:
 _OTHER_LABELS = {
     "birth_date": "生年月日", "moved_on": "異動日", "notified_on": "届出日", "residence_until": "在留期間の満了の日",
     "relationships": "続柄", "persons": "異動者", "child": "出生した子", "changes": "修正内容",
-    "from_abroad": "国外からの転入", "abroad": "国外への転出", "became_resident_on": "住民となった年月日",
+    "from_abroad": "国外からの転入", "abroad": "国外への転出", "without_head": "世帯主を定めない", "became_resident_on": "住民となった年月日",
     "address_set_on": "住所を定めた年月日", "foreign_resident_on": "外国人住民となった年月日",
     "removed_on": "消除の異動日",
 }

@@ -136,13 +136,14 @@ def check_not_blanked(before: Person, after: Person) -> None:
                                 code="blank_not_allowed", field=key)
 
 
-def check_household(setai: str, members: list[Person]) -> None:
-    """j100/j110: a household with members has exactly one 世帯主, one address, at most one spouse, and 続柄
-    consistent with sex and with age relative to the 世帯主."""
+def check_household(setai: str, members: list[Person], *, head_unset_allowed: bool = False) -> None:
+    """j100/j110: a household with members has at most one 世帯主 — exactly one unless ``head_unset_allowed`` (j100:
+    「世帯主未設定を許容すること」, for a household its 世帯主 left with no one named, j500) — one address, at most one
+    spouse, and 続柄 consistent with sex and, when it has a 世帯主, with age relative to them."""
     if not members:
         return
     heads = [m for m in members if m.is_head]
-    if not heads:
+    if not heads and not head_unset_allowed:
         raise RegistryError(
             f"世帯番号 {setai} の世帯に世帯主がいなくなります。世帯主を指定してください（標準仕様書 4.0.4）。",
             code="no_head", setai_number=setai,
@@ -150,7 +151,7 @@ def check_household(setai: str, members: list[Person]) -> None:
     if len(heads) > 1:
         raise RegistryError(f"世帯番号 {setai} の世帯に世帯主が2人以上になります。", code="two_heads",
                             setai_number=setai)
-    head = heads[0]
+    head = heads[0] if heads else None
     addresses = {(m.town_code, m.banchi, m.katagaki) for m in members}
     if len(addresses) > 1:
         raise RegistryError(f"世帯番号 {setai} の世帯員の住所が一致しません。", code="address_mismatch",
@@ -169,11 +170,11 @@ def check_household(setai: str, members: list[Person]) -> None:
         if sex and m.sex != sex:
             raise RegistryError(f"{where}が性別と一致しません。", code="relationship_sex",
                                 atena_number=m.atena_number)
-        generation = relationship_generation(rel)
-        if generation < 0 and m.birth_date <= head.birth_date:
+        generation = relationship_generation(rel) if head is not None else 0
+        if head is not None and generation < 0 and m.birth_date <= head.birth_date:
             raise RegistryError(f"{where}は世帯主より年少でなければなりませんが、生年月日が世帯主と同じかそれより前です。",
                                 code="relationship_age", atena_number=m.atena_number)
-        if generation > 0 and m.birth_date >= head.birth_date:
+        if head is not None and generation > 0 and m.birth_date >= head.birth_date:
             raise RegistryError(f"{where}は世帯主より年長でなければなりませんが、生年月日が世帯主と同じかそれより後です。",
                                 code="relationship_age", atena_number=m.atena_number)
 

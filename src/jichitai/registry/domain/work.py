@@ -45,6 +45,7 @@ class Change:
     cancels: str = ""
     note: str = ""
     households: tuple[str, ...] = ()  # every 世帯番号 the change touched
+    head_unset: tuple[str, ...] = ()  # those of them left without a 世帯主 (j100 世帯主未設定)
 
     @property
     def requires_approval(self) -> bool:
@@ -72,6 +73,7 @@ class Work:
     destination: dict[str, str] = field(default_factory=dict)
     households: set[str] = field(default_factory=set)
     cancels: str = ""  # the change a 取消し cancels (j980)
+    head_unset: set[str] = field(default_factory=set)  # households left (or kept) without a 世帯主 on purpose
 
     def current(self, atena: str) -> Person | None:
         if atena in self.after:
@@ -182,18 +184,31 @@ def apply_relationships(work: Work, members: Iterable[Person], relationships: Ma
             work.put(replace(m, relationship=relationships[m.atena_number]))
 
 
-def reassign_head(work: Work, setai: str, remaining_head: str, relationships: Mapping[str, str]) -> None:
-    """After members left ``setai``: if its 世帯主 left, name the new one (j490, j730)."""
+def reassign_head(work: Work, setai: str, remaining_head: str, relationships: Mapping[str, str], *,
+                  without_head: bool = False) -> None:
+    """After members left ``setai``: if it has no 世帯主 now, name the new one (j490, j730) or, for two or more
+    remaining members, leave it without one when the clerk chose so (j100 世帯主未設定; j500 職権で世帯主を定めない).
+    A household that was already without a 世帯主 stays so (j490: its members' 異動 go on), unless one is named
+    or one member remains (a household of one is its own 世帯主)."""
     members = work.members(setai)
     if not members or any(m.is_head for m in members):
         apply_relationships(work, members, relationships)
         return
+    if remaining_head and without_head:
+        raise RegistryError("新しい世帯主の指定と「世帯主を定めない」は同時に選べません。どちらか一方を選んでください。",
+                            code="head_choice_conflict", setai_number=setai)
     if not remaining_head and len(members) == 1:
         remaining_head = members[0].atena_number  # j490: the one remaining member becomes 世帯主 (職権)
+    had_head = any(m.is_head for m in work.ledger.members(setai))
+    if not remaining_head and (without_head or not had_head):
+        apply_relationships(work, members, relationships)
+        work.head_unset.add(setai)
+        return
     if not remaining_head:
         raise RegistryError(
-            f"世帯番号 {setai} の世帯に世帯主がいなくなります。残る世帯員が2人以上のため、新しい世帯主を指定してください"
-            "（標準仕様書 4.0.4）。",
+            f"世帯番号 {setai} の世帯に世帯主がいなくなります。残る世帯員が2人以上のため、新しい世帯主を指定するか、"
+            "「世帯主を定めない」を選んでください（世帯主未設定となり、世帯主変更依頼通知書を送付します。標準仕様書 4.0.4、"
+            "4.0.5）。",
             code="no_head", setai_number=setai,
         )
     ids = {m.atena_number for m in members}
@@ -204,6 +219,7 @@ def reassign_head(work: Work, setai: str, remaining_head: str, relationships: Ma
 
 
 def set_head(work: Work, members: list[Person], head: str, relationships: Mapping[str, str]) -> None:
+    work.head_unset.discard(members[0].setai_number if members else "")
     for m in members:
         if m.atena_number == head:
             work.put(replace(m, relationship=HEAD))

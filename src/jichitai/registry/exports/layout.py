@@ -64,6 +64,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("生年月日", "birth_date", "date"),
     Column("続柄表記", "relationship"),
     Column("世帯員の並び順", "household_order", "int", extension=True),
+    # j100 (1.1.10): 「世帯主未設定の状態で他システムへ連携ができること」 — 1 on each member of a household that has
+    # no 世帯主 (the 世帯主 left and none was named, j500); empty otherwise
+    Column("世帯主未設定", "household.head_unset", "flag", extension=True),
     Column("指定都市_行政区等コード", "ward_code"),
     Column("住所_町字コード", "town_code"),
     Column("住所_都道府県", "address.prefecture"),
@@ -132,13 +135,17 @@ def _reason_label(code: str) -> str:
         return code
 
 
-def row_of(person: Person, change: LastChange, address: AddressWords, city_code: str) -> list[str]:
-    """The CSV row of one person (the person's 個人番号 as given: blank it before if it must not go out)."""
+def row_of(person: Person, change: LastChange, address: AddressWords, city_code: str, *,
+           head_unset: bool = False) -> list[str]:
+    """The CSV row of one person (the person's 個人番号 as given: blank it before if it must not go out);
+    ``head_unset``: the person's household has no 世帯主 (j100)."""
     out = []
     for col in COLUMNS:
         src = col.source
         if src == "city_code":
             value: Any = city_code
+        elif src == "household.head_unset":
+            value = "1" if head_unset else ""
         elif src == "change.reason":
             value = _reason_label(change.reason)
         elif src.startswith("change."):
@@ -182,6 +189,7 @@ class ParsedRow:
     address: AddressWords
     city_code: str
     errors: list[RowError] = field(default_factory=list)
+    head_unset: bool = False  # the row says its household has no 世帯主 (j100)
 
 
 _DECODE = {
@@ -279,8 +287,10 @@ def parse_row(line: int, values: list[str], today: dt.date | None = None) -> Par
             except ValueError:
                 errors.append(RowError(line, col.name, f"「{text}」は数値ではありません。"))
                 value = 1
+        elif col.kind == "flag" and text not in ("", "1"):
+            errors.append(RowError(line, col.name, f"「{text}」は指定できません（1 または空欄）。"))
         src = col.source
-        if src == "city_code":
+        if src in ("city_code", "household.head_unset"):
             continue
         if src.startswith("change."):
             change[src.removeprefix("change.")] = value
@@ -302,7 +312,8 @@ def parse_row(line: int, values: list[str], today: dt.date | None = None) -> Par
     fields["birth_date"] = birth
     person = Person(**fields)
     last = LastChange(str(reason_code or ""), change.get("moved_on") or birth, change.get("notified_on"))
-    return ParsedRow(line, person, last, AddressWords(**address), raw["市区町村コード"], errors)
+    return ParsedRow(line, person, last, AddressWords(**address), raw["市区町村コード"], errors,
+                     head_unset=raw["世帯主未設定"] == "1")
 
 
 def _item_checks(line: int, f: Mapping[str, Any]) -> list[RowError]:

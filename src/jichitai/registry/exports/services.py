@@ -105,6 +105,7 @@ def _full_rows(include_my_number: bool, guard: Shield | None, counter: dict[str,
     city_code = settings.CONFIG.city_code
     words = _Words()
     atenas = list(Resident.objects.order_by("atena_number").values_list("atena_number", flat=True))
+    unset = _head_unset()
     for start in range(0, len(atenas), CHUNK):
         chunk = atenas[start:start + CHUNK]
         residents = {r.atena_number: r for r in Resident.objects.filter(atena_number__in=chunk)}
@@ -119,7 +120,8 @@ def _full_rows(include_my_number: bool, guard: Shield | None, counter: dict[str,
             if withhold:
                 counter["withheld"].append(person)
             yield row_of(_outgoing(person, include_my_number, withhold), changes[atena],
-                         AddressWords() if withhold else words.of(person.town_code), city_code)
+                         AddressWords() if withhold else words.of(person.town_code), city_code,
+                         head_unset=person.is_active and person.setai_number in unset)
 
 
 def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool, guard: Shield | None,
@@ -129,6 +131,7 @@ def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool
     rows = ResidentHistory.objects.filter(pk__gt=after_id)
     if since is not None:
         rows = rows.filter(recorded_at__gt=since)
+    unset = _head_unset()
     for h in rows.order_by("pk").iterator(chunk_size=CHUNK):
         counter["last_id"] = h.pk
         withhold = guard is not None and guard.withholds_address(h)
@@ -136,7 +139,15 @@ def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool
             counter["withheld"].append(h)
         yield row_of(_outgoing(to_person(h), include_my_number, withhold),
                      LastChange(h.reason, h.moved_on, h.change_notified_on),
-                     AddressWords() if withhold else words.of(h.town_code), city_code)
+                     AddressWords() if withhold else words.of(h.town_code), city_code,
+                     head_unset=h.status == ACTIVE and h.setai_number in unset)
+
+
+def _head_unset() -> set[str]:
+    """The households without a 世帯主 (j100) as the registry stands at the export (a 差分 row says so of its
+    household now, not at the time of its 異動)."""
+    return set(Household.objects.filter(head_atena_number="", member_count__gt=0)
+               .values_list("setai_number", flat=True))
 
 
 def export(*, actor: Any, kind: str = "full", encoding: str = "utf-8", include_my_number: bool = False,
@@ -234,8 +245,15 @@ def _household_checks(parsed: list[ParsedRow]) -> list[RowError]:
         if p.person.status == ACTIVE and not p.errors:
             households[p.person.setai_number].append(p)
     for setai, rows in households.items():
+        unset = {r.head_unset for r in rows}
+        if len(unset) > 1:
+            errors.append(RowError(rows[0].line, "世帯主未設定", f"世帯番号 {setai} の世帯員で「世帯主未設定」が一致しません。"))
+            continue
         try:
-            check_household(setai, [r.person for r in rows])
+            check_household(setai, [r.person for r in rows], head_unset_allowed=unset == {True})
+            if unset == {True} and any(r.person.is_head for r in rows):
+                raise RegistryError(f"世帯番号 {setai} の世帯は「世帯主未設定」ですが、続柄が世帯主の世帯員がいます。",
+                                    code="head_unset_with_head")
         except RegistryError as exc:
             at = exc.fields.get("atena_number")
             line = next((r.line for r in rows if r.person.atena_number == at), rows[0].line)
@@ -292,10 +310,11 @@ def _write_households(people: Iterable[Person]) -> int:
     rows = []
     for setai, group in members.items():
         active = [m for m in group if m.status == ACTIVE]
-        head = next((m for m in active if m.relationship == HEAD), (active or group)[0])
-        rows.append(Household(setai_number=setai, ward_code=head.ward_code, town_code=head.town_code,
-                              banchi=head.banchi, katagaki=head.katagaki,
-                              head_atena_number=head.atena_number if active else "", member_count=len(active),
+        head = next((m for m in active if m.relationship == HEAD), None)
+        where = head or (active or group)[0]
+        rows.append(Household(setai_number=setai, ward_code=where.ward_code, town_code=where.town_code,
+                              banchi=where.banchi, katagaki=where.katagaki,
+                              head_atena_number=head.atena_number if head else "", member_count=len(active),
                               version=1, created_on=today))
     Household.objects.bulk_create(rows, batch_size=CHUNK)
     return len(rows)

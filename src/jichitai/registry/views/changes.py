@@ -182,6 +182,11 @@ def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
     assert applied is not None
     names = "、".join(e.after.name for e in applied.change.entries if e.after.name)
     messages.success(request, f"{kind.label}を記録しました（{applied.change.reason.label}：{names}）。")
+    left = [e.before.setai_number for e in applied.change.entries
+            if e.before is not None and e.before.is_head and e.before.setai_number in applied.change.head_unset]
+    if left:  # j490: 「引き続いて、4.0.5（世帯主変更依頼通知書）の処理が行えること」
+        messages.warning(request, "世帯主未設定の世帯になりました。世帯主変更依頼通知書を印刷してください。")
+        return redirect("registry:household", setai_number=left[0])
     if applied.change.entries and applied.change.entries[0].after.is_active:
         return redirect("registry:resident", atena_number=applied.atena_numbers[0])  # 転出予定者: 転出証明書 there
     if applied.change.reason is Reason.MOVE_OUT_DOMESTIC:  # j660: the 転出証明書 follows the 転出 in the same flow

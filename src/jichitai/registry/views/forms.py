@@ -97,6 +97,10 @@ def town_label(town: Town) -> str:
     return f"{town.ward_name} {town.name}" + (f"（〒{town.postcode[:3]}-{town.postcode[3:]}）" if town.postcode else "")
 
 
+WITHOUT_HEAD_LABEL = ("世帯主を定めない（残る世帯員が2人以上で、新しい世帯主が決まっていない場合。世帯主未設定となり、"
+                      "世帯主変更依頼通知書を送付します）")
+
+
 class ChangeForm(forms.Form):
     """Items every 異動 carries: 異動日, 届出日, 留意事項."""
 
@@ -129,6 +133,11 @@ class ChangeForm(forms.Form):
                     label=f"{p.name}の新しい続柄", required=False,
                     widget=forms.Select(attrs={"aria-label": f"{p.name}の新しい続柄"}),
                     choices=[("", f"変更しない（{p.relationship}）"), *RELATIONSHIP_CHOICES])
+
+    def head_choice(self) -> dict[str, Any]:
+        """Who heads the household its 世帯主 leaves: a named member, or none for now (j500 職権で世帯主を定めない)."""
+        d = self.cleaned_data
+        return {"remaining_head": d.get("remaining_head", ""), "without_head": d.get("without_head", False)}
 
     def main_fields(self) -> list[Any]:
         return [f for f in self if not f.name.startswith("rel_")]
@@ -243,6 +252,7 @@ class MembersForm(ChangeForm):
     edits_relationships = True
     atena_numbers = forms.MultipleChoiceField(label="異動者", widget=forms.CheckboxSelectMultiple)
     remaining_head = forms.ChoiceField(label="残る世帯の新しい世帯主（世帯主が異動する場合）", required=False)
+    without_head = forms.BooleanField(label=WITHOUT_HEAD_LABEL, required=False)
 
 
 class MoveWithinForm(MembersForm):
@@ -259,7 +269,7 @@ class MoveWithinForm(MembersForm):
         return C.RecordMoveWithin(**self.common(), atena_numbers=tuple(d["atena_numbers"]), town_code=d["town_code"],
                                   banchi=d["banchi"], katagaki=d.get("katagaki", ""),
                                   setai_number=d.get("setai_number", ""), new_head=d.get("new_head", ""),
-                                  remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+                                  **self.head_choice(), relationships=self.rels())
 
 
 class MoveOutForm(MembersForm):
@@ -274,7 +284,7 @@ class MoveOutForm(MembersForm):
         return C.RecordMoveOut(**self.common(), atena_numbers=tuple(d["atena_numbers"]),
                                destination_address=d["destination_address"],
                                destination_municipality_code=d.get("destination_municipality_code", ""),
-                               abroad=d.get("abroad", False), remaining_head=d.get("remaining_head", ""),
+                               abroad=d.get("abroad", False), **self.head_choice(),
                                relationships=self.rels())
 
 
@@ -285,7 +295,7 @@ class ExOfficioRemovalForm(MembersForm):
     def command(self) -> C.Command:
         d = self.cleaned_data
         return C.RecordExOfficioRemoval(**self.common(), atena_numbers=tuple(d["atena_numbers"]),
-                                        variant=d.get("variant", ""), remaining_head=d.get("remaining_head", ""),
+                                        variant=d.get("variant", ""), **self.head_choice(),
                                         relationships=self.rels())
 
 
@@ -295,7 +305,7 @@ class SplitForm(MembersForm):
     def command(self) -> C.Command:
         d = self.cleaned_data
         return C.SplitHousehold(**self.common(), atena_numbers=tuple(d["atena_numbers"]), new_head=d["new_head"],
-                                remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+                                **self.head_choice(), relationships=self.rels())
 
 
 class ChangeHouseholdForm(MembersForm):
@@ -305,19 +315,20 @@ class ChangeHouseholdForm(MembersForm):
         d = self.cleaned_data
         return C.ChangeHousehold(**self.common(), atena_numbers=tuple(d["atena_numbers"]),
                                  into_setai_number=d["into_setai_number"],
-                                 remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+                                 **self.head_choice(), relationships=self.rels())
 
 
 class DeathForm(ChangeForm):
     moved_on = WarekiDateField(label="死亡日")
     atena_number = forms.ChoiceField(label="死亡した方")
     remaining_head = forms.ChoiceField(label="新しい世帯主（世帯主が死亡した場合）", required=False)
+    without_head = forms.BooleanField(label=WITHOUT_HEAD_LABEL, required=False)
     edits_relationships = True
 
     def command(self) -> C.Command:
         d = self.cleaned_data
         return C.RecordDeath(**self.common(), atena_number=d["atena_number"],
-                             remaining_head=d.get("remaining_head", ""), relationships=self.rels())
+                             **self.head_choice(), relationships=self.rels())
 
 
 class MergeForm(ChangeForm):
