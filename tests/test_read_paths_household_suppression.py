@@ -186,6 +186,9 @@ VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
         c, f"/api/registry/households/{s['setai']}", s["taro"]),
     "registry/households/<str:setai_number>/certificate/": lambda c, s: _page_refused(
         c, f"/registry/households/{s['setai']}/certificate/", s["taro"]),
+    "registry/households/<str:setai_number>/head-notice/<slug:kind>/": lambda c, s: _page_refused(
+        c, f"/registry/households/{s['setai']}/head-notice/request/", s["taro"]),
+    "registry/households/head-unset/": lambda c, s: _head_unset_list_hides(c, s),
     "registry/households/<str:setai_number>/kisai-jiko/": lambda c, s: _page_refused(
         c, f"/registry/households/{s['setai']}/kisai-jiko/", s["taro"]),
     "registry/residents/<str:atena_number>/moveout-certificate/": lambda c, s: _page_refused(
@@ -205,6 +208,25 @@ SHIELDED_ELSEWHERE = {
     "declarations/queue/<int:pk>/": "test_j440_the_case_page_of_someone_elses_declaration_withholds_a_protected_"
                                     "relatives_address",
 }
+
+
+def _head_unset_list_hides(client: Any, s: dict[str, str]) -> None:
+    """The 対象者リスト of households without a 世帯主 (j500) leaves a household under 照会抑止 out, audited. The
+    household is put in that state directly (the scene's two members cannot leave it so: one left becomes 世帯主)."""
+    from jichitai.registry.models import Household, Resident
+
+    Resident.objects.filter(pk=s["taro"]).update(relationship="同居人")
+    Household.objects.filter(pk=s["setai"]).update(head_atena_number="")
+    for url in ("/registry/households/head-unset/", "/registry/households/head-unset/?format=pdf"):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        if url.endswith("pdf"):
+            continue
+        text = response.content.decode()
+        for shown in ("青木", "加納町", s["setai"]):
+            assert shown not in text, shown
+    assert AuditEntry.objects.filter(resource=f"resident:{s['taro']}", outcome="refused",
+                                     detail__via="head_unset_list").exists()
 
 
 def _jutogai_candidates_hide(client: Any, url: str, taro: str) -> None:

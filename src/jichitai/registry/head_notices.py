@@ -27,7 +27,7 @@ from jichitai.registry.certificates import certifiers
 from jichitai.registry.certificates.entries import address_text, entry_of
 from jichitai.registry.certificates.ordering import ordered
 from jichitai.registry.certificates.render import typst_pdf
-from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.domain.person import ACTIVE, HEAD, Person
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.models import Household, Resident, ResidentHistory, Town
@@ -122,8 +122,10 @@ def target_list(actor: Any) -> list[HeadlessHousehold]:
         rows = list(Resident.objects.filter(setai_number=setai, status=ACTIVE))
         if not rows or any(r.relationship == HEAD for r in rows):
             continue
-        if any(guard.hides_from_staff(r) for r in rows):
-            audit.record(actor, ACTION, f"household:{setai}", "refused", code="suppressed", page="list")
+        try:  # refused and audited per member as on the household page (3.1)
+            suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via="head_unset_list",
+                                            guard=guard)
+        except SuppressedError:
             continue
         found.append(headless(setai))
     found.sort(key=lambda h: (h.former_head.moved_on if h.former_head else dt.date.min, h.setai_number))
