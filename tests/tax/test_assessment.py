@@ -241,3 +241,29 @@ def test_the_assessment_in_worker_processes_stores_what_one_process_stores(city:
         2, 2, [])
     again = assessment.run(2026, chunk=1, workers=2)
     assert (again.considered, again.unchanged, again.created) == (2, 2, 0)
+
+
+def test_the_bulk_assessment_takes_a_return_with_land_and_shares(city: dict[str, str]) -> None:
+    """A 確定申告書 as the synthetic city writes them (jichitai.synth.separate_returns: 居住用財産の長期譲渡,
+    上場株式等 with a carried loss, 株式等譲渡所得割額, 配当 in 申告分離) through the bulk path, chunked and whole.
+    Independent where the statute fixes it: 繰越損失 500,000 off 上場株式等 2,000,000 (附則第35条の2の6); the
+    株式等譲渡所得割額 100,000 credited 市 3/5・県 2/5 (第314条の9, 第37条の4). The rest: consistency with the
+    one-case engine."""
+    from jichitai.tax.calc import calculate
+    from tests.tax.test_final_returns import final_return, send
+
+    send("kokuzei-sep.csv", final_return(land_long_term=10_000_000, land_long_term_residential=10_000_000,
+                                         listed_stock=2_000_000, listed_stock_carryover=500_000,
+                                         listed_dividend=300_000, withheld_stock_transfer=100_000))
+    assessment.run(2026, chunk=1)
+    taro = Assessment.objects.get(atena_number=city["taro"])
+    assert taro.source.startswith("final_return:")
+    answer = calculate(taro.case)
+    assert answer["taxable_separate"]["land_long_term_residential"] == 10_000_000
+    assert answer["listed_stock_loss"]["carryover_used"] == 500_000
+    assert answer["taxable_separate"]["listed_stock"] == 1_500_000
+    assert answer["tax_credits"]["withholding"] == {"city": 60_000, "pref": 40_000}
+    assert taro.total == answer["total"] and taro.total_income == answer["total_income"]
+    Assessment.objects.all().delete()
+    assessment.run(2026, chunk=10_000)
+    assert Assessment.objects.get(atena_number=city["taro"]).total == answer["total"]

@@ -8,7 +8,8 @@ written for the residents of the 1月1日 snapshot.
 
 Declarations (申告) are written for residents who file a 市民税・県民税申告 rather than nothing or a 所得税の確定申告
 (which reaches the city through 国税連携 instead, 地方税法第317条の3: written as 確定申告書 data for those whose
-business or other income needs one, :meth:`TaxWriter.final_returns`): small miscellaneous or
+business or other income needs one or who sold land or shares, :meth:`TaxWriter.final_returns`,
+:mod:`jichitai.synth.separate_returns`): small miscellaneous or
 business income, pension recipients with deductions to add, people who left a job without 年末調整, a few
 salaried residents with medical expenses or donations, and people with no income (for 非課税 proof). The shares
 (:data:`FILING`) make about 3–3.5 % of the residents file: nationally about 3,000,000 個人住民税申告 a year
@@ -47,6 +48,7 @@ from jichitai.synth.declaration_defects import inject
 from jichitai.synth.geography import CITY_NAME, PREFECTURE, WARD_BY_CODE, Town
 from jichitai.synth.history import age_on
 from jichitai.synth.population import City, Person
+from jichitai.synth.separate_returns import separate_items
 from jichitai.tax import parameters as TP
 from jichitai.tax import reports
 from jichitai.tax.calc import calculate_many
@@ -358,7 +360,8 @@ class TaxWriter:
         generator, so the city's other draws do not move."""
         for pid in sorted(self.jan1):
             e = self.ty.earners.get(pid)
-            if e is None or not files_final_return(e):
+            separate = self.separate_of(pid)
+            if e is None or not (files_final_return(e) or separate):
                 continue
             p = self.city.people[pid]
             *_, addr = self.address(pid)
@@ -375,6 +378,7 @@ class TaxWriter:
                 "life_general_new": e.life.get("general_new", 0), "life_medical_care_new": e.life.get("medical_care_new", 0),
                 "other_income_collection": "ordinary" if rng.random() < 0.5 else "special",
             }
+            row.update(separate)
             spouse, deps = self.family(p)
             if spouse is not None and p.relation == "世帯主" and self.total_income(spouse.pid) <= 1_330_000:
                 row.update(spouse_name=spouse.name.full, spouse_my_number=spouse.my_number,
@@ -385,6 +389,10 @@ class TaxWriter:
                             f"rel{n}_relation": line["relation"], f"rel{n}_birth_date": d.birth,
                             f"rel{n}_total_income": line["total_income"], f"rel{n}_cohabiting": True})
             self.ty.final_return_rows.append(row)
+
+    def separate_of(self, pid: int) -> dict[str, int]:
+        """The 分離課税 this resident declares on a 確定申告書 (:func:`separate_items`; {} for most)."""
+        return separate_items(self.city.seed, pid, age_on(self.city.people[pid].birth, self.end))
 
     def _job_change(self, e: Earner, row: dict[str, Any]) -> list[dict[str, Any]]:
         """The report, or, for a third of those who left their job, two reports: the pay of the year split
@@ -418,7 +426,7 @@ class TaxWriter:
             if 20 <= age < 65 and p.relation in ("世帯主",) and r < FILING["no_income_head"]:
                 return "no_income"
             return None
-        if files_final_return(e):
+        if files_final_return(e) or self.separate_of(p.pid):
             return None  # 所得税の確定申告 (国税連携): final_returns()
         if e.business or e.misc:
             return "other"
