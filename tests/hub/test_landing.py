@@ -119,3 +119,24 @@ def test_a_birth_reaches_the_lounge_with_its_mothers_age_band_only(towns: Any, c
     landing.run_cycle()
     rows = _rows("lounge.births", lake).to_pylist()
     assert rows == [{"event_date": dt.date(2026, 12, 1), "ward_code": "28110", "sex": "M", "mother_band": "40-44"}]
+
+
+def test_the_town_master_lands_as_a_reference_table_and_follows_its_changes(towns: Any, hub_catalogue: None,
+                                                                           lake: Any) -> None:
+    """Independent (issue 25: a 町字 by its name): the registry's 住所辞書 (code → 区・町字名・かな) reaches
+    ``lounge.towns`` as it is, on a hub cycle even without a 異動; unchanged, nothing is committed; a renamed
+    町字 lands again, and so does the name changed back (the batch id is the content, not its history)."""
+    from jichitai.registry.models import Town
+
+    landing.run_cycle()
+    got = sorted((r["town_code"], r["ward_name"], r["town_name"], r["town_kana"])
+                 for r in _rows("lounge.towns", lake).to_pylist())
+    assert got == sorted((t["code"], t["ward_name"], t["name"], t["kana"]) for t in towns)
+    snaps = len(lake.load_table("lounge.towns").metadata.snapshots)
+    assert landing.run_cycle().refreshed == [] and len(lake.load_table("lounge.towns").metadata.snapshots) == snaps
+    Town.objects.filter(code="281100002").update(name="三宮町一丁目", kana="サンノミヤチョウイッチョウメ")
+    assert landing.run_cycle().refreshed == ["lounge.towns"]
+    assert ("281100002", "三宮町一丁目") in {(r["town_code"], r["town_name"]) for r in _rows("lounge.towns", lake).to_pylist()}
+    Town.objects.filter(code="281100002").update(name="三宮町", kana="サンノミヤチョウ")
+    assert landing.run_cycle().refreshed == ["lounge.towns"]
+    assert ("281100002", "三宮町") in {(r["town_code"], r["town_name"]) for r in _rows("lounge.towns", lake).to_pylist()}

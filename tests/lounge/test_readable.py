@@ -125,10 +125,11 @@ def test_the_town_chart_has_a_readable_number_of_bars_and_the_ward_filter_filter
 def test_the_town_ranking_is_a_searchable_table(login_as: Any, lounge: Any) -> None:
     body = login_as("counter").get("/lounge/i/population_town/?area=28101").content.decode()
     table = body.split('<table id="ranking">', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>(<td[^>]*>[^<]*</td>)</tr>", table)
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>(<td[^>]*>[^<]*</td>)</tr>",
+                      table)
     assert rows and [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
-    assert {r[2] for r in rows} == {"東灘区"}
-    figures = [int(re.sub(r"\D", "", r[3])) for r in rows if "秘匿" not in r[3]]
+    assert {r[3] for r in rows} == {"東灘区"}
+    figures = [int(re.sub(r"\D", "", r[4])) for r in rows if "秘匿" not in r[4]]
     assert figures == sorted(figures, reverse=True)
     assert 'data-filter="ranking"' in body and "/static/lounge/table-filter.js" in body
     assert not re.search(r'<script[^>]+src="(https?:)?//', body)  # nothing from a CDN

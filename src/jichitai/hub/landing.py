@@ -9,6 +9,7 @@ its own position and no event is lost or counted twice (tests/hub/test_landing_k
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -214,6 +215,18 @@ def land_files(cat: SqlCatalog | None = None) -> int:
 
 # --- lounge refresh -----------------------------------------------------------------------------------------
 
+def land_towns(cat: SqlCatalog | None = None) -> list[str]:
+    """The 町字 master (住所辞書: code, ward, name, kana) into ``lounge.towns``, replaced whole when it differs
+    from what the table holds now (the batch id is the content's hash)."""
+    from jichitai.registry.models import Town
+
+    rows = list(Town.objects.values_list("code", "ward_code", "ward_name", "name", "kana"))
+    digest = hashlib.sha256(json.dumps(sorted(rows), ensure_ascii=False).encode()).hexdigest()[:24]
+    if landing.replace_unless_current(table(lounge_id("towns"), cat), lounge.towns(rows), f"towns:{digest}"):
+        return [lounge_id("towns")]
+    return []
+
+
 def refresh_lounge(cat: SqlCatalog | None = None, pseudonymiser: Pseudonymiser | None = None,
                    mark: str = "") -> list[str]:
     """Recompute spells and the file-based lounge tables from the standard zone; one overwrite per table,
@@ -224,7 +237,7 @@ def refresh_lounge(cat: SqlCatalog | None = None, pseudonymiser: Pseudonymiser |
     history = history_t.scan().to_arrow()
     files_mark = ExchangedFile.objects.filter(status="landed").aggregate(m=Max("pk"))["m"] or 0
     mark = f"refresh:{landing.cursor(history_t, FEED_CURSOR)}:{files_mark}" + (f":{mark}" if mark else "")
-    changed = []
+    changed = land_towns(cat)
     if landing.replace_once(table(lounge_id("resident_spells"), cat), lounge.resident_spells(history, p), mark):
         changed.append(lounge_id("resident_spells"))
     if landing.replace_once(table(lounge_id("births"), cat), lounge.births(history), mark):
@@ -283,6 +296,8 @@ def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bo
     report.files = land_files(cat)
     if refresh and (report.busy or not table(lounge_id("resident_spells"), cat).current_snapshot()):
         report.refreshed = refresh_lounge(cat)
+    elif refresh:  # the 住所辞書 may change without a 異動
+        report.refreshed = land_towns(cat)
     _land_outcomes_if_changed(cat)
     beat("分析基盤の支援措置対応")
     from jichitai.hub import lakeshield

@@ -99,8 +99,23 @@ def replace_once(table: Table, data: pa.Table, batch_id: str, where: BooleanExpr
     table.refresh()
     if has_batch(table, batch_id):
         return False
-    data = conform(table, data)
-    props = _properties(batch_id, None)
+    _overwrite(table, conform(table, data), _properties(batch_id, None), where)
+    return True
+
+
+def replace_unless_current(table: Table, data: pa.Table, batch_id: str) -> bool:
+    """Overwrite the whole table with ``data`` unless its *current* snapshot is batch ``batch_id``: for a
+    reference table whose batch id is its content's hash (a content changed and changed back lands again,
+    where :func:`replace_once` would find the old batch in the history and skip it)."""
+    table.refresh()
+    snap = table.current_snapshot()
+    if snap is not None and snap.summary is not None and snap.summary.get(BATCH_PROPERTY) == batch_id:
+        return False
+    _overwrite(table, conform(table, data), _properties(batch_id, None), None)
+    return True
+
+
+def _overwrite(table: Table, data: pa.Table, props: dict[str, str], where: BooleanExpression | None) -> None:
     with warnings.catch_warnings():
         # an overwrite that replaces nothing (first delivery) is expected, not a problem
         warnings.filterwarnings("ignore", "Delete operation did not match any records", UserWarning)
@@ -108,7 +123,6 @@ def replace_once(table: Table, data: pa.Table, batch_id: str, where: BooleanExpr
             table.overwrite(data, snapshot_properties=props)
         else:
             table.overwrite(data, overwrite_filter=where, snapshot_properties=props)
-    return True
 
 
 def as_of(table: Table, when: dt.datetime) -> pa.Table:

@@ -152,6 +152,16 @@ def births(history: pa.Table) -> pa.Table:
     return out.cast(arrow_schema("births"))
 
 
+def towns(rows: list[tuple[str, str, str, str, str]]) -> pa.Table:
+    """The lounge zone's 町字 master from the registry's 住所辞書 rows (code, ward code, ward name, name, kana),
+    in code order (the dictionary's own order)."""
+    rows = sorted(rows)
+    cols = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    names = ("town_code", "ward_code", "ward_name", "town_name", "town_kana")
+    return pa.table({n: pa.array(list(c), pa.string()) for n, c in zip(names, cols, strict=True)}).cast(
+        arrow_schema("towns"))
+
+
 def latest_places(history: pa.Table) -> dict[str, tuple[str, str | None]]:
     """宛名番号 → (ward_code, school_district) of each person's latest state (for file-based lounge tables)."""
     con = duckdb.connect()

@@ -142,6 +142,17 @@ DECLARATIONS = Schema(
     NestedField(9, "clerk_minutes", IntegerType(), required=False),
 )
 
+# A reference table, not about people: the city's 町字 master (住所辞書) with its names and kana, so the lounge
+# names a 町字 (「中央区 三宮町一丁目」) rather than showing its code. Place names are public; nothing here
+# places a person. Replaced whole by the landing when the registry's dictionary changes.
+TOWNS = Schema(
+    _s(1, "town_code"),
+    _s(2, "ward_code"),
+    _s(3, "ward_name"),
+    _s(4, "town_name"),
+    _s(5, "town_kana", required=False),
+)
+
 # table name (without namespace) -> schema
 LOUNGE_TABLES: dict[str, Schema] = {
     "resident_spells": RESIDENT_SPELLS,
@@ -152,7 +163,11 @@ LOUNGE_TABLES: dict[str, Schema] = {
     "nhi_enrolment": NHI_ENROLMENT,
     "tax_assessment": TAX_ASSESSMENT,
     "declarations": DECLARATIONS,
+    "towns": TOWNS,
 }
+# lounge tables about places, not people: no pseudonymous person in them, so no person-level query and no
+# 支援措置 redaction applies (the analysts' SQL refuses them; their names reach the pages as labels)
+REFERENCE_TABLES = frozenset({"towns"})
 
 
 def identifier(table: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from jichitai.lounge import display
-from jichitai.lounge.areas import WARD_TILES
+from jichitai.lounge.areas import WARD_TILES, Towns
 from jichitai.lounge.disclosure import TOTAL
 from jichitai.lounge.indicators import Indicator
 from jichitai.lounge.publish import Published, label
@@ -104,24 +104,26 @@ def bars(ind: Indicator, pub: Published, area: str = TOTAL) -> dict[str, Any]:
 TOP = 20  # bars a reader can compare; the rest go into one 「その他」 bar
 
 
-def town_label(code: object, parents: dict[object, object]) -> str:
-    """A 町字 as the pages name it: its ward, then the town (the lounge zone carries codes, not town names)."""
-    return f"{label('ward_code', parents.get(code, ''))} {code}".strip()
+def town_label(code: object, parents: Towns) -> str:
+    """A 町字 as the pages name it: its ward, then its name from the 住所辞書 (「中央区 三宮町一丁目」)."""
+    return parents.label(code)
 
 
-def town_ranking(pub: Published, area: str, parents: dict[object, object]) -> list[dict[str, Any]]:
+def town_ranking(pub: Published, area: str, parents: Towns) -> list[dict[str, Any]]:
     """The 町字 of the city (or of one ward) by their published figure, largest first; suppressed last."""
     rows = [r for r in pub.rows if r["town_code"] in parents and (area == TOTAL or parents[r["town_code"]] == area)]
     rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0), str(r["town_code"])))
-    return [{"rank": i, "town": town_label(r["town_code"], parents), "ward": label("ward_code", parents[r["town_code"]]),
-             "value": r["value"]} for i, r in enumerate(rows, 1)]
+    order = {c: i for i, c in enumerate(parents.in_order(r["town_code"] for r in rows), 1)}
+    return [{"rank": i, "town": town_label(r["town_code"], parents), "kana": parents.kana(r["town_code"]),
+             "ward": label("ward_code", parents[r["town_code"]]), "value": r["value"], "order": order[r["town_code"]]}
+            for i, r in enumerate(rows, 1)]
 
 
 def _rest(n: int, suppressed: int, noun: str) -> str:
     return f"その他（{n}{noun}の計" + (f"、秘匿{suppressed}を除く" if suppressed else "") + "）"
 
 
-def towns(ind: Indicator, pub: Published, area: str, parents: dict[object, object]) -> dict[str, Any]:
+def towns(ind: Indicator, pub: Published, area: str, parents: Towns) -> dict[str, Any]:
     """The largest :data:`TOP` 町字 of the city or of the ward chosen, and one bar for the others (the sum of
     their published figures; suppressed ones are not in it and are counted in its label)."""
     ranked = town_ranking(pub, area, parents)
@@ -256,14 +258,14 @@ def projection_chart(p: dict[str, Any], area: str) -> dict[str, Any]:
 
 def charts_for(
     ind: Indicator, pub: Published, points: list[tuple[str, Published]], area: str,
-    parents: dict[object, object] | None = None,
+    parents: Towns | None = None,
 ) -> list[dict[str, Any]]:
     """The charts of an indicator page, main one first (``parents``: 町字 → 区, for a 町字 indicator)."""
     out = []
     if ind.chart == "pyramid":
         out.append(pyramid(ind, pub, area))
     elif area_dim(ind) == "town_code":
-        out.append(towns(ind, pub, area, parents or {}))
+        out.append(towns(ind, pub, area, parents or Towns()))
     elif area_dim(ind) == "school_district":
         out.append(districts(ind, pub))
     else:

@@ -45,6 +45,7 @@ MART_SOURCES: dict[str, tuple[str, ...]] = {
     "population_age": ("resident_spells",),
     "flows_age": ("movements", "resident_spells"),
     "births_mother_age": ("births",),
+    "town_names": ("towns",),
 }
 MART_LABELS: dict[str, str] = {
     "population": "人口（区・男女・5歳階級）",
@@ -62,6 +63,7 @@ MART_LABELS: dict[str, str] = {
     "population_age": "将来推計の基準人口（各歳）",
     "flows_age": "将来推計の出生・死亡・移動率（各歳）",
     "births_mother_age": "将来推計の出生（母の年齢別）",
+    "town_names": "町字の名称（住所辞書）",
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from jichitai.lounge import boundaries, display
-from jichitai.lounge.areas import ward_label
+from jichitai.lounge.areas import Towns, ward_label
 from jichitai.lounge.charts import FONT, _match, _spec, area_dim
 from jichitai.lounge.disclosure import TOTAL
 from jichitai.lounge.geo import LEVEL_OF_COLUMN, LEVELS
@@ -47,7 +47,7 @@ def area_values(ind: Indicator, pub: Published, column: str, metric: str = "valu
     return out
 
 
-def choropleth(ind: Indicator, pub: Published, area: str, parents: dict[object, object],
+def choropleth(ind: Indicator, pub: Published, area: str, parents: Towns,
                bounds: boundaries.BoundarySet, metric: str | None = None, where: dict[str, Any] | None = None,
                links: dict[str, str] | None = None, chosen: str | None = None) -> dict[str, Any]:
     """The map of ``bounds.level``: for 町字, only the towns of the ward chosen (all of the city otherwise).
@@ -65,7 +65,9 @@ def choropleth(ind: Indicator, pub: Published, area: str, parents: dict[object, 
         if column == "town_code" and area != TOTAL and parents.get(code) != area:
             continue
         name = f["properties"]["name"]
-        if column == "town_code" and code in parents and not name.startswith(ward_label(parents[code])):
+        if column == "town_code" and code in parents.names:
+            name = parents.label(code)  # the 住所辞書 names a 町字; the boundary file's name only when it does not
+        elif column == "town_code" and code in parents and not name.startswith(ward_label(parents[code])):
             name = f"{ward_label(parents[code])} {name}"
         value = values.get(code)
         state = PUBLISHED if value is not None else SUPPRESSED if code in values else MISSING
@@ -112,7 +114,7 @@ def choropleth(ind: Indicator, pub: Published, area: str, parents: dict[object, 
                  layer=layers, resolve={"scale": {"color": "independent"}})
 
 
-def map_for(ind: Indicator, pub: Published, area: str, parents: dict[object, object]) -> dict[str, Any] | None:
+def map_for(ind: Indicator, pub: Published, area: str, parents: Towns) -> dict[str, Any] | None:
     """The map of the indicator's area level, or ``None`` when it has none or the city has no boundaries."""
     column = area_dim(ind)
     if column is None:

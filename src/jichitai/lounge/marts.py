@@ -244,6 +244,14 @@ def births_mother_age(t: Tables, p: Periods) -> ir.Table:
                       mother_band=b.mother_band).aggregate(n=b.count())
 
 
+def town_names(t: Tables, p: Periods) -> ir.Table:
+    """The 町字 master (住所辞書): each 町字's ward, name and kana, by which every page names a 町字 (a reference
+    table, not counts: no person in it, nothing to protect)."""
+    w = t["towns"]
+    return w.select(w.town_code, w.ward_code, w.ward_name, w.town_name,
+                    town_kana=w.town_kana.fill_null(""))
+
+
 # The columns the marts read, per lounge table: a refresh reads only these from Iceberg (a table not named is
 # not read at all). A mart that uses another column fails on the zone read with
 # these (tests/lounge/test_refresh.py runs every mart that way), so the list cannot silently fall behind.
@@ -258,6 +266,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "nhi_enrolment": ("pid", "household_pid", "ward_code", "valid_from", "valid_to"),
     "tax_assessment": ("pid", "fiscal_year", "version", "ward_code", "taxable", "taxable_income", "income_levy"),
     "declarations": ("fiscal_year", "channel", "outcome", "submitted_at", "decided_at"),
+    "towns": ("town_code", "ward_code", "ward_name", "town_name", "town_kana"),
 }
 
 # Intermediate results, computed first and exposed to the marts under their names (not published).
@@ -281,4 +290,5 @@ MARTS: dict[str, Callable[[Tables, Periods], ir.Table]] = {
     "population_age": population_age,
     "flows_age": flows_age,
     "births_mother_age": births_mother_age,
+    "town_names": town_names,
 }

@@ -17,7 +17,7 @@ rates and means are computed from the perturbed figures.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,8 +108,10 @@ def perturbed(secret: str, n: int | None, sums: dict[str, int], *cell: object) -
     return cellkey.perturb_count(n, key, f"count={n}"), out
 
 
-def publish(ind: Indicator, mart: pa.Table, period: str, k: int, secret: str) -> Published:
-    """The indicator's protected table for ``period`` (ISO date or year)."""
+def publish(ind: Indicator, mart: pa.Table, period: str, k: int, secret: str,
+            town_label: Callable[[object], str] | None = None) -> Published:
+    """The indicator's protected table for ``period`` (ISO date or year); ``town_label`` names a 町字 (from the
+    city's 住所辞書: 「中央区 三宮町一丁目」) in the ``town_code_label`` every page, download and the API show."""
     value = _parse(ind, period)
     rows_now = mart.filter(pc.equal(mart[ind.period], pa.scalar(value, mart.schema.field(ind.period).type)))
     if rows_now.num_rows == 0 and mart.num_rows and period not in periods(ind, mart):
@@ -141,7 +143,8 @@ def publish(ind: Indicator, mart: pa.Table, period: str, k: int, secret: str) ->
                 row[ind.partition] = part
             for d, v in zip(ind.dims, key, strict=True):
                 row[d.column] = v
-                row[f"{d.column}_label"] = label(d.column, v)
+                row[f"{d.column}_label"] = (town_label(v) if town_label and d.column == "town_code" and v != TOTAL
+                                            else label(d.column, v))
             shown = n is not None and n >= k
             row["value"], noisy = perturbed(secret, n, {c: sum_cells[c][key] for c, _ in ind.sums if shown},
                                             ind.slug, part, key)

@@ -17,13 +17,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jichitai.lounge import indicators as I
+from jichitai.lounge.areas import Towns, town_names
 from jichitai.lounge.engines import connect
 from jichitai.lounge.marts import MARTS, STAGES, Periods
 from jichitai.lounge.publish import Published, publish
 from jichitai.lounge.source import Lineage, Zone
 
-# how the saved published tables were protected: tables saved by an older rule are published again
-PUBLISHED_WITH = "suppression+cell-key-1"
+TOWN_MART = "population_town"  # the mart that pairs each 町字 with its ward
+# how the saved published tables were protected and labelled: tables saved by an older rule are published again
+PUBLISHED_WITH = "suppression+cell-key-1+town-names"
 
 
 @dataclass
@@ -39,6 +41,17 @@ class MartSet:
     noise_secret: str = field(default="", repr=False)  # the cell-key secret publishing needs (never saved)
     _published: dict[tuple[str, str, int], Published] = field(default_factory=dict, repr=False)
     _periods: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _towns: Towns | None = field(default=None, repr=False)
+
+    def towns(self) -> Towns:
+        """町字 → 区 as the 町字 mart pairs them, named from the 住所辞書 (mart ``town_names``), made once."""
+        if self._towns is None:
+            pairs = self.tables[TOWN_MART]
+            if pairs.num_rows:
+                pairs = pairs.select(["town_code", "ward_code"]).group_by(["town_code", "ward_code"]).aggregate([])
+            self._towns = Towns(zip(pairs["town_code"].to_pylist(), pairs["ward_code"].to_pylist(), strict=True),
+                                town_names(self.tables.get("town_names")))
+        return self._towns
 
     def periods_of(self, slug: str) -> list[str]:
         """The periods an indicator has (reference dates or years, ISO text, oldest first), computed once."""
@@ -63,7 +76,8 @@ class MartSet:
         key = (slug, period, k)
         if key not in self._published:
             ind = I.get(slug)
-            self._published[key] = publish(ind, self.tables[ind.mart], period, k, self.noise_secret)
+            self._published[key] = publish(ind, self.tables[ind.mart], period, k, self.noise_secret,
+                                           self.towns().label)
         return self._published[key]
 
     def sources(self, slug: str) -> list[Lineage]:
@@ -89,6 +103,8 @@ class MartSet:
         if not manifest_path.exists():
             return None
         m = json.loads(manifest_path.read_text())
+        if not all((directory / f"{name}.parquet").exists() for name in MARTS):
+            return None  # saved before a mart existed: refreshed again
         tables = {name: pq.read_table(directory / f"{name}.parquet") for name in MARTS}
         periods = Periods(tuple(dt.date.fromisoformat(d) for d in m["dates"]), tuple(m["years"]))
         lineage = {n: Lineage(**li) for n, li in m["lineage"].items()}

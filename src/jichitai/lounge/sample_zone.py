@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from jichitai.lake import lounge as lake_lounge
 from jichitai.lake.lounge import UNKNOWN_BAND, mother_band
 from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES, LTC_LEVELS, arrow_schema
-from jichitai.lounge.areas import ward_label
 from jichitai.lounge.geo import TownPlace
+from jichitai.synth.geography import WARD_BY_CODE, chome_name
 
 WARDS = ("28101", "28102", "28105", "28106", "28107", "28108", "28109", "28110", "28111")
 WARD_WEIGHTS = np.array([14.0, 9.0, 7.0, 6.5, 10.5, 14.1, 13.8, 9.5, 15.7])
@@ -75,15 +76,25 @@ class _People:
         return {k: np.concatenate(v) if v else np.array([]) for k, v in self.cols.items()}
 
 
-def places(size: Size = SMALL) -> list[TownPlace]:
-    """The sample zone's 町字 with their ward and 小学校区 (as :func:`generate` assigns them), for its synthetic
-    map; the zone has no town names, so a town is named by its number in the ward."""
+def town_master(size: Size = SMALL) -> list[tuple[str, str, str, str, str]]:
+    """The sample zone's 町字 master (code, ward code, ward name, name, kana), as the registry's 住所辞書 would
+    give it: each ward's 町名 of the synthetic city (synth/geography.py), 一丁目, 二丁目 … when they run out."""
     out = []
     for i in range(len(WARDS) * size.towns_per_ward):
-        w = i // size.towns_per_ward
-        d = w * size.districts_per_ward + (i % size.districts_per_ward)
-        out.append(TownPlace(f"{WARDS[w]}{i:04d}", WARDS[w], f"{ward_label(WARDS[w])}第{i % size.towns_per_ward + 1}町",
-                             f"第{d + 1}小学校区" if d % 3 else f"ﾐﾅﾄ{d // 3 + 1}小学校区"))
+        ward = WARD_BY_CODE[WARDS[i // size.towns_per_ward]]
+        j = i % size.towns_per_ward
+        name, kana = chome_name(ward.towns[j % len(ward.towns)], j // len(ward.towns) + 1)
+        out.append((f"{ward.code}{i:04d}", ward.code, ward.name, name, kana))
+    return out
+
+
+def places(size: Size = SMALL) -> list[TownPlace]:
+    """The sample zone's 町字 with their ward, name and 小学校区 (as :func:`generate` assigns them), for its
+    synthetic map."""
+    out = []
+    for i, (code, ward, _, name, _) in enumerate(town_master(size)):
+        d = WARDS.index(ward) * size.districts_per_ward + (i % size.districts_per_ward)
+        out.append(TownPlace(code, ward, name, f"第{d + 1}小学校区" if d % 3 else f"ﾐﾅﾄ{d // 3 + 1}小学校区"))
     return out
 
 
@@ -260,6 +271,7 @@ def generate(size: Size = SMALL) -> dict[str, pa.Table]:
         "mother_band": np.concatenate([b["band"] for b in births]) if births else np.zeros(0, object),
     })
     tables.update(_services(rng, tables["resident_spells"], arr, pids, start, size))
+    tables["towns"] = lake_lounge.towns(town_master(size))
     return tables
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from jichitai.lounge import boards, exports, sql, tiles
 from jichitai.lounge import indicators as I
+from jichitai.lounge.areas import Towns
 from jichitai.lounge.errors import LoungeError, QueryRefused
 from jichitai.lounge.marts import COLUMNS
 from jichitai.lounge.projection import Projection, project
@@ -306,17 +307,9 @@ def protected_projection(p: Projection) -> dict[str, Any]:
     }
 
 
-def area_parents(marts: MartSet, slug: str) -> dict[object, object]:
-    """町字 → 区 (from the mart's own pairs) for an indicator whose area has a parent area, else empty."""
-    ind = I.get(slug)
-    dim = next((d for d in ind.dims if d.parent_column), None)
-    if dim is None or dim.parent_column is None:
-        return {}
-    table = marts.tables[ind.mart]
-    if table.num_rows == 0:
-        return {}
-    pairs = table.select([dim.column, dim.parent_column]).group_by([dim.column, dim.parent_column]).aggregate([])
-    return dict(zip(pairs[dim.column].to_pylist(), pairs[dim.parent_column].to_pylist(), strict=True))
+def area_parents(marts: MartSet, slug: str) -> Towns:
+    """町字 → 区, with the 町字's names, for an indicator whose area has a parent area, else empty."""
+    return marts.towns() if any(d.parent_column for d in I.get(slug).dims) else Towns()
 
 
 # ---- dashboards (defined as data: lounge/boards.py) -------------------------------------------------------
@@ -348,8 +341,7 @@ def board_view(board: boards.Board, as_of_text: str, area: str, year: str,
     """A dashboard for the area (市全体・区・町字) and year asked, as of a past release when asked: every tile's
     figure from the published (disclosure-controlled) tables."""
     marts = as_of(parse_as_of(as_of_text))
-    parents = area_parents(marts, tiles.TOWN_INDICATOR) if marts.periods_of(tiles.TOWN_INDICATOR) else {}
-    return tiles.view(marts, board, k(), area, year, link, parents)
+    return tiles.view(marts, board, k(), area, year, link, marts.towns())
 
 
 def board_pdf(view: tiles.BoardView) -> bytes:

@@ -27,6 +27,7 @@ SOURCE_SYSTEMS = {
     "nhi_enrolment": "国民健康保険システム",
     "tax_assessment": "個人住民税システム（賦課）",
     "declarations": "申告受付・審査",
+    "towns": "住民記録システム（住所辞書：町字の名称）",
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from jichitai.lake.schemas import LOUNGE_TABLES
+from jichitai.lake.schemas import LOUNGE_TABLES, REFERENCE_TABLES
 from jichitai.lounge import cellkey
 from jichitai.lounge.errors import QueryRefused
 from jichitai.lounge.sqlplan import ID_COLUMNS, PERSON, PERSON_KEY, Plan, Stat, parse
@@ -41,7 +41,8 @@ class SqlResult:
 
 
 def describe(_marts: Any = None) -> list[tuple[str, list[str]]]:
-    return [(f"lounge.{name}", schema.column_names) for name, schema in LOUNGE_TABLES.items()]
+    return [(f"lounge.{name}", schema.column_names) for name, schema in LOUNGE_TABLES.items()
+            if name not in REFERENCE_TABLES]
 
 
 def check(query: str) -> Plan:

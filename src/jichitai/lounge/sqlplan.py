@@ -29,7 +29,7 @@ import sqlglot
 from pyiceberg.types import DateType, IntegerType, LongType, TimestampType
 from sqlglot import exp
 
-from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES
+from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES, REFERENCE_TABLES
 from jichitai.lounge.errors import QueryRefused
 
 PERSON = "pid"  # the column every lounge table identifies its person by (pseudonymised)
@@ -219,6 +219,9 @@ def _source(tree: exp.Select) -> tuple[str, str | None]:
         raise QueryRefused("lounge 以外のテーブルは照会できません。")
     if table.name not in LOUNGE_TABLES:
         raise QueryRefused(f"テーブル「{table.name}」はありません（lounge.* のみ照会できます）。")
+    if table.name in REFERENCE_TABLES:
+        raise QueryRefused(f"「lounge.{table.name}」は町字の名称の参照表で、人の集計には使えません"
+                           "（町字の名称は指標のページに表示されます）。")
     return table.name, table.alias or None
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from jichitai.lounge import boundaries, display, maps
 from jichitai.lounge import indicators as I
-from jichitai.lounge.areas import CITY_NAME, WARD_NAMES, ward_label
+from jichitai.lounge.areas import CITY_NAME, WARD_NAMES, Towns, ward_label
 from jichitai.lounge.boards import Board, Tile
 from jichitai.lounge.charts import _amount, _spec, area_dim, town_label
 from jichitai.lounge.disclosure import TOTAL
@@ -27,7 +27,6 @@ from jichitai.lounge.geo import LEVEL_OF_COLUMN
 from jichitai.lounge.publish import DERIVED_COLUMNS, Published, label
 from jichitai.lounge.refresh import MartSet
 
-TOWN_INDICATOR = "population_town"  # the mart that knows each 町字's ward
 TOP_TOWNS = 20
 JST = ZoneInfo("Asia/Tokyo")
 HIGHLIGHT, PLAIN = "#c0504d", "#3a6ea5"
@@ -44,13 +43,13 @@ class Area:
     def code(self) -> str:
         return self.town or self.ward or TOTAL
 
-    def words(self, parents: dict[object, object]) -> str:
+    def words(self, parents: Towns) -> str:
         if self.town:
             return town_label(self.town, parents)
         return ward_label(self.ward) if self.ward else CITY_NAME
 
 
-def parse_area(text: str, parents: dict[object, object]) -> Area:
+def parse_area(text: str, parents: Towns) -> Area:
     if not text or text == TOTAL:
         return Area()
     if text in WARD_NAMES:
@@ -184,7 +183,7 @@ class _Maker:
     """Builds the tiles of one board for one area and year (the published tables and 町字 parents read once)."""
 
     def __init__(self, marts: MartSet, k: int, area: Area, year: int | None, link: Callable[[str], str],
-                 parents: dict[object, object]) -> None:
+                 parents: Towns) -> None:
         self.marts, self.k, self.area, self.year, self.link, self.parents = marts, k, area, year, link, parents
 
     def where(self, ind: I.Indicator, t: Tile) -> tuple[dict[str, Any], str]:
@@ -332,7 +331,7 @@ def boundaries_name(level: str) -> str:
 
 
 def view(marts: MartSet, board: Board, k: int, area_text: str, year_text: str,
-         link: Callable[[str, int | None], str], parents: dict[object, object]) -> BoardView:
+         link: Callable[[str, int | None], str], parents: Towns) -> BoardView:
     """The board for the area and year asked (``link(area, year)``: the page's URL for another area;
     ``parents``: 町字 → 区)."""
     area = parse_area(area_text, parents)
@@ -346,7 +345,7 @@ def view(marts: MartSet, board: Board, k: int, area_text: str, year_text: str,
     if area.ward:
         crumbs.append((ward_label(area.ward), link(area.ward, year)))
     if area.town:
-        crumbs.append((f"町字 {area.town}", link(area.town, year)))
+        crumbs.append((parents.label(area.town).removeprefix(f"{ward_label(area.ward)} "), link(area.town, year)))
     return BoardView(board=board, area=area, area_words=area.words(parents), year=year or (years[-1] if years else None),
                      years=years, tiles=shown, crumbs=crumbs, wards=WARD_NAMES, refreshed_at=marts.refreshed_at)
 

@@ -21,7 +21,7 @@ from jichitai.common import csvout
 from jichitai.lounge import boards, boundaries, charts, display, exports, freshness, maps, sql
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
-from jichitai.lounge.areas import WARD_NAMES
+from jichitai.lounge.areas import WARD_NAMES, Towns
 from jichitai.lounge.disclosure import TOTAL
 from jichitai.lounge.errors import LoungeError
 from jichitai.lounge.geo import LEVEL_OF_COLUMN, LEVELS
@@ -49,7 +49,7 @@ def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
             "release": release.strftime("%Y年%-m月%-d日") if release else ""}
 
 
-def _table(pub: Published, area: str, ind: I.Indicator, parents: dict[object, object]) -> list[list[Any]]:
+def _table(pub: Published, area: str, ind: I.Indicator, parents: Towns) -> list[list[Any]]:
     """The rows of the data table: labels, then the figures (``None`` where suppressed). A ward chosen keeps
     the ward's rows (for 町字: the ward and its 町字)."""
     adim = charts.area_dim(ind)
@@ -90,7 +90,7 @@ def _rows_html(rows: list[list[Any]], units: list[str | None]) -> SafeString:
 
 
 def _charts(ind: I.Indicator, pub: Published, points: list[tuple[str, Published]], area: str,
-            parents: dict[object, object]) -> list[dict[str, Any]]:
+            parents: Towns) -> list[dict[str, Any]]:
     """The charts of an indicator, with the map of its areas second when the city has boundaries for them
     (a ward map replaces the schematic tile map)."""
     specs = charts.charts_for(ind, pub, points, area, parents)
@@ -125,9 +125,10 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
                  as_of=ctx["as_of"])
     ctx.update(
         specs=_ids(_charts(ind, pub, ctx["points"], ctx["area"], ctx["parents"]), slug),
-        ranking=_rows_html([[r["rank"], r["town"], r["ward"], r["value"]]
-                            for r in charts.town_ranking(pub, ctx["area"], ctx["parents"])], [None, None, None, ind.unit])
+        ranking=_rows_html([[r["rank"], r["town"], r["kana"], r["ward"], r["value"]]
+                            for r in _ranked(request, pub, ctx["area"], ctx["parents"])], [None, None, None, None, ind.unit])
         if charts.area_dim(ind) == "town_code" else "",
+        ranking_orders=_ranking_orders(request),
         headers=(["区分"] if ind.partition else []) + [d.label for d in ind.dims] + [ind.measure_label]
         + [display.heading(lab) for _, lab in ind.sums],
         table_rows=_rows_html(_table(pub, ctx["area"], ind, ctx["parents"]), _units(ind)),
@@ -141,6 +142,38 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
         query=request.GET.urlencode(),
     )
     return render(request, "lounge/indicator.html", ctx)
+
+
+RANKING_ORDERS = {"rank": "順位", "town": "町字順（住所辞書の順）", "kana": "五十音順"}
+
+
+def _ranking_order(request: HttpRequest) -> str:
+    order = request.GET.get("order") or "rank"
+    if order not in RANKING_ORDERS:
+        raise LoungeError("並べ替えは「順位」「町字順」「五十音順」から選んでください。", field="order")
+    return order
+
+
+def _ranked(request: HttpRequest, pub: Published, area: str, parents: Towns) -> list[dict[str, Any]]:
+    """The 町字 ranking in the order asked: by the figure (順位), in 町字 order or by kana (五十音順)."""
+    rows = charts.town_ranking(pub, area, parents)
+    order = _ranking_order(request)
+    if order == "town":
+        rows.sort(key=lambda r: r["order"])
+    elif order == "kana":
+        rows.sort(key=lambda r: (not r["kana"], r["kana"], r["order"]))
+    return rows
+
+
+def _ranking_orders(request: HttpRequest) -> list[tuple[str, str, bool]]:
+    """(label, query, chosen) of each order of the ranking, the page's other choices kept."""
+    chosen = _ranking_order(request)
+    out = []
+    for key, words in RANKING_ORDERS.items():
+        query = request.GET.copy()
+        query["order"] = key
+        out.append((words, query.urlencode(), key == chosen))
+    return out
 
 
 def _map_note(ind: I.Indicator) -> str:

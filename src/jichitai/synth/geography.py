@@ -206,11 +206,9 @@ def build_towns(seed: int) -> list[Town]:
             zone = ward.postcode_zones[machi_no % len(ward.postcode_zones)]
             chome_count = rng.choice((0, 1, 2, 3, 3, 4, 4, 5, 6))
             suffix = f"{(rng.randint(0, 99) + machi_no) % 100:02d}"
-            kana = town_kana(machi)
             for chome in range(0 if chome_count == 0 else 1, chome_count + 1):
                 postcode = f"{zone}{suffix}"
-                label = machi if chome == 0 else f"{machi}{_KANJI_NUM[chome - 1]}丁目"
-                label_kana = kana if chome == 0 else f"{kana}{_KANA_NUM[chome - 1]}チョウメ"
+                label, label_kana = chome_name(machi, chome)
                 towns.append(Town(
                     code=f"{ward.code}{machi_no:04d}{chome:03d}",
                     ward_code=ward.code, ward_name=ward.name, name=label, kana=label_kana,
@@ -220,6 +218,14 @@ def build_towns(seed: int) -> list[Town]:
 
 
 _KANA_NUM = ("イッ", "ニ", "サン", "ヨン", "ゴ", "ロク", "ナナ", "ハッ", "キュウ")
+
+
+def chome_name(machi: str, chome: int) -> tuple[str, str]:
+    """A 町字's name and kana: the 町名 alone (``chome`` 0) or with its 丁目 (三宮町一丁目, サンノミヤチョウイッチョウメ)."""
+    kana = town_kana(machi)
+    if chome == 0:
+        return machi, kana
+    return f"{machi}{_KANJI_NUM[chome - 1]}丁目", f"{kana}{_KANA_NUM[chome - 1]}チョウメ"
 
 
 def ward_shares() -> dict[str, float]:

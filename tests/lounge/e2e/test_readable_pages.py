@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from jichitai.lounge import sample_zone
 from tests.lounge.e2e.test_dashboards import charts_drawn, reader
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,11 +22,19 @@ def test_town_ranking_search_and_charts_draw(live_server: Any, page: Any, screen
     charts_drawn(page)
     rows = page.locator("#ranking tbody tr")
     everything = rows.count()
-    page.get_by_label("町字・区で絞り込む").fill("北区")
+    search = page.get_by_label("町字名・よみ・区で絞り込む")
+    search.fill("北区")
     visible = page.locator("#ranking tbody tr:not([hidden])")
     assert 0 < visible.count() < everything
     assert all("北区" in t for t in visible.all_inner_texts())
-    page.get_by_label("町字・区で絞り込む").fill("")
+    # the 町字 are named (「中央区 三宮町一丁目」) and found by their reading typed in ひらがな
+    names = {f"{w} {n}": k for _, _, w, n, k in sample_zone.town_master(sample_zone.SMALL)}
+    shown = page.locator("#ranking tbody tr td:nth-child(2)").all_inner_texts()
+    assert sorted(shown) == sorted(names)
+    search.fill("さんのみやちょう")
+    hits = [r.split("\t")[1] for r in page.locator("#ranking tbody tr:not([hidden])").all_inner_texts()]
+    assert hits == ["中央区 三宮町一丁目"] and names[hits[0]].startswith("サンノミヤチョウ")
+    search.fill("")
     assert page.locator("#ranking tbody tr:not([hidden])").count() == everything
     screenshot("lounge-town-ranking")
 

@@ -1,8 +1,13 @@
 // Lounge tables: <input data-filter="TABLE_ID"> hides the rows of that table that do not contain the text typed
-// (NFKC-folded, so 全角/半角 match). Our own file: CSP script-src 'self', nothing fetched.
+// (NFKC-folded, so 全角/半角 match, and ひらがな folded to カタカナ, so a 町字's よみ is found either way).
+// Our own file: CSP script-src 'self', nothing fetched.
 (function () {
   "use strict";
-  function fold(text) { return text.normalize("NFKC").toLowerCase(); }
+  function fold(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/[\u3041-\u3096]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) + 0x60);
+    });
+  }
   document.querySelectorAll("input[data-filter]").forEach(function (input) {
     var table = document.getElementById(input.dataset.filter);
     if (!table) { return; }
