@@ -108,18 +108,22 @@ def _not_a_read(route: str) -> str | None:
 
 
 @pytest.fixture
-def scene(household: Any, protect: Any, clerk: Any) -> Callable[[str], dict[str, str]]:
-    """``scene(kind)``: 花子 protected by ``kind``; returns 太郎's and 花子's numbers and the household. A 職権
-    correction of 太郎 drafted before the measure waits for 決裁."""
-    from jichitai.registry import approval
+def scene(household: Any, protect: Any, clerk: Any, make_staff: Any) -> Callable[..., dict[str, str]]:
+    """``scene(kind, lifted=False)``: 花子 protected by ``kind`` (with ``lifted``, set aside at the counter by a
+    running 一時解除, j410); returns 太郎's and 花子's numbers and the household. A 職権 correction of 太郎 drafted
+    before the measure waits for 決裁."""
+    from jichitai.registry import approval, lifts
     from jichitai.registry.domain import CorrectRecord
 
     taro, hanako = household.atena_numbers
     approval.propose(CorrectRecord(moved_on=TODAY, atena_number=taro, kind="ex_officio",
                                    changes={"honseki": "兵庫県神戸市中央区加納町6丁目5番1号"}), actor=clerk)
 
-    def make(kind: str) -> dict[str, str]:
-        protect(hanako, kind)
+    def make(kind: str, lifted: bool = False) -> dict[str, str]:
+        row = protect(hanako, kind)
+        if lifted:
+            officer = make_staff(roles=["supervisor", "support_officer"])
+            lifts.lift_temporarily(officer, row.pk, "審査の上、窓口で交付するため")
         return {"taro": taro, "hanako": hanako, "setai": household.setai_numbers[0]}
 
     return make
@@ -381,13 +385,18 @@ def _system_reads(feed_code: str, kind: str, system: Any) -> list[Any]:
     raise AssertionError(f"feed kind {kind!r} of {feed_code} is not probed for household suppression")
 
 
+LIFTED = pytest.mark.parametrize("lifted", [False, True], ids=["", "during_a_temporary_lift"])
+
+
+@LIFTED
 @pytest.mark.parametrize("spec", [f for f in FEEDS if f.kind not in ("file_in", "common")], ids=lambda f: f.code)
 def test_j440_no_feed_gives_a_co_residents_address_to_a_system_without_the_right(
-        spec: Any, scene: Any, make_system: Any, clerk: Any) -> None:
+        spec: Any, lifted: bool, scene: Any, make_system: Any, clerk: Any) -> None:
     """3.4: 太郎's events (the move-in before the measure, and a 転居 after it, in one batch with 花子) reach a
     system without the right to supported addresses without any address item; the event written before the
-    measure is covered too (decided when read). A system with the right gets them."""
-    s = scene("support")
+    measure is covered too (decided when read). A system with the right gets them. During a 一時解除 too
+    (j410: 「一時解除については…庁内各システムへのデータ連携は不要とすること」: the lift is the counter's alone)."""
+    s = scene("support", lifted)
     from jichitai.registry.domain import RecordMoveWithin
 
     apply(RecordMoveWithin(moved_on=TODAY, atena_numbers=(s["taro"], s["hanako"]), town_code="281100001",
@@ -417,20 +426,25 @@ def test_j440_the_common_functions_give_no_co_residents_address(scene: Any, make
                                      outcome="refused").exists()
 
 
+@LIFTED
 @pytest.mark.parametrize("kind", sorted(exports.KINDS))
-def test_j440_no_export_gives_a_co_residents_address(kind: str, scene: Any, supervisor: Any) -> None:
-    """3.4: the standard CSV (全件 and 差分 — the 差分 carries 太郎's history rows) withholds his address."""
-    s = scene("support")
+def test_j440_no_export_gives_a_co_residents_address(kind: str, lifted: bool, scene: Any, supervisor: Any) -> None:
+    """3.4: the standard CSV (全件 and 差分 — the 差分 carries 太郎's history rows) withholds his address, during a
+    一時解除 too (j410: no 連携 of a lift)."""
+    s = scene("support", lifted)
     out = exports.export(actor=supervisor, kind=kind)
     _taro_rows_have_no_address(out.data.decode().splitlines(), s["taro"])
     assert out.withheld >= 2  # 太郎 and 花子
     assert AuditEntry.objects.filter(resource=f"resident:{s['taro']}", outcome="withheld").exists()
 
 
+@LIFTED
 @pytest.mark.parametrize("table", landing.EVENT_TABLES)
-def test_j440_the_lake_lands_no_co_residents_address(table: str, scene: Any, hub_catalogue: None, lake: Any) -> None:
-    """3.4: the lake is a system without the right: 太郎's events land without any address item."""
-    s = scene("support")
+def test_j440_the_lake_lands_no_co_residents_address(table: str, lifted: bool, scene: Any, hub_catalogue: None,
+                                                     lake: Any) -> None:
+    """3.4: the lake is a system without the right: 太郎's events land without any address item, during a 一時解除
+    too (j410: no 連携 of a lift)."""
+    s = scene("support", lifted)
     feeds.relay_all()
     landing.land_events_into(table)
     rows = lake.load_table(table).scan().to_arrow().to_pylist()

@@ -50,6 +50,7 @@ class Config:
     hub_files: str = ""
     cvs_biller_code: str = ""  # 請求書発行企業コード (GS1 Japan) for the コンビニ収納 barcode on 納付書; empty: none
     cvs_limit: int = 300_000  # the largest 納付額 the 収納代行 contract takes at a コンビニ (≤ 999,999: 6 digits)
+    suppression_lift_minutes: int = 30  # 抑止の一時解除 returns to 抑止 after this long (j410: 時間を設定できること)
     s3_endpoint: str = ""
     s3_region: str = ""
     mynumber_retired_keys: Path | None = None  # retired 個人番号 keys, one file each (jichitai vault rotate)
@@ -138,6 +139,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         cvs_biller_code=_biller_code(env.get("JICHITAI_CVS_BILLER_CODE", "").strip()),
         cvs_limit=_cvs_limit(_int(env, "JICHITAI_CVS_LIMIT", 300_000)),
         mynumber_retired_keys=_retired_keys(env, var_dir, production=mode == "production"),
+        suppression_lift_minutes=_lift_minutes(_int(env, "JICHITAI_SUPPRESSION_LIFT_MINUTES", 30)),
     )
 
 
@@ -181,6 +183,15 @@ def _cvs_limit(value: int) -> int:
     return value
 
 
+def _lift_minutes(value: int) -> int:
+    """抑止の一時解除's length (j410): at least a minute, at most a working day (480): a lift is for one task at
+    the counter, never a way of ending a suppression unseen."""
+    if not 1 <= value <= 480:
+        raise ConfigurationError(f"JICHITAI_SUPPRESSION_LIFT_MINUTES must be 1 to 480 minutes, got {value}",
+                                 variable="JICHITAI_SUPPRESSION_LIFT_MINUTES")
+    return value
+
+
 def _hub_files(value: str) -> str:
     if "://" in value and not (value.startswith("s3://") and len(value) > len("s3://")):
         raise ConfigurationError(f"JICHITAI_HUB_FILES must be a folder or s3://bucket/prefix, got {value!r}",
@@ -198,4 +209,5 @@ VARIABLES = (
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
     "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE", "JICHITAI_SEAL_OMITTED", "JICHITAI_HUB_FILES", "JICHITAI_S3_ENDPOINT",
     "JICHITAI_S3_REGION", "JICHITAI_CVS_BILLER_CODE", "JICHITAI_CVS_LIMIT",
+    "JICHITAI_SUPPRESSION_LIFT_MINUTES",
 )

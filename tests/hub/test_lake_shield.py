@@ -205,7 +205,7 @@ def test_consistency_an_extended_measure_changes_nothing_more_and_an_ended_one_r
     snapshots = {
         i: len(lake.load_table(i).metadata.snapshots) for i in lakeshield.ADDRESS_TABLES if lake.table_exists(i)
     }
-    drafter, approver = make_staff(roles=["counter"]), make_staff(roles=["supervisor"])
+    drafter, approver = make_staff(roles=["counter"]), make_staff(roles=["supervisor", "support_officer"])
     req = support.propose(drafter, "extend", suppression_id=row.pk, reason="延長の申出")
     support.approve(approver, req.pk)
     report = lakeshield.enforce(lake)

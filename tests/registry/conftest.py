@@ -38,6 +38,13 @@ def supervisor(make_staff: Callable[..., Any]) -> Any:
     return make_staff(roles=["supervisor"])
 
 
+@pytest.fixture
+def officer(make_staff: Callable[..., Any]) -> Any:
+    """The 支援措置責任者 (a 市民課 決裁者 the city names): the only one who sets, extends, ends and lifts
+    suppressions for a while (j410: 「抑止・解除、又は一時解除できる権限は個別に設定できること」)."""
+    return make_staff(roles=["supervisor", "support_officer"])
+
+
 def move_in_command(**overrides: Any) -> RecordMoveIn:
     values: dict[str, Any] = dict(
         moved_on=dt.date(2026, 11, 1), notified_on=dt.date(2026, 11, 5),
@@ -65,7 +72,7 @@ def protect(make_staff: Callable[..., Any]) -> Callable[..., Any]:
     way one is set); other kinds are set by a supervisor directly. Returns the Suppression."""
     from jichitai.registry import support, suppression
 
-    drafter, approver = make_staff(roles=["counter"]), make_staff(roles=["supervisor"])
+    drafter, approver = make_staff(roles=["counter"]), make_staff(roles=["supervisor", "support_officer"])
 
     def make(atena: str, kind: str = "support", starts_on: dt.date | None = None,
              ends_on: dt.date | None = None) -> Any:

@@ -35,30 +35,33 @@ def test_j440_period_is_one_year_as_the_standards_example() -> None:
     assert support.extension_opens(dt.date(2021, 3, 31)) == dt.date(2021, 2, 28)
 
 
-def test_j440_a_measure_needs_an_application_and_another_supervisors_approval(
-        household: Any, clerk: Any, supervisor: Any, make_staff: Any) -> None:
-    """Consistency: a supervisor cannot set 支援措置 directly, nor approve their own application; a clerk cannot
-    approve; the approval by another supervisor sets it with the one-year period."""
+def test_j440_a_measure_needs_an_application_and_another_support_officers_approval(
+        household: Any, clerk: Any, officer: Any, make_staff: Any) -> None:
+    """Consistency: the 支援措置責任者 cannot set 支援措置 directly, nor approve their own application; a clerk
+    cannot approve, nor can a 決裁者 who is not the 責任者 (j410: the right to set and end is given on its own);
+    the approval by another 責任者 sets it with the one-year period."""
     hanako = household.atena_numbers[1]
     with pytest.raises(RegistryError, match="決裁"):
-        suppression.set_suppression(supervisor, hanako, "support", "DV", TODAY)
-    req = support.propose(supervisor, "set", atena_number=hanako, reason="DV等支援措置の申出", starts_on=TODAY)
+        suppression.set_suppression(officer, hanako, "support", "DV", TODAY)
+    req = support.propose(officer, "set", atena_number=hanako, reason="DV等支援措置の申出", starts_on=TODAY)
     assert req.ends_on == support.period_end(TODAY)
     with pytest.raises(RegistryError, match="起案者本人"):
-        support.approve(supervisor, req.pk)
+        support.approve(officer, req.pk)
     with pytest.raises(PermissionRefused):
         support.approve(clerk, req.pk)
+    with pytest.raises(PermissionRefused):
+        support.approve(make_staff(roles=["supervisor"]), req.pk)
     assert not Suppression.objects.exists()
-    assert AuditEntry.objects.filter(resource=f"support_request:{req.pk}", outcome="refused").count() == 2
-    done = support.approve(make_staff(roles=["supervisor"]), req.pk, "確認済み")
+    assert AuditEntry.objects.filter(resource=f"support_request:{req.pk}", outcome="refused").count() == 3
+    done = support.approve(make_staff(roles=["supervisor", "support_officer"]), req.pk, "確認済み")
     assert done.state == "approved" and done.suppression is not None
     assert suppression.active([hanako]) == {hanako: {"support"}}
     with pytest.raises(RegistryError, match="既に決裁済み"):
-        support.reject(supervisor, req.pk, "重複")
+        support.reject(officer, req.pk, "重複")
 
 
 def test_j410_a_measure_past_its_end_date_stays_in_force_and_is_alerted_daily(
-        household: Any, clerk: Any, supervisor: Any, protect: Any) -> None:
+        household: Any, clerk: Any, officer: Any, protect: Any) -> None:
     """Independent (j410): past its 終了日 the measure still refuses the third party, the daily job alerts
     once a day until someone acts, and only an approved extension or end stops the alerts."""
     hanako = household.atena_numbers[1]
@@ -69,11 +72,11 @@ def test_j410_a_measure_past_its_end_date_stays_in_force_and_is_alerted_daily(
     assert support.alert_overdue() == []  # once a day
     assert [s.pk for s in support.alert_overdue(TODAY + dt.timedelta(days=1))] == [row.pk]  # and the next day
     assert AuditEntry.objects.filter(action="registry.suppression.overdue", outcome="alert").count() == 2
-    assert [s.pk for s in support.overview(supervisor).overdue] == [row.pk]
+    assert [s.pk for s in support.overview(officer).overdue] == [row.pk]
     # extended: one year from the day after the old 終了日, then no longer overdue
     req = support.propose(clerk, "extend", suppression_id=row.pk, reason="継続の申出")
     assert req.ends_on == support.period_end(row.ends_on + dt.timedelta(days=1))
-    support.approve(supervisor, req.pk)
+    support.approve(officer, req.pk)
     assert support.overdue() == [] and support.alert_overdue() == []
 
 
@@ -87,21 +90,21 @@ def test_j440_extension_opens_one_month_before_the_end(household: Any, clerk: An
 
 
 def test_j440_ending_a_measure_needs_approval_and_then_the_address_is_no_longer_withheld(
-        household: Any, clerk: Any, supervisor: Any, protect: Any) -> None:
+        household: Any, clerk: Any, officer: Any, protect: Any) -> None:
     taro, hanako = household.atena_numbers
     row = protect(hanako)
     with pytest.raises(RegistryError, match="決裁"):
-        suppression.lift(supervisor, row.pk)
+        suppression.lift(officer, row.pk)
     req = support.propose(clerk, "lift", suppression_id=row.pk, reason="本人からの終了の申出")
     with pytest.raises(SuppressedError):
         suppression.ensure_issuance_allowed(clerk, [taro], "third_party")  # still in force until 決裁
-    support.approve(supervisor, req.pk)
+    support.approve(officer, req.pk)
     suppression.ensure_issuance_allowed(clerk, [taro], "third_party")
     assert SupportRequest.objects.get(pk=req.pk).state == "approved"
 
 
 def test_j440_attempts_list_shows_every_touch_of_a_protected_person(
-        household: Any, clerk: Any, supervisor: Any, protect: Any, make_staff: Any) -> None:
+        household: Any, clerk: Any, officer: Any, protect: Any, make_staff: Any) -> None:
     """3.4 (支援措置責任者): refusals on the co-resident, reads of the protected person; auditors see it too,
     clerks do not."""
     taro, hanako = household.atena_numbers
@@ -141,7 +144,7 @@ def test_j440_api_applies_approves_and_refuses_bad_input_in_japanese(household: 
     assert made.json()["ends_on"] == "2027-03-31"
     refused = _post(counter, f"/api/registry/support/requests/{made.json()['request_id']}/approve", {})
     assert refused.status_code == 403
-    log_in_verified(client, make_staff(roles=["supervisor"]))
+    log_in_verified(client, make_staff(roles=["supervisor", "support_officer"]))
     approved = _post(client, f"/api/registry/support/requests/{made.json()['request_id']}/approve", {"note": "可"})
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     summary = client.get("/api/registry/support/").json()

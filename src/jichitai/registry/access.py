@@ -82,7 +82,8 @@ def view_resident(actor: Any, atena_number: str) -> ResidentView:
     members = list(Resident.objects.filter(setai_number=row.setai_number, status="active")
                    .order_by("household_order", "pk"))
     history = person_history(atena_number)  # the places they lived: one may be a protected person's now
-    guard = suppression.ensure_view_allowed(actor, atena_number, records=[*members, *history], via="resident")
+    guard = suppression.ensure_view_allowed(actor, atena_number, records=[*members, *history], via="resident",
+                                             counter=True)
     person = to_person(row)
     hidden = hidden_items(actor)
     household = [mask(to_person(r), hidden) for r in members]
@@ -114,7 +115,7 @@ def reveal_my_number(actor: Any, atena_number: str, purpose: str) -> str:
     row = Resident.objects.filter(pk=atena_number).first()
     if row is None:
         raise NotFound("指定された宛名番号の住民は登録されていません。")
-    suppression.ensure_view_allowed(actor, atena_number)
+    suppression.ensure_view_allowed(actor, atena_number, counter=True)
     number = to_person(row).my_number
     audit.record(actor, "registry.view_mynumber", resource, "ok", purpose=code, purpose_label=label)
     return number

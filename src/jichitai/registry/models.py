@@ -13,6 +13,9 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
+
+from jichitai.common.wareki import to_wareki
 
 
 class Town(models.Model):
@@ -272,6 +275,33 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.KINDS.get(self.kind, self.kind)} {self.atena_number}"
+
+
+class TemporaryLift(models.Model):
+    """抑止の一時解除 (j410): one suppression set aside at the counter for one purpose until ``ends_at``, then in
+    force again by itself (every check compares the time: no job restores it). Never sent to another system
+    (j410: 「庁内各システムへのデータ連携は不要とすること」): only the registry's own counter checks read it."""
+
+    suppression = models.ForeignKey(Suppression, verbose_name="一時解除する抑止", on_delete=models.PROTECT,
+                                    related_name="temporary_lifts")
+    reason = models.CharField("一時解除の目的・理由", max_length=300)
+    starts_at = models.DateTimeField("一時解除の開始日時")
+    ends_at = models.DateTimeField("抑止に戻る日時", db_index=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="一時解除者", on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = "抑止の一時解除"
+        verbose_name_plural = "抑止の一時解除"
+
+    def __str__(self) -> str:
+        return f"一時解除 {self.suppression_id} ({self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M})"
+
+    @property
+    def until_label(self) -> str:
+        """When the suppression is in force again, as a person reads it (「令和8年12月7日 13時45分」)."""
+        local = timezone.localtime(self.ends_at)
+        return f"{to_wareki(local.date())} {local.hour}時{local.minute:02d}分"
 
 
 class SupportRequest(models.Model):

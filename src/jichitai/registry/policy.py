@@ -22,8 +22,15 @@ define("registry.certificate.issue", "住民票の写し等の交付", {R.COUNTE
 define("registry.export", "住民記録の全件・差分出力", {R.SUPERVISOR, R.SYSADMIN})
 define("registry.import", "住民記録の取込（移行）", {R.SYSADMIN})
 define("registry.suppression.propose", "支援措置の開始・延長・終了の起案", {R.COUNTER_CLERK, R.SUPERVISOR})
-define("registry.suppression.manage", "抑止設定の設定と解除・支援措置の決裁", {R.SUPERVISOR}, duty=R.REGISTRY_DUTY)
-define("registry.suppression.view", "支援措置の期限管理と抑止対象への操作試行の確認", {R.SUPERVISOR, R.AUDITOR})
+# j410: 「抑止・解除、又は一時解除できる権限は個別に設定できること」: setting, extending and ending a suppression
+# (and the 決裁 of a 支援措置) and lifting one for a while are two actions, each granted on its own; both go to the
+# 支援措置責任者 the city names, not to every 決裁者 (a role no administrator can give themselves: rolechanges).
+define("registry.suppression.manage", "抑止設定の設定・延長・終了と支援措置の決裁", {R.SUPPORT_OFFICER},
+       duty=R.REGISTRY_DUTY)
+define("registry.suppression.lift_temporarily", "抑止の一時解除（一定時間の後に自動で抑止に戻る）", {R.SUPPORT_OFFICER},
+       duty=R.REGISTRY_DUTY)
+define("registry.suppression.view", "支援措置の期限管理と抑止対象への操作試行の確認",
+       {R.SUPERVISOR, R.SUPPORT_OFFICER, R.AUDITOR})
 # 住民基本台帳の一部の写しの閲覧 (住基法第11条・第11条の2, 標準仕様書 9.5): the list of a whole area, so a supervisor's
 # or counter clerk's duty in the 市民課, not every member of staff's
 define("registry.inspection", "住民基本台帳の一部の写し（閲覧用）の作成", {R.COUNTER_CLERK, R.SUPERVISOR},

@@ -23,9 +23,9 @@ from jichitai.audit import services as audit
 from jichitai.audit.models import AuditEntry
 from jichitai.common.errors import PermissionRefused
 from jichitai.common.wareki import to_wareki
-from jichitai.registry import suppression
+from jichitai.registry import lifts, suppression
 from jichitai.registry.domain.errors import RegistryError
-from jichitai.registry.models import Resident, SupportRequest, Suppression
+from jichitai.registry.models import Resident, SupportRequest, Suppression, TemporaryLift
 
 PROPOSE = "registry.suppression.propose"
 DECIDE = "registry.suppression.manage"
@@ -190,6 +190,7 @@ class Overview:
     waiting: list[SupportRequest]
     in_force: list[Suppression]
     names: dict[str, str]
+    lifted: dict[int, TemporaryLift]  # suppression id → its running 一時解除 (j410)
 
 
 def _in_force(on: dt.date) -> Any:
@@ -212,7 +213,7 @@ def overview(actor: Any, on: dt.date | None = None) -> Overview:
     people = {s.atena_number for s in rows} | {r.atena_number for r in waiting}
     names = dict(Resident.objects.filter(pk__in=people).values_list("atena_number", "name"))
     audit.record(actor, VIEW, "suppressions", "ok", overdue=len(overdue(on)), waiting=len(waiting))
-    return Overview(overdue(on), soon, waiting, rows, names)
+    return Overview(overdue(on), soon, waiting, rows, names, lifts.running_by_suppression())
 
 
 def alert_overdue(on: dt.date | None = None) -> list[Suppression]:
@@ -232,12 +233,15 @@ def alert_overdue(on: dt.date | None = None) -> list[Suppression]:
 
 def attempts(actor: Any, limit: int = 200) -> list[AuditEntry]:
     """Every touch of a protected person, newest first: refusals and withheld addresses on anyone a measure
-    covers, and every read of the people under 支援措置 or 照会抑止 now (3.4: for the 支援措置責任者)."""
+    covers, and every read of the people under 支援措置 or 照会抑止 now (3.4: for the 支援措置責任者), with each
+    一時解除 (j410) and each attempt at one."""
     _ensure(actor, VIEW, "suppression-attempts")
     protected = set(Suppression.objects.filter(lifted_at__isnull=True, kind__in=PROTECTING)
                     .values_list("atena_number", flat=True))
-    touched = Q(detail__code=suppression.CODE) | Q(resource__in=[f"resident:{a}" for a in protected])
-    rows = list(AuditEntry.objects.filter(touched).exclude(action__startswith="registry.suppression")
+    touched = (Q(detail__code=suppression.CODE) | Q(resource__in=[f"resident:{a}" for a in protected])
+               | Q(action=lifts.LIFT))
+    rows = list(AuditEntry.objects.filter(touched)
+                .exclude(Q(action__startswith="registry.suppression") & ~Q(action=lifts.LIFT))
                 .order_by("-seq")[:limit])
     audit.record(actor, VIEW, "suppression-attempts", "ok", shown=len(rows))
     return rows

@@ -14,7 +14,7 @@ from pydantic import Field, StrictInt
 
 from jichitai.accounts.api_auth import StaffSession, ensure
 from jichitai.common import fields as F
-from jichitai.registry import support
+from jichitai.registry import lifts, support
 from jichitai.registry.models import SupportRequest, Suppression
 from jichitai.registry.schemas import STRICT
 
@@ -89,6 +89,30 @@ def approve(request: HttpRequest, request_id: F.RowId, decision: Decision) -> An
 @router.post("/requests/{request_id}/reject", response={200: RequestOut, 400: Error, 403: Error})
 def reject(request: HttpRequest, request_id: F.RowId, decision: Decision) -> Any:
     return _request_out(support.reject(ensure(request, support.DECIDE), request_id, decision.note))
+
+
+class LiftIn(Schema):
+    model_config = STRICT
+    reason: F.Text(300)  # type: ignore[valid-type]
+
+
+class LiftOut(Schema):
+    suppression_id: int
+    atena_number: str
+    kind: str
+    reason: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+@router.post("/suppressions/{suppression_id}/lift", response={201: LiftOut, 400: Error, 403: Error})
+def lift(request: HttpRequest, suppression_id: F.RowId, body: LiftIn) -> Any:
+    """抑止の一時解除 (j410): the suppression is set aside at the counter until ``ends_at`` (the city's time,
+    ``JICHITAI_SUPPRESSION_LIFT_MINUTES``), then in force again by itself; no other system is told."""
+    done = lifts.lift_temporarily(ensure(request, lifts.LIFT), suppression_id, body.reason)
+    return Status(201, {"suppression_id": done.suppression_id, "atena_number": done.suppression.atena_number,
+                        "kind": done.suppression.kind, "reason": done.reason, "starts_at": done.starts_at,
+                        "ends_at": done.ends_at})
 
 
 @router.get("/attempts", response={200: list[dict[str, Any]], 403: Error})

@@ -17,6 +17,12 @@ each record it would reveal, and each refusal or withheld address is audited wit
 A suppression never ends by itself (j410: 「抑止の終了日を経過しても、抑止は自動的に終了しないこと」): its
 終了日 is the date by which someone must extend or lift it; past it, it stays in force and is listed as
 overdue (:mod:`jichitai.registry.support`) until someone does.
+
+抑止の一時解除 (j410, :mod:`jichitai.registry.lifts`) sets a suppression aside until a time, at the counter only:
+the checks of the registry's own staff work (照会, 証明書の交付, 異動) pass ``counter=True`` and skip a suppression
+while its lift runs; everything else (the hub, files, exports, the lake, the tax office, the outbox mark) reads
+the suppressions as if no lift existed (j410: 「庁内各システムへのデータ連携は不要とすること」). The lift ends by the
+clock: each check compares ``ends_at`` with now.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
@@ -38,7 +44,7 @@ from jichitai.dbcopy import any_of
 from jichitai.registry import store
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.domain.person import ACTIVE
-from jichitai.registry.models import Resident, Suppression, Town
+from jichitai.registry.models import Resident, Suppression, TemporaryLift, Town
 
 THIRD_PARTY = "third_party"
 PRIVACY = frozenset({"view", "support"})  # kinds that protect the household's address, not only the person
@@ -53,20 +59,37 @@ def _in_force(on: dt.date) -> Any:
     return Suppression.objects.filter(lifted_at__isnull=True, starts_on__lte=on)
 
 
-def active(atena_numbers: Iterable[str], on: dt.date | None = None) -> dict[str, set[str]]:
-    """宛名番号 → the kinds of suppression in force on ``on`` on the person themselves (today by default)."""
-    on = on or timezone.localdate()
+def running_lifts(at: dt.datetime | None = None) -> Any:
+    """The 一時解除 running at ``at`` (now by default): started and not yet over. Nothing restores a suppression
+    at the end of its lift: this comparison is the end (j410: 「一定時間経過後に自動で抑止状態に戻ること」)."""
+    at = at or timezone.now()
+    return TemporaryLift.objects.filter(starts_at__lte=at, ends_at__gt=at)
+
+
+def in_force_rows(atena_numbers: Iterable[str], on: dt.date | None = None) -> list[tuple[str, str, bool]]:
+    """(宛名番号, kind, set aside at the counter now by a running 一時解除) of each suppression in force on ``on``
+    on the people themselves: one query serves both the counter's checks and everyone else's."""
+    on, now = on or timezone.localdate(), timezone.now()
     if store.use_raw_sql():
-        where, params = any_of("atena_number", atena_numbers)
-        with connection.cursor() as cur:  # the table and columns are the model's; values are parameters
-            cur.execute(f"SELECT atena_number, kind FROM {Suppression._meta.db_table} WHERE {where} "  # noqa: S608
-                        "AND lifted_at IS NULL AND starts_on <= %s", [*params, on])
-            rows: Iterable[tuple[str, str]] = cur.fetchall()
-    else:
-        rows = _in_force(on).filter(atena_number__in=list(atena_numbers)).values_list("atena_number", "kind")
+        where, params = any_of("s.atena_number", atena_numbers)
+        with connection.cursor() as cur:  # the tables and columns are the models'; values are parameters
+            cur.execute(f"SELECT s.atena_number, s.kind, EXISTS (SELECT 1 FROM {TemporaryLift._meta.db_table} t "  # noqa: S608
+                        "WHERE t.suppression_id = s.id AND t.starts_at <= %s AND t.ends_at > %s) "
+                        f"FROM {Suppression._meta.db_table} s WHERE {where} "
+                        "AND s.lifted_at IS NULL AND s.starts_on <= %s", [now, now, *params, on])
+            return [(a, k, bool(lifted)) for a, k, lifted in cur.fetchall()]
+    return list(_in_force(on).filter(atena_number__in=list(atena_numbers))
+                .annotate(lifted=Exists(running_lifts(now).filter(suppression=OuterRef("pk"))))
+                .values_list("atena_number", "kind", "lifted"))
+
+
+def active(atena_numbers: Iterable[str], on: dt.date | None = None, *, counter: bool = False) -> dict[str, set[str]]:
+    """宛名番号 → the kinds of suppression in force on ``on`` on the person themselves (today by default); with
+    ``counter``, as the registry's counter sees them (a suppression under a running 一時解除 left out)."""
     out: dict[str, set[str]] = {}
-    for atena, kind in rows:
-        out.setdefault(atena, set()).add(kind)
+    for atena, kind, lifted in in_force_rows(atena_numbers, on):
+        if not (counter and lifted):
+            out.setdefault(atena, set()).add(kind)
     return out
 
 
@@ -97,6 +120,13 @@ class Shield:
     # a protected place written as text (町字名 and 番地, folded as common.text.address_key) → kinds: what a
     # free-text address (a 住登外者's) is matched against; a whole 番地 is covered, whatever the 方書
     by_address_text: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # the counter's Shield while a 一時解除 runs: the Shield without it, so that what the lift lets through is
+    # audited as an opening (``disclosed``) on the protected person; None when nothing is set aside
+    base: Shield | None = None
+
+    def set_aside(self, record: Any, kind: str) -> bool:
+        """Would ``kind`` cover ``record`` but for a running 一時解除?"""
+        return self.base is not None and kind in self.base.kinds(record) and kind not in self.kinds(record)
 
     def kinds(self, record: Any, setai_number: str | None = None) -> frozenset[str]:
         """Every kind that applies to showing ``record``: its own, and the privacy kinds of its household
@@ -155,11 +185,21 @@ class Shield:
         return sorted(found)
 
 
-def shield(on: dt.date | None = None) -> Shield:
-    """The :class:`Shield` of ``on`` (today by default): two queries whatever the size of the output."""
-    on = on or timezone.localdate()
+def shield(on: dt.date | None = None, *, counter: bool = False) -> Shield:
+    """The :class:`Shield` of ``on`` (today by default): two queries whatever the size of the output. With
+    ``counter``, as the registry's own counter sees it: the suppressions under a running 一時解除 set aside (and
+    the whole Shield kept as ``base``). Every other reader leaves ``counter`` off: the lift reaches no other
+    system (j410)."""
+    if counter:
+        lifted = set(running_lifts().values_list("suppression_id", flat=True))
+        if lifted:
+            return _build(on or timezone.localdate(), lifted, base=shield(on))
+    return _build(on or timezone.localdate(), set())
+
+
+def _build(on: dt.date, set_aside: set[int], base: Shield | None = None) -> Shield:
     by_person: dict[str, set[str]] = {}
-    for atena, kind in _in_force(on).values_list("atena_number", "kind"):
+    for atena, kind in _in_force(on).exclude(pk__in=set_aside).values_list("atena_number", "kind"):
         by_person.setdefault(atena, set()).add(kind)
     private = {a for a, kinds in by_person.items() if kinds & PRIVACY}
     by_household: dict[str, set[str]] = {}
@@ -187,7 +227,8 @@ def shield(on: dt.date | None = None) -> Shield:
                 protectors.setdefault("#" + text, set()).update(protectors.get("@" + "|".join((town, banchi, katagaki)), ()))
     return Shield(on, {a: frozenset(k) for a, k in by_person.items()},
                   {s: frozenset(k) for s, k in by_household.items()}, {p: frozenset(k) for p, k in by_address.items()},
-                  {k: frozenset(v) for k, v in protectors.items()}, {t: frozenset(k) for t, k in by_text.items()})
+                  {k: frozenset(v) for k, v in protectors.items()}, {t: frozenset(k) for t, k in by_text.items()},
+                  base)
 
 
 # ---- staff reading the registry ------------------------------------------------------------------------------
@@ -196,6 +237,20 @@ def shield(on: dt.date | None = None) -> Shield:
 def _refusal(actor: Any, action: str, record: Any, guard: Shield, **detail: Any) -> audit.Event:
     return audit.Event(actor, action, f"resident:{_value(record, 'atena_number')}", "refused",
                        {"code": CODE, "protected_by": guard.protected_by(record), **detail})
+
+
+def _openings(actor: Any, action: str, records: Iterable[Any], guard: Shield, kind: str, **detail: Any) -> None:
+    """Audit, once per person, each record shown only because a 一時解除 set ``kind`` aside (``disclosed``, on the
+    person, naming who is protected): the 支援措置責任者's list has what each lift let through."""
+    if guard.base is None:
+        return
+    opened: dict[str, Any] = {}
+    for r in records:
+        if guard.set_aside(r, kind):
+            opened.setdefault(str(_value(r, "atena_number") or ""), r)
+    audit.record_many([audit.Event(actor, action, f"resident:{a}", "disclosed",
+                                   {"code": CODE, "protected_by": guard.base.protected_by(r), "temporary_lift": kind,
+                                    **detail}) for a, r in opened.items()])
 
 
 def subject_of(record: Any) -> str:
@@ -220,33 +275,36 @@ def ensure_jutogai_view_allowed(actor: Any, record: Any, *, via: str = "jutogai"
 
 
 def ensure_view_allowed(actor: Any, atena_number: str, *, records: Iterable[Any] = (), via: str = "record",
-                        guard: Shield | None = None) -> Shield:
+                        guard: Shield | None = None, counter: bool = False) -> Shield:
     """Before a page or answer showing a person's record (and ``records``: whatever else it shows — their
     household, their history): refused, and audited per person, when 照会抑止 covers the person, their household
-    or any place shown (3.1)."""
-    guard = guard or shield()
+    or any place shown (3.1). ``counter``: the registry's own counter, where a 一時解除 applies."""
+    guard = guard or shield(counter=counter)
     row = Resident.objects.filter(pk=atena_number).values("atena_number", "setai_number", "town_code", "banchi",
                                                           "katagaki").first()
+    shown = [row or {"atena_number": atena_number}, *records]
     hidden: dict[str, Any] = {}  # 宛名番号 → the first record of theirs that 照会抑止 covers (one audit entry each)
-    for r in [row or {"atena_number": atena_number}, *records]:
+    for r in shown:
         if guard.hides_from_staff(r):
             hidden.setdefault(_value(r, "atena_number"), r)
     if hidden:
         audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden.values()])
         raise SuppressedError(f"宛名番号 {atena_number} の住民又はその世帯には照会抑止が設定されています（標準仕様書 3.1）。"
                               "支援措置責任者に確認してください。", atena_number=atena_number)
+    _openings(actor, "registry.view", shown, guard, "view", via=via)
     return guard
 
 
-def screen_rows(actor: Any, rows: list[dict[str, Any]], *, via: str) -> list[dict[str, Any]]:
+def screen_rows(actor: Any, rows: list[dict[str, Any]], *, via: str, counter: bool = False) -> list[dict[str, Any]]:
     """A list for staff (search results): a row covered by 照会抑止 keeps only its 宛名番号 and the mark, so the
     result shows that someone is suppressed (j410: 「検索結果の表示の際、抑止対象であることが明らかとなること」)
-    without showing them; each one is audited. Every row gets ``suppressed``: the labels of the kinds covering it."""
-    guard = shield()
+    without showing them; each one is audited. Every row gets ``suppressed``: the labels of the kinds covering it
+    (``counter``: the registry's counter, where a 一時解除 applies; the row then still carries the mark)."""
+    guard = shield(counter=counter)
     out, hidden = [], []
     for r in rows:
         kinds = guard.kinds(r)
-        labels = sorted(Suppression.KINDS[k] for k in kinds)
+        labels = sorted(Suppression.KINDS[k] for k in (guard.base or guard).kinds(r))
         if "view" in kinds:
             hidden.append(r)
             out.append({"atena_number": r["atena_number"], "suppressed": labels, "hidden": True})
@@ -254,6 +312,7 @@ def screen_rows(actor: Any, rows: list[dict[str, Any]], *, via: str) -> list[dic
             out.append({**r, "suppressed": labels, "hidden": False})
     if hidden:
         audit.record_many([_refusal(actor, "registry.view", r, guard, via=via) for r in hidden])
+    _openings(actor, "registry.view", rows, guard, "view", via=via)
     return out
 
 
@@ -263,7 +322,9 @@ def screen_change(actor: Any, change: Any, *, via: str, guard: Shield | None = N
     change, their place's — each refusal audited. The page then shows the draft by 宛名番号 only. The
     支援措置責任者 (``registry.approve_protected``) sees it whole: nothing is returned, and each protected person
     shown is audited as an opening (``disclosed``) for the 責任者's list."""
-    guard = guard or shield()
+    guard = guard or shield(counter=True)
+    _openings(actor, "registry.view", [rec for e in change.entries for rec in (e.after, e.before) if rec is not None],
+              guard, "view", via=via)
     hidden = protected_in_change(change, guard)
     if not hidden:
         return []
@@ -288,27 +349,40 @@ def protected_in_change(change: Any, guard: Shield) -> dict[str, Any]:
 
 
 def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_kind: str, *,
-                            action: str = "registry.certificate.issue", guard: Shield | None = None) -> None:
+                            action: str = "registry.certificate.issue", guard: Shield | None = None,
+                            counter: bool = False) -> None:
     """Before a certificate: 発行抑止 on a person printed stops it; 支援措置 on anyone at the address it prints
     (the person, their household, their place) stops it for a third party (j440, 住基法第12条の3). ``action``: the
     certificate's own action in the audit entry of a refusal (the tax office's 課税証明書 asks the same question);
-    ``guard``: the Shield the caller already read for this request."""
-    guard = guard or shield()
+    ``guard``: the Shield the caller already read for this request; ``counter``: the registry's own counter, where
+    a 一時解除 applies (what it lets through is audited ``disclosed``)."""
+    guard = guard or shield(counter=counter)
     wanted = list(atena_numbers)
     rows = {r["atena_number"]: r for r in Resident.objects.filter(pk__in=wanted).values(
         "atena_number", "setai_number", "town_code", "banchi", "katagaki")}
+    opened: list[audit.Event] = []
     for atena in wanted:
         record = rows.get(atena, {"atena_number": atena})
-        own, kinds = guard.by_person.get(atena, frozenset()), guard.kinds(record)
-        reason = ""
-        if "issuance" in own:
-            reason = "発行抑止が設定されているため、証明書を交付できません（標準仕様書 3.1）。"
-        elif "support" in kinds and requester_kind == THIRD_PARTY:
-            reason = ("支援措置の対象者" + ("" if "support" in own else "と同じ住所の方") +
-                      "のため、第三者からの請求には交付できません（標準仕様書 3.4）。")
+        reason = _issuance_refusal(guard, record, requester_kind)
         if reason:
             audit.record_many([_refusal(actor, action, record, guard, requester_kind=requester_kind)])
             raise SuppressedError(f"宛名番号 {atena} の住民は{reason}", atena_number=atena)
+        if guard.base is not None and _issuance_refusal(guard.base, record, requester_kind):
+            opened.append(audit.Event(actor, action, f"resident:{atena}", "disclosed", {
+                "code": CODE, "protected_by": guard.base.protected_by(record), "temporary_lift": "issuance",
+                "requester_kind": requester_kind}))
+    audit.record_many(opened)
+
+
+def _issuance_refusal(guard: Shield, record: Any, requester_kind: str) -> str:
+    atena = str(_value(record, "atena_number") or "")
+    own, kinds = guard.by_person.get(atena, frozenset()), guard.kinds(record)
+    if "issuance" in own:
+        return "発行抑止が設定されているため、証明書を交付できません（標準仕様書 3.1）。"
+    if "support" in kinds and requester_kind == THIRD_PARTY:
+        return ("支援措置の対象者" + ("" if "support" in own else "と同じ住所の方") +
+                "のため、第三者からの請求には交付できません（標準仕様書 3.4）。")
+    return ""
 
 
 # ---- connected systems: feeds, files, exports, the lake ------------------------------------------------------
@@ -398,10 +472,10 @@ def screen_addresses(actor: Any, records: Iterable[Any], *, audience: str, actio
 # ---- 異動 -------------------------------------------------------------------------------------------------
 
 
-def ensure_change_allowed(actor: Any, atena_numbers: list[str]) -> set[str]:
-    """Raised inside the 異動's transaction; the service audits the refusal after the rollback. Returns who among
-    them is under 支援措置 (one read serves both questions)."""
-    return check_change(active(atena_numbers))
+def ensure_change_allowed(actor: Any, atena_numbers: list[str]) -> None:
+    """Raised inside the 異動's transaction; the service audits the refusal after the rollback. The counter's
+    check: a 異動抑止 under a running 一時解除 lets the 異動 through."""
+    check_change(active(atena_numbers, counter=True))
 
 
 def check_change(flags: dict[str, set[str]]) -> set[str]:

@@ -186,6 +186,7 @@ class WorkingSet:
         self.history_no: dict[str, int] = {}
         self.latest: dict[str, str] = {}
         self.flags: dict[str, set[str]] = {}  # 抑止設定 in force for the loaded people
+        self.counter_flags: dict[str, set[str]] = {}  # the same as the counter sees them (一時解除 left out)
         self.pending: list[Pending] = []
         self._towns: dict[str, TownInfo | None] = {}  # the address dictionary as this batch read it
         self._holders: dict[str, dict[str, str | None]] = {"my_number": {}, "juminhyo_code": {}}
@@ -241,8 +242,10 @@ class WorkingSet:
                     moved.add(row.setai_number)
         self.missing |= atenas - {r.pk for r in rows}
         self._read_towns({r.town_code for r in rows})  # the domain may look at where they live
-        for atena, kinds in suppression.active([r.pk for r in rows]).items():
-            self.flags.setdefault(atena, set()).update(kinds)
+        for atena, kind, lifted in suppression.in_force_rows([r.pk for r in rows]):
+            self.flags.setdefault(atena, set()).add(kind)
+            if not lifted:  # a running 一時解除 (j410) sets it aside at the counter, not for the outbox mark
+                self.counter_flags.setdefault(atena, set()).add(kind)
         if moved:
             self._load((), moved)
 
@@ -360,7 +363,8 @@ class WorkingSet:
     # ---- laying a decided change over the set --------------------------------------------------------
 
     def suppression_flags(self, atena_numbers: Iterable[str]) -> dict[str, set[str]]:
-        return {a: self.flags[a] for a in atena_numbers if a in self.flags}
+        """The counter's 異動抑止 question: the kinds in force on each, a running 一時解除 set aside."""
+        return {a: self.counter_flags[a] for a in atena_numbers if a in self.counter_flags}
 
     def commit(self, change: Any, subjects: frozenset[str], supported: frozenset[str]) -> Pending:
         """Lay ``change`` over the set: later commands of the batch see it. Returns what is to be written."""

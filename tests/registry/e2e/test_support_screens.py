@@ -30,7 +30,7 @@ def test_support_measure_is_drafted_approved_and_protects_the_household(
 
     base = live_server.url
     clerk = make_staff(roles=["counter"], username="c0301", full_name="窓口 三郎")
-    make_staff(roles=["supervisor"], username="s0301", full_name="決裁 花子")
+    make_staff(roles=["supervisor", "support_officer"], username="s0301", full_name="支援 花子")
     moved_in = apply(move_in_command(), actor=clerk)
     (taro, hanako), setai = moved_in.atena_numbers, moved_in.setai_numbers[0]
 
@@ -44,7 +44,7 @@ def test_support_measure_is_drafted_approved_and_protects_the_household(
     assert "起案しました" in page.content()
     assert not Suppression.objects.exists()  # nothing in force before 決裁
 
-    # the supervisor approves it
+    # the 支援措置責任者 approves it
     boss = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
     _login(boss, base, "s0301")
     boss.goto(f"{base}/registry/suppressions/")
@@ -77,4 +77,48 @@ def test_support_measure_is_drafted_approved_and_protects_the_household(
     boss.goto(f"{base}/registry/suppressions/")
     assert "終了日を過ぎた抑止（1件）" in boss.content() and "自動的に終了しません" in boss.content()
     boss.screenshot(path=str(SCREENSHOTS / "registry-support-overdue.png"), full_page=True)
+    boss.context.close()
+
+
+def test_j410_the_support_officer_lifts_an_inquiry_suppression_for_a_while_on_screen(
+        live_server: Any, browser: Any, page: Any, screenshot: Any, towns: Any, make_staff: Any) -> None:
+    """j410: 「抑止が終了していない者について、抑止の一時解除ができること…一時解除後、一定時間経過後に自動で抑止状態に
+    戻ること」. The clerk is refused 花子's page (照会抑止); the 支援措置責任者 lifts it on the 支援措置 page with the
+    purpose; the clerk's page opens; when the time is over (the lift's times moved into the past: nobody acts)
+    it is refused again; the lift and its reason are in the 責任者's list."""
+    from django.utils import timezone
+
+    from jichitai.registry import suppression
+    from jichitai.registry.models import TemporaryLift
+    from jichitai.registry.services import apply
+
+    base = live_server.url
+    clerk = make_staff(roles=["counter"], username="c0302", full_name="窓口 四郎")
+    officer = make_staff(roles=["supervisor", "support_officer"], username="s0302", full_name="支援 七海")
+    hanako = apply(move_in_command(), actor=clerk).atena_numbers[1]
+    suppression.set_suppression(officer, hanako, "view", "本人からの照会抑止の申出", dt.date.today())
+
+    _login(page, base, "c0302")
+    page.goto(f"{base}/registry/residents/{hanako}/")
+    assert "照会抑止が設定されています" in page.content()
+
+    boss = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
+    _login(boss, base, "s0302")
+    boss.goto(f"{base}/registry/suppressions/")
+    boss.get_by_label("目的・理由").fill("本人の委任状を審査し、代理人に交付するため")
+    boss.get_by_role("button", name="一時解除（30分）").click()
+    boss.wait_for_selector("text=自動で抑止に戻ります")
+    assert "一時解除中（令和" in boss.content()
+    boss.screenshot(path=str(SCREENSHOTS / "registry-suppression-lifted-for-a-while.png"), full_page=True)
+
+    page.goto(f"{base}/registry/residents/{hanako}/")
+    assert "照会抑止が設定されています" not in page.content() and "青木 花子" in page.content()
+
+    now = timezone.now()
+    TemporaryLift.objects.update(starts_at=now - dt.timedelta(minutes=31), ends_at=now - dt.timedelta(minutes=1))
+    page.goto(f"{base}/registry/residents/{hanako}/")
+    assert "照会抑止が設定されています" in page.content()
+
+    boss.goto(f"{base}/registry/suppressions/attempts/")
+    assert "抑止の一時解除" in boss.content() and "代理人に交付するため" in boss.content()
     boss.context.close()

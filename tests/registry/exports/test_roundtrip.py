@@ -28,7 +28,8 @@ def empty_registry() -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("TRUNCATE registry_residenthistory, registry_resident, registry_household, "
-                        "registry_outboxevent, registry_certificateissuance, registry_supportrequest, registry_suppression")
+                        "registry_outboxevent, registry_certificateissuance, registry_supportrequest, registry_temporarylift, "
+                        "registry_suppression")
         else:
             for table in ("residenthistory", "resident", "household", "outboxevent"):
                 cur.execute(f"DELETE FROM registry_{table}")

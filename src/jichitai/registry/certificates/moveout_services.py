@@ -148,7 +148,7 @@ def issue(*, actor: Any, atena_number: str, requester_kind: str, requester_name:
     if found.kind is MoveOutKind.EQUIVALENT and not original and not destination.strip():
         raise RegistryError("職権消除された住民の転出証明書に準ずる証明書には、転出先を入力してください（標準仕様書 4.1.3.0.2）。",
                             code="destination_required", field="destination")
-    suppression.ensure_issuance_allowed(actor, list(found.atena_numbers), requester_kind)
+    suppression.ensure_issuance_allowed(actor, list(found.atena_numbers), requester_kind, counter=True)
     if original is not None:
         moment = original.issued_at
         destination = str((original.omissions or {}).get("destination", ""))

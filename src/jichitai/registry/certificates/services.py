@@ -170,7 +170,7 @@ def check(actor: Any, request: CertificateRequest, requester_kind: str,
         if not allowed(actor, action) and (foreign or action != "registry.view_residence_status"):
             _never(actor, request, items, "{items}の表示権限がないため、{items}を記載した証明書は交付できません"
                    "（省略を選んでください。標準仕様書 10.4）。", "item_permission")
-    suppression.ensure_issuance_allowed(actor, list(request.members), requester_kind)
+    suppression.ensure_issuance_allowed(actor, list(request.members), requester_kind, counter=True)
 
 
 def snapshot_for(actor: Any, setai_number: str, request: CertificateRequest) -> HouseholdSnapshot:

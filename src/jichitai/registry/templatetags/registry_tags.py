@@ -97,7 +97,7 @@ def get_item(mapping: object, key: object) -> object:
 
 
 OUTCOMES = {"ok": "実施", "refused": "拒否", "withheld": "住所を提供せず", "alert": "通知", "failed": "失敗",
-            "pending": "起案", "rejected": "却下"}
+            "pending": "起案", "rejected": "却下", "disclosed": "表示（確認済み・一時解除中）"}
 
 
 @register.filter

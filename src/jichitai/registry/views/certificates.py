@@ -151,7 +151,7 @@ class MoveOutForm(forms.Form):
 @requires("registry.certificate.issue")
 def moveout_page(request: HttpRequest, atena_number: str) -> HttpResponse:
     try:
-        suppression.ensure_view_allowed(request.user, atena_number, via="certificate:moveout")
+        suppression.ensure_view_allowed(request.user, atena_number, via="certificate:moveout", counter=True)
     except JichitaiError as exc:
         return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     form = MoveOutForm(request.POST or None)

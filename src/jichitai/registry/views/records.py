@@ -87,7 +87,7 @@ def find(actor: Any, criteria: dict[str, Any]) -> SearchPage:
             audit.record(actor, "registry.view_mynumber", "search", "refused", code="purpose_required")
             raise
     found_page = search_page(**criteria)
-    rows = suppression.screen_rows(actor, found_page.rows, via="search")
+    rows = suppression.screen_rows(actor, found_page.rows, via="search", counter=True)
     shown = {k: ("***" if k == "my_number" else str(v)) for k, v in criteria.items() if v}
     if criteria.get("my_number"):
         shown["my_number_purpose"] = purpose
@@ -132,7 +132,8 @@ def household(actor: Any, setai_number: str) -> HouseholdView:
     hh = Household.objects.filter(pk=setai_number).first()
     if not rows and hh is None:
         raise NotFound(f"世帯番号 {setai_number} の世帯は登録されていません。")
-    guard = suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via="household") if rows \
+    guard = suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via="household",
+                                              counter=True) if rows \
         else None
     hidden = access.hidden_items(actor)
     members = [access.mask(to_person(r), hidden) for r in rows]
@@ -140,7 +141,8 @@ def household(actor: Any, setai_number: str) -> HouseholdView:
         audit.record(actor, "registry.view", f"resident:{m.atena_number}", "ok", page="household",
                      setai_number=setai_number)
     head = next((m for m in members if m.is_head), None)
-    flags = {r.atena_number: sorted(Suppression.KINDS[k] for k in guard.kinds(r)) for r in rows} if guard else {}
+    flags = {r.atena_number: sorted(Suppression.KINDS[k] for k in (guard.base or guard).kinds(r))
+             for r in rows} if guard else {}
     towns = town_names({members[0].town_code}) if members else {}
     town = towns.get(members[0].town_code) if members else None
     return HouseholdView(setai_number, hh, members, address_of(members[0], towns) if members else "", head, flags,
@@ -152,7 +154,8 @@ def household_on(actor: Any, setai_number: str, on: dt.date | None = None) -> li
     or of the address they lived at. Every member shown is audited."""
     members = household_as_of(setai_number, on or timezone.localdate())
     if members:
-        suppression.ensure_view_allowed(actor, members[0]["atena_number"], records=members, via="household_as_of")
+        suppression.ensure_view_allowed(actor, members[0]["atena_number"], records=members, via="household_as_of",
+                                          counter=True)
     audit.record_many([audit.Event(actor, "registry.view", f"resident:{m['atena_number']}", "ok",
                                    {"page": "household_as_of", "setai_number": setai_number, "as_of": str(on or "")})
                        for m in members] or [audit.Event(actor, "registry.view", f"household:{setai_number}", "ok",
@@ -166,7 +169,7 @@ def ensure_household_visible(actor: Any, setai_number: str, *, via: str, members
     of a member or of their address, as the household page is."""
     rows = members if members is not None else list(Resident.objects.filter(setai_number=setai_number, status=ACTIVE))
     if rows:
-        suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via=via)
+        suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via=via, counter=True)
 
 
 def ensure_change_visible(actor: Any, change: Any) -> None:
@@ -174,7 +177,8 @@ def ensure_change_visible(actor: Any, change: Any) -> None:
     照会抑止 of the person, their household or their place refuses it (audited) as the resident page does."""
     shown = [e.before for e in change.entries if e.before is not None]
     if shown:
-        suppression.ensure_view_allowed(actor, shown[0].atena_number, records=shown, via="change_confirm")
+        suppression.ensure_view_allowed(actor, shown[0].atena_number, records=shown, via="change_confirm",
+                                          counter=True)
 
 
 def household_members(setai_number: str) -> list[Person]:

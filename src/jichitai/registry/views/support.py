@@ -13,7 +13,7 @@ from jichitai.accounts.guards import requires
 from jichitai.accounts.policy import allowed
 from jichitai.audit.inquiry import with_people
 from jichitai.common.errors import JichitaiError
-from jichitai.registry import support
+from jichitai.registry import lifts, support
 from jichitai.registry.views.common import refusal
 from jichitai.registry.views.forms import WarekiDateField
 
@@ -35,6 +35,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/suppressions.html", {
         "o": support.overview(request.user), "change_form": ChangeForm(),
         "can_propose": allowed(request.user, support.PROPOSE), "can_decide": allowed(request.user, support.DECIDE),
+        "can_lift": allowed(request.user, lifts.LIFT), "lift_minutes": lifts.minutes(),
     })
 
 
@@ -91,4 +92,25 @@ def decide(request: HttpRequest, request_id: int) -> HttpResponse:
             messages.success(request, "却下しました。")
     except JichitaiError as exc:
         messages.error(request, exc.message)
+    return redirect("registry:suppressions")
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(label="一時解除の目的・理由", max_length=300)
+
+
+@require_POST
+@requires(lifts.LIFT)
+def lift(request: HttpRequest, suppression_id: int) -> HttpResponse:
+    """抑止の一時解除 (j410): for the city's time, then in force again by itself."""
+    form = LiftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "一時解除の目的・理由を入力してください（300文字以内）。")
+        return redirect("registry:suppressions")
+    try:
+        done = lifts.lift_temporarily(request.user, suppression_id, form.cleaned_data["reason"])
+    except JichitaiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"抑止を一時解除しました。{done.until_label}に自動で抑止に戻ります。")
     return redirect("registry:suppressions")

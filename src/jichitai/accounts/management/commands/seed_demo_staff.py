@@ -28,6 +28,8 @@ DEPARTMENT_DUTIES = {"shimin": [R.REGISTRY_DUTY], "shiminzei": [R.TAX_DUTY]}
 DEMO_STAFF = [
     ("madoguchi", "窓口 一郎", "shimin", [R.COUNTER_CLERK], "madoguchi-demo"),
     ("kessai", "決裁 花子", "shimin", [R.SUPERVISOR, R.COUNTER_CLERK], "kessai-demo1"),
+    # 支援措置責任者: sets, extends, ends and lifts suppressions for a while (j410), opens protected drafts
+    ("shien", "支援 七海", "shimin", [R.SUPERVISOR, R.SUPPORT_OFFICER], "shien-demo123"),
     ("zeimu", "税務 次郎", "shiminzei", [R.TAX_REVIEWER], "zeimu-demo12"),
     ("zeimu-kessai", "税務 決裁子", "shiminzei", [R.TAX_REVIEWER, R.SUPERVISOR], "zeimu-kessai-demo"),
     ("bunseki", "分析 三郎", "kikaku", [R.ANALYST], "bunseki-demo"),

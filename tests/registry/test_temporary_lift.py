@@ -1,0 +1,225 @@
+"""抑止の一時解除 (標準仕様書 3.1 / j410) and the rights to set, end and lift a suppression.
+
+j410: 「抑止が終了していない者について、抑止の一時解除ができること。また、抑止の一時解除については、庁内各システムで
+誤って本解除として扱われないように、コンビニ交付システムを含む庁内各システムへのデータ連携は不要とすること。
+一時解除後、一定時間経過後に自動で抑止状態に戻ること。抑止状態に戻るまでの時間を設定できること。抑止・解除、
+又は一時解除できる権限は個別に設定できること。」
+
+The passing of time is the lift's own times moved into the past (no clock is waited for, no job is run): the
+suppression is in force again because every check compares the time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from jichitai import config
+from jichitai.accounts import rolechanges
+from jichitai.accounts.models import Staff
+from jichitai.accounts.policy import allowed
+from jichitai.audit.models import AuditEntry
+from jichitai.common.errors import ConfigurationError, JichitaiError, PermissionRefused
+from jichitai.registry import access, lifts, support, suppression
+from jichitai.registry.certificates.services import issue
+from jichitai.registry.certificates.snapshot import (
+    NEVER_FROM_JOSHUHYO_FOR_THIRD_PARTY,
+    CertificateFormat,
+    CertificateRequest,
+)
+from jichitai.registry.domain import RecordMoveWithin, SuppressedError
+from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.models import OutboxEvent, Suppression, TemporaryLift
+from jichitai.registry.services import apply
+from jichitai.tax import taxpayer
+from tests.staff_login import log_in_verified
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+REASON = "本人からの申出を審査し、窓口で交付するため"
+
+
+def _time_passes(lift: TemporaryLift) -> None:
+    """The lift's time is over: it started ``minutes`` + 1 ago."""
+    now = timezone.now()
+    TemporaryLift.objects.filter(pk=lift.pk).update(starts_at=now - dt.timedelta(minutes=lifts.minutes() + 1),
+                                                    ends_at=now - dt.timedelta(minutes=1))
+
+
+def test_j410_a_lifted_inquiry_suppression_opens_the_record_at_the_counter_and_returns_by_itself(
+        household: Any, clerk: Any, officer: Any, protect: Any) -> None:
+    """Independent (j410): during the lift the counter reads the person's record (and their household, which
+    照会抑止 covers); each opening is audited for the 支援措置責任者; after the set time it is refused again
+    without anyone acting, and the suppression itself was never ended."""
+    taro, hanako = household.atena_numbers
+    row = protect(hanako, "view")
+    with pytest.raises(SuppressedError):
+        access.view_resident(clerk, taro)
+    lift = lifts.lift_temporarily(officer, row.pk, REASON)
+    assert lift.ends_at - lift.starts_at == dt.timedelta(minutes=30)  # the default city setting
+    assert access.view_resident(clerk, taro).person.atena_number == taro
+    assert access.view_resident(clerk, hanako).person.atena_number == hanako
+    opened = AuditEntry.objects.filter(outcome="disclosed", detail__temporary_lift="view")
+    assert {e.resource for e in opened} == {f"resident:{taro}", f"resident:{hanako}"}
+    _time_passes(lift)
+    for person in (taro, hanako):
+        with pytest.raises(SuppressedError):
+            access.view_resident(clerk, person)
+    assert Suppression.objects.get(pk=row.pk).lifted_at is None
+
+
+def _third_party(members: tuple[str, ...]) -> CertificateRequest:
+    return CertificateRequest(CertificateFormat.KOJIN, members, third_party=True,
+                              omit=NEVER_FROM_JOSHUHYO_FOR_THIRD_PARTY)
+
+
+def test_j410_after_review_a_third_partys_certificate_is_issued_during_the_lift_only(
+        household: Any, clerk: Any, officer: Any, protect: Any) -> None:
+    """Independent (j410 with 3.4): a 支援措置 refuses a third party; the 責任者 lifts it for this request after
+    審査, the counter issues it (audited ``disclosed`` with the requester), and when the time is over the same
+    request is refused again."""
+    hanako = household.atena_numbers[1]
+    setai = household.setai_numbers[0]
+    row = protect(hanako, "support")
+    with pytest.raises(SuppressedError, match="第三者"):
+        issue(actor=clerk, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
+              requester_name="弁護士 一郎")
+    lift = lifts.lift_temporarily(officer, row.pk, REASON)
+    assert issue(actor=clerk, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
+                 requester_name="弁護士 一郎").pdf
+    assert AuditEntry.objects.filter(resource=f"resident:{hanako}", outcome="disclosed",
+                                     detail__requester_kind="third_party").exists()
+    _time_passes(lift)
+    with pytest.raises(SuppressedError, match="第三者"):
+        issue(actor=clerk, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
+              requester_name="弁護士 一郎")
+
+
+def test_j410_a_lifted_change_suppression_lets_the_change_through_and_nothing_of_the_lift_leaves_the_registry(
+        household: Any, clerk: Any, officer: Any, protect: Any, make_staff: Any) -> None:
+    """Independent (j410: 「一時解除については…庁内各システムへのデータ連携は不要とすること」): a 異動抑止 lifted lets the
+    counter record the 転居; the 支援措置 lifted at the same time still marks both events for the hub (the outbox
+    is read by every other system), and the tax office's page stays refused under the lifted 照会抑止."""
+    taro, hanako = household.atena_numbers
+    stop = suppression.set_suppression(officer, taro, "change", "調査中", TODAY)
+    support_row = protect(hanako, "support")
+    view_row = protect(hanako, "view")
+    move = RecordMoveWithin(moved_on=TODAY, atena_numbers=(taro, hanako), town_code="281100002", banchi="8番地")
+    with pytest.raises(SuppressedError, match="異動抑止"):
+        apply(move, actor=clerk)
+    for row in (stop, support_row, view_row):
+        lifts.lift_temporarily(officer, row.pk, REASON)
+    apply(move, actor=clerk)
+    flags = dict(OutboxEvent.objects.filter(kind="move_within").values_list("atena_number", "payload__support_measure"))
+    assert flags == {taro: True, hanako: True}
+    assert not any("lift" in json.dumps(p) for p in OutboxEvent.objects.values_list("payload", flat=True))
+    with pytest.raises(SuppressedError):  # another business (個人住民税) is not told of the lift
+        taxpayer.taxpayer(make_staff(roles=["tax_reviewer"], department="shiminzei"), hanako)
+
+
+def test_j410_only_the_support_officer_lifts_with_a_reason_and_each_attempt_is_listed(
+        household: Any, clerk: Any, officer: Any, protect: Any, make_staff: Any) -> None:
+    """Independent (j410: 「一時解除できる権限は個別に設定できること」, 「抑止が終了していない者について」): a clerk, a
+    決裁者 who is not the 支援措置責任者 and a 責任者 of another 課 are refused (audited); a lift needs a reason,
+    an ended suppression cannot be lifted and a running lift is not stacked; the 責任者's list shows the lift
+    with its reason and the refused attempts."""
+    hanako = household.atena_numbers[1]
+    row = protect(hanako, "support")
+    for someone in (clerk, make_staff(roles=["supervisor"]),
+                    make_staff(roles=["supervisor", "support_officer"], department="shiminzei")):
+        with pytest.raises(PermissionRefused, match="一時解除の権限"):
+            lifts.lift_temporarily(someone, row.pk, REASON)
+    with pytest.raises(RegistryError, match="目的・理由") as blank:
+        lifts.lift_temporarily(officer, row.pk, "  ")
+    assert blank.value.code == "reason_required"
+    lifts.lift_temporarily(officer, row.pk, REASON)
+    with pytest.raises(RegistryError, match="既に一時解除中です（令和") as twice:
+        lifts.lift_temporarily(officer, row.pk, REASON)
+    assert twice.value.code == "already_lifted_temporarily"
+    ended = protect(household.atena_numbers[0], "issuance")
+    suppression.lift(officer, ended.pk)
+    with pytest.raises(RegistryError, match="一時解除できません"):
+        lifts.lift_temporarily(officer, ended.pk, REASON)
+    listed = support.attempts(officer)
+    done = [a for a in listed if a.action == lifts.LIFT and a.outcome == "ok"]
+    assert len(done) == 1 and done[0].detail["reason"] == REASON and done[0].resource == f"resident:{hanako}"
+    assert len([a for a in listed if a.action == lifts.LIFT and a.outcome == "refused"]) == 3
+    assert TemporaryLift.objects.count() == 1
+
+
+def test_j410_the_time_until_the_suppression_returns_is_a_city_setting_checked_at_start(officer: Any,
+                                                                                      household: Any,
+                                                                                      protect: Any) -> None:
+    """Independent (j410: 「抑止状態に戻るまでの時間を設定できること」): JICHITAI_SUPPRESSION_LIFT_MINUTES, 30 by
+    default; a value outside 1–480 or not a number stops the start, naming the variable; a lift lasts what
+    the setting says."""
+    assert config.load({}).suppression_lift_minutes == 30
+    assert config.load({"JICHITAI_SUPPRESSION_LIFT_MINUTES": "15"}).suppression_lift_minutes == 15
+    for bad in ("0", "481", "-5", "abc"):
+        with pytest.raises(ConfigurationError) as info:
+            config.load({"JICHITAI_SUPPRESSION_LIFT_MINUTES": bad})
+        assert info.value.fields["variable"] == "JICHITAI_SUPPRESSION_LIFT_MINUTES"
+    kept = settings.CONFIG  # type: ignore[attr-defined]
+    settings.CONFIG = dataclasses.replace(kept, suppression_lift_minutes=5)  # type: ignore[attr-defined]
+    try:
+        lift = lifts.lift_temporarily(officer, protect(household.atena_numbers[1], "view").pk, REASON)
+    finally:
+        settings.CONFIG = kept  # type: ignore[attr-defined]
+    assert lift.ends_at - lift.starts_at == dt.timedelta(minutes=5)
+
+
+def _post(client: Any, path: str, body: Any) -> Any:
+    return client.post(path, data=json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def test_j410_the_api_lifts_for_the_support_officer_only_and_refuses_bad_input_in_japanese(
+        household: Any, protect: Any, login_as: Any, make_staff: Any, client: Any) -> None:
+    """Consistency: the API is the same service as the page (201 with the time it returns; 403 for a 決裁者
+    without the right; a reason of the wrong type or an unknown suppression is a 4xx naming the field)."""
+    row = protect(household.atena_numbers[1], "support")
+    path = f"/api/registry/support/suppressions/{row.pk}/lift"
+    boss = login_as("supervisor")
+    assert _post(boss, path, {"reason": REASON}).status_code == 403
+    log_in_verified(client, make_staff(roles=["supervisor", "support_officer"]))
+    bad = _post(client, path, {"reason": {"x": 1}})
+    assert bad.status_code in (400, 422) and "reason" in json.dumps(bad.json(), ensure_ascii=False)
+    unknown = _post(client, "/api/registry/support/suppressions/999999/lift", {"reason": REASON})
+    assert unknown.status_code == 400 and "抑止設定はありません" in unknown.json()["message"]
+    done = _post(client, path, {"reason": REASON})
+    assert done.status_code == 201, done.content
+    body = done.json()
+    assert body["kind"] == "support" and body["reason"] == REASON
+    assert dt.datetime.fromisoformat(body["ends_at"]) - dt.datetime.fromisoformat(body["starts_at"]) == \
+        dt.timedelta(minutes=30)
+
+
+def test_the_support_officer_role_cannot_be_taken_by_an_administrator(make_staff: Any) -> None:
+    """Independent (10.3 separation of duties, issue 18 item 3): the right to set, end and lift suppressions
+    comes with the 支援措置責任者 role, which an administrator can neither give themselves nor hold."""
+    a = make_staff(roles=["sysadmin"], department="joho")
+    b = make_staff(roles=["sysadmin"], department="joho")
+    with pytest.raises(JichitaiError) as own:
+        rolechanges.propose(a, a, {"sysadmin", "support_officer"}, "支援措置も担当")
+    assert own.value.code == "own_roles"
+    with pytest.raises(JichitaiError) as both:
+        rolechanges.propose(b, a, {"sysadmin", "support_officer"}, "支援措置も担当")
+    assert both.value.code == "incompatible_roles"
+    assert not allowed(a, "registry.suppression.manage") and not allowed(a, lifts.LIFT)
+
+
+def test_the_demo_names_a_support_officer_and_the_other_supervisor_is_not_one(db: Any) -> None:
+    """Consistency: the demo shows the rights at work: 支援 (市民課, 支援措置責任者) sets, ends and lifts; 決裁
+    (市民課 決裁者) approves 異動 but no longer manages suppressions."""
+    call_command("seed_demo_staff", stdout=io.StringIO())
+    shien, kessai = Staff.objects.get(username="shien"), Staff.objects.get(username="kessai")
+    assert allowed(shien, "registry.suppression.manage") and allowed(shien, lifts.LIFT)
+    assert not allowed(kessai, "registry.suppression.manage") and not allowed(kessai, lifts.LIFT)
+    assert allowed(kessai, "registry.approve")
