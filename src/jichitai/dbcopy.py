@@ -214,11 +214,14 @@ def bulk_workers(requested: int = 0) -> int:
     processes' connections would not see what it holds)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return 1
-    if threading.active_count() > 1:
-        # forking a process that runs other threads (a test session's live server, a JVM gateway, a browser
-        # driver) copies locks they may hold, and a forked worker can hang on one for ever: serial then
-        return 1
-    return requested if requested > 0 else min(2, os.cpu_count() or 1)
+    return fork_safe(requested if requested > 0 else min(2, os.cpu_count() or 1))
+
+
+def fork_safe(wanted: int) -> int:
+    """``wanted`` processes may be forked from this one — or one (serial) when it runs other threads: forking a
+    process that runs other threads (a test session's live server, a JVM gateway, a browser driver) copies locks
+    they may hold, and a forked worker can hang on one for ever."""
+    return 1 if threading.active_count() > 1 else max(1, wanted)
 
 
 def fork_pool(workers: int) -> ProcessPoolExecutor:

@@ -5,6 +5,11 @@ intake (:func:`document_of`): the XML's text, the 受領証明書 rows entered w
 from __future__ import annotations
 
 import hashlib
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +83,59 @@ def document_of(content: bytes, content_type: str, receipt: dict[str, Any] | Non
     return document
 
 
+def scan_workers(requested: int = 0) -> int:
+    """How many processes read scans side by side: ``requested``, or (0) one per core — OCR is CPU alone, no
+    database — and one when this process runs other threads (:func:`jichitai.dbcopy.fork_safe`)."""
+    from jichitai.dbcopy import fork_safe
+
+    return fork_safe(requested if requested > 0 else (os.cpu_count() or 1))
+
+
+def _one_thread() -> None:
+    """A pool worker's tesseract runs on one core (OpenMP would start a thread per core in every worker)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def read_all_scans(records: Iterable[dict[str, Any]], base: Path, *, workers: int = 1, chunk: int = 256,
+                   progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+    """:func:`read_scans` over ``records``, in their order, the scans of ``chunk`` records at a time read by
+    ``workers`` forked processes (callers pass :func:`scan_workers`); ``progress(n)`` after each scan-bearing
+    record. The result does not depend on ``workers``: each record is read alone and put back in its place."""
+    pool = None
+    if workers > 1:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_one_thread)
+    try:
+        batch: list[dict[str, Any]] = []
+        for rec in itertools.chain(records, [None]):
+            if rec is not None:
+                batch.append(rec)
+                if len(batch) < chunk:
+                    continue
+            scans = [i for i, r in enumerate(batch) if _has_scan(r)]
+            read = pool.map(read_scans, [batch[i] for i in scans], itertools.repeat(base)) if pool else \
+                (read_scans(batch[i], base) for i in scans)
+            for i, done in zip(scans, read, strict=True):
+                batch[i] = done
+                if progress is not None:
+                    progress(1)
+            yield from batch
+            batch = []
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _has_scan(rec: dict[str, Any]) -> bool:
+    return any(isinstance(a, dict) and "image" in a for a in rec.get("attachments") or [])
+
+
 def read_scans(rec: dict[str, Any], base: Path) -> dict[str, Any]:
     """An imported record whose attachments name a scanned file (``image``: a path under ``base``, the folder of
     declarations.jsonl) with each such file read as an upload is (:func:`check`: type by its first bytes, size;
     then :func:`document_of`: OCR). A file that is missing, outside ``base`` or refused becomes an attachment
     whose reading says why (the review sends it to a clerk); the record is never dropped."""
     attachments = rec.get("attachments") or []
-    if not any(isinstance(a, dict) and "image" in a for a in attachments):
+    if not _has_scan(rec):
         return rec
     root = base.resolve()
     out = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -187,10 +187,13 @@ def _columns(obj: Any) -> dict[str, Any]:
 
 
 def import_records(records: Iterable[dict[str, Any]], *, fiscal_year: int, actor: Any,
-                   batch: int = 2000, files: Path | None = None) -> tuple[int, int]:
+                   batch: int = 2000, files: Path | None = None, scan_workers: int = 0,
+                   progress: Callable[[int], None] | None = None) -> tuple[int, int]:
     """Store each record as a submitted declaration (skipping refs already imported), submitted when the
     record says (``submitted_at``), else now. Returns (new, skipped). ``files``: the folder of the scanned
-    attachments the records name (``image``), read by OCR as uploads are (:func:`attachments.read_scans`).
+    attachments the records name (``image``), read by OCR as uploads are, by a process per core
+    (:func:`attachments.read_all_scans`, ``scan_workers``: 0 for :func:`attachments.scan_workers`); ``progress(n)``
+    as scans are read.
 
     Set-based: per ``batch`` records one query for the refs already there, one COPY of the declarations (on
     PostgreSQL; ``bulk_create`` elsewhere), one query for their ids by 受付番号 and one COPY of the relatives
@@ -219,9 +222,9 @@ def import_records(records: Iterable[dict[str, Any]], *, fiscal_year: int, actor
         pending.clear()
 
     now = timezone.now()
+    if files is not None:
+        records = att.read_all_scans(records, files, workers=att.scan_workers(scan_workers), progress=progress)
     for rec in records:
-        if files is not None:
-            rec = att.read_scans(rec, files)
         d = _validate(rec, fiscal_year)
         data = seal(rec)
         pending.append(Declaration(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jichitai.dbcopy import bulk_workers
 from jichitai.declarations import filing, reviewing
+from jichitai.declarations.attachments import scan_workers
 from jichitai.declarations.domain import DeclarationError, Outcome
 
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="store each line of declarations.jsonl as a submitted declaration")
         imp.add_argument("file", type=Path)
         imp.add_argument("--fiscal-year", type=int, default=2026)
+        imp.add_argument("--scan-workers", type=int, default=0,
+                         help="processes reading the scanned attachments by OCR side by side (0: one per core)")
         rev = sub.add_parser("review", help="run the automated review over every submitted declaration")
         rev.add_argument("--fiscal-year", type=int, default=2026)
         rev.add_argument("--chunk", type=int, default=5000, help="declarations decided and recorded per transaction")
@@ -32,10 +35,20 @@ class Command(BaseCommand):
             path: Path = options["file"]
             if not path.is_file():
                 raise CommandError(f"{path} がありません")
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with path.open(encoding="utf-8") as fh:  # the records that name a scan: the bar's total
+                scans = sum('"image"' in line for line in fh)
+            workers = scan_workers(options["scan_workers"])
             try:
-                with path.open(encoding="utf-8") as fh:
+                with path.open(encoding="utf-8") as fh, Progress(
+                        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        disable=not scans) as bar:
+                    task = bar.add_task(f"添付画像の読み取り（OCR, {workers}プロセス）", total=scans)
                     new, skipped = filing.import_records(filing.read_jsonl(fh), fiscal_year=options["fiscal_year"],
-                                                         actor="system:declarations-import", files=path.parent)
+                                                         actor="system:declarations-import", files=path.parent,
+                                                         scan_workers=workers,
+                                                         progress=lambda n: bar.advance(task, n))
             except DeclarationError as exc:
                 raise CommandError(exc.message) from None
             self.stdout.write(f"取込 {new} 件（既存のため省略 {skipped} 件）")
