@@ -175,7 +175,16 @@ def _receipt_notice_refused(client: Any, s: dict[str, str]) -> None:
     _page_refused(client, f"/registry/changes/{change}/receipt-notice/", s["taro"])
 
 
+def _code_notice_refused(client: Any, s: dict[str, str]) -> None:
+    """The 住民票コード通知票 (4.3.3) of 太郎's first history row: refused like his page."""
+    response = client.post(f"/registry/residents/{s['taro']}/code-notice/1/")
+    assert response.status_code == 403 and "照会抑止" in response.content.decode()
+    assert "青木 太郎" not in response.content.decode()
+    _refused_and_audited(s["taro"])
+
+
 VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
+    "registry/residents/<str:atena_number>/code-notice/<int:history_no>/": _code_notice_refused,
     "registry/changes/<uuid:change_id>/receipt-notice/": _receipt_notice_refused,
     "registry/inspection/": _inspection_leaves_out,
     "registry/": lambda c, s: _search_hides(c, "/registry/", s["taro"]),

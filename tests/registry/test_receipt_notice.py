@@ -78,7 +78,7 @@ def test_no_notice_about_a_protected_mover_nor_to_a_protected_address(
 
 def test_a_death_gives_no_notice(moved_in: Any, clerk: Any) -> None:
     """independent: j580 — only 転入・転居・転出・世帯変更 (and 出生, 準ずる証明書); consistency: unknown 異動 refused."""
-    taro, hanako = moved_in.atena_numbers
+    hanako = moved_in.atena_numbers[1]
     death = apply(RecordDeath(moved_on=dt.date(2026, 11, 20), notified_on=dt.date(2026, 11, 21), atena_number=hanako),
                   actor=clerk, reception=AGENT)
     with pytest.raises(RegistryError, match="受理通知を出力しません"):

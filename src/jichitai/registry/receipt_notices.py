@@ -32,7 +32,7 @@ from jichitai.registry.domain.receipt_notice import NOTIFIABLE, TITLE, TO_FORMER
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory, Town
 
 ACTION = "registry.receipt_notice"
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "registry" / "certificates" / "receipt_notice.typ"
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "registry" / "certificates" / "notice.typ"
 MOVES_OUT = (Reason.MOVE_OUT_DOMESTIC, Reason.MOVE_OUT_ABROAD, Reason.EX_OFFICIO_REMOVAL)
 REFUSING = suppression.PRIVACY | {"issuance"}
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("residents/<str:atena_number>/joshuhyo-kisai-jiko/", certificates.joshuhyo_page,
          {"kind": "joshuhyo_kisai_jiko"}, name="joshuhyo_kisai_jiko"),
     path("households/head-unset/", head_notices.target_list, name="head_unset"),
+    path("residents/<str:atena_number>/code-notice/<int:history_no>/", certificates.code_notice, name="code_notice"),
     path("households/<str:setai_number>/", pages.household, name="household"),
     path("households/<str:setai_number>/head-notice/<slug:kind>/", head_notices.notice, name="head_notice"),
     path("households/<str:setai_number>/certificate/", certificates.issue_page, name="certificate"),

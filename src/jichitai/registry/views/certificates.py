@@ -14,7 +14,7 @@ from django.shortcuts import render
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
-from jichitai.registry import receipt_notices, suppression
+from jichitai.registry import code_notices, receipt_notices, suppression
 from jichitai.registry.certificates import certifiers, joshuhyo, moveout_services
 from jichitai.registry.certificates.services import REQUESTER_KINDS, Issued, issue
 from jichitai.registry.certificates.snapshot import (
@@ -177,4 +177,20 @@ def receipt_notice(request: HttpRequest, change_id: uuid.UUID) -> HttpResponse:
         return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     response = HttpResponse(printed.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{printed.filename}"'
+    return response
+
+
+@requires("registry.certificate.issue")
+def code_notice(request: HttpRequest, atena_number: str, history_no: int) -> HttpResponse:
+    """住民票コード通知票・変更通知票・修正通知票 (4.3.3) of a history row (POST from the resident page: right after the
+    異動, or again later); each print is a 交付履歴 row."""
+    if request.method != "POST":
+        return HttpResponse("住民の画面の異動履歴から出力してください。", status=405, content_type="text/plain; charset=utf-8")
+    try:
+        printed = code_notices.issue(actor=request.user, atena_number=atena_number, history_no=history_no,
+                                     terminal=terminal_of(request))
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
+    response = HttpResponse(printed.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{printed.filename}"'
     return response

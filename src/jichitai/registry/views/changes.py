@@ -182,6 +182,11 @@ def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
     assert applied is not None
     names = "、".join(e.after.name for e in applied.change.entries if e.after.name)
     messages.success(request, f"{kind.label}を記録しました（{applied.change.reason.label}：{names}）。")
+    coded = [e.after.name for e in applied.change.entries if e.after.juminhyo_code and (
+        e.before is None or e.before.juminhyo_code != e.after.juminhyo_code)]
+    if coded:  # j890: the 通知票 in the same flow — the resident page below offers it on the new history row
+        messages.info(request, f"住民票コードを記載・変更しました（{'、'.join(coded)}）。異動履歴の「住民票コード通知票」等の"
+                               "ボタンから通知票を出力してください（標準仕様書 4.3.3）。")
     left = [e.before.setai_number for e in applied.change.entries
             if e.before is not None and e.before.is_head and e.before.setai_number in applied.change.head_unset]
     if left:  # j490: 「引き続いて、4.0.5（世帯主変更依頼通知書）の処理が行えること」

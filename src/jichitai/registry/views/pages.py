@@ -12,7 +12,7 @@ from jichitai.accounts.guards import requires
 from jichitai.accounts.policy import allowed
 from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import my_number_problem
-from jichitai.registry import editlock, purposes
+from jichitai.registry import code_notices, editlock, purposes
 from jichitai.registry.search import PAGE_SIZE
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal
@@ -111,6 +111,8 @@ def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
         "own_support": any(s.kind == "support" and not s.lifted_at for s in page.suppressions),
         "towns": records.town_names({h.town_code for h in page.view.history}),
         "editing": editlock.holding([atena_number]).get(atena_number),
+        "code_notices": code_notices.offered(page.view.history) if allowed(request.user, "registry.view_juminhyo_code")
+        else {},
     })
 
 
