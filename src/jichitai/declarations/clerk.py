@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
-from jichitai.declarations import assessment_link, evidence, taxlink
+from jichitai.declarations import assessment_link, corrections, evidence, taxlink
 from jichitai.declarations.domain import RULESET_VERSION, DeclarationError, Pattern
 from jichitai.declarations.domain import Declaration as Domain
 from jichitai.declarations.domain.documents import read as read_document
@@ -151,6 +150,8 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
         "history": [decision_view(x, hidden) for x in d.decisions.all()],
         "tax_before": (d.computed or {}).get("total"),
         "tax_after": _tax_of(pending.corrected_data, d.fiscal_year) if pending and pending.corrected_data else None,
+        # what the correction changes, address included, as this member of staff may see it (corrections.py)
+        "correction": corrections.for_approver(staff, d, pending, via="declarations.case") if pending else None,
         "salary": index.salary.get(d.owner_index), "pension": index.pension.get(d.owner_index),
         "relatives": relatives, "previous": previous,
         "decisions": list(d.decisions.all()), "actions": list(d.clerk_actions.select_related("staff")),
@@ -237,7 +238,7 @@ def _minutes(value: Any) -> int:
     return minutes
 
 
-@transaction.atomic
+@audit.atomic()  # a refusal raised with audit.refused keeps its entry although the transaction rolls back
 def act(staff: Any, declaration_id: int, kind: str, *, comment: str = "", minutes: Any = 0,
         corrected: dict[str, Any] | None = None) -> Declaration:
     """accept / return / correct (→ 決裁待ち) by a tax reviewer; approve / reject a correction by a supervisor."""
@@ -274,8 +275,10 @@ def act(staff: Any, declaration_id: int, kind: str, *, comment: str = "", minute
         if pending is None:
             raise DeclarationError("決裁待ちの訂正はありません。", code="no_pending_correction")
         if pending.staff_id == staff.pk:
-            audit.record(staff, action, f"declaration:{d.receipt_number}", "refused", reason="self_approval")
-            raise PermissionRefused("自分が行った訂正は決裁できません。")
+            raise audit.refused(PermissionRefused("自分が行った訂正は決裁できません。"), staff, action,
+                                f"declaration:{d.receipt_number}", reason="self_approval")
+        if kind == "approve":
+            corrections.ensure_seen(staff, d, pending)  # no 決裁 of an address the 決裁者 could not see
         if kind == "reject":
             d.status = Status.CLERK
         else:

@@ -93,6 +93,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
         "pattern": PATTERN_LABELS[Pattern(d.pattern)],
         "can_review": allowed(request.user, "declarations.review", d) and d.status == Status.CLERK,
         "can_approve": allowed(request.user, "declarations.approve", d) and d.status == Status.PENDING_APPROVAL,
+        "blind": bool(view["correction"] and view["correction"].hidden),  # only 差し戻す: see corrections.py
         "pending": d.clerk_actions.filter(kind="correct").last() if d.status == Status.PENDING_APPROVAL else None,
     }, status=400 if error else 200)
 

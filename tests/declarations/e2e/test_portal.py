@@ -111,6 +111,10 @@ def test_twice_claimed_dependant_goes_to_the_clerk_who_resolves_it(live_server: 
     staff_login(page, base, "s0001", "correct-horse-battery")
     page.goto(f"{base}/declarations/approvals/")
     page.get_by_role("link", name=re.compile(receipt)).click()
+    # the approver sees what the correction changes, in words (issue 18 item 3: declarations/corrections.py)
+    changes = page.locator("#correction-lines").inner_text()
+    assert "扶養親族" in changes and "灘 一子" in changes and "なし" in changes
+    screenshot("declarations-clerk-approval-changes")
     page.get_by_label("この処理にかかった時間（分）").fill("2")
     page.get_by_role("button", name="実行する").click()
     page.wait_for_url(f"{base}/declarations/approvals/")
