@@ -465,3 +465,30 @@ class InspectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"閲覧 {self.requester_name} {self.requested_on}"
+
+
+class ResidentMemo(models.Model):
+    """メモ (標準仕様書 1.1.15, j150): a staff note on one person, on no item in particular, apart from the 備考 of a
+    異動. Each row is one version — 記入, 修正 or 削除 — with who and when; rows are never changed nor removed
+    (PostgreSQL trigger), so the history of every memo stays. Never printed on a certificate nor sent to another
+    system: nothing but the resident page reads this table."""
+
+    ADD, EDIT, DELETE = "add", "edit", "delete"
+    OPERATIONS = {ADD: "記入", EDIT: "修正", DELETE: "削除"}
+
+    memo_id = models.UUIDField("メモID")
+    version = models.PositiveIntegerField("版")
+    atena_number = models.CharField("宛名番号", max_length=15, db_index=True)
+    operation = models.CharField("操作", max_length=10, choices=list(OPERATIONS.items()))
+    text = models.TextField("メモ", blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="入力者", on_delete=models.PROTECT,
+                                   related_name="+")
+    written_at = models.DateTimeField("入力日時")
+
+    class Meta:
+        verbose_name = "メモ"
+        verbose_name_plural = "メモ"
+        constraints = [models.UniqueConstraint(fields=["memo_id", "version"], name="registry_memo_one_version")]
+
+    def __str__(self) -> str:
+        return f"{self.atena_number} {self.memo_id} v{self.version}"

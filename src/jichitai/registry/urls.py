@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jichitai.registry.views import approvals, certificates, changes, head_notices, inspection, pages, support
+from jichitai.registry.views import approvals, certificates, changes, head_notices, inspection, memos, pages, support
 
 app_name = "registry"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("", pages.search, name="search"),
     path("towns/", pages.towns, name="towns"),
     path("residents/<str:atena_number>/", pages.resident, name="resident"),
+    path("residents/<str:atena_number>/memos/", memos.add, name="memo_add"),
+    path("residents/<str:atena_number>/memos/<str:memo_id>/", memos.change, name="memo_change"),
     path("residents/<str:atena_number>/moveout-certificate/", certificates.moveout_page, name="moveout_certificate"),
     path("residents/<str:atena_number>/joshuhyo/", certificates.joshuhyo_page, name="joshuhyo"),
     path("residents/<str:atena_number>/joshuhyo-kisai-jiko/", certificates.joshuhyo_page,

@@ -18,10 +18,11 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.common.text import hiragana_to_katakana, nfkc
-from jichitai.registry import access, purposes, support, suppression
+from jichitai.registry import access, memos, purposes, support, suppression
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.person import ACTIVE, Person
 from jichitai.registry.history import household_as_of
+from jichitai.registry.memos import Memo
 from jichitai.registry.models import Household, Resident, Suppression, Town
 from jichitai.registry.search import SearchPage, search_page
 from jichitai.registry.store import to_person
@@ -36,6 +37,8 @@ class ResidentPage:
     suppressions: list[Suppression]
     my_number: str = ""
     notices: dict[int, str] = field(default_factory=dict)  # suppression id → what its period calls for
+    memos: list[Memo] = field(default_factory=list)  # j150: the memos as they stand …
+    deleted_memos: list[Memo] = field(default_factory=list)  # … and those deleted, with their history
 
 
 def town_names(codes: set[str]) -> dict[str, Town]:
@@ -112,7 +115,8 @@ def resident(actor: Any, atena_number: str, *, my_number_purpose: str = "") -> R
     number = access.reveal_my_number(actor, atena_number, my_number_purpose) if my_number_purpose else ""
     rows = list(Suppression.objects.filter(atena_number=atena_number).order_by("-starts_on"))
     return ResidentPage(view=view, address=address_of(view.person), suppressions=rows, my_number=number,
-                        notices={s.pk: support.period_notice(s) for s in rows})
+                        notices={s.pk: support.period_notice(s) for s in rows},
+                        memos=memos.memos_of(atena_number), deleted_memos=memos.deleted_of(atena_number))
 
 
 @dataclass
