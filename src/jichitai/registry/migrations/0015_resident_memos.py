@@ -11,7 +11,7 @@ from jichitai.audit.append_only import postgres_append_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0013_inspection_requests'),
+        ('registry', '0014_temporary_lift'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
