@@ -109,3 +109,18 @@ def test_the_derived_columns_named_for_tiles_are_those_publish_derives(zone: Any
         pub = marts.publish(slug, periods[-1], 10)
         derived = tuple(c for c, _ in pub.derived_columns[1:])
         assert set(DERIVED_COLUMNS.get(slug, ())) == set(derived), slug
+
+
+def test_a_year_the_data_end_inside_is_partial() -> None:
+    """Independent (the calendar): flows of a year are whole only when the data reach 31 December; 「3月末」 is a
+    month's last day, any other day is named."""
+    import datetime as dt
+
+    from jichitai.lounge.display import through
+    from jichitai.lounge.marts import Periods
+
+    p = Periods.span(dt.date(2016, 1, 1), dt.date(2026, 3, 30))
+    assert p.partial(2026) == dt.date(2026, 3, 30) and p.partial(2025) is None
+    assert Periods.span(dt.date(2016, 1, 1), dt.date(2025, 12, 31)).partial(2025) is None
+    assert through(dt.date(2026, 3, 31)) == "3月末" and through(dt.date(2024, 2, 29)) == "2月末"
+    assert through(dt.date(2026, 3, 30)) == "3月30日"

@@ -220,3 +220,22 @@ def test_the_nhi_mart_counts_the_insured_on_each_date(lounge: Any, zone: Any) ->
         mine = live.filter(pc.equal(live["ward_code"], ward))
         assert got[ward] == (len(set(mine["pid"].to_pylist())), len(set(mine["household_pid"].to_pylist()))), ward
 
+
+def test_a_partial_year_says_so_and_is_not_compared_with_a_whole_year(login_as: Any, lounge: Any) -> None:
+    """Independent (the data's own end: the fixture's last event is 2026-03-30): the migration board's KPI
+    tiles for 2026 — a year of flows the data end inside — read 「2026年（3月30日まで）」 and are not compared
+    with the whole of 2025 (no 「2025年比」: a quarter against a year would read as a 75 % fall); the note names
+    the whole year and its published figure instead. A whole year (2025) is compared with 2024 as before, and a
+    stock (人口 on 1 January) is never partial."""
+    marts = lounge.current()
+    assert marts.periods.through == pc.max(lounge.zone_tables()["movements"]["event_date"]).as_py()
+    client = login_as("counter")
+    now = html.unescape(client.get("/lounge/b/migration/").content.decode())
+    periods = re.findall(r'class="kpi-period">([^<]*)<', now)
+    assert "2026年（3月30日まで）" in periods
+    assert "2025年比" not in now and "年の途中までの集計のため、通年の2025年（" in now
+    net_2025 = next(r["net"] for r in marts.publish("migration", "2025", lounge.k()).derived if r["move_class"] == TOTAL)
+    assert f"通年の2025年（{display.figure(net_2025, '件')}）" in now
+    whole = html.unescape(client.get("/lounge/b/migration/?year=2025").content.decode())
+    assert "2024年比" in whole and "年の途中" not in whole
+    assert "2026年（" not in html.unescape(client.get("/lounge/b/overview/").content.decode())

@@ -4,6 +4,8 @@ the figures are is decided by :mod:`jichitai.lounge.publish`, only their text he
 
 from __future__ import annotations
 
+import datetime as dt
+
 SUPPRESSED_TEXT = "秘匿"
 SUPPRESSED_NOTE = ("「秘匿」は、人数が少なく個人が特定されるおそれがあるため、または合計などから逆算されないよう"
                    "あわせて伏せた値です。率・平均は、元になる人数が秘匿のときや少ないときに秘匿します。")
@@ -43,6 +45,19 @@ def period(text: str) -> str:
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
     return str(text)
+
+
+def through(day: dt.date) -> str:
+    """How far a year's figures go: 「3月末」 on a month's last day, else 「3月30日」."""
+    if (day + dt.timedelta(days=1)).day == 1:
+        return f"{day.month}月末"
+    return f"{day.month}月{day.day}日"
+
+
+def partial_note(period: str, whole: str, whole_figure: str) -> str:
+    """Why a year so far is not compared with a whole year (docs/lounge.md, "A partial year")."""
+    return (f"{period}：年の途中までの集計のため、通年の{whole}（{whole_figure}）とは比べていません"
+            "（前年の同じ期間の集計は、通年の表との差し引きを防ぐため公表していません）。")
 
 
 def heading(label: str) -> str:

@@ -26,6 +26,7 @@ class Periods:
 
     dates: tuple[dt.date, ...]
     years: tuple[int, ...]
+    through: dt.date | None = None  # the data's last day: a year's flows after it are not counted yet
 
     @classmethod
     def span(cls, first: dt.date, last: dt.date) -> Periods:
@@ -34,7 +35,14 @@ class Periods:
         if latest not in dates and latest > first:
             dates.append(latest)
         years = tuple(range(first.year, last.year + 1))
-        return cls(tuple(dates), years)
+        return cls(tuple(dates), years, last)
+
+    def partial(self, year: int) -> dt.date | None:
+        """The data's last day when it falls inside calendar ``year`` before its end (the year's flows so far),
+        else None."""
+        if self.through is not None and self.through.year == year and self.through < dt.date(year, 12, 31):
+            return self.through
+        return None
 
 
 Tables = dict[str, ir.Table]

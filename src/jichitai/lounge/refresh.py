@@ -91,6 +91,7 @@ class MartSet:
         manifest = {
             "engine": self.engine, "refreshed_at": self.refreshed_at, "seconds": self.seconds, "as_of": self.as_of,
             "dates": [d.isoformat() for d in self.periods.dates], "years": list(self.periods.years),
+            "through": self.periods.through.isoformat() if self.periods.through else None,
             "lineage": {n: vars(li) for n, li in self.lineage.items()}, "published_with": PUBLISHED_WITH,
         }
         (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -103,10 +104,13 @@ class MartSet:
         if not manifest_path.exists():
             return None
         m = json.loads(manifest_path.read_text())
+        if "through" not in m:
+            return None  # saved before the data's last day was kept: refreshed again
         if not all((directory / f"{name}.parquet").exists() for name in MARTS):
             return None  # saved before a mart existed: refreshed again
         tables = {name: pq.read_table(directory / f"{name}.parquet") for name in MARTS}
-        periods = Periods(tuple(dt.date.fromisoformat(d) for d in m["dates"]), tuple(m["years"]))
+        periods = Periods(tuple(dt.date.fromisoformat(d) for d in m["dates"]), tuple(m["years"]),
+                          dt.date.fromisoformat(m["through"]) if m.get("through") else None)
         lineage = {n: Lineage(**li) for n, li in m["lineage"].items()}
         marts = cls(tables, lineage, periods, m["engine"], m["refreshed_at"], m["seconds"], m["as_of"])
         published_path = directory / "published.json"

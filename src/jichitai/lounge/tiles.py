@@ -67,10 +67,14 @@ def parse_year(text: str) -> int | None:
     return int(text)
 
 
-def period_words(ind: I.Indicator, period: str) -> str:
+def period_words(ind: I.Indicator, period: str, through: dt.date | None = None) -> str:
+    """A period as a tile names it; a calendar year of flows the data end inside (``through``) says so:
+    「2026年（3月末まで）」."""
     if ind.period == "ref_date":
         return display.period(period)
-    return f"{period}年度" if ind.period == "fiscal_year" else f"{period}年"
+    if ind.period == "fiscal_year":
+        return f"{period}年度"
+    return f"{period}年（{display.through(through)}まで）" if through else f"{period}年"
 
 
 def _year(period: str) -> int:
@@ -202,6 +206,13 @@ class _Maker:
     def published(self, slug: str, period: str) -> Published:
         return self.marts.publish(slug, period, self.k)
 
+    def partial(self, ind: I.Indicator, period: str) -> dt.date | None:
+        """The data's last day when ``period`` is a calendar year of flows not over yet in the data."""
+        return self.marts.periods.partial(int(period)) if ind.period == "year" else None
+
+    def period_words(self, ind: I.Indicator, period: str) -> str:
+        return period_words(ind, period, self.partial(ind, period))
+
     def make(self, t: Tile) -> Shown:
         ind = t.ind
         periods = self.marts.periods_of(ind.slug)
@@ -214,7 +225,7 @@ class _Maker:
             return shown
         pub = self.published(ind.slug, current)
         fixed, shown.note = self.where(ind, t)
-        shown.period = period_words(ind, current)
+        shown.period = self.period_words(ind, current)
         unit = _unit(ind, t.metric)
         if t.kind == "kpi":
             found, value = lookup(ind, pub, t.metric, fixed)
@@ -222,8 +233,13 @@ class _Maker:
             shown.suppressed = found and value is None
             if previous is not None:
                 _, before = lookup(ind, self.published(ind.slug, previous), t.metric, fixed)
-                shown.change = display.change(value, before, unit)
-                shown.compared_with = period_words(ind, previous)
+                if self.partial(ind, current):
+                    # a year so far against a whole year would read as a fall: say so, do not compare
+                    shown.note = " ".join(x for x in (shown.note, display.partial_note(
+                        shown.period, period_words(ind, previous), display.figure(before, unit))) if x)
+                else:
+                    shown.change = display.change(value, before, unit)
+                    shown.compared_with = period_words(ind, previous)
         elif t.kind == "line":
             shown.spec = self.line(ind, t, fixed, [p for p in periods if p <= current])
         elif t.kind == "map":
@@ -282,7 +298,7 @@ class _Maker:
         }
         if any(href for _, _, href, _ in values):
             encoding["href"] = {"field": "href"}
-        return _spec(title={"text": f"{t.title}（{self.area_words()}・{period_words(ind, pub.period)}）"},
+        return _spec(title={"text": f"{t.title}（{self.area_words()}・{self.period_words(ind, pub.period)}）"},
                      height=max(120, 24 * len(data)), data={"values": data},
                      mark={"type": "bar", "cursor": "pointer"} if "href" in encoding else "bar", encoding=encoding)
 
@@ -297,7 +313,7 @@ class _Maker:
         for p in periods:
             found, v = lookup(ind, self.published(ind.slug, p), t.metric, fixed)
             if found:
-                data.append({"期間": period_words(ind, p), "順": p, "値": v, "表示": display.figure(v, unit)})
+                data.append({"期間": self.period_words(ind, p), "順": p, "値": v, "表示": display.figure(v, unit)})
         name = display.heading(t.title)
         return _spec(title={"text": f"{t.title}の推移（{self.area_words()}）"}, height=260, data={"values": data},
                      mark={"type": "line", "point": True},
@@ -320,7 +336,7 @@ class _Maker:
         spec = maps.choropleth(ind, pub, self.area.ward or TOTAL, self.parents, bounds, metric=t.metric,
                                where={k: v for k, v in fixed.items() if k != column}, links=links,
                                chosen=self.area.town if column == "town_code" else self.area.ward)
-        spec["title"]["text"] = f"{t.title}（{self.area_words() if column == 'town_code' and self.area.ward else CITY_NAME}・{period_words(ind, pub.period)}）"
+        spec["title"]["text"] = f"{t.title}（{self.area_words() if column == 'town_code' and self.area.ward else CITY_NAME}・{self.period_words(ind, pub.period)}）"
         return spec, maps.SYNTHETIC_NOTE if bounds.synthetic else ""
 
 
