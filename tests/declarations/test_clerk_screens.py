@@ -78,3 +78,28 @@ def test_the_metrics_page_shows_percentages_and_pattern_names(login_as: Any) -> 
                                    name=f"実績 {n}", data={}, submitted_at=timezone.now())
     page = login_as("tax_reviewer").get("/declarations/metrics/").content.decode()
     assert "75.0%" in page and "給与所得のみ" in page and "salary_only" not in page
+
+
+def test_the_case_page_shows_a_statements_amounts_and_whether_its_file_shows_them(resident: Any, salary_report: Any,
+                                                                                 make_staff: Any) -> None:
+    """Consistency: a 源泉徴収票 whose amounts were entered (可能額 200,000円, 所得税で控除 50,000円) but whose PDF
+    shows neither: DE12 sends it to a clerk, whose page lists the amounts entered and what the reading lacks."""
+    from jichitai.declarations import filing
+    from tests.declarations.conftest import record_for
+    from tests.declarations.test_attachment_reading import _typst_pdf
+
+    me = resident()
+    salary_report(me["my_number"], 4_000_000)
+    rec = record_for(me)
+    rec["case"]["housing_loan_credit"] = 97_500
+    d = filing.save_draft(me["actor"], rec, fiscal_year=2026)
+    filing.add_attachment(me["actor"], d, kind="withholding_slip", filename="gensen.pdf",
+                          content=_typst_pdf("給与所得の源泉徴収票\n\n支払金額 4,000,000円"),
+                          statement={"available": 200_000, "used": 50_000})
+    d = filing.submit(me["actor"], d, idempotency_key="k-housing")
+    assert d.status == Status.CLERK
+    reviewer = Client()
+    log_in_verified(reviewer, make_staff(roles=["tax_reviewer"]))
+    page = reviewer.get(f"/declarations/queue/{d.pk}/").content.decode()
+    assert "報告書・明細書の金額" in page and "住宅借入金等特別控除可能額 200,000円" in page
+    assert "が書類から読み取れません" in page and "available" not in page

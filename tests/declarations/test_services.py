@@ -27,7 +27,7 @@ def file_and_submit(person: dict[str, Any], key: str = "k1", **over: Any) -> Dec
     d = filing.save_draft(person["actor"], rec, fiscal_year=2026)
     for a in files:
         filing.add_attachment(person["actor"], d, kind=a["kind"], filename=a["filename"],
-                              content=a.get("content", PDF), receipt=a.get("receipt"))
+                              content=a.get("content", PDF), receipt=a.get("receipt"), statement=a.get("statement"))
     return filing.submit(person["actor"], d, idempotency_key=key)
 
 

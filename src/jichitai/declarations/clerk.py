@@ -20,6 +20,7 @@ from jichitai.declarations import assessment_link, corrections, evidence, taxlin
 from jichitai.declarations.domain import RULESET_VERSION, DeclarationError, Pattern
 from jichitai.declarations.domain import Declaration as Domain
 from jichitai.declarations.domain.documents import read as read_document
+from jichitai.declarations.domain.documents import statement_summary
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.domain.rulebook import ordered_rules
 from jichitai.declarations.models import (
@@ -147,6 +148,9 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
         # confidence), as the rules DE09/DE10 used it
         "readings": [(ATTACHMENT_KINDS.get(a.kind, "その他"), read_document(a.kind, a.document, dom.income_year))
                      for a in dom.attachments if a.kind in ("medical_detail", "donation_receipt")],
+        # a statement's amounts as entered, and whether its file's reading shows them (IN07, DE12)
+        "statements": [(ATTACHMENT_KINDS.get(a.kind, "その他"), statement_summary(a.document))
+                       for a in dom.attachments if a.document.get("statement")],
         "history": [decision_view(x, hidden) for x in d.decisions.all()],
         "tax_before": (d.computed or {}).get("total"),
         "tax_after": _tax_of(pending.corrected_data, d.fiscal_year) if pending and pending.corrected_data else None,

@@ -308,6 +308,22 @@ def statement_unconfirmed(document: dict[str, Any], keys: Iterable[str]) -> str 
     return "入力された" + "・".join(absent) + "が書類から読み取れません" if absent else None
 
 
+def statement_entered(document: dict[str, Any]) -> str:
+    """The amounts entered with a statement, in words: 「配当等の額 100,000円・配当割額（住民税） 5,000円」."""
+    return "・".join(f"{STATEMENT_LABELS.get(k, k)} {v:,}円" for k, v in (document.get("statement") or {}).items()
+                    if isinstance(v, int) and not isinstance(v, bool))
+
+
+def statement_summary(document: dict[str, Any]) -> str:
+    """For the clerk: the amounts entered and whether the file's reading shows them."""
+    keys = tuple((document.get("statement") or {}).keys())
+    ocr = document.get("ocr")
+    why = statement_unconfirmed(document, keys)
+    seen = ("読み取りなし（書類の記載として入力された金額）" if not ocr else f"読み取り: {why}" if why
+            else f"読み取り（信頼度 {ocr.get('confidence', 0)}%）: 入力された金額を確認")
+    return f"入力 {statement_entered(document) or 'なし'} / {seen}"
+
+
 def name_key(name: str) -> str:
     """A name folded as the registry's search keys are (common.text.search_key: NFKC, katakana, 異体字 such as
     髙→高, variation selectors and spaces dropped), so that 「髙橋　一郎」 on a receipt is 「高橋 一郎」."""

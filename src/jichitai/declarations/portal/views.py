@@ -18,8 +18,8 @@ from jichitai.common.errors import JichitaiError, NotFound
 from jichitai.declarations import filing, prefill, taxlink
 from jichitai.declarations.actors import ResidentActor
 from jichitai.declarations.domain import Pattern
-from jichitai.declarations.domain.documents import STATEMENT_LABELS
 from jichitai.declarations.domain.documents import read as read_document
+from jichitai.declarations.domain.documents import statement_entered
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.models import Declaration, Status
 from jichitai.declarations.portal.forms import (
@@ -164,18 +164,12 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
         "separate_fields": form.amount_fields(SEPARATE_FIELDS) if pattern is Pattern.OTHER else [],
         "carried_rows": form.carried_rows() if pattern is Pattern.OTHER else [],
         "housing_fields": form.housing_fields() if pattern in (Pattern.SALARY_ONLY, Pattern.OTHER) else [],
-        "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1), _entered(a.document or {}))
+        "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1), statement_entered(a.document or {}))
                         for a in d.attachment_files.order_by("id")],
         "attachment_form": AttachmentForm(),
         "statements_needed": _statements_needed(filing.record_of(d)),
         "returned": last_return,
     }
-
-
-def _entered(document: dict[str, Any]) -> str:
-    """The amounts entered with a statement, in words: 「配当等の額 100,000円・配当割額（住民税） 5,000円」."""
-    return "・".join(f"{STATEMENT_LABELS.get(k, k)} {v:,}円" for k, v in (document.get("statement") or {}).items()
-                    if isinstance(v, int))
 
 
 def _statements_needed(record: dict[str, Any]) -> dict[str, bool]:
