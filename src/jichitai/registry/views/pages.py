@@ -119,11 +119,12 @@ def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
 @requires("registry.view")
 def household(request: HttpRequest, setai_number: str) -> HttpResponse:
     try:
-        view = records.household(request.user, setai_number)
+        view = records.household(request.user, setai_number, with_removed=request.GET.get("removed") == "1")
     except JichitaiError as exc:
         return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     kinds = [k for k in KINDS.values() if k.scope == "household"]
     return render(request, "registry/household.html", {
-        "v": view, "kinds": kinds, "can_issue": allowed(request.user, "registry.certificate.issue"),
+        "v": view, "kinds": kinds, "with_removed": request.GET.get("removed") == "1",
+        "can_issue": allowed(request.user, "registry.certificate.issue"),
         "can_change": allowed(request.user, "registry.change"),
     })

@@ -20,7 +20,7 @@ from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.common.text import hiragana_to_katakana, nfkc
 from jichitai.registry import access, memos, purposes, support, suppression
 from jichitai.registry.domain import RegistryError
-from jichitai.registry.domain.person import ACTIVE, Person
+from jichitai.registry.domain.person import ACTIVE, REMOVED, Person
 from jichitai.registry.history import household_as_of
 from jichitai.registry.memos import Memo
 from jichitai.registry.models import Household, Resident, Suppression, Town
@@ -128,29 +128,37 @@ class HouseholdView:
     head: Person | None
     flags: dict[str, list[str]]
     ward_name: str = ""
+    removed: list[Person] = field(default_factory=list)  # j430: members 消除 from it (転出・死亡 …), on request
 
 
-def household(actor: Any, setai_number: str) -> HouseholdView:
-    """The household page: its current members (every one of them audited as viewed)."""
+def household(actor: Any, setai_number: str, *, with_removed: bool = False) -> HouseholdView:
+    """The household page: its current members and, ``with_removed`` (j430 消除対象者記載), those 消除 from it, the
+    latest first (every one of them audited as viewed; 照会抑止 of any of them, or of their last address, refuses)."""
     rows = list(Resident.objects.filter(setai_number=setai_number, status=ACTIVE).order_by("household_order", "pk"))
+    gone = list(Resident.objects.filter(setai_number=setai_number, status=REMOVED)
+                .order_by("-removed_on", "pk")) if with_removed else []
     hh = Household.objects.filter(pk=setai_number).first()
-    if not rows and hh is None:
+    if not rows and hh is None and not gone:
         raise NotFound(f"世帯番号 {setai_number} の世帯は登録されていません。")
-    guard = suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via="household",
-                                              counter=True) if rows \
+    guard = suppression.ensure_view_allowed(actor, (rows or gone)[0].atena_number, records=rows + gone,
+                                              via="household", counter=True) if rows or gone \
         else None
     hidden = access.hidden_items(actor)
     members = [access.mask(to_person(r), hidden) for r in rows]
     for m in members:
         audit.record(actor, "registry.view", f"resident:{m.atena_number}", "ok", page="household",
                      setai_number=setai_number)
+    removed = [access.mask(to_person(r), hidden) for r in gone]
+    for m in removed:
+        audit.record(actor, "registry.view", f"resident:{m.atena_number}", "ok", page="household",
+                     setai_number=setai_number, removed=True)
     head = next((m for m in members if m.is_head), None)
     flags = {r.atena_number: sorted(Suppression.KINDS[k] for k in (guard.base or guard).kinds(r))
              for r in rows} if guard else {}
     towns = town_names({members[0].town_code}) if members else {}
     town = towns.get(members[0].town_code) if members else None
     return HouseholdView(setai_number, hh, members, address_of(members[0], towns) if members else "", head, flags,
-                         town.ward_name if town else "")
+                         town.ward_name if town else "", removed)
 
 
 def household_on(actor: Any, setai_number: str, on: dt.date | None = None) -> list[dict[str, Any]]:
