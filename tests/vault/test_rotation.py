@@ -175,6 +175,29 @@ def test_a_look_up_by_number_finds_the_same_person_during_an_interrupted_rotatio
     _joined(city)
 
 
+def test_a_resident_signed_in_before_the_rotation_still_sees_their_declaration(city: dict[str, Any],
+                                                                            keys: Path) -> None:
+    """The portal session holds the blind index it was opened with; after the rotation the resident's page
+    still lists their own declaration (found through their registry row, not the stale index)."""
+    import re
+
+    from django.test import Client
+
+    (d,) = Declaration.objects.all()
+    c = Client(enforce_csrf_checks=True)
+    page = c.get("/declarations/portal/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token
+    r = c.post("/declarations/portal/", {"my_number": PEOPLE[0], "csrfmiddlewaretoken": token.group(1)})
+    assert r.status_code == 302
+    assert d.receipt_number
+    mine = f"/declarations/portal/r/{d.receipt_number}/"
+    assert mine in c.get("/declarations/portal/").content.decode()
+    _new_key(keys)
+    services.rotate()
+    assert mine in c.get("/declarations/portal/").content.decode()
+
+
 def _legacy_token(master: bytes, number: str) -> str:
     """A ciphertext as the platform wrote it before key ids (vault.py at a35113c): base64(nonce + AES-GCM) under
     the HKDF "jichitai mynumber encryption" key, associated data b"mynumber"."""

@@ -7,6 +7,7 @@ marks the view with ``jichitai_action`` like ``accounts.guards.requires`` so the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -22,7 +23,19 @@ V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
 def resident_of(request: HttpRequest) -> ResidentActor | None:
-    return ResidentActor.from_session(request.session.get(SESSION_KEY))
+    """The signed-in resident, with the blind index their registry row has now: after ``jichitai vault rotate``
+    the index a session was opened with is the retired key's, and the resident would no longer see their own
+    declarations. The row is found by the 宛名番号 the sign-in established (the same person)."""
+    actor = ResidentActor.from_session(request.session.get(SESSION_KEY))
+    if actor is None or not actor.atena_number:
+        return actor
+    from jichitai.registry.models import Resident
+
+    index = Resident.objects.filter(pk=actor.atena_number).values_list("my_number_index", flat=True).first()
+    if index and index != actor.my_number_index:
+        actor = dataclasses.replace(actor, my_number_index=index)
+        request.session[SESSION_KEY] = actor.as_session()
+    return actor
 
 
 def sign_in(request: HttpRequest, actor: ResidentActor) -> None:
