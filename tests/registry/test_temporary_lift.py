@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from jichitai import config
@@ -199,6 +200,32 @@ def test_j410_the_api_lifts_for_the_support_officer_only_and_refuses_bad_input_i
     assert body["kind"] == "support" and body["reason"] == REASON
     assert dt.datetime.fromisoformat(body["ends_at"]) - dt.datetime.fromisoformat(body["starts_at"]) == \
         dt.timedelta(minutes=30)
+    ended = _post(client, f"{path}/end", {})
+    assert ended.status_code == 200 and dt.datetime.fromisoformat(ended.json()["ends_at"]) < \
+        dt.datetime.fromisoformat(body["ends_at"])
+    again = _post(client, f"{path}/end", {})
+    assert again.status_code == 400 and "一時解除中ではありません" in again.json()["message"]
+    other = Client()
+    log_in_verified(other, make_staff(roles=["supervisor"]))
+    assert _post(other, f"{path}/end", {}).status_code == 403
+
+
+def test_j410_a_lift_ended_early_puts_the_suppression_back_at_once(household: Any, clerk: Any, officer: Any,
+                                                                   protect: Any, make_staff: Any) -> None:
+    """Consistency: the task done, the 責任者 ends the lift before its time (audited); the counter is refused at
+    once; a 決裁者 without the right cannot end it, nor can anyone end a lift that is not running."""
+    hanako = household.atena_numbers[1]
+    row = protect(hanako, "view")
+    lifts.lift_temporarily(officer, row.pk, REASON)
+    access.view_resident(clerk, hanako)
+    with pytest.raises(PermissionRefused):
+        lifts.end_now(make_staff(roles=["supervisor"]), row.pk)
+    lifts.end_now(officer, row.pk)
+    with pytest.raises(SuppressedError):
+        access.view_resident(clerk, hanako)
+    with pytest.raises(RegistryError, match="一時解除中ではありません"):
+        lifts.end_now(officer, row.pk)
+    assert AuditEntry.objects.filter(action=lifts.LIFT, outcome="ok", detail__ended=True).count() == 1
 
 
 def test_the_support_officer_role_cannot_be_taken_by_an_administrator(make_staff: Any) -> None:

@@ -67,3 +67,21 @@ def lift_temporarily(actor: Any, suppression_id: int, reason: str, *, now: dt.da
 def running_by_suppression(now: dt.datetime | None = None) -> dict[int, TemporaryLift]:
     """suppression id → its running lift (the overview marks them and says until when)."""
     return {t.suppression_id: t for t in suppression.running_lifts(now).select_related("lifted_by")}
+
+
+def end_now(actor: Any, suppression_id: int, *, now: dt.datetime | None = None) -> TemporaryLift:
+    """End a running lift before its time (the certificate it was for is issued): the suppression is in force
+    again at once. Same right as the lift; audited."""
+    row = Suppression.objects.filter(pk=suppression_id or 0).first()
+    resource = f"resident:{row.atena_number}" if row else f"suppression:{suppression_id}"
+    if not allowed(actor, LIFT):
+        audit.record(actor, LIFT, resource, "refused", suppression_id=suppression_id, ended=True)
+        raise PermissionRefused("抑止の一時解除の権限がありません（標準仕様書 3.1: 一時解除の権限は個別に設定します）。")
+    now = now or timezone.now()
+    running = suppression.running_lifts(now).filter(suppression_id=suppression_id or 0).first()
+    if running is None:
+        raise RegistryError("この抑止は一時解除中ではありません。", code="not_lifted_temporarily")
+    TemporaryLift.objects.filter(pk=running.pk).update(ends_at=now)
+    running.ends_at = now
+    audit.record(actor, LIFT, resource, "ok", suppression_id=suppression_id, ended=True, until=now.isoformat())
+    return running

@@ -105,14 +105,22 @@ class LiftOut(Schema):
     ends_at: dt.datetime
 
 
+def _lift_out(done: Any) -> dict[str, Any]:
+    return {"suppression_id": done.suppression_id, "atena_number": done.suppression.atena_number,
+            "kind": done.suppression.kind, "reason": done.reason, "starts_at": done.starts_at, "ends_at": done.ends_at}
+
+
 @router.post("/suppressions/{suppression_id}/lift", response={201: LiftOut, 400: Error, 403: Error})
 def lift(request: HttpRequest, suppression_id: F.RowId, body: LiftIn) -> Any:
     """抑止の一時解除 (j410): the suppression is set aside at the counter until ``ends_at`` (the city's time,
     ``JICHITAI_SUPPRESSION_LIFT_MINUTES``), then in force again by itself; no other system is told."""
-    done = lifts.lift_temporarily(ensure(request, lifts.LIFT), suppression_id, body.reason)
-    return Status(201, {"suppression_id": done.suppression_id, "atena_number": done.suppression.atena_number,
-                        "kind": done.suppression.kind, "reason": done.reason, "starts_at": done.starts_at,
-                        "ends_at": done.ends_at})
+    return Status(201, _lift_out(lifts.lift_temporarily(ensure(request, lifts.LIFT), suppression_id, body.reason)))
+
+
+@router.post("/suppressions/{suppression_id}/lift/end", response={200: LiftOut, 400: Error, 403: Error})
+def end_lift(request: HttpRequest, suppression_id: F.RowId) -> Any:
+    """End a running 一時解除 at once (the task it was for is done): the suppression is in force again."""
+    return _lift_out(lifts.end_now(ensure(request, lifts.LIFT), suppression_id))
 
 
 @router.get("/attempts", response={200: list[dict[str, Any]], 403: Error})

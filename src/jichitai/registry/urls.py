@@ -36,5 +36,6 @@ urlpatterns = [
     path("suppressions/attempts/", support.attempts, name="suppression_attempts"),
     path("suppressions/<int:suppression_id>/request/", support.propose_change, name="support_change"),
     path("suppressions/<int:suppression_id>/lift/", support.lift, name="suppression_lift"),
+    path("suppressions/<int:suppression_id>/lift/end/", support.end_lift, name="suppression_lift_end"),
     path("suppressions/requests/<int:request_id>/decide/", support.decide, name="support_decide"),
 ]

@@ -114,3 +114,16 @@ def lift(request: HttpRequest, suppression_id: int) -> HttpResponse:
     else:
         messages.success(request, f"抑止を一時解除しました。{done.until_label}に自動で抑止に戻ります。")
     return redirect("registry:suppressions")
+
+
+@require_POST
+@requires(lifts.LIFT)
+def end_lift(request: HttpRequest, suppression_id: int) -> HttpResponse:
+    """一時解除を終える: the suppression is in force again at once."""
+    try:
+        lifts.end_now(request.user, suppression_id)
+    except JichitaiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "一時解除を終了しました。抑止は設定どおりに戻っています。")
+    return redirect("registry:suppressions")
