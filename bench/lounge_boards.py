@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchdb import bench_database
 from lounge_dashboards import _ms, build_lake
@@ -34,49 +35,70 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split(" ", 3)[:3])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
+def reader_client(username: str) -> Any:
+    """A test client logged in as an analyst of 政策課 with the second factor done, as a real login leaves it
+    (bench/counter_pages.py)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jichitai.accounts.models import Department, Role, Staff
+
+    dept, _ = Department.objects.get_or_create(code="seisaku", defaults={"name": "政策課"})
+    staff = Staff.objects.create_user(username, "correct-horse-battery", full_name="計測 職員", department=dept)
+    staff.roles.set(Role.objects.filter(code="analyst"))
+    client = Client()
+    client.force_login(staff, backend="jichitai.accounts.backends.LockoutBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=staff, name="bench", confirmed=True).persistent_id
+    session.save()
+    return client
+
+
+def kobe_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options of a benchmark on the Kobe-sized lounge zone (:func:`lounge_dashboards.build_lake`)."""
     ap.add_argument("--residents", type=int, default=1_500_000)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--samples", type=int, default=2000)
     ap.add_argument("--lake", default="")
-    ap.add_argument("--pdf", type=int, default=3)
     ap.add_argument("--reuse-marts", action="store_true", help="use the marts a previous run saved (same lake)")
+
+
+def lounge_with_maps(root: Path, args: argparse.Namespace) -> Any:
+    """The lake of ``args`` built (or reused) in ``root``, the lounge pointed at it, its marts refreshed (or the
+    saved ones reused) and the synthetic boundaries of its 町字 written: the marts."""
+    from django.core.management import call_command
+
+    from jichitai.lounge import services
+
+    cat, _ = build_lake(root, args.residents, args.years, args.seed)
+    if not args.reuse_marts:
+        shutil.rmtree(services.marts_dir().parent, ignore_errors=True)
+    services.use_catalog(cat)
+    t0 = time.perf_counter()
+    marts = services.current() if args.reuse_marts else services.refresh_now()
+    print(f"refresh {time.perf_counter() - t0:.1f} s; {marts.lineage['resident_spells'].rows:,} spells", flush=True)
+    call_command("lounge", "synthetic-boundaries", "--size", "kobe")
+    return marts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    kobe_arguments(ap)
+    ap.add_argument("--pdf", type=int, default=3)
     args = ap.parse_args()
     started = dt.datetime.now()
     root = Path(args.lake) if args.lake else Path(tempfile.mkdtemp(prefix="lounge-boards-"))
     with bench_database():
-        from django.core.management import call_command
-        from django.test import Client
-
-        from jichitai.accounts.models import Department, Role, Staff
         from jichitai.lounge import services
 
-        cat, _ = build_lake(root, args.residents, args.years, args.seed)
-        if not args.reuse_marts:
-            shutil.rmtree(services.marts_dir().parent, ignore_errors=True)
-        services.use_catalog(cat)
-        t0 = time.perf_counter()
-        marts = services.current() if args.reuse_marts else services.refresh_now()
-        print(f"refresh {time.perf_counter() - t0:.1f} s; {marts.lineage['resident_spells'].rows:,} spells", flush=True)
-        call_command("lounge", "synthetic-boundaries", "--size", "kobe")
+        marts = lounge_with_maps(root, args)
         parents = services.area_parents(marts, "population_town")
         town = sorted(t for t, w in parents.items() if w == "28110")[0]
         print(f"{len(parents):,} 町字 with synthetic boundaries", flush=True)
 
-        dept = Department.objects.create(code="seisaku", name="政策課")
-        staff = Staff.objects.create_user("bench-reader", "correct-horse-battery", full_name="計測 職員",
-                                          department=dept)
-        staff.roles.set(Role.objects.filter(code="analyst"))
-        client = Client()
-        client.force_login(staff, backend="jichitai.accounts.backends.LockoutBackend")
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        session = client.session  # the second factor done, as a real login leaves it (bench/counter_pages.py)
-        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=staff, name="bench", confirmed=True).persistent_id
-        session.save()
+        client = reader_client("bench-reader")
         urls = [(f"{slug} ({where})", f"/lounge/b/{slug}/{query}")
                 for slug in services.dashboards()
                 for where, query in (("市", ""), ("区", "?area=28110"), ("町字", f"?area={town}"))]
