@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jichitai.lounge import cellkey, sql
+from jichitai.lounge import cellkey, overlap, sql
 from jichitai.lounge.errors import QueryRefused
 
 K = 10
@@ -423,3 +423,74 @@ def test_two_as_of_views_within_a_month_are_the_same_release() -> None:
     assert first == later == dt.datetime(2026, 3, 1, tzinfo=JST)
     assert parse_as_of("2026-04-01") == dt.datetime(2026, 4, 1, tzinfo=JST)
     assert parse_as_of("2026-03-31T16:00+00:00") == dt.datetime(2026, 4, 1, tzinfo=JST)  # 4月1日 1:00 JST
+
+
+# ---- many different pairs (the tracker): overlap control ----------------------------------------------------
+
+def _months(ym: dt.date, shift: int) -> dt.date:
+    index = ym.year * 12 + ym.month - 1 + shift
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _pairs(town: str, ym: dt.date) -> list[tuple[str, str]]:
+    """Thirty different groups that contain her (her town, born after or before a moving month), each with its
+    twin without her: every pair differs by her alone, and no two pairs are the same groups."""
+    pairs = []
+    for m in range(1, 16):
+        for cond in (f"birth_ym >= DATE '{_months(ym, -m)}'", f"birth_ym <= DATE '{_months(ym, m)}'"):
+            with_her = f"select count(distinct pid) from lounge.resident_spells where town_code = '{town}' and {cond}"
+            pairs.append((with_her, f"{with_her} and birth_ym <> DATE '{ym}'"))
+    return pairs
+
+
+def _value(result: sql.SqlResult) -> Any:
+    return None if not result.rows or result.rows[0][-1] == sql.SUPPRESSED else result.rows[0][-1]
+
+
+def test_many_different_pairs_that_differ_by_the_same_person_are_never_both_shown(
+        tables: dict[str, pa.Table]) -> None:
+    """Attack (the tracker; docs/decisions/0004 "averaging many different pairs"): deterministic noise defeats
+    asking one pair again, but thirty *different* pairs of groups that differ by her alone have thirty unrelated
+    noises, and the mean of their differences tends to 1 — she lives there. Without the overlap control every
+    half of every pair is answered (the attack is real: asserted first); with the platform's ledger of published
+    figures, no pair ever has both halves shown, whichever half is asked first, so there is nothing to average."""
+    for _pid, town, ym in isolated_people(tables):
+        pairs = _pairs(town, ym)
+        answered = [(one(tables, a), one(tables, b)) for a, b in pairs]
+        if sum(a is not None and b is not None for a, b in answered) >= 20:
+            break
+    else:
+        pytest.fail("no target with twenty answerable pairs in the synthetic lake")
+    ledger = overlap.MemoryLedger()
+    for n, (with_her, without) in enumerate(pairs):
+        first, second = (with_her, without) if n % 2 else (without, with_her)
+        shown = [_value(sql.run(tables, q, K, SECRET, ledger=ledger)) for q in (first, second)]
+        assert sum(v is not None for v in shown) <= 1, (first, second, shown)
+
+
+def test_the_pair_is_refused_to_a_second_analyst_and_after_a_restart(tables: dict[str, pa.Table]) -> None:
+    """The ledger is the platform's, not the session's: a colleague asking the other half, or the same analyst
+    after the server restarted (a new, empty cache of prepared tables), gets the figure blank."""
+    _pid, town, ym = isolated_people(tables)[0]
+    with_her, without = _pairs(town, ym)[0]
+    ledger = overlap.MemoryLedger()
+    assert _value(sql.run(tables, with_her, K, SECRET, ledger=ledger)) is not None
+    assert _value(sql.run(tables, without, K, SECRET, ledger=ledger, prepared={})) is None
+    assert _value(sql.run(tables, with_her, K, SECRET, ledger=ledger)) is not None  # the same figure again
+
+
+ORDINARY = [
+    "select ward_code, count(distinct pid) as n from lounge.resident_spells group by 1",
+    "select ward_code, sex, count(*) as n from lounge.resident_spells where valid_to is null group by 1, 2",
+    "select year(birth_ym) as y, count(distinct pid) from lounge.resident_spells group by 1",
+    "select fiscal_year, ward_code, sum(total_income), avg(total_income) from lounge.tax_assessment group by 1, 2",
+    "select kind, ward_code, count(*) from lounge.movements group by 1, 2",
+]
+
+
+def test_ordinary_analyses_are_not_blanked_by_the_overlap_control(tables: dict[str, pa.Table]) -> None:
+    """The control costs ordinary work nothing: a morning of usual tables (wards, sexes, birth years, incomes by
+    ward, movements by kind) answers exactly as without it, each asked after the others (consistency)."""
+    ledger = overlap.MemoryLedger()
+    for q in ORDINARY:
+        assert sql.run(tables, q, K, SECRET, ledger=ledger).rows == ask(tables, q).rows, q

@@ -108,3 +108,26 @@ def test_the_daily_refresh_rewrites_the_published_catalogue(lounge: Any, db: Any
     assert "with the published catalogue" in out.getvalue()  # the refresh is recorded (MartRefresh) too
     stamp = (lounge.published_dir() / "snapshots.txt").read_text()
     assert stamp.startswith(lounge.snapshot_key(lounge.current().lineage))
+
+
+def test_the_other_half_of_a_pair_is_blank_for_a_colleague(login_as: Any, lounge: Any) -> None:
+    """Issue 18 item 1 (differencing between queries; docs/decisions/0004): the platform remembers every figure
+    its SQL console has shown (in the database, for every analyst and server process), so when one analyst has
+    seen a town's count with a resident, a colleague asking for the same group without her gets the figure
+    blank — the pair is never both published (consistency; the attacks: tests/lounge/test_disclosure_attacks.py)."""
+    from jichitai.lounge import sql
+    from jichitai.lounge.models import PublishedFigure
+    from tests.lounge.test_disclosure_attacks import _pairs, isolated_people
+
+    tables = lounge.zone_tables()
+    for _pid, town, ym in isolated_people(tables):
+        with_her, without = _pairs(town, ym)[0]
+        plain = [sql.run(tables, q, lounge.k(), "plain").rows for q in (with_her, without)]
+        if all(r and r[0][-1] != sql.SUPPRESSED for r in plain):
+            break
+    else:
+        pytest.fail("no answerable pair in the lounge fixture")
+    first = login_as("analyst").post("/lounge/sql/", {"query": with_her}).content.decode()
+    assert "秘匿 0 値" in first and PublishedFigure.objects.exists()
+    second = login_as("analyst").post("/lounge/sql/", {"query": without}).content.decode()
+    assert "秘匿 1 値" in second

@@ -76,3 +76,22 @@ class MartRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.trigger}"
+
+
+class PublishedFigure(models.Model):
+    """The people behind one figure the analysts' SQL has shown (their number and the sum of their record keys,
+    never who they are), kept for ``figures.OVERLAP_DAYS`` so that no later figure one person apart is shown
+    (:mod:`jichitai.lounge.overlap`). The key sum is text: it outgrows a 64-bit integer."""
+
+    at = models.DateTimeField("表示日時", db_index=True)
+    persons = models.IntegerField("人数", db_index=True)
+    keysum = models.CharField("レコードキーの和", max_length=40)
+    table = models.CharField("テーブル", max_length=40)
+
+    class Meta:
+        verbose_name = "公表した集計値"
+        verbose_name_plural = "公表した集計値"
+        constraints = [models.UniqueConstraint(fields=["persons", "keysum", "table"], name="lounge_figure_once")]
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.persons}人"

@@ -62,8 +62,9 @@ def sql_queries_today(actor: Any) -> int:
 def run_sql(query: str, actor: Any) -> Any:
     """An analyst's query over the current lounge zone, protected by the platform (:mod:`jichitai.lounge.sql`).
 
-    A daily number of queries per analyst bounds the averaging attack that deterministic noise leaves open
-    (many different pairs of groups that differ by the same person: docs/decisions/0004)."""
+    No figure one person apart from one already published (to anyone) is shown (:mod:`jichitai.lounge.overlap`):
+    that closes the averaging of many different pairs that deterministic noise leaves open (docs/decisions/0004);
+    a daily number of queries per analyst bounds what is left (pairs two or more people apart)."""
     budget = int(settings.CONFIG.extras.get("lounge_sql_daily_queries", SQL_DAILY_QUERIES))
     if sql_queries_today(actor) >= budget:
         raise QueryRefused(f"本日の照会の上限（{budget}件）に達しました。明日また照会するか、必要な集計を指標として依頼してください。")
@@ -73,7 +74,9 @@ def run_sql(query: str, actor: Any) -> Any:
         if owner is not _state.get("zone"):  # a new snapshot: the person ids are made again, once
             prepared = {}
             _state["prepared"] = (_state.get("zone"), prepared)
-    return sql.run(tables, query, k(), cell_key_secret(), prepared=prepared)
+    from jichitai.lounge.figures import FigureLedger
+
+    return sql.run(tables, query, k(), cell_key_secret(), prepared=prepared, ledger=FigureLedger())
 
 
 def engine() -> str:

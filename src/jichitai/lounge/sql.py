@@ -9,6 +9,8 @@ output value passes the platform's control here:
 - a sum or average fails the p% dominance rule → blank (``*``);
 - every published count and sum is perturbed by its cell key (:mod:`jichitai.lounge.cellkey`): the same people
   give the same answer however the query is phrased, and two queries that differ by one person differ by noise;
+- no figure is shown whose people are one person apart from a figure already published (or shown earlier in
+  the same answer): :mod:`jichitai.lounge.overlap`, when the caller gives a ledger of published figures;
 - ``ORDER BY``/``LIMIT``/``OFFSET`` apply to the protected rows only.
 
 Errors never carry the engine's message (it may quote a value of the data).
@@ -17,14 +19,15 @@ Errors never carry the engine's message (it may quote a value of the data).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from jichitai.lake.schemas import LOUNGE_TABLES, REFERENCE_TABLES
-from jichitai.lounge import cellkey
+from jichitai.lounge import cellkey, overlap
 from jichitai.lounge.errors import QueryRefused
 from jichitai.lounge.sqlplan import ID_COLUMNS, PERSON, PERSON_KEY, Plan, Stat, parse
 
@@ -37,7 +40,8 @@ SUPPRESSED = "*"
 class SqlResult:
     columns: list[str]
     rows: list[list[Any]]
-    suppressed: int  # statistics blanked (contributors < k or dominance)
+    suppressed: int  # statistics blanked (contributors < k, dominance, or one person apart from another figure)
+    published: list[overlap.Cell] = field(default_factory=list)  # the people behind every figure shown
 
 
 def describe(_marts: Any = None) -> list[tuple[str, list[str]]]:
@@ -96,13 +100,31 @@ def execute(table: pa.Table, plan: Plan, time_limit: float = TIME_LIMIT) -> pa.T
 
 
 def run(tables: dict[str, pa.Table], query: str, k: int, secret: str,
-        time_limit: float = TIME_LIMIT, prepared: dict[str, pa.Table] | None = None) -> SqlResult:
-    """``prepared`` caches the tables with their person ids (keep one per lake snapshot and secret)."""
+        time_limit: float = TIME_LIMIT, prepared: dict[str, Any] | None = None,
+        ledger: overlap.Ledger | None = None) -> SqlResult:
+    """``prepared`` caches the tables with their person ids and record keys (keep one per lake snapshot and
+    secret); with ``ledger``, figures one person apart from a published one are blank and the shown ones are
+    remembered in it (the caller serialises the calls that share a ledger)."""
     plan = check(query)
-    cache = {} if prepared is None else prepared
-    if plan.table not in cache:
-        cache[plan.table] = prepare(tables[plan.table], secret)
-    return control(plan, execute(cache[plan.table], plan, time_limit), k)
+    cache: dict[str, Any] = {} if prepared is None else prepared
+
+    def table(name: str) -> pa.Table:
+        if name not in cache:
+            cache[name] = prepare(tables[name], secret)
+        return cache[name]
+
+    def keys(name: str) -> np.ndarray:
+        if f"keys:{name}" not in cache:
+            cache[f"keys:{name}"] = overlap.record_keys(table(name).column(PERSON_KEY).to_numpy())
+        return cache[f"keys:{name}"]
+
+    raw = execute(table(plan.table), plan, time_limit)
+    if ledger is None:
+        return control(plan, raw, k)
+    with ledger.exclusive():
+        result = control(plan, raw, k, (ledger, keys))
+        ledger.remember(result.published)
+    return result
 
 
 def _statistic(stat: Stat, j: int, row: dict[str, Any], k: int) -> float | int | None:
@@ -126,27 +148,37 @@ def _statistic(stat: Stat, j: int, row: dict[str, Any], k: int) -> float | int |
     return round(total / rows, 1) if rows else None
 
 
-def control(plan: Plan, raw: pa.Table, k: int) -> SqlResult:
-    """The protected result of ``plan`` from the rewritten query's figures ``raw``."""
+def control(plan: Plan, raw: pa.Table, k: int,
+            overlap_check: tuple[overlap.Ledger, Any] | None = None) -> SqlResult:
+    """The protected result of ``plan`` from the rewritten query's figures ``raw``; with ``overlap_check``
+    (a ledger and the record keys by table), also no figure one person apart from another."""
     columns = [o.name for o in plan.outputs]
     bad = ID_COLUMNS & {c.lower() for c in columns}
     if bad:
         raise QueryRefused(f"列名に仮名ID（{', '.join(sorted(bad))}）は使えません。別名を付けてください。")
     stats = plan.stats
+    shown = [row for row in raw.to_pylist() if (row["__persons"] or 0) >= k]
+    values = [[_statistic(s, j, row, k) for j, s in enumerate(stats)] for row in shown]
+    people = [[_cell(plan, row, "__persons", "__key"),
+               *(_cell(plan, row, f"__c{j}", f"__k{j}") for j in range(len(stats)))] for row in shown]
+    if overlap_check is not None:
+        _blank_one_apart(values, people, *overlap_check)
+    published: set[overlap.Cell] = set()
     rows: list[list[Any]] = []
     blanked = 0
-    for row in raw.to_pylist():
-        if (row["__persons"] or 0) < k:
-            continue
-        values = {id(s): _statistic(s, j, row, k) for j, s in enumerate(stats)}
+    for row, row_values, row_people in zip(shown, values, people, strict=True):
+        by_stat = {id(s): v for s, v in zip(stats, row_values, strict=True)}
         out: list[Any] = []
         for o in plan.outputs:
             if o.stat is None:
                 out.append(row[f"__g{o.group}"])
                 continue
-            v = values[id(o.stat)]
+            v = by_stat[id(o.stat)]
             blanked += v is None
             out.append(SUPPRESSED if v is None else v)
+        published.update(p for p, v in zip(row_people[1:], row_values, strict=True) if v is not None)
+        if any(v is not None for v in row_values) or not stats:
+            published.add(row_people[0])
         rows.append(out)
     if len(rows) > MAX_ROWS and plan.limit is None:
         raise QueryRefused(f"結果が {MAX_ROWS} 行を超えます。さらに集計するか LIMIT を付けてください。")
@@ -156,7 +188,26 @@ def control(plan: Plan, raw: pa.Table, k: int) -> SqlResult:
     for index, desc in reversed(plan.order):
         rows.sort(key=_by(index), reverse=desc)
     end = None if plan.limit is None else plan.offset + plan.limit
-    return SqlResult(columns, rows[plan.offset:end][:MAX_ROWS], blanked)
+    return SqlResult(columns, rows[plan.offset:end][:MAX_ROWS], blanked, sorted(published, key=repr))
+
+
+def _cell(plan: Plan, row: dict[str, Any], persons: str, keysum: str) -> overlap.Cell:
+    return overlap.Cell(int(row[persons] or 0), int(row[keysum] or 0), plan.table)
+
+
+def _blank_one_apart(values: list[list[Any]], people: list[list[overlap.Cell]], ledger: overlap.Ledger,
+                     keys: Any) -> None:
+    """Blank each statistic whose people (or whose row's people) are one person apart from a published figure
+    or from a figure shown earlier in this answer. A row's people stand behind all its statistics."""
+    flat = [(i, j, cell) for i, cells in enumerate(people) for j, cell in enumerate(cells)
+            if j == 0 or values[i][j - 1] is not None]
+    blocked = overlap.one_apart([cell for _, _, cell in flat], ledger, keys)
+    for n in blocked:
+        i, j, _ = flat[n]
+        if j == 0:
+            values[i] = [None] * len(values[i])
+        else:
+            values[i][j - 1] = None
 
 
 def _by(index: int) -> Any:
