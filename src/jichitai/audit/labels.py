@@ -45,6 +45,7 @@ EXTRA_ACTIONS = {
 # what a target's kind is, by the prefix before its first colon (longest first, so "hub.feed" wins over "hub")
 RESOURCE_KINDS = {
     "resident": "住民 宛名番号", "resident-oidc": "住民（シングルサインオン）", "household": "世帯 世帯番号",
+    "households": "世帯",
     "change": "異動の届出", "pending": "決裁待ちの異動", "certificate": "証明書", "search": "住民の検索",
     "suppression": "抑止設定", "suppressions": "抑止設定の一覧", "suppression-attempts": "抑止対象への操作試行の一覧",
     "support_request": "支援措置の申出", "export": "住民記録の出力", "import": "住民記録の取込",
@@ -62,7 +63,7 @@ RESOURCE_KINDS = {
 }
 RESOURCE_NAMES = {  # whole targets that are one fixed thing
     "audit:log": "アクセスログの一覧", "audit:chain": "アクセスログの連鎖", "lounge:index": "データラウンジの目次",
-    "lounge:freshness": "マートの更新状況", "tax:held-reports": "保留中の支払報告書", "jutogai:search": "住登外者の検索",
+    "lounge:freshness": "マートの更新状況", "households:headless": "世帯主のいない世帯の一覧", "tax:held-reports": "保留中の支払報告書", "jutogai:search": "住登外者の検索",
     "jutogai:number": "住登外者宛名番号の付番", "jutogai:migration": "住登外者の移行", "togo:all": "団体内統合宛名番号（全件）",
     "togo:my_number": "個人番号による団体内統合宛名番号の照会", "import:csv": "住民記録のCSV取込",
     "lounge.export:index": "集計データの出力一覧", "hub.feed:atena-extract": "連携フィード 宛名情報の全件",
