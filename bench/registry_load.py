@@ -135,7 +135,7 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
                 "atena_number": atena_number, "setai_number": setai_number, "status": "active",
                 "resident_kind": "japanese", "name": m["name"], "kana": m["kana"], "birth_date": m["birth"],
                 "sex": m["sex"], "relationship": m["relationship"], "household_order": order, "kyuuji": "",
-                "kyuuji_kana": "", "tsusho": "", "tsusho_kana": "", "honseki": "兵庫県神戸市", "hittosha": "",
+                "kyuuji_kana": "", "tsusho": "", "tsusho_kana": "", "furigana_shi": "", "furigana_mei": "", "honseki": "兵庫県神戸市", "hittosha": "",
                 "became_resident_on": since, "town_code": town["code"], "ward_code": town["ward_code"],
                 "banchi": banchi, "katagaki": "", "postcode": town["postcode"], "address_set_on": since,
                 "notified_on": since, "previous_address": "大阪府大阪市", "previous_municipality_code": "27100",
