@@ -83,6 +83,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets rendered by Jinja2, the admin's by Django's engine (jichitai.form_rendering: why)
+FORM_RENDERER = "jichitai.form_rendering.FormRenderer"
+
 DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
