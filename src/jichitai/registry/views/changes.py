@@ -55,8 +55,8 @@ def _undraft(token: str) -> QueryDict | None:
     return data
 
 
-def _forms(kind: Kind, data: QueryDict | None, setai: str) -> tuple[Any, list[PersonFields], ReceptionForm]:
-    household = records.household_members(setai) if setai else []
+def _forms(kind: Kind, data: QueryDict | None, setai: str,
+           household: list[Any]) -> tuple[Any, list[PersonFields], ReceptionForm]:
     initial = {"setai_number": setai} if setai and kind.form.prefills_setai else {}
     form = kind.form(data, household=household, initial=initial)
     slots = []
@@ -93,18 +93,21 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
     if kind is None:
         raise Http404("異動の種類がありません")
     setai = (request.POST.get("setai") or request.GET.get("setai") or "").strip()
+    # the household's members and the 照会抑止 shield are read once a request, and shared by every check below
+    household = records.household_members(setai) if setai else []
+    guard = None
     if setai:
         try:
-            records.ensure_household_visible(request.user, setai, via=f"change:{slug}")
+            guard = records.ensure_household_visible(request.user, setai, via=f"change:{slug}", members=household)
             # 排他制御 (10.3): the household's residents are this clerk's while they enter the 異動
-            editlock.acquire(request.user, [m.atena_number for m in records.household_members(setai)], kind.label)
+            editlock.acquire(request.user, [m.atena_number for m in household], kind.label)
         except JichitaiError as exc:
             return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     if request.method == "POST" and request.POST.get("back"):
-        return _back(request, kind, setai)
+        return _back(request, kind, setai, household)
     if request.method == "POST" and request.POST.get("step") == "commit":
-        return _commit(request, kind, setai)
-    form, slots, received = _forms(kind, request.POST if request.method == "POST" else None, setai)
+        return _commit(request, kind, setai, household)
+    form, slots, received = _forms(kind, request.POST if request.method == "POST" else None, setai, household)
     context = _context(kind, form, slots, setai, received)
     if request.method == "POST":
         persons, persons_ok = _persons(slots)
@@ -113,9 +116,10 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                 command = form.command(persons) if kind.persons else form.command()
                 command = from_dict(to_dict(command))  # the item rules every entry point applies (domain.items)
                 change = approval.preview(command)
-                records.ensure_change_visible(request.user, change)
-                editlock.acquire(request.user, [e.before.atena_number for e in change.entries if e.before],
-                                 kind.label)
+                guard = records.ensure_change_visible(request.user, change, guard=guard)
+                held = {m.atena_number for m in household}  # taken above, in this request
+                editlock.acquire(request.user, [e.before.atena_number for e in change.entries
+                                                if e.before and e.before.atena_number not in held], kind.label)
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
             else:
@@ -142,21 +146,22 @@ def _context(kind: Kind, form: Any, slots: list[PersonFields], setai: str,
             "received": received, "errors": error_summary(form, slots, kind.persons, received)}
 
 
-def _refilled(request: HttpRequest, kind: Kind, setai: str) -> tuple[Any, list[PersonFields], ReceptionForm]:
+def _refilled(request: HttpRequest, kind: Kind, setai: str,
+              household: list[Any]) -> tuple[Any, list[PersonFields], ReceptionForm]:
     """The form as the clerk left it at the confirmation step; empty (with a message) if the draft is gone."""
     data = _undraft(request.POST.get("draft", ""))
     if data is None:
         messages.error(request, "入力内容の有効期限が切れたか、内容が改変されています。もう一度入力してください。")
-    return _forms(kind, data, setai)
+    return _forms(kind, data, setai, household)
 
 
-def _back(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
+def _back(request: HttpRequest, kind: Kind, setai: str, household: list[Any]) -> HttpResponse:
     """「入力に戻る」 (j540): the form again, filled with everything typed, nothing recorded."""
-    form, slots, received = _refilled(request, kind, setai)
+    form, slots, received = _refilled(request, kind, setai, household)
     return render(request, "registry/change_form.html", _context(kind, form, slots, setai, received))
 
 
-def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
+def _commit(request: HttpRequest, kind: Kind, setai: str, household: list[Any]) -> HttpResponse:
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
         command, once = from_dict(payload["command"]), str(payload["once"])
@@ -172,7 +177,8 @@ def _commit(request: HttpRequest, kind: Kind, setai: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("registry:change_menu")
     except RegistryError as exc:  # refused at the record step (the records changed since the confirmation)
-        form, slots, received = _refilled(request, kind, setai)
+        # the records changed since the confirmation: the form shows the household as it is now
+        form, slots, received = _refilled(request, kind, setai, records.household_members(setai) if setai else [])
         context = {**_context(kind, form, slots, setai, received), **refusal(request, exc)}
         return render(request, "registry/change_form.html", context, status=409)
     if submitted.pending is not None:

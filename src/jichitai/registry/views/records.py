@@ -176,21 +176,27 @@ def household_on(actor: Any, setai_number: str, on: dt.date | None = None) -> li
     return [access.mask_row(m, hidden) for m in members]
 
 
-def ensure_household_visible(actor: Any, setai_number: str, *, via: str, members: list[Any] | None = None) -> None:
+def ensure_household_visible(actor: Any, setai_number: str, *, via: str,
+                             members: list[Any] | None = None) -> suppression.Shield | None:
     """Before a form that lists a household's members (a 異動 or certificate form): refused, audited, under 照会抑止
-    of a member or of their address, as the household page is."""
+    of a member or of their address, as the household page is. Returns the shield it read (None: no members),
+    for the request's later checks."""
     rows = members if members is not None else list(Resident.objects.filter(setai_number=setai_number, status=ACTIVE))
     if rows:
-        suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via=via, counter=True)
+        return suppression.ensure_view_allowed(actor, rows[0].atena_number, records=rows, via=via, counter=True)
+    return None
 
 
-def ensure_change_visible(actor: Any, change: Any) -> None:
+def ensure_change_visible(actor: Any, change: Any, *,
+                          guard: suppression.Shield | None = None) -> suppression.Shield | None:
     """Before the confirmation page of a 異動 typed by 宛名番号: it shows each person's record as it stands, so
-    照会抑止 of the person, their household or their place refuses it (audited) as the resident page does."""
+    照会抑止 of the person, their household or their place refuses it (audited) as the resident page does.
+    ``guard``: the shield this request already read (else read here)."""
     shown = [e.before for e in change.entries if e.before is not None]
     if shown:
-        suppression.ensure_view_allowed(actor, shown[0].atena_number, records=shown, via="change_confirm",
-                                          counter=True)
+        return suppression.ensure_view_allowed(actor, shown[0].atena_number, records=shown, via="change_confirm",
+                                               guard=guard, counter=True)
+    return guard
 
 
 def household_members(setai_number: str) -> list[Person]:
