@@ -69,4 +69,5 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         return None
 
     def get_user(self, user_id: int) -> Staff | None:
-        return Staff.objects.filter(pk=user_id, is_active=True).first()
+        # with the 所属課: the 排他制御 lease names its holder by 氏名（所属課） on every form of a 異動
+        return Staff.objects.select_related("department").filter(pk=user_id, is_active=True).first()
