@@ -99,8 +99,10 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
     if setai:
         try:
             guard = records.ensure_household_visible(request.user, setai, via=f"change:{slug}", members=household)
-            # 排他制御 (10.3): the household's residents are this clerk's while they enter the 異動
-            editlock.acquire(request.user, [m.atena_number for m in household], kind.label)
+            # 排他制御 (10.3): the household's residents are this clerk's while they enter the 異動; the record
+            # step itself refuses a resident another holds (services.apply_many) and frees them, so it takes none
+            if request.POST.get("step") != "commit":
+                editlock.acquire(request.user, [m.atena_number for m in household], kind.label)
         except JichitaiError as exc:
             return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
     if request.method == "POST" and request.POST.get("back"):
@@ -126,7 +128,8 @@ def change(request: HttpRequest, slug: str) -> HttpResponse:
                 # a fresh key per confirmation: recording it claims the key, so a replay records nothing
                 reception = received.reception()
                 token = signing.dumps({"command": to_dict(command), "once": uuid.uuid4().hex,
-                                       "reception": reception.as_dict()}, salt=SALT, compress=True)
+                                       "reception": reception.as_dict(), "approval": change.requires_approval},
+                                      salt=SALT, compress=True)
                 towns = records.town_names({p.town_code for e in change.entries for p in (e.before, e.after) if p})
                 rows = [{"before": e.before, "after": e.after, "address": records.address_of(e.after, towns),
                          "fields": differences(e.before, e.after, towns)} for e in change.entries]
@@ -165,6 +168,7 @@ def _commit(request: HttpRequest, kind: Kind, setai: str, household: list[Any]) 
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
         command, once = from_dict(payload["command"]), str(payload["once"])
+        needs_approval = payload.get("approval")  # what the confirmation found (None: a token from before)
         reception = Reception.of(payload.get("reception"))
     except (signing.BadSignature, RegistryError, KeyError, TypeError, ValueError):
         messages.error(request, "確認画面の有効期限が切れたか、内容が改変されています。もう一度入力してください。")
@@ -172,7 +176,8 @@ def _commit(request: HttpRequest, kind: Kind, setai: str, household: list[Any]) 
     try:
         submitted = workflow.submit(command, actor=request.user, terminal=terminal_of(request),
                                     once=f"counter:{once}", override_duplicate=request.POST.get("override_duplicate") == "1",
-                                    reception=reception)
+                                    reception=reception,
+                                    requires_approval=needs_approval if isinstance(needs_approval, bool) else None)
     except submissions.AlreadySubmitted as exc:  # a replayed confirmation (back button, double click, resent form)
         messages.error(request, exc.message)
         return redirect("registry:change_menu")

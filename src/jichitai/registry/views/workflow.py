@@ -25,16 +25,22 @@ class Submitted:
 
 
 def submit(command: Command, *, actor: Any, terminal: str = "", once: str = "",
-           override_duplicate: bool = False, reception: Reception | None = None) -> Submitted:
+           override_duplicate: bool = False, reception: Reception | None = None,
+           requires_approval: bool | None = None) -> Submitted:
     """Record a 届出 now, or draft a 職権 change for 決裁; once per confirmation key ``once``. A 転入 matching a
-    current resident's 基本4情報 is refused unless ``override_duplicate`` (then audited)."""
-    change = approval.preview(command)
-    if change.requires_approval:
-        pending = propose_change(command, actor=actor, terminal=terminal, once=once,
-                                 override_duplicate=override_duplicate, reception=reception)
-        # drafted: the clerk's input is done, the 決裁者 must be able to record it (排他制御 10.3)
-        editlock.release(actor, [e.after.atena_number for e in change.entries])
-        return Submitted(pending=pending)
+    current resident's 基本4情報 is refused unless ``override_duplicate`` (then audited).
+
+    ``requires_approval=False``: the confirmation's preview found a 届出 (carried in its signed token), so the
+    command is not decided a second time only to route it; the record itself still refuses a 職権 change made
+    without 決裁 (services.apply_many), should the records have changed since."""
+    if requires_approval is not False:
+        change = approval.preview(command)
+        if change.requires_approval:
+            pending = propose_change(command, actor=actor, terminal=terminal, once=once,
+                                     override_duplicate=override_duplicate, reception=reception)
+            # drafted: the clerk's input is done, the 決裁者 must be able to record it (排他制御 10.3)
+            editlock.release(actor, [e.after.atena_number for e in change.entries])
+            return Submitted(pending=pending)
     return Submitted(applied=record_change(command, actor=actor, terminal=terminal, once=once,
                                            override_duplicate=override_duplicate, reception=reception))
 
