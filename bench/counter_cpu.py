@@ -65,13 +65,17 @@ def _worker_pid(master: int) -> int:
     raise SystemExit("gunicorn started no worker")
 
 
+_MONITOR: list[Any] = []
+
+
 def _backends(url: str) -> list[int]:
+    """The PostgreSQL backends connected to this database, but the one asking."""
     import psycopg
 
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                            [name]).fetchall()
+    if not _MONITOR:
+        _MONITOR.append(psycopg.connect(url, autocommit=True))
+    rows = _MONITOR[0].execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                               [url.rsplit("/", 1)[1]]).fetchall()
     return [r[0] for r in rows]
 
 
@@ -136,27 +140,35 @@ def _server_run(args: argparse.Namespace, households: list[Any], towns: list[str
             r = s.post(base + path, data=data, allow_redirects=False)
             return r.status_code, r.text, r.headers.get("Location", "")
 
-        cpu = {step: 0 for step in STEPS}
-        db = {step: 0 for step in STEPS}
-        last = [0, 0]
-        backends: list[int] = []
+        cpu = dict.fromkeys(STEPS, 0)
+        db = dict.fromkeys(STEPS, 0)
+        last = [0]
+        seen: dict[int, int] = {}  # PostgreSQL backend → its CPU so far (backends come and go: CONN_MAX_AGE)
+
+        def db_delta() -> int:
+            delta = 0
+            for pid in _backends(url):
+                now = _cpu_ns([pid])
+                delta += now - seen.get(pid, now)
+                seen[pid] = now
+            return delta
 
         def mark(step: str) -> None:
-            now, now_db = _cpu_ns([worker]), _cpu_ns(backends)
+            now = _cpu_ns([worker])
             cpu[step] += now - last[0]
-            db[step] += now_db - last[1]
-            last[0], last[1] = now, now_db
+            db[step] += db_delta()
+            last[0] = now
 
         recorded = refused = 0
         load_before = os.getloadavg()[0]
         for i, (setai, members, kana, birth) in enumerate(households[: args.warmup + args.cycles]):
             if i == args.warmup:
-                backends = _backends(url)
                 cpu = dict.fromkeys(STEPS, 0)
                 db = dict.fromkeys(STEPS, 0)
                 recorded = refused = 0
                 started = time.perf_counter()
-            last[0], last[1] = _cpu_ns([worker]), _cpu_ns(backends)
+            db_delta()
+            last[0] = _cpu_ns([worker])
             ok = _cycle(get, post, setai, members, kana, birth, towns[i % len(towns)], i, mark)
             recorded, refused = recorded + ok, refused + (not ok)
         n = recorded + refused
