@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from jichitai.lounge import sample_zone
 from tests.lounge.e2e.test_dashboards import charts_drawn, reader
 from tests.lounge.e2e.test_maps import synthetic_map  # noqa: F401 - the fixture, used through usefixtures
 
@@ -111,8 +112,8 @@ def test_drill_down_city_ward_town_and_the_pdf(live_server: Any, page: Any, scre
         _click(page, town_map, name)
     charts_drawn(page)
     crumbs = page.locator("nav.crumbs").inner_text()
-    assert crumbs.startswith("神戸市 › 東灘区 › 町字 ")
-    town = crumbs.rsplit(" ", 1)[1]
+    assert crumbs == f"神戸市 › {name.replace(' ', ' › ', 1)}"  # 「東灘区 住吉宮町一丁目」: the 町字 by its name
+    town = next(c for c, _, w, n, _ in sample_zone.town_master(sample_zone.SMALL) if f"{w} {n}" == name)
     assert f"area={town}" in page.url
     # the chosen 町字 is outlined on the map and highlighted among the bars of the ward's towns
     assert page.locator("text=町字別の集計がないため、区の値です。").count() >= 1
