@@ -16,8 +16,12 @@ from jichitai.synth.receipt_images import receipt_png
 
 def test_one_worker_per_core_and_none_forked_beside_other_threads(monkeypatch):
     """Consistency with jichitai.dbcopy's rule: a process that runs another thread reads serially."""
+    import jichitai.dbcopy
+
     monkeypatch.setattr(att.os, "cpu_count", lambda: 4)
-    assert att.scan_workers() == 4 and att.scan_workers(3) == 3
+    with monkeypatch.context() as alone:  # as in a process of one thread (a test session may keep a live server's)
+        alone.setattr(jichitai.dbcopy.threading, "active_count", lambda: 1)
+        assert att.scan_workers() == 4 and att.scan_workers(3) == 3
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
