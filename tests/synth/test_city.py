@@ -29,7 +29,7 @@ def empty_registry() -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("TRUNCATE registry_residenthistory, registry_resident, registry_household, "
-                        "registry_outboxevent, registry_town")
+                        "registry_outboxevent, registry_town CASCADE")  # and what refers to them
             for seq in ("registry_atena_seq", "registry_setai_seq"):
                 cur.execute(f"ALTER SEQUENCE {seq} RESTART WITH 1")
         else:
