@@ -46,11 +46,12 @@ class MartSet:
     def towns(self) -> Towns:
         """町字 → 区 as the 町字 mart pairs them, named from the 住所辞書 (mart ``town_names``), made once."""
         if self._towns is None:
-            pairs = self.tables[TOWN_MART]
-            if pairs.num_rows:
+            pairs = self.tables.get(TOWN_MART)  # absent from a partial refresh (``only=``) that did not make it
+            parents: list[tuple[object, object]] = []
+            if pairs is not None and pairs.num_rows:
                 pairs = pairs.select(["town_code", "ward_code"]).group_by(["town_code", "ward_code"]).aggregate([])
-            self._towns = Towns(zip(pairs["town_code"].to_pylist(), pairs["ward_code"].to_pylist(), strict=True),
-                                town_names(self.tables.get("town_names")))
+                parents = list(zip(pairs["town_code"].to_pylist(), pairs["ward_code"].to_pylist(), strict=True))
+            self._towns = Towns(parents, town_names(self.tables.get("town_names")))
         return self._towns
 
     def periods_of(self, slug: str) -> list[str]:
