@@ -24,8 +24,6 @@ import datetime as dt
 import json
 import os
 import pstats
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from counter_web import CSRF, TOKEN, _clerks, _django, _free_port, _households, _login
+from counter_web import CSRF, TOKEN, _clerks, _django, _households, _login, serving
 
 STEPS = ("search", "form", "confirm", "record")
 CLERK = 64  # bench-clerk-064: a clerk counter_web.py's rounds (≤ 64 clerks) do not log in (a TOTP code is used once)
@@ -113,22 +111,7 @@ def _server_run(args: argparse.Namespace, households: list[Any], towns: list[str
     import requests
 
     url = os.environ["DATABASE_URL"]
-    port = _free_port()
-    env = dict(os.environ, JICHITAI_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", JICHITAI_WEB_THREADS="1")
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "python:jichitai.gunicorn_conf",
-                               "jichitai.wsgi", "--access-logfile", "/dev/null"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        else:
-            raise SystemExit("the server never became ready (/readyz)")
+    with serving(WEB_CONCURRENCY="1", JICHITAI_WEB_THREADS="1") as (server, base):
         worker = _worker_pid(server.pid)
         s = requests.Session()
         s.cookies.update(_login(base, *clerk))
@@ -180,9 +163,6 @@ def _server_run(args: argparse.Namespace, households: list[Any], towns: list[str
                 "steps_db_cpu_ms": {k: round(v / n / 1e6, 1) for k, v in db.items()},
                 "wall_s": round(time.perf_counter() - started, 1),
                 "load": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
 
 
 def _profile_run(args: argparse.Namespace, households: list[Any], towns: list[str]) -> None:

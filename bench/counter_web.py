@@ -17,6 +17,7 @@ pgbench's tps.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import multiprocessing as mp
 import os
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +235,34 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextlib.contextmanager
+def serving(**env: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """The production server (gunicorn, ``jichitai.gunicorn_conf``) on a free port with ``env`` added, once it
+    answers /readyz: yields the process and its base URL, and stops it afterwards."""
+    import requests
+
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "python:jichitai.gunicorn_conf",
+                               "jichitai.wsgi", "--access-logfile", "/dev/null"],
+                              env=dict(os.environ, JICHITAI_BIND=f"127.0.0.1:{port}", **env),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        else:
+            raise SystemExit("the server never became ready (/readyz)")
+        yield server, base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clerks", default="16,64", help="client counts, comma separated")
@@ -258,27 +288,10 @@ def main() -> None:
     towns = list(Town.objects.values_list("code", flat=True)[:200])
     households = _households(max(args.records * 2, 20_000))
     connection.close()
-    port = _free_port()
-    env = dict(os.environ, JICHITAI_BIND=f"127.0.0.1:{port}")
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "python:jichitai.gunicorn_conf",
-                               "jichitai.wsgi", "--access-logfile", "/dev/null"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        import requests
+    extra = {"WEB_CONCURRENCY": str(args.workers)} if args.workers else {}
+    with serving(**extra) as (_server, base):
 
-        for _ in range(240):
-            try:
-                if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        else:
-            raise SystemExit("the server never became ready (/readyz)")
-        print(f"registry: {active} active residents; gunicorn workers {env.get('WEB_CONCURRENCY', 'default')}, "
+        print(f"registry: {active} active residents; gunicorn workers {extra.get('WEB_CONCURRENCY', 'default')}, "
               f"threads {os.environ.get('JICHITAI_WEB_THREADS', 4)}", flush=True)
         offset = 0
         for n in counts:
@@ -290,9 +303,6 @@ def main() -> None:
             ratio = result["records_per_second"] / tps if tps else float("nan")
             print(f"pgbench TPC-B (scale 10, {n} clients, {args.pgbench_seconds} s): {tps:.0f} tps; "
                   f"records/s ÷ tps = {ratio:.2f}", flush=True)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
 
 
 if __name__ == "__main__":
