@@ -80,7 +80,7 @@ def test_a_protected_person_and_everyone_at_their_address_never_appear(
     """independent: j1320 「支援対象者を除く」; 住基法第11条の2 with the 支援措置 — the household member and the other
     household at the same 番地 would print the protected address: left out too, in PDF and CSV, in both orders;
     each one left out audited (withheld), and the list does not say who or how many."""
-    protect(street["aoki"][1])                                   # 青木 花子 under 支援措置
+    protect(street["aoki"][1], starts_on=TODAY)           # 青木 花子 under 支援措置
     for order, output in ((Order.ADDRESS, "pdf"), (Order.RANDOM, "csv")):
         made = inspection.make(actor=clerk, criteria=Criteria((KANO,), TODAY, order=order),
                                application=application(), output=output, today=TODAY)
@@ -96,8 +96,8 @@ def test_a_protected_person_and_everyone_at_their_address_never_appear(
 def test_view_suppression_and_issuance_suppression_also_leave_people_out(
         street: Any, clerk: Any, protect: Callable[..., Any]) -> None:
     """independent: 照会抑止 (3.1) covers the household and place; 発行抑止 (j410) the person."""
-    protect(street["ishida"][0], kind="view")
-    protect(street["ueda"][0], kind="issuance")
+    protect(street["ishida"][0], kind="view", starts_on=TODAY)
+    protect(street["ueda"][0], kind="issuance", starts_on=TODAY)
     made = inspection.make(actor=clerk, criteria=Criteria((KANO,), TODAY), application=application(),
                            output="csv", today=TODAY)
     assert made.record.issuance.atena_numbers == []
