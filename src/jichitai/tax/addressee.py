@@ -96,8 +96,10 @@ def mailing_addresses(atena_numbers: Sequence[str], *, actor: Any = "system:tax-
     for r in rows:
         p = elsewhere.get(r["atena_number"])
         out[r["atena_number"]] = (
-            {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address, "jutogai_number": p.number}
-            if p is not None else {"name": r["name"], **address_words(r, towns), "jutogai_number": ""})
+            {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address, "barcode": "",
+             "jutogai_number": p.number}
+            if p is not None else {"name": r["name"], **address_words(r, towns), "jutogai_number": "",
+                                   "barcode": barcode(r, towns.get(r["town_code"]))})
     return out
 
 
@@ -115,6 +117,21 @@ def address_words(r: Mapping[str, Any], towns: Mapping[str, Mapping[str, Any]] |
     address = place + r["banchi"] + (f"　{r['katagaki']}" if r["katagaki"] else "")
     postcode = r["postcode"] or (town["postcode"] if town else "")
     return {"postcode": postcode_text(postcode), "address": address}
+
+
+def barcode(r: Mapping[str, Any], town: Mapping[str, Any] | None) -> str:
+    """The カスタマバーコード (SVG) of a 市内 address: the 丁目 of the 町字, the 番地 and the 方書 make the
+    住所表示番号. Empty without a 7-digit 郵便番号 — and for a 住登外者's address, free text whose 町域 we cannot
+    tell (no 郵便番号簿 of other cities here): that notice is mailed without one."""
+    from jichitai.common import customer_barcode
+
+    try:
+        chome = customer_barcode.town_and_chome(town["name"])[1] if town else ""
+        data = customer_barcode.customer_data(r["postcode"] or (town["postcode"] if town else ""),
+                                              chome + r["banchi"] + "　" + (r["katagaki"] or ""))
+    except ValueError:
+        return ""
+    return customer_barcode.svg(data)
 
 
 def postcode_text(code: str) -> str:
