@@ -126,7 +126,7 @@ def scene(household: Any, protect: Any, clerk: Any, make_staff: Any) -> Callable
         row = protect(hanako, kind)
         if lifted:
             officer = make_staff(roles=["supervisor", "support_officer"])
-            lifts.lift_temporarily(officer, row.pk, "審査の上、窓口で交付するため")
+            lifts.lift_temporarily(officer, row.pk, "審査の上、窓口で交付するため", clerk=clerk.username)
         return {"taro": taro, "hanako": hanako, "setai": household.setai_numbers[0]}
 
     return make
