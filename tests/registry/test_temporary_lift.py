@@ -43,7 +43,7 @@ from jichitai.registry.services import apply
 from jichitai.tax import taxpayer
 from tests.staff_login import log_in_verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
 TODAY = dt.date.today()
 REASON = "本人からの申出を審査し、窓口で交付するため"
 

@@ -255,7 +255,7 @@ def _build(on: dt.date, set_aside: set[int], base: Shield | None = None) -> Shie
 
 
 def _refusal(actor: Any, action: str, record: Any, guard: Shield, **detail: Any) -> audit.Event:
-    return audit.Event(actor, action, f"resident:{_value(record, 'atena_number')}", "refused",
+    return audit.Event(actor, action, subject_of(record), "refused",
                        {"code": CODE, "protected_by": guard.protected_by(record), **detail})
 
 
@@ -273,10 +273,20 @@ def _openings(actor: Any, action: str, records: Iterable[Any], guard: Shield, ki
                                     **detail}) for a, r in opened.items()])
 
 
-def subject_of(record: Any) -> str:
-    """The audit resource of a record: the resident, or the 住登外者 when they were never one."""
+UNNAMED = "resident:不明"  # a record naming nobody, from a caller that named nothing else: never "None"
+
+
+def subject_of(record: Any, otherwise: str = "") -> str:
+    """The audit resource of a record: the resident, or the 住登外者 when they were never one, or — for a record
+    naming neither (an address a declaration gives for a filer without a registry row) — ``otherwise``, what the
+    caller shows it in (``declaration:…``); never ``…:None``."""
     atena = _value(record, "atena_number") or _value(record, "former_atena_number")
-    return f"resident:{atena}" if atena else f"jutogai:{_value(record, 'number')}"
+    if atena:
+        return f"resident:{atena}"
+    number = _value(record, "number")
+    if number:
+        return f"jutogai:{number}"
+    return otherwise or UNNAMED
 
 
 def ensure_jutogai_view_allowed(actor: Any, record: Any, *, via: str = "jutogai",
@@ -415,7 +425,7 @@ def withhold_address(payload: dict[str, Any]) -> dict[str, Any]:
 
 def withheld_events(actor: Any, action: str, records: Iterable[Any], guard: Shield, **detail: Any) -> None:
     """Audit each record whose address was withheld from a system (one entry per person, in one append)."""
-    audit.record_many([audit.Event(actor, action, f"resident:{_value(r, 'atena_number')}", "withheld",
+    audit.record_many([audit.Event(actor, action, subject_of(r), "withheld",
                                    {"code": CODE, "protected_by": guard.protected_by(r), **detail})
                        for r in records])
 
@@ -457,36 +467,43 @@ def records_of(atena_numbers: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def screen_addresses(actor: Any, records: Iterable[Any], *, audience: str, action: str, via: str,
-                     guard: Shield | None = None) -> frozenset[str]:
+                     guard: Shield | None = None, otherwise: str = "") -> frozenset[str]:
     """The one gate of every output outside the registry that prints or returns a person's address or household
     (the tax office's notices, the declarations' review pages and findings, the portal's prefill): the 宛名番号
-    of ``records`` whose address and household it must not show to ``audience``.
+    of ``records`` whose address and household it must not show to ``audience`` ("" for a record naming nobody).
 
     - :data:`SELF`: nothing (本人 and 同一世帯員 are shown their own address, as their certificates are);
     - :data:`STAFF`: under 照会抑止 of the person, their household or their place (3.1);
     - :data:`OTHERS`: under 照会抑止 or 支援措置 (3.4: a protected address never goes to anyone else).
 
-    Each withheld address is audited (``withheld``), and so is each protected person shown (``ok``), on the
-    person, naming who protects them: the 支援措置責任者's list has every output about them."""
+    Each person (:func:`subject_of`; ``otherwise`` names the output for a record naming nobody) is audited once
+    per screening: ``withheld`` when any of their records was withheld, else ``ok`` when a protected record of
+    theirs was shown, naming everyone who protects them: the 支援措置責任者's list has every output about them."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     guard = guard or shield()
     if not guard.by_household and not guard.by_person:
         return frozenset()  # nobody is protected today: nothing to withhold or to record
-    withheld: dict[str, Any] = {}
-    shown: dict[str, Any] = {}
+    hidden: set[str] = set()
+    outcome: dict[str, str] = {}  # audit subject → withheld / ok (withheld wins)
+    protectors: dict[str, set[str]] = {}
     for r in records:
         kinds = guard.kinds(r) & PRIVACY
         if not kinds:
             continue
-        atena = str(_value(r, "atena_number") or "")
+        subject = subject_of(r, otherwise)
         hide = bool(kinds) if audience == OTHERS else ("view" in kinds if audience == STAFF else False)
-        (withheld if hide else shown).setdefault(atena, r)
-    audit.record_many([audit.Event(actor, action, f"resident:{a}", "withheld" if a in withheld else "ok",
-                                   {"code": CODE, "protected_by": guard.protected_by(r), "via": via,
+        if hide:
+            hidden.add(str(_value(r, "atena_number") or ""))
+            outcome[subject] = "withheld"
+        else:
+            outcome.setdefault(subject, "ok")
+        protectors.setdefault(subject, set()).update(guard.protected_by(r))
+    audit.record_many([audit.Event(actor, action, subject, result,
+                                   {"code": CODE, "protected_by": sorted(protectors[subject]), "via": via,
                                     "audience": audience})
-                       for a, r in [*withheld.items(), *shown.items()]])
-    return frozenset(withheld)
+                       for subject, result in outcome.items()])
+    return frozenset(hidden)
 
 
 # ---- 異動 -------------------------------------------------------------------------------------------------

@@ -265,7 +265,7 @@ def submit_declaration(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def declaration_status(request: HttpRequest, receipt: str) -> HttpResponse:
     d = filing.own(request.resident, "declarations.view_own", receipt_number=receipt)  # type: ignore[attr-defined]
-    audit.record(request.resident, "declarations.view_own", f"declaration:{d.receipt_number}")  # type: ignore[attr-defined]
+    audit.record(request.resident, "declarations.view_own", d.audit_resource)  # type: ignore[attr-defined]
     decisions = list(d.decisions.all())
     return render(request, "declarations/portal/status.html", {
         "d": d, "decisions": decisions, "last": decisions[-1] if decisions else None,
@@ -280,7 +280,7 @@ def receipt_copy(request: HttpRequest, receipt: str) -> HttpResponse:
     from jichitai.declarations.receipt_copy import copy_pdf
 
     d = filing.own(request.resident, "declarations.view_own", receipt_number=receipt)  # type: ignore[attr-defined]
-    audit.record(request.resident, "declarations.view_own", f"declaration:{d.receipt_number}",  # type: ignore[attr-defined]
+    audit.record(request.resident, "declarations.view_own", d.audit_resource,  # type: ignore[attr-defined]
                  step="copy_pdf")
     response = HttpResponse(copy_pdf(d), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="hikae-{d.receipt_number}.pdf"'
