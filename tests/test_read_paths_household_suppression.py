@@ -48,7 +48,7 @@ from tests.accounts.test_permission_walk import walk
 from tests.hub.conftest import hub_catalogue, lake, make_system  # noqa: F401 (fixtures)
 from tests.registry.conftest import clerk, household, protect, supervisor, towns  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
+pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 # ---- routes that show no resident record, and why (anything else must be a probed read path) --------------
@@ -126,7 +126,7 @@ def scene(household: Any, protect: Any, clerk: Any, make_staff: Any) -> Callable
         row = protect(hanako, kind)
         if lifted:
             officer = make_staff(roles=["supervisor", "support_officer"])
-            lifts.lift_temporarily(officer, row.pk, "審査の上、窓口で交付するため", clerk=clerk.username)
+            lifts.lift_temporarily(officer, row.pk, "審査の上、窓口で交付するため")
         return {"taro": taro, "hanako": hanako, "setai": household.setai_numbers[0]}
 
     return make
@@ -186,7 +186,21 @@ def _code_notice_refused(client: Any, s: dict[str, str]) -> None:
     _refused_and_audited(s["taro"])
 
 
+def _move_in_notices_hide(client: Any, s: dict[str, str]) -> None:
+    """The 転入通知 list (住基法第9条第1項) of the household's 転入 from 大阪市北区: 太郎 by 宛名番号 only, audited."""
+    response = client.get("/registry/move-in-notices/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for shown in ("青木 太郎", "青木 花子", "加納町", "1番地"):
+        assert shown not in text, shown
+    assert s["taro"] in text and "照会抑止" in text
+    _refused_and_audited(s["taro"])
+
+
 VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
+    "registry/move-in-notices/": _move_in_notices_hide,
+    "registry/move-in-notices/<str:code>/pdf/": lambda c, s: _page_refused(c, "/registry/move-in-notices/27127/pdf/",
+                                                                          s["taro"]),
     "registry/residents/<str:atena_number>/code-notice/<int:history_no>/": _code_notice_refused,
     "registry/changes/<uuid:change_id>/receipt-notice/": _receipt_notice_refused,
     "registry/inspection/": _inspection_leaves_out,

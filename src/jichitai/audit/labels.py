@@ -45,7 +45,7 @@ EXTRA_ACTIONS = {
 # what a target's kind is, by the prefix before its first colon (longest first, so "hub.feed" wins over "hub")
 RESOURCE_KINDS = {
     "resident": "住民 宛名番号", "resident-oidc": "住民（シングルサインオン）", "household": "世帯 世帯番号",
-    "households": "世帯",
+    "households": "世帯", "municipality": "市区町村（転入通知の転出地） 市区町村コード",
     "change": "異動の届出", "pending": "決裁待ちの異動", "certificate": "証明書", "search": "住民の検索",
     "suppression": "抑止設定", "suppressions": "抑止設定の一覧", "suppression-attempts": "抑止対象への操作試行の一覧",
     "support_request": "支援措置の申出", "export": "住民記録の出力", "import": "住民記録の取込",

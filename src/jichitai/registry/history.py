@@ -24,13 +24,13 @@ _COLUMNS = (
 )
 
 
-def _cancelled_ids() -> set[Any]:
+def cancelled_ids() -> set[Any]:
     return set(ResidentHistory.objects.filter(cancels_change_id__isnull=False)
                .values_list("cancels_change_id", flat=True).distinct())
 
 
 def _latest_rows(on: dt.date, atena_numbers: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    cancelled = _cancelled_ids()
+    cancelled = cancelled_ids()
     rows = ResidentHistory.objects.filter(moved_on__lte=on, cancels_change_id__isnull=True)
     if cancelled:
         rows = rows.exclude(change_id__in=cancelled)

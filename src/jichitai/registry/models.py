@@ -190,6 +190,10 @@ class ResidentHistory(PersonRecord):
             models.Index(fields=["moved_on"], name="reg_hist_moved_on"),
             models.Index(fields=["cancels_change_id"], name="reg_hist_cancels",  # only the 取消し rows
                          condition=models.Q(cancels_change_id__isnull=False)),
+            # the 転入通知 (住基法第9条第1項) list: only the 記載 that may give one (domain.move_in_notice.NOTIFYING)
+            models.Index(fields=["previous_municipality_code", "moved_on"], name="reg_hist_move_in",
+                         condition=models.Q(reason__in=["move_in_domestic", "ex_officio_entry"])
+                         & ~models.Q(previous_municipality_code="")),
         ]
 
     def __str__(self) -> str:
@@ -278,11 +282,9 @@ class Suppression(models.Model):
 
 
 class TemporaryLift(models.Model):
-    """抑止の一時解除 (j410): one suppression set aside at the counter for one purpose and one member of staff
-    (``clerk``, who does that business) until ``ends_at``, then in force again by itself (every check compares the
-    time: no job restores it). Only that clerk's counter checks read it: every other member of staff, and every
-    other system, sees the suppression (j410: 「庁内各システムへのデータ連携は不要とすること」). A lift without a
-    clerk (recorded before the clerk was named) sets the suppression aside for nobody."""
+    """抑止の一時解除 (j410): one suppression set aside at the counter for one purpose until ``ends_at``, then in
+    force again by itself (every check compares the time: no job restores it). Never sent to another system
+    (j410: 「庁内各システムへのデータ連携は不要とすること」): only the registry's own counter checks read it."""
 
     suppression = models.ForeignKey(Suppression, verbose_name="一時解除する抑止", on_delete=models.PROTECT,
                                     related_name="temporary_lifts")
@@ -291,8 +293,6 @@ class TemporaryLift(models.Model):
     ends_at = models.DateTimeField("抑止に戻る日時", db_index=True)
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="一時解除者", on_delete=models.PROTECT,
                                   related_name="+")
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="担当職員（一時解除の間に事務を行う職員）",
-                              on_delete=models.PROTECT, related_name="+", null=True, blank=True)
 
     class Meta:
         verbose_name = "抑止の一時解除"
@@ -496,3 +496,24 @@ class ResidentMemo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.atena_number} {self.memo_id} v{self.version}"
+
+
+class MoveInNoticeSending(models.Model):
+    """転入通知 (住民基本台帳法第9条第1項) sent to the 転出地: one row per person's 記載 (宛名番号 + 履歴番号 of the 転入),
+    written when the clerk marks it 送付済 (audited). A 記載 without a row is 未送付."""
+
+    atena_number = models.CharField("宛名番号", max_length=15)
+    history_no = models.PositiveIntegerField("履歴番号")
+    change_id = models.UUIDField("異動ID")
+    municipality_code = models.CharField("転出地の市区町村コード", max_length=6)
+    sent_on = models.DateField("送付日")
+    sent_by = models.CharField("送付処理者", max_length=100)
+    recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "転入通知の送付"
+        verbose_name_plural = "転入通知の送付"
+        constraints = [models.UniqueConstraint(fields=["atena_number", "history_no"], name="reg_move_in_sent_once")]
+
+    def __str__(self) -> str:
+        return f"転入通知 {self.atena_number} #{self.history_no} {self.sent_on}"

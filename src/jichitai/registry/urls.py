@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jichitai.registry.views import approvals, certificates, changes, head_notices, inspection, memos, pages, support
+from jichitai.registry.views import (
+    approvals,
+    certificates,
+    changes,
+    head_notices,
+    inspection,
+    memos,
+    move_in_notices,
+    pages,
+    support,
+)
 
 app_name = "registry"
 
@@ -26,6 +36,8 @@ urlpatterns = [
     path("households/<str:setai_number>/kisai-jiko/", certificates.issue_page, {"kind": "kisai_jiko"},
          name="kisai_jiko"),
     path("inspection/", inspection.inspection_page, name="inspection"),
+    path("move-in-notices/", move_in_notices.page, name="move_in_notices"),
+    path("move-in-notices/<str:code>/pdf/", move_in_notices.pdf, name="move_in_notice_pdf"),
     path("changes/<uuid:change_id>/receipt-notice/", certificates.receipt_notice, name="receipt_notice"),
     path("changes/", changes.menu, name="change_menu"),
     path("changes/<slug:slug>/", changes.change, name="change"),
