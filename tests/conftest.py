@@ -47,3 +47,19 @@ def login_as(client: Any, make_staff: Callable[..., Any]) -> Callable[..., Any]:
         return log_in_verified(client, make_staff(roles=list(roles), **kwargs))
 
     return login
+
+
+# a recorded target that names nothing: "…:None" (an f-string given a missing value), or a bare kind ("resident:")
+NAMELESS_RESOURCE = r"(None|null)$|^[A-Za-z_.\-]+:$"
+
+
+@pytest.fixture
+def audit_names_its_subjects(db: Any) -> Any:
+    """After the test: every audit entry it recorded names what it is about — no ``jutogai:None`` or bare
+    ``resident:`` (10.2: the log must answer "everything that touched X"). Used by the modules whose flows write
+    entries on protected people (``pytestmark = pytest.mark.usefixtures("audit_names_its_subjects")``)."""
+    yield
+    from jichitai.audit.models import AuditEntry
+
+    nameless = list(AuditEntry.objects.filter(resource__regex=NAMELESS_RESOURCE).values_list("action", "resource"))
+    assert not nameless, f"audit entries naming nothing: {nameless}"

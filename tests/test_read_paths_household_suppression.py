@@ -48,7 +48,7 @@ from tests.accounts.test_permission_walk import walk
 from tests.hub.conftest import hub_catalogue, lake, make_system  # noqa: F401 (fixtures)
 from tests.registry.conftest import clerk, household, protect, supervisor, towns  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
 TODAY = dt.date.today()
 
 # ---- routes that show no resident record, and why (anything else must be a probed read path) --------------
@@ -126,7 +126,7 @@ def scene(household: Any, protect: Any, clerk: Any, make_staff: Any) -> Callable
         row = protect(hanako, kind)
         if lifted:
             officer = make_staff(roles=["supervisor", "support_officer"])
-            lifts.lift_temporarily(officer, row.pk, "審査の上、窓口で交付するため")
+            lifts.lift_temporarily(officer, row.pk, "審査の上、窓口で交付するため", clerk=clerk.username)
         return {"taro": taro, "hanako": hanako, "setai": household.setai_numbers[0]}
 
     return make

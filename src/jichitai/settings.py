@@ -56,7 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor (accounts.twofactor)
+    # request.user.is_verified(): the second factor (django-otp's, the device checked with the staff row)
+    "jichitai.accounts.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jichitai.accounts.inputguard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

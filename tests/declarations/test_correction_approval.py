@@ -25,7 +25,7 @@ from tests.declarations.test_services import file_and_submit
 from tests.registry.conftest import protect  # noqa: F401 (fixture)
 from tests.staff_login import log_in_verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
 OLD, NEW = "中央区 加納町 1-2-3", "中央区 元町 4-5-6"
 
 
@@ -124,3 +124,25 @@ def test_every_change_is_named_in_words() -> None:
         ("配偶者（控除対象）", "長田 父", "なし"),
         ("その他の申告内容（所得・控除）", "訂正前のとおり", "変更あり"),
     ]
+
+
+def test_a_filer_without_a_registry_row_is_audited_under_the_declaration_not_as_none(
+        pending: dict[str, Any], resident: Any, protect: Any, make_staff: Any) -> None:
+    """Independent (標準仕様書 10.2 j1370: the access log records what each operation touched): a filer the
+    registry does not hold (a 住登外者: no resident row behind the declaration) corrects their address to a place
+    under 照会抑止. The 決裁者's withholding and the 支援措置責任者's opening are each audited once, on the
+    declaration by its 受付番号 — never ``jutogai:None`` nor a bare ``resident:`` (the module's fixture fails on
+    any such entry)."""
+    d = pending["d"]
+    Declaration.objects.filter(pk=d.pk).update(owner_index="f" * 64)  # no resident row has this filer's index
+    d = Declaration.objects.get(pk=d.pk)
+    neighbour = resident(name="元町 一郎", kana="モトマチ イチロウ", town="281100020", banchi="4-5-6")
+    protect(neighbour["atena_number"], "view")
+    boss = make_staff(roles=["supervisor"], department="shiminzei")
+    assert corrections.for_approver(boss, d, d.clerk_actions.get(kind="correct"), via="test").hidden
+    officer = make_staff(roles=["supervisor", "support_officer"], department="shiminzei")
+    assert not corrections.for_approver(officer, d, d.clerk_actions.get(kind="correct"), via="test").hidden
+    entries = list(AuditEntry.objects.filter(action="declarations.approve").values_list("outcome", "resource"))
+    assert entries == [("withheld", f"declaration:{d.receipt_number}"),
+                       ("disclosed", f"declaration:{d.receipt_number}")]
+    assert AuditEntry.objects.get(outcome="disclosed").detail["protected_by"] == [neighbour["atena_number"]]

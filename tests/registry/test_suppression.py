@@ -13,7 +13,7 @@ from jichitai.registry.domain import RecordMoveWithin, SuppressedError
 from jichitai.registry.models import OutboxEvent, ResidentHistory
 from jichitai.registry.services import apply
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
 TODAY = dt.date.today()
 
 
@@ -85,3 +85,28 @@ def test_only_the_support_officer_manages_suppressions(household: Any, clerk: An
     with pytest.raises(PermissionRefused):
         suppression.lift(make_staff(roles=["supervisor"]), row.pk)
     suppression.lift(officer, row.pk)
+
+
+def test_one_screening_audits_each_person_once_withheld_winning_over_shown(
+        household: Any, clerk: Any, protect: Any) -> None:
+    """Consistency (the gate's own rule, issue 18 item 8: one entry per person per output): 太郎 shown to staff
+    in one output through two records — one under his household's 照会抑止 (花子), one at a place under 支援措置
+    alone — is audited once, ``withheld``, naming everyone who protects him; the gate returns him once."""
+    from jichitai.audit.models import AuditEntry
+    from jichitai.registry.domain import NewPerson
+    from tests.registry.conftest import move_in_command
+
+    taro, hanako = household.atena_numbers
+    protect(hanako, "view")
+    other = apply(move_in_command(town_code="281100002", banchi="9番地", persons=(
+        NewPerson("宮本 一郎", "ミヤモト イチロウ", dt.date(1975, 5, 5), "M", "世帯主"),)), actor=clerk)
+    protect(other.atena_numbers[0], "support")
+    records = [{"atena_number": taro, "setai_number": household.setai_numbers[0]},
+               {"atena_number": taro, "setai_number": "", "town_code": "281100002", "banchi": "9番地",
+                "katagaki": ""}]
+    hidden = suppression.screen_addresses(clerk, records, audience=suppression.STAFF, action="tax.notice",
+                                          via="test")
+    assert hidden == {taro}
+    entries = list(AuditEntry.objects.filter(resource=f"resident:{taro}", detail__via="test")
+                   .values_list("outcome", "detail__protected_by"))
+    assert entries == [("withheld", sorted([hanako, other.atena_numbers[0]]))]

@@ -43,7 +43,7 @@ from jichitai.registry.services import apply
 from jichitai.tax import taxpayer
 from tests.staff_login import log_in_verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
 TODAY = dt.date.today()
 REASON = "本人からの申出を審査し、窓口で交付するため"
 
@@ -64,7 +64,7 @@ def test_j410_a_lifted_inquiry_suppression_opens_the_record_at_the_counter_and_r
     row = protect(hanako, "view")
     with pytest.raises(SuppressedError):
         access.view_resident(clerk, taro)
-    lift = lifts.lift_temporarily(officer, row.pk, REASON)
+    lift = lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
     assert lift.ends_at - lift.starts_at == dt.timedelta(minutes=30)  # the default city setting
     assert access.view_resident(clerk, taro).person.atena_number == taro
     assert access.view_resident(clerk, hanako).person.atena_number == hanako
@@ -93,7 +93,7 @@ def test_j410_after_review_a_third_partys_certificate_is_issued_during_the_lift_
     with pytest.raises(SuppressedError, match="第三者"):
         issue(actor=clerk, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
               requester_name="弁護士 一郎")
-    lift = lifts.lift_temporarily(officer, row.pk, REASON)
+    lift = lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
     assert issue(actor=clerk, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
                  requester_name="弁護士 一郎").pdf
     assert AuditEntry.objects.filter(resource=f"resident:{hanako}", outcome="disclosed",
@@ -117,7 +117,7 @@ def test_j410_a_lifted_change_suppression_lets_the_change_through_and_nothing_of
     with pytest.raises(SuppressedError, match="異動抑止"):
         apply(move, actor=clerk)
     for row in (stop, support_row, view_row):
-        lifts.lift_temporarily(officer, row.pk, REASON)
+        lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
     apply(move, actor=clerk)
     flags = dict(OutboxEvent.objects.filter(kind="move_within").values_list("atena_number", "payload__support_measure"))
     assert flags == {taro: True, hanako: True}
@@ -137,18 +137,18 @@ def test_j410_only_the_support_officer_lifts_with_a_reason_and_each_attempt_is_l
     for someone in (clerk, make_staff(roles=["supervisor"]),
                     make_staff(roles=["supervisor", "support_officer"], department="shiminzei")):
         with pytest.raises(PermissionRefused, match="一時解除の権限"):
-            lifts.lift_temporarily(someone, row.pk, REASON)
+            lifts.lift_temporarily(someone, row.pk, REASON, clerk=clerk.username)
     with pytest.raises(RegistryError, match="目的・理由") as blank:
-        lifts.lift_temporarily(officer, row.pk, "  ")
+        lifts.lift_temporarily(officer, row.pk, "  ", clerk=clerk.username)
     assert blank.value.code == "reason_required"
-    lifts.lift_temporarily(officer, row.pk, REASON)
+    lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
     with pytest.raises(RegistryError, match="既に一時解除中です（令和") as twice:
-        lifts.lift_temporarily(officer, row.pk, REASON)
+        lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
     assert twice.value.code == "already_lifted_temporarily"
     ended = protect(household.atena_numbers[0], "issuance")
     suppression.lift(officer, ended.pk)
     with pytest.raises(RegistryError, match="一時解除できません"):
-        lifts.lift_temporarily(officer, ended.pk, REASON)
+        lifts.lift_temporarily(officer, ended.pk, REASON, clerk=clerk.username)
     listed = support.attempts(officer)
     done = [a for a in listed if a.action == lifts.LIFT and a.outcome == "ok"]
     assert len(done) == 1 and done[0].detail["reason"] == REASON and done[0].resource == f"resident:{hanako}"
@@ -157,7 +157,7 @@ def test_j410_only_the_support_officer_lifts_with_a_reason_and_each_attempt_is_l
 
 
 def test_j410_the_time_until_the_suppression_returns_is_a_city_setting_checked_at_start(officer: Any,
-                                                                                      household: Any,
+                                                                                      household: Any, clerk: Any,
                                                                                       protect: Any) -> None:
     """Independent (j410: 「抑止状態に戻るまでの時間を設定できること」): JICHITAI_SUPPRESSION_LIFT_MINUTES, 30 by
     default; a value outside 1–480 or not a number stops the start, naming the variable; a lift lasts what
@@ -171,7 +171,7 @@ def test_j410_the_time_until_the_suppression_returns_is_a_city_setting_checked_a
     kept = settings.CONFIG  # type: ignore[attr-defined]
     settings.CONFIG = dataclasses.replace(kept, suppression_lift_minutes=5)  # type: ignore[attr-defined]
     try:
-        lift = lifts.lift_temporarily(officer, protect(household.atena_numbers[1], "view").pk, REASON)
+        lift = lifts.lift_temporarily(officer, protect(household.atena_numbers[1], "view").pk, REASON, clerk=clerk.username)
     finally:
         settings.CONFIG = kept  # type: ignore[attr-defined]
     assert lift.ends_at - lift.starts_at == dt.timedelta(minutes=5)
@@ -182,19 +182,19 @@ def _post(client: Any, path: str, body: Any) -> Any:
 
 
 def test_j410_the_api_lifts_for_the_support_officer_only_and_refuses_bad_input_in_japanese(
-        household: Any, protect: Any, login_as: Any, make_staff: Any, client: Any) -> None:
+        household: Any, protect: Any, login_as: Any, make_staff: Any, client: Any, clerk: Any) -> None:
     """Consistency: the API is the same service as the page (201 with the time it returns; 403 for a 決裁者
     without the right; a reason of the wrong type or an unknown suppression is a 4xx naming the field)."""
     row = protect(household.atena_numbers[1], "support")
     path = f"/api/registry/support/suppressions/{row.pk}/lift"
     boss = login_as("supervisor")
-    assert _post(boss, path, {"reason": REASON}).status_code == 403
+    assert _post(boss, path, {"reason": REASON, "clerk": clerk.username}).status_code == 403
     log_in_verified(client, make_staff(roles=["supervisor", "support_officer"]))
-    bad = _post(client, path, {"reason": {"x": 1}})
+    bad = _post(client, path, {"reason": {"x": 1}, "clerk": clerk.username})
     assert bad.status_code in (400, 422) and "reason" in json.dumps(bad.json(), ensure_ascii=False)
-    unknown = _post(client, "/api/registry/support/suppressions/999999/lift", {"reason": REASON})
+    unknown = _post(client, "/api/registry/support/suppressions/999999/lift", {"reason": REASON, "clerk": clerk.username})
     assert unknown.status_code == 400 and "抑止設定はありません" in unknown.json()["message"]
-    done = _post(client, path, {"reason": REASON})
+    done = _post(client, path, {"reason": REASON, "clerk": clerk.username})
     assert done.status_code == 201, done.content
     body = done.json()
     assert body["kind"] == "support" and body["reason"] == REASON
@@ -216,7 +216,7 @@ def test_j410_a_lift_ended_early_puts_the_suppression_back_at_once(household: An
     once; a 決裁者 without the right cannot end it, nor can anyone end a lift that is not running."""
     hanako = household.atena_numbers[1]
     row = protect(hanako, "view")
-    lifts.lift_temporarily(officer, row.pk, REASON)
+    lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
     access.view_resident(clerk, hanako)
     with pytest.raises(PermissionRefused):
         lifts.end_now(make_staff(roles=["supervisor"]), row.pk)
@@ -250,3 +250,115 @@ def test_the_demo_names_a_support_officer_and_the_other_supervisor_is_not_one(db
     assert allowed(shien, "registry.suppression.manage") and allowed(shien, lifts.LIFT)
     assert not allowed(kessai, "registry.suppression.manage") and not allowed(kessai, lifts.LIFT)
     assert allowed(kessai, "registry.approve")
+
+
+# ---- one clerk, one purpose ----------------------------------------------------------------------------------
+
+
+def test_j410_a_lift_opens_the_record_to_the_named_clerk_only_not_to_a_colleague_at_the_next_counter(
+        household: Any, clerk: Any, officer: Any, protect: Any, make_staff: Any) -> None:
+    """Independent (j410: the lift is a counter's exception for the business examined, 「庁内各システムへのデータ連携は
+    不要とすること」; j440: the 責任者 releases the error for the 交付 examined): the lift names the clerk who does
+    the business; a colleague at the next counter, holding the same rights, is still refused the view, the search
+    row, the 異動 and the third party's certificate (each refusal audited on the person), while the named clerk
+    does them; when the time is over the named clerk is refused too."""
+    taro, hanako = household.atena_numbers
+    setai = household.setai_numbers[0]
+    colleague = make_staff(roles=["counter"])
+    rows = [protect(hanako, "view"), protect(hanako, "support"),
+            suppression.set_suppression(officer, taro, "change", "調査中", TODAY)]
+    done = [lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username) for row in rows]
+    assert {lift.clerk_id for lift in done} == {clerk.pk}
+    move = RecordMoveWithin(moved_on=TODAY, atena_numbers=(taro, hanako), town_code="281100002", banchi="8番地")
+
+    with pytest.raises(SuppressedError):
+        access.view_resident(colleague, hanako)
+    assert AuditEntry.objects.filter(actor=f"staff:{colleague.username}", resource=f"resident:{hanako}",
+                                     outcome="refused").exists()
+    hidden = suppression.screen_rows(colleague, [{"atena_number": hanako, "setai_number": setai}], via="search",
+                                     counter=True)
+    assert hidden[0]["hidden"] is True
+    with pytest.raises(SuppressedError, match="第三者"):
+        issue(actor=colleague, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
+              requester_name="弁護士 一郎")
+    with pytest.raises(SuppressedError, match="異動抑止"):
+        apply(move, actor=colleague)
+    assert not AuditEntry.objects.filter(actor=f"staff:{colleague.username}", outcome="disclosed").exists()
+
+    assert access.view_resident(clerk, hanako).person.atena_number == hanako
+    assert suppression.screen_rows(clerk, [{"atena_number": hanako, "setai_number": setai}], via="search",
+                                   counter=True)[0]["hidden"] is False
+    assert issue(actor=clerk, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
+                 requester_name="弁護士 一郎").pdf
+    apply(move, actor=clerk)
+    assert AuditEntry.objects.filter(actor=f"staff:{clerk.username}", resource=f"resident:{hanako}",
+                                     outcome="disclosed").exists()
+
+    for lift in done:
+        _time_passes(lift)
+    with pytest.raises(SuppressedError):
+        access.view_resident(clerk, hanako)
+    with pytest.raises(SuppressedError, match="第三者"):
+        issue(actor=clerk, setai_number=setai, request=_third_party((hanako,)), requester_kind="third_party",
+              requester_name="弁護士 一郎")
+
+
+def test_j410_the_lift_leaves_every_other_path_suppressed_even_for_the_named_clerk(
+        household: Any, clerk: Any, officer: Any, protect: Any) -> None:
+    """Independent (j410: 「一時解除については…庁内各システムへのデータ連携は不要とすること」): a lift naming the
+    clerk sets nothing aside in any read that is not that clerk's counter check — the Shield every feed, file,
+    export, the lake and the tax office read (no clerk), and the clerk's own read outside the counter."""
+    hanako = household.atena_numbers[1]
+    row = protect(hanako, "support")
+    lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
+    assert "support" in suppression.shield().by_person[hanako]
+    assert suppression.shield(clerk=clerk).by_person.get(hanako, frozenset()) == frozenset()
+    assert suppression.active([hanako]) == {hanako: {"support"}}
+    assert suppression.active([hanako], clerk=clerk) == {}
+    assert suppression.in_force_rows([hanako]) == [(hanako, "support", False)]
+    with pytest.raises(SuppressedError):  # the ensure at the counter without counter=True: not the counter's check
+        suppression.ensure_issuance_allowed(clerk, [hanako], "third_party")
+
+
+def test_j410_the_lifter_cannot_name_themselves_nor_a_clerk_without_the_business_right(
+        household: Any, clerk: Any, officer: Any, protect: Any, make_staff: Any) -> None:
+    """Independent (j410: 「抑止・解除、又は一時解除できる権限は個別に設定できること」, j440: the 責任者 examines and
+    releases, 10.3 事務分掌): the 支援措置責任者 cannot name themselves (the policy grants
+    ``registry.suppression.lift_for_self`` to no role; refused and audited with the clerk in words); a member of
+    staff without the right of the business the suppression stops, an unknown or a retired 職員番号 cannot be
+    named; the screen's list offers the clerks by name and 所属 and never the 責任者."""
+    row = protect(household.atena_numbers[1], "view")
+    with pytest.raises(PermissionRefused, match="自分を担当職員とする一時解除はできません"):
+        lifts.lift_temporarily(officer, row.pk, REASON, clerk=officer.username)
+    own = AuditEntry.objects.get(action=lifts.LIFT, outcome="refused", detail__code="own_lift")
+    assert own.detail["clerk_name"] == f"{officer.full_name}（shimin課）"
+    assert not allowed(officer, lifts.FOR_SELF)
+    taxman = make_staff(roles=["tax_reviewer"], department="shiminzei")
+    with pytest.raises(RegistryError, match="権限がないため") as no_right:
+        lifts.lift_temporarily(officer, row.pk, REASON, clerk=taxman.username)
+    assert no_right.value.code == "clerk_without_right"
+    retired = make_staff(roles=["counter"], is_active=False)
+    for nobody in ("nosuchclerk", retired.username, ""):
+        with pytest.raises(RegistryError, match="担当職員を選んでください") as unknown:
+            lifts.lift_temporarily(officer, row.pk, REASON, clerk=nobody)
+        assert unknown.value.code == "clerk_required"
+    assert TemporaryLift.objects.count() == 0
+    offered = dict(lifts.clerks(officer))
+    assert offered[clerk.username] == f"{clerk.full_name}（shimin課）"
+    assert officer.username not in offered and taxman.username not in offered and retired.username not in offered
+
+
+def test_j410_the_lift_names_the_clerk_in_words_in_the_audit_and_on_the_overview(
+        household: Any, clerk: Any, officer: Any, protect: Any) -> None:
+    """Consistency: the lift's audit entry names the clerk as the log names actors (``staff:…``) and in words
+    (氏名 and 所属課); ending it early names them again; the 責任者's overview carries the clerk."""
+    row = protect(household.atena_numbers[1], "view")
+    lift = lifts.lift_temporarily(officer, row.pk, REASON, clerk=clerk.username)
+    entry = AuditEntry.objects.get(action=lifts.LIFT, outcome="ok")
+    assert entry.detail["clerk"] == f"staff:{clerk.username}"
+    assert entry.detail["clerk_name"] == f"{clerk.full_name}（shimin課）"
+    assert lifts.running_by_suppression()[row.pk].clerk == clerk
+    lifts.end_now(officer, row.pk)
+    ended = AuditEntry.objects.get(action=lifts.LIFT, outcome="ok", detail__ended=True)
+    assert ended.detail["clerk_name"] == entry.detail["clerk_name"]
+    assert lift.pk == TemporaryLift.objects.get().pk

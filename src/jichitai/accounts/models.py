@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
@@ -61,6 +63,7 @@ class Staff(AbstractBaseUser):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StaffManager()
+    confirmed_totp_ids: frozenset[int] | None = None  # read with the staff member for a request (load_staff)
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS = ["full_name"]
@@ -71,6 +74,10 @@ class Staff(AbstractBaseUser):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})"
+
+    def set_loaded_roles(self, codes: Iterable[str] | None) -> None:
+        """The role codes read with the member of staff (``backends.load_staff``), so that no query follows."""
+        self._role_codes = frozenset(str(c) for c in (codes or ()))
 
     def role_codes(self) -> frozenset[str]:
         cached: frozenset[str] | None = getattr(self, "_role_codes", None)

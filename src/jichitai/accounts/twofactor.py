@@ -30,6 +30,9 @@ from django.contrib.auth import login
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -46,6 +49,30 @@ DEVICE_NAME = "jichitai"
 RECOVERY_NAME = "recovery"
 RECOVERY_CODES = 10
 RECOVERY_SALT = "jichitai.accounts.twofactor.recovery-code"
+
+
+class SecondFactorMiddleware(OTPMiddleware):
+    """django-otp's middleware (``request.user.is_verified()``), without a query of its own when the session's
+    device is an authenticator app: whether that device is one of the member of staff's confirmed ones was read
+    with them (``backends.load_staff``, the same request). The device row itself is read only if someone asks
+    for it. Any other device (a recovery code's) goes through django-otp's own lookup and checks."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        confirmed = getattr(user, "confirmed_totp_ids", None) if user.is_authenticated else None
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if confirmed is not None else None
+        label, _, ident = self._normalize_persistent_id(persistent_id or "").rpartition("/")
+        if label != TOTP_LABEL or not ident.isdigit():
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        device_id = int(ident)
+        if device_id in confirmed:  # type: ignore[operator]
+            user.otp_device = SimpleLazyObject(lambda: TOTPDevice.objects.get(pk=device_id))
+        else:  # reset, unconfirmed or someone else's: not verified, and the session forgets it (as django-otp)
+            del request.session[DEVICE_ID_SESSION_KEY]
+        return user
+
+
+TOTP_LABEL = TOTPDevice.model_label()
 
 
 def is_verified(request: HttpRequest) -> bool:

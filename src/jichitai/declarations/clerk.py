@@ -122,7 +122,7 @@ def evidence_for(staff: Any, d: Declaration) -> dict[str, Any]:
     guard = suppression.shield()
     filer = person.atena_number if person else ""
     places = {r["atena_number"]: r for r in suppression.records_of([filer, *known_relatives.values()])}
-    via, resource = "declarations.case", f"declaration:{d.receipt_number}"
+    via, resource = "declarations.case", d.audit_resource
     own = suppression.screen_addresses(staff, [places[filer]] if filer in places else [],
                                        audience=suppression.STAFF, action="declarations.queue", via=via, guard=guard)
     theirs = suppression.screen_addresses(staff, [places[a] for a in known_relatives.values() if a in places],
@@ -249,7 +249,7 @@ def act(staff: Any, declaration_id: int, kind: str, *, comment: str = "", minute
     action = "declarations.approve" if kind in ("approve", "reject") else "declarations.review"
     d = Declaration.objects.select_for_update().get(pk=declaration_id)
     if not allowed(staff, action, d):
-        audit.record(staff, action, f"declaration:{d.receipt_number}", "refused", kind=kind)
+        audit.record(staff, action, d.audit_resource, "refused", kind=kind)
         raise PermissionRefused()
     spent = _minutes(minutes)
     comment = comment.strip()
@@ -280,7 +280,7 @@ def act(staff: Any, declaration_id: int, kind: str, *, comment: str = "", minute
             raise DeclarationError("決裁待ちの訂正はありません。", code="no_pending_correction")
         if pending.staff_id == staff.pk:
             raise audit.refused(PermissionRefused("自分が行った訂正は決裁できません。"), staff, action,
-                                f"declaration:{d.receipt_number}", reason="self_approval")
+                                d.audit_resource, reason="self_approval")
         if kind == "approve":
             corrections.ensure_seen(staff, d, pending)  # no 決裁 of an address the 決裁者 could not see
         if kind == "reject":
@@ -304,7 +304,7 @@ def act(staff: Any, declaration_id: int, kind: str, *, comment: str = "", minute
     d.save()
     if kind == "approve":
         assessment_link.hand_over([d], kind="correction")
-    audit.record(staff, action, f"declaration:{d.receipt_number}", "ok", kind=kind, minutes=spent,
+    audit.record(staff, action, d.audit_resource, "ok", kind=kind, minutes=spent,
                  status=d.status)
     return d
 

@@ -129,14 +129,14 @@ def for_approver(staff: Any, d: Declaration, pending: ClerkAction, *, via: str) 
     if allowed(staff, PROTECTED):  # the 支援措置責任者 opens it: each protected person shown is audited
         covered = [r for r in shown if guard.hides_from_staff(r)]
         if covered:
-            audit.record_many([audit.Event(staff, "declarations.approve", suppression.subject_of(covered[0]),
+            audit.record_many([audit.Event(staff, "declarations.approve", suppression.subject_of(covered[0], d.audit_resource),
                                            "disclosed", {"code": suppression.CODE, "via": via,
                                                          "protected_by": sorted({p for r in covered
                                                                                  for p in guard.protected_by(r)}),
                                                          "declaration": d.receipt_number})])
         return Correction(found, False)
     hidden = suppression.screen_addresses(staff, shown, audience=suppression.STAFF, action="declarations.approve",
-                                          via=via, guard=guard)
+                                          via=via, guard=guard, otherwise=d.audit_resource)
     if not hidden:
         return Correction(found, False)
     return Correction([Line(x.label, WITHHELD, WITHHELD, True) if x.address else x for x in found], True)
@@ -149,4 +149,4 @@ def ensure_seen(staff: Any, d: Declaration, pending: ClerkAction) -> None:
         raise audit.refused(DeclarationError(
             "この訂正は照会抑止の対象者の住所にかかるため、内容を確認できる支援措置責任者が決裁してください"
             "（標準仕様書 3.1）。", code="protected_correction"),
-            staff, "declarations.approve", f"declaration:{d.receipt_number}")
+            staff, "declarations.approve", d.audit_resource)

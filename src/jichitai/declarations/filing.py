@@ -34,7 +34,7 @@ def own(actor: Any, action: str, *, pk: int | None = None, receipt_number: str |
     if d is None:
         raise NotFound("該当する申告は見つかりません。")
     if not allowed(actor, action, d):
-        audit.record(actor, action, f"declaration:{d.receipt_number or d.pk}", "refused")
+        audit.record(actor, action, d.audit_resource, "refused")
         raise NotFound("該当する申告は見つかりません。")
     return d
 
@@ -148,7 +148,7 @@ def submit(actor: ResidentActor, declaration: Declaration, *, idempotency_key: s
             return Declaration.objects.get(idempotency_key=idempotency_key)
         ClaimedRelative.objects.filter(declaration=locked).delete()
         ClaimedRelative.objects.bulk_create(_claims(locked))
-        audit.record(actor, "declarations.file", f"declaration:{locked.receipt_number}", "ok", step="submit")
+        audit.record(actor, "declarations.file", locked.audit_resource, "ok", step="submit")
     review_declarations([locked])
     locked.refresh_from_db()
     return locked

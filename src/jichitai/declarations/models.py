@@ -66,6 +66,11 @@ class Declaration(models.Model):
     def __str__(self) -> str:
         return f"{self.receipt_number or '下書き'} {self.name}"
 
+    @property
+    def audit_resource(self) -> str:
+        """The declaration in the audit log: by its 受付番号, a draft (none yet) by its row."""
+        return f"declaration:{self.receipt_number or self.pk}"
+
     def permits(self, actor: Any, action: str) -> bool:
         """Residents act on their own declarations only; staff are limited by their role alone."""
         if "resident" in actor.role_codes():

@@ -288,7 +288,7 @@ def _record(results: list[Reviewed]) -> None:
     failed = [r.stored.receipt_number or r.stored.source_ref or str(r.stored.pk) for r in results if r.failed]
     if len(results) == 1:
         s = results[0].stored
-        audit.record("system:review", "declarations.review", f"declaration:{s.receipt_number}",
+        audit.record("system:review", "declarations.review", s.audit_resource,
                      outcome="failed" if failed else "ok", decision=results[0].decision.outcome.value,
                      ruleset=results[0].decision.ruleset_version)
     else:

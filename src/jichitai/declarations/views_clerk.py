@@ -130,7 +130,7 @@ def attachment_view(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     a = get_object_or_404(Attachment, pk=aid, declaration_id=pk)
     from jichitai.audit import services as audit
 
-    audit.record(request.user, "declarations.queue", f"declaration:{a.declaration.receipt_number}", "ok",
+    audit.record(request.user, "declarations.queue", a.declaration.audit_resource, "ok",
                  step="attachment", attachment=a.pk)
     response = HttpResponse(bytes(a.content), content_type=a.content_type)
     response["Content-Disposition"] = f'inline; filename="attachment-{a.pk}"'

@@ -28,6 +28,7 @@ from jichitai.registry.certificates.snapshot import IssueNumber
 from jichitai.registry.domain.code_notice import CodeNoticeKind, kind_of
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import FOREIGN, MALE
+from jichitai.registry.mailing import mailing
 from jichitai.registry.models import CertificateIssuance, ResidentHistory, Town
 
 ACTION = "registry.certificate.issue"
@@ -71,20 +72,17 @@ def issue(*, actor: Any, atena_number: str, history_no: int, terminal: str = "",
     kind = next(k for k in CodeNoticeKind if k.label == label)
     suppression.ensure_view_allowed(actor, atena_number, records=[row], via="code_notice")  # the place printed
     suppression.ensure_issuance_allowed(actor, [atena_number], "self")
-    town = Town.objects.filter(code=row.town_code).first()
-    prefecture, city = certifiers.city()
-    address = (f"{prefecture}{city}{town.ward_name}{town.name}{row.banchi}" if town else row.banchi) + (
-        f"　{row.katagaki}" if row.katagaki else "")
+    sent = mailing(row, Town.objects.filter(code=row.town_code).first())
+    address = sent.address
+    _, city = certifiers.city()
     born = row.birth_date
     number = IssueNumber(today, city, terminal, "", numbering.serials("issue", 1)[0])
     certifier = certifiers.certifier_on(today)
-    postcode = row.postcode or (town.postcode if town else "")
     from jichitai.registry.certificates.render import typst_pdf
 
     pdf = typst_pdf(TEMPLATE, {
         "title": kind.label, "statement": kind.statement, "issue_number": number.text(1, 1),
-        "postcode": f"〒{postcode[:3]}-{postcode[3:]}" if len(postcode) == 7 else postcode,
-        "address": address, "addressee": f"{row.name}　様",
+        "postcode": sent.postcode_mark, "address": address, "barcode": sent.barcode, "addressee": f"{row.name}　様",
         "rows": [["氏名", row.name],
                  ["生年月日", f"{born.year}年{born.month}月{born.day}日" if row.resident_kind == FOREIGN else to_wareki(born)],
                  ["性別", "男" if row.sex == MALE else "女"], ["住所", address],

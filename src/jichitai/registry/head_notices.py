@@ -24,12 +24,13 @@ from jichitai.audit import services as audit
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import suppression
 from jichitai.registry.certificates import certifiers
-from jichitai.registry.certificates.entries import address_text, entry_of
+from jichitai.registry.certificates.entries import entry_of
 from jichitai.registry.certificates.ordering import ordered
 from jichitai.registry.certificates.render import typst_pdf
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.domain.person import ACTIVE, HEAD, Person
 from jichitai.registry.domain.reasons import Reason
+from jichitai.registry.mailing import Mailing, mailing
 from jichitai.registry.models import Household, Resident, ResidentHistory, Town
 from jichitai.registry.store import to_person
 
@@ -94,9 +95,8 @@ def _former_head(setai_number: str) -> HeadEvent | None:
     return HeadEvent(row.name, left.moved_on, _label(left.reason))
 
 
-def _address(person: Person) -> str:
-    towns = {t.code: t for t in Town.objects.filter(code=person.town_code)}
-    return address_text(person, towns) + (f"　{person.katagaki}" if person.katagaki else "")
+def _mailing(person: Person) -> Mailing:
+    return mailing(person, Town.objects.filter(code=person.town_code).first())
 
 
 def headless(setai_number: str) -> HeadlessHousehold:
@@ -108,7 +108,7 @@ def headless(setai_number: str) -> HeadlessHousehold:
         raise RegistryError(f"世帯番号 {setai_number} の世帯には世帯主がいます。世帯主変更依頼通知書は世帯主不在の世帯に送付します。",
                             code="has_head", setai_number=setai_number)
     people = _in_order(members)
-    return HeadlessHousehold(setai_number, _address(people[0]), people, _former_head(setai_number))
+    return HeadlessHousehold(setai_number, _mailing(people[0]).address, people, _former_head(setai_number))
 
 
 def target_list(actor: Any) -> list[HeadlessHousehold]:
@@ -203,10 +203,12 @@ def notice_pdf(actor: Any, setai_number: str, kind: str) -> bytes:
                 "内容に誤りがある場合や、ほかの方を世帯主とする場合は、市区役所の窓口にお申し出ください。"]
         facts = [["新しい世帯主", head.name], ["異動日", to_wareki(event.moved_on)], ["異動事由", event.reason]]
         people = _in_order(members)
+    sent = _mailing(to)
     data: dict[str, object] = {
         "title": TITLES[kind], "kind": kind, "issued": to_wareki(today), "city": f"{city}長",
-        "to_address": _address(to), "to_name": f"{to.name} 様", "body": body, "setai_number": setai_number,
-        "facts": [["世帯番号", setai_number], ["住所", _address(to)], *facts],
+        "to_postcode": sent.postcode_mark, "to_address": sent.address, "to_barcode": sent.barcode,
+        "to_name": f"{to.name} 様", "body": body, "setai_number": setai_number,
+        "facts": [["世帯番号", setai_number], ["住所", sent.address], *facts],
         "members": _person_rows(people), "rows": [],
     }
     pdf = typst_pdf(TEMPLATE, data)

@@ -282,9 +282,11 @@ class Suppression(models.Model):
 
 
 class TemporaryLift(models.Model):
-    """抑止の一時解除 (j410): one suppression set aside at the counter for one purpose until ``ends_at``, then in
-    force again by itself (every check compares the time: no job restores it). Never sent to another system
-    (j410: 「庁内各システムへのデータ連携は不要とすること」): only the registry's own counter checks read it."""
+    """抑止の一時解除 (j410): one suppression set aside at the counter for one purpose and one member of staff
+    (``clerk``, who does that business) until ``ends_at``, then in force again by itself (every check compares the
+    time: no job restores it). Only that clerk's counter checks read it: every other member of staff, and every
+    other system, sees the suppression (j410: 「庁内各システムへのデータ連携は不要とすること」). A lift without a
+    clerk (recorded before the clerk was named) sets the suppression aside for nobody."""
 
     suppression = models.ForeignKey(Suppression, verbose_name="一時解除する抑止", on_delete=models.PROTECT,
                                     related_name="temporary_lifts")
@@ -293,6 +295,8 @@ class TemporaryLift(models.Model):
     ends_at = models.DateTimeField("抑止に戻る日時", db_index=True)
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="一時解除者", on_delete=models.PROTECT,
                                   related_name="+")
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="担当職員（一時解除の間に事務を行う職員）",
+                              on_delete=models.PROTECT, related_name="+", null=True, blank=True)
 
     class Meta:
         verbose_name = "抑止の一時解除"

@@ -29,6 +29,13 @@ define("registry.suppression.manage", "抑止設定の設定・延長・終了�
        duty=R.REGISTRY_DUTY)
 define("registry.suppression.lift_temporarily", "抑止の一時解除（一定時間の後に自動で抑止に戻る）", {R.SUPPORT_OFFICER},
        duty=R.REGISTRY_DUTY)
+# The 一時解除 names the member of staff who does the business (照会・交付・異動) while it runs. Naming oneself is
+# a right of its own, granted to no role: j410 sets the right to lift apart from the rights of the business
+# (「抑止・解除、又は一時解除できる権限は個別に設定できること」), and j440 has the 支援措置責任者 examine a request and
+# release the error (「審査の結果…交付を行う場合には、エラーを解除できること」) for the counter to act on, so the
+# one who releases is not the one who reads or issues (10.3 事務分掌). A city that must let one person do both
+# grants this action to a role here, in the one policy.
+define("registry.suppression.lift_for_self", "自分を担当職員とする抑止の一時解除", set(), duty=R.REGISTRY_DUTY)
 define("registry.suppression.view", "支援措置の期限管理と抑止対象への操作試行の確認",
        {R.SUPERVISOR, R.SUPPORT_OFFICER, R.AUDITOR})
 # 住民基本台帳の一部の写しの閲覧 (住基法第11条・第11条の2, 標準仕様書 9.5): the list of a whole area, so a supervisor's

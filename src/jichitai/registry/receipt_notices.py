@@ -29,6 +29,7 @@ from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.domain.person import HEAD
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.domain.receipt_notice import NOTIFIABLE, TITLE, TO_FORMER, Addressee, ReceiptNotice, compose
+from jichitai.registry.mailing import mailing
 from jichitai.registry.models import CertificateIssuance, Resident, ResidentHistory, Town
 
 ACTION = "registry.receipt_notice"
@@ -49,12 +50,11 @@ def _place(row: Any) -> dict[str, Any]:
 
 
 def _address(row: Any, towns: dict[str, Town]) -> Addressee:
-    prefecture, city = certifiers.city()
     town = towns.get(row.town_code)
     if town is None:
         return Addressee("", "")
-    text = f"{prefecture}{city}{town.ward_name}{town.name}{row.banchi}" + (f"　{row.katagaki}" if row.katagaki else "")
-    return Addressee("", text, row.postcode or town.postcode)
+    sent = mailing(row, town)
+    return Addressee("", sent.address, sent.postcode, sent.barcode)
 
 
 def _refuse(actor: Any, atena: str, record: Any, guard: suppression.Shield, message: str) -> SuppressedError:
@@ -134,10 +134,10 @@ def prepare(actor: Any, change_id: uuid.UUID, *, to_person: bool = False,
 
 def data_of(notice: ReceiptNotice, today: dt.date) -> dict[str, Any]:
     certifier = certifiers.certifier_on(today)
-    postcode = notice.to.postcode
     return {
-        "title": TITLE, "postcode": f"〒{postcode[:3]}-{postcode[3:]}" if len(postcode) == 7 else postcode,
-        "address": notice.to.address, "addressee": f"{notice.to.name}　様", "statement": notice.statement,
+        "title": TITLE, "postcode": f"〒{notice.to.postcode}" if notice.to.postcode else "",
+        "address": notice.to.address, "barcode": notice.to.barcode, "addressee": f"{notice.to.name}　様",
+        "statement": notice.statement,
         "rows": [["届出日", to_wareki(notice.notified_on) if notice.notified_on else "（記録なし）"],
                  ["異動事由", notice.reason.label], ["届出人氏名", notice.notifier_name],
                  ["異動者氏名", "、".join(notice.mover_names)]],

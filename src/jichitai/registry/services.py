@@ -127,7 +127,7 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
 def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any,
                stop_on_error: bool, serials: Sequence[Mapping[str, Sequence[int]]] | None = None,
                reception: Reception | None = None, override_duplicate: bool = False) -> list[Applied]:
-    workset = WorkingSet()
+    workset = WorkingSet(clerk=actor)
     workset.prefetch(commands)
     guard = suppression.shield(workset.today)
     duplicates = submissions.DuplicateCheck(commands, actor, guard)

@@ -94,6 +94,7 @@ def reject(request: HttpRequest, request_id: F.RowId, decision: Decision) -> Any
 class LiftIn(Schema):
     model_config = STRICT
     reason: F.Text(300)  # type: ignore[valid-type]
+    clerk: F.Text(30)  # type: ignore[valid-type]  # 職員番号 of the member of staff who does the business
 
 
 class LiftOut(Schema):
@@ -103,18 +104,24 @@ class LiftOut(Schema):
     reason: str
     starts_at: dt.datetime
     ends_at: dt.datetime
+    clerk: str | None
+    clerk_name: str | None
 
 
 def _lift_out(done: Any) -> dict[str, Any]:
     return {"suppression_id": done.suppression_id, "atena_number": done.suppression.atena_number,
-            "kind": done.suppression.kind, "reason": done.reason, "starts_at": done.starts_at, "ends_at": done.ends_at}
+            "kind": done.suppression.kind, "reason": done.reason, "starts_at": done.starts_at, "ends_at": done.ends_at,
+            "clerk": done.clerk.username if done.clerk else None,
+            "clerk_name": lifts.staff_words(done.clerk) if done.clerk else None}
 
 
 @router.post("/suppressions/{suppression_id}/lift", response={201: LiftOut, 400: Error, 403: Error})
 def lift(request: HttpRequest, suppression_id: F.RowId, body: LiftIn) -> Any:
     """抑止の一時解除 (j410): the suppression is set aside at the counter until ``ends_at`` (the city's time,
-    ``JICHITAI_SUPPRESSION_LIFT_MINUTES``), then in force again by itself; no other system is told."""
-    return Status(201, _lift_out(lifts.lift_temporarily(ensure(request, lifts.LIFT), suppression_id, body.reason)))
+    ``JICHITAI_SUPPRESSION_LIFT_MINUTES``), for the member of staff ``clerk`` (職員番号, not oneself) only, then
+    in force again by itself; no other member of staff or system is told."""
+    return Status(201, _lift_out(lifts.lift_temporarily(ensure(request, lifts.LIFT), suppression_id, body.reason,
+                                                        clerk=body.clerk)))
 
 
 @router.post("/suppressions/{suppression_id}/lift/end", response={200: LiftOut, 400: Error, 403: Error})

@@ -18,11 +18,12 @@ A suppression never ends by itself (j410: 「抑止の終了日を経過して�
 終了日 is the date by which someone must extend or lift it; past it, it stays in force and is listed as
 overdue (:mod:`jichitai.registry.support`) until someone does.
 
-抑止の一時解除 (j410, :mod:`jichitai.registry.lifts`) sets a suppression aside until a time, at the counter only:
-the checks of the registry's own staff work (照会, 証明書の交付, 異動) pass ``counter=True`` and skip a suppression
-while its lift runs; everything else (the hub, files, exports, the lake, the tax office, the outbox mark) reads
-the suppressions as if no lift existed (j410: 「庁内各システムへのデータ連携は不要とすること」). The lift ends by the
-clock: each check compares ``ends_at`` with now.
+抑止の一時解除 (j410, :mod:`jichitai.registry.lifts`) sets a suppression aside until a time, for one named clerk at
+the counter only: the checks of the registry's own staff work (照会, 証明書の交付, 異動) pass the member of staff
+(``clerk=``, or ``counter=True`` beside the actor) and skip a suppression while a lift *naming that clerk* runs;
+every other member of staff, and everything else (the hub, files, exports, the lake, the tax office, the outbox
+mark), reads the suppressions as if no lift existed (j410: 「庁内各システムへのデータ連携は不要とすること」). The
+lift ends by the clock: each check compares ``ends_at`` with now.
 """
 
 from __future__ import annotations
@@ -66,29 +67,43 @@ def running_lifts(at: dt.datetime | None = None) -> Any:
     return TemporaryLift.objects.filter(starts_at__lte=at, ends_at__gt=at)
 
 
-def in_force_rows(atena_numbers: Iterable[str], on: dt.date | None = None) -> list[tuple[str, str, bool]]:
-    """(宛名番号, kind, set aside at the counter now by a running 一時解除) of each suppression in force on ``on``
-    on the people themselves: one query serves both the counter's checks and everyone else's."""
-    on, now = on or timezone.localdate(), timezone.now()
+def _clerk_id(clerk: Any) -> int | None:
+    """The staff row a counter check is made for; None (a system, an anonymous actor): no lift applies."""
+    pk = getattr(clerk, "pk", None)
+    return pk if isinstance(pk, int) and getattr(clerk, "is_active", False) else None
+
+
+def lifts_for(clerk: Any, at: dt.datetime | None = None) -> Any:
+    """The 一時解除 running at ``at`` that name ``clerk``: the only ones their counter checks skip."""
+    pk = _clerk_id(clerk)
+    return running_lifts(at).filter(clerk_id=pk) if pk is not None else TemporaryLift.objects.none()
+
+
+def in_force_rows(atena_numbers: Iterable[str], on: dt.date | None = None, *,
+                  clerk: Any = None) -> list[tuple[str, str, bool]]:
+    """(宛名番号, kind, set aside now for ``clerk`` at the counter by a running 一時解除 naming them) of each
+    suppression in force on ``on`` on the people themselves: one query serves both that clerk's counter checks
+    and everyone else's. Without a clerk nothing is set aside."""
+    on, now, pk = on or timezone.localdate(), timezone.now(), _clerk_id(clerk)
     if store.use_raw_sql():
         where, params = any_of("s.atena_number", atena_numbers)
         with connection.cursor() as cur:  # the tables and columns are the models'; values are parameters
             cur.execute(f"SELECT s.atena_number, s.kind, EXISTS (SELECT 1 FROM {TemporaryLift._meta.db_table} t "  # noqa: S608
-                        "WHERE t.suppression_id = s.id AND t.starts_at <= %s AND t.ends_at > %s) "
+                        "WHERE t.suppression_id = s.id AND t.clerk_id = %s AND t.starts_at <= %s AND t.ends_at > %s) "
                         f"FROM {Suppression._meta.db_table} s WHERE {where} "
-                        "AND s.lifted_at IS NULL AND s.starts_on <= %s", [now, now, *params, on])
+                        "AND s.lifted_at IS NULL AND s.starts_on <= %s", [pk, now, now, *params, on])
             return [(a, k, bool(lifted)) for a, k, lifted in cur.fetchall()]
     return list(_in_force(on).filter(atena_number__in=list(atena_numbers))
-                .annotate(lifted=Exists(running_lifts(now).filter(suppression=OuterRef("pk"))))
+                .annotate(lifted=Exists(lifts_for(clerk, now).filter(suppression=OuterRef("pk"))))
                 .values_list("atena_number", "kind", "lifted"))
 
 
-def active(atena_numbers: Iterable[str], on: dt.date | None = None, *, counter: bool = False) -> dict[str, set[str]]:
+def active(atena_numbers: Iterable[str], on: dt.date | None = None, *, clerk: Any = None) -> dict[str, set[str]]:
     """宛名番号 → the kinds of suppression in force on ``on`` on the person themselves (today by default); with
-    ``counter``, as the registry's counter sees them (a suppression under a running 一時解除 left out)."""
+    ``clerk``, as that clerk's counter sees them (a suppression under a running 一時解除 naming them left out)."""
     out: dict[str, set[str]] = {}
-    for atena, kind, lifted in in_force_rows(atena_numbers, on):
-        if not (counter and lifted):
+    for atena, kind, lifted in in_force_rows(atena_numbers, on, clerk=clerk):
+        if not lifted:
             out.setdefault(atena, set()).add(kind)
     return out
 
@@ -185,16 +200,21 @@ class Shield:
         return sorted(found)
 
 
-def shield(on: dt.date | None = None, *, counter: bool = False) -> Shield:
+def shield(on: dt.date | None = None, *, clerk: Any = None) -> Shield:
     """The :class:`Shield` of ``on`` (today by default): two queries whatever the size of the output. With
-    ``counter``, as the registry's own counter sees it: the suppressions under a running 一時解除 set aside (and
-    the whole Shield kept as ``base``). Every other reader leaves ``counter`` off: the lift reaches no other
-    system (j410)."""
-    if counter:
-        lifted = set(running_lifts().values_list("suppression_id", flat=True))
+    ``clerk``, as the registry's own counter sees it for that member of staff: the suppressions under a running
+    一時解除 naming them set aside (and the whole Shield kept as ``base``). Every other reader gives no clerk:
+    the lift reaches no other member of staff and no other system (j410)."""
+    if clerk is not None:
+        lifted = set(lifts_for(clerk).values_list("suppression_id", flat=True))
         if lifted:
             return _build(on or timezone.localdate(), lifted, base=shield(on))
     return _build(on or timezone.localdate(), set())
+
+
+def at_counter(actor: Any, counter: bool) -> Any:
+    """The clerk a check is made for: ``actor`` at the registry's counter, nobody elsewhere."""
+    return actor if counter else None
 
 
 def _build(on: dt.date, set_aside: set[int], base: Shield | None = None) -> Shield:
@@ -235,7 +255,7 @@ def _build(on: dt.date, set_aside: set[int], base: Shield | None = None) -> Shie
 
 
 def _refusal(actor: Any, action: str, record: Any, guard: Shield, **detail: Any) -> audit.Event:
-    return audit.Event(actor, action, f"resident:{_value(record, 'atena_number')}", "refused",
+    return audit.Event(actor, action, subject_of(record), "refused",
                        {"code": CODE, "protected_by": guard.protected_by(record), **detail})
 
 
@@ -253,10 +273,20 @@ def _openings(actor: Any, action: str, records: Iterable[Any], guard: Shield, ki
                                     **detail}) for a, r in opened.items()])
 
 
-def subject_of(record: Any) -> str:
-    """The audit resource of a record: the resident, or the 住登外者 when they were never one."""
+UNNAMED = "resident:不明"  # a record naming nobody, from a caller that named nothing else: never "None"
+
+
+def subject_of(record: Any, otherwise: str = "") -> str:
+    """The audit resource of a record: the resident, or the 住登外者 when they were never one, or — for a record
+    naming neither (an address a declaration gives for a filer without a registry row) — ``otherwise``, what the
+    caller shows it in (``declaration:…``); never ``…:None``."""
     atena = _value(record, "atena_number") or _value(record, "former_atena_number")
-    return f"resident:{atena}" if atena else f"jutogai:{_value(record, 'number')}"
+    if atena:
+        return f"resident:{atena}"
+    number = _value(record, "number")
+    if number:
+        return f"jutogai:{number}"
+    return otherwise or UNNAMED
 
 
 def ensure_jutogai_view_allowed(actor: Any, record: Any, *, via: str = "jutogai",
@@ -278,8 +308,8 @@ def ensure_view_allowed(actor: Any, atena_number: str, *, records: Iterable[Any]
                         guard: Shield | None = None, counter: bool = False) -> Shield:
     """Before a page or answer showing a person's record (and ``records``: whatever else it shows — their
     household, their history): refused, and audited per person, when 照会抑止 covers the person, their household
-    or any place shown (3.1). ``counter``: the registry's own counter, where a 一時解除 applies."""
-    guard = guard or shield(counter=counter)
+    or any place shown (3.1). ``counter``: the registry's own counter, where a 一時解除 naming ``actor`` applies."""
+    guard = guard or shield(clerk=at_counter(actor, counter))
     row = Resident.objects.filter(pk=atena_number).values("atena_number", "setai_number", "town_code", "banchi",
                                                           "katagaki").first()
     shown = [row or {"atena_number": atena_number}, *records]
@@ -300,7 +330,7 @@ def screen_rows(actor: Any, rows: list[dict[str, Any]], *, via: str, counter: bo
     result shows that someone is suppressed (j410: 「検索結果の表示の際、抑止対象であることが明らかとなること」)
     without showing them; each one is audited. Every row gets ``suppressed``: the labels of the kinds covering it
     (``counter``: the registry's counter, where a 一時解除 applies; the row then still carries the mark)."""
-    guard = shield(counter=counter)
+    guard = shield(clerk=at_counter(actor, counter))
     out, hidden = [], []
     for r in rows:
         kinds = guard.kinds(r)
@@ -322,7 +352,7 @@ def screen_change(actor: Any, change: Any, *, via: str, guard: Shield | None = N
     change, their place's — each refusal audited. The page then shows the draft by 宛名番号 only. The
     支援措置責任者 (``registry.approve_protected``) sees it whole: nothing is returned, and each protected person
     shown is audited as an opening (``disclosed``) for the 責任者's list."""
-    guard = guard or shield(counter=True)
+    guard = guard or shield(clerk=actor)
     _openings(actor, "registry.view", [rec for e in change.entries for rec in (e.after, e.before) if rec is not None],
               guard, "view", via=via)
     hidden = protected_in_change(change, guard)
@@ -355,8 +385,8 @@ def ensure_issuance_allowed(actor: Any, atena_numbers: Iterable[str], requester_
     (the person, their household, their place) stops it for a third party (j440, 住基法第12条の3). ``action``: the
     certificate's own action in the audit entry of a refusal (the tax office's 課税証明書 asks the same question);
     ``guard``: the Shield the caller already read for this request; ``counter``: the registry's own counter, where
-    a 一時解除 applies (what it lets through is audited ``disclosed``)."""
-    guard = guard or shield(counter=counter)
+    a 一時解除 naming ``actor`` applies (what it lets through is audited ``disclosed``)."""
+    guard = guard or shield(clerk=at_counter(actor, counter))
     wanted = list(atena_numbers)
     rows = {r["atena_number"]: r for r in Resident.objects.filter(pk__in=wanted).values(
         "atena_number", "setai_number", "town_code", "banchi", "katagaki")}
@@ -395,7 +425,7 @@ def withhold_address(payload: dict[str, Any]) -> dict[str, Any]:
 
 def withheld_events(actor: Any, action: str, records: Iterable[Any], guard: Shield, **detail: Any) -> None:
     """Audit each record whose address was withheld from a system (one entry per person, in one append)."""
-    audit.record_many([audit.Event(actor, action, f"resident:{_value(r, 'atena_number')}", "withheld",
+    audit.record_many([audit.Event(actor, action, subject_of(r), "withheld",
                                    {"code": CODE, "protected_by": guard.protected_by(r), **detail})
                        for r in records])
 
@@ -437,36 +467,43 @@ def records_of(atena_numbers: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def screen_addresses(actor: Any, records: Iterable[Any], *, audience: str, action: str, via: str,
-                     guard: Shield | None = None) -> frozenset[str]:
+                     guard: Shield | None = None, otherwise: str = "") -> frozenset[str]:
     """The one gate of every output outside the registry that prints or returns a person's address or household
     (the tax office's notices, the declarations' review pages and findings, the portal's prefill): the 宛名番号
-    of ``records`` whose address and household it must not show to ``audience``.
+    of ``records`` whose address and household it must not show to ``audience`` ("" for a record naming nobody).
 
     - :data:`SELF`: nothing (本人 and 同一世帯員 are shown their own address, as their certificates are);
     - :data:`STAFF`: under 照会抑止 of the person, their household or their place (3.1);
     - :data:`OTHERS`: under 照会抑止 or 支援措置 (3.4: a protected address never goes to anyone else).
 
-    Each withheld address is audited (``withheld``), and so is each protected person shown (``ok``), on the
-    person, naming who protects them: the 支援措置責任者's list has every output about them."""
+    Each person (:func:`subject_of`; ``otherwise`` names the output for a record naming nobody) is audited once
+    per screening: ``withheld`` when any of their records was withheld, else ``ok`` when a protected record of
+    theirs was shown, naming everyone who protects them: the 支援措置責任者's list has every output about them."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     guard = guard or shield()
     if not guard.by_household and not guard.by_person:
         return frozenset()  # nobody is protected today: nothing to withhold or to record
-    withheld: dict[str, Any] = {}
-    shown: dict[str, Any] = {}
+    hidden: set[str] = set()
+    outcome: dict[str, str] = {}  # audit subject → withheld / ok (withheld wins)
+    protectors: dict[str, set[str]] = {}
     for r in records:
         kinds = guard.kinds(r) & PRIVACY
         if not kinds:
             continue
-        atena = str(_value(r, "atena_number") or "")
+        subject = subject_of(r, otherwise)
         hide = bool(kinds) if audience == OTHERS else ("view" in kinds if audience == STAFF else False)
-        (withheld if hide else shown).setdefault(atena, r)
-    audit.record_many([audit.Event(actor, action, f"resident:{a}", "withheld" if a in withheld else "ok",
-                                   {"code": CODE, "protected_by": guard.protected_by(r), "via": via,
+        if hide:
+            hidden.add(str(_value(r, "atena_number") or ""))
+            outcome[subject] = "withheld"
+        else:
+            outcome.setdefault(subject, "ok")
+        protectors.setdefault(subject, set()).update(guard.protected_by(r))
+    audit.record_many([audit.Event(actor, action, subject, result,
+                                   {"code": CODE, "protected_by": sorted(protectors[subject]), "via": via,
                                     "audience": audience})
-                       for a, r in [*withheld.items(), *shown.items()]])
-    return frozenset(withheld)
+                       for subject, result in outcome.items()])
+    return frozenset(hidden)
 
 
 # ---- 異動 -------------------------------------------------------------------------------------------------
@@ -474,8 +511,8 @@ def screen_addresses(actor: Any, records: Iterable[Any], *, audience: str, actio
 
 def ensure_change_allowed(actor: Any, atena_numbers: list[str]) -> None:
     """Raised inside the 異動's transaction; the service audits the refusal after the rollback. The counter's
-    check: a 異動抑止 under a running 一時解除 lets the 異動 through."""
-    check_change(active(atena_numbers, counter=True))
+    check: a 異動抑止 under a running 一時解除 naming ``actor`` lets the 異動 through."""
+    check_change(active(atena_numbers, clerk=actor))
 
 
 def check_change(flags: dict[str, set[str]]) -> set[str]:

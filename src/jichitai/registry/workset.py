@@ -175,8 +175,9 @@ class Pending:
 class WorkingSet:
     """Reads, locks and overlays the registry for one batch of 異動 (see the module docstring)."""
 
-    def __init__(self, today: dt.date | None = None) -> None:
+    def __init__(self, today: dt.date | None = None, *, clerk: Any = None) -> None:
         self.today = today or timezone.localdate()
+        self.clerk = clerk  # whose counter records the batch: a 一時解除 naming them sets a 異動抑止 aside (j410)
         self.city_code = settings.CONFIG.city_code
         self.own_codes = own_codes()
         self.people: dict[str, Person] = {}  # every loaded person, as the batch has left them so far
@@ -186,7 +187,7 @@ class WorkingSet:
         self.history_no: dict[str, int] = {}
         self.latest: dict[str, str] = {}
         self.flags: dict[str, set[str]] = {}  # 抑止設定 in force for the loaded people
-        self.counter_flags: dict[str, set[str]] = {}  # the same as the counter sees them (一時解除 left out)
+        self.counter_flags: dict[str, set[str]] = {}  # the same as the clerk's counter sees them (一時解除 left out)
         self.pending: list[Pending] = []
         self._towns: dict[str, TownInfo | None] = {}  # the address dictionary as this batch read it
         self._holders: dict[str, dict[str, str | None]] = {"my_number": {}, "juminhyo_code": {}}
@@ -242,7 +243,7 @@ class WorkingSet:
                     moved.add(row.setai_number)
         self.missing |= atenas - {r.pk for r in rows}
         self._read_towns({r.town_code for r in rows})  # the domain may look at where they live
-        for atena, kind, lifted in suppression.in_force_rows([r.pk for r in rows]):
+        for atena, kind, lifted in suppression.in_force_rows([r.pk for r in rows], clerk=self.clerk):
             self.flags.setdefault(atena, set()).add(kind)
             if not lifted:  # a running 一時解除 (j410) sets it aside at the counter, not for the outbox mark
                 self.counter_flags.setdefault(atena, set()).add(kind)

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jichitai.common.errors import NotFound
+from jichitai.registry.mailing import mailing, postcode_text
 
 MOVED_OUT = frozenset({"move_out_domestic", "move_out_abroad"})
 UNKNOWN_DESTINATION = "転出先不明"
@@ -95,11 +96,13 @@ def mailing_addresses(atena_numbers: Sequence[str], *, actor: Any = "system:tax-
     out: dict[str, dict[str, str]] = {}
     for r in rows:
         p = elsewhere.get(r["atena_number"])
-        out[r["atena_number"]] = (
-            {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address, "barcode": "",
-             "jutogai_number": p.number}
-            if p is not None else {"name": r["name"], **address_words(r, towns), "jutogai_number": "",
-                                   "barcode": barcode(r, towns.get(r["town_code"]))})
+        if p is not None:  # free text of another city, whose 町域 we cannot tell: mailed without a カスタマバーコード
+            out[r["atena_number"]] = {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address,
+                                      "barcode": "", "jutogai_number": p.number}
+        else:
+            sent = mailing(r, towns.get(r["town_code"]))
+            out[r["atena_number"]] = {"name": r["name"], "postcode": sent.postcode, "address": sent.address,
+                                      "barcode": sent.barcode, "jutogai_number": ""}
     return out
 
 
@@ -107,33 +110,11 @@ def address_words(r: Mapping[str, Any], towns: Mapping[str, Mapping[str, Any]] |
     """郵便番号 and the address in words (都道府県・市・区・町字 by name, 番地, 方書) of a registry row (``town_code``,
     ``banchi``, ``katagaki``, ``postcode``) that has been through the Shield; ``towns`` (code → ward_name, name,
     postcode) when the caller has read them already."""
-    from jichitai.registry.certificates import certifiers
     from jichitai.registry.models import Town
 
     town = towns.get(r["town_code"]) if towns is not None else \
         Town.objects.filter(code=r["town_code"]).values("ward_name", "name", "postcode").first()
-    prefecture, city = certifiers.city()
-    place = f"{prefecture}{city}{town['ward_name']}{town['name']}" if town else f"{prefecture}{city}"
-    address = place + r["banchi"] + (f"　{r['katagaki']}" if r["katagaki"] else "")
-    postcode = r["postcode"] or (town["postcode"] if town else "")
-    return {"postcode": postcode_text(postcode), "address": address}
+    sent = mailing(r, town)
+    return {"postcode": sent.postcode, "address": sent.address}
 
 
-def barcode(r: Mapping[str, Any], town: Mapping[str, Any] | None) -> str:
-    """The カスタマバーコード (SVG) of a 市内 address: the 丁目 of the 町字, the 番地 and the 方書 make the
-    住所表示番号. Empty without a 7-digit 郵便番号 — and for a 住登外者's address, free text whose 町域 we cannot
-    tell (no 郵便番号簿 of other cities here): that notice is mailed without one."""
-    from jichitai.common import customer_barcode
-
-    try:
-        chome = customer_barcode.town_and_chome(town["name"])[1] if town else ""
-        data = customer_barcode.customer_data(r["postcode"] or (town["postcode"] if town else ""),
-                                              chome + r["banchi"] + "　" + (r["katagaki"] or ""))
-    except ValueError:
-        return ""
-    return customer_barcode.svg(data)
-
-
-def postcode_text(code: str) -> str:
-    digits = code.replace("-", "")
-    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else code

@@ -82,10 +82,12 @@ def test_support_measure_is_drafted_approved_and_protects_the_household(
 
 def test_j410_the_support_officer_lifts_an_inquiry_suppression_for_a_while_on_screen(
         live_server: Any, browser: Any, page: Any, screenshot: Any, towns: Any, make_staff: Any) -> None:
-    """j410: 「抑止が終了していない者について、抑止の一時解除ができること…一時解除後、一定時間経過後に自動で抑止状態に
-    戻ること」. The clerk is refused 花子's page (照会抑止); the 支援措置責任者 lifts it on the 支援措置 page with the
-    purpose; the clerk's page opens; when the time is over (the lift's times moved into the past: nobody acts)
-    it is refused again; the lift and its reason are in the 責任者's list."""
+    """Independent (j410): 「抑止が終了していない者について、抑止の一時解除ができること…一時解除後、一定時間経過後に
+    自動で抑止状態に戻ること」. The clerk is refused 花子's page (照会抑止); the 支援措置責任者 lifts it on the 支援措置
+    page with the purpose, choosing the clerk by name and 所属 (the list offers neither a bare 職員番号 nor the
+    責任者 themselves); the clerk's page opens while a colleague at the next counter is still refused; when the
+    time is over (the lift's times moved into the past: nobody acts) it is refused again; the lift, its reason
+    and the clerk in words are in the 責任者's list."""
     from django.utils import timezone
 
     from jichitai.registry import suppression
@@ -94,6 +96,7 @@ def test_j410_the_support_officer_lifts_an_inquiry_suppression_for_a_while_on_sc
 
     base = live_server.url
     clerk = make_staff(roles=["counter"], username="c0302", full_name="窓口 四郎")
+    colleague = make_staff(roles=["counter"], username="c0303", full_name="窓口 五郎")
     officer = make_staff(roles=["supervisor", "support_officer"], username="s0302", full_name="支援 七海")
     hanako = apply(move_in_command(), actor=clerk).atena_numbers[1]
     suppression.set_suppression(officer, hanako, "view", "本人からの照会抑止の申出", dt.date.today())
@@ -106,13 +109,23 @@ def test_j410_the_support_officer_lifts_an_inquiry_suppression_for_a_while_on_sc
     _login(boss, base, "s0302")
     boss.goto(f"{base}/registry/suppressions/")
     boss.get_by_label("目的・理由").fill("本人の委任状を審査し、代理人に交付するため")
+    choice = boss.get_by_label("事務を行う担当職員")
+    offered = choice.locator("option").all_inner_texts()
+    assert "窓口 四郎（shimin課）" in offered and "窓口 五郎（shimin課）" in offered
+    assert not any("支援 七海" in o or "c0302" in o for o in offered)  # not oneself; words, not a 職員番号
+    choice.select_option(label="窓口 四郎（shimin課）")
     boss.get_by_role("button", name="一時解除（30分）").click()
     boss.wait_for_selector("text=自動で抑止に戻ります")
-    assert "一時解除中（令和" in boss.content()
+    assert "一時解除中（令和" in boss.content() and "担当職員: 窓口 四郎（shimin課）" in boss.content()
     boss.screenshot(path=str(SCREENSHOTS / "registry-suppression-lifted-for-a-while.png"), full_page=True)
 
     page.goto(f"{base}/registry/residents/{hanako}/")
     assert "照会抑止が設定されています" not in page.content() and "青木 花子" in page.content()
+    next_counter = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
+    _login(next_counter, base, colleague.username)
+    next_counter.goto(f"{base}/registry/residents/{hanako}/")
+    assert "照会抑止が設定されています" in next_counter.content() and "青木 花子" not in next_counter.content()
+    next_counter.context.close()
 
     now = timezone.now()
     TemporaryLift.objects.update(starts_at=now - dt.timedelta(minutes=31), ends_at=now - dt.timedelta(minutes=1))
@@ -121,4 +134,5 @@ def test_j410_the_support_officer_lifts_an_inquiry_suppression_for_a_while_on_sc
 
     boss.goto(f"{base}/registry/suppressions/attempts/")
     assert "抑止の一時解除" in boss.content() and "代理人に交付するため" in boss.content()
+    assert "窓口 四郎（shimin課）" in boss.content()
     boss.context.close()

@@ -275,12 +275,20 @@ def statement_amount(document: dict[str, Any], key: str) -> int | None:
     """One amount of a ``statement`` (配当割額, 住宅借入金等特別控除可能額) as entered; None when absent or not a
     whole number of yen."""
     value = (document.get("statement") or {}).get(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value  # as stored by the portal: a 差引金額 may be a loss (negative)
     return _number(str(value)) if value is not None else None
 
 
 STATEMENT_LABELS = {  # the items of a statement as the document names them (shown to the resident and the clerk)
     "dividend": "配当等の額", "withheld": "配当割額（住民税）",
     "available": "住宅借入金等特別控除可能額", "used": "所得税で控除した住宅借入金等特別控除の額",
+    # 特定口座年間取引報告書の譲渡の欄 (IN08)
+    "proceeds": "譲渡の対価の額", "cost": "取得費及び譲渡に要した費用の額等", "net": "差引金額（譲渡所得等の金額）",
+    "income_tax": "源泉徴収税額（所得税）", "transfer_withheld": "株式等譲渡所得割額",
+    # 確定申告書付表（上場株式等に係る譲渡損失の損益通算及び繰越控除用）: the losses brought in, by age (IN08)
+    "carried_3": "前年から繰り越された損失（本年の3年前分）", "carried_2": "前年から繰り越された損失（本年の2年前分）",
+    "carried_1": "前年から繰り越された損失（本年の1年前分）",
 }
 _ANY_AMOUNT = re.compile(r"(?<![\d,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,])")
 
@@ -304,14 +312,19 @@ def statement_unconfirmed(document: dict[str, Any], keys: Iterable[str]) -> str 
     if confidence < OCR_MIN_CONFIDENCE:
         return f"読み取りの信頼度 {confidence}%（{OCR_MIN_CONFIDENCE}%未満）"
     shown = amounts_anywhere(str(ocr.get("text") or ""))
-    absent = [f"{STATEMENT_LABELS.get(k, k)} {v:,}円" for k, v in entered.items() if v not in shown]
+    absent = [f"{STATEMENT_LABELS.get(k, k)} {yen_signed(v)}" for k, v in entered.items() if abs(v) not in shown]
     return "入力された" + "・".join(absent) + "が書類から読み取れません" if absent else None
 
 
 def statement_entered(document: dict[str, Any]) -> str:
     """The amounts entered with a statement, in words: 「配当等の額 100,000円・配当割額（住民税） 5,000円」."""
-    return "・".join(f"{STATEMENT_LABELS.get(k, k)} {v:,}円" for k, v in (document.get("statement") or {}).items()
+    return "・".join(f"{STATEMENT_LABELS.get(k, k)} {yen_signed(v)}" for k, v in (document.get("statement") or {}).items()
                     if isinstance(v, int) and not isinstance(v, bool))
+
+
+def yen_signed(value: int) -> str:
+    """An amount as a statement prints it, a loss with △: 「12,345円」「△50,000円」."""
+    return f"△{-value:,}円" if value < 0 else f"{value:,}円"
 
 
 def statement_summary(document: dict[str, Any]) -> str:

@@ -63,6 +63,7 @@ ATTACHMENT_KINDS = {
     "student_certificate": "在学証明書（学生証の写し）",
     "dividend_statement": "特定口座年間取引報告書・配当の支払通知書",
     "housing_loan_statement": "住宅借入金等特別控除の計算明細書・確定申告書の控え",
+    "stock_loss_schedule": "確定申告書付表（上場株式等に係る譲渡損失の損益通算及び繰越控除用）",
     "other": "その他",
 }
 
@@ -184,6 +185,19 @@ class Declaration:
             "listed_separate": _int((self.case.get("separate_income") or {}).get("listed_dividend"), "上場株式等の配当等"),
             "withheld": _int((self.case.get("local_tax_withheld") or {}).get("dividend"), "配当割額"),
         }
+
+    @cached_property
+    def listed_stock(self) -> dict[str, Any]:
+        """上場株式等の譲渡 (申告分離): the year's 譲渡所得等 (``separate_income.listed_stock``) or 譲渡損失
+        (``listed_stock_loss``), the 株式等譲渡所得割額 (``local_tax_withheld.stock_transfer``) and the losses brought
+        in, by the year they arose (``carryover.listed_stock_loss_by_year``: ((年, amount), …))."""
+        sep = self.case.get("separate_income") or {}
+        carried = tuple((_int(e.get("year"), "繰越損失の年"), _int(e.get("amount"), "繰越損失の金額"))
+                        for e in (self.case.get("carryover") or {}).get("listed_stock_loss_by_year") or [])
+        return {"gain": _int(sep.get("listed_stock"), "上場株式等の譲渡所得等"),
+                "loss": _int(sep.get("listed_stock_loss"), "上場株式等の譲渡損失"),
+                "withheld": _int((self.case.get("local_tax_withheld") or {}).get("stock_transfer"), "株式等譲渡所得割額"),
+                "carried": tuple((y, a) for y, a in carried if a)}
 
     @property
     def deductions(self) -> dict[str, Any]:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import unicodedata
 from typing import Any
 
 from django import forms
 
 from jichitai.common.money import format_yen
 from jichitai.common.wareki import parse_wareki, parse_wareki_year, to_wareki, to_wareki_year
-from jichitai.declarations.domain.documents import STATEMENT_LABELS
-from jichitai.declarations.domain.model import ATTACHMENT_KINDS
 from jichitai.declarations.prefill import Prefill
 
 YEN_MAX = 10_000_000_000
@@ -372,95 +369,6 @@ class DeclarationForm(forms.Form):
         out["case"]["spouse"] = spouse
         out["case"]["dependents"] = dependents
         return out
-
-
-class YenField(forms.CharField):
-    """An amount in yen as a document prints it: 「12,345」「１２，３４５円」「12345」 (NFKC, separators and 円 dropped);
-    the error names the item."""
-
-    def __init__(self, *args: Any, item: str, **kwargs: Any) -> None:
-        self.item = item
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"})
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = unicodedata.normalize("NFKC", super().to_python(value) or "").strip()
-        if not text:
-            return None
-        digits = text.removesuffix("円").replace(",", "").replace("¥", "").strip()
-        if not digits.isascii() or not digits.isdigit() or int(digits) > YEN_MAX:
-            raise forms.ValidationError(f"{self.item}は金額（円）を数字で入力してください（例 12,345）。")
-        return int(digits)
-
-
-# kind: (the statement's items entered with its file, required?) — what IN07 and DE12 compare with the claim
-STATEMENT_ITEMS = {"dividend_statement": ("dividend", "withheld"), "housing_loan_statement": ("available", "used"),
-                   "withholding_slip": ("available", "used")}
-
-
-class AttachmentForm(forms.Form):
-    """One file, with what the review compares it with: the 受領証明書's 寄附先・金額・寄附日, the 報告書's
-    配当等の額・配当割額, the 住宅借入金等特別控除可能額 and the 所得税で控除した額 (``housing``: the declaration claims
-    the credit, so a 源泉徴収票 must carry them too)."""
-
-    kind = forms.ChoiceField(label="書類の種類", choices=[
-        ("medical_detail", "医療費控除の明細書（医療費通知）"), ("donation_receipt", "寄附金の受領証明書"),
-        ("withholding_slip", "源泉徴収票"), ("insurance_certificate", "保険料控除証明書"),
-        ("disability_certificate", "障害者手帳（障害者控除対象者認定書）の写し"),
-        ("student_certificate", "在学証明書（学生証の写し）"),
-        ("dividend_statement", "特定口座年間取引報告書・配当の支払通知書"),
-        ("housing_loan_statement", "住宅借入金等特別控除の計算明細書・確定申告書の控え"), ("other", "その他"),
-    ])
-    file = forms.FileField(label="ファイル（PDF・写真、医療費通知情報はXML。5MBまで）")
-    donee = forms.CharField(label="寄附先（受領証明書のみ）", max_length=100, required=False,
-                            help_text="例: 北海道上士幌町")
-    amount = YenField(label="寄附金額（円）", item="寄附金額", required=False)
-    donated_on = forms.CharField(label="寄附日", max_length=30, required=False,
-                                 help_text="例: 令和7年6月1日 または 2025-06-01")
-    statement_dividend = YenField(label="配当等の額（円）", item="配当等の額", required=False,
-                        help_text="報告書・支払通知書の「配当等の額」の合計")
-    statement_withheld = YenField(label="配当割額（住民税）（円）", item="配当割額", required=False,
-                        help_text="報告書の「配当割額」（住民税）。所得税の源泉徴収税額ではありません")
-    statement_available = YenField(label="住宅借入金等特別控除可能額（円）", item="住宅借入金等特別控除可能額", required=False,
-                         help_text="源泉徴収票の「住宅借入金等特別控除可能額」、または計算明細書の金額")
-    statement_used = YenField(label="所得税で控除した住宅借入金等特別控除の額（円）", item="所得税で控除した額", required=False,
-                    help_text="源泉徴収票の「住宅借入金等特別控除の額」、または確定申告書の金額（なければ 0）")
-
-    def __init__(self, *args: Any, housing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.housing = housing
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        kind = data.get("kind")
-        items = STATEMENT_ITEMS.get(kind or "", ())
-        if items and (kind != "withholding_slip" or self.housing
-                      or any(data.get(f"statement_{k}") is not None for k in items)):
-            document = ATTACHMENT_KINDS.get(kind or "", "")
-            for k in items:
-                if data.get(f"statement_{k}") is None and f"statement_{k}" not in self.errors:
-                    self.add_error(f"statement_{k}", f"{document}の「{STATEMENT_LABELS[k]}」を入力してください"
-                                                     "（書類の金額と照らし合わせます）。")
-            if not any(f"statement_{k}" in self.errors for k in items):
-                data["statement"] = {k: data[f"statement_{k}"] for k in items}
-        if kind != "donation_receipt":
-            return data
-        text = (data.get("donated_on") or "").strip()
-        day = None
-        if text:
-            try:
-                day = dt.date.fromisoformat(text)
-            except ValueError:
-                try:
-                    day = parse_wareki(text)
-                except ValueError:
-                    self.add_error("donated_on", "寄附日は「令和7年6月1日」または 2025-06-01 の形で入力してください。")
-        for name, label in (("donee", "寄附先"), ("amount", "寄附金額"), ("donated_on", "寄附日")):
-            if not data.get(name) and name not in self.errors:
-                self.add_error(name, f"受領証明書の{label}を入力してください。")
-        if day is not None:
-            data["receipt"] = {"donee": data["donee"], "amount": data.get("amount"), "date": day.isoformat()}
-        return data
 
 
 class LookupForm(forms.Form):

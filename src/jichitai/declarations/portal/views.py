@@ -22,9 +22,9 @@ from jichitai.declarations.domain.documents import read as read_document
 from jichitai.declarations.domain.documents import statement_entered
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS, PATTERN_LABELS
 from jichitai.declarations.models import Declaration, Status
+from jichitai.declarations.portal.attachment_form import STATEMENT_ITEMS, TRANSFER_ITEMS, AttachmentForm
 from jichitai.declarations.portal.forms import (
     SEPARATE_FIELDS,
-    AttachmentForm,
     DeclarationForm,
     DemoLoginForm,
     LookupForm,
@@ -151,6 +151,7 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
     shown_income = {"no_income": (), "salary_only": ("salary",), "pension_only": ("pension",),
                     "other": ("salary", "pension", "business", "misc_other", "dividend")}[pattern.value]
     last_return = d.decisions.filter(outcome__in=["returned"]).last() if d.status == Status.RETURNED else None
+    upload = AttachmentForm()
     return {
         "d": d, "form": form, "known": known, "pattern_label": PATTERN_LABELS[pattern], "saved": saved,
         "income_fields": form.amount_fields(shown_income),
@@ -166,7 +167,9 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
         "housing_fields": form.housing_fields() if pattern in (Pattern.SALARY_ONLY, Pattern.OTHER) else [],
         "attachments": [(a, read_document(a.kind, a.document or {}, d.fiscal_year - 1), statement_entered(a.document or {}))
                         for a in d.attachment_files.order_by("id")],
-        "attachment_form": AttachmentForm(),
+        "attachment_form": upload,
+        "stock_statement_fields": [upload[f"statement_{k}"] for k in TRANSFER_ITEMS],
+        "schedule_fields": [upload[f"statement_{k}"] for k in STATEMENT_ITEMS["stock_loss_schedule"]],
         "statements_needed": _statements_needed(filing.record_of(d)),
         "returned": last_return,
     }
@@ -176,16 +179,23 @@ def _statements_needed(record: dict[str, Any]) -> dict[str, bool]:
     """Which statements the claims call for (配当割額控除, 住宅借入金等特別税額控除): the edit page asks for their
     amounts and the confirm page names those missing."""
     case = record.get("case") or {}
-    return {"dividend_statement": int((case.get("local_tax_withheld") or {}).get("dividend") or 0) > 0,
-            "housing_loan_statement": int(case.get("housing_loan_credit") or 0) > 0}
+    sep, withheld = case.get("separate_income") or {}, case.get("local_tax_withheld") or {}
+    return {"dividend_statement": int(withheld.get("dividend") or 0) > 0,
+            "housing_loan_statement": int(case.get("housing_loan_credit") or 0) > 0,
+            # 上場株式等の譲渡 declared: the 報告書 with its 譲渡の欄 (IN08)
+            "stock_report": any(int(x or 0) for x in (sep.get("listed_stock"), sep.get("listed_stock_loss"),
+                                                       withheld.get("stock_transfer"))),
+            # a 譲渡損失 brought in: the 付表 (租税特別措置法第37条の12の2, 地方税法附則第35条の2の6)
+            "stock_loss_schedule": bool((case.get("carryover") or {}).get("listed_stock_loss_by_year"))}
 
 
 @resident_requires("declarations.file")
 @require_POST
 def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     d = _mine(request, pk)
-    form = AttachmentForm(request.POST, request.FILES,
-                          housing=_statements_needed(filing.record_of(d))["housing_loan_statement"])
+    needed = _statements_needed(filing.record_of(d))
+    form = AttachmentForm(request.POST, request.FILES, housing=needed["housing_loan_statement"],
+                          stocks=needed["stock_report"])
     error = ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -230,8 +240,10 @@ def confirm_declaration(request: HttpRequest, pk: int) -> HttpResponse:
     if sum((record["case"].get("donations") or {}).values()) and "donation_receipt" not in kinds:
         missing.append(ATTACHMENT_KINDS["donation_receipt"])
     needed = _statements_needed(record)
-    if needed["dividend_statement"] and "dividend_statement" not in kinds:
+    if (needed["dividend_statement"] or needed["stock_report"]) and "dividend_statement" not in kinds:
         missing.append(ATTACHMENT_KINDS["dividend_statement"])
+    if needed["stock_loss_schedule"] and "stock_loss_schedule" not in kinds:
+        missing.append(ATTACHMENT_KINDS["stock_loss_schedule"])
     if needed["housing_loan_statement"] and not kinds & {"housing_loan_statement", "withholding_slip"}:
         missing.append(ATTACHMENT_KINDS["housing_loan_statement"] + "（または源泉徴収票）")
     return render(request, "declarations/portal/confirm.html", {
@@ -253,7 +265,7 @@ def submit_declaration(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def declaration_status(request: HttpRequest, receipt: str) -> HttpResponse:
     d = filing.own(request.resident, "declarations.view_own", receipt_number=receipt)  # type: ignore[attr-defined]
-    audit.record(request.resident, "declarations.view_own", f"declaration:{d.receipt_number}")  # type: ignore[attr-defined]
+    audit.record(request.resident, "declarations.view_own", d.audit_resource)  # type: ignore[attr-defined]
     decisions = list(d.decisions.all())
     return render(request, "declarations/portal/status.html", {
         "d": d, "decisions": decisions, "last": decisions[-1] if decisions else None,
@@ -268,7 +280,7 @@ def receipt_copy(request: HttpRequest, receipt: str) -> HttpResponse:
     from jichitai.declarations.receipt_copy import copy_pdf
 
     d = filing.own(request.resident, "declarations.view_own", receipt_number=receipt)  # type: ignore[attr-defined]
-    audit.record(request.resident, "declarations.view_own", f"declaration:{d.receipt_number}",  # type: ignore[attr-defined]
+    audit.record(request.resident, "declarations.view_own", d.audit_resource,  # type: ignore[attr-defined]
                  step="copy_pdf")
     response = HttpResponse(copy_pdf(d), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="hikae-{d.receipt_number}.pdf"'

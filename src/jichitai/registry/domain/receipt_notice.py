@@ -12,7 +12,7 @@ j580 【実装すべき機能】:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.reasons import Reason
@@ -37,7 +37,8 @@ NO_FORMER_ADDRESS = frozenset({Reason.BIRTH, Reason.MOVE_IN_ABROAD})
 class Addressee:
     name: str
     address: str
-    postcode: str = ""
+    postcode: str = ""     # 「650-0021」
+    barcode: str = ""      # the カスタマバーコード (SVG), registry/mailing.py
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,5 @@ def compose(reason: Reason, *, notified_on: dt.date | None, notifier_name: str, 
         if new is None or not new.address:
             raise RegistryError("異動前住所も異動後住所もないため、宛先を決められません。", code="no_address",
                                 field="change")
-        return ReceiptNotice(notified_on, reason, notifier, mover_names, Addressee(mover_names[0], new.address,
-                                                                                    new.postcode), TO_NEW)
-    return ReceiptNotice(notified_on, reason, notifier, mover_names, Addressee(notifier, former.address,
-                                                                                former.postcode), TO_FORMER)
+        return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(new, name=mover_names[0]), TO_NEW)
+    return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(former, name=notifier), TO_FORMER)

@@ -18,7 +18,7 @@ from jichitai.registry.views.common import differences
 @requires("registry.approve")
 def queue(request: HttpRequest) -> HttpResponse:
     rows = []
-    guard = suppression.shield(counter=True)
+    guard = suppression.shield(clerk=request.user)
     for pending in approval.waiting():
         # What approving would record now, person by person (the records may have moved on since 起案).
         try:

@@ -36,6 +36,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "o": support.overview(request.user), "change_form": ChangeForm(),
         "can_propose": allowed(request.user, support.PROPOSE), "can_decide": allowed(request.user, support.DECIDE),
         "can_lift": allowed(request.user, lifts.LIFT), "lift_minutes": lifts.minutes(),
+        "clerks": lifts.clerks(request.user) if allowed(request.user, lifts.LIFT) else [],
     })
 
 
@@ -97,22 +98,25 @@ def decide(request: HttpRequest, request_id: int) -> HttpResponse:
 
 class LiftForm(forms.Form):
     reason = forms.CharField(label="一時解除の目的・理由", max_length=300)
+    clerk = forms.CharField(label="事務を行う担当職員", max_length=30)
 
 
 @require_POST
 @requires(lifts.LIFT)
 def lift(request: HttpRequest, suppression_id: int) -> HttpResponse:
-    """抑止の一時解除 (j410): for the city's time, then in force again by itself."""
+    """抑止の一時解除 (j410): for the city's time and the one clerk chosen, then in force again by itself."""
     form = LiftForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "一時解除の目的・理由を入力してください（300文字以内）。")
+        messages.error(request, "一時解除の目的・理由（300文字以内）と事務を行う担当職員を入力してください。")
         return redirect("registry:suppressions")
     try:
-        done = lifts.lift_temporarily(request.user, suppression_id, form.cleaned_data["reason"])
+        done = lifts.lift_temporarily(request.user, suppression_id, form.cleaned_data["reason"],
+                                      clerk=form.cleaned_data["clerk"])
     except JichitaiError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"抑止を一時解除しました。{done.until_label}に自動で抑止に戻ります。")
+        messages.success(request, f"抑止を{lifts.staff_words(done.clerk)}のために一時解除しました。"
+                                  f"{done.until_label}に自動で抑止に戻ります。")
     return redirect("registry:suppressions")
 
 

@@ -1,5 +1,14 @@
 """The rule set. Importing this package registers every rule in :data:`rulebook.RULES`."""
 
-from jichitai.declarations.domain.rules import attachments, deductions, family, filing, identity, income, status
+from jichitai.declarations.domain.rules import (
+    attachments,
+    deductions,
+    family,
+    filing,
+    identity,
+    income,
+    securities,
+    status,
+)
 
-__all__ = ["attachments", "deductions", "family", "filing", "identity", "income", "status"]
+__all__ = ["attachments", "deductions", "family", "filing", "identity", "income", "securities", "status"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0015_resident_memos'),
+        ('registry', '0016_temporary_lift_clerk'),
     ]
 
     operations = [
