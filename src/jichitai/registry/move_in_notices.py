@@ -104,7 +104,7 @@ def listing(actor: Any, *, state: str = UNSENT, since: dt.date | None = None) ->
     if state == SENT and since is None:
         since = timezone.localdate() - dt.timedelta(days=30)
     rows = _candidates(state, since=since if state == SENT else None)
-    guard = suppression.shield(counter=True)
+    guard = suppression.shield(clerk=actor)
     sendings = {(s.atena_number, s.history_no): s for s in MoveInNoticeSending.objects.filter(
         atena_number__in={r.atena_number for r in rows})}
     hidden = [r for r in rows if guard.hides_from_staff(r)]
@@ -171,7 +171,7 @@ def render(actor: Any, code: str, *, state: str = UNSENT, today: dt.date | None 
     if not rows:
         raise RegistryError(f"この転出地への{STATES.get(state, '')}の転入通知はありません。", code="nothing_to_print",
                             field="code")
-    guard = suppression.shield(counter=True)
+    guard = suppression.shield(clerk=actor)
     hidden = [r for r in rows if guard.hides_from_staff(r)]
     if hidden:
         audit.record_many([audit.Event(actor, ACTION, f"resident:{r.atena_number}", "refused",
