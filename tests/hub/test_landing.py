@@ -103,6 +103,55 @@ def test_the_cycle_lands_assessments_in_the_lounge_zone_when_they_change(towns: 
     assert sorted(r["version"] for r in _rows("lounge.tax_assessment", lake).to_pylist()) == [1, 2]
 
 
+def test_a_lounge_table_landed_before_a_new_column_gains_it(towns: Any, clerk: Any, hub_catalogue: None,
+                                                            lake: Any) -> None:
+    """Consistency: lounge.tax_assessment created before ``taxable_separate`` (the 課税分離所得金額, issue 19) gains
+    the column on the next landing (Iceberg schema evolution, an optional column), and the rows carry it."""
+    from pyiceberg.schema import Schema
+
+    from jichitai.hub.outcomes import land_outcomes
+    from jichitai.lake.schemas import TAX_ASSESSMENT
+    from jichitai.registry.models import Resident
+    from jichitai.tax.models import Assessment
+
+    old = Schema(*(f for f in TAX_ASSESSMENT.fields if f.name != "taxable_separate"))
+    lake.create_table("lounge.tax_assessment", schema=old)
+    _city(clerk)
+    atena = Resident.objects.values_list("atena_number", flat=True).first()
+    Assessment.objects.create(
+        fiscal_year=2026, atena_number=atena, version=1, ward_code="28110", source="final_return:1",
+        parameters_version="r8", municipality_code="281000", inputs_hash="x", case={}, result={}, taxable=True,
+        total_income=13_000_000, taxable_income=3_500_000, taxable_separate=11_800_000, city_income_levy=1_000_000,
+        pref_income_levy=400_000, city_per_capita=3_900, pref_per_capita=1_800, forest_env_tax=1_000,
+        total=1_406_700, run_id="t")
+    land_outcomes(lake)
+    rows = _rows("lounge.tax_assessment", lake).to_pylist()
+    assert [r["taxable_separate"] for r in rows] == [11_800_000]
+
+
+def test_the_marts_read_a_table_landed_before_the_new_column(lake: Any) -> None:
+    """Consistency: until the next landing adds it, a lounge.tax_assessment without ``taxable_separate`` reads it
+    as null, and the tax mart's 課税標準額 is then the 課税総所得金額 alone (no failure of the refresh)."""
+    import pyarrow as pa
+    from pyiceberg.schema import Schema
+
+    from jichitai.lake.schemas import TAX_ASSESSMENT
+    from jichitai.lounge import marts
+    from jichitai.lounge.engines import duckdb_engine
+    from jichitai.lounge.source import read_zone
+
+    old = Schema(*(f for f in TAX_ASSESSMENT.fields if f.name != "taxable_separate"))
+    table = lake.create_table("lounge.tax_assessment", schema=old)
+    table.append(pa.Table.from_pylist([{"pid": "p1", "fiscal_year": 2026, "version": 1, "ward_code": "28110",
+                                        "taxable": True, "total_income": 3_000_000, "taxable_income": 1_500_000,
+                                        "income_levy": 150_000, "per_capita": 5_700}], schema=old.as_arrow()))
+    zone = read_zone(lake, columns={"tax_assessment": marts.COLUMNS["tax_assessment"]})
+    assert zone.tables["tax_assessment"]["taxable_separate"].to_pylist() == [None]
+    engine = duckdb_engine({"tax_assessment": zone.tables["tax_assessment"]})
+    got = engine.run(marts.tax_by_ward(engine.tables, marts.Periods((), ()))).to_pylist()
+    assert [r["taxable_income"] for r in got] == [1_500_000]
+
+
 def test_a_birth_reaches_the_lounge_with_its_mothers_age_band_only(towns: Any, clerk: Any, hub_catalogue: None,
                                                                      lake: Any) -> None:
     """Independent: 青木 花子 (妻, born 1982-12-30) is the mother of a 子 born 2026-12-01 in her household: 43 years

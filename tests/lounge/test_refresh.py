@@ -84,8 +84,9 @@ def test_the_population_marts_from_the_shared_stage_equal_the_plain_computation(
 
 
 def _assessments(*rows_: tuple[str, int, int, str, bool, int, int]) -> pa.Table:
-    names = ("pid", "fiscal_year", "version", "ward_code", "taxable", "taxable_income", "income_levy")
-    columns = list(zip(*rows_, strict=True))
+    names = ("pid", "fiscal_year", "version", "ward_code", "taxable", "taxable_income", "income_levy",
+             "taxable_separate")
+    columns = [*zip(*rows_, strict=True), [0] * len(rows_)]
     schema = LOUNGE_TABLES["tax_assessment"].as_arrow()
     return normalise(pa.table({n: pa.array(c, type=schema.field(n).type) for n, c in zip(names, columns,
                                                                                           strict=True)}))

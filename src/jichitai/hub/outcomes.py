@@ -44,12 +44,13 @@ def assessment_rows(p: Pseudonymiser) -> pa.Table:
     hidden = suppression.covered_people(suppression.shield())
     cols: dict[str, list[Any]] = {name: [] for name in arrow_schema("tax_assessment").names}
     for a in Assessment.objects.order_by("id").values(
-            "atena_number", "fiscal_year", "version", "ward_code", "taxable", "total_income", "taxable_income",
+            "atena_number", "fiscal_year", "version", "ward_code", "taxable", "total_income", "taxable_income", "taxable_separate",
             "city_income_levy", "pref_income_levy", "city_per_capita", "pref_per_capita").iterator(chunk_size=5000):
         for name, value in (("pid", a["atena_number"]), ("fiscal_year", a["fiscal_year"]), ("version", a["version"]),
                             ("ward_code", "" if a["atena_number"] in hidden else a["ward_code"]),
                             ("taxable", a["taxable"]),
                             ("total_income", a["total_income"]), ("taxable_income", a["taxable_income"]),
+                            ("taxable_separate", a["taxable_separate"]),
                             ("income_levy", a["city_income_levy"] + a["pref_income_levy"]),
                             ("per_capita", a["city_per_capita"] + a["pref_per_capita"])):
             cols[name].append(value)

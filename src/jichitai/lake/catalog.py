@@ -70,11 +70,19 @@ def forget_catalogs() -> None:
 
 
 def ensure_table(identifier: str, schema: Schema, cat: SqlCatalog | None = None) -> Table:
+    """The table, created with ``schema`` if absent; a table created before a column was added to ``schema`` gains
+    it (an optional column: the rows landed before read as null)."""
     cat = cat or catalog()
     try:
-        return cat.load_table(identifier)
+        table = cat.load_table(identifier)
     except NoSuchTableError:
         return cat.create_table_if_not_exists(identifier, schema=schema)
+    have = {f.name for f in table.schema().fields}
+    if any(f.name not in have for f in schema.fields):
+        with table.update_schema() as update:
+            update.union_by_name(schema)
+        table = cat.load_table(identifier)
+    return table
 
 
 def load(identifier: str, cat: SqlCatalog | None = None) -> Table:

@@ -128,6 +128,8 @@ TAX_ASSESSMENT = Schema(
     NestedField(7, "taxable_income", LongType(), required=True),
     NestedField(8, "income_levy", LongType(), required=True),
     NestedField(9, "per_capita", LongType(), required=True),
+    # the 課税分離所得金額 summed (optional: added to tables landed before it; an older row reads as null)
+    NestedField(10, "taxable_separate", LongType(), required=False),
 )
 
 DECLARATIONS = Schema(

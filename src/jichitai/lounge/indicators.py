@@ -114,7 +114,8 @@ INDICATORS: dict[str, Indicator] = {i.slug: i for i in [
     Indicator(
         "tax_by_ward", "個人住民税 納税義務者・課税標準額・所得割", "tax_by_ward", "fiscal_year", (WARD,),
         "年度ごとに各人の最新の賦課（更正があれば更正後）で、所得割の課税がある人の数と課税標準額・所得割額"
-        "（市民税+県民税）の合計。1人あたりの額は人数を公表できる区のみ。",
+        "（市民税+県民税）の合計。課税標準額は課税総所得金額と分離課税（土地・建物等と株式等の譲渡、"
+        "上場株式等の配当等）の課税所得金額の合計。1人あたりの額は人数を公表できる区のみ。",
         ("lounge.tax_assessment",), measure_label="納税義務者数",
         detail="最新の賦課 = 賦課の version 最大の行。",
         sums=(("taxable_income", "課税標準額（円）"), ("income_levy", "所得割額（円）"))),

@@ -185,7 +185,8 @@ def nhi_enrolment(t: Tables, p: Periods) -> ir.Table:
 
 def tax_by_ward(t: Tables, p: Periods) -> ir.Table:
     """個人住民税 by fiscal year and ward from the latest version of each assessment: taxpayers (課税者),
-    taxable income (課税標準額) and 所得割 (市+県) totals."""
+    taxable income (課税標準額: the 課税総所得金額 and the 課税分離所得金額 of 土地建物等・株式等の譲渡 and 上場株式等の
+    配当等, whose 所得割 ``income_levy`` already counts) and 所得割 (市+県) totals."""
     a = t["tax_assessment"]
     # Only a corrected assessment (更正, version > 1) can supersede another: the latest version is looked up
     # among those few rows, and every row of a (pid, year) without one is current as it stands. This keeps
@@ -196,7 +197,7 @@ def tax_by_ward(t: Tables, p: Periods) -> ir.Table:
     cur = marked.filter(marked.latest.isnull() | (marked.version == marked.latest))
     cur = cur.filter(cur.taxable)
     return cur.group_by(fiscal_year=cur.fiscal_year.cast("int32"), ward_code=cur.ward_code).aggregate(
-        n=cur.count(), taxable_income=cur.taxable_income.sum().cast("int64"),
+        n=cur.count(), taxable_income=(cur.taxable_income + cur.taxable_separate.fill_null(0)).sum().cast("int64"),
         income_levy=cur.income_levy.sum().cast("int64"))
 
 
@@ -272,7 +273,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "child_allowance": ("pid", "child_pid", "ward_code", "from_month", "to_month", "monthly_amount"),
     "ltc_certification": ("pid", "level", "ward_code", "valid_from", "valid_to"),
     "nhi_enrolment": ("pid", "household_pid", "ward_code", "valid_from", "valid_to"),
-    "tax_assessment": ("pid", "fiscal_year", "version", "ward_code", "taxable", "taxable_income", "income_levy"),
+    "tax_assessment": ("pid", "fiscal_year", "version", "ward_code", "taxable", "taxable_income", "taxable_separate",
+                         "income_levy"),
     "declarations": ("fiscal_year", "channel", "outcome", "submitted_at", "decided_at"),
     "towns": ("town_code", "ward_code", "ward_name", "town_name", "town_kana"),
 }

@@ -346,9 +346,14 @@ def _services(rng: np.random.Generator, spells: pa.Table, arr: dict[str, np.ndar
         taxable = taxable_income > 0
         levy = (taxable_income * 0.1).astype(np.int64) // 100 * 100
         version = np.where(rng.random(n) < 0.02, 2, 1)
+        # 分離課税 (about 1 % sell land or shares: synth.separate_returns), from a generator of its own so that the
+        # zone's other draws stay as they were
+        sep_rng = np.random.default_rng(fy)
+        taxable_separate = np.where(sep_rng.random(n) < 0.01,
+                                    sep_rng.lognormal(15.0, 1.0, n).astype(np.int64) // 1000 * 1000, 0)
         for k, v in (("pid", pid[here]), ("fiscal_year", np.full(n, fy, np.int32)), ("version", version),
                      ("ward_code", ward[here]), ("taxable", taxable), ("total_income", income),
-                     ("taxable_income", taxable_income), ("income_levy", levy),
+                     ("taxable_income", taxable_income), ("taxable_separate", taxable_separate), ("income_levy", levy),
                      ("per_capita", np.where(taxable, 6200, 0))):
             rows[k].append(np.asarray(v))
         dec = np.flatnonzero(here)[rng.random(n) < 0.03]

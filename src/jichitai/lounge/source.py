@@ -105,14 +105,24 @@ def read_zone(cat: Any, as_of: dt.datetime | None = None,
         snap = _snapshot_at(table, as_of)
         rows = _recorded_rows(snap)
         if wanted:
-            data = (table.scan(snapshot_id=snap.snapshot_id, selected_fields=tuple(wanted)).to_arrow().select(wanted)
-                    if snap is not None else empty)
+            data = _scan(table, snap, wanted, empty) if snap is not None else empty
             tables[name] = normalise(data)
             rows = data.num_rows
         committed = (dt.datetime.fromtimestamp(snap.timestamp_ms / 1000, dt.UTC).isoformat()
                      if snap is not None else None)
         lineage[name] = Lineage(name, SOURCE_SYSTEMS[name], snap.snapshot_id if snap else None, committed, rows)
     return Zone(tables, lineage, as_of)
+
+
+def _scan(table: Any, snap: Any, wanted: list[str], empty: pa.Table) -> pa.Table:
+    """The ``wanted`` columns of a snapshot; a column the table does not have yet (landed before it was added to
+    the schema, such as tax_assessment.taxable_separate) reads as null."""
+    have = {f.name for f in table.schema().fields}
+    data = table.scan(snapshot_id=snap.snapshot_id, selected_fields=tuple(c for c in wanted if c in have)).to_arrow()
+    for c in wanted:
+        if c not in have:
+            data = data.append_column(empty.schema.field(c), pa.nulls(data.num_rows, empty.schema.field(c).type))
+    return data.select(wanted)
 
 
 def _recorded_rows(snap: Any) -> int:

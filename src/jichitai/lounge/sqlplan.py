@@ -51,7 +51,8 @@ SCALAR_NODES: tuple[type[exp.Expression], ...] = (
 )
 # magnitudes a condition or a group may compare only with multiples of a coarse unit: a condition at 1 yen
 # would let an analyst bisect until a count changes, which happens exactly at one person's value
-COARSE_UNITS: dict[str, int] = {"total_income": 1_000_000, "taxable_income": 1_000_000, "income_levy": 100_000,
+COARSE_UNITS: dict[str, int] = {"total_income": 1_000_000, "taxable_income": 1_000_000, "taxable_separate": 1_000_000,
+                                "income_levy": 100_000,
                                 "per_capita": 1_000, "monthly_amount": 5_000, "clerk_minutes": 10}
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, exp.In)
 REFUSED_AGGREGATES = "min, max, median, quantile, mode, first, last, any_value, arg_max, string_agg, list など"

@@ -183,6 +183,9 @@ class Assessment(models.Model):
     taxable = models.BooleanField("課税")
     total_income = models.BigIntegerField("合計所得金額")
     taxable_income = models.BigIntegerField("課税総所得金額")
+    # 課税分離所得金額 of every kind summed (土地建物等の短期・長期譲渡, 一般・上場株式等の譲渡, 上場株式等の配当等:
+    # 附則第33条の2・第34条・第35条・第35条の2・第35条の2の2): with taxable_income, the 課税標準 of the 所得割
+    taxable_separate = models.BigIntegerField("課税分離所得金額の合計", default=0)
     city_income_levy = models.BigIntegerField("市民税所得割")
     pref_income_levy = models.BigIntegerField("県民税所得割")
     city_per_capita = models.BigIntegerField("市民税均等割")

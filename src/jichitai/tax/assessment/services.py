@@ -29,9 +29,12 @@ from jichitai.tax.calc.explain import case_tables
 from jichitai.tax.case import Case, parse_case
 from jichitai.tax.errors import TaxError
 from jichitai.tax.models import Assessment, RuleSet
+from jichitai.tax.rules.separate import KINDS as SEPARATE_KINDS
 from jichitai.tax.services import configured_city_code
 
 ENGINES = ("numpy", "spark")
+# the 課税分離所得金額 of each kind (the 長期譲渡's reduced-rate parts are within land_long_term), stored summed
+SEPARATE_TAXABLE = tuple(f"taxable_{k}" for k in SEPARATE_KINDS)
 
 
 @dataclass
@@ -132,6 +135,7 @@ def _store(people: list[Person], out: dict[str, Any], p: P.Parameters, m: P.Muni
                     "rule_set_id": rule_set, "figures": figures[i - start], "notes": person.notes,
                     "taxable": not columns["exempt_per_capita"][i], "total_income": columns["total_income"][i],
                     "taxable_income": columns["taxable_income"][i],
+                    "taxable_separate": sum(columns[k][i] for k in SEPARATE_TAXABLE),
                     "city_income_levy": columns["city_income_levy"][i],
                     "pref_income_levy": columns["pref_income_levy"][i],
                     "city_per_capita": columns["city_per_capita"][i], "pref_per_capita": columns["pref_per_capita"][i],
