@@ -66,7 +66,8 @@ def test_a_gain_above_the_report_and_a_loss_without_the_schedule_go_to_a_clerk(r
     with the difference in yen, and the clerk's page shows the 報告書's amounts as typed, in words."""
     c, d, t = _client_with_draft(resident, salary_report, listed_stock="700000", withheld_stock_transfer="30000",
                                  carry_0_year="令和4年", carry_0_amount="200000")
-    assert 'id="needed-schedule"' in c.get(f"/declarations/portal/{d.pk}/edit/").content.decode()
+    edit = c.get(f"/declarations/portal/{d.pk}/edit/").content.decode()
+    assert 'id="needed-schedule"' in edit and "本年の3年前分・令和4年分" in edit
     assert _attach(c, d, t, "dividend_statement", "tokutei.pdf", _typst_pdf(PRINTED), "application/pdf",
                    **TYPED).status_code == 302
     d = _submit(c, d, t)

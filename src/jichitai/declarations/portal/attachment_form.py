@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from jichitai.common.wareki import parse_wareki
+from jichitai.common.wareki import parse_wareki, to_wareki_year
 from jichitai.declarations.domain.documents import STATEMENT_LABELS, yen_signed
 from jichitai.declarations.domain.model import ATTACHMENT_KINDS
 
@@ -94,9 +94,14 @@ class AttachmentForm(forms.Form):
                               required=False,
                               help_text="源泉徴収票の「住宅借入金等特別控除の額」、または確定申告書の金額（なければ 0）")
 
-    def __init__(self, *args: Any, housing: bool = False, stocks: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, housing: bool = False, stocks: bool = False, income_year: int | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.housing, self.stocks = housing, stocks
+        if income_year:  # the 付表's rows named with their year: 「（本年の3年前分・令和4年分）」
+            for age in (3, 2, 1):
+                field = self.fields[f"statement_carried_{age}"]
+                field.label = f"前年から繰り越された損失（本年の{age}年前分・{to_wareki_year(income_year - age)}分）（円）"
 
     def _items(self, kind: str, data: dict[str, Any]) -> tuple[str, ...]:
         """The items to require of this upload: a 源泉徴収票 only when the credit is claimed (or typed); a 報告書's

@@ -151,7 +151,7 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
     shown_income = {"no_income": (), "salary_only": ("salary",), "pension_only": ("pension",),
                     "other": ("salary", "pension", "business", "misc_other", "dividend")}[pattern.value]
     last_return = d.decisions.filter(outcome__in=["returned"]).last() if d.status == Status.RETURNED else None
-    upload = AttachmentForm()
+    upload = AttachmentForm(income_year=d.fiscal_year - 1)
     return {
         "d": d, "form": form, "known": known, "pattern_label": PATTERN_LABELS[pattern], "saved": saved,
         "income_fields": form.amount_fields(shown_income),
