@@ -239,3 +239,25 @@ def test_a_partial_year_says_so_and_is_not_compared_with_a_whole_year(login_as: 
     whole = html.unescape(client.get("/lounge/b/migration/?year=2025").content.decode())
     assert "2024年比" in whole and "年の途中" not in whole
     assert "2026年（" not in html.unescape(client.get("/lounge/b/overview/").content.decode())
+
+
+def test_the_indicator_pages_trend_names_its_periods_and_marks_the_partial_year(login_as: Any, lounge: Any) -> None:
+    """Independent (the fixture's last event is 2026-03-30): the 推移 chart of a year indicator names 2026 as
+    「2026年（3月30日まで）」, draws that point hollow and says why under the title; a whole year is a plain 「2025年」;
+    a stock's periods read as dates in words (「2026年1月1日」, never 「2026-01-01」)."""
+    client = login_as("counter")
+
+    def trend(slug: str) -> dict[str, Any]:
+        body = client.get(f"/lounge/i/{slug}/data.json").json()
+        return next(c for c in body["charts"] if str(c["title"]).find("の推移") >= 0)
+
+    flows = trend("vital_events")
+    periods = {v["期間"]: v["途中"] for v in flows["data"]["values"]}
+    assert periods["2026年（3月30日まで）"] is True and periods["2025年"] is False
+    assert "2026年（3月30日まで）は年の途中までの集計です" in "".join(flows["title"]["subtitle"])
+    assert [layer["transform"] for layer in flows["layer"]] == [[{"filter": "!datum['途中']"}],  # lines: whole years
+                                                                [{"filter": "datum['途中']"}]]   # 2026: a hollow point
+    stock = trend("population")
+    assert "2026年1月1日" in {v["期間"] for v in stock["data"]["values"]}
+    assert not any(re.fullmatch(r"\d{4}-\d\d-\d\d", v["期間"]) for v in stock["data"]["values"])
+    assert "subtitle" not in stock["title"] and len(stock["layer"]) == 1

@@ -3,6 +3,7 @@ is drawn as missing and listed as 秘匿 in the table beside the chart."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from jichitai.lounge import display
@@ -215,8 +216,20 @@ def _first_partition(pub: Published, ind: Indicator) -> Any:
     return parts[0] if parts else None
 
 
-def series(ind: Indicator, points: list[tuple[str, Published]], area: str = TOTAL) -> dict[str, Any]:
-    """A time series of the area's total (lines by the second dimension when it is small)."""
+def trend_layers(partial: bool) -> list[dict[str, Any]]:
+    """A trend's marks over data whose rows carry 「途中」: whole periods joined by a line, a year so far a hollow
+    point apart — a line into it would draw a fall that is only the months missing."""
+    whole = {"mark": {"type": "line", "point": True}, "transform": [{"filter": "!datum['途中']"}]}
+    hollow = {"mark": {"type": "point", "filled": False, "size": 70, "strokeWidth": 2},
+              "transform": [{"filter": "datum['途中']"}]}
+    return [whole, hollow] if partial else [whole]
+
+
+def series(ind: Indicator, points: list[tuple[str, Published]], area: str = TOTAL,
+           words: Mapping[str, str] | None = None, partial: str | None = None) -> dict[str, Any]:
+    """A time series of the area's total (lines by the second dimension when it is small). ``words``: each period
+    as the page names it (「2024年1月1日」, 「2026年（3月30日まで）」); ``partial``: a year the data end inside, whose
+    point is drawn hollow and said so under the title — its figure is not a whole year's."""
     adim = area_dim(ind)
     others = [d for d in ind.dims if d.column != adim]
     split = others[0] if others and 1 < len(others[0].values) <= 7 and ind.slug != "population" else None
@@ -231,11 +244,15 @@ def series(ind: Indicator, points: list[tuple[str, Published]], area: str = TOTA
             if split is not None and row[split.column] == TOTAL:
                 continue
             line = row[f"{split.column}_label"] if split is not None else ((row.get(ind.partition) if ind.partition else None) or "計")
-            values.append({"期間": period, "系列": line, "値": row["value"]})
+            values.append({"期間": (words or {}).get(period, display.period(period)), "順": period, "系列": line,
+                           "値": row["value"], "途中": period == partial})
     where = label(adim, area) if adim else "市全体"
-    return _spec(title=f"{ind.title}の推移（{where}）", height=280, data={"values": values},
-                 mark={"type": "line", "point": True},
-                 encoding={"x": {"field": "期間", "type": "ordinal", "title": "期間"},
+    title: dict[str, Any] = {"text": f"{ind.title}の推移（{where}）"}
+    if partial is not None:
+        title["subtitle"] = [f"{(words or {}).get(partial, partial)}は年の途中までの集計です（白抜きの点）。",
+                             "通年の値とは比べられないため、線で結んでいません。"]
+    return _spec(title=title, height=280, data={"values": values}, layer=trend_layers(partial is not None),
+                 encoding={"x": {"field": "期間", "type": "ordinal", "sort": {"field": "順"}, "title": "期間"},
                            "y": _amount("値", ind.measure_label, ind.unit),
                            "color": {"field": "系列", "type": "nominal", "title": "系列"},
                            "tooltip": [{"field": "期間"}, {"field": "系列"}, _tip("値", ind.unit)]})
@@ -258,9 +275,10 @@ def projection_chart(p: dict[str, Any], area: str) -> dict[str, Any]:
 
 def charts_for(
     ind: Indicator, pub: Published, points: list[tuple[str, Published]], area: str,
-    parents: Towns | None = None,
+    parents: Towns | None = None, words: Mapping[str, str] | None = None, partial: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The charts of an indicator page, main one first (``parents``: 町字 → 区, for a 町字 indicator)."""
+    """The charts of an indicator page, main one first (``parents``: 町字 → 区, for a 町字 indicator; ``words`` and
+    ``partial`` for the trend, see :func:`series`)."""
     out = []
     if ind.chart == "pyramid":
         out.append(pyramid(ind, pub, area))
@@ -271,7 +289,7 @@ def charts_for(
     else:
         out.append(bars(ind, pub, area))
     if len(points) > 1:
-        out.append(series(ind, points, area))
+        out.append(series(ind, points, area, words, partial))
     if area_dim(ind) == "ward_code":
         metric = "aging_rate" if ind.slug == "population" else "net" if ind.slug == "ward_migration" else "value"
         out.append(tiles(ind, pub, metric))

@@ -20,7 +20,7 @@ from jichitai.lounge import boundaries, display, maps
 from jichitai.lounge import indicators as I
 from jichitai.lounge.areas import CITY_NAME, WARD_NAMES, Towns, ward_label
 from jichitai.lounge.boards import Board, Tile
-from jichitai.lounge.charts import _amount, _spec, area_dim, town_label
+from jichitai.lounge.charts import _amount, _spec, area_dim, town_label, trend_layers
 from jichitai.lounge.disclosure import TOTAL
 from jichitai.lounge.errors import LoungeError
 from jichitai.lounge.geo import LEVEL_OF_COLUMN
@@ -313,10 +313,11 @@ class _Maker:
         for p in periods:
             found, v = lookup(ind, self.published(ind.slug, p), t.metric, fixed)
             if found:
-                data.append({"期間": self.period_words(ind, p), "順": p, "値": v, "表示": display.figure(v, unit)})
+                data.append({"期間": self.period_words(ind, p), "順": p, "値": v, "表示": display.figure(v, unit),
+                             "途中": self.partial(ind, p) is not None})
         name = display.heading(t.title)
         return _spec(title={"text": f"{t.title}の推移（{self.area_words()}）"}, height=260, data={"values": data},
-                     mark={"type": "line", "point": True},
+                     layer=trend_layers(any(d["途中"] for d in data)),
                      encoding={"x": {"field": "期間", "type": "ordinal", "sort": {"field": "順"}, "title": "期間"},
                                "y": {**_amount("値", name, unit), "axis": {"format": ",.1f" if unit == "%" else ",~d"}},
                                "tooltip": [{"field": "期間"}, {"field": "表示", "title": name}]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 from typing import Any, cast
@@ -18,7 +19,7 @@ from jichitai.accounts.models import Department, Staff
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common import csvout
-from jichitai.lounge import boards, boundaries, charts, display, exports, freshness, maps, sql
+from jichitai.lounge import boards, boundaries, charts, display, exports, freshness, maps, sql, tiles
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
 from jichitai.lounge.areas import WARD_NAMES, Towns
@@ -27,6 +28,7 @@ from jichitai.lounge.errors import LoungeError
 from jichitai.lounge.geo import LEVEL_OF_COLUMN, LEVELS
 from jichitai.lounge.models import Dashboard
 from jichitai.lounge.publish import SUPPRESSED, Published
+from jichitai.lounge.refresh import MartSet
 
 
 def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
@@ -90,10 +92,17 @@ def _rows_html(rows: list[list[Any]], units: list[str | None]) -> SafeString:
 
 
 def _charts(ind: I.Indicator, pub: Published, points: list[tuple[str, Published]], area: str,
-            parents: Towns) -> list[dict[str, Any]]:
+            parents: Towns, marts: MartSet) -> list[dict[str, Any]]:
     """The charts of an indicator, with the map of its areas second when the city has boundaries for them
-    (a ward map replaces the schematic tile map)."""
-    specs = charts.charts_for(ind, pub, points, area, parents)
+    (a ward map replaces the schematic tile map); the trend names each period in words, a year the data end
+    inside as such."""
+
+    def partial_of(period: str) -> dt.date | None:
+        return marts.periods.partial(int(period)) if ind.period == "year" else None
+
+    words = {p: tiles.period_words(ind, p, partial_of(p)) for p, _ in points}
+    partial = next((p for p, _ in points if partial_of(p)), None)
+    specs = charts.charts_for(ind, pub, points, area, parents, words, partial)
     found = maps.map_for(ind, pub, area, parents)
     if found is None:
         return specs
@@ -124,7 +133,7 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     audit.record(request.user, "lounge.view", f"lounge.indicator:{slug}", period=ctx["period"], area=ctx["area"],
                  as_of=ctx["as_of"])
     ctx.update(
-        specs=_ids(_charts(ind, pub, ctx["points"], ctx["area"], ctx["parents"]), slug),
+        specs=_ids(_charts(ind, pub, ctx["points"], ctx["area"], ctx["parents"], ctx["marts"]), slug),
         ranking=_rows_html([[r["rank"], r["town"], r["kana"], r["ward"], r["value"]]
                             for r in _ranked(request, pub, ctx["area"], ctx["parents"])], [None, None, None, None, ind.unit])
         if charts.area_dim(ind) == "town_code" else "",
@@ -195,7 +204,7 @@ def indicator_json(request: HttpRequest, slug: str) -> HttpResponse:
                  as_of=ctx["as_of"])
     body = ctx["pub"].as_dict()
     body["lineage"] = [vars(li) for li in ctx["lineage"]]
-    body["charts"] = _charts(ctx["ind"], ctx["pub"], ctx["points"], ctx["area"], ctx["parents"])
+    body["charts"] = _charts(ctx["ind"], ctx["pub"], ctx["points"], ctx["area"], ctx["parents"], ctx["marts"])
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
