@@ -58,6 +58,7 @@ class Application:
     viewers: tuple[str, ...]
     requested_on: dt.date
     requester_address: str = ""
+    representative: str = ""   # 法人の代表者又は管理人の氏名 (第11条の2第2項第1号; published, 第11条の2第12項)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def make(*, actor: Any, criteria: Criteria, application: Application, output: st
         record = InspectionRequest.objects.create(
             issuance=issuance, requester_kind=application.requester_kind,
             requester_name=application.requester_name[:200], requester_address=application.requester_address[:300],
+            representative=application.representative.strip()[:200],
             purpose_kind=application.purpose_kind, purpose=application.purpose[:300],
             viewers="\n".join(v.strip() for v in application.viewers if v.strip()),
             requested_on=application.requested_on, count=len(atenas), output=output,

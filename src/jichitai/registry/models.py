@@ -457,6 +457,7 @@ class InspectionRequest(models.Model):
     requester_kind = models.CharField("請求・申出の区分", max_length=20)  # domain.inspection.REQUESTERS
     requester_name = models.CharField("請求者・申出者の氏名又は名称", max_length=200)
     requester_address = models.CharField("請求者・申出者の住所又は所在地", max_length=300, blank=True, default="")
+    representative = models.CharField("法人の代表者又は管理人の氏名", max_length=200, blank=True, default="")
     purpose_kind = models.CharField("利用目的の区分", max_length=20)  # domain.inspection.PURPOSES
     purpose = models.CharField("利用目的", max_length=300)
     viewers = models.TextField("閲覧者の氏名・住所")  # one viewer a line

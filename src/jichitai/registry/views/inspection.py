@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
-from jichitai.common.wareki import to_wareki
-from jichitai.registry import inspection
+from jichitai.common.wareki import fiscal_year_label, fiscal_year_of, to_wareki
+from jichitai.registry import inspection, inspection_disclosure
 from jichitai.registry.domain.inspection import MAX_AGE, PURPOSES, REQUESTERS, SEXES, Criteria, Order
 from jichitai.registry.views.common import refusal, terminal_of
 from jichitai.registry.views.forms import TownField, WarekiDateField
@@ -36,6 +36,7 @@ class InspectionForm(forms.Form):
     requester_kind = forms.ChoiceField(label="請求・申出の区分", choices=list(REQUESTERS.items()), initial="private")
     requester_name = forms.CharField(label="請求者・申出者の氏名又は名称", max_length=200)
     requester_address = forms.CharField(label="請求者・申出者の住所又は所在地", max_length=300, required=False)
+    representative = forms.CharField(label="法人の場合: 代表者又は管理人の氏名", max_length=200, required=False)
     purpose_kind = forms.ChoiceField(label="利用目的の区分", choices=list(PURPOSES.items()), initial="research")
     purpose = forms.CharField(label="利用目的", max_length=300)
     viewers = forms.CharField(label="閲覧者の氏名・住所（1行に1人）", max_length=2000,
@@ -57,7 +58,7 @@ class InspectionForm(forms.Form):
         return inspection.Application(
             requester_kind=d["requester_kind"], requester_name=d["requester_name"], purpose_kind=d["purpose_kind"],
             purpose=d["purpose"], viewers=tuple(d["viewers"].splitlines()), requested_on=d["requested_on"],
-            requester_address=d.get("requester_address", ""))
+            requester_address=d.get("requester_address", ""), representative=d.get("representative", ""))
 
 
 @requires("registry.inspection")
@@ -78,3 +79,30 @@ def inspection_page(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
         return response
     return render(request, "registry/inspection_form.html", context, status=400 if form.is_bound else 200)
+
+
+@requires("registry.inspection")
+def disclosure_page(request: HttpRequest) -> HttpResponse:
+    """閲覧の状況の公表 (第11条第3項・第11条の2第12項): a 年度's lists made, as the city publishes them; ``?format=csv``
+    the same as a file for the city's web site."""
+    this_year = fiscal_year_of(timezone.localdate())
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = 0
+    if not 2006 <= year <= this_year:  # the 閲覧 rules of 第11条の2 apply from 平成18年11月1日
+        return render(request, "registry/inspection_disclosure.html",
+                      {"refusal": "年度は平成18年度から今年度までの西暦で指定してください（例: 2026）。",
+                       "years": _years(this_year)}, status=400)
+    made = inspection_disclosure.report(request.user, *inspection_disclosure.fiscal_year_bounds(year))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(inspection_disclosure.csv_bytes(made), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="etsuran-jokyo-{year}.csv"'
+        return response
+    return render(request, "registry/inspection_disclosure.html", {
+        "report": made, "year": year, "year_label": fiscal_year_label(year), "years": _years(this_year),
+        "rows": [r.cells(n) for n, r in enumerate(made.rows, start=1)], "header": inspection_disclosure.HEADER})
+
+
+def _years(this_year: int) -> list[tuple[int, str]]:
+    return [(y, fiscal_year_label(y)) for y in range(this_year, max(2006, this_year - 10) - 1, -1)]
