@@ -133,14 +133,41 @@ def test_de10_scan_must_show_the_amounts_entered():
     """Consistency: the rows entered with a scan are checked against its OCR text; an amount entered that the
     scan does not show sends the claim to a clerk."""
     rows = [{"donee": "北海道上士幌町", "amount": 30_000, "date": "2025-06-01"}]
-    seen = {"text": "寄附金受領証明書\n寄附金額 30,000円\n上士幌町長", "confidence": 85}
+    seen = {"text": "寄附金受領証明書\n寄附者 神戸 花子 様\n寄附金額 30,000円\n上士幌町長", "confidence": 85}
     ok = declaration(pattern="other", donations={"furusato": 30_000},
                      attachments=[{"kind": "donation_receipt", "receipts": rows, "ocr": seen}])
     assert "DE10" not in codes(review(ok, facts()))
-    other = {"text": "寄附金受領証明書\n寄附金額 10,000円", "confidence": 85}
+    other = {"text": "寄附金受領証明書\n寄附者 神戸 花子 様\n寄附金額 10,000円", "confidence": 85}
     bad = declaration(pattern="other", donations={"furusato": 30_000},
                       attachments=[{"kind": "donation_receipt", "receipts": rows, "ocr": other}])
     assert "DE10" in codes(review(bad, facts()))
+
+
+def test_de10_a_scanned_receipt_must_name_the_filer_as_the_donor():
+    """Independent: 寄附金税額控除 is for gifts the taxpayer made (地方税法第314条の7第1項 「所得割の納税義務者が…
+    寄附金を支出し」): a 受領証明書 whose amount is right but whose 寄附者 is another person — even a household member —
+    goes to a clerk, naming whose name was read; the filer in a variant form (髙/高, katakana, OCR's spaces) passes;
+    a scan read below the confidence bar is not judged by name (the amount's finding already sends it on)."""
+    from .factories import person
+
+    rows = [{"donee": "北海道上士幌町", "amount": 30_000, "date": "2025-06-01"}]
+
+    def scan(donor: str, confidence: int = 85) -> Any:
+        text = f"寄附金受領証明書\n寄附者 {donor} 様\n寄附金額 30,000円\n上士幌町長"
+        return declaration(name="髙橋 花子", kana="タカハシ ハナコ", pattern="other", donations={"furusato": 30_000},
+                           attachments=[{"kind": "donation_receipt", "filename": "furusato.png", "receipts": rows,
+                                         "ocr": {"text": text, "confidence": confidence}}])
+
+    husband = person("999999999999", name="髙橋 一郎", kana="タカハシ イチロウ")
+    f = next(x for x in review(scan("髙橋 一郎"), facts(household=(husband,))).findings if x.code == "DE10")
+    assert "寄附をしたあなたのお名前を読み取れませんでした" in f.resident_message and "furusato.png" in f.resident_message
+    assert "髙橋 一郎" in f.clerk_message and f.severity.value == "clerk"
+    stranger = next(x for x in review(scan("須磨 一郎"), facts()).findings if x.code == "DE10")
+    assert "読み取れた氏名" not in stranger.clerk_message
+    for own in ("高 橋 花 子", "髙橋　花子", "タカハシ ハナコ"):
+        assert "DE10" not in codes(review(scan(own), facts())), own
+    assert "名前" not in "".join(x.resident_message for x in review(scan("須磨 一郎", 40), facts()).findings
+                                 if x.code == "DE10")
 
 
 def test_amounts_beside_a_total_word():

@@ -41,18 +41,26 @@ def _strangers(d: Declaration, f: Facts, readings: list[Reading]) -> list[str]:
     return list(dict.fromkeys(n for n in seen if name_key(n) not in known))
 
 
-def _unnamed_scans(d: Declaration, f: Facts) -> list[str]:
-    """The scanned receipts (OCR readings good enough to be trusted for their amount) on which none of
-    :func:`_known` can be read: a receipt in another person's name, or one the clerk must read for the name."""
-    known = _known(d, f)
+def _unnamed_scans(d: Declaration, f: Facts, kind: str = "medical_detail", known: list[str] | None = None,
+                   typed: tuple[str, ...] = ("lines", "xml")) -> list[str]:
+    """The scanned documents of ``kind`` (OCR readings good enough to be trusted) on which none of ``known``
+    (default :func:`_known`) can be read: a document in another person's name, or one the clerk must read for the
+    name. Attachments whose content was entered as ``typed`` data instead of scanned are not looked at."""
+    known = _known(d, f) if known is None else known
     out = []
-    for a in d.attached("medical_detail"):
+    for a in d.attached(kind):
         ocr = a.document.get("ocr") or {}
-        if "lines" in a.document or "xml" in a.document or ocr.get("problem") or not ocr.get("text"):
+        if any(t in a.document for t in typed) or ocr.get("problem") or not ocr.get("text"):
             continue
         if int(ocr.get("confidence") or 0) >= OCR_MIN_CONFIDENCE and not names_shown(str(ocr["text"]), known):
-            out.append(a.filename or "領収書")
+            out.append(a.filename or ("領収書" if kind == "medical_detail" else "受領証明書"))
     return out
+
+
+def _donor_names(d: Declaration, f: Facts) -> list[str]:
+    """The filer, as the declaration and the registry write them: a 寄附金控除 is for gifts the taxpayer made
+    (地方税法第314条の7第1項 「所得割の納税義務者が…寄附金を支出し」), not a relative's."""
+    return [n for n in (d.name, d.kana, *(() if f.person is None else (f.person.name, f.person.kana))) if n]
 
 
 def _unread(readings: list[Reading]) -> str:
@@ -159,11 +167,26 @@ def medical_documents_read(d: Declaration, f: Facts, r: Rule) -> Iterator[Findin
 def donation_receipts_read(d: Declaration, f: Facts, r: Rule) -> Iterator[Finding]:
     """The 寄附金 claimed must be shown by the 受領証明書: the gifts of the income year on them at least the
     amount claimed. Each receipt is entered with its 寄附先・金額・寄附日; where the scan was read by OCR, the
-    amounts entered must appear in it."""
+    amounts entered must appear in it, and so must the filer's name — the 寄附者 (a relative's gift is not the
+    filer's deduction)."""
     claimed = sum(d.donations.values())
     readings = _readings(d, "donation_receipt")
-    if claimed > 0 and readings:  # no claim, or no receipt at all (DE06)
-        yield from _compare(r, readings, claimed, DONATION_WORDS)
+    if not (claimed > 0 and readings):  # no claim, or no receipt at all (DE06)
+        return
+    found = list(_compare(r, readings, claimed, DONATION_WORDS))
+    yield from found
+    unnamed = [] if found else _unnamed_scans(d, f, "donation_receipt", _donor_names(d, f), typed=())
+    if unnamed:
+        files = "、".join(unnamed)
+        others = names_shown(" ".join(str((a.document.get("ocr") or {}).get("text", ""))
+                                      for a in d.attached("donation_receipt") if (a.filename or "受領証明書") in unnamed),
+                             [n for n in _known(d, f) if n not in _donor_names(d, f)])
+        whose = f"（読み取れた氏名: {'、'.join(dict.fromkeys(others))}）" if others else ""
+        yield r.finding(claimed=claimed, found=" / ".join(x.describe() for x in readings),
+                        check=f"受領証明書の画像（{files}）に申告者の氏名が見当たらない{whose}。寄附者名を目視で確認し、"
+                        "申告者本人の寄附でなければ控除から除く。",
+                        message=f"添付の受領証明書（{files}）から、寄附をしたあなたのお名前を読み取れませんでした{whose}。"
+                        "寄附金控除は、申告するご本人が支出した寄附金が対象です。職員が証明書の寄附者名を確認します。")
 
 
 def _statement_sum(d: Declaration, kinds: tuple[str, ...], key: str) -> tuple[int, int]:
