@@ -197,7 +197,24 @@ def _move_in_notices_hide(client: Any, s: dict[str, str]) -> None:
     _refused_and_audited(s["taro"])
 
 
+def _unarrived_hides(client: Any, s: dict[str, str]) -> None:
+    """The 転入通知未着者一覧 (j710) after 太郎 moved out: by 宛名番号 only (his 転出先 too), audited."""
+    from jichitai.accounts.models import Staff
+
+    clerk = Staff.objects.order_by("pk").first()  # the household fixture's clerk, who recorded the 転入
+    apply(RecordMoveOut(moved_on=TODAY, notified_on=TODAY, atena_numbers=(s["taro"],),
+                        destination_address="京都府京都市中京区", destination_municipality_code="26104"), actor=clerk)
+    response = client.get("/registry/move-in-notices/unarrived/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for shown in ("青木 太郎", "京都府京都市中京区", "加納町"):
+        assert shown not in text, shown
+    assert s["taro"] in text and "照会抑止" in text
+    _refused_and_audited(s["taro"])
+
+
 VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
+    "registry/move-in-notices/unarrived/": _unarrived_hides,
     "registry/move-in-notices/": _move_in_notices_hide,
     "registry/move-in-notices/<str:code>/pdf/": lambda c, s: _page_refused(c, "/registry/move-in-notices/27127/pdf/",
                                                                           s["taro"]),

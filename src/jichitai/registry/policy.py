@@ -44,4 +44,4 @@ define("registry.inspection", "住民基本台帳の一部の写し（閲覧用�
        duty=R.REGISTRY_DUTY)
 define("registry.receipt_notice", "住民異動届受理通知の出力", {R.COUNTER_CLERK, R.SUPERVISOR})
 # 転入通知 (住基法第9条第1項): printing the notices to the 転出地 and marking them sent, the 市民課's clerks' work
-define("registry.move_in_notice", "転入通知（法第9条第1項）の出力と送付の記録", {R.COUNTER_CLERK, R.SUPERVISOR})
+define("registry.move_in_notice", "転入通知（法第9条第1項）の出力・送付の記録と、届いた転入通知の受理", {R.COUNTER_CLERK, R.SUPERVISOR})

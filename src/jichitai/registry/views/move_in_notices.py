@@ -12,6 +12,7 @@ from jichitai.accounts.guards import requires
 from jichitai.common.errors import JichitaiError
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import move_in_notices as notices
+from jichitai.registry import move_in_receipts as receipts
 from jichitai.registry.views.common import refusal
 from jichitai.registry.views.forms import WarekiDateField
 
@@ -68,3 +69,36 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+
+
+class ReceiptForm(forms.Form):
+    atena_number = forms.CharField(label="宛名番号", max_length=15)
+    notified_on = WarekiDateField(label="転入通知日")
+    moved_out_on = WarekiDateField(label="転出年月日（確定）")
+    destination_address = forms.CharField(label="転出先住所（確定）", max_length=300)
+
+
+@requires("registry.move_in_notice")
+def unarrived(request: HttpRequest) -> HttpResponse:
+    """転入通知未着者一覧 (j710); POST enters a 転入通知 received for one of them (j680, j700)."""
+    form = ReceiptForm(request.POST or None)
+    context: dict[str, object] = {"form": form, "done": request.GET.get("done", "")}
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                receipts.receive(request.user, d["atena_number"], notified_on=d["notified_on"],
+                                 moved_out_on=d["moved_out_on"], destination_address=d["destination_address"])
+            except JichitaiError as exc:
+                context.update(refusal(request, exc))
+            else:
+                return redirect(f"{request.path}?done=1")
+        else:
+            context["refusal"] = " ".join(f"{form.fields[k].label}：{e}" for k, errors in form.errors.items()
+                                          for e in errors)
+    try:
+        context["rows"] = receipts.unarrived(request.user)
+    except JichitaiError as exc:
+        context.update(refusal(request, exc))
+        context["rows"] = []
+    return render(request, "registry/move_in_unarrived.html", context, status=400 if context.get("refusal") else 200)

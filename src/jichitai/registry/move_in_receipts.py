@@ -1,0 +1,102 @@
+"""転入通知の受理 and the 転入通知未着者一覧 (標準仕様書 4.1.3.1.1 j680, 4.1.3.1.3 j700, 4.1.3.1.4 j710; domain.move_in_receipt):
+this city as 転出地. The clerk enters a paper notice (no CS here: j700) beside the 除票 — the 転出先住所（予定）and the
+転出予定年月日 stay as they were — and lists the 国内転出・職権消除 of the past year whose notice has not come.
+
+Under the Shield: both are staff reads. 照会抑止 hides a row (by 宛名番号 only) and refuses the entry (audited); a
+支援対象者's 転出先住所（予定）is not shown in the list (their new address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from jichitai.accounts.policy import allowed
+from jichitai.audit import services as audit
+from jichitai.common.errors import PermissionRefused
+from jichitai.common.wareki import to_wareki
+from jichitai.registry import suppression
+from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.move_in_receipt import RECEIVING, check_receipt, receivable
+from jichitai.registry.domain.reasons import Reason
+from jichitai.registry.editlock import holder_name
+from jichitai.registry.models import MoveInNoticeReceipt, Resident
+
+ACTION = "registry.move_in_notice"
+WINDOW = dt.timedelta(days=365)  # the 未着者一覧 looks back a year of 消除日・転出予定日
+
+
+@dataclass(frozen=True)
+class Unarrived:
+    atena_number: str
+    name: str            # "" when 照会抑止 hides the person
+    kind: str            # 国内転出 / 転出予定 / 職権消除
+    removed_on: str      # 和暦
+    destination: str     # 転出先住所（予定）; "" when withheld
+    hidden: bool
+    supported: bool
+
+
+def _check(actor: Any, target: str) -> None:
+    if not allowed(actor, ACTION):
+        audit.record(actor, ACTION, target, "refused")
+        raise PermissionRefused()
+
+
+def unarrived(actor: Any, *, today: dt.date | None = None) -> list[Unarrived]:
+    """転入通知未着者一覧 (j710): 国内転出 (done or planned) and 職権消除 with a 消除日・転出予定日 in the past year and no
+    notice received, oldest first."""
+    _check(actor, "registry:move_in_notices")
+    today = today or timezone.localdate()
+    received = MoveInNoticeReceipt.objects.filter(atena_number=OuterRef("atena_number"), removed_on=OuterRef("removed_on"))
+    rows = (Resident.objects.filter(Q(status="removed", removal_reason__in=RECEIVING)
+                                    | Q(status="active", removed_on__isnull=False) & ~Q(destination_municipality_code=""))
+            .filter(removed_on__gte=today - WINDOW).exclude(Exists(received)).order_by("removed_on", "atena_number"))
+    guard = suppression.shield(clerk=actor)
+    out, hidden = [], []
+    for r in rows:
+        concealed = guard.hides_from_staff(r)
+        if concealed:
+            hidden.append(r)
+        kind = ("転出予定" if r.status == "active" else Reason(r.removal_reason).label)
+        out.append(Unarrived(r.atena_number, "" if concealed else r.name, kind,
+                             "" if concealed else to_wareki(r.removed_on) if r.removed_on else "",
+                             "" if concealed or guard.withholds_address(r) else r.destination_address, concealed,
+                             "support" in guard.kinds(r)))
+    if hidden:
+        audit.record_many([audit.Event(actor, "registry.view", f"resident:{r.atena_number}", "refused",
+                                       {"code": suppression.CODE, "protected_by": guard.protected_by(r),
+                                        "via": "move_in_receipts"}) for r in hidden])
+    return out
+
+
+def receive(actor: Any, atena_number: str, *, notified_on: dt.date, moved_out_on: dt.date, destination_address: str,
+            today: dt.date | None = None) -> MoveInNoticeReceipt:
+    """Enter a 転入通知 received for ``atena_number`` (j680/j700), audited; the 転出 itself is not changed."""
+    _check(actor, f"resident:{atena_number}")
+    person = Resident.objects.filter(pk=atena_number).first()
+    if person is None or not receivable(person.status, person.removal_reason, person.removed_on,
+                                        person.destination_municipality_code):
+        raise RegistryError(f"宛名番号 {atena_number} の方には国内転出又は職権消除の記録がないため、転入通知を受理できません"
+                            "（標準仕様書 4.1.3.1.1）。", code="not_receivable", field="atena_number")
+    suppression.ensure_view_allowed(actor, atena_number, via="move_in_receipt", guard=suppression.shield(clerk=actor))
+    check_receipt(notified_on=notified_on, moved_out_on=moved_out_on, destination_address=destination_address,
+                  today=today or timezone.localdate())
+    assert person.removed_on is not None
+    try:
+        with transaction.atomic():
+            receipt = MoveInNoticeReceipt.objects.create(
+                atena_number=atena_number, removed_on=person.removed_on, notified_on=notified_on,
+                destination_address=destination_address.strip(), moved_out_on=moved_out_on,
+                recorded_by=holder_name(actor))
+            audit.record(actor, ACTION, f"resident:{atena_number}", "ok", operation="receive",
+                         notified_on=notified_on.isoformat(), moved_out_on=moved_out_on.isoformat())
+    except IntegrityError:
+        raise RegistryError(f"宛名番号 {atena_number} の方の転入通知はすでに受理しています。", code="already_received",
+                            field="atena_number") from None
+    return receipt
