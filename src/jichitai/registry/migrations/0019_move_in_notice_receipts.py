@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0017_move_in_notices'),
+        ('registry', '0018_inspection_representative'),
     ]
 
     operations = [
