@@ -213,8 +213,19 @@ def _unarrived_hides(client: Any, s: dict[str, str]) -> None:
     _refused_and_audited(s["taro"])
 
 
+def _inquiry_refused(client: Any, s: dict[str, str]) -> None:
+    """The 転入通知未着照会書 (j710) of 太郎 after his 転出: a staff read, refused and audited."""
+    from jichitai.accounts.models import Staff
+
+    apply(RecordMoveOut(moved_on=TODAY, notified_on=TODAY, atena_numbers=(s["taro"],),
+                        destination_address="京都府京都市中京区", destination_municipality_code="26104"),
+          actor=Staff.objects.order_by("pk").first())
+    _page_refused(client, f"/registry/move-in-notices/unarrived/{s['taro']}/inquiry/", s["taro"])
+
+
 VIEW_PROBES: dict[str, Callable[[Any, dict[str, str]], None]] = {
     "registry/move-in-notices/unarrived/": _unarrived_hides,
+    "registry/move-in-notices/unarrived/<str:atena_number>/inquiry/": _inquiry_refused,
     "registry/move-in-notices/": _move_in_notices_hide,
     "registry/move-in-notices/<str:code>/pdf/": lambda c, s: _page_refused(c, "/registry/move-in-notices/27127/pdf/",
                                                                           s["taro"]),

@@ -18,6 +18,7 @@ from jichitai.registry.domain import RecordMoveOut
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.models import MoveInNoticeReceipt, Resident
 from jichitai.registry.services import apply
+from tests.registry.certificates.factories import pdf_pages
 
 pytestmark = pytest.mark.django_db
 LEFT = dt.date(2026, 11, 20)
@@ -117,3 +118,17 @@ def test_the_page_lists_and_receives(left: str, login_as: Any, monkeypatch: pyte
         "destination_address": "京都府京都市中京区1番地"})
     assert done.status_code == 302
     assert MoveInNoticeReceipt.objects.get(atena_number=left).notified_on == dt.date(2026, 11, 27)
+
+
+def test_the_inquiry_to_the_new_municipality(left: str, clerk: Any, tmp_path: Any) -> None:
+    """independent: j710 「転入通知未着照会書…を作成できること」 — to the 転入地 (the 市区町村 of the 転出先住所（予定）), naming
+    the person, the address they left here, the 転出先 and the day; audited; none once the notice is received."""
+    text = "".join("".join(pdf_pages(receipts.inquiry(clerk, left, today=LISTED_ON)[0], tmp_path)).split())
+    assert "転入通知未着照会書" in text and "京都府京都市中京区長様" in text and "住民基本台帳法第9条第1項" in text
+    assert "青木花子" in text and "昭和57年12月30日" in text and "兵庫県神戸市中央区加納町1番地" in text
+    assert "令和8年11月20日" in text and "令和8年12月1日" in text and "国内転出" in text
+    assert AuditEntry.objects.filter(action="registry.move_in_notice", detail__operation="inquiry").count() == 1
+    receipts.receive(clerk, left, notified_on=dt.date(2026, 11, 27), moved_out_on=LEFT,
+                     destination_address="京都府京都市中京区1番地", today=LISTED_ON)
+    with pytest.raises(RegistryError, match="未着者一覧にいません"):
+        receipts.inquiry(clerk, left, today=LISTED_ON)

@@ -36,6 +36,7 @@ from jichitai.registry.domain.move_in_notice import (
 )
 from jichitai.registry.domain.person import FOREIGN, HEAD, MALE
 from jichitai.registry.editlock import holder_name
+from jichitai.registry.mailing import mailing
 from jichitai.registry.models import MoveInNoticeSending, ResidentHistory, Town
 
 ACTION = "registry.move_in_notice"
@@ -125,10 +126,7 @@ def listing(actor: Any, *, state: str = UNSENT, since: dt.date | None = None) ->
 
 
 def _notice(row: ResidentHistory, towns: dict[str, Town], heads: dict[str, str], supported: bool) -> MoveInNotice:
-    prefecture, city = certifiers.city()
-    town = towns.get(row.town_code)
-    address = (f"{prefecture}{city}{town.ward_name}{town.name}{row.banchi}" if town else row.banchi) + (
-        f"　{row.katagaki}" if row.katagaki else "")
+    address = mailing(row, towns.get(row.town_code)).address
     born = row.birth_date
     return MoveInNotice(
         name=row.name, birth_date=(f"{born.year}年{born.month}月{born.day}日" if row.resident_kind == FOREIGN

@@ -21,11 +21,16 @@ from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import suppression
+from jichitai.registry.certificates import certifiers
 from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.move_in_notice import municipality_name
 from jichitai.registry.domain.move_in_receipt import RECEIVING, check_receipt, receivable
+from jichitai.registry.domain.person import FOREIGN, MALE
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.editlock import holder_name
-from jichitai.registry.models import MoveInNoticeReceipt, Resident
+from jichitai.registry.mailing import mailing
+from jichitai.registry.models import MoveInNoticeReceipt, Resident, Town
+from jichitai.registry.move_in_notices import TEMPLATE
 
 ACTION = "registry.move_in_notice"
 WINDOW = dt.timedelta(days=365)  # the 未着者一覧 looks back a year of 消除日・転出予定日
@@ -100,3 +105,46 @@ def receive(actor: Any, atena_number: str, *, notified_on: dt.date, moved_out_on
         raise RegistryError(f"宛名番号 {atena_number} の方の転入通知はすでに受理しています。", code="already_received",
                             field="atena_number") from None
     return receipt
+
+
+INQUIRY_TITLE = "転入通知未着照会書"
+INQUIRY_STATEMENT = ("下記の者は本市区町村から貴市区町村へ転出した旨の届出等がありましたが、住民基本台帳法第9条第1項の規定による"
+                     "転入通知が届いておりません。転入の届出の有無等について御回答くださるようお願いします。")
+
+
+def inquiry(actor: Any, atena_number: str, *, today: dt.date | None = None) -> tuple[bytes, str]:
+    """転入通知未着照会書 (j710) of one person on the 未着者一覧, to the 転入地 (the 市区町村 of the 転出先住所（予定）), as
+    PDF (Typst, the notice template); audited. 照会抑止 refuses it (a staff read)."""
+    from jichitai.registry.certificates.render import typst_pdf
+
+    _check(actor, f"resident:{atena_number}")
+    today = today or timezone.localdate()
+    waiting = [r for r in unarrived(actor, today=today) if r.atena_number == atena_number]
+    if not waiting:
+        raise RegistryError(f"宛名番号 {atena_number} の方は転入通知未着者一覧にいません（受理済み、又は国内転出・職権消除の"
+                            "記録がありません）。", code="not_waiting", field="atena_number")
+    suppression.ensure_view_allowed(actor, atena_number, via="move_in_inquiry", guard=suppression.shield(clerk=actor))
+    person = Resident.objects.get(pk=atena_number)
+    former = mailing(person, Town.objects.filter(code=person.town_code).first()).address
+    born = person.birth_date
+    certifier = certifiers.certifier_on(today)
+    destination = municipality_name(person.destination_address)
+    pdf = typst_pdf(TEMPLATE, {
+        "title": INQUIRY_TITLE, "postcode": "", "address": "",
+        "addressee": f"{destination or person.destination_address}長　様", "statement": INQUIRY_STATEMENT,
+        "remark": SUPPORT_NOTE if waiting[0].supported else "",
+        "rows": [["氏名", person.name],
+                 ["生年月日", f"{born.year}年{born.month}月{born.day}日" if person.resident_kind == FOREIGN
+                  else to_wareki(born)],
+                 ["性別", "男" if person.sex == MALE else "女"], ["転出前の住所", former],
+                 ["転出先住所（予定）", person.destination_address],
+                 ["転出予定年月日・消除日", to_wareki(person.removed_on) if person.removed_on else ""],
+                 ["区分", waiting[0].kind]],
+        "issued": to_wareki(today), "issuer": f"{certifier.full_title}　{certifier.name}",
+    })
+    audit.record(actor, ACTION, f"resident:{atena_number}", "ok", operation="inquiry")
+    return pdf, f"tennyu-tsuchi-michaku-{atena_number}.pdf"
+
+
+SUPPORT_NOTE = ("この者は本市区町村において住民基本台帳事務における支援措置（DV等支援措置）の支援対象者です。"
+                "回答及び住所の取扱いに当たっては、第三者に知られることのないよう御配慮ください（住民記録システム標準仕様書 3.4）。")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("inspection/", inspection.inspection_page, name="inspection"),
     path("move-in-notices/", move_in_notices.page, name="move_in_notices"),
     path("move-in-notices/unarrived/", move_in_notices.unarrived, name="move_in_unarrived"),
+    path("move-in-notices/unarrived/<str:atena_number>/inquiry/", move_in_notices.inquiry, name="move_in_inquiry"),
     path("move-in-notices/<str:code>/pdf/", move_in_notices.pdf, name="move_in_notice_pdf"),
     path("inspection/disclosure/", inspection.disclosure_page, name="inspection_disclosure"),
     path("changes/<uuid:change_id>/receipt-notice/", certificates.receipt_notice, name="receipt_notice"),

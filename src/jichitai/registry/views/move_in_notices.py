@@ -102,3 +102,15 @@ def unarrived(request: HttpRequest) -> HttpResponse:
         context.update(refusal(request, exc))
         context["rows"] = []
     return render(request, "registry/move_in_unarrived.html", context, status=400 if context.get("refusal") else 200)
+
+
+@requires("registry.move_in_notice")
+def inquiry(request: HttpRequest, atena_number: str) -> HttpResponse:
+    """転入通知未着照会書 (j710) of one person on the 未着者一覧, to the 転入地."""
+    try:
+        pdf, filename = receipts.inquiry(request.user, atena_number)
+    except JichitaiError as exc:
+        return render(request, "registry/refused.html", refusal(request, exc), status=exc.status)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
