@@ -238,3 +238,21 @@ def test_joshuhyo_kisai_jiko(household: Any, clerk: Any, tmp_path: Any) -> None:
     assert len(pages) == 2 and all("住民票除票記載事項証明書" in p and "消除事由国内転出" in p for p in pages)
     assert all("".join(CERT_JOSHUHYO_KISAI_JIKO.split()) in p and "生年月日" not in p for p in pages)
     assert [r.kind for r in issued.issuances] == ["joshuhyo_kisai_jiko"] * 2
+
+
+def test_joshuhyo_prints_the_move_in_notice_received(household: Any, clerk: Any, tmp_path: Any) -> None:
+    """independent: j50 (除票の記載事項 「転入通知年月日」) and j680 — once the 転入通知 is received, the 除票の写し prints
+    転入通知年月日, 転出年月日（確定）and 転出先住所（確定）beside the 転出先住所（予定）, which stays."""
+    from jichitai.registry import move_in_receipts
+
+    move_out(household, clerk)
+    today = timezone.localdate()
+    taro = household.atena_numbers[0]
+    move_in_receipts.receive(clerk, taro, notified_on=today, moved_out_on=today,
+                             destination_address="東京都千代田区千代田1番1号　皇居東御苑", today=today)
+    issued = issue(actor=clerk, setai_number=household.setai_numbers[0], request=request((taro,)),
+                   requester_kind="self", requester_name="青木 太郎", purpose="相続手続", terminal="本庁1")
+    text = text_of(issued.pdf, tmp_path)
+    assert "転出先住所（予定）東京都千代田区千代田1番1号" in text
+    assert f"転入通知年月日{to_wareki(today)}" in text and f"転出年月日（確定）{to_wareki(today)}" in text
+    assert "転出先住所（確定）東京都千代田区千代田1番1号皇居東御苑" in text

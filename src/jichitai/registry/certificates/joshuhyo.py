@@ -25,7 +25,7 @@ from jichitai.registry.certificates.snapshot import HEAD_UNSET, Address, Househo
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import ACTIVE, HEAD, REMOVED, Person
 from jichitai.registry.domain.reasons import Reason
-from jichitai.registry.models import Resident, ResidentHistory, Town
+from jichitai.registry.models import MoveInNoticeReceipt, Resident, ResidentHistory, Town
 from jichitai.registry.store import to_person
 
 MOVES_OUT = frozenset({Reason.MOVE_OUT_DOMESTIC.value, Reason.MOVE_OUT_ABROAD.value})
@@ -89,11 +89,16 @@ def removal_of(person: Person, record: ResidentHistory | None) -> Removal:
     except ValueError:
         raise RegistryError(f"宛名番号 {person.atena_number} の消除事由「{person.removal_reason}」が不明なため、除票の証明書を作成できません。",
                             code="unknown_removal", atena_number=person.atena_number) from None
+    notice = (MoveInNoticeReceipt.objects.filter(atena_number=person.atena_number, removed_on=person.removed_on).first()
+              if person.removed_on else None)
     return Removal(
         reason=reason.label, removed_on=person.removed_on,
         notified_on=record.change_notified_on if record is not None else None,
         destination=person.destination_address if reason.value in MOVES_OUT else "",
         by_death=reason is Reason.DEATH,
+        notice_on=notice.notified_on if notice else None,
+        destination_confirmed=notice.destination_address if notice else "",
+        moved_out_confirmed=notice.moved_out_on if notice else None,
     )
 
 

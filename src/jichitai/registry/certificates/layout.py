@@ -49,7 +49,8 @@ ITEM_CELLS: dict[Item, frozenset[str]] = {
     Item.JUMINHYO_CODE: frozenset({"住民票コード"}), Item.NATIONALITY: frozenset({"国籍・地域"}),
     Item.ZAIRYU: frozenset({"法第30条の45に規定する区分", "在留資格", "在留期間等", "在留期間の満了の日"}),
     Item.ZAIRYU_CARD: frozenset({"在留カード等番号"}), Item.TSUSHO: frozenset({"通称"}),
-    Item.REMOVAL: frozenset({"消除事由", "消除年月日", "消除の届出日", "転出先住所（予定）"}),
+    Item.REMOVAL: frozenset({"消除事由", "消除年月日", "消除の届出日", "転出先住所（予定）", "転入通知年月日",
+                             "転出年月日（確定）", "転出先住所（確定）"}),
 }
 
 
@@ -159,6 +160,9 @@ def removal_rows(r: Removal) -> list[Row]:
         rows.append(Row([("消除の届出日", wareki(r.notified_on))], wide=True))
     if r.destination:
         rows.append(Row([("転出先住所（予定）", r.destination)], wide=True))
+    if r.notice_on:  # the 転入通知 received (j680; j50 「転入通知年月日」)
+        rows.append(Row([("転入通知年月日", wareki(r.notice_on)), ("転出年月日（確定）", wareki(r.moved_out_confirmed))]))
+        rows.append(Row([("転出先住所（確定）", r.destination_confirmed)], wide=True))
     return rows
 
 

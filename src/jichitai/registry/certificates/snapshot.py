@@ -182,6 +182,10 @@ class Removal:
     notified_on: dt.date | None = None
     destination: str = ""                 # 転出先住所（予定）: a 転出 only
     by_death: bool = False
+    # from the 転入通知 received (j680, registry.move_in_receipts): 転入通知年月日, 転出先住所（確定）, 転出年月日（確定）
+    notice_on: dt.date | None = None
+    destination_confirmed: str = ""
+    moved_out_confirmed: dt.date | None = None
 
 
 @dataclass(frozen=True)
