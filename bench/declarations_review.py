@@ -58,6 +58,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from benchdb import bench_database
 
@@ -88,6 +89,12 @@ RULES_FOR = {
     "dividend_statement_short": {"IN07"},
     "housing_loan_without_statement": {"DE11"},
     "housing_loan_over_statement": {"DE12"},
+    "stock_net_not_difference": {"IN08"},  # 上場株式等 against the 特定口座年間取引報告書 and the 付表
+    "stock_gain_not_reports": {"IN08"},
+    "stock_credit_over_reports": {"IN08"},
+    "stock_carried_expired": {"IN08"},
+    "stock_carried_without_schedule": {"IN08"},
+    "donation_receipt_other_donor": {"DE10"},  # the 寄附者 read by OCR on the receipt's photo
 }
 
 
@@ -126,7 +133,7 @@ def main() -> None:
         from django.conf import settings
 
         from jichitai.dbcopy import bulk_workers
-        from jichitai.declarations import reviewing
+        from jichitai.declarations import filing, reviewing
         from jichitai.declarations.models import Declaration, Status
         from jichitai.synth.city import Options, generate
 
@@ -179,10 +186,15 @@ def main() -> None:
         with (out / "declaration_defects.csv").open(encoding="utf-8") as fh:
             defect_of = {row["declaration_ref"]: row["defect_kind"] for row in csv.DictReader(fh)}
         rows = []
+        claims: Counter[str] = Counter()  # clean declarations with 上場株式等 / a receipt's photo: (all, accepted)
         for d in Declaration.objects.filter(fiscal_year=fiscal_year).prefetch_related("decisions"):
             decision = next((x for x in d.decisions.all() if x.by == "system"), None)
             codes = {f["code"] for f in (decision.findings if decision else []) if f.get("severity") != "note"}
             rows.append((defect_of.get(d.source_ref or ""), d.status, codes))
+            if rows[-1][0] is None:
+                for claim in _claims(filing.record_of(d)):
+                    claims[claim] += 1
+                    claims[claim + " accepted"] += d.status == Status.AUTO_ACCEPTED
 
         accepted = [r for r in rows if r[1] == Status.AUTO_ACCEPTED]
         clean = [r for r in rows if r[0] is None]
@@ -235,6 +247,9 @@ def main() -> None:
         missed = Counter((r[0], tuple(sorted(r[2]))) for r in accepted if r[0] is not None)
         print(f"defective declarations accepted (kind, non-note findings): {dict(missed)} — target none")
         print(f"why clean declarations were stopped (rule: count): {dict(reasons.most_common(8))}")
+        for claim in sorted(k for k in claims if not k.endswith(" accepted")):
+            print(f"clean declarations with {claim}: {claims[claim + ' accepted']:,} of {claims[claim]:,} "
+                  "accepted automatically")
         print()
         command = (f"--city-db {args.city_db}" if args.city_db
                    else f"--population {args.population} --years {args.years}")
@@ -242,6 +257,17 @@ def main() -> None:
               f"{args.population:,}) | {review_s:.1f} s; clean accepted {clean_ok / len(clean):.1%}, precision of "
               f"acceptance {acc_precision:.2%} | < 2 min; ≥ 90 %; 100 % | `.venv/bin/python bench/declarations_review.py "
               f"{command}` | {dt.date.today()} | 2 cores, 24 GiB, PG15 |")
+
+
+def _claims(record: dict[str, Any]) -> list[str]:
+    """The claims of a declaration the bench counts apart: 上場株式等 (申告分離, IN08), a 付表 (a loss brought
+    in), a 寄附金受領証明書 read from its photo (DE10's donor)."""
+    sep = (record.get("case") or {}).get("separate_income") or {}
+    attached = [a for a in record.get("attachments") or [] if isinstance(a, dict)]
+    return [name for name, yes in (
+        ("上場株式等 (申告分離)", bool(sep.get("listed_stock") or sep.get("listed_stock_loss"))),
+        ("付表 (繰越損失)", any(a.get("kind") == "stock_loss_schedule" for a in attached)),
+        ("寄附金受領証明書の写真", any(a.get("kind") == "donation_receipt" and "ocr" in a for a in attached))) if yes]
 
 
 @contextlib.contextmanager

@@ -86,3 +86,14 @@ def housing_statement(pid: int, available: int, used: int) -> dict[str, Any]:
     """The 住宅借入金等特別控除の計算明細書 with its 控除可能額 and the part the 所得税 used entered (DE12)."""
     return {"kind": "housing_loan_statement", "filename": f"jutaku_{pid}.pdf",
             "statement": {"available": available, "used": used}}
+
+
+def donation_scan(pid: int, donor: str, row: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A 寄附金受領証明書 attached as a photo, its row (寄附先・金額・寄附日) entered with it as the portal asks: the
+    attachment (its image by path) and the certificate's lines, the 寄附者 named as 「寄附者 氏名 様」 (DE10 reads
+    the amount and the donor's name by OCR at intake)."""
+    day = dt.date.fromisoformat(row["date"])
+    lines = ["寄附金受領証明書", f"寄附者 {donor} 様", f"寄附日 {day.year}年{day.month}月{day.day}日",
+             f"寄附金額 {row['amount']:,}円", f"{row['donee']}長"]
+    return {"kind": "donation_receipt", "filename": f"kifu_{pid}.png", "image": f"scans/kifu_{pid}.png",
+            "receipts": [row]}, lines

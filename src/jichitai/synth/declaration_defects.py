@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from jichitai.common.checkdigit import make_my_number
 from jichitai.declarations.domain.kinship import kinship
-from jichitai.synth.attachment_docs import juminhyo_xml, medical_attachment
+from jichitai.synth import listed_stock
+from jichitai.synth.attachment_docs import donation_scan, juminhyo_xml, medical_attachment
 from jichitai.synth.names import NameSampler
 from jichitai.synth.population import Person
 
@@ -46,6 +47,8 @@ DEFECT_WORDS: dict[str, str] = {
     "dividend_statement_short": "配当割額が添付の報告書の配当割額を超える",
     "housing_loan_without_statement": "住宅借入金等特別税額控除に計算明細書・源泉徴収票の添付がない",
     "housing_loan_over_statement": "住宅借入金等特別税額控除が添付書類の控除可能額を超える",
+    **listed_stock.STOCK_DEFECTS,
+    "donation_receipt_other_donor": "寄附金受領証明書の画像（OCR）の寄附者が申告者でなく同じ世帯の家族",
 }
 DEFECT_KINDS = tuple(DEFECT_WORDS)
 # Declarations carrying two defects at once (labelled "kind+kind" in the answer file): a share of the defective.
@@ -266,6 +269,10 @@ def inject_one(w: TaxWriter, kind: str, d: dict[str, Any], case: dict[str, Any],
         return _dividend_defect(kind, d, case, rng)
     if kind in ("housing_loan_without_statement", "housing_loan_over_statement"):
         return _housing_defect(kind, d, case, rng)
+    if kind in listed_stock.STOCK_DEFECTS:
+        return listed_stock.inject(kind, d, case, w._pid_of(d["my_number"]), w.ty.income_year, rng)
+    if kind == "donation_receipt_other_donor":
+        return _other_donor(w, d)
     if kind == "newborn_of_new_year":
         # a child born in January of the 年度, after the income year's 12月31日 (a negative age on that day)
         born = dt.date(w.ty.fiscal_year, 1, rng.randint(2, 28))
@@ -324,4 +331,25 @@ def _housing_defect(kind: str, d: dict[str, Any], case: dict[str, Any], rng: ran
     if case.get("housing_loan_credit") or case["income"].get("salary", 0) < 3_000_000:
         return False
     case["housing_loan_credit"] = rng.randint(30, 97) * 1_000 + rng.randint(0, 999)
+    return True
+
+
+def _other_donor(w: TaxWriter, d: dict[str, Any]) -> bool:
+    """A 寄附金受領証明書 photo whose 寄附者 is a member of the filer's household (a spouse's or a parent's gift
+    claimed by the filer, 地方税法第314条の7第1項: DE10): the filer's scan renamed, or a single receipt's row
+    attached as such a photo."""
+    pid = w._pid_of(d["my_number"])
+    others = [m for m in w.households.get(w.jan1[pid][0], []) if m.pid != pid] if pid in w.jan1 else []
+    if not others:
+        return False
+    donor = w.rng.choice(others).name.full
+    scans = [a for a in d["attachments"] if a["kind"] == "donation_receipt" and "image" in a]
+    if scans:
+        w.ty.scans[scans[0]["image"]][1] = f"寄附者 {donor} 様"
+        return True
+    single = [a for a in d["attachments"] if a["kind"] == "donation_receipt" and len(a.get("receipts") or []) == 1]
+    if not single:
+        return False
+    scan, w.ty.scans[f"scans/kifu_{pid}.png"] = donation_scan(pid, donor, single[0]["receipts"][0])
+    d["attachments"][d["attachments"].index(single[0])] = scan
     return True

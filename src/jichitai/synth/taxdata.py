@@ -37,9 +37,11 @@ from typing import Any
 import numpy as np
 
 from jichitai.declarations.domain.kinship import kinship
+from jichitai.synth import listed_stock
 from jichitai.synth.attachment_docs import (
     dividend_statement,
     donation_attachment,
+    donation_scan,
     housing_statement,
     medical_attachment,
     receipt_scan,
@@ -59,6 +61,7 @@ from jichitai.tax.case import parse_case
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 SCAN_SHARE = 0.04  # of the 医療費 claims, attached as a scanned receipt (read by OCR at intake)
+DONATION_SCAN_SHARE = 0.3  # [D] of the single 寄附金受領証明書, attached as a photo (DE10 reads it by OCR)
 DIVIDEND_SHARE = 0.04  # of the filers with income, 上場株式等の配当 declared for 総合課税 with its 配当割額
 DIVIDEND_WITHHELD = 0.05  # 配当割 5 % (地方税法第71条の28)
 HOUSING_SHARE = 0.05  # of the salaried filers, a 住宅借入金等特別税額控除 with its 計算明細書
@@ -458,7 +461,7 @@ class TaxWriter:
         furusato = 0
         if pattern in ("salary_only", "other") and rng.random() < 0.25:
             furusato = rng.choice((10_000, 30_000, 50_000, 100_000))
-            attachments.append(donation_attachment(p.pid, furusato, self.ty.income_year, self.more))
+            attachments.append(self.donation(p, donation_attachment(p.pid, furusato, self.ty.income_year, self.more)))
         if e.salary:
             attachments.append({"kind": "other", "filename": f"gensen_{p.pid}.pdf"})
         more = self.more
@@ -476,6 +479,10 @@ class TaxWriter:
             attachments.append(medical_attachment(p.pid, p.name.full, medical, self.ty.income_year, more,
                                                   delivery=bool(reimbursed)))
         dividend, withheld, housing = self.investments(p, e, pattern, attachments)
+        stock = random.Random(f"stock:{self.city.seed}:{p.pid}")
+        stocks: dict[str, Any] = {}
+        if pattern != "no_income" and stock.random() < listed_stock.DECLARED_SHARE:
+            listed_stock.claim(stocks, attachments, p.pid, self.ty.income_year, stock)
         # 社会保険料: what the reports carry, the 国保税 the filer paid as head, and 国民年金 with its 控除証明書
         social = e.social_insurance + (e.pension // 10 if e.pension else 0) + self.ty.kokuho_tax.get(p.pid, 0)
         age = age_on(p.birth, self.end)
@@ -498,7 +505,8 @@ class TaxWriter:
                          "working_student": False, "public_assistance": False},
             "income": {"salary": e.salary, "public_pension": e.pension, "business": e.business,
                        "misc_other": e.misc, "dividend": dividend},
-            "local_tax_withheld": {"dividend": withheld, "stock_transfer": 0},
+            "local_tax_withheld": {"dividend": withheld + stocks.get("local_tax_withheld", {}).get("dividend", 0),
+                                   "stock_transfer": stocks.get("local_tax_withheld", {}).get("stock_transfer", 0)},
             "deductions": {
                 "social_insurance": social,
                 "small_enterprise_mutual_aid": 0,
@@ -512,8 +520,17 @@ class TaxWriter:
             "dependents": dependents,
             "donations": {"furusato": furusato, "other": 0},
             "housing_loan_credit": housing,
+            **{k: v for k, v in stocks.items() if k != "local_tax_withheld"},
         }
         return case, attachments
+
+    def donation(self, p: Person, attachment: dict[str, Any]) -> dict[str, Any]:
+        """A share of the single 受領証明書 attached as a photo naming the filer (read by OCR at intake)."""
+        rows = attachment["receipts"]
+        if len(rows) != 1 or random.Random(f"kifu-scan:{self.city.seed}:{p.pid}").random() >= DONATION_SCAN_SHARE:
+            return attachment
+        scan, self.ty.scans[f"scans/kifu_{p.pid}.png"] = donation_scan(p.pid, p.name.full, rows[0])
+        return scan
 
     def investments(self, p: Person, e: Earner, pattern: str, attachments: list[dict[str, Any]]) -> tuple[int, int, int]:
         """(配当 declared for 総合課税, its 配当割額, 住宅借入金等特別税額控除) with their statements attached, for a
@@ -544,6 +561,8 @@ class TaxWriter:
         built: list[dict[str, Any]] = []
         for n, (p, pattern) in enumerate(filers, start=1):
             case, attachments = self.case(p, pattern)
+            if case["income"]["dividend"] or "separate_income" in case:
+                pattern = "other"  # 給与所得のみ / 公的年金所得のみ no longer: a 配当 or 上場株式等 declared beside
             town, banchi, katagaki, _ = self.address(p.pid)
             ref = f"SYN-{self.ty.fiscal_year}-{n:07d}"
             channel = "online" if rng.random() < 0.45 else "paper"
