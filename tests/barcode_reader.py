@@ -22,9 +22,10 @@ def decode(bars: str) -> str:
 
 
 def svg_bars(svg: str) -> str:
+    """The bars of common/customer_barcode.py's SVG: one path, a subpath ``M x y h 0.6 v height h -0.6 z`` a bar;
+    each bar's top and height tell its kind."""
     kinds = {("0.00", "3.60"): "F", ("0.00", "2.40"): "A", ("1.20", "2.40"): "D", ("1.20", "1.20"): "T"}
-    return "".join(kinds[(y, h)] for y, h in re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" '
-                                                        r'height="([\d.]+)"/>', svg))
+    return "".join(kinds[(y, h)] for y, h in re.findall(r"M[\d.]+ ([\d.]+)h0\.6v([\d.]+)h-0\.6z", svg))
 
 
 def printed_bars(pdf: bytes, tmp_path: Path) -> str:

@@ -76,7 +76,9 @@ def test_town_names_give_their_chome_to_the_address_number() -> None:
 def test_the_picture_is_sixty_seven_bars_at_the_reference_size() -> None:
     """independent: p12 — start, 20 characters, check, stop = 67 bars; pitch 1.2 mm, long bar 3.6 mm."""
     picture = cb.svg(cb.customer_data("100-0013", "1丁目3番2号"))
-    assert picture.count("<rect") == 67
+    bars = re.findall(r"M([\d.]+) [\d.]+h([\d.]+)v[\d.]+h-[\d.]+z", picture)
+    assert len(bars) == 67 and picture.count("<path") == 1
+    assert [x for x, _ in bars] == [f"{i * 1.2:.2f}" for i in range(67)] and {w for _, w in bars} == {"0.6"}
     assert 'height="3.6mm"' in picture and re.search(r'width="79\.80mm"', picture)
 
 
