@@ -6,7 +6,8 @@ Streamed and batched: employers one at a time in 法人番号 order, 納税通�
 order; each batch's data is read in a few queries (schedules, 期, 変更前の税額, 送付先 through the Shield) and
 typeset in one Typst compilation, one page or more per notice (Typst's fixed cost per compilation is 3–4 ms;
 a notice's cost grows with the size of the compilation: a 納税通知書 with its 納付書 took 9–11 ms of CPU in
-compilations of 100 or 200, 11–13 ms in 500s and 14–15 ms in 1,000s — docs/benchmarks.md). The files:
+compilations of 100 or 200, 11–13 ms in 500s and 14–15 ms in 1,000s; and Typst's caches held the process at
+2.2 GB with 100s but grew past 6 GB in four 1,000s — docs/benchmarks.md). The files:
 
 - ``employers/<法人番号>.pdf``: the 特別徴収義務者用 notice;
 - ``employers/<法人番号>_納税義務者用.pdf``: the employees' notices, in the order of the employer's notice;
