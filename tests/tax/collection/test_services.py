@@ -296,6 +296,28 @@ def test_bulk_issuance_prints_each_notice_as_it_prints_alone(city: dict[str, str
     assert _text(bulk) == _text(alone) and "変更前の年税額" in "".join(_text(bulk).split())
 
 
+def test_a_large_employers_employee_notices_come_in_parts(city: dict[str, str], tmp_path: Any,
+                                                          monkeypatch: Any) -> None:
+    """An employer of more employees than a compilation takes gets its 納税義務者用 notices in numbered parts, in the
+    order of the employer's notice, each printing what the notice prints alone (Kobe's own payroll is thousands:
+    one compilation of them grew Typst's memory past 4 GB). Consistency."""
+    from jichitai.tax.collection import issuance
+    from jichitai.tax.collection.notices import employee_notice_pdfs
+    from tests.tax.conftest import HANAKO
+
+    store_report("eltax-4.csv", salary_row(my_number=HANAKO, name="青木 花子", kana="アオキ ハナコ",
+                                           salary_paid=1_500_000, salary_income=950_000))
+    assessment.run(2026)
+    collection.build(2026, notice_on=D(2026, 5, 15))
+    monkeypatch.setattr(issuance, "BATCH", 1)
+    assert issuance.write_pdfs(2026, tmp_path, on=D(2026, 5, 15))[0] == 1
+    parts = sorted((tmp_path / "employers").glob("7000012050002_納税義務者用_*.pdf"))
+    assert [p.name for p in parts] == ["7000012050002_納税義務者用_001.pdf", "7000012050002_納税義務者用_002.pdf"]
+    assert not (tmp_path / "employers" / "7000012050002_納税義務者用.pdf").exists()
+    alone = [pdf for _, pdf in employee_notice_pdfs(2026, "7000012050002", on=D(2026, 5, 15))]
+    assert [_text(p.read_bytes()) for p in parts] == [_text(pdf) for pdf in alone]
+
+
 def test_bulk_issuance_batches_the_tax_notices_in_atena_order(city: dict[str, str], tmp_path: Any,
                                                               monkeypatch: Any) -> None:
     """納税通知書 in files of issuance.BATCH, named by their first and last 宛名番号, each notice as it prints

@@ -10,7 +10,9 @@ compilations of 100 or 200, 11–13 ms in 500s and 14–15 ms in 1,000s; and Typ
 2.2 GB with 100s but grew past 6 GB in four 1,000s — docs/benchmarks.md). The files:
 
 - ``employers/<法人番号>.pdf``: the 特別徴収義務者用 notice;
-- ``employers/<法人番号>_納税義務者用.pdf``: the employees' notices, in the order of the employer's notice;
+- ``employers/<法人番号>_納税義務者用.pdf``: the employees' notices, in the order of the employer's notice; an
+  employer of more than :data:`BATCH` employees gets them in parts, ``…_納税義務者用_001.pdf``, ``_002`` … (one
+  compilation of a large employer's thousands would grow Typst's memory past the 4 GB the issue allows);
 - ``nouzei/<連番>_<first宛名番号>-<last宛名番号>.pdf``: up to :data:`BATCH` 納税通知書 each, in 宛名番号 order.
 """
 
@@ -24,7 +26,7 @@ from jichitai.dbcopy import with_keys
 from jichitai.tax.collection import employer_files, notices
 from jichitai.tax.collection.models import CollectionSchedule
 
-BATCH = 100  # 納税通知書 per file and per compilation (larger costs more per notice: see the module)
+BATCH = 100  # notices per file and per compilation (larger costs more per notice: see the module)
 
 
 def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
@@ -44,9 +46,11 @@ def write_pdfs(fiscal_year: int, out_dir: Path, *, on: dt.date,
         (folder / f"{notice.payer_number}.pdf").write_bytes(
             typst_pdf(notices.TEMPLATES / "employer_notice.typ", notices.employer_notice_data(notice, on)))
         pages = [data for _, data in notices.employee_notices_data(notice, on)]
-        if pages:
-            (folder / f"{notice.payer_number}_納税義務者用.pdf").write_bytes(
-                typst_pdf(notices.TEMPLATES / "employee_notice.typ", pages))
+        parts = [pages[i:i + BATCH] for i in range(0, len(pages), BATCH)]
+        for k, part in enumerate(parts, start=1):  # a city hall's thousands of employees: BATCH a compilation
+            suffix = "" if len(parts) == 1 else f"_{k:03d}"
+            (folder / f"{notice.payer_number}_納税義務者用{suffix}.pdf").write_bytes(
+                typst_pdf(notices.TEMPLATES / "employee_notice.typ", part))
         employers += 1
         if progress is not None:
             progress("employers", 1)
