@@ -22,9 +22,9 @@ the 転出先住所 to a third party — and the clerk's list marks it, to send 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
+from jichitai.common.places import municipality
 from jichitai.registry.domain.reasons import Reason
 
 TITLE = "転入通知書"
@@ -35,14 +35,11 @@ SUPPORT_REMARK = ("この者は本市区町村において住民基本台帳事�
                   "取り扱ってください（住民記録システム標準仕様書 3.4）。支援措置申出書の写しを添えて送付します。")
 NOTIFYING = frozenset({Reason.MOVE_IN_DOMESTIC, Reason.EX_OFFICIO_ENTRY})
 
-_PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
-
 
 def notifiable(reason: str, previous_municipality_code: str, own_codes: frozenset[str]) -> bool:
     """A 記載 that gives a 転入通知 (第9条第1項): its person came from another municipality in Japan."""
     code = previous_municipality_code[:5]
     return reason in NOTIFYING and len(code) == 5 and code.isdigit() and code not in own_codes
-
 
 def municipality_name(address: str) -> str:
     """The 市区町村 an address is in, as the notice is addressed (都道府県 + 市区町村; the 区 of a 指定都市 kept: its
@@ -51,22 +48,7 @@ def municipality_name(address: str) -> str:
     >>> municipality_name("大阪府大阪市北区梅田1丁目")
     '大阪府大阪市北区'
     """
-    text = address.strip().replace(" ", "").replace("　", "")
-    m = _PREFECTURE.match(text)
-    pref, rest = (m.group(1), text[m.end():]) if m else ("", text)
-    county = re.match(r"^(.+?郡)(.+?[町村])", rest)
-    if county:
-        return pref + county.group(1) + county.group(2)
-    if pref == "東京都":
-        ward = re.match(r"^(.+?区)", rest)
-        city = re.match(r"^(.+?市)", rest)
-        if ward and (city is None or len(ward.group(1)) < len(city.group(1))):
-            return pref + ward.group(1)
-    city = re.match(r"^(.+?市)(市)?(.{1,4}?区)?", rest)  # 四日市市, 廿日市市: the name itself ends in 市
-    if city:
-        return pref + city.group(1) + (city.group(2) or "") + (city.group(3) or "")
-    town = re.match(r"^(.+?[町村])", rest)
-    return pref + town.group(1) if town else ""
+    return municipality(address, keep_ward=True)
 
 
 @dataclass(frozen=True)

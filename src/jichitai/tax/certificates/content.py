@@ -18,11 +18,11 @@ below are those the municipal certificates we found all carry:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.common.money import format_yen
+from jichitai.common.places import municipality
 from jichitai.common.wareki import fiscal_year_label, legal_age_on, to_wareki_year
 
 DEDUCTION_LABELS = (  # 所得控除 in the order of 地方税法第314条の2
@@ -151,25 +151,7 @@ def separate_incomes(answer: dict[str, Any], case: dict[str, Any]) -> list[tuple
     return out
 
 
-_PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
-
-
 def municipality_of(address: str) -> str:
-    """The municipality that taxes a person living at ``address`` (都道府県 + 市区町村, the 区 of a 政令指定都市
-    left out: the city assesses; Tokyo's 特別区 assess themselves), or "" when the text names none."""
-    text = address.strip().replace(" ", "").replace("　", "")
-    m = _PREFECTURE.match(text)
-    pref, rest = (m.group(1), text[m.end():]) if m else ("", text)
-    county = re.match(r"^(.+?郡)(.+?[町村])", rest)
-    if county:
-        return pref + county.group(1) + county.group(2)
-    if pref == "東京都":
-        ward = re.match(r"^(.+?区)", rest)
-        city = re.match(r"^(.+?市)", rest)
-        if ward and (city is None or len(ward.group(1)) < len(city.group(1))):
-            return pref + ward.group(1)
-    city = re.match(r"^(.+?市)(市)?", rest)  # 四日市市, 廿日市市: the name itself ends in 市
-    if city:
-        return pref + city.group(1) + (city.group(2) or "")
-    town = re.match(r"^(.+?[町村])", rest)
-    return pref + town.group(1) if town else ""
+    """The municipality that taxes a person living at ``address`` (the 区 of a 政令指定都市 left out: the city
+    assesses; Tokyo's 特別区 assess themselves), or "" when the text names none."""
+    return municipality(address)
