@@ -29,7 +29,9 @@ def test_processes_starting_together_share_one_my_number_key(tmp_path: Path) -> 
     """Eight forked processes create the key at once; every token any of them sealed opens with the key on disk.
     (Before, each could write its own key: the history's read of a base row failed with InvalidTag.)"""
     key = tmp_path / "mynumber.key"
-    with multiprocessing.get_context("fork").Pool(8) as pool:
+    # forked from a fresh forkserver, not from this process: after the browser tests it has threads, and a worker
+    # forked from it could hang on a lock a thread held (seen: the pool's join never returned)
+    with multiprocessing.get_context("forkserver").Pool(8) as pool:
         tokens = pool.map(_token, [(str(key), n) for n in range(64)])
     on_disk = vault.load_or_create(key, create=False)
     assert [on_disk.decrypt(t) for t in tokens] == [f"{n:012d}" for n in range(64)]
