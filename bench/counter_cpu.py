@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from counter_web import CSRF, TOKEN, _clerks, _django, _households, _login, serving
+from counter_web import CSRF, TOKEN, _clerks, _django, _households, _login, destination, serving
 
 STEPS = ("search", "form", "confirm", "record")
 CLERK = 64  # bench-clerk-064: a clerk counter_web.py's rounds (≤ 64 clerks) do not log in (a TOTP code is used once)
@@ -78,7 +78,7 @@ def _backends(url: str) -> list[int]:
     return [r[0] for r in rows]
 
 
-def _cycle(get: Any, post: Any, setai: str, members: list[str], kana: str, birth: str, town: str, n: int,
+def _cycle(get: Any, post: Any, setai: str, members: list[str], kana: str, birth: str, place: tuple[str, str],
            mark: Any) -> bool:
     """One clerk's cycle; ``get``/``post`` return (status, text, location); ``mark(step)`` after each request."""
     today = dt.date.today().isoformat()
@@ -90,7 +90,7 @@ def _cycle(get: Any, post: Any, setai: str, members: list[str], kana: str, birth
     mark("form")
     found = CSRF.search(text)
     data = {"step": "confirm", "setai": setai, "moved_on": today, "notified_on": today, "atena_numbers": members,
-            "town_code": town, "banchi": f"{n % 40 + 1}番地", **RECEIVED}
+            "town_code": place[0], "banchi": place[1], **RECEIVED}
     if found:
         data["csrfmiddlewaretoken"] = found.group(1)
     status, text, _ = post("/registry/changes/move-within/", data)
@@ -145,7 +145,7 @@ def _server_run(args: argparse.Namespace, households: list[Any], towns: list[str
 
         recorded = refused = 0
         load_before = os.getloadavg()[0]
-        for i, (setai, members, kana, birth) in enumerate(households[: args.warmup + args.cycles]):
+        for i, (setai, members, kana, birth, here) in enumerate(households[: args.warmup + args.cycles]):
             if i == args.warmup:
                 cpu = dict.fromkeys(STEPS, 0)
                 db = dict.fromkeys(STEPS, 0)
@@ -153,7 +153,7 @@ def _server_run(args: argparse.Namespace, households: list[Any], towns: list[str
                 started = time.perf_counter()
             db_delta()
             last[0] = _cpu_ns([worker])
-            ok = _cycle(get, post, setai, members, kana, birth, towns[i % len(towns)], i, mark)
+            ok = _cycle(get, post, setai, members, kana, birth, destination(here, towns, i), mark)
             recorded, refused = recorded + ok, refused + (not ok)
         n = recorded + refused
         return {"cycles": n, "recorded": recorded, "refused": refused,
@@ -209,14 +209,14 @@ def _profile_run(args: argparse.Namespace, households: list[Any], towns: list[st
         if current[0]:
             profilers[STEPS[current[0]]].enable()
 
-    for i, (setai, members, kana, birth) in enumerate(households[: args.warmup]):
-        _cycle(get, post, setai, members, kana, birth, towns[i % len(towns)], i, lambda _: None)
+    for i, (setai, members, kana, birth, here) in enumerate(households[: args.warmup]):
+        _cycle(get, post, setai, members, kana, birth, destination(here, towns, i), lambda _: None)
     with capture:
-        for i, (setai, members, kana, birth) in enumerate(households[args.warmup: args.warmup + args.profile]):
+        for i, (setai, members, kana, birth, here) in enumerate(households[args.warmup: args.warmup + args.profile]):
             seen[0] = len(capture.captured_queries)
             current[1] = time.process_time()
             profilers["search"].enable()
-            _cycle(get, post, setai, members, kana, birth, towns[i % len(towns)], i, mark)
+            _cycle(get, post, setai, members, kana, birth, destination(here, towns, i), mark)
     n = args.profile
     print(f"in-process CPU (under cProfile) over {n} cycles: {sum(cpu.values()) / n * 1000:.1f} ms a cycle,",
           {s: round(v / n * 1000, 1) for s, v in cpu.items()})

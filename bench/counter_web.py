@@ -67,20 +67,35 @@ def _clerks(n: int) -> list[tuple[str, Any]]:
     return out
 
 
-def _households(n: int) -> list[tuple[str, list[str], str, str]]:
-    """``n`` random households: (世帯番号, members' 宛名番号, the 世帯主's フリガナ and 生年月日)."""
+Household = tuple[str, list[str], str, str, tuple[str, str]]
+
+
+def _households(n: int) -> list[Household]:
+    """``n`` random households: (世帯番号, members' 宛名番号, the 世帯主's フリガナ and 生年月日, where it lives now
+    as (町字コード, 番地)) — the last so that a cycle never moves a household to where an earlier run left it."""
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.execute("""
             SELECT h.setai_number, array_agg(r.atena_number ORDER BY r.atena_number),
                    max(CASE WHEN r.relationship = '世帯主' THEN r.kana END),
-                   max(CASE WHEN r.relationship = '世帯主' THEN r.birth_date END)
-              FROM (SELECT setai_number FROM registry_household WHERE member_count > 0
+                   max(CASE WHEN r.relationship = '世帯主' THEN r.birth_date END), h.town_code, h.banchi
+              FROM (SELECT setai_number, town_code, banchi FROM registry_household WHERE member_count > 0
                      ORDER BY random() LIMIT %s) h
               JOIN registry_resident r ON r.setai_number = h.setai_number AND r.status = 'active'
-             GROUP BY h.setai_number""", [n])
-        return [(s, list(a), k, b.isoformat()) for s, a, k, b in cur.fetchall() if k and b]
+             GROUP BY h.setai_number, h.town_code, h.banchi""", [n])
+        return [(s, list(a), k, b.isoformat(), (t, ban)) for s, a, k, b, t, ban in cur.fetchall() if k and b]
+
+
+def destination(here: tuple[str, str], towns: list[str], k: int) -> tuple[str, str]:
+    """The 転居's new (町字コード, 番地) for the k-th cycle: the k-th of the bench's addresses, or the next one
+    where that is where the household already lives (a 転居 to the same address is refused, and a sample can
+    draw a household an earlier run moved there: one refused cycle in 80 before this)."""
+    while True:
+        place = (towns[k % len(towns)], f"{k % 40 + 1}番地")
+        if place != here:
+            return place
+        k += 1
 
 
 def _login(base: str, username: str, device: Any) -> dict[str, str]:
@@ -103,14 +118,14 @@ def _login(base: str, username: str, device: Any) -> dict[str, str]:
     return dict(s.cookies)
 
 
-def _clerk(base: str, cookies: dict[str, str], households: list[tuple[str, list[str], str, str]],
+def _clerk(base: str, cookies: dict[str, str], households: list[Household],
            towns: list[str], stop: Any, results: Any, index: int) -> None:
     import requests
 
     s = requests.Session()
     s.cookies.update(cookies)
     today = dt.date.today().isoformat()
-    for n, (setai, members, kana, birth) in enumerate(households):
+    for n, (setai, members, kana, birth, here) in enumerate(households):
         if stop.is_set():
             return
         times: dict[str, float] = {}
@@ -123,9 +138,9 @@ def _clerk(base: str, cookies: dict[str, str], households: list[tuple[str, list[
             r = s.get(f"{base}/registry/changes/move-within/", params={"setai": setai})
             times["form"] = time.perf_counter() - t
             csrf = CSRF.search(r.text).group(1)  # type: ignore[union-attr]
+            town, banchi = destination(here, towns, index + n)
             data = {"csrfmiddlewaretoken": csrf, "step": "confirm", "setai": setai, "moved_on": today,
-                    "notified_on": today, "atena_numbers": members, "town_code": towns[(index + n) % len(towns)],
-                    "banchi": f"{n % 40 + 1}番地",
+                    "notified_on": today, "atena_numbers": members, "town_code": town, "banchi": banchi,
                     # 届出人・本人確認・手数料 (住基法第27条), required at the counter since 027ffd5
                     "r-notifier_kind": "self", "r-identity_documents": "my_number_card", "r-fee": "0"}
             t = time.perf_counter()
