@@ -37,6 +37,10 @@ SCALAR_KEYS = {
     "gross_income_sum": "gross_income_sum", "listed_stock_loss.offset": "listed_loss_offset",
     "listed_stock_loss.carryover_used": "listed_carryover_used", "listed_stock_loss.remaining": "listed_loss_remaining",
     "listed_stock_loss.lapsed": "listed_carryover_lapsed", "listed_stock_loss.expired": "listed_carryover_expired",
+    "listed_stock_loss.carried_forward.income_year": "listed_loss_left_0y",
+    "listed_stock_loss.carried_forward.year_before": "listed_loss_left_1y",
+    "listed_stock_loss.carried_forward.two_years_before": "listed_loss_left_2y",
+    "listed_stock_loss.carried_forward.years_not_given": "listed_loss_left_undated",
     "taxable_separate.land_long_term_qualified": "taxable_land_long_term_qualified",
     "taxable_separate.land_long_term_residential": "taxable_land_long_term_residential",
 }
@@ -102,6 +106,21 @@ def test_a_carried_loss_older_than_three_years_is_said_in_the_explanation() -> N
     step = next(s for s in answer["steps"] if "3年を過ぎた" in s["rule"])
     assert step["value"] == 400000 and "附則第35条の2の6" in step["basis"]
     assert answer["listed_stock_loss"]["carryover_used"] == 0 and answer["gross_income_sum"] == 500000
+
+
+def test_what_is_carried_forward_is_explained_by_year_with_the_article() -> None:
+    """Independent (租税特別措置法第37条の12の2第5項, 同法施行令第25条の11の2第8項, 地方税法附則第35条の2の6): 令和8年度
+    (所得の年 2025), 譲渡所得等 100,000 against 2023年 150,000 and 2024年 80,000: the older 2023 loss first → 50,000 of
+    it left (its last year is 2026), 2024's 80,000 untouched. The explanation names each year's amount and the article."""
+    answer = calculate({"fiscal_year": 2026, "taxpayer": {"birth_date": "1960-05-01"},
+                        "separate_income": {"listed_stock": 100000},
+                        "carryover": {"listed_stock_loss_by_year": [{"year": 2024, "amount": 80000},
+                                                                    {"year": 2023, "amount": 150000}]}})
+    steps = {s["rule"]: s for s in answer["steps"]}
+    assert steps["翌年に繰り越す譲渡損失のうち2023年分 (翌年が3年目で最後)"]["value"] == 50000
+    assert steps["翌年以後に繰り越す譲渡損失のうち2024年分 (あと2年)"]["value"] == 80000
+    assert all("租税特別措置法第37条の12の2第5項" in s["basis"] for r, s in steps.items() if "繰り越す譲渡損失のうち" in r)
+    assert answer["listed_stock_loss"]["remaining"] == 130000 and answer["listed_stock_loss"]["lapsed"] == 0
 
 
 def test_the_column_engine_refuses_a_sum_and_years_together_naming_the_column() -> None:

@@ -95,6 +95,49 @@ def test_the_reduced_long_term_parts_and_the_carried_loss_reach_the_case_and_the
     assert answer["income_levy_separate"]["city"] == 680_000 + 300_000 * 4 // 100
 
 
+def test_the_schedules_losses_by_year_are_deducted_oldest_first_and_carried_forward_by_year() -> None:
+    """Independent (租税特別措置法第37条の12の2第5項「翌年以後3年内」, 同法施行令第25条の11の2第8項「最も古い年」, 地方税法
+    附則第35条の2の6). 令和7年分 (令和8年度) with the 付表's 前年から繰り越された損失: 本年の3年前分 (令和4年) 300,000, 2年前分
+    (令和5年) 200,000, 前年分 (令和6年) 400,000; 上場株式等の譲渡所得等 350,000, 配当所得等 100,000.
+    By hand: 900,000 available, 450,000 of income to absorb (譲渡所得等 first, then 配当所得等): 令和4年 300,000 all,
+    令和5年 150,000 (50,000 left, its last year is 令和8年), 令和6年 untouched → carried forward 令和5年分 50,000 and
+    令和6年分 400,000 = 450,000; nothing lapses; 課税譲渡・課税配当 0.
+    With 譲渡所得等 200,000 only: 令和4年 200,000 of 300,000 — its 100,000 left lapses (令和4年+3 = 令和7年 is its last
+    year) — and 令和5年 200,000, 令和6年 400,000 carried forward (600,000)."""
+    row = final_return(listed_stock=350_000, listed_dividend=100_000, listed_stock_carryover=450_000,
+                       listed_loss_carried_3=300_000, listed_loss_carried_2=200_000, listed_loss_carried_1=400_000)
+    read = reports.read_file(FINAL_RETURN, reports.write_rows(FINAL_RETURN, [row]).encode("cp932"))
+    assert [read[0][f"listed_loss_carried_{a}"] for a in (3, 2, 1)] == [300_000, 200_000, 400_000]
+    case, notes = case_from_final_return(2026, "1980-05-01", "1", _stored(row))
+    assert case["carryover"] == {"listed_stock_loss_by_year": [
+        {"year": 2022, "amount": 300_000}, {"year": 2023, "amount": 200_000}, {"year": 2024, "amount": 400_000}]}
+    assert any("古い年の順" in n and "附則第35条の2の6" in n for n in notes)
+    loss = calculate(case)["listed_stock_loss"]
+    assert (loss["carryover_used"], loss["lapsed"], loss["remaining"]) == (450_000, 0, 450_000)
+    assert loss["carried_forward"] == {"two_years_before": 50_000, "year_before": 400_000, "income_year": 0,
+                                       "years_not_given": 0}
+
+    case, _ = case_from_final_return(2026, "1980-05-01", "1", _stored(final_return(
+        listed_stock=200_000, listed_stock_carryover=200_000, listed_loss_carried_3=300_000,
+        listed_loss_carried_2=200_000, listed_loss_carried_1=400_000)))
+    answer = calculate(case)
+    loss = answer["listed_stock_loss"]
+    assert (loss["carryover_used"], loss["lapsed"], loss["remaining"]) == (200_000, 100_000, 600_000)
+    assert (loss["carried_forward"]["two_years_before"], loss["carried_forward"]["year_before"]) == (200_000, 400_000)
+    lapsed = next(s for s in answer["steps"] if s["rule"].startswith("3年前に生じた譲渡損失"))
+    assert lapsed["value"] == 100_000 and "租税特別措置法第37条の12の2第5項" in lapsed["basis"]
+
+
+def test_a_carryover_deducted_above_the_schedules_losses_is_refused_naming_the_item() -> None:
+    """Consistency with the 付表: the 第三表's 差し引く繰越損失額 comes out of the losses the 付表 carries in, so it
+    cannot exceed their sum (100,000 + 50,000)."""
+    text = reports.write_rows(FINAL_RETURN, [final_return(listed_stock=500_000, listed_stock_carryover=200_000,
+                                                          listed_loss_carried_2=100_000, listed_loss_carried_1=50_000)])
+    with pytest.raises(reports.ReportFileError) as exc:
+        reports.read_file(FINAL_RETURN, text.encode())
+    assert exc.value.fields["problems"][0]["item"] == "上場株式等から差し引く繰越損失額"
+
+
 def test_a_loss_and_a_bad_kind_are_read_or_refused_naming_the_item() -> None:
     text = reports.write_rows(FINAL_RETURN, [final_return(business_income=-800_000)])
     assert reports.read_file(FINAL_RETURN, text.encode())[0]["business_income"] == -800_000

@@ -32,6 +32,8 @@ OTHER_INCOME_COLLECTION = {"": None, "特別徴収": "special", "自分で納付
 # 上場株式等の配当等・譲渡所得等に係る住民税の課税方式 (令和5年度分まで選べた; 令和6年度分から所得税と一致)
 RESIDENT_TAX_METHOD = {"": None, "総合課税": "aggregate", "申告分離課税": "separate", "申告不要": "not_declared"}
 MAX_RELATIVES = 4
+CARRIED_AGES = (3, 2, 1)  # the 付表's rows, oldest first: the loss of the 3rd, 2nd and 1st year before the 年分
+AGE_WORDS = {3: "3年前", 2: "2年前", 1: "前年"}
 
 
 def _signed(required: bool = False) -> Any:
@@ -73,6 +75,9 @@ def _return_checks(row: dict[str, Any]) -> list[tuple[str, str]]:
             out.append((f"扶養親族{n}生年月日", "氏名があるのに生年月日が空です"))
     if row["spouse_name"] and not row["spouse_birth_date"]:
         out.append(("配偶者生年月日", "氏名があるのに生年月日が空です"))
+    carried = sum(row.get(f"listed_loss_carried_{age}") or 0 for age in CARRIED_AGES)
+    if carried and (row.get("listed_stock_carryover") or 0) > carried:
+        out.append(("上場株式等から差し引く繰越損失額", f"付表の繰り越された損失の合計 ({carried:,}円) を超えています"))
     return out
 
 
@@ -112,6 +117,11 @@ FINAL_RETURN = Layout(
             Column("長期譲渡所得のうち特定分", "land_long_term_qualified", _yen(required=False), optional=True),
             Column("長期譲渡所得のうち軽課分", "land_long_term_residential", _yen(required=False), optional=True),
             Column("上場株式等から差し引く繰越損失額", "listed_stock_carryover", _yen(required=False), optional=True),
+            # 付表（上場株式等に係る譲渡損失の損益通算及び繰越控除用）3: 前年から繰り越された上場株式等に係る譲渡損失の
+            # 金額 by the year it arose — 本年の3年前分・2年前分・前年分 (租税特別措置法第37条の12の2第5項: 翌年以後3年内);
+            # the 住民税 deducts them itself, the oldest first (附則第35条の2の6). Optional: added after the first layout.
+            *(Column(f"繰り越された上場株式等の譲渡損失（本年の{AGE_WORDS[age]}分）", f"listed_loss_carried_{age}",
+                     _yen(required=False), optional=True) for age in CARRIED_AGES),
             # 第二表 所得から差し引かれる金額に関する事項 (支払額: 住民税は支払額から計算する)
             Column("社会保険料", "social_insurance", _yen(required=False)),
             Column("小規模企業共済等掛金", "small_enterprise_mutual_aid", _yen(required=False)),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from jichitai.tax.final_returns import MAX_RELATIVES
+from jichitai.tax.final_returns import AGE_WORDS, CARRIED_AGES, MAX_RELATIVES
 
 LIFE = {"life_general_new": "general_new", "life_pension_new": "pension_new",
         "life_medical_care_new": "medical_care_new", "life_general_old": "general_old", "life_pension_old": "pension_old"}
@@ -42,7 +42,7 @@ def case_from_final_return(fiscal_year: int, birth_date: str, sex: str,
                    "business": business, "real_estate": real_estate, "misc_other": misc,
                    "dividend": _n(row, "dividend_income")},
         "separate_income": {k: _n(row, k) for k in (*SEPARATE, "land_long_term_qualified", "land_long_term_residential")},
-        "carryover": {"listed_stock_loss": _n(row, "listed_stock_carryover")},
+        "carryover": _carryover(fiscal_year, row, notes),
         "deductions": {
             "social_insurance": _n(row, "social_insurance"),
             "small_enterprise_mutual_aid": _n(row, "small_enterprise_mutual_aid"),
@@ -74,6 +74,21 @@ def case_from_final_return(fiscal_year: int, birth_date: str, sex: str,
         notes.append("上場株式等の住民税の課税方式の選択: 令和6年度分以後は所得税と同じ方式によるため適用していません "
                      "(令和4年度税制改正)")
     return case, notes
+
+
+def _carryover(fiscal_year: int, row: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """上場株式等に係る譲渡損失 brought in: by the year it arose when the return carries the 付表's rows (本年の3年前分
+    … 前年分; the engine deducts them oldest first and carries what is left by year: 附則第35条の2の6, 租税特別措置法
+    第37条の12の2第5項), else the 第三表's 「差し引く繰越損失額」 as one sum within the 3 years."""
+    income_year = fiscal_year - 1
+    by_year = [{"year": income_year - age, "amount": _n(row, f"listed_loss_carried_{age}")} for age in CARRIED_AGES
+               if _n(row, f"listed_loss_carried_{age}")]
+    if not by_year:
+        return {"listed_stock_loss": _n(row, "listed_stock_carryover")}
+    notes.append("上場株式等の繰越損失は付表の年ごとの金額 (" + "・".join(
+        f"{AGE_WORDS[income_year - e['year']]}分 {e['amount']:,}円" for e in by_year) + ") から古い年の順に控除 "
+                 "(地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項)")
+    return {"listed_stock_loss_by_year": by_year}
 
 
 def _housing_loan(fiscal_year: int, row: dict[str, Any], notes: list[str]) -> int:

@@ -169,7 +169,9 @@ def assess_columns(t: Columns, r: Columns, n: int, p: P.Parameters, m: P.Municip
              pension_income=pension, general_income=general_inc, separate_income=separate_sum, total_income=total,
              gross_income_sum=gross_sum, listed_loss_offset=loss["offset"], listed_carryover_used=loss["carryover_used"],
              listed_loss_remaining=loss["remaining"], listed_carryover_lapsed=loss["lapsed"],
-             listed_carryover_expired=loss["expired"])
+             listed_carryover_expired=loss["expired"], listed_loss_left_0y=loss["left_0y"],
+             listed_loss_left_1y=loss["left_1y"], listed_loss_left_2y=loss["left_2y"],
+             listed_loss_left_undated=loss["left_undated"])
 
     # 所得控除
     basic = np.zeros(n, I64)

@@ -12,6 +12,7 @@ import numpy as np
 
 from jichitai.tax.errors import TaxInputError
 from jichitai.tax.rules.separate import ATTRS as SEPARATE_ATTRS
+from jichitai.tax.rules.separate import CARRIED_FORWARD
 
 I64 = np.int64
 # 上場株式等に係る譲渡損失 brought in by the year it arose: 3, 2 and 1 years before the income year (oldest first),
@@ -42,7 +43,7 @@ OUTPUT_COLUMNS = (
     "salary_income_gross", "income_adjustment", "salary_income", "pension_income", "general_income",
     "separate_income", "total_income", "gross_income_sum", *DEDUCTIONS, "ded_total", "taxable_income",
     "listed_loss_offset", "listed_carryover_used", "listed_loss_remaining", "listed_carryover_lapsed",
-    "listed_carryover_expired",
+    "listed_carryover_expired", *CARRIED_FORWARD,
     *(f"taxable_{k}" for k in SEPARATE_COLUMNS), "taxable_land_long_term_qualified",
     "taxable_land_long_term_residential", "city_levy_separate", "pref_levy_separate",
     "city_levy_gross", "pref_levy_gross",

@@ -36,6 +36,14 @@ STEPS: tuple[tuple[str, str, str, bool], ...] = (
      "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項", False),
     ("listed_carryover_lapsed", "3年前に生じた譲渡損失のうち控除しきれなかった額 (繰越期間が終わり、翌年以後には繰り越せません)",
      "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項", False),
+    ("listed_loss_left_2y", "翌年に繰り越す譲渡損失のうち{y2}年分 (翌年が3年目で最後)",
+     "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項, 同法施行令第25条の11の2第8項", False),
+    ("listed_loss_left_1y", "翌年以後に繰り越す譲渡損失のうち{y1}年分 (あと2年)",
+     "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項, 同法施行令第25条の11の2第8項", False),
+    ("listed_loss_left_0y", "翌年以後に繰り越す譲渡損失のうち{y0}年分 (損益通算で控除しきれなかった額、あと3年)",
+     "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第1項・第5項", False),
+    ("listed_loss_left_undated", "翌年以後に繰り越す譲渡損失のうち生じた年の分からない繰越損失の残り",
+     "地方税法附則第35条の2の6, 租税特別措置法第37条の12の2第5項", False),
     ("ded_social_insurance", "社会保険料控除", "地方税法第314条の2第1項第3号", False),
     ("ded_small_enterprise", "小規模企業共済等掛金控除", "地方税法第314条の2第1項第4号", False),
     ("ded_medical", "医療費控除", "地方税法第314条の2第1項第1号", False),
@@ -163,7 +171,10 @@ ANSWER_LAYOUT: dict[str, Any] = {
                                                      "listed_dividend")},
     "listed_stock_loss": {"offset": "listed_loss_offset", "carryover_used": "listed_carryover_used",
                           "remaining": "listed_loss_remaining", "lapsed": "listed_carryover_lapsed",
-                          "expired": "listed_carryover_expired"},
+                          "expired": "listed_carryover_expired",
+                          "carried_forward": {"income_year": "listed_loss_left_0y", "year_before": "listed_loss_left_1y",
+                                              "two_years_before": "listed_loss_left_2y",
+                                              "years_not_given": "listed_loss_left_undated"}},
     "gross_income_sum": "gross_income_sum",
     "income_levy_separate": {"city": "city_levy_separate", "pref": "pref_levy_separate"},
     "tax_credits": {name: {"city": f"{prefix}_city", "pref": f"{prefix}_pref"}
@@ -190,6 +201,7 @@ def rule_set(p: Parameters, m: Municipality) -> dict[str, Any]:
     its figures, the output columns (the order an assessment stores its figures in) and the steps (column, rule,
     legal basis, always shown) in the law's order. Plain JSON data: stored once, it explains every assessment
     made under it (:func:`render`)."""
+    years = {f"y{age}": p.fiscal_year - 1 - age for age in range(3)}  # the years a loss carried forward arose in
     return {
         "header": {
             "fiscal_year": p.fiscal_year,
@@ -201,7 +213,7 @@ def rule_set(p: Parameters, m: Municipality) -> dict[str, Any]:
         },
         "layout": ANSWER_LAYOUT,
         "columns": list(OUTPUT_COLUMNS),
-        "steps": [list(step) for step in STEPS],
+        "steps": [[col, rule.format(**years), basis, always] for col, rule, basis, always in STEPS],
     }
 
 

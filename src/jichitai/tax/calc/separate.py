@@ -18,7 +18,8 @@ def listed_loss(t: Columns) -> Columns:
     first, then the 配当所得等; the oldest year first), as :func:`jichitai.tax.rules.separate.listed_stock_loss`:
     ``carryover_listed_stock_loss`` is a sum within the period whose years are not given, the columns of
     :data:`~jichitai.tax.calc.columns.CARRIED_COLUMNS` the losses of the 3rd, 2nd and 1st year before; a loss older
-    than 3 years (``carryover_listed_loss_older``) is not deducted, only reported."""
+    than 3 years (``carryover_listed_loss_older``) is not deducted, only reported. What is left carries forward by
+    the year it arose (``left_0y`` the income year's, ``left_1y``, ``left_2y``; ``left_undated`` of the sum)."""
     stock, dividend = t["sep_listed_stock"], t["sep_listed_dividend"]
     loss, undated = t["sep_listed_stock_loss"], t["carryover_listed_stock_loss"]
     oldest = t[CARRIED_COLUMNS[0]]
@@ -28,10 +29,16 @@ def listed_loss(t: Columns) -> Columns:
     from_stock = np.minimum(brought, stock)
     from_dividend = np.minimum(brought - from_stock, netted)
     used = from_stock + from_dividend
-    lapsed = np.maximum(0, oldest - np.maximum(0, used - undated))
+    take, left = used, []
+    for amount in (undated, oldest, t[CARRIED_COLUMNS[1]], t[CARRIED_COLUMNS[2]]):  # the undated sum, oldest first
+        part = np.minimum(amount, take)
+        left.append(amount - part)
+        take = take - part
+    lapsed = left[1]
     return {"listed_stock": stock - from_stock, "dividend_netted": netted, "listed_dividend": netted - from_dividend,
             "offset": offset, "carryover_used": used, "remaining": loss - offset + brought - used - lapsed,
-            "lapsed": lapsed, "expired": t["carryover_listed_loss_older"]}
+            "lapsed": lapsed, "expired": t["carryover_listed_loss_older"],
+            "left_0y": loss - offset, "left_1y": left[3], "left_2y": left[2], "left_undated": left[0]}
 
 
 def _bracket(x: np.ndarray, threshold: int, rates: list[str]) -> np.ndarray:

@@ -97,7 +97,8 @@ def assess(case: Case, p: Parameters, m: Municipality) -> dict[str, Any]:
              pension_income=pension, general_income=general, separate_income=separate_sum, total_income=total,
              gross_income_sum=gross_sum, listed_loss_offset=loss.offset, listed_carryover_used=loss.carryover_used,
              listed_loss_remaining=loss.remaining, listed_carryover_lapsed=loss.lapsed,
-             listed_carryover_expired=loss.expired)
+             listed_carryover_expired=loss.expired,
+             **dict(zip(S.CARRIED_FORWARD, loss.carried_forward, strict=True)))
 
     # 所得控除
     spouse_ded = spouse_special = 0

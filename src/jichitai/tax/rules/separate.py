@@ -35,6 +35,9 @@ def taxable_amounts(general_income: int, separate: dict[str, int], deductions_to
     return floor_to(taxable_general, unit), out
 
 
+# the output columns of ``ListedLoss.carried_forward``: what is carried to the following years by the year the loss
+# arose — the income year's, the 1st and the 2nd year before it — and what is left of a sum given without its years
+CARRIED_FORWARD = ("listed_loss_left_0y", "listed_loss_left_1y", "listed_loss_left_2y", "listed_loss_left_undated")
 CARRY_YEARS = 3  # 前年前3年内 (地方税法附則第35条の2の6; 租税特別措置法第37条の12の2第5項: 翌年以後3年内)
 
 
@@ -51,6 +54,10 @@ class ListedLoss:
     lapsed: int = 0        # the unused loss of the 3rd year before: its period ends with this year
     expired: int = 0       # losses given that arose more than 3 years before: not deducted
     expired_years: tuple[int, ...] = ()
+    # ``remaining`` by the year the loss arose, as the next 付表 lists it: the income year's own loss left after the
+    # 損益通算, then what is left of the 1st and the 2nd year before (the 2nd's last year is the next), and of a sum
+    # brought in without its years
+    carried_forward: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 def carried_by_age(by_year: tuple[tuple[int, int], ...], income_year: int) -> tuple[list[int], int, tuple[int, ...]]:
@@ -83,9 +90,24 @@ def listed_stock_loss(listed_stock: int, listed_dividend: int, loss: int, brough
     from_stock = min(brought, listed_stock)
     from_dividend = min(brought - from_stock, netted)
     used = from_stock + from_dividend
-    lapsed = max(0, within[0] - max(0, used - brought_in))  # the undated sum, then the oldest year first
+    left = carried_left(used, brought_in, within)  # the undated sum, then the oldest year first
+    lapsed = left[0]
     return ListedLoss(listed_stock - from_stock, netted, netted - from_dividend, offset, used,
-                      loss - offset + brought - used - lapsed, lapsed, expired, expired_years)
+                      loss - offset + brought - used - lapsed, lapsed, expired, expired_years,
+                      (loss - offset, left[2], left[1], left[3]))
+
+
+def carried_left(used: int, undated: int, within: list[int]) -> tuple[int, int, int, int]:
+    """What the 繰越控除 ``used`` leaves of each loss brought in: (3rd year before, 2nd, 1st, the undated sum).
+    The oldest is deducted first (租税特別措置法施行令第25条の11の2第8項); the undated sum, whose years are not given,
+    before them all. What is left of the 3rd year's loss lapses (翌年以後3年内: 同法第37条の12の2第5項)."""
+    take = used
+    out = []
+    for amount in (undated, *within):
+        part = min(amount, take)
+        out.append(amount - part)
+        take -= part
+    return out[1], out[2], out[3], out[0]
 
 
 def long_term_parts(taxable_long: int, long_amount: int, left: int, qualified: int,
