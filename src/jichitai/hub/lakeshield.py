@@ -29,7 +29,7 @@ hub's store and writes only the lake.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,24 +171,6 @@ def _in(column: str, values: Iterable[str]) -> BooleanExpression:
     return In(column, wanted) if wanted else AlwaysFalse()  # type: ignore[call-arg,arg-type]
 
 
-def _rewrite(t: Table, where: BooleanExpression, fix: Callable[[pa.Table], pa.Table], batch: str) -> int:
-    """Rewrite the rows matching ``where`` as ``fix`` makes them, in one commit that keeps the table's feed
-    position; nothing when ``fix`` changes nothing. Returns the rows rewritten."""
-    t.refresh()
-    rows = t.scan(row_filter=where).to_arrow()
-    if rows.num_rows == 0:
-        return 0
-    fixed = landing.conform(t, fix(rows))
-    if fixed.equals(rows.cast(fixed.schema)):
-        return 0
-    props = {landing.BATCH_PROPERTY: batch}
-    position = landing.cursor(t, "feed")
-    if position:
-        props[landing.CURSOR_PREFIX + "feed"] = str(position)
-    t.overwrite(fixed, overwrite_filter=where, snapshot_properties=props)
-    return rows.num_rows
-
-
 def _raw_payloads(data: pa.Table) -> pa.Table:
     payloads = [
         json.dumps(
@@ -221,9 +203,9 @@ def redact(identifier: str, t: Table, who: Covered, p: Pseudonymiser, batch: str
     """Redact one append-only or outcome table in place. Returns the rows rewritten."""
     columns = ADDRESS_COLUMNS.get(identifier, {})
     if identifier == "raw.atena_events":
-        return _rewrite(t, _in("event_id", who.events), _raw_payloads, batch)
+        return landing.rewrite(t, _in("event_id", who.events), _raw_payloads, batch)
     if identifier == "raw.file_rows":  # no free-text address stays in the raw zone, whoever it is
-        return _rewrite(t, _in("layout", ["salary-report", "pension-report"]), _file_cells, batch)
+        return landing.rewrite(t, _in("layout", ["salary-report", "pension-report"]), _file_cells, batch)
     if identifier in ("standard.resident_history", "lounge.movements"):
 
         def fix(data: pa.Table) -> pa.Table:
@@ -233,13 +215,13 @@ def redact(identifier: str, t: Table, who: Covered, p: Pseudonymiser, batch: str
                 out = out.set_column(i, out.schema.field(i), pa.array([True] * out.num_rows, pa.bool_()))
             return out
 
-        return _rewrite(t, _in("event_id", who.events), fix, batch)
+        return landing.rewrite(t, _in("event_id", who.events), fix, batch)
     if identifier == "standard.resident_extract":
         where = Or(_in("atena_number", who.people), _in("setai_number", who.households))
-        return _rewrite(t, where, lambda d: _blank(d, columns, _all_rows(d)), batch)
+        return landing.rewrite(t, where, lambda d: _blank(d, columns, _all_rows(d)), batch)
     if identifier == "lounge.tax_assessment":
         pids = {x for x in p.many(sorted(who.people)) if x}
-        return _rewrite(t, _in("pid", pids), lambda d: _blank(d, columns, _all_rows(d)), batch)
+        return landing.rewrite(t, _in("pid", pids), lambda d: _blank(d, columns, _all_rows(d)), batch)
     raise KeyError(identifier)
 
 

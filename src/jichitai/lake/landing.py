@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -123,6 +123,31 @@ def _overwrite(table: Table, data: pa.Table, props: dict[str, str], where: Boole
             table.overwrite(data, snapshot_properties=props)
         else:
             table.overwrite(data, overwrite_filter=where, snapshot_properties=props)
+
+
+def cursors(table: Table) -> dict[str, int]:
+    """Every position the table's history records (name → the latest value), for a commit that must keep them."""
+    out: dict[str, int] = {}
+    for snap in _ancestors(table):
+        for key, value in (snap.summary.additional_properties if snap.summary is not None else {}).items():
+            if key.startswith(CURSOR_PREFIX):
+                out.setdefault(key[len(CURSOR_PREFIX):], int(value))
+    return out
+
+
+def rewrite(table: Table, where: BooleanExpression, fix: Callable[[pa.Table], pa.Table], batch_id: str) -> int:
+    """Rewrite the rows matching ``where`` as ``fix`` makes them, in one commit (copy-on-write of the files that
+    hold them) that keeps the table's recorded positions; nothing when ``fix`` changes nothing. Returns the rows
+    rewritten. A commit that raced another fails whole (pyiceberg asserts the snapshot it read is still current)."""
+    table.refresh()
+    rows = table.scan(row_filter=where).to_arrow()
+    if rows.num_rows == 0:
+        return 0
+    fixed = conform(table, fix(rows))
+    if fixed.equals(rows.cast(fixed.schema)):
+        return 0
+    table.overwrite(fixed, overwrite_filter=where, snapshot_properties=_properties(batch_id, cursors(table)))
+    return rows.num_rows
 
 
 def as_of(table: Table, when: dt.datetime) -> pa.Table:
