@@ -37,7 +37,7 @@ from jichitai.rotation import services
 from jichitai.tax import report_intake, reports
 from jichitai.tax.models import ReceivedReport
 from tests.declarations.domain.factories import record
-from tests.hub.conftest import hub_catalogue, make_system  # noqa: F401 (fixtures)
+from tests.hub.conftest import hub_catalogue, lake, make_system  # noqa: F401 (fixtures)
 from tests.registry.conftest import clerk, move_in_command, towns  # noqa: F401 (fixtures)
 from tests.tax.test_reports import salary_row
 
@@ -61,9 +61,10 @@ def keys(settings: Any, tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def city(keys: Path, towns: Any, clerk: Any, make_system: Any) -> dict[str, Any]:  # noqa: F811
+def city(keys: Path, towns: Any, clerk: Any, make_system: Any, lake: Any) -> dict[str, Any]:  # noqa: F811
     """12 residents with a 個人番号, a 給与支払報告書 file for each received through the hub (sealed), an OAuth
-    client secret, and a declaration that claims a dependant (its 個人番号 sealed inside, indexed for 二重扶養)."""
+    client secret, and a declaration that claims a dependant (its 個人番号 sealed inside, indexed for 二重扶養); a
+    lake of its own (the rotation's lake phase opens it)."""
     persons = tuple(NewPerson(f"鍵 {i:02d}", "カギ タロウ", dt.date(1970, 1, 1 + i), "M",
                               "世帯主" if i == 0 else "同居人", my_number=n) for i, n in enumerate(PEOPLE))
     atenas = list(apply(move_in_command(persons=persons), actor=clerk).atena_numbers)
@@ -131,7 +132,7 @@ def test_after_a_rotation_everything_is_under_the_new_key_and_reads_without_the_
     assert done.numbers == len(PEOPLE) + 1 and done.resealed_files == 1 and done.resealed_secrets == 1
     counts = services.status()
     assert services.remaining(counts, new) == 0
-    assert all(set(c) <= {new} for label, c in counts.items() if label != "旧鍵の索引")
+    assert all(set(c) <= {new} for label, c in counts.items() if label not in services.INDEX_LABELS)
     assert {vault.token_key_id(t) for t in Resident.objects.values_list("my_number_encrypted", flat=True)} == {new}
     shutil.rmtree(keys / "retired")  # the retired key removed: everything still reads
     vault.reset()

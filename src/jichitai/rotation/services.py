@@ -13,6 +13,11 @@ indexes of relatives too). A person's rows are thus under one key at any moment 
 rotation runs; a look-up by number searches the current and the retired keys' indexes
 (:meth:`~jichitai.common.vault.Keyring.blind_indexes`), so it finds the person before, during and after.
 
+**The lake** (:mod:`jichitai.rotation.lake`): the analytics lake's tax reports keep the recipient's blind index
+(``recipient_index``). After the people, each such Iceberg table is rewritten with the same map in one commit, and
+its older snapshots are expired with the files only they reached, so no time-travel read finds a retired key's
+index; ``status`` counts the lake's rows and snapshots still under a retired key.
+
 A rerun skips what is done: a row under the new index matches no old one, a ciphertext or sealed file naming the
 current key is left as it is. The map lives in memory only (old index → new index would let whoever holds the
 old key and the database link the new indexes to numbers): an interrupted run rebuilds it.
@@ -32,7 +37,12 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from jichitai.common import vault as vault_mod
+from jichitai.rotation import lake
 
+OLD_INDEXES = "旧鍵の索引"
+LAKE_INDEXES = "分析基盤（旧鍵の索引）"  # lake table → rows still under a retired key
+LAKE_HISTORY = "分析基盤の履歴（旧鍵の版）"  # lake table → older snapshots not yet expired since the key changed
+INDEX_LABELS = (OLD_INDEXES, LAKE_INDEXES, LAKE_HISTORY)  # counted per holder, not per key id
 ENC = "enc:"  # the prefix of a ciphertext inside a declaration (jichitai.declarations.sealing)
 BI = "bi:"  # the prefix of a blind index inside a received report's data (jichitai.tax.report_intake)
 
@@ -202,12 +212,16 @@ class Rotation:
     resealed_secrets: int = 0
     plain_files: int = 0
     missing_files: int = 0
+    lake: Counter[str] = field(default_factory=Counter)  # lake table → rows re-keyed
+    lake_expired: Counter[str] = field(default_factory=Counter)  # lake table → older snapshots expired
+    lake_files_deleted: int = 0
 
     def as_detail(self) -> dict[str, Any]:
         return {"key_id": self.key_id, "numbers": self.numbers, "reindexed": dict(self.reindexed),
                 "reencrypted": dict(self.reencrypted), "resealed_files": self.resealed_files,
                 "resealed_secrets": self.resealed_secrets, "plain_files": self.plain_files,
-                "missing_files": self.missing_files}
+                "missing_files": self.missing_files, "lake": dict(self.lake),
+                "lake_expired": dict(self.lake_expired), "lake_files_deleted": self.lake_files_deleted}
 
 
 def keyring() -> vault_mod.Keyring:
@@ -216,7 +230,9 @@ def keyring() -> vault_mod.Keyring:
 
 def rotate(*, batch: int = 2000, progress: Progress | None = None, report: Rotation | None = None) -> Rotation:
     """Move everything to the current key: people in batches (their rows in every table, one transaction a
-    batch), then the ciphertexts no person's batch reached, then the sealed files and client secrets.
+    batch), then the lake's indexes (one Iceberg commit a table, its older snapshots expired:
+    :mod:`jichitai.rotation.lake`), then the ciphertexts no person's batch reached, then the sealed files and
+    client secrets.
     ``report`` collects the counts as it goes (so an interrupted run can still say what it did)."""
     ring = keyring()
     progress = progress or Silent()
@@ -231,6 +247,7 @@ def rotate(*, batch: int = 2000, progress: Progress | None = None, report: Rotat
         part = olds[start:start + batch]
         _move_people(part, ring, moved, out)
         progress.advance("people", len(part))
+    lake.move(ring, moved, out, progress)
     for h in HOLDERS:
         if h.cipher or h.json_tokens:
             _reencrypt(h, ring, moved, out, batch, progress)
@@ -347,12 +364,14 @@ def status() -> dict[str, Counter[str]]:
         for col in h.indexes:
             olds[h.label] += sum(v in moved for v in h.cls.objects.values_list(col, flat=True)
                                  .iterator(chunk_size=20_000))
-    out["旧鍵の索引"] = Counter({label: n for label, n in olds.items() if n})
+    out[OLD_INDEXES] = Counter({label: n for label, n in olds.items() if n})
+    out[LAKE_INDEXES], out[LAKE_HISTORY] = lake.status(ring, moved)
     return out
 
 
 def remaining(counts: dict[str, Counter[str]], key_id: str) -> int:
-    """How many items of :func:`status` are not yet under ``key_id`` (plain and missing files left aside)."""
-    left = sum(n for label, c in counts.items() if label != "旧鍵の索引" for kid, n in c.items()
+    """How many items of :func:`status` are not yet under ``key_id`` (plain and missing files left aside;
+    the lake's snapshots that may hold a retired key's index count as items too)."""
+    left = sum(n for label, c in counts.items() if label not in INDEX_LABELS for kid, n in c.items()
                if kid not in (key_id, "plain", "missing"))
-    return left + sum(counts.get("旧鍵の索引", Counter()).values())
+    return left + sum(sum(counts.get(label, Counter()).values()) for label in INDEX_LABELS)

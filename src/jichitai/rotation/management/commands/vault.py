@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jichitai.common import vault as vault_mod
 
-PHASES = {"read": "個人番号の読み取り", "people": "索引の付け替え（人ごと）", "files": "受付ファイルの再封緘"}
+PHASES = {"read": "個人番号の読み取り", "people": "索引の付け替え（人ごと）", "lake": "分析基盤の索引の付け替え（行）",
+          "files": "受付ファイルの再封緘"}
 LEGACY_LABEL = "旧形式（鍵IDなし）"
 
 
@@ -97,7 +98,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"鍵 {ring.key_id} への更新が終わりました。個人番号 {report.numbers:,}件、索引を付け替えた行 "
             f"{sum(report.reindexed.values()):,}、再暗号化した行 {sum(report.reencrypted.values()):,}、"
-            f"再封緘したファイル {report.resealed_files:,}、クライアントシークレット {report.resealed_secrets:,}。")
+            f"再封緘したファイル {report.resealed_files:,}、クライアントシークレット {report.resealed_secrets:,}。"
+            f"分析基盤では索引を付け替えた行 {sum(report.lake.values()):,}、削除した古い版（スナップショット） "
+            f"{sum(report.lake_expired.values()):,}、ファイル {report.lake_files_deleted:,}。")
         if report.plain_files:
             self.stdout.write(f"暗号化されていない受付ファイルが {report.plain_files:,}件あります: "
                               "jichitai hub seal-files で封緘してください。")
@@ -106,6 +109,7 @@ class Command(BaseCommand):
         self.stdout.write("jichitai vault status で残りが0件であることを確かめてから、退役した鍵を削除できます。")
 
     def _status(self, opts: dict[str, Any]) -> None:
+        from jichitai.hub.monitor import LAKE_LABELS
         from jichitai.rotation import services
 
         ring = services.keyring()
@@ -114,6 +118,11 @@ class Command(BaseCommand):
         self.stdout.write(f"現在の鍵: {ring.key_id}　退役した鍵: {retired}")
         for label, by_key in counts.items():
             if not by_key:
+                continue
+            if label in (services.LAKE_INDEXES, services.LAKE_HISTORY):
+                unit = "行" if label == services.LAKE_INDEXES else "版"
+                self.stdout.write(f"{label}: " + "、".join(
+                    f"{LAKE_LABELS.get(t, t)}（{t}）{n:,}{unit}" for t, n in sorted(by_key.items())))
                 continue
             parts = []
             for kid, n in sorted(by_key.items()):

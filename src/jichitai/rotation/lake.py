@@ -1,0 +1,64 @@
+"""The rotation's lake phase: the analytics lake's blind indexes moved to the current key, with the same
+in-memory old index → new index map the database's phase uses (:mod:`jichitai.lake.rekey` does the Iceberg
+part: one commit per table, then the older snapshots expired and their files deleted)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from jichitai.lake import rekey
+
+if TYPE_CHECKING:
+    from jichitai.common.vault import Keyring
+    from jichitai.rotation.services import Progress, Rotation
+
+
+def keyed_columns(moved: Mapping[str, str]) -> dict[str, dict[str, Mapping[str, str]]]:
+    """Each keyed lake table → its keyed columns → the map that moves their values to the current key."""
+    return {ident: dict.fromkeys(columns, moved) for ident, columns in rekey.BLIND_INDEX_COLUMNS.items()}
+
+
+def _tables(cat: Any, maps: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    return [(ident, cat.load_table(ident)) for ident in maps if cat.table_exists(ident)]
+
+
+def _rows(t: Any) -> int:
+    snap = t.current_snapshot()
+    return int((snap.summary or {}).get("total-records", "0") or 0) if snap is not None else 0
+
+
+def move(ring: Keyring, moved: Mapping[str, str], out: Rotation, progress: Progress, cat: Any = None) -> None:
+    """Re-key every keyed lake table (counts into ``out``; progress in rows, table by table)."""
+    from jichitai.lake import catalog as lake_catalog
+
+    cat = cat or lake_catalog.catalog()
+    maps = keyed_columns(moved)
+    tables = _tables(cat, maps)
+    progress.start("lake", sum(_rows(t) for _, t in tables))
+    for ident, t in tables:
+        size = _rows(t)
+        done = rekey.rekey(t, maps[ident], ring.key_id)
+        if done.rows:
+            out.lake[ident] += done.rows
+        if done.expired:
+            out.lake_expired[ident] += done.expired
+        out.lake_files_deleted += done.files
+        progress.advance("lake", size)
+
+
+def status(ring: Keyring, moved: Mapping[str, str], cat: Any = None) -> tuple[Counter[str], Counter[str]]:
+    """(rows still under a retired key per keyed table — every table present, 0 included; snapshots that may
+    still hold a retired key's values per table, when there is a retired key)."""
+    from jichitai.lake import catalog as lake_catalog
+
+    cat = cat or lake_catalog.catalog()
+    maps = keyed_columns(moved)
+    rows: Counter[str] = Counter()
+    history: Counter[str] = Counter()
+    for ident, t in _tables(cat, maps):
+        rows[ident] = rekey.stale_rows(t, maps[ident])
+        if ring.retired and (left := rekey.history_left(t, ring.key_id)):
+            history[ident] = left
+    return rows, history
