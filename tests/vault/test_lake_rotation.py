@@ -18,9 +18,11 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
-from jichitai.hub import files
+from jichitai.declarations.models import Declaration
+from jichitai.hub import files, outcomes
 from jichitai.hub import landing as hub_landing
 from jichitai.lake import landing, rekey
+from jichitai.lake.pseudonym import Pseudonymiser
 from jichitai.lake.retention import referenced_files
 from jichitai.lake.schemas import LOUNGE_TABLES
 from jichitai.lake.tables import TABLES
@@ -184,6 +186,34 @@ def test_an_interrupted_lake_phase_resumes(landed: dict[str, Any], lake: Any, ke
     assert done.lake == {} and done.lake_expired[SALARY] >= 1
     assert not any(_indexes(lake, SALARY, s.snapshot_id) & old for s in lake.load_table(SALARY).metadata.snapshots)
     assert services.remaining(services.status(), ring.key_id) == 0
+
+
+def test_the_lounge_pseudonym_of_a_filer_the_registry_does_not_know_moves_too(
+        landed: dict[str, Any], lake: Any, keys: Path) -> None:  # noqa: F811
+    """consistency: ``lounge.declarations`` pseudonymises a filer not linked to the registry from their 個人番号's
+    blind index (hub.outcomes). After the rotation its row carries the pseudonym the outcomes landing computes now
+    from the re-indexed declaration, so the lounge's rows of that filer from before and after the rotation are one
+    person; the old pseudonym is in no snapshot; status counts 1 before and 0 after."""
+    (d,) = Declaration.objects.all()
+    assert d.atena_number == ""  # imported, not linked to a resident
+    outcomes.land_outcomes()
+    p = Pseudonymiser.for_purpose("lounge")
+    old = p(outcomes.unregistered_filer(landed["old"][PEOPLE[0]]))
+    t = lake.load_table("lounge.declarations")
+    assert t.scan().to_arrow()["pid"].to_pylist() == [old]
+    _new_key(keys)
+    assert services.status()[services.LAKE_INDEXES]["lounge.declarations"] == 1
+    done = services.rotate()
+    assert done.lake["lounge.declarations"] == 1
+    new = p(outcomes.unregistered_filer(services.keyring().blind_index(PEOPLE[0])))
+    assert new != old
+    t = lake.load_table("lounge.declarations")
+    assert t.scan().to_arrow()["pid"].to_pylist() == [new] == outcomes.declaration_rows(p)["pid"].to_pylist()
+    assert all(old not in t.scan(snapshot_id=s.snapshot_id).to_arrow()["pid"].to_pylist()
+               for s in t.metadata.snapshots)
+    counts = services.status()
+    assert counts[services.LAKE_INDEXES]["lounge.declarations"] == 0
+    assert services.remaining(counts, services.keyring().key_id) == 0
 
 
 def test_every_lake_column_named_an_index_is_rekeyed() -> None:

@@ -58,6 +58,12 @@ def assessment_rows(p: Pseudonymiser) -> pa.Table:
     return pa.Table.from_pydict(cols, schema=arrow_schema("tax_assessment"))
 
 
+def unregistered_filer(owner_index: str) -> str:
+    """What a filer not found in the registry is pseudonymised from: their 個人番号's blind index (so it is keyed by
+    the 個人番号 vault, and ``jichitai vault rotate`` moves it: :mod:`jichitai.rotation.lake`)."""
+    return f"owner:{owner_index}"
+
+
 def declaration_rows(p: Pseudonymiser) -> pa.Table:
     from jichitai.declarations.models import ClerkAction, Declaration
 
@@ -70,7 +76,7 @@ def declaration_rows(p: Pseudonymiser) -> pa.Table:
               .iterator(chunk_size=5000)):
         ref = d["receipt_number"] or d["source_ref"] or str(d["id"])
         # a filer not found in the registry still counts, under a pseudonym of the My Number's blind index
-        person = d["atena_number"] or f"owner:{d['owner_index']}"
+        person = d["atena_number"] or unregistered_filer(d["owner_index"])
         for name, value in (("declaration_pid", f"declaration:{ref}"), ("pid", person),
                             ("fiscal_year", d["fiscal_year"]), ("channel", d["channel"]), ("pattern", d["pattern"]),
                             ("outcome", OUTCOME_OF_STATUS[d["status"]]), ("submitted_at", _utc(d["submitted_at"])),

@@ -15,9 +15,34 @@ if TYPE_CHECKING:
     from jichitai.rotation.services import Progress, Rotation
 
 
+# the lounge's declarations: a filer not found in the registry is pseudonymised from their blind index
+# (hub.outcomes.unregistered_filer), so that pseudonym is keyed by the vault too
+FILERS = ("lounge.declarations", "pid")
+
+
+def _filer_pseudonyms(moved: Mapping[str, str]) -> dict[str, str]:
+    """The pseudonym of each unregistered filer's old index → that of the new one (only the filers the
+    database holds, under either index: before the database's phase or after it)."""
+    from jichitai.declarations.models import Declaration
+    from jichitai.hub.outcomes import unregistered_filer
+    from jichitai.lake.pseudonym import Pseudonymiser
+
+    owners = set(Declaration.objects.filter(atena_number="").values_list("owner_index", flat=True))
+    pairs = [(old, new) for old, new in moved.items() if old in owners or new in owners]
+    if not pairs:
+        return {}
+    p = Pseudonymiser.for_purpose("lounge")
+    olds = p.many(unregistered_filer(old) for old, _ in pairs)
+    news = p.many(unregistered_filer(new) for _, new in pairs)
+    return {o: n for o, n in zip(olds, news, strict=True) if o and n}
+
+
 def keyed_columns(moved: Mapping[str, str]) -> dict[str, dict[str, Mapping[str, str]]]:
     """Each keyed lake table → its keyed columns → the map that moves their values to the current key."""
-    return {ident: dict.fromkeys(columns, moved) for ident, columns in rekey.BLIND_INDEX_COLUMNS.items()}
+    out = {ident: dict.fromkeys(columns, moved) for ident, columns in rekey.BLIND_INDEX_COLUMNS.items()}
+    table, column = FILERS
+    out[table] = {column: _filer_pseudonyms(moved) if moved else {}}
+    return out
 
 
 def _tables(cat: Any, maps: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -46,6 +71,10 @@ def move(ring: Keyring, moved: Mapping[str, str], out: Rotation, progress: Progr
             out.lake_expired[ident] += done.expired
         out.lake_files_deleted += done.files
         progress.advance("lake", size)
+    if any(ident.startswith("lounge.") for ident in out.lake_expired):
+        from jichitai.lounge import services as lounge_services
+
+        lounge_services.forget_as_of()  # the saved "as of" marts computed from the expired snapshots
 
 
 def status(ring: Keyring, moved: Mapping[str, str], cat: Any = None) -> tuple[Counter[str], Counter[str]]:
