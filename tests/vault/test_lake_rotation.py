@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from jichitai.declarations.models import Declaration
 from jichitai.hub import files, outcomes
@@ -186,6 +186,53 @@ def test_an_interrupted_lake_phase_resumes(landed: dict[str, Any], lake: Any, ke
     assert done.lake == {} and done.lake_expired[SALARY] >= 1
     assert not any(_indexes(lake, SALARY, s.snapshot_id) & old for s in lake.load_table(SALARY).metadata.snapshots)
     assert services.remaining(services.status(), ring.key_id) == 0
+
+
+def _landing_races_the_rewrite(lake: Any, monkeypatch: Any, times: int) -> list[int]:  # noqa: F811
+    """Make a landing commit to ``standard.salary_report`` after the rotation read the table and before it commits,
+    ``times`` times: a real second commit (another Table object appends a copy of a row as it was landed, under the
+    old key: a hub worker not yet restarted). Returns the list the races are counted in."""
+    races: list[int] = []
+    real = landing.conform
+
+    def racing(table: Any, data: Any) -> Any:
+        if table.name() == ("standard", "salary_report") and len(races) < times:
+            other = lake.load_table(SALARY)
+            other.append(other.scan(limit=1).to_arrow())
+            races.append(1)
+        return real(table, data)
+
+    monkeypatch.setattr(landing, "conform", racing)
+    return races
+
+
+def test_a_landing_that_races_the_lake_rewrite_loses_nothing(landed: dict[str, Any], lake: Any, keys: Path,  # noqa: F811
+                                                             monkeypatch: Any) -> None:
+    """A landing that commits between the rotation's read and its commit makes the commit fail (Iceberg's
+    optimistic concurrency): the rotation reads again and rewrites the landed row too. Racing every attempt, the
+    command stops with a Japanese message and the landed rows are all there; the rerun moves them. Expected rows:
+    the 12 the test sent plus one per race (independent)."""
+    old = set(landed["old"].values())
+    _new_key(keys)
+    races = _landing_races_the_rewrite(lake, monkeypatch, times=1)
+    services.rotate()
+    assert len(races) == 1
+    ring = services.keyring()
+    rows = lake.load_table(SALARY).scan().to_arrow()["recipient_index"].to_pylist()
+    assert len(rows) == len(PEOPLE) + 1 and set(rows) == {ring.blind_index(n) for n in PEOPLE}
+
+    _new_key(keys)
+    races = _landing_races_the_rewrite(lake, monkeypatch, times=3)
+    with pytest.raises(CommandError, match="競合しました"):
+        call_command("vault", "rotate")
+    rows = lake.load_table(SALARY).scan().to_arrow()["recipient_index"].to_pylist()
+    assert len(rows) == len(PEOPLE) + 4
+    monkeypatch.undo()
+    services.rotate()
+    ring = services.keyring()
+    rows = lake.load_table(SALARY).scan().to_arrow()["recipient_index"].to_pylist()
+    assert len(rows) == len(PEOPLE) + 4 and set(rows) == {ring.blind_index(n) for n in PEOPLE}
+    assert not set(rows) & old
 
 
 def test_the_lounge_pseudonym_of_a_filer_the_registry_does_not_know_moves_too(

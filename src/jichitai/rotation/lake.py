@@ -8,7 +8,11 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from pyiceberg.exceptions import CommitFailedException, ValidationException
+
 from jichitai.lake import rekey
+
+ATTEMPTS = 3  # commits of one table tried before the rotation stops (a rerun continues)
 
 if TYPE_CHECKING:
     from jichitai.common.vault import Keyring
@@ -54,6 +58,20 @@ def _rows(t: Any) -> int:
     return int((snap.summary or {}).get("total-records", "0") or 0) if snap is not None else 0
 
 
+def _rekey(t: Any, maps: Mapping[str, Mapping[str, str]], key_id: str) -> rekey.Rekeyed:
+    """:func:`jichitai.lake.rekey.rekey`, again from a fresh read when a landing committed to the table in between
+    (the hub worker keeps landing during the rotation). pyiceberg refuses such a commit (its retry finds data
+    added since the snapshot the overwrite read: ``ValidationException``), so the conflict rewrote nothing."""
+    attempt = 1
+    while True:
+        try:
+            return rekey.rekey(t, maps, key_id)
+        except (CommitFailedException, ValidationException):
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+
+
 def move(ring: Keyring, moved: Mapping[str, str], out: Rotation, progress: Progress, cat: Any = None) -> None:
     """Re-key every keyed lake table (counts into ``out``; progress in rows, table by table)."""
     from jichitai.lake import catalog as lake_catalog
@@ -64,7 +82,7 @@ def move(ring: Keyring, moved: Mapping[str, str], out: Rotation, progress: Progr
     progress.start("lake", sum(_rows(t) for _, t in tables))
     for ident, t in tables:
         size = _rows(t)
-        done = rekey.rekey(t, maps[ident], ring.key_id)
+        done = _rekey(t, maps[ident], ring.key_id)
         if done.rows:
             out.lake[ident] += done.rows
         if done.expired:

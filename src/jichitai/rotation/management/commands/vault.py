@@ -90,6 +90,12 @@ class Command(BaseCommand):
                 services.rotate(batch=opts["batch"], progress=Bars(), report=report)
         except (KeyboardInterrupt, Exception) as exc:
             audit.record("system:cli", "vault.rotate", f"vault:{ring.key_id}", "failed", **report.as_detail())
+            from pyiceberg.exceptions import CommitFailedException, ValidationException
+
+            if isinstance(exc, CommitFailedException | ValidationException):
+                raise CommandError("分析基盤の表の書き換えが、同時に行われた取り込みと3回続けて競合しました。"
+                                   "連携基盤（jichitai-hub）を止めてから、もう一度実行してください（済んだ分は飛ばします）。"
+                                   ) from None
             if isinstance(exc, vault_mod.KeyringError):
                 raise CommandError(f"鍵束にない鍵で暗号化されたデータがあります: {exc}。その鍵を退役鍵のフォルダ"
                                    "（JICHITAI_MYNUMBER_RETIRED_KEYS）に戻してから、もう一度実行してください。") from None
