@@ -93,3 +93,32 @@ def test_the_schedule_is_typed_by_year_and_compared(resident: Any, salary_report
                    statement_carried_1="0").status_code == 302
     d = _submit(c, d, t)
     assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings
+
+
+MEISAI = ("株式等に係る譲渡所得等の金額の計算明細書\n\n上場株式等 譲渡による収入金額 1,500,000円\n\n"
+          "取得費及び譲渡に要した費用 1,180,000円\n\n差引金額 320,000円")
+SALE = {"statement_sale_revenue": "１，５００，０００円", "statement_sale_expenses": "1,180,000",
+        "statement_sale_net": "320,000"}
+
+
+def test_a_general_account_sale_with_its_statement_is_accepted(resident: Any, salary_report: Any) -> None:
+    """Independent (租税特別措置法第37条の11第1項: 差引金額 = 譲渡による収入金額 − 取得費及び譲渡に要した費用,
+    1,500,000 − 1,180,000 = 320,000円): a 一般口座 sale has no 特定口座年間取引報告書 — the confirm page names the
+    計算明細書 as the alternative, the 明細書 typed as printed is stored, and the declaration is accepted
+    automatically (before, any sale without a 報告書 went to a clerk). A 差引金額 of 330,000円 typed is refused on
+    its field with the sum."""
+    c, d, t = _client_with_draft(resident, salary_report, listed_stock="320000")
+    assert "計算明細書" in c.get(f"/declarations/portal/{d.pk}/edit/").content.decode()
+    assert "一般口座の取引は株式等に係る譲渡所得等の金額の計算明細書" in \
+        c.get(f"/declarations/portal/{d.pk}/confirm/").content.decode()
+    bad = _attach(c, d, t, "stock_transfer_statement", "meisai.pdf", _typst_pdf(MEISAI), "application/pdf",
+                  **{**SALE, "statement_sale_net": "330,000"})
+    assert bad.status_code == 400 and "320,000円 と合いません" in bad.content.decode()
+    assert not d.attachment_files.exists()
+    assert _attach(c, d, t, "stock_transfer_statement", "meisai.pdf", _typst_pdf(MEISAI), "application/pdf",
+                   **SALE).status_code == 302
+    assert d.attachment_files.get().document["statement"] == {"sale_revenue": 1_500_000, "sale_expenses": 1_180_000,
+                                                              "sale_net": 320_000}
+    assert "一般口座" not in c.get(f"/declarations/portal/{d.pk}/confirm/").content.decode()
+    d = _submit(c, d, t)
+    assert d.status == Status.AUTO_ACCEPTED, d.decisions.get().findings

@@ -19,7 +19,7 @@ from jichitai.declarations.domain.model import ATTACHMENT_KINDS
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PER_DECLARATION = 10
 # statements whose amounts are entered with the file (the review compares claim, entry and reading: IN07, DE12, IN08)
-STATEMENT_KINDS = ("dividend_statement", "housing_loan_statement", "stock_loss_schedule")
+STATEMENT_KINDS = ("dividend_statement", "housing_loan_statement", "stock_loss_schedule", "stock_transfer_statement")
 
 
 class AttachmentRefused(DeclarationError):

@@ -289,6 +289,9 @@ STATEMENT_LABELS = {  # the items of a statement as the document names them (sho
     # 確定申告書付表（上場株式等に係る譲渡損失の損益通算及び繰越控除用）: the losses brought in, by age (IN08)
     "carried_3": "前年から繰り越された損失（本年の3年前分）", "carried_2": "前年から繰り越された損失（本年の2年前分）",
     "carried_1": "前年から繰り越された損失（本年の1年前分）",
+    # 株式等に係る譲渡所得等の金額の計算明細書, its 上場株式等 column (a 一般口座 sale; IN08)
+    "sale_revenue": "譲渡による収入金額（上場株式等）", "sale_expenses": "取得費及び譲渡に要した費用（上場株式等）",
+    "sale_net": "差引金額（上場株式等）",
 }
 _ANY_AMOUNT = re.compile(r"(?<![\d,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,])")
 

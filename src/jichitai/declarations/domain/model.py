@@ -64,6 +64,7 @@ ATTACHMENT_KINDS = {
     "dividend_statement": "特定口座年間取引報告書・配当の支払通知書",
     "housing_loan_statement": "住宅借入金等特別控除の計算明細書・確定申告書の控え",
     "stock_loss_schedule": "確定申告書付表（上場株式等に係る譲渡損失の損益通算及び繰越控除用）",
+    "stock_transfer_statement": "株式等に係る譲渡所得等の金額の計算明細書",
     "other": "その他",
 }
 

@@ -43,7 +43,8 @@ class YenField(forms.CharField):
 # kind: the statement's items typed with its file — what IN07, DE12 and IN08 compare with the claim
 STATEMENT_ITEMS = {"dividend_statement": ("dividend", "withheld"), "housing_loan_statement": ("available", "used"),
                    "withholding_slip": ("available", "used"),
-                   "stock_loss_schedule": ("carried_3", "carried_2", "carried_1")}
+                   "stock_loss_schedule": ("carried_3", "carried_2", "carried_1"),
+                   "stock_transfer_statement": ("sale_revenue", "sale_expenses", "sale_net")}
 # the 譲渡の欄 of a 特定口座年間取引報告書 (asked when the declaration declares 上場株式等の譲渡)
 TRANSFER_ITEMS = ("proceeds", "cost", "net", "income_tax", "transfer_withheld")
 
@@ -66,6 +67,7 @@ class AttachmentForm(forms.Form):
         ("student_certificate", "在学証明書（学生証の写し）"),
         ("dividend_statement", "特定口座年間取引報告書・配当の支払通知書"),
         ("stock_loss_schedule", ATTACHMENT_KINDS["stock_loss_schedule"]),
+        ("stock_transfer_statement", ATTACHMENT_KINDS["stock_transfer_statement"]),
         ("housing_loan_statement", "住宅借入金等特別控除の計算明細書・確定申告書の控え"), ("other", "その他"),
     ])
     file = forms.FileField(label="ファイル（PDF・写真、医療費通知情報はXML。5MBまで）")
@@ -87,6 +89,10 @@ class AttachmentForm(forms.Form):
     statement_carried_3 = _statement_field("carried_3", "付表の「前年から繰り越された上場株式等に係る譲渡損失の金額」")
     statement_carried_2 = _statement_field("carried_2", "なければ 0")
     statement_carried_1 = _statement_field("carried_1", "なければ 0")
+    statement_sale_revenue = _statement_field("sale_revenue", "計算明細書の上場株式等の「譲渡による収入金額」")
+    statement_sale_expenses = _statement_field("sale_expenses", "計算明細書の上場株式等の「取得費（取得価額）」と"
+                                               "「譲渡のための委託手数料」などの合計")
+    statement_sale_net = _statement_field("sale_net", "計算明細書の上場株式等の「差引金額」。損失は △ を付けて", signed=True)
     statement_available = YenField(label="住宅借入金等特別控除可能額（円）", item="住宅借入金等特別控除可能額",
                                    required=False,
                                    help_text="源泉徴収票の「住宅借入金等特別控除可能額」、または計算明細書の金額")
@@ -151,12 +157,16 @@ class AttachmentForm(forms.Form):
         return data
 
     def _difference(self, statement: dict[str, int]) -> None:
-        """The 報告書 prints 差引金額 = 譲渡の対価の額 − 取得費及び譲渡に要した費用の額等: a typed 差引金額 that is not
-        is refused on its field, with the sum."""
-        if "net" not in statement:
-            return
-        expected = statement["proceeds"] - statement["cost"]
-        if statement["net"] != expected:
-            self.add_error("statement_net", f"差引金額（{yen_signed(statement['net'])}）が、譲渡の対価の額"
-                                            f"（{statement['proceeds']:,}円）− 取得費等（{statement['cost']:,}円）= "
-                                            f"{yen_signed(expected)} と合いません。報告書の記載を確認してください。")
+        """The 報告書 prints 差引金額 = 譲渡の対価の額 − 取得費及び譲渡に要した費用の額等, the 計算明細書 差引金額 =
+        譲渡による収入金額 − 取得費及び譲渡に要した費用: a typed 差引金額 that is not is refused on its field, with the
+        sum."""
+        for (net, plus, minus), words, document in ((("net", "proceeds", "cost"), ("譲渡の対価の額", "取得費等"), "報告書"),
+                                                    (("sale_net", "sale_revenue", "sale_expenses"),
+                                                     ("譲渡による収入金額", "取得費等"), "計算明細書")):
+            if net not in statement:
+                continue
+            expected = statement[plus] - statement[minus]
+            if statement[net] != expected:
+                self.add_error(f"statement_{net}", f"差引金額（{yen_signed(statement[net])}）が、{words[0]}"
+                                                   f"（{statement[plus]:,}円）− {words[1]}（{statement[minus]:,}円）= "
+                                                   f"{yen_signed(expected)} と合いません。{document}の記載を確認してください。")

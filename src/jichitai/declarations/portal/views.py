@@ -170,6 +170,7 @@ def _edit_context(d: Declaration, form: DeclarationForm, known: Any, saved: bool
         "attachment_form": upload,
         "stock_statement_fields": [upload[f"statement_{k}"] for k in TRANSFER_ITEMS],
         "schedule_fields": [upload[f"statement_{k}"] for k in STATEMENT_ITEMS["stock_loss_schedule"]],
+        "sale_statement_fields": [upload[f"statement_{k}"] for k in STATEMENT_ITEMS["stock_transfer_statement"]],
         "statements_needed": _statements_needed(filing.record_of(d)),
         "returned": last_return,
     }
@@ -240,8 +241,12 @@ def confirm_declaration(request: HttpRequest, pk: int) -> HttpResponse:
     if sum((record["case"].get("donations") or {}).values()) and "donation_receipt" not in kinds:
         missing.append(ATTACHMENT_KINDS["donation_receipt"])
     needed = _statements_needed(record)
-    if (needed["dividend_statement"] or needed["stock_report"]) and "dividend_statement" not in kinds:
+    if needed["dividend_statement"] and "dividend_statement" not in kinds:
         missing.append(ATTACHMENT_KINDS["dividend_statement"])
+    elif needed["stock_report"] and not kinds & {"dividend_statement", "stock_transfer_statement"}:
+        # a 一般口座 sale has no 報告書: the 計算明細書 declares it (IN08)
+        missing.append(ATTACHMENT_KINDS["dividend_statement"] + "（一般口座の取引は"
+                       + ATTACHMENT_KINDS["stock_transfer_statement"] + "）")
     if needed["stock_loss_schedule"] and "stock_loss_schedule" not in kinds:
         missing.append(ATTACHMENT_KINDS["stock_loss_schedule"])
     if needed["housing_loan_statement"] and not kinds & {"housing_loan_statement", "withholding_slip"}:
