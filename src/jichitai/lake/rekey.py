@@ -7,8 +7,9 @@ join between the two (and between the lake and the database, which the rotation 
 person, and the retired key would be needed for ever to read the lake.
 
 :func:`rekey` rewrites a table's keyed columns from an old value → new value map (the rotation's, held in
-memory only) in **one Iceberg commit** per table (an overwrite of the whole table: copy-on-write, the table's
-recorded positions kept; a commit that raced a landing fails whole and the rerun starts over), then expires every
+memory only) in **one Iceberg commit** per table (an overwrite of the whole table, which pyiceberg writes as a
+delete and an append snapshot in one atomic catalogue commit; the table's recorded positions kept; a commit that
+raced a landing is refused whole, nothing landed is lost, and the caller reads again), then expires every
 older snapshot and deletes the files only they reached (:func:`jichitai.lake.retention.keep_only_current`), so
 the retired key's indexes survive in no snapshot a reader (or a time-travel query) can reach. The table's
 property ``jichitai.vault`` then names the key it was brought in line with: a rerun that finds nothing to
