@@ -21,7 +21,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
 from jichitai.common.wareki import to_wareki
-from jichitai.registry import numbering, suppression
+from jichitai.registry import mailing_codes, numbering, suppression
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.certificates.services import record_issuance
 from jichitai.registry.certificates.snapshot import IssueNumber
@@ -72,7 +72,7 @@ def issue(*, actor: Any, atena_number: str, history_no: int, terminal: str = "",
     kind = next(k for k in CodeNoticeKind if k.label == label)
     suppression.ensure_view_allowed(actor, atena_number, records=[row], via="code_notice")  # the place printed
     suppression.ensure_issuance_allowed(actor, [atena_number], "self")
-    sent = mailing(row, Town.objects.filter(code=row.town_code).first())
+    sent = mailing(row, Town.objects.filter(code=row.town_code).first(), mailing_codes.code_of(atena_number))
     address = sent.address
     _, city = certifiers.city()
     born = row.birth_date
@@ -82,7 +82,7 @@ def issue(*, actor: Any, atena_number: str, history_no: int, terminal: str = "",
 
     pdf = typst_pdf(TEMPLATE, {
         "title": kind.label, "statement": kind.statement, "issue_number": number.text(1, 1),
-        "postcode": sent.postcode_mark, "address": address, "barcode": sent.barcode, "addressee": f"{row.name}　様",
+        "postcode": sent.postcode_mark, "address": address, "barcode": sent.barcode, "addressee": f"{sent.name}　様",
         "rows": [["氏名", row.name],
                  ["生年月日", f"{born.year}年{born.month}月{born.day}日" if row.resident_kind == FOREIGN else to_wareki(born)],
                  ["性別", "男" if row.sex == MALE else "女"], ["住所", address],

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.common.wareki import to_wareki
-from jichitai.registry import suppression
+from jichitai.registry import mailing_codes, suppression
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.certificates.entries import entry_of
 from jichitai.registry.certificates.ordering import ordered
@@ -96,7 +96,8 @@ def _former_head(setai_number: str) -> HeadEvent | None:
 
 
 def _mailing(person: Person) -> Mailing:
-    return mailing(person, Town.objects.filter(code=person.town_code).first())
+    return mailing(person, Town.objects.filter(code=person.town_code).first(),
+                   mailing_codes.code_of(person.atena_number))
 
 
 def headless(setai_number: str) -> HeadlessHousehold:
@@ -207,7 +208,7 @@ def notice_pdf(actor: Any, setai_number: str, kind: str) -> bytes:
     data: dict[str, object] = {
         "title": TITLES[kind], "kind": kind, "issued": to_wareki(today), "city": f"{city}長",
         "to_postcode": sent.postcode_mark, "to_address": sent.address, "to_barcode": sent.barcode,
-        "to_name": f"{to.name} 様", "body": body, "setai_number": setai_number,
+        "to_name": f"{sent.name} 様", "body": body, "setai_number": setai_number,
         "facts": [["世帯番号", setai_number], ["住所", sent.address], *facts],
         "members": _person_rows(people), "rows": [],
     }

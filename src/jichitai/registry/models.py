@@ -503,6 +503,29 @@ class ResidentMemo(models.Model):
         return f"{self.atena_number} {self.memo_id} v{self.version}"
 
 
+class MailingCodeSetting(models.Model):
+    """郵便物送付コード (標準仕様書 1.1.19, j190): the name a person wants on their mail (指定なし・本名のみ・通称のみ,
+    registry/domain/mailing_code.py). One row per setting with who and when; the latest is in force; rows are never
+    changed nor removed (PostgreSQL trigger). Not a 住民票記載事項: no 異動, no certificate."""
+
+    atena_number = models.CharField("宛名番号", max_length=15, db_index=True)
+    code = models.CharField("郵便物送付コード", max_length=20, blank=True, default="")
+    set_by = models.CharField("入力者", max_length=200)
+    set_at = models.DateTimeField("入力日時")
+
+    class Meta:
+        verbose_name = "郵便物送付コード"
+        verbose_name_plural = "郵便物送付コード"
+
+    def __str__(self) -> str:
+        return f"{self.atena_number} {self.get_label()}"
+
+    def get_label(self) -> str:
+        from jichitai.registry.domain.mailing_code import MailingCode
+
+        return MailingCode(self.code).label
+
+
 class MoveInNoticeSending(models.Model):
     """転入通知 (住民基本台帳法第9条第1項) sent to the 転出地: one row per person's 記載 (宛名番号 + 履歴番号 of the 転入),
     written when the clerk marks it 送付済 (audited). A 記載 without a row is 未送付."""

@@ -23,7 +23,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
 from jichitai.common.wareki import to_wareki
-from jichitai.registry import suppression
+from jichitai.registry import mailing_codes, suppression
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
 from jichitai.registry.domain.person import HEAD
@@ -53,8 +53,8 @@ def _address(row: Any, towns: dict[str, Town]) -> Addressee:
     town = towns.get(row.town_code)
     if town is None:
         return Addressee("", "")
-    sent = mailing(row, town)
-    return Addressee("", sent.address, sent.postcode, sent.barcode)
+    sent = mailing(row, town, mailing_codes.code_of(row.atena_number))
+    return Addressee(sent.name, sent.address, sent.postcode, sent.barcode)
 
 
 def _refuse(actor: Any, atena: str, record: Any, guard: suppression.Shield, message: str) -> SuppressedError:

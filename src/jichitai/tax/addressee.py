@@ -63,7 +63,7 @@ def jutogai_for(rows: Sequence[Mapping[str, Any]], *, actor: Any = ACTOR) -> dic
 
 
 def mailing_address(atena_number: str, *, actor: Any = "system:tax-notices", guard: Any = None) -> dict[str, str]:
-    """送付先: name, 郵便番号 and the address in words (never a code), and the 住登外者宛名番号 when the person has
+    """送付先: name (as the person's 郵便物送付コード asks, 標準仕様書 1.1.19), 郵便番号 and the address in words (never a code), and the 住登外者宛名番号 when the person has
     moved out since (empty otherwise). A resident's comes from the registry's current row; every row goes through
     the Shield (the notice goes to the person themself; a protected person's is recorded for the 支援措置責任者)."""
     found = mailing_addresses([atena_number], actor=actor, guard=guard)
@@ -78,12 +78,12 @@ def mailing_addresses(atena_numbers: Sequence[str], *, actor: Any = "system:tax-
     registry query, one Shield pass, one query for their 町字, the 住登外者 of those who moved out): a bulk
     issuance's thousand notices cost a few queries, not a few thousand."""
     from jichitai.dbcopy import with_keys
-    from jichitai.registry import suppression
+    from jichitai.registry import mailing_codes, suppression
     from jichitai.registry.models import Resident, Town
 
     rows = list(with_keys(Resident.objects, "atena_number", atena_numbers).values(
-        "name", "kana", "birth_date", "sex", "postcode", "status", "removal_reason", "destination_address",
-        *suppression.PLACE_COLUMNS))
+        "name", "tsusho", "kana", "birth_date", "sex", "postcode", "status", "removal_reason",
+        "destination_address", *suppression.PLACE_COLUMNS))
     suppression.screen_addresses(actor, rows, audience=suppression.SELF, action="tax.notice",
                                  via="tax.addressee", guard=guard)
     elsewhere = jutogai_for([r for r in rows if moved_out(r)], actor=actor)
@@ -93,6 +93,7 @@ def mailing_addresses(atena_numbers: Sequence[str], *, actor: Any = "system:tax-
                                      action="tax.notice", via="tax.addressee.jutogai", guard=guard)
     towns = {t["code"]: t for t in Town.objects.filter(code__in={r["town_code"] for r in rows})
              .values("code", "ward_name", "name", "postcode")}
+    codes = mailing_codes.codes_of(r["atena_number"] for r in rows)  # 郵便物送付コード (j190): the name printed
     out: dict[str, dict[str, str]] = {}
     for r in rows:
         p = elsewhere.get(r["atena_number"])
@@ -100,8 +101,8 @@ def mailing_addresses(atena_numbers: Sequence[str], *, actor: Any = "system:tax-
             out[r["atena_number"]] = {"name": p.name, "postcode": postcode_text(p.postcode), "address": p.address,
                                       "barcode": "", "jutogai_number": p.number}
         else:
-            sent = mailing(r, towns.get(r["town_code"]))
-            out[r["atena_number"]] = {"name": r["name"], "postcode": sent.postcode, "address": sent.address,
+            sent = mailing(r, towns.get(r["town_code"]), codes.get(r["atena_number"], ""))
+            out[r["atena_number"]] = {"name": sent.name, "postcode": sent.postcode, "address": sent.address,
                                       "barcode": sent.barcode, "jutogai_number": ""}
     return out
 

@@ -29,7 +29,7 @@ def empty_registry() -> None:
         if connection.vendor == "postgresql":
             cur.execute("TRUNCATE registry_residenthistory, registry_resident, registry_household, "
                         "registry_outboxevent, registry_certificateissuance, registry_supportrequest, registry_temporarylift, "
-                        "registry_suppression CASCADE")  # and what refers to them (閲覧 requests, memos …)
+                        "registry_suppression, registry_mailingcodesetting CASCADE")  # and what refers to them (閲覧 requests, memos …)
         else:
             for table in ("residenthistory", "resident", "household", "outboxevent"):
                 cur.execute(f"DELETE FROM registry_{table}")

@@ -70,5 +70,7 @@ def compose(reason: Reason, *, notified_on: dt.date | None, notifier_name: str, 
         if new is None or not new.address:
             raise RegistryError("異動前住所も異動後住所もないため、宛先を決められません。", code="no_address",
                                 field="change")
-        return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(new, name=mover_names[0]), TO_NEW)
+        # to the 異動者 themself: the name their 郵便物送付コード asks for (1.1.19), when the caller read it
+        return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(new, name=new.name or mover_names[0]),
+                             TO_NEW)
     return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(former, name=notifier), TO_FORMER)

@@ -24,6 +24,7 @@ from jichitai.common.fields import NEVER_TEXT, date_problem, juminhyo_code_probl
 from jichitai.common.moji import outside, outside_message
 from jichitai.common.text import is_katakana_reading
 from jichitai.registry.domain import furigana
+from jichitai.registry.domain import mailing_code as mailing
 from jichitai.registry.domain.items import ITEMS
 from jichitai.registry.domain.person import ACTIVE, FEMALE, FOREIGN, JAPANESE, MALE, REMOVED, Person
 from jichitai.registry.domain.reasons import LABELS, Reason
@@ -75,6 +76,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("住所_番地号表記", "banchi"),
     Column("住所_方書", "katagaki"),
     Column("住所_郵便番号", "postcode"),
+    # j190 (1.1.19) 郵便物送付コード, not a 住民票 item (held apart: registry/mailing_codes.py); the standard names no
+    # values: ours are 空欄 指定なし, 1 本名のみ, 2 通称のみ (domain/mailing_code.py)
+    Column("郵便物送付コード", "mailing.code", "mailing", extension=True),
     Column("住民となった年月日", "became_resident_on", "date"),
     Column("住所を定めた年月日", "address_set_on", "date", extension=True),
     Column("届出の年月日", "notified_on", "date", extension=True),
@@ -136,9 +140,9 @@ def _reason_label(code: str) -> str:
 
 
 def row_of(person: Person, change: LastChange, address: AddressWords, city_code: str, *,
-           head_unset: bool = False) -> list[str]:
+           head_unset: bool = False, mailing_code: str = "") -> list[str]:
     """The CSV row of one person (the person's 個人番号 as given: blank it before if it must not go out);
-    ``head_unset``: the person's household has no 世帯主 (j100)."""
+    ``head_unset``: the person's household has no 世帯主 (j100); ``mailing_code``: their 郵便物送付コード (j190)."""
     out = []
     for col in COLUMNS:
         src = col.source
@@ -146,6 +150,8 @@ def row_of(person: Person, change: LastChange, address: AddressWords, city_code:
             value: Any = city_code
         elif src == "household.head_unset":
             value = "1" if head_unset else ""
+        elif src == "mailing.code":
+            value = mailing.CSV_CODES[mailing.MailingCode(mailing_code)]
         elif src == "change.reason":
             value = _reason_label(change.reason)
         elif src.startswith("change."):
@@ -190,6 +196,7 @@ class ParsedRow:
     city_code: str
     errors: list[RowError] = field(default_factory=list)
     head_unset: bool = False  # the row says its household has no 世帯主 (j100)
+    mailing_code: str = ""  # the person's 郵便物送付コード (j190), a MailingCode value
 
 
 _DECODE = {
@@ -289,8 +296,10 @@ def parse_row(line: int, values: list[str], today: dt.date | None = None) -> Par
                 value = 1
         elif col.kind == "flag" and text not in ("", "1"):
             errors.append(RowError(line, col.name, f"「{text}」は指定できません（1 または空欄）。"))
+        elif col.kind == "mailing" and text not in mailing.BY_CSV:
+            errors.append(RowError(line, col.name, f"「{text}」は指定できません（空欄 指定なし、1 本名のみ、2 通称のみ）。"))
         src = col.source
-        if src in ("city_code", "household.head_unset"):
+        if src in ("city_code", "household.head_unset", "mailing.code"):
             continue
         if src.startswith("change."):
             change[src.removeprefix("change.")] = value
@@ -308,12 +317,15 @@ def parse_row(line: int, values: list[str], today: dt.date | None = None) -> Par
     if reason_label and reason_code is None:
         errors.append(RowError(line, "異動事由", f"異動事由「{reason_label}」は標準仕様書 1.2.2 の事由にありません。"))
     errors += _item_checks(line, fields)
+    code = mailing.BY_CSV.get(raw["郵便物送付コード"], mailing.MailingCode.UNSET)
+    if code is mailing.MailingCode.TSUSHO and not fields.get("tsusho"):
+        errors.append(RowError(line, "郵便物送付コード", "通称が記載されていない方は「通称のみ」(2) を指定できません（標準仕様書 1.1.19）。"))
     birth = fields.get("birth_date") or dt.date(1900, 1, 1)
     fields["birth_date"] = birth
     person = Person(**fields)
     last = LastChange(str(reason_code or ""), change.get("moved_on") or birth, change.get("notified_on"))
     return ParsedRow(line, person, last, AddressWords(**address), raw["市区町村コード"], errors,
-                     head_unset=raw["世帯主未設定"] == "1")
+                     head_unset=raw["世帯主未設定"] == "1", mailing_code=code.value)
 
 
 def _item_checks(line: int, f: Mapping[str, Any]) -> list[RowError]:

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.common.ids import uuid7
-from jichitai.registry import numbering, suppression
+from jichitai.registry import mailing_codes, numbering, suppression
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import ACTIVE, HEAD, Person
@@ -45,7 +45,7 @@ from jichitai.registry.exports.layout import (
     parse_row,
     row_of,
 )
-from jichitai.registry.models import Household, NumberSeries, Resident, ResidentHistory, Town
+from jichitai.registry.models import Household, MailingCodeSetting, NumberSeries, Resident, ResidentHistory, Town
 from jichitai.registry.store import row_values, search_values, to_person
 from jichitai.registry.suppression import Shield
 
@@ -106,6 +106,7 @@ def _full_rows(include_my_number: bool, guard: Shield | None, counter: dict[str,
     words = _Words()
     atenas = list(Resident.objects.order_by("atena_number").values_list("atena_number", flat=True))
     unset = _head_unset()
+    codes = mailing_codes.all_codes()
     for start in range(0, len(atenas), CHUNK):
         chunk = atenas[start:start + CHUNK]
         residents = {r.atena_number: r for r in Resident.objects.filter(atena_number__in=chunk)}
@@ -121,7 +122,8 @@ def _full_rows(include_my_number: bool, guard: Shield | None, counter: dict[str,
                 counter["withheld"].append(person)
             yield row_of(_outgoing(person, include_my_number, withhold), changes[atena],
                          AddressWords() if withhold else words.of(person.town_code), city_code,
-                         head_unset=person.is_active and person.setai_number in unset)
+                         head_unset=person.is_active and person.setai_number in unset,
+                         mailing_code=codes.get(atena, ""))
 
 
 def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool, guard: Shield | None,
@@ -132,6 +134,7 @@ def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool
     if since is not None:
         rows = rows.filter(recorded_at__gt=since)
     unset = _head_unset()
+    codes = mailing_codes.all_codes()  # as they stand at the export (as 世帯主未設定 does)
     for h in rows.order_by("pk").iterator(chunk_size=CHUNK):
         counter["last_id"] = h.pk
         withhold = guard is not None and guard.withholds_address(h)
@@ -140,7 +143,8 @@ def _diff_rows(after_id: int, since: dt.datetime | None, include_my_number: bool
         yield row_of(_outgoing(to_person(h), include_my_number, withhold),
                      LastChange(h.reason, h.moved_on, h.change_notified_on),
                      AddressWords() if withhold else words.of(h.town_code), city_code,
-                     head_unset=h.status == ACTIVE and h.setai_number in unset)
+                     head_unset=h.status == ACTIVE and h.setai_number in unset,
+                     mailing_code=codes.get(h.atena_number, ""))
 
 
 def _head_unset() -> set[str]:
@@ -300,6 +304,9 @@ def _load(parsed: list[ParsedRow], actor: Any) -> None:
             ))
         Resident.objects.bulk_create(residents)
         ResidentHistory.objects.bulk_create(histories)
+        MailingCodeSetting.objects.bulk_create(  # j190: the code the file carries, set by the migration
+            MailingCodeSetting(atena_number=p.person.atena_number, code=p.mailing_code, set_by=entered_by,
+                               set_at=timezone.now()) for p in parsed[start:start + CHUNK] if p.mailing_code)
 
 
 def _write_households(people: Iterable[Person]) -> int:

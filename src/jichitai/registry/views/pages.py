@@ -13,6 +13,7 @@ from jichitai.accounts.policy import allowed
 from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import my_number_problem
 from jichitai.registry import code_notices, editlock, purposes
+from jichitai.registry.domain.mailing_code import MailingCode
 from jichitai.registry.search import PAGE_SIZE
 from jichitai.registry.views import records
 from jichitai.registry.views.common import refusal
@@ -105,6 +106,7 @@ def resident(request: HttpRequest, atena_number: str) -> HttpResponse:
     return render(request, "registry/resident.html", {
         "page": page, "v": page.view, "p": page.view.person, "can_my_number": allowed(request.user, "registry.view_mynumber"),
         "my_number_purposes": purposes.CHOICES,
+        "mailing_choices": [(c.value, c.label) for c in MailingCode],
         "can_issue": allowed(request.user, "registry.certificate.issue"),
         "can_change": allowed(request.user, "registry.change"),
         "can_propose_support": allowed(request.user, "registry.suppression.propose"),

@@ -18,12 +18,13 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.common.text import hiragana_to_katakana, nfkc
-from jichitai.registry import access, memos, purposes, support, suppression
+from jichitai.registry import access, mailing_codes, memos, purposes, support, suppression
 from jichitai.registry.domain import RegistryError
+from jichitai.registry.domain.mailing_code import MailingCode, addressee_name
 from jichitai.registry.domain.person import ACTIVE, REMOVED, Person
 from jichitai.registry.history import household_as_of
 from jichitai.registry.memos import Memo
-from jichitai.registry.models import Household, Resident, Suppression, Town
+from jichitai.registry.models import Household, MailingCodeSetting, Resident, Suppression, Town
 from jichitai.registry.search import SearchPage, search_page
 from jichitai.registry.store import to_person
 
@@ -39,6 +40,14 @@ class ResidentPage:
     notices: dict[int, str] = field(default_factory=dict)  # suppression id → what its period calls for
     memos: list[Memo] = field(default_factory=list)  # j150: the memos as they stand …
     deleted_memos: list[Memo] = field(default_factory=list)  # … and those deleted, with their history
+    mailing_code: MailingCode = MailingCode.UNSET  # j190 郵便物送付コード in force …
+    mailing_history: list[MailingCodeSetting] = field(default_factory=list)  # … and every setting, latest first
+
+    @property
+    def mailing_name(self) -> str:
+        """The name the registry's and the tax office's mail print for this person (registry/mailing.py)."""
+        person = self.view.person
+        return addressee_name(person.name, person.tsusho, self.mailing_code)
 
 
 def town_names(codes: set[str]) -> dict[str, Town]:
@@ -114,9 +123,12 @@ def resident(actor: Any, atena_number: str, *, my_number_purpose: str = "") -> R
     view = access.view_resident(actor, atena_number)
     number = access.reveal_my_number(actor, atena_number, my_number_purpose) if my_number_purpose else ""
     rows = list(Suppression.objects.filter(atena_number=atena_number).order_by("-starts_on"))
+    settings = mailing_codes.history_of(atena_number)
     return ResidentPage(view=view, address=address_of(view.person), suppressions=rows, my_number=number,
                         notices={s.pk: support.period_notice(s) for s in rows},
-                        memos=memos.memos_of(atena_number), deleted_memos=memos.deleted_of(atena_number))
+                        memos=memos.memos_of(atena_number), deleted_memos=memos.deleted_of(atena_number),
+                        mailing_code=MailingCode(settings[0].code) if settings else MailingCode.UNSET,
+                        mailing_history=settings)
 
 
 @dataclass
