@@ -92,6 +92,9 @@ NOT_RESIDENT_RECORDS = {
     "registry/residents/<str:atena_number>/memos/": "writes a staff memo (POST) and redirects to the resident page "
                                                     "(probed there); refused under 照会抑止 (tests/registry/test_memos.py"
                                                     "::test_no_memo_on_someone_hidden)",
+    "registry/residents/<str:atena_number>/mailing-code/": "sets the 郵便物送付コード (POST) and redirects to the resident "
+                                                           "page (probed there); refused under 照会抑止 (tests/registry/"
+                                                           "test_mailing_codes.py::test_refusals_keep_nothing)",
     "registry/residents/<str:atena_number>/support/": "the form to apply for a 支援措置: shows only the 宛名番号",
     "api/registry/changes": "writes a 異動; answers only numbers",
     "api/registry/pending": "drafts a 異動; answers only numbers",
