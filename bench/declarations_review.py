@@ -94,6 +94,8 @@ RULES_FOR = {
     "stock_credit_over_reports": {"IN08"},
     "stock_carried_expired": {"IN08"},
     "stock_carried_without_schedule": {"IN08"},
+    "stock_withheld_not_rate": {"IN08"},
+    "stock_statement_not_difference": {"IN08"},
     "donation_receipt_other_donor": {"DE10"},  # the 寄附者 read by OCR on the receipt's photo
 }
 
@@ -267,6 +269,7 @@ def _claims(record: dict[str, Any]) -> list[str]:
     return [name for name, yes in (
         ("上場株式等 (申告分離)", bool(sep.get("listed_stock") or sep.get("listed_stock_loss"))),
         ("付表 (繰越損失)", any(a.get("kind") == "stock_loss_schedule" for a in attached)),
+        ("計算明細書 (一般口座)", any(a.get("kind") == "stock_transfer_statement" for a in attached)),
         ("寄附金受領証明書の写真", any(a.get("kind") == "donation_receipt" and "ocr" in a for a in attached))) if yes]
 
 

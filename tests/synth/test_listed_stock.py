@@ -70,21 +70,29 @@ def has_stock(d: dict[str, Any]) -> bool:
 
 def test_clean_declarations_with_listed_shares_agree_with_their_reports(year: dict[str, Any]) -> None:
     """Consistency: every clean declaration of 上場株式等 carries 報告書 whose 差引金額 is 対価 − 取得費等 (租税特別措置法
-    第37条の11) and sum to the 譲渡所得等 (or 損失) declared, a 株式等譲渡所得割額 credited as they show (at most 5 %,
-    地方税法第71条の49), a loss brought in only of the 3 years before and with its 付表 (第37条の12の2); the engine
+    第37条の11) and sum to the 譲渡所得等 (or 損失) declared — or, for a few (a 一般口座), a 計算明細書 whose 差引金額 is
+    収入 − 費用 and is what is declared —, withheld at 15.315 % and 5 % where anything is withheld (措法第37条の11の4,
+    地方税法第71条の49), a 株式等譲渡所得割額 credited as they show, a loss brought in only of the 3 years before and with its 付表 (第37条の12の2); the engine
     computes each case, and IN08 raises nothing on any of them."""
     ty, kind = year["ty"], year["kind"]
     clean = [d for d in ty.declarations if has_stock(d) and d["declaration_ref"] not in kind]
     assert len(clean) >= 20, len(clean)
     assert any(d["case"]["separate_income"]["listed_stock_loss"] for d in clean)
     assert any(d["case"].get("carryover") for d in clean)
+    general = [d for d in clean if any(a["kind"] == "stock_transfer_statement" for a in d["attachments"])]
+    assert general and len(general) < len(clean) / 4, len(general)
     for d in clean:
         ref, case = d["declaration_ref"], d["case"]
         reports = [a["statement"] for a in d["attachments"] if "net" in a.get("statement", {})]
-        assert reports and all(r["net"] == r["proceeds"] - r["cost"] for r in reports), ref
-        assert all(r["transfer_withheld"] <= max(r["net"], 0) * 5 // 100 for r in reports), ref
+        meisai = [a["statement"] for a in d["attachments"] if a["kind"] == "stock_transfer_statement"]
+        assert bool(reports) != bool(meisai), ref  # a 特定口座's 報告書, or a 一般口座's 計算明細書
+        assert all(r["net"] == r["proceeds"] - r["cost"] for r in reports), ref
+        assert all(m["sale_net"] == m["sale_revenue"] - m["sale_expenses"] for m in meisai), ref
+        assert all(r["transfer_withheld"] == max(r["net"], 0) * 5 // 100 and
+                   r["income_tax"] == max(r["net"], 0) * 15315 // 100000 for r in reports if r["income_tax"]), ref
         sep = case["separate_income"]
-        assert sum(r["net"] for r in reports) == sep["listed_stock"] - sep["listed_stock_loss"], ref
+        assert sum(r["net"] for r in reports) + sum(m["sale_net"] for m in meisai) == \
+            sep["listed_stock"] - sep["listed_stock_loss"], ref
         assert case["local_tax_withheld"]["stock_transfer"] == sum(r["transfer_withheld"] for r in reports), ref
         for e in (case.get("carryover") or {}).get("listed_stock_loss_by_year", []):
             assert 1 <= INCOME_YEAR - e["year"] <= 3, ref
