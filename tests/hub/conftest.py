@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.hub.objectstore import on_folder, on_s3, s3_bucket  # noqa: F401 (fixtures: the hub's file store)
 from tests.registry.conftest import household, protect  # noqa: F401 (fixtures: a household, a measure)
 
 _seq = itertools.count(1)

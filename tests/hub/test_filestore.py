@@ -2,20 +2,21 @@
 on the local folder: sealed copies at rest, files dropped by a system taken in by the hub worker, receipts.
 
 The S3 tests run against a real S3 HTTP server (moto's server, in-process on a loopback port) through the same
-client the hub uses in production (pyarrow's S3 filesystem, the one pyiceberg uses for the lake).
+client the hub uses in production (pyarrow's S3 filesystem, the one pyiceberg uses for the lake):
+``tests/hub/objectstore.py``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from jichitai.hub import filedrop, files, filestore, landing
 from jichitai.hub.models import ExchangedFile
+from tests.hub.objectstore import Bucket
 
 pytestmark = pytest.mark.django_db
 
@@ -23,65 +24,7 @@ KAIGO_OK = "宛名番号,要介護度,認定開始日,認定終了日\n100000001
 KAIGO_BAD = "宛名番号,要介護度,認定開始日,認定終了日\n100000001,要介護9,2026-04-01,2027-03-31\n"
 
 
-BUCKET = ""  # one new bucket a test (the server keeps its buckets for the whole process)
-
-
-@pytest.fixture
-def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A real S3-compatible HTTP server on 127.0.0.1 with a new bucket; yields its endpoint."""
-    global BUCKET
-    import uuid
-
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    for name, value in (("AWS_ACCESS_KEY_ID", "hub-test"), ("AWS_SECRET_ACCESS_KEY", "hub-test-secret"),
-                        ("AWS_DEFAULT_REGION", "ap-northeast-1"), ("AWS_EC2_METADATA_DISABLED", "true")):
-        monkeypatch.setenv(name, value)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    BUCKET = f"city-hub-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="ap-northeast-1").create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
-    yield endpoint
-    server.stop()
-
-
-def _objects(endpoint: str) -> dict[str, bytes]:
-    import boto3
-
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="ap-northeast-1")
-    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
-    return {k: s3.get_object(Bucket=BUCKET, Key=k)["Body"].read() for k in keys}
-
-
-def _put(endpoint: str, key: str, body: bytes) -> None:
-    import boto3
-
-    boto3.client("s3", endpoint_url=endpoint, region_name="ap-northeast-1").put_object(Bucket=BUCKET, Key=key,
-                                                                                        Body=body)
-
-
-@pytest.fixture
-def on_s3(s3_server: str, settings: Any) -> Iterator[str]:
-    settings.CONFIG = dataclasses.replace(settings.CONFIG, hub_files=f"s3://{BUCKET}/jichitai",
-                                          s3_endpoint=s3_server, s3_region="ap-northeast-1")
-    filestore._stores.clear()
-    yield s3_server
-    filestore._stores.clear()
-
-
-@pytest.fixture
-def on_folder(tmp_path: Any, settings: Any) -> Iterator[Any]:
-    settings.CONFIG = dataclasses.replace(settings.CONFIG, hub_files=str(tmp_path / "hub"))
-    filestore._stores.clear()
-    yield tmp_path / "hub"
-    filestore._stores.clear()
-
-
-def test_received_files_are_sealed_in_the_bucket_and_land_from_it(on_s3: str, make_system: Any,
+def test_received_files_are_sealed_in_the_bucket_and_land_from_it(on_s3: Bucket, make_system: Any,
                                                                   lake: Any) -> None:
     """consistency: a file sent to the hub is kept in the bucket sealed (no 宛名番号 readable in any object),
     read back exactly for landing, and a quarantined one goes to the quarantine prefix."""
@@ -89,26 +32,26 @@ def test_received_files_are_sealed_in_the_bucket_and_land_from_it(on_s3: str, ma
     ok = files.receive(system, "kaigo-nintei", "kaigo.csv", KAIGO_OK.encode())
     bad = files.receive(system, "kaigo-nintei", "bad.csv", KAIGO_BAD.encode())
     assert ok.file.status == "accepted" and bad.file.status == "quarantined"
-    assert ok.file.stored_path.startswith(f"s3://{BUCKET}/jichitai/inbox/")
-    assert bad.file.stored_path.startswith(f"s3://{BUCKET}/jichitai/quarantine/")
-    stored = _objects(on_s3)
+    assert ok.file.stored_path.startswith(f"s3://{on_s3.name}/jichitai/inbox/")
+    assert bad.file.stored_path.startswith(f"s3://{on_s3.name}/jichitai/quarantine/")
+    stored = on_s3.objects()
     assert len(stored) == 2 and all(b"100000001" not in body for body in stored.values())
     assert files.stored_bytes(ok.file) == KAIGO_OK.encode()
     assert landing.land_files() == 1
     assert lake.load_table("standard.kaigo_nintei").scan().to_arrow().num_rows == 2
 
 
-def test_a_file_dropped_in_the_bucket_is_taken_in_with_a_receipt(on_s3: str, make_system: Any, lake: Any) -> None:
+def test_a_file_dropped_in_the_bucket_is_taken_in_with_a_receipt(on_s3: Bucket, make_system: Any, lake: Any) -> None:
     """独立 of our layout, from the standard's text: ファイル連携 exchanges CSV files placed on object storage.
     consistency: the worker's cycle takes a dropped file as the API takes an upload, writes the receipt and
     removes the plain object; a second cycle finds nothing."""
     system, _ = make_system(code="kaigo-test", feeds={"kaigo-nintei": None})
-    _put(on_s3, "jichitai/drop/kaigo-test/kaigo-nintei/202604_kaigo.csv", KAIGO_OK.encode("cp932"))
+    on_s3.put("jichitai/drop/kaigo-test/kaigo-nintei/202604_kaigo.csv", KAIGO_OK.encode("cp932"))
     report = landing.run_cycle(refresh=False)
     assert report.dropped == 1 and report.files == 1
     f = ExchangedFile.objects.get(system=system)
     assert (f.status, f.rows, f.encoding, f.filename) == ("landed", 2, "cp932", "202604_kaigo.csv")
-    objects = _objects(on_s3)
+    objects = on_s3.objects()
     assert "jichitai/drop/kaigo-test/kaigo-nintei/202604_kaigo.csv" not in objects
     receipt = json.loads(objects["jichitai/receipts/kaigo-test/kaigo-nintei/202604_kaigo.csv.json"])
     assert receipt["status"] == "accepted" and receipt["rows"] == 2 and receipt["receipt"]["seq"] == f.log_seq
@@ -116,14 +59,14 @@ def test_a_file_dropped_in_the_bucket_is_taken_in_with_a_receipt(on_s3: str, mak
     assert landing.run_cycle(refresh=False).dropped == 0
 
 
-def test_a_dropped_file_on_a_feed_not_granted_is_refused_and_said_so(on_s3: str, make_system: Any) -> None:
+def test_a_dropped_file_on_a_feed_not_granted_is_refused_and_said_so(on_s3: Bucket, make_system: Any) -> None:
     """consistency: the grant is checked as for an upload; the receipt says refused, nothing is kept."""
     make_system(code="kaigo-test", feeds={"kaigo-nintei": None})
-    _put(on_s3, "jichitai/drop/kaigo-test/kokuho-shikaku/x.csv", KAIGO_OK.encode())
-    _put(on_s3, "jichitai/drop/no-such-system/kaigo-nintei/y.csv", KAIGO_OK.encode())
+    on_s3.put("jichitai/drop/kaigo-test/kokuho-shikaku/x.csv", KAIGO_OK.encode())
+    on_s3.put("jichitai/drop/no-such-system/kaigo-nintei/y.csv", KAIGO_OK.encode())
     report = filedrop.take_dropped()
     assert (report.taken, report.refused) == (0, 2)
-    objects = _objects(on_s3)
+    objects = on_s3.objects()
     refused = json.loads(objects["jichitai/receipts/kaigo-test/kokuho-shikaku/x.csv.json"])
     assert refused["status"] == "refused" and refused["code"] == "feed_refused"
     assert not any(k.startswith("jichitai/drop/") and not k.endswith("/") for k in objects)  # folder markers stay
@@ -145,7 +88,7 @@ def test_the_same_exchange_through_a_local_folder(on_folder: Any, make_system: A
     assert receipt["status"] == "quarantined" and receipt["problems"][0]["item"] == "要介護度"
 
 
-def test_a_file_stored_on_s3_stays_readable_after_the_root_moves_to_a_folder(on_s3: str, make_system: Any,
+def test_a_file_stored_on_s3_stays_readable_after_the_root_moves_to_a_folder(on_s3: Bucket, make_system: Any,
                                                                            settings: Any, tmp_path: Any) -> None:
     """consistency: reading goes by the locator, not by the current root."""
     system, _ = make_system(feeds={"kaigo-nintei": None})
