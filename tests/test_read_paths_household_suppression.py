@@ -29,7 +29,7 @@ import pytest
 from django.urls import get_resolver
 
 from jichitai.audit.models import AuditEntry
-from jichitai.hub import feeds, files, landing
+from jichitai.hub import extracts, feeds, filestore, landing
 from jichitai.hub.catalogue import FEEDS
 from jichitai.registry.certificates import moveout_services
 from jichitai.registry.certificates.services import issue
@@ -438,9 +438,11 @@ def _taro_rows_have_no_address(rows: list[Any], taro: str) -> None:
 def _system_reads(feed_code: str, kind: str, system: Any) -> list[Any]:
     if kind == "events":
         return feeds.pull(system, feed_code, 0, 1000).events
-    if kind == "file_out":
-        body, _, _ = files.atena_extract(system, "full")
-        return body.decode().splitlines()
+    if kind == "file_out":  # answered over HTTP, and placed as a file in the system's folder (ファイル連携)
+        body, _, _ = extracts.atena_extract(system, "full")
+        placed = extracts.place(system, "full")
+        assert placed is not None
+        return body.decode().splitlines() + filestore.read(placed.file.stored_path).decode().splitlines()
     raise AssertionError(f"feed kind {kind!r} of {feed_code} is not probed for household suppression")
 
 

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from jichitai.accounts.api_auth import StaffSession, ensure
 from jichitai.accounts.guards import public
 from jichitai.common import fields as F
-from jichitai.hub import feeds, files, messagelog, monitor, oauth
+from jichitai.hub import extracts, feeds, files, messagelog, monitor, oauth
 from jichitai.hub.auth import require_file_scope, require_scope, system_auth
 from jichitai.hub.models import System
 
@@ -120,7 +120,7 @@ def atena_extract(request: HttpRequest, q: Query[ExtractQuery]) -> HttpResponse:
     """The 宛名 standard CSV (全件 ``mode=full`` or 差分 ``mode=delta`` after a cursor), UTF-8 or CP932.
     With an OAuth token, its scope must include ``juki:atena-extract:read``."""
     require_scope(request, "atena-extract", "read")
-    body, receipt, file_id = files.atena_extract(_system(request), q.mode, q.after, q.encoding)
+    body, receipt, file_id = extracts.atena_extract(_system(request), q.mode, q.after, q.encoding)
     charset = "cp932" if body and q.encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
     response = HttpResponse(body, content_type=f"text/csv; charset={charset}")
     response["X-Hub-File-Id"] = str(file_id)  # GET /files/{id} gives this extract's record and receipt again

@@ -1,4 +1,4 @@
-"""File exchange: systems drop standard-layout CSV files (UTF-8 or CP932) and fetch the 宛名 extract.
+"""File exchange: systems drop standard-layout CSV files (UTF-8 or CP932); the 宛名 extract is :mod:`.extracts`.
 
 A received file is validated row by row against its layout (:mod:`jichitai.hub.layouts`). One bad row and the
 whole file is quarantined, with a report naming each line and item; nothing of it is used. An accepted file is
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,9 @@ from jichitai.common import csvout
 from jichitai.common import vault as vault_module
 from jichitai.hub import filestore, messagelog
 from jichitai.hub.errors import FeedRefused, FileRefused
-from jichitai.hub.feeds import ItemFilter, granted, screened
-from jichitai.hub.layouts import ATENA_COLUMNS, FILE_LAYOUTS, REVIEW_FEEDS, TAX_FEEDS
-from jichitai.hub.models import ExchangedFile, FeedEvent, System
-from jichitai.registry import suppression
+from jichitai.hub.feeds import granted
+from jichitai.hub.layouts import FILE_LAYOUTS, REVIEW_FEEDS, TAX_FEEDS
+from jichitai.hub.models import ExchangedFile, System
 from jichitai.tax import reports
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -203,48 +201,3 @@ def file_status(system: System, file_id: int) -> dict[str, Any]:
     receipt = messagelog.receipt(f.log_entry()) if f.log_seq else {}
     return {"file_id": f.pk, "direction": f.direction, "layout": f.layout, "mode": f.mode, "status": f.status,
             "rows": f.rows, "problems": f.problems, "duplicate": False, "receipt": receipt}
-
-
-# --- the 宛名 extract (file_out) ------------------------------------------------------------------------------
-
-def atena_extract(system: System, mode: str = "full", after: int = 0,
-                  encoding: str = "utf-8") -> tuple[bytes, dict, int]:
-    """The 宛名 standard CSV for ``system`` (全件: each person's latest state; 差分: events after ``after``),
-    only the granted items (others left empty; the address withheld as in :func:`jichitai.hub.feeds.screened`), logged before it is handed over and recorded as an outgoing
-    file of ``system`` (readable later at ``GET /files/{id}`` by that system only).
-    Returns (bytes, receipt, file id)."""
-    grant = granted(system, "atena-extract", "hub.file.fetch")
-    flt = ItemFilter.for_grant(grant)
-    after = max(after, 0)  # as feeds.pull: a negative cursor means from the start (and is logged as 0)
-    qs = FeedEvent.objects.filter(id__gt=after)
-    if mode == "full":
-        qs = qs.filter(is_latest=True)
-    out = io.StringIO()
-    # for systems: the 宛名 standard layout that the receiving business system reads back exactly
-    w = csvout.writer(out, for_people=False, lineterminator="\r\n")
-    w.writerow([h for h, _ in ATENA_COLUMNS] + ["カーソル"])
-    last = after
-    count = 0
-    guard = suppression.shield()
-    events = qs.order_by("id").iterator(chunk_size=5000)
-    while chunk := list(itertools.islice(events, 5000)):
-        withheld = screened(system, chunk, flt, "hub.file.fetch", guard, feed="atena-extract")
-        for e in chunk:
-            data = flt.apply(e.payload, e.id in withheld)
-            envelope = {"atena_number": e.atena_number, "setai_number": e.setai_number, "kind": e.kind,
-                        "occurred_on": e.occurred_on.isoformat()}
-            w.writerow([envelope.get(attr, data.get(attr, "")) or "" for _, attr in ATENA_COLUMNS] + [e.id])
-            last, count = e.id, count + 1
-    enc = "cp932" if encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
-    body = out.getvalue().encode(enc, errors="replace")
-    with transaction.atomic():
-        entry = messagelog.append(kind="file_out", direction="out", sender=messagelog.HUB, receiver=system.code,
-                                  reference=f"atena-extract:{mode}:{after}-{last}", payload=body, count=count,
-                                  first_cursor=after, last_cursor=last)
-        f = ExchangedFile.objects.create(
-            direction="out", system=system, layout="atena-extract", mode=mode, filename=f"atena_{mode}_{last}.csv",
-            sha256=messagelog.payload_hash(body), size=len(body), encoding=enc, rows=count, status="provided",
-            stored_path="", log_seq=entry.seq)
-        audit.record(system, "hub.file.fetch", "hub.feed:atena-extract", count=count, log_seq=entry.seq,
-                     file_id=f.pk)
-    return body, messagelog.receipt(entry), f.pk

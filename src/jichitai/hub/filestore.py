@@ -1,7 +1,7 @@
 """Where the hub keeps exchanged files: a local folder or an S3-compatible bucket (``JICHITAI_HUB_FILES``).
 
 The 共通機能標準仕様書 (§2.2 庁内データ連携, ファイル連携) exchanges CSV files placed on object storage. The hub
-keeps three kinds of object under one root:
+keeps four kinds of object under one root:
 
 - ``inbox/`` and ``quarantine/``: the sealed copy (AES-256-GCM, :mod:`jichitai.common.vault`) of every received
   file, accepted or quarantined; never plain, the rows hold 個人番号;
@@ -9,7 +9,9 @@ keeps three kinds of object under one root:
   standard). ``jichitai hub run`` takes each one in as if it had been sent to ``POST /api/hub/files`` (validated,
   sealed, logged) and removes the plain object;
 - ``receipts/{system}/{feed}/``: the outcome of each dropped file (status, rows, problems, the signed receipt of
-  the message log) as JSON, for the sending system to read back.
+  the message log) as JSON, for the sending system to read back;
+- ``out/{system}/{feed}/``: the files the hub places for a system (the 宛名 extract, :mod:`jichitai.hub.extracts`)
+  with their signed receipts, for that system to read and delete.
 
 A stored file is named by its locator: an absolute path for the local folder, ``s3://bucket/key`` for a bucket.
 Reading goes by the locator's scheme, so the files stored before a change of root stay readable.
@@ -31,7 +33,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-KINDS = ("inbox", "quarantine", "drop", "receipts")
+KINDS = ("inbox", "quarantine", "drop", "receipts", "out")
 
 
 @dataclass(frozen=True)

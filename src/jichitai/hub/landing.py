@@ -260,17 +260,18 @@ class CycleReport:
     landed: dict[str, int] = field(default_factory=dict)
     files: int = 0
     dropped: int = 0
+    placed: int = 0
     refreshed: list[str] = field(default_factory=list)
     marts_refreshed: bool = False
     shielded: dict[str, Any] = field(default_factory=dict)
 
     @property
     def busy(self) -> bool:
-        return bool(self.relayed or any(self.landed.values()) or self.files or self.dropped)
+        return bool(self.relayed or any(self.landed.values()) or self.files or self.dropped or self.placed)
 
     def as_dict(self) -> dict[str, Any]:
         return {"relayed": self.relayed, "landed": sum(self.landed.values()), "files": self.files,
-                "dropped": self.dropped, "lounge_zone": len(self.refreshed), "marts": self.marts_refreshed}
+                "dropped": self.dropped, "placed": self.placed, "lounge_zone": len(self.refreshed), "marts": self.marts_refreshed}
 
 
 def _no_beat(phase: str) -> None:
@@ -279,10 +280,11 @@ def _no_beat(phase: str) -> None:
 
 def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bool = True,
               beat: Callable[[str], None] = _no_beat) -> CycleReport:
-    """One turn of ``jichitai hub run``: relay, push, take in dropped files, land events and files, refresh the
+    """One turn of ``jichitai hub run``: relay, push, take in dropped files, place each system's 宛名 差分 file
+    when its last is older than ``extracts.PLACE_EVERY``, land events and files, refresh the
     lounge zone, and the lounge's marts when the zone has moved and settled (:mod:`jichitai.lounge.freshness`).
     ``beat`` is told each step (the worker's heartbeat)."""
-    from jichitai.hub import feeds, filedrop, push
+    from jichitai.hub import extracts, feeds, filedrop, push
 
     beat("中継")
     report = CycleReport(relayed=feeds.relay_all())
@@ -291,6 +293,8 @@ def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bo
     beat("ファイル連携の受け取り")
     drops = filedrop.take_dropped()
     report.dropped = drops.taken + drops.refused
+    beat("ファイル連携の配置")
+    report.placed = extracts.place_due().placed
     beat("分析基盤への蓄積")
     report.landed = land_events(batch_size, cat)
     report.files = land_files(cat)

@@ -326,8 +326,8 @@ class MessageLogEntry(models.Model):
 class ExchangedFile(models.Model):
     """A file received from or provided to a system, with its validation report."""
 
-    STATUSES = [("accepted", "受付"), ("quarantined", "隔離"), ("provided", "提供"), ("landed", "蓄積済"),
-                ("rejected", "却下")]
+    STATUSES = [("accepted", "受付"), ("quarantined", "隔離"), ("provided", "提供"), ("placed", "配置"),
+                ("landed", "蓄積済"), ("rejected", "却下")]
     MODES = [("full", "全件"), ("delta", "差分")]
 
     direction = models.CharField(max_length=3, choices=MessageLogEntry.DIRECTIONS)

@@ -79,6 +79,12 @@ def systems_overview(head: int | None = None) -> list[dict[str, Any]]:
                                batches=[{"seq": b.seq, "at": b.at, "first_cursor": b.first_cursor,
                                          "last_cursor": b.last_cursor, "count": b.count}
                                         for b in recent_batches(sub)])
+            elif grant.feed.kind == "file_out":  # ファイル連携: the last file placed in the system's folder
+                placed = (ExchangedFile.objects.filter(system=system, layout=grant.feed.code, status="placed")
+                          .only("filename", "at").order_by("-at").first())
+                row.update(placed_file=placed.filename if placed else "", last_delivery=placed.at if placed else None,
+                           failures=sub.failures if sub is not None else 0,
+                           last_error=sub.last_error if sub is not None else "")
             elif grant.feed.kind == "file_in":
                 files_row: dict[str, Any] = dict(per_feed.get((system.pk, grant.feed.code)) or {})
                 row.update(behind=files_row.get("waiting", 0), last_delivery=files_row.get("last_file"),
@@ -113,7 +119,10 @@ def alerts(systems: list[dict[str, Any]], now: dt.datetime | None = None) -> lis
         for f in s["feeds"]:
             if f.get("late"):
                 out.append(f"{s['name']}の「{f['feed_name']}」が{duration(f['lag_seconds'])}遅れています（未受信{f['behind']:,}件）。")
-            if f.get("failures"):
+            if f.get("failures") and f["kind"] == "file_out":
+                out.append(f"{s['name']}への「{f['feed_name']}」の配置が{f['failures']}回続けて失敗しています"
+                           "（ファイルの保存先に書き込めません）。")
+            elif f.get("failures"):
                 out.append(f"{s['name']}へのプッシュ配信が{f['failures']}回続けて失敗しています。")
     return out
 

@@ -1,5 +1,5 @@
 """The hub page in a real browser (issue 23 items 5–6): an operator sees the alert that the relay is not
-running, reads systems by name and ages in words, opens a batch's 詳細 fold, and releases one quarantined file
+running, reads systems by name and ages in words (a feed's last delivery, the last 宛名 file placed), opens a batch's 詳細 fold, and releases one quarantined file
 and rejects another, each with a reason; the DR page is one click away."""
 
 from __future__ import annotations
@@ -22,15 +22,19 @@ def test_an_operator_sees_the_alert_and_decides_on_quarantined_files(live_server
                                                                      make_event: Any) -> None:
     from django.utils import timezone
 
-    from jichitai.hub import feeds, files
+    from jichitai.hub import extracts, feeds, files
     from jichitai.hub.models import ExchangedFile, Subscription
 
-    system, _ = make_system(code="kaigo-e2e", feeds={"kaigo-nintei": None, "atena-delta": None})
+    system, _ = make_system(code="kaigo-e2e", feeds={"kaigo-nintei": None, "atena-delta": None,
+                                                      "atena-extract": None})
     system.name = "介護保険システム"
     system.save()
     make_event()
     feeds.pull(system, "atena-delta", 0, 10)
     Subscription.objects.filter(system=system).update(last_delivery_at=timezone.now() - dt.timedelta(minutes=3))
+    placed = extracts.place(system, "full")
+    assert placed is not None
+    ExchangedFile.objects.filter(pk=placed.file.pk).update(at=timezone.now() - dt.timedelta(hours=2, minutes=10))
     one = files.receive(system, "kaigo-nintei", "kaigo_0401.csv", KAIGO_MIXED.encode()).file
     two = files.receive(system, "kaigo-nintei", "kaigo_0402.csv", KAIGO_MIXED.encode() + b"\n").file
     make_staff(roles=["sysadmin"], username="ops1")
@@ -42,6 +46,8 @@ def test_an_operator_sees_the_alert_and_decides_on_quarantined_files(live_server
     table = page.locator("table").first
     assert "介護保険システム" in table.inner_text() and "kaigo-e2e" not in table.inner_text()
     assert "3分前" in table.inner_text()
+    extract_row = table.locator("tr", has_text="宛名連携ファイル").inner_text()
+    assert f"最新のファイル：{placed.file.filename}" in extract_row and "2時間前" in extract_row
     fold = page.locator("details", has_text="記録").first
     assert not fold.locator("code").first.is_visible()  # batch ids only on demand
     fold.locator("summary").click()

@@ -1,5 +1,5 @@
 """``jichitai hub run | replay TABLE | seed [--demo] | verify-log | land-csv FILE | seal-files | purge-tokens |
-client-secret SYSTEM``."""
+client-secret SYSTEM | place-extracts [--full] [--system CODE …]``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ class Command(BaseCommand):
         csv.add_argument("--encoding", default="cp932")
         sub.add_parser("seal-files", help="encrypt received files stored before sealing (inbox, quarantine)")
         sub.add_parser("purge-tokens", help="delete expired and revoked OAuth access tokens (timer: hourly)")
+        place = sub.add_parser("place-extracts", help="place the 宛名 extract (差分, or 全件 with --full) in each "
+                               "granted system's folder out/{system}/atena-extract/ of the file store")
+        place.add_argument("--full", action="store_true", help="全件 instead of the 差分 after each system's cursor")
+        place.add_argument("--system", action="append", help="only this system (repeatable)")
         secret = sub.add_parser("client-secret", help="issue a new OAuth client secret for a system (shown once)")
         secret.add_argument("system", help="the system's code (its OAuth client_id)")
 
@@ -44,6 +48,16 @@ class Command(BaseCommand):
         deleted = purge_tokens()
         self.stdout.write(f"期限切れ・失効済みのアクセストークン {deleted['tokens']:,}件、使用済みアサーション "
                           f"{deleted['assertions']:,}件を削除しました。")
+
+    def _place_extracts(self, opts: dict[str, Any]) -> None:
+        import datetime as dt
+
+        from jichitai.hub.extracts import place_due
+
+        report = place_due(every=dt.timedelta(0), mode="full" if opts["full"] else "delta", systems=opts["system"])
+        self.stdout.write(f"宛名連携ファイルを{report.placed}件配置しました（失敗 {report.failed}件）。")
+        if report.failed:
+            raise CommandError(f"{report.failed} systems' files could not be written (see the hub page)")
 
     def _run(self, opts: dict[str, Any]) -> None:
         from django.db import close_old_connections, connections
