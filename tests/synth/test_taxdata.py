@@ -171,6 +171,14 @@ def test_land_and_share_sales_at_the_published_rates_and_each_return_is_assessed
     for got, p in ((land, LAND_SHARE * LAND_GAIN), (stock * 100 / 55, STOCK_SHARE)):
         assert abs(got - n * p) <= 4 * (n * p) ** 0.5 * 1.4, (got, n * p)
     assert not any(separate_items(3, pid, 19) for pid in range(2_000))  # nobody under 20
+    # the 付表's rows by year (half the carried losses, [D]): the engine deducts them oldest first, as much as the
+    # return's 差し引く繰越損失額 (min(carried, gain + 配当))
+    by_year = [d for d in drawn if any(k.startswith("listed_loss_carried_") for k in d)]
+    assert by_year
+    for d in by_year[:100]:
+        case, _ = case_from_final_return(2026, "1975-01-01", "1", {**d, "filed_on": "2026-03-10"})
+        assert "listed_stock_loss_by_year" in case["carryover"]
+        assert calculate(case)["listed_stock_loss"]["carryover_used"] == d["listed_stock_carryover"], d
     generated(tmp_path)
     rows = reports.read_file(FINAL_RETURN, (tmp_path / "kakutei_shinkokusho.csv").read_bytes())
     with_separate = [r for r in rows if any(r.get(k) for k in SEPARATE_ITEMS)]

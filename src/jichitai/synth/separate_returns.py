@@ -7,7 +7,8 @@ release/r05/kakushin_jokyo/): of 7.1 million residents of its five prefectures (
 income, 1,435億円: 512万円 each) — per resident 0.38 % and 0.72 %; 札幌国税局 and 仙台国税局 publish the same order.
 Everything else is assumed [D]: the amounts log-normal around those averages, 1 in 10 land sales 短期, of the 長期
 3 in 10 a 居住用財産 (附則第34条の3) and 1 in 30 優良住宅地 (附則第34条の2); the share paying the 配当 in 申告分離 and
-the share with losses carried from the 3 years before (附則第35条の2の6). A land loss is not declared here (it
+the share with losses carried from the 3 years before (附則第35条の2の6), and for half of those the 付表's rows by
+year (the 3rd, 2nd and 1st year before). A land loss is not declared here (it
 offsets nothing in the 住民税). Each person's draws come from their own generator, so the city's other draws do not
 move. Pure: no Django."""
 
@@ -27,6 +28,16 @@ DIVIDEND_SEPARATE = 0.5              # [D] of the stock filers, 上場株式等�
 CARRIED = 0.3                        # [D] of the stock filers with a gain, losses carried from earlier years
 WITHHELD = 0.6                       # [D] of the gains, in a 源泉徴収あり 特定口座 (株式等譲渡所得割 5 %)
 STOCK_TRANSFER_RATE = 5              # 株式等譲渡所得割 5 % (地方税法第71条の49)
+BY_YEAR = 0.5                        # [D] of the returns with carried losses, the 付表's rows by year in the data
+
+
+def _carried_by_year(carried: int, rng: random.Random) -> dict[str, int]:
+    """The 付表's 前年から繰り越された損失 (本年の3年前分・2年前分・前年分) summing to ``carried``, [D] split at random over
+    one to three of the years, in whole 1,000 yen."""
+    ages = sorted(rng.sample((3, 2, 1), rng.randint(1, 3)), reverse=True)
+    cuts = sorted(rng.randint(0, carried // 1000) for _ in ages[1:])
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, carried // 1000], strict=True)]
+    return {f"listed_loss_carried_{age}": part * 1000 for age, part in zip(ages, parts, strict=True) if part}
 
 
 def _lognormal(rng: random.Random, mean: int, sigma: float) -> int:
@@ -70,6 +81,8 @@ def separate_items(seed: int | str, pid: int, age: int) -> dict[str, int]:
             out["listed_stock_carryover"] = min(carried, gain + dividend)
             if rng.random() < WITHHELD:
                 out["withheld_stock_transfer"] = gain * STOCK_TRANSFER_RATE // 100
+            if carried and _uniform(seed, pid, "fuhyo") < BY_YEAR:
+                out.update(_carried_by_year(carried, random.Random(f"fuhyo:{seed}:{pid}")))
         else:  # a loss: 損益通算 against the 配当 (付表); the return carries the 配当 after it
             dividend = max(0, dividend - _lognormal(rng, 600_000, 1.0))
         if dividend:
