@@ -464,3 +464,35 @@ def test_expired_and_revoked_tokens_are_purged_by_the_command(client: Any, oauth
     assert client.get("/api/hub/feeds/atena-delta", HTTP_AUTHORIZATION=f"Bearer {live}").status_code == 200
     assert client.get("/api/hub/feeds/atena-delta", HTTP_AUTHORIZATION=f"Bearer {expired}").status_code == 401
     assert _audits("hub.oauth.purge")[0].detail["tokens"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_is_issued_with_its_audit_entry_or_not_at_all(client: Any, oauth_system: Any,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token endpoint's writes — the assertion's ``jti``, the token row, the audit entry — are one
+    transaction (one commit): when the audit entry cannot be written, no token row and no used ``jti`` are left
+    (on the three-commit code both were), so no token exists that the audit log does not name, and the same
+    assertion, sent again once the log is back, is taken (it was never used). Consistency (our rule: every token
+    issued is audited, docs/hub.md)."""
+    from django.db import DatabaseError
+
+    from jichitai.hub.models import AccessToken, UsedAssertion
+
+    system, secret = oauth_system()
+    data = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": _assertion(system.code, secret)}
+    real = oauth.audit.record
+
+    def no_audit(actor: Any, action: str, *args: Any, **kw: Any) -> Any:
+        if action == "hub.oauth.token":
+            raise DatabaseError("the audit chain cannot be written")
+        return real(actor, action, *args, **kw)
+
+    monkeypatch.setattr(oauth.audit, "record", no_audit)
+    with pytest.raises(DatabaseError):
+        client.post(TOKEN, data)
+    assert not AccessToken.objects.exists() and not UsedAssertion.objects.exists()
+    monkeypatch.setattr(oauth.audit, "record", real)
+    assert client.post(TOKEN, data).status_code == 200
+    assert AccessToken.objects.count() == UsedAssertion.objects.count() == 1
+    assert len(_audits("hub.oauth.token", "ok")) == 1

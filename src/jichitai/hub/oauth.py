@@ -335,20 +335,24 @@ class HubServer(AuthorizationServer):
         if "refresh_token" in token:  # never issued (標準仕様書 2.2); a configuration error, not a client's
             raise RuntimeError("refresh tokens are not issued")
         client: HubClient = request.client
-        with transaction.atomic():  # the system's row locked: two requests at once cannot both pass the cap
+        limit = token_limit()
+        # in the token endpoint's transaction (token_response); the system's row locked: two requests at once
+        # cannot both pass the cap. No savepoint: the refusal is raised once the block is left.
+        with transaction.atomic(savepoint=False):
             System.objects.select_for_update().filter(pk=client.system.pk).first()
-            limit = token_limit()
-            if live_tokens(client.system).count() >= limit:
-                raise InvalidRequestError(description=(
-                    f"This client already holds {limit} live access tokens, the most allowed. Reuse a token until "
-                    "it expires, or revoke one (RFC 7009), then ask again."))
-            now = timezone.now()
-            row = AccessToken.objects.create(
-                token_sha256=token_hash(token["access_token"]), system=client.system, scope=token.get("scope", ""),
-                auth_method=getattr(request, "auth_method", "") or "", issued_at=now,
-                expires_at=now + dt.timedelta(seconds=int(token["expires_in"])))
-        audit.record(client.system, "hub.oauth.token", row.audit_label(), scope=row.scope,
-                     method=row.auth_method, expires_in=int(token["expires_in"]))
+            row = None
+            if live_tokens(client.system).count() < limit:
+                now = timezone.now()
+                row = AccessToken.objects.create(
+                    token_sha256=token_hash(token["access_token"]), system=client.system,
+                    scope=token.get("scope", ""), auth_method=getattr(request, "auth_method", "") or "",
+                    issued_at=now, expires_at=now + dt.timedelta(seconds=int(token["expires_in"])))
+                audit.record(client.system, "hub.oauth.token", row.audit_label(), scope=row.scope,
+                             method=row.auth_method, expires_in=int(token["expires_in"]))
+        if row is None:
+            raise InvalidRequestError(description=(
+                f"This client already holds {limit} live access tokens, the most allowed. Reuse a token until "
+                "it expires, or revoke one (RFC 7009), then ask again."))
         return row
 
 
@@ -432,10 +436,16 @@ def _endpoint(request: HttpRequest, name: str | None) -> HttpResponse:
 
 
 def token_response(request: HttpRequest) -> HttpResponse:
-    """POST /api/hub/oauth/token (RFC 6749 §4.4.2–4.4.3): a Bearer access token, or an RFC 6749 §5.2 error."""
-    response = _endpoint(request, None)
-    if response.status_code != 200:
-        _audit_refusal(request, "hub.oauth.token", response, grant_type=str(request.POST.get("grant_type", ""))[:40])
+    """POST /api/hub/oauth/token (RFC 6749 §4.4.2–4.4.3): a Bearer access token, or an RFC 6749 §5.2 error.
+
+    One transaction: a token's three writes — the assertion's ``jti`` (replay, RFC 7523 §3), the token row
+    (introspection, revocation, the cap) and its audit entry — commit once, not three times (each commit waits for
+    the synchronous standby). A refusal after the client authenticated still commits its ``jti`` as used."""
+    with transaction.atomic():
+        response = _endpoint(request, None)
+        if response.status_code != 200:
+            _audit_refusal(request, "hub.oauth.token", response,
+                           grant_type=str(request.POST.get("grant_type", ""))[:40])
     return response
 
 
