@@ -107,6 +107,8 @@ class PersonRecord(models.Model):
     removed_on = models.DateField("消除の異動日", null=True, blank=True)
     destination_address = models.CharField("転出先住所", max_length=300, blank=True, default="")
     destination_municipality_code = models.CharField("転出先市区町村コード", max_length=6, blank=True, default="")
+    # j10 「転出年月日（転出の場合）」: the 転出予定年月日, or the 転入通知's 転入日 when earlier (j50)
+    moved_out_on = models.DateField("転出年月日", null=True, blank=True)
     note = models.TextField("備考", blank=True, default="")
 
     class Meta:

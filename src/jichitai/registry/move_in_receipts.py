@@ -20,8 +20,9 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
 from jichitai.common.wareki import to_wareki
-from jichitai.registry import suppression
+from jichitai.registry import services, suppression
 from jichitai.registry.certificates import certifiers
+from jichitai.registry.domain.commands import ApplyMoveInNoticeDay
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.move_in_notice import municipality_name
 from jichitai.registry.domain.move_in_receipt import RECEIVING, check_receipt, receivable
@@ -81,8 +82,12 @@ def unarrived(actor: Any, *, today: dt.date | None = None) -> list[Unarrived]:
 
 
 def receive(actor: Any, atena_number: str, *, notified_on: dt.date, moved_out_on: dt.date, destination_address: str,
-            today: dt.date | None = None) -> MoveInNoticeReceipt:
-    """Enter a 転入通知 received for ``atena_number`` (j680/j700), audited; the 転出 itself is not changed."""
+            today: dt.date | None = None, terminal: str = "") -> MoveInNoticeReceipt:
+    """Enter a 転入通知 received for ``atena_number`` (j680/j700), audited. The 転出予定年月日 and 転出先住所（予定）
+    stay; when the notice's 転入日 (``moved_out_on``) is earlier than the day the 国内転出 was (or is to be) removed
+    on, the 消除 takes that day (j50), recorded as a 異動 of its own in the same transaction
+    (:class:`~jichitai.registry.domain.commands.ApplyMoveInNoticeDay`: the 除票 made now for a 転出予定者, the
+    転出年月日 corrected for a 除票)."""
     _check(actor, f"resident:{atena_number}")
     person = Resident.objects.filter(pk=atena_number).first()
     if person is None or not receivable(person.status, person.removal_reason, person.removed_on,
@@ -101,10 +106,26 @@ def receive(actor: Any, atena_number: str, *, notified_on: dt.date, moved_out_on
                 recorded_by=holder_name(actor))
             audit.record(actor, ACTION, f"resident:{atena_number}", "ok", operation="receive",
                          notified_on=notified_on.isoformat(), moved_out_on=moved_out_on.isoformat())
+            if _earlier_than_removal(person, moved_out_on):
+                services.apply(ApplyMoveInNoticeDay(
+                    moved_on=moved_out_on, notified_on=notified_on, atena_number=atena_number,
+                    note=f"転入通知（住民基本台帳法第9条第1項、{to_wareki(notified_on)}受理）の転入日による消除（標準仕様書 1.1.5）"),
+                    actor=actor, terminal=terminal)
     except IntegrityError:
         raise RegistryError(f"宛名番号 {atena_number} の方の転入通知はすでに受理しています。", code="already_received",
                             field="atena_number") from None
+    except RegistryError as exc:  # the 消除 on the 転入日 refused (j490): nothing kept, the refusal audited
+        audit.record(actor, ACTION, f"resident:{atena_number}", "refused", operation="receive", code=exc.code)
+        raise
     return receipt
+
+
+def _earlier_than_removal(person: Resident, day: dt.date) -> bool:
+    """A 国内転出 (planned or made) whose 消除 day the notice's 転入日 comes before (j50); not a 職権消除."""
+    if person.status == "active":
+        return person.removed_on is not None and day < person.removed_on
+    return (person.removal_reason == Reason.MOVE_OUT_DOMESTIC.value
+            and day < (person.moved_out_on or person.removed_on or day))
 
 
 INQUIRY_TITLE = "転入通知未着照会書"

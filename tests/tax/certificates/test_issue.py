@@ -107,6 +107,25 @@ def test_a_person_who_left_before_january_first_is_sent_to_the_city_they_moved_t
         certs.issue(clerk, _req(city["hanako"]), today=TODAY)
 
 
+def test_a_move_out_dated_back_before_january_first_by_the_move_in_notice(
+        city: dict[str, str], make_staff: Any) -> None:
+    """Independent (住民記録システム標準仕様書 1.1.5: 転出 removed on the earlier of the 転出予定年月日 and the 転入通知's
+    転入日; 地方税法第318条: the city of the 1月1日 address taxes): 花子's 転出 took effect 2026-01-05, then 豊中市's 転入通知
+    says she moved in there on 2025-12-28 — on 1月1日 2026 she lived in 豊中市, so 令和8年度 is theirs to certify."""
+    from jichitai.registry import move_in_receipts
+
+    clerk = make_staff(roles=["counter"])
+    assessment.run(2026)
+    apply(RecordMoveOut(moved_on=D(2026, 1, 5), notified_on=D(2026, 1, 5), atena_numbers=(city["hanako"],),
+                        destination_address="大阪府豊中市中桜塚3丁目1番1号", destination_municipality_code="27203"),
+          actor=clerk)
+    certs.issue(clerk, _req(city["hanako"]), today=TODAY)  # removed after 1月1日: still ours
+    move_in_receipts.receive(clerk, city["hanako"], notified_on=D(2026, 1, 9), moved_out_on=D(2025, 12, 28),
+                             destination_address="大阪府豊中市中桜塚3丁目1番1号", today=TODAY)
+    with pytest.raises(certs.CertificateRefused, match=r"令和7年12月28日に転出.*大阪府豊中市に請求してください"):
+        certs.issue(clerk, _req(city["hanako"]), today=TODAY)
+
+
 def test_a_resident_without_any_declaration_is_asked_to_declare(city: dict[str, str], make_staff: Any) -> None:
     """下妻市's rule: no 申告 and no 給与支払報告書 → no certificate until the person declares."""
     with pytest.raises(certs.CertificateRefused, match="先に住民税の申告") as refused:

@@ -92,7 +92,8 @@ def removal_of(person: Person, record: ResidentHistory | None) -> Removal:
     notice = (MoveInNoticeReceipt.objects.filter(atena_number=person.atena_number, removed_on=person.removed_on).first()
               if person.removed_on else None)
     return Removal(
-        reason=reason.label, removed_on=person.removed_on,
+        reason=reason.label, removed_on=person.moved_out_on or person.removed_on,
+        planned_on=person.removed_on if person.moved_out_on and person.moved_out_on != person.removed_on else None,
         notified_on=record.change_notified_on if record is not None else None,
         destination=person.destination_address if reason.value in MOVES_OUT else "",
         by_death=reason is Reason.DEATH,

@@ -156,6 +156,8 @@ def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool) -> list[R
 def removal_rows(r: Removal) -> list[Row]:
     """The 除票固有の記載事項 (j50): 消除事由 and its day (a 転出: the 転出予定年月日), the 届出日, the 転出先."""
     rows = [Row([("消除事由", r.reason), ("消除年月日", wareki(r.removed_on))])]
+    if r.planned_on:  # 消除 on the 転入通知's 転入日, earlier than the 転出予定年月日 (j50), which j680 keeps
+        rows.append(Row([("転出予定年月日", wareki(r.planned_on))], wide=True))
     if r.notified_on:
         rows.append(Row([("消除の届出日", wareki(r.notified_on))], wide=True))
     if r.destination:

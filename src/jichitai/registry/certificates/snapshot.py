@@ -178,7 +178,7 @@ class Removal:
     the 届出の年月日 of the 消除 (none for a 職権消除)."""
 
     reason: str                           # 消除事由 as printed ("国内転出", "死亡", "職権消除" …)
-    removed_on: dt.date | None
+    removed_on: dt.date | None            # the day the 消除 took effect (a 転出: its 転出年月日)
     notified_on: dt.date | None = None
     destination: str = ""                 # 転出先住所（予定）: a 転出 only
     by_death: bool = False
@@ -186,6 +186,8 @@ class Removal:
     notice_on: dt.date | None = None
     destination_confirmed: str = ""
     moved_out_confirmed: dt.date | None = None
+    # a 転出 removed on a 転入通知's 転入日 before its 転出予定年月日 (j50): that 転出予定年月日, printed beside it
+    planned_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ No Django here (import-linter enforces it): the service layer feeds it the curre
 
 from jichitai.registry.domain.commands import (
     COMMANDS,
+    ApplyMoveInNoticeDay,
     CancelChange,
     ChangeHousehold,
     ChangeHouseholdHead,
@@ -35,7 +36,7 @@ from jichitai.registry.domain.person import Person
 from jichitai.registry.domain.reasons import Group, Reason
 
 __all__ = [
-    "COMMANDS", "CancelChange", "Change", "ChangeHousehold", "ChangeHouseholdHead", "ChangeJuminhyoCode",
+    "COMMANDS", "ApplyMoveInNoticeDay", "CancelChange", "Change", "ChangeHousehold", "ChangeHouseholdHead", "ChangeJuminhyoCode",
     "ChangeMyNumber", "Command", "CompleteMoveOut", "CorrectRecord", "Entry", "Group", "Ledger", "MemoryLedger",
     "MergeHousehold", "NewPerson", "Person", "Reason", "RecordBirth", "RecordDeath", "RecordExOfficioEntry", "RecordExOfficioRemoval",
     "RecordFuriganaNotification",

@@ -120,6 +120,16 @@ class CompleteMoveOut(Command):
 
 
 @dataclass(frozen=True)
+class ApplyMoveInNoticeDay(Command):
+    """A 転入通知 (住基法第9条第1項; received: j680/j700) says ``atena_number`` moved in elsewhere on ``moved_on``,
+    before the 転出予定日 of their 転出: the 消除 takes that day (j50 「転出予定年月日又は転入通知に記載された転入日の
+    いずれか早い日で消除すること」) — made now for a 転出予定者, the 転出年月日 corrected for a 除票 — and the
+    転出予定年月日 stays (j680). Issued by :func:`jichitai.registry.move_in_receipts.receive`."""
+
+    atena_number: str = ""
+
+
+@dataclass(frozen=True)
 class RecordDeath(Command):
     """死亡 (4.2.2.1): ``moved_on`` is the date of death."""
 
@@ -273,7 +283,8 @@ class CancelChange(Command):
 COMMANDS: dict[str, type[Command]] = {
     cls.__name__: cls
     for cls in (
-        RecordMoveIn, RecordBirth, RecordExOfficioEntry, RecordMoveOut, CompleteMoveOut, RecordDeath, RecordExOfficioRemoval,
+        RecordMoveIn, RecordBirth, RecordExOfficioEntry, RecordMoveOut, CompleteMoveOut, ApplyMoveInNoticeDay, RecordDeath,
+        RecordExOfficioRemoval,
         RecordMoveWithin, SplitHousehold, MergeHousehold, ChangeHousehold, ChangeHouseholdHead, CorrectRecord,
         ChangeMyNumber, ChangeJuminhyoCode, RecordKyuuji, RecordTsusho, RecordFuriganaNotification, CancelChange,
     )

@@ -95,7 +95,8 @@ def _taken_effect(ledger: Ledger, recorded: RecordedChange) -> RecordedChange:
 
 HANDLERS: dict[type[C.Command], Callable[[W.Work, Any], Reason]] = {
     C.RecordMoveIn: E.move_in, C.RecordBirth: E.birth, C.RecordExOfficioEntry: E.ex_officio_entry,
-    C.RecordMoveOut: E.move_out, C.CompleteMoveOut: E.complete_move_out, C.RecordDeath: E.death, C.RecordExOfficioRemoval: E.ex_officio_removal,
+    C.RecordMoveOut: E.move_out, C.CompleteMoveOut: E.complete_move_out,
+    C.ApplyMoveInNoticeDay: E.move_in_notice_day, C.RecordDeath: E.death, C.RecordExOfficioRemoval: E.ex_officio_removal,
     C.RecordMoveWithin: H.move_within, C.SplitHousehold: H.split, C.MergeHousehold: H.merge,
     C.ChangeHousehold: H.change_household, C.ChangeHouseholdHead: H.head_change, C.CorrectRecord: K.correct,
     C.ChangeMyNumber: K.my_number, C.ChangeJuminhyoCode: K.juminhyo_code, C.RecordKyuuji: K.kyuuji,

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from jichitai.common.wareki import to_wareki
@@ -132,9 +133,11 @@ def ex_officio_entry(work: W.Work, cmd: C.RecordExOfficioEntry) -> Reason:
 def _remove(work: W.Work, people: list[Person], cmd: C.Command, reason: Reason, *, remaining_head: str,
             relationships: Mapping[str, str], without_head: bool = False, destination: str = "",
             destination_code: str = "", destination_class: str = "") -> None:
+    moved_out = cmd.moved_on if reason in (Reason.MOVE_OUT_DOMESTIC, Reason.MOVE_OUT_ABROAD) else None
     for p in people:
         work.put(replace(p, status=REMOVED, removal_reason=reason.value, removed_on=cmd.moved_on,
-                         destination_address=destination, destination_municipality_code=destination_code))
+                         destination_address=destination, destination_municipality_code=destination_code,
+                         moved_out_on=moved_out))
         work.destination[p.atena_number] = destination_class
     for setai in {p.setai_number for p in people}:
         W.reassign_head(work, setai, remaining_head, relationships, without_head=without_head)
@@ -216,10 +219,17 @@ def complete_move_out(work: W.Work, cmd: C.CompleteMoveOut) -> Reason:
             raise RegistryError(
                 f"宛名番号 {p.atena_number} の転出予定日は {to_wareki(p.removed_on)} です（異動日 {to_wareki(cmd.moved_on)} と"
                 "一致しません）。", code="planned_date_mismatch", atena_number=p.atena_number)
+    _take_effect(work, people, cmd.moved_on)
+    return Reason.MOVE_OUT_TAKES_EFFECT
+
+
+def _take_effect(work: W.Work, people: list[Person], moved_out_on: dt.date) -> None:
+    """The 転出予定者 become 除票 on ``moved_out_on`` (their 転出予定年月日 ``removed_on`` kept), with the 消除事由
+    of their 転出届; the households they leave get a 世帯主 as j490 says, or the 消除 is refused."""
     for p in people:
         code = p.destination_municipality_code
         removal = Reason.MOVE_OUT_DOMESTIC if code else Reason.MOVE_OUT_ABROAD
-        work.put(replace(p, status=REMOVED, removal_reason=removal.value))
+        work.put(replace(p, status=REMOVED, removal_reason=removal.value, moved_out_on=moved_out_on))
         work.destination[p.atena_number] = W.area_class(code, work.ledger) if code else W.ABROAD
     for setai in sorted({p.setai_number for p in people}):
         try:
@@ -228,11 +238,38 @@ def complete_move_out(work: W.Work, cmd: C.CompleteMoveOut) -> Reason:
             if exc.code != "no_head":
                 raise
             raise RegistryError(
-                f"転出予定日（{to_wareki(cmd.moved_on)}）が到来しましたが、世帯番号 {setai} の世帯は世帯主が転出し、残る世帯員が"
+                f"転出（{to_wareki(moved_out_on)}）により世帯番号 {setai} の世帯は世帯主が転出し、残る世帯員が"
                 "2人以上のため除票にできません。先に世帯主変更を行ってください（標準仕様書 4.0.4）。",
                 code="no_head", setai_number=setai,
             ) from None
-    return Reason.MOVE_OUT_TAKES_EFFECT
+
+
+def move_in_notice_day(work: W.Work, cmd: C.ApplyMoveInNoticeDay) -> Reason:
+    """j50: 「転出による消除については、転出予定年月日又は転入通知に記載された転入日のいずれか早い日で消除すること」.
+    A 転出予定者 (the 転出予定日 not come) is removed now on the 転入日; a 除票 of a 国内転出 gets its 転出年月日
+    corrected to it (a 修正 of its own, the earlier rows kept). The 転出予定年月日 and 転出先住所（予定）stay (j680)."""
+    person = work.current(cmd.atena_number)
+    if person is None:
+        raise RegistryError(f"宛名番号 {cmd.atena_number} の住民は登録されていません。", code="unknown_person")
+    planned = person.removed_on
+    if person.departure_pending and person.destination_municipality_code:
+        assert planned is not None
+        _not_earlier(cmd.moved_on, planned)
+        _take_effect(work, [person], cmd.moved_on)
+        return Reason.MOVE_OUT_TAKES_EFFECT
+    if person.status != REMOVED or person.removal_reason != Reason.MOVE_OUT_DOMESTIC.value or planned is None:
+        raise RegistryError(f"宛名番号 {cmd.atena_number} の方は国内転出の記録がないため、転入通知の転入日で消除日を"
+                            "定めることはできません（標準仕様書 1.1.5）。", code="not_moved_out", field="atena_number")
+    _not_earlier(cmd.moved_on, person.moved_out_on or planned)
+    work.put(replace(person, moved_out_on=cmd.moved_on))
+    return Reason.MOVE_OUT_DAY_BY_NOTICE
+
+
+def _not_earlier(notice_day: dt.date, removal_day: dt.date) -> None:
+    if notice_day >= removal_day:
+        raise RegistryError(f"転入通知の転入日（{to_wareki(notice_day)}）が消除日（{to_wareki(removal_day)}）より前ではないため、"
+                            "消除日は変わりません（標準仕様書 1.1.5: いずれか早い日で消除）。", code="not_earlier",
+                            field="moved_out_on")
 
 
 def death(work: W.Work, cmd: C.RecordDeath) -> Reason:

@@ -103,7 +103,7 @@ FEMALE_ONLY = frozenset({"妻", "妻（未届）", "母", "祖母", "姉", "妹"
 
 DATE_FIELDS = frozenset({
     "birth_date", "became_resident_on", "address_set_on", "notified_on", "removed_on", "residence_until",
-    "foreign_resident_on",
+    "foreign_resident_on", "moved_out_on",
 })
 
 
@@ -154,6 +154,10 @@ class Person:
     removed_on: dt.date | None = None  # 事由の生じた年月日 (転出は転出予定年月日; set on a 住民 = 転出予定)
     destination_address: str = ""  # 転出先住所 (予定)
     destination_municipality_code: str = ""  # "" for 国外転出
+    # 転出年月日 (j10 除票: 「転出年月日（転出の場合）」): the day a 転出's 消除 took effect — the 転出予定年月日, or the
+    # 転入通知's 転入日 when that is earlier (j50 「いずれか早い日で消除すること」); ``removed_on`` keeps the 転出予定年月日
+    # (j680: 上書きせず). None for anyone not 消除 by a 転出 (and for 除票 recorded before this item existed)
+    moved_out_on: dt.date | None = None
     note: str = ""  # 備考 (統合記載欄, j140)
 
     @property

@@ -58,6 +58,10 @@ class Reason(StrEnum):
     FURIGANA_ENTRY = "furigana_entry"
     FURIGANA_CHANGE = "furigana_change"
     CANCEL_CORRECTION = "cancel_correction"
+    # The system's own code too (mapped to 修正): a 転入通知 (住基法第9条第1項) gives a 転入日 earlier than the
+    # 転出予定日 a 転出 was removed on, so the 消除 takes that day (j50 「いずれか早い日で消除すること」); the
+    # 転出予定年月日 stays (j680 「上書きせず」), only the 転出年月日 (``moved_out_on``) changes.
+    MOVE_OUT_DAY_BY_NOTICE = "move_out_day_by_notice"
 
     @property
     def label(self) -> str:
@@ -114,6 +118,7 @@ LABELS: dict[Reason, str] = {
     Reason.FURIGANA_ENTRY: "氏名の振り仮名の記載（本籍地からの通知）",
     Reason.FURIGANA_CHANGE: "氏名の振り仮名の変更（本籍地からの通知）",
     Reason.CANCEL_CORRECTION: "異動の取消し（修正）",
+    Reason.MOVE_OUT_DAY_BY_NOTICE: "転出年月日の修正（転入通知）",
 }
 
 _ENTRY = frozenset({

@@ -97,6 +97,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("在留カード等番号", "residence_card_number", extension=True),
     Column("消除事由", "removal_reason", extension=True),
     Column("消除の異動年月日", "removed_on", "date"),
+    # j10 除票 「転出年月日（転出の場合）」: the day the 転出's 消除 took effect — the 転出予定年月日 above, or the
+    # 転入通知's 転入日 when earlier (j50); the 基本データリスト's name for it was not at hand
+    Column("転出年月日", "moved_out_on", "date", extension=True),
     Column("転出先住所（予定）_市区町村コード", "destination_municipality_code"),
     Column("転出先住所（予定）_住所", "destination_address", extension=True),
     Column("備考", "note", extension=True),

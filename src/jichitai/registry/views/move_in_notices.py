@@ -13,7 +13,7 @@ from jichitai.common.errors import JichitaiError
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import move_in_notices as notices
 from jichitai.registry import move_in_receipts as receipts
-from jichitai.registry.views.common import refusal
+from jichitai.registry.views.common import refusal, terminal_of
 from jichitai.registry.views.forms import WarekiDateField
 
 
@@ -88,7 +88,8 @@ def unarrived(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             try:
                 receipts.receive(request.user, d["atena_number"], notified_on=d["notified_on"],
-                                 moved_out_on=d["moved_out_on"], destination_address=d["destination_address"])
+                                 moved_out_on=d["moved_out_on"], destination_address=d["destination_address"],
+                                 terminal=terminal_of(request))
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
             else:

@@ -123,10 +123,11 @@ def _elsewhere(actor: Any, req: Request, person: Any) -> CertificateRefused | No
         return _refuse(actor, req, f"{label}の賦課期日（{to_wareki(jan1)}）には当市に住所がなかったため（{to_wareki(arrived)}"
                        f"転入）、当市では{label}の課税証明書を交付できません。{ask}に請求してください（地方税法第318条）。",
                        "not_resident_on_tax_day", ask=ask)
-    if person.status != "active" and person.removed_on is not None and person.removed_on < jan1:
+    left = person.moved_out_on or person.removed_on  # a 転出: its 転出年月日 (the 転入通知's 転入日 when earlier, j50)
+    if person.status != "active" and left is not None and left < jan1:
         where = C.municipality_of(person.destination_address or "")
         ask = where if where else "転出先の市区町村"
-        return _refuse(actor, req, f"{to_wareki(person.removed_on)}に転出されたため、{label}（賦課期日 {to_wareki(jan1)}）"
+        return _refuse(actor, req, f"{to_wareki(left)}に転出されたため、{label}（賦課期日 {to_wareki(jan1)}）"
                        f"は当市では課税していません。{ask}に請求してください（地方税法第318条）。", "moved_out", ask=ask)
     return None
 
