@@ -92,6 +92,9 @@ NOT_RESIDENT_RECORDS = {
     "registry/residents/<str:atena_number>/memos/": "writes a staff memo (POST) and redirects to the resident page "
                                                     "(probed there); refused under 照会抑止 (tests/registry/test_memos.py"
                                                     "::test_no_memo_on_someone_hidden)",
+    "registry/households/<str:setai_number>/de-facto-head/": "records the 事実上の世帯主 (POST) and redirects to the "
+                                                             "household page (probed there); refused under 照会抑止 "
+                                                             "(tests/registry/test_de_facto_heads.py::test_refusals)",
     "registry/residents/<str:atena_number>/mailing-code/": "sets the 郵便物送付コード (POST) and redirects to the resident "
                                                            "page (probed there); refused under 照会抑止 (tests/registry/"
                                                            "test_mailing_codes.py::test_refusals_keep_nothing)",

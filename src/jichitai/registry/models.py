@@ -505,15 +505,24 @@ class ResidentMemo(models.Model):
         return f"{self.atena_number} {self.memo_id} v{self.version}"
 
 
-class MailingCodeSetting(models.Model):
+class AppendOnlySetting(models.Model):
+    """A setting kept as one row per change with who and when (the latest in force), never changed nor removed: each
+    concrete table gets the append-only trigger in its migration."""
+
+    set_by = models.CharField("入力者", max_length=200)
+    set_at = models.DateTimeField("入力日時")
+
+    class Meta:
+        abstract = True
+
+
+class MailingCodeSetting(AppendOnlySetting):
     """郵便物送付コード (標準仕様書 1.1.19, j190): the name a person wants on their mail (指定なし・本名のみ・通称のみ,
     registry/domain/mailing_code.py). One row per setting with who and when; the latest is in force; rows are never
     changed nor removed (PostgreSQL trigger). Not a 住民票記載事項: no 異動, no certificate."""
 
     atena_number = models.CharField("宛名番号", max_length=15, db_index=True)
     code = models.CharField("郵便物送付コード", max_length=20, blank=True, default="")
-    set_by = models.CharField("入力者", max_length=200)
-    set_at = models.DateTimeField("入力日時")
 
     class Meta:
         verbose_name = "郵便物送付コード"
@@ -526,6 +535,22 @@ class MailingCodeSetting(models.Model):
         from jichitai.registry.domain.mailing_code import MailingCode
 
         return MailingCode(self.code).label
+
+
+class DeFactoHead(AppendOnlySetting):
+    """事実上の世帯主 (標準仕様書 4.1.4.3, j740) of a household: a name outside the registry (在外米軍, 外交官, 施設長 …)
+    printed in the 備考 of the household's 住民票. One row per 記載 or 削除 (``name`` empty) with who and when; the
+    latest is in force; rows are never changed nor removed (PostgreSQL trigger)."""
+
+    setai_number = models.CharField("世帯番号", max_length=15, db_index=True)
+    name = models.CharField("事実上の世帯主の氏名", max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = "事実上の世帯主"
+        verbose_name_plural = "事実上の世帯主"
+
+    def __str__(self) -> str:
+        return f"{self.setai_number} {self.name or '（削除）'}"
 
 
 class MoveInNoticeSending(models.Model):

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
-from jichitai.registry import numbering, suppression
+from jichitai.registry import de_facto_heads, numbering, suppression
 from jichitai.registry.certificates import certifiers, joshuhyo
 from jichitai.registry.certificates.entries import address_text, entry_of
 from jichitai.registry.certificates.layout import issue_numbers_needed
@@ -46,6 +46,7 @@ from jichitai.registry.certificates.snapshot import (
     IssueNumber,
     Omit,
 )
+from jichitai.registry.domain import de_facto_head
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import ACTIVE, HEAD
 from jichitai.registry.domain.reception import Reception
@@ -81,9 +82,13 @@ def household_snapshot(setai_number: str) -> HouseholdSnapshot:
     head = next((p for p in people if p.relationship == HEAD), None)
     where = head or people[0]  # one address a household
     prefecture, city = certifiers.city()
+    entries = tuple(entry_of(p) for p in people)
+    in_fact = de_facto_heads.name_of(setai_number)
+    if in_fact:  # j740: the 事実上の世帯主 in the 備考 (C類型) of each member's 住民票
+        entries = tuple(replace(e, remarks=(*e.remarks, de_facto_head.remark(in_fact))) for e in entries)
     return HouseholdSnapshot(
         setai_number=setai_number, address=Address(address_text(where, towns), where.katagaki),
-        head_name=head.name if head else HEAD_UNSET, members=tuple(entry_of(p) for p in people), city_name=city, prefecture=prefecture,
+        head_name=head.name if head else HEAD_UNSET, members=entries, city_name=city, prefecture=prefecture,
     )
 
 

@@ -21,3 +21,4 @@ def set_code(request: HttpRequest, atena_number: str) -> HttpResponse:
     except JichitaiError as exc:
         messages.error(request, exc.message)
     return redirect("registry:resident", atena_number=atena_number)
+

@@ -18,13 +18,13 @@ from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.common.text import hiragana_to_katakana, nfkc
-from jichitai.registry import access, mailing_codes, memos, purposes, support, suppression
+from jichitai.registry import access, de_facto_heads, mailing_codes, memos, purposes, support, suppression
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.mailing_code import MailingCode, addressee_name
 from jichitai.registry.domain.person import ACTIVE, REMOVED, Person
 from jichitai.registry.history import household_as_of
 from jichitai.registry.memos import Memo
-from jichitai.registry.models import Household, MailingCodeSetting, Resident, Suppression, Town
+from jichitai.registry.models import DeFactoHead, Household, MailingCodeSetting, Resident, Suppression, Town
 from jichitai.registry.search import SearchPage, search_page
 from jichitai.registry.store import to_person
 
@@ -141,6 +141,8 @@ class HouseholdView:
     flags: dict[str, list[str]]
     ward_name: str = ""
     removed: list[Person] = field(default_factory=list)  # j430: members 消除 from it (転出・死亡 …), on request
+    de_facto_head: str = ""  # j740 事実上の世帯主 in force …
+    de_facto_history: list[DeFactoHead] = field(default_factory=list)  # … and every 記載・削除, latest first
 
 
 def household(actor: Any, setai_number: str, *, with_removed: bool = False) -> HouseholdView:
@@ -169,8 +171,9 @@ def household(actor: Any, setai_number: str, *, with_removed: bool = False) -> H
              for r in rows} if guard else {}
     towns = town_names({members[0].town_code}) if members else {}
     town = towns.get(members[0].town_code) if members else None
+    in_fact = de_facto_heads.history_of(setai_number)
     return HouseholdView(setai_number, hh, members, address_of(members[0], towns) if members else "", head, flags,
-                         town.ward_name if town else "", removed)
+                         town.ward_name if town else "", removed, in_fact[0].name if in_fact else "", in_fact)
 
 
 def household_on(actor: Any, setai_number: str, on: dt.date | None = None) -> list[dict[str, Any]]:
