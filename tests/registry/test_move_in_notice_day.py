@@ -113,3 +113,36 @@ def test_a_later_move_in_day_changes_nothing_and_a_refused_removal_keeps_nothing
     assert AuditEntry.objects.filter(action="registry.move_in_notice", resource=f"resident:{head}", outcome="refused",
                                      detail__code="no_head").exists()
     assert Resident.objects.get(pk=head).status == "active"
+
+
+def test_the_resident_page_shows_the_move_out_day_and_the_planned_day(household: Any, clerk: Any,
+                                                                       login_as: Any) -> None:
+    """Independent (j50, j680): after the correction the counter's 住民状態 reads 「国内転出 <転入日>、転出予定
+    <転出予定日>」 (和暦): both days, neither lost."""
+    today = timezone.localdate()
+    planned, moved_in = today - dt.timedelta(days=5), today - dt.timedelta(days=8)
+    hanako = household.atena_numbers[1]
+    apply(RecordMoveOut(moved_on=planned, notified_on=planned, atena_numbers=(hanako,), **KYOTO), actor=clerk)
+    receipts.receive(clerk, hanako, notified_on=today, moved_out_on=moved_in, destination_address=CONFIRMED,
+                     today=today)
+    page = login_as("counter").get(f"/registry/residents/{hanako}/").content.decode()
+    assert f"（国内転出 {to_wareki(moved_in)}、転出予定 {to_wareki(planned)}）" in page
+
+
+def test_the_counter_says_the_removal_took_the_notice_day(household: Any, clerk: Any, login_as: Any) -> None:
+    """Independent (j50): the 転入通知 entered at the counter (the 未着者一覧's form) with a 転入日 before the 転出予定日
+    answers that the 消除 took the 転入日; one on the 転出予定日 only that the notice was received."""
+    today = timezone.localdate()
+    taro, hanako = household.atena_numbers
+    for atena in (taro, hanako):
+        apply(RecordMoveOut(moved_on=today - dt.timedelta(days=2), notified_on=today - dt.timedelta(days=2),
+                            atena_numbers=(atena,), **KYOTO), actor=clerk)
+    client = login_as("counter")
+    url = "/registry/move-in-notices/unarrived/"
+    for atena, moved_in, early in ((hanako, today - dt.timedelta(days=4), True), (taro, today - dt.timedelta(days=2),
+                                                                                   False)):
+        page = client.post(url, {"atena_number": atena, "notified_on": to_wareki(today),
+                                 "moved_out_on": to_wareki(moved_in), "destination_address": CONFIRMED},
+                           follow=True).content.decode()
+        assert "転入通知を受理しました" in page
+        assert ("転入日で消除しました" in page) is early

@@ -120,6 +120,12 @@ def receive(actor: Any, atena_number: str, *, notified_on: dt.date, moved_out_on
     return receipt
 
 
+def removed_on_notice_day(receipt: MoveInNoticeReceipt) -> bool:
+    """Whether receiving ``receipt`` moved the 消除 to its 転入日 (j50): what the counter tells the clerk."""
+    return (Resident.objects.filter(pk=receipt.atena_number, status="removed", moved_out_on=receipt.moved_out_on)
+            .exclude(removed_on=receipt.moved_out_on).exists())
+
+
 def _earlier_than_removal(person: Resident, day: dt.date) -> bool:
     """A 国内転出 (planned or made) whose 消除 day the notice's 転入日 comes before (j50); not a 職権消除."""
     if person.status == "active":

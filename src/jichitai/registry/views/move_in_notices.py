@@ -87,13 +87,14 @@ def unarrived(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                receipts.receive(request.user, d["atena_number"], notified_on=d["notified_on"],
-                                 moved_out_on=d["moved_out_on"], destination_address=d["destination_address"],
-                                 terminal=terminal_of(request))
+                receipt = receipts.receive(request.user, d["atena_number"], notified_on=d["notified_on"],
+                                           moved_out_on=d["moved_out_on"],
+                                           destination_address=d["destination_address"],
+                                           terminal=terminal_of(request))
             except JichitaiError as exc:
                 context.update(refusal(request, exc))
             else:
-                return redirect(f"{request.path}?done=1")
+                return redirect(f"{request.path}?done={'early' if receipts.removed_on_notice_day(receipt) else '1'}")
         else:
             context["refusal"] = " ".join(f"{form.fields[k].label}：{e}" for k, errors in form.errors.items()
                                           for e in errors)
