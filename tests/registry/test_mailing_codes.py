@@ -118,3 +118,21 @@ def test_standard_csv_carries_the_code_and_reads_it_back(wang: str, household: A
     bad[taro_line][col] = "2"
     _, errors = services.validate(bad)
     assert [e.line for e in errors if e.item == "郵便物送付コード"] == [taro_line + 1]  # (his household's rows fail too)
+
+
+def test_the_receipt_notice_to_the_mover_follows_the_code(towns: Any, clerk: Any) -> None:
+    """Independent (j190 通称のみ; j580 「宛先は異動前住所・届出人本人」, 「異動後住所・異動者本人」): the 住民異動届受理通知 to
+    the 異動者 — at the new address, or at the former one when they filed it themself (本人届出) — is addressed to the
+    通称 once 通称のみ is recorded; the 届出人氏名 and 異動者氏名 it certifies stay the 氏名."""
+    from jichitai.registry import receipt_notices
+
+    moved = apply(move_in_command(persons=(NewPerson(
+        NAME, "ワン リー", dt.date(1995, 2, 3), "F", "世帯主", resident_kind="foreign", nationality="中国",
+        residence_status="留学", residence_period="2年", residence_until=dt.date(2027, 3, 31),
+        residence_card_number="AB12345678CD", tsusho=TSUSHO, tsusho_kana="オウ レイ"),)), actor=clerk)
+    wang = moved.atena_numbers[0]
+    assert receipt_notices.prepare(clerk, moved.change_id, to_person=True)[0].to.name == NAME
+    mailing_codes.set_code(clerk, wang, "tsusho")
+    assert receipt_notices.prepare(clerk, moved.change_id, to_person=True)[0].to.name == TSUSHO
+    to_former = receipt_notices.prepare(clerk, moved.change_id)[0]
+    assert to_former.to.name == TSUSHO and to_former.notifier_name == NAME and to_former.mover_names == (NAME,)

@@ -26,6 +26,7 @@ from jichitai.common.wareki import to_wareki
 from jichitai.registry import mailing_codes, suppression
 from jichitai.registry.certificates import certifiers
 from jichitai.registry.domain.errors import RegistryError, SuppressedError
+from jichitai.registry.domain.mailing_code import addressee_name
 from jichitai.registry.domain.person import HEAD
 from jichitai.registry.domain.reasons import Reason
 from jichitai.registry.domain.receipt_notice import NOTIFIABLE, TITLE, TO_FORMER, Addressee, ReceiptNotice, compose
@@ -53,8 +54,8 @@ def _address(row: Any, towns: dict[str, Town]) -> Addressee:
     town = towns.get(row.town_code)
     if town is None:
         return Addressee("", "")
-    sent = mailing(row, town, mailing_codes.code_of(row.atena_number))
-    return Addressee(sent.name, sent.address, sent.postcode, sent.barcode)
+    sent = mailing(row, town)
+    return Addressee("", sent.address, sent.postcode, sent.barcode)
 
 
 def _refuse(actor: Any, atena: str, record: Any, guard: suppression.Shield, message: str) -> SuppressedError:
@@ -120,7 +121,8 @@ def prepare(actor: Any, change_id: uuid.UUID, *, to_person: bool = False,
         former = (None, {})
     notice = compose(reason, notified_on=notified_on, notifier_name=notifier,
                      mover_names=tuple(r.name for r in rows), former=former[0], new=new[0],
-                     former_unsuitable=to_person)
+                     former_unsuitable=to_person,
+                     mover_mail_name=addressee_name(first.name, first.tsusho, mailing_codes.code_of(first.atena_number)))
     printed = former[1] if notice.sent_to == TO_FORMER else new[1]
     for row in rows:
         if guard.by_person.get(row.atena_number, frozenset()) & REFUSING:

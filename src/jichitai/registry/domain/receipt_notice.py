@@ -56,9 +56,12 @@ class ReceiptNotice:
 
 
 def compose(reason: Reason, *, notified_on: dt.date | None, notifier_name: str, mover_names: tuple[str, ...],
-            former: Addressee | None, new: Addressee | None, former_unsuitable: bool = False) -> ReceiptNotice:
+            former: Addressee | None, new: Addressee | None, former_unsuitable: bool = False,
+            mover_mail_name: str = "") -> ReceiptNotice:
     """The notice of one 届出. ``former``: the 異動前住所 (None when there is none); ``new``: the 異動後住所;
-    ``former_unsuitable``: sending to the former address is not appropriate (j580), so it goes to the person."""
+    ``former_unsuitable``: sending to the former address is not appropriate (j580), so it goes to the person;
+    ``mover_mail_name``: the first 異動者's name as their 郵便物送付コード asks (1.1.19), on the envelope when the
+    notice goes to them (本人届出 or 異動後住所)."""
     if reason not in NOTIFIABLE:
         raise RegistryError(f"「{reason.label}」の異動には住民異動届受理通知を出力しません（転入・転居・転出・世帯変更の届出、"
                             "出生及び転出証明書に準ずる証明書の交付の手続が対象です。標準仕様書 4.1.0.3）。",
@@ -70,7 +73,7 @@ def compose(reason: Reason, *, notified_on: dt.date | None, notifier_name: str, 
         if new is None or not new.address:
             raise RegistryError("異動前住所も異動後住所もないため、宛先を決められません。", code="no_address",
                                 field="change")
-        # to the 異動者 themself: the name their 郵便物送付コード asks for (1.1.19), when the caller read it
-        return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(new, name=new.name or mover_names[0]),
-                             TO_NEW)
-    return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(former, name=notifier), TO_FORMER)
+        return ReceiptNotice(notified_on, reason, notifier, mover_names,
+                             replace(new, name=mover_mail_name or mover_names[0]), TO_NEW)
+    to_name = notifier_name.strip() or mover_mail_name or notifier  # 本人届出: the 異動者's own mail name
+    return ReceiptNotice(notified_on, reason, notifier, mover_names, replace(former, name=to_name), TO_FORMER)
