@@ -53,11 +53,19 @@ def login_as(client: Any, make_staff: Callable[..., Any]) -> Callable[..., Any]:
 NAMELESS_RESOURCE = r"(None|null)$|^[A-Za-z_.\-]+:$"
 
 
-@pytest.fixture
-def audit_names_its_subjects(db: Any) -> Any:
-    """After the test: every audit entry it recorded names what it is about — no ``jutogai:None`` or bare
-    ``resident:`` (10.2: the log must answer "everything that touched X"). Used by the modules whose flows write
-    entries on protected people (``pytestmark = pytest.mark.usefixtures("audit_names_its_subjects")``)."""
+@pytest.fixture(autouse=True)
+def audit_names_its_subjects(request: pytest.FixtureRequest) -> Any:
+    """After every test that uses the database, transactional ones included: every audit entry it recorded names
+    what it is about — no ``jutogai:None`` or bare ``resident:`` (標準仕様書 10.2: the log must answer "everything
+    that touched X"). A test that writes a nameless entry on purpose (to show it is caught) says so with
+    ``@pytest.mark.audit_nameless_allowed("why")``."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or "_django_db_helper" in request.fixturenames
+    allowed = request.node.get_closest_marker("audit_nameless_allowed")
+    if not uses_db or allowed is not None:
+        assert allowed is None or allowed.args, "audit_nameless_allowed needs its reason"
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so torn down (rolled back, flushed) after the check
     yield
     from jichitai.audit.models import AuditEntry
 

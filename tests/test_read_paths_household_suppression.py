@@ -48,7 +48,7 @@ from tests.accounts.test_permission_walk import walk
 from tests.hub.conftest import hub_catalogue, lake, make_system  # noqa: F401 (fixtures)
 from tests.registry.conftest import clerk, household, protect, supervisor, towns  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
+pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 # ---- routes that show no resident record, and why (anything else must be a probed read path) --------------

@@ -34,7 +34,7 @@ from tests.declarations.test_services import file_and_submit
 from tests.registry.conftest import clerk, household, protect, towns  # noqa: F401 (fixtures)
 from tests.staff_login import log_in_verified
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
+pytestmark = pytest.mark.django_db
 SRC = Path(__file__).resolve().parents[1] / "src" / "jichitai"
 
 # Modules of tax/ and declarations/ that read a registry address and show none of it, with the reason. Any other

@@ -25,7 +25,7 @@ from tests.declarations.test_services import file_and_submit
 from tests.registry.conftest import protect  # noqa: F401 (fixture)
 from tests.staff_login import log_in_verified
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
+pytestmark = pytest.mark.django_db
 OLD, NEW = "中央区 加納町 1-2-3", "中央区 元町 4-5-6"
 
 

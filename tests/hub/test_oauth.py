@@ -250,6 +250,9 @@ def test_introspection(client: Any, oauth_system: Any) -> None:
     assert client.post(INTROSPECT, {"token": token}, **_basic(system.code, secret)).json() == {"active": False}
     refused = _audits("hub.oauth.introspect", "refused")
     assert len(refused) == 4  # stranger, unauthenticated, refresh_token hint, revoked; not the active answers
+    # 10.2: each names what it is about — the client claimed, or (claiming none) the endpoint called
+    assert sorted(e.resource for e in refused) == sorted([f"POST {INTROSPECT}", "hub.client:stranger",
+                                                          f"hub.client:{system.code}", f"hub.client:{system.code}"])
 
 
 def test_the_transition_can_be_switched_off_per_system(client: Any, oauth_system: Any) -> None:

@@ -24,7 +24,7 @@ from jichitai.audit.models import AuditEntry
 from jichitai.jutogai import services
 from jichitai.jutogai.facts import checked
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
+pytestmark = pytest.mark.django_db
 
 # the protected household lives at 中央区加納町 1番地 (tests.registry.conftest); the 住登外者 writes it as text
 AT_THE_PROTECTED_PLACE = "兵庫県神戸市中央区加納町１番地　コウベハイツ２０１"

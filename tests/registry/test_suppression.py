@@ -13,7 +13,7 @@ from jichitai.registry.domain import RecordMoveWithin, SuppressedError
 from jichitai.registry.models import OutboxEvent, ResidentHistory
 from jichitai.registry.services import apply
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
+pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 

@@ -394,8 +394,11 @@ def _error_code(response: HttpResponse) -> str:
 
 
 def _audit_refusal(request: HttpRequest, action: str, response: HttpResponse, **detail: Any) -> None:
-    audit.record(None, action, f"hub.client:{_claimed_client(request)}", "refused",
-                 error=_error_code(response), status=response.status_code, **detail)
+    """On the client the request claims to be; a request claiming none (no credentials at all) on the endpoint it
+    called, as the API names a request refused before any route ran — never a bare ``hub.client:``."""
+    claimed = _claimed_client(request)
+    audit.record(None, action, f"hub.client:{claimed}" if claimed else f"{request.method} {request.path}"[:300],
+                 "refused", error=_error_code(response), status=response.status_code, **detail)
 
 
 def _oauth_error(error: str, description: str) -> HttpResponse:
