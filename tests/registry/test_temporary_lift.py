@@ -27,7 +27,7 @@ from jichitai import config
 from jichitai.accounts import rolechanges
 from jichitai.accounts.models import Staff
 from jichitai.accounts.policy import allowed
-from jichitai.audit.models import AuditEntry
+from jichitai.audit.models import AuditEntry, AuditSubject
 from jichitai.common.errors import ConfigurationError, JichitaiError, PermissionRefused
 from jichitai.registry import access, lifts, support, suppression
 from jichitai.registry.certificates.services import issue
@@ -43,7 +43,7 @@ from jichitai.registry.services import apply
 from jichitai.tax import taxpayer
 from tests.staff_login import log_in_verified
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_names_its_subjects")]
+pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 REASON = "本人からの申出を審査し、窓口で交付するため"
 
@@ -362,3 +362,60 @@ def test_j410_the_lift_names_the_clerk_in_words_in_the_audit_and_on_the_overview
     ended = AuditEntry.objects.get(action=lifts.LIFT, outcome="ok", detail__ended=True)
     assert ended.detail["clerk_name"] == entry.detail["clerk_name"]
     assert lift.pk == TemporaryLift.objects.get().pk
+
+
+def test_j410_a_lift_for_the_drafter_does_not_cover_the_approver_who_records_the_ex_officio_change(
+        household: Any, clerk: Any, supervisor: Any, officer: Any, make_staff: Any) -> None:
+    """Independent (j410: the 異動抑止 stops 「異動入力…などの処理」 until a 一時解除; j530: 「異動入力した内容は
+    仮登録状態として、審査後の、決裁により本登録とする」, 本登録 being 「法上、住民票（原票）に記載されている状態」): the
+    職権異動 is entered by the drafter but written into the 住民票 by the 決裁. Under a 異動抑止 lifted for the drafter
+    the draft is made; the 決裁者, whom the lift does not name, is refused in Japanese (naming whom the lift names
+    and whom it must name), audited on the person, nothing recorded, the draft still waiting. A lift naming the
+    決裁者 lets the same draft be approved (入力者 the drafter, the 決裁者 in the audit entry); after it, a 決裁 with
+    no lift running is refused by the suppression itself."""
+    from jichitai.registry import approval
+    from jichitai.registry.domain import CorrectRecord
+    from jichitai.registry.models import ResidentHistory
+
+    taro = household.atena_numbers[0]
+    stop = suppression.set_suppression(officer, taro, "change", "調査中", TODAY)
+
+    def correction(honseki: str) -> CorrectRecord:
+        return CorrectRecord(moved_on=TODAY, atena_number=taro, kind="ex_officio", changes={"honseki": honseki})
+
+    with pytest.raises(SuppressedError, match="異動抑止"):  # 起案 (異動入力) without a lift
+        approval.propose(correction("兵庫県神戸市中央区加納町6丁目5番1号"), actor=clerk)
+    for_drafter = lifts.lift_temporarily(officer, stop.pk, REASON, clerk=clerk.username)
+    pending = approval.propose(correction("兵庫県神戸市中央区加納町6丁目5番1号"), actor=clerk)
+
+    with pytest.raises(RegistryError) as info:
+        approval.approve(pending.pk, actor=supervisor)
+    assert info.value.code == "lift_names_another_clerk"
+    assert lifts.staff_words(clerk) in info.value.message and lifts.staff_words(supervisor) in info.value.message
+    assert "決裁" in info.value.message and taro in info.value.message
+    assert ResidentHistory.objects.filter(reason="ex_officio_correction").count() == 0
+    pending.refresh_from_db()
+    assert pending.state == "pending"
+    refused = AuditEntry.objects.get(action="registry.approve", outcome="refused", detail__code="lift_names_another_clerk")
+    assert (refused.actor, refused.resource) == (f"staff:{supervisor.username}", f"pending:{pending.pk}")
+    assert refused.detail["subjects"] == [taro] and refused.detail["clerks"] == [f"staff:{clerk.username}"]
+    assert AuditEntry.objects.filter(pk__in=AuditSubject.objects.filter(subject=taro).values("seq"),
+                                     detail__code="lift_names_another_clerk").exists()  # under 太郎 for the auditor
+
+    lifts.end_now(officer, stop.pk)
+    lifts.lift_temporarily(officer, stop.pk, "決裁者が職権で本籍を訂正するため", clerk=supervisor.username)
+    applied = approval.approve(pending.pk, actor=supervisor, note="戸籍照合済み")
+    row = ResidentHistory.objects.get(reason="ex_officio_correction")
+    assert row.honseki.startswith("兵庫県") and row.entered_by == f"staff:{clerk.username}"
+    entry = AuditEntry.objects.get(action="registry.change", outcome="ok", resource=f"change:{applied.change_id}")
+    assert entry.detail["approved_by"] == f"staff:{supervisor.username}"
+    assert for_drafter.clerk_id == clerk.pk
+
+    # the lift for the 決裁者 is over: a second draft (made under a lift for the drafter) meets the suppression
+    lifts.end_now(officer, stop.pk)
+    lifts.lift_temporarily(officer, stop.pk, REASON, clerk=clerk.username)
+    second = approval.propose(correction("兵庫県神戸市中央区加納町6丁目5番2号"), actor=clerk)
+    lifts.end_now(officer, stop.pk)
+    with pytest.raises(SuppressedError, match="異動抑止"):
+        approval.approve(second.pk, actor=supervisor)
+    assert ResidentHistory.objects.filter(reason="ex_officio_correction").count() == 1

@@ -84,13 +84,15 @@ def subjects_of(ev: Event) -> list[str]:
 
 
 def refused(error: E, actor: Any, action: str, resource: str = "", **detail: Any) -> E:
-    """Audit a refusal and return ``error`` for the caller to raise.
+    """Audit a refusal and return ``error`` for the caller to raise. ``subjects=[宛名番号…]`` as for :func:`record`.
 
     A refusal raised inside a transaction rolls that transaction back, and with it an entry written inside it.
     So the entry is written now *and* carried on the error: :func:`atomic`, the error mappers (web pages, API)
     and :func:`keep_refusals` write it again, outside the transaction, if the rollback took it away.
     """
-    return carry(error, Event(actor, action, resource, "refused", {"code": getattr(error, "code", ""), **detail}))
+    subjects = tuple(str(s) for s in detail.pop("subjects", ()) or ())  # indexed, as :func:`record` does
+    return carry(error, Event(actor, action, resource, "refused", {"code": getattr(error, "code", ""), **detail},
+                              subjects))
 
 
 def carry(error: E, event: Event) -> E:

@@ -1,5 +1,10 @@
 """審査・決裁 (4.0.8, j530): a 職権 異動 is drafted (起案) by one member of staff and recorded only when a
-supervisor other than the drafter approves it. The draft is checked when drafted and again when approved."""
+supervisor other than the drafter approves it. The draft is checked when drafted and again when approved.
+
+Who acts at which step, for the 異動抑止 (3.1, j410) and its 一時解除 that names one clerk: the 起案 is the 異動入力 (the
+drafter's counter check, :func:`preview`); the 決裁 is what writes the 住民票 (j530: 「決裁により本登録とする」,
+本登録 = 「法上、住民票（原票）に記載されている状態」), so at the 決裁 the suppression is read as the 決裁者's counter
+sees it — a lift naming the drafter (or anyone else) does not cover the 決裁者, who needs one naming them."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from django.utils import timezone
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
-from jichitai.registry import services, submissions, suppression
+from jichitai.registry import lifts, services, submissions, suppression
 from jichitai.registry.domain import Change, Command, RegistryError, decide
 from jichitai.registry.domain.codec import from_dict, to_dict
 from jichitai.registry.domain.reception import Reception
@@ -86,14 +91,10 @@ def _ensure_approver(actor: Any, pending_id: int) -> None:
         raise PermissionRefused("決裁の権限がありません。")
 
 
-def _ensure_seen(actor: Any, pending: PendingChange) -> None:
+def _ensure_seen(actor: Any, pending: PendingChange, change: Change) -> None:
     """No blind 決裁: a draft touching a person under 照会抑止 (theirs, their household's, their place's) is shown
     to staff by 宛名番号 only, so only the 支援措置責任者, who may open it (``registry.approve_protected``), approves
     it. Refused in Japanese and audited otherwise; the opening itself is audited (``suppression.screen_change``)."""
-    try:
-        change = preview(from_dict(pending.command))
-    except RegistryError:
-        return  # refused again, with its own reason, when applied below
     hidden = suppression.screen_change(actor, change, via="approval.decide")
     if hidden:
         raise audit.refused(RegistryError(
@@ -102,16 +103,41 @@ def _ensure_seen(actor: Any, pending: PendingChange) -> None:
             actor, "registry.approve", f"pending:{pending.pk}", subjects=hidden)
 
 
+def _ensure_lift_covers(actor: Any, pending: PendingChange, change: Change) -> None:
+    """A 異動抑止 set aside by a 一時解除 naming someone else (the drafter, typically) stays in force for the
+    決裁者, who records the 異動 (see the module docstring): refused in Japanese, saying whom the lift names and
+    whom it must name, audited on the people. Without any lift the record's own check refuses it below."""
+    others = lifts.naming_others([e.after.atena_number for e in change.entries], "change", actor)
+    if others:
+        names = "、".join(dict.fromkeys(
+            f"宛名番号 {t.suppression.atena_number} の異動抑止は"
+            f"{lifts.staff_words(t.clerk) if t.clerk is not None else '担当職員の記録のない職員'}" for t in others))
+        raise audit.refused(RegistryError(
+            f"{names}を担当職員として一時解除されています。職権異動は決裁により住民票に記載されるため、決裁する職員"
+            f"（{lifts.staff_words(actor)}）を担当職員とする一時解除がなければ決裁できません（標準仕様書 3.1・4.0.8）。",
+            code="lift_names_another_clerk"),
+            actor, "registry.approve", f"pending:{pending.pk}",
+            subjects=sorted({t.suppression.atena_number for t in others}),
+            clerks=sorted({f"staff:{t.clerk.username}" for t in others if t.clerk is not None}))
+
+
 def approve(pending_id: int, *, actor: Any, note: str = "") -> services.Applied:
     """決裁: record the 異動 as drafted (入力者 = the drafter, approver in the audit entry), only by someone who
-    could see it (``_ensure_seen``)."""
+    could see it (``_ensure_seen``) and, under a 異動抑止, only during a 一時解除 naming the 決裁者
+    (``_ensure_lift_covers``; the record's check reads the suppression as the 決裁者's counter sees it)."""
     _ensure_approver(actor, pending_id)
     with audit.atomic():  # a refusal below is audited even though this transaction rolls back
         pending = _locked(pending_id)
         if pending.requested_by_id == getattr(actor, "pk", None):
             raise audit.refused(RegistryError("起案者本人は決裁できません（標準仕様書 4.0.8）。", code="self_approval"),
                                 actor, "registry.approve", f"pending:{pending_id}")
-        _ensure_seen(actor, pending)
+        try:
+            change = preview(from_dict(pending.command))
+        except RegistryError:
+            change = None  # refused again, with its own reason, when applied below
+        if change is not None:
+            _ensure_seen(actor, pending, change)
+            _ensure_lift_covers(actor, pending, change)
         pending.decided_by = actor
         applied = services.apply(from_dict(pending.command), actor=pending.requested_by, terminal=pending.terminal,
                                  approval=pending, reception=Reception.of(pending.reception),

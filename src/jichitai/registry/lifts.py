@@ -116,6 +116,17 @@ def lift_temporarily(actor: Any, suppression_id: int, reason: str, *, clerk: str
     return lift
 
 
+def naming_others(atena_numbers: list[str], kind: str, clerk: Any,
+                  now: dt.datetime | None = None) -> list[TemporaryLift]:
+    """The 一時解除 running now of a ``kind`` suppression in force on these people that name someone other than
+    ``clerk``: for ``clerk`` the suppression is in force (a 職権異動's 決裁 is refused on them, see
+    :func:`jichitai.registry.approval.approve`)."""
+    return list(suppression.running_lifts(now).filter(
+        suppression__in=suppression.in_force(timezone.localdate(now)).filter(kind=kind, atena_number__in=atena_numbers))
+        .exclude(clerk_id=getattr(clerk, "pk", None)).select_related("suppression", "clerk__department")
+        .order_by("suppression__atena_number", "pk"))
+
+
 def running_by_suppression(now: dt.datetime | None = None) -> dict[int, TemporaryLift]:
     """suppression id → its running lift (the overview marks them and says until when)."""
     return {t.suppression_id: t for t in suppression.running_lifts(now).select_related("lifted_by", "clerk__department")}

@@ -127,7 +127,8 @@ def apply_many(commands: Iterable[Command], *, actor: Any, terminal: str = "", a
 def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any,
                stop_on_error: bool, serials: Sequence[Mapping[str, Sequence[int]]] | None = None,
                reception: Reception | None = None, override_duplicate: bool = False) -> list[Applied]:
-    workset = WorkingSet(clerk=actor)
+    # whose counter check the 異動抑止 is read for: the 決裁者 records a 職権異動 (j530 本登録), else the clerk
+    workset = WorkingSet(clerk=approval.decided_by if approval is not None else actor)
     workset.prefetch(commands)
     guard = suppression.shield(workset.today)
     duplicates = submissions.DuplicateCheck(commands, actor, guard)

@@ -194,7 +194,7 @@ class Overview:
 
 
 def _in_force(on: dt.date) -> Any:
-    return Suppression.objects.filter(lifted_at__isnull=True, starts_on__lte=on).select_related("set_by")
+    return suppression.in_force(on).select_related("set_by")
 
 
 def overdue(on: dt.date | None = None) -> list[Suppression]:

@@ -55,7 +55,7 @@ CODE = "suppressed"
 Address = tuple[str, str, str]
 
 
-def _in_force(on: dt.date) -> Any:
+def in_force(on: dt.date) -> Any:
     """In force on ``on``: started and not lifted. The 終了日 is not a condition (j410)."""
     return Suppression.objects.filter(lifted_at__isnull=True, starts_on__lte=on)
 
@@ -93,7 +93,7 @@ def in_force_rows(atena_numbers: Iterable[str], on: dt.date | None = None, *,
                         f"FROM {Suppression._meta.db_table} s WHERE {where} "
                         "AND s.lifted_at IS NULL AND s.starts_on <= %s", [pk, now, now, *params, on])
             return [(a, k, bool(lifted)) for a, k, lifted in cur.fetchall()]
-    return list(_in_force(on).filter(atena_number__in=list(atena_numbers))
+    return list(in_force(on).filter(atena_number__in=list(atena_numbers))
                 .annotate(lifted=Exists(lifts_for(clerk, now).filter(suppression=OuterRef("pk"))))
                 .values_list("atena_number", "kind", "lifted"))
 
@@ -219,7 +219,7 @@ def at_counter(actor: Any, counter: bool) -> Any:
 
 def _build(on: dt.date, set_aside: set[int], base: Shield | None = None) -> Shield:
     by_person: dict[str, set[str]] = {}
-    for atena, kind in _in_force(on).exclude(pk__in=set_aside).values_list("atena_number", "kind"):
+    for atena, kind in in_force(on).exclude(pk__in=set_aside).values_list("atena_number", "kind"):
         by_person.setdefault(atena, set()).add(kind)
     private = {a for a, kinds in by_person.items() if kinds & PRIVACY}
     by_household: dict[str, set[str]] = {}
