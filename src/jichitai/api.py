@@ -18,6 +18,7 @@ from ninja.errors import HttpError, ValidationError
 
 from jichitai.accounts import anonymous
 from jichitai.accounts.api_auth import actor_of
+from jichitai.audit import requests as named
 from jichitai.audit import services as audit
 from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import explain, field_path
@@ -44,9 +45,13 @@ def _jichitai_error(request: HttpRequest, exc: JichitaiError) -> HttpResponse:
 
 def _audit_refusal(request: HttpRequest, code: str, **detail: object) -> None:
     """A request refused before any route ran (unreadable body, invalid items, no credentials) is audited too:
-    who, which path, which items — never the values, which may be personal data. Nobody's (no credentials):
+    who, which path, which items — never the values, which may be personal data — and whom it names (its
+    宛名番号, :mod:`jichitai.audit.requests`). Nobody's (no credentials):
     folded per address and minute, so that a flood cannot fill the audit chain (accounts.anonymous)."""
     actor, resource = actor_of(request), f"{request.method} {request.path}"[:300]
+    subjects = named.subjects(request)  # the person the request names, for 「この住民に触れたもの」 (10.2)
+    if subjects:
+        detail["subjects"] = subjects
     if actor is None or not getattr(actor, "is_authenticated", True):  # as audit.actor_label: "anonymous"
         anonymous.record_refusal(request, "api.request", resource, code=code, **detail)
         return

@@ -18,6 +18,7 @@ from django.test import Client
 
 from jichitai.audit import analyses, inquiry, labels
 from jichitai.audit import services as audit
+from jichitai.audit.models import AuditEntry
 from tests.lounge.test_readable import visible_outside_details
 from tests.registry.conftest import TOWNS
 
@@ -163,3 +164,29 @@ def test_an_auditor_finds_a_colleague_by_name_and_an_action_by_its_words(residen
     changes = list(inquiry.entries(inquiry.Filters(action="registry.change")))
     assert changes and {e.action for e in changes} == {"registry.change"}
     assert ("registry.change", "住民異動の入力") in labels.action_choices()
+
+
+def test_a_request_refused_while_decoding_is_found_under_the_person_it_names(resident_touched: Any,
+                                                                             login_as: Any) -> None:
+    """Independent (10.2, j1370: the log answers 「この住民に触れたもの」; a refusal is a touch too): a request refused
+    before any view or route read it — a form value with a control character, an API body of the wrong type, a
+    call without credentials — is found under the 宛名番号 its address or body names; the refused value is never
+    written, and a path that names no 宛名番号 (letters) indexes nothing."""
+    atena, _clerk = resident_touched
+    clerk = login_as("counter")
+    form = clerk.post(f"/registry/residents/{atena}/memos/", {"text": "確認\x1b[31m済み"})
+    typed = clerk.post("/api/registry/changes", content_type="application/json",
+                       data=json.dumps({"type": "RecordMoveWithin", "moved_on": "2026-11-20", "atena_numbers": [atena],
+                                        "town_code": 281100002, "banchi": "8番地"}))
+    anonymous = Client().get(f"/api/registry/residents/{atena}")
+    assert (form.status_code, typed.status_code, anonymous.status_code) == (400, 422, 401)
+    found = {(e.action, e.resource, e.detail["code"]) for e in inquiry.entries(inquiry.Filters(subject=atena))
+             if e.outcome == "refused"}
+    assert found >= {("request.input", f"POST /registry/residents/{atena}/memos/", "invalid_characters"),
+                     ("api.request", "POST /api/registry/changes", "invalid_input"),
+                     ("api.request", f"GET /api/registry/residents/{atena}", "http_401")}
+    refused = [e for e in inquiry.entries(inquiry.Filters(subject=atena)) if e.outcome == "refused"]
+    assert not any("\x1b" in json.dumps(e.detail) or "済み" in json.dumps(e.detail, ensure_ascii=False) for e in refused)
+    clerk.post("/registry/residents/abc/memos/", {"text": "確認\x1b[31m済み"})
+    nameless = AuditEntry.objects.get(action="request.input", resource="POST /registry/residents/abc/memos/")
+    assert "subjects" not in nameless.detail

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
+from jichitai.audit import requests as named
 from jichitai.audit import services as audit
 from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import text_problem
@@ -65,11 +66,12 @@ class InputGuardMiddleware:
         refused = _problem(request)
         if refused is None:
             return self.get_response(request)
-        # refused before any view ran: audited like every refusal (the item named, never its value)
+        # refused before any view ran: audited like every refusal (the item named, never its value; the person
+        # the address or items name indexed as its subject)
         user = getattr(request, "user", None)
         audit.record(user if user is not None and user.is_authenticated else None, "request.input",
                      f"{request.method} {request.path}"[:300], "refused", code=refused.code,
-                     field=str(refused.fields.get("field", ""))[:100])
+                     field=str(refused.fields.get("field", ""))[:100], subjects=named.subjects(request))
         if request.path.startswith("/hub/feeds/"):
             return JsonResponse(refused.as_dict(), status=400, json_dumps_params={"ensure_ascii": False})
         return render(request, "errors/error.html", {"error": refused}, status=400)
