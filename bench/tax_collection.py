@@ -9,7 +9,7 @@ pay, Typst).
     … .venv/bin/python bench/tax_collection.py [--pdf] [--rerun] [--sample 200]   # on the kept bench database
 
 Printed per run: wall seconds, the CPU seconds of this process (getrusage, all its threads: Typst lays pages
-out in several) and of its PostgreSQL backend (/proc/<pid>/stat of ``pg_backend_pid()``, same machine), the
+out in several; with ``--workers`` its PDF worker processes too, once ended) and of its PostgreSQL backend (/proc/<pid>/stat of ``pg_backend_pid()``, same machine), the
 peak resident set of the run (VmHWM reset before it), the load average before and after; then the stored
 counts and files written. On a machine shared by other work the CPU seconds are the comparable figure.
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from benchdb import backend_cpu, process_cpu
+from benchdb import TreePeak, backend_cpu, process_cpu
 from tax_assess import _reuse, peak_since_reset, reset_peak  # the kept bench_<name> database
 
 FISCAL_YEAR = 2026
@@ -40,6 +40,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=200, help="notices of each kind rendered alone to PDF")
     ap.add_argument("--pdf", action="store_true", help="the bulk issuance too (every notice as PDF)")
     ap.add_argument("--rerun", action="store_true", help="a second run, every schedule unchanged")
+    ap.add_argument("--workers", type=int, default=0, help="the command's --workers (PDF processes; 0: one a core)")
     args = ap.parse_args()
     _reuse()
     from django.core.management import call_command
@@ -58,11 +59,13 @@ def main() -> None:
         load = os.getloadavg()[0]
         reset_peak()
         cpu0, db0, t0 = process_cpu(), backend_cpu(), time.perf_counter()
-        call_command(*command, *(["--pdf"] if args.pdf else []), stdout=out)
+        with TreePeak() as tree:
+            call_command(*command, *(["--pdf"] if args.pdf else []), "--workers", str(args.workers), stdout=out)
         wall = time.perf_counter() - t0
         cpu, db = process_cpu() - cpu0, backend_cpu() - db0
         print(f"{label}: wall {wall:.1f} s; CPU this process {cpu:.1f} s, its PostgreSQL backend {db:.1f} s; "
-              f"peak RSS of the run {peak_since_reset():.2f} GiB; load {load:.1f} → {os.getloadavg()[0]:.1f} — "
+              f"peak RSS of the run {peak_since_reset():.2f} GiB (this process), {tree.peak:.2f} GiB (with its workers, "
+              f"summed, sampled every 0.2 s); load {load:.1f} → {os.getloadavg()[0]:.1f} — "
               f"{out.getvalue().strip()}", flush=True)
     files = {folder: sum(1 for _ in (out_dir / folder).glob("*.pdf")) for folder in ("employers", "nouzei")}
     print(f"schedules {CollectionSchedule.objects.count():,}, instalments {CollectionInstalment.objects.count():,}, "

@@ -7,8 +7,9 @@ notice at a time (what the issuance did before: one Typst compilation and a few 
 Batched: the first ``--employers`` employers' notices with all their employees' 納税義務者用 notices, and the first
 ``--batches`` files of 納税通知書, through ``issuance.write_pdfs``. One at a time: the same employers' employees and
 the same number of 納税通知書, each by ``notices.employee_notice_pdfs`` / ``notices.ordinary_notice_pdf``. Printed
-for each: notices, pages, wall, the CPU seconds of this process (all its threads) and of its PostgreSQL backend,
-and per notice; the load average. The CPU per notice times the city's notices is the CPU of a whole issuance.
+for each: notices, pages, wall, the CPU seconds of this process (all its threads; with ``--workers N`` > 1 its
+PDF worker processes too) and of its PostgreSQL backend, and per notice; the load average; the peak of the summed
+resident set of the process and its workers. The CPU per notice times the city's notices is the CPU of a whole issuance.
 
 ``--steps``: the same ``--batches`` of 納税通知書 once more, the issuance's loop taken apart, with the CPU (this
 process + its PostgreSQL backend) of each step per notice: the batch's rows and ``notices.prefetch`` (the queries,
@@ -29,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from benchdb import backend_cpu, process_cpu
+from benchdb import TreePeak, backend_cpu, process_cpu
 from tax_assess import _reuse
 
 FISCAL_YEAR = 2026
@@ -44,6 +45,7 @@ def main() -> None:
                     help="instead of --batches: this many 納税通知書 in batches of the tree's issuance.BATCH")
     ap.add_argument("--no-alone", action="store_true", help="skip the one-at-a-time run")
     ap.add_argument("--steps", action="store_true", help="the 納税通知書 batches step by step")
+    ap.add_argument("--workers", type=int, default=1, help="PDF processes of the batched run (1: in this process)")
     args = ap.parse_args()
     _reuse()
     from jichitai.tax.collection import employer_files, issuance, notices
@@ -62,12 +64,13 @@ def main() -> None:
     def timed(label: str, run: object, count: int) -> None:
         load = os.getloadavg()[0]
         cpu0, db0, t0 = process_cpu(), backend_cpu(), time.perf_counter()
-        pages = run()  # type: ignore[operator]
+        with TreePeak() as tree:
+            pages = run()  # type: ignore[operator]
         wall, cpu, db = time.perf_counter() - t0, process_cpu() - cpu0, backend_cpu() - db0
         print(f"{label}: {count:,} notices ({pages}); wall {wall:.1f} s; CPU this process {cpu:.1f} s, PostgreSQL "
               f"backend {db:.1f} s; per notice CPU {(cpu + db) / count * 1000:.2f} ms (process "
               f"{cpu / count * 1000:.2f} + database {db / count * 1000:.2f}); load {load:.1f} → "
-              f"{os.getloadavg()[0]:.1f}", flush=True)
+              f"{os.getloadavg()[0]:.1f}; peak RSS with workers {tree.peak:.2f} GiB", flush=True)
 
     def batched() -> str:
         employer_files.notices = lambda fy, payer_number=None, kind=employer_files.SALARY: (  # type: ignore[assignment]
@@ -76,7 +79,7 @@ def main() -> None:
         issuance._ordinary_batches = lambda fy: itertools.islice(every_batch(fy), args.batches)  # type: ignore[assignment]
         try:
             out = Path(tempfile.mkdtemp(prefix="issuance_"))
-            issuance.write_pdfs(FISCAL_YEAR, out, on=ON)
+            issuance.write_pdfs(FISCAL_YEAR, out, on=ON, workers=args.workers)
         finally:
             employer_files.notices, issuance._ordinary_batches = every_employer, every_batch
         return f"{len(list(out.rglob('*.pdf')))} files under {out}"
@@ -92,7 +95,7 @@ def main() -> None:
 
     count = len(payers) + employees + len(ordinary)
     print(f"{len(payers)} employers with {employees:,} employees; {len(ordinary):,} 納税通知書")
-    timed("batched (issuance.write_pdfs)", batched, count)
+    timed(f"batched (issuance.write_pdfs, {args.workers} worker{'s' if args.workers > 1 else ''})", batched, count)
     if not args.no_alone:
         timed("one at a time", alone, count)
     if args.steps:
@@ -128,7 +131,8 @@ def steps(every_batch: object, batches: int) -> None:
         lap("notice data")
         text = json.dumps(data, ensure_ascii=False)
         lap("JSON")
-        pdf = compiler_for(template).compile(format="pdf", sys_inputs={"data": text, **font_families()})
+        pdf = compiler_for(template).compile(format="pdf", sys_inputs={"data": text, **font_families()},
+                                           pdf_tags=False)  # as issuance (press.write_pdf)
         lap("Typst compile")
         (out / f"{n:05d}.pdf").write_bytes(pdf)
         lap("write")

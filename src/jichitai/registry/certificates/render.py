@@ -110,13 +110,14 @@ def _compiler() -> typst.Compiler:
     return compiler_for(TEMPLATE)
 
 
-def typst_pdf(template: Path, data: dict[str, object] | list[dict[str, object]]) -> bytes:
+def typst_pdf(template: Path, data: dict[str, object] | list[dict[str, object]], *, tags: bool = True) -> bytes:
     """The one PDF engine for every document (certificates, tax notices): ``template`` compiled with ``data`` as
     JSON in ``sys.inputs.data`` (printed as text, never markup) and the project's fonts' family names in
     ``sys.inputs.mincho`` / ``gothic`` / ``mj`` (IPAmj明朝, for names and addresses) / ``han`` (its fallback). A list
-    is a batch, for the templates that take one (the bulk issuance: one compilation for many notices)."""
+    is a batch, for the templates that take one (the bulk issuance: one compilation for many notices). ``tags``
+    False leaves out the PDF's structure tree (accessibility tags): for paper, where it prints the same."""
     pdf = compiler_for(template).compile(format="pdf", sys_inputs={
-        "data": json.dumps(data, ensure_ascii=False), **font_families()})
+        "data": json.dumps(data, ensure_ascii=False), **font_families()}, pdf_tags=tags)
     assert isinstance(pdf, bytes)
     return pdf
 
