@@ -173,3 +173,25 @@ def test_migration_fills_the_given_name_keys(household: Any) -> None:
         migration.fill(apps, editor)
     assert [r["atena_number"] for r in search(name="太郎")] == household.atena_numbers[:1]
     assert [r["atena_number"] for r in search(kana="ハナコ")] == household.atena_numbers[1:]
+
+
+def test_a_refused_search_names_its_terms_with_the_numbers_masked(household: Any, clerk: Any,
+                                                                   supervisor: Any) -> None:
+    """Independent (10.2: a search is logged with its terms; 番号法第9条: the 個人番号 is used only for a listed
+    purpose): a search by 個人番号 refused — a counter clerk without the right, a supervisor without a 利用目的 — is
+    audited with what was searched, the 個人番号 masked, the kana beside it kept."""
+    from jichitai.audit.models import AuditEntry
+    from jichitai.common.errors import PermissionRefused
+    from jichitai.registry.domain import RegistryError
+    from jichitai.registry.views.records import find
+
+    criteria = {"kana": "アオキ", "my_number": "123456789018"}
+    with pytest.raises(PermissionRefused):
+        find(clerk, criteria)
+    with pytest.raises(RegistryError):
+        find(supervisor, criteria)
+    refused = AuditEntry.objects.filter(resource="search", outcome="refused").order_by("seq")
+    assert [(e.actor, e.detail.get("code"), e.detail["criteria"]) for e in refused] == [
+        (f"staff:{clerk.username}", None, {"kana": "アオキ", "my_number": "***"}),
+        (f"staff:{supervisor.username}", "purpose_required", {"kana": "アオキ", "my_number": "***"})]
+    assert "123456789018" not in str(list(refused.values_list("detail", flat=True)))

@@ -145,18 +145,18 @@ def find(actor: Any, *, atena_number: str = "", name: str = "", kana: str = "", 
 
     _ensure(actor, "search")
     purpose_code = ""
+    criteria = {k: ("***" if k == "my_number" else v) for k, v in
+                {"atena_number": atena_number, "name": name, "kana": kana, "my_number": my_number}.items() if v}
     if my_number:
         try:
             purpose_code, _ = purposes.purpose_of(purpose)
-        except RegistryError:
-            audit.record(actor, ACTION, "search", "refused", code="purpose_required")
+        except RegistryError:  # refused with its terms too (10.2), the 個人番号 masked
+            audit.record(actor, ACTION, "search", "refused", code="purpose_required", criteria=dict(criteria))
             raise
     page = search_page(atena_number=atena_number, name=name, kana=kana, my_number=my_number, include_removed=True,
                        offset=offset)
     rows = suppression.screen_rows(actor, page.rows, via="tax.taxpayer.search")
     shown = [r["atena_number"] for r in rows if not r["hidden"]]
-    criteria = {k: ("***" if k == "my_number" else v) for k, v in
-                {"atena_number": atena_number, "name": name, "kana": kana, "my_number": my_number}.items() if v}
     if purpose_code:
         criteria["my_number_purpose"] = purpose_code
     audit.record(actor, ACTION, "search", "ok", criteria=criteria, count=len(rows), total=page.total, subjects=shown)

@@ -86,17 +86,20 @@ def find(actor: Any, criteria: dict[str, Any]) -> SearchPage:
     search itself is audited with its criteria (個人番号 masked) and every person the page shows."""
     criteria = dict(criteria)
     purpose = criteria.pop("my_number_purpose", "")
+    # a refused search names its terms too (10.2), the numbers it was refused for masked
+    tried = {k: ("***" if k in ("my_number", "juminhyo_code") else str(v)) for k, v in criteria.items() if v}
     if criteria.get("juminhyo_code") and not allowed(actor, "registry.view_juminhyo_code"):
-        audit.record(actor, "registry.view_juminhyo_code", "search", "refused")
+        audit.record(actor, "registry.view_juminhyo_code", "search", "refused", criteria=tried)
         raise PermissionRefused("住民票コードによる検索は住民票コードの表示権限のある職員のみ行えます（標準仕様書 10.4）。")
     if criteria.get("my_number"):
         if not allowed(actor, "registry.view_mynumber"):
-            audit.record(actor, "registry.view_mynumber", "search", "refused")
+            audit.record(actor, "registry.view_mynumber", "search", "refused", criteria=tried)
             raise PermissionRefused("個人番号による検索は権限のある職員のみ行えます。")
         try:
             purpose, _label = purposes.purpose_of(purpose)
         except RegistryError:
-            audit.record(actor, "registry.view_mynumber", "search", "refused", code="purpose_required")
+            audit.record(actor, "registry.view_mynumber", "search", "refused", code="purpose_required",
+                         criteria=tried)
             raise
     found_page = search_page(**criteria)
     rows = suppression.screen_rows(actor, found_page.rows, via="search", counter=True)
