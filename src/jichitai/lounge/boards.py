@@ -21,7 +21,7 @@ from jichitai.lounge import indicators as I
 from jichitai.lounge.disclosure import TOTAL
 
 SHIPPED = Path(__file__).resolve().parent / "dashboards"
-KINDS = {"kpi": "数値", "bar": "棒グラフ", "line": "折れ線グラフ", "map": "地図", "table": "表"}
+KINDS = {"kpi": "KPI（数値）", "bar": "棒グラフ", "line": "折れ線グラフ", "table": "表", "map": "地図"}
 DEFAULT_REFRESH = ("取り込みの後に自動で更新（取り込みが60秒途切れたとき、遅くとも10分後）。"
                    "毎日6:00に全件を再計算。")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
@@ -73,7 +73,7 @@ class Board:
 
 def _dim_label(ind: I.Indicator, column: str) -> str:
     if column == ind.partition:
-        return "区分"
+        return ind.partition_label
     return next((d.label for d in ind.dims if d.column == column), column)
 
 
@@ -83,10 +83,43 @@ def _value_label(column: str, value: object) -> str:
     return label(column, value)
 
 
-def _metrics(ind: I.Indicator) -> set[str]:
-    from jichitai.lounge.publish import DERIVED_COLUMNS
+# ---- what a tile of an indicator may show: the choices of the tile editor and the checks of tile() --------
 
-    return {"value", *(c for c, _ in ind.sums), *DERIVED_COLUMNS.get(ind.slug, ())}
+def has_area(ind: I.Indicator) -> bool:
+    return any(d.column in AREA_COLUMNS for d in ind.dims)
+
+
+def kinds_for(ind: I.Indicator) -> dict[str, str]:
+    """The kinds of tile the indicator allows, in words: a map only for an indicator with an area."""
+    return {k: words for k, words in KINDS.items() if k != "map" or has_area(ind)}
+
+
+def metrics_for(ind: I.Indicator) -> dict[str, str]:
+    """The published columns a tile may show, in words (the count, the sums, the derived rates and means; a
+    column both summed and derived is the sum, as :func:`jichitai.lounge.tiles.lookup` reads it)."""
+    from jichitai.lounge.publish import DERIVED
+
+    sums = dict(ind.sums)
+    return {"value": ind.measure_label, **sums,
+            **{c: words for c, words in DERIVED.get(ind.slug, ()) if c != "value" and c not in sums}}
+
+
+def fixed_choices(ind: I.Indicator) -> list[tuple[str, str, dict[object, str]]]:
+    """(column, label, {value: words}) of each dimension a tile may fix to one value: the partition (転入・転出)
+    and every dimension whose values are known. Areas are not fixed in a tile: the board's 地域 filter
+    chooses them for every tile at once."""
+    out: list[tuple[str, str, dict[object, str]]] = []
+    if ind.partition:
+        out.append((ind.partition, ind.partition_label, {v: v for v in ind.partition_values}))
+    for d in ind.dims:
+        if d.values and d.column not in AREA_COLUMNS:
+            values = [*d.values, *dict.fromkeys(d.parent.values())]
+            out.append((d.column, d.label, {v: _value_label(d.column, v) for v in values}))
+    return out
+
+
+def _metrics(ind: I.Indicator) -> set[str]:
+    return set(metrics_for(ind))
 
 
 def tile(raw: Any, where_from: str) -> Tile:
@@ -103,6 +136,8 @@ def tile(raw: Any, where_from: str) -> Tile:
     where: list[tuple[str, object]] = []
     for column, value in (raw.get("where") or {}).items():
         if column == ind.partition:
+            if ind.partition_values and value not in ind.partition_values:
+                raise BoardError(f"{where_from}：区分「{ind.partition_label}」に値「{value}」はありません。")
             where.append((column, value))
             continue
         if column not in columns:
@@ -118,7 +153,7 @@ def tile(raw: Any, where_from: str) -> Tile:
     by = raw.get("by")
     if by is not None and by not in columns:
         raise BoardError(f"{where_from}：指標「{ind.title}」に区分「{by}」はありません。")
-    if kind == "map" and not any(c in AREA_COLUMNS for c in columns):
+    if kind not in kinds_for(ind):
         raise BoardError(f"{where_from}：指標「{ind.title}」には地域の区分がないため地図にできません。")
     return Tile(kind=kind, indicator=slug, title=str(raw.get("title") or ind.title), metric=metric,
                 where=tuple(where), by=by, note=str(raw.get("note", "")))
@@ -177,7 +212,7 @@ def from_items(title: str, description: str, items: list[dict[str, Any]], refres
         tiles.append(Tile("kpi", ind.slug, ind.title))
         tiles.append(Tile("bar", ind.slug, ind.title))
         tiles.append(Tile("line", ind.slug, ind.title))
-        if any(d.column in AREA_COLUMNS for d in ind.dims):
+        if has_area(ind):
             tiles.append(Tile("map", ind.slug, ind.title))
     return Board(slug="", title=title, description=description, tiles=tuple(tiles), refresh=refresh, origin="saved")
 

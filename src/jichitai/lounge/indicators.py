@@ -38,6 +38,8 @@ class Indicator:
     measure: str = "n"
     measure_label: str = "人数"
     partition: str | None = None  # a column whose values are separate tables (転入 / 転出)
+    partition_label: str = "区分"
+    partition_values: tuple[str, ...] = ()  # the partition's values, as the mart writes them
     sums: tuple[tuple[str, str], ...] = ()  # (column, label) published with the count when it is >= k
     chart: str = "bar"
     unit: str = "人"
@@ -87,11 +89,13 @@ INDICATORS: dict[str, Indicator] = {i.slug: i for i in [
         "migration", "転入・転出（5歳階級・移動元/先）", "migration", "year",
         (Dim("move_class", "移動元・移動先", ("県内", "県外", "国外")), Dim("age_band", "年齢（5歳階級）", BANDS)),
         "暦年ごとの市外との転入・転出の件数。年齢は異動日の満年齢。社会増減 = 転入 − 転出。",
-        ("lounge.movements",), partition="direction", measure_label="件数", unit="件"),
+        ("lounge.movements",), partition="direction", partition_label="転入・転出",
+        partition_values=("転入", "転出"), measure_label="件数", unit="件"),
     Indicator(
         "ward_migration", "区別の転入・転出（市外・区間）", "ward_migration", "year", (WARD,),
         "暦年ごとの区別の転入・転出。区間移動の転出元は、異動日に終わった居住期間の区。純移動 = 転入計 − 転出計。",
-        ("lounge.movements", "lounge.resident_spells"), partition="flow", measure_label="件数", unit="件",
+        ("lounge.movements", "lounge.resident_spells"), partition="flow", partition_label="異動の種類",
+        partition_values=("市外から転入", "他区から転入", "市外へ転出", "他区へ転出"), measure_label="件数", unit="件",
         chart="tiles"),
     Indicator(
         "child_allowance", "児童手当（支給対象児童・受給者・月額）", "child_allowance", "ref_date", (WARD,),

@@ -31,14 +31,20 @@ from jichitai.lounge.errors import UnknownPeriod
 from jichitai.lounge.indicators import LABELS, Indicator
 
 SUPPRESSED = "*"
-# the columns :func:`_derive` adds per indicator (rates and means from the protected counts), by key
-DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "population": ("total", "aging_rate", "dependency"), "vital_events": ("births", "deaths", "natural_change"),
-    "migration": ("in", "out", "net"), "ward_migration": ("in", "out", "net"),
-    "tax_by_ward": ("value", "income_per", "levy_per"),
-    "declarations": ("value", "auto_share", "decision_days", "queue_days"),
-    "child_allowance": ("value", "amount", "per_child"),
+# the columns :func:`_derive` adds per indicator (rates and means from the protected counts), with their words
+DERIVED: dict[str, tuple[tuple[str, str], ...]] = {
+    "population": (("total", "人口"), ("aging_rate", "高齢化率（%）"),
+                   ("dependency", "老年人口指数（65歳以上÷15〜64歳×100）")),
+    "vital_events": (("births", "出生"), ("deaths", "死亡"), ("natural_change", "自然増減")),
+    "migration": (("in", "転入"), ("out", "転出"), ("net", "社会増減")),
+    "ward_migration": (("in", "転入計"), ("out", "転出計"), ("net", "純移動")),
+    "tax_by_ward": (("value", "納税義務者数"), ("income_per", "1人あたり課税標準額（円）"),
+                    ("levy_per", "1人あたり所得割（円）")),
+    "declarations": (("value", "件数"), ("auto_share", "自動審査率（%）"), ("decision_days", "平均処理日数"),
+                     ("queue_days", "平均滞留日数")),
+    "child_allowance": (("value", "児童数"), ("amount", "月額合計（円）"), ("per_child", "児童1人あたり月額（円）")),
 }
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {slug: tuple(c for c, _ in cols) for slug, cols in DERIVED.items()}
 
 
 @dataclass
@@ -175,8 +181,7 @@ def _derive(ind: Indicator, r: Published) -> None:
     k = r.k
     wards = sorted({row["ward_code"] for row in r.rows if "ward_code" in row}, key=lambda w: (w == TOTAL, w))
     if ind.slug == "population":
-        r.derived_columns = [("ward_code", "区"), ("total", "人口"), ("aging_rate", "高齢化率（%）"),
-                             ("dependency", "老年人口指数（65歳以上÷15〜64歳×100）")]
+        r.derived_columns = [("ward_code", "区"), *DERIVED[ind.slug]]
         for w in wards:
             total = _v(cell(r, ward_code=w, sex=TOTAL, age_band=TOTAL))
             old = _v(cell(r, ward_code=w, sex=TOTAL, age_band="65歳以上"))
@@ -185,22 +190,21 @@ def _derive(ind: Indicator, r: Published) -> None:
                               "aging_rate": _round(protect_ratio(old, total, k, 100)),
                               "dependency": _round(protect_ratio(old, work, k, 100))})
     elif ind.slug == "vital_events":
-        r.derived_columns = [("ward_code", "区"), ("births", "出生"), ("deaths", "死亡"),
-                             ("natural_change", "自然増減")]
+        r.derived_columns = [("ward_code", "区"), *DERIVED[ind.slug]]
         for w in wards:
             b = _v(cell(r, ward_code=w, kind="birth"))
             d = _v(cell(r, ward_code=w, kind="death"))
             r.derived.append({"ward_code": w, "ward_code_label": label("ward_code", w), "births": b, "deaths": d,
                               "natural_change": None if b is None or d is None else b - d})
     elif ind.slug == "migration":
-        r.derived_columns = [("move_class", "移動元・移動先"), ("in", "転入"), ("out", "転出"), ("net", "社会増減")]
+        r.derived_columns = [("move_class", "移動元・移動先"), *DERIVED[ind.slug]]
         for c in ("県内", "県外", "国外", TOTAL):
             i = _v(cell(r, direction="転入", move_class=c, age_band=TOTAL))
             o = _v(cell(r, direction="転出", move_class=c, age_band=TOTAL))
             r.derived.append({"move_class": c, "move_class_label": label("move_class", c), "in": i, "out": o,
                               "net": None if i is None or o is None else i - o})
     elif ind.slug == "ward_migration":
-        r.derived_columns = [("ward_code", "区"), ("in", "転入計"), ("out", "転出計"), ("net", "純移動")]
+        r.derived_columns = [("ward_code", "区"), *DERIVED[ind.slug]]
         for w in wards:
             ins = [_v(cell(r, flow=f, ward_code=w)) for f in ("市外から転入", "他区から転入")]
             outs = [_v(cell(r, flow=f, ward_code=w)) for f in ("市外へ転出", "他区へ転出")]
@@ -209,8 +213,7 @@ def _derive(ind: Indicator, r: Published) -> None:
             r.derived.append({"ward_code": w, "ward_code_label": label("ward_code", w), "in": i, "out": o,
                               "net": None if i is None or o is None else i - o})
     elif ind.slug == "tax_by_ward":
-        r.derived_columns = [("ward_code", "区"), ("value", "納税義務者数"),
-                             ("income_per", "1人あたり課税標準額（円）"), ("levy_per", "1人あたり所得割（円）")]
+        r.derived_columns = [("ward_code", "区"), *DERIVED[ind.slug]]
         for w in wards:
             row = cell(r, ward_code=w)
             n = _v(row)
@@ -218,8 +221,7 @@ def _derive(ind: Indicator, r: Published) -> None:
                               "income_per": _round(protect_mean(_v(row, "taxable_income"), n, k), 0),
                               "levy_per": _round(protect_mean(_v(row, "income_levy"), n, k), 0)})
     elif ind.slug == "declarations":
-        r.derived_columns = [("channel", "受付方法"), ("value", "件数"), ("auto_share", "自動審査率（%）"),
-                             ("decision_days", "平均処理日数"), ("queue_days", "平均滞留日数")]
+        r.derived_columns = [("channel", "受付方法"), *DERIVED[ind.slug]]
         for ch in ("online", "paper", TOTAL):
             total = cell(r, channel=ch, outcome=TOTAL)
             auto = _v(cell(r, channel=ch, outcome="auto_accepted"))
@@ -232,8 +234,7 @@ def _derive(ind: Indicator, r: Published) -> None:
                 "queue_days": _round(protect_mean(_v(pending, "pending_days"), _v(pending), k)),
             })
     elif ind.slug == "child_allowance":
-        r.derived_columns = [("ward_code", "区"), ("value", "児童数"), ("amount", "月額合計（円）"),
-                             ("per_child", "児童1人あたり月額（円）")]
+        r.derived_columns = [("ward_code", "区"), *DERIVED[ind.slug]]
         for w in wards:
             row = cell(r, ward_code=w)
             r.derived.append({"ward_code": w, "ward_code_label": label("ward_code", w), "value": _v(row),
