@@ -18,6 +18,7 @@ from jichitai.audit.models import AuditEntry
 from jichitai.lounge import boards, display, sample_zone
 from jichitai.lounge.disclosure import TOTAL
 from tests.lounge.test_readable import visible_outside_details
+from tests.lounge.tile_form import fields
 from tests.staff_login import log_in_verified
 
 pytestmark = pytest.mark.postgres
@@ -189,9 +190,10 @@ def test_copy_share_with_a_department_and_refuse_others(client: Any, make_staff:
     colleague = make_staff(roles=["counter"], department="kodomo")
     other = make_staff(roles=["counter"], department="zeimu")
     log_in_verified(client, analyst)
-    assert "aging" in client.get("/lounge/d/new/?from=aging").content.decode()
-    r = client.post("/lounge/d/new/", {"from": "aging", "title": "高齢化（政策課）", "sharing": "department",
-                                       "department": Department.objects.get(code="kodomo").pk})
+    form = fields(client.get("/lounge/d/new/?from=aging").content.decode())
+    assert form["from"] == "aging"
+    r = client.post("/lounge/d/new/", form | {"title": "高齢化（政策課）", "sharing": "department",
+                                              "department": Department.objects.get(code="kodomo").pk})
     assert r.status_code == 302
     saved = Dashboard.objects.get(title="高齢化（政策課）")
     assert saved.as_board().tiles == boards.load_all(None)["aging"].tiles

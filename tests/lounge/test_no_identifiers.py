@@ -26,13 +26,14 @@ from django.urls import get_resolver
 
 from jichitai.lake import catalog as lake_catalog
 from jichitai.lake.schemas import LOUNGE_TABLES
-from jichitai.lounge import boards
+from jichitai.lounge import boards, tile_editor
 from jichitai.lounge import services as lounge
 from jichitai.lounge.indicators import INDICATORS
 from jichitai.synth.city import Options, generate
 from tests.accounts.test_permission_walk import walk
 from tests.hub.conftest import lake  # noqa: F401 - the fixture, used through usefixtures
 from tests.lounge.identifiers import Identifiers, hits, texts
+from tests.lounge.tile_form import tiles_post
 from tests.synth.test_city import empty_registry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.usefixtures("lake")]
@@ -139,8 +140,9 @@ def test_no_lounge_page_or_answer_carries_an_identifier_of_the_city(city: Identi
     zone = lounge.zone_tables()
     assert all(zone[name].num_rows > 0 for name in LOUNGE_TABLES), {n: t.num_rows for n, t in zone.items()}
     client = login_as("analyst", "sysadmin", "researcher")
-    board = client.post("/lounge/d/new/", {"title": "区別の人口", "indicators": sorted(INDICATORS),
-                                           "sharing": "everyone"})
+    every = boards.from_items("", "", [{"indicator": s} for s in sorted(INDICATORS)])  # each indicator's tiles
+    board = client.post("/lounge/d/new/", tiles_post(tile_editor.rows_of(every), title="区別の人口",
+                                                     sharing="everyone"))
     assert board.status_code == 302
     pk = int(board["Location"].rstrip("/").rsplit("/", 1)[1])
 

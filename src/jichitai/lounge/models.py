@@ -1,4 +1,4 @@
-"""Saved dashboards: a member of staff picks indicators, saves them and shares them."""
+"""Saved dashboards: a member of staff builds a board of tiles (lounge/tile_editor.py), saves and shares it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ class Dashboard(models.Model):
     sharing = models.CharField("共有範囲", max_length=20, choices=SHARING, default=PRIVATE)
     department = models.ForeignKey(Department, verbose_name="共有先の課", on_delete=models.PROTECT, null=True,
                                    blank=True)
-    items = models.JSONField("指標", default=list)  # [{"indicator": slug}, …] in display order
+    # the tiles as boards.items writes them (saved before tiles: {"indicator": slug}), in display order
+    items = models.JSONField("指標", default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

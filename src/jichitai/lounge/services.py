@@ -339,6 +339,29 @@ def dashboard(slug: str) -> boards.Board:
         raise NotFound(f"ダッシュボード「{slug}」はありません。", dashboard=slug) from None
 
 
+def save_dashboard(actor: Any, saved: Any, *, title: str, description: str, sharing: str, department: Any,
+                   chosen: list[boards.Tile]) -> Any:
+    """A staff member's dashboard saved with its tiles as edited (checked by :func:`boards.tile`, as a shipped
+    file's), new when ``saved`` is None; the save is audited under the dashboard's name and number. The caller
+    has checked ``allowed(actor, "lounge.dashboard.edit", saved)``."""
+    from django.db import transaction
+
+    from jichitai.audit import services as audit
+    from jichitai.lounge.models import Dashboard
+
+    edited = boards.Board(slug="", title=title, description=description, tiles=tuple(chosen), origin="saved")
+    board = saved or Dashboard(owner=actor)
+    board.title, board.description, board.sharing = title, description, sharing
+    board.department = department if sharing == Dashboard.DEPARTMENT else None
+    board.items = boards.items(edited)
+    with transaction.atomic():
+        board.save()
+        audit.record(actor, "lounge.dashboard.edit", board.audit_label(), title=title, created=saved is None,
+                     sharing=sharing, department=board.department.code if board.department else "",
+                     indicators=edited.indicators, tiles=[f"{t.kind}:{t.indicator}" for t in chosen])
+    return board
+
+
 def board_view(board: boards.Board, as_of_text: str, area: str, year: str,
                link: Callable[[str, int | None], str]) -> tiles.BoardView:
     """A dashboard for the area (市全体・区・町字) and year asked, as of a past release when asked: every tile's

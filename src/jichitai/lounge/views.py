@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,11 +15,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.accounts.guards import refuse, requires
-from jichitai.accounts.models import Department, Staff
+from jichitai.accounts.models import Department
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common import csvout
-from jichitai.lounge import boards, boundaries, charts, display, exports, freshness, maps, sql, tiles
+from jichitai.lounge import boundaries, charts, display, exports, freshness, maps, sql, tile_editor, tiles
 from jichitai.lounge import indicators as I
 from jichitai.lounge import services as S
 from jichitai.lounge.areas import WARD_NAMES, Towns
@@ -261,40 +261,46 @@ def projection(request: HttpRequest) -> HttpResponse:
 # ---- dashboards -------------------------------------------------------------------------------------------
 
 def _dashboard_form(request: HttpRequest, board: Dashboard | None) -> HttpResponse:
-    errors = []
+    """The tile editor (lounge/tile_editor.py): every button posts the whole form; 保存 checks and saves, the
+    others (追加・削除・上へ・下へ・反映) re-render it with the tiles changed, everything typed kept."""
+    refusals: list[tile_editor.Refusal] = []
     source = S.dashboards().get(request.POST.get("from") or request.GET.get("from") or "")
     if request.method == "POST":
+        rows = tile_editor.rows_from(request.POST)
         title = request.POST.get("title", "").strip()
-        chosen = [s for s in request.POST.getlist("indicators") if s in I.INDICATORS]
-        if source is not None and not chosen:
-            chosen = source.indicators
+        description = request.POST.get("description", "")
         sharing = request.POST.get("sharing", Dashboard.PRIVATE)
         dept_id = request.POST.get("department", "")
-        dept = Department.objects.filter(pk=int(dept_id)).first() if dept_id.isdigit() else None
-        if not title:
-            errors.append("タイトルを入力してください。")
-        if not chosen:
-            errors.append("指標を1つ以上選んでください。")
-        if sharing not in dict(Dashboard.SHARING):
-            errors.append("共有範囲が正しくありません。")
-        if sharing == Dashboard.DEPARTMENT and dept is None:
-            errors.append("共有先の課を選んでください。")
-        if not errors:
-            board = board or Dashboard(owner=cast(Staff, request.user))
-            board.title, board.description = title, request.POST.get("description", "")
-            board.sharing, board.department = sharing, dept if sharing == Dashboard.DEPARTMENT else None
-            board.items = (boards.items(source) if source is not None and chosen == source.indicators
-                           else [{"indicator": s} for s in chosen])
-            board.save()
-            audit.record(request.user, "lounge.dashboard.edit", f"lounge.dashboard:{board.pk}",
-                         sharing=sharing, department=dept.code if dept else "", indicators=chosen)
-            return redirect("lounge:dashboard", pk=board.pk)
+        action = request.POST.get("action") or "save"
+        if action != "save":
+            rows = tile_editor.act(rows, action)
+        else:
+            dept = Department.objects.filter(pk=int(dept_id)).first() if dept_id.isdigit() else None
+            if not title:
+                refusals.append(tile_editor.Refusal("タイトルを入力してください。"))
+            if sharing not in dict(Dashboard.SHARING):
+                refusals.append(tile_editor.Refusal("共有範囲が正しくありません。"))
+            if sharing == Dashboard.DEPARTMENT and dept is None:
+                refusals.append(tile_editor.Refusal("共有先の課を選んでください。"))
+            chosen, refused = tile_editor.check(rows)
+            refusals += refused
+            if not refusals:
+                saved = S.save_dashboard(request.user, board, title=title, description=description,
+                                         sharing=sharing, department=dept, chosen=chosen)
+                return redirect("lounge:dashboard", pk=saved.pk)
+    else:
+        start = board.as_board() if board else source
+        rows = tile_editor.rows_of(start) if start else [tile_editor.blank()]
+        title = board.title if board else source.title if source else ""
+        description = board.description if board else source.description if source else ""
+        sharing = board.sharing if board else Dashboard.PRIVATE
+        dept_id = str(board.department_id or "") if board else ""
     return render(request, "lounge/dashboard_form.html", {
-        "board": board, "errors": errors, "indicators": I.INDICATORS.values(),
-        "departments": Department.objects.all(), "sharing": Dashboard.SHARING,
-        "chosen": [i["indicator"] for i in board.items] if board else source.indicators if source else [],
-        "source": source, "title": board.title if board else source.title if source else "",
-    }, status=400 if errors else 200)
+        "board": board, "refusals": refusals, "indicators": I.INDICATORS.values(),
+        "tiles": tile_editor.editor(rows), "count": len(rows), "max_tiles": tile_editor.MAX_TILES,
+        "departments": Department.objects.all(), "sharing": Dashboard.SHARING, "sharing_chosen": sharing,
+        "department_chosen": dept_id, "source": source, "title": title, "description": description,
+    }, status=400 if refusals else 200)
 
 
 @requires("lounge.dashboard.edit")
