@@ -121,3 +121,20 @@ def test_the_approval_queue_offers_no_approve_button_for_a_draft_the_approver_ca
     login(page, officer)
     text = page.get("/registry/approvals/").content.decode()
     assert "青木 太郎" in text and 'value="approve"' in text
+
+
+def test_a_refused_change_is_found_under_the_person_it_names(household: Any, clerk: Any) -> None:
+    """Independent (10.2: the log answers 「この住民に触れたもの」; a refused 異動 touched the person too): a 職権
+    correction refused without 決裁 and a draft refused when drafted are both found under the 宛名番号 they name."""
+    from jichitai.audit import inquiry
+
+    taro = household.atena_numbers[0]
+    with pytest.raises(RegistryError):
+        apply(_correction(taro), actor=clerk)
+    with pytest.raises(RegistryError):
+        approval.propose(CorrectRecord(moved_on=dt.date(2026, 11, 20), atena_number=taro,
+                                       changes={"town_code": "281100002"}), actor=clerk)
+    refused = [(e.action, e.resource, e.detail["code"]) for e in inquiry.entries(inquiry.Filters(subject=taro))
+               if e.outcome == "refused"]
+    assert sorted(refused) == [("registry.change", "CorrectRecord", "approval_required"),
+                               ("registry.change", "CorrectRecord", "not_correctable")]

@@ -49,12 +49,13 @@ def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "",
     """起案: check the 異動 and queue it for 決裁. Raises :class:`RegistryError` when it would be refused.
     ``once``: the confirmation's key; a second use queues nothing (:mod:`jichitai.registry.submissions`)."""
     if not allowed(actor, "registry.change"):
-        audit.record(actor, "registry.change", command.command_type, "refused")
+        audit.record(actor, "registry.change", command.command_type, "refused", subjects=services.named_in(command))
         raise PermissionRefused()
     try:
         change = preview(command, actor)
     except RegistryError as exc:
-        audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message)
+        audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message,
+                     subjects=services.named_in(command))
         raise
     atenas = [e.after.atena_number for e in change.entries if e.before is not None]
     try:
@@ -69,7 +70,8 @@ def propose(command: Command, *, actor: Any, terminal: str = "", once: str = "",
             submissions.settle(claimed, pending_id=pending.pk, state=pending.state, reason=pending.reason,
                                summary=pending.summary)
     except RegistryError as exc:
-        audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message)
+        audit.record(actor, "registry.change", command.command_type, "refused", code=exc.code, message=exc.message,
+                     subjects=services.named_in(command))
         raise
     audit.record(actor, "registry.change", f"pending:{pending.pk}", "pending", reason=change.reason.value,
                  subjects=[e.after.atena_number for e in change.entries])

@@ -175,9 +175,17 @@ def _apply_all(commands: list[Command], actor: Any, terminal: str, approval: Any
     return results
 
 
+def named_in(command: Command | None) -> tuple[str, ...]:
+    """The 宛名番号 a command names (``atena_number``, ``atena_numbers``, a returning person's): the people its
+    refusal is indexed under, so that 「この住民に触れたもの」 (10.2) finds a refused 異動 too."""
+    people = [getattr(command, "atena_number", ""), *getattr(command, "atena_numbers", ()),
+              *(getattr(p, "atena_number", "") for p in getattr(command, "persons", ()) or ())]
+    return tuple(dict.fromkeys(str(a) for a in people if a))
+
+
 def _refusal_event(actor: Any, command: Command | None, exc: RegistryError) -> audit.Event:
     return audit.Event(actor, "registry.change", command.command_type if command else "", "refused",
-                       {"code": exc.code, "message": exc.message, "fields": _jsonable(exc.fields)})
+                       {"code": exc.code, "message": exc.message, "fields": _jsonable(exc.fields)}, named_in(command))
 
 
 def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
