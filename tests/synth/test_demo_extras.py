@@ -84,7 +84,9 @@ def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> No
     # is 要配慮個人情報 (個人情報保護法第2条第3項), kept out of the analytics copy
     assert set(ExchangedFile.objects.values_list("layout", "status")) == {
         (f, "landed") for f in ("salary-report", "pension-report", "kokuho-shikaku", "jido-teate", "kaigo-nintei")
-    } | {("final-return", "accepted"), ("pension-withholding-target", "accepted"), ("kokuho-zei", "accepted"), ("shogai-techo", "accepted")}
+    } | {("final-return", "accepted"), ("pension-withholding-target", "accepted"), ("kokuho-zei", "accepted"), ("shogai-techo", "accepted"),
+         # the hub worker placed the 宛名 extract for the systems that receive it as a file (ファイル連携, b5fc8b9)
+         ("atena-extract", "placed")}
     # the 確定申告書 data go to the tax office only, not to the lake
     assert CityRecord.objects.filter(system="disability").exists()
     assert CityRecord.objects.filter(system="kokuho_tax", amount__gt=0).exists()
