@@ -7,7 +7,7 @@ which needs no Django and no database): a forked child of a process that runs th
 them held (it hung our test suite twice). At most ``workers + 1`` batches are out at once, so the caller's
 memory holds a bounded number of batches' data; a worker is replaced after :data:`TASKS_PER_WORKER` files,
 which bounds what Typst's caches grow to in it (≈ 1.9 GB: two workers summed 4.04 GiB at 20,000 residents, over
-the issue's 4 GB — docs/benchmarks.md; with ``workers=1`` the process stays at ≈ 2.1 GB).
+the issue's 4 GB — docs/benchmarks.md, replacing after 25 files did not lower it; with ``workers=1`` ≈ 2.1 GB).
 
 A file exists only whole: it is written under a temporary name and renamed when complete, so a batch that fails
 leaves no file. The caller learns each file's completion in the order it submitted them (its progress bar and
