@@ -68,6 +68,11 @@ def lake_tables() -> dict[str, tuple[int, int | None]]:
 
 
 def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> None:
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(Path(settings.CONFIG.var_dir) / "collection" / "2026", ignore_errors=True)  # files of an earlier run
     text = run(city)
     assert "デモデータの準備" in text and "区別集計" in text
     # the portal's address and a resident to sign in with: one who can start a declaration (no 支援措置)
@@ -106,6 +111,20 @@ def test_every_part_gets_data_and_a_second_run_changes_nothing(city: Path) -> No
     assert FinalReturn.objects.exists()
     assert Assessment.objects.filter(fiscal_year=2026, source__startswith="final_return:").exists()
     assert sum(w["assessed"] for w in ward_summary(2026)) == Assessment.objects.filter(fiscal_year=2026).count()
+    # 年金特徴 (consistency, 地方税法第321条の7の2): the 年金保険者's notice came in through the hub, so some pensioners'
+    # schedules withhold from the pension (first year: October, December, February) and the 年金保険者 gets its file
+    # (第321条の7の5第1項)
+    from jichitai.tax.collection.models import CollectionInstalment
+    from jichitai.tax.models import PensionWithholdingTarget
+
+    assert PensionWithholdingTarget.objects.filter(fiscal_year=2026).exists()
+    withheld = CollectionInstalment.objects.filter(schedule__fiscal_year=2026, schedule__current=True, method="pension",
+                                                   amount__gt=0)
+    assert withheld.exists()
+    assert {m.month for m in withheld.values_list("month", flat=True)} == {10, 12, 2}
+    payers = set(withheld.values_list("payer_number", flat=True))
+    folder = Path(settings.CONFIG.var_dir) / "collection" / "2026" / "nenkin"
+    assert all((folder / f"{payer}.csv").is_file() for payer in payers)
     # the outbox went through the hub, every lounge table has rows, the marts were refreshed from them
     assert FeedEvent.objects.count() == OutboxEvent.objects.count() > 0
     before, zones = counts(), lake_tables()

@@ -211,9 +211,12 @@ def _report_files() -> dict[str, str]:
 
 
 def pension_withholding_targets(ty: TaxYear, seed: int) -> list[dict[str, Any]]:
-    """The 年金保険者's notice for the 年度 after the income year: who of the pension report's recipients, 65歳以上 on
-    4月1日, draws a 老齢等年金給付 of 180,000円 or more (the income year's amount stands for the year's), with the
-    介護保険料 withheld from it for 95 % of them ([D]: the others pay it by 普通徴収, e.g. in their first year)."""
+    """The 年金保険者's notice for the 年度 after the income year: the 特別徴収対象年金所得者 of 地方税法第321条の7の2第1項
+    — paid 公的年金等 in the income year (a row of the pension report; its only payer is 日本年金機構, so the pension is
+    a 老齢等年金給付 of 施行令第48条の9の13), 65歳以上 on 4月1日 (年齢計算ニ関スル法律) — less those 施行令第48条の9の12
+    第3項 excludes for a 老齢等年金給付 under 180,000円 a year (the income year's amount stands for the year's); the
+    介護保険料 withheld from it for 95 % of them ([D] our assumption: the others pay it by 普通徴収, e.g. in their
+    first year)."""
     from jichitai.common.wareki import legal_age_on
 
     fiscal_year = ty.income_year + 1

@@ -203,6 +203,8 @@ class Command(BaseCommand):
         r = collection.build(fiscal_year, notice_on=on)
         out = Path(settings.CONFIG.var_dir) / "collection" / str(fiscal_year)
         files = employer_files.write_all(fiscal_year, out)
+        # the notice to each 年金保険者 of the 年金特徴 it withholds (地方税法第321条の7の5第1項), under nenkin/
+        payers = employer_files.write_all(fiscal_year, out, kind=employer_files.PENSION)
         samples = out / "samples"
         samples.mkdir(parents=True, exist_ok=True)
         for notice in itertools.islice(employer_files.notices(fiscal_year), 3):
@@ -211,8 +213,8 @@ class Command(BaseCommand):
         for atena in CollectionSchedule.objects.filter(fiscal_year=fiscal_year, current=True, ordinary_total__gt=0)\
                 .order_by("atena_number").values_list("atena_number", flat=True)[:3]:
             (samples / f"納税通知書_{atena}.pdf").write_bytes(notices.ordinary_notice_pdf(fiscal_year, atena, on=on))
-        return (f"新規 {r.created:,}, 税額変更 {r.revised:,}, 変更なし {r.unchanged:,}; 特別徴収義務者 {len(files):,} 件の"
-                f"データと通知書の見本を {out} に")
+        return (f"新規 {r.created:,}, 税額変更 {r.revised:,}, 変更なし {r.unchanged:,}; 特別徴収義務者 {len(files):,} 件・年金保険者 "
+                f"{len(payers):,} 件のデータと通知書の見本を {out} に")
 
     def _certificate(self, fiscal_year: int) -> tuple[str, str]:
         """One 課税証明書 issued through the counter's service for a taxed resident of 1月1日 (the first the service
