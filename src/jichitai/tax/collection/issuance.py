@@ -16,7 +16,7 @@ compilations of 100 or 200, 11–13 ms in 500s and 14–15 ms in 1,000s; and Typ
 - ``nouzei/<連番>_<first宛名番号>-<last宛名番号>.pdf``: up to :data:`BATCH` 納税通知書 each, in 宛名番号 order.
 
 This process reads the database and builds each batch's content; the typesetting goes to :mod:`.press`, in this
-process or in ``workers`` spawned processes (one per core by default in ``jichitai tax collection --pdf``). What
+process or in ``workers`` spawned processes (``jichitai tax collection --pdf --workers N``; one by default, for memory). What
 the run has issued is its files: each is written whole or not at all, and the counts and the progress bar move
 only when a file is complete, in the order of the files.
 """

@@ -8,6 +8,7 @@ them held (it hung our test suite twice). At most ``workers + 1`` batches are ou
 memory holds a bounded number of batches' data; a worker is replaced after :data:`TASKS_PER_WORKER` files,
 which bounds what Typst's caches grow to in it (≈ 1.9 GB: two workers summed 4.04 GiB at 20,000 residents, over
 the issue's 4 GB — docs/benchmarks.md, replacing after 25 files did not lower it; with ``workers=1`` ≈ 2.1 GB).
+So the command's default is one (in its own process, under 4 GB); an operator with the memory asks for more.
 
 A file exists only whole: it is written under a temporary name and renamed when complete, so a batch that fails
 leaves no file. The caller learns each file's completion in the order it submitted them (its progress bar and
@@ -37,11 +38,6 @@ class PressError(TaxError):
 
     code = "issuance_failed"
     status = 500
-
-
-def default_workers() -> int:
-    """One worker per core this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def write_pdf(path: Path, template: Path, data: list[dict[str, Any]] | dict[str, Any], *, tags: bool = False) -> None:
