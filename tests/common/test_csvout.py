@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "jichitai"
 # Files written for systems, exactly (a standard layout read back by a system), and why.
 FOR_SYSTEMS = {
     "registry/exports/csvfile.py": "住民記録 標準 CSV: read back by other systems and our import (round trip)",
-    "hub/files.py": "宛名 standard extract read by the business systems (its quarantine report is for people)",
+    "hub/extracts.py": "宛名 standard extract read by the business systems, over the API and as a placed file",
     "tax/reports.py": "給与支払報告書/公的年金等支払報告書 layout files read by the hub",
     "synth/city.py": "the synthetic city's input files, read by the loaders",
 }
