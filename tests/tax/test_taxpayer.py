@@ -86,3 +86,17 @@ def test_view_suppression_of_a_co_resident_refuses_the_page(city: dict[str, str]
 
 def test_a_counter_clerk_may_not_open_it(city: dict[str, str], login_as: Any) -> None:
     assert login_as("counter").get(f"/tax/taxpayers/{city['taro']}/").status_code == 403
+
+
+def test_a_refund_is_shown_as_an_amount_a_person_reads(city: dict[str, str], login_as: Any) -> None:
+    """A 更正 that leaves more already due than the new tax shows its 還付 as 「12,345円」 with the condition the
+    schedule states (還付 only of what was paid), not as a bare integer. Consistency: the figure is set on our own
+    stored schedule."""
+    from jichitai.tax.models import CollectionSchedule
+
+    assessment.run(2026)
+    collection.build(2026, notice_on=dt.date(2026, 5, 15))
+    CollectionSchedule.objects.filter(atena_number=city["taro"]).update(refund=12_345)
+    client = login_as("tax_reviewer", department="shiminzei")
+    html = client.get(f"/tax/taxpayers/{city['taro']}/").content.decode()
+    assert "還付（納付済みの場合） 12,345円" in html and "12345円" not in html
