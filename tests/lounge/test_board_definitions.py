@@ -46,8 +46,8 @@ def test_the_shipped_dashboards_cover_what_the_planning_bureau_asks_for() -> Non
     ({"kind": "kpi", "indicator": "nothing"}, "指標「nothing」はありません"),
     ({"kind": "kpi", "indicator": "population", "where": {"colour": "red"}}, "区分「colour」はありません"),
     ({"kind": "kpi", "indicator": "population", "where": {"sex": "X"}}, "区分「性別」に値「X」はありません"),
-    ({"kind": "kpi", "indicator": "population", "metric": "income_per"}, "項目「income_per」はありません"),
-    ({"kind": "bar", "indicator": "population", "by": "town_code"}, "区分「town_code」はありません"),
+    ({"kind": "kpi", "indicator": "population", "metric": "income_per"}, "項目「1人あたり課税標準額（円）」はありません"),
+    ({"kind": "bar", "indicator": "population", "by": "town_code"}, "区分「町字」はありません"),
     ({"kind": "map", "indicator": "declarations"}, "地図にできません"),
     ("kpi", "タイルは"),
 ])

@@ -108,7 +108,7 @@ def test_a_map_of_an_indicator_without_areas_is_refused_in_words(client: Any, ma
     ({"indicator": "migration", "kind": "bar", "by": "age_band", "where": {"direction": "帰化"}},
      "1枚目のタイル：区分「転入・転出」に値「帰化」はありません。"),
     ({"indicator": "population", "kind": "kpi", "metric": "amount"},
-     "1枚目のタイル：指標「人口（区・男女・5歳階級）」に項目「amount」はありません。"),
+     "1枚目のタイル：指標「人口（区・男女・5歳階級）」に項目「月額合計（円）」はありません。"),
 ])
 def test_a_fixed_value_not_in_the_dimension_is_refused(client: Any, make_staff: Any, lounge: Any,
                                                        row: dict[str, Any], message: str) -> None:
