@@ -146,3 +146,18 @@ def test_the_counter_says_the_removal_took_the_notice_day(household: Any, clerk:
                            follow=True).content.decode()
         assert "転入通知を受理しました" in page
         assert ("転入日で消除しました" in page) is early
+
+
+def test_the_household_page_lists_the_member_removed_on_the_move_in_day(household: Any, clerk: Any,
+                                                                         login_as: Any) -> None:
+    """Independent (j50: the 消除 is on the earlier day): after the 転入通知 moved 花子's 消除 to her 転入日, the
+    household page's 消除された世帯員 (j430) gives that day as her 消除日, not the 転出予定日 it printed before."""
+    today = timezone.localdate()
+    planned, moved_in = today - dt.timedelta(days=5), today - dt.timedelta(days=8)
+    hanako = household.atena_numbers[1]
+    apply(RecordMoveOut(moved_on=planned, notified_on=planned, atena_numbers=(hanako,), **KYOTO), actor=clerk)
+    receipts.receive(clerk, hanako, notified_on=today, moved_out_on=moved_in, destination_address=CONFIRMED,
+                     today=today)
+    html = login_as("counter").get(f"/registry/households/{household.setai_numbers[0]}/", {"removed": "1"})
+    removed = html.content.decode().split('id="r-h"')[1].split("</section>")[0]
+    assert to_wareki(moved_in) in removed and to_wareki(planned) not in removed

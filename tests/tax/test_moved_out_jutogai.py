@@ -42,6 +42,7 @@ def test_a_resident_who_moved_out_is_assessed_and_addressed_as_a_jutogai(city: d
     person = jutogai.for_former_resident(city["taro"])
     assert person is not None and person.address == "東京都港区芝公園4-2-8" and person.name == "青木 太郎"
     assert any(f"住登外者宛名番号 {person.number}" in n for n in taro.notes)
+    assert any("賦課期日後に転出（令和8年6月1日）" in n for n in taro.notes)  # the day in 和暦, as the page reads
     sent = mailing_address(city["taro"])
     assert sent["address"] == "東京都港区芝公園4-2-8" and sent["jutogai_number"] == person.number
     assert "加納町" not in sent["address"]  # not the address he left

@@ -19,6 +19,7 @@ import orjson
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from jichitai.common.wareki import to_wareki
 from jichitai.dbcopy import with_keys
 from jichitai.tax import reports
 from jichitai.tax.assessment.returns import case_from_final_return
@@ -213,18 +214,19 @@ def moved_away(atena_numbers: list[str]) -> dict[str, str]:
 
     moved_out = Resident.objects.filter(status="removed", removal_reason__in=MOVED_OUT)
     rows = list(with_keys(moved_out, "atena_number", atena_numbers).values("atena_number", "name", "kana", "birth_date", "sex", "status", "removal_reason",
-                        "destination_address", "removed_on"))
+                        "destination_address", "removed_on", "moved_out_on"))
     from jichitai.registry import suppression
 
     found = jutogai_for(rows)
-    removed_on = {r["atena_number"]: r["removed_on"] for r in rows}
+    # the day they left: the 転出年月日 (the 転入通知's 転入日 when earlier than the 転出予定日, j50), in 和暦
+    left_on = {r["atena_number"]: to_wareki(r["moved_out_on"] or r["removed_on"]) for r in rows}
     # the note is kept with the assessment and read by whoever opens it later: the 住登外者's address goes through
     # the Shield for anyone (a 支援措置 follows the person after the 転出; an address may name a protected place)
     withheld = suppression.screen_addresses(
         "system:tax-assessment", [{"atena_number": a, "former_atena_number": a, "address": p.address}
                                   for a, p in found.items()],
         audience=suppression.OTHERS, action="tax.assess", via="tax.assessment.moved_away")
-    return {atena: f"賦課期日後に転出 ({removed_on[atena]:%Y-%m-%d}): 住登外者宛名番号 {p.number}、送付先 "
+    return {atena: f"賦課期日後に転出（{left_on[atena]}）: 住登外者宛名番号 {p.number}、送付先 "
                    f"{'（支援措置等のため記載しません）' if atena in withheld else p.address} "
                    "(地方税法第318条: 1月1日の住所地で課税)" for atena, p in found.items()}
 
