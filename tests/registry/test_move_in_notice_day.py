@@ -115,16 +115,22 @@ def test_a_later_move_in_day_changes_nothing_and_a_refused_removal_keeps_nothing
     assert Resident.objects.get(pk=head).status == "active"
 
 
-def test_the_resident_page_shows_the_move_out_day_and_the_planned_day(household: Any, clerk: Any,
-                                                                       login_as: Any) -> None:
-    """Independent (j50, j680): after the correction the counter's 住民状態 reads 「国内転出 <転入日>、転出予定
-    <転出予定日>」 (和暦): both days, neither lost."""
+def _removed_on_the_move_in_day(household: Any, clerk: Any) -> tuple[str, dt.date, dt.date]:
+    """花子's 転出 recorded for 5 days ago, then a 転入通知 saying she moved in 8 days ago: (宛名番号, 転出予定日, 転入日)."""
     today = timezone.localdate()
     planned, moved_in = today - dt.timedelta(days=5), today - dt.timedelta(days=8)
     hanako = household.atena_numbers[1]
     apply(RecordMoveOut(moved_on=planned, notified_on=planned, atena_numbers=(hanako,), **KYOTO), actor=clerk)
     receipts.receive(clerk, hanako, notified_on=today, moved_out_on=moved_in, destination_address=CONFIRMED,
                      today=today)
+    return hanako, planned, moved_in
+
+
+def test_the_resident_page_shows_the_move_out_day_and_the_planned_day(household: Any, clerk: Any,
+                                                                       login_as: Any) -> None:
+    """Independent (j50, j680): after the correction the counter's 住民状態 reads 「国内転出 <転入日>、転出予定
+    <転出予定日>」 (和暦): both days, neither lost."""
+    hanako, planned, moved_in = _removed_on_the_move_in_day(household, clerk)
     page = login_as("counter").get(f"/registry/residents/{hanako}/").content.decode()
     assert f"（国内転出 {to_wareki(moved_in)}、転出予定 {to_wareki(planned)}）" in page
 
@@ -152,12 +158,7 @@ def test_the_household_page_lists_the_member_removed_on_the_move_in_day(househol
                                                                          login_as: Any) -> None:
     """Independent (j50: the 消除 is on the earlier day): after the 転入通知 moved 花子's 消除 to her 転入日, the
     household page's 消除された世帯員 (j430) gives that day as her 消除日, not the 転出予定日 it printed before."""
-    today = timezone.localdate()
-    planned, moved_in = today - dt.timedelta(days=5), today - dt.timedelta(days=8)
-    hanako = household.atena_numbers[1]
-    apply(RecordMoveOut(moved_on=planned, notified_on=planned, atena_numbers=(hanako,), **KYOTO), actor=clerk)
-    receipts.receive(clerk, hanako, notified_on=today, moved_out_on=moved_in, destination_address=CONFIRMED,
-                     today=today)
+    _, planned, moved_in = _removed_on_the_move_in_day(household, clerk)
     html = login_as("counter").get(f"/registry/households/{household.setai_numbers[0]}/", {"removed": "1"})
     removed = html.content.decode().split('id="r-h"')[1].split("</section>")[0]
     assert to_wareki(moved_in) in removed and to_wareki(planned) not in removed
