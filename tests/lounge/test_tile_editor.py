@@ -93,7 +93,10 @@ def test_a_map_of_an_indicator_without_areas_is_refused_in_words(client: Any, ma
     message = "2枚目のタイル：指標「申告の処理状況（件数・自動審査率・処理日数）」には地域の区分がないため地図にできません。"
     assert summary(page) == [message]
     kinds = re.search(r'<select id="tile-2-kind".*?</select>', page, re.S)
-    assert kinds and "地図" not in kinds.group(0) and "棒グラフ" in kinds.group(0)
+    # 地図 is not a choice for it: only the refused choice itself, kept selected and marked, so that saving again
+    # is refused again instead of saving the first kind the list offers (a KPI)
+    assert kinds and re.findall(r"<option[^>]*>[^<]*地図[^<]*</option>", kinds.group(0)) == [
+        '<option value="map" selected>地図（この指標では使えません）</option>'] and "棒グラフ" in kinds.group(0)
     assert "地図" in re.search(r'<select id="tile-1-kind".*?</select>', page, re.S).group(0)  # type: ignore[union-attr]
     assert not Dashboard.objects.exists()
     with pytest.raises(boards.BoardError) as refused:
@@ -139,11 +142,13 @@ def test_everything_typed_is_kept_after_a_refusal(client: Any, make_staff: Any, 
     page = r.content.decode()
     assert '<a href="#tile-3">3枚目のタイル：' in page
     again = fields(page)
-    # the map is not offered for 申告, so its select shows the first kind; every other field is as posted
-    assert again["tile-3-kind"] == "kpi"
-    expected = {k: str(v) for k, v in posted.items() if k != "tile-3-kind"}
+    # every field as posted, the refused 地図 included (kept selected, marked as not usable for 申告)
+    expected = {k: str(v) for k, v in posted.items()}
     assert {k: again.get(k) for k in expected} == expected
     assert not Dashboard.objects.exists()
+    assert client.post("/lounge/d/new/", again).status_code == 400  # saved again unchanged: refused again
+    assert not Dashboard.objects.exists()
+    again["tile-3-kind"] = "kpi"  # the one field fixed
     assert client.post("/lounge/d/new/", again).status_code == 302
     saved = Dashboard.objects.get(title="保持の確認")
     assert saved.description == "会議用\n2行目" and saved.department_id == kodomo

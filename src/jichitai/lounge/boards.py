@@ -122,7 +122,7 @@ def _metrics(ind: I.Indicator) -> set[str]:
     return set(metrics_for(ind))
 
 
-def _in_words(code: object, column: bool) -> object:
+def in_words(code: object, column: bool) -> object:
     """A 項目 (``column`` False) or 区分 (True) named in a refusal by its words where any indicator has them: the
     tile editor keeps a choice made for another indicator until 反映, and its refusal must not read 「amount」."""
     for other in I.INDICATORS.values():
@@ -151,7 +151,7 @@ def tile(raw: Any, where_from: str) -> Tile:
             where.append((column, value))
             continue
         if column not in columns:
-            raise BoardError(f"{where_from}：指標「{ind.title}」に区分「{_in_words(column, True)}」はありません。")
+            raise BoardError(f"{where_from}：指標「{ind.title}」に区分「{in_words(column, True)}」はありません。")
         d = columns[column]
         known = set(d.values) | set(d.parent.values()) | {TOTAL}
         if d.values and value not in known:
@@ -159,10 +159,10 @@ def tile(raw: Any, where_from: str) -> Tile:
         where.append((column, value))
     metric = raw.get("metric", "value")
     if metric not in _metrics(ind):
-        raise BoardError(f"{where_from}：指標「{ind.title}」に項目「{_in_words(metric, False)}」はありません。")
+        raise BoardError(f"{where_from}：指標「{ind.title}」に項目「{in_words(metric, False)}」はありません。")
     by = raw.get("by")
     if by is not None and by not in columns:
-        raise BoardError(f"{where_from}：指標「{ind.title}」に区分「{_in_words(by, True)}」はありません。")
+        raise BoardError(f"{where_from}：指標「{ind.title}」に区分「{in_words(by, True)}」はありません。")
     if kind not in kinds_for(ind):
         raise BoardError(f"{where_from}：指標「{ind.title}」には地域の区分がないため地図にできません。")
     return Tile(kind=kind, indicator=slug, title=str(raw.get("title") or ind.title), metric=metric,

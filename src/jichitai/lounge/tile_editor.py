@@ -113,6 +113,16 @@ def check(rows: list[Row]) -> tuple[list[boards.Tile], list[Refusal]]:
     return tiles, refusals
 
 
+def _keeping(choices: dict[str, str], chosen: str, words: dict[str, str]) -> list[tuple[str, str]]:
+    """The choices, and the one chosen when the indicator does not offer it (a 地図 refused for an indicator without
+    an area, a 項目 of the previous 指標): shown as chosen and marked, so that saving again is refused again rather
+    than silently saving the first choice the list offers."""
+    out = list(choices.items())
+    if chosen and chosen not in choices:
+        out.insert(0, (chosen, f"{words.get(chosen) or boards.in_words(chosen, column=False)}（この指標では使えません）"))
+    return out
+
+
 def editor(rows: list[Row]) -> list[dict[str, Any]]:
     """What the template shows of each row: its values and the choices its indicator allows, in words."""
     out = []
@@ -121,8 +131,8 @@ def editor(rows: list[Row]) -> list[dict[str, Any]]:
         own = {c for c, _, _ in boards.fixed_choices(ind)} if ind else set()
         out.append({
             "n": n, "row": row, "first": n == 1, "last": n == len(rows),
-            "kinds": list(boards.kinds_for(ind).items()) if ind else [],
-            "metrics": list(boards.metrics_for(ind).items()) if ind else [],
+            "kinds": _keeping(boards.kinds_for(ind) if ind else {}, row["kind"], boards.KINDS),
+            "metrics": _keeping(boards.metrics_for(ind) if ind else {}, row["metric"], {}),
             "dims": [(d.column, d.label) for d in ind.dims] if ind else [],
             "fixed": [{"column": c, "label": label, "chosen": row["where"].get(c, ""),
                        "values": [(str(v), words) for v, words in values.items()]}
