@@ -68,7 +68,7 @@ def stale_rows(t: Table, maps: Mapping[str, Mapping[str, str]]) -> int:
     data = t.scan(selected_fields=tuple(maps)).to_arrow()
     hit = pa.array([False] * data.num_rows, pa.bool_())
     for column, moved in maps.items():
-        olds = pa.array(list(moved), pa.string())
+        olds, _ = _arrays(moved)
         hit = pc.or_(hit, pc.is_in(data[column], value_set=olds))
     return int(pc.sum(hit).as_py() or 0)
 
