@@ -113,3 +113,15 @@ def test_embedded_default_sqlite_end_to_end(tmp_path: Path) -> None:
     con = sqlite3.connect(tmp_path / "jichitai.sqlite3")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         con.execute("DELETE FROM audit_auditentry")
+
+
+def test_the_extract_interval_is_at_most_ten_minutes() -> None:
+    """independent (住民記録システム標準仕様書 j1190: 準リアルタイム is 「即時ではないが10分以内おきに行う非同期連携」 and
+    the city chooses the timing): JICHITAI_HUB_EXTRACT_MINUTES is 1 to 10, 10 when unset; anything else stops
+    the start naming the variable."""
+    assert config.load({}).hub_extract_minutes == 10
+    assert config.load({"JICHITAI_HUB_EXTRACT_MINUTES": "3"}).hub_extract_minutes == 3
+    for bad in ("0", "11", "60", "ten"):
+        with pytest.raises(ConfigurationError) as err:
+            config.load({"JICHITAI_HUB_EXTRACT_MINUTES": bad})
+        assert err.value.fields["variable"] == "JICHITAI_HUB_EXTRACT_MINUTES"

@@ -53,6 +53,7 @@ class Config:
     suppression_lift_minutes: int = 30  # 抑止の一時解除 returns to 抑止 after this long (j410: 時間を設定できること)
     s3_endpoint: str = ""
     s3_region: str = ""
+    hub_extract_minutes: int = 10  # the hub worker places each system's 宛名 差分 this often (j1190: ≤ 10 minutes)
     mynumber_retired_keys: Path | None = None  # retired 個人番号 keys, one file each (jichitai vault rotate)
     extras: dict[str, str] = field(default_factory=dict)
 
@@ -136,6 +137,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         hub_files=_hub_files(env.get("JICHITAI_HUB_FILES") or str(var_dir / "hub")),
         s3_endpoint=env.get("JICHITAI_S3_ENDPOINT", ""),
         s3_region=env.get("JICHITAI_S3_REGION", ""),
+        hub_extract_minutes=_extract_minutes(_int(env, "JICHITAI_HUB_EXTRACT_MINUTES", 10)),
         cvs_biller_code=_biller_code(env.get("JICHITAI_CVS_BILLER_CODE", "").strip()),
         cvs_limit=_cvs_limit(_int(env, "JICHITAI_CVS_LIMIT", 300_000)),
         mynumber_retired_keys=_retired_keys(env, var_dir, production=mode == "production"),
@@ -192,6 +194,16 @@ def _lift_minutes(value: int) -> int:
     return value
 
 
+def _extract_minutes(value: int) -> int:
+    """How often the hub worker places a system's 宛名 差分 file: 準リアルタイム is 「即時ではないが10分以内おきに
+    行う非同期連携」 (住民記録システム標準仕様書 j1190), so 1 to 10 minutes, the city's choice within it."""
+    if not 1 <= value <= 10:
+        raise ConfigurationError(f"JICHITAI_HUB_EXTRACT_MINUTES must be 1 to 10 minutes (住民記録標準仕様書 j1190: "
+                                 f"準リアルタイム is at most every 10 minutes), got {value}",
+                                 variable="JICHITAI_HUB_EXTRACT_MINUTES")
+    return value
+
+
 def _hub_files(value: str) -> str:
     if "://" in value and not (value.startswith("s3://") and len(value) > len("s3://")):
         raise ConfigurationError(f"JICHITAI_HUB_FILES must be a folder or s3://bucket/prefix, got {value!r}",
@@ -208,6 +220,6 @@ VARIABLES = (
     "JICHITAI_RESIDENT_OIDC_CLIENT_ID", "JICHITAI_RESIDENT_OIDC_CLIENT_SECRET",
     "JICHITAI_LOCKOUT_ATTEMPTS", "JICHITAI_LOCKOUT_MINUTES", "JICHITAI_TRUSTED_PROXIES", "JICHITAI_DISCLOSURE_K", "JICHITAI_CITY_CODE",
     "JICHITAI_METRICS_TOKEN", "JICHITAI_SEAL_IMAGE", "JICHITAI_SEAL_OMITTED", "JICHITAI_HUB_FILES", "JICHITAI_S3_ENDPOINT",
-    "JICHITAI_S3_REGION", "JICHITAI_CVS_BILLER_CODE", "JICHITAI_CVS_LIMIT",
+    "JICHITAI_S3_REGION", "JICHITAI_HUB_EXTRACT_MINUTES", "JICHITAI_CVS_BILLER_CODE", "JICHITAI_CVS_LIMIT",
     "JICHITAI_SUPPRESSION_LIFT_MINUTES",
 )

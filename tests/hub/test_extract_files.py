@@ -72,13 +72,29 @@ def test_a_system_gets_a_full_file_then_deltas_in_its_own_folder(on_folder: Path
                                      detail__placed=str(full)).exists()
 
     make_event("100000001", kind="move_within", banchi="9")
-    assert extracts.place_due().placed == 0  # the last file is younger than PLACE_EVERY
+    assert extracts.place_due().placed == 0  # the last file is younger than the interval (10 minutes)
     assert extracts.place_due(now=_later(11)).placed == 1
     delta = _folder(on_folder, "kokuho-x") / f"atena_delta_{last:012d}.csv"
     rows = _rows(delta.read_bytes())
     assert [(r["宛名番号"], r["異動事由"]) for r in rows] == [("100000001", "move_within")]
     sub.refresh_from_db()
     assert sub.delivered_cursor == int(rows[0]["カーソル"]) > last > first.pk
+
+
+def test_the_worker_places_the_delta_at_the_interval_the_city_set(on_folder: Path, make_system: Any,
+                                                                   make_event: Any, settings: Any) -> None:
+    """independent (住民記録システム標準仕様書 j1190: 準リアルタイム, 「10分以内おき」, the city choosing the timing):
+    with ``JICHITAI_HUB_EXTRACT_MINUTES=3`` the worker's turn places the 差分 once the last file is 3 minutes old,
+    not before."""
+    import dataclasses
+
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, hub_extract_minutes=3)
+    make_system(code="kokuho-x", feeds={"atena-extract": None})
+    make_event("100000001")
+    assert extracts.place_due().placed == 1
+    make_event("100000002")
+    assert extracts.place_due(now=_later(2)).placed == 0
+    assert extracts.place_due(now=_later(4)).placed == 1
 
 
 def test_a_rerun_with_nothing_new_places_nothing(on_folder: Path, make_system: Any, make_event: Any) -> None:

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,9 +41,12 @@ from jichitai.hub.models import ExchangedFile, FeedEvent, Grant, Subscription, S
 from jichitai.registry import suppression
 
 FEED = "atena-extract"
-# the worker places a system's 差分 at most this often: the 準リアルタイム bound of 宛名連携 (住民記録システム
-# 標準仕様書 j1190, 10 minutes), without a file every cycle while the counter is busy
-PLACE_EVERY = dt.timedelta(minutes=10)
+
+
+def place_every() -> dt.timedelta:
+    """How often the worker places a system's 差分: ``JICHITAI_HUB_EXTRACT_MINUTES`` (1–10, the 準リアルタイム
+    bound of 宛名連携, 住民記録システム標準仕様書 j1190), not a file every cycle while the counter is busy."""
+    return dt.timedelta(minutes=settings.CONFIG.hub_extract_minutes)
 
 
 @dataclass(frozen=True)
@@ -188,12 +192,13 @@ class PlaceReport:
     failed: int = 0
 
 
-def place_due(now: dt.datetime | None = None, every: dt.timedelta = PLACE_EVERY, mode: str = "delta",
+def place_due(now: dt.datetime | None = None, every: dt.timedelta | None = None, mode: str = "delta",
               systems: list[str] | None = None) -> PlaceReport:
     """Place the extract of every active system granted it (or those named) whose last file is older than
-    ``every``. A system whose store cannot be written is counted, its failure kept for the hub page, and the
+    ``every`` (:func:`place_every` when None). A system whose store cannot be written is counted, its failure kept for the hub page, and the
     others still get theirs."""
     now = now or timezone.now()
+    every = place_every() if every is None else every
     report = PlaceReport()
     grants = Grant.objects.filter(feed__code=FEED, system__active=True).select_related("system", "feed")
     if systems is not None:

@@ -281,8 +281,8 @@ def _no_beat(phase: str) -> None:
 def run_cycle(batch_size: int = 2000, cat: SqlCatalog | None = None, refresh: bool = True,
               beat: Callable[[str], None] = _no_beat) -> CycleReport:
     """One turn of ``jichitai hub run``: relay, push, take in dropped files, place each system's 宛名 差分 file
-    when its last is older than ``extracts.PLACE_EVERY``, land events and files, refresh the
-    lounge zone, and the lounge's marts when the zone has moved and settled (:mod:`jichitai.lounge.freshness`).
+    when its last is older than ``JICHITAI_HUB_EXTRACT_MINUTES`` (``extracts.place_every``), land events and
+    files, refresh the lounge zone, and the lounge's marts when the zone has moved and settled (:mod:`jichitai.lounge.freshness`).
     ``beat`` is told each step (the worker's heartbeat)."""
     from jichitai.hub import extracts, feeds, filedrop, push
 
