@@ -53,7 +53,7 @@ RESOURCE_KINDS = {
     "hub.System": "連携システム", "hub.client": "連携システムの認証情報", "hub.feed": "連携フィード",
     "hub.file": "連携ファイル", "hub.tokens": "アクセストークン", "api": "API",
     "declaration": "申告", "declarations": "申告", "declarations.jsonl": "申告データの取込", "batch": "一括審査",
-    "tax": "住民税", "tax.report": "支払報告書", "jutogai": "住登外者", "togo": "団体内統合宛名番号",
+    "tax": "住民税", "tax.report": "支払報告書", "tax.payments": "収納データファイル", "jutogai": "住登外者", "togo": "団体内統合宛名番号",
     "audit": "アクセスログ", "lounge": "データラウンジ", "lounge.dashboard": "ダッシュボード",
     "lounge.export": "集計データの出力", "lounge.indicator": "指標", "lounge.lineage": "データの由来",
     "lounge.marts": "マート", "lounge.projection": "将来人口推計", "lounge.sql": "SQL照会", "oidc": "シングルサインオン",

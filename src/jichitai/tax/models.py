@@ -267,4 +267,4 @@ class FinalReturn(ReceivedRow):
 
 
 from jichitai.tax.certificates.models import TaxCertificateIssuance  # noqa: E402, F401
-from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule  # noqa: E402, F401
+from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule, Payment  # noqa: E402, F401

@@ -210,3 +210,43 @@ def test_no_slip_for_a_term_with_nothing_to_pay_nor_a_prepayment_of_one_term() -
         "青木 太郎",
     )
     assert [s["label"] for s in one["items"]] == ["第3期"]
+
+
+def test_decode_reads_back_what_payload_wrote() -> None:
+    """Consistency (round trip): every item the slip's builder put into the 44 digits is read back."""
+    free = ps.free_field(2026, "123456789012345", 2, 3)
+    code = ps.payload("912345", free, due=D(2026, 11, 2), amount=45_000)
+    assert ps.decode(code) == ps.Barcode("912345", 2026, "123456789012345", 2, 3, 0, D(2026, 11, 2), 0, 45_000)
+    assert ps.decode(ps.payload("912345", ps.free_field(2026, "5", 1, 0), due=D(2026, 6, 30), amount=1)).term == 0
+
+
+def test_decode_a_code_laid_out_by_hand_from_the_guideline_lengths() -> None:
+    """Independent: the 44 digits written by hand from the guideline's item lengths (AI 91 (2), 企業コード 999999 (6),
+    自由使用欄 (21), 再発行区分 (1), 支払期限 260630 (6), 印紙フラグ (1), 支払金額 012300 (6)) with the check digit 3
+    computed by hand in test_check_digit_over_the_whole_43_digits_including_the_ai; the 自由使用欄 here is ours
+    (年度 26, 宛名番号 15 digits, 版 01, 期別 02)."""
+    free = "26" + "000000000012345" + "01" + "02"
+    hand = "91" + "999999" + "0" * 21 + "0" + "260630" + "0" + "012300" + "3"
+    b = ps.decode(hand)
+    assert (b.biller_code, b.reissue, b.due, b.stamp, b.amount) == ("999999", 0, D(2026, 6, 30), 0, 12_300)
+    with_free = "91" + "999999" + free + "0" + "260630" + "0" + "012300"
+    b2 = ps.decode(with_free + ps.check_digit(with_free))
+    assert (b2.fiscal_year, b2.atena_number, b2.version, b2.term) == (2026, "000000000012345", 1, 2)
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    ("91" + "9" * 41, "チェックデジット"),
+    ("9" * 43, "44桁"),
+    ("92" + "999999" + "0" * 21 + "0" + "260630" + "0" + "012300" + "3", "AI"),
+    ("91" + "999999" + "0" * 21 + "0" + "261330" + "0" + "012300" + "0", "支払期限"),
+])
+def test_decode_refuses_in_words(code: str, words: str) -> None:
+    """Independent: a wrong length, an AI other than 91, a check digit that does not match (the hand-computed 3
+    replaced) and a 支払期限 that is no date (month 13; its check digit made right first) are refused, saying which."""
+    if words == "支払期限":
+        code = code[:43] + ps.check_digit(code[:43])
+    if words == "チェックデジット":
+        hand = "91" + "999999" + "0" * 21 + "0" + "260630" + "0" + "012300"
+        code = hand + "4"
+    with pytest.raises(ps.SlipError, match=words):
+        ps.decode(code)

@@ -68,3 +68,52 @@ class CollectionInstalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.amount}円"
+
+
+class Payment(models.Model):
+    """One 収納 (or its reversal) of 普通徴収 against a 年度, 宛名番号 and 期 (the label): append-only — a wrong row
+    is answered by a reversing row (``reverses``, the amount negated), never changed or deleted.
+
+    ``record_key`` is the 収納代行's key of the record (with the 期 for a 前納 that pays several): importing the
+    same file again, or the 確報 of a 速報 already read, records nothing new. A payment at the 窓口 has no key and
+    names the clerk (``recorded_by``)."""
+
+    CHANNELS = [("cvs", "コンビニ"), ("bank", "金融機関"), ("counter", "窓口")]
+
+    fiscal_year = models.PositiveIntegerField("年度")
+    atena_number = models.CharField("宛名番号", max_length=15)
+    term = models.CharField("期別", max_length=40)
+    amount = models.BigIntegerField("金額")
+    paid_on = models.DateField("収納日")
+    channel = models.CharField("収納経路", max_length=10, choices=CHANNELS)
+    slip_version = models.PositiveIntegerField("納付書の税額決定の版", null=True, blank=True)
+    record_key = models.CharField("収納代行の記録キー", max_length=80, blank=True, default="")
+    source_file = models.CharField("収納データファイル", max_length=255, blank=True, default="")
+    source_line = models.PositiveIntegerField("行", null=True, blank=True)
+    recorded_by = models.CharField("記録者", max_length=150)
+    reverses = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="取り消す収納")
+    recorded_at = models.DateTimeField("記録日時")
+
+    class Meta:
+        app_label = "tax"
+        verbose_name = "収納"
+        verbose_name_plural = "収納"
+        indexes = [models.Index(fields=["fiscal_year", "atena_number"], name="tax_payment_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["record_key"], condition=~models.Q(record_key=""),
+                                    name="tax_payment_once_per_record"),
+            models.UniqueConstraint(fields=["reverses"], condition=models.Q(reverses__isnull=False),
+                                    name="tax_payment_reversed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 {self.atena_number} {self.term} {self.amount}円"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("収納の記録は変更できません（取消は逆の記録を加えます）。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("収納の記録は削除できません（取消は逆の記録を加えます）。")

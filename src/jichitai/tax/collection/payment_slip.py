@@ -100,6 +100,48 @@ def payload(biller_code: str, free: str, *, due: dt.date, amount: int, reissue: 
     return body + check_digit(body)
 
 
+@dataclass(frozen=True)
+class Barcode:
+    """The items of a コンビニ収納 barcode read back (:func:`decode`), the 自由使用欄 split as :func:`free_field`
+    wrote it. ``fiscal_year`` is 2000 + the 西暦下2桁 (valid to 2099)."""
+
+    biller_code: str
+    fiscal_year: int
+    atena_number: str
+    version: int
+    term: int  # 1〜 = 第n期 in the version's 普通徴収 order, 0 = 前納
+    reissue: int
+    due: dt.date
+    stamp: int
+    amount: int
+
+
+# (item, start, end) of the 44 digits: the module's table, the one place that lays them out
+FIELDS = (("AI", 0, 2), ("請求書発行企業コード", 2, 8), ("自由使用欄", 8, 29), ("再発行区分", 29, 30),
+          ("支払期限", 30, 36), ("印紙フラグ", 36, 37), ("支払金額", 37, 43), ("チェックデジット", 43, 44))
+FREE_FIELDS = (("年度", 0, 2), ("宛名番号", 2, 17), ("税額決定の版", 17, 19), ("期別", 19, 21))
+
+
+def decode(code: str) -> Barcode:
+    """The barcode's 44 digits as :class:`Barcode`; :class:`SlipError` says in words what does not read (length,
+    AI, チェックデジット, 支払期限)."""
+    code = code.strip()
+    if len(code) != 44 or not (code.isascii() and code.isdigit()):
+        raise SlipError(f"バーコードは44桁の数字です（{len(code)}文字）。")
+    part = {name: code[a:b] for name, a, b in FIELDS}
+    if part["AI"] != AI:
+        raise SlipError(f"バーコードの先頭（AI）が「{AI}」ではありません: {part['AI']}")
+    if check_digit(code[:43]) != part["チェックデジット"]:
+        raise SlipError("バーコードのチェックデジットが合いません（読取りの誤りか、当市の納付書ではありません）。")
+    try:
+        due = dt.datetime.strptime(part["支払期限"], "%y%m%d").date()
+    except ValueError:
+        raise SlipError(f"バーコードの支払期限が日付ではありません: {part['支払期限']}") from None
+    free = {name: part["自由使用欄"][a:b] for name, a, b in FREE_FIELDS}
+    return Barcode(part["請求書発行企業コード"], 2000 + int(free["年度"]), free["宛名番号"], int(free["税額決定の版"]),
+                   int(free["期別"]), int(part["再発行区分"]), due, int(part["印紙フラグ"]), int(part["支払金額"]))
+
+
 def human_readable(code: str) -> tuple[str, str]:
     """The digits under the symbol in two lines: (91)企業コード-自由使用欄 / 再発行区分-期限-印紙-金額-CD."""
     return (f"({code[:2]}){code[2:8]}-{code[8:29]}", f"{code[29]}-{code[30:36]}-{code[36]}-{code[37:43]}-{code[43]}")

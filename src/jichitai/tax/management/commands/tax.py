@@ -1,6 +1,7 @@
 """``jichitai tax calc CASE.json``, ``jichitai tax assess --fiscal-year 2026 [--engine spark]``,
 ``jichitai tax summary --fiscal-year 2026``, ``jichitai tax notice --fiscal-year 2026 --atena N --out F.pdf`` and
-``jichitai tax collection --fiscal-year 2026 [--on 2026-05-15] [--out DIR]``."""
+``jichitai tax collection --fiscal-year 2026 [--on 2026-05-15] [--out DIR]`` and ``jichitai tax payments import FILE``
+(コンビニ収納 速報/確報)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from jichitai.tax.errors import TaxError
 
 
 class Command(BaseCommand):
-    help = "個人住民税: calc (1件の税額計算), assess (賦課), summary (区別集計), notice (税額決定通知書), collection (徴収計画)"
+    help = "個人住民税: calc (1件の税額計算), assess (賦課), summary (区別集計), notice (税額決定通知書), collection (徴収計画), payments (収納)"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
@@ -44,6 +45,12 @@ class Command(BaseCommand):
         coll.add_argument("--workers", type=int, default=1,
                           help="processes typesetting the PDFs side by side (1, the default: in this process, "
                                "≈ 2.1 GB; each more ≈ 1.9 GB, 2 on 2 cores ≈ 1.3× faster)")
+
+        payments = sub.add_parser("payments", help="収納 (普通徴収の納付)")
+        what = payments.add_subparsers(dest="payments_action", required=True)
+        imp = what.add_parser("import", help="コンビニ収納の速報・確報ファイル (CSV, docs/tax-year.md) を取り込む "
+                                             "(同じ記録番号は一度だけ; 消し込めない行は FILE.unmatched.csv へ)")
+        imp.add_argument("file", help="収納データファイル")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['sub']}")(options)
@@ -142,6 +149,35 @@ class Command(BaseCommand):
             self.stdout.write(f"特別徴収義務者 {len(written):,} 件のデータを {options['out']} に書きました")
         if options["out"] and options["pdf"]:
             self.stdout.write(f"PDF: 特別徴収税額決定通知書 {pdfs[0]:,} 件, 納税通知書 {pdfs[1]:,} 件")
+
+    def _payments(self, options: dict[str, Any]) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from jichitai.common.money import format_yen
+        from jichitai.tax.collection import receipts
+
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"収納データファイルがありません: {path}")
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        try:
+            with Progress(*columns, transient=False) as bar:
+                task = bar.add_task("収納データ", total=receipts.count_rows(path))
+                r = receipts.import_file(path, progress=lambda n: bar.advance(task, n))
+        except TaxError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"{path.name}: {r.rows:,} 件を読みました (処理番号 {r.run_id})")
+        self.stdout.write(f"  消込済み（新たに記録）: {r.recorded:,} 件 {format_yen(r.recorded_amount)}")
+        self.stdout.write(f"  記録済みのため読み飛ばし: {r.already:,} 件")
+        if r.reversed:
+            self.stdout.write(f"  取消（逆の記録）: {r.reversed:,} 件 {format_yen(r.reversed_amount)}")
+        self.stdout.write(f"  消し込めない行: {len(r.unmatched):,} 件 {format_yen(r.unmatched_amount)}")
+        for u in r.unmatched[:50]:
+            self.stdout.write(f"    {u['行']}行目（記録番号 {u['記録番号'] or 'なし'}）: {u['理由']}")
+        if len(r.unmatched) > 50:
+            self.stdout.write(f"    ほか {len(r.unmatched) - 50:,} 件")
+        if r.unmatched_file:
+            self.stdout.write(f"  消し込めない行の一覧: {r.unmatched_file}")
 
     def _notice(self, options: dict[str, Any]) -> None:
         from jichitai.tax.models import Assessment
