@@ -23,10 +23,12 @@ from jichitai.common.wareki import fiscal_year_label, to_wareki, to_wareki_year
 from jichitai.tax.case import AMOUNTS, parse_case
 from jichitai.tax.certificates.content import SEPARATE_LABELS
 from jichitai.tax.certificates.models import TaxCertificateIssuance
-from jichitai.tax.collection.models import CollectionSchedule
+from jichitai.tax.collection.domain.receipts import NOTHING_DUE, PARTLY, UNPAID, Settlement
+from jichitai.tax.collection.models import CollectionSchedule, Payment
 from jichitai.tax.models import Assessment, FinalReturn, ReceivedReport, SalaryEarnerChange
 
 ACTION = "tax.taxpayer.view"
+PAYMENT_ACTION = "tax.payment.record"
 INPUT_LABELS = {
     "salary": "給与収入", "public_pension": "公的年金等の収入金額", "business": "営業等所得", "real_estate": "不動産所得",
     "misc_other": "雑所得（公的年金等以外）", "dividend": "配当所得", "social_insurance": "社会保険料",
@@ -104,6 +106,19 @@ class Version:
     schedule: CollectionSchedule | None
     instalments: list[tuple[str, str, str, str]]  # 徴収方法, 期別・月, 納期限, 金額 (特別徴収義務者)
     payers: list[tuple[str, str]] = field(default_factory=list)  # (法人番号, 名称) withholding this version
+    collection: Collection | None = None  # what was paid (the current version only)
+
+
+@dataclass
+class Collection:
+    """What the payments say about the current schedule's 普通徴収 (collection/receipts)."""
+
+    states: dict[str, tuple[str, str]]  # 期 → (納付額, 状態 in words)
+    payments: list[dict[str, str]]
+    refund: list[tuple[str, str]]  # (what, 1,234円): 過誤納金 / 還付（特別徴収分） / 還付（納付済みの場合）
+    terms: list[str]  # the 期 a 窓口 payment may be recorded against
+    outstanding: str
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # the schedule's rows with 納付額 and 納付状況
 
 
 @dataclass
@@ -127,6 +142,7 @@ class TaxpayerPage:
     postcode: str
     years: list[Year]
     certificates: list[TaxCertificateIssuance]
+    can_record_payment: bool = False
 
 
 def _ensure(actor: Any, resource: str) -> None:
@@ -205,8 +221,59 @@ def _year(fiscal_year: int, versions: list[Assessment], index: str) -> Year:
                for c in SalaryEarnerChange.objects.filter(recipient_index=index,
                                                           changed_on__gte=dt.date(fiscal_year, 6, 1),
                                                           changed_on__lt=dt.date(fiscal_year + 1, 6, 1))] if index else []
-    return Year(fiscal_year, fiscal_year_label(fiscal_year),
+    year = Year(fiscal_year, fiscal_year_label(fiscal_year),
                 [_version(a, schedules) for a in versions], reports, returns, changes)
+    current = year.versions[0].schedule
+    if current is not None and current.current:
+        c = collection_of(current)
+        ordinary = METHODS["ordinary"]
+        c.rows = [(*row, *(c.states.get(row[1], ("", "")) if row[0] == ordinary else ("", "")))
+                  for row in year.versions[0].instalments]
+        year.versions[0].collection = c
+    return year
+
+
+CHANNELS = dict(Payment.CHANNELS)
+
+
+def refund_words(schedule: CollectionSchedule, settlement: Settlement | None) -> list[tuple[str, str]]:
+    """The 還付 of a schedule in words: with payments recorded (``settlement``), the 過誤納金 they show (第17条) and
+    the part of a 更正's excess that fell on withholdings; without any, the schedule's conditional 還付."""
+    if settlement is None:
+        return [("還付（納付済みの場合）", format_yen(schedule.refund))] if schedule.refund else []
+    out = []
+    if settlement.overpaid:
+        out.append(("過誤納金（還付）", format_yen(settlement.overpaid)))
+    if settlement.withheld_excess:
+        out.append(("還付（特別徴収分）", format_yen(settlement.withheld_excess)))
+    return out
+
+
+def collection_of(schedule: CollectionSchedule) -> Collection:
+    from jichitai.tax.collection import receipts
+
+    ordinary = receipts.ordinary_of(schedule)
+    rows = list(Payment.objects.filter(fiscal_year=schedule.fiscal_year, atena_number=schedule.atena_number)
+                .order_by("paid_on", "id"))
+    settlement = receipts.settlement(schedule, ordinary) if rows else None
+    states: dict[str, tuple[str, str]] = {}
+    if settlement is not None:
+        for t in settlement.states:
+            words = t.state
+            if t.overpaid:
+                words += f"（過誤納 {format_yen(t.overpaid)}）"
+            elif t.state == PARTLY:
+                words += f"（残 {format_yen(t.outstanding)}）"
+            states[t.label] = (format_yen(t.paid), words)
+    else:
+        states = {i.label: (format_yen(0), UNPAID if i.amount > 0 else NOTHING_DUE) for i in ordinary}
+    payments = [{"term": p.term, "paid_on": to_wareki(p.paid_on), "amount": format_yen(p.amount),
+                 "channel": CHANNELS.get(p.channel, p.channel) + ("（取消）" if p.reverses_id else ""),
+                 "source": (f"{p.source_file} {p.source_line}行目" if p.source_file else f"記録者 {p.recorded_by}")}
+                for p in rows]
+    outstanding = settlement.outstanding if settlement is not None else sum(max(i.amount, 0) for i in ordinary)
+    return Collection(states, payments, refund_words(schedule, settlement), [i.label for i in ordinary],
+                      format_yen(outstanding))
 
 
 def taxpayer(actor: Any, atena_number: str) -> TaxpayerPage:
@@ -238,7 +305,8 @@ def taxpayer(actor: Any, atena_number: str) -> TaxpayerPage:
     audit.record(actor, ACTION, resource, "ok", years=sorted(by_year))
     return TaxpayerPage(person.atena_number, person.name, person.kana, to_wareki(person.birth_date),
                         "住民" if person.status == "active" else "消除", place["address"], place["postcode"], years,
-                        list(TaxCertificateIssuance.objects.filter(atena_number=atena_number)[:50]))
+                        list(TaxCertificateIssuance.objects.filter(atena_number=atena_number)[:50]),
+                        allowed(actor, PAYMENT_ACTION))
 
 
 def version_of(actor: Any, atena_number: str, fiscal_year: int, version: int | None) -> Assessment:

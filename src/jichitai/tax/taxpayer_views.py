@@ -55,7 +55,39 @@ def taxpayer_view(request: HttpRequest, atena_number: str) -> HttpResponse:
         page = service.taxpayer(request.user, atena_number)
     except JichitaiError as exc:
         return _refused(request, exc)
-    return render(request, "tax/taxpayer.html", {"p": page})
+    return render(request, "tax/taxpayer.html", {"p": page, "payment_form": {}})
+
+
+PAYMENT_FIELDS = ("term", "amount", "paid_on")
+
+
+@requires(service.PAYMENT_ACTION)
+@require_http_methods(["POST"])
+def payment_view(request: HttpRequest, atena_number: str, fiscal_year: int) -> HttpResponse:
+    """窓口での納付: one payment of a 期 recorded (then back to the page), or the page again with the reason and
+    what was typed."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    from jichitai.common.money import format_yen
+    from jichitai.tax.collection import receipts
+
+    form = {k: str(request.POST.get(k, "")).strip()[:40] for k in PAYMENT_FIELDS}
+    try:
+        p = receipts.record_counter_payment(request.user, atena_number, fiscal_year, term=form["term"],
+                                            amount=form["amount"], paid_on=form["paid_on"])
+    except JichitaiError as exc:
+        if isinstance(exc, (SuppressedError, NotFound)) or exc.code == "permission_refused":
+            return _refused(request, exc)
+        try:
+            page = service.taxpayer(request.user, atena_number)
+        except JichitaiError as again:
+            return _refused(request, again)
+        return render(request, "tax/taxpayer.html", {"p": page, "payment_form": {**form, "fiscal_year": fiscal_year,
+                                                                                 "error": exc.message}}, status=400)
+    messages.success(request, f"{p.term}の納付 {format_yen(p.amount)}（窓口）を記録しました。")
+    return redirect(reverse("tax:taxpayer", args=[atena_number]) + f"#year-{fiscal_year}")
 
 
 def _version(request: HttpRequest) -> int | None:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("taxpayers/<str:atena_number>/", taxpayer_views.taxpayer_view, name="taxpayer"),
     path("taxpayers/<str:atena_number>/<int:fiscal_year>/notice.pdf", taxpayer_views.assessment_notice_view,
          name="assessment_notice"),
+    path("taxpayers/<str:atena_number>/<int:fiscal_year>/payments/", taxpayer_views.payment_view,
+         name="counter_payment"),
     path("taxpayers/<str:atena_number>/<int:fiscal_year>/nouzei.pdf", taxpayer_views.ordinary_notice_view,
          name="ordinary_notice"),
     path("taxpayers/<str:atena_number>/<int:fiscal_year>/tokucho/<str:payer_number>.pdf",
