@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import itertools
+import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +50,52 @@ def login_as(client: Any, make_staff: Callable[..., Any]) -> Callable[..., Any]:
         return log_in_verified(client, make_staff(roles=list(roles), **kwargs))
 
     return login
+
+
+@pytest.fixture
+def a_minute_passes(db: Any) -> Callable[[], None]:
+    """Ends the folding minute of every anonymous refusal (``accounts.anonymous``) by moving its start back by the
+    window, instead of waiting: no timed tests."""
+    import datetime as dt
+
+    from jichitai.accounts import anonymous
+    from jichitai.accounts.models import LoginThrottle
+
+    def passes() -> None:
+        for row in LoginThrottle.objects.filter(scope__in=[anonymous.SCOPE, anonymous.GLOBAL_SCOPE],
+                                                last_failure__isnull=False):
+            row.last_failure = row.last_failure - anonymous.WINDOW - dt.timedelta(seconds=1)
+            row.save(update_fields=["last_failure"])
+
+    return passes
+
+
+@pytest.fixture
+def userinfo_endpoint(settings: Any) -> Any:
+    """A real UserInfo endpoint on 127.0.0.1 (the library calls it over HTTP): answers with ``served[0]``;
+    ``served[1]`` is its address."""
+    served: list[Any] = [{}, ""]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(served[0]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    served[1] = f"http://127.0.0.1:{server.server_address[1]}/userinfo"
+    settings.OIDC_CREATE_USER = False  # as settings.py has it
+    yield served
+    server.shutdown()
+    server.server_close()
 
 
 # a recorded target that names nothing: "…:None" (an f-string given a missing value), or a bare kind ("resident:");

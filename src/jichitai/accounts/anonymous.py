@@ -3,12 +3,14 @@ the audit chain.
 
 Every audit entry is appended to one hash chain (its head row is locked per entry), so an anonymous client that
 sends refused requests as fast as it can would write entry after entry and slow every member of staff's work.
-Such refusals are therefore folded: per source address and refusal code, the first one of each minute is
-written at once (the signal: who, which path, when), the others of that minute are counted in the throttle
-table and the next entry written for that address and code says how many were folded before it
-(``folded``). Over all addresses together at most :data:`GLOBAL_PER_WINDOW` entries a minute are written
+Such refusals are therefore folded: per source address, action and refusal code (and the name the caller
+claimed, where it claims one: ``fold``), the first one of each minute is written at once (the signal: who,
+which path, when), the others of that minute are counted in the throttle table and the next entry written for
+that key says how many were folded before it (``folded``). Over all addresses together at most :data:`GLOBAL_PER_WINDOW` entries a minute are written
 (against a client with many addresses); the first entry of the next minute carries how many were folded
-globally (``folded_globally``). Refusals of authenticated actors are each audited as before: they have a name.
+globally (``folded_globally``). Refusals of authenticated actors are each audited as before: they have a name. Callers: the API's refusals
+before any route ran (``api.request``), the hub's refused credentials (``hub.authenticate``) and its OAuth
+endpoints' refusals of clients that did not authenticate (``hub.oauth.*``).
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ def _row(scope: str, key: str) -> LoginThrottle:
     return LoginThrottle.objects.select_for_update().get(scope=scope, key=key[:170])
 
 
-def record_refusal(request: HttpRequest, action: str, resource: str, **detail: Any) -> bool:
-    """Audit the anonymous refusal of ``request`` unless folded into its address's minute (or the global
-    budget); returns whether an entry was written."""
+def record_refusal(request: HttpRequest, action: str, resource: str, *, fold: str = "", **detail: Any) -> bool:
+    """Audit the anonymous refusal of ``request`` unless folded into its key's minute (or the global budget);
+    returns whether an entry was written. The key: address, action, ``fold`` (what else tells refusals apart:
+    the client a request claims to be) and ``detail["code"]``."""
     now = timezone.now()
     address = lockout.source_address(request)
-    code = str(detail.get("code", ""))
+    code = "|".join((action, fold, str(detail.get("code", ""))))
     with transaction.atomic():
         every = _row(GLOBAL_SCOPE, "*")
         carried: dict[str, Any] = {}

@@ -8,7 +8,8 @@ The transition: an API key (``X-Hub-Key: jk_…`` or ``Authorization: Bearer jk_
 the reverse proxy, which passes the verified client certificate's SHA-256 fingerprint in ``X-Client-Cert-SHA256``
 together with ``X-Client-Cert-Verify: SUCCESS`` (the proxy must overwrite both headers on every request). The
 city switches them off per system (``System.legacy_auth_allowed``); a key or certificate of such a system is
-refused like a wrong one. Failures are audited and answered 401 without saying why.
+refused like a wrong one. Failures are audited (those naming nobody folded per address and minute) and
+answered 401 without saying why.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security.base import AuthBase
 
+from jichitai.accounts import anonymous
 from jichitai.audit import services as audit
 from jichitai.hub import oauth, scopes
 from jichitai.hub.errors import FileRefused, InsufficientScope, NotAuthenticated
@@ -42,7 +44,13 @@ def bearer_error(request: HttpRequest) -> str:
 
 
 def _refused(request: HttpRequest, method: str, **detail: Any) -> None:
-    audit.record(None, "hub.authenticate", request.path[:200], "refused", method=method, **detail)
+    """A refusal naming a system (its own key after the transition ended) is audited each time; credentials
+    that name nobody are folded per address, method and minute (``accounts.anonymous``): a flood of wrong keys
+    or tokens cannot fill the audit chain."""
+    if "system" in detail:
+        audit.record(None, "hub.authenticate", request.path[:200], "refused", method=method, **detail)
+        return
+    anonymous.record_refusal(request, "hub.authenticate", request.path[:200], fold=method, method=method, **detail)
 
 
 def _legacy(system: System | None, request: HttpRequest, method: str) -> System | None:

@@ -44,6 +44,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
+from jichitai.accounts import anonymous
 from jichitai.audit import services as audit
 from jichitai.common import vault as _vault_module
 from jichitai.hub import scopes
@@ -319,9 +320,19 @@ class HubRevocation(RevocationEndpoint):
             audit.record(row.system, "hub.oauth.revoke", row.audit_label(), scope=row.scope)
 
 
+_authenticated: contextvars.ContextVar[str] = contextvars.ContextVar("hub_oauth_authenticated", default="")
+
+
 class HubServer(AuthorizationServer):
     def __init__(self) -> None:
         super().__init__(System, AccessToken)
+
+    def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> HubClient:
+        """Authlib's client authentication (every endpoint calls it), remembering who passed it: a refusal after
+        it is a named client's, audited each time; one before it is nobody's, folded (``_audit_refusal``)."""
+        client: HubClient = super().authenticate_client(request, methods, endpoint)
+        _authenticated.set(client.system.code)
+        return client
 
     def query_client(self, client_id: Any) -> HubClient | None:
         return _query_client(client_id)
@@ -393,12 +404,21 @@ def _error_code(response: HttpResponse) -> str:
         return ""
 
 
-def _audit_refusal(request: HttpRequest, action: str, response: HttpResponse, **detail: Any) -> None:
-    """On the client the request claims to be; a request claiming none (no credentials at all) on the endpoint it
-    called, as the API names a request refused before any route ran — never a bare ``hub.client:``."""
+def _audit_refusal(request: HttpRequest, action: str, response: HttpResponse, client: str, **detail: Any) -> None:
+    """A refusal of a client that authenticated (``client``: a wrong scope, the cap, an inactive token it asked
+    about) is audited each time on that client. One of a caller that did not authenticate is nobody's: filed on
+    the client it claims to be, or (claiming none) on the endpoint it called — never a bare ``hub.client:`` —
+    and folded per address, claim, error and minute (``accounts.anonymous``), so that a flood of wrong
+    credentials cannot fill the audit chain."""
+    error = _error_code(response)
+    if client:
+        audit.record(None, action, f"hub.client:{client}", "refused", error=error, status=response.status_code,
+                     **detail)
+        return
     claimed = _claimed_client(request)
-    audit.record(None, action, f"hub.client:{claimed}" if claimed else f"{request.method} {request.path}"[:300],
-                 "refused", error=_error_code(response), status=response.status_code, **detail)
+    resource = f"hub.client:{claimed}" if claimed else f"{request.method} {request.path}"[:300]
+    anonymous.record_refusal(request, action, resource, fold=f"{claimed}|{error}", error=error,
+                             status=response.status_code, **detail)
 
 
 def _oauth_error(error: str, description: str) -> HttpResponse:
@@ -425,17 +445,20 @@ def _malformed(request: HttpRequest, name: str | None) -> HttpResponse | None:
     return None
 
 
-def _endpoint(request: HttpRequest, name: str | None) -> HttpResponse:
+def _endpoint(request: HttpRequest, name: str | None) -> tuple[HttpResponse, str]:
+    """Authlib's answer, and the client that authenticated on the way ("" if none did)."""
     refused = _malformed(request, name)
     if refused is not None:
-        return refused
+        return refused, ""
     token = _audiences.set((request.build_absolute_uri(TOKEN_PATH),))
+    who = _authenticated.set("")
     try:
         if name is None:
-            return server().create_token_response(request)
-        return server().create_endpoint_response(name, request)
+            return server().create_token_response(request), _authenticated.get()
+        return server().create_endpoint_response(name, request), _authenticated.get()
     finally:
         _audiences.reset(token)
+        _authenticated.reset(who)
 
 
 def token_response(request: HttpRequest) -> HttpResponse:
@@ -445,9 +468,9 @@ def token_response(request: HttpRequest) -> HttpResponse:
     (introspection, revocation, the cap) and its audit entry — commit once, not three times (each commit waits for
     the synchronous standby). A refusal after the client authenticated still commits its ``jti`` as used."""
     with transaction.atomic():
-        response = _endpoint(request, None)
+        response, client = _endpoint(request, None)
         if response.status_code != 200:
-            _audit_refusal(request, "hub.oauth.token", response,
+            _audit_refusal(request, "hub.oauth.token", response, client,
                            grant_type=str(request.POST.get("grant_type", ""))[:40])
     return response
 
@@ -455,17 +478,17 @@ def token_response(request: HttpRequest) -> HttpResponse:
 def introspection_response(request: HttpRequest) -> HttpResponse:
     """POST /api/hub/oauth/introspect (RFC 7662 §2). An inactive answer is audited (a refused token); an active
     one is not (each PULL a provider serves is audited by the provider)."""
-    response = _endpoint(request, HubIntrospection.ENDPOINT_NAME)
+    response, client = _endpoint(request, HubIntrospection.ENDPOINT_NAME)
     if response.status_code != 200:
-        _audit_refusal(request, "hub.oauth.introspect", response)
+        _audit_refusal(request, "hub.oauth.introspect", response, client)
     elif b'"active": false' in response.content or b'"active":false' in response.content:
-        _audit_refusal(request, "hub.oauth.introspect", response, active=False)
+        _audit_refusal(request, "hub.oauth.introspect", response, client, active=False)
     return response
 
 
 def revocation_response(request: HttpRequest) -> HttpResponse:
     """POST /api/hub/oauth/revoke (RFC 7009 §2): 200 whether or not the token was known (§2.2)."""
-    response = _endpoint(request, HubRevocation.ENDPOINT_NAME)
+    response, client = _endpoint(request, HubRevocation.ENDPOINT_NAME)
     if response.status_code != 200:
-        _audit_refusal(request, "hub.oauth.revoke", response)
+        _audit_refusal(request, "hub.oauth.revoke", response, client)
     return response
