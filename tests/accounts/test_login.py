@@ -59,6 +59,21 @@ def test_unknown_names_lock_out_the_same_way(client: Client) -> None:
     assert LOCKED in _post_login(client, "ghost", "guess").content.decode()
 
 
+def test_a_locked_out_flood_writes_one_entry_a_minute(client: Client, a_minute_passes: Any) -> None:
+    """Issue 18 (the audit chain is one hash chain): after the lock-out, every further attempt from the address
+    is refused at once; the first of each minute per address and lock scope is audited (naming the name tried),
+    the rest counted and reported by the next entry. Consistency (the bounds are ours, docs/security.md)."""
+    for _ in range(5):
+        _post_login(client, "ghost", "guess")
+    for _ in range(30):
+        assert LOCKED in _post_login(client, "ghost", "guess").content.decode()
+    locked = AuditEntry.objects.filter(action="login", outcome="refused", detail__reason="locked")
+    assert locked.count() == 1 and locked.get().resource == "staff:ghost"
+    a_minute_passes()
+    _post_login(client, "ghost", "guess")
+    assert locked.count() == 2 and locked.order_by("-seq").first().detail["folded"] == 29
+
+
 def test_forms_need_a_csrf_token(make_staff: Any) -> None:
     make_staff(username="csrf", password="correct-horse-battery")
     client = Client(enforce_csrf_checks=True)

@@ -11,7 +11,7 @@ from django.db.models import OuterRef
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jichitai.accounts import lockout, twofactor
+from jichitai.accounts import anonymous, lockout, twofactor
 from jichitai.accounts.models import Staff
 from jichitai.audit import services as audit
 
@@ -44,8 +44,13 @@ class LockoutBackend(ModelBackend):
             return None
         address = lockout.source_address(request)
         scope = lockout.locked_scope(username, address)
-        if scope is not None:
-            audit.record(None, "login", f"staff:{username}", "refused", reason="locked", scope=scope, address=address)
+        if scope is not None:  # folded per address, scope and minute: a locked-out flood cannot fill the chain
+            if request is not None:
+                anonymous.record_refusal(request, "login", f"staff:{username}"[:200], fold=scope, reason="locked",
+                                         scope=scope)
+            else:
+                audit.record(None, "login", f"staff:{username}", "refused", reason="locked", scope=scope,
+                             address=address)
             if request is not None:
                 request.login_locked = True  # type: ignore[attr-defined]
             return None
@@ -69,9 +74,33 @@ class LockoutBackend(ModelBackend):
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend  # noqa: E402
 
 
+def oidc_userinfo(backend: OIDCAuthenticationBackend, access_token: str, id_token: str,
+                  payload: dict[str, Any]) -> dict[str, Any] | str:
+    """The UserInfo claims of the verified ID token's (``payload``) subject, or why they cannot be used: an ID
+    token without ``sub`` (OpenID Connect Core 1.0 §2: REQUIRED), a UserInfo response for another subject
+    (§5.3.2: its values MUST NOT be used). mozilla-django-oidc checks neither. Staff and residents sign in
+    through it."""
+    if not payload.get("sub"):
+        return "subject_missing"
+    claims = backend.get_userinfo(access_token, id_token, payload)
+    if not isinstance(claims, dict) or claims.get("sub") != payload.get("sub"):
+        return "userinfo_subject_mismatch"
+    return claims
+
+
+def oidc_subject(payload: dict[str, Any]) -> str:
+    """The subject as the audit names it (never empty: an entry names what it is about)."""
+    return str(payload.get("sub") or "（subなし）")[:100]
+
+
 class StaffOIDCBackend(OIDCAuthenticationBackend):
     """Single sign-on for cities with an identity provider: the subject maps to an existing, active Staff
-    (matched by ``oidc_subject``, else by ``preferred_username`` = 職員番号). No account is ever created."""
+    (matched by ``oidc_subject``, else by ``preferred_username`` = 職員番号). No account is ever created.
+
+    Every refusal is audited on the path a real login takes (``OIDC_CREATE_USER`` is off, so the library's own
+    "no such user" branch, which only logs, is never reached): an ID token without ``sub`` (OpenID Connect Core
+    1.0 §2: REQUIRED), a UserInfo response for another subject (§5.3.2: it MUST NOT be used), nobody matched,
+    or more than one member of staff matched."""
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         sub = claims.get("sub", "")
@@ -81,14 +110,28 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         return users
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Staff | None:
-        """The matched staff; the ID token's verified ``amr`` says whether the IdP already used two factors."""
-        user = super().get_or_create_user(access_token, id_token, payload)
-        if user is not None and getattr(self, "request", None) is not None:
+        """The one member of staff the verified ID token (``payload``) and its UserInfo name, or None (audited).
+        The ID token's verified ``amr`` says whether the IdP already used two factors."""
+        resource = f"oidc:{oidc_subject(payload)}"
+        claims = oidc_userinfo(self, access_token, id_token, payload)
+        if isinstance(claims, str):
+            return self._refused(resource, claims)
+        users = list(self.filter_users_by_claims(claims)[:2])
+        if len(users) != 1:
+            return self._refused(resource, "ambiguous" if users else "no_staff_account")
+        user = self.update_user(users[0], claims)
+        if getattr(self, "request", None) is not None:
             twofactor.remember_idp_mfa(self.request, user, payload)
         return user
 
+    def _refused(self, resource: str, reason: str) -> Staff | None:
+        """Audits the refusal; None, the login's answer."""
+        audit.record(None, "login", resource, "refused", reason=reason,
+                     address=lockout.source_address(getattr(self, "request", None)))
+        return None
+
     def create_user(self, claims: dict[str, Any]) -> None:
-        audit.record(None, "login", f"oidc:{claims.get('sub', '')}", "refused", reason="no_staff_account")
+        """Never: accounts are made by the city's administrators (``OIDC_CREATE_USER`` is off as well)."""
         return None
 
     def get_user(self, user_id: int) -> Staff | None:

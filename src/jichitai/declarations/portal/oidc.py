@@ -19,6 +19,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from jichitai.accounts import anonymous
+from jichitai.accounts.backends import oidc_subject, oidc_userinfo
 from jichitai.accounts.guards import public
 from jichitai.audit import services as audit
 from jichitai.common.text import search_key
@@ -68,17 +70,20 @@ class ResidentOIDC(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         from jichitai.registry.models import Resident
 
-        claims = self.get_userinfo(access_token, id_token, payload)
+        resource = f"resident-oidc:{oidc_subject(payload)}"
+        claims = oidc_userinfo(self, access_token, id_token, payload)
+        if isinstance(claims, str):  # no subject, or another person's UserInfo: never matched to a resident
+            audit.record(None, "login", resource, "refused", reason=claims)
+            return None
         if not self.verify_claims(claims):
             raise SuspiciousOperation("name and birthdate claims are required")
         matches = [r for r in Resident.objects.filter(birth_date=claims["birthdate"], status="active")
                    if search_key(r.name) == search_key(claims["name"])]
         if len(matches) != 1:
-            audit.record(None, "login", f"resident-oidc:{claims.get('sub', '')}", "refused",
-                         reason="no_unique_resident", matches=len(matches))
+            audit.record(None, "login", resource, "refused", reason="no_unique_resident", matches=len(matches))
             return None
         r = matches[0]
-        return ResidentActor(subject=str(claims.get("sub", "")), my_number_index=r.my_number_index,
+        return ResidentActor(subject=str(claims["sub"]), my_number_index=r.my_number_index,
                              atena_number=r.atena_number, name=r.name, method="oidc")
 
 
@@ -107,13 +112,14 @@ def callback(request: HttpRequest) -> HttpResponse:
     if not _enabled():
         raise Http404
     expected = request.session.pop(STATE, None) or {}
-    if not expected or request.GET.get("state") != expected.get("state"):
-        audit.record(None, "login", "resident-oidc", "refused", reason="state")
+    if not expected or request.GET.get("state") != expected.get("state"):  # anyone can call this: folded
+        anonymous.record_refusal(request, "login", "resident-oidc", fold="state", reason="state")
         return redirect("declarations:portal")
     try:
         actor = ResidentOIDC().authenticate(request, nonce=expected.get("nonce"))
     except (SuspiciousOperation, Exception) as exc:
-        audit.record(None, "login", "resident-oidc", "refused", reason=type(exc).__name__)
+        anonymous.record_refusal(request, "login", "resident-oidc", fold=type(exc).__name__,
+                                 reason=type(exc).__name__)
         actor = None
     if isinstance(actor, ResidentActor):
         sign_in(request, actor)
