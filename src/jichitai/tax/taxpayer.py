@@ -24,6 +24,7 @@ from jichitai.tax.case import AMOUNTS, parse_case
 from jichitai.tax.certificates.content import SEPARATE_LABELS
 from jichitai.tax.certificates.models import TaxCertificateIssuance
 from jichitai.tax.collection.domain.receipts import NOTHING_DUE, PARTLY, UNPAID, Settlement
+from jichitai.tax.collection.domain.revision import refund_lines
 from jichitai.tax.collection.models import CollectionSchedule, Payment
 from jichitai.tax.models import Assessment, FinalReturn, ReceivedReport, SalaryEarnerChange
 
@@ -237,16 +238,8 @@ CHANNELS = dict(Payment.CHANNELS)
 
 
 def refund_words(schedule: CollectionSchedule, settlement: Settlement | None) -> list[tuple[str, str]]:
-    """The 還付 of a schedule in words: with payments recorded (``settlement``), the 過誤納金 they show (第17条) and
-    the part of a 更正's excess that fell on withholdings; without any, the schedule's conditional 還付."""
-    if settlement is None:
-        return [("還付（納付済みの場合）", format_yen(schedule.refund))] if schedule.refund else []
-    out = []
-    if settlement.overpaid:
-        out.append(("過誤納金（還付）", format_yen(settlement.overpaid)))
-    if settlement.withheld_excess:
-        out.append(("還付（特別徴収分）", format_yen(settlement.withheld_excess)))
-    return out
+    """The schedule's 還付 in words (domain.revision.refund_lines): the 過誤納金 once payments are known."""
+    return [(label, format_yen(amount)) for label, amount in refund_lines(int(schedule.refund), settlement)]
 
 
 def collection_of(schedule: CollectionSchedule) -> Collection:

@@ -17,8 +17,8 @@ from django.core.management import call_command
 
 from jichitai.audit.models import AuditEntry
 from jichitai.tax.assessment import services as assessment
+from jichitai.tax.collection import notices, receipts
 from jichitai.tax.collection import payment_slip as ps
-from jichitai.tax.collection import receipts
 from jichitai.tax.collection import services as collection
 from jichitai.tax.collection.models import CollectionSchedule, Payment
 from jichitai.tax.models import ReceivedReport
@@ -144,6 +144,20 @@ def test_a_prepayment_pays_each_term_and_a_cancellation_reverses_it(city: dict[s
         Payment.objects.first().save()  # type: ignore[union-attr]
 
 
+def test_without_payments_the_revision_refund_stays_conditional(city: dict[str, str]) -> None:
+    """The same 更正 with nothing paid: the note and the notice keep 「還付（納付済みの場合）」 7,000円 — the platform
+    cannot tell a 過誤納金 it has not seen."""
+    from jichitai.tax.models import Assessment
+
+    s1 = ordinary_city(city)
+    items = list(s1.instalments.filter(method="ordinary").order_by("position"))
+    _revise(Assessment.objects.get(atena_number=city["taro"]), items[0].amount + items[1].amount - 7_000)
+    collection.build(2026, notice_on=D(2026, 9, 15))
+    s2 = CollectionSchedule.objects.get(atena_number=city["taro"], current=True)
+    assert any("還付（納付済みの場合）" in n and "7,000円" in n for n in s2.notes)
+    assert ("還付（納付済みの場合）", "7,000円") in notices.ordinary_notice_data(s2, D(2026, 9, 15))["amounts"]
+
+
 def test_a_payment_against_the_old_slip_counts_after_a_revision(city: dict[str, str], tmp_path: Path) -> None:
     """Taro paid 第1期 and 第2期 from the 当初 slips; a 更正 on 2026-09-15 lowers his year to less than those two:
     the new schedule's 第1期・第2期 (unchanged, already due) count the payments, and the excess over the new amount is
@@ -165,6 +179,13 @@ def test_a_payment_against_the_old_slip_counts_after_a_revision(city: dict[str, 
     settlement = receipts.settlement(s2)
     assert [t.state for t in settlement.states][:2] == [PAID, PAID]
     assert settlement.overpaid == 7_000
+    assert any("過誤納金（還付） 7,000円" in n and "第17条" in n for n in s2.notes)
+    assert not any("納付済みの場合" in n for n in s2.notes)
+    data = notices.ordinary_notice_data(s2, D(2026, 9, 15))
+    assert ("過誤納金（還付）", "7,000円") in data["amounts"] and "税額変更通知書" in data["title"]
+    assert not any("納付済みの場合" in label for label, _ in data["amounts"])
+    bulk = notices.ordinary_notice_data(s2, D(2026, 9, 15), read=notices.prefetch([s2]))
+    assert bulk["amounts"] == data["amounts"]
     late = write(tmp_path / "late.csv", [row(slip_code(s1, 3), "P3", on="20261015")])  # the old 版's 第3期 slip
     assert receipts.import_file(late).recorded == 1
     assert receipts.settlement(s2).overpaid == 7_000 + items[2].amount  # 第3期 now asks for nothing

@@ -76,3 +76,20 @@ def test_a_prepayment_pays_every_term_from_its_due_on() -> None:
     """Independent (地方税法第321条第1項, the slip's rule): a 前納 slip due 2026-08-31 pays 第2〜4期, not a 期 at 0."""
     terms = _terms(30_000, 25_000, 25_000, 0)
     assert [i.label for i in prepaid_terms(terms, D(2026, 8, 31))] == ["第2期", "第3期"]
+
+
+def test_the_refund_is_conditional_only_while_no_payment_is_known() -> None:
+    """Independent (第17条): a 更正 left 15,000円 over the new amount. No payment known → 還付（納付済みの場合）
+    15,000円 (as before 収納). Both 期 paid → 過誤納金（還付） 15,000円; only 第1期 paid → no 還付 at all (the unpaid
+    第2期 absorbs it), and the note says so."""
+    from jichitai.tax.collection.domain.revision import refund_lines, refund_note
+
+    terms = _terms(30_000, 25_000, 0, 0)
+    assert refund_lines(15_000, None) == [("還付（納付済みの場合）", 15_000)]
+    assert refund_lines(15_000, settle(terms, 15_000, {"第1期": 30_000, "第2期": 25_000})) == [
+        ("過誤納金（還付）", 15_000)]
+    unpaid = settle(terms, 15_000, {"第1期": 30_000})
+    assert refund_lines(15_000, unpaid) == []
+    assert "還付はありません" in refund_note(15_000, unpaid)
+    assert "過誤納金（還付） 15,000円" in refund_note(15_000, settle(terms, 15_000, {"第1期": 30_000, "第2期": 25_000}))
+    assert refund_lines(0, None) == [] and refund_note(0, None) == ""

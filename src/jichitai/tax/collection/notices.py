@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ from jichitai.tax import addressee
 from jichitai.tax.collection import employer_files, payment_slip
 from jichitai.tax.collection.domain.instalment import Instalment
 from jichitai.tax.collection.domain.ordinary import full_prepayment
+from jichitai.tax.collection.domain.receipts import settle
+from jichitai.tax.collection.domain.revision import refund_lines
 from jichitai.tax.collection.models import CollectionSchedule
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "tax" / "collection"
@@ -63,18 +65,19 @@ def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any =
                  for i in schedule.instalments.filter(method="ordinary").order_by("position")]
         before = previous_annual(schedule)
         recipient = mailing_address(schedule.atena_number, guard=guard)
+        paid = payments_of([schedule]).get(schedule.atena_number)
     else:
         items = read.ordinary.get(schedule.pk, [])
         before = read.previous.get(schedule.atena_number)
         recipient = read.recipients[schedule.atena_number]
+        paid = read.paid.get(schedule.atena_number)
     prepay = full_prepayment(items, on=on) if items else None
     amounts = [("市民税", a.city_income_levy + a.city_per_capita), ("県民税", a.pref_income_levy + a.pref_per_capita),
                ("森林環境税", a.forest_env_tax), ("年税額", a.total)]
     if schedule.salary_total:
         amounts.append(("うち給与からの特別徴収", schedule.salary_total))
     amounts.append(("うち普通徴収（この通知書で納める額）", schedule.ordinary_total))
-    if schedule.refund:
-        amounts.append(("還付（納付済みの場合）", schedule.refund))
+    amounts += refund_lines(schedule.refund, None if paid is None else settle(items, schedule.refund, paid))
     title = _changed(f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書", amounts, before)
     return {
         "title": title,
@@ -183,6 +186,14 @@ class Prefetched:
     ordinary: dict[int, list[Instalment]]  # schedule id → its 普通徴収 期
     previous: dict[str, int]  # 宛名番号 → 変更前の年税額 (税額変更 only)
     recipients: dict[str, dict[str, str]]  # 宛名番号 → 送付先
+    paid: dict[str, dict[str, int]] = field(default_factory=dict)  # 宛名番号 → 期 → 納付額 (people with payments)
+
+
+def payments_of(schedules: list[CollectionSchedule]) -> dict[str, dict[str, int]]:
+    """宛名番号 → 期 → what was paid, for the people of ``schedules`` with a payment of the year (one query)."""
+    from jichitai.tax.collection.receipts import paid_of
+
+    return paid_of(schedules[0].fiscal_year, [s.atena_number for s in schedules]) if schedules else {}
 
 
 def previous_annuals(schedules: list[CollectionSchedule]) -> dict[str, int]:
@@ -211,7 +222,8 @@ def prefetch(schedules: list[CollectionSchedule], guard: Any = None) -> Prefetch
     for sid, method, label, month, due, amount in rows:
         ordinary.setdefault(sid, []).append(Instalment(method, label, month, due, amount))
     return Prefetched(ordinary, previous_annuals(schedules),
-                      addressee.mailing_addresses([s.atena_number for s in schedules], guard=guard))
+                      addressee.mailing_addresses([s.atena_number for s in schedules], guard=guard),
+                      payments_of(schedules))
 
 
 def count_ordinary(fiscal_year: int) -> int:

@@ -289,10 +289,20 @@ def count_rows(path: Path) -> int:
         return 0
 
 
+def paid_of(fiscal_year: int, atenas: list[str]) -> dict[str, dict[str, int]]:
+    """宛名番号 → 期 → what was paid (reversals subtracted), for those of ``atenas`` with a payment of the year."""
+    from jichitai.dbcopy import with_keys
+
+    rows: dict[str, list[tuple[str, int]]] = {}
+    for atena, term, amount in (with_keys(Payment.objects.filter(fiscal_year=fiscal_year), "atena_number", atenas)
+                                .values_list("atena_number", "term", "amount")):
+        rows.setdefault(atena, []).append((term, int(amount)))
+    return {atena: paid_by_term(items) for atena, items in rows.items()}
+
+
 def paid(fiscal_year: int, atena_number: str) -> dict[str, int]:
     """期 → what was paid against it (reversals subtracted)."""
-    return paid_by_term(Payment.objects.filter(fiscal_year=fiscal_year, atena_number=atena_number)
-                        .values_list("term", "amount"))
+    return paid_of(fiscal_year, [atena_number]).get(atena_number, {})
 
 
 def record_counter_payment(actor: Any, atena_number: str, fiscal_year: int, *, term: str, amount: str,

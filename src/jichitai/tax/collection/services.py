@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,10 +34,12 @@ from jichitai.tax.collection.domain.calendar import (
 from jichitai.tax.collection.domain.instalment import CollectionError, Instalment
 from jichitai.tax.collection.domain.ordinary import ordinary_schedule
 from jichitai.tax.collection.domain.pension import pension_continuing, pension_first_year, pension_withholding_subject
-from jichitai.tax.collection.domain.revision import respread
+from jichitai.tax.collection.domain.receipts import settle
+from jichitai.tax.collection.domain.revision import refund_note, respread
 from jichitai.tax.collection.domain.salary import earner_change, ordinary_rest, salary_schedule
 from jichitai.tax.collection.domain.split import MethodSplit, split_by_method
 from jichitai.tax.collection.models import CollectionInstalment, CollectionSchedule
+from jichitai.tax.collection.receipts import paid_of
 from jichitai.tax.reports import CHANGE_REASONS
 from jichitai.tax.services import configured_city_code
 
@@ -129,8 +131,10 @@ def _last_withheld(schedule: list[Instalment], collected: int, changed_on: dt.da
 
 def plan(a: dict[str, Any], *, calendar: CollectionCalendar, notice_on: dt.date, employer: Employer | None,
          change: dict[str, Any] | None, previous: list[Instalment] | None,
-         pension: PensionPayer | None = None) -> tuple[list[Instalment], int, list[str]]:
-    """One person's instalments, 還付 due and notes for assessment ``a`` (a dict of its stored figures)."""
+         pension: PensionPayer | None = None,
+         paid: Mapping[str, int] | None = None) -> tuple[list[Instalment], int, list[str]]:
+    """One person's instalments, 還付 due and notes for assessment ``a`` (a dict of its stored figures); ``paid``
+    what was paid per 普通徴収 期 (None: nothing recorded)."""
     notes: list[str] = []
     fy = calendar.fiscal_year
     birth = dt.date.fromisoformat(str(a["case"].get("taxpayer", {}).get("birth_date")))
@@ -158,9 +162,10 @@ def plan(a: dict[str, Any], *, calendar: CollectionCalendar, notice_on: dt.date,
             if moved:
                 notes.append(f"年金からの特別徴収税額の変更分 {moved:,}円 は普通徴収 (年金保険者へ通知済みの額は変更しません)")
             items, refund, more = _revised(previous, split.salary, split.ordinary + moved, calendar, notice_on,
-                                           employer, notes)
+                                           employer, notes, paid)
             return old_pension + items, refund, more
-        return _revised(previous, split.salary, split.ordinary + split.pension, calendar, notice_on, employer, notes)
+        return _revised(previous, split.salary, split.ordinary + split.pension, calendar, notice_on, employer, notes,
+                        paid)
     first_time = notice_on <= calendar.terms[0].due
     salary, moved_to_ordinary = ([], []) if employer is None else _salary_plan(
         split.salary, fy, employer, calendar, notice_on, first_time, change, notes)
@@ -218,9 +223,10 @@ def _merge_ordinary(a: list[Instalment], b: list[Instalment]) -> list[Instalment
 
 
 def _revised(previous: list[Instalment], salary_amount: int, ordinary_amount: int, calendar: CollectionCalendar,
-             notice_on: dt.date, employer: Employer | None,
-             notes: list[str]) -> tuple[list[Instalment], int, list[str]]:
-    """更正: each method's previous instalments re-spread for its new amount (nothing already due changes)."""
+             notice_on: dt.date, employer: Employer | None, notes: list[str],
+             paid: Mapping[str, int] | None = None) -> tuple[list[Instalment], int, list[str]]:
+    """更正: each method's previous instalments re-spread for its new amount (nothing already due changes); ``paid``
+    (期 → 納付額, None when nothing is recorded) turns the 還付 in the notes into the 過誤納金 actually paid."""
     out: list[Instalment] = []
     refund = 0
     old_salary = [i for i in previous if i.method == "salary"]
@@ -249,8 +255,10 @@ def _revised(previous: list[Instalment], salary_amount: int, ordinary_amount: in
         refund += r2.refund
     elif new_ordinary:
         out += ordinary_rest(new_ordinary, calendar, notice_on, occasional_due(notice_on))
-    if refund:
-        notes.append(f"既に納期の到来した額が更正後の税額を {refund:,}円 超えています: 還付（納付済みの場合）")
+    settlement = None if paid is None else settle([i for i in out if i.method == "ordinary"], refund, paid)
+    note = refund_note(refund, settlement)
+    if note:
+        notes.append(note)
     return out, refund, notes
 
 
@@ -389,6 +397,7 @@ def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
         earlier = _instalments([previous[a["atena_number"]][0] for a in todo if a["atena_number"] in previous])
         employers, changes = _employers_and_changes(fiscal_year, [a["atena_number"] for a in todo])
         pensions = _pension_payers(fiscal_year, [a["atena_number"] for a in todo])
+        payments = paid_of(fiscal_year, [a["atena_number"] for a in todo if a["atena_number"] in previous])
         now = dj_timezone.now()
         new: list[tuple[dict[str, Any], list[Instalment]]] = []
         superseded: list[int] = []
@@ -399,7 +408,8 @@ def build(fiscal_year: int, *, notice_on: dt.date, chunk: int = CHUNK,
                                             employer=employers.get(a["atena_number"]),
                                             change=changes.get(a["atena_number"]),
                                             previous=None if before is None else earlier[before[0]],
-                                            pension=pensions.get(a["atena_number"]))
+                                            pension=pensions.get(a["atena_number"]),
+                                            paid=payments.get(a["atena_number"]))
             except CollectionError as exc:
                 report.refused.append((a["atena_number"], exc.message))
                 continue
