@@ -22,6 +22,7 @@ FOR_SYSTEMS = {
     "hub/extracts.py": "宛名 standard extract read by the business systems, over the API and as a placed file",
     "tax/reports.py": "給与支払報告書/公的年金等支払報告書 layout files read by the hub",
     "synth/city.py": "the synthetic city's input files, read by the loaders",
+    "synth/payments.py": "the demo's synthetic コンビニ収納 速報 file, read back by `jichitai tax payments import`",
 }
 
 

@@ -82,6 +82,7 @@ class Command(BaseCommand):
                                                                               "--fiscal-year", str(fy)))))
             lines.append(("賦課", step(f"個人住民税: {fy}年度 賦課", lambda: self._assess(fy))))
             lines.append(("徴収計画と通知書", step(f"個人住民税: {fy}年度 徴収計画・通知書", lambda: self._collect(fy))))
+            lines.append(("収納", step(f"個人住民税: {fy}年度 コンビニ収納の速報（合成）", lambda: self._payments(fy))))
             certificate = step(f"個人住民税: {fy}年度 課税証明書の見本", lambda: self._certificate(fy))
             lines.append(("課税証明書", certificate[0]))
             lines.append(("データレイク", step("連携基盤: 中継と取込 (raw → standard → lounge)", self._land)))
@@ -215,6 +216,19 @@ class Command(BaseCommand):
             (samples / f"納税通知書_{atena}.pdf").write_bytes(notices.ordinary_notice_pdf(fiscal_year, atena, on=on))
         return (f"新規 {r.created:,}, 税額変更 {r.revised:,}, 変更なし {r.unchanged:,}; 特別徴収義務者 {len(files):,} 件・年金保険者 "
                 f"{len(payers):,} 件のデータと通知書の見本を {out} に")
+
+    def _payments(self, fiscal_year: int) -> str:
+        """A small synthetic コンビニ収納 速報 file read by the import (some 期 納付済; one row unmatched on purpose);
+        a second run records nothing new."""
+        from jichitai.common.money import format_yen
+        from jichitai.synth import payments
+        from jichitai.tax.collection import receipts
+
+        path = Path(settings.CONFIG.var_dir) / "collection" / str(fiscal_year) / "shuno" / "sokuhou_demo.csv"
+        payments.write(fiscal_year, path)
+        r = receipts.import_file(path, actor="system:demo_extras")
+        return (f"{r.rows:,} 件: 記録 {r.recorded:,} 件 {format_yen(r.recorded_amount)}, 記録済み {r.already:,} 件, "
+                f"消し込めない {len(r.unmatched):,} 件（{r.unmatched_file or 'なし'}）")
 
     def _certificate(self, fiscal_year: int) -> tuple[str, str]:
         """One 課税証明書 issued through the counter's service for a taxed resident of 1月1日 (the first the service
