@@ -442,7 +442,7 @@ def _system_reads(feed_code: str, kind: str, system: Any) -> list[Any]:
     if kind == "events":
         return feeds.pull(system, feed_code, 0, 1000).events
     if kind == "file_out":  # answered over HTTP, and placed as a file in the system's folder (ファイル連携)
-        body, _, _ = extracts.atena_extract(system, "full")
+        body = b"".join(extracts.atena_extract(system, "full").chunks())
         placed = extracts.place(system, "full")
         assert placed is not None
         return body.decode().splitlines() + filestore.read(placed.file.stored_path).decode().splitlines()

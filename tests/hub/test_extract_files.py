@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,9 @@ def test_a_system_gets_a_full_file_then_deltas_in_its_own_folder(on_folder: Path
     last = sub.delivered_cursor
     full = _folder(on_folder, "kokuho-x") / f"atena_full_{last:012d}.csv"
     body = full.read_bytes()
-    assert body == extracts.render(system, "full").body
+    rendered = io.BytesIO()
+    extracts.render(system, rendered, "full")
+    assert body == rendered.getvalue()
     rows = _rows(body)
     assert [r["宛名番号"] for r in rows] == ["100000001", "100000002"] and rows[0]["氏名"] == "神戸 花子"
     assert all(r["番地"] == "" and r["生年月日"] == "" for r in rows)  # not granted
@@ -113,26 +116,36 @@ def test_a_rerun_with_nothing_new_places_nothing(on_folder: Path, make_system: A
 
 def test_the_cursor_moves_only_when_the_file_is_written(on_folder: Path, make_system: Any, make_event: Any,
                                                        monkeypatch: pytest.MonkeyPatch, login_as: Any) -> None:
-    """consistency: a store that refuses the write leaves the cursor, the message log and the file records as
-    they were, audits the failure and tells the operator; a store that took the CSV but not its receipt is the
-    same (nothing recorded) and the next placement replaces that CSV under the same name, not a second copy."""
+    """consistency: a store that fails in the middle of the file (the disk filled after the first chunks)
+    leaves the cursor, the message log and the file records as they were, nothing under the system's folder nor
+    in staging/, the reservation released; it audits the failure and tells the operator. A store that took the
+    CSV but not its receipt is the same (nothing recorded) and the next placement replaces that CSV under the
+    same name, not a second copy."""
     system, _ = make_system(code="kokuho-x", feeds={"atena-extract": None})
     system.name = "国民健康保険システム（テスト）"
     system.save()
-    make_event()
-    real = filestore.LocalStore.put
+    for n in range(5):
+        make_event(f"10000000{n}")
+    monkeypatch.setattr(extracts, "CHUNK", 2)  # 3 chunks: the write fails at the second
+    real_write = filestore._LocalStaged.write
+    written: list[int] = []
 
-    def full_disk(self: Any, kind: str, name: str, data: bytes) -> str:
-        if kind == "out":
+    def full_disk(self: Any, data: bytes) -> None:
+        written.append(len(data))
+        if len(written) % 2 == 0:
             raise OSError(28, "No space left on device")
-        return real(self, kind, name, data)
+        real_write(self, data)
 
-    monkeypatch.setattr(filestore.LocalStore, "put", full_disk)
+    monkeypatch.setattr(filestore._LocalStaged, "write", full_disk)
     logged = MessageLogEntry.objects.count()
     assert (extracts.place_due().placed, extracts.place_due().failed) == (0, 1)
+    assert len(written) == 4  # each attempt wrote a chunk and failed at the next
     sub = Subscription.objects.get(system=system)
-    assert (sub.delivered_cursor, sub.last_delivery_at, sub.failures) == (0, None, 2)
+    assert (sub.delivered_cursor, sub.last_delivery_at, sub.failures, sub.placing_token) == (0, None, 2, "")
     assert not ExchangedFile.objects.exists() and MessageLogEntry.objects.count() == logged
+    assert not _folder(on_folder, "kokuho-x").exists() and not any((on_folder / "staging").iterdir())
+    monkeypatch.setattr(filestore._LocalStaged, "write", real_write)
+    real = filestore.LocalStore.put
     assert AuditEntry.objects.filter(action="hub.file.fetch", outcome="failed", actor="system:kokuho-x").count() == 2
     body = login_as("sysadmin").get("/hub/").content.decode()
     assert "国民健康保険システム（テスト）への「宛名連携ファイル（標準CSV）」の配置が2回続けて失敗しています" in body
@@ -160,22 +173,27 @@ def test_the_cursor_moves_only_when_the_file_is_written(on_folder: Path, make_sy
 
 
 def test_a_supported_persons_address_is_withheld_in_the_placed_file(on_folder: Path, make_system: Any,
-                                                                    make_event: Any) -> None:
+                                                                    make_event: Any,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """independent: 住民基本台帳事務処理要領 第5-10 (DV等支援措置) and docs/security.md — the 宛名 extract gives a
-    system without the right no address item of a supported person; the withholding is audited. A system with
-    the right gets it."""
+    system without the right no address item of a supported person, whichever chunk of the streamed file the
+    person falls in; the withholding is audited. A system with the right gets it."""
     make_system(code="plain-x", feeds={"atena-extract": None})
     make_system(code="entitled-x", feeds={"atena-extract": None}, supported=True)
-    make_event("300000001", support_measure=True)
-    make_event("300000002")
+    for n in range(7):  # in 4 chunks of 2: the supported people in the first and second, withheld on each chunk
+        make_event(f"30000000{n}", support_measure=n in (1, 3))
+    monkeypatch.setattr(extracts, "CHUNK", 2)
     assert extracts.place_due().placed == 2
     for code, withheld in (("plain-x", True), ("entitled-x", False)):
         (path,) = _folder(on_folder, code).glob("*.csv")
         rows = {r["宛名番号"]: r for r in _rows(path.read_bytes())}
-        assert rows["300000002"]["番地"] == "1-2-3" and rows["300000001"]["氏名"] == "神戸 花子"
-        assert all((rows["300000001"][c] == "") == withheld for c in ADDRESS_COLUMNS), code
-    assert AuditEntry.objects.filter(actor="system:plain-x", resource="resident:300000001",
-                                     outcome="withheld").exists()
+        assert len(rows) == 7 and rows["300000002"]["番地"] == "1-2-3" and rows["300000006"]["番地"] == "1-2-3"
+        for supported in ("300000001", "300000003"):
+            assert rows[supported]["氏名"] == "神戸 花子"
+            assert all((rows[supported][c] == "") == withheld for c in ADDRESS_COLUMNS), code
+    for supported in ("300000001", "300000003"):
+        assert AuditEntry.objects.filter(actor="system:plain-x", resource=f"resident:{supported}",
+                                         outcome="withheld").exists()
     assert not AuditEntry.objects.filter(actor="system:entitled-x", outcome="withheld").exists()
 
 
@@ -206,6 +224,8 @@ def test_the_file_is_placed_in_the_bucket_and_the_system_deletes_it(on_s3: Bucke
     make_system(code="kokuho-x", feeds={"atena-extract": None})
     make_event("100000001")
     assert extracts.place_due().placed == 1
+    # moved whole to its key (pyarrow leaves a folder marker behind)
+    assert [k for k in on_s3.objects() if "/staging/" in k] == ["jichitai/staging/"]
     objects = {k: v for k, v in on_s3.objects().items() if "/out/" in k}
     (csv_key,) = [k for k in objects if k.endswith(".csv")]
     assert csv_key.startswith("jichitai/out/kokuho-x/atena-extract/atena_full_")
@@ -238,3 +258,67 @@ def test_the_hub_page_shows_the_last_placed_file_and_its_age(on_folder: Path, ma
     row = table[table.index("国民健康保険システム（テスト）"):]
     assert f"最新のファイル：{f.filename}" in row and "2時間前" in row.split("</tr>")[0]
     assert "まだ配置していません" in table
+
+
+def test_a_placer_that_died_blocks_the_next_only_until_its_reservation_lapses(on_folder: Path, make_system: Any,
+                                                                              make_event: Any) -> None:
+    """consistency (our design, docs/hub.md): a placement that died in the middle of its file (reserved, half a
+    CSV in staging/, nothing recorded) holds its system's placement while its reservation is live — another
+    placer is told so and writes nothing (no second placement of the same 差分) — and once it has lapsed the
+    next placement takes over, deletes the dead one's staged object and places the file."""
+    system, _ = make_system(code="kokuho-x", feeds={"atena-extract": None})
+    make_event("100000001")
+    sub = extracts._subscription(extracts.granted(system, extracts.FEED, "hub.file.fetch"))
+    dead = extracts._reserve(sub)
+    assert dead is not None
+    staged = filestore.store().stage(dead.token)
+    staged.write("宛名番号,half".encode())
+    staged.out.close()  # type: ignore[attr-defined]  # the process is gone
+    assert [p.name for p in (on_folder / "staging").iterdir()] == [f"{dead.token}.part"]
+
+    report = extracts.place_due()
+    assert (report.placed, report.busy, report.failed) == (0, 1, 0)
+    out = StringIO()
+    call_command("hub", "place-extracts", stdout=out)
+    assert "ほかの処理が配置中のため見送り 1件" in out.getvalue()
+    assert not ExchangedFile.objects.exists() and not _folder(on_folder, "kokuho-x").exists()
+
+    Subscription.objects.filter(pk=sub.pk).update(placing_until=timezone.now() - dt.timedelta(seconds=1))
+    assert extracts.place_due().placed == 1
+    assert not any((on_folder / "staging").iterdir())
+    f = ExchangedFile.objects.get()
+    sub.refresh_from_db()
+    assert sub.placing_token == "" and sub.delivered_cursor > 0
+    assert [r["宛名番号"] for r in _rows(Path(f.stored_path).read_bytes())] == ["100000001"]
+
+
+def test_a_placement_that_lost_its_reservation_records_nothing(on_folder: Path, make_system: Any, make_event: Any,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """consistency: a placer that stalled past its reservation while writing (another took over and placed the
+    same 差分) stops at its next chunk and records nothing: one file, one message-log entry, one cursor move,
+    and the CSV under the name is the one its receipt signs."""
+    system, _ = make_system(code="kokuho-x", feeds={"atena-extract": None})
+    for n in range(5):
+        make_event(f"10000000{n}")
+    monkeypatch.setattr(extracts, "CHUNK", 2)
+    real_write = filestore._LocalStaged.write
+    taken_over: list[Any] = []
+
+    def stall_then_write(self: Any, data: bytes) -> None:
+        if not taken_over:  # the first placer's first chunk: it stalls, its reservation lapses, another places
+            taken_over.append(None)
+            Subscription.objects.filter(system=system).update(placing_until=timezone.now() - dt.timedelta(seconds=1))
+            taken_over[0] = extracts.place(system)
+        real_write(self, data)
+
+    monkeypatch.setattr(filestore._LocalStaged, "write", stall_then_write)
+    logged = MessageLogEntry.objects.count()
+    assert extracts.place(system) is None
+    other = taken_over[0]
+    assert other is not None and ExchangedFile.objects.get() == other.file
+    assert MessageLogEntry.objects.count() == logged + 1
+    sub = Subscription.objects.get(system=system)
+    assert (sub.delivered_cursor, sub.delivered_events, sub.placing_token) == (other.receipt["last_cursor"], 5, "")
+    body = Path(other.file.stored_path).read_bytes()
+    assert messagelog.verify_receipt(other.receipt, messagelog.public_key_pem(), body) and len(_rows(body)) == 5
+    assert not any((on_folder / "staging").iterdir())

@@ -29,6 +29,11 @@ def _extract(client: Any, key: str, mode: str = "full", after: int = 0) -> Any:
     return client.get(f"/api/hub/extracts/atena?mode={mode}&after={after}", headers={"X-Hub-Key": key})
 
 
+def _body(response: Any) -> bytes:
+    """The streamed answer read to its end (the extract is never held whole by the hub)."""
+    return b"".join(response.streaming_content)
+
+
 @pytest.fixture
 def two_subscribers(make_system: Any, make_event: Any) -> dict[str, Any]:
     """Two systems granted the same extract (A without 個人番号), A also sends 介護 files; three persons."""
@@ -44,7 +49,8 @@ def test_the_receiver_reads_its_own_extract_and_no_other_system_does(client: Any
     r = _extract(client, s["key_a"])
     assert r.status_code == 200
     file_id = int(r["X-Hub-File-Id"])
-    assert "神戸 太郎0" in r.content.decode()
+    content = _body(r)
+    assert "神戸 太郎0" in content.decode() and int(r["Content-Length"]) == len(content)
 
     mine = _get(client, s["key_a"], file_id)
     assert mine.status_code == 200, mine.content
@@ -52,7 +58,7 @@ def test_the_receiver_reads_its_own_extract_and_no_other_system_does(client: Any
     assert (body["direction"], body["layout"], body["mode"], body["status"], body["rows"]) == (
         "out", "atena-extract", "full", "provided", 3)
     assert body["receipt"]["receiver"] == s["a"].code
-    assert messagelog.verify_receipt(body["receipt"], messagelog.public_key_pem(), r.content)
+    assert messagelog.verify_receipt(body["receipt"], messagelog.public_key_pem(), content)
 
     other = _get(client, s["key_b"], file_id)
     assert other.status_code == 403
@@ -63,7 +69,7 @@ def test_the_receiver_reads_its_own_extract_and_no_other_system_does(client: Any
 def test_a_delta_extract_is_recorded_for_its_subscriber(client: Any, two_subscribers: Any, make_event: Any) -> None:
     s = two_subscribers
     first = _extract(client, s["key_b"], "full")
-    cursor = int(first.content.decode().strip().splitlines()[-1].rsplit(",", 1)[1])
+    cursor = int(_body(first).decode().strip().splitlines()[-1].rsplit(",", 1)[1])
     make_event(atena="300000009")
     delta = _extract(client, s["key_b"], "delta", cursor)
     body = _get(client, s["key_b"], int(delta["X-Hub-File-Id"])).json()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
 
 from jichitai.accounts.api_auth import StaffSession, ensure
@@ -116,16 +117,18 @@ def send_file(request: HttpRequest, feed: str, q: Query[FileQuery]) -> Any:
 
 @router.get("/extracts/atena", auth=system_auth(),
             response={200: None, 401: Error, 403: Error, 422: ValidationErrors, 503: Error})
-def atena_extract(request: HttpRequest, q: Query[ExtractQuery]) -> HttpResponse:
+def atena_extract(request: HttpRequest, q: Query[ExtractQuery]) -> HttpResponseBase:
     """The 宛名 standard CSV (全件 ``mode=full`` or 差分 ``mode=delta`` after a cursor), UTF-8 or CP932.
     With an OAuth token, its scope must include ``juki:atena-extract:read``."""
     require_scope(request, "atena-extract", "read")
-    body, receipt, file_id = extracts.atena_extract(_system(request), q.mode, q.after, q.encoding)
-    charset = "cp932" if body and q.encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
-    response = HttpResponse(body, content_type=f"text/csv; charset={charset}")
-    response["X-Hub-File-Id"] = str(file_id)  # GET /files/{id} gives this extract's record and receipt again
-    response["X-Hub-Receipt-Seq"] = str(receipt["seq"])
-    response["X-Hub-Receipt-Signature"] = receipt["signature"]
+    answer = extracts.atena_extract(_system(request), q.mode, q.after, q.encoding)
+    charset = answer.extract.encoding
+    # streamed from the spool the extract was written to (logged before the first byte), never held whole
+    response = StreamingHttpResponse(answer.chunks(), content_type=f"text/csv; charset={charset}")
+    response["Content-Length"] = str(answer.extract.size)
+    response["X-Hub-File-Id"] = str(answer.file.pk)  # GET /files/{id} gives this extract's record and receipt again
+    response["X-Hub-Receipt-Seq"] = str(answer.receipt["seq"])
+    response["X-Hub-Receipt-Signature"] = answer.receipt["signature"]
     return response
 
 

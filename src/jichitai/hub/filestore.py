@@ -11,7 +11,9 @@ keeps four kinds of object under one root:
 - ``receipts/{system}/{feed}/``: the outcome of each dropped file (status, rows, problems, the signed receipt of
   the message log) as JSON, for the sending system to read back;
 - ``out/{system}/{feed}/``: the files the hub places for a system (the 宛名 extract, :mod:`jichitai.hub.extracts`)
-  with their signed receipts, for that system to read and delete.
+  with their signed receipts, for that system to read and delete;
+- ``staging/``: a large file being written (:meth:`Store.stage`), the hub's own: moved to its name when whole, so a
+  system's folder never shows half a file.
 
 A stored file is named by its locator: an absolute path for the local folder, ``s3://bucket/key`` for a bucket.
 Reading goes by the locator's scheme, so the files stored before a change of root stay readable.
@@ -33,7 +35,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-KINDS = ("inbox", "quarantine", "drop", "receipts", "out")
+KINDS = ("inbox", "quarantine", "drop", "receipts", "out", "staging")
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,21 @@ class Dropped:
     filename: str
 
 
+class Staged(Protocol):
+    """A file written piece by piece under ``staging/``: :meth:`commit` moves it whole to ``{kind}/{name}``
+    (returning its locator), :meth:`discard` removes it; until then nothing appears under its name."""
+
+    def write(self, data: bytes) -> None: ...
+    def commit(self, kind: str, name: str) -> str: ...
+    def discard(self) -> None: ...
+
+
 class Store(Protocol):
     root: str
 
     def put(self, kind: str, name: str, data: bytes) -> str: ...
+    def stage(self, token: str) -> Staged: ...
+    def unstage(self, token: str) -> None: ...
     def get(self, locator: str) -> bytes: ...
     def replace(self, locator: str, data: bytes) -> None: ...
     def delete(self, locator: str) -> None: ...
@@ -82,6 +95,13 @@ class LocalStore:
         self.replace(str(target), data)
         return str(target)
 
+    def stage(self, token: str) -> Staged:
+        """Written to ``staging/{token}.part`` under the same root (one file system: the move is a rename)."""
+        return _LocalStaged(self, self._dir("staging") / f"{token}.part")
+
+    def unstage(self, token: str) -> None:
+        (self._dir("staging") / f"{token}.part").unlink(missing_ok=True)
+
     def get(self, locator: str) -> bytes:
         return Path(locator).read_bytes()
 
@@ -107,6 +127,28 @@ class LocalStore:
             parts = _parts(path.relative_to(base).as_posix())
             if parts is not None:
                 yield Dropped(str(path), *parts)
+
+
+class _LocalStaged:
+    def __init__(self, store: LocalStore, partial: Path) -> None:
+        self.store, self.partial = store, partial
+        self.out = partial.open("wb")
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data)
+
+    def commit(self, kind: str, name: str) -> str:
+        self.out.flush()
+        os.fsync(self.out.fileno())  # durable before the database records it
+        self.out.close()
+        target = self.store._dir(kind) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.partial.replace(target)
+        return str(target)
+
+    def discard(self) -> None:
+        self.out.close()
+        self.partial.unlink(missing_ok=True)
 
 
 class S3Store:
@@ -139,6 +181,14 @@ class S3Store:
             out.write(data)
         return f"s3://{key}"
 
+    def stage(self, token: str) -> Staged:
+        """Uploaded to ``staging/{token}`` (in parts, as pyarrow's stream does past its part size), then copied to
+        its key inside the service and the staged object deleted: the key shows the whole object or none."""
+        return _S3Staged(self.fs, self._base, f"{self._base}/staging/{token}")
+
+    def unstage(self, token: str) -> None:
+        self.delete(f"{self.root}/staging/{token}")
+
     def get(self, locator: str) -> bytes:
         with self.fs.open_input_stream(self._key(locator)) as stream:
             data: bytes = stream.read()
@@ -168,6 +218,29 @@ class S3Store:
             parts = _parts(info.path.removeprefix(base + "/"))
             if parts is not None:
                 yield Dropped(f"s3://{info.path}", *parts)
+
+
+class _S3Staged:
+    def __init__(self, fs: Any, base: str, staged: str) -> None:
+        self.fs, self.base, self.staged = fs, base, staged
+        self.out = fs.open_output_stream(staged)
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data)
+
+    def commit(self, kind: str, name: str) -> str:
+        self.out.close()
+        key = f"{self.base}/{kind}/{name}"
+        self.fs.move(self.staged, key)
+        return f"s3://{key}"
+
+    def discard(self) -> None:
+        from pyarrow import fs
+
+        if not self.out.closed:
+            self.out.close()  # pyarrow cannot abort an upload: finish it, then delete the object
+        if self.fs.get_file_info(self.staged).type == fs.FileType.File:
+            self.fs.delete_file(self.staged)
 
 
 def open_store(root: str, endpoint: str = "", region: str = "") -> Store:

@@ -280,6 +280,10 @@ class Subscription(models.Model):
     push_url = models.URLField("プッシュ先URL", blank=True)
     push_secret = models.CharField("署名鍵", max_length=100, blank=True)
     next_push_at = models.DateTimeField(null=True, blank=True)
+    # the placement of a file under way (hub.extracts.place): its token names its staged object; it lapses at
+    # placing_until unless the placer renews it, so a placer that died blocks the next for a few minutes only
+    placing_token = models.CharField("配置中の予約", max_length=32, blank=True)
+    placing_until = models.DateTimeField("予約の期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "購読状況"

@@ -55,9 +55,11 @@ class Command(BaseCommand):
         from jichitai.hub.extracts import place_due
 
         report = place_due(every=dt.timedelta(0), mode="full" if opts["full"] else "delta", systems=opts["system"])
-        self.stdout.write(f"宛名連携ファイルを{report.placed}件配置しました（失敗 {report.failed}件）。")
+        busy = f"、ほかの処理が配置中のため見送り {report.busy}件" if report.busy else ""
+        self.stdout.write(f"宛名連携ファイルを{report.placed}件配置しました（失敗 {report.failed}件{busy}）。")
         if report.failed:
-            raise CommandError(f"{report.failed} systems' files could not be written (see the hub page)")
+            raise CommandError(f"{report.failed}件のシステムの宛名連携ファイルを保存先に書き込めませんでした"
+                               "（理由は「データ連携基盤」の画面 /hub/ に表示されます）。")
 
     def _run(self, opts: dict[str, Any]) -> None:
         from django.db import close_old_connections, connections
