@@ -106,3 +106,47 @@ def moji_problem(value: str, label: str) -> str | None:
     set), or ``None``."""
     found = outside(value)
     return outside_message(label, found[0]) if found else None
+
+
+@dataclass(frozen=True)
+class CharacterInfo:
+    """One character of a 文字コード照会 (標準仕様書 2.2.3, j370): what a clerk needs to tell two look-alike glyphs
+    apart and to name the one registered."""
+
+    position: int
+    character: str
+    codepoints: str  # U+845B U+E0102: the code point and its variation selector, if any
+    standard: bool  # in the 行政事務標準文字 (MJ) set, as the entry check reads it
+    jis: str  # JIS X 0213:2004 面・区・点 of a bare character (「1面16区01点」), "" when it has none
+    searched_as: str  # what the search matches it as, when not itself (髙 → 高; a selector dropped)
+
+
+def _jis_x0213(character: str) -> str:
+    """面区点 from the EUC-JIS-2004 bytes (a 2-byte code is plane 1, 0x8F + 2 bytes plane 2; 区 and 点 are each
+    byte − 0xA0): JIS X 0213:2004 Annex C's EUC encoding. ASCII and 半角カナ have no 面区点."""
+    if len(character) != 1:
+        return ""
+    try:
+        raw = character.encode("euc_jis_2004")
+    except UnicodeEncodeError:
+        return ""
+    if len(raw) == 2 and raw[0] >= 0xA1:
+        return f"1面{raw[0] - 0xA0}区{raw[1] - 0xA0:02d}点"
+    if len(raw) == 3 and raw[0] == 0x8F:
+        return f"2面{raw[1] - 0xA0}区{raw[2] - 0xA0:02d}点"
+    return ""
+
+
+def lookup(text: str) -> list[CharacterInfo]:
+    """Every character of ``text`` (a selector kept with its base) with its codes; spaces left out."""
+    from jichitai.common.text import search_key
+
+    charset = standard_characters()
+    out = []
+    for pos, ch in characters(text):
+        if ch.isspace():
+            continue
+        key = search_key(ch)
+        out.append(CharacterInfo(pos, ch, codepoints(ch), ch in charset, _jis_x0213(ch),
+                                 key if key != ch else ""))
+    return out

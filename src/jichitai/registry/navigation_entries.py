@@ -11,3 +11,5 @@ register(Entry("閲覧用写し", "registry:inspection", "registry.inspection",
                "住民基本台帳の一部の写し（閲覧用）の作成（町字・年齢・性別、住所順又は無作為順、PDF・CSV）", order=14))
 register(Entry("転入通知", "registry:move_in_notices", "registry.move_in_notice",
                "転出地への転入通知（住民基本台帳法第9条第1項）の印刷と送付の記録（未送付・送付済）", order=15))
+register(Entry("文字コード照会", "registry:moji", "registry.view",
+               "氏名・住所の文字を拡大し、文字コード（UCS・JIS X 0213）と行政事務標準文字かを表示", order=16))

@@ -13,6 +13,7 @@ from jichitai.registry.views import (
     inspection,
     mailing_codes,
     memos,
+    moji,
     move_in_notices,
     pages,
     support,
@@ -23,6 +24,8 @@ app_name = "registry"
 urlpatterns = [
     path("", pages.search, name="search"),
     path("towns/", pages.towns, name="towns"),
+    path("moji/", moji.lookup_page, name="moji"),
+    path("moji/glyph/", moji.glyph, name="moji_glyph"),
     path("residents/<str:atena_number>/", pages.resident, name="resident"),
     path("residents/<str:atena_number>/memos/", memos.add, name="memo_add"),
     path("residents/<str:atena_number>/mailing-code/", mailing_codes.set_code, name="mailing_code"),
