@@ -1,5 +1,5 @@
 """The platform's ledger of figures the analysts' SQL has published (:mod:`jichitai.lounge.overlap`), in the
-database so that every process and every analyst shares it: a pair of figures one person apart is refused
+database so that every process and every analyst shares it: a pair of figures 1 to D people apart is refused
 whoever asks each half, and however the web server's workers are spread."""
 
 from __future__ import annotations
@@ -24,17 +24,23 @@ def window() -> dt.timedelta:
     return dt.timedelta(days=int(settings.CONFIG.extras.get("lounge_overlap_days", OVERLAP_DAYS)))
 
 
+def _moments(text: str) -> tuple[int, ...] | None:
+    return tuple(int(m) for m in text.split(",")) if text else None
+
+
 class FigureLedger:
     def near(self, persons: set[int]) -> Iterable[Cell]:
         since = timezone.now() - window()
         rows = PublishedFigure.objects.filter(persons__in=sorted(persons), at__gte=since)
-        return [Cell(p, int(k), t) for p, k, t in rows.values_list("persons", "keysum", "table")]
+        return [Cell(p, int(k), t, _moments(m))
+                for p, k, t, m in rows.values_list("persons", "keysum", "table", "moments")]
 
     def remember(self, cells: Iterable[Cell]) -> None:
         now = timezone.now()
         PublishedFigure.objects.bulk_create(
-            [PublishedFigure(at=now, persons=c.persons, keysum=str(c.keysum), table=c.table) for c in cells],
-            update_conflicts=True, unique_fields=["persons", "keysum", "table"], update_fields=["at"])
+            [PublishedFigure(at=now, persons=c.persons, keysum=str(c.keysum), table=c.table,
+                             moments=",".join(map(str, c.moments or ()))) for c in cells],
+            update_conflicts=True, unique_fields=["persons", "keysum", "table"], update_fields=["at", "moments"])
         PublishedFigure.objects.filter(at__lt=now - window()).delete()
 
     @contextmanager

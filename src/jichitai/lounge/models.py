@@ -80,14 +80,16 @@ class MartRefresh(models.Model):
 
 
 class PublishedFigure(models.Model):
-    """The people behind one figure the analysts' SQL has shown (their number and the sum of their record keys,
-    never who they are), kept for ``figures.OVERLAP_DAYS`` so that no later figure one person apart is shown
-    (:mod:`jichitai.lounge.overlap`). The key sum is text: it outgrows a 64-bit integer."""
+    """The people behind one figure the analysts' SQL has shown (their number, the sum of their record keys and
+    their set-difference sketch, never who they are), kept for ``figures.OVERLAP_DAYS`` so that no later figure
+    1 to D people apart is shown (:mod:`jichitai.lounge.overlap`). The key sum is text: it outgrows a 64-bit
+    integer. ``moments`` is empty for a figure remembered before the sketch (compared by its key sum only)."""
 
     at = models.DateTimeField("表示日時", db_index=True)
     persons = models.IntegerField("人数", db_index=True)
     keysum = models.CharField("レコードキーの和", max_length=40)
     table = models.CharField("テーブル", max_length=40)
+    moments = models.CharField("差分スケッチ", max_length=80, blank=True, default="")  # setdiff.moments, comma-separated
 
     class Meta:
         verbose_name = "公表した集計値"

@@ -1,15 +1,20 @@
-"""Query-set overlap control: no two published figures whose people differ by exactly one person.
+"""Query-set overlap control: no two published figures whose people differ by one to D people.
 
 Cell-key noise (:mod:`jichitai.lounge.cellkey`) gives the same people the same answer, so asking again teaches
 nothing; but an analyst who builds many *different* pairs of groups that differ by the same person (a town with
 and without her, an age band with and without her, …) can average the differences of the pairs, and the noise
-falls with the square root of their number (docs/decisions/0004). The statistical databases' answer to this
-"tracker" is to control how the sets of people behind answers overlap (Denning & Schlörer, "Inference controls
-for statistical databases", IEEE Computer 16(7), 1983; Dobkin, Jones & Lipton 1979): here every published figure
-is remembered as its number of people and the sum of their record keys (both already computed for its cell key),
-and a new figure whose people are one more or one fewer than a remembered figure's *and* whose key sums differ by
-exactly one person's record key is not shown. The second figure of every such pair is blank, so no pair (and no
-average of pairs) is ever published, whichever order the analyst asks in.
+falls with the square root of their number (docs/decisions/0004). The same works with pairs a few people apart
+when she has a companion whose value the attacker knows, or when one person is swapped for another (same count,
+different sets). The statistical databases' answer to this "tracker" is to control how the sets of people behind
+answers overlap (Denning & Schlörer, "Inference controls for statistical databases", IEEE Computer 16(7), 1983;
+Dobkin, Jones & Lipton 1979): every published figure is remembered as its number of people, the sum of their
+record keys and a set-difference sketch (:mod:`jichitai.lounge.setdiff`), and a new figure whose people are 1 to
+:data:`~jichitai.lounge.setdiff.D` people apart from a remembered figure's is not shown (the same people again
+are: the noise is the same). The second figure of every such pair is blank, so no pair (and no average of pairs)
+is ever published, whichever order the analyst asks in. Only remembered figures whose count is within ``D`` of
+the new one's can be that close, so only they are read (the ledger's index on the count).
+
+Figures remembered before the sketch (no moments) are compared as they were: one person apart by their key sums.
 
 Pure: numpy and the cells; the store of remembered figures is the caller's (:class:`Ledger`).
 """
@@ -25,6 +30,8 @@ from typing import Protocol
 
 import numpy as np
 
+from jichitai.lounge import setdiff
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -33,6 +40,7 @@ class Cell:
     persons: int
     keysum: int
     table: str
+    moments: tuple[int, ...] | None = None  # setdiff.moments of their record keys; None: remembered before it
 
 
 class Ledger(Protocol):
@@ -66,7 +74,7 @@ class MemoryLedger:
 
 def _one_person(big: Cell, small: Cell, keys: Callable[[str], np.ndarray]) -> bool:
     """Whether ``big``'s people are ``small``'s plus one person: one more, and the key sums differ by a record key
-    of a person of ``big``'s table (a difference of several people almost never equals one person's key)."""
+    of a person of ``big``'s table (the check for figures remembered without moments)."""
     if big.persons != small.persons + 1:
         return False
     difference = big.keysum - small.keysum
@@ -77,21 +85,58 @@ def _one_person(big: Cell, small: Cell, keys: Callable[[str], np.ndarray]) -> bo
     return i < len(table_keys) and int(table_keys[i]) == difference
 
 
-def one_apart(cells: list[Cell], ledger: Ledger, keys: Callable[[str], np.ndarray]) -> set[int]:
-    """The indexes of ``cells`` that must not be shown: each is one person apart from a remembered figure or from
-    an earlier cell of the same answer that is shown. ``keys(table)`` is the sorted array of that table's record
-    keys."""
-    wanted = {c.persons + d for c in cells for d in (-1, 1)}
-    known: dict[int, set[Cell]] = defaultdict(set)
-    for c in ledger.near(wanted):
-        known[c.persons].add(c)
+class _Known:
+    """The figures a new one is compared with, by count: numpy rows for those with moments, a list for the rest."""
+
+    def __init__(self, cells: Iterable[Cell]) -> None:
+        self.legacy: dict[int, list[Cell]] = defaultdict(list)
+        sketched = []
+        for c in cells:
+            if c.moments is None:
+                self.legacy[c.persons].append(c)
+            else:
+                sketched.append(c)
+        sketched.sort(key=lambda c: c.persons)
+        self.persons = np.array([c.persons for c in sketched], dtype=np.int64)
+        self.keysums = np.array([c.keysum for c in sketched], dtype=object)
+        self.moments = np.array([c.moments for c in sketched], dtype=np.int64).reshape(len(sketched),
+                                                                                       setdiff.MOMENTS)
+        self.added: dict[int, list[Cell]] = defaultdict(list)  # cells of this answer already shown
+
+    def close(self, cell: Cell, keys: Callable[[str], np.ndarray]) -> bool:
+        """Whether ``cell``'s people are 1 to D people apart from a known figure's."""
+        near = range(cell.persons - setdiff.D, cell.persons + setdiff.D + 1)
+        legacy = [o for n in (cell.persons - 1, cell.persons + 1) for o in self.legacy.get(n, ())]
+        if cell.moments is None:
+            others = [*legacy, *(o for n in (cell.persons - 1, cell.persons + 1) for o in self.added.get(n, ()))]
+            return any(_one_person(cell, o, keys) or _one_person(o, cell, keys) for o in others)
+        if any(_one_person(cell, o, keys) or _one_person(o, cell, keys) for o in legacy):
+            return True
+        lo, hi = np.searchsorted(self.persons, [near.start, near.stop])
+        added = [o for n in near for o in self.added.get(n, ()) if o.moments is not None]
+        persons = np.concatenate([self.persons[lo:hi], np.array([o.persons for o in added], dtype=np.int64)])
+        keysums = np.concatenate([self.keysums[lo:hi], np.array([o.keysum for o in added], dtype=object)])
+        moments = np.concatenate([self.moments[lo:hi], np.array([o.moments for o in added], dtype=np.int64)
+                                  .reshape(len(added), setdiff.MOMENTS)])
+        apart = setdiff.apart_many(cell.persons, cell.keysum, cell.moments, persons, keysums, moments)
+        return bool(((apart > 0) | (apart == setdiff.UNKNOWN)).any())
+
+    def add(self, cell: Cell) -> None:
+        self.added[cell.persons].append(cell)
+
+
+def too_close(cells: list[Cell], ledger: Ledger, keys: Callable[[str], np.ndarray]) -> set[int]:
+    """The indexes of ``cells`` that must not be shown: each is 1 to D people apart from a remembered figure or
+    from an earlier cell of the same answer that is shown. ``keys(table)`` is the sorted array of that table's
+    record keys (for remembered figures without moments)."""
+    wanted = {c.persons + d for c in cells for d in range(-setdiff.D, setdiff.D + 1)}
+    known = _Known(ledger.near(wanted))
     blocked: set[int] = set()
     for i, cell in enumerate(cells):
-        neighbours = [*known.get(cell.persons - 1, ()), *known.get(cell.persons + 1, ())]
-        if any(_one_person(cell, o, keys) or _one_person(o, cell, keys) for o in neighbours):
+        if known.close(cell, keys):
             blocked.add(i)
             continue
-        known[cell.persons].add(cell)  # a later cell of this answer is checked against it too
+        known.add(cell)  # a later cell of this answer is checked against it too
     return blocked
 
 

@@ -62,9 +62,9 @@ def sql_queries_today(actor: Any) -> int:
 def run_sql(query: str, actor: Any) -> Any:
     """An analyst's query over the current lounge zone, protected by the platform (:mod:`jichitai.lounge.sql`).
 
-    No figure one person apart from one already published (to anyone) is shown (:mod:`jichitai.lounge.overlap`):
+    No figure 1 to D people apart from one already published (to anyone) is shown (:mod:`jichitai.lounge.overlap`):
     that closes the averaging of many different pairs that deterministic noise leaves open (docs/decisions/0004);
-    a daily number of queries per analyst bounds what is left (pairs two or more people apart)."""
+    a daily number of queries per analyst bounds what is left (pairs more than D people apart)."""
     budget = int(settings.CONFIG.extras.get("lounge_sql_daily_queries", SQL_DAILY_QUERIES))
     if sql_queries_today(actor) >= budget:
         raise QueryRefused(f"本日の照会の上限（{budget}件）に達しました。明日また照会するか、必要な集計を指標として依頼してください。")

@@ -9,8 +9,8 @@ output value passes the platform's control here:
 - a sum or average fails the p% dominance rule → blank (``*``);
 - every published count and sum is perturbed by its cell key (:mod:`jichitai.lounge.cellkey`): the same people
   give the same answer however the query is phrased, and two queries that differ by one person differ by noise;
-- no figure is shown whose people are one person apart from a figure already published (or shown earlier in
-  the same answer): :mod:`jichitai.lounge.overlap`, when the caller gives a ledger of published figures;
+- no figure is shown whose people are 1 to D (4) people apart from a figure already published (or shown earlier
+  in the same answer): :mod:`jichitai.lounge.overlap`, when the caller gives a ledger of published figures;
 - ``ORDER BY``/``LIMIT``/``OFFSET`` apply to the protected rows only.
 
 Errors never carry the engine's message (it may quote a value of the data).
@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from jichitai.lake.schemas import LOUNGE_TABLES, REFERENCE_TABLES
-from jichitai.lounge import cellkey, overlap
+from jichitai.lounge import cellkey, overlap, setdiff
 from jichitai.lounge.errors import QueryRefused
 from jichitai.lounge.sqlplan import ID_COLUMNS, PERSON, PERSON_KEY, Plan, Stat, parse
 
@@ -40,7 +40,7 @@ SUPPRESSED = "*"
 class SqlResult:
     columns: list[str]
     rows: list[list[Any]]
-    suppressed: int  # statistics blanked (contributors < k, dominance, or one person apart from another figure)
+    suppressed: int  # statistics blanked (contributors < k, dominance, or 1 to D people apart from another figure)
     published: list[overlap.Cell] = field(default_factory=list)  # the people behind every figure shown
 
 
@@ -103,7 +103,7 @@ def run(tables: dict[str, pa.Table], query: str, k: int, secret: str,
         time_limit: float = TIME_LIMIT, prepared: dict[str, Any] | None = None,
         ledger: overlap.Ledger | None = None) -> SqlResult:
     """``prepared`` caches the tables with their person ids and record keys (keep one per lake snapshot and
-    secret); with ``ledger``, figures one person apart from a published one are blank and the shown ones are
+    secret); with ``ledger``, figures 1 to D people apart from a published one are blank and the shown ones are
     remembered in it (the caller serialises the calls that share a ledger)."""
     plan = check(query)
     cache: dict[str, Any] = {} if prepared is None else prepared
@@ -151,7 +151,7 @@ def _statistic(stat: Stat, j: int, row: dict[str, Any], k: int) -> float | int |
 def control(plan: Plan, raw: pa.Table, k: int,
             overlap_check: tuple[overlap.Ledger, Any] | None = None) -> SqlResult:
     """The protected result of ``plan`` from the rewritten query's figures ``raw``; with ``overlap_check``
-    (a ledger and the record keys by table), also no figure one person apart from another."""
+    (a ledger and the record keys by table), also no figure 1 to D people apart from another."""
     columns = [o.name for o in plan.outputs]
     bad = ID_COLUMNS & {c.lower() for c in columns}
     if bad:
@@ -159,10 +159,10 @@ def control(plan: Plan, raw: pa.Table, k: int,
     stats = plan.stats
     shown = [row for row in raw.to_pylist() if (row["__persons"] or 0) >= k]
     values = [[_statistic(s, j, row, k) for j, s in enumerate(stats)] for row in shown]
-    people = [[_cell(plan, row, "__persons", "__key"),
-               *(_cell(plan, row, f"__c{j}", f"__k{j}") for j in range(len(stats)))] for row in shown]
+    people = [[_cell(plan, row, "__persons", "__key", "__m"),
+               *(_cell(plan, row, f"__c{j}", f"__k{j}", f"__m{j}") for j in range(len(stats)))] for row in shown]
     if overlap_check is not None:
-        _blank_one_apart(values, people, *overlap_check)
+        _blank_too_close(values, people, *overlap_check)
     published: set[overlap.Cell] = set()
     rows: list[list[Any]] = []
     blanked = 0
@@ -191,17 +191,18 @@ def control(plan: Plan, raw: pa.Table, k: int,
     return SqlResult(columns, rows[plan.offset:end][:MAX_ROWS], blanked, sorted(published, key=repr))
 
 
-def _cell(plan: Plan, row: dict[str, Any], persons: str, keysum: str) -> overlap.Cell:
-    return overlap.Cell(int(row[persons] or 0), int(row[keysum] or 0), plan.table)
+def _cell(plan: Plan, row: dict[str, Any], persons: str, keysum: str, moments: str) -> overlap.Cell:
+    return overlap.Cell(int(row[persons] or 0), int(row[keysum] or 0), plan.table,
+                        tuple(int(m or 0) for m in row[moments] or [0] * setdiff.MOMENTS))
 
 
-def _blank_one_apart(values: list[list[Any]], people: list[list[overlap.Cell]], ledger: overlap.Ledger,
+def _blank_too_close(values: list[list[Any]], people: list[list[overlap.Cell]], ledger: overlap.Ledger,
                      keys: Any) -> None:
-    """Blank each statistic whose people (or whose row's people) are one person apart from a published figure
+    """Blank each statistic whose people (or whose row's people) are 1 to D people apart from a published figure
     or from a figure shown earlier in this answer. A row's people stand behind all its statistics."""
     flat = [(i, j, cell) for i, cells in enumerate(people) for j, cell in enumerate(cells)
             if j == 0 or values[i][j - 1] is not None]
-    blocked = overlap.one_apart([cell for _, _, cell in flat], ledger, keys)
+    blocked = overlap.too_close([cell for _, _, cell in flat], ledger, keys)
     for n in blocked:
         i, j, _ = flat[n]
         if j == 0:

@@ -30,6 +30,7 @@ from pyiceberg.types import DateType, IntegerType, LongType, TimestampType
 from sqlglot import exp
 
 from jichitai.lake.schemas import LOUNGE_NAMESPACE, LOUNGE_TABLES, REFERENCE_TABLES
+from jichitai.lounge import setdiff
 from jichitai.lounge.errors import QueryRefused
 
 PERSON = "pid"  # the column every lounge table identifies its person by (pseudonymised)
@@ -103,8 +104,9 @@ class Plan:
         return [o.stat for o in self.outputs if o.stat is not None]
 
     def sql(self) -> str:
-        """The query the platform runs (DuckDB dialect): one row per group with ``__persons``, ``__key`` and
-        per statistic ``__v{j}`` (value), ``__c{j}`` (contributors), ``__k{j}`` (their record keys' sum) and,
+        """The query the platform runs (DuckDB dialect): one row per group with ``__persons``, ``__key``, ``__m``
+        and per statistic ``__v{j}`` (value), ``__c{j}`` (contributors), ``__k{j}`` (their record keys' sum),
+        ``__m{j}`` (their moments, :mod:`jichitai.lounge.setdiff`) and,
         for a magnitude, ``__n{j}`` (rows counted), ``__t{j}`` (two largest |per-person sums|), ``__a{j}``
         (sum of |per-person sums|)."""
         source = exp.Table(this=exp.to_identifier(self.table))
@@ -120,18 +122,17 @@ class Plan:
         if self.where is not None:
             rows = rows.where(self.where.copy())
         keys = [f"__g{i}" for i in range(len(self.groups))]
-        per = [*keys, "__p", "__p >> 12 AS __rk", "count(*) AS __rows"]
-        outer = [*keys, "count(*) AS __persons", "sum(__rk) AS __key"]
+        per = [*keys, "__p", "__p >> 12 AS __rk", *setdiff.moments_sql("__rk"), "count(*) AS __rows"]
+        outer = [*keys, "count(*) AS __persons", "sum(__rk) AS __key", f"{_moments('')} AS __m"]
         for j, s in enumerate(stats):
-            if s.column is None:
-                outer += [f"sum(__rows) AS __v{j}", f"count(*) AS __c{j}", f"sum(__rk) AS __k{j}"]
-                continue
-            if s.kind == "persons":  # count(DISTINCT pid): the platform's own count of persons
-                outer += [f"count(*) AS __v{j}", f"count(*) AS __c{j}", f"sum(__rk) AS __k{j}"]
+            if s.column is None or s.kind == "persons":  # count(*), or count(DISTINCT pid): persons counted
+                value = "sum(__rows)" if s.column is None else "count(*)"
+                outer += [f"{value} AS __v{j}", f"count(*) AS __c{j}", f"sum(__rk) AS __k{j}",
+                          f"{_moments('')} AS __m{j}"]
                 continue
             per.append(f"count(__x{j}) AS __n{j}")
             has = f"FILTER (WHERE __n{j} > 0)"
-            outer += [f"count(*) {has} AS __c{j}", f"sum(__rk) {has} AS __k{j}"]
+            outer += [f"count(*) {has} AS __c{j}", f"sum(__rk) {has} AS __k{j}", f"{_moments(has)} AS __m{j}"]
             if s.distinct:
                 per.append(f"list(DISTINCT __x{j}) FILTER (WHERE __x{j} IS NOT NULL) AS __l{j}")
                 outer.append(f"len(list_distinct(flatten(list(__l{j}) {has}))) AS __v{j}")
@@ -147,6 +148,12 @@ class Plan:
         return (f"WITH __rows AS ({rows.sql(dialect='duckdb')}), "  # noqa: S608
                 f"__per AS (SELECT {', '.join(per)} FROM __rows GROUP BY {by}) "
                 f"SELECT {', '.join(outer)} FROM __per{group_outer}")
+
+
+def _moments(condition: str) -> str:
+    """The moments of a cell's people (:func:`jichitai.lounge.setdiff.moments`) from their powers ``__h1 …``."""
+    sums = ", ".join(f"sum(__h{i}) {condition} % {setdiff.Q}" for i in range(1, setdiff.MOMENTS + 1))
+    return f"list_value({sums})"
 
 
 def parse(query: str) -> Plan:
