@@ -51,14 +51,16 @@ def _sha256(path: Path) -> str:
 
 
 def read(path: Path, encoding: str) -> pa.Table:
-    """Read the CSV as text columns (header names mapped to attributes)."""
+    """Read the CSV as text columns (header names mapped to attributes); a column the file lacks reads as empty
+    (a file made before the layout gained it), so a required one is refused line by line as an empty item."""
     headers = [h for h, _ in ATENA_COLUMNS]
     names = {h: a for h, a in ATENA_COLUMNS}
     table = pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 24),
         convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in headers},
-                                             strings_can_be_null=True, include_columns=headers),
+                                             strings_can_be_null=True, include_columns=headers,
+                                             include_missing_columns=True),
     )
     return table.rename_columns([names[c] for c in table.column_names])
 

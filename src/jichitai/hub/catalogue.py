@@ -7,6 +7,7 @@ city's decisions and are made in the admin (or by ``jichitai hub seed --demo`` f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -37,6 +38,9 @@ ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("juminhyo_code", "住民票コード", ("juminhyo_code",), ""),
     ("my_number", "個人番号", ("my_number",), "my_number"),
     ("support_measure", "支援措置の有無", ("support_measure",), ""),
+    # 郵便物送付コード (標準仕様書 1.1.19, j190): not a 住民票記載事項, so its setting is no 異動; it reaches the feed
+    # as an event of its own (kind ``mailing_code``, registry/mailing_codes.py) and rides on every later event
+    ("mailing_code", "郵便物送付コード", ("mailing_code",), ""),
 )
 
 # Keys that mark a person under 支援措置 (DV等支援措置) in a payload.
@@ -97,6 +101,19 @@ def install_defaults() -> None:
                 code=spec.code, defaults={"name": spec.name, "kind": spec.kind, "description": spec.description})
             for code, label, keys, sensitivity in spec.items:
                 DataItem.objects.get_or_create(
+                    feed=feed, code=code, defaults={"label": label, "keys": list(keys), "sensitivity": sensitivity})
+
+
+def install_item(apps: Any, item_code: str) -> None:
+    """A data migration's step for an item added to the 宛名 feeds after hubs were installed (install_defaults leaves
+    existing feeds as they are): create ``item_code`` on each installed feed that offers it, with the historical
+    models of ``apps``. Granting it stays the city's decision."""
+    feed_model, item_model = apps.get_model("hub", "Feed"), apps.get_model("hub", "DataItem")
+    for spec in FEEDS:
+        feed = feed_model.objects.filter(code=spec.code).first()
+        for code, label, keys, sensitivity in spec.items:
+            if feed is not None and code == item_code:
+                item_model.objects.get_or_create(
                     feed=feed, code=code, defaults={"label": label, "keys": list(keys), "sensitivity": sensitivity})
 
 

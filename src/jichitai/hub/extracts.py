@@ -43,7 +43,7 @@ from jichitai.audit import services as audit
 from jichitai.common import csvout
 from jichitai.hub import filestore, messagelog
 from jichitai.hub.feeds import ItemFilter, granted, screened
-from jichitai.hub.layouts import ATENA_COLUMNS
+from jichitai.hub.layouts import ATENA_COLUMNS, ATENA_CSV_CODES
 from jichitai.hub.models import ExchangedFile, FeedEvent, Grant, Subscription, System
 from jichitai.registry import suppression
 
@@ -121,7 +121,7 @@ def render(system: System, out: Sink, mode: str = "full", after: int = 0, encodi
             data = flt.apply(e.payload, e.id in withheld)
             envelope = {"atena_number": e.atena_number, "setai_number": e.setai_number, "kind": e.kind,
                         "occurred_on": e.occurred_on.isoformat()}
-            w.writerow([envelope.get(attr, data.get(attr, "")) or "" for _, attr in ATENA_COLUMNS] + [e.id])
+            w.writerow([_cell(attr, envelope.get(attr, data.get(attr, ""))) for _, attr in ATENA_COLUMNS] + [e.id])
             last, count = e.id, count + 1
         piece = text.getvalue().encode(enc, errors="replace")  # both encodings are stateless: per chunk = whole
         text.seek(0)
@@ -133,6 +133,11 @@ def render(system: System, out: Sink, mode: str = "full", after: int = 0, encodi
         if len(chunk) < CHUNK:
             break
     return Extract(system, mode, after, last, count, enc, digest.hexdigest(), size)
+
+
+def _cell(attr: str, value: Any) -> Any:
+    codes = ATENA_CSV_CODES.get(attr)
+    return codes.get(value, value) if codes is not None and value else (value or "")
 
 
 def record(x: Extract, filename: str, place: Callable[[ExchangedFile, dict[str, Any]], str] | None = None,

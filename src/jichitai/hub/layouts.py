@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jichitai.lake.schemas import LTC_LEVELS
+from jichitai.registry.domain import mailing_code
 from jichitai.tax import reports
 from jichitai.tax.donation_notices import DONATION_NOTICE
 from jichitai.tax.final_returns import FINAL_RETURN
@@ -160,7 +161,13 @@ ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
     ("性別", "sex"), ("続柄", "relationship"), ("区コード", "ward_code"), ("町字コード", "town_code"),
     ("番地", "banchi"), ("方書", "katagaki"), ("郵便番号", "postcode"), ("住民となった日", "became_resident_on"),
     ("異動事由", "kind"), ("異動日", "occurred_on"),
+    # j190: the codes of the registry's standard CSV (空欄 指定なし, 1 本名のみ, 2 通称のみ), not the feed's words
+    ("郵便物送付コード", "mailing_code"),
 )
+# Items the CSV writes as codes rather than as the feed carries them: feed value → CSV value.
+ATENA_CSV_CODES: dict[str, dict[str, str]] = {
+    "mailing_code": {code.value: csv for code, csv in mailing_code.CSV_CODES.items()},
+}
 
 # the feeds whose accepted files the tax office stores (jichitai.tax.report_intake.store_rows)
 TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice", "final-return",

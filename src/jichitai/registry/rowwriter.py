@@ -24,7 +24,9 @@ from jichitai.dbcopy import copy_rows, execute_bound, json_text, update_rows
 from jichitai.registry.domain.decide import Change, Entry
 from jichitai.registry.domain.person import HEAD, Person
 from jichitai.registry.domain.reception import Reception
+from jichitai.registry.mailing_codes import codes_of
 from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
+from jichitai.registry.outbox import snapshot
 from jichitai.registry.store import row_values, search_values
 from jichitai.registry.workset import WorkingSet
 
@@ -43,6 +45,8 @@ def write(workset: WorkingSet, actor: Any, terminal: str, reception: Reception |
     entered_by, terminal = audit.actor_label(actor)[:100], terminal[:100]
     cipher: dict[str, Any] = {}  # 宛名番号 → its last snapshot's number, keys and ciphertext, for the next one
     histories, outbox, current = [], [], {}
+    # each event carries the person's 郵便物送付コード (j190), so a later 異動 keeps it in the hub's 全件
+    codes = codes_of({e.after.atena_number for p in workset.pending for e in p.change.entries})
     for pending in workset.pending:
         change: Change = pending.change
         cancels = uuid.UUID(change.cancels) if change.cancels else None
@@ -67,7 +71,8 @@ def write(workset: WorkingSet, actor: Any, terminal: str, reception: Reception |
                 "event_id": uuid7(), "change_id": pending.change_id, "kind": change.reason.value,
                 "atena_number": atena, "setai_number": person.setai_number, "occurred_on": change.moved_on,
                 "created_at": now,
-                "payload": payload(change, entry, atena in pending.subjects, atena in pending.supported),
+                "payload": payload(change, entry, atena in pending.subjects, atena in pending.supported,
+                                   codes.get(atena, "")),
             })
     copy_rows(ResidentHistory, histories)
     _write_current(workset, current)
@@ -125,13 +130,12 @@ def _write_households(workset: WorkingSet, today: dt.date, now: dt.datetime) -> 
             [json_text(part)])
 
 
-def payload(change: Change, entry: Entry, subject: bool, supported: bool) -> dict[str, Any]:
-    """The outbox payload: the snapshot after the change (no 個人番号), the place before, and the move class."""
-    snapshot = entry.after.fields_dict()  # dates as dates: the column's encoder writes them in ISO form
-    del snapshot["my_number"]
+def payload(change: Change, entry: Entry, subject: bool, supported: bool, mailing_code: str = "") -> dict[str, Any]:
+    """The outbox payload: the snapshot after the change (no 個人番号, with the 郵便物送付コード in force), the place
+    before, and the move class."""
     before = entry.before
     return {
-        **snapshot,
+        **snapshot(entry.after, mailing_code),
         "reason": change.reason.value,
         "reason_label": change.reason.label,
         "reason_group": change.reason.group.value,

@@ -4,17 +4,9 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from jichitai.hub.catalogue import FEEDS
+    from jichitai.hub.catalogue import install_item
 
-    Feed = apps.get_model("hub", "Feed")
-    DataItem = apps.get_model("hub", "DataItem")
-    for spec in FEEDS:
-        feed = Feed.objects.filter(code=spec.code).first()
-        for code, label, keys, sensitivity in spec.items:
-            if feed is not None and code == "furigana":
-                DataItem.objects.get_or_create(
-                    feed=feed, code=code, defaults={"label": label, "keys": list(keys), "sensitivity": sensitivity}
-                )
+    install_item(apps, "furigana")
 
 
 class Migration(migrations.Migration):
