@@ -11,5 +11,5 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hub", "0008_moved_out_on_key")]
+    dependencies = [("hub", "0009_placement_reservation")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
