@@ -105,7 +105,9 @@ def test_the_extract_has_the_column_for_the_granted_systems(wang: str, household
     feeds.relay_all()
 
     def column(system: Any) -> dict[str, str]:
-        rows = list(csv.DictReader(io.StringIO(extracts.render(system, "full").body.decode("utf-8"))))
+        out = io.BytesIO()
+        extracts.render(system, out, "full")
+        rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8"))))
         return {r["宛名番号"]: r["郵便物送付コード"] for r in rows}
 
     assert column(granted) == {wang: "2", **dict.fromkeys(household.atena_numbers, "")}
