@@ -142,7 +142,7 @@ def load(n_people: int, *, seed: int = 7) -> dict[str, float]:
                 "my_number_encrypted": v.encrypt(my_number), "my_number_index": v.blind_index(my_number),
                 "juminhyo_code": "", "nationality": "", "foreign_resident_on": None, "article_30_45": "",
                 "residence_status": "", "residence_period": "", "residence_until": None,
-                "residence_card_number": "", "removal_reason": "", "removed_on": None,
+                "residence_card_number": "", "removal_reason": "", "removed_on": None, "moved_out_on": None,
                 "destination_address": "", "destination_municipality_code": "", "note": "",
             }
             resident = {**base, "name_key": search_key(m["name"]), "kana_key": search_key(m["kana"]),

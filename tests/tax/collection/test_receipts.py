@@ -200,3 +200,16 @@ def _revise(a: Any, total: int) -> None:
     data = model_to_dict(a, exclude=["id"])
     data.update(version=a.version + 1, total=total, rule_set=a.rule_set)
     Assessment.objects.create(**{k: v for k, v in data.items() if k in {f.name for f in Assessment._meta.fields}})
+
+
+def test_the_command_refuses_a_file_it_cannot_read_in_words(tmp_path: Path) -> None:
+    """No file, or a file without the columns we read: the command stops with the reason (nothing recorded)."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="収納データファイルがありません"):
+        call_command("tax", "payments", "import", str(tmp_path / "none.csv"), stdout=io.StringIO())
+    f = tmp_path / "other.csv"
+    f.write_text("収納日,金額\n20260625,1000\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="データ区分、記録番号、バーコード、収納金額の列がありません"):
+        call_command("tax", "payments", "import", str(f), stdout=io.StringIO())
+    assert not Payment.objects.exists()

@@ -26,7 +26,7 @@ from jichitai.common import csvout
 from jichitai.common.errors import JichitaiError, NotFound
 from jichitai.common.money import format_yen
 from jichitai.common.wareki import fiscal_year_label, to_wareki
-from jichitai.dbcopy import with_ids
+from jichitai.dbcopy import with_ids, with_keys
 from jichitai.tax.collection import payment_slip
 from jichitai.tax.collection.domain.instalment import Instalment
 from jichitai.tax.collection.domain.receipts import Settlement, paid_by_term, prepaid_terms, settle
@@ -40,6 +40,7 @@ UNMATCHED_SUFFIX = ".unmatched.csv"
 # the columns we read, by header name (order free); ours where no published layout was found (docs/tax-year.md)
 COLUMNS = ("データ区分", "収納日", "記録番号", "バーコード", "収納金額")
 KINDS = {"1": "速報", "2": "確報", "3": "取消"}
+CANCELLED = "#取消"  # the reversing row's key: the reversed row's and this
 
 
 class PaymentError(TaxError):
@@ -126,20 +127,17 @@ def _row_unmatched(row: Row, reason: str) -> dict[str, str]:
 def _schedules(codes: list[payment_slip.Barcode]) -> tuple[dict[tuple[int, str, int], list[Instalment]],
                                                              set[tuple[int, str]]]:
     """(年度, 宛名番号, 版) → that version's 普通徴収 期 in order, and the (年度, 宛名番号) with any schedule."""
-    from django.db.models import Q
-
     wanted = {(c.fiscal_year, c.atena_number, c.version) for c in codes}
     people = {(fy, a) for fy, a, _ in wanted}
     if not wanted:
         return {}, set()
-    q = Q()
-    for fy, atena in people:
-        q |= Q(fiscal_year=fy, atena_number=atena)
     ids: dict[int, tuple[int, str, int]] = {}
     known: set[tuple[int, str]] = set()
-    for sid, fy, atena, version in CollectionSchedule.objects.filter(q).values_list(
-            "id", "fiscal_year", "atena_number", "assessment_version"):
-        known.add((fy, atena))
+    rows = with_keys(CollectionSchedule.objects.filter(fiscal_year__in={fy for fy, _ in people}), "atena_number",
+                     {a for _, a in people})
+    for sid, fy, atena, version in rows.values_list("id", "fiscal_year", "atena_number", "assessment_version"):
+        if (fy, atena) in people:
+            known.add((fy, atena))
         if (fy, atena, version) in wanted:
             ids[sid] = (fy, atena, version)
     out: dict[tuple[int, str, int], list[Instalment]] = {k: [] for k in ids.values()}
@@ -207,10 +205,10 @@ def _import_chunk(chunk: list[Row], report: ImportReport, path: Path, actor: Any
             report.unmatched.append(_row_unmatched(row, str(exc)))
     versions, known = _schedules([c for _, c in decoded])
     keys = [row.key for row, _ in decoded] + _prepaid_keys(decoded, versions)
+    keys += [f"{k}{CANCELLED}"[:80] for k in keys]
     recorded: dict[str, list[Payment]] = {}
-    for p in Payment.objects.filter(record_key__in=keys).order_by("id"):
+    for p in with_keys(Payment.objects.exclude(record_key=""), "record_key", keys).order_by("id"):
         recorded.setdefault(p.record_key, []).append(p)
-    reversed_ids = set(Payment.objects.filter(reverses__record_key__in=keys).values_list("reverses_id", flat=True))
     now = timezone.now()
     new: list[Payment] = []
     seen: set[str] = set()
@@ -229,13 +227,14 @@ def _import_chunk(chunk: list[Row], report: ImportReport, path: Path, actor: Any
             if not originals:
                 report.unmatched.append(_row_unmatched(row, f"取り消す収納（記録番号 {row.key}）が記録されていません"))
                 continue
-            todo = [p for p in originals if p.pk not in reversed_ids and f"{p.record_key}#取消" not in seen]
+            todo = [p for p in originals if f"{p.record_key}{CANCELLED}"[:80] not in recorded
+                    and f"{p.record_key}{CANCELLED}"[:80] not in seen]
             if not todo:
                 report.already += 1
             for p in todo:
-                seen.add(f"{p.record_key}#取消")
+                seen.add(f"{p.record_key}{CANCELLED}"[:80])
                 new.append(Payment(**{**base, "term": p.term, "amount": -p.amount, "reverses": p,
-                                      "slip_version": p.slip_version, "record_key": f"{p.record_key}#取消"[:80]}))
+                                      "slip_version": p.slip_version, "record_key": f"{p.record_key}{CANCELLED}"[:80]}))
                 report.reversed += 1
                 report.reversed_amount += p.amount
             continue
@@ -291,8 +290,6 @@ def count_rows(path: Path) -> int:
 
 def paid_of(fiscal_year: int, atenas: list[str]) -> dict[str, dict[str, int]]:
     """宛名番号 → 期 → what was paid (reversals subtracted), for those of ``atenas`` with a payment of the year."""
-    from jichitai.dbcopy import with_keys
-
     rows: dict[str, list[tuple[str, int]]] = {}
     for atena, term, amount in (with_keys(Payment.objects.filter(fiscal_year=fiscal_year), "atena_number", atenas)
                                 .values_list("atena_number", "term", "amount")):
