@@ -256,3 +256,51 @@ def test_joshuhyo_prints_the_move_in_notice_received(household: Any, clerk: Any,
     assert "転出先住所（予定）東京都千代田区千代田1番1号" in text
     assert f"転入通知年月日{to_wareki(today)}" in text and f"転出年月日（確定）{to_wareki(today)}" in text
     assert "転出先住所（確定）東京都千代田区千代田1番1号皇居東御苑" in text
+
+
+def test_joshuhyo_kisai_jiko_prints_the_planned_day_when_chosen(household: Any, clerk: Any, tmp_path: Any) -> None:
+    """Independent (j50: 除票固有の記載事項 「事由の生じた年月日（転出の場合にあっては、転出予定年月日）」 and 除票のその他の
+    項目 「転出年月日（転出の場合）」; j680: the 転出予定年月日 kept beside the 転入通知's): a 転出届 for ten days ahead, a
+    転入通知 saying the 転入 was today, so the 消除 took today (j50 「いずれか早い日」). The 除票記載事項証明書 prints the
+    転出予定年月日 when the clerk chooses it — beside the 消除年月日 — and not when they leave it out; each 除票 item
+    is chosen on its own (転出先住所（予定） without the 転入通知's items)."""
+    from jichitai.registry import move_in_receipts
+
+    today = timezone.localdate()
+    planned = today + dt.timedelta(days=10)
+    taro = household.atena_numbers[0]
+    move_out(household, clerk, days_ahead=10)
+    move_in_receipts.receive(clerk, taro, notified_on=today, moved_out_on=today,
+                             destination_address="東京都千代田区千代田1番1号　皇居東御苑", today=today)
+    kind = CertificateKind.JOSHUHYO_KISAI_JIKO
+
+    def printed(items: set[Item]) -> str:
+        issued = issue(actor=clerk, setai_number=household.setai_numbers[0], requester_kind="self",
+                       request=CertificateRequest.of_items(kind, SETAI, (taro,), frozenset(items)))
+        return text_of(issued.pdf, tmp_path)
+
+    chosen = printed({Item.ADDRESS, Item.REMOVAL, Item.PLANNED_MOVE_OUT})
+    assert f"消除年月日{to_wareki(today)}" in chosen and f"転出予定年月日{to_wareki(planned)}" in chosen
+    assert "転出先" not in chosen and "転入通知" not in chosen and "消除の届出日" not in chosen
+    left_out = printed({Item.ADDRESS, Item.REMOVAL, Item.DESTINATION})
+    assert "転出予定年月日" not in left_out and f"消除年月日{to_wareki(today)}" in left_out
+    assert "転出先住所（予定）東京都千代田区千代田1番1号" in left_out and "転出先住所（確定）" not in left_out
+    alone = printed({Item.PLANNED_MOVE_OUT, Item.MOVE_IN_NOTICE})
+    assert f"転出予定年月日{to_wareki(planned)}" in alone and "消除事由" not in alone
+    assert f"転出年月日（確定）{to_wareki(today)}" in alone and "転出先住所（確定）東京都千代田区千代田1番1号皇居東御苑" in alone
+
+
+def test_the_planned_day_on_a_removal_that_took_it(household: Any, clerk: Any, tmp_path: Any) -> None:
+    """Independent (j50 事由の生じた年月日（転出の場合にあっては、転出予定年月日）): a 転出 that took effect on its
+    転出予定年月日 — the 除票記載事項証明書 certifies that day as the 転出予定年月日 when it is chosen; the 除票の写し
+    prints the day once, as 消除年月日 (consistency with the 写し as it was)."""
+    today = timezone.localdate()
+    move_out(household, clerk)
+    taro = household.atena_numbers[0]
+    kisai_jiko = issue(actor=clerk, setai_number=household.setai_numbers[0], requester_kind="self",
+                       request=CertificateRequest.of_items(CertificateKind.JOSHUHYO_KISAI_JIKO, SETAI, (taro,),
+                                                           frozenset({Item.PLANNED_MOVE_OUT})))
+    assert f"転出予定年月日{to_wareki(today)}" in text_of(kisai_jiko.pdf, tmp_path)
+    copy = issue(actor=clerk, setai_number=household.setai_numbers[0], request=request([taro]), requester_kind="self")
+    text = text_of(copy.pdf, tmp_path)
+    assert f"消除年月日{to_wareki(today)}" in text and "転出予定年月日" not in text

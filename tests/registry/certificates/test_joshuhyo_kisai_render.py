@@ -138,7 +138,8 @@ def test_kisai_jiko_pdf_and_the_katagaki_switch(pages_of: Any) -> None:
 
 def test_kisai_jiko_of_a_joshuhyo_prints_the_removal_only_when_chosen(pages_of: Any) -> None:
     kind = CertificateKind.JOSHUHYO_KISAI_JIKO
-    with_removal = flat(pages_of(render(kisai(frozenset({Item.ADDRESS, Item.REMOVAL}), former(), kind)))[0])
+    with_removal = flat(pages_of(render(kisai(frozenset({Item.ADDRESS, Item.REMOVAL, Item.DESTINATION}), former(),
+                                              kind)))[0])
     assert "住民票除票記載事項証明書" in with_removal and flat(CERT_JOSHUHYO_KISAI_JIKO) in with_removal
     assert "消除事由国内転出" in with_removal and "転出先住所（予定）東京都千代田区千代田1番1号" in with_removal
     plain = flat(pages_of(render(kisai(frozenset({Item.ADDRESS}), former(), kind)))[0])

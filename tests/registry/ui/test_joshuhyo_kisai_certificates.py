@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from jichitai.common.wareki import to_wareki
 from jichitai.registry.domain import RecordMoveOut
 from jichitai.registry.models import CertificateIssuance
 from jichitai.registry.services import apply
@@ -104,3 +105,26 @@ def test_only_staff_who_issue_reach_the_forms(household: Any, login_as: Any) -> 
     for url in (f"/registry/households/{setai}/kisai-jiko/", f"/registry/residents/{taro}/joshuhyo/",
                 f"/registry/residents/{taro}/joshuhyo-kisai-jiko/"):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_removal_items_are_chosen_one_by_one(household: Any, clerk: Any, login_as: Any, tmp_path: Any) -> None:
+    """Independent (j50: 除票固有の記載事項 消除事由・転出先住所（予定）・事由の生じた年月日（転出の場合にあっては、転出予定
+    年月日）, 除票のその他の項目 届出の年月日・転入通知年月日・転出年月日; j1000 除票記載事項証明書): the 除票記載事項証明書 form
+    offers each 除票 item as its own choice, ticked to start with, the 転出予定年月日 among them; the 住民票記載事項証明書
+    form offers none; the clerk who ticks 転出予定年月日 alone gets it printed (with 氏名), nothing else of the 除票."""
+    _move_out(household, clerk)
+    client = login_as("counter")
+    hanako, setai = household.atena_numbers[1], household.setai_numbers[0]
+    form = client.get(f"/registry/residents/{hanako}/joshuhyo-kisai-jiko/").content.decode()
+    for value, label in (("removal", "消除事由・消除年月日"), ("planned_move_out", "転出予定年月日"),
+                         ("destination", "転出先住所（予定）"), ("removal_notified", "消除の届出日"),
+                         ("move_in_notice", "転入通知年月日・転出年月日（確定）・転出先住所（確定）")):
+        assert re.search(rf'value="{value}"[^>]*checked', form) and label in form, value
+    current = client.get(f"/registry/households/{setai}/kisai-jiko/")
+    assert current.status_code == 200 and 'value="planned_move_out"' not in current.content.decode()
+    pdf = client.post(f"/registry/residents/{hanako}/joshuhyo-kisai-jiko/", {
+        **CERT_RECEIVED, "format": "setai_renki", "members": [hanako], "items": ["planned_move_out"],
+        "requester_kind": "self"})
+    text = _text(pdf.content, tmp_path)
+    assert pdf.status_code == 200 and f"転出予定年月日{to_wareki(timezone.localdate())}" in text and "青木花子" in text
+    assert "消除事由" not in text and "転出先" not in text and "住所" not in text

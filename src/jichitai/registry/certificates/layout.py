@@ -49,8 +49,9 @@ ITEM_CELLS: dict[Item, frozenset[str]] = {
     Item.JUMINHYO_CODE: frozenset({"住民票コード"}), Item.NATIONALITY: frozenset({"国籍・地域"}),
     Item.ZAIRYU: frozenset({"法第30条の45に規定する区分", "在留資格", "在留期間等", "在留期間の満了の日"}),
     Item.ZAIRYU_CARD: frozenset({"在留カード等番号"}), Item.TSUSHO: frozenset({"通称"}),
-    Item.REMOVAL: frozenset({"消除事由", "消除年月日", "消除の届出日", "転出先住所（予定）", "転入通知年月日",
-                             "転出年月日（確定）", "転出先住所（確定）"}),
+    Item.REMOVAL: frozenset({"消除事由", "消除年月日"}), Item.PLANNED_MOVE_OUT: frozenset({"転出予定年月日"}),
+    Item.DESTINATION: frozenset({"転出先住所（予定）"}), Item.REMOVAL_NOTIFIED: frozenset({"消除の届出日"}),
+    Item.MOVE_IN_NOTICE: frozenset({"転入通知年月日", "転出年月日（確定）", "転出先住所（確定）"}),
 }
 
 
@@ -103,8 +104,9 @@ def _name(p: PersonEntry, furigana: bool) -> str:
     return name
 
 
-def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool) -> list[Row]:
-    """The items of j10/j20 printed for one person, leaving out what the requester left out (j1000)."""
+def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool, *, selecting: bool = False) -> list[Row]:
+    """The items of j10/j20 printed for one person, leaving out what the requester left out (j1000); ``selecting``:
+    a 記載事項証明書's rows, from which only the chosen ones are kept."""
     born = seireki(p.birth_date) if p.is_foreign else wareki(p.birth_date)
     rows = [Row([("氏名", _name(p, furigana))], wide=True)]
     if not p.is_foreign:  # 住基法第7条 as amended: printed for every Japanese resident, 「********」 until the 戸籍 has it
@@ -147,16 +149,18 @@ def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool) -> list[R
         if Omit.ZAIRYU_CARD not in omit:
             rows.append(Row([("在留カード等番号", f.card_number)], wide=True))
     if p.removal is not None:
-        rows.extend(removal_rows(p.removal))
+        rows.extend(removal_rows(p.removal, every_item=selecting))
     if p.remarks:
         rows.append(Row([("備考", "　".join(p.remarks))], wide=True))
     return rows
 
 
-def removal_rows(r: Removal) -> list[Row]:
-    """The 除票固有の記載事項 (j50): 消除事由 and its day (a 転出: the 転出予定年月日), the 届出日, the 転出先."""
+def removal_rows(r: Removal, every_item: bool = False) -> list[Row]:
+    """The 除票固有の記載事項 (j50): 消除事由 and its day (a 転出: the 転出予定年月日), the 届出日, the 転出先.
+    ``every_item`` (a 記載事項証明書, which keeps the chosen rows): the 転出予定年月日 even when the 消除 took effect
+    on it; the 写し prints it only beside an earlier 消除年月日, as the same day twice says nothing more."""
     rows = [Row([("消除事由", r.reason), ("消除年月日", wareki(r.removed_on))])]
-    if r.planned_on:  # 消除 on the 転入通知's 転入日, earlier than the 転出予定年月日 (j50), which j680 keeps
+    if r.planned_on and (every_item or r.planned_on != r.removed_on):  # j680 keeps it beside a 転入通知's 転入日
         rows.append(Row([("転出予定年月日", wareki(r.planned_on))], wide=True))
     if r.notified_on:
         rows.append(Row([("消除の届出日", wareki(r.notified_on))], wide=True))
@@ -207,8 +211,9 @@ def certification(cert: Certificate) -> dict[str, str]:
 
 def printed_rows(p: PersonEntry, cert: Certificate) -> list[Row]:
     req = cert.request
-    rows = person_rows(p, req.omit, req.furigana)
-    return only(rows, chosen_labels(req.items)) if req.kind.selects_items else rows
+    if not req.kind.selects_items:
+        return person_rows(p, req.omit, req.furigana)
+    return only(person_rows(p, req.omit, req.furigana, selecting=True), chosen_labels(req.items))
 
 
 def plan(cert: Certificate, per_page: int) -> Layout:

@@ -73,7 +73,12 @@ class Item(StrEnum):
     ZAIRYU = "zairyu"                        # 法第30条の45に規定する区分、在留資格、在留期間等、満了日
     ZAIRYU_CARD = "zairyu_card"              # 在留カード等番号
     TSUSHO = "tsusho"                        # 通称
-    REMOVAL = "removal"                      # 消除事由・消除年月日・転出先 (除票固有の記載事項, j50)
+    # a 除票's items (j50: 除票固有の記載事項 and 除票のその他の項目), each chosen on its own
+    REMOVAL = "removal"                      # 消除事由 and the day the 消除 took effect (a 転出: its 転出年月日)
+    PLANNED_MOVE_OUT = "planned_move_out"    # 転出予定年月日 (「事由の生じた年月日（転出の場合にあっては、転出予定年月日）」)
+    DESTINATION = "destination"              # 転出先住所（予定）
+    REMOVAL_NOTIFIED = "removal_notified"    # 届出の年月日 (of the 消除)
+    MOVE_IN_NOTICE = "move_in_notice"        # 転入通知年月日, 転出年月日（確定）, 転出先住所（確定） (j680)
 
     @property
     def label(self) -> str:
@@ -86,8 +91,13 @@ ITEM_LABELS: dict[Item, str] = {
     Item.ADDRESS_SET: "住所を定めた年月日", Item.NOTIFIED: "届出日", Item.PREVIOUS_ADDRESS: "転入前住所",
     Item.KYUUJI: "旧氏", Item.FURIGANA: "氏名の振り仮名", Item.HONSEKI: "本籍・筆頭者", Item.MY_NUMBER: "個人番号", Item.JUMINHYO_CODE: "住民票コード",
     Item.NATIONALITY: "国籍・地域", Item.ZAIRYU: "在留資格・在留期間等", Item.ZAIRYU_CARD: "在留カード等番号",
-    Item.TSUSHO: "通称", Item.REMOVAL: "消除事由・消除年月日・転出先",
+    Item.TSUSHO: "通称", Item.REMOVAL: "消除事由・消除年月日", Item.PLANNED_MOVE_OUT: "転出予定年月日",
+    Item.DESTINATION: "転出先住所（予定）", Item.REMOVAL_NOTIFIED: "消除の届出日",
+    Item.MOVE_IN_NOTICE: "転入通知年月日・転出年月日（確定）・転出先住所（確定）",
 }
+# The items only a 除票 holds (offered, and ticked to start with, on a 住民票除票記載事項証明書 only).
+REMOVAL_ITEMS: frozenset[Item] = frozenset({Item.REMOVAL, Item.PLANNED_MOVE_OUT, Item.DESTINATION,
+                                            Item.REMOVAL_NOTIFIED, Item.MOVE_IN_NOTICE})
 # What a counter's 記載事項証明書 form starts with ticked: the items employers usually ask for.
 DEFAULT_ITEMS: frozenset[Item] = frozenset({Item.BIRTH_DATE, Item.SEX, Item.ADDRESS, Item.KATAGAKI})
 
@@ -186,7 +196,8 @@ class Removal:
     notice_on: dt.date | None = None
     destination_confirmed: str = ""
     moved_out_confirmed: dt.date | None = None
-    # a 転出 removed on a 転入通知's 転入日 before its 転出予定年月日 (j50): that 転出予定年月日, printed beside it
+    # a 転出's 転出予定年月日 (j50, kept by j680): the 除票の写し prints it beside the 消除年月日 when a 転入通知's
+    # earlier 転入日 moved the 消除; a 除票記載事項証明書 prints it whenever it is chosen
     planned_on: dt.date | None = None
 
 

@@ -21,6 +21,7 @@ from jichitai.registry.certificates.snapshot import (
     DEFAULT_ITEMS,
     DEFAULT_OMIT,
     OMIT_LABELS,
+    REMOVAL_ITEMS,
     CertificateFormat,
     CertificateKind,
     CertificateRequest,
@@ -85,9 +86,9 @@ class ItemsForm(IssueForm):
     def __init__(self, *args: object, members: list[tuple[str, str]], removed: bool, **kwargs: object) -> None:
         super().__init__(*args, members=members, **kwargs)
         del self.fields["omit"]
-        offered = [i for i in Item if removed or i is not Item.REMOVAL]
+        offered = [i for i in Item if removed or i not in REMOVAL_ITEMS]
         self.fields["items"].choices = [(i.value, i.label) for i in offered]  # type: ignore[attr-defined]
-        self.fields["items"].initial = [i.value for i in offered if i in DEFAULT_ITEMS or i is Item.REMOVAL]
+        self.fields["items"].initial = [i.value for i in offered if i in DEFAULT_ITEMS or i in REMOVAL_ITEMS]
 
     def request(self, kind: CertificateKind = CertificateKind.KISAI_JIKO) -> CertificateRequest:
         d = self.cleaned_data
