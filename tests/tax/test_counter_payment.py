@@ -102,3 +102,27 @@ def test_after_a_revision_the_page_shows_the_real_overpayment(city: dict[str, st
     client = login_as("tax_reviewer", department="shiminzei")
     page = client.get(f"/tax/taxpayers/{city['taro']}/").content.decode()
     assert "過誤納金（還付） 7,000円" in page and "納付済みの場合" not in page.split("第2版")[1].split("第1版")[0]
+
+
+def test_a_wrong_entry_is_cancelled_by_a_reversing_entry(city: dict[str, str], login_as: Any) -> None:
+    """The 窓口 entry of 第1期 cancelled from the page: the original stays, a row with the amount negated is added
+    (append-only), the 期 is 未納 again, a second cancel is refused in words; audited under the person."""
+    s = ordinary_city(city)
+    first = s.instalments.filter(method="ordinary").order_by("position")[0]
+    client = login_as("tax_reviewer", department="shiminzei")
+    _post(client, city["taro"], term="第1期", amount=str(first.amount), paid_on="2026-06-20")
+    original = Payment.objects.get()
+    page = client.get(f"/tax/taxpayers/{city['taro']}/").content.decode()
+    assert f"/tax/taxpayers/{city['taro']}/2026/payments/{original.pk}/cancel/" in page
+    done = client.post(f"/tax/taxpayers/{city['taro']}/2026/payments/{original.pk}/cancel/")
+    assert done.status_code == 302
+    rows = list(Payment.objects.order_by("id").values_list("amount", "reverses_id"))
+    assert rows == [(first.amount, None), (-first.amount, original.pk)]
+    page = client.get(f"/tax/taxpayers/{city['taro']}/").content.decode()
+    assert "取消済み" in page and "窓口（取消）" in page
+    assert "<td class=\"num\">0円</td><td>未納</td>" in page
+    again = client.post(f"/tax/taxpayers/{city['taro']}/2026/payments/{original.pk}/cancel/")
+    assert again.status_code == 400 and "この収納は既に取り消されています。" in again.content.decode()
+    assert Payment.objects.count() == 2
+    assert AuditEntry.objects.filter(action=receipts.ACTION, outcome="ok", resource=f"resident:{city['taro']}",
+                                     detail__reversal=True).exists()

@@ -260,9 +260,12 @@ def collection_of(schedule: CollectionSchedule) -> Collection:
             states[t.label] = (format_yen(t.paid), words)
     else:
         states = {i.label: (format_yen(0), UNPAID if i.amount > 0 else NOTHING_DUE) for i in ordinary}
-    payments = [{"term": p.term, "paid_on": to_wareki(p.paid_on), "amount": format_yen(p.amount),
+    reversed_ids = {p.reverses_id for p in rows if p.reverses_id}
+    payments = [{"id": str(p.pk), "term": p.term, "paid_on": to_wareki(p.paid_on), "amount": format_yen(p.amount),
                  "channel": CHANNELS.get(p.channel, p.channel) + ("（取消）" if p.reverses_id else ""),
-                 "source": (f"{p.source_file} {p.source_line}行目" if p.source_file else f"記録者 {p.recorded_by}")}
+                 "source": (f"{p.source_file} {p.source_line}行目" if p.source_file else f"記録者 {p.recorded_by}"),
+                 "cancellable": "1" if p.amount > 0 and not p.reverses_id and p.pk not in reversed_ids else "",
+                 "state": "取消済み" if p.pk in reversed_ids else ""}
                 for p in rows]
     outstanding = settlement.outstanding if settlement is not None else sum(max(i.amount, 0) for i in ordinary)
     return Collection(states, payments, refund_words(schedule, settlement), [i.label for i in ordinary],

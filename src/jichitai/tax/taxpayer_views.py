@@ -144,3 +144,22 @@ def employee_notice_view(request: HttpRequest, atena_number: str, fiscal_year: i
     audit.record(request.user, "tax.notice.print", f"resident:{atena_number}", "ok", kind="employee_notice",
                  fiscal_year=fiscal_year, payer_number=payer_number[:13])
     return _pdf(pdf, f"tokucho-{fiscal_year}-{atena_number}.pdf")
+
+
+@requires(service.PAYMENT_ACTION)
+@require_http_methods(["POST"])
+def cancel_payment_view(request: HttpRequest, atena_number: str, fiscal_year: int, payment_id: int) -> HttpResponse:
+    """A recorded payment cancelled by a reversing entry (the record is append-only), then back to the page."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    from jichitai.common.money import format_yen
+    from jichitai.tax.collection import receipts
+
+    try:
+        p = receipts.reverse_payment(request.user, atena_number, fiscal_year, payment_id)
+    except JichitaiError as exc:
+        return _refused(request, exc)
+    messages.success(request, f"{p.term}の収納 {format_yen(-p.amount)} を取り消しました（取消の記録を追加）。")
+    return redirect(reverse("tax:taxpayer", args=[atena_number]) + f"#year-{fiscal_year}")

@@ -13,6 +13,8 @@ urlpatterns = [
          name="assessment_notice"),
     path("taxpayers/<str:atena_number>/<int:fiscal_year>/payments/", taxpayer_views.payment_view,
          name="counter_payment"),
+    path("taxpayers/<str:atena_number>/<int:fiscal_year>/payments/<int:payment_id>/cancel/",
+         taxpayer_views.cancel_payment_view, name="cancel_payment"),
     path("taxpayers/<str:atena_number>/<int:fiscal_year>/nouzei.pdf", taxpayer_views.ordinary_notice_view,
          name="ordinary_notice"),
     path("taxpayers/<str:atena_number>/<int:fiscal_year>/tokucho/<str:payer_number>.pdf",

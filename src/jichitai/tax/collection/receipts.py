@@ -352,6 +352,45 @@ def record_counter_payment(actor: Any, atena_number: str, fiscal_year: int, *, t
     return p
 
 
+def reverse_payment(actor: Any, atena_number: str, fiscal_year: int, payment_id: int) -> Payment:
+    """A recorded payment cancelled by a reversing row (the amount negated, under the clerk; the original stays):
+    how a wrong entry is corrected in an append-only record. Refused for a payment already reversed or itself a
+    reversal; audited under the person."""
+    from django.db import IntegrityError
+
+    from jichitai.accounts.policy import allowed
+    from jichitai.common.errors import PermissionRefused
+    from jichitai.registry import suppression
+
+    resource = f"resident:{atena_number}"
+    if not allowed(actor, ACTION):
+        audit.record(actor, ACTION, resource, "refused", payment=payment_id)
+        raise PermissionRefused()
+    suppression.ensure_view_allowed(actor, atena_number, via="tax.payment")
+    original = Payment.objects.filter(pk=payment_id, atena_number=atena_number, fiscal_year=fiscal_year,
+                                      reverses__isnull=True, amount__gt=0).first()
+    try:
+        if original is None:
+            raise NotFound("取り消す収納の記録が見つかりません。", payment=payment_id)
+        with transaction.atomic():
+            p = Payment(fiscal_year=fiscal_year, atena_number=atena_number, term=original.term,
+                        amount=-original.amount, paid_on=original.paid_on, channel=original.channel,
+                        slip_version=original.slip_version, reverses=original,
+                        record_key=f"{original.record_key}{CANCELLED}"[:80] if original.record_key else "",
+                        recorded_by=str(getattr(actor, "username", actor))[:150], recorded_at=timezone.now())
+            p.save()
+            audit.record(actor, ACTION, resource, "ok", reversal=True, fiscal_year=fiscal_year, term=p.term,
+                         amount=p.amount, payment=original.pk)
+    except IntegrityError:
+        exc = PaymentError("この収納は既に取り消されています。", payment=payment_id)
+        audit.record(actor, ACTION, resource, "failed", code=exc.code, payment=payment_id)
+        raise exc from None
+    except NotFound as exc:
+        audit.record(actor, ACTION, resource, "failed", code=exc.code, payment=payment_id)
+        raise
+    return p
+
+
 def ordinary_of(schedule: CollectionSchedule) -> list[Instalment]:
     return [Instalment(i.method, i.label, i.month, i.due, i.amount)
             for i in schedule.instalments.filter(method="ordinary").order_by("position")]
