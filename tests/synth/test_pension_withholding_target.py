@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from jichitai.hub.layouts import FILE_LAYOUTS
-from jichitai.synth.city import Options, generate
+from jichitai.synth.city import Options, generate, pension_withholding_targets
+from jichitai.synth.taxdata import TaxYear
 from jichitai.tax import reports
 from tests.synth.test_city import SMALL, empty_registry
 
@@ -46,7 +47,23 @@ def test_the_file_lists_exactly_the_statutes_pensioners(tmp_path: Path) -> None:
     assert {t["fiscal_year"] for t in targets} == {FISCAL_YEAR}
     amount = {r["my_number"]: r["pension_paid"] for r in paid}
     assert all(t["old_age_pension"] == amount[t["my_number"]] for t in targets)
-    # the generator draws pensions only for the 65 and over, each well above 180,000円: today every recipient of the
-    # report is listed; the conditions above are what keeps this test failing should that change
+    # both exclusions occur in the generated city (繰上げ受給 under 65, small pensions under 180,000円), so the
+    # expected set above is not simply every recipient of the report
+    assert any(r["birth_date"] > latest_birth for r in paid) and any(
+        r["birth_date"] <= latest_birth and r["pension_paid"] < 180_000 for r in paid)
     # [D] our assumption: 95 % have their 介護保険料 withheld, so both answers occur
     assert {t["nursing_premium_withheld"] for t in targets} == {True, False}
+
+
+def test_the_boundaries_of_age_and_amount() -> None:
+    """Independent (statute), on rows laid by hand at each boundary: 年齢65歳以上 on 1 April 2026 — born 2 April 1961
+    is 65 (年齢計算ニ関スル法律: the year completes at the end of the day before the birthday), born 3 April 1961 is
+    64 — and a 老齢等年金給付 of 180,000円 a year is enough, 179,900円 is not (施行令第48条の9の12第3項)."""
+    def row(n: int, born: dt.date, paid: int) -> dict:
+        return {"payer_number": "6011005003101", "payer_name": "日本年金機構", "my_number": f"x{n}",
+                "name": f"年金 {n}", "kana": "ネンキン", "birth_date": born, "address": "神戸市", "pension_paid": paid}
+
+    ty = TaxYear(2025, 2026, [], {}, pension_rows=[
+        row(1, dt.date(1961, 4, 2), 180_000), row(2, dt.date(1961, 4, 3), 2_000_000),
+        row(3, dt.date(1950, 1, 1), 179_900), row(4, dt.date(1950, 1, 1), 180_000)])
+    assert [t["my_number"] for t in pension_withholding_targets(ty, seed=1)] == ["x1", "x4"]

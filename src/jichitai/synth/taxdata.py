@@ -149,6 +149,18 @@ def _employment_rate(age: int, sex: str) -> float:
     return 0.03
 
 
+def _uncommon_pension(e: Earner, p: Person, age: int, income_year: int) -> None:
+    """[D] The pensions the 年金特別徴収 leaves out, which a city meets every year: an old-age pension taken early
+    (繰上げ受給, from 60: 国民年金法附則第9条の2) by 3 % of the 60–64, and a small one (a short contribution
+    period) of 60,000–299,900円 for 2 % of the 65 and over — some of them under the 180,000円 of 施行令第48条の9の12
+    第3項. Drawn from each person's own stream, so that every other figure of the city stays as it was."""
+    extra = random.Random(f"pension-extra:{income_year}:{p.pid}")
+    if 60 <= age < 65 and extra.random() < 0.03:
+        e.pension = int(extra.lognormvariate(math.log(900_000), 0.3)) // 100 * 100
+    elif age >= 65 and extra.random() < 0.02:
+        e.pension = extra.randrange(60_000, 300_000) // 100 * 100
+
+
 def incomes(city: City, residents: list[Person], income_year: int, rng: random.Random) -> TaxYear:
     """Who earned what in ``income_year`` among ``residents`` (the 1月1日 residents of the next year)."""
     end = dt.date(income_year, 12, 31)
@@ -171,6 +183,7 @@ def incomes(city: City, residents: list[Person], income_year: int, rng: random.R
         if age >= 65:
             median = 2_200_000 if p.sex == "M" else 1_200_000
             e.pension = int(rng.lognormvariate(math.log(median), 0.3)) // 100 * 100
+        _uncommon_pension(e, p, age, income_year)
         if age >= 18 and rng.random() < 0.03:
             e.misc = rng.randint(50, 800) * 1000
         if e.salary or e.pension or e.business or e.misc:
