@@ -26,7 +26,8 @@ ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     # 氏名の振り仮名 (戸籍法第13条第1項第2号, 住基法第7条 as amended): an item of its own, granted apart from the
     # search フリガナ above
     ("furigana", "氏名の振り仮名", ("furigana_shi", "furigana_mei"), ""),
-    ("birth_date", "生年月日", ("birth_date",), ""),
+    # a 不詳日 or 暦上日以外 goes 「不詳」のまま beside its internal day (標準仕様書 1.1.8, j80)
+    ("birth_date", "生年月日", ("birth_date", "birth_date_text"), ""),
     ("sex", "性別", ("sex",), ""),
     ("address", "住所", ("town_code", "ward_code", "banchi", "katagaki", "postcode", "address_set_on",
                          "previous_address", "previous_municipality_code", "previous",
@@ -88,6 +89,20 @@ FEEDS: tuple[FeedSpec, ...] = (
     FeedSpec("shogai-techo", "障害者手帳情報", "file_in", "障害者福祉システムの手帳の種別・等級・交付日・有効期限（CSV）"),
     FeedSpec("kokuho-zei", "国民健康保険税 納付情報", "file_in", "国民健康保険システムの世帯主ごと・年分の国保税納付額（CSV）"),
 )
+
+
+def add_item_key(apps: Any, key: str) -> None:
+    """A data migration's step: on hubs installed before ``key`` joined an item of :data:`FEEDS`, that item's rows
+    cover it too (install_defaults leaves existing items as they are)."""
+    data_item = apps.get_model("hub", "DataItem")
+    for spec in FEEDS:
+        for code, _label, keys, _sensitivity in spec.items:
+            if key not in keys:
+                continue
+            for item in data_item.objects.filter(feed__code=spec.code, code=code):
+                if key not in item.keys:
+                    item.keys = [*item.keys, key]
+                    item.save(update_fields=["keys"])
 
 
 def install_defaults() -> None:

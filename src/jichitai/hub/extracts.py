@@ -43,7 +43,7 @@ from jichitai.audit import services as audit
 from jichitai.common import csvout
 from jichitai.hub import filestore, messagelog
 from jichitai.hub.feeds import ItemFilter, granted, screened
-from jichitai.hub.layouts import ATENA_COLUMNS, ATENA_CSV_CODES
+from jichitai.hub.layouts import ATENA_CSV_CODES, ATENA_EXTRACT_COLUMNS
 from jichitai.hub.models import ExchangedFile, FeedEvent, Grant, Subscription, System
 from jichitai.registry import suppression
 
@@ -110,7 +110,7 @@ def render(system: System, out: Sink, mode: str = "full", after: int = 0, encodi
     text = io.StringIO()
     # for systems: the 宛名 standard layout that the receiving business system reads back exactly
     w = csvout.writer(text, for_people=False, lineterminator="\r\n")
-    w.writerow([h for h, _ in ATENA_COLUMNS] + ["カーソル"])
+    w.writerow([h for h, _ in ATENA_EXTRACT_COLUMNS] + ["カーソル"])
     last, count = after, 0
     guard = suppression.shield()
     events = qs.order_by("id").iterator(chunk_size=CHUNK)
@@ -121,7 +121,8 @@ def render(system: System, out: Sink, mode: str = "full", after: int = 0, encodi
             data = flt.apply(e.payload, e.id in withheld)
             envelope = {"atena_number": e.atena_number, "setai_number": e.setai_number, "kind": e.kind,
                         "occurred_on": e.occurred_on.isoformat()}
-            w.writerow([_cell(attr, envelope.get(attr, data.get(attr, ""))) for _, attr in ATENA_COLUMNS] + [e.id])
+            w.writerow([_cell(attr, envelope.get(attr, data.get(attr, ""))) for _, attr in ATENA_EXTRACT_COLUMNS]
+                       + [e.id])
             last, count = e.id, count + 1
         piece = text.getvalue().encode(enc, errors="replace")  # both encodings are stateless: per chunk = whole
         text.seek(0)

@@ -168,6 +168,10 @@ ATENA_COLUMNS: tuple[tuple[str, str], ...] = (
 ATENA_CSV_CODES: dict[str, dict[str, str]] = {
     "mailing_code": {code.value: csv for code, csv in mailing_code.CSV_CODES.items()},
 }
+# the extract the hub gives out: the same, with a 不詳日 or 暦上日以外 生年月日's words beside the internal day
+# (標準仕様書 1.1.8: 「他システムとは「不詳」のまま連携」); a file landed in the lake may leave them out
+ATENA_EXTRACT_COLUMNS: tuple[tuple[str, str], ...] = (
+    *ATENA_COLUMNS[:7], ("生年月日_不詳表記", "birth_date_text"), *ATENA_COLUMNS[7:])
 
 # the feeds whose accepted files the tax office stores (jichitai.tax.report_intake.store_rows)
 TAX_FEEDS = ("salary-report", "pension-report", "salary-earner-change", "donation-notice", "final-return",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
+from jichitai.common.recorded_date import display
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import mailing_codes, numbering, suppression
 from jichitai.registry.certificates import certifiers
@@ -84,7 +85,7 @@ def issue(*, actor: Any, atena_number: str, history_no: int, terminal: str = "",
         "title": kind.label, "statement": kind.statement, "issue_number": number.text(1, 1),
         "postcode": sent.postcode_mark, "address": address, "barcode": sent.barcode, "addressee": f"{sent.name}　様",
         "rows": [["氏名", row.name],
-                 ["生年月日", f"{born.year}年{born.month}月{born.day}日" if row.resident_kind == FOREIGN else to_wareki(born)],
+                 ["生年月日", display(born, row.birth_date_text, seireki=row.resident_kind == FOREIGN)],
                  ["性別", "男" if row.sex == MALE else "女"], ["住所", address],
                  ["住民票コード", " ".join(row.juminhyo_code[i:i + 4] for i in range(0, 11, 4))],
                  [kind.date_label, to_wareki(row.moved_on)]],

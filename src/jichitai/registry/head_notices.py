@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.common.recorded_date import display
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import mailing_codes, suppression
 from jichitai.registry.certificates import certifiers
@@ -163,7 +164,7 @@ def _ensure_allowed(actor: Any, members: list[Person]) -> None:
 
 
 def _person_rows(people: list[Person]) -> list[list[str]]:
-    return [[p.name, p.relationship, to_wareki(p.birth_date)] for p in people]
+    return [[p.name, p.relationship, display(p.birth_date, p.birth_date_text)] for p in people]
 
 
 def notice_pdf(actor: Any, setai_number: str, kind: str) -> bytes:

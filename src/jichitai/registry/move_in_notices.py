@@ -21,6 +21,7 @@ from django.utils import timezone
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
+from jichitai.common.recorded_date import display
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import history, store, suppression
 from jichitai.registry.certificates import certifiers
@@ -129,8 +130,7 @@ def _notice(row: ResidentHistory, towns: dict[str, Town], heads: dict[str, str],
     address = mailing(row, towns.get(row.town_code)).address
     born = row.birth_date
     return MoveInNotice(
-        name=row.name, birth_date=(f"{born.year}年{born.month}月{born.day}日" if row.resident_kind == FOREIGN
-                                   else to_wareki(born)),
+        name=row.name, birth_date=display(born, row.birth_date_text, seireki=row.resident_kind == FOREIGN),
         sex="男" if row.sex == MALE else "女", juminhyo_code=row.juminhyo_code, new_address=address,
         moved_in_on=row.moved_on, notified_on=row.change_notified_on, former_address=row.previous_address,
         head_name=heads.get(row.setai_number, row.name if row.relationship == HEAD else ""),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from jichitai.accounts.policy import allowed
 from jichitai.audit import services as audit
 from jichitai.common.errors import PermissionRefused
+from jichitai.common.recorded_date import display
 from jichitai.common.wareki import to_wareki
 from jichitai.registry import services, suppression
 from jichitai.registry.certificates import certifiers
@@ -161,8 +162,7 @@ def inquiry(actor: Any, atena_number: str, *, today: dt.date | None = None) -> t
         "addressee": f"{destination or person.destination_address}長　様", "statement": INQUIRY_STATEMENT,
         "remark": SUPPORT_NOTE if waiting[0].supported else "",
         "rows": [["氏名", person.name],
-                 ["生年月日", f"{born.year}年{born.month}月{born.day}日" if person.resident_kind == FOREIGN
-                  else to_wareki(born)],
+                 ["生年月日", display(born, person.birth_date_text, seireki=person.resident_kind == FOREIGN)],
                  ["性別", "男" if person.sex == MALE else "女"], ["転出前の住所", former],
                  ["転出先住所（予定）", person.destination_address],
                  ["転出予定年月日・消除日", to_wareki(person.removed_on) if person.removed_on else ""],

@@ -91,8 +91,8 @@ def _model(cls: type, name: str, extra: dict[str, Any] | None = None) -> Any:
             f.default_factory() if f.default_factory is not MISSING else ...)
         if isinstance(default, tuple):
             default = list(default)
-        if f.name == "birth_date":
-            definitions[f.name] = (F.PastDate, default)
+        if f.name == "birth_date":  # may be left out when ``birth_date_text`` gives a 不詳日 (j80)
+            definitions[f.name] = (F.PastDate | None, None)
         else:
             definitions[f.name] = (_field_type(f.name, hints[f.name]), default)
     return create_model(name, __config__=STRICT, __doc__=cls.__doc__, **definitions)

@@ -21,8 +21,8 @@ CANDIDATES = 2000  # matches sorted here rather than by the database (see the en
 SORT_MATCHES = 200_000  # up to this many matches the database sorts them rather than walking its kana index
 PAGE_SIZE = 50
 SEARCH_COLUMNS = (
-    "atena_number", "setai_number", "status", "name", "kana", "birth_date", "sex", "relationship", "town_code",
-    "ward_code", "banchi", "katagaki", "removal_reason", "resident_kind",
+    "atena_number", "setai_number", "status", "name", "kana", "birth_date", "birth_date_text", "sex", "relationship",
+    "town_code", "ward_code", "banchi", "katagaki", "removal_reason", "resident_kind",
 )
 
 

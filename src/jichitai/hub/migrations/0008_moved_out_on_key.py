@@ -6,17 +6,9 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from jichitai.hub.catalogue import FEEDS
+    from jichitai.hub.catalogue import add_item_key
 
-    DataItem = apps.get_model("hub", "DataItem")
-    for spec in FEEDS:
-        for code, _label, keys, _sensitivity in spec.items:
-            if "moved_out_on" not in keys:
-                continue
-            for item in DataItem.objects.filter(feed__code=spec.code, code=code):
-                if "moved_out_on" not in item.keys:
-                    item.keys = [*item.keys, "moved_out_on"]
-                    item.save(update_fields=["keys"])
+    add_item_key(apps, "moved_out_on")
 
 
 class Migration(migrations.Migration):

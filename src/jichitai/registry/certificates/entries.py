@@ -35,5 +35,6 @@ def entry_of(person: Person) -> PersonEntry:
         notified_on=person.notified_on, previous_address=person.previous_address, honseki=person.honseki,
         hittosha=person.hittosha, my_number=person.my_number, juminhyo_code=person.juminhyo_code,
         old_surname=person.kyuuji, furigana_shi=person.furigana_shi, furigana_mei=person.furigana_mei, tsusho=person.tsusho, foreign=foreign,
+        birth_date_text=person.birth_date_text,
         remarks=tuple(line for line in person.note.splitlines() if line.strip()),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from jichitai.common.recorded_date import display
 from jichitai.common.wareki import to_wareki
 from jichitai.registry.certificates.ordering import ordered
 from jichitai.registry.certificates.snapshot import (
@@ -104,10 +105,16 @@ def _name(p: PersonEntry, furigana: bool) -> str:
     return name
 
 
+def born(p: PersonEntry) -> str:
+    """生年月日 as printed: 和暦, 西暦 for a foreign resident (j90); a 不詳日 or 暦上日以外 as the 戸籍 has it, never
+    its internal day (j80)."""
+    return display(p.birth_date, p.birth_date_text, seireki=p.is_foreign)
+
+
 def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool, *, selecting: bool = False) -> list[Row]:
     """The items of j10/j20 printed for one person, leaving out what the requester left out (j1000); ``selecting``:
     a 記載事項証明書's rows, from which only the chosen ones are kept."""
-    born = seireki(p.birth_date) if p.is_foreign else wareki(p.birth_date)
+    born_on = born(p)
     rows = [Row([("氏名", _name(p, furigana))], wide=True)]
     if not p.is_foreign:  # 住基法第7条 as amended: printed for every Japanese resident, 「********」 until the 戸籍 has it
         rows.append(Row([("氏名の振り仮名", printed_furigana(p.furigana_shi, p.furigana_mei))], wide=True))
@@ -115,7 +122,7 @@ def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool, *, select
         rows.append(Row([("旧氏", p.old_surname)], wide=True))
     if p.tsusho and Omit.TSUSHO not in omit:
         rows.append(Row([("通称", p.tsusho)], wide=True))
-    first = [("生年月日", born), ("性別", p.sex)]
+    first = [("生年月日", born_on), ("性別", p.sex)]
     rows.append(Row(first))
     second = []
     if Omit.SETAINUSHI not in omit:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from jichitai.common.wareki import to_wareki
-from jichitai.registry.certificates.layout import Layout, Page, PersonBlock, Row, seireki, wareki
+from jichitai.registry.certificates.layout import Layout, Page, PersonBlock, Row, born, seireki, wareki
 from jichitai.registry.certificates.ordering import ordered
 from jichitai.registry.certificates.snapshot import Address, Certifier, IssueNumber, PersonEntry
 
@@ -77,7 +77,7 @@ def person_rows(p: PersonEntry) -> list[Row]:
         rows.append(Row([("旧氏", p.old_surname)], wide=True))
     if p.tsusho:
         rows.append(Row([("通称", p.tsusho)], wide=True))
-    rows.append(Row([("生年月日", seireki(p.birth_date) if p.is_foreign else wareki(p.birth_date)), ("性別", p.sex)]))
+    rows.append(Row([("生年月日", born(p)), ("性別", p.sex)]))
     rows.append(Row([("続柄", p.relationship)], wide=True))
     rows.append(Row([("住民票コード", p.juminhyo_code), ("個人番号", p.my_number)]))
     if not p.is_foreign:

@@ -224,6 +224,7 @@ class PersonEntry:
     furigana_mei: str = ""                       # 名の振り仮名
     tsusho: str = ""                             # 通称 (foreign residents; 旧氏 is the Japanese twin)
     foreign: ForeignItems | None = None
+    birth_date_text: str = ""                    # a 不詳日 or 暦上日以外 生年月日 as the 戸籍 has it (j80)
     remarks: tuple[str, ...] = ()                # 備考 / 記事 lines
     order: int | None = None                     # a 世帯員の並び順 the office set by hand (j1010 ただし書)
     removal: Removal | None = None               # set on a 除票 (j50)

@@ -17,6 +17,8 @@ from jichitai.common.fields import date_problem
 from jichitai.registry.domain.commands import COMMANDS, Command, NewPerson
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.items import MAX_LISTED, MAX_PERSONS, field_label, item_problem
+from jichitai.registry.domain.person import JAPANESE
+from jichitai.registry.domain.unknown_dates import birth_date_of
 
 
 def to_dict(value: Any) -> Any:
@@ -114,7 +116,13 @@ def _build(cls: type, data: Any, where: str) -> Any:
         raise RegistryError(f"不明な項目があります: {', '.join(u[:40] for u in unknown[:5])}", code="unknown_field",
                             field=unknown[0][:40])
     prefix = f"{where}." if cls is NewPerson else ""  # a person's items are named within the command (persons[1].…)
+    if cls is NewPerson and data.get("birth_date") is None and data.get("birth_date_text"):
+        data = {k: v for k, v in data.items() if k != "birth_date"}  # the text alone: its period's first day
     values = {k: _convert(hints[k], v, f"{prefix}{k}") for k, v in data.items() if k in names}
+    if cls is NewPerson and values.get("birth_date_text"):  # a 不詳日 or 暦上日以外 (j80), read as every entry reads it
+        values["birth_date"], values["birth_date_text"] = birth_date_of(
+            values.get("resident_kind", JAPANESE), values.get("birth_date"), values["birth_date_text"],
+            field=f"{prefix}birth_date_text")
     missing = [f.name for f in fields(cls) if f.name not in values and f.default is MISSING
                and f.default_factory is MISSING]
     if missing:

@@ -41,6 +41,8 @@ class NewPerson:
     residence_until: dt.date | None = None
     residence_card_number: str = ""
     atena_number: str = ""  # 再転入 (j600): the 宛名番号 of the person's 除票, kept
+    # a 不詳日 or 暦上日以外 生年月日 as typed (j80); the codec reads it and sets ``birth_date`` to its internal day
+    birth_date_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from jichitai.registry.domain.rules import (
     check_not_blanked,
     coerce_changes,
 )
+from jichitai.registry.domain.unknown_dates import birth_date_of
 
 # ---- 修正: items ------------------------------------------------------------------------------------
 
@@ -34,6 +35,9 @@ def correct(work: W.Work, cmd: C.CorrectRecord) -> Reason:
         raise RegistryError(f"宛名番号 {cmd.atena_number} の住民は既に消除されています。除票の記載の誤りは誤記修正で行います。",
                             code="removed")
     values = coerce_changes(cmd.changes, minor_only=reason == Reason.MINOR_CORRECTION)
+    if "birth_date" in values or "birth_date_text" in values:  # a new day alone is an ordinary day (no text)
+        values["birth_date"], values["birth_date_text"] = birth_date_of(
+            person.resident_kind, values.get("birth_date"), values.get("birth_date_text") or "")
     if all(getattr(person, k) == v for k, v in values.items()):
         raise RegistryError("修正内容が現在の記載と同じです。", code="no_change")
     updated = replace(person, **values)

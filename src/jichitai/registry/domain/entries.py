@@ -54,7 +54,8 @@ def _enter(work: W.Work, cmd: C.Command, persons: tuple[C.NewPerson, ...], *, se
         atena = new.atena_number or ledger.new_atena_number()
         person = Person(
             atena_number=atena, setai_number=setai, status=ACTIVE, resident_kind=new.resident_kind,
-            name=new.name, kana=new.kana, birth_date=new.birth_date, sex=new.sex, relationship=new.relationship,
+            name=new.name, kana=new.kana, birth_date=new.birth_date, birth_date_text=new.birth_date_text,
+            sex=new.sex, relationship=new.relationship,
             household_order=work.next_order(setai), kyuuji=new.kyuuji, kyuuji_kana=new.kyuuji_kana,
             tsusho=new.tsusho, tsusho_kana=new.tsusho_kana, honseki=new.honseki, hittosha=new.hittosha,
             became_resident_on=cmd.moved_on, town_code=town.code, ward_code=town.ward_code, banchi=banchi,

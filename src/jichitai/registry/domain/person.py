@@ -121,6 +121,9 @@ class Person:
     sex: str  # 性別 M/F
     relationship: str  # 世帯主との続柄
     household_order: int = 1  # 世帯員の並び順 (j1010)
+    # 生年月日 as the 戸籍 has it when it is a 不詳日 or 暦上日以外 (j80: 「令和5年頃」「令和5年2月29日」); ``birth_date``
+    # then holds the internal day (common.recorded_date). "" for an ordinary day
+    birth_date_text: str = ""
     kyuuji: str = ""  # 旧氏
     kyuuji_kana: str = ""
     tsusho: str = ""  # 通称 (外国人住民)
@@ -229,7 +232,7 @@ def from_fields(items: dict[str, Any]) -> Person:
 # Items a correction (職権修正, 軽微な修正, 誤記修正) may change. Numbers, household membership, status and
 # address have their own 異動.
 CORRECTABLE = frozenset({
-    "name", "kana", "birth_date", "sex", "relationship", "honseki", "hittosha", "became_resident_on",
+    "name", "kana", "birth_date", "birth_date_text", "sex", "relationship", "honseki", "hittosha", "became_resident_on",
     "banchi", "katagaki", "postcode", "address_set_on", "notified_on", "previous_address",
     "previous_municipality_code", "nationality", "foreign_resident_on", "article_30_45", "residence_status",
     "residence_period", "residence_until", "residence_card_number", "note", "kyuuji_kana", "tsusho_kana",

@@ -26,6 +26,7 @@ from jichitai.registry.domain.person import (
     relationship_generation,
     relationship_sex,
 )
+from jichitai.registry.domain.unknown_dates import birth_date_of
 
 MOJI_ITEMS = tuple(k for k, item in ITEMS.items() if item.kind == "moji")
 
@@ -95,6 +96,11 @@ def check_new_person(new: Any, moved_on: dt.date) -> None:
             f"生年月日（{to_wareki(new.birth_date)}）が異動日（{to_wareki(moved_on)}）より後です。",
             code="birth_after_move", field="birth_date",
         )
+    if new.birth_date_text:  # j80: held as every entry point reads it (the codec, the counter), else refused
+        held = birth_date_of(new.resident_kind, new.birth_date, new.birth_date_text)
+        if held != (new.birth_date, new.birth_date_text):
+            raise RegistryError(f"生年月日「{new.birth_date_text}」は「{held[1] or to_wareki(held[0])}」と記載します。",
+                                code="birth_date_text_unread", field="birth_date_text")
     if new.sex not in (MALE, FEMALE):
         raise RegistryError("性別は M（男）または F（女）で指定してください。", code="invalid_sex", field="sex")
     if new.resident_kind not in (JAPANESE, FOREIGN):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.common.checkdigit import is_valid_modulus11, is_valid_my_number
+from jichitai.common.errors import JichitaiError
 from jichitai.common.fields import NEVER_TEXT, date_problem, juminhyo_code_problem, text_problem
 from jichitai.common.moji import outside, outside_message
 from jichitai.common.text import is_katakana_reading
@@ -28,6 +29,7 @@ from jichitai.registry.domain import mailing_code as mailing
 from jichitai.registry.domain.items import ITEMS
 from jichitai.registry.domain.person import ACTIVE, FEMALE, FOREIGN, JAPANESE, MALE, REMOVED, Person
 from jichitai.registry.domain.reasons import LABELS, Reason
+from jichitai.registry.domain.unknown_dates import birth_date_of
 
 SEX_CODES = {MALE: "1", FEMALE: "2"}                      # JIS X 0303: 1 男性, 2 女性
 KIND_CODES = {JAPANESE: "1", FOREIGN: "2"}                # 住民種別: 1 日本人住民, 2 外国人住民
@@ -63,6 +65,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("名_振り仮名", "furigana_mei", extension=True),
     Column("性別", "sex", "code"),
     Column("生年月日", "birth_date", "date"),
+    # j80 (1.1.8): a 不詳日 or 暦上日以外 as the 戸籍 has it (「昭和20年頃」), 「不詳」のまま連携; 生年月日 is then its
+    # internal day. The name follows the 「異動年月日_不詳表記」 evidenced beside 異動年月日 (registry-standard.md §1.3)
+    Column("生年月日_不詳表記", "birth_date_text", extension=True),
     Column("続柄表記", "relationship"),
     Column("世帯員の並び順", "household_order", "int", extension=True),
     # j100 (1.1.10): 「世帯主未設定の状態で他システムへ連携ができること」 — 1 on each member of a household that has
@@ -355,6 +360,14 @@ def _item_checks(line: int, f: Mapping[str, Any]) -> list[RowError]:
             bad(item, problem)
         if f.get(key) and f.get("resident_kind") == FOREIGN:
             bad(item, "外国人住民の住民票には氏名の振り仮名を記載しません。")
+    if f.get("birth_date_text") and isinstance(f.get("birth_date"), dt.date):
+        try:
+            held = birth_date_of(f.get("resident_kind") or JAPANESE, f["birth_date"], f["birth_date_text"])
+        except JichitaiError as exc:
+            bad("生年月日_不詳表記", exc.message)
+        else:
+            if held != (f["birth_date"], f["birth_date_text"]):
+                bad("生年月日_不詳表記", f"「{f['birth_date_text']}」は「{held[1]}」と記載し、生年月日はその期間の日とします。")
     if f.get("resident_kind") == FOREIGN and not f.get("nationality"):
         bad("国籍名等", "外国人住民は国籍・地域が必要です（標準仕様書 1.1.2）。")
     if f.get("resident_kind") == JAPANESE and f.get("tsusho"):

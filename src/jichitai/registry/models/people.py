@@ -64,6 +64,8 @@ class PersonRecord(models.Model):
     name = models.CharField("氏名", max_length=200)
     kana = models.CharField("氏名フリガナ", max_length=200, blank=True, default="")
     birth_date = models.DateField("生年月日")
+    # j80: a 不詳日 or 暦上日以外 (「令和5年頃」「令和5年2月29日」) as the 戸籍 has it; ``birth_date`` is then its internal day
+    birth_date_text = models.CharField("生年月日（不詳日等）", max_length=50, blank=True, default="", db_default="")
     sex = models.CharField("性別", max_length=1)
     relationship = models.CharField("続柄", max_length=20)
     household_order = models.PositiveSmallIntegerField("世帯員の並び順", default=1)

@@ -56,9 +56,12 @@ def seireki(value: object) -> str:
 
 @register.filter
 def born(person: object) -> str:
-    """生年月日 as j90 (1.1.9) wants it: 和暦, but 西暦 for a foreign resident (a Person or a search row)."""
+    """生年月日 as j90 (1.1.9) wants it: 和暦, but 西暦 for a foreign resident (a Person or a search row); a 不詳日 or
+    暦上日以外 as the 戸籍 has it (j80), never its internal day."""
     get = person.get if isinstance(person, dict) else lambda key: getattr(person, key, None)
     day = get("birth_date")
+    if get("birth_date_text"):
+        return str(get("birth_date_text"))
     return seireki(day) if get("resident_kind") == FOREIGN else wareki(day)
 
 

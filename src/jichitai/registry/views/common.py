@@ -65,8 +65,8 @@ def differences(before: Any, after: Any, towns: dict[str, Any] | None = None) ->
     person only the items that are filled. 個人番号 shows only whether it is recorded."""
     out = []
     for key, label in LABELS.items():
-        new = getattr(after, key)
-        old = getattr(before, key) if before is not None else None
+        new = _item(after, key)
+        old = _item(before, key) if before is not None else None
         if before is None and new in (None, ""):
             continue
         if before is None or old != new:
@@ -74,6 +74,14 @@ def differences(before: Any, after: Any, towns: dict[str, Any] | None = None) ->
                 old, new = ("（記載あり）" if old else ""), ("（記載あり）" if new else "")
             out.append({"label": label, "before": _shown(key, old, after, towns), "after": _shown(key, new, after, towns)})
     return out
+
+
+def _item(person: Any, key: str) -> Any:
+    """An item's value; a 不詳日 生年月日 is its text (j80), the internal day being no fact to show."""
+    words = getattr(person, "birth_date_text", None) if key == "birth_date" else None
+    if words:
+        return words
+    return getattr(person, key)
 
 
 def _shown(key: str, value: Any, person: Any, towns: dict[str, Any] | None = None) -> str:

@@ -12,10 +12,12 @@ from typing import Any
 
 from django import forms
 
+from jichitai.common.errors import JichitaiError
 from jichitai.common.text import hiragana_to_katakana, nfkc
 from jichitai.common.wareki import parse_wareki
 from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.person import CORRECTABLE, DATE_FIELDS, FOREIGN, HEAD, JAPANESE, RELATIONSHIPS
+from jichitai.registry.domain.unknown_dates import birth_date_of
 from jichitai.registry.models import PersonRecord, Town
 
 SEX = [("", "（選択してください）"), ("M", "男"), ("F", "女")]  # no default: a clerk chooses (issue 22)
@@ -51,6 +53,21 @@ class WarekiDateField(forms.DateField):
         except ValueError:
             raise forms.ValidationError("日付が読めません。和暦（令和8年11月1日、H2.4.7）または西暦（2026-11-01、"
                                         "20261101）で入力してください。", code="invalid") from None
+
+
+class RecordedDateField(WarekiDateField):
+    """A date as :class:`WarekiDateField` reads it, or else the words of a 不詳日 or 暦上日以外 (j80: 「昭和20年頃」
+    「令和5年2月29日」), kept as typed for the form's ``clean`` to read with its person's calendar (和暦 for a 日本人住民,
+    西暦 for a 外国人住民)."""
+
+    widget = forms.TextInput(attrs={"placeholder": "昭和55年1月7日・S55.1.7・1980-01-07・不詳日は「昭和20年頃」など",
+                                    "inputmode": "text"})
+
+    def to_python(self, value: Any) -> dt.date | str | None:  # type: ignore[override]
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return nfkc(str(value)).strip()
 
 
 class KanaField(forms.CharField):
@@ -160,7 +177,10 @@ class PersonFields(forms.Form):
 
     name = forms.CharField(label="氏名", max_length=200)
     kana = KanaField(label="氏名フリガナ（カタカナ）", max_length=200, required=False)
-    birth_date = WarekiDateField(label="生年月日")
+    birth_date = RecordedDateField(label="生年月日")
+    birth_date_internal = WarekiDateField(
+        label="内部で使う生年月日（不詳日のとき・任意）", required=False,
+        help_text="年月日不詳のときは必須。空欄のときは不詳日の期間の初日（令和5年頃なら令和5年1月1日）")
     sex = forms.ChoiceField(label="性別", choices=SEX)
     relationship = forms.ChoiceField(label="続柄", required=False,
                                      choices=[("", "（選択してください）"), *RELATIONSHIP_CHOICES],
@@ -179,6 +199,15 @@ class PersonFields(forms.Form):
         """続柄 left empty follows the age: a minor (民法第4条) is taken as 子, shown on the confirmation page;
         an adult's 続柄 must be chosen."""
         d = super().clean() or {}
+        typed = d.get("birth_date")
+        d["birth_date_text"] = ""
+        if isinstance(typed, str):  # a 不詳日 or 暦上日以外 (j80), read as the API and 修正 read it
+            try:
+                d["birth_date"], d["birth_date_text"] = birth_date_of(
+                    d.get("resident_kind") or JAPANESE, d.get("birth_date_internal"), typed)
+            except JichitaiError as exc:
+                self.add_error("birth_date", exc.message)
+                d.pop("birth_date", None)
         born = d.get("birth_date")
         if not d.get("relationship") and born is not None:
             if _age(born, dt.date.today()) < MINOR_AGE:
@@ -192,7 +221,8 @@ class PersonFields(forms.Form):
     def person(self) -> C.NewPerson:
         d = self.cleaned_data
         return C.NewPerson(
-            name=d["name"], kana=d.get("kana", ""), birth_date=d["birth_date"], sex=d["sex"],
+            name=d["name"], kana=d.get("kana", ""), birth_date=d["birth_date"],
+            birth_date_text=d.get("birth_date_text", ""), sex=d["sex"],
             relationship=d["relationship"], resident_kind=d["resident_kind"], my_number=d.get("my_number", ""),
             honseki=d.get("honseki", ""), hittosha=d.get("hittosha", ""), nationality=d.get("nationality", ""),
             residence_status=d.get("residence_status", ""), residence_period=d.get("residence_period", ""),

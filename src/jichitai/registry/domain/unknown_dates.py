@@ -1,0 +1,30 @@
+"""不詳日 and 暦上日以外 in the register's items (標準仕様書 1.1.8, j80): one reading for every entry point.
+
+The counter's forms, the API (through the command codec) and 修正 hand a 生年月日 given as a day, a text or both to
+:func:`birth_date_of`; it answers the internal day and the normalised text the register holds side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jichitai.common.recorded_date import SEIREKI, WAREKI, UnreadableDate, parse
+from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.person import FOREIGN
+
+
+def birth_date_of(resident_kind: str, day: dt.date | None, text: str, *,
+                  field: str = "birth_date_text") -> tuple[dt.date, str]:
+    """(internal day, text) of a 生年月日: ``text`` read in 和暦 for a 日本人住民 and in 西暦 for a 外国人住民 (j80's
+    last line, j90), ``day`` the internal day a clerk chose (else the first day of the period). A text that is an
+    ordinary date gives that day and no text."""
+    if not text.strip():
+        if day is None:
+            raise RegistryError("生年月日を入力してください。", code="birth_date_required", field="birth_date")
+        return day, ""
+    rule = SEIREKI if resident_kind == FOREIGN else WAREKI
+    try:
+        held = parse(text, calendar_rule=rule, internal=day)
+    except UnreadableDate as exc:
+        raise RegistryError(f"生年月日: {exc.message}", code=exc.code, field=field) from None
+    return held.day, held.text
