@@ -213,3 +213,27 @@ def test_the_command_refuses_a_file_it_cannot_read_in_words(tmp_path: Path) -> N
     with pytest.raises(CommandError, match="データ区分、記録番号、バーコード、収納金額の列がありません"):
         call_command("tax", "payments", "import", str(f), stdout=io.StringIO())
     assert not Payment.objects.exists()
+
+
+def test_the_notice_prints_no_slip_for_a_term_paid(city: dict[str, str], tmp_path: Path) -> None:
+    """第1期 paid in full, 第2期 half: the notice printed again has no 納付書 for 第1期 (and says it is paid), the
+    rest of 第2期 on a slip without barcode (the barcode's amount must be the 期's), 第3期・第4期 as before, and no
+    前納 slip (its sum would count 第1期 again)."""
+    from django.utils import timezone
+
+    s = ordinary_city(city)
+    items = list(s.instalments.filter(method="ordinary").order_by("position"))
+    before = notices.ordinary_notice_data(s, D(2026, 5, 15))
+    assert [i["label"] for i in before["slips"]["items"]][-1] == "全期前納"
+    receipts.import_file(write(tmp_path / "s.csv", [row(slip_code(s, 1), "N1")]))
+    Payment(fiscal_year=2026, atena_number=s.atena_number, term="第2期", amount=items[1].amount // 2,
+            paid_on=D(2026, 6, 1), channel="counter", recorded_by="test", recorded_at=timezone.now()).save()
+    data = notices.ordinary_notice_data(s, D(2026, 5, 15))
+    slips = {i["label"]: i for i in data["slips"]["items"]}
+    assert list(slips) == ["第2期", "第3期", "第4期"]
+    rest = items[1].amount - items[1].amount // 2
+    assert slips["第2期"]["amount"] == f"{rest:,}円" and slips["第2期"]["svg"] == ""
+    assert "一部を納付済みです" in slips["第2期"]["no_barcode"]
+    assert slips["第3期"]["svg"] and slips["第3期"]["amount"] == f"{items[2].amount:,}円"
+    assert "納付済みの期: 第1期（納付書はありません）" in data["notes"]
+    assert notices.ordinary_notice_data(s, D(2026, 5, 15), read=notices.prefetch([s]))["slips"] == data["slips"]

@@ -78,6 +78,7 @@ def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any =
         amounts.append(("うち給与からの特別徴収", schedule.salary_total))
     amounts.append(("うち普通徴収（この通知書で納める額）", schedule.ordinary_total))
     amounts += refund_lines(schedule.refund, None if paid is None else settle(items, schedule.refund, paid))
+    done = [i.label for i in items if paid and i.amount > 0 and paid.get(i.label, 0) >= i.amount]
     title = _changed(f"{fiscal_year_label(schedule.fiscal_year)} 市民税・県民税・森林環境税 納税通知書", amounts, before)
     return {
         "title": title,
@@ -86,9 +87,9 @@ def ordinary_notice_data(schedule: CollectionSchedule, on: dt.date, guard: Any =
         "amounts": [(label, format_yen(v)) for label, v in amounts],
         "instalments": [(i.label, to_wareki(i.due), format_yen(i.amount)) for i in items],
         "prepay": None if prepay is None else (prepay.label, to_wareki(prepay.due), format_yen(prepay.amount)),
-        "notes": list(schedule.notes),
+        "notes": list(schedule.notes) + ([f"納付済みの期: {'、'.join(done)}（納付書はありません）"] if done else []),
         "basis": "地方税法第319条の2・第320条。納期限が土曜日・日曜日・祝日等のときはその翌日（地方税法第20条の5第2項）。",
-        "slips": payment_slip.for_notice(schedule, items, prepay, recipient["name"]),
+        "slips": payment_slip.for_notice(schedule, items, prepay, recipient["name"], paid),
     }
 
 

@@ -31,7 +31,7 @@ A 納付額 above the city's limit (``JICHITAI_CVS_LIMIT``, 300,000円 by defaul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,6 +185,7 @@ class Due:
     due: dt.date
     amount: int
     term: int
+    without_barcode: str = ""  # why this slip carries no barcode (a 期 partly paid: the rest only at a window)
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,8 @@ def slip(payer: Payer, item: Due, *, biller_code: str | None, limit: int, sample
     }
     if item.amount <= 0:
         data["no_barcode"] = "納付額はありません"
+    elif item.without_barcode:
+        data["no_barcode"] = item.without_barcode
     elif item.amount > min(limit, GUIDELINE_MAX):
         data["no_barcode"] = (
             NOT_AT_CVS + f"（コンビニエンスストアで納められるのは1枚{format_yen(min(limit, GUIDELINE_MAX))}まで）"
@@ -273,9 +276,27 @@ def configured_biller() -> tuple[str | None, int, bool]:
     return SAMPLE_BILLER_CODE, config.cvs_limit, True
 
 
-def for_notice(schedule: Any, items: Sequence[Any], prepay: Any, name: str) -> dict[str, Any]:
+PARTLY_PAID = ("一部を納付済みです。残りの{rest}は、金融機関または市の窓口でお納めください"
+               "（コンビニエンスストアではお使いいただけません）")
+
+
+def unpaid_dues(items: Sequence[Any], paid: Mapping[str, int]) -> list[Due]:
+    """The 期 a notice still needs slips for, given what was ``paid`` per 期: none for a 期 paid in full; the rest of
+    a 期 partly paid, without a barcode (the barcode's amount must be the 期's, which the import checks)."""
+    out = []
+    for n, i in enumerate(items, start=1):
+        rest = i.amount - max(paid.get(i.label, 0), 0)
+        if i.amount <= 0 or rest <= 0:
+            continue
+        out.append(Due(i.label, i.due, rest, n, PARTLY_PAID.format(rest=format_yen(rest)) if rest < i.amount else ""))
+    return out
+
+
+def for_notice(schedule: Any, items: Sequence[Any], prepay: Any, name: str,
+               paid: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The 納付書 of a stored schedule's 納税通知書: ``items`` its 普通徴収 instalments in order, ``prepay`` the
-    全期前納 offered (or None), ``name`` the addressee's. A 期 with nothing to pay (after a 更正) gets no slip."""
+    全期前納 offered (or None), ``name`` the addressee's, ``paid`` what was paid per 期 when any payment is recorded.
+    A 期 with nothing to pay (after a 更正) or paid in full gets no slip."""
     from jichitai.tax import parameters as P
     from jichitai.tax.collection.domain.calendar import collection_calendar
     from jichitai.tax.services import configured_city_code
@@ -285,10 +306,12 @@ def for_notice(schedule: Any, items: Sequence[Any], prepay: Any, name: str) -> d
     )
     code, limit, sample = configured_biller()
     payer = Payer(schedule.fiscal_year, schedule.atena_number, schedule.assessment_version, name)
-    terms = [Due(i.label, i.due, i.amount, n) for n, i in enumerate(items, start=1) if i.amount > 0]
-    # a 前納 slip only when it joins two or more 期 still to pay (one 期 left is that 期's own slip)
+    terms = unpaid_dues(items, paid or {})
+    # a 前納 slip only when it joins two or more 期 still to pay (one 期 left is that 期's own slip), none of them
+    # paid at all (its amount is the 期' sum, as printed)
     joined = [] if prepay is None else [t for t in terms if t.due >= prepay.due]
-    front = None if len(joined) < 2 else Due(prepay.label, prepay.due, prepay.amount, 0)
+    touched = any((paid or {}).get(i.label, 0) for i in items if prepay is not None and i.due >= prepay.due)
+    front = None if len(joined) < 2 or touched else Due(prepay.label, prepay.due, prepay.amount, 0)
     return slips(
         payer,
         terms,
