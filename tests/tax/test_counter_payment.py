@@ -24,6 +24,8 @@ def _post(client: Any, atena: str, **form: str) -> Any:
 
 
 def test_a_counter_payment_is_recorded_and_the_schedule_shows_it(city: dict[str, str], login_as: Any) -> None:
+    """Consistency (the stored 期): the form records one payment under the clerk, the page says 納付済 and 一部納付
+    with the rest, the entry is audited under the person."""
     s = ordinary_city(city)
     items = list(s.instalments.filter(method="ordinary").order_by("position"))
     client = login_as("tax_reviewer", department="shiminzei")
@@ -57,7 +59,7 @@ def test_a_counter_payment_is_recorded_and_the_schedule_shows_it(city: dict[str,
 ])
 def test_a_counter_payment_that_does_not_read_is_refused_in_words(city: dict[str, str], login_as: Any,
                                                                   form: dict[str, str], words: str) -> None:
-    """Nothing recorded, the page again (400) with the reason and what was typed; the refusal audited."""
+    """Consistency (our messages): Nothing recorded, the page again (400) with the reason and what was typed; the refusal audited."""
     ordinary_city(city)
     client = login_as("tax_reviewer", department="shiminzei")
     r = _post(client, city["taro"], **form)
@@ -70,7 +72,7 @@ def test_a_counter_payment_that_does_not_read_is_refused_in_words(city: dict[str
 
 
 def test_only_the_tax_reviewer_records_and_csrf_is_checked(city: dict[str, str], login_as: Any) -> None:
-    """The supervisor sees the page (tax.taxpayer.view) but neither the form nor the right to post; a post without
+    """Consistency (the policy: tax.payment.record is 税務審査 only; Django's CSRF): The supervisor sees the page (tax.taxpayer.view) but neither the form nor the right to post; a post without
     the CSRF token is refused."""
     from django.test import Client
 
@@ -87,7 +89,7 @@ def test_only_the_tax_reviewer_records_and_csrf_is_checked(city: dict[str, str],
 
 def test_after_a_revision_the_page_shows_the_real_overpayment(city: dict[str, str], login_as: Any,
                                                              tmp_path: Any) -> None:
-    """Paid 第1期 and 第2期; a 更正 lowers the year 7,000円 below them: the page says 過誤納金（還付） 7,000円, not
+    """Independent arithmetic (第17条): Paid 第1期 and 第2期; a 更正 lowers the year 7,000円 below them: the page says 過誤納金（還付） 7,000円, not
     「還付（納付済みの場合）」 (第17条)."""
     from jichitai.tax.collection import services as collection
     from jichitai.tax.models import Assessment
@@ -105,7 +107,7 @@ def test_after_a_revision_the_page_shows_the_real_overpayment(city: dict[str, st
 
 
 def test_a_wrong_entry_is_cancelled_by_a_reversing_entry(city: dict[str, str], login_as: Any) -> None:
-    """The 窓口 entry of 第1期 cancelled from the page: the original stays, a row with the amount negated is added
+    """Consistency (append-only: a reversing row): The 窓口 entry of 第1期 cancelled from the page: the original stays, a row with the amount negated is added
     (append-only), the 期 is 未納 again, a second cancel is refused in words; audited under the person."""
     s = ordinary_city(city)
     first = s.instalments.filter(method="ordinary").order_by("position")[0]

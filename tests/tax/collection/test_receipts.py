@@ -59,7 +59,7 @@ def row(code: str, key: str, *, kind: str = "1", on: str = "20260625", amount: i
 
 
 def test_a_file_read_twice_records_its_payments_once(city: dict[str, str], tmp_path: Path) -> None:
-    """The 速報 of 第1期 and 第2期 recorded against Taro's 期 with the file's line; read again, and then its 確報 (same
+    """Consistency (the slips printed from the stored schedule; the file's own rows): The 速報 of 第1期 and 第2期 recorded against Taro's 期 with the file's line; read again, and then its 確報 (same
     記録番号, cp932), nothing new; the import is audited under Taro."""
     s = ordinary_city(city)
     items = list(s.instalments.filter(method="ordinary").order_by("position"))
@@ -82,7 +82,7 @@ def test_a_file_read_twice_records_its_payments_once(city: dict[str, str], tmp_p
 
 
 def test_rows_that_match_nothing_are_listed_in_words_beside_the_file(city: dict[str, str], tmp_path: Path) -> None:
-    """An unknown 宛名番号, a 期 the slip's 版 does not have, a checksum failure, a slip amount other than the 期's,
+    """Consistency (each row made wrong in one item; the reasons are ours, in words): An unknown 宛名番号, a 期 the slip's 版 does not have, a checksum failure, a slip amount other than the 期's,
     a 収納金額 other than the barcode's, a 版 never issued, a day that is no date, a 取消 of nothing: each listed with
     its reason, nothing recorded for it, the good row recorded; the command prints them and the amounts as 円."""
     s = ordinary_city(city)
@@ -126,7 +126,7 @@ def test_rows_that_match_nothing_are_listed_in_words_beside_the_file(city: dict[
 
 
 def test_a_prepayment_pays_each_term_and_a_cancellation_reverses_it(city: dict[str, str], tmp_path: Path) -> None:
-    """The 全期前納 slip (期別 00) records one payment per 期 it joins (its sum the slip's amount); a 取消 row with
+    """Consistency (the stored 期; 前納 of 地方税法第321条第1項): The 全期前納 slip (期別 00) records one payment per 期 it joins (its sum the slip's amount); a 取消 row with
     the same 記録番号 appends the reversing entries (amounts negated), and reading the 取消 again adds nothing."""
     s = ordinary_city(city)
     items = list(s.instalments.filter(method="ordinary").order_by("position"))
@@ -145,7 +145,7 @@ def test_a_prepayment_pays_each_term_and_a_cancellation_reverses_it(city: dict[s
 
 
 def test_without_payments_the_revision_refund_stays_conditional(city: dict[str, str]) -> None:
-    """The same 更正 with nothing paid: the note and the notice keep 「還付（納付済みの場合）」 7,000円 — the platform
+    """Consistency (the schedule's own refund): The same 更正 with nothing paid: the note and the notice keep 「還付（納付済みの場合）」 7,000円 — the platform
     cannot tell a 過誤納金 it has not seen."""
     from jichitai.tax.models import Assessment
 
@@ -159,7 +159,7 @@ def test_without_payments_the_revision_refund_stays_conditional(city: dict[str, 
 
 
 def test_a_payment_against_the_old_slip_counts_after_a_revision(city: dict[str, str], tmp_path: Path) -> None:
-    """Taro paid 第1期 and 第2期 from the 当初 slips; a 更正 on 2026-09-15 lowers his year to less than those two:
+    """Independent arithmetic (第17条: 7,000円 paid beyond the new amount) on the stored 期: Taro paid 第1期 and 第2期 from the 当初 slips; a 更正 on 2026-09-15 lowers his year to less than those two:
     the new schedule's 第1期・第2期 (unchanged, already due) count the payments, and the excess over the new amount is
     過誤納金 actually paid (第17条), from the payments — not 「納付済みの場合」."""
     from jichitai.tax.collection.domain.receipts import PAID
@@ -203,7 +203,7 @@ def _revise(a: Any, total: int) -> None:
 
 
 def test_the_command_refuses_a_file_it_cannot_read_in_words(tmp_path: Path) -> None:
-    """No file, or a file without the columns we read: the command stops with the reason (nothing recorded)."""
+    """Consistency (our messages): No file, or a file without the columns we read: the command stops with the reason (nothing recorded)."""
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="収納データファイルがありません"):
@@ -216,7 +216,7 @@ def test_the_command_refuses_a_file_it_cannot_read_in_words(tmp_path: Path) -> N
 
 
 def test_the_notice_prints_no_slip_for_a_term_paid(city: dict[str, str], tmp_path: Path) -> None:
-    """第1期 paid in full, 第2期 half: the notice printed again has no 納付書 for 第1期 (and says it is paid), the
+    """Consistency (the stored 期 and the payments recorded): 第1期 paid in full, 第2期 half: the notice printed again has no 納付書 for 第1期 (and says it is paid), the
     rest of 第2期 on a slip without barcode (the barcode's amount must be the 期's), 第3期・第4期 as before, and no
     前納 slip (its sum would count 第1期 again)."""
     from django.utils import timezone

@@ -1,6 +1,7 @@
 """Issue 21 収納 in headless chromium: the tax reviewer opens a taxpayer whose 第1期 came in by a コンビニ収納 file,
 reads 納付済 against it, records the 第2期 paid at the 窓口 with the page's form (a wrong amount first: refused in
-words, what was typed kept), and reads 納付済 against the 第2期 too, the payment listed with the clerk's name."""
+words, what was typed kept), and reads 納付済 against the 第2期 too, the payment listed with the clerk's name.
+Consistency: the amounts are the stored schedule's."""
 
 from __future__ import annotations
 
