@@ -322,3 +322,34 @@ def test_a_placement_that_lost_its_reservation_records_nothing(on_folder: Path, 
     body = Path(other.file.stored_path).read_bytes()
     assert messagelog.verify_receipt(other.receipt, messagelog.public_key_pem(), body) and len(_rows(body)) == 5
     assert not any((on_folder / "staging").iterdir())
+
+
+def test_a_placement_taken_over_after_its_last_chunk_records_nothing(on_folder: Path, make_system: Any,
+                                                                    make_event: Any,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """consistency: the commit checks the reservation again under the row lock — a placer whose reservation was
+    taken over after its last chunk was written (no renewal left to notice) discards its staged file and
+    records nothing; the CSV under the name is the other placement's, signed by its receipt."""
+    system, _ = make_system(code="kokuho-x", feeds={"atena-extract": None})
+    make_event("100000001")
+    real_render = extracts.render
+    other: list[Any] = []
+
+    def render_then_lose(*args: Any, **kwargs: Any) -> Any:
+        x = real_render(*args, **kwargs)
+        if not other:  # the first placer, done writing: its reservation lapses and another places first
+            other.append(None)
+            Subscription.objects.filter(system=system).update(placing_until=timezone.now() - dt.timedelta(seconds=1))
+            make_event("100000002")  # the other's file differs: the first one's bytes must not end up anywhere
+            other[0] = extracts.place(system)
+        return x
+
+    monkeypatch.setattr(extracts, "render", render_then_lose)
+    assert extracts.place(system) is None
+    placed = other[0]
+    assert placed is not None and ExchangedFile.objects.get() == placed.file
+    body = Path(placed.file.stored_path).read_bytes()
+    assert [r["宛名番号"] for r in _rows(body)] == ["100000001", "100000002"]
+    assert messagelog.verify_receipt(placed.receipt, messagelog.public_key_pem(), body)
+    assert not any((on_folder / "staging").iterdir())
+    assert Subscription.objects.get(system=system).placing_token == ""

@@ -96,7 +96,7 @@ class GrantAdmin(GuardedModelAdmin):
 class SubscriptionAdmin(GuardedModelAdmin):
     list_display = ("system", "feed", "acked_cursor", "delivered_cursor", "last_delivery_at", "failures")
     readonly_fields = ("acked_cursor", "delivered_cursor", "last_delivery_at", "delivered_events", "failures",
-                       "last_error", "next_push_at")
+                       "last_error", "next_push_at", "placing_token", "placing_until")
 
 
 class ChoicesFilter(admin.SimpleListFilter):
