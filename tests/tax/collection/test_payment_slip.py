@@ -69,16 +69,32 @@ def test_items_that_do_not_fit_are_refused() -> None:
 
 
 def test_the_symbol_is_gs1_128_start_c_then_fnc1() -> None:
-    """Independent (ISO/IEC 15417 Code 128 values: Start C = 105, FNC1 = 102; GS1-128 = FNC1 after the start):
-    python-barcode's gs1_128 encodes the 44 digits as Start C, FNC1 and 22 digit pairs."""
-    from barcode.codex import Gs1_128
-
+    """Independent (ISO/IEC 15417 Code 128 values: Start C = 105, FNC1 = 102, Code C's value of a digit pair is the
+    pair, the check character (Start + Σ position × value) mod 103, Stop = 106; GS1-128 = FNC1 after the start): the
+    slip's symbol characters are Start C, FNC1, the 44 digits as 22 pairs, the check character and the stop — 58.52 mm
+    wide with 0.19 mm modules and 10-module quiet zones, inside the guideline's 60 mm."""
     code = ps.payload("912345", ps.free_field(2026, "12345", 1, 1), due=D(2026, 6, 30), amount=12_300)
-    encoded = Gs1_128(code).encoded
-    assert encoded[:2] == [105, 102] and len(encoded) == 24
-    assert encoded[2:] == [int(code[i : i + 2]) for i in range(0, 44, 2)]
-    svg = ps.barcode_svg(code)
-    assert svg.startswith("<svg") and 'width="58.520mm"' in svg  # ≤ 60 mm (guideline)
+    values = ps.symbol(code)
+    pairs = [int(code[i : i + 2]) for i in range(0, 44, 2)]
+    assert values[:2] == [105, 102] and values[2:24] == pairs and values[25] == 106 and len(values) == 26
+    assert values[24] == (105 + sum(k * v for k, v in enumerate(values[1:24], start=1))) % 103
+    assert ps.symbol_width_mm(values) == pytest.approx(58.52)
+
+
+def test_the_template_draws_code_128s_bar_patterns() -> None:
+    """Consistency: the bar patterns the 納付書 template draws each symbol character with (its ``code128`` table, one
+    string of modules per value) are python-barcode's Code 128 table, the stop with its terminating bar last."""
+    import re
+
+    from barcode.charsets import code128
+
+    from jichitai.tax.collection.notices import TEMPLATES
+
+    source = (TEMPLATES / "ordinary_notice.typ").read_text()
+    table = re.search(r"#let code128 = \((.*?)\n\)", source, re.S)
+    assert table is not None
+    assert re.findall(r'"([01]+)"', table.group(1)) == [*code128.CODES, code128.STOP + "11"]
+    assert len(code128.CODES) == ps.STOP
 
 
 def test_a_slip_over_the_limit_or_without_a_code_has_no_barcode() -> None:
@@ -89,9 +105,9 @@ def test_a_slip_over_the_limit_or_without_a_code_has_no_barcode() -> None:
     )
     at = ps.slip(PAYER, ps.Due("第1期", D(2026, 6, 30), 300_000, 1), biller_code="912345", limit=300_000, sample=False)
     none = ps.slip(PAYER, ps.Due("第1期", D(2026, 6, 30), 12_300, 1), biller_code=None, limit=300_000, sample=False)
-    assert over["svg"] == "" and ps.NOT_AT_CVS in over["no_barcode"] and "300,000円" in over["no_barcode"]
-    assert at["svg"] != "" and at["digits"][1].startswith("0-260630-0-300000-")
-    assert none["svg"] == "" and none["no_barcode"] == ps.NOT_AT_CVS
+    assert over["symbol"] == [] and ps.NOT_AT_CVS in over["no_barcode"] and "300,000円" in over["no_barcode"]
+    assert at["symbol"] != [] and at["digits"][1].startswith("0-260630-0-300000-")
+    assert none["symbol"] == [] and none["no_barcode"] == ps.NOT_AT_CVS
     assert (over["due"], over["amount"]) == ("令和8年6月30日", "300,001円")
 
 
@@ -250,3 +266,60 @@ def test_decode_refuses_in_words(code: str, words: str) -> None:
         code = hand + "4"
     with pytest.raises(ps.SlipError, match=words):
         ps.decode(code)
+
+
+def _notice(payer: ps.Payer, terms: list[ps.Due], prepay: ps.Due, *, places: str = "") -> dict[str, object]:
+    """A 納税通知書's content as ``notices.ordinary_notice_data`` gives it, built by hand (no database)."""
+    return {
+        "title": "令和8年度 市民税・県民税・森林環境税 納税通知書", "issued": "令和8年5月15日", "issuer": "神戸市長",
+        "recipient": {"postcode": "650-0001", "address": "兵庫県神戸市中央区加納町6丁目5番1号", "name": payer.name},
+        "atena_number": payer.atena_number, "amounts": [["年税額", f"{prepay.amount:,}円"]],
+        "instalments": [[t.label, "令和8年6月30日", f"{t.amount:,}円"] for t in terms],
+        "prepay": [prepay.label, "令和8年6月30日", f"{prepay.amount:,}円"], "notes": [], "basis": "地方税法第319条の2。",
+        "slips": ps.slips(payer, terms, prepay, city_name="神戸市", places=places, biller_code="912345",
+                          limit=300_000, sample=False),
+    }
+
+
+def test_every_symbol_of_a_bulk_batch_reads_back_as_its_44_digits(tmp_path: Path) -> None:
+    """Independent (zbar, a decoder of its own, reads the drawn bars): three 納税通知書 typeset in one compilation as
+    the bulk issuance does (no structure tree), 4 期 and a 前納 each, different payers and amounts — every one of
+    the 15 symbols on the pages decodes as GS1-128 to exactly the 44 digits ``payload`` gives for its slip."""
+    from jichitai.registry.certificates.render import typst_pdf
+    from jichitai.tax.collection.notices import TEMPLATES
+
+    batch, expected = [], []
+    for k, amount in enumerate((1_000, 61_700, 299_900)):
+        payer = ps.Payer(2026, f"{10_000 + k * 7_919}", 1 + k, f"青木 太郎{k}")
+        terms = [ps.Due(f"第{n}期", D(2026, 4 + 2 * n, 1 + n), amount + n, n) for n in range(1, 5)]
+        prepay = ps.Due("全期前納", D(2026, 6, 30), min(4 * amount, 300_000), 0)
+        batch.append(_notice(payer, terms, prepay))
+        expected += [ps.payload("912345", ps.free_field(2026, payer.atena_number, payer.version, d.term), due=d.due,
+                                amount=d.amount) for d in [*terms, prepay]]
+    pdf = typst_pdf(TEMPLATES / "ordinary_notice.typ", batch, tags=False)
+    assert sorted(_decoded(pdf, tmp_path)) == sorted(expected)
+
+
+def test_a_long_name_widens_its_row_and_pushes_the_places_down(tmp_path: Path) -> None:
+    """Consistency (the slip's own layout): a 納税者 name too long for one line of its cell wraps inside the table —
+    the 納付場所 line still prints below the name's last line, not over it — and the whole name is on the slip."""
+    import re
+
+    from jichitai.registry.certificates.render import typst_pdf
+    from jichitai.tax.collection.notices import TEMPLATES
+
+    name = "ウィリアムズ　アレクサンドラ　エリザベス　キャサリン　マーガレット　ヴィクトリア"
+    payer = ps.Payer(2026, "12345", 1, name)
+    terms = [ps.Due("第1期", D(2026, 6, 30), 12_300, 1), ps.Due("第2期", D(2026, 8, 31), 12_000, 2)]
+    pdf = typst_pdf(TEMPLATES / "ordinary_notice.typ", _notice(payer, terms, ps.Due("全期前納", D(2026, 6, 30), 24_300, 0)))
+    (tmp_path / "n.pdf").write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox", str(tmp_path / "n.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = sorted((round(float(y0)), float(x0), float(y1), w) for x0, y0, y1, w in
+                   re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', html))
+    first_slip = [w for w in words if w[0] < 260]  # the first of three slips a page (84 mm ≈ 238 pt each)
+    text = "".join(w for _, _, _, w in first_slip)  # line by line, left to right
+    assert name.replace("　", "") in text.replace("納税者", "").replace("様", "")
+    name_bottom = max(y1 for _, _, y1, w in first_slip if w.endswith("様"))
+    places_top = min(y0 for y0, _, _, w in first_slip if w.startswith("納付場所"))
+    assert places_top > name_bottom

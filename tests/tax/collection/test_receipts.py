@@ -232,8 +232,8 @@ def test_the_notice_prints_no_slip_for_a_term_paid(city: dict[str, str], tmp_pat
     slips = {i["label"]: i for i in data["slips"]["items"]}
     assert list(slips) == ["第2期", "第3期", "第4期"]
     rest = items[1].amount - items[1].amount // 2
-    assert slips["第2期"]["amount"] == f"{rest:,}円" and slips["第2期"]["svg"] == ""
+    assert slips["第2期"]["amount"] == f"{rest:,}円" and slips["第2期"]["symbol"] == []
     assert "一部を納付済みです" in slips["第2期"]["no_barcode"]
-    assert slips["第3期"]["svg"] and slips["第3期"]["amount"] == f"{items[2].amount:,}円"
+    assert slips["第3期"]["symbol"] and slips["第3期"]["amount"] == f"{items[2].amount:,}円"
     assert "納付済みの期: 第1期（納付書はありません）" in data["notes"]
     assert notices.ordinary_notice_data(s, D(2026, 5, 15), read=notices.prefetch([s]))["slips"] == data["slips"]

@@ -150,31 +150,26 @@ def human_readable(code: str) -> tuple[str, str]:
 MODULE_MM = 0.19  # X, the narrowest bar
 QUIET_MODULES = 10  # Code 128's quiet zone each side
 BAR_MM = 10.0
+STOP = 106  # the stop pattern with its terminating bar: the last entry of the template's table (code128 in the .typ)
 
 
-def barcode_svg(code: str) -> str:
-    """The GS1-128 symbol as SVG: python-barcode's ``Gs1_128`` encodes it (Start C, FNC1, 22 digit pairs, the
-    modulo-103 check character, Stop) into modules; each run of dark modules is one rectangle here — 0.19 mm
-    modules, 10-module quiet zones, 10 mm bars: 58.5 mm wide, inside the guideline's 60 mm. (python-barcode's own
-    SVG writer gives the same picture through xml.dom at ~40 times the CPU, too slow for the bulk issuance.)"""
+def symbol(code: str) -> list[int]:
+    """The GS1-128 symbol as its Code 128 symbol characters' values, which the 納付書 template draws from its table
+    of their bar patterns (ISO/IEC 15417): python-barcode's ``Gs1_128`` encodes (Start C, FNC1, 22 digit pairs, the
+    modulo-103 check character), :data:`STOP` ends it. 0.19 mm modules with 10-module quiet zones: 58.52 mm wide,
+    inside the guideline's 60 mm. Values, not a picture: the bulk issuance typesets ~1.4 M slips, and each symbol
+    as an SVG image cost Typst more than the rest of its slip (docs/benchmarks.md)."""
+    from barcode.charsets.code128 import CODES
     from barcode.codex import Gs1_128
 
     modules = Gs1_128(code).build()[0]
-    width = (len(modules) + 2 * QUIET_MODULES) * MODULE_MM
-    bars = []
-    start = None
-    for i, m in enumerate(modules + "0"):
-        if m == "1" and start is None:
-            start = i
-        elif m != "1" and start is not None:
-            x = (QUIET_MODULES + start) * MODULE_MM
-            bars.append(f'<rect x="{x:.3f}" y="0" width="{(i - start) * MODULE_MM:.3f}" height="{BAR_MM}"/>')
-            start = None
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.3f}mm" height="{BAR_MM}mm" '
-        f'viewBox="0 0 {width:.3f} {BAR_MM}"><rect width="{width:.3f}" height="{BAR_MM}" fill="white"/>'
-        f'<g fill="black">{"".join(bars)}</g></svg>'
-    )
+    width = len(CODES[0])
+    return [CODES.index(modules[i:i + width]) for i in range(0, len(modules) - width - 2, width)] + [STOP]
+
+
+def symbol_width_mm(values: list[int]) -> float:
+    """The printed width: 11 modules a symbol character, 13 for the stop, and the quiet zones."""
+    return (11 * (len(values) - 1) + 13 + 2 * QUIET_MODULES) * MODULE_MM
 
 
 @dataclass(frozen=True)
@@ -202,13 +197,13 @@ def notice_number(payer: Payer) -> str:
 
 
 def slip(payer: Payer, item: Due, *, biller_code: str | None, limit: int, sample: bool) -> dict[str, Any]:
-    """The printed items of one 納付書 (JSON for the Typst page): the barcode's SVG and digits, or the reason in
-    words there is none."""
+    """The printed items of one 納付書 (JSON for the Typst page): the barcode's symbol characters (:func:`symbol`) and
+    digits, or the reason in words there is none."""
     data: dict[str, Any] = {
         "label": item.label,
         "due": to_wareki(item.due),
         "amount": format_yen(item.amount),
-        "svg": "",
+        "symbol": [],
         "digits": ["", ""],
         "no_barcode": "",
         "sample": sample,
@@ -234,7 +229,7 @@ def slip(payer: Payer, item: Due, *, biller_code: str | None, limit: int, sample
         except SlipError:
             data["no_barcode"] = NOT_AT_CVS
         else:
-            data.update(svg=barcode_svg(code), digits=list(human_readable(code)))
+            data.update(symbol=symbol(code), digits=list(human_readable(code)))
     return data
 
 
