@@ -24,7 +24,6 @@ from jichitai.dbcopy import copy_rows, execute_bound, json_text, update_rows
 from jichitai.registry.domain.decide import Change, Entry
 from jichitai.registry.domain.person import HEAD, Person
 from jichitai.registry.domain.reception import Reception
-from jichitai.registry.mailing_codes import codes_of
 from jichitai.registry.models import Household, OutboxEvent, Resident, ResidentHistory
 from jichitai.registry.outbox import snapshot
 from jichitai.registry.store import row_values, search_values
@@ -45,8 +44,6 @@ def write(workset: WorkingSet, actor: Any, terminal: str, reception: Reception |
     entered_by, terminal = audit.actor_label(actor)[:100], terminal[:100]
     cipher: dict[str, Any] = {}  # 宛名番号 → its last snapshot's number, keys and ciphertext, for the next one
     histories, outbox, current = [], [], {}
-    # each event carries the person's 郵便物送付コード (j190), so a later 異動 keeps it in the hub's 全件
-    codes = codes_of({e.after.atena_number for p in workset.pending for e in p.change.entries})
     for pending in workset.pending:
         change: Change = pending.change
         cancels = uuid.UUID(change.cancels) if change.cancels else None
@@ -72,7 +69,7 @@ def write(workset: WorkingSet, actor: Any, terminal: str, reception: Reception |
                 "atena_number": atena, "setai_number": person.setai_number, "occurred_on": change.moved_on,
                 "created_at": now,
                 "payload": payload(change, entry, atena in pending.subjects, atena in pending.supported,
-                                   codes.get(atena, "")),
+                                   workset.mailing_code(atena)),
             })
     copy_rows(ResidentHistory, histories)
     _write_current(workset, current)

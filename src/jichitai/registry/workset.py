@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from jichitai.common.ids import uuid7
@@ -35,7 +35,7 @@ from jichitai.registry.domain import commands as C
 from jichitai.registry.domain.ledger import RecordedChange, TownInfo
 from jichitai.registry.domain.person import ACTIVE, PERSON_FIELDS, Person
 from jichitai.registry.domain.reasons import Reason
-from jichitai.registry.models import Household, Resident, ResidentHistory, Town
+from jichitai.registry.models import Household, MailingCodeSetting, Resident, ResidentHistory, Town
 from jichitai.registry.store import SEARCH_KEYS, my_number_indexes, own_codes, to_person, use_raw_sql
 
 _REGISTRY_NUMBER = re.compile(r"\d{15}")  # 宛名番号 and 世帯番号 (j130) have the same shape
@@ -49,6 +49,11 @@ _MAY_FORM_HOUSEHOLD = (C.RecordMoveIn, C.RecordExOfficioEntry, C.RecordMoveWithi
 
 _RESIDENTS = Resident._meta.db_table
 _SELECT = ", ".join(str({f.attname: f.column for f in Resident._meta.concrete_fields}[c]) for c in _COLUMNS)
+# read with the rows, for the outbox events the batch writes (j190: every event carries the code in force): the
+# person's latest 郵便物送付コード, '' or NULL for 指定なし — no query of its own for every 異動
+_MAILING = MailingCodeSetting._meta.db_table
+_MAILING_CODE = (f"(SELECT m.code FROM {_MAILING} m WHERE m.atena_number = {_RESIDENTS}.atena_number "  # noqa: S608
+                 "ORDER BY m.set_at DESC, m.id DESC LIMIT 1)")
 
 
 def _households_of(atenas: set[str]) -> set[str]:
@@ -73,12 +78,15 @@ def _lock_households(setais: set[str]) -> None:
 def _lock_residents(atenas: set[str], setais: set[str]) -> list[SimpleNamespace]:
     """The active members of ``setais`` and the people ``atenas``, locked in 宛名番号 order."""
     if not use_raw_sql():
+        code = MailingCodeSetting.objects.filter(atena_number=OuterRef("pk")).order_by("-set_at", "-pk")
         return [SimpleNamespace(pk=r["atena_number"], **r) for r in Resident.objects.select_for_update()
-                .filter(Q(setai_number__in=setais, status=ACTIVE) | Q(pk__in=atenas)).order_by("pk").values(*_COLUMNS)]
+                .filter(Q(setai_number__in=setais, status=ACTIVE) | Q(pk__in=atenas)).order_by("pk")
+                .annotate(mailing_code=Subquery(code.values("code")[:1])).values(*_COLUMNS, "mailing_code")]
     in_households, p1 = any_of("setai_number", setais)
     named, p2 = any_of("atena_number", atenas)
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {_SELECT} FROM {_RESIDENTS} WHERE ({in_households} AND status = %s) "  # noqa: S608
+        cur.execute(f"SELECT {_SELECT}, {_MAILING_CODE} FROM {_RESIDENTS} "  # noqa: S608
+                    f"WHERE ({in_households} AND status = %s) "
                     f"OR {named} ORDER BY atena_number FOR UPDATE", [*p1, ACTIVE, *p2])
         return [_row(r) for r in cur.fetchall()]
 
@@ -87,7 +95,7 @@ def _row(values: tuple[Any, ...]) -> SimpleNamespace:
     """A resident row read by the batch: its columns by name, and ``pk``."""
     row = SimpleNamespace()
     items = row.__dict__
-    items.update(zip(_COLUMNS, values, strict=True))
+    items.update(zip((*_COLUMNS, "mailing_code"), values, strict=True))
     items["pk"] = items["atena_number"]
     return row
 
@@ -196,6 +204,12 @@ class WorkingSet:
         self._serials: dict[str, list[int]] = {"atena": [], "setai": []}
         self._reserved: dict[str, list[int]] = {}  # serials the caller reserved for the command being decided
         self._wanted = {"atena": 0, "setai": 0}
+
+    def mailing_code(self, atena_number: str) -> str:
+        """The person's 郵便物送付コード as read with their row ('' for 指定なし and for a person the batch creates):
+        each outbox event carries it (j190), so a later 異動 keeps it in the hub's 全件."""
+        row = self.rows.get(atena_number)
+        return (getattr(row, "mailing_code", None) or "") if row is not None else ""
 
     # ---- reading ahead ------------------------------------------------------------------------------
 
