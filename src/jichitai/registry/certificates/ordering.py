@@ -1,4 +1,5 @@
-"""世帯員の並び順 (j1010, 5.2): the order of members on a 世帯連記式 住民票の写し.
+"""世帯員の並び順 (j1010, 5.2): the order of members on a 世帯連記式 住民票の写し, and on the counter's household page
+and forms (the same order wherever a household is listed: 世帯主 first, whatever order the members joined in).
 
 Rank 1: 世帯主, 配偶者, 世帯主の子. Rank 2: the families of the head's children (子の配偶者, 孫).
 Rank 3: the head's 父母, 兄弟姉妹, 祖父母. Rank 4: other 親族, 縁故者, 同居人. Inside a group: birth date,
@@ -10,8 +11,10 @@ rather than family by family, because the 続柄 text does not say which child a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 from jichitai.registry.certificates.snapshot import PersonEntry
 
@@ -45,9 +48,26 @@ def relationship_rank(relationship: str) -> tuple[int, int]:
     return (4, 1)
 
 
+class Member(Protocol):
+    @property
+    def relationship(self) -> str: ...
+    @property
+    def birth_date(self) -> dt.date: ...
+    @property
+    def atena_number(self) -> str: ...
+
+
+M = TypeVar("M", bound=Member)
+
+
+def in_standard_order(members: Iterable[M]) -> list[M]:
+    """Members by the rule of j1010: rank of the 続柄, then 生年月日, then 宛名番号."""
+    return sorted(members, key=lambda p: (relationship_rank(p.relationship), p.birth_date, p.atena_number))
+
+
 def ordered(members: Iterable[PersonEntry]) -> list[PersonEntry]:
     """Members in the order of j1010 (hand-set order first, when every member has one)."""
     people = list(members)
     if people and all(p.order is not None for p in people):
         return sorted(people, key=lambda p: (p.order, p.atena_number))
-    return sorted(people, key=lambda p: (relationship_rank(p.relationship), p.birth_date, p.atena_number))
+    return in_standard_order(people)

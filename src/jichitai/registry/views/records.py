@@ -19,6 +19,7 @@ from jichitai.audit import services as audit
 from jichitai.common.errors import NotFound, PermissionRefused
 from jichitai.common.text import hiragana_to_katakana, nfkc
 from jichitai.registry import access, de_facto_heads, mailing_codes, memos, purposes, support, suppression
+from jichitai.registry.certificates.ordering import in_standard_order
 from jichitai.registry.domain import RegistryError
 from jichitai.registry.domain.mailing_code import MailingCode, addressee_name
 from jichitai.registry.domain.person import ACTIVE, REMOVED, Person
@@ -161,7 +162,7 @@ def household(actor: Any, setai_number: str, *, with_removed: bool = False) -> H
                                               via="household", counter=True) if rows or gone \
         else None
     hidden = access.hidden_items(actor)
-    members = [access.mask(to_person(r), hidden) for r in rows]
+    members = in_standard_order(access.mask(to_person(r), hidden) for r in rows)  # j1010: 世帯主 first
     for m in members:
         audit.record(actor, "registry.view", f"resident:{m.atena_number}", "ok", page="household",
                      setai_number=setai_number)
@@ -218,7 +219,6 @@ def ensure_change_visible(actor: Any, change: Any, *,
 
 
 def household_members(setai_number: str) -> list[Person]:
-    """Current members for a form's choices (no audit: names only, inside a 異動 the clerk is entering; the form
-    checked :func:`ensure_household_visible` first)."""
-    return [to_person(r) for r in Resident.objects.filter(setai_number=setai_number, status=ACTIVE)
-            .order_by("household_order", "pk")]
+    """Current members for a form's choices, 世帯主 first in the order of j1010 (no audit: names only, inside a 異動
+    the clerk is entering; the form checked :func:`ensure_household_visible` first)."""
+    return in_standard_order(to_person(r) for r in Resident.objects.filter(setai_number=setai_number, status=ACTIVE))
