@@ -43,8 +43,31 @@ class Cell:
     moments: tuple[int, ...] | None = None  # setdiff.moments of their record keys; None: remembered before it
 
 
+@dataclass
+class Figures:
+    """Remembered figures as columns (a ledger may hold millions; only their counts, key sums and moments are
+    needed): those with moments, sorted by count, and those remembered before the sketch as cells."""
+
+    persons: np.ndarray  # int64, ascending
+    keysums: np.ndarray  # object: int or its decimal text (compared only when the moments are equal)
+    moments: np.ndarray  # int64, one row of setdiff.MOMENTS per figure
+    legacy: list[Cell]
+
+    @classmethod
+    def of(cls, cells: Iterable[Cell]) -> Figures:
+        legacy: list[Cell] = []
+        sketched: list[Cell] = []
+        for c in cells:
+            (legacy if c.moments is None else sketched).append(c)
+        sketched.sort(key=lambda c: c.persons)
+        return cls(np.array([c.persons for c in sketched], dtype=np.int64),
+                   np.array([c.keysum for c in sketched], dtype=object),
+                   np.array([c.moments for c in sketched], dtype=np.int64).reshape(len(sketched), setdiff.MOMENTS),
+                   legacy)
+
+
 class Ledger(Protocol):
-    def near(self, persons: set[int]) -> Iterable[Cell]:
+    def near(self, persons: set[int]) -> Figures:
         """The remembered figures with these numbers of people."""
 
     def remember(self, cells: Iterable[Cell]) -> None:
@@ -64,8 +87,8 @@ class MemoryLedger:
     def exclusive(self) -> AbstractContextManager[object]:
         return self._lock
 
-    def near(self, persons: set[int]) -> Iterable[Cell]:
-        return [c for n in persons for c in self.cells.get(n, ())]
+    def near(self, persons: set[int]) -> Figures:
+        return Figures.of(c for n in persons for c in self.cells.get(n, ()))
 
     def remember(self, cells: Iterable[Cell]) -> None:
         for c in cells:
@@ -88,19 +111,11 @@ def _one_person(big: Cell, small: Cell, keys: Callable[[str], np.ndarray]) -> bo
 class _Known:
     """The figures a new one is compared with, by count: numpy rows for those with moments, a list for the rest."""
 
-    def __init__(self, cells: Iterable[Cell]) -> None:
+    def __init__(self, figures: Figures) -> None:
         self.legacy: dict[int, list[Cell]] = defaultdict(list)
-        sketched = []
-        for c in cells:
-            if c.moments is None:
-                self.legacy[c.persons].append(c)
-            else:
-                sketched.append(c)
-        sketched.sort(key=lambda c: c.persons)
-        self.persons = np.array([c.persons for c in sketched], dtype=np.int64)
-        self.keysums = np.array([c.keysum for c in sketched], dtype=object)
-        self.moments = np.array([c.moments for c in sketched], dtype=np.int64).reshape(len(sketched),
-                                                                                       setdiff.MOMENTS)
+        for c in figures.legacy:
+            self.legacy[c.persons].append(c)
+        self.persons, self.keysums, self.moments = figures.persons, figures.keysums, figures.moments
         self.added: dict[int, list[Cell]] = defaultdict(list)  # cells of this answer already shown
 
     def close(self, cell: Cell, keys: Callable[[str], np.ndarray]) -> bool:

@@ -36,6 +36,7 @@ import numpy as np
 
 D = 4  # differences of up to D people are detected (docs/decisions/0004: why four)
 MOMENTS = D + 2  # two more than D: every candidate size is checked on at least two spare equations
+assert D <= 5, "the denominator is solved for degrees 0 to 2 only (_rational)"
 Q = (1 << 31) - 1  # a Mersenne prime: products of two elements fit in a signed 64-bit integer
 UNKNOWN = -1  # the moments are equal but the key sums are not: apart by at least two (a shared field element)
 
@@ -121,29 +122,22 @@ def apart_many(persons: int, keysum: int, sketch: Sequence[int], others_persons:
             acc = (acc + _mul(p[:, j - 1], c[:, i - j])) % Q
         c[:, i] = _mul((Q - acc) % Q, pow(i, Q - 2, Q))
     undecided = ~same_moments & (gap <= D)
-    for size in range(1, D + 1):
-        x_size, rest = divmod(size + gap, 2)
-        y_size = size - x_size
-        fits = undecided & (rest == 0) & (y_size >= 0) & (out == _FAR)
-        if not fits.any():
-            continue
-        for y in (0, 1, 2):
-            rows = fits & (y_size == y)
-            if rows.any():
-                ok = _rational(c[rows], x_size[rows], y)
-                out[np.flatnonzero(rows)[ok]] = size
+    for size in range(1, D + 1):  # smallest first: the first size that fits is the size of the difference
+        for y_size in range(0, size // 2 + 1):
+            x_size = size - y_size
+            rows = np.flatnonzero(undecided & (gap == x_size - y_size) & (out == _FAR))
+            if len(rows):
+                out[rows[_rational(c[rows], x_size, y_size)]] = size
     return out
 
 
-def _rational(c: np.ndarray, x_size: np.ndarray, y_size: int) -> np.ndarray:
+def _rational(c: np.ndarray, x_size: int, y_size: int) -> np.ndarray:
     """Whether the series ``c`` (one row per pair) is a rational function with numerator degree ``x_size`` and
     denominator degree ``y_size`` (0, 1 or 2: enough for D ≤ 5): the denominator ``1 + q1 t + q2 t²`` is solved
     from the first ``y_size`` coefficients past the numerator (its pivot is non-zero in lowest terms), then
     ``c_i + q1 c_{i−1} + q2 c_{i−2} = 0`` must hold for every ``i`` past the numerator up to the last moment."""
-    rows = np.arange(len(c))
-
-    def at(offset: int | np.ndarray) -> np.ndarray:
-        return c[rows, np.clip(x_size + offset, 0, MOMENTS)]
+    def at(offset: int) -> np.ndarray:
+        return c[:, x_size + offset]
 
     zero = np.zeros(len(c), dtype=np.int64)
     if y_size == 0:  # a polynomial: every later coefficient is zero
@@ -156,7 +150,6 @@ def _rational(c: np.ndarray, x_size: np.ndarray, y_size: int) -> np.ndarray:
         ok = det != 0
         q1 = _mul((_mul(at(-1), at(2)) - _mul(at(0), at(1))) % Q, _inverse(det))
         q2 = _mul((_mul(at(1), at(1)) - _mul(at(0), at(2))) % Q, _inverse(det))
-    for i in range(1, MOMENTS + 1):
-        valid = x_size + i <= MOMENTS
-        ok &= ~valid | ((at(i) + _mul(q1, at(i - 1)) + _mul(q2, at(i - 2))) % Q == 0)
+    for i in range(1, MOMENTS - x_size + 1):
+        ok &= (at(i) + _mul(q1, at(i - 1)) + _mul(q2, at(i - 2))) % Q == 0
     return ok
