@@ -12,19 +12,23 @@ from typing import Any
 import pytest
 
 from jichitai.hub import extracts, feeds
-from jichitai.registry.domain import NewPerson, RecordMoveIn
+from jichitai.registry.domain import NewPerson, RecordDeath, RecordMoveIn
 from jichitai.registry.services import SystemActor, apply, load_towns
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_feed_and_the_extract_carry_the_words_beside_the_day(make_system: Any) -> None:
+def _move_in() -> str:
     load_towns([{"code": "281100001", "ward_code": "28110", "ward_name": "中央区", "name": "加納町",
                  "kana": "カノウチョウ", "postcode": "6500001", "school_district": ""}])
-    apply(RecordMoveIn(moved_on=dt.date(2026, 5, 1), town_code="281100001", banchi="1番地",
+    return apply(RecordMoveIn(moved_on=dt.date(2026, 5, 1), town_code="281100001", banchi="1番地",
                        previous_address="大阪府大阪市北区梅田1丁目", previous_municipality_code="27127",
                        persons=(NewPerson("青木 太郎", "アオキ タロウ", dt.date(1945, 1, 1), "M", "世帯主",
-                                          birth_date_text="昭和20年頃"),)), actor=SystemActor("test"))
+                                          birth_date_text="昭和20年頃"),)), actor=SystemActor("test")).atena_numbers[0]
+
+
+def test_the_feed_and_the_extract_carry_the_words_beside_the_day(make_system: Any) -> None:
+    _move_in()
     feeds.relay_all()
     system, _ = make_system(feeds={"atena-delta": ["birth_date"], "atena-extract": ["birth_date"]})
     got = feeds.pull(system, "atena-delta").events[-1]["data"]
@@ -35,3 +39,15 @@ def test_the_feed_and_the_extract_carry_the_words_beside_the_day(make_system: An
     assert (rows[0]["生年月日"], rows[0]["生年月日_不詳表記"]) == ("1945-01-01", "昭和20年頃")
     other, _ = make_system(feeds={"atena-delta": ["sex"]})  # not granted 生年月日: neither goes
     assert "birth_date_text" not in feeds.pull(other, "atena-delta").events[-1]["data"]
+
+
+def test_a_death_day_in_words_goes_beside_its_internal_day(make_system: Any) -> None:
+    """Independent (j80: the 死亡 異動日 as a 不詳日 「推定令和○○年○月」, sent 「不詳」のまま to a system granted
+    「住民の状態・世帯・異動事由」)."""
+    atena = _move_in()
+    apply(RecordDeath(moved_on=dt.date(2026, 6, 1), atena_number=atena, moved_on_text="推定令和8年6月"),
+          actor=SystemActor("test"))
+    feeds.relay_all()
+    system, _ = make_system(feeds={"atena-delta": ["basic"]})
+    sent = [e["data"] for e in feeds.pull(system, "atena-delta").events if e["data"].get("reason") == "death"]
+    assert [(d["removed_on"], d["removed_on_text"]) for d in sent] == [("2026-06-01", "推定令和8年6月")]

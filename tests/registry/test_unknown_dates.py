@@ -193,3 +193,91 @@ def test_the_standard_csv_carries_the_words_and_the_import_reads_them_back(towns
         services.import_csv(csvfile.encode(table[0], table[1:]), actor=operator)
     assert (2, "生年月日_不詳表記") in {(e.line, e.item) for e in refused.value.errors}
     assert not Resident.objects.exists()
+
+
+# ---- 死亡 異動日 (j80: 「1.2.2（異動事由）に規定する項目のうち出生、死亡又は失踪に係る異動日」) ------------------------
+
+
+def test_the_codec_reads_a_death_day_given_as_words_beside_its_internal_day() -> None:
+    """Independent (j80 「推定令和○○年○月」 and 「…から…までの間」 forms; 和暦・西暦どちらでも for a 異動日)."""
+    from jichitai.registry.domain.codec import from_dict
+    from jichitai.registry.domain.errors import RegistryError
+
+    body = {"type": "RecordDeath", "moved_on": "2026-06-05", "atena_number": "000000000000019",
+            "moved_on_text": "推定令和８年６月"}
+    command = from_dict(body)
+    assert (command.moved_on, command.moved_on_text) == (dt.date(2026, 6, 5), "推定令和8年6月")  # type: ignore[attr-defined]
+    between = from_dict({**body, "moved_on_text": "2026年6月1日から6月10日頃までの間"})
+    assert between.moved_on_text == "2026年6月1日から6月10日頃までの間"  # type: ignore[attr-defined]
+    with pytest.raises(RegistryError) as refused:
+        from_dict({**body, "moved_on_text": "推定令和8年7月"})
+    assert "期間" in refused.value.message and refused.value.fields["field"] == "moved_on_text"
+
+
+def test_a_death_day_in_words_is_held_printed_and_sent_as_words(towns: Any, clerk: Any, tmp_path: Any) -> None:
+    """Independent (j80: the 死亡 異動日 as a 不詳日, 「他システムとは「不詳」のまま連携」 with the internal day kept):
+    the 除票 row and its 異動履歴 hold 推定令和8年6月 beside 2026-06-01; the 除票の写し prints the words, not
+    令和8年6月1日; the standard CSV carries both (the 宛名 feed: tests/hub/test_unknown_birth_date_feed.py)."""
+    from jichitai.registry.certificates.services import issue
+    from jichitai.registry.certificates.snapshot import CertificateFormat, CertificateKind, CertificateRequest
+    from jichitai.registry.domain import RecordDeath
+    from jichitai.registry.exports import csvfile, services
+    from jichitai.registry.exports.layout import HEADER
+    from jichitai.registry.services import SystemActor, apply
+    from tests.registry.certificates.factories import pdf_pages
+    from tests.registry.conftest import move_in_command
+
+    household = apply(move_in_command(moved_on=dt.date(2026, 5, 1), notified_on=dt.date(2026, 5, 1)), actor=clerk)
+    hanako = household.atena_numbers[1]
+    apply(RecordDeath(moved_on=dt.date(2026, 6, 1), atena_number=hanako, moved_on_text="推定令和8年6月"), actor=clerk)
+    row = Resident.objects.get(atena_number=hanako)
+    assert (row.status, row.removed_on, row.removed_on_text) == ("removed", dt.date(2026, 6, 1), "推定令和8年6月")
+    assert ResidentHistory.objects.filter(atena_number=hanako, reason="death",
+                                          removed_on_text="推定令和8年6月").exists()
+
+    request = CertificateRequest(CertificateFormat.SETAI_RENKI, (hanako,), kind=CertificateKind.JOSHUHYO)
+    issued = issue(actor=clerk, setai_number=household.setai_numbers[0], request=request, requester_kind="household")
+    text = "".join("".join(pdf_pages(issued.pdf, tmp_path)).split())
+    assert "消除事由死亡" in text and "消除年月日推定令和8年6月" in text and "令和8年6月1日" not in text
+
+    table = csvfile.decode(services.export(actor=SystemActor("test"), include_protected=True).data)
+    dead = next(r for r in table[1:] if r[HEADER.index("宛名番号")] == hanako)
+    assert (dead[HEADER.index("消除の異動年月日")], dead[HEADER.index("消除の異動年月日_不詳表記")]) == (
+        "2026-06-01", "推定令和8年6月")
+
+
+def test_the_domain_refuses_death_words_its_day_is_outside(towns: Any, clerk: Any) -> None:
+    """Independent (j80 「内部的には日付を保有」: the internal day lies in the period the words name)."""
+    from jichitai.registry.domain import RecordDeath
+    from jichitai.registry.domain.errors import RegistryError
+    from jichitai.registry.services import apply
+    from tests.registry.conftest import move_in_command
+
+    household = apply(move_in_command(moved_on=dt.date(2026, 5, 1), notified_on=dt.date(2026, 5, 1)), actor=clerk)
+    with pytest.raises(RegistryError) as refused:
+        apply(RecordDeath(moved_on=dt.date(2026, 7, 1), atena_number=household.atena_numbers[1],
+                          moved_on_text="推定令和8年6月"), actor=clerk)
+    assert "期間" in refused.value.message
+    assert Resident.objects.filter(status="removed").count() == 0
+
+
+def test_the_counter_records_a_death_day_in_words(household: Any, login_as: Any) -> None:
+    """Independent (j80 「令和○○年○○月○日から○○月○日頃までの間」 for a 死亡): the confirmation shows the words, the
+    record holds them; words whose period leaves out the 死亡日 typed are refused in Japanese, nothing recorded."""
+    from tests.registry.counter_browser import RECEIVED
+
+    client = login_as("counter")
+    setai, hanako = household.setai_numbers[0], household.atena_numbers[1]
+    typed = {"step": "confirm", **RECEIVED, "setai": setai, "moved_on": "令和8年11月20日",
+             "notified_on": "令和8年11月25日", "atena_number": hanako,
+             "moved_on_text": "令和8年11月18日から11月21日頃までの間"}
+    bad = client.post("/registry/changes/death/", {**typed, "moved_on_text": "令和8年10月頃"}).content.decode()
+    assert "期間" in bad and "令和8年10月頃" in bad
+    html = client.post("/registry/changes/death/", typed).content.decode()
+    assert "まだ記録されていません" in html and "令和8年11月18日から11月21日頃までの間" in html
+    token = html.split('name="token" value="')[1].split('"')[0]
+    client.post("/registry/changes/death/", {"step": "commit", "token": token, "setai": setai})
+    row = Resident.objects.get(atena_number=hanako)
+    assert (row.removed_on, row.removed_on_text) == (dt.date(2026, 11, 20), "令和8年11月18日から11月21日頃までの間")
+    page = client.get(f"/registry/residents/{hanako}/").content.decode()
+    assert "令和8年11月18日から11月21日頃までの間" in page

@@ -18,7 +18,8 @@ from jichitai.hub.models import STANDARD_BUSINESSES, DataItem, Feed, Grant, Syst
 # 個人番号 is not in the payload: the hub decrypts it from the registry only for grants that include it.
 ATENA_ITEMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("basic", "住民の状態・世帯・異動事由", ("status", "resident_kind", "relationship", "household_order",
-                                          "became_resident_on", "removal_reason", "removed_on", "moved_out_on",
+                                          "became_resident_on", "removal_reason", "removed_on", "removed_on_text",
+                                          "moved_out_on",
                                           "notified_on",
                                           "reason", "reason_label", "reason_group", "is_subject", "cancels",
                                           "head_unset"), ""),

@@ -92,7 +92,7 @@ def removal_of(person: Person, record: ResidentHistory | None) -> Removal:
     notice = (MoveInNoticeReceipt.objects.filter(atena_number=person.atena_number, removed_on=person.removed_on).first()
               if person.removed_on else None)
     return Removal(
-        reason=reason.label, removed_on=person.moved_out_on or person.removed_on,
+        reason=reason.label, removed_on=person.moved_out_on or person.removed_on, removed_on_text=person.removed_on_text,
         planned_on=person.removed_on if reason.value in MOVES_OUT else None,  # the 転出届's 転出予定年月日 (j680)
         notified_on=record.change_notified_on if record is not None else None,
         destination=person.destination_address if reason.value in MOVES_OUT else "",

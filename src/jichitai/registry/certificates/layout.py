@@ -166,7 +166,7 @@ def removal_rows(r: Removal, every_item: bool = False) -> list[Row]:
     """The 除票固有の記載事項 (j50): 消除事由 and its day (a 転出: the 転出予定年月日), the 届出日, the 転出先.
     ``every_item`` (a 記載事項証明書, which keeps the chosen rows): the 転出予定年月日 even when the 消除 took effect
     on it; the 写し prints it only beside an earlier 消除年月日, as the same day twice says nothing more."""
-    rows = [Row([("消除事由", r.reason), ("消除年月日", wareki(r.removed_on))])]
+    rows = [Row([("消除事由", r.reason), ("消除年月日", r.removed_on_text or wareki(r.removed_on))])]
     if r.planned_on and (every_item or r.planned_on != r.removed_on):  # j680 keeps it beside a 転入通知's 転入日
         rows.append(Row([("転出予定年月日", wareki(r.planned_on))], wide=True))
     if r.notified_on:

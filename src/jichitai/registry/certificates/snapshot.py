@@ -199,6 +199,7 @@ class Removal:
     # a 転出's 転出予定年月日 (j50, kept by j680): the 除票の写し prints it beside the 消除年月日 when a 転入通知's
     # earlier 転入日 moved the 消除; a 除票記載事項証明書 prints it whenever it is chosen
     planned_on: dt.date | None = None
+    removed_on_text: str = ""             # a 死亡's 不詳日 as the 戸籍 has it (j80); ``removed_on`` is its internal day
 
 
 @dataclass(frozen=True)

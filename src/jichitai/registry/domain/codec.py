@@ -18,7 +18,7 @@ from jichitai.registry.domain.commands import COMMANDS, Command, NewPerson
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.items import MAX_LISTED, MAX_PERSONS, field_label, item_problem
 from jichitai.registry.domain.person import JAPANESE
-from jichitai.registry.domain.unknown_dates import birth_date_of
+from jichitai.registry.domain.unknown_dates import birth_date_of, moved_on_of
 
 
 def to_dict(value: Any) -> Any:
@@ -123,6 +123,8 @@ def _build(cls: type, data: Any, where: str) -> Any:
         values["birth_date"], values["birth_date_text"] = birth_date_of(
             values.get("resident_kind", JAPANESE), values.get("birth_date"), values["birth_date_text"],
             field=f"{prefix}birth_date_text")
+    if values.get("moved_on_text") and isinstance(values.get("moved_on"), dt.date):  # a 死亡's 不詳日 (j80)
+        values["moved_on"], values["moved_on_text"] = moved_on_of(values["moved_on"], values["moved_on_text"])
     missing = [f.name for f in fields(cls) if f.name not in values and f.default is MISSING
                and f.default_factory is MISSING]
     if missing:

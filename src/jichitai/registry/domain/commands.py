@@ -133,9 +133,11 @@ class ApplyMoveInNoticeDay(Command):
 
 @dataclass(frozen=True)
 class RecordDeath(Command):
-    """死亡 (4.2.2.1): ``moved_on`` is the date of death."""
+    """死亡 (4.2.2.1): ``moved_on`` is the date of death; ``moved_on_text`` the 不詳日 or 暦上日以外 the 戸籍 gives for
+    it (j80: 「推定令和5年6月」, 「令和5年6月1日から6月10日頃までの間」), ``moved_on`` then its internal day."""
 
     atena_number: str = ""
+    moved_on_text: str = ""
     remaining_head: str = ""
     without_head: bool = False
     relationships: Mapping[str, str] = field(default_factory=dict)

@@ -25,6 +25,7 @@ from jichitai.registry.domain.rules import (
     check_move_out_dates,
     check_new_person,
 )
+from jichitai.registry.domain.unknown_dates import moved_on_of
 
 # ---- 記載 ---------------------------------------------------------------------------------------------
 
@@ -277,8 +278,19 @@ def death(work: W.Work, cmd: C.RecordDeath) -> Reason:
     person = W.active(work, cmd.atena_number, "死亡の記録")
     if cmd.moved_on < person.birth_date:
         raise RegistryError("死亡日が生年月日より前です。", code="death_before_birth", field="moved_on")
+    words = ""
+    if cmd.moved_on_text:  # j80: held as every entry point reads it (the codec), else refused
+        held = moved_on_of(cmd.moved_on, cmd.moved_on_text)
+        if held != (cmd.moved_on, cmd.moved_on_text):
+            raise RegistryError(f"死亡日「{cmd.moved_on_text}」は「{held[1] or to_wareki(held[0])}」と記載します。",
+                                code="moved_on_text_unread", field="moved_on_text")
+        words = held[1]
     _remove(work, [person], cmd, Reason.DEATH, remaining_head=cmd.remaining_head, relationships=cmd.relationships,
             without_head=cmd.without_head)
+    if words:
+        removed = work.current(person.atena_number)
+        assert removed is not None
+        work.put(replace(removed, removed_on_text=words))
     return Reason.DEATH
 
 

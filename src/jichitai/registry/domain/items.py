@@ -56,6 +56,7 @@ ITEMS: dict[str, Item] = {
     "residence_status": Item("在留資格", max_length=100), "residence_period": Item("在留期間", max_length=50),
     "residence_card_number": Item("在留カード等番号", max_length=12),
     "birth_date_text": Item("生年月日（不詳日）", max_length=50),
+    "moved_on_text": Item("異動日（不詳日）", max_length=50),
     "relationship": Item("続柄", max_length=20), "sex": Item("性別", max_length=1),
     "resident_kind": Item("住民種別", max_length=10),
     "banchi": _moji("番地", 100), "katagaki": _moji("方書", 200),

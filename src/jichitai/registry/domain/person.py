@@ -155,6 +155,8 @@ class Person:
     residence_card_number: str = ""  # 在留カード等の番号
     removal_reason: str = ""  # 消除事由 (a Reason code)
     removed_on: dt.date | None = None  # 事由の生じた年月日 (転出は転出予定年月日; set on a 住民 = 転出予定)
+    # a 死亡's 異動日 as the 戸籍 gives it when a 不詳日 or 暦上日以外 (j80); ``removed_on`` holds its internal day
+    removed_on_text: str = ""
     destination_address: str = ""  # 転出先住所 (予定)
     destination_municipality_code: str = ""  # "" for 国外転出
     # 転出年月日 (j10 除票: 「転出年月日（転出の場合）」): the day a 転出's 消除 took effect — the 転出予定年月日, or the

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jichitai.common.recorded_date import SEIREKI, WAREKI, UnreadableDate, parse
+from jichitai.common.recorded_date import EITHER, SEIREKI, WAREKI, UnreadableDate, parse
 from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.person import FOREIGN
+
+
+def moved_on_of(day: dt.date, text: str, *, field: str = "moved_on_text") -> tuple[dt.date, str]:
+    """(internal day, text) of a 出生・死亡・失踪 異動日 given as words beside its internal day ``day`` (和暦 or 西暦,
+    j80: 「和暦・西暦どちらを用いても差し支えない」); words that are an ordinary date must name ``day`` itself."""
+    try:
+        held = parse(text, calendar_rule=EITHER, internal=day)
+    except UnreadableDate as exc:
+        raise RegistryError(f"異動日: {exc.message}", code=exc.code, field=field) from None
+    return held.day, held.text
 
 
 def birth_date_of(resident_kind: str, day: dt.date | None, text: str, *,

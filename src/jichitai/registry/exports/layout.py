@@ -102,6 +102,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("在留カード等番号", "residence_card_number", extension=True),
     Column("消除事由", "removal_reason", extension=True),
     Column("消除の異動年月日", "removed_on", "date"),
+    # j80: a 死亡's 不詳日 as the 戸籍 has it (「消除の異動年月日 (+不詳)」, registry-standard.md §1.3), 「不詳」のまま連携
+    Column("消除の異動年月日_不詳表記", "removed_on_text", extension=True),
     # j10 除票 「転出年月日（転出の場合）」: the day the 転出's 消除 took effect — the 転出予定年月日 above, or the
     # 転入通知's 転入日 when earlier (j50); the 基本データリスト's name for it was not at hand
     Column("転出年月日", "moved_out_on", "date", extension=True),

@@ -100,6 +100,8 @@ class PersonRecord(models.Model):
     residence_card_number = models.CharField("在留カード等の番号", max_length=12, blank=True, default="")
     removal_reason = models.CharField("消除事由", max_length=50, blank=True, default="")
     removed_on = models.DateField("消除の異動日", null=True, blank=True)
+    # j80: a 死亡's 不詳日 (「推定令和5年6月」) as the 戸籍 has it; ``removed_on`` is then its internal day
+    removed_on_text = models.CharField("消除の異動日（不詳日等）", max_length=50, blank=True, default="", db_default="")
     destination_address = models.CharField("転出先住所", max_length=300, blank=True, default="")
     destination_municipality_code = models.CharField("転出先市区町村コード", max_length=6, blank=True, default="")
     # j10 「転出年月日（転出の場合）」: the 転出予定年月日, or the 転入通知's 転入日 when earlier (j50)

@@ -77,8 +77,8 @@ def differences(before: Any, after: Any, towns: dict[str, Any] | None = None) ->
 
 
 def _item(person: Any, key: str) -> Any:
-    """An item's value; a 不詳日 生年月日 is its text (j80), the internal day being no fact to show."""
-    words = getattr(person, "birth_date_text", None) if key == "birth_date" else None
+    """An item's value; a 不詳日 生年月日 or 死亡日 is its words (j80), the internal day being no fact to show."""
+    words = getattr(person, f"{key}_text", None) if key in ("birth_date", "removed_on") else None
     if words:
         return words
     return getattr(person, key)

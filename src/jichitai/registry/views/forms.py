@@ -350,6 +350,9 @@ class ChangeHouseholdForm(MembersForm):
 
 class DeathForm(ChangeForm):
     moved_on = WarekiDateField(label="死亡日")
+    moved_on_text = forms.CharField(
+        label="死亡日の不詳日（戸籍の記載）", max_length=50, required=False,
+        help_text="戸籍が「推定令和5年6月」「令和5年6月1日から6月10日頃までの間」などと記載するとき。死亡日にはその期間の日を入力")
     atena_number = forms.ChoiceField(label="死亡した方")
     remaining_head = forms.ChoiceField(label="新しい世帯主（世帯主が死亡した場合）", required=False)
     without_head = forms.BooleanField(label=WITHOUT_HEAD_LABEL, required=False)
@@ -357,7 +360,7 @@ class DeathForm(ChangeForm):
 
     def command(self) -> C.Command:
         d = self.cleaned_data
-        return C.RecordDeath(**self.common(), atena_number=d["atena_number"],
+        return C.RecordDeath(**self.common(), atena_number=d["atena_number"], moved_on_text=d.get("moved_on_text", ""),
                              **self.head_choice(), relationships=self.rels())
 
 
