@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -43,7 +44,7 @@ def _jichitai_error(request: HttpRequest, exc: JichitaiError) -> HttpResponse:
     return response
 
 
-def _audit_refusal(request: HttpRequest, code: str, **detail: object) -> None:
+def _audit_refusal(request: HttpRequest, code: str, **detail: Any) -> None:
     """A request refused before any route ran (unreadable body, invalid items, no credentials) is audited too:
     who, which path, which items — never the values, which may be personal data — and whom it names (its
     宛名番号, :mod:`jichitai.audit.requests`). Nobody's (no credentials):

@@ -35,13 +35,13 @@ def test_only_the_id_tokens_subject_signs_in_as_a_resident(resident: Any, userin
                        "resident-oidc:（subなし）": "subject_missing"}
 
 
-def test_callbacks_without_their_state_cannot_fill_the_audit_chain(client: Any, settings: Any, monkeypatch: Any,
+def test_callbacks_without_their_state_cannot_fill_the_audit_chain(client: Any, settings: Any,
                                                                    a_minute_passes: Any) -> None:
     """Issue 18: anyone can call the sign-in's return address; a call without the state this browser was given
     (OpenID Connect Core 1.0 §3.1.2.7 / RFC 6749 §10.12) is refused and audited, folded per address and minute
     like every refusal that names nobody. Consistency (the bounds are ours)."""
-    monkeypatch.setattr(settings, "CONFIG", dataclasses.replace(
-        settings.CONFIG, oidc_issuer="https://idp.city.lg.jp", resident_oidc_client_id="portal"))
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, oidc_issuer="https://idp.city.lg.jp",
+                                          resident_oidc_client_id="portal")
     for _ in range(20):
         r = client.get("/declarations/portal/oidc/callback/", {"state": "forged", "code": "x"})
         assert r.status_code == 302
