@@ -295,8 +295,8 @@ def test_a_placer_that_died_blocks_the_next_only_until_its_reservation_lapses(on
 def test_a_placement_that_lost_its_reservation_records_nothing(on_folder: Path, make_system: Any, make_event: Any,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """consistency: a placer that stalled past its reservation while writing (another took over and placed the
-    same 差分) stops at its next chunk and records nothing: one file, one message-log entry, one cursor move,
-    and the CSV under the name is the one its receipt signs."""
+    same 差分) stops at its next chunk and records nothing but an audit entry saying so: one file, one
+    message-log entry, one cursor move, and the CSV under the name is the one its receipt signs."""
     system, _ = make_system(code="kokuho-x", feeds={"atena-extract": None})
     for n in range(5):
         make_event(f"10000000{n}")
@@ -322,6 +322,8 @@ def test_a_placement_that_lost_its_reservation_records_nothing(on_folder: Path, 
     body = Path(other.file.stored_path).read_bytes()
     assert messagelog.verify_receipt(other.receipt, messagelog.public_key_pem(), body) and len(_rows(body)) == 5
     assert not any((on_folder / "staging").iterdir())
+    assert AuditEntry.objects.filter(action="hub.file.fetch", outcome="failed", actor="system:kokuho-x",
+                                     detail__reason="superseded").count() == 1
 
 
 def test_a_placement_taken_over_after_its_last_chunk_records_nothing(on_folder: Path, make_system: Any,

@@ -315,7 +315,8 @@ def place(system: System, mode: str = "delta", encoding: str = "utf-8") -> Place
             staged.discard()
             raise
         return _commit(x, staged, r)
-    except Superseded:
+    except Superseded:  # the other placement's file covers these events; this one read them for nothing
+        audit.record(system, "hub.file.fetch", f"hub.feed:{FEED}", "failed", reason="superseded")
         return None
     except BaseException:
         _release(r)
