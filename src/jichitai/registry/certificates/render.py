@@ -93,17 +93,38 @@ def font_families() -> dict[str, str]:
 _local = threading.local()
 
 
+@lru_cache(maxsize=1)
+def fonts() -> typst.Fonts:
+    """The fonts of every compiler of this process: the project's folders and the system fonts (fallback for a
+    character the IPAex fonts lack), searched once and each loaded once — not once a template (a bulk issuance
+    worker has three), which cost ≈ 0.15 s of CPU and ≈ 55 MB a compiler more (docs/benchmarks.md)."""
+    return typst.Fonts(font_paths=sorted({str(p.parent) for p in font_files().values()}))
+
+
 def compiler_for(template: Path) -> typst.Compiler:
-    """One compiler per template and thread (a compiler keeps its caches and is not shared between threads).
-    System fonts stay available as fallback for a character the IPAex fonts lack."""
+    """One compiler per template and thread (a compiler keeps its caches and is not shared between threads)."""
     compilers: dict[Path, typst.Compiler] | None = getattr(_local, "compilers", None)
     if compilers is None:
         compilers = _local.compilers = {}
     compiler = compilers.get(template)
     if compiler is None:
-        folders = sorted({str(p.parent) for p in font_files().values()})
-        compiler = compilers[template] = typst.Compiler(str(template), root="/", font_paths=folders)
+        compiler = compilers[template] = typst.Compiler(str(template), root="/", font_paths=fonts())
     return compiler
+
+
+MEMO_AGE = 10  # typst-py evicts Typst's memoised results unused in the last 10 compilations, after each one
+
+
+def forget_layouts() -> None:
+    """Let go of what Typst memoised for the documents compiled so far: :data:`MEMO_AGE` compilations of an empty
+    document (≈ 0.05 ms each) age it out. For the bulk issuance, whose batches never recur: without it a process held
+    its last ten batches' layouts and evaluations, 1.1–1.9 GB (docs/benchmarks.md)."""
+    blank: typst.Compiler | None = getattr(_local, "blank", None)
+    if blank is None:
+        blank = _local.blank = typst.Compiler(font_paths=typst.Fonts(include_system_fonts=False,
+                                                                     include_embedded_fonts=False))
+    for _ in range(MEMO_AGE):
+        blank.compile(input=b"", format="pdf")
 
 
 def _compiler() -> typst.Compiler:

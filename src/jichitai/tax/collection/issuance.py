@@ -7,7 +7,8 @@ order; each batch's data is read in a few queries (schedules, 期, 変更前の�
 typeset in one Typst compilation, one page or more per notice (Typst's fixed cost per compilation is 3–4 ms;
 a notice's cost grows with the size of the compilation: a 納税通知書 with its 納付書 took 9–11 ms of CPU in
 compilations of 100 or 200, 11–13 ms in 500s and 14–15 ms in 1,000s; and Typst's caches held the process at
-2.2 GB with 100s but grew past 6 GB in four 1,000s — docs/benchmarks.md). The files:
+2.2 GB with 100s but grew past 6 GB in four 1,000s, before :mod:`.press` dropped them after each file —
+docs/benchmarks.md). The files:
 
 - ``employers/<法人番号>.pdf``: the 特別徴収義務者用 notice;
 - ``employers/<法人番号>_納税義務者用.pdf``: the employees' notices, in the order of the employer's notice; an
@@ -16,7 +17,7 @@ compilations of 100 or 200, 11–13 ms in 500s and 14–15 ms in 1,000s; and Typ
 - ``nouzei/<連番>_<first宛名番号>-<last宛名番号>.pdf``: up to :data:`BATCH` 納税通知書 each, in 宛名番号 order.
 
 This process reads the database and builds each batch's content; the typesetting goes to :mod:`.press`, in this
-process or in ``workers`` spawned processes (``jichitai tax collection --pdf --workers N``; one by default, for memory). What
+process or in ``workers`` spawned processes (``jichitai tax collection --pdf --workers N``; two by default). What
 the run has issued is its files: each is written whole or not at all, and the counts and the progress bar move
 only when a file is complete, in the order of the files.
 """

@@ -1,14 +1,14 @@
 """The bulk issuance's print press: batches of notices typeset into PDF files, in this process (one worker) or in
 a pool of worker processes, while the caller goes on reading the next batches from the database.
 
-Why a pool: a 納税通知書 costs ~10 ms of CPU in Typst and the whole issuance ran in one process (issue 21:
+Why a pool: a 納税通知書 costs several ms of CPU in Typst and the whole issuance ran in one process (issue 21:
 Kobe's notices in < 15 min on 2 cores). The workers are *spawned* (a fresh interpreter that imports this module,
 which needs no Django and no database): a forked child of a process that runs threads can hang on a lock one of
 them held (it hung our test suite twice). At most ``workers + 1`` batches are out at once, so the caller's
-memory holds a bounded number of batches' data; a worker is replaced after :data:`TASKS_PER_WORKER` files,
-which bounds what Typst's caches grow to in it (≈ 1.9 GB: two workers summed 4.04 GiB at 20,000 residents, over
-the issue's 4 GB — docs/benchmarks.md, replacing after 25 files did not lower it; with ``workers=1`` ≈ 2.1 GB).
-So the command's default is one (in its own process, under 4 GB); an operator with the memory asks for more.
+memory holds a bounded number of batches' data. After each file the process lets go of what Typst memoised for it
+(:func:`~jichitai.registry.certificates.render.forget_layouts`): a bulk run's batches never recur, and Typst kept
+the last ten batches' layouts, ≈ 1.9 GB a worker (two workers summed 4.04 GiB at 20,000 residents, over the issue's
+4 GB); now ≈ 0.3 GB a process (docs/benchmarks.md), so the command's default is two workers.
 
 A file exists only whole: it is written under a temporary name and renamed when complete, so a batch that fails
 leaves no file. The caller learns each file's completion in the order it submitted them (its progress bar and
@@ -30,8 +30,6 @@ from typing import Any
 
 from jichitai.tax.errors import TaxError
 
-TASKS_PER_WORKER = 50  # files a worker typesets before a fresh one replaces it (its Typst caches; ~1 s to start one)
-
 
 class PressError(TaxError):
     """A batch could not be typeset or written; nothing of it was written."""
@@ -43,8 +41,9 @@ class PressError(TaxError):
 def write_pdf(path: Path, template: Path, data: list[dict[str, Any]] | dict[str, Any], *, tags: bool = False) -> None:
     """``data`` typeset with ``template`` into ``path``, whole or not at all (temporary name, then rename).
     ``tags`` False: no PDF structure tree — paper for the print room; it prints the same characters, costs ~1 ms
-    of CPU less a 納税通知書 and makes the file ~4 times smaller (docs/benchmarks.md)."""
-    from jichitai.registry.certificates.render import typst_pdf
+    of CPU less a 納税通知書 and makes the file ~4 times smaller (docs/benchmarks.md). Typst's memo of the batch is
+    dropped afterwards (see the module)."""
+    from jichitai.registry.certificates.render import forget_layouts, typst_pdf
 
     part = path.with_name(path.name + ".part")
     try:
@@ -53,6 +52,8 @@ def write_pdf(path: Path, template: Path, data: list[dict[str, Any]] | dict[str,
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+    finally:
+        forget_layouts()
 
 
 def _write_in_worker(path: Path, template: Path, data: list[dict[str, Any]] | dict[str, Any]) -> None:
@@ -73,8 +74,7 @@ class Press:
         self._pool: ProcessPoolExecutor | None = None
         self._out: deque[tuple[Future[None], Path, Callable[[], None]]] = deque()
         if self.workers > 1:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             max_tasks_per_child=TASKS_PER_WORKER)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
     def submit(self, path: Path, template: Path, data: list[dict[str, Any]] | dict[str, Any],
                done: Callable[[], None]) -> None:
