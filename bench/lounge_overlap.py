@@ -94,6 +94,8 @@ def main() -> None:
     ap.add_argument("--figures", type=int, default=1_000_000)
     ap.add_argument("--people", type=int, default=1_500_000)
     ap.add_argument("--checks", type=int, default=2000)
+    ap.add_argument("--answers", type=int, default=0, help="also time whole answers of --answer-cells figures")
+    ap.add_argument("--answer-cells", type=int, default=500)
     ap.add_argument("--seed", type=int, default=18)
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -130,6 +132,15 @@ def main() -> None:
                 blocked_planted += 1
             elif blocked:
                 blocked_other += 1
+        for _ in range(args.answers):
+            cells = [overlap.Cell(size(rng, args.people), rng.getrandbits(60), "resident_spells",
+                                  tuple(rng.randrange(setdiff.Q) for _ in range(setdiff.MOMENTS)))
+                     for _ in range(args.answer_cells)]
+            t0 = time.perf_counter()
+            blocked = overlap.too_close(cells, ledger, lambda _t: no_keys)
+            print(f"answer of {args.answer_cells} figures: {time.perf_counter() - t0:.2f} s, {len(blocked)} blocked")
+        if not whole:
+            return
         ms = [1000 * w for w in whole]
         print(f"checks: {args.checks:,} single figures; remembered figures within ±{setdiff.D} in count: "
               f"median {statistics.median(candidates):,.0f}, p99 {pct(candidates, 0.99):,}, max {max(candidates):,}")
