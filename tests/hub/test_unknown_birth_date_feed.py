@@ -51,3 +51,14 @@ def test_a_death_day_in_words_goes_beside_its_internal_day(make_system: Any) -> 
     system, _ = make_system(feeds={"atena-delta": ["basic"]})
     sent = [e["data"] for e in feeds.pull(system, "atena-delta").events if e["data"].get("reason") == "death"]
     assert [(d["removed_on"], d["removed_on_text"]) for d in sent] == [("2026-06-01", "推定令和8年6月")]
+
+
+def test_the_catalogue_sends_every_worded_date_beside_its_day() -> None:
+    """Consistency (our catalogue against the registry's list of j80 dates): each day's words travel in the item
+    that carries the day, so no system granted a day misses its words."""
+    from jichitai.hub.catalogue import ATENA_ITEMS
+    from jichitai.registry.domain.person import WORDED_DATES
+
+    for day, words in WORDED_DATES.items():
+        items = [code for code, _label, keys, _s in ATENA_ITEMS if day in keys]
+        assert items and all(words in keys for code, _l, keys, _s in ATENA_ITEMS if code in items), day

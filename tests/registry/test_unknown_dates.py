@@ -281,3 +281,64 @@ def test_the_counter_records_a_death_day_in_words(household: Any, login_as: Any)
     assert (row.removed_on, row.removed_on_text) == (dt.date(2026, 11, 20), "令和8年11月18日から11月21日頃までの間")
     page = client.get(f"/registry/residents/{hanako}/").content.decode()
     assert "令和8年11月18日から11月21日頃までの間" in page
+
+
+# ---- 住民となった年月日, 住所を定めた年月日, 外国人住民となった年月日 (j80), set by a 修正 ----------------------------
+
+
+def test_a_correction_gives_the_other_dates_words_and_a_later_move_drops_stale_ones(
+        towns: Any, clerk: Any, supervisor: Any, tmp_path: Any) -> None:
+    """Independent (j80: 住民となった年月日 and 住所を定めた年月日 may be a 不詳日, 「平成○○年頃」 form, 和暦 or 西暦): a
+    誤記修正 holds the words beside the internal day; the 住民票の写し prints them and the standard CSV carries them;
+    a 転居 sets a new 住所を定めた年月日, so its old words go, while 住民となった年月日's stay."""
+    from jichitai.registry import approval
+    from jichitai.registry.certificates.services import issue
+    from jichitai.registry.certificates.snapshot import CertificateFormat, CertificateRequest
+    from jichitai.registry.domain import RecordMoveWithin
+    from jichitai.registry.domain.commands import CorrectRecord
+    from jichitai.registry.exports import csvfile, services
+    from jichitai.registry.exports.layout import HEADER
+    from jichitai.registry.services import SystemActor, apply
+    from tests.registry.certificates.factories import pdf_pages
+    from tests.registry.conftest import move_in_command
+
+    household = apply(move_in_command(), actor=clerk)
+    taro = household.atena_numbers[0]
+    command = CorrectRecord(moved_on=dt.date(2026, 11, 10), atena_number=taro, kind="clerical", changes={
+        "became_resident_on_text": "1990年頃", "address_set_on_text": "平成2年4月頃"})
+    approval.approve(approval.propose(command, actor=clerk).pk, actor=supervisor)
+    row = Resident.objects.get(atena_number=taro)
+    assert (row.became_resident_on, row.became_resident_on_text) == (dt.date(1990, 1, 1), "1990年頃")
+    assert (row.address_set_on, row.address_set_on_text) == (dt.date(1990, 4, 1), "平成2年4月頃")
+
+    request = CertificateRequest(CertificateFormat.SETAI_RENKI, (taro,))
+    issued = issue(actor=clerk, setai_number=household.setai_numbers[0], request=request, requester_kind="self")
+    text = "".join("".join(pdf_pages(issued.pdf, tmp_path)).split())
+    assert "1990年頃" in text and "平成2年4月頃" in text  # the labels wrap on the form: the words, not the days
+    assert "平成2年1月1日" not in text and "平成2年4月1日" not in text
+    table = csvfile.decode(services.export(actor=SystemActor("test"), include_protected=True).data)
+    mine = next(r for r in table[1:] if r[HEADER.index("宛名番号")] == taro)
+    assert mine[HEADER.index("住所を定めた年月日_不詳表記")] == "平成2年4月頃"
+    assert mine[HEADER.index("住民となった年月日_不詳表記")] == "1990年頃"
+
+    apply(RecordMoveWithin(moved_on=dt.date(2026, 11, 20), notified_on=dt.date(2026, 11, 20),
+                           atena_numbers=tuple(household.atena_numbers), town_code="281100002", banchi="3番地"),
+          actor=clerk)
+    row = Resident.objects.get(atena_number=taro)
+    assert (row.address_set_on, row.address_set_on_text) == (dt.date(2026, 11, 20), "")
+    assert row.became_resident_on_text == "1990年頃"
+
+
+def test_a_correction_with_unreadable_words_for_those_dates_is_refused(towns: Any, clerk: Any) -> None:
+    """Independent (j80 list): refused in Japanese naming the item and what was typed."""
+    from jichitai.registry import approval
+    from jichitai.registry.domain.commands import CorrectRecord
+    from jichitai.registry.domain.errors import RegistryError
+    from jichitai.registry.services import apply
+    from tests.registry.conftest import move_in_command
+
+    taro = apply(move_in_command(), actor=clerk).atena_numbers[0]
+    with pytest.raises(RegistryError) as refused:
+        approval.propose(CorrectRecord(moved_on=dt.date(2026, 11, 10), atena_number=taro, kind="clerical",
+                                       changes={"address_set_on_text": "むかし"}), actor=clerk)
+    assert "住所を定めた年月日" in refused.value.message and "「むかし」" in refused.value.message

@@ -26,7 +26,7 @@ def entry_of(person: Person) -> PersonEntry:
             name_roman=person.name if person.name.isascii() else "", nationality=person.nationality,
             article_30_45=person.article_30_45, status=person.residence_status, period=person.residence_period,
             period_end=person.residence_until, card_number=person.residence_card_number,
-            became_resident_on=person.foreign_resident_on,
+            became_resident_on=person.foreign_resident_on, became_resident_on_text=person.foreign_resident_on_text,
         )
     return PersonEntry(
         atena_number=person.atena_number, name=person.name, kana=person.kana, birth_date=person.birth_date,
@@ -35,6 +35,7 @@ def entry_of(person: Person) -> PersonEntry:
         notified_on=person.notified_on, previous_address=person.previous_address, honseki=person.honseki,
         hittosha=person.hittosha, my_number=person.my_number, juminhyo_code=person.juminhyo_code,
         old_surname=person.kyuuji, furigana_shi=person.furigana_shi, furigana_mei=person.furigana_mei, tsusho=person.tsusho, foreign=foreign,
-        birth_date_text=person.birth_date_text,
+        birth_date_text=person.birth_date_text, became_resident_on_text=person.became_resident_on_text,
+        address_set_on_text=person.address_set_on_text,
         remarks=tuple(line for line in person.note.splitlines() if line.strip()),
     )

@@ -128,12 +128,13 @@ def person_rows(p: PersonEntry, omit: frozenset[Omit], furigana: bool, *, select
     if Omit.SETAINUSHI not in omit:
         second.append(("続柄", p.relationship))
     if not p.is_foreign:
-        second.append(("住民となった年月日", wareki(p.became_resident_on)))
+        second.append(("住民となった年月日", p.became_resident_on_text or wareki(p.became_resident_on)))
     elif p.foreign and p.foreign.became_resident_on:
-        second.append(("外国人住民となった年月日", wareki(p.foreign.became_resident_on)))
+        second.append(("外国人住民となった年月日", p.foreign.became_resident_on_text or wareki(p.foreign.became_resident_on)))
     if second:
         rows.append(Row(second))
-    rows.append(Row([("住所を定めた年月日", wareki(p.address_set_on)), ("届出日", wareki(p.notified_on))]))
+    rows.append(Row([("住所を定めた年月日", p.address_set_on_text or wareki(p.address_set_on)),
+                     ("届出日", wareki(p.notified_on))]))
     rows.append(Row([("転入前住所", p.previous_address)], wide=True))
     if Omit.HONSEKI not in omit and not p.is_foreign:
         rows.append(Row([("本籍", p.honseki)], wide=True))

@@ -180,6 +180,7 @@ class ForeignItems:
     period_end: dt.date | None = None
     card_number: str = ""
     became_resident_on: dt.date | None = None  # 外国人住民となった年月日
+    became_resident_on_text: str = ""          # its 不詳日 words (j80)
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,8 @@ class PersonEntry:
     tsusho: str = ""                             # 通称 (foreign residents; 旧氏 is the Japanese twin)
     foreign: ForeignItems | None = None
     birth_date_text: str = ""                    # a 不詳日 or 暦上日以外 生年月日 as the 戸籍 has it (j80)
+    became_resident_on_text: str = ""            # the 不詳日 words of these dates (j80), "" for an ordinary day
+    address_set_on_text: str = ""
     remarks: tuple[str, ...] = ()                # 備考 / 記事 lines
     order: int | None = None                     # a 世帯員の並び順 the office set by hand (j1010 ただし書)
     removal: Removal | None = None               # set on a 除票 (j50)

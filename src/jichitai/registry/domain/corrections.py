@@ -9,8 +9,10 @@ from jichitai.registry.domain import commands as C
 from jichitai.registry.domain import furigana
 from jichitai.registry.domain import work as W
 from jichitai.registry.domain.errors import RegistryError
+from jichitai.registry.domain.items import field_label
 from jichitai.registry.domain.person import (
     FOREIGN,
+    WORDED_DATES,
     replace,
 )
 from jichitai.registry.domain.reasons import Reason
@@ -18,7 +20,9 @@ from jichitai.registry.domain.rules import (
     check_not_blanked,
     coerce_changes,
 )
-from jichitai.registry.domain.unknown_dates import birth_date_of
+from jichitai.registry.domain.unknown_dates import birth_date_of, worded_date_of
+
+_WORDED_BY_CORRECTION = ("became_resident_on", "address_set_on", "foreign_resident_on")
 
 # ---- 修正: items ------------------------------------------------------------------------------------
 
@@ -38,6 +42,10 @@ def correct(work: W.Work, cmd: C.CorrectRecord) -> Reason:
     if "birth_date" in values or "birth_date_text" in values:  # a new day alone is an ordinary day (no text)
         values["birth_date"], values["birth_date_text"] = birth_date_of(
             person.resident_kind, values.get("birth_date"), values.get("birth_date_text") or "")
+    for day, words in WORDED_DATES.items():  # j80: 住民となった年月日, 住所を定めた年月日, 外国人住民となった年月日
+        if day in _WORDED_BY_CORRECTION and (day in values or words in values):
+            values[day], values[words] = worded_date_of(values.get(day), values.get(words) or "",
+                                                        label=field_label(day), field=words)
     if all(getattr(person, k) == v for k, v in values.items()):
         raise RegistryError("修正内容が現在の記載と同じです。", code="no_change")
     updated = replace(person, **values)

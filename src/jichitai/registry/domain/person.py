@@ -101,6 +101,12 @@ OLDER_THAN_HEAD = frozenset({"父", "母", "祖父", "祖母", "養父", "養母
 MALE_ONLY = frozenset({"夫", "夫（未届）", "父", "祖父", "兄", "弟", "養父", "妻の父", "夫の父", "子の夫", "甥"})
 FEMALE_ONLY = frozenset({"妻", "妻（未届）", "母", "祖母", "姉", "妹", "養母", "妻の母", "夫の母", "子の妻", "姪"})
 
+# j80: the dates that may be a 不詳日 or 暦上日以外, each with the item holding its words (its day is the internal day)
+WORDED_DATES: dict[str, str] = {
+    "birth_date": "birth_date_text", "removed_on": "removed_on_text", "became_resident_on": "became_resident_on_text",
+    "address_set_on": "address_set_on_text", "foreign_resident_on": "foreign_resident_on_text",
+}
+
 DATE_FIELDS = frozenset({
     "birth_date", "became_resident_on", "address_set_on", "notified_on", "removed_on", "residence_until",
     "foreign_resident_on", "moved_out_on",
@@ -135,12 +141,14 @@ class Person:
     honseki: str = ""  # 本籍
     hittosha: str = ""  # 筆頭者
     became_resident_on: dt.date | None = None  # 住民となった年月日
+    became_resident_on_text: str = ""  # its 不詳日 words (j80), set by a 修正; ``became_resident_on`` the internal day
     town_code: str = ""  # 住所コード (町字)
     ward_code: str = ""  # 指定都市_行政区等コード
     banchi: str = ""  # 番地
     katagaki: str = ""  # 方書
     postcode: str = ""  # 郵便番号
     address_set_on: dt.date | None = None  # 住所を定めた年月日
+    address_set_on_text: str = ""  # its 不詳日 words (j80), set by a 修正
     notified_on: dt.date | None = None  # 届出の年月日
     previous_address: str = ""  # 転入前住所 (国外を含む)
     previous_municipality_code: str = ""  # 転入前住所の市区町村コード ("" for 国外)
@@ -148,6 +156,7 @@ class Person:
     juminhyo_code: str = ""  # 住民票コード
     nationality: str = ""  # 国籍・地域 (外国人住民)
     foreign_resident_on: dt.date | None = None  # 外国人住民となった年月日
+    foreign_resident_on_text: str = ""  # its 不詳日 words (j80), set by a 修正
     article_30_45: str = ""  # 法第30条の45の区分 (中長期在留者, 特別永住者…)
     residence_status: str = ""  # 在留資格
     residence_period: str = ""  # 在留期間
@@ -235,6 +244,7 @@ def from_fields(items: dict[str, Any]) -> Person:
 # address have their own 異動.
 CORRECTABLE = frozenset({
     "name", "kana", "birth_date", "birth_date_text", "sex", "relationship", "honseki", "hittosha", "became_resident_on",
+    "became_resident_on_text", "address_set_on_text", "foreign_resident_on_text",
     "banchi", "katagaki", "postcode", "address_set_on", "notified_on", "previous_address",
     "previous_municipality_code", "nationality", "foreign_resident_on", "article_30_45", "residence_status",
     "residence_period", "residence_until", "residence_card_number", "note", "kyuuji_kana", "tsusho_kana",

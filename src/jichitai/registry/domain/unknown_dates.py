@@ -16,10 +16,20 @@ from jichitai.registry.domain.person import FOREIGN
 def moved_on_of(day: dt.date, text: str, *, field: str = "moved_on_text") -> tuple[dt.date, str]:
     """(internal day, text) of a 出生・死亡・失踪 異動日 given as words beside its internal day ``day`` (和暦 or 西暦,
     j80: 「和暦・西暦どちらを用いても差し支えない」); words that are an ordinary date must name ``day`` itself."""
+    held = worded_date_of(day, text, label="異動日", field=field)
+    assert held[0] is not None
+    return held[0], held[1]
+
+
+def worded_date_of(day: dt.date | None, text: str, *, label: str, field: str) -> tuple[dt.date | None, str]:
+    """(internal day, text) of a 住民となった年月日, 住所を定めた年月日, 外国人住民となった年月日 or 異動日 (和暦 or 西暦,
+    j80): the words read with ``day`` as the internal day (else the first day of their period); no words, ``day``."""
+    if not text.strip():
+        return day, ""
     try:
         held = parse(text, calendar_rule=EITHER, internal=day)
     except UnreadableDate as exc:
-        raise RegistryError(f"異動日: {exc.message}", code=exc.code, field=field) from None
+        raise RegistryError(f"{label}: {exc.message}", code=exc.code, field=field) from None
     return held.day, held.text
 
 

@@ -17,6 +17,7 @@ from jichitai.registry.domain.errors import RegistryError
 from jichitai.registry.domain.ledger import Ledger, TownInfo
 from jichitai.registry.domain.person import (
     HEAD,
+    WORDED_DATES,
     Person,
     replace,
 )
@@ -87,6 +88,9 @@ class Work:
             old = self.before[atena]
             if old is not None:
                 self.households.add(old.setai_number)
+        previous = self.after.get(atena) or self.before[atena]
+        if previous is not None:
+            person = _words_follow_their_day(previous, person)
         self.after[atena] = person
         self.households.add(person.setai_number)
 
@@ -256,3 +260,12 @@ def not_leaving(people: Iterable[Person]) -> None:
                 "転出予定日・転出先を改める場合や市内に住所を移す場合は、先にその転出を取り消してください（標準仕様書 4.6）。",
                 code="departure_pending", atena_number=p.atena_number,
             )
+
+
+def _words_follow_their_day(previous: Person, person: Person) -> Person:
+    """A 不詳日's words (j80) belong to the day they were held with: a 異動 that sets that day anew (a 転居's
+    住所を定めた年月日) and leaves the words as they were drops them, as they no longer say that day."""
+    stale = {words: "" for day, words in WORDED_DATES.items()
+             if getattr(person, words) and getattr(person, words) == getattr(previous, words)
+             and getattr(person, day) != getattr(previous, day)}
+    return replace(person, **stale) if stale else person

@@ -85,7 +85,9 @@ COLUMNS: tuple[Column, ...] = (
     # values: ours are 空欄 指定なし, 1 本名のみ, 2 通称のみ (domain/mailing_code.py)
     Column("郵便物送付コード", "mailing.code", "mailing", extension=True),
     Column("住民となった年月日", "became_resident_on", "date"),
+    Column("住民となった年月日_不詳表記", "became_resident_on_text", extension=True),  # j80, as 生年月日_不詳表記
     Column("住所を定めた年月日", "address_set_on", "date", extension=True),
+    Column("住所を定めた年月日_不詳表記", "address_set_on_text", extension=True),
     Column("届出の年月日", "notified_on", "date", extension=True),
     Column("転入前住所_市区町村コード", "previous_municipality_code"),
     Column("転入前住所_住所", "previous_address", extension=True),
@@ -94,6 +96,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("個人番号", "my_number"),
     Column("住民票コード", "juminhyo_code", extension=True),
     Column("外国人住民となった年月日", "foreign_resident_on", "date"),
+    Column("外国人住民となった年月日_不詳表記", "foreign_resident_on_text", extension=True),
     Column("国籍名等", "nationality"),
     Column("第30条45規定区分", "article_30_45"),
     Column("在留資格等", "residence_status", extension=True),

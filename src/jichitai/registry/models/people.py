@@ -79,12 +79,16 @@ class PersonRecord(models.Model):
     honseki = models.CharField("本籍", max_length=200, blank=True, default="")
     hittosha = models.CharField("筆頭者", max_length=100, blank=True, default="")
     became_resident_on = models.DateField("住民となった年月日", null=True, blank=True)
+    became_resident_on_text = models.CharField("住民となった年月日（不詳日等）", max_length=50, blank=True, default="",
+                                               db_default="")
     town_code = models.CharField("町字コード", max_length=12, blank=True, default="")
     ward_code = models.CharField("行政区コード", max_length=5, blank=True, default="")
     banchi = models.CharField("番地", max_length=100, blank=True, default="")
     katagaki = models.CharField("方書", max_length=200, blank=True, default="")
     postcode = models.CharField("郵便番号", max_length=8, blank=True, default="")
     address_set_on = models.DateField("住所を定めた年月日", null=True, blank=True)
+    address_set_on_text = models.CharField("住所を定めた年月日（不詳日等）", max_length=50, blank=True, default="",
+                                           db_default="")
     notified_on = models.DateField("届出の年月日", null=True, blank=True)
     previous_address = models.CharField("転入前住所", max_length=300, blank=True, default="")
     previous_municipality_code = models.CharField("転入前住所市区町村コード", max_length=6, blank=True, default="")
@@ -93,6 +97,8 @@ class PersonRecord(models.Model):
     juminhyo_code = models.CharField("住民票コード", max_length=11, blank=True, default="")
     nationality = models.CharField("国籍・地域", max_length=100, blank=True, default="")
     foreign_resident_on = models.DateField("外国人住民となった年月日", null=True, blank=True)
+    foreign_resident_on_text = models.CharField("外国人住民となった年月日（不詳日等）", max_length=50, blank=True,
+                                                default="", db_default="")
     article_30_45 = models.CharField("法第30条の45の区分", max_length=50, blank=True, default="")
     residence_status = models.CharField("在留資格", max_length=100, blank=True, default="")
     residence_period = models.CharField("在留期間", max_length=50, blank=True, default="")
