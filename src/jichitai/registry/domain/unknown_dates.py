@@ -29,7 +29,7 @@ def worded_date_of(day: dt.date | None, text: str, *, label: str, field: str) ->
     try:
         held = parse(text, calendar_rule=EITHER, internal=day)
     except UnreadableDate as exc:
-        raise RegistryError(f"{label}: {exc.message}", code=exc.code, field=field) from None
+        raise RegistryError(f"{label}: {exc.message}", code=exc.code, field=field, reason=exc.message) from None
     return held.day, held.text
 
 
@@ -46,5 +46,5 @@ def birth_date_of(resident_kind: str, day: dt.date | None, text: str, *,
     try:
         held = parse(text, calendar_rule=rule, internal=day)
     except UnreadableDate as exc:
-        raise RegistryError(f"生年月日: {exc.message}", code=exc.code, field=field) from None
+        raise RegistryError(f"生年月日: {exc.message}", code=exc.code, field=field, reason=exc.message) from None
     return held.day, held.text

@@ -205,8 +205,8 @@ class PersonFields(forms.Form):
             try:
                 d["birth_date"], d["birth_date_text"] = birth_date_of(
                     d.get("resident_kind") or JAPANESE, d.get("birth_date_internal"), typed)
-            except JichitaiError as exc:
-                self.add_error("birth_date", exc.message)
+            except JichitaiError as exc:  # the field names the item already: its reason without the label
+                self.add_error("birth_date", exc.fields.get("reason", exc.message))
                 d.pop("birth_date", None)
         born = d.get("birth_date")
         if not d.get("relationship") and born is not None:
