@@ -355,3 +355,44 @@ def test_a_placement_taken_over_after_its_last_chunk_records_nothing(on_folder: 
     assert messagelog.verify_receipt(placed.receipt, messagelog.public_key_pem(), body)
     assert not any((on_folder / "staging").iterdir())
     assert Subscription.objects.get(system=system).placing_token == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_lock_is_held_while_the_file_is_written(on_folder: Path, make_system: Any, make_event: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """consistency (docs/hub.md, the three steps of a placement): while each chunk of the CSV is written, another
+    connection takes the message log's head and the subscription's row at once (``FOR UPDATE NOWAIT``): the
+    other deliveries and file receipts go on, and the locks cover only the bookkeeping. Before, the file was
+    written after the log entry, under its lock, until the commit."""
+    import psycopg
+    from django.db import connection
+
+    system, _ = make_system(code="kokuho-x", feeds={"atena-extract": None})
+    for n in range(5):
+        make_event(f"10000000{n}")
+    messagelog.append(kind="feed_pull", direction="out", sender=messagelog.HUB, receiver="kokuho-x",
+                      reference="head", payload=b"")  # the head row exists
+    sub = extracts._subscription(extracts.granted(system, extracts.FEED, "hub.file.fetch"))
+    monkeypatch.setattr(extracts, "CHUNK", 2)
+    real_write = filestore._LocalStaged.write
+    db = connection.settings_dict
+    probes: list[tuple[bool, bool]] = []
+
+    def write_and_probe(self: Any, data: bytes) -> None:
+        real_write(self, data)
+        with psycopg.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or None,
+                             password=db["PASSWORD"] or None) as other:
+            taken = []
+            for sql, arg in (("SELECT 1 FROM audit_chainhead WHERE name = %s FOR UPDATE NOWAIT", messagelog.CHAIN),
+                             ("SELECT 1 FROM hub_subscription WHERE id = %s FOR UPDATE NOWAIT", sub.pk)):
+                try:
+                    taken.append(other.execute(sql, [arg]).fetchone() == (1,))
+                except psycopg.errors.LockNotAvailable:
+                    taken.append(False)
+                other.rollback()
+            probes.append((taken[0], taken[1]))
+
+    monkeypatch.setattr(filestore._LocalStaged, "write", write_and_probe)
+    placed = extracts.place(system)
+    assert placed is not None and placed.file.rows == 5
+    assert probes == [(True, True)] * 3  # three chunks of 2, each written with nothing locked
