@@ -59,6 +59,8 @@ NOT_RESIDENT_RECORDS = {
     "readyz": "readiness probe: database and lake reachable or not",
     "metrics": "operational counters for the monitoring system, no person",
     "registry/towns/": "the 町字 picker: rows of the 住所辞書 (町字名, よみ, 郵便番号), no person",
+    "registry/moji/": "文字コード照会 and its glyphs: the characters the clerk typed or posted (the resident page posts "
+                      "what it already showed, itself shielded); reads nothing from the registry",
     "registry/inspection/disclosure/": "閲覧の状況の公表: who asked for a 閲覧 list (機関・申出者), why, when and the "
                                        "町字/age/sex it covered — no resident named, nothing of a record",
     "jutogai/new": "the 住登外者 register form: its resident candidates are jutogai.search.resident_rows, the same "
