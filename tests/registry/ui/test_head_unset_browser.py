@@ -37,7 +37,7 @@ def test_head_dies_household_left_without_head_and_notice(live_server: Any, page
     page.wait_for_url(f"{base}/accounts/")
 
     page.goto(f"{base}/registry/changes/death/?setai={setai}")
-    page.get_by_label("死亡日").fill("令和8年11月10日")
+    page.locator("input[name=moved_on]").fill("令和8年11月10日")  # 「死亡日」 and 「死亡日の不詳日」 both match the label
     page.get_by_label("届出日").fill("令和8年11月12日")
     page.get_by_label("死亡した方").select_option(label="青木 太郎（世帯主）")
     receive(page)
